@@ -1,0 +1,61 @@
+//! `resguardo admin …`: on the server host, with the server's configuration and database.
+
+use serde_json::json;
+
+use super::serve::open_store;
+use super::DeskCommand;
+use crate::config::Settings;
+use crate::domain::{DeskName, DeskSlug, Recipient};
+
+pub async fn desk(command: DeskCommand) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    match command {
+        DeskCommand::Create {
+            slug,
+            name,
+            recipient,
+            json,
+        } => {
+            let slug = DeskSlug::parse(&slug).map_err(|e| anyhow::anyhow!("--slug: {e}"))?;
+            let name = DeskName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+            let recipient = Recipient::parse(&recipient).map_err(|e| anyhow::anyhow!("--recipient: {e}"))?;
+            let store = open_store(&settings).await?;
+            store
+                .create_desk(&slug, &name, &recipient, crate::time::now_bucket())
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot create desk {slug}: {e}"))?;
+            if json {
+                super::print_json(&json!({
+                    "slug": slug.as_str(), "name": name.as_str(),
+                    "recipient": recipient.as_str(), "fingerprint": recipient.fingerprint().as_str(),
+                }));
+            } else {
+                println!("Created desk {slug} ({}).", name.as_str());
+                println!("Recipient:   {}", recipient.as_str());
+                println!("Fingerprint: {}", recipient.fingerprint());
+            }
+        }
+        DeskCommand::List { json } => {
+            let store = open_store(&settings).await?;
+            let desks = store.desks().await?;
+            if json {
+                let list: Vec<_> = desks
+                    .iter()
+                    .map(|d| json!({
+                        "slug": d.slug.as_str(), "name": d.name.as_str(),
+                        "recipient": d.recipient.as_str(), "key_version": d.key_version,
+                        "fingerprint": d.recipient.fingerprint().as_str(),
+                    }))
+                    .collect();
+                super::print_json(&json!(list));
+            } else if desks.is_empty() {
+                println!("No desks yet. Create one with `resguardo admin desk create`.");
+            } else {
+                for d in desks {
+                    println!("{:<20} v{:<3} {}  {}", d.slug, d.key_version, d.recipient.fingerprint(), d.name.as_str());
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+use std::path::Path;
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::files::write_private;
+use crate::domain::Recipient;
+
+/// Writes a new identity in the format of `age-keygen`, readable by `age -d -i`.
+pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
+    if output.exists() {
+        anyhow::bail!("{} already exists; refusing to overwrite a key", output.display());
+    }
+    let identity = age::x25519::Identity::generate();
+    let recipient = Recipient::from(identity.to_public());
+    let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned();
+    let contents = zeroize::Zeroizing::new(format!(
+        "# created by resguardo keygen\n# public key: {}\n{secret}\n",
+        recipient.as_str()
+    ));
+    write_private(output, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    if json {
+        super::print_json(&json!({
+            "identity_file": output.display().to_string(),
+            "recipient": recipient.as_str(),
+            "fingerprint": recipient.fingerprint().as_str(),
+        }));
+    } else {
+        eprintln!("Wrote the private key to {} (mode 0600). Keep it secret and backed up.", output.display());
+        eprintln!("Fingerprint: {}", recipient.fingerprint());
+        println!("{}", recipient.as_str());
+    }
+    Ok(())
+}
+
+/// Reads an age identity file (comments and blank lines ignored).
+pub fn read_identity(path: &Path) -> anyhow::Result<age::x25519::Identity> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+    );
+    text.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .and_then(|l| l.parse().ok())
+        .with_context(|| format!("{} holds no age X25519 identity", path.display()))
+}

@@ -1,0 +1,144 @@
+//! The `resguardo` command: one binary, a subcommand per role (design §7). Human output by
+//! default, `--json` for scripts; errors are one clear line on stderr and a non-zero exit.
+
+pub mod admin;
+pub mod files;
+pub mod keygen;
+pub mod report;
+pub mod serve;
+pub mod terminal;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::client::report_form::Kind;
+use crate::crypto::receipt::Language;
+
+#[derive(Debug, Parser)]
+#[command(name = "resguardo", version, about = "Zero-knowledge reporting for victims of extortion")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (settings: config/default.toml, RESGUARDO_CONFIG, RESGUARDO__SECTION__KEY).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Generate an age X25519 identity into a file with mode 0600 and print its recipient.
+    Keygen {
+        /// Where to write the identity.
+        #[arg(long, short, default_value = "resguardo-identity.txt")]
+        output: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Administration on the server host (uses the server's configuration and database).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Act as a reporter: submit a report, or follow one up with its receipt phrase.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage desks.
+    Desk {
+        #[command(subcommand)]
+        command: DeskCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeskCommand {
+    /// Create a desk with its public key.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// The desk's age X25519 recipient (age1…), from `resguardo keygen`.
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List desks.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Submit a report, encrypted here to the desk's key; prints the receipt phrase.
+    Submit {
+        /// The server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        server: String,
+        /// The desk's short name.
+        #[arg(long)]
+        desk: String,
+        /// Language of the receipt phrase's words.
+        #[arg(long, value_enum, default_value = "es")]
+        lang: Language,
+        /// A JSON report ({"kind", "narrative", "country", "needs", "consent_referral", "safe_contact"})
+        /// instead of the interactive questions.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// For the interactive questions: the kind of incident.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a report's status and replies with its receipt phrase (asked without echo, or read
+    /// from standard input), and optionally send a message.
+    Followup {
+        #[arg(long)]
+        server: String,
+        /// Send this message to the desk after showing the case.
+        #[arg(long)]
+        message: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses the command line, runs the command and turns any error into one line and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let system = actix_web::rt::System::new();
+    match system.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => serve::serve().await,
+        Command::Migrate => serve::migrate().await,
+        Command::Keygen { output, json } => keygen::keygen(&output, json),
+        Command::Admin { command: AdminCommand::Desk { command } } => admin::desk(command).await,
+        Command::Report { command } => report::run(command).await,
+    }
+}
+
+/// Prints a value as one JSON document on stdout.
+pub fn print_json(value: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}

@@ -1,0 +1,53 @@
+//! `resguardo serve` and `resguardo migrate`.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::{redact_url, Settings};
+use crate::crypto::pow::PowKey;
+use crate::server::Application;
+use crate::store::{self, Store};
+
+/// Logs are JSON lines on stderr. What goes into them is decided at each call site; the request
+/// log (`server::middleware::log_request`) never records addresses, headers or ids.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RESGUARDO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_current_span(false)
+        .with_span_list(false)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Opens (and migrates) the configured database.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let url = settings.database_url()?;
+    store::open(&url, settings.database.max_connections)
+        .await
+        .with_context(|| format!("cannot open the database {}", redact_url(&settings.database.url)))
+}
+
+pub async fn serve() -> anyhow::Result<()> {
+    init_logging();
+    crate::server::hardening::harden_process();
+    let settings = Settings::load()?;
+    let secret = settings.server_key()?;
+    let pow_key = PowKey::from_server_secret(&secret);
+    let store = open_store(&settings).await?;
+    let app = Application::build(&settings, store, pow_key)
+        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    tracing::info!(port = app.port(), "listening");
+    app.run().await.context("the server stopped with an error")
+}
+
+pub async fn migrate() -> anyhow::Result<()> {
+    init_logging();
+    let settings = Settings::load()?;
+    open_store(&settings).await?;
+    eprintln!("The database {} is up to date.", redact_url(&settings.database.url));
+    Ok(())
+}

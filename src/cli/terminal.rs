@@ -1,0 +1,60 @@
+//! Talking to a person at a terminal: prompts, secrets read without echo, progress on long work.
+//! When standard input is not a terminal, answers are read line by line, so scripts can drive it.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+
+use zeroize::Zeroizing;
+
+/// Asks a question on stderr and reads one line from stdin (trimmed).
+pub fn ask(question: &str) -> io::Result<String> {
+    eprint!("{question} ");
+    io::stderr().flush()?;
+    let mut line = String::new();
+    if io::stdin().lock().read_line(&mut line)? == 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no more input"));
+    }
+    Ok(line.trim().to_owned())
+}
+
+/// Asks for a secret without echo on a terminal; from a pipe, reads one line.
+pub fn ask_secret(question: &str) -> io::Result<Zeroizing<String>> {
+    if io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("{question} ")).map(Zeroizing::new);
+    }
+    let mut line = Zeroizing::new(String::new());
+    if io::stdin().lock().read_line(&mut line)? == 0 {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no more input"));
+    }
+    Ok(Zeroizing::new(line.trim().to_owned()))
+}
+
+/// Reads lines until an empty one (or end of input).
+pub fn ask_lines(question: &str) -> io::Result<String> {
+    eprintln!("{question} (finish with an empty line)");
+    let mut text = String::new();
+    for line in io::stdin().lock().lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            break;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok(text.trim_end().to_owned())
+}
+
+/// A progress callback that draws a percentage on stderr when it is a terminal.
+pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
+    let tty = io::stderr().is_terminal();
+    move |fraction: f64| {
+        let percent = (fraction * 100.0).round();
+        if tty {
+            eprint!("\r{label}: {percent:>3}%");
+            if fraction >= 1.0 {
+                eprintln!();
+            }
+        } else if fraction >= 1.0 {
+            eprintln!("{label}: done");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The HTTP client the command-line roles share. It speaks the same request and response types the
+//! server's handlers declare, so the two cannot disagree.
+
+pub mod report_form;
+pub mod reporter;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::server::problem::Problem;
+use crate::server::routes::desks::DeskView;
+use crate::server::routes::followup::{CaseView, FollowupMessage, FollowupRequest, MessageAccepted};
+use crate::server::routes::pow::PowChallenge;
+use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot reach the server at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the server refused: {detail} ({status})")]
+    Refused { status: u16, kind: String, detail: String },
+    #[error("the server sent an answer this client does not understand (HTTP {0})")]
+    Unexpected(u16),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl ClientError {
+    /// The problem type slug of a refusal, for callers that react to specific ones.
+    pub fn problem_slug(&self) -> Option<&str> {
+        match self {
+            ClientError::Refused { kind, .. } => kind.rsplit('/').next(),
+            _ => None,
+        }
+    }
+}
+
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Result<Self, ClientError> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::Usage(format!(
+                "the server address must start with http:// or https:// (got {base:?})"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .user_agent("resguardo")
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| ClientError::Usage(e.to_string()))?;
+        Ok(Self { base, http })
+    }
+
+    pub async fn desk(&self, slug: &str) -> Result<DeskView, ClientError> {
+        self.get(&format!("/api/v1/desks/{slug}")).await
+    }
+
+    pub async fn pow(&self) -> Result<PowChallenge, ClientError> {
+        self.get("/api/v1/pow").await
+    }
+
+    pub async fn submit(&self, slug: &str, envelope: &ReportEnvelope) -> Result<ReportCreated, ClientError> {
+        self.post(&format!("/api/v1/desks/{slug}/reports"), envelope).await
+    }
+
+    pub async fn followup(&self, request: &FollowupRequest) -> Result<CaseView, ClientError> {
+        self.post("/api/v1/followup", request).await
+    }
+
+    pub async fn add_message(&self, message: &FollowupMessage) -> Result<MessageAccepted, ClientError> {
+        self.post("/api/v1/followup/messages", message).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let response = self.http.get(&url).send().await.map_err(|e| unreachable(&url, &e))?;
+        read(response).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let response = self
+            .http
+            .post(&url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
+        read(response).await
+    }
+}
+
+fn unreachable(url: &str, e: &reqwest::Error) -> ClientError {
+    let mut reason = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        reason = format!("{reason}: {cause}");
+        source = cause.source();
+    }
+    ClientError::Unreachable {
+        url: url.to_owned(),
+        reason,
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
+    let status = response.status().as_u16();
+    if response.status().is_success() {
+        return response.json().await.map_err(|_| ClientError::Unexpected(status));
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ClientError::Refused {
+            status,
+            kind: problem.kind,
+            detail: problem.detail,
+        }),
+        Err(_) => Err(ClientError::Unexpected(status)),
+    }
+}

@@ -1,0 +1,143 @@
+//! What a reporter tells the desk: the plaintext report, which exists only on the reporter's device
+//! and, encrypted, on the way to the desk (schema `resguardo.report.v1`, docs/protocol.md §2).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::crypto::padding;
+use crate::crypto::receipt::Language;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Sextortion,
+    PhoneExtortion,
+    InPersonExtortion,
+    OnlineExtortion,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    Legal,
+    Psychosocial,
+    DigitalSecurity,
+    Shelter,
+    Medical,
+    Financial,
+}
+
+/// The report as typed. Unknown fields are refused so that a typo in a `--file` is not silently lost.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportForm {
+    pub kind: Kind,
+    /// What happened, in the reporter's words.
+    pub narrative: String,
+    /// ISO 3166-1 alpha-2, if the reporter says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    /// Whether the desk may refer the case to a support partner.
+    #[serde(default)]
+    pub consent_referral: bool,
+    /// A safe way to reach the reporter, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_contact: Option<String>,
+}
+
+impl std::fmt::Debug for ReportForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReportForm(redacted)")
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FormError {
+    #[error("the report needs a description of what happened")]
+    EmptyNarrative,
+    #[error("the country must be a two-letter code such as GT, HN or SV")]
+    BadCountry,
+}
+
+impl ReportForm {
+    pub fn check(&self) -> Result<(), FormError> {
+        if self.narrative.trim().is_empty() {
+            return Err(FormError::EmptyNarrative);
+        }
+        if let Some(country) = &self.country {
+            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(FormError::BadCountry);
+            }
+        }
+        Ok(())
+    }
+
+    /// The padded plaintext document, ready to encrypt.
+    pub fn to_plaintext(&self, lang: Language) -> Zeroizing<Vec<u8>> {
+        let mut doc = match serde_json::to_value(self) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        doc.insert("schema".into(), "resguardo.report.v1".into());
+        doc.insert("lang".into(), lang.code().into());
+        padding::pad(doc)
+    }
+}
+
+/// A message in a case thread (schema `resguardo.message.v1`), padded like a report.
+pub fn message_plaintext(text: &str) -> Zeroizing<Vec<u8>> {
+    let mut doc = Map::new();
+    doc.insert("schema".into(), "resguardo.message.v1".into());
+    doc.insert("text".into(), text.into());
+    padding::pad(doc)
+}
+
+/// The text of a decrypted message document, if it is one.
+pub fn message_text(plaintext: &[u8]) -> Option<Zeroizing<String>> {
+    let doc: Value = serde_json::from_slice(plaintext).ok()?;
+    if doc.get("schema")?.as_str()? != "resguardo.message.v1" {
+        return None;
+    }
+    Some(Zeroizing::new(doc.get("text")?.as_str()?.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_is_padded_json_with_schema() {
+        let form: ReportForm = serde_json::from_str(
+            r#"{"kind":"sextortion","narrative":"x","country":"GT","needs":["legal"],"consent_referral":true}"#,
+        )
+        .unwrap();
+        form.check().unwrap();
+        let plain = form.to_plaintext(Language::Es);
+        assert_eq!(plain.len(), 1024);
+        let doc: Value = serde_json::from_slice(&plain).unwrap();
+        assert_eq!(doc["schema"], "resguardo.report.v1");
+        assert_eq!(doc["needs"][0], "legal");
+    }
+
+    #[test]
+    fn forms_are_checked() {
+        let mut form: ReportForm =
+            serde_json::from_str(r#"{"kind":"other","narrative":"  "}"#).unwrap();
+        assert_eq!(form.check(), Err(FormError::EmptyNarrative));
+        form.narrative = "ok".into();
+        form.country = Some("gt".into());
+        assert_eq!(form.check(), Err(FormError::BadCountry));
+        assert!(serde_json::from_str::<ReportForm>(r#"{"kind":"other","narrative":"a","x":1}"#).is_err());
+    }
+
+    #[test]
+    fn messages_round_trip() {
+        let plain = message_plaintext("hola");
+        assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
+        assert!(message_text(b"{}").is_none());
+    }
+}

@@ -1,0 +1,160 @@
+//! The reporter's side of the protocol: everything that happens on the reporter's device before a
+//! byte leaves it (design §4.1–4.2). Used by `resguardo report …` and by the tests.
+
+use zeroize::Zeroizing;
+
+use super::report_form::{message_plaintext, message_text, ReportForm};
+use super::{ApiClient, ClientError};
+use crate::crypto::pow::Challenge;
+use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
+use crate::crypto::seal;
+use crate::domain::{b64_decode, b64_encode, Author, Recipient};
+use crate::server::routes::followup::{FollowupMessage, FollowupRequest};
+use crate::server::routes::reports::{PowSolution, ReceiptIn, ReportEnvelope};
+
+/// A submitted report: its id and the phrase to come back with.
+pub struct Submitted {
+    pub id: String,
+    pub phrase: ReceiptPhrase,
+}
+
+/// Derives the receipt keys off the async threads: Argon2id takes a noticeable moment.
+pub async fn derive(phrase: &ReceiptPhrase) -> ReceiptKeys {
+    let norm = Zeroizing::new(phrase.expose().to_owned());
+    let derived = tokio::task::spawn_blocking(move || {
+        ReceiptPhrase::parse(&norm).map(|p| p.derive())
+    })
+    .await;
+    match derived {
+        Ok(Ok(keys)) => keys,
+        // Parsing a normalised, already-parsed phrase cannot fail; deriving inline is the fallback.
+        _ => phrase.derive(),
+    }
+}
+
+/// Fetches a challenge and solves it, reporting progress as a fraction of the expected work.
+pub async fn solve_pow(
+    client: &ApiClient,
+    progress: impl Fn(f64) + Send + 'static,
+) -> Result<PowSolution, ClientError> {
+    let issued = client.pow().await?;
+    let bytes = b64_decode(&issued.challenge).ok_or(ClientError::Unexpected(200))?;
+    let challenge = Challenge::parse_unverified(&bytes).map_err(|_| ClientError::Unexpected(200))?;
+    let expected = 2f64.powi(i32::from(challenge.difficulty()));
+    let nonce = tokio::task::spawn_blocking(move || {
+        let nonce = challenge.solve(|tries| progress((tries as f64 / expected).min(0.99)));
+        progress(1.0);
+        nonce
+    })
+    .await
+    .map_err(|e| ClientError::Usage(format!("proof-of-work interrupted: {e}")))?;
+    Ok(PowSolution {
+        challenge: issued.challenge,
+        nonce,
+    })
+}
+
+/// Encrypts `form` to the desk's key, solves the proof-of-work and submits.
+pub async fn submit(
+    client: &ApiClient,
+    desk_slug: &str,
+    form: &ReportForm,
+    lang: Language,
+    progress: impl Fn(f64) + Send + 'static,
+) -> Result<Submitted, ClientError> {
+    form.check().map_err(|e| ClientError::Usage(e.to_string()))?;
+    let desk = client.desk(desk_slug).await?;
+    let desk_key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let phrase = ReceiptPhrase::generate(lang);
+    let keys = derive(&phrase).await;
+    let ciphertext = seal::seal(&[desk_key.age()], &form.to_plaintext(lang))
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let pow = solve_pow(client, progress).await?;
+    let envelope = ReportEnvelope {
+        ciphertext: b64_encode(&ciphertext),
+        receipt: ReceiptIn {
+            lookup: b64_encode(&keys.lookup.0),
+            verifier: b64_encode(&keys.auth.verifier().0),
+        },
+        reply_recipient: keys.reply_recipient().to_string(),
+        pow,
+    };
+    let created = client.submit(desk_slug, &envelope).await?;
+    Ok(Submitted {
+        id: created.id,
+        phrase,
+    })
+}
+
+/// One message of a thread as the reporter sees it.
+pub struct ThreadMessage {
+    pub author: Author,
+    pub day: String,
+    /// `None` when the message is not readable with the reply key (e.g. sealed to the desk only).
+    pub text: Option<Zeroizing<String>>,
+}
+
+/// A case as the reporter sees it.
+pub struct Case {
+    pub desk: String,
+    pub status: crate::domain::Status,
+    pub created: String,
+    pub updated: String,
+    pub messages: Vec<ThreadMessage>,
+}
+
+fn request(keys: &ReceiptKeys) -> FollowupRequest {
+    FollowupRequest {
+        lookup: b64_encode(&keys.lookup.0),
+        auth: b64_encode(keys.auth.expose()),
+    }
+}
+
+/// Fetches the case a phrase unlocks and decrypts what the reply key can read.
+pub async fn followup(client: &ApiClient, keys: &ReceiptKeys) -> Result<Case, ClientError> {
+    let view = client.followup(&request(keys)).await?;
+    let messages = view
+        .messages
+        .into_iter()
+        .map(|m| ThreadMessage {
+            author: m.author,
+            day: m.day,
+            text: b64_decode(&m.ciphertext)
+                .and_then(|c| seal::open(&keys.reply_identity, &c).ok())
+                .and_then(|plain| message_text(&plain)),
+        })
+        .collect();
+    Ok(Case {
+        desk: view.desk,
+        status: view.status,
+        created: view.created,
+        updated: view.updated,
+        messages,
+    })
+}
+
+/// Sends a message, encrypted to the desk and to the reporter's own reply key (so it can be read back).
+pub async fn send_message(
+    client: &ApiClient,
+    keys: &ReceiptKeys,
+    desk_slug: &str,
+    text: &str,
+) -> Result<(), ClientError> {
+    if text.trim().is_empty() {
+        return Err(ClientError::Usage("the message is empty".into()));
+    }
+    let desk = client.desk(desk_slug).await?;
+    let desk_key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let reply_key = keys.reply_recipient();
+    let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &message_plaintext(text))
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let FollowupRequest { lookup, auth } = request(keys);
+    client
+        .add_message(&FollowupMessage {
+            lookup,
+            auth,
+            ciphertext: b64_encode(&ciphertext),
+        })
+        .await?;
+    Ok(())
+}

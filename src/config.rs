@@ -1,0 +1,284 @@
+//! Layered settings (design §7): `config/default.toml` (compiled in), then the file named by
+//! `RESGUARDO_CONFIG`, then `RESGUARDO__SECTION__KEY` environment variables. Every problem names the key.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+use crate::domain::b64_decode_array;
+
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub secrets: SecretSettings,
+    pub intake: IntakeSettings,
+    pub pow: PowSettings,
+    pub limits: LimitSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub workers: usize,
+    pub request_timeout_secs: u64,
+    pub keep_alive_secs: u64,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub password_file: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseSettings")
+            .field("url", &redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The URL without any password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSettings {
+    pub server_key: Option<String>,
+    pub server_key_file: PathBuf,
+}
+
+impl std::fmt::Debug for SecretSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretSettings")
+            .field("server_key", &self.server_key.as_ref().map(|_| "***"))
+            .field("server_key_file", &self.server_key_file)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeSettings {
+    pub max_body_bytes: usize,
+    pub max_recipients: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowSettings {
+    pub difficulty: u8,
+    pub ttl_secs: u64,
+    pub load_threshold_per_minute: u32,
+    pub max_extra_bits: u8,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub per_address: bool,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub proxy_header: String,
+    pub intake_per_address_per_minute: u32,
+    pub intake_global_per_minute: u32,
+    pub followup_per_address_per_minute: u32,
+    pub followup_global_per_minute: u32,
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(String),
+    #[error("configuration key `{key}`: {problem}")]
+    Invalid { key: &'static str, problem: String },
+    #[error("secret `{key}`: {problem}")]
+    Secret { key: String, problem: String },
+}
+
+fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    /// Loads the layers from the process environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Toml::string(DEFAULTS));
+        if let Some(path) = std::env::var_os("RESGUARDO_CONFIG") {
+            let path = PathBuf::from(path);
+            if !path.is_file() {
+                return Err(ConfigError::Load(format!(
+                    "RESGUARDO_CONFIG names {}, which is not a readable file",
+                    path.display()
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(Env::prefixed("RESGUARDO__").split("__"));
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigError::Load(e.to_string()))?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let db = &self.database.url;
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return Err(invalid("database.url", "must start with sqlite:, postgres:// or postgresql://"));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if self.server.request_timeout_secs == 0 {
+            return Err(invalid("server.request_timeout_secs", "must be at least 1"));
+        }
+        if !(1024..=64 << 20).contains(&self.intake.max_body_bytes) {
+            return Err(invalid("intake.max_body_bytes", "must be between 1024 and 67108864"));
+        }
+        if !(1..=64).contains(&self.intake.max_recipients) {
+            return Err(invalid("intake.max_recipients", "must be between 1 and 64"));
+        }
+        let pow = &self.pow;
+        if pow.difficulty > crate::crypto::pow::MAX_DIFFICULTY
+            || pow.difficulty.saturating_add(pow.max_extra_bits) > crate::crypto::pow::MAX_DIFFICULTY
+        {
+            return Err(invalid("pow.difficulty", "difficulty plus max_extra_bits must be at most 32"));
+        }
+        if !(10..=86_400).contains(&pow.ttl_secs) {
+            return Err(invalid("pow.ttl_secs", "must be between 10 and 86400"));
+        }
+        if pow.load_threshold_per_minute == 0 {
+            return Err(invalid("pow.load_threshold_per_minute", "must be at least 1"));
+        }
+        let limits = &self.limits;
+        for (key, value) in [
+            ("limits.intake_per_address_per_minute", limits.intake_per_address_per_minute),
+            ("limits.intake_global_per_minute", limits.intake_global_per_minute),
+            ("limits.followup_per_address_per_minute", limits.followup_per_address_per_minute),
+            ("limits.followup_global_per_minute", limits.followup_global_per_minute),
+        ] {
+            if value == 0 {
+                return Err(invalid(key, "must be at least 1"));
+            }
+        }
+        if limits.proxy_header.parse::<actix_web::http::header::HeaderName>().is_err() {
+            return Err(invalid("limits.proxy_header", "is not a valid HTTP header name"));
+        }
+        Ok(())
+    }
+
+    /// The server secret: from `secrets.server_key`, else from `secrets.server_key_file`, else
+    /// generated into that file with mode 0600.
+    pub fn server_key(&self) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
+        if let Some(text) = &self.secrets.server_key {
+            return decode_key("secrets.server_key", text);
+        }
+        let path = &self.secrets.server_key_file;
+        if path.exists() {
+            let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
+            return decode_key(&format!("secrets.server_key_file ({})", path.display()), &text);
+        }
+        generate_key_file(path)
+    }
+
+    /// The database URL with the password from `database.password_file` when one is set.
+    pub fn database_url(&self) -> Result<Zeroizing<String>, ConfigError> {
+        let url = Zeroizing::new(self.database.url.clone());
+        let Some(path) = &self.database.password_file else {
+            return Ok(url);
+        };
+        let password = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| invalid("database.url", "has no scheme"))?;
+        let (userinfo, host) = rest
+            .split_once('@')
+            .ok_or_else(|| invalid("database.url", "needs user@host when database.password_file is set"))?;
+        let user = userinfo.split(':').next().unwrap_or_default();
+        Ok(Zeroizing::new(format!("{scheme}://{user}:{}@{host}", percent_encode(password.trim()))))
+    }
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn secret_io(path: &Path, e: std::io::Error) -> ConfigError {
+    ConfigError::Secret {
+        key: path.display().to_string(),
+        problem: e.to_string(),
+    }
+}
+
+fn decode_key(key: &str, text: &str) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
+    b64_decode_array::<32>(text.trim())
+        .map(Zeroizing::new)
+        .ok_or_else(|| ConfigError::Secret {
+            key: key.to_owned(),
+            problem: "must be 32 bytes in standard base64 (e.g. `head -c 32 /dev/urandom | base64`)".into(),
+        })
+}
+
+fn generate_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
+    use rand::RngCore;
+    let mut key = Zeroizing::new([0u8; 32]);
+    rand::rngs::OsRng.fill_bytes(key.as_mut());
+    let text = Zeroizing::new(crate::domain::b64_encode(key.as_ref()) + "\n");
+    crate::cli::files::write_private(path, text.as_bytes()).map_err(|e| secret_io(path, e))?;
+    tracing::info!(path = %path.display(), "generated a new server key");
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let settings: Settings = Figment::from(Toml::string(DEFAULTS)).extract().unwrap();
+        settings.validate().unwrap();
+        assert!(settings.database.url.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+
+    #[test]
+    fn bad_keys_name_themselves() {
+        let err = decode_key("secrets.server_key", "short").unwrap_err().to_string();
+        assert!(err.contains("secrets.server_key"), "{err}");
+    }
+}

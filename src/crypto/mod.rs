@@ -1,0 +1,10 @@
+//! The cryptography every Resguardo client must reproduce byte for byte (`docs/protocol.md`), and
+//! the structural checks the server makes on ciphertext it can never read.
+
+pub mod ciphertext;
+pub mod padding;
+pub mod pow;
+pub mod receipt;
+pub mod seal;
+
+pub use ciphertext::{AgeCiphertext, CiphertextError, CiphertextLimits};

@@ -1,0 +1,218 @@
+//! The receipt phrase and what is derived from it (design §3.1). Byte-exact: the browser client and
+//! `tests/vectors/receipt.json` must agree with this file.
+//!
+//! ```text
+//! norm     = NFKD(phrase), combining marks removed, lowercased, words joined by one ASCII space
+//! master   = Argon2id(norm, salt "resguardo/receipt/v1", m=19456 KiB, t=2, p=1, 32 bytes)
+//! lookup   = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/lookup", 16)
+//! auth     = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/auth",   32)
+//! reply_sk = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/reply",  32)
+//! ```
+
+use std::str::FromStr;
+
+use bech32::{Bech32, Hrp};
+use bip39::Language as Bip39Language;
+use hkdf::Hkdf;
+use rand::Rng;
+use sha2::Sha256;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+use crate::domain::{Lookup, ReceiptAuth};
+
+/// Words in a phrase: 8 × 11 bits = 88 bits from the OS random number generator.
+pub const WORDS: usize = 8;
+const SALT: &[u8] = b"resguardo/receipt/v1";
+const ARGON2_M_KIB: u32 = 19_456;
+const ARGON2_T: u32 = 2;
+
+/// The languages of the reporter pages; each has its BIP-39 word list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Es,
+    En,
+    Fr,
+}
+
+impl Language {
+    fn bip39(self) -> Bip39Language {
+        match self {
+            Language::Es => Bip39Language::Spanish,
+            Language::En => Bip39Language::English,
+            Language::Fr => Bip39Language::French,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Es => "es",
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+/// A receipt phrase in its normalised form (the `norm` of §3.1). Zeroized on drop.
+pub struct ReceiptPhrase(Zeroizing<String>);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PhraseError {
+    #[error("a receipt phrase has {WORDS} words; this one has {0}")]
+    WordCount(usize),
+    #[error("word {0} of the phrase is not in the Spanish, English or French word list; check its spelling")]
+    UnknownWord(usize),
+}
+
+impl ReceiptPhrase {
+    /// Draws a new phrase from the word list of `lang`.
+    pub fn generate(lang: Language) -> Self {
+        let list = lang.bip39().word_list();
+        let mut rng = rand::rngs::OsRng;
+        let words: Vec<&str> = (0..WORDS).map(|_| list[rng.gen_range(0..list.len())]).collect();
+        Self(normalize(&words.join(" ")))
+    }
+
+    /// Parses what a reporter typed: any case, any spacing, accents optional.
+    pub fn parse(typed: &str) -> Result<Self, PhraseError> {
+        let norm = normalize(typed);
+        let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() != WORDS {
+            return Err(PhraseError::WordCount(words.len()));
+        }
+        if let Some(i) = words.iter().position(|w| !is_known_word(w)) {
+            return Err(PhraseError::UnknownWord(i + 1));
+        }
+        Ok(Self(norm))
+    }
+
+    /// The normalised phrase, to show the reporter once.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Runs Argon2id and HKDF: about 20 MiB and a fraction of a second.
+    pub fn derive(&self) -> ReceiptKeys {
+        ReceiptKeys::from_master(&master(self.expose()))
+    }
+}
+
+/// NFKD, combining marks removed, lower case, white space collapsed to single ASCII spaces.
+pub fn normalize(text: &str) -> Zeroizing<String> {
+    let stripped: Zeroizing<String> = Zeroizing::new(
+        text.nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase)
+            .collect(),
+    );
+    Zeroizing::new(stripped.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn is_known_word(word: &str) -> bool {
+    [Language::Es, Language::En, Language::Fr].iter().any(|lang| {
+        lang.bip39()
+            .word_list()
+            .iter()
+            .any(|w| normalize(w).as_str() == word)
+    })
+}
+
+fn master(norm: &str) -> Zeroizing<[u8; 32]> {
+    let params = argon2::Params::new(ARGON2_M_KIB, ARGON2_T, 1, Some(32))
+        .unwrap_or_else(|_| unreachable_params());
+    let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut out = Zeroizing::new([0u8; 32]);
+    if argon
+        .hash_password_into(norm.as_bytes(), SALT, out.as_mut())
+        .is_err()
+    {
+        unreachable_params()
+    }
+    out
+}
+
+// The parameters above are constants that argon2 accepts; failure would be a build defect.
+#[allow(clippy::panic)]
+fn unreachable_params() -> ! {
+    panic!("constant Argon2 parameters rejected")
+}
+
+/// What a phrase unlocks.
+pub struct ReceiptKeys {
+    pub lookup: Lookup,
+    pub auth: ReceiptAuth,
+    pub reply_identity: age::x25519::Identity,
+}
+
+impl ReceiptKeys {
+    fn from_master(master: &[u8; 32]) -> Self {
+        let hk = Hkdf::<Sha256>::new(None, master);
+        let mut lookup = [0u8; 16];
+        let mut auth = Zeroizing::new([0u8; 32]);
+        let mut reply = Zeroizing::new([0u8; 32]);
+        // HKDF-SHA256 can expand up to 8160 bytes; these lengths cannot fail.
+        let _ = hk.expand(b"resguardo/receipt/v1/lookup", &mut lookup);
+        let _ = hk.expand(b"resguardo/receipt/v1/auth", auth.as_mut());
+        let _ = hk.expand(b"resguardo/receipt/v1/reply", reply.as_mut());
+        Self {
+            lookup: Lookup(lookup),
+            auth: ReceiptAuth::from_bytes(*auth),
+            reply_identity: identity_from_secret(&reply),
+        }
+    }
+
+    pub fn reply_recipient(&self) -> age::x25519::Recipient {
+        self.reply_identity.to_public()
+    }
+}
+
+/// Encodes 32 secret bytes as an ordinary age X25519 identity (`AGE-SECRET-KEY-1…`).
+pub fn identity_from_secret(secret: &[u8; 32]) -> age::x25519::Identity {
+    let hrp = Hrp::parse_unchecked("age-secret-key-");
+    let encoded = bech32::encode::<Bech32>(hrp, secret)
+        .map(|s| Zeroizing::new(s.to_uppercase()))
+        .unwrap_or_else(|_| unreachable_params());
+    age::x25519::Identity::from_str(&encoded).unwrap_or_else(|_| unreachable_params())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_strips_accents_case_and_spacing() {
+        assert_eq!(normalize("  ÁBACO\tcaña\n ").as_str(), "abaco cana");
+        assert_eq!(normalize("e\u{301}lite").as_str(), "elite");
+    }
+
+    #[test]
+    fn generated_phrases_parse_and_have_eight_words() {
+        for lang in [Language::Es, Language::En, Language::Fr] {
+            let phrase = ReceiptPhrase::generate(lang);
+            assert_eq!(phrase.expose().split(' ').count(), WORDS);
+            assert!(ReceiptPhrase::parse(phrase.expose()).is_ok());
+        }
+    }
+
+    #[test]
+    fn parse_names_the_problem() {
+        assert_eq!(
+            ReceiptPhrase::parse("abaco abdomen").err(),
+            Some(PhraseError::WordCount(2))
+        );
+        let typo = "abaco abdomen abeja abierto abogado abono aborto zzzz";
+        assert_eq!(ReceiptPhrase::parse(typo).err(), Some(PhraseError::UnknownWord(8)));
+    }
+
+    #[test]
+    fn accents_do_not_change_the_keys() {
+        let with = ReceiptPhrase::parse("ábaco abdomen abeja abierto abogado abono aborto abrazo").unwrap();
+        let without = ReceiptPhrase::parse("ABACO abdomen abeja abierto abogado abono aborto abrazo").unwrap();
+        let (a, b) = (with.derive(), without.derive());
+        assert_eq!(a.lookup, b.lookup);
+        assert_eq!(a.auth.expose(), b.auth.expose());
+        assert_eq!(a.reply_recipient().to_string(), b.reply_recipient().to_string());
+    }
+}

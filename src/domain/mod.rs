@@ -1,0 +1,25 @@
+//! Types that parse rather than validate: a value of one of these types is valid by construction,
+//! so handlers and the store never re-check it.
+
+mod desk;
+mod report;
+
+pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
+pub use report::{Author, Lookup, ReceiptAuth, ReportId, Status, Verifier};
+
+use base64::Engine as _;
+
+/// Standard base64 (RFC 4648 §4, with padding): the one encoding for binary fields in the API.
+pub fn b64_encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Decodes standard base64; `None` for anything else.
+pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
+}
+
+/// Decodes standard base64 into exactly `N` bytes.
+pub fn b64_decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+    b64_decode(text)?.try_into().ok()
+}

@@ -1,0 +1,215 @@
+use std::fmt;
+use std::str::FromStr;
+
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// A report's id: 16 bytes from the OS random number generator, shown as 32 lower-case hex digits.
+/// Random, so ids reveal neither insertion order nor how many reports a desk has.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReportId([u8; 16]);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a report id is 32 hexadecimal digits")]
+pub struct BadReportId;
+
+impl ReportId {
+    pub fn random() -> Self {
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    pub fn parse(text: &str) -> Result<Self, BadReportId> {
+        if text.len() != 32 {
+            return Err(BadReportId);
+        }
+        let mut bytes = [0u8; 16];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            let pair = text.get(2 * i..2 * i + 2).ok_or(BadReportId)?;
+            *byte = u8::from_str_radix(pair, 16).map_err(|_| BadReportId)?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl fmt::Debug for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ReportId({self})")
+    }
+}
+
+/// The receipt lookup (design §3.1): 16 bytes that find a report, derived from the receipt phrase.
+/// Not a secret on its own (it cannot authenticate), but never logged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Lookup(pub [u8; 16]);
+
+impl fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Lookup(…)")
+    }
+}
+
+/// The receipt auth key (design §3.1): 32 secret bytes the reporter sends to prove the phrase.
+/// Zeroized on drop; its `Debug` prints nothing of it.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct ReceiptAuth([u8; 32]);
+
+impl ReceiptAuth {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// What the server stores instead of the auth key: SHA-256(auth).
+    pub fn verifier(&self) -> Verifier {
+        Verifier(Sha256::digest(self.0).into())
+    }
+}
+
+impl fmt::Debug for ReceiptAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ReceiptAuth(redacted)")
+    }
+}
+
+/// SHA-256 of the receipt auth key, as stored by the server.
+#[derive(Clone, Copy)]
+pub struct Verifier(pub [u8; 32]);
+
+impl Verifier {
+    /// Constant-time comparison, so that response time does not reveal how many bytes matched.
+    pub fn matches(&self, other: &Verifier) -> bool {
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Verifier(…)")
+    }
+}
+
+/// Where a case stands (design §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    InReview,
+    Referred,
+    Closed,
+    Spam,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a status is one of new, in_review, referred, closed, spam")]
+pub struct BadStatus;
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::InReview => "in_review",
+            Status::Referred => "referred",
+            Status::Closed => "closed",
+            Status::Spam => "spam",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = BadStatus;
+    fn from_str(text: &str) -> Result<Self, BadStatus> {
+        match text {
+            "new" => Ok(Status::New),
+            "in_review" => Ok(Status::InReview),
+            "referred" => Ok(Status::Referred),
+            "closed" => Ok(Status::Closed),
+            "spam" => Ok(Status::Spam),
+            _ => Err(BadStatus),
+        }
+    }
+}
+
+/// Who wrote a message in a case thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Reporter,
+    Desk,
+}
+
+impl Author {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Author::Reporter => "reporter",
+            Author::Desk => "desk",
+        }
+    }
+}
+
+impl FromStr for Author {
+    type Err = BadStatus;
+    fn from_str(text: &str) -> Result<Self, BadStatus> {
+        match text {
+            "reporter" => Ok(Author::Reporter),
+            "desk" => Ok(Author::Desk),
+            _ => Err(BadStatus),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_ids_round_trip_and_differ() {
+        let a = ReportId::random();
+        assert_eq!(ReportId::parse(&a.to_string()).unwrap(), a);
+        assert_ne!(a, ReportId::random());
+        assert!(ReportId::parse("zz").is_err());
+        assert!(ReportId::parse(&"g".repeat(32)).is_err());
+        assert!(ReportId::parse("é".repeat(16).as_str()).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_debug_print() {
+        let auth = ReceiptAuth::from_bytes([0x41; 32]);
+        assert!(!format!("{auth:?}").contains("65"));
+        assert!(!format!("{:?}", Lookup([7; 16])).contains('7'));
+    }
+
+    #[test]
+    fn verifier_compares() {
+        let auth = ReceiptAuth::from_bytes([1; 32]);
+        assert!(auth.verifier().matches(&auth.verifier()));
+        assert!(!auth.verifier().matches(&ReceiptAuth::from_bytes([2; 32]).verifier()));
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in [Status::New, Status::InReview, Status::Referred, Status::Closed, Status::Spam] {
+            assert_eq!(s.as_str().parse::<Status>().unwrap(), s);
+        }
+    }
+}

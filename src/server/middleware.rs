@@ -1,0 +1,81 @@
+//! What every response gets, errors included: security headers, a method allowlist, a time limit,
+//! and one log line that names the route pattern but never the client, its headers or any id.
+
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::{Error, ResponseError};
+
+use super::problem::ApiError;
+
+/// Headers on every response: nothing may be framed, sniffed, cached, referred or scripted.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Cache-Control", "no-store"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cross-Origin-Resource-Policy", "same-origin"))
+        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
+}
+
+/// Refuses methods other than GET, HEAD and POST before any route sees them.
+pub async fn allow_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::POST) {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let (req, _) = req.into_parts();
+    Ok(ServiceResponse::new(req, ApiError::MethodNotAllowed.error_response()))
+}
+
+/// Bounds the time to read a request and answer it, so slow bodies cannot hold workers forever.
+pub fn time_limit(
+    limit: Duration,
+) -> impl Fn(
+    ServiceRequest,
+    Next<BoxBody>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>
+       + Clone {
+    move |req: ServiceRequest, next: Next<BoxBody>| {
+        Box::pin(async move {
+            let head = req.request().clone();
+            match actix_web::rt::time::timeout(limit, next.call(req)).await {
+                Ok(result) => result,
+                Err(_) => Ok(ServiceResponse::new(head, ApiError::Timeout.error_response())),
+            }
+        })
+    }
+}
+
+/// One JSON line per request: method, route pattern, status and milliseconds. Nothing else.
+pub async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let response = next.call(req).await?;
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_owned());
+    tracing::info!(
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "request"
+    );
+    Ok(response)
+}

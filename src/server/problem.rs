@@ -1,0 +1,162 @@
+//! Every error a client can cause, with its status and a stable problem type (RFC 9457).
+//! Bodies are `application/problem+json`; they never carry SQL, paths or stack traces, and the
+//! cause of a 503 goes to the log only (where it holds no request data).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::crypto::pow::PowError;
+use crate::crypto::CiphertextError;
+use crate::store::StoreError;
+
+/// The base of every problem type URI; `docs/api.md` lists them all.
+pub const TYPE_BASE: &str = "https://resguardo.invalid/problems/";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    MalformedRequest(String),
+    #[error("the request body must be application/json")]
+    UnsupportedMediaType,
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("`{0}` is not standard base64")]
+    NotBase64(&'static str),
+    #[error("`{field}` must decode to {expected} bytes")]
+    WrongLength { field: &'static str, expected: usize },
+    #[error(transparent)]
+    Ciphertext(#[from] CiphertextError),
+    #[error("`{0}` is not an age X25519 recipient (age1…)")]
+    BadRecipient(&'static str),
+    #[error(transparent)]
+    Pow(#[from] PowError),
+    #[error("this proof-of-work challenge was already used; fetch a new one")]
+    PowReused,
+    #[error("there is no desk with this name")]
+    DeskNotFound,
+    #[error("no report matches this receipt phrase")]
+    ReceiptNotFound,
+    #[error("a report with this receipt already exists; generate a new receipt phrase")]
+    ReceiptConflict,
+    #[error("too many requests; try again in {0} seconds")]
+    RateLimited(u64),
+    #[error("the request took too long")]
+    Timeout,
+    #[error("there is nothing at this address")]
+    NotFound,
+    #[error("this method is not allowed here")]
+    MethodNotAllowed,
+    #[error("the service is temporarily unavailable; try again later")]
+    Unavailable,
+}
+
+impl ApiError {
+    /// The last segment of the problem type URI.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::MalformedRequest(_) => "malformed-request",
+            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::NotBase64(_) => "invalid-encoding",
+            ApiError::WrongLength { .. } => "invalid-length",
+            ApiError::Ciphertext(_) => "invalid-ciphertext",
+            ApiError::BadRecipient(_) => "invalid-recipient",
+            ApiError::Pow(PowError::Malformed) => "pow-malformed",
+            ApiError::Pow(PowError::Forged) => "pow-forged",
+            ApiError::Pow(PowError::Expired) => "pow-expired",
+            ApiError::Pow(PowError::Unsolved) => "pow-unsolved",
+            ApiError::PowReused => "pow-reused",
+            ApiError::DeskNotFound => "desk-not-found",
+            ApiError::ReceiptNotFound => "receipt-not-found",
+            ApiError::ReceiptConflict => "receipt-conflict",
+            ApiError::RateLimited(_) => "rate-limited",
+            ApiError::Timeout => "timeout",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::Unavailable => "service-unavailable",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self.status_code() {
+            StatusCode::BAD_REQUEST => "The request is not acceptable",
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::CONFLICT => "Conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
+            StatusCode::TOO_MANY_REQUESTS => "Too many requests",
+            StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+            StatusCode::REQUEST_TIMEOUT => "Request timeout",
+            _ => "Service unavailable",
+        }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A stable URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What was wrong, in words meant for the person who sent the request.
+    pub detail: String,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::ReceiptConflict => StatusCode::CONFLICT,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let body = Problem {
+            kind: format!("{TYPE_BASE}{}", self.slug()),
+            title: self.title().to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        match self {
+            ApiError::RateLimited(secs) => {
+                response.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "30"));
+            }
+            ApiError::MethodNotAllowed => {
+                response.insert_header((header::ALLOW, "GET, HEAD, POST"));
+            }
+            _ => {}
+        }
+        response.json(body)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::ChallengeSpent => ApiError::PowReused,
+            StoreError::Conflict(_) => ApiError::ReceiptConflict,
+            StoreError::Missing(_) => ApiError::DeskNotFound,
+            StoreError::Corrupt(_) | StoreError::Unavailable(_) => {
+                // The cause holds no request data (sqlx never prints bound values).
+                tracing::error!(error = %e, "database operation failed");
+                ApiError::Unavailable
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::domain::DeskSlug;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::Desk;
+
+/// What anyone may know of a desk: enough to encrypt a report to it.
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DeskView {
+    pub slug: String,
+    pub name: String,
+    /// The desk's current age X25519 recipient.
+    pub recipient: String,
+    pub key_version: i64,
+    /// First 16 bytes of SHA-256 of the recipient, in hex groups, for checking out of band.
+    pub fingerprint: String,
+}
+
+impl From<&Desk> for DeskView {
+    fn from(desk: &Desk) -> Self {
+        Self {
+            slug: desk.slug.to_string(),
+            name: desk.name.as_str().to_owned(),
+            recipient: desk.recipient.as_str().to_owned(),
+            key_version: desk.key_version,
+            fingerprint: desk.recipient.fingerprint().to_string(),
+        }
+    }
+}
+
+/// Finds a desk by the slug in a path, or answers 404.
+pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
+    let slug = DeskSlug::parse(slug).map_err(|_| ApiError::DeskNotFound)?;
+    state.store.desk(&slug).await?.ok_or(ApiError::DeskNotFound)
+}
+
+/// A desk's public key.
+#[utoipa::path(get, path = "/api/v1/desks/{slug}",
+    params(("slug" = String, Path, description = "The desk's short name")),
+    responses(
+        (status = 200, body = DeskView),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let desk = find(&state, &slug).await?;
+    Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
+}

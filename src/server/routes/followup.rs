@@ -1,0 +1,132 @@
+//! The reporter's way back in: the receipt lookup finds the report, the auth key proves the phrase.
+//! An unknown lookup and a wrong auth key get the same answer after the same work, so the answer
+//! does not tell whether a report exists.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::decode_exact;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{b64_decode, b64_encode, Author, Lookup, ReceiptAuth, Status, Verifier};
+use crate::server::limits::FollowupAllowed;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::Receipt;
+
+/// Proof of a receipt phrase.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowupRequest {
+    /// 16 bytes, base64.
+    pub lookup: String,
+    /// The 32-byte auth key, base64.
+    pub auth: String,
+}
+
+/// A reporter's new message.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowupMessage {
+    pub lookup: String,
+    pub auth: String,
+    /// A binary age file, base64, encrypted to the desk's recipient (and the reply recipient, so
+    /// that the reporter can read it back).
+    pub ciphertext: String,
+}
+
+/// What a reporter may see of a case.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CaseView {
+    pub desk: String,
+    pub status: Status,
+    /// The day the report arrived (UTC, YYYY-MM-DD).
+    pub created: String,
+    /// The day of the last change.
+    pub updated: String,
+    pub messages: Vec<MessageView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MessageView {
+    pub author: Author,
+    pub day: String,
+    /// The age file, base64.
+    pub ciphertext: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MessageAccepted {
+    pub status: Status,
+}
+
+/// Compared against when a lookup is unknown, so both failures do the same work.
+const DUMMY: Verifier = Verifier([0u8; 32]);
+
+async fn authenticate(state: &AppState, lookup: &str, auth: &str) -> Result<Receipt, ApiError> {
+    let lookup = Lookup(decode_exact::<16>(lookup, "lookup")?);
+    let auth = ReceiptAuth::from_bytes(decode_exact::<32>(auth, "auth")?);
+    let found = state.store.receipt(&lookup).await?;
+    let expected = found.as_ref().map_or(DUMMY, |r| r.verifier);
+    let matches = auth.verifier().matches(&expected);
+    match found {
+        Some(receipt) if matches => Ok(receipt),
+        _ => Err(ApiError::ReceiptNotFound),
+    }
+}
+
+/// A case's status and thread, for the reporter who holds the receipt phrase.
+#[utoipa::path(post, path = "/api/v1/followup", request_body = FollowupRequest,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    _allowed: FollowupAllowed,
+    state: web::Data<AppState>,
+    request: web::Json<FollowupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
+    let messages = state.store.messages(&receipt.report_id).await?;
+    Ok(HttpResponse::Ok().json(CaseView {
+        desk: receipt.desk.to_string(),
+        status: receipt.status,
+        created: crate::time::day(receipt.created_at),
+        updated: crate::time::day(receipt.updated_at),
+        messages: messages
+            .into_iter()
+            .map(|m| MessageView {
+                author: m.author,
+                day: crate::time::day(m.created_at),
+                ciphertext: b64_encode(m.ciphertext.as_bytes()),
+            })
+            .collect(),
+    }))
+}
+
+/// Adds a reporter's encrypted message to the case thread.
+#[utoipa::path(post, path = "/api/v1/followup/messages", request_body = FollowupMessage,
+    responses(
+        (status = 201, body = MessageAccepted),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn add_message(
+    _allowed: FollowupAllowed,
+    state: web::Data<AppState>,
+    request: web::Json<FollowupMessage>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = b64_decode(&request.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
+    let ciphertext = AgeCiphertext::parse(raw, state.ciphertext_limits)?;
+    let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
+    state
+        .store
+        .add_message(&receipt.report_id, Author::Reporter, &ciphertext, crate::time::now_bucket())
+        .await?;
+    Ok(HttpResponse::Created().json(MessageAccepted {
+        status: receipt.status,
+    }))
+}

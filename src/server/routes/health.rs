@@ -1,0 +1,25 @@
+use actix_web::{web, HttpResponse};
+
+use crate::server::problem::ApiError;
+use crate::server::AppState;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The process is up and its database answers.
+#[utoipa::path(get, path = "/readyz", responses(
+    (status = 200, body = Health),
+    (status = 503, body = crate::server::problem::Problem, content_type = "application/problem+json"),
+))]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state.store.ping().await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ready" }))
+}

@@ -1,0 +1,115 @@
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::{decode_exact, desks};
+use crate::crypto::pow::Challenge;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
+use crate::server::limits::IntakeAllowed;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::{NewReport, SpentChallenge};
+
+/// A report as a reporter's client sends it (design §4.1). Every binary field is standard base64.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportEnvelope {
+    /// The binary age file, encrypted on the reporter's device to the desk's recipient.
+    pub ciphertext: String,
+    pub receipt: ReceiptIn,
+    /// The age X25519 recipient derived from the receipt phrase; desk replies are encrypted to it.
+    pub reply_recipient: String,
+    pub pow: PowSolution,
+}
+
+/// What the server keeps of a receipt phrase (design §3.1).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptIn {
+    /// 16 bytes, base64.
+    pub lookup: String,
+    /// SHA-256 of the 32-byte auth key, base64.
+    pub verifier: String,
+}
+
+/// A solved proof-of-work challenge.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PowSolution {
+    /// The challenge exactly as issued by `GET /api/v1/pow`.
+    pub challenge: String,
+    pub nonce: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportCreated {
+    /// The report's id: 32 hex digits.
+    pub id: String,
+}
+
+/// The parts of an envelope, each parsed into a type that cannot be invalid.
+struct Parsed {
+    ciphertext: AgeCiphertext,
+    lookup: Lookup,
+    verifier: Verifier,
+    reply_recipient: Recipient,
+    pow: SpentChallenge,
+}
+
+fn parse_envelope(state: &AppState, envelope: ReportEnvelope) -> Result<Parsed, ApiError> {
+    // The proof-of-work comes first: it is the cheap check that turns away floods.
+    let challenge_bytes = b64_decode(&envelope.pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
+    let challenge = Challenge::parse(state.pow.key(), &challenge_bytes)?;
+    challenge.verify(envelope.pow.nonce, crate::time::now_secs())?;
+    let raw = b64_decode(&envelope.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
+    Ok(Parsed {
+        ciphertext: AgeCiphertext::parse(raw, state.ciphertext_limits)?,
+        lookup: Lookup(decode_exact::<16>(&envelope.receipt.lookup, "receipt.lookup")?),
+        verifier: Verifier(decode_exact::<32>(&envelope.receipt.verifier, "receipt.verifier")?),
+        reply_recipient: Recipient::parse(&envelope.reply_recipient)
+            .map_err(|_| ApiError::BadRecipient("reply_recipient"))?,
+        pow: SpentChallenge {
+            digest: challenge.digest(),
+            expires_at: challenge.expires_at(),
+        },
+    })
+}
+
+/// Stores an encrypted report. Answers 201 only once the report is durably committed.
+#[utoipa::path(post, path = "/api/v1/desks/{slug}/reports",
+    params(("slug" = String, Path, description = "The desk's short name")),
+    request_body = ReportEnvelope,
+    responses(
+        (status = 201, body = ReportCreated),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn submit(
+    _allowed: IntakeAllowed,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    envelope: web::Json<ReportEnvelope>,
+) -> Result<HttpResponse, ApiError> {
+    let parsed = parse_envelope(&state, envelope.into_inner())?;
+    let desk = desks::find(&state, &slug).await?;
+    let report = NewReport {
+        id: ReportId::random(),
+        desk: desk.slug,
+        key_version: desk.key_version,
+        ciphertext: parsed.ciphertext,
+        lookup: parsed.lookup,
+        verifier: parsed.verifier,
+        reply_recipient: parsed.reply_recipient,
+        created_at: crate::time::now_bucket(),
+    };
+    state.store.insert_report(&report, parsed.pow).await?;
+    state.pow.record_submission(crate::time::now_secs());
+    Ok(HttpResponse::Created().json(ReportCreated {
+        id: report.id.to_string(),
+    }))
+}

@@ -1,0 +1,136 @@
+//! The one `Store` implementation, stamped out for each backend's pool type.
+//!
+//! `SqlitePool` and `PgPool` have the same API and both run the SQL of `sql.rs` unchanged, but sqlx
+//! offers no trait over them that stays usable in `async` code without a wall of higher-ranked
+//! bounds. A macro keeps one copy of this code instead of two that could drift apart. Backend
+//! differences (connection options, durability checks, migrations) live in `sqlite.rs` and
+//! `postgres.rs`.
+
+macro_rules! impl_store {
+    ($store:ident) => {
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query(sql::PING).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn create_desk(
+                &self,
+                slug: &DeskSlug,
+                name: &DeskName,
+                recipient: &Recipient,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::INSERT_DESK)
+                    .bind(slug.as_str())
+                    .bind(name.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Conflict("the desk"), StoreError::Missing("the desk")))?;
+                sqlx::query(sql::INSERT_DESK_KEY)
+                    .bind(slug.as_str())
+                    .bind(recipient.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn desks(&self) -> Result<Vec<Desk>, StoreError> {
+                let rows: Vec<DeskRow> = sqlx::query_as(&sql::select_desks()).fetch_all(&self.pool).await?;
+                rows.into_iter().map(|(s, n, r, v)| parse_desk(s, n, r, v)).collect()
+            }
+
+            async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError> {
+                let row: Option<DeskRow> = sqlx::query_as(&sql::select_desk())
+                    .bind(slug.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(s, n, r, v)| parse_desk(s, n, r, v)).transpose()
+            }
+
+            async fn insert_report(&self, report: &NewReport, pow: SpentChallenge) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::PURGE_SPENT)
+                    .bind(crate::time::now_secs())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::INSERT_SPENT)
+                    .bind(&pow.digest[..])
+                    .bind(pow.expires_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::ChallengeSpent, StoreError::ChallengeSpent))?;
+                sqlx::query(sql::INSERT_REPORT)
+                    .bind(&report.id.as_bytes()[..])
+                    .bind(report.desk.as_str())
+                    .bind(report.key_version)
+                    .bind(report.ciphertext.as_bytes())
+                    .bind(&report.lookup.0[..])
+                    .bind(&report.verifier.0[..])
+                    .bind(report.reply_recipient.as_str())
+                    .bind(report.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Conflict("a report with this receipt"), StoreError::Missing("the desk")))?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError> {
+                let row: Option<ReceiptRow> = sqlx::query_as(sql::SELECT_RECEIPT)
+                    .bind(&lookup.0[..])
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(receipt_from_row).transpose()
+            }
+
+            async fn report(&self, id: &ReportId) -> Result<Option<StoredReport>, StoreError> {
+                let row: Option<ReportRow> = sqlx::query_as(sql::SELECT_REPORT)
+                    .bind(&id.as_bytes()[..])
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(report_from_row).transpose()
+            }
+
+            async fn messages(&self, report: &ReportId) -> Result<Vec<Message>, StoreError> {
+                let rows: Vec<MessageRow> = sqlx::query_as(sql::SELECT_MESSAGES)
+                    .bind(&report.as_bytes()[..])
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(message_from_row).collect()
+            }
+
+            async fn add_message(
+                &self,
+                report: &ReportId,
+                author: Author,
+                ciphertext: &AgeCiphertext,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::INSERT_MESSAGE)
+                    .bind(&report.as_bytes()[..])
+                    .bind(author.as_str())
+                    .bind(ciphertext.as_bytes())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Conflict("the message"), StoreError::Missing("the report")))?;
+                sqlx::query(sql::TOUCH_REPORT)
+                    .bind(&report.as_bytes()[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

@@ -1,0 +1,219 @@
+//! Storage behind one trait, with SQLite (the embedded default) and PostgreSQL (production)
+//! implementations selected by the database URL. Both run the same SQL from `sql.rs`; the same
+//! conformance suite (`tests/store_conformance.rs`) runs against both.
+//!
+//! What is stored is listed in SECURITY.md: ciphertext, the receipt lookup and verifier, the reply
+//! recipient, desk metadata and hour-rounded times. Nothing here ever sees plaintext.
+
+mod impl_store;
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use crate::crypto::AgeCiphertext;
+use crate::domain::{Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier};
+
+/// A desk with its current public key.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub slug: DeskSlug,
+    pub name: DeskName,
+    pub recipient: Recipient,
+    pub key_version: i64,
+}
+
+/// A report as the server receives it.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub id: ReportId,
+    pub desk: DeskSlug,
+    pub key_version: i64,
+    pub ciphertext: AgeCiphertext,
+    pub lookup: Lookup,
+    pub verifier: Verifier,
+    pub reply_recipient: Recipient,
+    pub created_at: i64,
+}
+
+/// A proof-of-work challenge being spent.
+#[derive(Debug, Clone, Copy)]
+pub struct SpentChallenge {
+    pub digest: [u8; 32],
+    pub expires_at: i64,
+}
+
+/// What a receipt lookup finds.
+#[derive(Debug, Clone)]
+pub struct Receipt {
+    pub report_id: ReportId,
+    pub desk: DeskSlug,
+    pub verifier: Verifier,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A stored report.
+#[derive(Debug, Clone)]
+pub struct StoredReport {
+    pub id: ReportId,
+    pub desk: DeskSlug,
+    pub key_version: i64,
+    pub ciphertext: AgeCiphertext,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One message of a case thread.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub seq: i64,
+    pub author: Author,
+    pub ciphertext: AgeCiphertext,
+    pub created_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("{0} does not exist")]
+    Missing(&'static str),
+    #[error("the proof-of-work challenge was already used")]
+    ChallengeSpent,
+    #[error("the database holds a value this version cannot read ({0})")]
+    Corrupt(&'static str),
+    /// The database could not be reached or refused the operation. The message is for logs only:
+    /// it never holds bound values, which sqlx does not print.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Unavailable(format!("migration failed: {e}"))
+    }
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    async fn create_desk(
+        &self,
+        slug: &DeskSlug,
+        name: &DeskName,
+        recipient: &Recipient,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn desks(&self) -> Result<Vec<Desk>, StoreError>;
+    async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError>;
+
+    /// Spends the challenge and stores the report in one transaction: either both or neither.
+    /// Returns only after the commit is durable.
+    async fn insert_report(&self, report: &NewReport, pow: SpentChallenge) -> Result<(), StoreError>;
+    async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError>;
+    async fn report(&self, id: &ReportId) -> Result<Option<StoredReport>, StoreError>;
+
+    async fn messages(&self, report: &ReportId) -> Result<Vec<Message>, StoreError>;
+    async fn add_message(
+        &self,
+        report: &ReportId,
+        author: Author,
+        ciphertext: &AgeCiphertext,
+        now: i64,
+    ) -> Result<(), StoreError>;
+}
+
+/// Opens the store a URL names, creating and migrating the database as needed.
+pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::open(url, max_connections).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::open(url, max_connections).await?))
+    } else {
+        Err(StoreError::Unavailable(
+            "the database URL must start with sqlite: or postgres://".into(),
+        ))
+    }
+}
+
+/// Maps a database refusal to what it means here.
+fn classify(e: sqlx::Error, on_unique: StoreError, on_foreign_key: StoreError) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => on_unique,
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => on_foreign_key,
+        _ => e.into(),
+    }
+}
+
+fn parse_desk(slug: String, name: String, recipient: String, version: i64) -> Result<Desk, StoreError> {
+    Ok(Desk {
+        slug: DeskSlug::parse(&slug).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        name: DeskName::parse(&name).map_err(|_| StoreError::Corrupt("desk name"))?,
+        recipient: Recipient::parse(&recipient).map_err(|_| StoreError::Corrupt("desk recipient"))?,
+        key_version: version,
+    })
+}
+
+fn parse_id(bytes: Vec<u8>) -> Result<ReportId, StoreError> {
+    let bytes: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt("report id"))?;
+    Ok(ReportId::from_bytes(bytes))
+}
+
+fn parse_status(text: &str) -> Result<Status, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt("status"))
+}
+
+type DeskRow = (String, String, String, i64);
+type ReceiptRow = (Vec<u8>, String, Vec<u8>, String, i64, i64);
+type ReportRow = (Vec<u8>, String, i64, Vec<u8>, String, i64, i64);
+type MessageRow = (i64, String, Vec<u8>, i64);
+
+fn receipt_from_row(row: ReceiptRow) -> Result<Receipt, StoreError> {
+    let (id, desk, verifier, status, created_at, updated_at) = row;
+    Ok(Receipt {
+        report_id: parse_id(id)?,
+        desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        verifier: Verifier(verifier.try_into().map_err(|_| StoreError::Corrupt("verifier"))?),
+        status: parse_status(&status)?,
+        created_at,
+        updated_at,
+    })
+}
+
+fn report_from_row(row: ReportRow) -> Result<StoredReport, StoreError> {
+    let (id, desk, key_version, ciphertext, status, created_at, updated_at) = row;
+    Ok(StoredReport {
+        id: parse_id(id)?,
+        desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        key_version,
+        ciphertext: AgeCiphertext::from_stored(ciphertext),
+        status: parse_status(&status)?,
+        created_at,
+        updated_at,
+    })
+}
+
+fn message_from_row(row: MessageRow) -> Result<Message, StoreError> {
+    let (seq, author, ciphertext, created_at) = row;
+    Ok(Message {
+        seq,
+        author: author.parse().map_err(|_| StoreError::Corrupt("author"))?,
+        ciphertext: AgeCiphertext::from_stored(ciphertext),
+        created_at,
+    })
+}

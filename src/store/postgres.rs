@@ -1,0 +1,39 @@
+//! The production backend. Start-up refuses a server that could lose acknowledged reports:
+//! `fsync` and `synchronous_commit` must be on (with `synchronous_commit=off`, up to three times
+//! `wal_writer_delay` of committed transactions vanish in a crash).
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+use super::sql;
+use super::*;
+
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        check_durability(&pool).await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
+    let (fsync,): (String,) = sqlx::query_as("SHOW fsync").fetch_one(pool).await?;
+    let (commit,): (String,) = sqlx::query_as("SHOW synchronous_commit").fetch_one(pool).await?;
+    if fsync != "on" || commit == "off" {
+        return Err(StoreError::Unavailable(format!(
+            "PostgreSQL must run with fsync=on and synchronous_commit on (found fsync={fsync}, synchronous_commit={commit})"
+        )));
+    }
+    Ok(())
+}
+
+crate::store::impl_store::impl_store!(PgStore);

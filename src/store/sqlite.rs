@@ -1,0 +1,68 @@
+//! The embedded backend. Durability and forensics settings are not optional here: WAL with
+//! `synchronous=FULL` so a report acknowledged with 201 survives power loss, `secure_delete` so
+//! deleted rows are overwritten, and the database file created with mode 0600.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use super::sql;
+use super::*;
+
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .pragma("secure_delete", "ON")
+            .pragma("auto_vacuum", "FULL")
+            .pragma("trusted_schema", "OFF");
+        create_private_file(options.get_filename())?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .connect_with(options)
+            .await?;
+        check_durability(&pool).await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `PRAGMA wal_checkpoint(TRUNCATE)`, folding the WAL into the database file.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// Creates the database file (and its directory) with owner-only permissions before SQLite does;
+/// SQLite gives the `-wal` and `-shm` files the same permissions as the database.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") || path.exists() {
+        return Ok(());
+    }
+    crate::cli::files::write_private(path, b"")
+        .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))
+}
+
+/// Refuses to run with settings that could lose acknowledged reports.
+async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(pool).await?;
+    let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(pool).await?;
+    if !mode.eq_ignore_ascii_case("wal") || sync < 2 {
+        return Err(StoreError::Unavailable(format!(
+            "SQLite must run in WAL mode with synchronous=FULL (found journal_mode={mode}, synchronous={sync})"
+        )));
+    }
+    Ok(())
+}
+
+crate::store::impl_store::impl_store!(SqliteStore);

@@ -1,0 +1,137 @@
+//! The zero-knowledge promise, tested: a canary typed into a report and a message through the CLI,
+//! and canary request metadata, never appear in anything the server writes — its data directory
+//! (database, WAL, shared memory, keys), every PostgreSQL row, and its log output.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use rand::RngCore;
+
+use crate::harness::{contains, files_under, Backend, TestServer};
+
+crate::on_both_backends!(canary_never_reaches_the_server);
+
+fn forms_of(canary: &str) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let hex: String = canary.bytes().map(|b| format!("{b:02x}")).collect();
+    vec![
+        canary.as_bytes().to_vec(),
+        b64.encode(canary).into_bytes(),
+        b64.encode(&canary[1..]).into_bytes(), // other base64 alignments
+        b64.encode(&canary[2..]).into_bytes(),
+        hex.clone().into_bytes(),
+        hex.to_uppercase().into_bytes(),
+        canary.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+    ]
+}
+
+fn new_canary() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("CANARY{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+async fn all_pg_rows(db_url: &str) -> String {
+    use sqlx::{Connection, Row};
+    let mut conn = sqlx::PgConnection::connect(db_url).await.unwrap();
+    let tables: Vec<String> = sqlx::query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(tables.len() >= 5, "tables: {tables:?}");
+    let mut all = String::new();
+    for table in tables {
+        for row in sqlx::query(&format!("SELECT t::text FROM \"{table}\" t")).fetch_all(&mut conn).await.unwrap() {
+            all.push_str(&row.get::<String, _>(0));
+            all.push('\n');
+        }
+    }
+    all
+}
+
+async fn canary_never_reaches_the_server(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else { return };
+    server.create_desk("gt");
+    let report_canary = new_canary();
+    let message_canary = new_canary();
+    let header_canary = new_canary();
+
+    // A report through the CLI, from a file.
+    let report = server.dir.path().join("report.json");
+    std::fs::write(
+        &report,
+        serde_json::json!({"kind": "sextortion", "narrative": format!("texto {report_canary} fin"), "safe_contact": report_canary}).to_string(),
+    )
+    .unwrap();
+    let out = server
+        .command()
+        .args(["report", "submit", "--server", &server.url, "--desk", "gt", "--json", "--file"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let phrase = receipt["receipt_phrase"].as_str().unwrap().to_owned();
+    std::fs::remove_file(&report).unwrap();
+
+    // A follow-up message through the CLI, the phrase on standard input.
+    let mut child = server
+        .command()
+        .args(["report", "followup", "--server", &server.url, "--json", "--message", &message_canary])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{phrase}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let case: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(case["messages"][0]["text"], message_canary.as_str());
+
+    // Request metadata a careless server would log.
+    let http = reqwest::Client::new();
+    for path in ["/api/v1/pow", "/api/v1/desks/gt", "/nowhere"] {
+        http.get(format!("{}{path}", server.url))
+            .header("User-Agent", &header_canary)
+            .header("Accept-Language", &header_canary)
+            .header("Referer", format!("https://{header_canary}.example/"))
+            .header("X-Forwarded-For", "203.0.113.77")
+            .send()
+            .await
+            .unwrap();
+    }
+
+    server.stop();
+    let mut written: Vec<(String, Vec<u8>)> = files_under(server.dir.path())
+        .into_iter()
+        .map(|(p, b)| (p.display().to_string(), b))
+        .collect();
+    written.push(("server output".into(), server.logs().into_bytes()));
+    if backend == Backend::Postgres {
+        written.push(("postgres rows".into(), all_pg_rows(&server.db_url).await.into_bytes()));
+    }
+    assert!(written.iter().any(|(p, _)| p.ends_with("resguardo.db")) || backend == Backend::Postgres);
+
+    let mut secrets = vec![("report canary", report_canary), ("message canary", message_canary)];
+    secrets.push(("header canary", header_canary));
+    secrets.push(("receipt phrase", phrase));
+    for (what, secret) in &secrets {
+        for form in forms_of(secret) {
+            for (path, bytes) in &written {
+                assert!(!contains(bytes, &form), "the {what} appears in {path}");
+            }
+        }
+    }
+    for address in ["127.0.0.1", "203.0.113.77"] {
+        assert!(!server.logs().contains(address), "an address appears in the server output");
+    }
+    // Every log line is JSON.
+    for line in server.logs().lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "not a JSON log line: {line}");
+    }
+}

@@ -1,0 +1,91 @@
+//! Durability: 500 concurrent submissions, the server killed with SIGKILL midway and restarted.
+//! Every report that got a 201 must be there with byte-identical ciphertext.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use rand::RngCore;
+use resguardo::crypto::pow::Challenge;
+use resguardo::domain::{b64_decode, b64_encode, ReportId};
+use serde_json::json;
+
+use crate::harness::{Backend, TestServer};
+
+crate::on_both_backends!(acknowledged_reports_survive_sigkill);
+
+const REPORTS: usize = 500;
+
+async fn envelope(server: &TestServer, desk: &age::x25519::Recipient) -> (Vec<u8>, serde_json::Value) {
+    let mut text = [0u8; 200];
+    rand::rngs::OsRng.fill_bytes(&mut text);
+    let ciphertext = resguardo::crypto::seal::seal(&[desk], &text).unwrap();
+    let issued = server.client().pow().await.unwrap();
+    let nonce = Challenge::parse_unverified(&b64_decode(&issued.challenge).unwrap()).unwrap().solve(|_| {});
+    let mut lookup = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut lookup);
+    let body = json!({
+        "ciphertext": b64_encode(&ciphertext),
+        "receipt": {"lookup": b64_encode(&lookup), "verifier": b64_encode(&[1; 32])},
+        "reply_recipient": desk.to_string(),
+        "pow": {"challenge": issued.challenge, "nonce": nonce},
+    });
+    (ciphertext, body)
+}
+
+async fn acknowledged_reports_survive_sigkill(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else { return };
+    let desk = server.create_desk("hn").to_public();
+    let mut prepared = Vec::with_capacity(REPORTS);
+    for _ in 0..REPORTS {
+        prepared.push(envelope(&server, &desk).await);
+    }
+
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let url = format!("{}/api/v1/desks/hn/reports", server.url);
+    let tasks: Vec<_> = prepared
+        .into_iter()
+        .map(|(ciphertext, body)| {
+            let (http, url, acknowledged) = (http.clone(), url.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                let response = http.post(url).json(&body).send().await.ok()?;
+                if response.status() != 201 {
+                    return None;
+                }
+                let created: serde_json::Value = response.json().await.ok()?;
+                acknowledged.fetch_add(1, Ordering::SeqCst);
+                Some((created["id"].as_str()?.to_owned(), ciphertext))
+            })
+        })
+        .collect();
+
+    // Kill once some but not all have been acknowledged.
+    while acknowledged.load(Ordering::SeqCst) < REPORTS / 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    server.kill9();
+    let mut survivors = vec![];
+    for task in tasks {
+        if let Some(ok) = task.await.unwrap() {
+            survivors.push(ok);
+        }
+    }
+    assert!(survivors.len() >= REPORTS / 5, "at least the awaited share was acknowledged");
+    assert!(survivors.len() < REPORTS, "the kill happened before every report was acknowledged");
+
+    server.restart();
+    let store = server.store().await;
+    for (id, ciphertext) in &survivors {
+        let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
+        let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
+        assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..], "report {id} changed");
+    }
+    eprintln!("{backend:?}: {} of {REPORTS} acknowledged before SIGKILL, all present after restart", survivors.len());
+    if backend == Backend::Sqlite {
+        let url = server.db_url.clone();
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap();
+        assert_eq!(check, "ok");
+    }
+}

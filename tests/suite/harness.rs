@@ -1,0 +1,258 @@
+//! The real server, started as the real binary on a random port, against SQLite or PostgreSQL.
+//! Every test gets a fresh data directory and, on PostgreSQL, a fresh database.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+use resguardo::store::Store;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests use; without RESGUARDO_TEST_PG, the local default.
+pub fn pg_admin_url() -> String {
+    std::env::var("RESGUARDO_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// In CI (or with RESGUARDO_STRICT) nothing may skip: PostgreSQL and the `age` CLI are required.
+pub fn strict() -> bool {
+    std::env::var_os("CI").is_some() || std::env::var_os("RESGUARDO_STRICT").is_some()
+}
+
+/// Creates a fresh database; `None` (skip) only when PostgreSQL is down and not required.
+pub async fn fresh_pg_database() -> Option<String> {
+    use sqlx::Connection;
+    let admin = pg_admin_url();
+    let mut conn = match sqlx::PgConnection::connect(&admin).await {
+        Ok(conn) => conn,
+        Err(e) if !strict() => {
+            eprintln!("SKIPPING a PostgreSQL test: cannot connect to {admin}: {e}");
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required (CI is set) but unreachable at {admin}: {e}"),
+    };
+    let name = format!("resguardo_t_{}", resguardo::domain::ReportId::random());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    Some(format!("{base}/{name}"))
+}
+
+/// A fresh store opened through the library, for tests below the HTTP layer.
+pub async fn fresh_store(backend: Backend, dir: &Path) -> Option<(Arc<dyn Store>, String)> {
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.join("store.db").display()),
+        Backend::Postgres => fresh_pg_database().await?,
+    };
+    Some((resguardo::store::open(&url, 4).await.unwrap(), url))
+}
+
+pub struct TestServer {
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    pub db_url: String,
+    pub url: String,
+    env: Vec<(String, String)>,
+    child: Option<Child>,
+    log: Arc<Mutex<String>>,
+}
+
+impl TestServer {
+    /// Starts a server, or `None` when the backend is unavailable and may be skipped.
+    pub async fn start(backend: Backend) -> Option<Self> {
+        Self::start_with(backend, &[]).await
+    }
+
+    pub async fn start_with(backend: Backend, extra: &[(&str, &str)]) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("data/resguardo.db").display()),
+            Backend::Postgres => fresh_pg_database().await?,
+        };
+        let key_file = dir.path().join("data/server.key").display().to_string();
+        let mut env: Vec<(String, String)> = vec![];
+        let defaults = [
+            ("RESGUARDO__DATABASE__URL", db_url.as_str()),
+            ("RESGUARDO__SECRETS__SERVER_KEY_FILE", key_file.as_str()),
+            ("RESGUARDO__SERVER__BIND", "127.0.0.1:0"),
+            ("RESGUARDO__SERVER__WORKERS", "2"),
+            ("RESGUARDO__POW__DIFFICULTY", "4"),
+            ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "100000"),
+            ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "100000"),
+            ("RESGUARDO__LIMITS__FOLLOWUP_GLOBAL_PER_MINUTE", "100000"),
+            ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "100000"),
+        ];
+        for (k, v) in defaults.iter().chain(extra.iter()) {
+            env.retain(|(key, _)| key != k);
+            env.push((k.to_string(), v.to_string()));
+        }
+        let mut server = Self {
+            backend,
+            dir,
+            db_url,
+            url: String::new(),
+            env,
+            child: None,
+            log: Arc::new(Mutex::new(String::new())),
+        };
+        server.spawn();
+        Some(server)
+    }
+
+    /// A command running the binary with this server's configuration, in its directory.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.current_dir(self.dir.path());
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    fn spawn(&mut self) {
+        let mut child = self
+            .command()
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = mpsc::channel();
+        collect(child.stderr.take().unwrap(), self.log.clone(), Some(tx));
+        collect(child.stdout.take().unwrap(), self.log.clone(), None);
+        let port = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("server did not start; output:\n{}", self.logs()));
+        self.url = format!("http://127.0.0.1:{port}");
+        self.child = Some(child);
+    }
+
+    /// Everything the server printed so far, on stdout and stderr.
+    pub fn logs(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    /// SIGTERM, then wait for the process to finish its requests and exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            child.wait().unwrap();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.kill9();
+        self.spawn();
+    }
+
+    /// Opens the same database through the library, as another server instance would.
+    pub async fn store(&self) -> Arc<dyn Store> {
+        resguardo::store::open(&self.db_url, 2).await.unwrap()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Creates a desk through `resguardo admin desk create` and returns its identity.
+    pub fn create_desk(&self, slug: &str) -> age::x25519::Identity {
+        let identity = age::x25519::Identity::generate();
+        let out = self
+            .command()
+            .args(["admin", "desk", "create", "--slug", slug, "--name", "Mesa de prueba"])
+            .args(["--recipient", &identity.to_public().to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "desk create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        identity
+    }
+
+    pub fn client(&self) -> resguardo::client::ApiClient {
+        resguardo::client::ApiClient::new(&self.url).unwrap()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// Copies a child's output into `log`; reports the port of the "listening" line on `port`.
+fn collect(
+    stream: impl std::io::Read + Send + 'static,
+    log: Arc<Mutex<String>>,
+    port: Option<mpsc::Sender<u16>>,
+) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if let Some(tx) = &port {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                    if v["fields"]["message"] == "listening" {
+                        let _ = tx.send(v["fields"]["port"].as_u64().unwrap() as u16);
+                    }
+                }
+            }
+            let mut log = log.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+}
+
+/// Every file under `dir` with its bytes.
+pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = vec![];
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).unwrap() {
+                stack.push(entry.unwrap().path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A report form with `narrative` as its text.
+pub fn form(narrative: &str) -> resguardo::client::report_form::ReportForm {
+    serde_json::from_value(serde_json::json!({
+        "kind": "sextortion", "narrative": narrative, "country": "GT",
+        "needs": ["legal", "psychosocial"], "consent_referral": true,
+    }))
+    .unwrap()
+}

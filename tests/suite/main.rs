@@ -1,0 +1,30 @@
+//! The integration suite: one test binary (one link) with a module per concern. Every test that
+//! touches storage runs on SQLite and on PostgreSQL through `on_both_backends!`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+/// Declares `NAME::sqlite` and `NAME::postgres` tests that run `async fn NAME(Backend)`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+pub(crate) use on_both_backends;
+
+mod bad_inputs;
+mod canary;
+mod conformance;
+mod crash;
+mod flow;
+mod interop;
+mod vectors;

@@ -1,0 +1,62 @@
+//! The receipt derivation against `tests/vectors/receipt.json`, which every implementation (this
+//! crate, the browser client, anyone's) must pass byte for byte (docs/protocol.md §3).
+
+use resguardo::crypto::receipt::{normalize, ReceiptPhrase};
+use serde_json::Value;
+
+const VECTORS: &str = "tests/vectors/receipt.json";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn compute(typed: &str) -> Value {
+    let phrase = ReceiptPhrase::parse(typed).unwrap();
+    let keys = phrase.derive();
+    let identity = age::secrecy::ExposeSecret::expose_secret(&keys.reply_identity.to_string()).to_owned();
+    serde_json::json!({
+        "typed": typed,
+        "normalized": normalize(typed).as_str(),
+        "lookup_hex": hex(&keys.lookup.0),
+        "auth_hex": hex(keys.auth.expose()),
+        "verifier_hex": hex(&keys.auth.verifier().0),
+        "reply_identity": identity,
+        "reply_recipient": keys.reply_recipient().to_string(),
+    })
+}
+
+#[test]
+fn receipt_vectors_match() {
+    let text = std::fs::read_to_string(VECTORS).unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 5);
+    for v in vectors {
+        let typed = v["typed"].as_str().unwrap();
+        assert_eq!(&compute(typed), v, "vector for {typed:?}");
+    }
+}
+
+/// Writes the vector file from the phrases in it: `cargo test -- --ignored regenerate_receipt_vectors`.
+/// Only for adding vectors: a changed output means the protocol changed.
+#[test]
+#[ignore]
+fn regenerate_receipt_vectors() {
+    let phrases = [
+        "ábaco acción ácido abono ágil ancla árbol atún",
+        "ABACO accion acido abono agil ancla arbol atun",
+        "  ábaco\tacción   ácido abono ágil ancla árbol atún \n",
+        "abandon ability able about above absent absorb abstract",
+        "élève abaisser écharpe échelle abandon capable décembre océan",
+        "ELEVE abaisser echarpe echelle abandon capable decembre ocean",
+        "e\u{301}le\u{300}ve abaisser e\u{301}charpe e\u{301}chelle abandon capable de\u{301}cembre oce\u{301}an",
+    ];
+    let vectors: Vec<Value> = phrases.iter().map(|p| compute(p)).collect();
+    let file = serde_json::json!({
+        "description": "Receipt phrase derivation (docs/protocol.md §3). `typed` is what a person typed; every other field must be reproduced exactly. Hex is lower case.",
+        "argon2id": {"salt": "resguardo/receipt/v1", "m_kib": 19456, "t": 2, "p": 1, "len": 32},
+        "vectors": vectors,
+    });
+    std::fs::create_dir_all("tests/vectors").unwrap();
+    std::fs::write(VECTORS, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
+}
