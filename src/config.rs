@@ -148,8 +148,14 @@ impl Settings {
 
     fn validate(&self) -> Result<(), ConfigError> {
         let db = &self.database.url;
-        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
-            return Err(invalid("database.url", "must start with sqlite:, postgres:// or postgresql://"));
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
+            return Err(invalid(
+                "database.url",
+                "must start with sqlite:, postgres:// or postgresql://",
+            ));
         }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));
@@ -158,36 +164,65 @@ impl Settings {
             return Err(invalid("server.request_timeout_secs", "must be at least 1"));
         }
         if !(1024..=64 << 20).contains(&self.intake.max_body_bytes) {
-            return Err(invalid("intake.max_body_bytes", "must be between 1024 and 67108864"));
+            return Err(invalid(
+                "intake.max_body_bytes",
+                "must be between 1024 and 67108864",
+            ));
         }
         if !(1..=64).contains(&self.intake.max_recipients) {
             return Err(invalid("intake.max_recipients", "must be between 1 and 64"));
         }
         let pow = &self.pow;
         if pow.difficulty > crate::crypto::pow::MAX_DIFFICULTY
-            || pow.difficulty.saturating_add(pow.max_extra_bits) > crate::crypto::pow::MAX_DIFFICULTY
+            || pow.difficulty.saturating_add(pow.max_extra_bits)
+                > crate::crypto::pow::MAX_DIFFICULTY
         {
-            return Err(invalid("pow.difficulty", "difficulty plus max_extra_bits must be at most 32"));
+            return Err(invalid(
+                "pow.difficulty",
+                "difficulty plus max_extra_bits must be at most 32",
+            ));
         }
         if !(10..=86_400).contains(&pow.ttl_secs) {
             return Err(invalid("pow.ttl_secs", "must be between 10 and 86400"));
         }
         if pow.load_threshold_per_minute == 0 {
-            return Err(invalid("pow.load_threshold_per_minute", "must be at least 1"));
+            return Err(invalid(
+                "pow.load_threshold_per_minute",
+                "must be at least 1",
+            ));
         }
         let limits = &self.limits;
         for (key, value) in [
-            ("limits.intake_per_address_per_minute", limits.intake_per_address_per_minute),
-            ("limits.intake_global_per_minute", limits.intake_global_per_minute),
-            ("limits.followup_per_address_per_minute", limits.followup_per_address_per_minute),
-            ("limits.followup_global_per_minute", limits.followup_global_per_minute),
+            (
+                "limits.intake_per_address_per_minute",
+                limits.intake_per_address_per_minute,
+            ),
+            (
+                "limits.intake_global_per_minute",
+                limits.intake_global_per_minute,
+            ),
+            (
+                "limits.followup_per_address_per_minute",
+                limits.followup_per_address_per_minute,
+            ),
+            (
+                "limits.followup_global_per_minute",
+                limits.followup_global_per_minute,
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(key, "must be at least 1"));
             }
         }
-        if limits.proxy_header.parse::<actix_web::http::header::HeaderName>().is_err() {
-            return Err(invalid("limits.proxy_header", "is not a valid HTTP header name"));
+        if limits
+            .proxy_header
+            .parse::<actix_web::http::header::HeaderName>()
+            .is_err()
+        {
+            return Err(invalid(
+                "limits.proxy_header",
+                "is not a valid HTTP header name",
+            ));
         }
         Ok(())
     }
@@ -200,8 +235,12 @@ impl Settings {
         }
         let path = &self.secrets.server_key_file;
         if path.exists() {
-            let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
-            return decode_key(&format!("secrets.server_key_file ({})", path.display()), &text);
+            let text =
+                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
+            return decode_key(
+                &format!("secrets.server_key_file ({})", path.display()),
+                &text,
+            );
         }
         generate_key_file(path)
     }
@@ -212,22 +251,31 @@ impl Settings {
         let Some(path) = &self.database.password_file else {
             return Ok(url);
         };
-        let password = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
+        let password =
+            Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
         let (scheme, rest) = url
             .split_once("://")
             .ok_or_else(|| invalid("database.url", "has no scheme"))?;
-        let (userinfo, host) = rest
-            .split_once('@')
-            .ok_or_else(|| invalid("database.url", "needs user@host when database.password_file is set"))?;
+        let (userinfo, host) = rest.split_once('@').ok_or_else(|| {
+            invalid(
+                "database.url",
+                "needs user@host when database.password_file is set",
+            )
+        })?;
         let user = userinfo.split(':').next().unwrap_or_default();
-        Ok(Zeroizing::new(format!("{scheme}://{user}:{}@{host}", percent_encode(password.trim()))))
+        Ok(Zeroizing::new(format!(
+            "{scheme}://{user}:{}@{host}",
+            percent_encode(password.trim())
+        )))
     }
 }
 
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -245,7 +293,9 @@ fn decode_key(key: &str, text: &str) -> Result<Zeroizing<[u8; 32]>, ConfigError>
         .map(Zeroizing::new)
         .ok_or_else(|| ConfigError::Secret {
             key: key.to_owned(),
-            problem: "must be 32 bytes in standard base64 (e.g. `head -c 32 /dev/urandom | base64`)".into(),
+            problem:
+                "must be 32 bytes in standard base64 (e.g. `head -c 32 /dev/urandom | base64`)"
+                    .into(),
         })
 }
 
@@ -272,13 +322,18 @@ mod tests {
 
     #[test]
     fn urls_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
     }
 
     #[test]
     fn bad_keys_name_themselves() {
-        let err = decode_key("secrets.server_key", "short").unwrap_err().to_string();
+        let err = decode_key("secrets.server_key", "short")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("secrets.server_key"), "{err}");
     }
 }

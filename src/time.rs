@@ -46,6 +46,6 @@ mod tests {
     #[test]
     fn day_is_iso_date() {
         assert_eq!(day(0), "1970-01-01");
-        assert_eq!(day(1_795_000_000), "2026-11-19");
+        assert_eq!(day(1_795_000_000), "2026-11-18");
     }
 }

@@ -18,7 +18,8 @@ pub async fn desk(command: DeskCommand) -> anyhow::Result<()> {
         } => {
             let slug = DeskSlug::parse(&slug).map_err(|e| anyhow::anyhow!("--slug: {e}"))?;
             let name = DeskName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            let recipient = Recipient::parse(&recipient).map_err(|e| anyhow::anyhow!("--recipient: {e}"))?;
+            let recipient =
+                Recipient::parse(&recipient).map_err(|e| anyhow::anyhow!("--recipient: {e}"))?;
             let store = open_store(&settings).await?;
             store
                 .create_desk(&slug, &name, &recipient, crate::time::now_bucket())
@@ -41,18 +42,26 @@ pub async fn desk(command: DeskCommand) -> anyhow::Result<()> {
             if json {
                 let list: Vec<_> = desks
                     .iter()
-                    .map(|d| json!({
-                        "slug": d.slug.as_str(), "name": d.name.as_str(),
-                        "recipient": d.recipient.as_str(), "key_version": d.key_version,
-                        "fingerprint": d.recipient.fingerprint().as_str(),
-                    }))
+                    .map(|d| {
+                        json!({
+                            "slug": d.slug.as_str(), "name": d.name.as_str(),
+                            "recipient": d.recipient.as_str(), "key_version": d.key_version,
+                            "fingerprint": d.recipient.fingerprint().as_str(),
+                        })
+                    })
                     .collect();
                 super::print_json(&json!(list));
             } else if desks.is_empty() {
                 println!("No desks yet. Create one with `resguardo admin desk create`.");
             } else {
                 for d in desks {
-                    println!("{:<20} v{:<3} {}  {}", d.slug, d.key_version, d.recipient.fingerprint(), d.name.as_str());
+                    println!(
+                        "{:<20} v{:<3} {}  {}",
+                        d.slug,
+                        d.key_version,
+                        d.recipient.fingerprint(),
+                        d.name.as_str()
+                    );
                 }
             }
         }

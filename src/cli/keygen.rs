@@ -9,7 +9,10 @@ use crate::domain::Recipient;
 /// Writes a new identity in the format of `age-keygen`, readable by `age -d -i`.
 pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
     if output.exists() {
-        anyhow::bail!("{} already exists; refusing to overwrite a key", output.display());
+        anyhow::bail!(
+            "{} already exists; refusing to overwrite a key",
+            output.display()
+        );
     }
     let identity = age::x25519::Identity::generate();
     let recipient = Recipient::from(identity.to_public());
@@ -27,7 +30,10 @@ pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
             "fingerprint": recipient.fingerprint().as_str(),
         }));
     } else {
-        eprintln!("Wrote the private key to {} (mode 0600). Keep it secret and backed up.", output.display());
+        eprintln!(
+            "Wrote the private key to {} (mode 0600). Keep it secret and backed up.",
+            output.display()
+        );
         eprintln!("Fingerprint: {}", recipient.fingerprint());
         println!("{}", recipient.as_str());
     }

@@ -17,7 +17,11 @@ use crate::client::report_form::Kind;
 use crate::crypto::receipt::Language;
 
 #[derive(Debug, Parser)]
-#[command(name = "resguardo", version, about = "Zero-knowledge reporting for victims of extortion")]
+#[command(
+    name = "resguardo",
+    version,
+    about = "Zero-knowledge reporting for victims of extortion"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -133,12 +137,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve::serve().await,
         Command::Migrate => serve::migrate().await,
         Command::Keygen { output, json } => keygen::keygen(&output, json),
-        Command::Admin { command: AdminCommand::Desk { command } } => admin::desk(command).await,
+        Command::Admin {
+            command: AdminCommand::Desk { command },
+        } => admin::desk(command).await,
         Command::Report { command } => report::run(command).await,
     }
 }
 
 /// Prints a value as one JSON document on stdout.
 pub fn print_json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }

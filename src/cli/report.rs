@@ -26,11 +26,16 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
                 None => ask_form(kind)?,
             };
             let client = ApiClient::new(&server)?;
-            let submitted = reporter::submit(&client, &desk, &form, lang, progress("Proof of work")).await?;
+            let submitted =
+                reporter::submit(&client, &desk, &form, lang, progress("Proof of work")).await?;
             print_receipt(&submitted, json);
             Ok(())
         }
-        ReportCommand::Followup { server, message, json } => followup(&server, message, json).await,
+        ReportCommand::Followup {
+            server,
+            message,
+            json,
+        } => followup(&server, message, json).await,
     }
 }
 
@@ -38,8 +43,8 @@ fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
     );
-    let form: ReportForm =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a valid report", path.display()))?;
+    let form: ReportForm = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid report", path.display()))?;
     form.check()?;
     Ok(form)
 }
@@ -61,7 +66,10 @@ fn ask_form(kind: Option<Kind>) -> anyhow::Result<ReportForm> {
         narrative,
         country: Some(country).filter(|c| !c.is_empty()),
         needs: parse_needs(&needs)?,
-        consent_referral: matches!(consent.to_lowercase().as_str(), "y" | "yes" | "s" | "si" | "sí" | "oui"),
+        consent_referral: matches!(
+            consent.to_lowercase().as_str(),
+            "y" | "yes" | "s" | "si" | "sí" | "oui"
+        ),
         safe_contact: Some(safe_contact).filter(|c| !c.is_empty()),
     };
     form.check()?;
@@ -108,7 +116,9 @@ fn print_receipt(submitted: &reporter::Submitted, json: bool) {
     println!("    {}", submitted.phrase.expose());
     println!();
     println!("With this phrase you can come back to read replies: `resguardo report followup`.");
-    println!("Anyone who has the phrase can read the replies, so do not store it where others look.");
+    println!(
+        "Anyone who has the phrase can read the replies, so do not store it where others look."
+    );
 }
 
 async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::Result<()> {
@@ -116,9 +126,10 @@ async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::
     let typed = ask_secret("Receipt phrase:")?;
     let phrase = ReceiptPhrase::parse(&typed)?;
     let keys = reporter::derive(&phrase).await;
-    let case = reporter::followup(&client, &keys).await?;
+    let mut case = reporter::followup(&client, &keys).await?;
     if let Some(text) = &message {
         reporter::send_message(&client, &keys, &case.desk, text).await?;
+        case = reporter::followup(&client, &keys).await?;
     }
     if json {
         let messages: Vec<_> = case
@@ -132,7 +143,12 @@ async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::
         }));
         return Ok(());
     }
-    println!("Status: {} (received {}, last change {})", case.status.as_str(), case.created, case.updated);
+    println!(
+        "Status: {} (received {}, last change {})",
+        case.status.as_str(),
+        case.created,
+        case.updated
+    );
     if case.messages.is_empty() {
         println!("No messages yet.");
     }
@@ -141,7 +157,10 @@ async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::
             crate::domain::Author::Reporter => "You",
             crate::domain::Author::Desk => "Desk",
         };
-        let text = m.text.as_ref().map_or("(cannot be read with this phrase)", |t| t.as_str());
+        let text = m
+            .text
+            .as_ref()
+            .map_or("(cannot be read with this phrase)", |t| t.as_str());
         println!("\n{who}, {}:\n{text}", m.day);
     }
     if message.is_some() {
@@ -149,4 +168,3 @@ async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::
     }
     Ok(())
 }
-

@@ -10,10 +10,11 @@ use crate::server::Application;
 use crate::store::{self, Store};
 
 /// Logs are JSON lines on stderr. What goes into them is decided at each call site; the request
-/// log (`server::middleware::log_request`) never records addresses, headers or ids.
+/// log (`server::middleware::log_request`) never records addresses, headers or ids. actix-server's
+/// own start-up lines (which print the bound address) are kept to warnings.
 pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RESGUARDO_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
@@ -28,7 +29,12 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     let url = settings.database_url()?;
     store::open(&url, settings.database.max_connections)
         .await
-        .with_context(|| format!("cannot open the database {}", redact_url(&settings.database.url)))
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                redact_url(&settings.database.url)
+            )
+        })
 }
 
 pub async fn serve() -> anyhow::Result<()> {
@@ -48,6 +54,9 @@ pub async fn migrate() -> anyhow::Result<()> {
     init_logging();
     let settings = Settings::load()?;
     open_store(&settings).await?;
-    eprintln!("The database {} is up to date.", redact_url(&settings.database.url));
+    eprintln!(
+        "The database {} is up to date.",
+        redact_url(&settings.database.url)
+    );
     Ok(())
 }

@@ -11,7 +11,10 @@ pub fn ask(question: &str) -> io::Result<String> {
     io::stderr().flush()?;
     let mut line = String::new();
     if io::stdin().lock().read_line(&mut line)? == 0 {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no more input"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "no more input",
+        ));
     }
     Ok(line.trim().to_owned())
 }
@@ -23,7 +26,10 @@ pub fn ask_secret(question: &str) -> io::Result<Zeroizing<String>> {
     }
     let mut line = Zeroizing::new(String::new());
     if io::stdin().lock().read_line(&mut line)? == 0 {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no more input"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "no more input",
+        ));
     }
     Ok(Zeroizing::new(line.trim().to_owned()))
 }

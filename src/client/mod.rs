@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::server::problem::Problem;
 use crate::server::routes::desks::DeskView;
-use crate::server::routes::followup::{CaseView, FollowupMessage, FollowupRequest, MessageAccepted};
+use crate::server::routes::followup::{
+    CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
+};
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
 
@@ -18,7 +20,11 @@ pub enum ClientError {
     #[error("cannot reach the server at {url}: {reason}")]
     Unreachable { url: String, reason: String },
     #[error("the server refused: {detail} ({status})")]
-    Refused { status: u16, kind: String, detail: String },
+    Refused {
+        status: u16,
+        kind: String,
+        detail: String,
+    },
     #[error("the server sent an answer this client does not understand (HTTP {0})")]
     Unexpected(u16),
     #[error("{0}")]
@@ -65,25 +71,42 @@ impl ApiClient {
         self.get("/api/v1/pow").await
     }
 
-    pub async fn submit(&self, slug: &str, envelope: &ReportEnvelope) -> Result<ReportCreated, ClientError> {
-        self.post(&format!("/api/v1/desks/{slug}/reports"), envelope).await
+    pub async fn submit(
+        &self,
+        slug: &str,
+        envelope: &ReportEnvelope,
+    ) -> Result<ReportCreated, ClientError> {
+        self.post(&format!("/api/v1/desks/{slug}/reports"), envelope)
+            .await
     }
 
     pub async fn followup(&self, request: &FollowupRequest) -> Result<CaseView, ClientError> {
         self.post("/api/v1/followup", request).await
     }
 
-    pub async fn add_message(&self, message: &FollowupMessage) -> Result<MessageAccepted, ClientError> {
+    pub async fn add_message(
+        &self,
+        message: &FollowupMessage,
+    ) -> Result<MessageAccepted, ClientError> {
         self.post("/api/v1/followup/messages", message).await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
-        let response = self.http.get(&url).send().await.map_err(|e| unreachable(&url, &e))?;
+        let response = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| unreachable(&url, &e))?;
         read(response).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ClientError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let response = self
             .http
@@ -112,7 +135,10 @@ fn unreachable(url: &str, e: &reqwest::Error) -> ClientError {
 async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
     let status = response.status().as_u16();
     if response.status().is_success() {
-        return response.json().await.map_err(|_| ClientError::Unexpected(status));
+        return response
+            .json()
+            .await
+            .map_err(|_| ClientError::Unexpected(status));
     }
     match response.json::<Problem>().await {
         Ok(problem) => Err(ClientError::Refused {

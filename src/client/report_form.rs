@@ -131,7 +131,10 @@ mod tests {
         form.narrative = "ok".into();
         form.country = Some("gt".into());
         assert_eq!(form.check(), Err(FormError::BadCountry));
-        assert!(serde_json::from_str::<ReportForm>(r#"{"kind":"other","narrative":"a","x":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<ReportForm>(r#"{"kind":"other","narrative":"a","x":1}"#)
+                .is_err()
+        );
     }
 
     #[test]

@@ -21,10 +21,8 @@ pub struct Submitted {
 /// Derives the receipt keys off the async threads: Argon2id takes a noticeable moment.
 pub async fn derive(phrase: &ReceiptPhrase) -> ReceiptKeys {
     let norm = Zeroizing::new(phrase.expose().to_owned());
-    let derived = tokio::task::spawn_blocking(move || {
-        ReceiptPhrase::parse(&norm).map(|p| p.derive())
-    })
-    .await;
+    let derived =
+        tokio::task::spawn_blocking(move || ReceiptPhrase::parse(&norm).map(|p| p.derive())).await;
     match derived {
         Ok(Ok(keys)) => keys,
         // Parsing a normalised, already-parsed phrase cannot fail; deriving inline is the fallback.
@@ -39,7 +37,8 @@ pub async fn solve_pow(
 ) -> Result<PowSolution, ClientError> {
     let issued = client.pow().await?;
     let bytes = b64_decode(&issued.challenge).ok_or(ClientError::Unexpected(200))?;
-    let challenge = Challenge::parse_unverified(&bytes).map_err(|_| ClientError::Unexpected(200))?;
+    let challenge =
+        Challenge::parse_unverified(&bytes).map_err(|_| ClientError::Unexpected(200))?;
     let expected = 2f64.powi(i32::from(challenge.difficulty()));
     let nonce = tokio::task::spawn_blocking(move || {
         let nonce = challenge.solve(|tries| progress((tries as f64 / expected).min(0.99)));
@@ -62,7 +61,8 @@ pub async fn submit(
     lang: Language,
     progress: impl Fn(f64) + Send + 'static,
 ) -> Result<Submitted, ClientError> {
-    form.check().map_err(|e| ClientError::Usage(e.to_string()))?;
+    form.check()
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
     let desk = client.desk(desk_slug).await?;
     let desk_key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
     let phrase = ReceiptPhrase::generate(lang);

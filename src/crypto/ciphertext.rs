@@ -42,7 +42,9 @@ pub enum CiphertextError {
     NotAge,
     #[error("the ciphertext is encrypted to a passphrase; it must be encrypted to the desk's key")]
     Passphrase,
-    #[error("the ciphertext has a recipient stanza of type {0:?}; only X25519 recipients are accepted")]
+    #[error(
+        "the ciphertext has a recipient stanza of type {0:?}; only X25519 recipients are accepted"
+    )]
     UnsupportedStanza(String),
     #[error("the ciphertext has {found} X25519 recipients; between 1 and {max} are accepted")]
     RecipientCount { found: usize, max: usize },
@@ -110,8 +112,8 @@ impl HeaderScan {
         let mut scan = HeaderScan { x25519: 0, len: 0 };
         let mut grease = 0;
         let mut offset = MAGIC.len();
-        let mut lines = bytes[MAGIC.len()..].split(|b| *b == b'\n');
-        while let Some(line) = lines.next() {
+        let lines = bytes[MAGIC.len()..].split(|b| *b == b'\n');
+        for line in lines {
             offset += line.len() + 1;
             if line.starts_with(b"---") {
                 scan.len = offset;
@@ -177,21 +179,37 @@ mod tests {
     #[test]
     fn refuses_garbage_truncation_and_size() {
         let good = encrypt_to(1);
-        assert_eq!(AgeCiphertext::parse(b"hello".to_vec(), LIMITS).err(), Some(CiphertextError::NotAge));
-        assert_eq!(AgeCiphertext::parse(good[..40].to_vec(), LIMITS).err(), Some(CiphertextError::NotAge));
-        let small = CiphertextLimits { max_bytes: 10, ..LIMITS };
-        assert_eq!(AgeCiphertext::parse(good, small).err(), Some(CiphertextError::TooLarge(10)));
+        assert_eq!(
+            AgeCiphertext::parse(b"hello".to_vec(), LIMITS).err(),
+            Some(CiphertextError::NotAge)
+        );
+        assert_eq!(
+            AgeCiphertext::parse(good[..40].to_vec(), LIMITS).err(),
+            Some(CiphertextError::NotAge)
+        );
+        let small = CiphertextLimits {
+            max_bytes: 10,
+            ..LIMITS
+        };
+        assert_eq!(
+            AgeCiphertext::parse(good, small).err(),
+            Some(CiphertextError::TooLarge(10))
+        );
     }
 
     #[test]
     fn refuses_passphrase_files() {
         let mut scrypt = age::scrypt::Recipient::new("pw".to_owned().into());
         scrypt.set_work_factor(2);
-        let enc = age::Encryptor::with_recipients(std::iter::once(&scrypt as &dyn age::Recipient)).unwrap();
+        let enc = age::Encryptor::with_recipients(std::iter::once(&scrypt as &dyn age::Recipient))
+            .unwrap();
         let mut out = vec![];
         let mut w = enc.wrap_output(&mut out).unwrap();
         w.write_all(b"x").unwrap();
         w.finish().unwrap();
-        assert_eq!(AgeCiphertext::parse(out, LIMITS).err(), Some(CiphertextError::Passphrase));
+        assert_eq!(
+            AgeCiphertext::parse(out, LIMITS).err(),
+            Some(CiphertextError::Passphrase)
+        );
     }
 }

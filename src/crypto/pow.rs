@@ -33,13 +33,15 @@ impl PowKey {
     /// secret, so a leak of one reveals nothing of the others.
     pub fn from_server_secret(secret: &[u8; 32]) -> Self {
         let mut key = Zeroizing::new([0u8; 32]);
-        let _ = hkdf::Hkdf::<Sha256>::new(None, secret).expand(b"resguardo/server/v1/pow", key.as_mut());
+        let _ = hkdf::Hkdf::<Sha256>::new(None, secret)
+            .expand(b"resguardo/server/v1/pow", key.as_mut());
         Self(key)
     }
 
     fn mac(&self) -> Hmac<Sha256> {
         // HMAC accepts keys of any length.
-        <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_ref()).unwrap_or_else(|_| unreachable_hmac())
+        <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_ref())
+            .unwrap_or_else(|_| unreachable_hmac())
     }
 }
 
@@ -180,18 +182,26 @@ mod tests {
         let nonce = parsed.solve(|_| {});
         assert_eq!(parsed.verify(nonce, 1_000), Ok(()));
         assert_eq!(parsed.verify(nonce, 2_000), Err(PowError::Expired));
-        let wrong = (0..).find(|n| leading_zero_bits(&parsed.hash(*n)) < 10).unwrap();
+        let wrong = (0..)
+            .find(|n| leading_zero_bits(&parsed.hash(*n)) < 10)
+            .unwrap();
         assert_eq!(parsed.verify(wrong, 1_000), Err(PowError::Unsolved));
     }
 
     #[test]
     fn forged_and_malformed() {
         let c = Challenge::mint(&key(), 2_000, 10);
-        assert_eq!(Challenge::parse(&PowKey::new([8; 32]), c.as_bytes()), Err(PowError::Forged));
+        assert_eq!(
+            Challenge::parse(&PowKey::new([8; 32]), c.as_bytes()),
+            Err(PowError::Forged)
+        );
         let mut tampered = c.as_bytes().to_vec();
         tampered[9] = 0; // lower the difficulty
         assert_eq!(Challenge::parse(&key(), &tampered), Err(PowError::Forged));
-        assert_eq!(Challenge::parse(&key(), &tampered[1..]), Err(PowError::Malformed));
+        assert_eq!(
+            Challenge::parse(&key(), &tampered[1..]),
+            Err(PowError::Malformed)
+        );
     }
 
     #[test]

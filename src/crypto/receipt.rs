@@ -29,7 +29,9 @@ const ARGON2_M_KIB: u32 = 19_456;
 const ARGON2_T: u32 = 2;
 
 /// The languages of the reporter pages; each has its BIP-39 word list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Es,
@@ -71,7 +73,9 @@ impl ReceiptPhrase {
     pub fn generate(lang: Language) -> Self {
         let list = lang.bip39().word_list();
         let mut rng = rand::rngs::OsRng;
-        let words: Vec<&str> = (0..WORDS).map(|_| list[rng.gen_range(0..list.len())]).collect();
+        let words: Vec<&str> = (0..WORDS)
+            .map(|_| list[rng.gen_range(0..list.len())])
+            .collect();
         Self(normalize(&words.join(" ")))
     }
 
@@ -111,12 +115,14 @@ pub fn normalize(text: &str) -> Zeroizing<String> {
 }
 
 fn is_known_word(word: &str) -> bool {
-    [Language::Es, Language::En, Language::Fr].iter().any(|lang| {
-        lang.bip39()
-            .word_list()
-            .iter()
-            .any(|w| normalize(w).as_str() == word)
-    })
+    [Language::Es, Language::En, Language::Fr]
+        .iter()
+        .any(|lang| {
+            lang.bip39()
+                .word_list()
+                .iter()
+                .any(|w| normalize(w).as_str() == word)
+        })
 }
 
 fn master(norm: &str) -> Zeroizing<[u8; 32]> {
@@ -203,16 +209,25 @@ mod tests {
             Some(PhraseError::WordCount(2))
         );
         let typo = "abaco abdomen abeja abierto abogado abono aborto zzzz";
-        assert_eq!(ReceiptPhrase::parse(typo).err(), Some(PhraseError::UnknownWord(8)));
+        assert_eq!(
+            ReceiptPhrase::parse(typo).err(),
+            Some(PhraseError::UnknownWord(8))
+        );
     }
 
     #[test]
     fn accents_do_not_change_the_keys() {
-        let with = ReceiptPhrase::parse("ábaco abdomen abeja abierto abogado abono aborto abrazo").unwrap();
-        let without = ReceiptPhrase::parse("ABACO abdomen abeja abierto abogado abono aborto abrazo").unwrap();
+        let with = ReceiptPhrase::parse("ábaco abdomen abeja abierto abogado abono aborto abrazo")
+            .unwrap();
+        let without =
+            ReceiptPhrase::parse("ABACO abdomen abeja abierto abogado abono aborto abrazo")
+                .unwrap();
         let (a, b) = (with.derive(), without.derive());
         assert_eq!(a.lookup, b.lookup);
         assert_eq!(a.auth.expose(), b.auth.expose());
-        assert_eq!(a.reply_recipient().to_string(), b.reply_recipient().to_string());
+        assert_eq!(
+            a.reply_recipient().to_string(),
+            b.reply_recipient().to_string()
+        );
     }
 }

@@ -18,10 +18,12 @@ pub enum SealError {
 }
 
 /// Encrypts `plaintext` to every recipient in one age file.
-pub fn seal(recipients: &[&age::x25519::Recipient], plaintext: &[u8]) -> Result<Vec<u8>, SealError> {
+pub fn seal(
+    recipients: &[&age::x25519::Recipient],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, SealError> {
     let refs = recipients.iter().map(|r| *r as &dyn age::Recipient);
-    let encryptor =
-        age::Encryptor::with_recipients(refs).map_err(|_| SealError::NoRecipients)?;
+    let encryptor = age::Encryptor::with_recipients(refs).map_err(|_| SealError::NoRecipients)?;
     let mut out = Vec::with_capacity(plaintext.len() + 512);
     let mut writer = encryptor
         .wrap_output(&mut out)
@@ -34,7 +36,10 @@ pub fn seal(recipients: &[&age::x25519::Recipient], plaintext: &[u8]) -> Result<
 }
 
 /// Decrypts an age file with one identity. The plaintext is zeroized when dropped.
-pub fn open(identity: &age::x25519::Identity, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
+pub fn open(
+    identity: &age::x25519::Identity,
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, SealError> {
     let decryptor = age::Decryptor::new_buffered(ciphertext).map_err(|_| SealError::Damaged)?;
     let mut reader = decryptor
         .decrypt(std::iter::once(identity as &dyn age::Identity))

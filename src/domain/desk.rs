@@ -152,7 +152,17 @@ mod tests {
         for good in ["gt", "desk-gt", "hn2", "a-b-c"] {
             assert!(DeskSlug::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "g", "GT", "-gt", "gt-", "2gt", "g t", "gé", &"a".repeat(41)] {
+        for bad in [
+            "",
+            "g",
+            "GT",
+            "-gt",
+            "gt-",
+            "2gt",
+            "g t",
+            "gé",
+            &"a".repeat(41),
+        ] {
             assert_eq!(DeskSlug::parse(bad), Err(BadSlug), "{bad}");
         }
     }

@@ -110,7 +110,9 @@ impl fmt::Debug for Verifier {
 }
 
 /// Where a case stands (design §4.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -151,7 +153,9 @@ impl FromStr for Status {
 }
 
 /// Who wrote a message in a case thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Author {
     Reporter,
@@ -203,12 +207,20 @@ mod tests {
     fn verifier_compares() {
         let auth = ReceiptAuth::from_bytes([1; 32]);
         assert!(auth.verifier().matches(&auth.verifier()));
-        assert!(!auth.verifier().matches(&ReceiptAuth::from_bytes([2; 32]).verifier()));
+        assert!(!auth
+            .verifier()
+            .matches(&ReceiptAuth::from_bytes([2; 32]).verifier()));
     }
 
     #[test]
     fn statuses_round_trip() {
-        for s in [Status::New, Status::InReview, Status::Referred, Status::Closed, Status::Spam] {
+        for s in [
+            Status::New,
+            Status::InReview,
+            Status::Referred,
+            Status::Closed,
+            Status::Spam,
+        ] {
             assert_eq!(s.as_str().parse::<Status>().unwrap(), s);
         }
     }

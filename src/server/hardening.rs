@@ -1,7 +1,7 @@
 //! Process hardening at start: no core dumps and no ptrace by other processes of the same user,
 //! either of which would expose keys and request bodies held in memory.
 
-use rustix::process::{setrlimit, set_dumpable_behavior, DumpableBehavior, Resource, Rlimit};
+use rustix::process::{set_dumpable_behavior, setrlimit, DumpableBehavior, Resource, Rlimit};
 
 /// Disables core dumps (`RLIMIT_CORE=0`) and marks the process non-dumpable (`PR_SET_DUMPABLE=0`).
 /// Best effort: a failure is logged, not fatal (the systemd unit sets `LimitCORE=0` as well).

@@ -57,7 +57,10 @@ impl Limits {
             per_address: settings.per_address,
             trusted_proxies: settings.trusted_proxies.clone(),
             proxy_header: settings.proxy_header.parse().ok(),
-            intake: Pair::new(settings.intake_global_per_minute, settings.intake_per_address_per_minute),
+            intake: Pair::new(
+                settings.intake_global_per_minute,
+                settings.intake_per_address_per_minute,
+            ),
             followup: Pair::new(
                 settings.followup_global_per_minute,
                 settings.followup_per_address_per_minute,
@@ -110,7 +113,10 @@ impl Limits {
 }
 
 fn wait(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> ApiError {
-    let secs = not_until.wait_time_from(DefaultClock::default().now()).as_secs_f64().ceil();
+    let secs = not_until
+        .wait_time_from(DefaultClock::default().now())
+        .as_secs_f64()
+        .ceil();
     ApiError::RateLimited((secs as u64).max(1))
 }
 

@@ -24,7 +24,10 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("Cache-Control", "no-store"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
         .add(("Cross-Origin-Resource-Policy", "same-origin"))
-        .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
 }
 
 /// Refuses methods other than GET, HEAD and POST before any route sees them.
@@ -36,25 +39,33 @@ pub async fn allow_methods(
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let (req, _) = req.into_parts();
-    Ok(ServiceResponse::new(req, ApiError::MethodNotAllowed.error_response()))
+    Ok(ServiceResponse::new(
+        req,
+        ApiError::MethodNotAllowed.error_response(),
+    ))
 }
 
+/// How long one request may take, read and answered; kept in app data.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestTimeLimit(pub Duration);
+
 /// Bounds the time to read a request and answer it, so slow bodies cannot hold workers forever.
-pub fn time_limit(
-    limit: Duration,
-) -> impl Fn(
-    ServiceRequest,
-    Next<BoxBody>,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ServiceResponse<BoxBody>, Error>>>>
-       + Clone {
-    move |req: ServiceRequest, next: Next<BoxBody>| {
-        Box::pin(async move {
-            let head = req.request().clone();
-            match actix_web::rt::time::timeout(limit, next.call(req)).await {
-                Ok(result) => result,
-                Err(_) => Ok(ServiceResponse::new(head, ApiError::Timeout.error_response())),
-            }
-        })
+/// Mounted on each resource rather than on the app: it keeps a handle on the request to build the
+/// timeout answer, and the app's router needs sole access to the request while it routes.
+pub async fn time_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let limit = req
+        .app_data::<RequestTimeLimit>()
+        .map_or(Duration::from_secs(30), |l| l.0);
+    let head = req.request().clone();
+    match actix_web::rt::time::timeout(limit, next.call(req)).await {
+        Ok(result) => Ok(result?.map_into_boxed_body()),
+        Err(_) => Ok(ServiceResponse::new(
+            head,
+            ApiError::Timeout.error_response(),
+        )),
     }
 }
 

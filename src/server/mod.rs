@@ -40,7 +40,11 @@ pub struct Application {
 
 impl Application {
     /// Binds and assembles the server; it starts serving when [`Application::run`] is awaited.
-    pub fn build(settings: &Settings, store: Arc<dyn Store>, pow_key: PowKey) -> std::io::Result<Self> {
+    pub fn build(
+        settings: &Settings,
+        store: Arc<dyn Store>,
+        pow_key: PowKey,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.server.bind)?;
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
@@ -61,9 +65,9 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(json_config(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(middleware::RequestTimeLimit(time_limit))
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
-                .wrap(from_fn(middleware::time_limit(time_limit)))
                 .wrap(from_fn(middleware::allow_methods))
                 .wrap(middleware::security_headers())
                 .wrap(from_fn(middleware::log_request))
@@ -118,11 +122,12 @@ fn json_config(limit: usize) -> web::JsonConfig {
         .content_type_required(true)
         .error_handler(move |err, _req| {
             let problem = match err {
-                JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                    ApiError::PayloadTooLarge(limit)
-                }
+                JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Overflow { .. } => ApiError::PayloadTooLarge(limit),
                 JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-                JsonPayloadError::Deserialize(e) => ApiError::MalformedRequest(format!("the JSON body is not acceptable: {e}")),
+                JsonPayloadError::Deserialize(e) => {
+                    ApiError::MalformedRequest(format!("the JSON body is not acceptable: {e}"))
+                }
                 _ => ApiError::MalformedRequest("the request body could not be read".to_owned()),
             };
             problem.into()

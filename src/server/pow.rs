@@ -25,7 +25,11 @@ impl LoadMeter {
     fn roll(&mut self, now: i64) {
         let minute = now.div_euclid(60);
         if minute != self.minute {
-            self.previous = if minute == self.minute + 1 { self.current } else { 0 };
+            self.previous = if minute == self.minute + 1 {
+                self.current
+            } else {
+                0
+            };
             self.current = 0;
             self.minute = minute;
         }
@@ -83,7 +87,9 @@ pub fn difficulty_for(settings: &PowSettings, rate: u32) -> u8 {
     } else {
         (rate / threshold).ilog2() + 1
     };
-    let extra = u8::try_from(extra).unwrap_or(u8::MAX).min(settings.max_extra_bits);
+    let extra = u8::try_from(extra)
+        .unwrap_or(u8::MAX)
+        .min(settings.max_extra_bits);
     settings.difficulty.saturating_add(extra)
 }
 
@@ -122,7 +128,15 @@ mod tests {
             service.record_submission(600);
         }
         assert_eq!(service.difficulty(610), 18);
-        assert_eq!(service.difficulty(670), 18, "the previous minute still counts");
-        assert_eq!(service.difficulty(800), 16, "two minutes later the load is gone");
+        assert_eq!(
+            service.difficulty(670),
+            18,
+            "the previous minute still counts"
+        );
+        assert_eq!(
+            service.difficulty(800),
+            16,
+            "two minutes later the load is gone"
+        );
     }
 }

@@ -24,7 +24,10 @@ pub enum ApiError {
     #[error("`{0}` is not standard base64")]
     NotBase64(&'static str),
     #[error("`{field}` must decode to {expected} bytes")]
-    WrongLength { field: &'static str, expected: usize },
+    WrongLength {
+        field: &'static str,
+        expected: usize,
+    },
     #[error(transparent)]
     Ciphertext(#[from] CiphertextError),
     #[error("`{0}` is not an age X25519 recipient (age1…)")]
@@ -110,7 +113,9 @@ impl ResponseError for ApiError {
         match self {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::ReceiptConflict => StatusCode::CONFLICT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,

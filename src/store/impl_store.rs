@@ -29,7 +29,13 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| classify(e, StoreError::Conflict("the desk"), StoreError::Missing("the desk")))?;
+                    .map_err(|e| {
+                        classify(
+                            e,
+                            StoreError::Conflict("the desk"),
+                            StoreError::Missing("the desk"),
+                        )
+                    })?;
                 sqlx::query(sql::INSERT_DESK_KEY)
                     .bind(slug.as_str())
                     .bind(recipient.as_str())
@@ -41,8 +47,12 @@ macro_rules! impl_store {
             }
 
             async fn desks(&self) -> Result<Vec<Desk>, StoreError> {
-                let rows: Vec<DeskRow> = sqlx::query_as(&sql::select_desks()).fetch_all(&self.pool).await?;
-                rows.into_iter().map(|(s, n, r, v)| parse_desk(s, n, r, v)).collect()
+                let rows: Vec<DeskRow> = sqlx::query_as(&sql::select_desks())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(s, n, r, v)| parse_desk(s, n, r, v))
+                    .collect()
             }
 
             async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError> {
@@ -53,7 +63,11 @@ macro_rules! impl_store {
                 row.map(|(s, n, r, v)| parse_desk(s, n, r, v)).transpose()
             }
 
-            async fn insert_report(&self, report: &NewReport, pow: SpentChallenge) -> Result<(), StoreError> {
+            async fn insert_report(
+                &self,
+                report: &NewReport,
+                pow: SpentChallenge,
+            ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query(sql::PURGE_SPENT)
                     .bind(crate::time::now_secs())
@@ -64,7 +78,9 @@ macro_rules! impl_store {
                     .bind(pow.expires_at)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| classify(e, StoreError::ChallengeSpent, StoreError::ChallengeSpent))?;
+                    .map_err(|e| {
+                        classify(e, StoreError::ChallengeSpent, StoreError::ChallengeSpent)
+                    })?;
                 sqlx::query(sql::INSERT_REPORT)
                     .bind(&report.id.as_bytes()[..])
                     .bind(report.desk.as_str())
@@ -76,7 +92,13 @@ macro_rules! impl_store {
                     .bind(report.created_at)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| classify(e, StoreError::Conflict("a report with this receipt"), StoreError::Missing("the desk")))?;
+                    .map_err(|e| {
+                        classify(
+                            e,
+                            StoreError::Conflict("a report with this receipt"),
+                            StoreError::Missing("the desk"),
+                        )
+                    })?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -120,7 +142,13 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|e| classify(e, StoreError::Conflict("the message"), StoreError::Missing("the report")))?;
+                    .map_err(|e| {
+                        classify(
+                            e,
+                            StoreError::Conflict("the message"),
+                            StoreError::Missing("the report"),
+                        )
+                    })?;
                 sqlx::query(sql::TOUCH_REPORT)
                     .bind(&report.as_bytes()[..])
                     .bind(now)

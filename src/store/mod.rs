@@ -124,7 +124,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Spends the challenge and stores the report in one transaction: either both or neither.
     /// Returns only after the commit is durable.
-    async fn insert_report(&self, report: &NewReport, pow: SpentChallenge) -> Result<(), StoreError>;
+    async fn insert_report(
+        &self,
+        report: &NewReport,
+        pow: SpentChallenge,
+    ) -> Result<(), StoreError>;
     async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError>;
     async fn report(&self, id: &ReportId) -> Result<Option<StoredReport>, StoreError>;
 
@@ -160,17 +164,25 @@ fn classify(e: sqlx::Error, on_unique: StoreError, on_foreign_key: StoreError) -
     }
 }
 
-fn parse_desk(slug: String, name: String, recipient: String, version: i64) -> Result<Desk, StoreError> {
+fn parse_desk(
+    slug: String,
+    name: String,
+    recipient: String,
+    version: i64,
+) -> Result<Desk, StoreError> {
     Ok(Desk {
         slug: DeskSlug::parse(&slug).map_err(|_| StoreError::Corrupt("desk slug"))?,
         name: DeskName::parse(&name).map_err(|_| StoreError::Corrupt("desk name"))?,
-        recipient: Recipient::parse(&recipient).map_err(|_| StoreError::Corrupt("desk recipient"))?,
+        recipient: Recipient::parse(&recipient)
+            .map_err(|_| StoreError::Corrupt("desk recipient"))?,
         key_version: version,
     })
 }
 
 fn parse_id(bytes: Vec<u8>) -> Result<ReportId, StoreError> {
-    let bytes: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt("report id"))?;
+    let bytes: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("report id"))?;
     Ok(ReportId::from_bytes(bytes))
 }
 
@@ -188,7 +200,11 @@ fn receipt_from_row(row: ReceiptRow) -> Result<Receipt, StoreError> {
     Ok(Receipt {
         report_id: parse_id(id)?,
         desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
-        verifier: Verifier(verifier.try_into().map_err(|_| StoreError::Corrupt("verifier"))?),
+        verifier: Verifier(
+            verifier
+                .try_into()
+                .map_err(|_| StoreError::Corrupt("verifier"))?,
+        ),
         status: parse_status(&status)?,
         created_at,
         updated_at,

@@ -27,7 +27,9 @@ impl PgStore {
 
 async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
     let (fsync,): (String,) = sqlx::query_as("SHOW fsync").fetch_one(pool).await?;
-    let (commit,): (String,) = sqlx::query_as("SHOW synchronous_commit").fetch_one(pool).await?;
+    let (commit,): (String,) = sqlx::query_as("SHOW synchronous_commit")
+        .fetch_one(pool)
+        .await?;
     if fsync != "on" || commit == "off" {
         return Err(StoreError::Unavailable(format!(
             "PostgreSQL must run with fsync=on and synchronous_commit on (found fsync={fsync}, synchronous_commit={commit})"

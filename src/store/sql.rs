@@ -27,11 +27,13 @@ pub const INSERT_REPORT: &str = "INSERT INTO reports \
 
 pub const SELECT_RECEIPT: &str =
     "SELECT id, desk_slug, verifier, status, created_at, updated_at FROM reports WHERE lookup = $1";
-pub const SELECT_REPORT: &str = "SELECT id, desk_slug, key_version, ciphertext, status, created_at, updated_at \
+pub const SELECT_REPORT: &str =
+    "SELECT id, desk_slug, key_version, ciphertext, status, created_at, updated_at \
      FROM reports WHERE id = $1";
 
 pub const SELECT_MESSAGES: &str =
     "SELECT seq, author, ciphertext, created_at FROM messages WHERE report_id = $1 ORDER BY seq";
-pub const INSERT_MESSAGE: &str = "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
+pub const INSERT_MESSAGE: &str =
+    "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM messages WHERE report_id = $1";
 pub const TOUCH_REPORT: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1";

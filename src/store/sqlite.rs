@@ -38,7 +38,9 @@ impl SqliteStore {
 
     /// Runs `PRAGMA wal_checkpoint(TRUNCATE)`, folding the WAL into the database file.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -55,7 +57,9 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
 
 /// Refuses to run with settings that could lose acknowledged reports.
 async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(pool).await?;
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await?;
     let (sync,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(pool).await?;
     if !mode.eq_ignore_ascii_case("wal") || sync < 2 {
         return Err(StoreError::Unavailable(format!(

@@ -22,30 +22,42 @@ fn forms_of(canary: &str) -> Vec<Vec<u8>> {
         b64.encode(&canary[2..]).into_bytes(),
         hex.clone().into_bytes(),
         hex.to_uppercase().into_bytes(),
-        canary.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+        canary
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect(),
     ]
 }
 
 fn new_canary() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("CANARY{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "CANARY{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 async fn all_pg_rows(db_url: &str) -> String {
     use sqlx::{Connection, Row};
     let mut conn = sqlx::PgConnection::connect(db_url).await.unwrap();
-    let tables: Vec<String> = sqlx::query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+    let tables: Vec<String> = sqlx::query(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get(0))
+    .collect();
     assert!(tables.len() >= 5, "tables: {tables:?}");
     let mut all = String::new();
     for table in tables {
-        for row in sqlx::query(&format!("SELECT t::text FROM \"{table}\" t")).fetch_all(&mut conn).await.unwrap() {
+        for row in sqlx::query(&format!("SELECT t::text FROM \"{table}\" t"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+        {
             all.push_str(&row.get::<String, _>(0));
             all.push('\n');
         }
@@ -54,7 +66,9 @@ async fn all_pg_rows(db_url: &str) -> String {
 }
 
 async fn canary_never_reaches_the_server(backend: Backend) {
-    let Some(mut server) = TestServer::start(backend).await else { return };
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
     server.create_desk("gt");
     let report_canary = new_canary();
     let message_canary = new_canary();
@@ -69,11 +83,24 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     .unwrap();
     let out = server
         .command()
-        .args(["report", "submit", "--server", &server.url, "--desk", "gt", "--json", "--file"])
+        .args([
+            "report",
+            "submit",
+            "--server",
+            &server.url,
+            "--desk",
+            "gt",
+            "--json",
+            "--file",
+        ])
         .arg(&report)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let phrase = receipt["receipt_phrase"].as_str().unwrap().to_owned();
     std::fs::remove_file(&report).unwrap();
@@ -81,15 +108,32 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     // A follow-up message through the CLI, the phrase on standard input.
     let mut child = server
         .command()
-        .args(["report", "followup", "--server", &server.url, "--json", "--message", &message_canary])
+        .args([
+            "report",
+            "followup",
+            "--server",
+            &server.url,
+            "--json",
+            "--message",
+            &message_canary,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(format!("{phrase}\n").as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{phrase}\n").as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let case: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(case["messages"][0]["text"], message_canary.as_str());
 
@@ -113,11 +157,19 @@ async fn canary_never_reaches_the_server(backend: Backend) {
         .collect();
     written.push(("server output".into(), server.logs().into_bytes()));
     if backend == Backend::Postgres {
-        written.push(("postgres rows".into(), all_pg_rows(&server.db_url).await.into_bytes()));
+        written.push((
+            "postgres rows".into(),
+            all_pg_rows(&server.db_url).await.into_bytes(),
+        ));
     }
-    assert!(written.iter().any(|(p, _)| p.ends_with("resguardo.db")) || backend == Backend::Postgres);
+    assert!(
+        written.iter().any(|(p, _)| p.ends_with("resguardo.db")) || backend == Backend::Postgres
+    );
 
-    let mut secrets = vec![("report canary", report_canary), ("message canary", message_canary)];
+    let mut secrets = vec![
+        ("report canary", report_canary),
+        ("message canary", message_canary),
+    ];
     secrets.push(("header canary", header_canary));
     secrets.push(("receipt phrase", phrase));
     for (what, secret) in &secrets {
@@ -128,10 +180,16 @@ async fn canary_never_reaches_the_server(backend: Backend) {
         }
     }
     for address in ["127.0.0.1", "203.0.113.77"] {
-        assert!(!server.logs().contains(address), "an address appears in the server output");
+        assert!(
+            !server.logs().contains(address),
+            "an address appears in the server output"
+        );
     }
     // Every log line is JSON.
     for line in server.logs().lines() {
-        assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "not a JSON log line: {line}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not a JSON log line: {line}"
+        );
     }
 }

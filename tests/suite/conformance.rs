@@ -1,19 +1,28 @@
 //! The store conformance suite: the same cases on SQLite and PostgreSQL, below the HTTP layer.
 
 use resguardo::crypto::AgeCiphertext;
-use resguardo::domain::{Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier};
+use resguardo::domain::{
+    Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier,
+};
 use resguardo::store::{NewReport, SpentChallenge, StoreError};
 
 use crate::harness::{fresh_store, Backend};
 
-crate::on_both_backends!(desks_are_unique_and_listed, reports_and_challenges_are_atomic, threads_keep_order);
+crate::on_both_backends!(
+    desks_are_unique_and_listed,
+    reports_and_challenges_are_atomic,
+    threads_keep_order
+);
 
 fn recipient() -> Recipient {
     Recipient::from(age::x25519::Identity::generate().to_public())
 }
 
 fn ciphertext() -> AgeCiphertext {
-    let limits = resguardo::crypto::CiphertextLimits { max_bytes: 4096, max_recipients: 8 };
+    let limits = resguardo::crypto::CiphertextLimits {
+        max_bytes: 4096,
+        max_recipients: 8,
+    };
     let bytes = resguardo::crypto::seal::seal(&[recipient().age()], b"x").unwrap();
     AgeCiphertext::parse(bytes, limits).unwrap()
 }
@@ -32,59 +41,122 @@ fn report(desk: &str, lookup: u8) -> NewReport {
 }
 
 fn pow(n: u8) -> SpentChallenge {
-    SpentChallenge { digest: [n; 32], expires_at: i64::MAX / 2 }
+    SpentChallenge {
+        digest: [n; 32],
+        expires_at: i64::MAX / 2,
+    }
 }
 
 async fn desks_are_unique_and_listed(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let Some((store, _)) = fresh_store(backend, dir.path()).await else { return };
+    let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        return;
+    };
     store.ping().await.unwrap();
-    let (gt, hn) = (DeskSlug::parse("gt").unwrap(), DeskSlug::parse("hn").unwrap());
+    let (gt, hn) = (
+        DeskSlug::parse("gt").unwrap(),
+        DeskSlug::parse("hn").unwrap(),
+    );
     let key = recipient();
-    store.create_desk(&gt, &DeskName::parse("Mesa GT").unwrap(), &key, 3600).await.unwrap();
-    store.create_desk(&hn, &DeskName::parse("Mesa HN").unwrap(), &recipient(), 3600).await.unwrap();
-    let again = store.create_desk(&gt, &DeskName::parse("Otra").unwrap(), &key, 3600).await;
+    store
+        .create_desk(&gt, &DeskName::parse("Mesa GT").unwrap(), &key, 3600)
+        .await
+        .unwrap();
+    store
+        .create_desk(
+            &hn,
+            &DeskName::parse("Mesa HN").unwrap(),
+            &recipient(),
+            3600,
+        )
+        .await
+        .unwrap();
+    let again = store
+        .create_desk(&gt, &DeskName::parse("Otra").unwrap(), &key, 3600)
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 
     let desks = store.desks().await.unwrap();
-    assert_eq!(desks.iter().map(|d| d.slug.as_str()).collect::<Vec<_>>(), ["gt", "hn"]);
+    assert_eq!(
+        desks.iter().map(|d| d.slug.as_str()).collect::<Vec<_>>(),
+        ["gt", "hn"]
+    );
     let found = store.desk(&gt).await.unwrap().unwrap();
     assert_eq!(found.recipient, key);
     assert_eq!(found.key_version, 1);
     assert_eq!(found.name.as_str(), "Mesa GT");
-    assert!(store.desk(&DeskSlug::parse("sv").unwrap()).await.unwrap().is_none());
+    assert!(store
+        .desk(&DeskSlug::parse("sv").unwrap())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn reports_and_challenges_are_atomic(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let Some((store, _)) = fresh_store(backend, dir.path()).await else { return };
+    let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        return;
+    };
     let gt = DeskSlug::parse("gt").unwrap();
-    store.create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0).await.unwrap();
+    store
+        .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+        .await
+        .unwrap();
 
     let first = report("gt", 1);
     store.insert_report(&first, pow(1)).await.unwrap();
     let stored = store.report(&first.id).await.unwrap().unwrap();
     assert_eq!(stored.ciphertext, first.ciphertext);
-    assert_eq!((stored.status, stored.created_at, stored.updated_at), (Status::New, 7200, 7200));
+    assert_eq!(
+        (stored.status, stored.created_at, stored.updated_at),
+        (Status::New, 7200, 7200)
+    );
 
     // A spent challenge refuses the report; the report is not stored.
     let replay = report("gt", 2);
-    assert!(matches!(store.insert_report(&replay, pow(1)).await, Err(StoreError::ChallengeSpent)));
+    assert!(matches!(
+        store.insert_report(&replay, pow(1)).await,
+        Err(StoreError::ChallengeSpent)
+    ));
     assert!(store.report(&replay.id).await.unwrap().is_none());
 
     // A duplicate lookup refuses the report and does not spend the challenge.
     let duplicate = report("gt", 1);
-    assert!(matches!(store.insert_report(&duplicate, pow(2)).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.insert_report(&duplicate, pow(2)).await,
+        Err(StoreError::Conflict(_))
+    ));
     store.insert_report(&report("gt", 3), pow(2)).await.unwrap();
 
     // An unknown desk refuses the report.
     let lost = report("hn", 4);
-    assert!(matches!(store.insert_report(&lost, pow(4)).await, Err(StoreError::Missing(_))));
+    assert!(matches!(
+        store.insert_report(&lost, pow(4)).await,
+        Err(StoreError::Missing(_))
+    ));
 
     // Expired challenges are purged when the next report comes in.
-    store.insert_report(&report("gt", 5), SpentChallenge { digest: [5; 32], expires_at: 10 }).await.unwrap();
+    store
+        .insert_report(
+            &report("gt", 5),
+            SpentChallenge {
+                digest: [5; 32],
+                expires_at: 10,
+            },
+        )
+        .await
+        .unwrap();
     store.insert_report(&report("gt", 6), pow(6)).await.unwrap();
-    store.insert_report(&report("gt", 7), SpentChallenge { digest: [5; 32], expires_at: i64::MAX / 2 }).await.unwrap();
+    store
+        .insert_report(
+            &report("gt", 7),
+            SpentChallenge {
+                digest: [5; 32],
+                expires_at: i64::MAX / 2,
+            },
+        )
+        .await
+        .unwrap();
 
     let receipt = store.receipt(&Lookup([1; 16])).await.unwrap().unwrap();
     assert_eq!(receipt.report_id, first.id);
@@ -95,16 +167,25 @@ async fn reports_and_challenges_are_atomic(backend: Backend) {
 
 async fn threads_keep_order(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let Some((store, _)) = fresh_store(backend, dir.path()).await else { return };
+    let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        return;
+    };
     let gt = DeskSlug::parse("gt").unwrap();
-    store.create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0).await.unwrap();
+    store
+        .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+        .await
+        .unwrap();
     let r = report("gt", 1);
     store.insert_report(&r, pow(1)).await.unwrap();
     assert!(store.messages(&r.id).await.unwrap().is_empty());
 
     let texts: Vec<AgeCiphertext> = (0..5).map(|_| ciphertext()).collect();
     for (i, c) in texts.iter().enumerate() {
-        let author = if i % 2 == 0 { Author::Reporter } else { Author::Desk };
+        let author = if i % 2 == 0 {
+            Author::Reporter
+        } else {
+            Author::Desk
+        };
         store.add_message(&r.id, author, c, 10_800).await.unwrap();
     }
     let thread = store.messages(&r.id).await.unwrap();
@@ -112,10 +193,25 @@ async fn threads_keep_order(backend: Backend) {
     for (i, m) in thread.iter().enumerate() {
         assert_eq!(m.seq, i as i64 + 1);
         assert_eq!(m.ciphertext, texts[i]);
-        assert_eq!(m.author, if i % 2 == 0 { Author::Reporter } else { Author::Desk });
+        assert_eq!(
+            m.author,
+            if i % 2 == 0 {
+                Author::Reporter
+            } else {
+                Author::Desk
+            }
+        );
     }
-    assert_eq!(store.report(&r.id).await.unwrap().unwrap().updated_at, 10_800);
+    assert_eq!(
+        store.report(&r.id).await.unwrap().unwrap().updated_at,
+        10_800
+    );
 
-    let missing = store.add_message(&ReportId::random(), Author::Reporter, &texts[0], 0).await;
-    assert!(matches!(missing, Err(StoreError::Missing(_))), "{missing:?}");
+    let missing = store
+        .add_message(&ReportId::random(), Author::Reporter, &texts[0], 0)
+        .await;
+    assert!(
+        matches!(missing, Err(StoreError::Missing(_))),
+        "{missing:?}"
+    );
 }

@@ -15,12 +15,17 @@ crate::on_both_backends!(acknowledged_reports_survive_sigkill);
 
 const REPORTS: usize = 500;
 
-async fn envelope(server: &TestServer, desk: &age::x25519::Recipient) -> (Vec<u8>, serde_json::Value) {
+async fn envelope(
+    server: &TestServer,
+    desk: &age::x25519::Recipient,
+) -> (Vec<u8>, serde_json::Value) {
     let mut text = [0u8; 200];
     rand::rngs::OsRng.fill_bytes(&mut text);
     let ciphertext = resguardo::crypto::seal::seal(&[desk], &text).unwrap();
     let issued = server.client().pow().await.unwrap();
-    let nonce = Challenge::parse_unverified(&b64_decode(&issued.challenge).unwrap()).unwrap().solve(|_| {});
+    let nonce = Challenge::parse_unverified(&b64_decode(&issued.challenge).unwrap())
+        .unwrap()
+        .solve(|_| {});
     let mut lookup = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut lookup);
     let body = json!({
@@ -33,14 +38,19 @@ async fn envelope(server: &TestServer, desk: &age::x25519::Recipient) -> (Vec<u8
 }
 
 async fn acknowledged_reports_survive_sigkill(backend: Backend) {
-    let Some(mut server) = TestServer::start(backend).await else { return };
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
     let desk = server.create_desk("hn").to_public();
     let mut prepared = Vec::with_capacity(REPORTS);
     for _ in 0..REPORTS {
         prepared.push(envelope(&server, &desk).await);
     }
 
-    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
     let acknowledged = Arc::new(AtomicUsize::new(0));
     let url = format!("{}/api/v1/desks/hn/reports", server.url);
     let tasks: Vec<_> = prepared
@@ -70,22 +80,38 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
             survivors.push(ok);
         }
     }
-    assert!(survivors.len() >= REPORTS / 5, "at least the awaited share was acknowledged");
-    assert!(survivors.len() < REPORTS, "the kill happened before every report was acknowledged");
+    assert!(
+        survivors.len() >= REPORTS / 5,
+        "at least the awaited share was acknowledged"
+    );
+    assert!(
+        survivors.len() < REPORTS,
+        "the kill happened before every report was acknowledged"
+    );
 
     server.restart();
     let store = server.store().await;
     for (id, ciphertext) in &survivors {
         let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
         let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
-        assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..], "report {id} changed");
+        assert_eq!(
+            stored.ciphertext.as_bytes(),
+            &ciphertext[..],
+            "report {id} changed"
+        );
     }
-    eprintln!("{backend:?}: {} of {REPORTS} acknowledged before SIGKILL, all present after restart", survivors.len());
+    eprintln!(
+        "{backend:?}: {} of {REPORTS} acknowledged before SIGKILL, all present after restart",
+        survivors.len()
+    );
     if backend == Backend::Sqlite {
         let url = server.db_url.clone();
         use sqlx::Connection;
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap();
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
         assert_eq!(check, "ok");
     }
 }

@@ -10,25 +10,44 @@ use crate::harness::{form, Backend, TestServer};
 crate::on_both_backends!(submit_followup_message);
 
 async fn submit_followup_message(backend: Backend) {
-    let Some(server) = TestServer::start(backend).await else { return };
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
     let desk = server.create_desk("gt");
     let client = server.client();
 
-    let submitted = reporter::submit(&client, "gt", &form("me piden dinero"), Language::Es, |_| {})
-        .await
-        .unwrap();
+    let submitted = reporter::submit(
+        &client,
+        "gt",
+        &form("me piden dinero"),
+        Language::Es,
+        |_| {},
+    )
+    .await
+    .unwrap();
     assert_eq!(submitted.phrase.expose().split(' ').count(), 8);
 
     // The desk, and only the desk, can read what was stored.
     let store = server.store().await;
-    let stored = store.report(&ReportId::parse(&submitted.id).unwrap()).await.unwrap().unwrap();
+    let stored = store
+        .report(&ReportId::parse(&submitted.id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, Status::New);
-    assert_eq!(stored.created_at % 3600, 0, "stored times are rounded to the hour");
+    assert_eq!(
+        stored.created_at % 3600,
+        0,
+        "stored times are rounded to the hour"
+    );
     let plain = seal::open(&desk, stored.ciphertext.as_bytes()).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
     assert_eq!(doc["narrative"], "me piden dinero");
     assert_eq!(doc["schema"], "resguardo.report.v1");
-    assert!(plain.len().is_power_of_two() && plain.len() >= 1024, "padded to a bucket");
+    assert!(
+        plain.len().is_power_of_two() && plain.len() >= 1024,
+        "padded to a bucket"
+    );
 
     // The reporter comes back, typing the phrase in capitals.
     let typed = ReceiptPhrase::parse(&submitted.phrase.expose().to_uppercase()).unwrap();
@@ -38,11 +57,16 @@ async fn submit_followup_message(backend: Backend) {
     assert_eq!(case.desk, "gt");
     assert!(case.messages.is_empty());
 
-    reporter::send_message(&client, &keys, &case.desk, "tengo capturas").await.unwrap();
+    reporter::send_message(&client, &keys, &case.desk, "tengo capturas")
+        .await
+        .unwrap();
     let case = reporter::followup(&client, &keys).await.unwrap();
     assert_eq!(case.messages.len(), 1);
     assert_eq!(case.messages[0].author, Author::Reporter);
-    assert_eq!(case.messages[0].text.as_ref().unwrap().as_str(), "tengo capturas");
+    assert_eq!(
+        case.messages[0].text.as_ref().unwrap().as_str(),
+        "tengo capturas"
+    );
 
     // The desk can read the reporter's message too.
     let thread = store.messages(&stored.id).await.unwrap();

@@ -78,7 +78,10 @@ impl TestServer {
     pub async fn start_with(backend: Backend, extra: &[(&str, &str)]) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
         let db_url = match backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.path().join("data/resguardo.db").display()),
+            Backend::Sqlite => format!(
+                "sqlite://{}",
+                dir.path().join("data/resguardo.db").display()
+            ),
             Backend::Postgres => fresh_pg_database().await?,
         };
         let key_file = dir.path().join("data/server.key").display().to_string();
@@ -92,7 +95,10 @@ impl TestServer {
             ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "100000"),
             ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "100000"),
             ("RESGUARDO__LIMITS__FOLLOWUP_GLOBAL_PER_MINUTE", "100000"),
-            ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "100000"),
+            (
+                "RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE",
+                "100000",
+            ),
         ];
         for (k, v) in defaults.iter().chain(extra.iter()) {
             env.retain(|(key, _)| key != k);
@@ -182,7 +188,15 @@ impl TestServer {
         let identity = age::x25519::Identity::generate();
         let out = self
             .command()
-            .args(["admin", "desk", "create", "--slug", slug, "--name", "Mesa de prueba"])
+            .args([
+                "admin",
+                "desk",
+                "create",
+                "--slug",
+                slug,
+                "--name",
+                "Mesa de prueba",
+            ])
             .args(["--recipient", &identity.to_public().to_string()])
             .output()
             .unwrap();

@@ -13,7 +13,10 @@ crate::on_both_backends!(age_cli_interoperates);
 
 fn age_available() -> bool {
     let found = Command::new("age").arg("--version").output().is_ok();
-    assert!(found || !strict(), "the age CLI is required in CI (apt-get install age)");
+    assert!(
+        found || !strict(),
+        "the age CLI is required in CI (apt-get install age)"
+    );
     if !found {
         eprintln!("SKIPPING: the age CLI is not installed");
     }
@@ -24,20 +27,41 @@ async fn age_cli_interoperates(backend: Backend) {
     if !age_available() {
         return;
     }
-    let Some(server) = TestServer::start(backend).await else { return };
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
 
     // The desk key comes from `resguardo keygen`.
     let key_file = server.dir.path().join("desk.key");
-    let out = server.command().args(["keygen", "--json", "--output"]).arg(&key_file).output().unwrap();
+    let out = server
+        .command()
+        .args(["keygen", "--json", "--output"])
+        .arg(&key_file)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let keygen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let recipient = keygen["recipient"].as_str().unwrap();
     let out = server
         .command()
-        .args(["admin", "desk", "create", "--slug", "sv", "--name", "Mesa SV", "--recipient", recipient])
+        .args([
+            "admin",
+            "desk",
+            "create",
+            "--slug",
+            "sv",
+            "--name",
+            "Mesa SV",
+            "--recipient",
+            recipient,
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // `age -r` encrypts; the server accepts.
     let plaintext = br#"{"schema":"resguardo.report.v1","narrative":"cifrado con age"}"#;
@@ -49,7 +73,9 @@ async fn age_cli_interoperates(backend: Backend) {
         .unwrap();
     age.stdin.take().unwrap().write_all(plaintext).unwrap();
     let ciphertext = age.wait_with_output().unwrap().stdout;
-    let pow = resguardo::client::reporter::solve_pow(&server.client(), |_| {}).await.unwrap();
+    let pow = resguardo::client::reporter::solve_pow(&server.client(), |_| {})
+        .await
+        .unwrap();
     let envelope = json!({
         "ciphertext": b64_encode(&ciphertext),
         "receipt": {"lookup": b64_encode(&[7; 16]), "verifier": b64_encode(&[8; 32])},
@@ -73,17 +99,35 @@ async fn age_cli_interoperates(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..], "stored byte for byte");
+    assert_eq!(
+        stored.ciphertext.as_bytes(),
+        &ciphertext[..],
+        "stored byte for byte"
+    );
     let stored_file = server.dir.path().join("stored.age");
     std::fs::write(&stored_file, stored.ciphertext.as_bytes()).unwrap();
-    let out = Command::new("age").args(["-d", "-i"]).arg(&key_file).arg(&stored_file).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("age")
+        .args(["-d", "-i"])
+        .arg(&key_file)
+        .arg(&stored_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.stdout, plaintext);
 
     // And a report encrypted by this crate decrypts with `age -d` too.
     let desk: age::x25519::Recipient = recipient.parse().unwrap();
     let ours = resguardo::crypto::seal::seal(&[&desk], b"de rust").unwrap();
     std::fs::write(&stored_file, ours).unwrap();
-    let out = Command::new("age").args(["-d", "-i"]).arg(&key_file).arg(&stored_file).output().unwrap();
+    let out = Command::new("age")
+        .args(["-d", "-i"])
+        .arg(&key_file)
+        .arg(&stored_file)
+        .output()
+        .unwrap();
     assert_eq!(out.stdout, b"de rust");
 }

@@ -13,7 +13,8 @@ fn hex(bytes: &[u8]) -> String {
 fn compute(typed: &str) -> Value {
     let phrase = ReceiptPhrase::parse(typed).unwrap();
     let keys = phrase.derive();
-    let identity = age::secrecy::ExposeSecret::expose_secret(&keys.reply_identity.to_string()).to_owned();
+    let identity =
+        age::secrecy::ExposeSecret::expose_secret(&keys.reply_identity.to_string()).to_owned();
     serde_json::json!({
         "typed": typed,
         "normalized": normalize(typed).as_str(),

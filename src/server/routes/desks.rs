@@ -43,7 +43,10 @@ pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
         (status = 200, body = DeskView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn show(state: web::Data<AppState>, slug: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let desk = find(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
 }

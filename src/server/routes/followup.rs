@@ -124,7 +124,12 @@ pub async fn add_message(
     let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
     state
         .store
-        .add_message(&receipt.report_id, Author::Reporter, &ciphertext, crate::time::now_bucket())
+        .add_message(
+            &receipt.report_id,
+            Author::Reporter,
+            &ciphertext,
+            crate::time::now_bucket(),
+        )
         .await?;
     Ok(HttpResponse::Created().json(MessageAccepted {
         status: receipt.status,

@@ -32,5 +32,7 @@ pub fn json() -> String {
 
 /// Serves the document.
 pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(json())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(json())
 }

@@ -58,14 +58,21 @@ struct Parsed {
 
 fn parse_envelope(state: &AppState, envelope: ReportEnvelope) -> Result<Parsed, ApiError> {
     // The proof-of-work comes first: it is the cheap check that turns away floods.
-    let challenge_bytes = b64_decode(&envelope.pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
+    let challenge_bytes =
+        b64_decode(&envelope.pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
     let challenge = Challenge::parse(state.pow.key(), &challenge_bytes)?;
     challenge.verify(envelope.pow.nonce, crate::time::now_secs())?;
     let raw = b64_decode(&envelope.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
     Ok(Parsed {
         ciphertext: AgeCiphertext::parse(raw, state.ciphertext_limits)?,
-        lookup: Lookup(decode_exact::<16>(&envelope.receipt.lookup, "receipt.lookup")?),
-        verifier: Verifier(decode_exact::<32>(&envelope.receipt.verifier, "receipt.verifier")?),
+        lookup: Lookup(decode_exact::<16>(
+            &envelope.receipt.lookup,
+            "receipt.lookup",
+        )?),
+        verifier: Verifier(decode_exact::<32>(
+            &envelope.receipt.verifier,
+            "receipt.verifier",
+        )?),
         reply_recipient: Recipient::parse(&envelope.reply_recipient)
             .map_err(|_| ApiError::BadRecipient("reply_recipient"))?,
         pow: SpentChallenge {
