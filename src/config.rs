@@ -117,6 +117,27 @@ pub enum ConfigError {
     Secret { key: String, problem: String },
 }
 
+/// One line per problem, each naming the key in lower case and where its value came from.
+fn describe(errors: figment::Error) -> ConfigError {
+    let lines: Vec<String> = errors
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".").to_lowercase();
+            let source = e
+                .metadata
+                .as_ref()
+                .map(|m| format!(" (from {})", m.name))
+                .unwrap_or_default();
+            if key.is_empty() {
+                format!("{}{source}", e.kind)
+            } else {
+                format!("key `{key}`: {}{source}", e.kind)
+            }
+        })
+        .collect();
+    ConfigError::Load(lines.join("; "))
+}
+
 fn invalid(key: &'static str, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         key,
@@ -139,9 +160,7 @@ impl Settings {
             figment = figment.merge(Toml::file(path));
         }
         figment = figment.merge(Env::prefixed("RESGUARDO__").split("__"));
-        let settings: Settings = figment
-            .extract()
-            .map_err(|e| ConfigError::Load(e.to_string()))?;
+        let settings: Settings = figment.extract().map_err(describe)?;
         settings.validate()?;
         Ok(settings)
     }

@@ -23,8 +23,10 @@ pub(crate) use on_both_backends;
 
 mod bad_inputs;
 mod canary;
+mod cli;
 mod conformance;
 mod crash;
 mod flow;
+mod http;
 mod interop;
 mod vectors;

@@ -1,0 +1,311 @@
+//! The command line as a person uses it: keys, desks, configuration errors, and a reporter who
+//! answers the interactive questions.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+
+use crate::harness::{Backend, TestServer, BIN};
+
+crate::on_both_backends!(interactive_report_and_followup, admin_desks_and_migrate);
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+fn run_with_input(mut cmd: Command, input: &str) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn interactive_report_and_followup(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    server.create_desk("gt");
+
+    // Kind 1, two lines of narrative ended by an empty line, country, needs, consent, no contact.
+    let mut cmd = server.command();
+    cmd.args([
+        "report",
+        "submit",
+        "--server",
+        &server.url,
+        "--desk",
+        "gt",
+        "--lang",
+        "en",
+    ]);
+    let answers = "1\nMe escribieron por WhatsApp.\nPiden 5000 quetzales.\n\ngt\nlegal, digital_security\nsí\n\n";
+    let out = run_with_input(cmd, answers);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Proof of work"),
+        "progress is shown"
+    );
+    let phrase = stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| l.split(' ').count() == 8)
+        .expect("the phrase is printed")
+        .to_owned();
+    let words = bip39::Language::English.word_list();
+    assert!(
+        phrase.split(' ').all(|w| words.contains(&w)),
+        "--lang en gives English words"
+    );
+
+    // Follow-up with the phrase on stdin: status new, no messages.
+    let mut cmd = server.command();
+    cmd.args(["report", "followup", "--server", &server.url]);
+    let out = run_with_input(cmd, &format!("{}\n", phrase.to_uppercase()));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Status: new"), "{stdout}");
+    assert!(stdout.contains("No messages yet."), "{stdout}");
+
+    // A mistyped word is named, and nothing is sent.
+    let mut cmd = server.command();
+    cmd.args(["report", "followup", "--server", &server.url]);
+    let wrong = phrase.replacen(phrase.split(' ').next().unwrap(), "zzzz", 1);
+    let out = run_with_input(cmd, &format!("{wrong}\n"));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("word 1"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A bad answer to a question is explained, not a crash.
+    let mut cmd = server.command();
+    cmd.args(["report", "submit", "--server", &server.url, "--desk", "gt"]);
+    let out = run_with_input(cmd, "9\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not one of 1–5"));
+
+    // An unknown desk is named as such.
+    let file = server.dir.path().join("r.json");
+    std::fs::write(&file, r#"{"kind":"other","narrative":"x"}"#).unwrap();
+    let out = server
+        .command()
+        .args([
+            "report",
+            "submit",
+            "--server",
+            &server.url,
+            "--desk",
+            "nope",
+            "--file",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no desk with this name"));
+}
+
+async fn admin_desks_and_migrate(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let out = server.command().arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = server
+        .command()
+        .args(["admin", "desk", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("No desks yet"));
+    let identity = server.create_desk("sv");
+    let out = server
+        .command()
+        .args(["admin", "desk", "list", "--json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["slug"], "sv");
+    assert_eq!(list[0]["recipient"], identity.to_public().to_string());
+    assert_eq!(list[0]["key_version"], 1);
+
+    // The API shows the same desk.
+    let desk = server.client().desk("sv").await.unwrap();
+    assert_eq!(desk.fingerprint, list[0]["fingerprint"].as_str().unwrap());
+
+    // Bad arguments are named.
+    for (args, expected) in [
+        (
+            vec!["--slug", "SV", "--name", "x", "--recipient", "age1x"],
+            "--slug",
+        ),
+        (
+            vec!["--slug", "hn", "--name", "", "--recipient", "age1x"],
+            "--name",
+        ),
+        (
+            vec!["--slug", "hn", "--name", "x", "--recipient", "age1x"],
+            "--recipient",
+        ),
+    ] {
+        let out = server
+            .command()
+            .args(["admin", "desk", "create"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(expected),
+            "{args:?}"
+        );
+    }
+    let out = server
+        .command()
+        .args([
+            "admin",
+            "desk",
+            "create",
+            "--slug",
+            "sv",
+            "--name",
+            "x",
+            "--recipient",
+        ])
+        .arg(identity.to_public().to_string())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+}
+
+#[test]
+fn keygen_writes_a_private_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("keys/desk.key");
+    let out = Command::new(BIN)
+        .args(["keygen", "--output"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let recipient = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(recipient.starts_with("age1"));
+    assert_eq!(mode(&key), 0o600);
+    let text = std::fs::read_to_string(&key).unwrap();
+    assert!(text.contains(&recipient) && text.contains("AGE-SECRET-KEY-1"));
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("AGE-SECRET-KEY"),
+        "the secret is not printed"
+    );
+    let again = Command::new(BIN)
+        .args(["keygen", "--output"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
+}
+
+/// Start-up with bad configuration stops with a message that names the key.
+#[test]
+fn bad_configuration_names_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("RESGUARDO__POW__DIFFICULTY", "40", "pow.difficulty"),
+        ("RESGUARDO__SERVER__BIND", "not an address", "server.bind"),
+        ("RESGUARDO__DATABASE__URL", "mysql://x", "database.url"),
+        (
+            "RESGUARDO__INTAKE__MAX_RECIPIENTS",
+            "0",
+            "intake.max_recipients",
+        ),
+        (
+            "RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE",
+            "0",
+            "limits.intake_global_per_minute",
+        ),
+        (
+            "RESGUARDO__SECRETS__SERVER_KEY",
+            "c2hvcnQ=",
+            "secrets.server_key",
+        ),
+        ("RESGUARDO__SERVER__NO_SUCH_KEY", "1", "no_such_key"),
+        (
+            "RESGUARDO__INTAKE__MAX_BODY_BYTES",
+            "lots",
+            "intake.max_body_bytes",
+        ),
+        ("RESGUARDO_CONFIG", "/nonexistent.toml", "RESGUARDO_CONFIG"),
+    ];
+    for (var, value, named) in cases {
+        let out = Command::new(BIN)
+            .arg("serve")
+            .current_dir(dir.path())
+            .env(var, value)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{var}={value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(named), "{var}={value}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// A config file overlays the defaults, and the server key is generated once with mode 0600.
+#[tokio::test]
+async fn config_file_and_generated_key() {
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &[]).await else {
+        return;
+    };
+    let key = server.data_dir().join("server.key");
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(&server.data_dir()), 0o700);
+    assert_eq!(mode(&server.data_dir().join("resguardo.db")), 0o600);
+    let first = std::fs::read(&key).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("resguardo.toml");
+    std::fs::write(&file, "[pow]\ndifficulty = 7\n").unwrap();
+    let Some(mut other) = TestServer::start_with(
+        Backend::Sqlite,
+        &[
+            ("RESGUARDO_CONFIG", file.to_str().unwrap()),
+            ("RESGUARDO__SECRETS__SERVER_KEY_FILE", key.to_str().unwrap()),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    // The env var overlay set by the harness (difficulty 4) wins over the file, as documented.
+    assert_eq!(other.client().pow().await.unwrap().difficulty, 4);
+    other.stop();
+    assert_eq!(
+        std::fs::read(&key).unwrap(),
+        first,
+        "an existing key is reused, not replaced"
+    );
+}

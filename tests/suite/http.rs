@@ -1,0 +1,265 @@
+//! HTTP behaviour every client relies on: health checks, the OpenAPI document, problem documents for
+//! unknown routes and methods, security headers on every answer, rate limits with Retry-After, and
+//! the same answer for an unknown receipt and a wrong one.
+
+use std::time::{Duration, Instant};
+
+use resguardo::client::reporter;
+use resguardo::crypto::receipt::Language;
+use resguardo::domain::b64_encode;
+use serde_json::{json, Value};
+
+use crate::harness::{form, Backend, TestServer};
+
+crate::on_both_backends!(
+    unknown_and_wrong_receipts_look_alike,
+    spent_challenges_are_shared_by_instances
+);
+
+#[tokio::test]
+async fn health_openapi_and_problems() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    for (path, status) in [
+        ("/healthz", 200),
+        ("/readyz", 200),
+        ("/api/v1/openapi.json", 200),
+        ("/nope", 404),
+    ] {
+        let response = http
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{path}");
+        let headers = response.headers();
+        assert_eq!(
+            headers["content-security-policy"],
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert_eq!(headers["cache-control"], "no-store");
+        assert!(
+            headers.get("set-cookie").is_none() && headers.get("server").is_none(),
+            "{path}"
+        );
+    }
+    for method in [
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+        reqwest::Method::OPTIONS,
+        reqwest::Method::PATCH,
+    ] {
+        let response = http
+            .request(method.clone(), format!("{}/api/v1/pow", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method}");
+        assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
+    }
+    let response = http
+        .post(format!("{}/api/v1/pow", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405, "POST on a GET route");
+
+    // The document names every route and the request schemas, generated from the code.
+    let doc: Value = http
+        .get(format!("{}/api/v1/openapi.json", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/api/v1/pow",
+        "/api/v1/desks/{slug}",
+        "/api/v1/desks/{slug}/reports",
+        "/api/v1/followup",
+        "/api/v1/followup/messages",
+    ] {
+        assert!(paths.contains(&path), "{path} missing from {paths:?}");
+    }
+    let envelope = &doc["components"]["schemas"]["ReportEnvelope"];
+    assert_eq!(
+        envelope["required"],
+        json!(["ciphertext", "receipt", "reply_recipient", "pow"])
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let limits = [
+        ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "3"),
+        ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "2"),
+    ];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &limits).await else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    let body = json!({"lookup": b64_encode(&[1; 16]), "auth": b64_encode(&[2; 32])});
+    let mut statuses = vec![];
+    for _ in 0..5 {
+        let response = http
+            .post(format!("{}/api/v1/followup", server.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+        if response.status() == 429 {
+            let retry: u64 = response.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&retry), "Retry-After {retry}");
+            let problem: Value = response.json().await.unwrap();
+            assert_eq!(
+                problem["type"],
+                "https://resguardo.invalid/problems/rate-limited"
+            );
+        }
+    }
+    assert_eq!(statuses, [404, 404, 404, 429, 429]);
+
+    // The global intake quota is counted before the body is even read.
+    let mut statuses = vec![];
+    for _ in 0..3 {
+        let response = http
+            .post(format!("{}/api/v1/desks/gt/reports", server.url))
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [400, 400, 429]);
+}
+
+#[tokio::test]
+async fn per_address_limits_can_be_off() {
+    // Onion deployments: every client is 127.0.0.1, so per-address limits would be global ones.
+    let limits = [
+        ("RESGUARDO__LIMITS__PER_ADDRESS", "false"),
+        ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "1"),
+    ];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &limits).await else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    let body = json!({"lookup": b64_encode(&[1; 16]), "auth": b64_encode(&[2; 32])});
+    for _ in 0..5 {
+        let response = http
+            .post(format!("{}/api/v1/followup", server.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404);
+    }
+}
+
+async fn unknown_and_wrong_receipts_look_alike(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, |_| {})
+        .await
+        .unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/followup", server.url);
+    let wrong = json!({"lookup": b64_encode(&keys.lookup.0), "auth": b64_encode(&[0; 32])});
+    let unknown = json!({"lookup": b64_encode(&[0xee; 16]), "auth": b64_encode(&[0; 32])});
+
+    let answer = |body: Value| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let started = Instant::now();
+            let response = http.post(url).json(&body).send().await.unwrap();
+            let status = response.status();
+            let text = response.text().await.unwrap();
+            (status, text, started.elapsed())
+        }
+    };
+    let (s1, b1, _) = answer(wrong.clone()).await;
+    let (s2, b2, _) = answer(unknown.clone()).await;
+    assert_eq!((s1, &b1), (s2, &b2), "same status and body");
+
+    // Interleaved timings: the medians differ by well under a millisecond-scale threshold.
+    let (mut t_wrong, mut t_unknown) = (vec![], vec![]);
+    for _ in 0..200 {
+        t_wrong.push(answer(wrong.clone()).await.2);
+        t_unknown.push(answer(unknown.clone()).await.2);
+    }
+    t_wrong.sort();
+    t_unknown.sort();
+    let (a, b) = (t_wrong[100], t_unknown[100]);
+    let gap = if a > b { a - b } else { b - a };
+    eprintln!("{backend:?}: median wrong {a:?}, unknown {b:?}");
+    assert!(gap < Duration::from_millis(5), "median gap {gap:?}");
+}
+
+async fn spent_challenges_are_shared_by_instances(backend: Backend) {
+    let Some(first) = TestServer::start(backend).await else {
+        return;
+    };
+    first.create_desk("gt");
+    let key_file = first.data_dir().join("server.key");
+    let key_file = key_file.to_str().unwrap();
+    let Some(second) = TestServer::start_with(
+        backend,
+        &[
+            ("RESGUARDO__DATABASE__URL", &first.db_url),
+            ("RESGUARDO__SECRETS__SERVER_KEY_FILE", key_file),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let recipient = first.client().desk("gt").await.unwrap().recipient;
+    let recipient: age::x25519::Recipient = recipient.parse().unwrap();
+    let ciphertext = resguardo::crypto::seal::seal(&[&recipient], b"{}").unwrap();
+    let pow = reporter::solve_pow(&first.client(), |_| {}).await.unwrap();
+    let envelope = |lookup: u8| {
+        json!({
+            "ciphertext": b64_encode(&ciphertext),
+            "receipt": {"lookup": b64_encode(&[lookup; 16]), "verifier": b64_encode(&[0; 32])},
+            "reply_recipient": recipient.to_string(),
+            "pow": pow,
+        })
+    };
+    let http = reqwest::Client::new();
+    let on = |server: &TestServer, body: Value| {
+        http.post(format!("{}/api/v1/desks/gt/reports", server.url))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(on(&first, envelope(1)).await.unwrap().status(), 201);
+    let replay = on(&second, envelope(2)).await.unwrap();
+    assert_eq!(replay.status(), 400);
+    let problem: Value = replay.json().await.unwrap();
+    assert_eq!(
+        problem["type"],
+        "https://resguardo.invalid/problems/pow-reused"
+    );
+}
