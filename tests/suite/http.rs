@@ -213,7 +213,7 @@ async fn unknown_and_wrong_receipts_look_alike(backend: Backend) {
     t_wrong.sort();
     t_unknown.sort();
     let (a, b) = (t_wrong[100], t_unknown[100]);
-    let gap = if a > b { a - b } else { b - a };
+    let gap = a.abs_diff(b);
     eprintln!("{backend:?}: median wrong {a:?}, unknown {b:?}");
     assert!(gap < Duration::from_millis(5), "median gap {gap:?}");
 }
