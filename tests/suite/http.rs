@@ -263,3 +263,57 @@ async fn spent_challenges_are_shared_by_instances(backend: Backend) {
         "https://resguardo.invalid/problems/pow-reused"
     );
 }
+
+/// Sends raw bytes and reads what comes back within `wait`.
+fn raw_exchange(url: &str, request: &[u8], pause: Duration, wait: Duration) -> String {
+    use std::io::{Read, Write};
+    let address = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request).unwrap();
+    std::thread::sleep(pause);
+    stream.set_read_timeout(Some(wait)).unwrap();
+    let mut buffer = vec![0u8; 4096];
+    let n = stream.read(&mut buffer).unwrap_or(0);
+    String::from_utf8_lossy(&buffer[..n]).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_oversized_bodies_are_cut_off() {
+    let config = [("RESGUARDO__SERVER__REQUEST_TIMEOUT_SECS", "1")];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    let url = server.url.clone();
+
+    // A declared length over the limit is refused before any of the body is sent.
+    let big = b"POST /api/v1/followup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n";
+    let answer = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || raw_exchange(&url, big, Duration::ZERO, Duration::from_secs(5))
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("payload-too-large"), "{answer}");
+
+    // A body that trickles in is cut off by the request time limit, while others are served.
+    let slow = b"POST /api/v1/followup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"lookup\"";
+    let pending = tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            raw_exchange(
+                &url,
+                slow,
+                Duration::from_millis(1500),
+                Duration::from_secs(5),
+            )
+        }
+    });
+    let started = Instant::now();
+    let health = reqwest::get(format!("{url}/healthz")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    let answer = pending.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("content-security-policy"), "{answer}");
+}

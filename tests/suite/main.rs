@@ -26,6 +26,7 @@ mod canary;
 mod cli;
 mod conformance;
 mod crash;
+mod fail_closed;
 mod flow;
 mod http;
 mod interop;
