@@ -317,3 +317,47 @@ async fn slow_and_oversized_bodies_are_cut_off() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("content-security-policy"), "{answer}");
 }
+
+/// The forwarded-for header counts only when the peer is a configured proxy.
+#[tokio::test]
+async fn proxy_header_is_trusted_only_from_configured_proxies() {
+    let body = json!({"lookup": b64_encode(&[1; 16]), "auth": b64_encode(&[2; 32])});
+    let statuses = |server: TestServer| {
+        let body = body.clone();
+        async move {
+            let http = reqwest::Client::new();
+            let mut out = vec![];
+            for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+                let response = http
+                    .post(format!("{}/api/v1/followup", server.url))
+                    .header("X-Forwarded-For", format!("203.0.113.9, {client}"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                out.push(response.status().as_u16());
+            }
+            out
+        }
+    };
+    let one_per_address = ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "1");
+    let trusted = ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]");
+    let Some(behind_proxy) =
+        TestServer::start_with(Backend::Sqlite, &[one_per_address, trusted]).await
+    else {
+        return;
+    };
+    assert_eq!(
+        statuses(behind_proxy).await,
+        [404, 404, 404],
+        "each forwarded client has its own bucket"
+    );
+    let Some(direct) = TestServer::start_with(Backend::Sqlite, &[one_per_address]).await else {
+        return;
+    };
+    assert_eq!(
+        statuses(direct).await,
+        [404, 429, 429],
+        "an untrusted peer cannot pick its address"
+    );
+}
