@@ -83,6 +83,8 @@ impl std::fmt::Debug for SecretSettings {
 pub struct IntakeSettings {
     pub max_body_bytes: usize,
     pub max_recipients: usize,
+    pub max_message_bytes: usize,
+    pub max_messages_per_report: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -104,6 +106,8 @@ pub struct LimitSettings {
     pub intake_global_per_minute: u32,
     pub followup_per_address_per_minute: u32,
     pub followup_global_per_minute: u32,
+    pub read_per_address_per_minute: u32,
+    pub read_global_per_minute: u32,
 }
 
 /// A configuration problem, naming the key.
@@ -186,6 +190,18 @@ impl Settings {
             return Err(invalid(
                 "intake.max_body_bytes",
                 "must be between 1024 and 67108864",
+            ));
+        }
+        if !(1024..=self.intake.max_body_bytes).contains(&self.intake.max_message_bytes) {
+            return Err(invalid(
+                "intake.max_message_bytes",
+                "must be between 1024 and intake.max_body_bytes",
+            ));
+        }
+        if self.intake.max_messages_per_report == 0 {
+            return Err(invalid(
+                "intake.max_messages_per_report",
+                "must be at least 1",
             ));
         }
         if !(1..=64).contains(&self.intake.max_recipients) {

@@ -1,5 +1,6 @@
 -- Intake: desks, their public keys, reports (ciphertext only), message threads, spent PoW challenges.
--- Times are Unix seconds rounded down to the hour (src/time.rs). Ids are random 16-byte blobs.
+-- Times are Unix seconds rounded to the hour (src/time.rs). Ids are random 16-byte blobs.
+-- WITHOUT ROWID: rows are kept in primary-key order (random), so no rowid records insertion order.
 
 CREATE TABLE desks (
     slug        TEXT PRIMARY KEY,
@@ -27,7 +28,7 @@ CREATE TABLE reports (
                     CHECK (status IN ('new', 'in_review', 'referred', 'closed', 'spam')),
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX reports_by_desk ON reports (desk_slug, status);
 
@@ -38,11 +39,11 @@ CREATE TABLE messages (
     ciphertext  BLOB NOT NULL,
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (report_id, seq)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE spent_challenges (
     digest      BLOB PRIMARY KEY CHECK (length(digest) = 32),
     expires_at  INTEGER NOT NULL
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE INDEX spent_challenges_by_expiry ON spent_challenges (expires_at);

@@ -122,6 +122,8 @@ pub enum ReportCommand {
 /// Parses the command line, runs the command and turns any error into one line and exit code 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every subcommand may hold keys or plaintext in memory: none may end up in a core dump.
+    crate::server::hardening::harden_process();
     let system = actix_web::rt::System::new();
     match system.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,6 +20,9 @@ pub fn init_logging() {
         .with_env_filter(filter)
         .with_current_span(false)
         .with_span_list(false)
+        // No timestamps: a precise time next to "POST …/reports 201" would date a report that the
+        // database only knows to the hour. The service manager's journal adds its own, if wanted.
+        .without_time()
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -39,8 +42,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 
 pub async fn serve() -> anyhow::Result<()> {
     init_logging();
-    crate::server::hardening::harden_process();
     let settings = Settings::load()?;
+    warn_about_limits(&settings);
     let secret = settings.server_key()?;
     let pow_key = PowKey::from_server_secret(&secret);
     let store = open_store(&settings).await?;
@@ -48,6 +51,19 @@ pub async fn serve() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     tracing::info!(port = app.port(), "listening");
     app.run().await.context("the server stopped with an error")
+}
+
+fn warn_about_limits(settings: &Settings) {
+    let limits = &settings.limits;
+    if limits.per_address
+        && limits.trusted_proxies.is_empty()
+        && settings.server.bind.ip().is_loopback()
+    {
+        tracing::warn!(
+            "limits.per_address is on but the server listens on loopback with no trusted proxy: \
+             every client behind a local proxy or Tor shares one address and one limit"
+        );
+    }
 }
 
 pub async fn migrate() -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 //! and per-address limits are optional (off for onion services). Addresses live only in the
 //! limiters' memory, for their window, and are never logged or stored.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,8 +21,12 @@ use crate::config::LimitSettings;
 /// The classes of request that have their own limits.
 #[derive(Debug, Clone, Copy)]
 pub enum Class {
+    /// Submitting a report.
     Intake,
+    /// A reporter's follow-up: reading the case or adding a message.
     Followup,
+    /// Reads that touch the database or mint challenges: desks, proof-of-work, readiness.
+    Read,
 }
 
 struct Pair {
@@ -49,6 +53,7 @@ pub struct Limits {
     proxy_header: Option<HeaderName>,
     intake: Pair,
     followup: Pair,
+    read: Pair,
 }
 
 impl Limits {
@@ -65,50 +70,84 @@ impl Limits {
                 settings.followup_global_per_minute,
                 settings.followup_per_address_per_minute,
             ),
+            read: Pair::new(
+                settings.read_global_per_minute,
+                settings.read_per_address_per_minute,
+            ),
         }
     }
 
-    /// Counts one request of `class`; `Err` carries the seconds to wait.
+    /// Counts one request of `class`; `Err` carries the seconds to wait. The global quota is
+    /// checked first, so requests it refuses never create per-address state.
     pub fn check(&self, class: Class, req: &HttpRequest) -> Result<(), ApiError> {
         let pair = match class {
             Class::Intake => &self.intake,
             Class::Followup => &self.followup,
+            Class::Read => &self.read,
         };
+        pair.global.check().map_err(|n| wait(&n))?;
         if self.per_address {
-            if let Some(address) = self.client_address(req) {
-                pair.per_address.check_key(&address).map_err(|n| wait(&n))?;
-            }
+            let address = self.client_address(req);
+            pair.per_address.check_key(&address).map_err(|n| wait(&n))?;
         }
-        pair.global.check().map_err(|n| wait(&n))
+        Ok(())
     }
 
-    /// The address limits apply to: the peer, or the right-most untrusted entry of the proxy
-    /// header when the peer is a trusted proxy. Never logged.
-    fn client_address(&self, req: &HttpRequest) -> Option<IpAddr> {
-        let peer = req.peer_addr()?.ip();
+    /// The address limits apply to: the peer, or, when the peer is a trusted proxy, the right-most
+    /// entry of the last proxy header line (the one the nearest proxy wrote). Never logged.
+    fn client_address(&self, req: &HttpRequest) -> IpAddr {
+        let peer = req
+            .peer_addr()
+            .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |a| a.ip().to_canonical());
         if !self.trusted_proxies.contains(&peer) {
-            return Some(peer);
+            return bucket_of(peer);
         }
-        let header = self.proxy_header.as_ref()?;
-        let forwarded = req.headers().get(header)?.to_str().ok()?;
-        forwarded
-            .rsplit(',')
-            .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-            .find(|ip| !self.trusted_proxies.contains(ip))
-            .or(Some(peer))
+        let forwarded = self
+            .proxy_header
+            .as_ref()
+            .and_then(|name| req.headers().get_all(name).last())
+            .and_then(|line| rightmost_address(line.as_bytes()));
+        bucket_of(forwarded.unwrap_or(peer))
     }
 
     /// How many addresses the limiters hold right now (for tests of forgetting).
     pub fn tracked_addresses(&self) -> usize {
-        self.intake.per_address.len() + self.followup.per_address.len()
+        [&self.intake, &self.followup, &self.read]
+            .iter()
+            .map(|pair| pair.per_address.len())
+            .sum()
     }
 
     /// Drops addresses whose window has passed, so none is held longer than it matters.
     pub fn forget_idle(&self) {
-        for pair in [&self.intake, &self.followup] {
+        for pair in [&self.intake, &self.followup, &self.read] {
             pair.per_address.retain_recent();
             pair.per_address.shrink_to_fit();
         }
+    }
+}
+
+/// The right-most comma-separated entry of a header line, if it is an address. Anything else —
+/// an unparsable entry, a port, garbage bytes — gives `None`, and the caller falls back on the peer.
+fn rightmost_address(line: &[u8]) -> Option<IpAddr> {
+    let last = line.rsplit(|b| *b == b',').next()?;
+    std::str::from_utf8(last)
+        .ok()?
+        .trim()
+        .parse::<IpAddr>()
+        .ok()
+        .map(|ip| ip.to_canonical())
+}
+
+/// IPv6 clients usually hold a whole /64; keying on single addresses would let one client rotate
+/// through millions of them.
+fn bucket_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(Ipv6Addr::from(prefix))
+        }
+        v4 => v4,
     }
 }
 
@@ -122,8 +161,8 @@ fn wait(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> ApiEr
 
 /// Runs [`Limits::forget_idle`] every `period` until the process ends.
 pub fn spawn_forgetting(limits: Arc<Limits>, period: Duration) {
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(period);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
             limits.forget_idle();
@@ -152,10 +191,53 @@ impl FromRequest for IntakeAllowed {
     }
 }
 
+/// An extractor that admits one read of the database or of a new challenge.
+pub struct ReadAllowed;
+
+impl FromRequest for ReadAllowed {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(admit(req, Class::Read).map(|()| ReadAllowed))
+    }
+}
+
 impl FromRequest for FollowupAllowed {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(admit(req, Class::Followup).map(|()| FollowupAllowed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rightmost_entries() {
+        assert_eq!(
+            rightmost_address(b"203.0.113.9, 198.51.100.1"),
+            Some("198.51.100.1".parse().unwrap())
+        );
+        assert_eq!(rightmost_address(b"198.51.100.1:5678"), None);
+        assert_eq!(rightmost_address(b"[2001:db8::1]"), None);
+        assert_eq!(rightmost_address(b"\xff\xfe"), None);
+        assert_eq!(rightmost_address(b""), None);
+        assert_eq!(
+            rightmost_address(b"::ffff:10.0.0.1"),
+            Some("10.0.0.1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn ipv6_is_keyed_by_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(bucket_of(a), bucket_of(b));
+        assert_ne!(bucket_of(a), bucket_of(c));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(bucket_of(v4), v4);
     }
 }

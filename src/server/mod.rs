@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::error::JsonPayloadError;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
@@ -23,14 +22,18 @@ use crate::crypto::CiphertextLimits;
 use crate::store::Store;
 use limits::Limits;
 use pow::PowService;
-use problem::ApiError;
 
 /// What every handler may reach.
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub pow: PowService,
     pub limits: Arc<Limits>,
+    /// Limits for report ciphertext.
     pub ciphertext_limits: CiphertextLimits,
+    /// Limits for follow-up message ciphertext.
+    pub message_limits: CiphertextLimits,
+    /// Most messages in one case thread.
+    pub max_messages: i64,
 }
 
 pub struct Application {
@@ -48,25 +51,36 @@ impl Application {
         let listener = TcpListener::bind(settings.server.bind)?;
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
-        limits::spawn_forgetting(limits.clone(), Duration::from_secs(60));
+        limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
+        spawn_purging(store.clone(), Duration::from_secs(600));
+        let intake = &settings.intake;
         let state = web::Data::new(AppState {
             store,
             pow: PowService::new(pow_key, settings.pow.clone()),
             limits,
             ciphertext_limits: CiphertextLimits {
-                max_bytes: settings.intake.max_body_bytes,
-                max_recipients: settings.intake.max_recipients,
+                max_bytes: intake.max_body_bytes,
+                max_recipients: intake.max_recipients,
             },
+            message_limits: CiphertextLimits {
+                max_bytes: intake.max_message_bytes,
+                max_recipients: intake.max_recipients,
+            },
+            max_messages: i64::from(intake.max_messages_per_report),
         });
-        let body_limit = settings.intake.max_body_bytes;
+        // Base64 grows ciphertext by a third; the envelope around it needs a little more.
+        let body_limits = routes::BodyLimits {
+            report: intake.max_body_bytes,
+            message: intake.max_message_bytes / 3 * 4 + 1024,
+        };
+        let body_limit = intake.max_body_bytes;
         let time_limit = Duration::from_secs(settings.server.request_timeout_secs);
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .app_data(json_config(body_limit))
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(middleware::RequestTimeLimit(time_limit))
-                .configure(routes::configure)
+                .configure(|cfg| routes::configure(cfg, body_limits))
                 .default_service(web::to(routes::not_found))
                 .wrap(from_fn(middleware::allow_methods))
                 .wrap(middleware::security_headers())
@@ -100,6 +114,20 @@ impl Application {
     }
 }
 
+/// Forgets expired spent challenges every `period`. Apart from report traffic, so that the
+/// deletes never contend with intake.
+fn spawn_purging(store: Arc<dyn Store>, period: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.purge_spent(crate::time::now_secs()).await {
+                tracing::warn!(error = %e, "could not purge spent challenges");
+            }
+        }
+    });
+}
+
 async fn shutdown_signal() {
     use tokio::signal::unix::{signal, SignalKind};
     match signal(SignalKind::terminate()) {
@@ -113,23 +141,4 @@ async fn shutdown_signal() {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
-}
-
-/// JSON bodies: bounded, `application/json` only, and every failure a problem document.
-fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .content_type_required(true)
-        .error_handler(move |err, _req| {
-            let problem = match err {
-                JsonPayloadError::OverflowKnownLength { .. }
-                | JsonPayloadError::Overflow { .. } => ApiError::PayloadTooLarge(limit),
-                JsonPayloadError::ContentType => ApiError::UnsupportedMediaType,
-                JsonPayloadError::Deserialize(e) => {
-                    ApiError::MalformedRequest(format!("the JSON body is not acceptable: {e}"))
-                }
-                _ => ApiError::MalformedRequest("the request body could not be read".to_owned()),
-            };
-            problem.into()
-        })
 }

@@ -36,6 +36,12 @@ pub enum ApiError {
     Pow(#[from] PowError),
     #[error("this proof-of-work challenge was already used; fetch a new one")]
     PowReused,
+    #[error(
+        "this proof-of-work challenge is easier than the server now requires; fetch a new one"
+    )]
+    PowStale,
+    #[error("this case thread is full; the desk can still reply")]
+    ThreadFull,
     #[error("there is no desk with this name")]
     DeskNotFound,
     #[error("no report matches this receipt phrase")]
@@ -70,6 +76,8 @@ impl ApiError {
             ApiError::Pow(PowError::Expired) => "pow-expired",
             ApiError::Pow(PowError::Unsolved) => "pow-unsolved",
             ApiError::PowReused => "pow-reused",
+            ApiError::PowStale => "pow-stale",
+            ApiError::ThreadFull => "thread-full",
             ApiError::DeskNotFound => "desk-not-found",
             ApiError::ReceiptNotFound => "receipt-not-found",
             ApiError::ReceiptConflict => "receipt-conflict",
@@ -116,7 +124,7 @@ impl ResponseError for ApiError {
             ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::ReceiptConflict => StatusCode::CONFLICT,
+            ApiError::ReceiptConflict | ApiError::ThreadFull => StatusCode::CONFLICT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -155,6 +163,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::ChallengeSpent => ApiError::PowReused,
+            StoreError::Full => ApiError::ThreadFull,
             StoreError::Conflict(_) => ApiError::ReceiptConflict,
             StoreError::Missing(_) => ApiError::DeskNotFound,
             StoreError::Corrupt(_) | StoreError::Unavailable(_) => {

@@ -23,19 +23,15 @@ macro_rules! impl_store {
                 now: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query(sql::INSERT_DESK)
+                let inserted = sqlx::query(sql::INSERT_DESK)
                     .bind(slug.as_str())
                     .bind(name.as_str())
                     .bind(now)
                     .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        classify(
-                            e,
-                            StoreError::Conflict("the desk"),
-                            StoreError::Missing("the desk"),
-                        )
-                    })?;
+                    .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("the desk"));
+                }
                 sqlx::query(sql::INSERT_DESK_KEY)
                     .bind(slug.as_str())
                     .bind(recipient.as_str())
@@ -63,25 +59,28 @@ macro_rules! impl_store {
                 row.map(|(s, n, r, v)| parse_desk(s, n, r, v)).transpose()
             }
 
-            async fn insert_report(
-                &self,
-                report: &NewReport,
-                pow: SpentChallenge,
-            ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
-                sqlx::query(sql::PURGE_SPENT)
-                    .bind(crate::time::now_secs())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::INSERT_SPENT)
+            async fn spend_challenge(&self, pow: SpentChallenge) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::INSERT_SPENT)
                     .bind(&pow.digest[..])
                     .bind(pow.expires_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        classify(e, StoreError::ChallengeSpent, StoreError::ChallengeSpent)
-                    })?;
-                sqlx::query(sql::INSERT_REPORT)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::ChallengeSpent);
+                }
+                Ok(())
+            }
+
+            async fn purge_spent(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql::PURGE_SPENT)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn insert_report(&self, report: &NewReport) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::INSERT_REPORT)
                     .bind(&report.id.as_bytes()[..])
                     .bind(report.desk.as_str())
                     .bind(report.key_version)
@@ -90,16 +89,12 @@ macro_rules! impl_store {
                     .bind(&report.verifier.0[..])
                     .bind(report.reply_recipient.as_str())
                     .bind(report.created_at)
-                    .execute(&mut *tx)
+                    .execute(&self.pool)
                     .await
-                    .map_err(|e| {
-                        classify(
-                            e,
-                            StoreError::Conflict("a report with this receipt"),
-                            StoreError::Missing("the desk"),
-                        )
-                    })?;
-                tx.commit().await?;
+                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("a report with this receipt"));
+                }
                 Ok(())
             }
 
@@ -133,24 +128,30 @@ macro_rules! impl_store {
                 author: Author,
                 ciphertext: &AgeCiphertext,
                 now: i64,
+                max_messages: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
+                // Touching the report first locks its row, so concurrent appends to one thread
+                // queue up instead of racing for the same sequence number.
+                let touched = sqlx::query(sql::TOUCH_REPORT)
+                    .bind(&report.as_bytes()[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if touched.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the report"));
+                }
+                let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
+                    .bind(&report.as_bytes()[..])
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if count >= max_messages {
+                    return Err(StoreError::Full);
+                }
                 sqlx::query(sql::INSERT_MESSAGE)
                     .bind(&report.as_bytes()[..])
                     .bind(author.as_str())
                     .bind(ciphertext.as_bytes())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        classify(
-                            e,
-                            StoreError::Conflict("the message"),
-                            StoreError::Missing("the report"),
-                        )
-                    })?;
-                sqlx::query(sql::TOUCH_REPORT)
-                    .bind(&report.as_bytes()[..])
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;

@@ -44,7 +44,18 @@ pub struct NewReport {
 #[derive(Debug, Clone, Copy)]
 pub struct SpentChallenge {
     pub digest: [u8; 32],
+    /// The expiry rounded *up* to the hour: never forgotten before it expires, and no precise
+    /// time (which would date the report stored next to it) reaches the database.
     pub expires_at: i64,
+}
+
+impl SpentChallenge {
+    pub fn of(challenge: &crate::crypto::pow::Challenge) -> Self {
+        Self {
+            digest: challenge.digest(),
+            expires_at: crate::time::bucket(challenge.expires_at()) + crate::time::BUCKET_SECS,
+        }
+    }
 }
 
 /// What a receipt lookup finds.
@@ -87,6 +98,8 @@ pub enum StoreError {
     Missing(&'static str),
     #[error("the proof-of-work challenge was already used")]
     ChallengeSpent,
+    #[error("the case thread has reached its message limit")]
+    Full,
     #[error("the database holds a value this version cannot read ({0})")]
     Corrupt(&'static str),
     /// The database could not be reached or refused the operation. The message is for logs only:
@@ -122,13 +135,15 @@ pub trait Store: Send + Sync + 'static {
     async fn desks(&self) -> Result<Vec<Desk>, StoreError>;
     async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError>;
 
-    /// Spends the challenge and stores the report in one transaction: either both or neither.
-    /// Returns only after the commit is durable.
-    async fn insert_report(
-        &self,
-        report: &NewReport,
-        pow: SpentChallenge,
-    ) -> Result<(), StoreError>;
+    /// Records a proof-of-work challenge as spent; `ChallengeSpent` if it already was. Committed on
+    /// its own, before the report is looked at, so one solution buys exactly one attempt.
+    async fn spend_challenge(&self, pow: SpentChallenge) -> Result<(), StoreError>;
+    /// Forgets spent challenges that expired before `now`; returns how many.
+    async fn purge_spent(&self, now: i64) -> Result<u64, StoreError>;
+
+    /// Stores a report; `Conflict` if its receipt lookup is taken. Returns only after the commit
+    /// is durable.
+    async fn insert_report(&self, report: &NewReport) -> Result<(), StoreError>;
     async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError>;
     async fn report(&self, id: &ReportId) -> Result<Option<StoredReport>, StoreError>;
 
@@ -139,6 +154,7 @@ pub trait Store: Send + Sync + 'static {
         author: Author,
         ciphertext: &AgeCiphertext,
         now: i64,
+        max_messages: i64,
     ) -> Result<(), StoreError>;
 }
 
@@ -155,10 +171,9 @@ pub async fn open(url: &str, max_connections: u32) -> Result<Arc<dyn Store>, Sto
     }
 }
 
-/// Maps a database refusal to what it means here.
-fn classify(e: sqlx::Error, on_unique: StoreError, on_foreign_key: StoreError) -> StoreError {
+/// Maps a foreign-key refusal to what it means here.
+fn classify(e: sqlx::Error, on_foreign_key: StoreError) -> StoreError {
     match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => on_unique,
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => on_foreign_key,
         _ => e.into(),
     }

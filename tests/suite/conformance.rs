@@ -10,8 +10,8 @@ use crate::harness::{fresh_store, Backend};
 
 crate::on_both_backends!(
     desks_are_unique_and_listed,
-    reports_and_challenges_are_atomic,
-    threads_keep_order
+    reports_and_challenges,
+    threads_keep_order_and_fill_up
 );
 
 fn recipient() -> Recipient {
@@ -92,7 +92,7 @@ async fn desks_are_unique_and_listed(backend: Backend) {
         .is_none());
 }
 
-async fn reports_and_challenges_are_atomic(backend: Backend) {
+async fn reports_and_challenges(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let Some((store, _)) = fresh_store(backend, dir.path()).await else {
         return;
@@ -104,7 +104,7 @@ async fn reports_and_challenges_are_atomic(backend: Backend) {
         .unwrap();
 
     let first = report("gt", 1);
-    store.insert_report(&first, pow(1)).await.unwrap();
+    store.insert_report(&first).await.unwrap();
     let stored = store.report(&first.id).await.unwrap().unwrap();
     assert_eq!(stored.ciphertext, first.ciphertext);
     assert_eq!(
@@ -112,51 +112,41 @@ async fn reports_and_challenges_are_atomic(backend: Backend) {
         (Status::New, 7200, 7200)
     );
 
-    // A spent challenge refuses the report; the report is not stored.
-    let replay = report("gt", 2);
-    assert!(matches!(
-        store.insert_report(&replay, pow(1)).await,
-        Err(StoreError::ChallengeSpent)
-    ));
-    assert!(store.report(&replay.id).await.unwrap().is_none());
-
-    // A duplicate lookup refuses the report and does not spend the challenge.
+    // A duplicate lookup is refused and nothing of it is stored.
     let duplicate = report("gt", 1);
     assert!(matches!(
-        store.insert_report(&duplicate, pow(2)).await,
+        store.insert_report(&duplicate).await,
         Err(StoreError::Conflict(_))
     ));
-    store.insert_report(&report("gt", 3), pow(2)).await.unwrap();
+    assert!(store.report(&duplicate.id).await.unwrap().is_none());
 
     // An unknown desk refuses the report.
     let lost = report("hn", 4);
     assert!(matches!(
-        store.insert_report(&lost, pow(4)).await,
+        store.insert_report(&lost).await,
         Err(StoreError::Missing(_))
     ));
 
-    // Expired challenges are purged when the next report comes in.
-    store
-        .insert_report(
-            &report("gt", 5),
-            SpentChallenge {
-                digest: [5; 32],
-                expires_at: 10,
-            },
-        )
-        .await
-        .unwrap();
-    store.insert_report(&report("gt", 6), pow(6)).await.unwrap();
-    store
-        .insert_report(
-            &report("gt", 7),
-            SpentChallenge {
-                digest: [5; 32],
-                expires_at: i64::MAX / 2,
-            },
-        )
-        .await
-        .unwrap();
+    // A challenge is spent once.
+    store.spend_challenge(pow(1)).await.unwrap();
+    assert!(matches!(
+        store.spend_challenge(pow(1)).await,
+        Err(StoreError::ChallengeSpent)
+    ));
+    store.spend_challenge(pow(2)).await.unwrap();
+
+    // Expired challenges are purged, live ones kept.
+    let old = SpentChallenge {
+        digest: [5; 32],
+        expires_at: 3600,
+    };
+    store.spend_challenge(old).await.unwrap();
+    assert_eq!(store.purge_spent(7200).await.unwrap(), 1);
+    store.spend_challenge(old).await.unwrap();
+    assert!(matches!(
+        store.spend_challenge(pow(2)).await,
+        Err(StoreError::ChallengeSpent)
+    ));
 
     let receipt = store.receipt(&Lookup([1; 16])).await.unwrap().unwrap();
     assert_eq!(receipt.report_id, first.id);
@@ -165,7 +155,7 @@ async fn reports_and_challenges_are_atomic(backend: Backend) {
     assert!(store.receipt(&Lookup([99; 16])).await.unwrap().is_none());
 }
 
-async fn threads_keep_order(backend: Backend) {
+async fn threads_keep_order_and_fill_up(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let Some((store, _)) = fresh_store(backend, dir.path()).await else {
         return;
@@ -176,7 +166,7 @@ async fn threads_keep_order(backend: Backend) {
         .await
         .unwrap();
     let r = report("gt", 1);
-    store.insert_report(&r, pow(1)).await.unwrap();
+    store.insert_report(&r).await.unwrap();
     assert!(store.messages(&r.id).await.unwrap().is_empty());
 
     let texts: Vec<AgeCiphertext> = (0..5).map(|_| ciphertext()).collect();
@@ -186,7 +176,10 @@ async fn threads_keep_order(backend: Backend) {
         } else {
             Author::Desk
         };
-        store.add_message(&r.id, author, c, 10_800).await.unwrap();
+        store
+            .add_message(&r.id, author, c, 10_800, 5)
+            .await
+            .unwrap();
     }
     let thread = store.messages(&r.id).await.unwrap();
     assert_eq!(thread.len(), 5);
@@ -207,11 +200,38 @@ async fn threads_keep_order(backend: Backend) {
         10_800
     );
 
+    let full = store
+        .add_message(&r.id, Author::Reporter, &texts[0], 14_400, 5)
+        .await;
+    assert!(matches!(full, Err(StoreError::Full)), "{full:?}");
+    assert_eq!(store.messages(&r.id).await.unwrap().len(), 5);
+
     let missing = store
-        .add_message(&ReportId::random(), Author::Reporter, &texts[0], 0)
+        .add_message(&ReportId::random(), Author::Reporter, &texts[0], 0, 5)
         .await;
     assert!(
         matches!(missing, Err(StoreError::Missing(_))),
         "{missing:?}"
     );
+
+    // Concurrent appends to one thread all land, in distinct places (PostgreSQL runs them at once).
+    let other = report("gt", 2);
+    store.insert_report(&other).await.unwrap();
+    let appends: Vec<_> = (0..20)
+        .map(|_| {
+            let (store, c, id) = (store.clone(), texts[0].clone(), other.id);
+            tokio::spawn(async move { store.add_message(&id, Author::Reporter, &c, 0, 100).await })
+        })
+        .collect();
+    for append in appends {
+        append.await.unwrap().unwrap();
+    }
+    let seqs: Vec<i64> = store
+        .messages(&other.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
 }

@@ -104,6 +104,7 @@ async fn health_openapi_and_problems() {
 #[tokio::test]
 async fn rate_limits_answer_429_with_retry_after() {
     let limits = [
+        ("RESGUARDO__LIMITS__PER_ADDRESS", "true"),
         ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "3"),
         ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "2"),
     ];
@@ -318,46 +319,138 @@ async fn slow_and_oversized_bodies_are_cut_off() {
     assert!(answer.contains("content-security-policy"), "{answer}");
 }
 
-/// The forwarded-for header counts only when the peer is a configured proxy.
+/// Follow-up statuses for requests carrying each of `headers` (name, value) lists.
+async fn followups_with(server: &TestServer, requests: &[Vec<(&str, &str)>]) -> Vec<u16> {
+    let body = json!({"lookup": b64_encode(&[1; 16]), "auth": b64_encode(&[2; 32])});
+    let http = reqwest::Client::new();
+    let mut out = vec![];
+    for headers in requests {
+        let mut request = http
+            .post(format!("{}/api/v1/followup", server.url))
+            .json(&body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        out.push(request.send().await.unwrap().status().as_u16());
+    }
+    out
+}
+
+/// The forwarded-for header counts only when the peer is a configured proxy, and then only the
+/// entry the nearest proxy wrote; anything unparsable falls back on the peer.
 #[tokio::test]
 async fn proxy_header_is_trusted_only_from_configured_proxies() {
-    let body = json!({"lookup": b64_encode(&[1; 16]), "auth": b64_encode(&[2; 32])});
-    let statuses = |server: TestServer| {
-        let body = body.clone();
-        async move {
-            let http = reqwest::Client::new();
-            let mut out = vec![];
-            for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
-                let response = http
-                    .post(format!("{}/api/v1/followup", server.url))
-                    .header("X-Forwarded-For", format!("203.0.113.9, {client}"))
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                out.push(response.status().as_u16());
-            }
-            out
-        }
-    };
+    let xff = "X-Forwarded-For";
+    let three_clients: Vec<Vec<(&str, &str)>> = vec![
+        vec![(xff, "203.0.113.9, 198.51.100.1")],
+        vec![(xff, "203.0.113.9, 198.51.100.2")],
+        vec![(xff, "203.0.113.9, 198.51.100.3")],
+    ];
     let one_per_address = ("RESGUARDO__LIMITS__FOLLOWUP_PER_ADDRESS_PER_MINUTE", "1");
+    let on = ("RESGUARDO__LIMITS__PER_ADDRESS", "true");
     let trusted = ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]");
-    let Some(behind_proxy) =
-        TestServer::start_with(Backend::Sqlite, &[one_per_address, trusted]).await
-    else {
+    let config = [on, one_per_address, trusted];
+
+    let Some(proxied) = TestServer::start_with(Backend::Sqlite, &config).await else {
         return;
     };
     assert_eq!(
-        statuses(behind_proxy).await,
+        followups_with(&proxied, &three_clients).await,
         [404, 404, 404],
-        "each forwarded client has its own bucket"
+        "one bucket per client"
     );
-    let Some(direct) = TestServer::start_with(Backend::Sqlite, &[one_per_address]).await else {
+
+    // A client that writes its own header line first cannot choose: the proxy's line is last.
+    let Some(proxied) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    let spoofing: Vec<Vec<(&str, &str)>> = ["198.51.100.7", "198.51.100.8"]
+        .iter()
+        .map(|fake| vec![(xff, *fake), (xff, "198.51.100.50")])
+        .collect();
+    assert_eq!(followups_with(&proxied, &spoofing).await, [404, 429]);
+
+    // Garbage or a port in the last entry: the proxy's own address is the bucket, never none.
+    let Some(proxied) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    let garbage: Vec<Vec<(&str, &str)>> =
+        vec![vec![(xff, "nonsense")], vec![(xff, "198.51.100.9:4444")]];
+    assert_eq!(followups_with(&proxied, &garbage).await, [404, 429]);
+
+    // Without a trusted proxy, the header is ignored.
+    let Some(direct) = TestServer::start_with(Backend::Sqlite, &[on, one_per_address]).await else {
         return;
     };
     assert_eq!(
-        statuses(direct).await,
+        followups_with(&direct, &three_clients).await,
         [404, 429, 429],
-        "an untrusted peer cannot pick its address"
+        "the peer cannot pick"
+    );
+}
+
+/// HEAD works wherever GET does, as the Allow header says.
+#[tokio::test]
+async fn head_is_allowed_on_get_routes() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let http = reqwest::Client::new();
+    for path in ["/healthz", "/readyz", "/api/v1/pow", "/api/v1/openapi.json"] {
+        let response = http
+            .head(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+}
+
+/// A case thread holds a bounded number of messages; past it the reporter gets a clear 409.
+#[tokio::test]
+async fn threads_are_capped() {
+    let config = [("RESGUARDO__INTAKE__MAX_MESSAGES_PER_REPORT", "2")];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, |_| {})
+        .await
+        .unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    reporter::send_message(&client, &keys, "gt", "uno")
+        .await
+        .unwrap();
+    reporter::send_message(&client, &keys, "gt", "dos")
+        .await
+        .unwrap();
+    let err = reporter::send_message(&client, &keys, "gt", "tres")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.problem_slug(), Some("thread-full"));
+
+    // A message larger than intake.max_message_bytes is refused before it is stored.
+    let big = "x".repeat(40_000);
+    let err = reporter::send_message(&client, &keys, "gt", &big)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            err.problem_slug(),
+            Some("payload-too-large" | "invalid-ciphertext")
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        reporter::followup(&client, &keys)
+            .await
+            .unwrap()
+            .messages
+            .len(),
+        2
     );
 }

@@ -2,6 +2,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use crate::domain::DeskSlug;
+use crate::server::limits::ReadAllowed;
 use crate::server::problem::{ApiError, Problem};
 use crate::server::AppState;
 use crate::store::Desk;
@@ -42,8 +43,11 @@ pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
     responses(
         (status = 200, body = DeskView),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show(
+    _allowed: ReadAllowed,
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

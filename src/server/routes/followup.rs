@@ -13,8 +13,8 @@ use crate::server::problem::{ApiError, Problem};
 use crate::server::AppState;
 use crate::store::Receipt;
 
-/// Proof of a receipt phrase.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+/// Proof of a receipt phrase. Its `Debug` prints nothing of the auth key.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupRequest {
     /// 16 bytes, base64.
@@ -23,8 +23,14 @@ pub struct FollowupRequest {
     pub auth: String,
 }
 
+impl std::fmt::Debug for FollowupRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FollowupRequest(redacted)")
+    }
+}
+
 /// A reporter's new message.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupMessage {
     pub lookup: String,
@@ -32,6 +38,12 @@ pub struct FollowupMessage {
     /// A binary age file, base64, encrypted to the desk's recipient (and the reply recipient, so
     /// that the reporter can read it back).
     pub ciphertext: String,
+}
+
+impl std::fmt::Debug for FollowupMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FollowupMessage(redacted)")
+    }
 }
 
 /// What a reporter may see of a case.
@@ -80,7 +92,11 @@ async fn authenticate(state: &AppState, lookup: &str, auth: &str) -> Result<Rece
         (status = 200, body = CaseView),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 408, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn show(
     _allowed: FollowupAllowed,
@@ -111,8 +127,12 @@ pub async fn show(
         (status = 201, body = MessageAccepted),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 408, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn add_message(
     _allowed: FollowupAllowed,
@@ -120,15 +140,17 @@ pub async fn add_message(
     request: web::Json<FollowupMessage>,
 ) -> Result<HttpResponse, ApiError> {
     let raw = b64_decode(&request.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
-    let ciphertext = AgeCiphertext::parse(raw, state.ciphertext_limits)?;
+    let ciphertext = AgeCiphertext::parse(raw, state.message_limits)?;
     let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
+    let now = crate::time::now_bucket();
     state
         .store
         .add_message(
             &receipt.report_id,
             Author::Reporter,
             &ciphertext,
-            crate::time::now_bucket(),
+            now,
+            state.max_messages,
         )
         .await?;
     Ok(HttpResponse::Created().json(MessageAccepted {

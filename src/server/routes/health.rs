@@ -1,5 +1,6 @@
 use actix_web::{web, HttpResponse};
 
+use crate::server::limits::ReadAllowed;
 use crate::server::problem::ApiError;
 use crate::server::AppState;
 
@@ -17,9 +18,13 @@ pub async fn healthz() -> HttpResponse {
 /// The process is up and its database answers.
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, body = Health),
+    (status = 429, body = crate::server::problem::Problem, content_type = "application/problem+json"),
     (status = 503, body = crate::server::problem::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(
+    _allowed: ReadAllowed,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     state.store.ping().await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -2,6 +2,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use crate::domain::b64_encode;
+use crate::server::limits::ReadAllowed;
 use crate::server::AppState;
 
 /// A proof-of-work challenge (docs/protocol.md §4).
@@ -16,8 +17,11 @@ pub struct PowChallenge {
 }
 
 /// Issues a proof-of-work challenge; one is spent with each report.
-#[utoipa::path(get, path = "/api/v1/pow", responses((status = 200, body = PowChallenge)))]
-pub async fn challenge(state: web::Data<AppState>) -> HttpResponse {
+#[utoipa::path(get, path = "/api/v1/pow", responses(
+    (status = 200, body = PowChallenge),
+    (status = 429, body = crate::server::problem::Problem, content_type = "application/problem+json"),
+))]
+pub async fn challenge(_allowed: ReadAllowed, state: web::Data<AppState>) -> HttpResponse {
     let issued = state.pow.issue(crate::time::now_secs());
     HttpResponse::Ok().json(PowChallenge {
         challenge: b64_encode(issued.as_bytes()),

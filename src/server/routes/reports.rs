@@ -11,7 +11,7 @@ use crate::server::AppState;
 use crate::store::{NewReport, SpentChallenge};
 
 /// A report as a reporter's client sends it (design §4.1). Every binary field is standard base64.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportEnvelope {
     /// The binary age file, encrypted on the reporter's device to the desk's recipient.
@@ -20,6 +20,12 @@ pub struct ReportEnvelope {
     /// The age X25519 recipient derived from the receipt phrase; desk replies are encrypted to it.
     pub reply_recipient: String,
     pub pow: PowSolution,
+}
+
+impl std::fmt::Debug for ReportEnvelope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReportEnvelope(redacted)")
+    }
 }
 
 /// What the server keeps of a receipt phrase (design §3.1).
@@ -53,15 +59,9 @@ struct Parsed {
     lookup: Lookup,
     verifier: Verifier,
     reply_recipient: Recipient,
-    pow: SpentChallenge,
 }
 
-fn parse_envelope(state: &AppState, envelope: ReportEnvelope) -> Result<Parsed, ApiError> {
-    // The proof-of-work comes first: it is the cheap check that turns away floods.
-    let challenge_bytes =
-        b64_decode(&envelope.pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
-    let challenge = Challenge::parse(state.pow.key(), &challenge_bytes)?;
-    challenge.verify(envelope.pow.nonce, crate::time::now_secs())?;
+fn parse_envelope(state: &AppState, envelope: &ReportEnvelope) -> Result<Parsed, ApiError> {
     let raw = b64_decode(&envelope.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
     Ok(Parsed {
         ciphertext: AgeCiphertext::parse(raw, state.ciphertext_limits)?,
@@ -75,11 +75,25 @@ fn parse_envelope(state: &AppState, envelope: ReportEnvelope) -> Result<Parsed, 
         )?),
         reply_recipient: Recipient::parse(&envelope.reply_recipient)
             .map_err(|_| ApiError::BadRecipient("reply_recipient"))?,
-        pow: SpentChallenge {
-            digest: challenge.digest(),
-            expires_at: challenge.expires_at(),
-        },
     })
+}
+
+/// Checks the proof-of-work and spends it, before anything else is looked at: it is the cheap check
+/// that turns floods away, and once spent, a solution buys exactly one attempt whatever follows.
+async fn spend_pow(state: &AppState, pow: &PowSolution) -> Result<(), ApiError> {
+    let bytes = b64_decode(&pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
+    let challenge = Challenge::parse(state.pow.key(), &bytes)?;
+    let now = crate::time::now_secs();
+    challenge.verify(pow.nonce, now)?;
+    // A challenge minted while the server was quiet must not be hoarded for a flood.
+    if challenge.difficulty().saturating_add(1) < state.pow.difficulty(now) {
+        return Err(ApiError::PowStale);
+    }
+    state
+        .store
+        .spend_challenge(SpentChallenge::of(&challenge))
+        .await?;
+    Ok(())
 }
 
 /// Stores an encrypted report. Answers 201 only once the report is durably committed.
@@ -90,6 +104,7 @@ fn parse_envelope(state: &AppState, envelope: ReportEnvelope) -> Result<Parsed, 
         (status = 201, body = ReportCreated),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 408, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
@@ -102,7 +117,8 @@ pub async fn submit(
     slug: web::Path<String>,
     envelope: web::Json<ReportEnvelope>,
 ) -> Result<HttpResponse, ApiError> {
-    let parsed = parse_envelope(&state, envelope.into_inner())?;
+    spend_pow(&state, &envelope.pow).await?;
+    let parsed = parse_envelope(&state, &envelope)?;
     let desk = desks::find(&state, &slug).await?;
     let report = NewReport {
         id: ReportId::random(),
@@ -114,7 +130,7 @@ pub async fn submit(
         reply_recipient: parsed.reply_recipient,
         created_at: crate::time::now_bucket(),
     };
-    state.store.insert_report(&report, parsed.pow).await?;
+    state.store.insert_report(&report).await?;
     state.pow.record_submission(crate::time::now_secs());
     Ok(HttpResponse::Created().json(ReportCreated {
         id: report.id.to_string(),
