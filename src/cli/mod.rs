@@ -103,17 +103,25 @@ pub enum ReportCommand {
         /// For the interactive questions: the kind of incident.
         #[arg(long, value_enum)]
         kind: Option<Kind>,
+        /// Refuse to encrypt unless the desk's key has this fingerprint (as the desk publishes it
+        /// elsewhere: a poster, a leaflet, a trusted contact).
+        #[arg(long)]
+        desk_fingerprint: Option<String>,
         #[arg(long)]
         json: bool,
     },
     /// Read a report's status and replies with its receipt phrase (asked without echo, or read
-    /// from standard input), and optionally send a message.
+    /// from the first line of standard input), and optionally write to the desk.
     Followup {
         #[arg(long)]
         server: String,
-        /// Send this message to the desk after showing the case.
+        /// After showing the case, write a message to the desk: typed at the terminal, or the rest
+        /// of standard input. (Never on the command line, where shell history would keep it.)
         #[arg(long)]
-        message: Option<String>,
+        write: bool,
+        /// Refuse to encrypt a message unless the desk's key has this fingerprint.
+        #[arg(long)]
+        desk_fingerprint: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use serde_json::json;
 
-use super::terminal::{ask, ask_lines, ask_secret, progress};
+use super::terminal::{ask, ask_lines, ask_secret, ask_text, progress};
 use super::ReportCommand;
 use crate::client::report_form::{Kind, Need, ReportForm};
 use crate::client::reporter;
@@ -19,6 +19,7 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             lang,
             file,
             kind,
+            desk_fingerprint,
             json,
         } => {
             let form = match file {
@@ -26,16 +27,19 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
                 None => ask_form(kind)?,
             };
             let client = ApiClient::new(&server)?;
+            let pin = desk_fingerprint.as_deref();
             let submitted =
-                reporter::submit(&client, &desk, &form, lang, progress("Proof of work")).await?;
+                reporter::submit(&client, &desk, &form, lang, pin, progress("Proof of work"))
+                    .await?;
             print_receipt(&submitted, json);
             Ok(())
         }
         ReportCommand::Followup {
             server,
-            message,
+            write,
+            desk_fingerprint,
             json,
-        } => followup(&server, message, json).await,
+        } => followup(&server, write, desk_fingerprint.as_deref(), json).await,
     }
 }
 
@@ -106,10 +110,15 @@ fn print_receipt(submitted: &reporter::Submitted, json: bool) {
         super::print_json(&json!({
             "id": submitted.id,
             "receipt_phrase": submitted.phrase.expose(),
+            "desk_fingerprint": submitted.desk_fingerprint.as_str(),
         }));
         return;
     }
     println!("Your report was received, encrypted. Only the desk can read it.");
+    println!(
+        "(Encrypted to the desk key with fingerprint {}.)",
+        submitted.desk_fingerprint
+    );
     println!();
     println!("Your receipt phrase (write it down and keep it safe; it is shown only once):");
     println!();
@@ -121,14 +130,21 @@ fn print_receipt(submitted: &reporter::Submitted, json: bool) {
     );
 }
 
-async fn followup(server: &str, message: Option<String>, json: bool) -> anyhow::Result<()> {
+async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;
     let typed = ask_secret("Receipt phrase:")?;
     let phrase = ReceiptPhrase::parse(&typed)?;
     let keys = reporter::derive(&phrase).await;
     let mut case = reporter::followup(&client, &keys).await?;
+    let message = if write {
+        Some(zeroize::Zeroizing::new(ask_text(
+            "Your message to the desk:",
+        )?))
+    } else {
+        None
+    };
     if let Some(text) = &message {
-        reporter::send_message(&client, &keys, &case.desk, text).await?;
+        reporter::send_message(&client, &keys, &case.desk, pin, text).await?;
         case = reporter::followup(&client, &keys).await?;
     }
     if json {

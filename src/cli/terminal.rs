@@ -49,6 +49,16 @@ pub fn ask_lines(question: &str) -> io::Result<String> {
     Ok(text.trim_end().to_owned())
 }
 
+/// Reads a free text: at a terminal, lines until an empty one; from a pipe, everything left.
+pub fn ask_text(question: &str) -> io::Result<String> {
+    if io::stdin().is_terminal() {
+        return ask_lines(question);
+    }
+    let mut text = String::new();
+    io::Read::read_to_string(&mut io::stdin().lock(), &mut text)?;
+    Ok(text.trim().to_owned())
+}
+
 /// A progress callback that draws a percentage on stderr when it is a terminal.
 pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
     let tty = io::stderr().is_terminal();

@@ -47,16 +47,37 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    /// A client for the server at `base` (e.g. `http://127.0.0.1:8080`).
+    /// A client for the server at `base` (e.g. `https://desk.example` or `http://127.0.0.1:8080`).
+    /// Plain http is accepted only for this machine and onion services, whose transport is
+    /// already encrypted; redirects are never followed, so a receipt is never re-sent elsewhere.
     pub fn new(base: &str) -> Result<Self, ClientError> {
         let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::Usage(format!(
-                "the server address must start with http:// or https:// (got {base:?})"
-            )));
+        let url = reqwest::Url::parse(&base)
+            .map_err(|e| ClientError::Usage(format!("{base:?} is not a server address: {e}")))?;
+        let host = url.host_str().unwrap_or_default();
+        let local = host == "localhost"
+            || host.ends_with(".onion")
+            || host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        match url.scheme() {
+            "https" => {}
+            "http" if local => {}
+            "http" => {
+                return Err(ClientError::Usage(format!(
+                    "refusing plain http to {host}: use https://, or an .onion address"
+                )))
+            }
+            other => {
+                return Err(ClientError::Usage(format!(
+                    "the server address must start with https:// (got {other}://)"
+                )))
+            }
         }
         let http = reqwest::Client::builder()
             .user_agent("resguardo")
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .map_err(|e| ClientError::Usage(e.to_string()))?;

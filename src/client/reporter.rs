@@ -8,14 +8,42 @@ use super::{ApiClient, ClientError};
 use crate::crypto::pow::Challenge;
 use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
-use crate::domain::{b64_decode, b64_encode, Author, Recipient};
+use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
 use crate::server::routes::followup::{FollowupMessage, FollowupRequest};
 use crate::server::routes::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
-/// A submitted report: its id and the phrase to come back with.
+/// A submitted report: its id, the phrase to come back with, and the fingerprint of the desk key
+/// it was encrypted to (computed here, not taken from the server).
 pub struct Submitted {
     pub id: String,
     pub phrase: ReceiptPhrase,
+    pub desk_fingerprint: Fingerprint,
+}
+
+/// Fetches a desk's key. With `expected`, refuses a key whose fingerprint differs: whoever runs or
+/// seizes the server could otherwise hand out a key of their own.
+pub async fn desk_key(
+    client: &ApiClient,
+    desk_slug: &str,
+    expected: Option<&str>,
+) -> Result<Recipient, ClientError> {
+    let desk = client.desk(desk_slug).await?;
+    let key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let actual = key.fingerprint();
+    let canonical = |f: &str| {
+        f.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_lowercase()
+    };
+    if let Some(expected) = expected {
+        if canonical(expected) != canonical(actual.as_str()) {
+            return Err(ClientError::Usage(format!(
+                "the desk's key has fingerprint {actual}, not the expected {expected}; refusing to encrypt to it"
+            )));
+        }
+    }
+    Ok(key)
 }
 
 /// Derives the receipt keys off the async threads: Argon2id takes a noticeable moment.
@@ -59,12 +87,12 @@ pub async fn submit(
     desk_slug: &str,
     form: &ReportForm,
     lang: Language,
+    expected_fingerprint: Option<&str>,
     progress: impl Fn(f64) + Send + 'static,
 ) -> Result<Submitted, ClientError> {
     form.check()
         .map_err(|e| ClientError::Usage(e.to_string()))?;
-    let desk = client.desk(desk_slug).await?;
-    let desk_key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
     let phrase = ReceiptPhrase::generate(lang);
     let keys = derive(&phrase).await;
     let ciphertext = seal::seal(&[desk_key.age()], &form.to_plaintext(lang))
@@ -83,6 +111,7 @@ pub async fn submit(
     Ok(Submitted {
         id: created.id,
         phrase,
+        desk_fingerprint: desk_key.fingerprint(),
     })
 }
 
@@ -138,13 +167,13 @@ pub async fn send_message(
     client: &ApiClient,
     keys: &ReceiptKeys,
     desk_slug: &str,
+    expected_fingerprint: Option<&str>,
     text: &str,
 ) -> Result<(), ClientError> {
     if text.trim().is_empty() {
         return Err(ClientError::Usage("the message is empty".into()));
     }
-    let desk = client.desk(desk_slug).await?;
-    let desk_key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
     let reply_key = keys.reply_recipient();
     let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &message_plaintext(text))
         .map_err(|e| ClientError::Usage(e.to_string()))?;

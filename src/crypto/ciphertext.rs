@@ -8,12 +8,12 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+
 const MAGIC: &[u8] = b"age-encryption.org/v1\n";
 const ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 /// A header nonce (16 bytes) and at least one STREAM chunk tag (16 bytes) follow the header.
 const MIN_PAYLOAD: usize = 32;
-/// An X25519 stanza carries one 32-byte share and a 32-byte wrapped key, each 43 base64 characters.
-const X25519_B64_LEN: usize = 43;
 
 /// Limits for one ciphertext.
 #[derive(Debug, Clone, Copy)]
@@ -107,36 +107,97 @@ struct HeaderScan {
     len: usize,
 }
 
+/// One recipient stanza: its type, arguments and decoded body.
+struct Stanza<'a> {
+    kind: &'a [u8],
+    args: Vec<&'a [u8]>,
+    body: Vec<u8>,
+}
+
 impl HeaderScan {
     fn of(bytes: &[u8]) -> Result<Self, CiphertextError> {
-        let mut scan = HeaderScan { x25519: 0, len: 0 };
+        let mut x25519 = 0;
         let mut grease = 0;
-        let mut offset = MAGIC.len();
-        let lines = bytes[MAGIC.len()..].split(|b| *b == b'\n');
-        for line in lines {
-            offset += line.len() + 1;
+        let mut rest = &bytes[MAGIC.len()..];
+        loop {
+            let (line, after) = split_line(rest).ok_or(CiphertextError::NotAge)?;
             if line.starts_with(b"---") {
-                scan.len = offset;
-                return Ok(scan);
+                return Ok(HeaderScan {
+                    x25519,
+                    len: bytes.len() - after.len(),
+                });
             }
-            let Some(stanza) = line.strip_prefix(b"-> ") else {
-                continue; // a body line of the previous stanza
-            };
-            let mut args = stanza.split(|b| *b == b' ');
-            let kind = args.next().unwrap_or_default();
-            let rest: Vec<&[u8]> = args.collect();
-            if kind == b"X25519" && rest.len() == 1 && rest[0].len() == X25519_B64_LEN {
-                scan.x25519 += 1;
-            } else if kind.ends_with(b"-grease") && grease == 0 {
+            let (stanza, after) = read_stanza(line, after)?;
+            if stanza.is_x25519() {
+                x25519 += 1;
+            } else if stanza.is_grease() && grease == 0 {
                 grease += 1;
             } else {
-                return Err(CiphertextError::UnsupportedStanza(
-                    String::from_utf8_lossy(kind).chars().take(32).collect(),
-                ));
+                let kind = String::from_utf8_lossy(stanza.kind)
+                    .chars()
+                    .take(32)
+                    .collect();
+                return Err(CiphertextError::UnsupportedStanza(kind));
             }
+            rest = after;
         }
-        Err(CiphertextError::NotAge)
     }
+}
+
+fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = bytes.iter().position(|b| *b == b'\n')?;
+    Some((&bytes[..end], &bytes[end + 1..]))
+}
+
+/// Reads a stanza whose first line is `first`: the body is base64 lines of 64 characters, ended by
+/// a shorter one (possibly empty), as the age format requires.
+fn read_stanza<'a>(
+    first: &'a [u8],
+    mut rest: &'a [u8],
+) -> Result<(Stanza<'a>, &'a [u8]), CiphertextError> {
+    let line = first.strip_prefix(b"-> ").ok_or(CiphertextError::NotAge)?;
+    let mut words = line.split(|b| *b == b' ');
+    let kind = words.next().unwrap_or_default();
+    let args = words.collect();
+    let mut text = Vec::new();
+    loop {
+        let (body_line, after) = split_line(rest).ok_or(CiphertextError::NotAge)?;
+        text.extend_from_slice(body_line);
+        rest = after;
+        if body_line.len() < 64 {
+            break;
+        }
+    }
+    let body = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&text)
+        .map_err(|_| CiphertextError::NotAge)?;
+    Ok((Stanza { kind, args, body }, rest))
+}
+
+impl Stanza<'_> {
+    /// `-> X25519 <32-byte share>` with a 32-byte wrapped file key.
+    fn is_x25519(&self) -> bool {
+        self.kind == b"X25519"
+            && self.args.len() == 1
+            && decodes_to_32(self.args[0])
+            && self.body.len() == 32
+    }
+
+    /// The random stanza the `age` crate adds: a `…-grease` type, at most 4 arguments of at most
+    /// 8 characters, and at most 100 bytes of body. Anything larger could smuggle data.
+    fn is_grease(&self) -> bool {
+        self.kind.ends_with(b"-grease")
+            && self.kind.len() <= 16
+            && self.args.len() <= 4
+            && self.args.iter().all(|a| a.len() <= 8)
+            && self.body.len() <= 100
+    }
+}
+
+fn decodes_to_32(text: &[u8]) -> bool {
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(text)
+        .is_ok_and(|bytes| bytes.len() == 32)
 }
 
 #[cfg(test)]
@@ -195,6 +256,53 @@ mod tests {
             AgeCiphertext::parse(good, small).err(),
             Some(CiphertextError::TooLarge(10))
         );
+    }
+
+    /// Rewrites the header's grease stanza (whatever the age crate drew) as `replacement`.
+    fn with_grease(file: &[u8], replacement: &str) -> Vec<u8> {
+        let text = String::from_utf8_lossy(file).into_owned();
+        let start = text
+            .find("-grease")
+            .map(|i| text[..i].rfind("\n-> ").unwrap() + 1)
+            .unwrap();
+        let end = start
+            + text[start..]
+                .find("\n-> X25519")
+                .or_else(|| text[start..].find("\n---"))
+                .unwrap()
+            + 1;
+        let mut out = file[..start].to_vec();
+        out.extend_from_slice(replacement.as_bytes());
+        out.extend_from_slice(&file[end..]);
+        out
+    }
+
+    #[test]
+    fn grease_is_bounded() {
+        let file = encrypt_to(1);
+        let small = with_grease(&file, "-> a-grease xy\nAAAA\n");
+        assert!(AgeCiphertext::parse(small, LIMITS).is_ok());
+        let long_body = format!(
+            "-> a-grease\n{}\n\n",
+            ["A".repeat(64), "A".repeat(64), "A".repeat(64)].join("\n")
+        );
+        let smuggled = with_grease(&file, &long_body);
+        assert!(matches!(
+            AgeCiphertext::parse(smuggled, LIMITS),
+            Err(CiphertextError::UnsupportedStanza(_))
+        ));
+        let many_args = with_grease(&file, "-> a-grease 1 2 3 4 5\n\n");
+        assert!(AgeCiphertext::parse(many_args, LIMITS).is_err());
+    }
+
+    #[test]
+    fn refuses_x25519_stanzas_of_the_wrong_shape() {
+        let file = encrypt_to(1);
+        let text = String::from_utf8_lossy(&file).into_owned();
+        let at = text.find("-> X25519 ").unwrap() + "-> X25519 ".len();
+        let mut bad = file.clone();
+        bad[at] = b'!';
+        assert!(AgeCiphertext::parse(bad, LIMITS).is_err());
     }
 
     #[test]

@@ -96,9 +96,14 @@ impl Challenge {
         Ok(Self { bytes })
     }
 
-    /// Parses without a key, for clients that only need to read the difficulty and solve.
+    /// Parses without a key, for clients that only need to read the difficulty and solve. A
+    /// difficulty above [`MAX_DIFFICULTY`] is refused: a hostile server could make a client search
+    /// forever.
     pub fn parse_unverified(bytes: &[u8]) -> Result<Self, PowError> {
         let bytes: [u8; CHALLENGE_LEN] = bytes.try_into().map_err(|_| PowError::Malformed)?;
+        if bytes[0] != VERSION || bytes[9] > MAX_DIFFICULTY {
+            return Err(PowError::Malformed);
+        }
         Ok(Self { bytes })
     }
 

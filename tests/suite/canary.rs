@@ -2,12 +2,9 @@
 //! and canary request metadata, never appear in anything the server writes — its data directory
 //! (database, WAL, shared memory, keys), every PostgreSQL row, and its log output.
 
-use std::io::Write;
-use std::process::Stdio;
-
 use rand::RngCore;
 
-use crate::harness::{contains, files_under, Backend, TestServer};
+use crate::harness::{contains, files_under, run_with_input, Backend, TestServer};
 
 crate::on_both_backends!(canary_never_reaches_the_server);
 
@@ -26,6 +23,20 @@ fn forms_of(canary: &str) -> Vec<Vec<u8>> {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect(),
+    ]
+}
+
+/// A secret byte string as raw bytes, base64 and hex (both cases).
+fn binary_forms(bytes: &[u8]) -> Vec<Vec<u8>> {
+    use base64::Engine as _;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    vec![
+        bytes.to_vec(),
+        base64::engine::general_purpose::STANDARD
+            .encode(bytes)
+            .into_bytes(),
+        hex.clone().into_bytes(),
+        hex.to_uppercase().into_bytes(),
     ]
 }
 
@@ -105,30 +116,17 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     let phrase = receipt["receipt_phrase"].as_str().unwrap().to_owned();
     std::fs::remove_file(&report).unwrap();
 
-    // A follow-up message through the CLI, the phrase on standard input.
-    let mut child = server
-        .command()
-        .args([
-            "report",
-            "followup",
-            "--server",
-            &server.url,
-            "--json",
-            "--message",
-            &message_canary,
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{phrase}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    // A follow-up message through the CLI: the phrase, then the message, on standard input.
+    let mut cmd = server.command();
+    cmd.args([
+        "report",
+        "followup",
+        "--server",
+        &server.url,
+        "--json",
+        "--write",
+    ]);
+    let out = run_with_input(cmd, &format!("{phrase}\n{message_canary}\n"));
     assert!(
         out.status.success(),
         "{}",
@@ -178,6 +176,31 @@ async fn canary_never_reaches_the_server(backend: Backend) {
                 assert!(!contains(bytes, &form), "the {what} appears in {path}");
             }
         }
+    }
+
+    // What the phrase derives: the auth key and the reply secret are nowhere; the lookup and the
+    // verifier are stored (as bytes) but never logged.
+    let keys = resguardo::crypto::receipt::ReceiptPhrase::parse(&secrets[3].1)
+        .unwrap()
+        .derive();
+    let reply_secret =
+        age::secrecy::ExposeSecret::expose_secret(&keys.reply_identity.to_string()).to_owned();
+    let mut never = binary_forms(keys.auth.expose());
+    never.push(reply_secret.into_bytes());
+    for form in &never {
+        for (path, bytes) in &written {
+            assert!(!contains(bytes, form), "a receipt secret appears in {path}");
+        }
+    }
+    let logs = server.logs().into_bytes();
+    for form in binary_forms(&keys.lookup.0)
+        .iter()
+        .chain(&binary_forms(&keys.auth.verifier().0))
+    {
+        assert!(
+            !contains(&logs, form),
+            "a receipt lookup or verifier appears in the logs"
+        );
     }
     for address in ["127.0.0.1", "203.0.113.77"] {
         assert!(

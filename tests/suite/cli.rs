@@ -1,32 +1,15 @@
 //! The command line as a person uses it: keys, desks, configuration errors, and a reporter who
 //! answers the interactive questions.
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::harness::{Backend, TestServer, BIN};
+use crate::harness::{run_with_input, Backend, TestServer, BIN};
 
 crate::on_both_backends!(interactive_report_and_followup, admin_desks_and_migrate);
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-fn run_with_input(mut cmd: Command, input: &str) -> std::process::Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
 }
 
 async fn interactive_report_and_followup(backend: Backend) {

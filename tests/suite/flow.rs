@@ -3,7 +3,7 @@
 use resguardo::client::reporter;
 use resguardo::crypto::receipt::{Language, ReceiptPhrase};
 use resguardo::crypto::seal;
-use resguardo::domain::{Author, ReportId, Status};
+use resguardo::domain::{Author, Recipient, ReportId, Status};
 
 use crate::harness::{form, Backend, TestServer};
 
@@ -15,17 +15,31 @@ async fn submit_followup_message(backend: Backend) {
     };
     let desk = server.create_desk("gt");
     let client = server.client();
+    let fingerprint = Recipient::from(desk.to_public()).fingerprint();
 
+    // A reporter who knows the desk's fingerprint refuses any other key.
+    let wrong = "0000 0000 0000 0000 0000 0000 0000 0000";
+    let refused =
+        reporter::submit(&client, "gt", &form("x"), Language::Es, Some(wrong), |_| {}).await;
+    assert!(refused
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("refusing to encrypt"));
+
+    let pin = fingerprint.as_str().replace(' ', "").to_uppercase();
     let submitted = reporter::submit(
         &client,
         "gt",
         &form("me piden dinero"),
         Language::Es,
+        Some(&pin),
         |_| {},
     )
     .await
     .unwrap();
     assert_eq!(submitted.phrase.expose().split(' ').count(), 8);
+    assert_eq!(submitted.desk_fingerprint, fingerprint);
 
     // The desk, and only the desk, can read what was stored.
     let store = server.store().await;
@@ -57,7 +71,7 @@ async fn submit_followup_message(backend: Backend) {
     assert_eq!(case.desk, "gt");
     assert!(case.messages.is_empty());
 
-    reporter::send_message(&client, &keys, &case.desk, "tengo capturas")
+    reporter::send_message(&client, &keys, &case.desk, None, "tengo capturas")
         .await
         .unwrap();
     let case = reporter::followup(&client, &keys).await.unwrap();

@@ -182,7 +182,7 @@ async fn unknown_and_wrong_receipts_look_alike(backend: Backend) {
     };
     server.create_desk("gt");
     let client = server.client();
-    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, |_| {})
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
     let keys = reporter::derive(&submitted.phrase).await;
@@ -416,17 +416,17 @@ async fn threads_are_capped() {
     };
     server.create_desk("gt");
     let client = server.client();
-    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, |_| {})
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
     let keys = reporter::derive(&submitted.phrase).await;
-    reporter::send_message(&client, &keys, "gt", "uno")
+    reporter::send_message(&client, &keys, "gt", None, "uno")
         .await
         .unwrap();
-    reporter::send_message(&client, &keys, "gt", "dos")
+    reporter::send_message(&client, &keys, "gt", None, "dos")
         .await
         .unwrap();
-    let err = reporter::send_message(&client, &keys, "gt", "tres")
+    let err = reporter::send_message(&client, &keys, "gt", None, "tres")
         .await
         .err()
         .unwrap();
@@ -434,7 +434,7 @@ async fn threads_are_capped() {
 
     // A message larger than intake.max_message_bytes is refused before it is stored.
     let big = "x".repeat(40_000);
-    let err = reporter::send_message(&client, &keys, "gt", &big)
+    let err = reporter::send_message(&client, &keys, "gt", None, &big)
         .await
         .err()
         .unwrap();
