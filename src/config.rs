@@ -270,6 +270,7 @@ impl Settings {
         }
         let path = &self.secrets.server_key_file;
         if path.exists() {
+            crate::cli::files::check_private(path).map_err(|e| secret_io(path, e))?;
             let text =
                 Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
             return decode_key(

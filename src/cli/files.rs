@@ -24,6 +24,25 @@ pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Refuses a file or directory that users other than the owner can read or write: a database or a
+/// key restored from a backup with loose permissions must not be used silently.
+pub fn check_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is accessible to other users (mode {:o}); run `chmod go-rwx {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +66,13 @@ mod tests {
             0o700
         );
         assert!(write_private(&path, b"y").is_err());
+        check_private(&path).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let err = check_private(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("mode 644") && err.contains("chmod go-rwx"),
+            "{err}"
+        );
         assert_eq!(fs::read(&path).unwrap(), b"x");
     }
 }

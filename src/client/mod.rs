@@ -170,3 +170,32 @@ async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Cli
         Err(_) => Err(ClientError::Unexpected(status)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_to_this_machine_or_onion() {
+        for ok in [
+            "https://desk.example",
+            "http://127.0.0.1:8080",
+            "http://[::1]:80",
+            "http://localhost",
+            "http://abc.onion",
+        ] {
+            assert!(ApiClient::new(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://desk.example",
+            "http://10.0.0.1",
+            "ftp://desk.example",
+            "desk.example",
+        ] {
+            assert!(
+                matches!(ApiClient::new(bad), Err(ClientError::Usage(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The production backend. Start-up refuses a server that could lose acknowledged reports:
-//! `fsync` and `synchronous_commit` must be on (with `synchronous_commit=off`, up to three times
-//! `wal_writer_delay` of committed transactions vanish in a crash).
+//! `fsync`, `synchronous_commit` and `full_page_writes` must be on (with `synchronous_commit=off`,
+//! up to three times `wal_writer_delay` of committed transactions vanish in a crash; without full
+//! page writes a torn page can corrupt them).
 
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -30,9 +31,13 @@ async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
     let (commit,): (String,) = sqlx::query_as("SHOW synchronous_commit")
         .fetch_one(pool)
         .await?;
-    if fsync != "on" || commit == "off" {
+    let (pages,): (String,) = sqlx::query_as("SHOW full_page_writes")
+        .fetch_one(pool)
+        .await?;
+    if fsync != "on" || commit == "off" || pages != "on" {
         return Err(StoreError::Unavailable(format!(
-            "PostgreSQL must run with fsync=on and synchronous_commit on (found fsync={fsync}, synchronous_commit={commit})"
+            "PostgreSQL must run with fsync, synchronous_commit and full_page_writes on \
+             (found fsync={fsync}, synchronous_commit={commit}, full_page_writes={pages})"
         )));
     }
     Ok(())

@@ -46,10 +46,15 @@ impl SqliteStore {
 }
 
 /// Creates the database file (and its directory) with owner-only permissions before SQLite does;
-/// SQLite gives the `-wal` and `-shm` files the same permissions as the database.
+/// SQLite gives the `-wal` and `-shm` files the same permissions as the database. An existing
+/// file that others can read is refused.
 fn create_private_file(path: &Path) -> Result<(), StoreError> {
-    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") || path.exists() {
+    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
         return Ok(());
+    }
+    if path.exists() {
+        return crate::cli::files::check_private(path)
+            .map_err(|e| StoreError::Unavailable(e.to_string()));
     }
     crate::cli::files::write_private(path, b"")
         .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))

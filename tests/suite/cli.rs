@@ -291,4 +291,14 @@ async fn config_file_and_generated_key() {
         first,
         "an existing key is reused, not replaced"
     );
+
+    // Loose permissions on an existing key or database stop start-up with the fix to apply.
+    for file in [key.clone(), server.data_dir().join("resguardo.db")] {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = server.command().arg("serve").output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("chmod go-rwx"), "{stderr}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
 }
