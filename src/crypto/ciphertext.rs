@@ -210,7 +210,7 @@ mod tests {
         max_recipients: 8,
     };
 
-    fn encrypt_to(n: usize) -> Vec<u8> {
+    pub(super) fn encrypt_to(n: usize) -> Vec<u8> {
         let ids: Vec<_> = (0..n).map(|_| age::x25519::Identity::generate()).collect();
         let recipients: Vec<_> = ids.iter().map(|i| i.to_public()).collect();
         let refs = recipients.iter().map(|r| r as &dyn age::Recipient);
@@ -319,5 +319,44 @@ mod tests {
             AgeCiphertext::parse(out, LIMITS).err(),
             Some(CiphertextError::Passphrase)
         );
+    }
+}
+
+/// Any bytes at all: the parser answers, it never panics. Mutations of real files reach deep into
+/// the header parser (a cheap stand-in for a fuzzer, which needs a nightly toolchain).
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn mutated_files_never_panic() {
+        let limits = CiphertextLimits {
+            max_bytes: 1 << 16,
+            max_recipients: 8,
+        };
+        let seeds: Vec<Vec<u8>> = (1..=3).map(tests::encrypt_to).collect();
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+        let mut accepted = 0;
+        for round in 0..20_000 {
+            let mut bytes = seeds[round % seeds.len()].clone();
+            for _ in 0..rng.gen_range(1..4) {
+                let at = rng.gen_range(0..bytes.len());
+                match rng.gen_range(0..4) {
+                    0 => bytes[at] ^= 1 << rng.gen_range(0..8),
+                    1 => bytes.truncate(at),
+                    2 => bytes.insert(at, rng.gen()),
+                    _ => bytes[at] = b"\n -+=AX"[rng.gen_range(0..7)],
+                }
+                if bytes.is_empty() {
+                    break;
+                }
+            }
+            if AgeCiphertext::parse(bytes, limits).is_ok() {
+                accepted += 1;
+            }
+        }
+        // Flips in the payload leave the header valid, so some mutants are (rightly) accepted.
+        assert!(accepted > 0 && accepted < 20_000, "{accepted}");
     }
 }

@@ -166,21 +166,7 @@ async fn admin_desks_and_migrate(backend: Backend) {
             "{args:?}"
         );
     }
-    let out = server
-        .command()
-        .args([
-            "admin",
-            "desk",
-            "create",
-            "--slug",
-            "sv",
-            "--name",
-            "x",
-            "--recipient",
-        ])
-        .arg(identity.to_public().to_string())
-        .output()
-        .unwrap();
+    let out = server.admin_desk_create("sv", &identity.to_public().to_string());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
 }
 

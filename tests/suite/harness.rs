@@ -183,11 +183,9 @@ impl TestServer {
         self.dir.path().join("data")
     }
 
-    /// Creates a desk through `resguardo admin desk create` and returns its identity.
-    pub fn create_desk(&self, slug: &str) -> age::x25519::Identity {
-        let identity = age::x25519::Identity::generate();
-        let out = self
-            .command()
+    /// Runs `resguardo admin desk create` for `slug` with `recipient`.
+    pub fn admin_desk_create(&self, slug: &str, recipient: &str) -> std::process::Output {
+        self.command()
             .args([
                 "admin",
                 "desk",
@@ -197,9 +195,15 @@ impl TestServer {
                 "--name",
                 "Mesa de prueba",
             ])
-            .args(["--recipient", &identity.to_public().to_string()])
+            .args(["--recipient", recipient])
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Creates a desk and returns its identity.
+    pub fn create_desk(&self, slug: &str) -> age::x25519::Identity {
+        let identity = age::x25519::Identity::generate();
+        let out = self.admin_desk_create(slug, &identity.to_public().to_string());
         assert!(
             out.status.success(),
             "desk create failed: {}",

@@ -42,21 +42,7 @@ async fn age_cli_interoperates(backend: Backend) {
     assert!(out.status.success());
     let keygen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let recipient = keygen["recipient"].as_str().unwrap();
-    let out = server
-        .command()
-        .args([
-            "admin",
-            "desk",
-            "create",
-            "--slug",
-            "sv",
-            "--name",
-            "Mesa SV",
-            "--recipient",
-            recipient,
-        ])
-        .output()
-        .unwrap();
+    let out = server.admin_desk_create("sv", recipient);
     assert!(
         out.status.success(),
         "{}",
