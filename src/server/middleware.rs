@@ -1,5 +1,4 @@
-//! What every response gets, errors included: security headers, a method allowlist, a time limit,
-//! and one log line that names the route pattern but never the client, its headers or any id.
+//! What every response gets, errors included: security headers, a time limit, and one log line that names the route pattern but never the client, its headers or any id.
 
 use std::time::{Duration, Instant};
 
@@ -28,21 +27,6 @@ pub fn security_headers() -> DefaultHeaders {
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=(), interest-cohort=()",
         ))
-}
-
-/// Refuses methods other than GET, HEAD and POST before any route sees them.
-pub async fn allow_methods(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::POST) {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
-    let (req, _) = req.into_parts();
-    Ok(ServiceResponse::new(
-        req,
-        ApiError::MethodNotAllowed.error_response(),
-    ))
 }
 
 /// How long one request may take, read and answered; kept in app data.

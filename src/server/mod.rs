@@ -82,7 +82,6 @@ impl Application {
                 .app_data(middleware::RequestTimeLimit(time_limit))
                 .configure(|cfg| routes::configure(cfg, body_limits))
                 .default_service(web::to(routes::not_found))
-                .wrap(from_fn(middleware::allow_methods))
                 .wrap(middleware::security_headers())
                 .wrap(from_fn(middleware::log_request))
         })

@@ -55,7 +55,8 @@ pub enum ApiError {
     #[error("there is nothing at this address")]
     NotFound,
     #[error("this method is not allowed here")]
-    MethodNotAllowed,
+    /// Carries the methods the resource does allow, for the `Allow` header.
+    MethodNotAllowed(&'static str),
     #[error("the service is temporarily unavailable; try again later")]
     Unavailable,
 }
@@ -84,7 +85,7 @@ impl ApiError {
             ApiError::RateLimited(_) => "rate-limited",
             ApiError::Timeout => "timeout",
             ApiError::NotFound => "not-found",
-            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
         }
     }
@@ -127,7 +128,7 @@ impl ResponseError for ApiError {
             ApiError::ReceiptConflict | ApiError::ThreadFull => StatusCode::CONFLICT,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -150,8 +151,8 @@ impl ResponseError for ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "30"));
             }
-            ApiError::MethodNotAllowed => {
-                response.insert_header((header::ALLOW, "GET, HEAD, POST"));
+            ApiError::MethodNotAllowed(allowed) => {
+                response.insert_header((header::ALLOW, *allowed));
             }
             _ => {}
         }

@@ -30,4 +30,5 @@ mod fail_closed;
 mod flow;
 mod http;
 mod interop;
+mod schemathesis;
 mod vectors;

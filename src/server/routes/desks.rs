@@ -39,7 +39,7 @@ pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
 
 /// A desk's public key.
 #[utoipa::path(get, path = "/api/v1/desks/{slug}",
-    params(("slug" = String, Path, description = "The desk's short name")),
+    params(("slug" = String, Path, description = "The desk's short name", example = "gt")),
     responses(
         (status = 200, body = DeskView),
         (status = 404, body = Problem, content_type = "application/problem+json"),

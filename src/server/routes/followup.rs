@@ -18,8 +18,10 @@ use crate::store::Receipt;
 #[serde(deny_unknown_fields)]
 pub struct FollowupRequest {
     /// 16 bytes, base64.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
     pub lookup: String,
     /// The 32-byte auth key, base64.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
     pub auth: String,
 }
 
@@ -33,10 +35,16 @@ impl std::fmt::Debug for FollowupRequest {
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupMessage {
+    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
     pub lookup: String,
+    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
     pub auth: String,
     /// A binary age file, base64, encrypted to the desk's recipient (and the reply recipient, so
     /// that the reporter can read it back).
+    #[schema(
+        min_length = 200,
+        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    )]
     pub ciphertext: String,
 }
 

@@ -8,6 +8,7 @@ pub mod pow;
 pub mod reports;
 
 use actix_web::error::JsonPayloadError;
+use actix_web::middleware::from_fn;
 use actix_web::{guard, web, HttpResponse, Route};
 
 use super::problem::ApiError;
@@ -24,52 +25,50 @@ pub struct BodyLimits {
 /// A follow-up request is two short base64 fields; nothing larger is ever needed.
 const FOLLOWUP_BODY: usize = 1024;
 
-/// Mounts every route. Each resource answers other methods with a 405 problem.
+/// Mounts every route. Only the methods a route names are served: every other method gets a
+/// 405 problem naming the allowed ones, and unknown paths a 404 (see `not_found`).
 pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
-    mount(cfg, "/healthz", get().to(health::healthz), None);
-    mount(cfg, "/readyz", get().to(health::readyz), None);
-    mount(
+    mount_get(cfg, "/healthz", web::to(health::healthz));
+    mount_get(cfg, "/readyz", web::to(health::readyz));
+    mount_get(cfg, "/api/v1/openapi.json", web::to(openapi::document));
+    mount_get(cfg, "/api/v1/pow", web::to(pow::challenge));
+    mount_get(cfg, "/api/v1/desks/{slug}", web::to(desks::show));
+    let report = web::to(reports::submit);
+    mount_post(cfg, "/api/v1/desks/{slug}/reports", report, limits.report);
+    mount_post(
         cfg,
-        "/api/v1/openapi.json",
-        get().to(openapi::document),
-        None,
+        "/api/v1/followup",
+        web::to(followup::show),
+        FOLLOWUP_BODY,
     );
-    mount(cfg, "/api/v1/pow", get().to(pow::challenge), None);
-    mount(cfg, "/api/v1/desks/{slug}", get().to(desks::show), None);
-    let report = web::post().to(reports::submit);
-    mount(
-        cfg,
-        "/api/v1/desks/{slug}/reports",
-        report,
-        Some(limits.report),
-    );
-    let followup = web::post().to(followup::show);
-    mount(cfg, "/api/v1/followup", followup, Some(FOLLOWUP_BODY));
-    let message = web::post().to(followup::add_message);
-    mount(
-        cfg,
-        "/api/v1/followup/messages",
-        message,
-        Some(limits.message),
+    let message = web::to(followup::add_message);
+    mount_post(cfg, "/api/v1/followup/messages", message, limits.message);
+}
+
+/// A GET route, which answers HEAD too.
+fn mount_get(cfg: &mut web::ServiceConfig, path: &str, route: Route) {
+    let route = route.guard(guard::Any(guard::Get()).or(guard::Head()));
+    cfg.service(
+        web::resource(path)
+            .route(route)
+            .default_service(web::to(|| not_allowed("GET, HEAD")))
+            .wrap(from_fn(super::middleware::time_limit)),
     );
 }
 
-/// GET routes answer HEAD too, as the `Allow` header promises.
-fn get() -> Route {
-    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+/// A POST route with a JSON body of at most `json_limit` bytes.
+fn mount_post(cfg: &mut web::ServiceConfig, path: &str, route: Route, json_limit: usize) {
+    cfg.service(
+        web::resource(path)
+            .route(route.guard(guard::Post()))
+            .app_data(json_config(json_limit))
+            .default_service(web::to(|| not_allowed("POST")))
+            .wrap(from_fn(super::middleware::time_limit)),
+    );
 }
 
-fn mount(cfg: &mut web::ServiceConfig, path: &str, route: Route, json_limit: Option<usize>) {
-    let mut resource = web::resource(path)
-        .wrap(actix_web::middleware::from_fn(
-            super::middleware::time_limit,
-        ))
-        .route(route)
-        .default_service(web::to(method_not_allowed));
-    if let Some(limit) = json_limit {
-        resource = resource.app_data(json_config(limit));
-    }
-    cfg.service(resource);
+async fn not_allowed(allowed: &'static str) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::MethodNotAllowed(allowed))
 }
 
 /// JSON bodies: bounded, `application/json` only, and every failure a problem document.
@@ -89,10 +88,6 @@ fn json_config(limit: usize) -> web::JsonConfig {
             };
             problem.into()
         })
-}
-
-async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::MethodNotAllowed)
 }
 
 /// The answer for any path no route matches.

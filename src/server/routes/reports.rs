@@ -15,9 +15,14 @@ use crate::store::{NewReport, SpentChallenge};
 #[serde(deny_unknown_fields)]
 pub struct ReportEnvelope {
     /// The binary age file, encrypted on the reporter's device to the desk's recipient.
+    #[schema(
+        min_length = 200,
+        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    )]
     pub ciphertext: String,
     pub receipt: ReceiptIn,
     /// The age X25519 recipient derived from the receipt phrase; desk replies are encrypted to it.
+    #[schema(pattern = r"^age1[02-9ac-hj-np-z]{58}$")]
     pub reply_recipient: String,
     pub pow: PowSolution,
 }
@@ -33,8 +38,10 @@ impl std::fmt::Debug for ReportEnvelope {
 #[serde(deny_unknown_fields)]
 pub struct ReceiptIn {
     /// 16 bytes, base64.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
     pub lookup: String,
     /// SHA-256 of the 32-byte auth key, base64.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
     pub verifier: String,
 }
 
@@ -43,6 +50,7 @@ pub struct ReceiptIn {
 #[serde(deny_unknown_fields)]
 pub struct PowSolution {
     /// The challenge exactly as issued by `GET /api/v1/pow`.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{78}==$")]
     pub challenge: String,
     pub nonce: u64,
 }
@@ -98,7 +106,7 @@ async fn spend_pow(state: &AppState, pow: &PowSolution) -> Result<(), ApiError> 
 
 /// Stores an encrypted report. Answers 201 only once the report is durably committed.
 #[utoipa::path(post, path = "/api/v1/desks/{slug}/reports",
-    params(("slug" = String, Path, description = "The desk's short name")),
+    params(("slug" = String, Path, description = "The desk's short name", example = "gt")),
     request_body = ReportEnvelope,
     responses(
         (status = 201, body = ReportCreated),
