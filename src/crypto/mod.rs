@@ -3,8 +3,10 @@
 
 pub mod ciphertext;
 pub mod padding;
+pub mod password;
 pub mod pow;
 pub mod receipt;
 pub mod seal;
+pub mod totp;
 
 pub use ciphertext::{AgeCiphertext, CiphertextError, CiphertextLimits};

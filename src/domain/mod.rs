@@ -1,9 +1,11 @@
 //! Types that parse rather than validate: a value of one of these types is valid by construction,
 //! so handlers and the store never re-check it.
 
+mod account;
 mod desk;
 mod report;
 
+pub use account::{base32_decode, base32_encode, AccountStatus, Role, Secret32, Username};
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use report::{Author, Lookup, ReceiptAuth, ReportId, Status, Verifier};
 

@@ -1,0 +1,172 @@
+//! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), the second
+//! factor of a case worker's login, and the sealing of TOTP secrets at rest under a server key.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::domain::base32_encode;
+
+const STEP_SECS: i64 = 30;
+const DIGITS: u32 = 6;
+/// Steps of clock skew accepted either side (RFC 6238 §5.2 recommends at most one).
+const SKEW: i64 = 1;
+
+/// A TOTP seed: 20 bytes (160 bits, as RFC 4226 recommends). Zeroized on drop.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct TotpSecret([u8; 20]);
+
+impl TotpSecret {
+    pub fn random() -> Self {
+        let mut bytes = [0u8; 20];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; 20]) -> Self {
+        Self(bytes)
+    }
+
+    /// The `otpauth://` URI authenticator apps import (as text or as a QR code).
+    pub fn uri(&self, issuer: &str, account: &str) -> Zeroizing<String> {
+        let label = format!("{issuer}:{account}").replace(' ', "%20");
+        Zeroizing::new(format!(
+            "otpauth://totp/{label}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}",
+            base32_encode(&self.0),
+            issuer.replace(' ', "%20")
+        ))
+    }
+
+    /// The code for a time step.
+    pub fn code_at(&self, step: i64) -> u32 {
+        let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable_key());
+        mac.update(&step.to_be_bytes());
+        let digest = mac.finalize().into_bytes();
+        let offset = usize::from(digest[19] & 0x0f);
+        let binary = u32::from_be_bytes([
+            digest[offset] & 0x7f,
+            digest[offset + 1],
+            digest[offset + 2],
+            digest[offset + 3],
+        ]);
+        binary % 10u32.pow(DIGITS)
+    }
+
+    /// The step a typed code matches at time `now`, within the allowed skew. The caller must
+    /// refuse a step at or before the last one it accepted, so that a code works once.
+    pub fn matching_step(&self, typed: &str, now: i64) -> Option<i64> {
+        let typed = typed.trim();
+        if typed.len() != DIGITS as usize || !typed.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let code: u32 = typed.parse().ok()?;
+        let current = now.div_euclid(STEP_SECS);
+        (current - SKEW..=current + SKEW).find(|step| self.code_at(*step) == code)
+    }
+
+    /// Seals the secret under `key`, bound to `context` (the account it belongs to): a sealed
+    /// secret copied onto another account's row does not open.
+    pub fn seal(&self, key: &[u8; 32], context: &[u8]) -> Vec<u8> {
+        let cipher = XChaCha20Poly1305::new(key.into());
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &self.0,
+                    aad: context,
+                },
+            )
+            .unwrap_or_default();
+        [nonce.as_slice(), &sealed].concat()
+    }
+
+    /// Opens what [`TotpSecret::seal`] produced; `None` if the key or context is wrong.
+    pub fn open(key: &[u8; 32], context: &[u8], sealed: &[u8]) -> Option<Self> {
+        if sealed.len() < 24 {
+            return None;
+        }
+        let (nonce, ciphertext) = sealed.split_at(24);
+        let cipher = XChaCha20Poly1305::new(key.into());
+        let plain = Zeroizing::new(
+            cipher
+                .decrypt(
+                    XNonce::from_slice(nonce),
+                    Payload {
+                        msg: ciphertext,
+                        aad: context,
+                    },
+                )
+                .ok()?,
+        );
+        Some(Self(plain.as_slice().try_into().ok()?))
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_key() -> ! {
+    panic!("HMAC rejected a 20-byte key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6238 appendix B, SHA-1, truncated to 6 digits.
+    #[test]
+    fn rfc6238_vectors() {
+        let secret = TotpSecret::from_bytes(*b"12345678901234567890");
+        for (time, code) in [
+            (59, 287_082),
+            (1_111_111_109, 81_804),
+            (1_234_567_890, 5_924),
+            (20_000_000_000, 353_130),
+        ] {
+            assert_eq!(secret.code_at(time / 30), code, "T={time}");
+        }
+    }
+
+    #[test]
+    fn skew_is_one_step() {
+        let secret = TotpSecret::random();
+        let now = 1_800_000_000;
+        let step = now / 30;
+        for (offset, ok) in [(-2, false), (-1, true), (0, true), (1, true), (2, false)] {
+            let code = format!("{:06}", secret.code_at(step + offset));
+            assert_eq!(
+                secret.matching_step(&code, now).is_some(),
+                ok,
+                "offset {offset}"
+            );
+        }
+        assert!(secret.matching_step("12345", now).is_none());
+        assert!(secret.matching_step("abcdef", now).is_none());
+    }
+
+    #[test]
+    fn sealing_binds_key_and_account() {
+        let secret = TotpSecret::random();
+        let sealed = secret.seal(&[1; 32], b"account-a");
+        assert!(TotpSecret::open(&[1; 32], b"account-a", &sealed).is_some());
+        assert!(TotpSecret::open(&[2; 32], b"account-a", &sealed).is_none());
+        assert!(TotpSecret::open(&[1; 32], b"account-b", &sealed).is_none());
+        assert!(TotpSecret::open(&[1; 32], b"account-a", &sealed[..10]).is_none());
+    }
+
+    #[test]
+    fn uri_has_the_base32_secret() {
+        let secret = TotpSecret::from_bytes([0; 20]);
+        let uri = secret.uri("Resguardo gt", "ana");
+        assert!(
+            uri.starts_with(
+                "otpauth://totp/Resguardo%20gt:ana?secret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&"
+            ),
+            "{}",
+            uri.as_str()
+        );
+    }
+}
