@@ -70,7 +70,8 @@ pub fn check_policy(password: &str, username: &Username) -> Result<(), WeakPassw
         return Err(WeakPassword::TooLong);
     }
     let lower = password.to_lowercase();
-    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| Some(c) == lower.chars().next()) {
+    let one_repeated_character = lower.chars().all(|c| lower.starts_with(c));
+    if COMMON.contains(&lower.as_str()) || one_repeated_character {
         return Err(WeakPassword::Common);
     }
     if lower.contains(username.as_str()) {
