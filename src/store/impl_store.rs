@@ -158,6 +158,163 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn create_enrolment_code(
+                &self,
+                digest: &[u8; 32],
+                desk: &DeskSlug,
+                role: Role,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::INSERT_CODE)
+                    .bind(&digest[..])
+                    .bind(desk.as_str())
+                    .bind(role.as_str())
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                Ok(())
+            }
+
+            async fn enrol(
+                &self,
+                code: &[u8; 32],
+                now: i64,
+                account: &NewAccount,
+            ) -> Result<(DeskSlug, Role), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let row: Option<(String, String)> = sqlx::query_as(sql::USE_CODE)
+                    .bind(&code[..])
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let (desk, role) = row.ok_or(StoreError::Missing("the enrolment code"))?;
+                let inserted = sqlx::query(sql::INSERT_ACCOUNT)
+                    .bind(&account.id.0[..])
+                    .bind(&desk)
+                    .bind(account.username.as_str())
+                    .bind(&role)
+                    .bind(account.recipient.as_str())
+                    .bind(account.wrapped_identity.as_bytes())
+                    .bind(&account.auth_hash)
+                    .bind(&account.totp_sealed)
+                    .bind(account.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("the user name"));
+                }
+                tx.commit().await?;
+                let desk = DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?;
+                let role = role.parse().map_err(|_| StoreError::Corrupt("role"))?;
+                Ok((desk, role))
+            }
+
+            async fn account(
+                &self,
+                desk: &DeskSlug,
+                username: &Username,
+            ) -> Result<Option<Account>, StoreError> {
+                let row: Option<AccountRow> = sqlx::query_as(&sql::select_account())
+                    .bind(desk.as_str())
+                    .bind(username.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(account_from_row).transpose()
+            }
+
+            async fn accept_totp_step(
+                &self,
+                account: AccountId,
+                step: i64,
+                confirm: bool,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query(sql::ACCEPT_TOTP_STEP)
+                    .bind(&account.0[..])
+                    .bind(step)
+                    .bind(i64::from(confirm))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn throttle(&self, key: &[u8; 32]) -> Result<Option<(i64, i64)>, StoreError> {
+                Ok(sqlx::query_as(sql::SELECT_THROTTLE)
+                    .bind(&key[..])
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn record_failure(
+                &self,
+                key: &[u8; 32],
+                not_before: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::RECORD_FAILURE)
+                    .bind(&key[..])
+                    .bind(not_before)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn clear_throttle(&self, key: &[u8; 32]) -> Result<(), StoreError> {
+                sqlx::query(sql::CLEAR_THROTTLE)
+                    .bind(&key[..])
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_session(
+                &self,
+                digest: &[u8; 32],
+                account: AccountId,
+                now: i64,
+                expires_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::INSERT_SESSION)
+                    .bind(&digest[..])
+                    .bind(&account.0[..])
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(
+                &self,
+                digest: &[u8; 32],
+                now: i64,
+                idle_since: i64,
+            ) -> Result<Option<Account>, StoreError> {
+                let row: Option<AccountRow> = sqlx::query_as(&sql::select_session())
+                    .bind(&digest[..])
+                    .bind(now)
+                    .bind(idle_since)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(account_from_row).transpose()
+            }
+
+            async fn touch_session(&self, digest: &[u8; 32], now: i64) -> Result<(), StoreError> {
+                sqlx::query(sql::TOUCH_SESSION)
+                    .bind(&digest[..])
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn end_session(&self, digest: &[u8; 32]) -> Result<(), StoreError> {
+                sqlx::query(sql::DELETE_SESSION)
+                    .bind(&digest[..])
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
         }
     };
 }

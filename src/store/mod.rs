@@ -16,7 +16,10 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::crypto::AgeCiphertext;
-use crate::domain::{Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier};
+use crate::domain::{
+    AccountStatus, Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Role, Status, Username,
+    Verifier,
+};
 
 /// A desk with its current public key.
 #[derive(Debug, Clone)]
@@ -90,6 +93,39 @@ pub struct Message {
     pub created_at: i64,
 }
 
+/// An account's id: 16 random bytes, never shown to people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountId(pub [u8; 16]);
+
+/// An account as enrolment creates it; desk and role come from the enrolment code.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub id: AccountId,
+    pub username: Username,
+    pub recipient: Recipient,
+    pub wrapped_identity: AgeCiphertext,
+    /// Argon2id of the auth key, as a PHC string.
+    pub auth_hash: String,
+    pub totp_sealed: Vec<u8>,
+    pub created_at: i64,
+}
+
+/// A stored account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: AccountId,
+    pub desk: DeskSlug,
+    pub username: Username,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub recipient: Recipient,
+    pub wrapped_identity: AgeCiphertext,
+    pub auth_hash: String,
+    pub totp_sealed: Vec<u8>,
+    pub totp_confirmed: bool,
+    pub totp_last_step: i64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} already exists")]
@@ -156,6 +192,57 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
         max_messages: i64,
     ) -> Result<(), StoreError>;
+
+    async fn create_enrolment_code(
+        &self,
+        digest: &[u8; 32],
+        desk: &DeskSlug,
+        role: Role,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// Uses an enrolment code and creates the account in one transaction; returns the desk and
+    /// role the code was for. `Missing` for an unknown, used or expired code; `Conflict` when the
+    /// user name is taken (and then the code stays usable).
+    async fn enrol(
+        &self,
+        code: &[u8; 32],
+        now: i64,
+        account: &NewAccount,
+    ) -> Result<(DeskSlug, Role), StoreError>;
+    async fn account(
+        &self,
+        desk: &DeskSlug,
+        username: &Username,
+    ) -> Result<Option<Account>, StoreError>;
+    /// Accepts a TOTP step newer than the last accepted one; `false` for a replay.
+    async fn accept_totp_step(
+        &self,
+        account: AccountId,
+        step: i64,
+        confirm: bool,
+    ) -> Result<bool, StoreError>;
+
+    /// Failures so far and the earliest time of the next attempt, for a throttle key.
+    async fn throttle(&self, key: &[u8; 32]) -> Result<Option<(i64, i64)>, StoreError>;
+    async fn record_failure(&self, key: &[u8; 32], not_before: i64) -> Result<(), StoreError>;
+    async fn clear_throttle(&self, key: &[u8; 32]) -> Result<(), StoreError>;
+
+    async fn create_session(
+        &self,
+        digest: &[u8; 32],
+        account: AccountId,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError>;
+    /// The account of a live session: not past `expires_at` and seen after `idle_since`.
+    async fn session(
+        &self,
+        digest: &[u8; 32],
+        now: i64,
+        idle_since: i64,
+    ) -> Result<Option<Account>, StoreError>;
+    async fn touch_session(&self, digest: &[u8; 32], now: i64) -> Result<(), StoreError>;
+    async fn end_session(&self, digest: &[u8; 32]) -> Result<(), StoreError>;
 }
 
 /// Opens the store a URL names, creating and migrating the database as needed.
@@ -206,6 +293,53 @@ fn parse_status(text: &str) -> Result<Status, StoreError> {
 }
 
 type DeskRow = (String, String, String, i64);
+type AccountRow = (
+    Vec<u8>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    String,
+    Vec<u8>,
+    i64,
+    i64,
+);
+
+fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
+    let (
+        id,
+        desk,
+        username,
+        role,
+        status,
+        recipient,
+        wrapped,
+        auth_hash,
+        totp_sealed,
+        confirmed,
+        last_step,
+    ) = row;
+    Ok(Account {
+        id: AccountId(
+            id.try_into()
+                .map_err(|_| StoreError::Corrupt("account id"))?,
+        ),
+        desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        username: Username::parse(&username).map_err(|_| StoreError::Corrupt("user name"))?,
+        role: role.parse().map_err(|_| StoreError::Corrupt("role"))?,
+        status: status
+            .parse()
+            .map_err(|_| StoreError::Corrupt("account status"))?,
+        recipient: Recipient::parse(&recipient).map_err(|_| StoreError::Corrupt("recipient"))?,
+        wrapped_identity: AgeCiphertext::from_stored(wrapped),
+        auth_hash,
+        totp_sealed,
+        totp_confirmed: confirmed != 0,
+        totp_last_step: last_step,
+    })
+}
 type ReceiptRow = (Vec<u8>, String, Vec<u8>, String, i64, i64);
 type ReportRow = (Vec<u8>, String, i64, Vec<u8>, String, i64, i64);
 type MessageRow = (i64, String, Vec<u8>, i64);

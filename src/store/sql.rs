@@ -42,3 +42,42 @@ pub const INSERT_MESSAGE: &str =
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM messages WHERE report_id = $1";
 pub const COUNT_MESSAGES: &str = "SELECT COUNT(*) FROM messages WHERE report_id = $1";
 pub const TOUCH_REPORT: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1";
+
+// Accounts, enrolment codes, sessions, login throttles.
+
+pub const INSERT_CODE: &str =
+    "INSERT INTO enrolment_codes (digest, desk_slug, role, expires_at) VALUES ($1, $2, $3, $4)";
+pub const USE_CODE: &str = "UPDATE enrolment_codes SET used = 1 \
+     WHERE digest = $1 AND used = 0 AND expires_at > $2 RETURNING desk_slug, role";
+pub const INSERT_ACCOUNT: &str = "INSERT INTO accounts \
+     (id, desk_slug, username, role, recipient, wrapped_identity, auth_hash, totp_sealed, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";
+const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.desk_slug, a.username, a.role, a.status, a.recipient, \
+     a.wrapped_identity, a.auth_hash, a.totp_sealed, a.totp_confirmed, a.totp_last_step FROM accounts a";
+
+pub fn select_account() -> String {
+    format!("{ACCOUNT_COLUMNS} WHERE a.desk_slug = $1 AND a.username = $2")
+}
+
+pub fn select_session() -> String {
+    format!(
+        "{ACCOUNT_COLUMNS} JOIN sessions s ON s.account_id = a.id \
+         WHERE s.digest = $1 AND s.expires_at > $2 AND s.last_seen > $3"
+    )
+}
+
+/// Accepts a TOTP step only if it is newer than the last one accepted: a code works once, even
+/// across server instances. `$3 = 1` also marks the secret as confirmed.
+pub const ACCEPT_TOTP_STEP: &str = "UPDATE accounts SET totp_last_step = $2, \
+     totp_confirmed = CASE WHEN $3 = 1 THEN 1 ELSE totp_confirmed END \
+     WHERE id = $1 AND totp_last_step < $2";
+pub const SELECT_THROTTLE: &str = "SELECT failures, not_before FROM login_throttle WHERE key = $1";
+pub const RECORD_FAILURE: &str =
+    "INSERT INTO login_throttle (key, failures, not_before) VALUES ($1, 1, $2) \
+     ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, not_before = $2";
+pub const CLEAR_THROTTLE: &str = "DELETE FROM login_throttle WHERE key = $1";
+pub const INSERT_SESSION: &str =
+    "INSERT INTO sessions (digest, account_id, created_at, last_seen, expires_at) \
+     VALUES ($1, $2, $3, $3, $4)";
+pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen = $2 WHERE digest = $1";
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE digest = $1";

@@ -235,3 +235,128 @@ async fn threads_keep_order_and_fill_up(backend: Backend) {
         .collect();
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
 }
+
+mod accounts {
+    use resguardo::crypto::AgeCiphertext;
+    use resguardo::domain::{AccountStatus, DeskName, DeskSlug, Role, Username};
+    use resguardo::store::{AccountId, NewAccount, StoreError};
+
+    use super::{ciphertext, recipient};
+    use crate::harness::{fresh_store, Backend};
+
+    crate::on_both_backends!(enrolment_codes_sessions_and_throttles);
+
+    fn account(name: &str, id: u8, wrapped: AgeCiphertext) -> NewAccount {
+        NewAccount {
+            id: AccountId([id; 16]),
+            username: Username::parse(name).unwrap(),
+            recipient: recipient(),
+            wrapped_identity: wrapped,
+            auth_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+            totp_sealed: vec![1, 2, 3],
+            created_at: 0,
+        }
+    }
+
+    async fn enrolment_codes_sessions_and_throttles(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+            return;
+        };
+        let gt = DeskSlug::parse("gt").unwrap();
+        store
+            .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+            .await
+            .unwrap();
+        store
+            .create_enrolment_code(&[1; 32], &gt, Role::Worker, 1000)
+            .await
+            .unwrap();
+        store
+            .create_enrolment_code(&[2; 32], &gt, Role::Supervisor, 1000)
+            .await
+            .unwrap();
+
+        // A code works once, before it expires.
+        let (desk, role) = store
+            .enrol(&[1; 32], 10, &account("ana", 1, ciphertext()))
+            .await
+            .unwrap();
+        assert_eq!((desk, role), (gt.clone(), Role::Worker));
+        let again = store
+            .enrol(&[1; 32], 10, &account("beto", 2, ciphertext()))
+            .await;
+        assert!(matches!(again, Err(StoreError::Missing(_))));
+        let expired = store
+            .enrol(&[2; 32], 1000, &account("beto", 2, ciphertext()))
+            .await;
+        assert!(matches!(expired, Err(StoreError::Missing(_))));
+
+        // A taken user name leaves the code usable.
+        store
+            .create_enrolment_code(&[3; 32], &gt, Role::Worker, 1000)
+            .await
+            .unwrap();
+        let taken = store
+            .enrol(&[3; 32], 10, &account("ana", 3, ciphertext()))
+            .await;
+        assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+        store
+            .enrol(&[3; 32], 10, &account("carla", 3, ciphertext()))
+            .await
+            .unwrap();
+
+        let ana = store
+            .account(&gt, &Username::parse("ana").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (ana.role, ana.status, ana.totp_confirmed),
+            (Role::Worker, AccountStatus::Pending, false)
+        );
+        assert!(store
+            .account(&gt, &Username::parse("nadie").unwrap())
+            .await
+            .unwrap()
+            .is_none());
+
+        // TOTP steps are accepted once, in increasing order.
+        assert!(store.accept_totp_step(ana.id, 100, true).await.unwrap());
+        assert!(!store.accept_totp_step(ana.id, 100, false).await.unwrap());
+        assert!(!store.accept_totp_step(ana.id, 99, false).await.unwrap());
+        let ana = store.account(&gt, &ana.username).await.unwrap().unwrap();
+        assert!(ana.totp_confirmed);
+        assert_eq!(ana.totp_last_step, 100);
+
+        // Throttles count failures whether or not an account exists.
+        assert!(store.throttle(&[7; 32]).await.unwrap().is_none());
+        store.record_failure(&[7; 32], 50).await.unwrap();
+        store.record_failure(&[7; 32], 60).await.unwrap();
+        assert_eq!(store.throttle(&[7; 32]).await.unwrap(), Some((2, 60)));
+        store.clear_throttle(&[7; 32]).await.unwrap();
+        assert!(store.throttle(&[7; 32]).await.unwrap().is_none());
+
+        // Sessions end at their absolute expiry, when idle too long, and on logout.
+        store
+            .create_session(&[9; 32], ana.id, 100, 1000)
+            .await
+            .unwrap();
+        assert!(store.session(&[9; 32], 200, 50).await.unwrap().is_some());
+        assert!(
+            store.session(&[9; 32], 1000, 50).await.unwrap().is_none(),
+            "absolute expiry"
+        );
+        assert!(
+            store.session(&[9; 32], 200, 150).await.unwrap().is_none(),
+            "idle"
+        );
+        store.touch_session(&[9; 32], 300).await.unwrap();
+        assert!(
+            store.session(&[9; 32], 400, 250).await.unwrap().is_some(),
+            "touched"
+        );
+        store.end_session(&[9; 32]).await.unwrap();
+        assert!(store.session(&[9; 32], 400, 0).await.unwrap().is_none());
+    }
+}
