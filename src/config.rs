@@ -22,6 +22,24 @@ pub struct Settings {
     pub intake: IntakeSettings,
     pub pow: PowSettings,
     pub limits: LimitSettings,
+    pub accounts: AccountSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    /// Hours an enrolment code stays valid.
+    pub code_ttl_hours: u32,
+    /// Minutes a session survives without use.
+    pub session_idle_minutes: u32,
+    /// Hours a session lasts at most, however busy.
+    pub session_max_hours: u32,
+    /// Failed logins for one name before each further attempt must wait.
+    pub free_failures: u32,
+    /// The longest wait between attempts, in seconds (never a permanent lock-out).
+    pub max_backoff_secs: u32,
+    /// Server-side Argon2 verifications run at once; more wait (bounds memory under a flood).
+    pub argon2_permits: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +126,8 @@ pub struct LimitSettings {
     pub followup_global_per_minute: u32,
     pub read_per_address_per_minute: u32,
     pub read_global_per_minute: u32,
+    pub login_per_address_per_minute: u32,
+    pub login_global_per_minute: u32,
 }
 
 /// A configuration problem, naming the key.
@@ -180,6 +200,37 @@ impl Settings {
                 "must start with sqlite:, postgres:// or postgresql://",
             ));
         }
+        let accounts = &self.accounts;
+        if !(1..=720).contains(&accounts.code_ttl_hours) {
+            return Err(invalid(
+                "accounts.code_ttl_hours",
+                "must be between 1 and 720",
+            ));
+        }
+        if !(1..=1440).contains(&accounts.session_idle_minutes) {
+            return Err(invalid(
+                "accounts.session_idle_minutes",
+                "must be between 1 and 1440",
+            ));
+        }
+        if !(1..=168).contains(&accounts.session_max_hours) {
+            return Err(invalid(
+                "accounts.session_max_hours",
+                "must be between 1 and 168",
+            ));
+        }
+        if !(1..=3600).contains(&accounts.max_backoff_secs) {
+            return Err(invalid(
+                "accounts.max_backoff_secs",
+                "must be between 1 and 3600",
+            ));
+        }
+        if !(1..=64).contains(&accounts.argon2_permits) {
+            return Err(invalid(
+                "accounts.argon2_permits",
+                "must be between 1 and 64",
+            ));
+        }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));
         }
@@ -243,6 +294,22 @@ impl Settings {
             (
                 "limits.followup_global_per_minute",
                 limits.followup_global_per_minute,
+            ),
+            (
+                "limits.read_per_address_per_minute",
+                limits.read_per_address_per_minute,
+            ),
+            (
+                "limits.read_global_per_minute",
+                limits.read_global_per_minute,
+            ),
+            (
+                "limits.login_per_address_per_minute",
+                limits.login_per_address_per_minute,
+            ),
+            (
+                "limits.login_global_per_minute",
+                limits.login_global_per_minute,
             ),
         ] {
             if value == 0 {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::config::{redact_url, Settings};
-use crate::crypto::pow::PowKey;
 use crate::server::Application;
 use crate::store::{self, Store};
 
@@ -45,9 +44,8 @@ pub async fn serve() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     warn_about_limits(&settings);
     let secret = settings.server_key()?;
-    let pow_key = PowKey::from_server_secret(&secret);
     let store = open_store(&settings).await?;
-    let app = Application::build(&settings, store, pow_key)
+    let app = Application::build(&settings, store, &secret)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     tracing::info!(port = app.port(), "listening");
     app.run().await.context("the server stopped with an error")

@@ -32,10 +32,7 @@ impl PowKey {
     /// The PoW key derived from the server secret. Each purpose gets its own key from the one
     /// secret, so a leak of one reveals nothing of the others.
     pub fn from_server_secret(secret: &[u8; 32]) -> Self {
-        let mut key = Zeroizing::new([0u8; 32]);
-        let _ = hkdf::Hkdf::<Sha256>::new(None, secret)
-            .expand(b"resguardo/server/v1/pow", key.as_mut());
-        Self(key)
+        Self(server_key(secret, "resguardo/server/v1/pow"))
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -43,6 +40,14 @@ impl PowKey {
         <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_ref())
             .unwrap_or_else(|_| unreachable_hmac())
     }
+}
+
+/// A key for one purpose, derived from the server secret with HKDF-SHA256 (no salt).
+pub fn server_key(secret: &[u8; 32], purpose: &str) -> Zeroizing<[u8; 32]> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF's limit; expand cannot fail.
+    let _ = hkdf::Hkdf::<Sha256>::new(None, secret).expand(purpose.as_bytes(), key.as_mut());
+    key
 }
 
 #[allow(clippy::panic)]

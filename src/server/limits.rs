@@ -27,6 +27,8 @@ pub enum Class {
     Followup,
     /// Reads that touch the database or mint challenges: desks, proof-of-work, readiness.
     Read,
+    /// Case-worker enrolment and login, which cost server-side Argon2.
+    Login,
 }
 
 struct Pair {
@@ -54,6 +56,7 @@ pub struct Limits {
     intake: Pair,
     followup: Pair,
     read: Pair,
+    login: Pair,
 }
 
 impl Limits {
@@ -74,6 +77,10 @@ impl Limits {
                 settings.read_global_per_minute,
                 settings.read_per_address_per_minute,
             ),
+            login: Pair::new(
+                settings.login_global_per_minute,
+                settings.login_per_address_per_minute,
+            ),
         }
     }
 
@@ -84,6 +91,7 @@ impl Limits {
             Class::Intake => &self.intake,
             Class::Followup => &self.followup,
             Class::Read => &self.read,
+            Class::Login => &self.login,
         };
         pair.global.check().map_err(|n| wait(&n))?;
         if self.per_address {
@@ -112,7 +120,7 @@ impl Limits {
 
     /// How many addresses the limiters hold right now (for tests of forgetting).
     pub fn tracked_addresses(&self) -> usize {
-        [&self.intake, &self.followup, &self.read]
+        [&self.intake, &self.followup, &self.read, &self.login]
             .iter()
             .map(|pair| pair.per_address.len())
             .sum()
@@ -120,7 +128,7 @@ impl Limits {
 
     /// Drops addresses whose window has passed, so none is held longer than it matters.
     pub fn forget_idle(&self) {
-        for pair in [&self.intake, &self.followup, &self.read] {
+        for pair in [&self.intake, &self.followup, &self.read, &self.login] {
             pair.per_address.retain_recent();
             pair.per_address.shrink_to_fit();
         }
@@ -188,6 +196,17 @@ impl FromRequest for IntakeAllowed {
     type Future = std::future::Ready<Result<Self, ApiError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(admit(req, Class::Intake).map(|()| IntakeAllowed))
+    }
+}
+
+/// An extractor that admits one enrolment or login attempt.
+pub struct LoginAllowed;
+
+impl FromRequest for LoginAllowed {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(admit(req, Class::Login).map(|()| LoginAllowed))
     }
 }
 

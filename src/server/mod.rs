@@ -1,6 +1,7 @@
 //! The HTTP server: `Application::build` binds the listener (port 0 picks a free one, which tests
 //! use) and assembles the app; `run` serves until a shutdown signal.
 
+pub mod auth;
 pub mod hardening;
 pub mod limits;
 pub mod middleware;
@@ -16,12 +17,13 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::config::Settings;
-use crate::crypto::pow::PowKey;
+use crate::config::{AccountSettings, Settings};
+use crate::crypto::pow::{server_key, PowKey};
 use crate::crypto::CiphertextLimits;
 use crate::store::Store;
 use limits::Limits;
 use pow::PowService;
+use zeroize::Zeroizing;
 
 /// What every handler may reach.
 pub struct AppState {
@@ -34,6 +36,13 @@ pub struct AppState {
     pub message_limits: CiphertextLimits,
     /// Most messages in one case thread.
     pub max_messages: i64,
+    pub accounts: AccountSettings,
+    /// Seals TOTP secrets at rest.
+    pub totp_key: Zeroizing<[u8; 32]>,
+    /// Bounds concurrent server-side Argon2 work.
+    pub argon2: tokio::sync::Semaphore,
+    /// What unknown accounts' auth keys are checked against.
+    pub dummy_hash: String,
 }
 
 pub struct Application {
@@ -43,10 +52,11 @@ pub struct Application {
 
 impl Application {
     /// Binds and assembles the server; it starts serving when [`Application::run`] is awaited.
+    /// `secret` is the server secret; the keys for each purpose are derived from it.
     pub fn build(
         settings: &Settings,
         store: Arc<dyn Store>,
-        pow_key: PowKey,
+        secret: &[u8; 32],
     ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.server.bind)?;
         let port = listener.local_addr()?.port();
@@ -56,7 +66,7 @@ impl Application {
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
             store,
-            pow: PowService::new(pow_key, settings.pow.clone()),
+            pow: PowService::new(PowKey::from_server_secret(secret), settings.pow.clone()),
             limits,
             ciphertext_limits: CiphertextLimits {
                 max_bytes: intake.max_body_bytes,
@@ -67,6 +77,10 @@ impl Application {
                 max_recipients: intake.max_recipients,
             },
             max_messages: i64::from(intake.max_messages_per_report),
+            accounts: settings.accounts.clone(),
+            totp_key: server_key(secret, "resguardo/server/v1/totp"),
+            argon2: tokio::sync::Semaphore::new(settings.accounts.argon2_permits as usize),
+            dummy_hash: auth::dummy_hash(),
         });
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.
         let body_limits = routes::BodyLimits {

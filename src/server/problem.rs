@@ -54,6 +54,16 @@ pub enum ApiError {
     Timeout,
     #[error("there is nothing at this address")]
     NotFound,
+    #[error("sign in first: this needs a valid session")]
+    Unauthorized,
+    #[error("the desk, user name, password or one-time code is wrong")]
+    LoginFailed,
+    #[error("the enrolment code is unknown, used or expired; ask your supervisor for a new one")]
+    BadEnrolmentCode,
+    #[error("this user name is taken in this desk; choose another")]
+    UsernameTaken,
+    #[error("`{0}` is not a valid {1}")]
+    BadField(&'static str, &'static str),
     #[error("this method is not allowed here")]
     /// Carries the methods the resource does allow, for the `Allow` header.
     MethodNotAllowed(&'static str),
@@ -85,6 +95,11 @@ impl ApiError {
             ApiError::RateLimited(_) => "rate-limited",
             ApiError::Timeout => "timeout",
             ApiError::NotFound => "not-found",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::LoginFailed => "login-failed",
+            ApiError::BadEnrolmentCode => "invalid-enrolment-code",
+            ApiError::UsernameTaken => "username-taken",
+            ApiError::BadField(..) => "invalid-field",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
         }
@@ -94,6 +109,7 @@ impl ApiError {
         match self.status_code() {
             StatusCode::BAD_REQUEST => "The request is not acceptable",
             StatusCode::NOT_FOUND => "Not found",
+            StatusCode::UNAUTHORIZED => "Not signed in",
             StatusCode::CONFLICT => "Conflict",
             StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
@@ -125,7 +141,10 @@ impl ResponseError for ApiError {
             ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::ReceiptConflict | ApiError::ThreadFull => StatusCode::CONFLICT,
+            ApiError::ReceiptConflict | ApiError::ThreadFull | ApiError::UsernameTaken => {
+                StatusCode::CONFLICT
+            }
+            ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -150,6 +169,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "30"));
+            }
+            ApiError::Unauthorized | ApiError::LoginFailed => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
             ApiError::MethodNotAllowed(allowed) => {
                 response.insert_header((header::ALLOW, *allowed));

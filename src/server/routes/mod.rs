@@ -1,5 +1,6 @@
 //! One module per resource; `configure` mounts them all.
 
+pub mod accounts;
 pub mod desks;
 pub mod followup;
 pub mod health;
@@ -24,6 +25,8 @@ pub struct BodyLimits {
 
 /// A follow-up request is two short base64 fields; nothing larger is ever needed.
 const FOLLOWUP_BODY: usize = 1024;
+/// Enrolment carries a wrapped identity (a few hundred bytes); the other account calls less.
+const ACCOUNT_BODY: usize = 4096;
 
 /// Mounts every route. Only the methods a route names are served: every other method gets a
 /// 405 problem naming the allowed ones, and unknown paths a 404 (see `not_found`).
@@ -43,6 +46,31 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     let message = web::to(followup::add_message);
     mount_post(cfg, "/api/v1/followup/messages", message, limits.message);
+    mount_post(
+        cfg,
+        "/api/v1/enrolments",
+        web::to(accounts::enrol),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/enrolments/confirm",
+        web::to(accounts::confirm),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/sessions",
+        web::to(accounts::login),
+        ACCOUNT_BODY,
+    );
+    mount_get(cfg, "/api/v1/session", web::to(accounts::whoami));
+    mount_post(
+        cfg,
+        "/api/v1/session/logout",
+        web::to(accounts::logout),
+        ACCOUNT_BODY,
+    );
 }
 
 /// A GET route, which answers HEAD too.

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{desks, followup, health, pow, reports};
+use super::{accounts, desks, followup, health, pow, reports};
 use crate::server::problem::Problem;
 
 #[derive(OpenApi)]
@@ -20,10 +20,28 @@ use crate::server::problem::Problem;
         reports::submit,
         followup::show,
         followup::add_message,
+        accounts::enrol,
+        accounts::confirm,
+        accounts::login,
+        accounts::whoami,
+        accounts::logout,
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme that case-worker routes name: a session token from login.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let scheme = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
 
 /// The document as JSON.
 pub fn json() -> String {

@@ -1,0 +1,121 @@
+//! Who is asking: the `SignedIn` extractor turns a `Authorization: Bearer` session token into the
+//! account it belongs to, or refuses with 401 before the handler runs. Handlers that take it
+//! cannot be reached anonymously; tokens are looked up by their SHA-256, never stored.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use super::problem::ApiError;
+use super::AppState;
+use crate::crypto::password::AuthKey;
+use crate::domain::{AccountStatus, Secret32};
+use crate::store::Account;
+
+/// A request from a signed-in, not disabled account.
+pub struct SignedIn {
+    pub account: Account,
+    /// SHA-256 of the session token, to end the session.
+    pub session: [u8; 32],
+}
+
+impl FromRequest for SignedIn {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Unavailable)?;
+            let digest = token.ok_or(ApiError::Unauthorized)?.digest();
+            let now = crate::time::now_secs();
+            let idle_since = now - i64::from(state.accounts.session_idle_minutes) * 60;
+            let account = state
+                .store
+                .session(&digest, now, idle_since)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            // A disabled account's sessions die on its next request, whatever their expiry.
+            if account.status == AccountStatus::Disabled {
+                state.store.end_session(&digest).await?;
+                return Err(ApiError::Unauthorized);
+            }
+            state.store.touch_session(&digest, now).await?;
+            Ok(SignedIn {
+                account,
+                session: digest,
+            })
+        })
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<Secret32> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ")?;
+    Secret32::parse(token).ok()
+}
+
+/// Argon2id parameters for the server's hash of an auth key (OWASP's minimum: the auth key is
+/// already the output of a 64 MiB Argon2id on the worker's device).
+fn hasher() -> argon2::Argon2<'static> {
+    let params = argon2::Params::new(19_456, 2, 1, None).unwrap_or_default();
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+/// The PHC string the server keeps for an auth key.
+pub fn hash_auth_key(key: &AuthKey) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    hasher()
+        .hash_password(key.expose(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|_| ApiError::Unavailable)
+}
+
+/// Checks an auth key against a PHC string. Unknown accounts are checked against a hash of a
+/// random key, so that both failures cost the same time.
+pub fn verify_auth_key(phc: &str, key: &AuthKey) -> bool {
+    PasswordHash::new(phc)
+        .map(|hash| hasher().verify_password(key.expose(), &hash).is_ok())
+        .unwrap_or(false)
+}
+
+/// A PHC string no auth key matches, made once at start.
+pub fn dummy_hash() -> String {
+    hash_auth_key(&AuthKey::from_bytes(Secret32::random().digest())).unwrap_or_default()
+}
+
+/// Seconds the next attempt must wait after `failures` failed ones: none for the first few, then
+/// doubling up to the cap. Never a lock-out: the owner can always try again after the wait.
+pub fn backoff_secs(failures: i64, free: u32, cap: u32) -> i64 {
+    let over = failures - i64::from(free);
+    if over < 0 {
+        return 0;
+    }
+    let doubling = 1i64 << over.min(20);
+    doubling.min(i64::from(cap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let waits: Vec<i64> = (0..12).map(|f| backoff_secs(f, 5, 60)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60]);
+        assert_eq!(backoff_secs(1000, 5, 60), 60);
+    }
+
+    #[test]
+    fn hashes_are_argon2id_phc_and_verify() {
+        let key = AuthKey::from_bytes([7; 32]);
+        let phc = hash_auth_key(&key).unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_auth_key(&phc, &key));
+        assert!(!verify_auth_key(&phc, &AuthKey::from_bytes([8; 32])));
+        assert!(!verify_auth_key(&dummy_hash(), &key));
+        assert!(!verify_auth_key("garbage", &key));
+    }
+}

@@ -1,0 +1,359 @@
+//! Case-worker accounts: enrolment with a one-time code, TOTP confirmation, login, logout. The
+//! password never arrives here — only the auth key derived from it (design §3.2) — and every
+//! login failure looks the same, whether the account exists or not.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::decode_exact;
+use crate::crypto::password::AuthKey;
+use crate::crypto::totp::TotpSecret;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{
+    b64_decode, b64_encode, AccountStatus, DeskSlug, Recipient, Role, Secret32, Username,
+};
+use crate::server::auth::{self, SignedIn};
+use crate::server::limits::LoginAllowed;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::{Account, AccountId, NewAccount, StoreError};
+
+/// A new account, as the worker's client sends it.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Enrolment {
+    /// The one-time code from `resguardo admin invite`.
+    pub code: String,
+    pub username: String,
+    /// The worker's own age X25519 recipient, generated on their device.
+    pub recipient: String,
+    /// The worker's identity, age-encrypted to the unlock key their password derives; base64.
+    pub wrapped_identity: String,
+    /// 32 bytes, base64: the first half of the password derivation.
+    pub auth_key: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Enrolled {
+    pub desk: String,
+    pub role: Role,
+    /// The TOTP secret as an otpauth URI, for an authenticator app. Shown once.
+    pub totp_uri: String,
+}
+
+/// Proof of password and second factor, for confirming TOTP and for logging in.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub desk: String,
+    pub username: String,
+    pub auth_key: String,
+    /// The 6-digit code of the authenticator app.
+    pub totp: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub desk: String,
+    pub username: String,
+    pub role: Role,
+    pub status: AccountStatus,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LoggedIn {
+    /// Send as `Authorization: Bearer <token>`. Shown once; the server keeps only its SHA-256.
+    pub token: String,
+    /// Unix seconds at which the session ends, however busy.
+    pub expires_at: i64,
+    /// Minutes without a request after which the session ends.
+    pub idle_minutes: u32,
+    pub account: SessionView,
+    /// The worker's wrapped identity, to unlock with the password on the device.
+    pub wrapped_identity: String,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrolment(redacted)")
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(redacted)")
+    }
+}
+
+fn view(account: &Account) -> SessionView {
+    SessionView {
+        desk: account.desk.to_string(),
+        username: account.username.to_string(),
+        role: account.role,
+        status: account.status,
+    }
+}
+
+/// The additional data TOTP secrets are sealed with: the account they belong to.
+fn totp_context(id: &AccountId) -> Vec<u8> {
+    [b"resguardo/totp/v1/".as_slice(), &id.0].concat()
+}
+
+/// Runs an Argon2 verification on a blocking thread, at most `accounts.argon2_permits` at once.
+async fn verify(state: &AppState, phc: String, key: AuthKey) -> Result<bool, ApiError> {
+    let _permit = state
+        .argon2
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    web::block(move || auth::verify_auth_key(&phc, &key))
+        .await
+        .map_err(|_| ApiError::Unavailable)
+}
+
+/// Creates a pending account with a one-time enrolment code.
+#[utoipa::path(post, path = "/api/v1/enrolments", request_body = Enrolment, responses(
+    (status = 201, body = Enrolled),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn enrol(
+    _allowed: LoginAllowed,
+    state: web::Data<AppState>,
+    request: web::Json<Enrolment>,
+) -> Result<HttpResponse, ApiError> {
+    let code = Secret32::parse(&request.code).map_err(|_| ApiError::BadEnrolmentCode)?;
+    let username = Username::parse(&request.username)
+        .map_err(|_| ApiError::BadField("username", "user name"))?;
+    let recipient =
+        Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
+    let wrapped =
+        b64_decode(&request.wrapped_identity).ok_or(ApiError::NotBase64("wrapped_identity"))?;
+    let wrapped = AgeCiphertext::parse(wrapped, state.message_limits)?;
+    let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
+    let id = AccountId(
+        Secret32::random().digest()[..16]
+            .try_into()
+            .unwrap_or([0; 16]),
+    );
+    let totp = TotpSecret::random();
+    let _permit = state
+        .argon2
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let auth_hash = web::block(move || auth::hash_auth_key(&auth_key))
+        .await
+        .map_err(|_| ApiError::Unavailable)??;
+    let account = NewAccount {
+        id,
+        username: username.clone(),
+        recipient,
+        wrapped_identity: wrapped,
+        auth_hash,
+        totp_sealed: totp.seal(&state.totp_key, &totp_context(&id)),
+        created_at: crate::time::now_bucket(),
+    };
+    let (desk, role) = match state
+        .store
+        .enrol(&code.digest(), crate::time::now_secs(), &account)
+        .await
+    {
+        Err(StoreError::Missing(_)) => return Err(ApiError::BadEnrolmentCode),
+        Err(StoreError::Conflict(_)) => return Err(ApiError::UsernameTaken),
+        other => other?,
+    };
+    tracing::info!(desk = %desk, role = role.as_str(), "account enrolled");
+    Ok(HttpResponse::Created().json(Enrolled {
+        desk: desk.to_string(),
+        totp_uri: totp
+            .uri(&format!("Resguardo {desk}"), username.as_str())
+            .to_string(),
+        role,
+    }))
+}
+
+/// What a login or confirmation request names, parsed; `None` fields fail like a wrong password.
+struct Claimed {
+    throttle_key: [u8; 32],
+    account: Option<Account>,
+    auth_key: AuthKey,
+}
+
+async fn claim(state: &AppState, credentials: &Credentials) -> Result<Claimed, ApiError> {
+    let auth_key = AuthKey::from_bytes(decode_exact::<32>(&credentials.auth_key, "auth_key")?);
+    let throttle_key: [u8; 32] = Sha256::new()
+        .chain_update(b"resguardo/login/v1/")
+        .chain_update(credentials.desk.as_bytes())
+        .chain_update(b"/")
+        .chain_update(credentials.username.as_bytes())
+        .finalize()
+        .into();
+    let account = match (
+        DeskSlug::parse(&credentials.desk),
+        Username::parse(&credentials.username),
+    ) {
+        (Ok(desk), Ok(username)) => state.store.account(&desk, &username).await?,
+        _ => None,
+    };
+    Ok(Claimed {
+        throttle_key,
+        account,
+        auth_key,
+    })
+}
+
+/// Checks password and TOTP for a claimed account, with backoff on failure. Every failure is the
+/// same `login-failed`, after the same Argon2 work.
+async fn check(
+    state: &AppState,
+    credentials: &Credentials,
+    confirming: bool,
+) -> Result<Account, ApiError> {
+    let now = crate::time::now_secs();
+    let claimed = claim(state, credentials).await?;
+    if let Some((_, not_before)) = state.store.throttle(&claimed.throttle_key).await? {
+        if not_before > now {
+            return Err(ApiError::RateLimited(
+                u64::try_from(not_before - now).unwrap_or(1),
+            ));
+        }
+    }
+    let phc = claimed
+        .account
+        .as_ref()
+        .map_or_else(|| state.dummy_hash.clone(), |a| a.auth_hash.clone());
+    let password_ok = verify(state, phc, claimed.auth_key).await?;
+    let passed = match claimed.account {
+        Some(account)
+            if password_ok
+                && account.status != AccountStatus::Disabled
+                && account.totp_confirmed != confirming =>
+        {
+            let step = TotpSecret::open(
+                &state.totp_key,
+                &totp_context(&account.id),
+                &account.totp_sealed,
+            )
+            .and_then(|secret| secret.matching_step(&credentials.totp, now));
+            match step {
+                Some(step)
+                    if state
+                        .store
+                        .accept_totp_step(account.id, step, confirming)
+                        .await? =>
+                {
+                    Some(account)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match passed {
+        Some(account) => {
+            state.store.clear_throttle(&claimed.throttle_key).await?;
+            Ok(account)
+        }
+        None => {
+            let failures = state
+                .store
+                .throttle(&claimed.throttle_key)
+                .await?
+                .map_or(0, |t| t.0)
+                + 1;
+            let wait = auth::backoff_secs(
+                failures,
+                state.accounts.free_failures,
+                state.accounts.max_backoff_secs,
+            );
+            state
+                .store
+                .record_failure(&claimed.throttle_key, now + wait)
+                .await?;
+            tracing::info!(confirming, "login failed");
+            Err(ApiError::LoginFailed)
+        }
+    }
+}
+
+/// Confirms the TOTP secret of a new account with its first code.
+#[utoipa::path(post, path = "/api/v1/enrolments/confirm", request_body = Credentials, responses(
+    (status = 200, body = SessionView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn confirm(
+    _allowed: LoginAllowed,
+    state: web::Data<AppState>,
+    credentials: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
+    let account = check(&state, &credentials, true).await?;
+    Ok(HttpResponse::Ok().json(view(&account)))
+}
+
+/// Logs in with the auth key and a TOTP code; answers a new session token.
+#[utoipa::path(post, path = "/api/v1/sessions", request_body = Credentials, responses(
+    (status = 201, body = LoggedIn),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn login(
+    _allowed: LoginAllowed,
+    state: web::Data<AppState>,
+    credentials: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
+    let account = check(&state, &credentials, false).await?;
+    let token = Secret32::random();
+    let now = crate::time::now_secs();
+    let expires_at = now + i64::from(state.accounts.session_max_hours) * 3600;
+    state
+        .store
+        .create_session(&token.digest(), account.id, now, expires_at)
+        .await?;
+    tracing::info!(desk = %account.desk, "login");
+    Ok(HttpResponse::Created().json(LoggedIn {
+        token: token.to_text().to_string(),
+        expires_at,
+        idle_minutes: state.accounts.session_idle_minutes,
+        account: view(&account),
+        wrapped_identity: b64_encode(account.wrapped_identity.as_bytes()),
+    }))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/session", responses(
+    (status = 200, body = SessionView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn whoami(signed_in: SignedIn) -> HttpResponse {
+    HttpResponse::Ok().json(view(&signed_in.account))
+}
+
+/// Ends the session; its token stops working at once.
+#[utoipa::path(post, path = "/api/v1/session/logout", responses(
+    (status = 204),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, ApiError> {
+    state.store.end_session(&signed_in.session).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
