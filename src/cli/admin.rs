@@ -5,7 +5,40 @@ use serde_json::json;
 use super::serve::open_store;
 use super::DeskCommand;
 use crate::config::Settings;
-use crate::domain::{DeskName, DeskSlug, Recipient};
+use crate::domain::{DeskName, DeskSlug, Recipient, Role, Secret32};
+
+/// Prints a one-time enrolment code; the server keeps only its SHA-256.
+pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let desk = DeskSlug::parse(desk).map_err(|e| anyhow::anyhow!("--desk: {e}"))?;
+    let store = open_store(&settings).await?;
+    if store.desk(&desk).await?.is_none() {
+        anyhow::bail!("there is no desk {desk}; create it with `resguardo admin desk create`");
+    }
+    let code = Secret32::random();
+    let hours = settings.accounts.code_ttl_hours;
+    let expires_at = crate::time::now_secs() + i64::from(hours) * 3600;
+    store
+        .create_enrolment_code(&code.digest(), &desk, role, expires_at)
+        .await?;
+    if json {
+        super::print_json(&json!({
+            "desk": desk.as_str(), "role": role.as_str(), "code": code.to_text().as_str(),
+            "expires_at": expires_at,
+        }));
+    } else {
+        println!(
+            "One-time enrolment code for a {} of desk {desk}, valid {hours} hours:",
+            role.as_str()
+        );
+        println!();
+        println!("    {}", code.to_text().as_str());
+        println!();
+        println!("Give it to that person only, in person or over a channel you trust. They run:");
+        println!("    resguardo worker enrol --server URL --desk {desk} --code CODE");
+    }
+    Ok(())
+}
 
 pub async fn desk(command: DeskCommand) -> anyhow::Result<()> {
     let settings = Settings::load()?;

@@ -7,6 +7,7 @@ pub mod keygen;
 pub mod report;
 pub mod serve;
 pub mod terminal;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,45 @@ pub enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
+    /// Act as a case worker of a desk: enrol, log in and out.
+    Worker {
+        #[command(subcommand)]
+        command: WorkerCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkerCommand {
+    /// Create your account with the one-time code your supervisor gave you: choose a user name
+    /// and password, set up your authenticator app. The account waits for vetting.
+    Enrol {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log in with your password and a code from your authenticator app.
+    Login {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show who you are logged in as.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
+    /// End your session; its token stops working at once.
+    Logout,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +99,15 @@ pub enum AdminCommand {
     Desk {
         #[command(subcommand)]
         command: DeskCommand,
+    },
+    /// Print a one-time enrolment code for a new case worker or supervisor of a desk.
+    Invite {
+        #[arg(long)]
+        desk: String,
+        #[arg(long, value_enum)]
+        role: crate::domain::Role,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -150,7 +199,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::Desk { command },
         } => admin::desk(command).await,
+        Command::Admin {
+            command: AdminCommand::Invite { desk, role, json },
+        } => admin::invite(&desk, role, json).await,
         Command::Report { command } => report::run(command).await,
+        Command::Worker { command } => worker::run(command).await,
     }
 }
 

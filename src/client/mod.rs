@@ -3,11 +3,14 @@
 
 pub mod report_form;
 pub mod reporter;
+pub mod session;
+pub mod worker;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::server::problem::Problem;
+use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn, SessionView};
 use crate::server::routes::desks::DeskView;
 use crate::server::routes::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
@@ -110,6 +113,37 @@ impl ApiClient {
         message: &FollowupMessage,
     ) -> Result<MessageAccepted, ClientError> {
         self.post("/api/v1/followup/messages", message).await
+    }
+
+    pub async fn enrol(&self, enrolment: &Enrolment) -> Result<Enrolled, ClientError> {
+        self.post("/api/v1/enrolments", enrolment).await
+    }
+
+    pub async fn confirm_totp(
+        &self,
+        credentials: &Credentials,
+    ) -> Result<SessionView, ClientError> {
+        self.post("/api/v1/enrolments/confirm", credentials).await
+    }
+
+    pub async fn login(&self, credentials: &Credentials) -> Result<LoggedIn, ClientError> {
+        self.post("/api/v1/sessions", credentials).await
+    }
+
+    pub async fn whoami(&self, token: &str) -> Result<SessionView, ClientError> {
+        let url = format!("{}/api/v1/session", self.base);
+        let request = self.http.get(&url).bearer_auth(token);
+        read(request.send().await.map_err(|e| unreachable(&url, &e))?).await
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), ClientError> {
+        let url = format!("{}/api/v1/session/logout", self.base);
+        let request = self.http.post(&url).bearer_auth(token);
+        let response = request.send().await.map_err(|e| unreachable(&url, &e))?;
+        if response.status().as_u16() == 204 {
+            return Ok(());
+        }
+        read::<serde_json::Value>(response).await.map(|_| ())
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {

@@ -187,6 +187,7 @@ macro_rules! impl_store {
                 let row: Option<(String, String)> = sqlx::query_as(sql::USE_CODE)
                     .bind(&code[..])
                     .bind(now)
+                    .bind(account.desk.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
                 let (desk, role) = row.ok_or(StoreError::Missing("the enrolment code"))?;

@@ -97,10 +97,12 @@ pub struct Message {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountId(pub [u8; 16]);
 
-/// An account as enrolment creates it; desk and role come from the enrolment code.
+/// An account as enrolment creates it; the role comes from the enrolment code, which must be
+/// for this desk.
 #[derive(Debug, Clone)]
 pub struct NewAccount {
     pub id: AccountId,
+    pub desk: DeskSlug,
     pub username: Username,
     pub recipient: Recipient,
     pub wrapped_identity: AgeCiphertext,

@@ -48,7 +48,7 @@ pub const TOUCH_REPORT: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1
 pub const INSERT_CODE: &str =
     "INSERT INTO enrolment_codes (digest, desk_slug, role, expires_at) VALUES ($1, $2, $3, $4)";
 pub const USE_CODE: &str = "UPDATE enrolment_codes SET used = 1 \
-     WHERE digest = $1 AND used = 0 AND expires_at > $2 RETURNING desk_slug, role";
+     WHERE digest = $1 AND used = 0 AND expires_at > $2 AND desk_slug = $3 RETURNING desk_slug, role";
 pub const INSERT_ACCOUNT: &str = "INSERT INTO accounts \
      (id, desk_slug, username, role, recipient, wrapped_identity, auth_hash, totp_sealed, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING";

@@ -249,6 +249,7 @@ mod accounts {
     fn account(name: &str, id: u8, wrapped: AgeCiphertext) -> NewAccount {
         NewAccount {
             id: AccountId([id; 16]),
+            desk: DeskSlug::parse("gt").unwrap(),
             username: Username::parse(name).unwrap(),
             recipient: recipient(),
             wrapped_identity: wrapped,

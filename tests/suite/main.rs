@@ -32,3 +32,4 @@ mod http;
 mod interop;
 mod schemathesis;
 mod vectors;
+mod workers;

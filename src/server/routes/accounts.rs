@@ -25,6 +25,8 @@ use crate::store::{Account, AccountId, NewAccount, StoreError};
 pub struct Enrolment {
     /// The one-time code from `resguardo admin invite`.
     pub code: String,
+    /// The desk the code is for (it salts the password derivation, so the client knows it).
+    pub desk: String,
     pub username: String,
     /// The worker's own age X25519 recipient, generated on their device.
     pub recipient: String,
@@ -128,6 +130,7 @@ pub async fn enrol(
     request: web::Json<Enrolment>,
 ) -> Result<HttpResponse, ApiError> {
     let code = Secret32::parse(&request.code).map_err(|_| ApiError::BadEnrolmentCode)?;
+    let desk = DeskSlug::parse(&request.desk).map_err(|_| ApiError::BadEnrolmentCode)?;
     let username = Username::parse(&request.username)
         .map_err(|_| ApiError::BadField("username", "user name"))?;
     let recipient =
@@ -152,6 +155,7 @@ pub async fn enrol(
         .map_err(|_| ApiError::Unavailable)??;
     let account = NewAccount {
         id,
+        desk,
         username: username.clone(),
         recipient,
         wrapped_identity: wrapped,

@@ -1,0 +1,135 @@
+//! `resguardo worker …`: a case worker's commands. Passwords are read without echo (or from
+//! standard input, one per line, for scripts) and never leave this machine.
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::terminal::{ask, ask_secret};
+use super::WorkerCommand;
+use crate::client::session::{self, SavedSession};
+use crate::client::{worker, ApiClient};
+
+pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
+    match command {
+        WorkerCommand::Enrol {
+            server,
+            desk,
+            code,
+            json,
+        } => enrol(&server, &desk, &code, json).await,
+        WorkerCommand::Login {
+            server,
+            desk,
+            username,
+            json,
+        } => login(&server, &desk, &username, json).await,
+        WorkerCommand::Whoami { json } => whoami(json).await,
+        WorkerCommand::Logout => logout().await,
+    }
+}
+
+async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Result<()> {
+    let client = ApiClient::new(server)?;
+    let username = ask("Choose a user name (a-z, 0-9, '.', '_', '-'):")?;
+    let password =
+        ask_secret("Choose a password (at least 12 characters; a few words work well):")?;
+    let again = ask_secret("Type the password again:")?;
+    if password != again {
+        anyhow::bail!("the two passwords differ; nothing was sent");
+    }
+    eprintln!("Deriving keys from the password (this takes a moment)…");
+    let account = worker::enrol(&client, desk, code, &username, &password).await?;
+    eprintln!();
+    eprintln!("Add this account to your authenticator app (it is shown only now):");
+    eprintln!("    {}", account.enrolled.totp_uri);
+    eprintln!();
+    let totp = ask("Then type the 6-digit code the app shows:")?;
+    worker::confirm_totp(&client, desk, &username, &password, &totp).await?;
+    let fingerprint = account.recipient.fingerprint();
+    if json {
+        super::print_json(&json!({
+            "desk": account.enrolled.desk, "username": username, "role": account.enrolled.role,
+            "status": "pending", "fingerprint": fingerprint.as_str(),
+        }));
+    } else {
+        println!(
+            "Enrolled as {username} ({:?}) in desk {}.",
+            account.enrolled.role, account.enrolled.desk
+        );
+        println!("Your key fingerprint: {fingerprint}");
+        println!(
+            "Read it to your supervisor when they vet your account; until then it is pending."
+        );
+    }
+    Ok(())
+}
+
+async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::Result<()> {
+    let client = ApiClient::new(server)?;
+    let password = ask_secret("Password:")?;
+    let totp = ask("Code from your authenticator app:")?;
+    let login = worker::login(&client, desk, username, &password, &totp).await?;
+    let session = &login.session;
+    session::save(&SavedSession {
+        server: server.to_owned(),
+        desk: desk.to_owned(),
+        username: username.to_owned(),
+        token: session.token.clone(),
+        expires_at: session.expires_at,
+    })
+    .context("cannot save the session")?;
+    if json {
+        super::print_json(&json!({
+            "desk": session.account.desk, "username": session.account.username,
+            "role": session.account.role, "status": session.account.status,
+            "expires_at": session.expires_at, "idle_minutes": session.idle_minutes,
+        }));
+    } else {
+        println!(
+            "Logged in as {} in desk {} ({:?}, {:?}). The session ends after {} idle minutes, or on {}.",
+            session.account.username,
+            session.account.desk,
+            session.account.role,
+            session.account.status,
+            session.idle_minutes,
+            crate::time::day(session.expires_at)
+        );
+    }
+    Ok(())
+}
+
+fn saved() -> anyhow::Result<SavedSession> {
+    session::load()?.context("not logged in: run `resguardo worker login` first")
+}
+
+async fn whoami(json: bool) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let view = ApiClient::new(&saved.server)?.whoami(&saved.token).await?;
+    if json {
+        super::print_json(&json!({
+            "server": saved.server, "desk": view.desk, "username": view.username,
+            "role": view.role, "status": view.status,
+        }));
+    } else {
+        println!(
+            "{} in desk {} on {} ({:?}, {:?})",
+            view.username, view.desk, saved.server, view.role, view.status
+        );
+    }
+    Ok(())
+}
+
+async fn logout() -> anyhow::Result<()> {
+    let saved = saved()?;
+    let result = ApiClient::new(&saved.server)?.logout(&saved.token).await;
+    // Forget the token either way: it is useless if the server already ended the session.
+    session::forget()?;
+    match result {
+        Ok(()) => println!("Logged out."),
+        Err(e) if e.problem_slug() == Some("unauthorized") => {
+            println!("The session had already ended.")
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}

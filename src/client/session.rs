@@ -1,0 +1,75 @@
+//! Where a worker's session lives between commands: `session.json` in the user's configuration
+//! directory (`$RESGUARDO_HOME`, else `$XDG_CONFIG_HOME/resguardo`, else `~/.config/resguardo`),
+//! mode 0600 in a 0700 directory. It holds the server, desk, user name and session token — never
+//! the password or a private key.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+pub struct SavedSession {
+    pub server: String,
+    pub desk: String,
+    pub username: String,
+    pub token: String,
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for SavedSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SavedSession({}@{} on {})",
+            self.username, self.desk, self.server
+        )
+    }
+}
+
+/// The configuration directory.
+pub fn home() -> PathBuf {
+    if let Some(dir) = std::env::var_os("RESGUARDO_HOME") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("XDG_CONFIG_HOME") {
+        return PathBuf::from(dir).join("resguardo");
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".config").join("resguardo")
+}
+
+fn path() -> PathBuf {
+    home().join("session.json")
+}
+
+/// Saves a session, replacing any earlier one.
+pub fn save(session: &SavedSession) -> std::io::Result<()> {
+    let path = path();
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let text = zeroize::Zeroizing::new(serde_json::to_vec_pretty(session).unwrap_or_default());
+    crate::cli::files::write_private(&path, &text)
+}
+
+/// The saved session, if any.
+pub fn load() -> std::io::Result<Option<SavedSession>> {
+    let path = path();
+    if !path.exists() {
+        return Ok(None);
+    }
+    crate::cli::files::check_private(&path)?;
+    let text = zeroize::Zeroizing::new(std::fs::read(&path)?);
+    serde_json::from_slice(&text)
+        .map(Some)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+/// Forgets the saved session.
+pub fn forget() -> std::io::Result<()> {
+    match std::fs::remove_file(path()) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,130 @@
+//! A case worker's side of enrolment and login (design §3.2): the password is stretched here, the
+//! worker's key pair is made here, and only the auth key and the wrapped identity leave the device.
+
+use std::str::FromStr;
+
+use zeroize::Zeroizing;
+
+use super::{ApiClient, ClientError};
+use crate::crypto::password::{self, PasswordKeys};
+use crate::crypto::seal;
+use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, Username};
+use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn};
+
+fn usage(e: impl std::fmt::Display) -> ClientError {
+    ClientError::Usage(e.to_string())
+}
+
+/// Runs the password derivation (64 MiB Argon2id) off the async threads.
+pub async fn derive(
+    password: &str,
+    desk: &DeskSlug,
+    username: &Username,
+) -> Result<PasswordKeys, ClientError> {
+    let (password, desk, username) = (
+        Zeroizing::new(password.to_owned()),
+        desk.clone(),
+        username.clone(),
+    );
+    tokio::task::spawn_blocking(move || password::derive(&password, &desk, &username))
+        .await
+        .map_err(usage)
+}
+
+/// A new account: the server's answer and the worker's own recipient (for the safety number).
+pub struct NewAccount {
+    pub enrolled: Enrolled,
+    pub recipient: Recipient,
+}
+
+/// Enrols with a one-time code: checks the password policy, makes the worker's key pair, wraps it
+/// to the password-derived unlock key, and sends the public parts.
+pub async fn enrol(
+    client: &ApiClient,
+    desk: &str,
+    code: &str,
+    username: &str,
+    password: &str,
+) -> Result<NewAccount, ClientError> {
+    let desk = DeskSlug::parse(desk).map_err(usage)?;
+    let username = Username::parse(username).map_err(usage)?;
+    password::check_policy(password, &username).map_err(usage)?;
+    let keys = derive(password, &desk, &username).await?;
+    let identity = age::x25519::Identity::generate();
+    let secret = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned();
+    let secret = Zeroizing::new(secret);
+    let wrapped =
+        seal::seal(&[&keys.unlock_identity.to_public()], secret.as_bytes()).map_err(usage)?;
+    let recipient = Recipient::from(identity.to_public());
+    let enrolled = client
+        .enrol(&Enrolment {
+            code: code.to_owned(),
+            desk: desk.to_string(),
+            username: username.to_string(),
+            recipient: recipient.as_str().to_owned(),
+            wrapped_identity: b64_encode(&wrapped),
+            auth_key: b64_encode(keys.auth_key.expose()),
+        })
+        .await?;
+    Ok(NewAccount {
+        enrolled,
+        recipient,
+    })
+}
+
+fn credentials(desk: &str, username: &str, keys: &PasswordKeys, totp: &str) -> Credentials {
+    Credentials {
+        desk: desk.to_owned(),
+        username: username.to_owned(),
+        auth_key: b64_encode(keys.auth_key.expose()),
+        totp: totp.trim().to_owned(),
+    }
+}
+
+async fn keys_for(desk: &str, username: &str, password: &str) -> Result<PasswordKeys, ClientError> {
+    let desk = DeskSlug::parse(desk).map_err(usage)?;
+    let username = Username::parse(username).map_err(usage)?;
+    derive(password, &desk, &username).await
+}
+
+/// Confirms the authenticator app with its first code.
+pub async fn confirm_totp(
+    client: &ApiClient,
+    desk: &str,
+    username: &str,
+    password: &str,
+    totp: &str,
+) -> Result<(), ClientError> {
+    let keys = keys_for(desk, username, password).await?;
+    client
+        .confirm_totp(&credentials(desk, username, &keys, totp))
+        .await?;
+    Ok(())
+}
+
+/// A signed-in worker: the session and the worker's own identity, unlocked here.
+pub struct Login {
+    pub session: LoggedIn,
+    pub identity: age::x25519::Identity,
+}
+
+/// Logs in and unlocks the worker's identity with the password-derived key.
+pub async fn login(
+    client: &ApiClient,
+    desk: &str,
+    username: &str,
+    password: &str,
+    totp: &str,
+) -> Result<Login, ClientError> {
+    let keys = keys_for(desk, username, password).await?;
+    let session = client
+        .login(&credentials(desk, username, &keys, totp))
+        .await?;
+    let wrapped = b64_decode(&session.wrapped_identity).ok_or(ClientError::Unexpected(201))?;
+    let plain =
+        seal::open(&keys.unlock_identity, &wrapped).map_err(|_| ClientError::Unexpected(201))?;
+    let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(201))?;
+    let identity =
+        age::x25519::Identity::from_str(text.trim()).map_err(|_| ClientError::Unexpected(201))?;
+    Ok(Login { session, identity })
+}

@@ -1,0 +1,358 @@
+//! Case-worker accounts end to end: invitation, enrolment, TOTP, login, sessions, logout, and the
+//! ways logins fail — all alike, slowed down, never locked for good.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::Duration;
+
+use resguardo::client::worker;
+use resguardo::crypto::totp::TotpSecret;
+use resguardo::domain::base32_decode;
+use serde_json::Value;
+
+use crate::harness::{run_with_input, Backend, TestServer};
+
+crate::on_both_backends!(enrol_confirm_login_logout);
+
+const PASSWORD: &str = "caballo correcto batería grapa";
+
+/// A one-time code from `resguardo admin invite`.
+fn invite(server: &TestServer, desk: &str, role: &str) -> String {
+    let out = server
+        .command()
+        .args(["admin", "invite", "--desk", desk, "--role", role, "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    answer["code"].as_str().unwrap().to_owned()
+}
+
+/// The code an authenticator app would show for `uri`, `ahead` steps from now.
+fn totp_code(uri: &str, ahead: i64) -> String {
+    let secret = uri
+        .split("secret=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let bytes: [u8; 20] = base32_decode(secret).unwrap().try_into().unwrap();
+    let step = resguardo::time::now_secs() / 30 + ahead;
+    format!("{:06}", TotpSecret::from_bytes(bytes).code_at(step))
+}
+
+async fn enrol_confirm_login_logout(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    let code = invite(&server, "gt", "worker");
+
+    // The password policy is checked on the device, before anything is sent.
+    let weak = worker::enrol(&client, "gt", &code, "ana", "corto")
+        .await
+        .err()
+        .unwrap();
+    assert!(weak.to_string().contains("too short"), "{weak}");
+
+    let account = worker::enrol(&client, "gt", &code, "ana", PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(account.enrolled.desk, "gt");
+    let uri = account.enrolled.totp_uri.clone();
+    assert!(uri.starts_with("otpauth://totp/Resguardo%20gt:ana?secret="));
+
+    // The code works once; a code for another desk does not work here.
+    let reused = worker::enrol(&client, "gt", &code, "beto", PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(reused.problem_slug(), Some("invalid-enrolment-code"));
+    server.create_desk("hn");
+    let hn_code = invite(&server, "hn", "worker");
+    let elsewhere = worker::enrol(&client, "gt", &hn_code, "beto", PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(elsewhere.problem_slug(), Some("invalid-enrolment-code"));
+
+    // No login before the authenticator is confirmed.
+    let early = worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(early.problem_slug(), Some("login-failed"));
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, -1))
+        .await
+        .unwrap();
+
+    // Wrong password, unknown user, wrong code: one and the same answer.
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/sessions", server.url);
+    let mut answers = vec![];
+    for (user, password, totp) in [
+        ("ana", "otra contraseña larga", totp_code(&uri, 0)),
+        ("nadie", PASSWORD, totp_code(&uri, 0)),
+        ("ana", PASSWORD, "000000".to_owned()),
+    ] {
+        let keys = worker::derive(password, &"gt".parse_slug(), &user.parse_user())
+            .await
+            .unwrap();
+        let body = serde_json::json!({
+            "desk": "gt", "username": user, "totp": totp,
+            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
+        });
+        let response = http.post(&url).json(&body).send().await.unwrap();
+        answers.push((response.status().as_u16(), response.text().await.unwrap()));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    assert_eq!(answers[0].0, 401);
+
+    // The right credentials: a session, and the worker's identity unlocked on the device.
+    let used_code = totp_code(&uri, 0);
+    let login = worker::login(&client, "gt", "ana", PASSWORD, &used_code)
+        .await
+        .unwrap();
+    assert_eq!(
+        login.identity.to_public().to_string(),
+        account.recipient.as_str()
+    );
+    let token = login.session.token.clone();
+    let me = client.whoami(&token).await.unwrap();
+    assert_eq!((me.desk.as_str(), me.username.as_str()), ("gt", "ana"));
+
+    // A TOTP code works once (the very same code, whatever the clock did meanwhile).
+    let replay = worker::login(&client, "gt", "ana", PASSWORD, &used_code)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(replay.problem_slug(), Some("login-failed"));
+
+    // Logout ends the session at once; a made-up token never worked.
+    client.logout(&token).await.unwrap();
+    assert_eq!(
+        client.whoami(&token).await.err().unwrap().problem_slug(),
+        Some("unauthorized")
+    );
+    let forged = resguardo::domain::Secret32::random().to_text();
+    assert_eq!(
+        client.whoami(&forged).await.err().unwrap().problem_slug(),
+        Some("unauthorized")
+    );
+
+    // The server stored an Argon2id PHC of the auth key, not the key, and a sealed TOTP secret.
+    let stored = server.store().await;
+    let ana = stored
+        .account(&"gt".parse_slug(), &"ana".parse_user())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ana.auth_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(!uri.contains(&resguardo::domain::base32_encode(&ana.totp_sealed)));
+}
+
+trait ParseHelpers {
+    fn parse_slug(&self) -> resguardo::domain::DeskSlug;
+    fn parse_user(&self) -> resguardo::domain::Username;
+}
+
+impl ParseHelpers for str {
+    fn parse_slug(&self) -> resguardo::domain::DeskSlug {
+        resguardo::domain::DeskSlug::parse(self).unwrap()
+    }
+    fn parse_user(&self) -> resguardo::domain::Username {
+        resguardo::domain::Username::parse(self).unwrap()
+    }
+}
+
+/// Failed logins slow the name down — the same for names that do not exist — and the owner gets
+/// in after the wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_back_off_without_locking_out() {
+    let config = [
+        ("RESGUARDO__ACCOUNTS__FREE_FAILURES", "2"),
+        ("RESGUARDO__ACCOUNTS__MAX_BACKOFF_SECS", "2"),
+    ];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    let code = invite(&server, "gt", "worker");
+    let account = worker::enrol(&client, "gt", &code, "ana", PASSWORD)
+        .await
+        .unwrap();
+    let uri = account.enrolled.totp_uri;
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, -1))
+        .await
+        .unwrap();
+
+    // Keys derived once, so the attempts follow each other quickly.
+    let keys = worker::derive(
+        "una contraseña equivocada",
+        &"gt".parse_slug(),
+        &"ana".parse_user(),
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    for user in ["ana", "nadie"] {
+        let body = serde_json::json!({
+            "desk": "gt", "username": user, "totp": "123456",
+            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
+        });
+        let mut statuses = vec![];
+        for _ in 0..4 {
+            let response = http
+                .post(format!("{}/api/v1/sessions", server.url))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            statuses.push(response.status().as_u16());
+            if response.status() == 429 {
+                assert!(response.headers().contains_key("retry-after"));
+            }
+        }
+        assert_eq!(
+            statuses,
+            [401, 401, 429, 429],
+            "{user}: the same for a name that does not exist"
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+}
+
+/// The whole path through the command line, with a session file in a private directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_cli_enrol_login_whoami_logout() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let code = invite(&server, "gt", "supervisor");
+    let home = server.dir.path().join("home");
+
+    // Enrol: user name, password twice, then the TOTP code once the URI is shown.
+    let mut child = server
+        .command()
+        .env("RESGUARDO_HOME", &home)
+        .args([
+            "worker",
+            "enrol",
+            "--server",
+            &server.url,
+            "--desk",
+            "gt",
+            "--code",
+            &code,
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "sofia\n{PASSWORD}\n{PASSWORD}").unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut uri = None;
+    let mut line = String::new();
+    while uri.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(found) = line.trim().strip_prefix("otpauth://") {
+            uri = Some(format!("otpauth://{found}"));
+        }
+        seen.push_str(&line);
+        line.clear();
+    }
+    let uri = uri.unwrap_or_else(|| panic!("the TOTP URI is shown; got:\n{seen}"));
+    writeln!(stdin, "{}", totp_code(&uri, -1)).unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{seen}{rest}");
+    let enrolled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (enrolled["role"].as_str(), enrolled["status"].as_str()),
+        (Some("supervisor"), Some("pending"))
+    );
+    assert_eq!(enrolled["fingerprint"].as_str().unwrap().len(), 39);
+
+    // Login saves a private session; whoami uses it; logout forgets it.
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", &home);
+    cmd.args([
+        "worker",
+        "login",
+        "--server",
+        &server.url,
+        "--desk",
+        "gt",
+        "--username",
+        "sofia",
+    ]);
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 0)));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let session = home.join("session.json");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&session).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert!(!std::fs::read_to_string(&session)
+        .unwrap()
+        .contains(PASSWORD));
+
+    let whoami = server
+        .command()
+        .env("RESGUARDO_HOME", &home)
+        .args(["worker", "whoami", "--json"])
+        .output()
+        .unwrap();
+    let me: Value = serde_json::from_slice(&whoami.stdout).unwrap();
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("sofia"), Some("supervisor"))
+    );
+
+    let out = server
+        .command()
+        .env("RESGUARDO_HOME", &home)
+        .args(["worker", "logout"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!session.exists());
+    let out = server
+        .command()
+        .env("RESGUARDO_HOME", &home)
+        .args(["worker", "whoami"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not logged in"));
+    // The password never reached the server: not its output, not a byte of its data directory.
+    assert!(!server.logs().contains(PASSWORD));
+    for (path, bytes) in crate::harness::files_under(&server.data_dir()) {
+        assert!(
+            !crate::harness::contains(&bytes, PASSWORD.as_bytes()),
+            "{}",
+            path.display()
+        );
+    }
+}
