@@ -12,9 +12,19 @@ pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let desk = DeskSlug::parse(desk).map_err(|e| anyhow::anyhow!("--desk: {e}"))?;
     let store = open_store(&settings).await?;
-    if store.desk(&desk).await?.is_none() {
+    if !store.desks().await?.iter().any(|d| d.slug == desk) {
         anyhow::bail!("there is no desk {desk}; create it with `resguardo admin desk create`");
     }
+    issue_code(&settings, store.as_ref(), &desk, role, json).await
+}
+
+async fn issue_code(
+    settings: &Settings,
+    store: &dyn crate::store::Store,
+    desk: &DeskSlug,
+    role: Role,
+    json: bool,
+) -> anyhow::Result<()> {
     let code = Secret32::random();
     let hours = settings.accounts.code_ttl_hours;
     let expires_at = crate::time::now_secs() + i64::from(hours) * 3600;
@@ -48,55 +58,83 @@ pub async fn desk(command: DeskCommand) -> anyhow::Result<()> {
             name,
             recipient,
             json,
-        } => {
-            let slug = DeskSlug::parse(&slug).map_err(|e| anyhow::anyhow!("--slug: {e}"))?;
-            let name = DeskName::parse(&name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-            let recipient =
-                Recipient::parse(&recipient).map_err(|e| anyhow::anyhow!("--recipient: {e}"))?;
-            let store = open_store(&settings).await?;
-            store
-                .create_desk(&slug, &name, &recipient, crate::time::now_bucket())
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot create desk {slug}: {e}"))?;
-            if json {
-                super::print_json(&json!({
-                    "slug": slug.as_str(), "name": name.as_str(),
-                    "recipient": recipient.as_str(), "fingerprint": recipient.fingerprint().as_str(),
-                }));
-            } else {
-                println!("Created desk {slug} ({}).", name.as_str());
-                println!("Recipient:   {}", recipient.as_str());
-                println!("Fingerprint: {}", recipient.fingerprint());
-            }
+        } => create(&settings, &slug, &name, recipient.as_deref(), json).await,
+        DeskCommand::List { json } => list(&settings, json).await,
+    }
+}
+
+/// Creates a desk. Without `--recipient` (the normal way) the desk has no key yet and a one-time
+/// code is printed for its first supervisor, whose device makes the desk key (`desk init-key`).
+async fn create(
+    settings: &Settings,
+    slug: &str,
+    name: &str,
+    recipient: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let slug = DeskSlug::parse(slug).map_err(|e| anyhow::anyhow!("--slug: {e}"))?;
+    let name = DeskName::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let recipient = recipient
+        .map(|r| Recipient::parse(r).map_err(|e| anyhow::anyhow!("--recipient: {e}")))
+        .transpose()?;
+    let store = open_store(settings).await?;
+    store
+        .create_desk(&slug, &name, recipient.as_ref(), crate::time::now_bucket())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot create desk {slug}: {e}"))?;
+    if let Some(recipient) = recipient {
+        if json {
+            super::print_json(&json!({
+                "slug": slug.as_str(), "name": name.as_str(),
+                "recipient": recipient.as_str(), "fingerprint": recipient.fingerprint().as_str(),
+            }));
+        } else {
+            println!("Created desk {slug} ({}).", name.as_str());
+            println!("Recipient:   {}", recipient.as_str());
+            println!("Fingerprint: {}", recipient.fingerprint());
         }
-        DeskCommand::List { json } => {
-            let store = open_store(&settings).await?;
-            let desks = store.desks().await?;
-            if json {
-                let list: Vec<_> = desks
-                    .iter()
-                    .map(|d| {
-                        json!({
-                            "slug": d.slug.as_str(), "name": d.name.as_str(),
-                            "recipient": d.recipient.as_str(), "key_version": d.key_version,
-                            "fingerprint": d.recipient.fingerprint().as_str(),
-                        })
-                    })
-                    .collect();
-                super::print_json(&json!(list));
-            } else if desks.is_empty() {
-                println!("No desks yet. Create one with `resguardo admin desk create`.");
-            } else {
-                for d in desks {
-                    println!(
-                        "{:<20} v{:<3} {}  {}",
-                        d.slug,
-                        d.key_version,
-                        d.recipient.fingerprint(),
-                        d.name.as_str()
-                    );
-                }
-            }
+        return Ok(());
+    }
+    if !json {
+        println!(
+            "Created desk {slug} ({}). It has no key yet: its first supervisor makes it.",
+            name.as_str()
+        );
+    }
+    issue_code(settings, store.as_ref(), &slug, Role::Supervisor, json).await
+}
+
+async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
+    let store = open_store(settings).await?;
+    let desks = store.desks().await?;
+    if json {
+        let list: Vec<_> = desks
+            .iter()
+            .map(|d| {
+                let (recipient, version, fingerprint) = match &d.key {
+                    Some((r, v)) => (
+                        Some(r.as_str()),
+                        Some(*v),
+                        Some(r.fingerprint().to_string()),
+                    ),
+                    None => (None, None, None),
+                };
+                json!({
+                    "slug": d.slug.as_str(), "name": d.name.as_str(),
+                    "recipient": recipient, "key_version": version, "fingerprint": fingerprint,
+                })
+            })
+            .collect();
+        super::print_json(&json!(list));
+    } else if desks.is_empty() {
+        println!("No desks yet. Create one with `resguardo admin desk create`.");
+    } else {
+        for d in desks {
+            let key = match &d.key {
+                Some((r, v)) => format!("v{v:<3} {}", r.fingerprint()),
+                None => "no key yet".to_owned(),
+            };
+            println!("{:<20} {key}  {}", d.slug, d.name.as_str());
         }
     }
     Ok(())

@@ -113,15 +113,16 @@ pub enum AdminCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum DeskCommand {
-    /// Create a desk with its public key.
+    /// Create a desk and print the enrolment code of its first supervisor.
     Create {
         #[arg(long)]
         slug: String,
         #[arg(long)]
         name: String,
-        /// The desk's age X25519 recipient (age1…), from `resguardo keygen`.
+        /// Only for desks whose key is kept outside Resguardo (age1…, from `resguardo keygen`).
+        /// Without it, the desk's first supervisor makes the key: a one-time code is printed.
         #[arg(long)]
-        recipient: String,
+        recipient: Option<String>,
         #[arg(long)]
         json: bool,
     },

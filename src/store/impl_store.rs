@@ -19,7 +19,7 @@ macro_rules! impl_store {
                 &self,
                 slug: &DeskSlug,
                 name: &DeskName,
-                recipient: &Recipient,
+                recipient: Option<&Recipient>,
                 now: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
@@ -32,23 +32,24 @@ macro_rules! impl_store {
                 if inserted.rows_affected() == 0 {
                     return Err(StoreError::Conflict("the desk"));
                 }
-                sqlx::query(sql::INSERT_DESK_KEY)
-                    .bind(slug.as_str())
-                    .bind(recipient.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                if let Some(recipient) = recipient {
+                    sqlx::query(sql::INSERT_DESK_KEY)
+                        .bind(slug.as_str())
+                        .bind(recipient.as_str())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn desks(&self) -> Result<Vec<Desk>, StoreError> {
-                let rows: Vec<DeskRow> = sqlx::query_as(&sql::select_desks())
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.into_iter()
-                    .map(|(s, n, r, v)| parse_desk(s, n, r, v))
-                    .collect()
+            async fn desks(&self) -> Result<Vec<DeskListing>, StoreError> {
+                let rows: Vec<(String, String, Option<String>, Option<i64>)> =
+                    sqlx::query_as(sql::SELECT_DESK_LISTING)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(listing_from_row).collect()
             }
 
             async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError> {
@@ -315,6 +316,96 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn accounts_of(&self, desk: &DeskSlug) -> Result<Vec<Account>, StoreError> {
+                let rows: Vec<AccountRow> = sqlx::query_as(&sql::select_accounts_of_desk())
+                    .bind(desk.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(account_from_row).collect()
+            }
+
+            async fn init_desk_key(
+                &self,
+                desk: &DeskSlug,
+                recipient: &Recipient,
+                supervisor: AccountId,
+                grant: &AgeCiphertext,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let keyed = sqlx::query(sql::INSERT_FIRST_DESK_KEY)
+                    .bind(desk.as_str())
+                    .bind(recipient.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if keyed.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("the desk key"));
+                }
+                sqlx::query(sql::INSERT_GRANT)
+                    .bind(desk.as_str())
+                    .bind(1_i64)
+                    .bind(&supervisor.0[..])
+                    .bind(grant.as_bytes())
+                    .bind(&supervisor.0[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::SET_ACCOUNT_STATUS)
+                    .bind(&supervisor.0[..])
+                    .bind(AccountStatus::Vetted.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn vet(
+                &self,
+                desk: &DeskSlug,
+                key_version: i64,
+                account: AccountId,
+                grant: &AgeCiphertext,
+                granted_by: AccountId,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let inserted = sqlx::query(sql::INSERT_GRANT)
+                    .bind(desk.as_str())
+                    .bind(key_version)
+                    .bind(&account.0[..])
+                    .bind(grant.as_bytes())
+                    .bind(&granted_by.0[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("the grant"));
+                }
+                sqlx::query(sql::SET_ACCOUNT_STATUS)
+                    .bind(&account.0[..])
+                    .bind(AccountStatus::Vetted.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError> {
+                let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(sql::SELECT_GRANTS)
+                    .bind(&account.0[..])
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(key_version, wrapped)| Grant {
+                        key_version,
+                        wrapped_key: AgeCiphertext::from_stored(wrapped),
+                    })
+                    .collect())
             }
         }
     };

@@ -30,6 +30,21 @@ pub struct Desk {
     pub key_version: i64,
 }
 
+/// A desk as listed for administrators: its current key, if it has one yet.
+#[derive(Debug, Clone)]
+pub struct DeskListing {
+    pub slug: DeskSlug,
+    pub name: DeskName,
+    pub key: Option<(Recipient, i64)>,
+}
+
+/// A desk identity wrapped to one account's key.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub key_version: i64,
+    pub wrapped_key: AgeCiphertext,
+}
+
 /// A report as the server receives it.
 #[derive(Debug, Clone)]
 pub struct NewReport {
@@ -167,10 +182,11 @@ pub trait Store: Send + Sync + 'static {
         &self,
         slug: &DeskSlug,
         name: &DeskName,
-        recipient: &Recipient,
+        recipient: Option<&Recipient>,
         now: i64,
     ) -> Result<(), StoreError>;
-    async fn desks(&self) -> Result<Vec<Desk>, StoreError>;
+    /// Every desk, with its current key if it has one.
+    async fn desks(&self) -> Result<Vec<DeskListing>, StoreError>;
     async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError>;
 
     /// Records a proof-of-work challenge as spent; `ChallengeSpent` if it already was. Committed on
@@ -216,6 +232,29 @@ pub trait Store: Send + Sync + 'static {
         desk: &DeskSlug,
         username: &Username,
     ) -> Result<Option<Account>, StoreError>;
+    /// Every account of a desk.
+    async fn accounts_of(&self, desk: &DeskSlug) -> Result<Vec<Account>, StoreError>;
+    /// Gives a desk without a key its first key and the granting supervisor its grant, and marks
+    /// that supervisor vetted, in one transaction. `Conflict` if the desk has a key already.
+    async fn init_desk_key(
+        &self,
+        desk: &DeskSlug,
+        recipient: &Recipient,
+        supervisor: AccountId,
+        grant: &AgeCiphertext,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Stores a grant of `key_version` to `account` and marks the account vetted.
+    async fn vet(
+        &self,
+        desk: &DeskSlug,
+        key_version: i64,
+        account: AccountId,
+        grant: &AgeCiphertext,
+        granted_by: AccountId,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
     /// Accepts a TOTP step newer than the last accepted one; `false` for a replay.
     async fn accept_totp_step(
         &self,
@@ -280,6 +319,24 @@ fn parse_desk(
         recipient: Recipient::parse(&recipient)
             .map_err(|_| StoreError::Corrupt("desk recipient"))?,
         key_version: version,
+    })
+}
+
+fn listing_from_row(
+    row: (String, String, Option<String>, Option<i64>),
+) -> Result<DeskListing, StoreError> {
+    let (slug, name, recipient, version) = row;
+    let key = match (recipient, version) {
+        (Some(r), Some(v)) => Some((
+            Recipient::parse(&r).map_err(|_| StoreError::Corrupt("desk recipient"))?,
+            v,
+        )),
+        _ => None,
+    };
+    Ok(DeskListing {
+        slug: DeskSlug::parse(&slug).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        name: DeskName::parse(&name).map_err(|_| StoreError::Corrupt("desk name"))?,
+        key,
     })
 }
 

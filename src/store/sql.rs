@@ -12,10 +12,6 @@ const DESK_COLUMNS: &str = "SELECT d.slug, d.name, k.recipient, k.version FROM d
      JOIN desk_keys k ON k.desk_slug = d.slug \
      AND k.version = (SELECT MAX(version) FROM desk_keys WHERE desk_slug = d.slug)";
 
-pub fn select_desks() -> String {
-    format!("{DESK_COLUMNS} ORDER BY d.slug")
-}
-
 pub fn select_desk() -> String {
     format!("{DESK_COLUMNS} WHERE d.slug = $1")
 }
@@ -81,3 +77,24 @@ pub const INSERT_SESSION: &str =
      VALUES ($1, $2, $3, $3, $4)";
 pub const TOUCH_SESSION: &str = "UPDATE sessions SET last_seen = $2 WHERE digest = $1";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE digest = $1";
+
+// Desk keys and grants.
+
+pub const SELECT_DESK_LISTING: &str = "SELECT d.slug, d.name, k.recipient, k.version FROM desks d \
+     LEFT JOIN desk_keys k ON k.desk_slug = d.slug \
+     AND k.version = (SELECT MAX(version) FROM desk_keys WHERE desk_slug = d.slug) ORDER BY d.slug";
+/// The first key of a desk that has none; no row is inserted if one exists.
+pub const INSERT_FIRST_DESK_KEY: &str =
+    "INSERT INTO desk_keys (desk_slug, version, recipient, created_at) \
+     SELECT slug, 1, $2, $3 FROM desks WHERE slug = $1 \
+     AND NOT EXISTS (SELECT 1 FROM desk_keys WHERE desk_slug = $1)";
+pub const INSERT_GRANT: &str =
+    "INSERT INTO grants (desk_slug, key_version, account_id, wrapped_key, granted_by, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+pub const SET_ACCOUNT_STATUS: &str = "UPDATE accounts SET status = $2 WHERE id = $1";
+pub const SELECT_GRANTS: &str =
+    "SELECT key_version, wrapped_key FROM grants WHERE account_id = $1 ORDER BY key_version";
+
+pub fn select_accounts_of_desk() -> String {
+    format!("{ACCOUNT_COLUMNS} WHERE a.desk_slug = $1 ORDER BY a.username")
+}

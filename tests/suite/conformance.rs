@@ -59,20 +59,15 @@ async fn desks_are_unique_and_listed(backend: Backend) {
     );
     let key = recipient();
     store
-        .create_desk(&gt, &DeskName::parse("Mesa GT").unwrap(), &key, 3600)
+        .create_desk(&gt, &DeskName::parse("Mesa GT").unwrap(), Some(&key), 3600)
         .await
         .unwrap();
     store
-        .create_desk(
-            &hn,
-            &DeskName::parse("Mesa HN").unwrap(),
-            &recipient(),
-            3600,
-        )
+        .create_desk(&hn, &DeskName::parse("Mesa HN").unwrap(), None, 3600)
         .await
         .unwrap();
     let again = store
-        .create_desk(&gt, &DeskName::parse("Otra").unwrap(), &key, 3600)
+        .create_desk(&gt, &DeskName::parse("Otra").unwrap(), Some(&key), 3600)
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
 
@@ -80,6 +75,11 @@ async fn desks_are_unique_and_listed(backend: Backend) {
     assert_eq!(
         desks.iter().map(|d| d.slug.as_str()).collect::<Vec<_>>(),
         ["gt", "hn"]
+    );
+    assert!(desks[1].key.is_none(), "hn has no key yet");
+    assert!(
+        store.desk(&hn).await.unwrap().is_none(),
+        "a desk without a key takes no reports"
     );
     let found = store.desk(&gt).await.unwrap().unwrap();
     assert_eq!(found.recipient, key);
@@ -99,7 +99,12 @@ async fn reports_and_challenges(backend: Backend) {
     };
     let gt = DeskSlug::parse("gt").unwrap();
     store
-        .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+        .create_desk(
+            &gt,
+            &DeskName::parse("Mesa").unwrap(),
+            Some(&recipient()),
+            0,
+        )
         .await
         .unwrap();
 
@@ -162,7 +167,12 @@ async fn threads_keep_order_and_fill_up(backend: Backend) {
     };
     let gt = DeskSlug::parse("gt").unwrap();
     store
-        .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+        .create_desk(
+            &gt,
+            &DeskName::parse("Mesa").unwrap(),
+            Some(&recipient()),
+            0,
+        )
         .await
         .unwrap();
     let r = report("gt", 1);
@@ -266,7 +276,12 @@ mod accounts {
         };
         let gt = DeskSlug::parse("gt").unwrap();
         store
-            .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), &recipient(), 0)
+            .create_desk(
+                &gt,
+                &DeskName::parse("Mesa").unwrap(),
+                Some(&recipient()),
+                0,
+            )
             .await
             .unwrap();
         store
