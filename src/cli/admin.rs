@@ -29,7 +29,7 @@ async fn issue_code(
     let hours = settings.accounts.code_ttl_hours;
     let expires_at = crate::time::now_secs() + i64::from(hours) * 3600;
     store
-        .create_enrolment_code(&code.digest(), &desk, role, expires_at)
+        .create_enrolment_code(&code.digest(), desk, role, expires_at)
         .await?;
     if json {
         super::print_json(&json!({
