@@ -1,6 +1,7 @@
 //! The HTTP client the command-line roles share. It speaks the same request and response types the
 //! server's handlers declare, so the two cannot disagree.
 
+pub mod desk_keys;
 pub mod report_form;
 pub mod reporter;
 pub mod session;
@@ -15,6 +16,7 @@ use crate::server::routes::desks::DeskView;
 use crate::server::routes::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
 };
+use crate::server::routes::keys::{AccountView, DeskKeyView, GrantView, NewDeskKey, Vetting};
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
 
@@ -131,8 +133,51 @@ impl ApiClient {
     }
 
     pub async fn whoami(&self, token: &str) -> Result<SessionView, ClientError> {
-        let url = format!("{}/api/v1/session", self.base);
+        self.get_as(token, "/api/v1/session").await
+    }
+
+    pub async fn init_desk_key(
+        &self,
+        token: &str,
+        key: &NewDeskKey,
+    ) -> Result<DeskKeyView, ClientError> {
+        self.post_as(token, "/api/v1/desk/key", key).await
+    }
+
+    pub async fn accounts(&self, token: &str) -> Result<Vec<AccountView>, ClientError> {
+        self.get_as(token, "/api/v1/desk/accounts").await
+    }
+
+    pub async fn vet(
+        &self,
+        token: &str,
+        username: &str,
+        vetting: &Vetting,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/accounts/{username}/vet");
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, vetting)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn grants(&self, token: &str) -> Result<Vec<GrantView>, ClientError> {
+        self.get_as(token, "/api/v1/desk/grants").await
+    }
+
+    async fn get_as<T: DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, ClientError> {
+        let url = format!("{}{path}", self.base);
         let request = self.http.get(&url).bearer_auth(token);
+        read(request.send().await.map_err(|e| unreachable(&url, &e))?).await
+    }
+
+    async fn post_as<B: Serialize, T: DeserializeOwned>(
+        &self,
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let request = self.http.post(&url).bearer_auth(token).json(body);
         read(request.send().await.map_err(|e| unreachable(&url, &e))?).await
     }
 
@@ -189,6 +234,10 @@ fn unreachable(url: &str, e: &reqwest::Error) -> ClientError {
 
 async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
     let status = response.status().as_u16();
+    if status == 204 {
+        // No content: callers that expect none ask for `Option<_>`.
+        return serde_json::from_str("null").map_err(|_| ClientError::Unexpected(status));
+    }
     if response.status().is_success() {
         return response
             .json()

@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use super::problem::ApiError;
 use super::AppState;
 use crate::crypto::password::AuthKey;
-use crate::domain::{AccountStatus, Secret32};
+use crate::domain::{AccountStatus, Role, Secret32};
 use crate::store::Account;
 
 /// A request from a signed-in, not disabled account.
@@ -51,6 +51,28 @@ impl FromRequest for SignedIn {
     }
 }
 
+/// A vetted supervisor of the desk the session belongs to.
+pub struct Supervisor(pub SignedIn);
+
+impl FromRequest for Supervisor {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            let account = &signed_in.account;
+            if account.role != Role::Supervisor || account.status != AccountStatus::Vetted {
+                return Err(ApiError::Forbidden(
+                    "only a vetted supervisor of this desk may do this",
+                ));
+            }
+            Ok(Supervisor(signed_in))
+        })
+    }
+}
+
 fn bearer(req: &HttpRequest) -> Option<Secret32> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?;
@@ -87,13 +109,13 @@ pub fn dummy_hash() -> String {
 }
 
 /// Seconds the next attempt must wait after `failures` failed ones: none for the first few, then
-/// doubling up to the cap. Never a lock-out: the owner can always try again after the wait.
+/// 2, 4, 8 … up to the cap. Never a lock-out: the owner can always try again after the wait.
 pub fn backoff_secs(failures: i64, free: u32, cap: u32) -> i64 {
     let over = failures - i64::from(free);
     if over < 0 {
         return 0;
     }
-    let doubling = 1i64 << over.min(20);
+    let doubling = 2i64 << over.min(20);
     doubling.min(i64::from(cap))
 }
 
@@ -104,7 +126,7 @@ mod tests {
     #[test]
     fn backoff_grows_and_is_capped() {
         let waits: Vec<i64> = (0..12).map(|f| backoff_secs(f, 5, 60)).collect();
-        assert_eq!(waits, [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60]);
+        assert_eq!(waits, [0, 0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60]);
         assert_eq!(backoff_secs(1000, 5, 60), 60);
     }
 

@@ -64,6 +64,12 @@ pub enum ApiError {
     UsernameTaken,
     #[error("`{0}` is not a valid {1}")]
     BadField(&'static str, &'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("there is no such account in this desk")]
+    AccountNotFound,
+    #[error("{0}")]
+    KeyConflict(&'static str),
     #[error("this method is not allowed here")]
     /// Carries the methods the resource does allow, for the `Allow` header.
     MethodNotAllowed(&'static str),
@@ -100,6 +106,9 @@ impl ApiError {
             ApiError::BadEnrolmentCode => "invalid-enrolment-code",
             ApiError::UsernameTaken => "username-taken",
             ApiError::BadField(..) => "invalid-field",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::AccountNotFound => "account-not-found",
+            ApiError::KeyConflict(_) => "key-conflict",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
         }
@@ -110,6 +119,7 @@ impl ApiError {
             StatusCode::BAD_REQUEST => "The request is not acceptable",
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::UNAUTHORIZED => "Not signed in",
+            StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::CONFLICT => "Conflict",
             StatusCode::PAYLOAD_TOO_LARGE => "Request too large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
@@ -141,9 +151,12 @@ impl ResponseError for ApiError {
             ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => {
                 StatusCode::NOT_FOUND
             }
-            ApiError::ReceiptConflict | ApiError::ThreadFull | ApiError::UsernameTaken => {
-                StatusCode::CONFLICT
-            }
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::AccountNotFound => StatusCode::NOT_FOUND,
+            ApiError::ReceiptConflict
+            | ApiError::ThreadFull
+            | ApiError::UsernameTaken
+            | ApiError::KeyConflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,

@@ -32,4 +32,5 @@ mod http;
 mod interop;
 mod schemathesis;
 mod vectors;
+mod vetting;
 mod workers;

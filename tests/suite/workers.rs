@@ -14,10 +14,10 @@ use crate::harness::{run_with_input, Backend, TestServer};
 
 crate::on_both_backends!(enrol_confirm_login_logout);
 
-const PASSWORD: &str = "caballo correcto batería grapa";
+pub const PASSWORD: &str = "caballo correcto batería grapa";
 
 /// A one-time code from `resguardo admin invite`.
-fn invite(server: &TestServer, desk: &str, role: &str) -> String {
+pub fn invite(server: &TestServer, desk: &str, role: &str) -> String {
     let out = server
         .command()
         .args(["admin", "invite", "--desk", desk, "--role", role, "--json"])
@@ -33,7 +33,7 @@ fn invite(server: &TestServer, desk: &str, role: &str) -> String {
 }
 
 /// The code an authenticator app would show for `uri`, `ahead` steps from now.
-fn totp_code(uri: &str, ahead: i64) -> String {
+pub fn totp_code(uri: &str, ahead: i64) -> String {
     let secret = uri
         .split("secret=")
         .nth(1)
@@ -88,7 +88,7 @@ async fn enrol_confirm_login_logout(backend: Backend) {
         .err()
         .unwrap();
     assert_eq!(early.problem_slug(), Some("login-failed"));
-    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, -1))
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
         .await
         .unwrap();
 
@@ -115,7 +115,7 @@ async fn enrol_confirm_login_logout(backend: Backend) {
     assert_eq!(answers[0].0, 401);
 
     // The right credentials: a session, and the worker's identity unlocked on the device.
-    let used_code = totp_code(&uri, 0);
+    let used_code = totp_code(&uri, 1);
     let login = worker::login(&client, "gt", "ana", PASSWORD, &used_code)
         .await
         .unwrap();
@@ -177,7 +177,7 @@ impl ParseHelpers for str {
 async fn failures_back_off_without_locking_out() {
     let config = [
         ("RESGUARDO__ACCOUNTS__FREE_FAILURES", "2"),
-        ("RESGUARDO__ACCOUNTS__MAX_BACKOFF_SECS", "2"),
+        ("RESGUARDO__ACCOUNTS__MAX_BACKOFF_SECS", "4"),
     ];
     let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
         return;
@@ -189,7 +189,7 @@ async fn failures_back_off_without_locking_out() {
         .await
         .unwrap();
     let uri = account.enrolled.totp_uri;
-    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, -1))
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
         .await
         .unwrap();
 
@@ -226,8 +226,8 @@ async fn failures_back_off_without_locking_out() {
             "{user}: the same for a name that does not exist"
         );
     }
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 1))
         .await
         .unwrap();
 }
@@ -276,7 +276,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
         line.clear();
     }
     let uri = uri.unwrap_or_else(|| panic!("the TOTP URI is shown; got:\n{seen}"));
-    writeln!(stdin, "{}", totp_code(&uri, -1)).unwrap();
+    writeln!(stdin, "{}", totp_code(&uri, 0)).unwrap();
     drop(stdin);
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
@@ -302,7 +302,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
         "--username",
         "sofia",
     ]);
-    let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 0)));
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 1)));
     assert!(
         out.status.success(),
         "{}",

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod desks;
 pub mod followup;
 pub mod health;
+pub mod keys;
 pub mod openapi;
 pub mod pow;
 pub mod reports;
@@ -71,6 +72,21 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(accounts::logout),
         ACCOUNT_BODY,
     );
+    mount_post(
+        cfg,
+        "/api/v1/desk/key",
+        web::to(keys::init_key),
+        ACCOUNT_BODY,
+    );
+    mount_get(cfg, "/api/v1/desk/accounts", web::to(keys::accounts));
+    let vet = web::to(keys::vet);
+    mount_post(
+        cfg,
+        "/api/v1/desk/accounts/{username}/vet",
+        vet,
+        ACCOUNT_BODY,
+    );
+    mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
 }
 
 /// A GET route, which answers HEAD too.

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, desks, followup, health, pow, reports};
+use super::{accounts, desks, followup, health, keys, pow, reports};
 use crate::server::problem::Problem;
 
 #[derive(OpenApi)]
@@ -25,6 +25,10 @@ use crate::server::problem::Problem;
         accounts::login,
         accounts::whoami,
         accounts::logout,
+        keys::init_key,
+        keys::accounts,
+        keys::vet,
+        keys::grants,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth)

@@ -1,0 +1,100 @@
+//! Desk keys on the devices of supervisors and workers: making the first desk key, vetting a
+//! worker by encrypting the desk identity to the key whose safety number was checked out of band,
+//! and unlocking one's own grants.
+
+use std::str::FromStr;
+
+use zeroize::Zeroizing;
+
+use super::{ApiClient, ClientError};
+use crate::crypto::seal;
+use crate::domain::{b64_decode, b64_encode, Fingerprint, Recipient};
+use crate::server::routes::keys::{DeskKeyView, NewDeskKey, Vetting};
+
+fn secret_text(identity: &age::x25519::Identity) -> Zeroizing<String> {
+    Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned())
+}
+
+/// Makes the desk's first key on this device and grants it to the supervisor's own key.
+pub async fn init_desk_key(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+) -> Result<DeskKeyView, ClientError> {
+    let desk = age::x25519::Identity::generate();
+    let grant = seal::seal(&[&own.to_public()], secret_text(&desk).as_bytes())
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let key = NewDeskKey {
+        recipient: desk.to_public().to_string(),
+        grant: b64_encode(&grant),
+    };
+    client.init_desk_key(token, &key).await
+}
+
+/// The desk identities this account holds, by key version, unlocked with its own identity.
+pub async fn desk_identities(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+) -> Result<Vec<(i64, age::x25519::Identity)>, ClientError> {
+    let grants = client.grants(token).await?;
+    grants
+        .iter()
+        .map(|g| {
+            let wrapped = b64_decode(&g.wrapped_key).ok_or(ClientError::Unexpected(200))?;
+            let plain = seal::open(own, &wrapped).map_err(|_| ClientError::Unexpected(200))?;
+            let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(200))?;
+            let identity = age::x25519::Identity::from_str(text.trim())
+                .map_err(|_| ClientError::Unexpected(200))?;
+            Ok((g.key_version, identity))
+        })
+        .collect()
+}
+
+fn canonical(number: &str) -> String {
+    number
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Vets `username`: refuses unless `typed_safety_number` (read from the new worker's own screen)
+/// matches the fingerprint of the key the server lists, then grants the current desk key to it.
+pub async fn vet(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    username: &str,
+    typed_safety_number: &str,
+) -> Result<Fingerprint, ClientError> {
+    let accounts = client.accounts(token).await?;
+    let account = accounts
+        .iter()
+        .find(|a| a.username == username)
+        .ok_or_else(|| {
+            ClientError::Usage(format!("there is no account {username:?} in this desk"))
+        })?;
+    // Computed here from the key itself: the server's own fingerprint field is not trusted.
+    let recipient =
+        Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let fingerprint = recipient.fingerprint();
+    if canonical(typed_safety_number) != canonical(fingerprint.as_str()) {
+        return Err(ClientError::Usage(format!(
+            "the safety number does not match {username}'s key ({fingerprint}); do not vet: \
+             the key may not be theirs"
+        )));
+    }
+    let mut identities = desk_identities(client, token, own).await?;
+    let (version, desk) = identities
+        .pop()
+        .ok_or_else(|| ClientError::Usage("you hold no desk key to grant".into()))?;
+    let grant = seal::seal(&[recipient.age()], secret_text(&desk).as_bytes())
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let vetting = Vetting {
+        key_version: version,
+        grant: b64_encode(&grant),
+    };
+    client.vet(token, username, &vetting).await?;
+    Ok(fingerprint)
+}

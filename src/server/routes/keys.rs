@@ -1,0 +1,218 @@
+//! Desk keys and vetting (design §3): the first supervisor's device makes the desk key; vetting a
+//! worker is a supervisor's device encrypting the desk identity to the worker's key. The server
+//! only stores what it is given — a recipient and opaque grants — and checks who may give it.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::AgeCiphertext;
+use crate::domain::{b64_decode, b64_encode, AccountStatus, Recipient, Role, Username};
+use crate::server::auth::{SignedIn, Supervisor};
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::StoreError;
+
+/// The first key of a desk, and its maker's own grant of it.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDeskKey {
+    pub recipient: String,
+    /// The desk identity, age-encrypted to the supervisor's own key; base64.
+    pub grant: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeskKeyView {
+    pub key_version: i64,
+    pub recipient: String,
+    pub fingerprint: String,
+}
+
+/// An account as its supervisors see it: enough to check its key out of band.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AccountView {
+    pub username: String,
+    pub role: Role,
+    pub status: AccountStatus,
+    pub recipient: String,
+    /// The safety number both sides compare before vetting.
+    pub fingerprint: String,
+}
+
+/// A grant of the current desk key to a pending account.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Vetting {
+    pub key_version: i64,
+    /// The desk identity of that version, age-encrypted to the account's key; base64.
+    pub grant: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GrantView {
+    pub key_version: i64,
+    /// The desk identity, age-encrypted to this account's key; base64.
+    pub wrapped_key: String,
+}
+
+fn grant_ciphertext(state: &AppState, text: &str) -> Result<AgeCiphertext, ApiError> {
+    let bytes = b64_decode(text).ok_or(ApiError::NotBase64("grant"))?;
+    Ok(AgeCiphertext::parse(bytes, state.message_limits)?)
+}
+
+/// Makes the first key of the caller's desk; the caller (its first supervisor) becomes vetted.
+#[utoipa::path(post, path = "/api/v1/desk/key", request_body = NewDeskKey, responses(
+    (status = 201, body = DeskKeyView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn init_key(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    request: web::Json<NewDeskKey>,
+) -> Result<HttpResponse, ApiError> {
+    let account = &signed_in.account;
+    if account.role != Role::Supervisor {
+        return Err(ApiError::Forbidden(
+            "only a supervisor may make the desk key",
+        ));
+    }
+    let recipient =
+        Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
+    let grant = grant_ciphertext(&state, &request.grant)?;
+    let now = crate::time::now_bucket();
+    match state
+        .store
+        .init_desk_key(&account.desk, &recipient, account.id, &grant, now)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::KeyConflict("this desk has a key already"))
+        }
+        other => other?,
+    }
+    tracing::info!(desk = %account.desk, "desk key made");
+    Ok(HttpResponse::Created().json(DeskKeyView {
+        key_version: 1,
+        fingerprint: recipient.fingerprint().to_string(),
+        recipient: recipient.as_str().to_owned(),
+    }))
+}
+
+/// The accounts of the supervisor's desk, with their safety numbers.
+#[utoipa::path(get, path = "/api/v1/desk/accounts", responses(
+    (status = 200, body = Vec<AccountView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn accounts(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+) -> Result<HttpResponse, ApiError> {
+    let accounts = state.store.accounts_of(&supervisor.0.account.desk).await?;
+    let views: Vec<AccountView> = accounts
+        .iter()
+        .map(|a| AccountView {
+            username: a.username.to_string(),
+            role: a.role,
+            status: a.status,
+            recipient: a.recipient.as_str().to_owned(),
+            fingerprint: a.recipient.fingerprint().to_string(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Vets a pending account of the supervisor's desk by storing its grant of the current desk key.
+#[utoipa::path(post, path = "/api/v1/desk/accounts/{username}/vet", request_body = Vetting,
+    params(("username" = String, Path, description = "The pending account")),
+    responses(
+        (status = 204),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ), security(("bearer" = [])))]
+pub async fn vet(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    username: web::Path<String>,
+    request: web::Json<Vetting>,
+) -> Result<HttpResponse, ApiError> {
+    let desk = &supervisor.0.account.desk;
+    let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
+    let target = state
+        .store
+        .account(desk, &username)
+        .await?
+        .ok_or(ApiError::AccountNotFound)?;
+    if target.status != AccountStatus::Pending {
+        return Err(ApiError::KeyConflict(
+            "only a pending account can be vetted",
+        ));
+    }
+    let current = state
+        .store
+        .desk(desk)
+        .await?
+        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+    if request.key_version != current.key_version {
+        return Err(ApiError::KeyConflict(
+            "grant the desk's current key version",
+        ));
+    }
+    let grant = grant_ciphertext(&state, &request.grant)?;
+    let now = crate::time::now_bucket();
+    match state
+        .store
+        .vet(
+            desk,
+            current.key_version,
+            target.id,
+            &grant,
+            supervisor.0.account.id,
+            now,
+        )
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::KeyConflict(
+                "this account holds that grant already",
+            ))
+        }
+        other => other?,
+    }
+    tracing::info!(desk = %desk, "account vetted");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own grants: the desk identities it may unlock, by key version.
+#[utoipa::path(get, path = "/api/v1/desk/grants", responses(
+    (status = 200, body = Vec<GrantView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn grants(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+) -> Result<HttpResponse, ApiError> {
+    let grants = state.store.grants(signed_in.account.id).await?;
+    let views: Vec<GrantView> = grants
+        .iter()
+        .map(|g| GrantView {
+            key_version: g.key_version,
+            wrapped_key: b64_encode(g.wrapped_key.as_bytes()),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}

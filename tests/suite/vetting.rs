@@ -1,0 +1,200 @@
+//! Desk bootstrap and vetting on each backend: the first supervisor's device makes the desk key;
+//! a worker is vetted only after the supervisor types the safety number from the worker's screen;
+//! then, and only then, the worker can read reports.
+
+use resguardo::client::{desk_keys, reporter, worker, ApiClient};
+use resguardo::crypto::receipt::Language;
+use resguardo::crypto::seal;
+use resguardo::domain::{AccountStatus, ReportId};
+use serde_json::Value;
+
+use crate::harness::{form, Backend, TestServer};
+use crate::workers::{invite, totp_code, PASSWORD};
+
+crate::on_both_backends!(bootstrap_vet_and_read);
+
+/// Enrols, confirms and logs in `username` with `code`.
+async fn account(
+    client: &ApiClient,
+    desk: &str,
+    code: &str,
+    username: &str,
+) -> (worker::Login, String) {
+    let enrolled = worker::enrol(client, desk, code, username, PASSWORD)
+        .await
+        .unwrap();
+    let uri = enrolled.enrolled.totp_uri.clone();
+    let code = totp_code(&uri, 0);
+    worker::confirm_totp(client, desk, username, PASSWORD, &code)
+        .await
+        .unwrap();
+    eprintln!(
+        "{username} confirmed with {code} at {}",
+        resguardo::time::now_secs()
+    );
+    let code = totp_code(&uri, 1);
+    let login = worker::login(client, desk, username, PASSWORD, &code)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "{username} login with {code} at {}: {e}",
+                resguardo::time::now_secs()
+            )
+        });
+    (login, enrolled.recipient.fingerprint().to_string())
+}
+
+async fn bootstrap_vet_and_read(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+
+    // A desk without a key: its first supervisor's code is printed; it takes no reports yet.
+    let out = server
+        .command()
+        .args([
+            "admin", "desk", "create", "--slug", "gt", "--name", "Mesa GT", "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(created["role"], "supervisor");
+    assert_eq!(
+        client.desk("gt").await.err().unwrap().problem_slug(),
+        Some("desk-not-found")
+    );
+
+    let (sofia, _) = account(&client, "gt", created["code"].as_str().unwrap(), "sofia").await;
+    let sofia_token = sofia.session.token.clone();
+    assert_eq!(sofia.session.account.status, AccountStatus::Pending);
+    let key = desk_keys::init_desk_key(&client, &sofia_token, &sofia.identity)
+        .await
+        .unwrap();
+    assert_eq!(key.key_version, 1);
+    assert_eq!(client.desk("gt").await.unwrap().recipient, key.recipient);
+    assert_eq!(
+        client.whoami(&sofia_token).await.unwrap().status,
+        AccountStatus::Vetted
+    );
+    let again = desk_keys::init_desk_key(&client, &sofia_token, &sofia.identity)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(again.problem_slug(), Some("key-conflict"));
+
+    // A new worker: pending, holding no grant, and not allowed to list accounts.
+    let (ana, ana_fingerprint) =
+        account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
+    let ana_token = ana.session.token.clone();
+    assert!(
+        desk_keys::desk_identities(&client, &ana_token, &ana.identity)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        client
+            .accounts(&ana_token)
+            .await
+            .err()
+            .unwrap()
+            .problem_slug(),
+        Some("forbidden")
+    );
+    let sneaky = desk_keys::init_desk_key(&client, &ana_token, &ana.identity)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(sneaky.problem_slug(), Some("forbidden"));
+
+    // The supervisor sees the safety number; a wrong one stops the vetting on her device.
+    let listed = client.accounts(&sofia_token).await.unwrap();
+    let listed_ana = listed.iter().find(|a| a.username == "ana").unwrap();
+    assert_eq!(
+        (listed_ana.status, listed_ana.fingerprint.as_str()),
+        (AccountStatus::Pending, ana_fingerprint.as_str())
+    );
+    let wrong = "0000 0000 0000 0000 0000 0000 0000 0000";
+    let refused = desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", wrong)
+        .await
+        .err()
+        .unwrap();
+    assert!(refused.to_string().contains("does not match"), "{refused}");
+    assert_eq!(
+        client.whoami(&ana_token).await.unwrap().status,
+        AccountStatus::Pending
+    );
+
+    let typed = ana_fingerprint.replace(' ', "").to_uppercase();
+    desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", &typed)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.whoami(&ana_token).await.unwrap().status,
+        AccountStatus::Vetted
+    );
+    let twice = desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", &typed)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(twice.problem_slug(), Some("key-conflict"));
+    let nobody = desk_keys::vet(&client, &sofia_token, &sofia.identity, "nadie", &typed)
+        .await
+        .err()
+        .unwrap();
+    assert!(nobody.to_string().contains("no account"));
+
+    // A vetted worker is still not a supervisor.
+    assert_eq!(
+        client
+            .accounts(&ana_token)
+            .await
+            .err()
+            .unwrap()
+            .problem_slug(),
+        Some("forbidden")
+    );
+
+    // A report to the desk: the vetted worker's grant opens it.
+    let submitted = reporter::submit(
+        &client,
+        "gt",
+        &form("me extorsionan"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let identities = desk_keys::desk_identities(&client, &ana_token, &ana.identity)
+        .await
+        .unwrap();
+    assert_eq!(identities.len(), 1);
+    let stored = server
+        .store()
+        .await
+        .report(&ReportId::parse(&submitted.id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let plain = seal::open(&identities[0].1, stored.ciphertext.as_bytes()).unwrap();
+    assert!(String::from_utf8_lossy(&plain).contains("me extorsionan"));
+
+    // Grants are ciphertext on the server: the desk's private key appears nowhere in its files.
+    let desk_secret =
+        age::secrecy::ExposeSecret::expose_secret(&identities[0].1.to_string()).to_owned();
+    for (path, bytes) in crate::harness::files_under(server.dir.path()) {
+        assert!(
+            !crate::harness::contains(&bytes, desk_secret.as_bytes()),
+            "{}",
+            path.display()
+        );
+    }
+    assert!(!server.logs().contains(&desk_secret));
+}
