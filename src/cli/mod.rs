@@ -52,10 +52,15 @@ pub enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
-    /// Act as a case worker of a desk: enrol, log in and out.
+    /// Act as a case worker of a desk: enrol, log in and out, vet new accounts.
     Worker {
         #[command(subcommand)]
         command: WorkerCommand,
+    },
+    /// Manage your desk's key (as a logged-in supervisor).
+    Desk {
+        #[command(subcommand)]
+        command: DeskKeyCommand,
     },
 }
 
@@ -91,6 +96,23 @@ pub enum WorkerCommand {
     },
     /// End your session; its token stops working at once.
     Logout,
+    /// (Supervisors) list accounts waiting for vetting, with their safety numbers.
+    Pending {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) vet an account: type the safety number from its owner's screen; the desk key
+    /// is then encrypted to its key on this device.
+    Vet { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeskKeyCommand {
+    /// (The desk's first supervisor) make the desk key on this device and keep its grant.
+    InitKey {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,6 +227,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => admin::invite(&desk, role, json).await,
         Command::Report { command } => report::run(command).await,
         Command::Worker { command } => worker::run(command).await,
+        Command::Desk {
+            command: DeskKeyCommand::InitKey { json },
+        } => worker::init_key(json).await,
     }
 }
 

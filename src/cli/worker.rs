@@ -7,7 +7,7 @@ use serde_json::json;
 use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
 use crate::client::session::{self, SavedSession};
-use crate::client::{worker, ApiClient};
+use crate::client::{desk_keys, worker, ApiClient};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
     match command {
@@ -25,7 +25,86 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         } => login(&server, &desk, &username, json).await,
         WorkerCommand::Whoami { json } => whoami(json).await,
         WorkerCommand::Logout => logout().await,
+        WorkerCommand::Pending { json } => pending(json).await,
+        WorkerCommand::Vet { username } => vet(&username).await,
     }
+}
+
+/// The saved session and the worker's identity, unlocked with the password.
+async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Identity)> {
+    let saved = saved()?;
+    let password = ask_secret("Password (to unlock your key on this device):")?;
+    let identity = worker::unlock(
+        &saved.desk,
+        &saved.username,
+        &password,
+        &saved.wrapped_identity,
+    )
+    .await?;
+    Ok((saved, identity))
+}
+
+/// `resguardo desk init-key`: makes the desk key on this device (first supervisor only).
+pub async fn init_key(json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let key = desk_keys::init_desk_key(&client, &saved.token, &identity).await?;
+    if json {
+        super::print_json(&json!({
+            "desk": saved.desk, "key_version": key.key_version,
+            "recipient": key.recipient, "fingerprint": key.fingerprint,
+        }));
+    } else {
+        println!(
+            "Desk {} now has its key (version {}).",
+            saved.desk, key.key_version
+        );
+        println!("Fingerprint: {}", key.fingerprint);
+        println!("Publish this fingerprint where reporters can check it (--desk-fingerprint).");
+    }
+    Ok(())
+}
+
+async fn pending(json: bool) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let accounts = ApiClient::new(&saved.server)?
+        .accounts(&saved.token)
+        .await?;
+    let pending: Vec<_> = accounts
+        .iter()
+        .filter(|a| a.status == crate::domain::AccountStatus::Pending)
+        .collect();
+    if json {
+        let list: Vec<_> = pending
+            .iter()
+            .map(|a| json!({"username": a.username, "role": a.role, "fingerprint": a.fingerprint}))
+            .collect();
+        super::print_json(&json!(list));
+    } else if pending.is_empty() {
+        println!("No accounts wait for vetting.");
+    } else {
+        println!("Waiting for vetting (compare the safety number with the person's own screen):");
+        for a in pending {
+            println!(
+                "  {:<20} {:<10} {}",
+                a.username,
+                a.role.as_str(),
+                a.fingerprint
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn vet(username: &str) -> anyhow::Result<()> {
+    let typed = ask(&format!(
+        "Safety number shown on {username}'s own screen (ask them to read it to you):"
+    ))?;
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let fingerprint = desk_keys::vet(&client, &saved.token, &identity, username, &typed).await?;
+    println!("{username} is vetted: the desk key is now encrypted to their key ({fingerprint}).");
+    Ok(())
 }
 
 async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Result<()> {
@@ -76,6 +155,7 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
         username: username.to_owned(),
         token: session.token.clone(),
         expires_at: session.expires_at,
+        wrapped_identity: session.wrapped_identity.clone(),
     })
     .context("cannot save the session")?;
     if json {

@@ -1,7 +1,8 @@
 //! Where a worker's session lives between commands: `session.json` in the user's configuration
 //! directory (`$RESGUARDO_HOME`, else `$XDG_CONFIG_HOME/resguardo`, else `~/.config/resguardo`),
-//! mode 0600 in a 0700 directory. It holds the server, desk, user name and session token — never
-//! the password or a private key.
+//! mode 0600 in a 0700 directory. It holds the server, desk, user name, session token and the
+//! worker's identity *wrapped* to the password-derived key — never the password or a private key in
+//! the clear. Logout deletes it.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,8 @@ pub struct SavedSession {
     pub username: String,
     pub token: String,
     pub expires_at: i64,
+    /// Base64 of the worker's identity, age-encrypted to the password's unlock key.
+    pub wrapped_identity: String,
 }
 
 impl std::fmt::Debug for SavedSession {

@@ -102,6 +102,28 @@ pub async fn confirm_totp(
     Ok(())
 }
 
+/// Unlocks a wrapped identity with the password (for commands after login).
+pub async fn unlock(
+    desk: &str,
+    username: &str,
+    password: &str,
+    wrapped_b64: &str,
+) -> Result<age::x25519::Identity, ClientError> {
+    let keys = keys_for(desk, username, password).await?;
+    open_identity(&keys, wrapped_b64)
+}
+
+fn open_identity(
+    keys: &PasswordKeys,
+    wrapped_b64: &str,
+) -> Result<age::x25519::Identity, ClientError> {
+    let wrong = || ClientError::Usage("the password does not unlock this account's key".into());
+    let wrapped = b64_decode(wrapped_b64).ok_or_else(wrong)?;
+    let plain = seal::open(&keys.unlock_identity, &wrapped).map_err(|_| wrong())?;
+    let text = std::str::from_utf8(&plain).map_err(|_| wrong())?;
+    age::x25519::Identity::from_str(text.trim()).map_err(|_| wrong())
+}
+
 /// A signed-in worker: the session and the worker's own identity, unlocked here.
 pub struct Login {
     pub session: LoggedIn,
@@ -120,11 +142,6 @@ pub async fn login(
     let session = client
         .login(&credentials(desk, username, &keys, totp))
         .await?;
-    let wrapped = b64_decode(&session.wrapped_identity).ok_or(ClientError::Unexpected(201))?;
-    let plain =
-        seal::open(&keys.unlock_identity, &wrapped).map_err(|_| ClientError::Unexpected(201))?;
-    let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(201))?;
-    let identity =
-        age::x25519::Identity::from_str(text.trim()).map_err(|_| ClientError::Unexpected(201))?;
+    let identity = open_identity(&keys, &session.wrapped_identity)?;
     Ok(Login { session, identity })
 }

@@ -198,3 +198,103 @@ async fn bootstrap_vet_and_read(backend: Backend) {
     }
     assert!(!server.logs().contains(&desk_secret));
 }
+
+/// The same through the command line: `desk init-key`, `worker pending`, `worker vet`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_bootstrap_and_vet() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let out = server
+        .command()
+        .args([
+            "admin", "desk", "create", "--slug", "sv", "--name", "Mesa SV", "--json",
+        ])
+        .output()
+        .unwrap();
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let home = server.dir.path().join("sofia");
+    let (uri, _) = crate::workers::cli_enrol(
+        &server,
+        &home,
+        "sv",
+        created["code"].as_str().unwrap(),
+        "sofia",
+    );
+
+    let as_sofia = |args: &[&str]| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home).args(args);
+        cmd
+    };
+    let login = as_sofia(&[
+        "worker",
+        "login",
+        "--server",
+        &server.url,
+        "--desk",
+        "sv",
+        "--username",
+        "sofia",
+    ]);
+    let out =
+        crate::harness::run_with_input(login, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 1)));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = crate::harness::run_with_input(
+        as_sofia(&["desk", "init-key", "--json"]),
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        server.client().desk("sv").await.unwrap().fingerprint,
+        key["fingerprint"].as_str().unwrap()
+    );
+
+    // A new worker enrols on their own device; the supervisor sees them pending.
+    let client = server.client();
+    let code = invite(&server, "sv", "worker");
+    let (ana, fingerprint) = account(&client, "sv", &code, "ana").await;
+    let out = as_sofia(&["worker", "pending", "--json"]).output().unwrap();
+    let pending: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(pending[0]["username"], "ana");
+    assert_eq!(pending[0]["fingerprint"], fingerprint.as_str());
+
+    // A wrong safety number: refused, nothing granted. The right one: vetted.
+    let out = crate::harness::run_with_input(
+        as_sofia(&["worker", "vet", "ana"]),
+        &format!("1234\n{PASSWORD}\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not match"));
+    let out = crate::harness::run_with_input(
+        as_sofia(&["worker", "vet", "ana"]),
+        &format!("{fingerprint}\n{PASSWORD}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        client.whoami(&ana.session.token).await.unwrap().status,
+        AccountStatus::Vetted
+    );
+
+    // A wrong password cannot unlock the key on the device.
+    let out = crate::harness::run_with_input(
+        as_sofia(&["desk", "init-key"]),
+        "not the password at all\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not unlock"));
+}

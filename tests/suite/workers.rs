@@ -242,47 +242,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
     let code = invite(&server, "gt", "supervisor");
     let home = server.dir.path().join("home");
 
-    // Enrol: user name, password twice, then the TOTP code once the URI is shown.
-    let mut child = server
-        .command()
-        .env("RESGUARDO_HOME", &home)
-        .args([
-            "worker",
-            "enrol",
-            "--server",
-            &server.url,
-            "--desk",
-            "gt",
-            "--code",
-            &code,
-            "--json",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "sofia\n{PASSWORD}\n{PASSWORD}").unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let mut uri = None;
-    let mut line = String::new();
-    while uri.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
-        if let Some(found) = line.trim().strip_prefix("otpauth://") {
-            uri = Some(format!("otpauth://{found}"));
-        }
-        seen.push_str(&line);
-        line.clear();
-    }
-    let uri = uri.unwrap_or_else(|| panic!("the TOTP URI is shown; got:\n{seen}"));
-    writeln!(stdin, "{}", totp_code(&uri, 0)).unwrap();
-    drop(stdin);
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{seen}{rest}");
-    let enrolled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (uri, enrolled) = cli_enrol(&server, &home, "gt", &code, "sofia");
     assert_eq!(
         (enrolled["role"].as_str(), enrolled["status"].as_str()),
         (Some("supervisor"), Some("pending"))
@@ -355,4 +315,56 @@ async fn worker_cli_enrol_login_whoami_logout() {
             path.display()
         );
     }
+}
+
+/// Enrols through `resguardo worker enrol`, answering its prompts as a person would: user name,
+/// password twice, then the code of the TOTP URI it shows. Returns the URI and the JSON answer.
+pub fn cli_enrol(
+    server: &TestServer,
+    home: &std::path::Path,
+    desk: &str,
+    code: &str,
+    username: &str,
+) -> (String, Value) {
+    let mut child = server
+        .command()
+        .env("RESGUARDO_HOME", home)
+        .args([
+            "worker",
+            "enrol",
+            "--server",
+            &server.url,
+            "--desk",
+            desk,
+            "--code",
+            code,
+            "--json",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{username}\n{PASSWORD}\n{PASSWORD}").unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut uri = None;
+    let mut line = String::new();
+    while uri.is_none() && stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(found) = line.trim().strip_prefix("otpauth://") {
+            uri = Some(format!("otpauth://{found}"));
+        }
+        seen.push_str(&line);
+        line.clear();
+    }
+    let uri = uri.unwrap_or_else(|| panic!("the TOTP URI is shown; got:\n{seen}"));
+    writeln!(stdin, "{}", totp_code(&uri, 0)).unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{seen}{rest}");
+    let enrolled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (uri, enrolled)
 }
