@@ -5,6 +5,7 @@ pub mod desk_keys;
 pub mod report_form;
 pub mod reporter;
 pub mod session;
+pub mod triage;
 pub mod worker;
 
 use serde::de::DeserializeOwned;
@@ -12,6 +13,9 @@ use serde::Serialize;
 
 use crate::server::problem::Problem;
 use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn, SessionView};
+use crate::server::routes::cases::{
+    Assignment, CaseSummaryView, DeskCaseView, Entry, StatusChange,
+};
 use crate::server::routes::desks::DeskView;
 use crate::server::routes::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
@@ -164,6 +168,68 @@ impl ApiClient {
         self.get_as(token, "/api/v1/desk/grants").await
     }
 
+    pub async fn inbox(
+        &self,
+        token: &str,
+        status: Option<crate::domain::Status>,
+        mine: bool,
+    ) -> Result<Vec<CaseSummaryView>, ClientError> {
+        let mut path = format!("/api/v1/desk/reports?mine={mine}");
+        if let Some(status) = status {
+            path.push_str(&format!("&status={}", status.as_str()));
+        }
+        self.get_as(token, &path).await
+    }
+
+    pub async fn case(&self, token: &str, id: &str) -> Result<DeskCaseView, ClientError> {
+        self.get_as(token, &format!("/api/v1/desk/reports/{id}"))
+            .await
+    }
+
+    pub async fn set_status(
+        &self,
+        token: &str,
+        id: &str,
+        status: crate::domain::Status,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{id}/status");
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, &StatusChange { status })
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn assign(
+        &self,
+        token: &str,
+        id: &str,
+        username: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{id}/assign");
+        let body = Assignment {
+            username: username.map(str::to_owned),
+        };
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, &body)
+            .await
+            .map(|_| ())
+    }
+
+    /// Posts an encrypted note (`kind = "notes"`) or reply (`kind = "replies"`).
+    pub async fn add_entry(
+        &self,
+        token: &str,
+        id: &str,
+        kind: &str,
+        ciphertext: &[u8],
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{id}/{kind}");
+        let body = Entry {
+            ciphertext: crate::domain::b64_encode(ciphertext),
+        };
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, &body)
+            .await
+            .map(|_| ())
+    }
+
     async fn get_as<T: DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let request = self.http.get(&url).bearer_auth(token);
@@ -234,7 +300,7 @@ fn unreachable(url: &str, e: &reqwest::Error) -> ClientError {
 
 async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ClientError> {
     let status = response.status().as_u16();
-    if status == 204 {
+    if status == 204 || (status == 201 && response.content_length() == Some(0)) {
         // No content: callers that expect none ask for `Option<_>`.
         return serde_json::from_str("null").map_err(|_| ClientError::Unexpected(status));
     }

@@ -73,6 +73,27 @@ impl FromRequest for Supervisor {
     }
 }
 
+/// A vetted account (worker or supervisor): one that holds the desk key.
+pub struct Vetted(pub SignedIn);
+
+impl FromRequest for Vetted {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            if signed_in.account.status != AccountStatus::Vetted {
+                return Err(ApiError::Forbidden(
+                    "only vetted accounts of this desk may do this",
+                ));
+            }
+            Ok(Vetted(signed_in))
+        })
+    }
+}
+
 fn bearer(req: &HttpRequest) -> Option<Secret32> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?;

@@ -93,6 +93,12 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    problem::ApiError::MalformedRequest(format!(
+                        "the query string is not acceptable: {err}"
+                    ))
+                    .into()
+                }))
                 .app_data(middleware::RequestTimeLimit(time_limit))
                 .configure(|cfg| routes::configure(cfg, body_limits))
                 .default_service(web::to(routes::not_found))

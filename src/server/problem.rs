@@ -68,6 +68,8 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("there is no such account in this desk")]
     AccountNotFound,
+    #[error("there is no such case in this desk")]
+    CaseNotFound,
     #[error("{0}")]
     KeyConflict(&'static str),
     #[error("this method is not allowed here")]
@@ -108,6 +110,7 @@ impl ApiError {
             ApiError::BadField(..) => "invalid-field",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::AccountNotFound => "account-not-found",
+            ApiError::CaseNotFound => "case-not-found",
             ApiError::KeyConflict(_) => "key-conflict",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
@@ -152,7 +155,7 @@ impl ResponseError for ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::AccountNotFound => StatusCode::NOT_FOUND,
+            ApiError::AccountNotFound | ApiError::CaseNotFound => StatusCode::NOT_FOUND,
             ApiError::ReceiptConflict
             | ApiError::ThreadFull
             | ApiError::UsernameTaken

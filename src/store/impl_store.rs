@@ -407,6 +407,125 @@ macro_rules! impl_store {
                     })
                     .collect())
             }
+
+            async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError> {
+                let rows: Vec<(Vec<u8>, String, i64, i64, Option<String>, i64)> =
+                    sqlx::query_as(sql::SELECT_DESK_REPORTS)
+                        .bind(desk.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(id, status, created_at, updated_at, assigned, messages)| {
+                        Ok(CaseSummary {
+                            id: parse_id(id)?,
+                            status: parse_status(&status)?,
+                            created_at,
+                            updated_at,
+                            assigned_to: parse_username(assigned)?,
+                            messages,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn case(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+            ) -> Result<Option<Case>, StoreError> {
+                let row: Option<CaseRow> = sqlx::query_as(sql::SELECT_CASE)
+                    .bind(&id.as_bytes()[..])
+                    .bind(desk.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(case_from_row).transpose()
+            }
+
+            async fn set_status(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+                status: Status,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::SET_STATUS)
+                    .bind(&id.as_bytes()[..])
+                    .bind(desk.as_str())
+                    .bind(status.as_str())
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the case"));
+                }
+                Ok(())
+            }
+
+            async fn assign(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+                account: Option<AccountId>,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::ASSIGN)
+                    .bind(&id.as_bytes()[..])
+                    .bind(desk.as_str())
+                    .bind(account.map(|a| a.0.to_vec()))
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the case"));
+                }
+                Ok(())
+            }
+
+            async fn add_note(
+                &self,
+                id: &ReportId,
+                author: AccountId,
+                ciphertext: &AgeCiphertext,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                // Lock the case row first, as for messages, so concurrent notes queue up.
+                let touched = sqlx::query(sql::TOUCH_REPORT)
+                    .bind(&id.as_bytes()[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if touched.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the case"));
+                }
+                sqlx::query(sql::INSERT_NOTE)
+                    .bind(&id.as_bytes()[..])
+                    .bind(&author.0[..])
+                    .bind(ciphertext.as_bytes())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn notes(&self, id: &ReportId) -> Result<Vec<Note>, StoreError> {
+                let rows: Vec<(i64, String, Vec<u8>, i64)> = sqlx::query_as(sql::SELECT_NOTES)
+                    .bind(&id.as_bytes()[..])
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(seq, author, ciphertext, created_at)| {
+                        Ok(Note {
+                            seq,
+                            author: Username::parse(&author)
+                                .map_err(|_| StoreError::Corrupt("user name"))?,
+                            ciphertext: AgeCiphertext::from_stored(ciphertext),
+                            created_at,
+                        })
+                    })
+                    .collect()
+            }
         }
     };
 }

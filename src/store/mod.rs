@@ -99,6 +99,34 @@ pub struct StoredReport {
     pub updated_at: i64,
 }
 
+/// A case as its desk's inbox lists it: metadata only.
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    pub id: ReportId,
+    pub status: Status,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub assigned_to: Option<Username>,
+    pub messages: i64,
+}
+
+/// A case as a vetted worker of its desk opens it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub report: StoredReport,
+    pub reply_recipient: Recipient,
+    pub assigned_to: Option<Username>,
+}
+
+/// A desk-only note on a case.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub seq: i64,
+    pub author: Username,
+    pub ciphertext: AgeCiphertext,
+    pub created_at: i64,
+}
+
 /// One message of a case thread.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -255,6 +283,36 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
+
+    /// The cases of a desk, most recently changed first.
+    async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError>;
+    /// A case, only if it belongs to `desk`.
+    async fn case(&self, desk: &DeskSlug, id: &ReportId) -> Result<Option<Case>, StoreError>;
+    /// `Missing` unless the case belongs to `desk`.
+    async fn set_status(
+        &self,
+        desk: &DeskSlug,
+        id: &ReportId,
+        status: Status,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// `Missing` unless the case belongs to `desk`.
+    async fn assign(
+        &self,
+        desk: &DeskSlug,
+        id: &ReportId,
+        account: Option<AccountId>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Adds a note to a case the caller has checked belongs to the author's desk.
+    async fn add_note(
+        &self,
+        id: &ReportId,
+        author: AccountId,
+        ciphertext: &AgeCiphertext,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn notes(&self, id: &ReportId) -> Result<Vec<Note>, StoreError>;
     /// Accepts a TOTP step newer than the last accepted one; `false` for a replay.
     async fn accept_totp_step(
         &self,
@@ -402,6 +460,41 @@ fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
 type ReceiptRow = (Vec<u8>, String, Vec<u8>, String, i64, i64);
 type ReportRow = (Vec<u8>, String, i64, Vec<u8>, String, i64, i64);
 type MessageRow = (i64, String, Vec<u8>, i64);
+
+type CaseRow = (
+    Vec<u8>,
+    String,
+    i64,
+    Vec<u8>,
+    String,
+    i64,
+    i64,
+    String,
+    Option<String>,
+);
+
+fn parse_username(name: Option<String>) -> Result<Option<Username>, StoreError> {
+    name.map(|n| Username::parse(&n).map_err(|_| StoreError::Corrupt("user name")))
+        .transpose()
+}
+
+fn case_from_row(row: CaseRow) -> Result<Case, StoreError> {
+    let (id, desk, key_version, ciphertext, status, created_at, updated_at, reply, assigned) = row;
+    Ok(Case {
+        report: report_from_row((
+            id,
+            desk,
+            key_version,
+            ciphertext,
+            status,
+            created_at,
+            updated_at,
+        ))?,
+        reply_recipient: Recipient::parse(&reply)
+            .map_err(|_| StoreError::Corrupt("reply recipient"))?,
+        assigned_to: parse_username(assigned)?,
+    })
+}
 
 fn receipt_from_row(row: ReceiptRow) -> Result<Receipt, StoreError> {
     let (id, desk, verifier, status, created_at, updated_at) = row;

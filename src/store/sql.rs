@@ -98,3 +98,22 @@ pub const SELECT_GRANTS: &str =
 pub fn select_accounts_of_desk() -> String {
     format!("{ACCOUNT_COLUMNS} WHERE a.desk_slug = $1 ORDER BY a.username")
 }
+
+// Triage.
+
+pub const SELECT_DESK_REPORTS: &str =
+    "SELECT r.id, r.status, r.created_at, r.updated_at, a.username, \
+     (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) \
+     FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
+     WHERE r.desk_slug = $1 ORDER BY r.updated_at DESC, r.id";
+pub const SELECT_CASE: &str = "SELECT r.id, r.desk_slug, r.key_version, r.ciphertext, r.status, r.created_at, \
+     r.updated_at, r.reply_recipient, a.username FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
+     WHERE r.id = $1 AND r.desk_slug = $2";
+pub const SET_STATUS: &str =
+    "UPDATE reports SET status = $3, updated_at = $4 WHERE id = $1 AND desk_slug = $2";
+pub const ASSIGN: &str =
+    "UPDATE reports SET assigned_to = $3, updated_at = $4 WHERE id = $1 AND desk_slug = $2";
+pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, ciphertext, created_at) \
+     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM notes WHERE report_id = $1";
+pub const SELECT_NOTES: &str = "SELECT n.seq, a.username, n.ciphertext, n.created_at FROM notes n \
+     JOIN accounts a ON a.id = n.author WHERE n.report_id = $1 ORDER BY n.seq";

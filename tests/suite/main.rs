@@ -31,6 +31,7 @@ mod flow;
 mod http;
 mod interop;
 mod schemathesis;
+mod triage;
 mod vectors;
 mod vetting;
 mod workers;

@@ -68,7 +68,8 @@ fn compute_worker(password: &str, desk: &str, username: &str) -> Value {
     let desk_slug = resguardo::domain::DeskSlug::parse(desk).unwrap();
     let user = resguardo::domain::Username::parse(username).unwrap();
     let keys = resguardo::crypto::password::derive(password, &desk_slug, &user);
-    let unlock = age::secrecy::ExposeSecret::expose_secret(&keys.unlock_identity.to_string()).to_owned();
+    let unlock =
+        age::secrecy::ExposeSecret::expose_secret(&keys.unlock_identity.to_string()).to_owned();
     serde_json::json!({
         "password": password, "desk": desk, "username": username,
         "auth_key_hex": hex(keys.auth_key.expose()),
@@ -79,11 +80,16 @@ fn compute_worker(password: &str, desk: &str, username: &str) -> Value {
 
 #[test]
 fn worker_password_vectors_match() {
-    let file: Value = serde_json::from_str(&std::fs::read_to_string(WORKER_VECTORS).unwrap()).unwrap();
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(WORKER_VECTORS).unwrap()).unwrap();
     let vectors = file["vectors"].as_array().unwrap();
     assert!(vectors.len() >= 3);
     for v in vectors {
-        let got = compute_worker(v["password"].as_str().unwrap(), v["desk"].as_str().unwrap(), v["username"].as_str().unwrap());
+        let got = compute_worker(
+            v["password"].as_str().unwrap(),
+            v["desk"].as_str().unwrap(),
+            v["username"].as_str().unwrap(),
+        );
         assert_eq!(&got, v);
     }
 }
@@ -95,13 +101,24 @@ fn regenerate_worker_vectors() {
     let cases = [
         ("caballo correcto batería grapa", "gt", "ana"),
         ("caballo correcto batería grapa", "hn", "ana"),
-        ("contraseña de más de setenta y dos bytes: ñññññññññññññññññññññññññññññññññ", "sv", "beto.m"),
+        (
+            "contraseña de más de setenta y dos bytes: ñññññññññññññññññññññññññññññññññ",
+            "sv",
+            "beto.m",
+        ),
     ];
-    let vectors: Vec<Value> = cases.iter().map(|(p, d, u)| compute_worker(p, d, u)).collect();
+    let vectors: Vec<Value> = cases
+        .iter()
+        .map(|(p, d, u)| compute_worker(p, d, u))
+        .collect();
     let file = serde_json::json!({
         "description": "Worker password derivation (docs/protocol.md §6). Every other field must be reproduced exactly from password, desk and username. Hex is lower case.",
         "argon2id": {"salt": "resguardo/worker/v1/<desk>/<username>", "m_kib": 65536, "t": 3, "p": 1, "len": 64},
         "vectors": vectors,
     });
-    std::fs::write(WORKER_VECTORS, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
+    std::fs::write(
+        WORKER_VECTORS,
+        serde_json::to_string_pretty(&file).unwrap() + "\n",
+    )
+    .unwrap();
 }

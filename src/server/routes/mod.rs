@@ -1,6 +1,7 @@
 //! One module per resource; `configure` mounts them all.
 
 pub mod accounts;
+pub mod cases;
 pub mod desks;
 pub mod followup;
 pub mod health;
@@ -87,6 +88,33 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
+    mount_get(cfg, "/api/v1/desk/reports", web::to(cases::inbox));
+    mount_get(cfg, "/api/v1/desk/reports/{id}", web::to(cases::show));
+    let set_status = web::to(cases::set_status);
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/status",
+        set_status,
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/assign",
+        web::to(cases::assign),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/notes",
+        web::to(cases::note),
+        limits.message,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/replies",
+        web::to(cases::reply),
+        limits.message,
+    );
 }
 
 /// A GET route, which answers HEAD too.

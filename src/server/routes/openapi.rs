@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, desks, followup, health, keys, pow, reports};
+use super::{accounts, cases, desks, followup, health, keys, pow, reports};
 use crate::server::problem::Problem;
 
 #[derive(OpenApi)]
@@ -29,6 +29,12 @@ use crate::server::problem::Problem;
         keys::accounts,
         keys::vet,
         keys::grants,
+        cases::inbox,
+        cases::show,
+        cases::set_status,
+        cases::assign,
+        cases::note,
+        cases::reply,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth)

@@ -1,0 +1,92 @@
+//! A case worker's triage on the device: decrypting a case with the desk identities the worker's
+//! grants unlock, and encrypting notes (to the desk key) and replies (to the reporter's reply key
+//! and the desk key) before they are sent.
+
+use zeroize::Zeroizing;
+
+use super::report_form::{message_plaintext, message_text};
+use super::{ApiClient, ClientError};
+use crate::crypto::seal;
+use crate::domain::{b64_decode, Recipient};
+use crate::server::routes::cases::DeskCaseView;
+
+/// A decrypted thread entry.
+pub struct Readable {
+    pub author: String,
+    pub day: String,
+    /// `None` when no key at hand opens it.
+    pub text: Option<Zeroizing<String>>,
+}
+
+/// A case, decrypted here.
+pub struct OpenCase {
+    pub view: DeskCaseView,
+    /// The report's plaintext JSON, if a desk identity opens it.
+    pub report: Option<Zeroizing<Vec<u8>>>,
+    pub messages: Vec<Readable>,
+    pub notes: Vec<Readable>,
+}
+
+fn open_any(identities: &[(i64, age::x25519::Identity)], b64: &str) -> Option<Zeroizing<Vec<u8>>> {
+    let bytes = b64_decode(b64)?;
+    identities
+        .iter()
+        .find_map(|(_, id)| seal::open(id, &bytes).ok())
+}
+
+/// Fetches a case and decrypts what the given desk identities open.
+pub async fn open_case(
+    client: &ApiClient,
+    token: &str,
+    identities: &[(i64, age::x25519::Identity)],
+    id: &str,
+) -> Result<OpenCase, ClientError> {
+    let view = client.case(token, id).await?;
+    let readable = |entries: &[crate::server::routes::cases::EntryView]| {
+        entries
+            .iter()
+            .map(|e| Readable {
+                author: e.author.clone(),
+                day: e.day.clone(),
+                text: open_any(identities, &e.ciphertext).and_then(|p| message_text(&p)),
+            })
+            .collect()
+    };
+    Ok(OpenCase {
+        report: open_any(identities, &view.ciphertext),
+        messages: readable(&view.messages),
+        notes: readable(&view.notes),
+        view,
+    })
+}
+
+fn usage(e: impl std::fmt::Display) -> ClientError {
+    ClientError::Usage(e.to_string())
+}
+
+/// Writes a note only the desk can read.
+pub async fn note(
+    client: &ApiClient,
+    token: &str,
+    id: &str,
+    desk: &Recipient,
+    text: &str,
+) -> Result<(), ClientError> {
+    let sealed = seal::seal(&[desk.age()], &message_plaintext(text)).map_err(usage)?;
+    client.add_entry(token, id, "notes", &sealed).await
+}
+
+/// Replies to the reporter; the desk can read the reply too.
+pub async fn reply(
+    client: &ApiClient,
+    token: &str,
+    case: &DeskCaseView,
+    desk: &Recipient,
+    text: &str,
+) -> Result<(), ClientError> {
+    let reporter =
+        Recipient::parse(&case.reply_recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let sealed =
+        seal::seal(&[reporter.age(), desk.age()], &message_plaintext(text)).map_err(usage)?;
+    client.add_entry(token, &case.id, "replies", &sealed).await
+}

@@ -1,0 +1,323 @@
+//! Triage for vetted accounts of a desk: the inbox (metadata only), a case's ciphertexts to
+//! decrypt on the worker's device, status, assignment, desk-only notes and replies to the reporter.
+//! Every query is scoped to the caller's desk: another desk's case is simply not found.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::AgeCiphertext;
+use crate::domain::{b64_decode, b64_encode, Author, ReportId, Status, Username};
+use crate::server::auth::Vetted;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::AppState;
+use crate::store::{Case, StoreError};
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CaseSummaryView {
+    pub id: String,
+    pub status: Status,
+    pub created: String,
+    pub updated: String,
+    pub assigned_to: Option<String>,
+    pub messages: i64,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InboxQuery {
+    /// Only cases with this status.
+    pub status: Option<Status>,
+    /// Only cases assigned to the caller.
+    #[serde(default)]
+    pub mine: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct EntryView {
+    pub seq: i64,
+    /// `reporter` or `desk` for thread messages; the author's user name for notes.
+    pub author: String,
+    pub day: String,
+    pub ciphertext: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeskCaseView {
+    pub id: String,
+    pub status: Status,
+    pub created: String,
+    pub updated: String,
+    pub assigned_to: Option<String>,
+    /// The desk key version the report was encrypted to.
+    pub key_version: i64,
+    /// The report, base64 age ciphertext.
+    pub ciphertext: String,
+    /// Where replies are encrypted to (with the desk key).
+    pub reply_recipient: String,
+    pub messages: Vec<EntryView>,
+    pub notes: Vec<EntryView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: Status,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// A user name of this desk, or null to unassign.
+    pub username: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Base64 age ciphertext: notes to the desk key; replies to the reply recipient and the desk key.
+    pub ciphertext: String,
+}
+
+fn report_id(text: &str) -> Result<ReportId, ApiError> {
+    ReportId::parse(text).map_err(|_| ApiError::CaseNotFound)
+}
+
+fn missing_case(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Missing(_) => ApiError::CaseNotFound,
+        other => other.into(),
+    }
+}
+
+async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<Case, ApiError> {
+    let id = report_id(id)?;
+    state
+        .store
+        .case(&caller.0.account.desk, &id)
+        .await?
+        .ok_or(ApiError::CaseNotFound)
+}
+
+/// The desk's cases, newest change first: metadata only.
+#[utoipa::path(get, path = "/api/v1/desk/reports", params(InboxQuery), responses(
+    (status = 200, body = Vec<CaseSummaryView>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn inbox(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    query: web::Query<InboxQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &caller.0.account.username;
+    let cases = state.store.desk_reports(&caller.0.account.desk).await?;
+    let views: Vec<CaseSummaryView> = cases
+        .into_iter()
+        .filter(|c| query.status.is_none_or(|s| s == c.status))
+        .filter(|c| !query.mine || c.assigned_to.as_ref() == Some(me))
+        .map(|c| CaseSummaryView {
+            id: c.id.to_string(),
+            status: c.status,
+            created: crate::time::day(c.created_at),
+            updated: crate::time::day(c.updated_at),
+            assigned_to: c.assigned_to.map(|u| u.to_string()),
+            messages: c.messages,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// One case with its report, thread and notes, all ciphertext to decrypt on the device.
+#[utoipa::path(get, path = "/api/v1/desk/reports/{id}", params(("id" = String, Path)), responses(
+    (status = 200, body = DeskCaseView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let case = find(&state, &caller, &id).await?;
+    let report = &case.report;
+    let messages = state.store.messages(&report.id).await?;
+    let notes = state.store.notes(&report.id).await?;
+    tracing::info!(desk = %report.desk, "case opened");
+    Ok(HttpResponse::Ok().json(DeskCaseView {
+        id: report.id.to_string(),
+        status: report.status,
+        created: crate::time::day(report.created_at),
+        updated: crate::time::day(report.updated_at),
+        assigned_to: case.assigned_to.as_ref().map(|u| u.to_string()),
+        key_version: report.key_version,
+        ciphertext: b64_encode(report.ciphertext.as_bytes()),
+        reply_recipient: case.reply_recipient.as_str().to_owned(),
+        messages: messages
+            .iter()
+            .map(|m| EntryView {
+                seq: m.seq,
+                author: m.author.as_str().to_owned(),
+                day: crate::time::day(m.created_at),
+                ciphertext: b64_encode(m.ciphertext.as_bytes()),
+            })
+            .collect(),
+        notes: notes
+            .iter()
+            .map(|n| EntryView {
+                seq: n.seq,
+                author: n.author.to_string(),
+                day: crate::time::day(n.created_at),
+                ciphertext: b64_encode(n.ciphertext.as_bytes()),
+            })
+            .collect(),
+    }))
+}
+
+/// Moves a case to another status (`new`, `in_review`, `referred`, `closed`, `spam`).
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/status", params(("id" = String, Path)),
+    request_body = StatusChange, responses(
+    (status = 204),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn set_status(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    change: web::Json<StatusChange>,
+) -> Result<HttpResponse, ApiError> {
+    let id = report_id(&id)?;
+    let now = crate::time::now_bucket();
+    let desk = &caller.0.account.desk;
+    state
+        .store
+        .set_status(desk, &id, change.status, now)
+        .await
+        .map_err(missing_case)?;
+    tracing::info!(desk = %desk, status = change.status.as_str(), "case status changed");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Assigns a case to an account of the desk, or unassigns it.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/assign", params(("id" = String, Path)),
+    request_body = Assignment, responses(
+    (status = 204),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn assign(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    assignment: web::Json<Assignment>,
+) -> Result<HttpResponse, ApiError> {
+    let id = report_id(&id)?;
+    let desk = &caller.0.account.desk;
+    let account = match &assignment.username {
+        None => None,
+        Some(name) => {
+            let name = Username::parse(name).map_err(|_| ApiError::AccountNotFound)?;
+            let account = state
+                .store
+                .account(desk, &name)
+                .await?
+                .ok_or(ApiError::AccountNotFound)?;
+            Some(account.id)
+        }
+    };
+    let now = crate::time::now_bucket();
+    state
+        .store
+        .assign(desk, &id, account, now)
+        .await
+        .map_err(missing_case)?;
+    tracing::info!(desk = %desk, "case assigned");
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, ApiError> {
+    let bytes = b64_decode(&entry.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
+    Ok(AgeCiphertext::parse(bytes, state.message_limits)?)
+}
+
+/// Adds a note that only the desk reads (encrypted to the desk key).
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/notes", params(("id" = String, Path)),
+    request_body = Entry, responses(
+    (status = 201),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn note(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    entry: web::Json<Entry>,
+) -> Result<HttpResponse, ApiError> {
+    let case = find(&state, &caller, &id).await?;
+    let ciphertext = entry_ciphertext(&state, &entry)?;
+    let now = crate::time::now_bucket();
+    state
+        .store
+        .add_note(&case.report.id, caller.0.account.id, &ciphertext, now)
+        .await
+        .map_err(missing_case)?;
+    tracing::info!(desk = %case.report.desk, "note added");
+    Ok(HttpResponse::Created().finish())
+}
+
+/// Replies to the reporter (encrypted to the reply recipient and the desk key); the reporter's
+/// follow-up shows it.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/replies", params(("id" = String, Path)),
+    request_body = Entry, responses(
+    (status = 201),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn reply(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    entry: web::Json<Entry>,
+) -> Result<HttpResponse, ApiError> {
+    let case = find(&state, &caller, &id).await?;
+    let ciphertext = entry_ciphertext(&state, &entry)?;
+    let now = crate::time::now_bucket();
+    state
+        .store
+        .add_message(
+            &case.report.id,
+            Author::Desk,
+            &ciphertext,
+            now,
+            state.max_messages,
+        )
+        .await
+        .map_err(missing_case)?;
+    tracing::info!(desk = %case.report.desk, "reply sent");
+    Ok(HttpResponse::Created().finish())
+}

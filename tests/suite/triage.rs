@@ -1,0 +1,238 @@
+//! Triage end to end on each backend: a report comes in, a vetted worker lists it, decrypts it on
+//! the device, assigns it, changes its status, writes a note and replies; the reporter's follow-up
+//! shows the reply and the status, never the note; nobody outside the desk reaches the case.
+
+use resguardo::client::{desk_keys, reporter, triage, ApiClient};
+use resguardo::crypto::receipt::Language;
+use resguardo::domain::{Recipient, Status};
+use serde_json::Value;
+
+use crate::harness::{form, Backend, TestServer};
+use crate::workers::{invite, totp_code, PASSWORD};
+
+crate::on_both_backends!(triage_reply_and_followup);
+
+/// A desk made by its first supervisor, with a vetted worker; returns (supervisor, worker) logins.
+async fn staffed_desk(
+    server: &TestServer,
+    client: &ApiClient,
+    desk: &str,
+) -> (
+    resguardo::client::worker::Login,
+    resguardo::client::worker::Login,
+) {
+    let out = server
+        .command()
+        .args([
+            "admin", "desk", "create", "--slug", desk, "--name", "Mesa", "--json",
+        ])
+        .output()
+        .unwrap();
+    let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let boss = enrol_and_login(client, desk, created["code"].as_str().unwrap(), "sofia").await;
+    desk_keys::init_desk_key(client, &boss.0.session.token, &boss.0.identity)
+        .await
+        .unwrap();
+    let ana = enrol_and_login(client, desk, &invite(server, desk, "worker"), "ana").await;
+    desk_keys::vet(
+        client,
+        &boss.0.session.token,
+        &boss.0.identity,
+        "ana",
+        &ana.1,
+    )
+    .await
+    .unwrap();
+    (boss.0, ana.0)
+}
+
+async fn enrol_and_login(
+    client: &ApiClient,
+    desk: &str,
+    code: &str,
+    name: &str,
+) -> (resguardo::client::worker::Login, String) {
+    use resguardo::client::worker;
+    let enrolled = worker::enrol(client, desk, code, name, PASSWORD)
+        .await
+        .unwrap();
+    let uri = enrolled.enrolled.totp_uri.clone();
+    worker::confirm_totp(client, desk, name, PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+    let login = worker::login(client, desk, name, PASSWORD, &totp_code(&uri, 1))
+        .await
+        .unwrap();
+    (login, enrolled.recipient.fingerprint().to_string())
+}
+
+async fn triage_reply_and_followup(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let token = ana.session.token.clone();
+    let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
+        .await
+        .unwrap();
+    let desk_key = Recipient::from(desk_ids[0].1.to_public());
+
+    let submitted = reporter::submit(
+        &client,
+        "gt",
+        &form("piden 500 dólares"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+
+    // The inbox: metadata only.
+    let inbox = client.inbox(&token, None, false).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(
+        (inbox[0].id.as_str(), inbox[0].status),
+        (submitted.id.as_str(), Status::New)
+    );
+    assert!(
+        client.inbox(&token, None, true).await.unwrap().is_empty(),
+        "nothing assigned yet"
+    );
+
+    // Decrypted on the device.
+    let case = triage::open_case(&client, &token, &desk_ids, &submitted.id)
+        .await
+        .unwrap();
+    let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
+    assert_eq!(report["narrative"], "piden 500 dólares");
+
+    client
+        .assign(&token, &submitted.id, Some("ana"))
+        .await
+        .unwrap();
+    client
+        .set_status(&token, &submitted.id, Status::InReview)
+        .await
+        .unwrap();
+    let mine = client
+        .inbox(&token, Some(Status::InReview), true)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].assigned_to.as_deref(), Some("ana"));
+    assert!(client
+        .inbox(&token, Some(Status::Closed), false)
+        .await
+        .unwrap()
+        .is_empty());
+
+    triage::note(
+        &client,
+        &token,
+        &submitted.id,
+        &desk_key,
+        "posible red de extorsión",
+    )
+    .await
+    .unwrap();
+    triage::reply(
+        &client,
+        &token,
+        &case.view,
+        &desk_key,
+        "Recibimos su reporte. Estamos con usted.",
+    )
+    .await
+    .unwrap();
+
+    let case = triage::open_case(&client, &token, &desk_ids, &submitted.id)
+        .await
+        .unwrap();
+    assert_eq!(case.notes.len(), 1);
+    assert_eq!(case.notes[0].author, "ana");
+    assert_eq!(
+        case.notes[0].text.as_ref().unwrap().as_str(),
+        "posible red de extorsión"
+    );
+    assert_eq!(
+        case.messages[0].text.as_ref().unwrap().as_str(),
+        "Recibimos su reporte. Estamos con usted."
+    );
+
+    // The reporter sees the reply and the status, and not the note.
+    let keys = reporter::derive(&submitted.phrase).await;
+    let followup = reporter::followup(&client, &keys).await.unwrap();
+    assert_eq!(followup.status, Status::InReview);
+    assert_eq!(followup.messages.len(), 1);
+    assert_eq!(
+        followup.messages[0].text.as_ref().unwrap().as_str(),
+        "Recibimos su reporte. Estamos con usted."
+    );
+
+    // Bad input and other people.
+    let unknown = client
+        .assign(&token, &submitted.id, Some("nadie"))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(unknown.problem_slug(), Some("account-not-found"));
+    let bogus = client
+        .case(&token, "0123456789abcdef0123456789abcdef")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(bogus.problem_slug(), Some("case-not-found"));
+    let (_, other) = staffed_desk(&server, &client, "hn").await;
+    for err in [
+        client
+            .case(&other.session.token, &submitted.id)
+            .await
+            .err()
+            .unwrap(),
+        client
+            .set_status(&other.session.token, &submitted.id, Status::Spam)
+            .await
+            .err()
+            .unwrap(),
+        client
+            .assign(&other.session.token, &submitted.id, None)
+            .await
+            .err()
+            .unwrap(),
+    ] {
+        assert_eq!(
+            err.problem_slug(),
+            Some("case-not-found"),
+            "another desk's worker"
+        );
+    }
+    assert!(client
+        .inbox(&other.session.token, None, false)
+        .await
+        .unwrap()
+        .is_empty());
+    let http = reqwest::Client::new();
+    let anonymous = http
+        .get(format!("{}/api/v1/desk/reports", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let bad_query = http
+        .get(format!("{}/api/v1/desk/reports?status=lost", server.url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_query.status(), 400);
+    assert_eq!(
+        bad_query.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(
+        client.inbox(&token, None, false).await.unwrap()[0].status,
+        Status::InReview
+    );
+}
