@@ -7,6 +7,7 @@ pub mod keygen;
 pub mod report;
 pub mod serve;
 pub mod terminal;
+pub mod triage;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -104,6 +105,39 @@ pub enum WorkerCommand {
     /// (Supervisors) vet an account: type the safety number from its owner's screen; the desk key
     /// is then encrypted to its key on this device.
     Vet { username: String },
+    /// List the desk's cases (metadata only).
+    Inbox {
+        #[arg(long, value_parser = parse_status)]
+        status: Option<crate::domain::Status>,
+        /// Only cases assigned to you.
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decrypt a case on this device and show the report, the thread and the notes.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Assign a case to an account of the desk (`-` to unassign).
+    Assign { id: String, username: String },
+    /// Move a case to new, in_review, referred, closed or spam.
+    Status {
+        id: String,
+        #[arg(value_parser = parse_status)]
+        status: crate::domain::Status,
+    },
+    /// Write a note only the desk can read (typed at the terminal, or from standard input).
+    Note { id: String },
+    /// Reply to the reporter (typed at the terminal, or from standard input).
+    Reply { id: String },
+}
+
+fn parse_status(text: &str) -> Result<crate::domain::Status, String> {
+    text.parse()
+        .map_err(|e: crate::domain::BadStatus| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,11 +27,19 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Logout => logout().await,
         WorkerCommand::Pending { json } => pending(json).await,
         WorkerCommand::Vet { username } => vet(&username).await,
+        WorkerCommand::Inbox { status, mine, json } => {
+            super::triage::inbox(status, mine, json).await
+        }
+        WorkerCommand::Show { id, json } => super::triage::show(&id, json).await,
+        WorkerCommand::Assign { id, username } => super::triage::assign(&id, &username).await,
+        WorkerCommand::Status { id, status } => super::triage::status(&id, status).await,
+        WorkerCommand::Note { id } => super::triage::write(&id, false).await,
+        WorkerCommand::Reply { id } => super::triage::write(&id, true).await,
     }
 }
 
 /// The saved session and the worker's identity, unlocked with the password.
-async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Identity)> {
+pub(super) async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Identity)> {
     let saved = saved()?;
     let password = ask_secret("Password (to unlock your key on this device):")?;
     let identity = worker::unlock(
@@ -178,7 +186,7 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
     Ok(())
 }
 
-fn saved() -> anyhow::Result<SavedSession> {
+pub(super) fn saved() -> anyhow::Result<SavedSession> {
     session::load()?.context("not logged in: run `resguardo worker login` first")
 }
 

@@ -7,7 +7,7 @@ mod report;
 
 pub use account::{base32_decode, base32_encode, AccountStatus, Role, Secret32, Username};
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
-pub use report::{Author, Lookup, ReceiptAuth, ReportId, Status, Verifier};
+pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
 
 use base64::Engine as _;
 

@@ -236,3 +236,109 @@ async fn triage_reply_and_followup(backend: Backend) {
         Status::InReview
     );
 }
+
+/// The same from a terminal: inbox, show, assign, status, note, reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_through_the_cli() {
+    use crate::harness::run_with_input;
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let client = server.client();
+    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let submitted = reporter::submit(
+        &client,
+        "gt",
+        &form("me amenazan por teléfono"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+
+    // A session as `worker login` would have saved it.
+    let home = server.dir.path().join("ana");
+    let session = serde_json::json!({
+        "server": server.url, "desk": "gt", "username": "ana", "token": ana.session.token,
+        "expires_at": ana.session.expires_at, "wrapped_identity": ana.session.wrapped_identity,
+    });
+    resguardo::cli::files::write_private(
+        &home.join("session.json"),
+        session.to_string().as_bytes(),
+    )
+    .unwrap();
+    let as_ana = |args: &[&str]| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home).args(args);
+        cmd
+    };
+    let json = |out: std::process::Output| -> Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+
+    let inbox = json(as_ana(&["worker", "inbox", "--json"]).output().unwrap());
+    assert_eq!(inbox[0]["id"], submitted.id.as_str());
+    let id = submitted.id.as_str();
+    assert!(as_ana(&["worker", "assign", id, "ana"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    assert!(as_ana(&["worker", "status", id, "in_review"])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let bad = as_ana(&["worker", "status", id, "lost"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2), "clap refuses an unknown status");
+
+    let out = run_with_input(
+        as_ana(&["worker", "note", id]),
+        &format!("{PASSWORD}\nlo llaman desde un número de HN\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_with_input(
+        as_ana(&["worker", "reply", id]),
+        &format!("{PASSWORD}\nGracias. Le llamaremos.\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let shown = json(run_with_input(
+        as_ana(&["worker", "show", id, "--json"]),
+        &format!("{PASSWORD}\n"),
+    ));
+    assert_eq!(shown["report"]["narrative"], "me amenazan por teléfono");
+    assert!(shown["report"].get("pad").is_none());
+    assert_eq!(shown["status"], "in_review");
+    assert_eq!(shown["assigned_to"], "ana");
+    assert_eq!(shown["notes"][0]["text"], "lo llaman desde un número de HN");
+    assert_eq!(shown["messages"][0]["text"], "Gracias. Le llamaremos.");
+
+    let human = run_with_input(as_ana(&["worker", "show", id]), &format!("{PASSWORD}\n"));
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("me amenazan por teléfono") && text.contains("Notes (desk only)"),
+        "{text}"
+    );
+
+    let keys = reporter::derive(&submitted.phrase).await;
+    let followup = reporter::followup(&client, &keys).await.unwrap();
+    assert_eq!(
+        followup.messages[0].text.as_ref().unwrap().as_str(),
+        "Gracias. Le llamaremos."
+    );
+}

@@ -1,0 +1,167 @@
+//! `resguardo worker inbox|show|assign|status|note|reply`: triage from a terminal. Decryption and
+//! encryption happen here; the password unlocks the worker's key for the commands that need it.
+
+use serde_json::json;
+
+use super::terminal::ask_text;
+use super::worker::{saved, unlocked};
+use crate::client::{desk_keys, triage, ApiClient};
+use crate::domain::{Recipient, Status};
+
+pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let cases = ApiClient::new(&saved.server)?
+        .inbox(&saved.token, status, mine)
+        .await?;
+    if json {
+        let list: Vec<_> = cases
+            .iter()
+            .map(|c| {
+                json!({"id": c.id, "status": c.status, "created": c.created, "updated": c.updated,
+                           "assigned_to": c.assigned_to, "messages": c.messages})
+            })
+            .collect();
+        super::print_json(&json!(list));
+    } else if cases.is_empty() {
+        println!("No cases.");
+    } else {
+        println!(
+            "{:<32}  {:<10} {:<10} {:<10} {:<16} msgs",
+            "id", "status", "received", "changed", "assigned"
+        );
+        for c in cases {
+            let assigned = c.assigned_to.unwrap_or_else(|| "-".into());
+            println!(
+                "{:<32}  {:<10} {:<10} {:<10} {:<16} {}",
+                c.id,
+                c.status.as_str(),
+                c.created,
+                c.updated,
+                assigned,
+                c.messages
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
+    let case = triage::open_case(&client, &saved.token, &identities, id).await?;
+    let report: Option<serde_json::Value> = case
+        .report
+        .as_ref()
+        .and_then(|p| serde_json::from_slice(p).ok());
+    let entries = |list: &[triage::Readable]| -> Vec<serde_json::Value> {
+        list.iter()
+            .map(|e| json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str())}))
+            .collect()
+    };
+    if json {
+        let mut report = report.unwrap_or(serde_json::Value::Null);
+        if let Some(map) = report.as_object_mut() {
+            map.remove("pad");
+        }
+        super::print_json(&json!({
+            "id": case.view.id, "status": case.view.status, "created": case.view.created,
+            "updated": case.view.updated, "assigned_to": case.view.assigned_to, "report": report,
+            "messages": entries(&case.messages), "notes": entries(&case.notes),
+        }));
+        return Ok(());
+    }
+    let v = &case.view;
+    println!(
+        "Case {} — {} (received {}, changed {}, assigned to {})",
+        v.id,
+        v.status.as_str(),
+        v.created,
+        v.updated,
+        v.assigned_to.as_deref().unwrap_or("nobody")
+    );
+    match &report {
+        Some(r) => {
+            for field in [
+                "kind",
+                "country",
+                "needs",
+                "consent_referral",
+                "safe_contact",
+                "lang",
+            ] {
+                if let Some(value) = r.get(field).filter(|v| !v.is_null()) {
+                    println!("{field:>17}: {value}");
+                }
+            }
+            println!("\n{}\n", r["narrative"].as_str().unwrap_or(""));
+        }
+        None => println!("\n(this device holds no desk key that opens the report)\n"),
+    }
+    for (title, list) in [
+        ("Thread", &case.messages),
+        ("Notes (desk only)", &case.notes),
+    ] {
+        if !list.is_empty() {
+            println!("— {title} —");
+        }
+        for e in list {
+            let text = e
+                .text
+                .as_ref()
+                .map_or("(cannot be read here)", |t| t.as_str());
+            println!("{} ({}): {text}", e.author, e.day);
+        }
+    }
+    Ok(())
+}
+
+pub async fn assign(id: &str, username: &str) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let target = Some(username).filter(|u| *u != "-");
+    ApiClient::new(&saved.server)?
+        .assign(&saved.token, id, target)
+        .await?;
+    match target {
+        Some(user) => println!("Case {id} is assigned to {user}."),
+        None => println!("Case {id} is unassigned."),
+    }
+    Ok(())
+}
+
+pub async fn status(id: &str, status: Status) -> anyhow::Result<()> {
+    let saved = saved()?;
+    ApiClient::new(&saved.server)?
+        .set_status(&saved.token, id, status)
+        .await?;
+    println!("Case {id} is now {}.", status.as_str());
+    Ok(())
+}
+
+/// A note (`reply = false`) or a reply to the reporter.
+pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let text = zeroize::Zeroizing::new(ask_text(if reply {
+        "Your reply to the reporter:"
+    } else {
+        "Your note:"
+    })?);
+    if text.trim().is_empty() {
+        anyhow::bail!("nothing to send: the text is empty");
+    }
+    let client = ApiClient::new(&saved.server)?;
+    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
+    let (_, newest) = identities
+        .last()
+        .ok_or_else(|| anyhow::anyhow!("you hold no desk key yet: ask to be vetted"))?;
+    let desk = Recipient::from(newest.to_public());
+    if reply {
+        let case = client.case(&saved.token, id).await?;
+        triage::reply(&client, &saved.token, &case, &desk, &text).await?;
+        println!("Reply sent; the reporter sees it with their receipt phrase.");
+    } else {
+        triage::note(&client, &saved.token, id, &desk, &text).await?;
+        println!("Note saved for the desk.");
+    }
+    Ok(())
+}
