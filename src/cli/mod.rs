@@ -105,6 +105,8 @@ pub enum WorkerCommand {
     /// (Supervisors) vet an account: type the safety number from its owner's screen; the desk key
     /// is then encrypted to its key on this device.
     Vet { username: String },
+    /// (Supervisors) disable an account: its sessions end at once; rotate the desk key next.
+    Disable { username: String },
     /// List the desk's cases (metadata only).
     Inbox {
         #[arg(long, value_parser = parse_status)]

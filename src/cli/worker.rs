@@ -27,6 +27,17 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Logout => logout().await,
         WorkerCommand::Pending { json } => pending(json).await,
         WorkerCommand::Vet { username } => vet(&username).await,
+        WorkerCommand::Disable { username } => {
+            let saved = saved()?;
+            ApiClient::new(&saved.server)?
+                .disable(&saved.token, &username)
+                .await?;
+            println!("{username} is disabled and signed out everywhere.");
+            println!(
+                "They still hold the current desk key: rotate it (`desk rotate-key`, coming next)."
+            );
+            Ok(())
+        }
         WorkerCommand::Inbox { status, mine, json } => {
             super::triage::inbox(status, mine, json).await
         }

@@ -164,6 +164,13 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    pub async fn disable(&self, token: &str, username: &str) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/accounts/{username}/disable");
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, &serde_json::json!({}))
+            .await
+            .map(|_| ())
+    }
+
     pub async fn grants(&self, token: &str) -> Result<Vec<GrantView>, ClientError> {
         self.get_as(token, "/api/v1/desk/grants").await
     }

@@ -526,6 +526,21 @@ macro_rules! impl_store {
                     })
                     .collect()
             }
+
+            async fn disable(&self, account: AccountId) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::SET_ACCOUNT_STATUS)
+                    .bind(&account.0[..])
+                    .bind(AccountStatus::Disabled.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::DELETE_SESSIONS_OF)
+                    .bind(&account.0[..])
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
     };
 }

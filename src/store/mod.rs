@@ -283,6 +283,8 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
+    /// Disables an account and ends all its sessions in one transaction.
+    async fn disable(&self, account: AccountId) -> Result<(), StoreError>;
 
     /// The cases of a desk, most recently changed first.
     async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError>;

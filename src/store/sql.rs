@@ -117,3 +117,4 @@ pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, cipher
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM notes WHERE report_id = $1";
 pub const SELECT_NOTES: &str = "SELECT n.seq, a.username, n.ciphertext, n.created_at FROM notes n \
      JOIN accounts a ON a.id = n.author WHERE n.report_id = $1 ORDER BY n.seq";
+pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE account_id = $1";

@@ -71,7 +71,7 @@ async fn triage_reply_and_followup(backend: Backend) {
         return;
     };
     let client = server.client();
-    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
     let token = ana.session.token.clone();
     let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
         .await
@@ -235,6 +235,32 @@ async fn triage_reply_and_followup(backend: Backend) {
         client.inbox(&token, None, false).await.unwrap()[0].status,
         Status::InReview
     );
+
+    // Disabling: only by a supervisor, never oneself; the account's sessions end at once.
+    let slug = |r: Result<(), resguardo::client::ClientError>| {
+        r.err().unwrap().problem_slug().map(str::to_owned)
+    };
+    let boss_token = boss.session.token.clone();
+    assert_eq!(
+        slug(client.disable(&token, "sofia").await).as_deref(),
+        Some("forbidden")
+    );
+    assert_eq!(
+        slug(client.disable(&boss_token, "sofia").await).as_deref(),
+        Some("key-conflict")
+    );
+    assert_eq!(
+        slug(client.disable(&boss_token, "nadie").await).as_deref(),
+        Some("account-not-found")
+    );
+    client.disable(&boss_token, "ana").await.unwrap();
+    let after = client.inbox(&token, None, false).await.err().unwrap();
+    assert_eq!(after.problem_slug(), Some("unauthorized"));
+    let again = resguardo::client::worker::login(&client, "gt", "ana", PASSWORD, "000000")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(again.problem_slug(), Some("login-failed"));
 }
 
 /// The same from a terminal: inbox, show, assign, status, note, reply.

@@ -216,3 +216,37 @@ pub async fn grants(
         .collect();
     Ok(HttpResponse::Ok().json(views))
 }
+
+/// Disables an account of the supervisor's desk: its sessions end at once and it can no longer
+/// log in. Its grants of past desk keys remain, so the desk key should be rotated next.
+#[utoipa::path(post, path = "/api/v1/desk/accounts/{username}/disable",
+    params(("username" = String, Path, description = "The account to disable")),
+    responses(
+        (status = 204),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ), security(("bearer" = [])))]
+pub async fn disable(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    username: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
+    let target = state
+        .store
+        .account(&me.desk, &username)
+        .await?
+        .ok_or(ApiError::AccountNotFound)?;
+    if target.id == me.id {
+        return Err(ApiError::KeyConflict(
+            "a supervisor cannot disable their own account",
+        ));
+    }
+    state.store.disable(target.id).await?;
+    tracing::info!(desk = %me.desk, "account disabled");
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -88,6 +88,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
+    let disable = web::to(keys::disable);
+    mount_post(
+        cfg,
+        "/api/v1/desk/accounts/{username}/disable",
+        disable,
+        ACCOUNT_BODY,
+    );
     mount_get(cfg, "/api/v1/desk/reports", web::to(cases::inbox));
     mount_get(cfg, "/api/v1/desk/reports/{id}", web::to(cases::show));
     let set_status = web::to(cases::set_status);

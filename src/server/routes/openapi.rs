@@ -29,6 +29,7 @@ use crate::server::problem::Problem;
         keys::accounts,
         keys::vet,
         keys::grants,
+        keys::disable,
         cases::inbox,
         cases::show,
         cases::set_status,
