@@ -8,7 +8,7 @@ use crate::harness::{contains, files_under, run_with_input, Backend, TestServer}
 
 crate::on_both_backends!(canary_never_reaches_the_server);
 
-fn forms_of(canary: &str) -> Vec<Vec<u8>> {
+pub fn forms_of(canary: &str) -> Vec<Vec<u8>> {
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD;
     let hex: String = canary.bytes().map(|b| format!("{b:02x}")).collect();
@@ -27,7 +27,7 @@ fn forms_of(canary: &str) -> Vec<Vec<u8>> {
 }
 
 /// A secret byte string as raw bytes, base64 and hex (both cases).
-fn binary_forms(bytes: &[u8]) -> Vec<Vec<u8>> {
+pub fn binary_forms(bytes: &[u8]) -> Vec<Vec<u8>> {
     use base64::Engine as _;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     vec![
@@ -40,7 +40,7 @@ fn binary_forms(bytes: &[u8]) -> Vec<Vec<u8>> {
     ]
 }
 
-fn new_canary() -> String {
+pub fn new_canary() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     format!(
@@ -49,7 +49,7 @@ fn new_canary() -> String {
     )
 }
 
-async fn all_pg_rows(db_url: &str) -> String {
+pub async fn all_pg_rows(db_url: &str) -> String {
     use sqlx::{Connection, Row};
     let mut conn = sqlx::PgConnection::connect(db_url).await.unwrap();
     let tables: Vec<String> = sqlx::query(

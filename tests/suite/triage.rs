@@ -368,3 +368,63 @@ async fn triage_through_the_cli() {
         "Gracias. Le llamaremos."
     );
 }
+
+crate::on_both_backends!(notes_replies_and_keys_never_reach_the_server);
+
+/// The canary test for the desk side: canaries in a note and a reply, the worker's password, the
+/// worker's and the desk's private keys — none of it in any server file, row or log line.
+async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
+    use crate::canary::{all_pg_rows, forms_of, new_canary};
+    use crate::harness::{contains, files_under};
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let token = ana.session.token.clone();
+    let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
+        .await
+        .unwrap();
+    let desk_key = Recipient::from(desk_ids[0].1.to_public());
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let case = client.case(&token, &submitted.id).await.unwrap();
+    let (note_canary, reply_canary) = (new_canary(), new_canary());
+    triage::note(&client, &token, &submitted.id, &desk_key, &note_canary)
+        .await
+        .unwrap();
+    triage::reply(&client, &token, &case, &desk_key, &reply_canary)
+        .await
+        .unwrap();
+
+    server.stop();
+    let mut written: Vec<(String, Vec<u8>)> = files_under(server.dir.path())
+        .into_iter()
+        .map(|(p, b)| (p.display().to_string(), b))
+        .collect();
+    written.push(("server output".into(), server.logs().into_bytes()));
+    if backend == Backend::Postgres {
+        written.push((
+            "postgres rows".into(),
+            all_pg_rows(&server.db_url).await.into_bytes(),
+        ));
+    }
+    let secret = |id: &age::x25519::Identity| {
+        age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned()
+    };
+    let secrets = [
+        ("note", note_canary),
+        ("reply", reply_canary),
+        ("password", PASSWORD.to_owned()),
+        ("worker key", secret(&ana.identity)),
+        ("desk key", secret(&desk_ids[0].1)),
+    ];
+    for (what, value) in &secrets {
+        for form in forms_of(value) {
+            for (path, bytes) in &written {
+                assert!(!contains(bytes, &form), "the {what} appears in {path}");
+            }
+        }
+    }
+}
