@@ -21,6 +21,7 @@ macro_rules! on_both_backends {
 }
 pub(crate) use on_both_backends;
 
+mod access;
 mod bad_inputs;
 mod canary;
 mod cli;
