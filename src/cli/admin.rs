@@ -7,6 +7,31 @@ use super::DeskCommand;
 use crate::config::Settings;
 use crate::domain::{DeskName, DeskSlug, Recipient, Role, Secret32};
 
+/// Verifies the audit log's hash chain.
+pub async fn verify_audit(json: bool) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let store = open_store(&settings).await?;
+    let rows = store.audit_log().await?;
+    match crate::store::audit::verify(&rows) {
+        Ok(count) => {
+            if json {
+                super::print_json(&json!({"ok": true, "entries": count}));
+            } else {
+                println!(
+                    "The audit log is intact: {count} entries, each chained to the one before."
+                );
+            }
+            Ok(())
+        }
+        Err(problem) => {
+            if json {
+                super::print_json(&json!({"ok": false, "problem": problem.to_string()}));
+            }
+            anyhow::bail!("the audit log was tampered with: {problem}")
+        }
+    }
+}
+
 /// Prints a one-time enrolment code; the server keeps only its SHA-256.
 pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;

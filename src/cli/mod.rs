@@ -158,12 +158,27 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: DeskCommand,
     },
+    /// Check the audit log's hash chain; exit 1 and name the first changed, deleted or reordered
+    /// entry.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print a one-time enrolment code for a new case worker or supervisor of a desk.
     Invite {
         #[arg(long)]
         desk: String,
         #[arg(long, value_enum)]
         role: crate::domain::Role,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the whole chain.
+    Verify {
         #[arg(long)]
         json: bool,
     },
@@ -261,6 +276,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::Invite { desk, role, json },
         } => admin::invite(&desk, role, json).await,
+        Command::Admin {
+            command:
+                AdminCommand::Audit {
+                    command: AuditCommand::Verify { json },
+                },
+        } => admin::verify_audit(json).await,
         Command::Report { command } => report::run(command).await,
         Command::Worker { command } => worker::run(command).await,
         Command::Desk {

@@ -133,6 +133,25 @@ impl Application {
     }
 }
 
+/// Records a privileged action in the audit log. A request whose action cannot be recorded fails:
+/// an unrecorded read or change by an insider is what the log exists to prevent.
+pub async fn audit(
+    state: &AppState,
+    desk: &str,
+    actor: &str,
+    action: &str,
+    subject: &str,
+) -> Result<(), problem::ApiError> {
+    let entry = crate::store::AuditEntry {
+        desk: desk.to_owned(),
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        subject: subject.to_owned(),
+    };
+    state.store.audit(&entry, crate::time::now_secs()).await?;
+    Ok(())
+}
+
 /// Forgets expired spent challenges every `period`. Apart from report traffic, so that the
 /// deletes never contend with intake.
 fn spawn_purging(store: Arc<dyn Store>, period: Duration) {

@@ -541,6 +541,68 @@ macro_rules! impl_store {
                 tx.commit().await?;
                 Ok(())
             }
+
+            async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError> {
+                // Two appends may read the same tail; the loser's insert does nothing and retries.
+                for _ in 0..8 {
+                    let mut tx = self.pool.begin().await?;
+                    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(sql::LAST_AUDIT)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let (seq, prev) = match last {
+                        Some((seq, hash)) => (
+                            seq + 1,
+                            hash.try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                        ),
+                        None => (1, audit::GENESIS),
+                    };
+                    let hash = audit::chain_hash(&prev, seq, at, entry);
+                    let inserted = sqlx::query(sql::INSERT_AUDIT)
+                        .bind(seq)
+                        .bind(at)
+                        .bind(&entry.desk)
+                        .bind(&entry.actor)
+                        .bind(&entry.action)
+                        .bind(&entry.subject)
+                        .bind(&prev[..])
+                        .bind(&hash[..])
+                        .execute(&mut *tx)
+                        .await?;
+                    if inserted.rows_affected() == 1 {
+                        tx.commit().await?;
+                        return Ok(());
+                    }
+                }
+                Err(StoreError::Unavailable("the audit log is too busy".into()))
+            }
+
+            async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
+                let rows: Vec<(i64, i64, String, String, String, String, Vec<u8>, Vec<u8>)> =
+                    sqlx::query_as(sql::SELECT_AUDIT)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(seq, at, desk, actor, action, subject, prev, hash)| {
+                        Ok(AuditRow {
+                            seq,
+                            at,
+                            entry: AuditEntry {
+                                desk,
+                                actor,
+                                action,
+                                subject,
+                            },
+                            prev_hash: prev
+                                .try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                            hash: hash
+                                .try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                        })
+                    })
+                    .collect()
+            }
         }
     };
 }

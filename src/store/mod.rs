@@ -5,6 +5,7 @@
 //! What is stored is listed in SECURITY.md: ciphertext, the receipt lookup and verifier, the reply
 //! recipient, desk metadata and hour-rounded times. Nothing here ever sees plaintext.
 
+pub mod audit;
 mod impl_store;
 mod postgres;
 mod sql;
@@ -12,6 +13,7 @@ mod sqlite;
 
 use std::sync::Arc;
 
+pub use audit::{AuditEntry, AuditRow};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -283,6 +285,10 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
+    /// Appends to the hash-chained audit log.
+    async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError>;
+    /// The whole audit log in order.
+    async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
     /// Disables an account and ends all its sessions in one transaction.
     async fn disable(&self, account: AccountId) -> Result<(), StoreError>;
 

@@ -118,3 +118,12 @@ pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, cipher
 pub const SELECT_NOTES: &str = "SELECT n.seq, a.username, n.ciphertext, n.created_at FROM notes n \
      JOIN accounts a ON a.id = n.author WHERE n.report_id = $1 ORDER BY n.seq";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE account_id = $1";
+
+// Audit log.
+
+pub const LAST_AUDIT: &str = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (seq, at, desk_slug, actor, action, subject, prev_hash, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
+pub const SELECT_AUDIT: &str =
+    "SELECT seq, at, desk_slug, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq";

@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
 pub(crate) use on_both_backends;
 
 mod access;
+mod audit;
 mod bad_inputs;
 mod canary;
 mod cli;

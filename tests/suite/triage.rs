@@ -13,7 +13,7 @@ use crate::workers::{invite, totp_code, PASSWORD};
 crate::on_both_backends!(triage_reply_and_followup);
 
 /// A desk made by its first supervisor, with a vetted worker; returns (supervisor, worker) logins.
-async fn staffed_desk(
+pub async fn staffed_desk(
     server: &TestServer,
     client: &ApiClient,
     desk: &str,

@@ -16,7 +16,7 @@ use crate::domain::{
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
 use crate::server::problem::{ApiError, Problem};
-use crate::server::AppState;
+use crate::server::{audit, AppState};
 use crate::store::{Account, AccountId, NewAccount, StoreError};
 
 /// A new account, as the worker's client sends it.
@@ -173,6 +173,14 @@ pub async fn enrol(
         other => other?,
     };
     tracing::info!(desk = %desk, role = role.as_str(), "account enrolled");
+    audit(
+        &state,
+        desk.as_str(),
+        username.as_str(),
+        "account.enrol",
+        role.as_str(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(Enrolled {
         desk: desk.to_string(),
         totp_uri: totp
@@ -262,6 +270,19 @@ async fn check(
     match passed {
         Some(account) => {
             state.store.clear_throttle(&claimed.throttle_key).await?;
+            let action = if confirming {
+                "account.totp_confirm"
+            } else {
+                "login.ok"
+            };
+            audit(
+                state,
+                account.desk.as_str(),
+                account.username.as_str(),
+                action,
+                "",
+            )
+            .await?;
             Ok(account)
         }
         None => {
@@ -281,6 +302,11 @@ async fn check(
                 .record_failure(&claimed.throttle_key, now + wait)
                 .await?;
             tracing::info!(confirming, "login failed");
+            // Record the names as claimed, only when they have the form of names: no free text.
+            let desk = DeskSlug::parse(&credentials.desk).map_or("-".to_owned(), |d| d.to_string());
+            let user =
+                Username::parse(&credentials.username).map_or("-".to_owned(), |u| u.to_string());
+            audit(state, &desk, &user, "login.failed", "").await?;
             Err(ApiError::LoginFailed)
         }
     }
@@ -359,5 +385,14 @@ pub async fn logout(
     signed_in: SignedIn,
 ) -> Result<HttpResponse, ApiError> {
     state.store.end_session(&signed_in.session).await?;
+    let account = &signed_in.account;
+    audit(
+        &state,
+        account.desk.as_str(),
+        account.username.as_str(),
+        "logout",
+        "",
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,7 +9,7 @@ use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, Author, ReportId, Status, Username};
 use crate::server::auth::Vetted;
 use crate::server::problem::{ApiError, Problem};
-use crate::server::AppState;
+use crate::server::{audit, AppState};
 use crate::store::{Case, StoreError};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -144,6 +144,16 @@ pub async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let case = find(&state, &caller, &id).await?;
     let report = &case.report;
+    // Recorded before anything is handed out: who opened which case is on record.
+    let me = &caller.0.account;
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "case.open",
+        &report.id.to_string(),
+    )
+    .await?;
     let messages = state.store.messages(&report.id).await?;
     let notes = state.store.notes(&report.id).await?;
     tracing::info!(desk = %report.desk, "case opened");
@@ -204,6 +214,15 @@ pub async fn set_status(
         .await
         .map_err(missing_case)?;
     tracing::info!(desk = %desk, status = change.status.as_str(), "case status changed");
+    let subject = format!("{id} {}", change.status.as_str());
+    audit(
+        &state,
+        desk.as_str(),
+        caller.0.account.username.as_str(),
+        "case.status",
+        &subject,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -246,6 +265,15 @@ pub async fn assign(
         .await
         .map_err(missing_case)?;
     tracing::info!(desk = %desk, "case assigned");
+    let subject = format!("{id} {}", assignment.username.as_deref().unwrap_or("-"));
+    audit(
+        &state,
+        desk.as_str(),
+        caller.0.account.username.as_str(),
+        "case.assign",
+        &subject,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -281,6 +309,15 @@ pub async fn note(
         .await
         .map_err(missing_case)?;
     tracing::info!(desk = %case.report.desk, "note added");
+    let me = &caller.0.account;
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "case.note",
+        &case.report.id.to_string(),
+    )
+    .await?;
     Ok(HttpResponse::Created().finish())
 }
 
@@ -319,5 +356,14 @@ pub async fn reply(
         .await
         .map_err(missing_case)?;
     tracing::info!(desk = %case.report.desk, "reply sent");
+    let me = &caller.0.account;
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "case.reply",
+        &case.report.id.to_string(),
+    )
+    .await?;
     Ok(HttpResponse::Created().finish())
 }

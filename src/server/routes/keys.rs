@@ -9,7 +9,7 @@ use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, AccountStatus, Recipient, Role, Username};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{ApiError, Problem};
-use crate::server::AppState;
+use crate::server::{audit, AppState};
 use crate::store::StoreError;
 
 /// The first key of a desk, and its maker's own grant of it.
@@ -97,6 +97,14 @@ pub async fn init_key(
         other => other?,
     }
     tracing::info!(desk = %account.desk, "desk key made");
+    audit(
+        &state,
+        account.desk.as_str(),
+        account.username.as_str(),
+        "desk.key_init",
+        "1",
+    )
+    .await?;
     Ok(HttpResponse::Created().json(DeskKeyView {
         key_version: 1,
         fingerprint: recipient.fingerprint().to_string(),
@@ -193,6 +201,15 @@ pub async fn vet(
         other => other?,
     }
     tracing::info!(desk = %desk, "account vetted");
+    let actor = supervisor.0.account.username.as_str();
+    audit(
+        &state,
+        desk.as_str(),
+        actor,
+        "account.vet",
+        username.as_str(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -248,5 +265,13 @@ pub async fn disable(
     }
     state.store.disable(target.id).await?;
     tracing::info!(desk = %me.desk, "account disabled");
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "account.disable",
+        username.as_str(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,0 +1,13 @@
+-- The audit log: every privileged action, hash-chained so that a changed, deleted or reordered
+-- row is detected (`resguardo admin audit verify`). No secrets, no ciphertext: who, what, which.
+
+CREATE TABLE audit_log (
+    seq        BIGINT PRIMARY KEY,
+    at         BIGINT NOT NULL,
+    desk_slug  TEXT NOT NULL,
+    actor      TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    prev_hash  BYTEA NOT NULL CHECK (length(prev_hash) = 32),
+    hash       BYTEA NOT NULL CHECK (length(hash) = 32)
+);
