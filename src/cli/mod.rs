@@ -149,6 +149,12 @@ pub enum DeskKeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// (Supervisors) make a new desk key, granted to the vetted accounts only; after disabling
+    /// someone, so that new reports are closed to them.
+    RotateKey {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -287,6 +293,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::InitKey { json },
         } => worker::init_key(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::RotateKey { json },
+        } => worker::rotate_key(json).await,
     }
 }
 

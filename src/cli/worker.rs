@@ -84,6 +84,25 @@ pub async fn init_key(json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `resguardo desk rotate-key`.
+pub async fn rotate_key(json: bool) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let key = desk_keys::rotate(&ApiClient::new(&saved.server)?, &saved.token).await?;
+    if json {
+        super::print_json(&json!({
+            "desk": saved.desk, "key_version": key.key_version,
+            "recipient": key.recipient, "fingerprint": key.fingerprint,
+        }));
+    } else {
+        println!(
+            "Desk {} now uses key version {} ({}).",
+            saved.desk, key.key_version, key.fingerprint
+        );
+        println!("Only the vetted accounts can read new reports; publish the new fingerprint.");
+    }
+    Ok(())
+}
+
 async fn pending(json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
     let accounts = ApiClient::new(&saved.server)?

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Fingerprint, Recipient};
-use crate::server::routes::keys::{DeskKeyView, NewDeskKey, Vetting};
+use crate::server::routes::keys::{AccountGrant, DeskKeyView, NewDeskKey, Rotation, Vetting};
 
 fn secret_text(identity: &age::x25519::Identity) -> Zeroizing<String> {
     Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned())
@@ -49,6 +49,32 @@ pub async fn desk_identities(
             Ok((g.key_version, identity))
         })
         .collect()
+}
+
+/// Rotates the desk key: a new identity made here, granted to every vetted account the server
+/// lists (disabled and pending ones get nothing), the supervisor's own included.
+pub async fn rotate(client: &ApiClient, token: &str) -> Result<DeskKeyView, ClientError> {
+    let desk = age::x25519::Identity::generate();
+    let secret = secret_text(&desk);
+    let mut grants = vec![];
+    for account in client.accounts(token).await? {
+        if account.status != crate::domain::AccountStatus::Vetted {
+            continue;
+        }
+        let recipient =
+            Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
+        let sealed = seal::seal(&[recipient.age()], secret.as_bytes())
+            .map_err(|e| ClientError::Usage(e.to_string()))?;
+        grants.push(AccountGrant {
+            username: account.username,
+            grant: b64_encode(&sealed),
+        });
+    }
+    let rotation = Rotation {
+        recipient: desk.to_public().to_string(),
+        grants,
+    };
+    client.rotate_desk_key(token, &rotation).await
 }
 
 fn canonical(number: &str) -> String {

@@ -20,7 +20,9 @@ use crate::server::routes::desks::DeskView;
 use crate::server::routes::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
 };
-use crate::server::routes::keys::{AccountView, DeskKeyView, GrantView, NewDeskKey, Vetting};
+use crate::server::routes::keys::{
+    AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, Vetting,
+};
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
 
@@ -146,6 +148,15 @@ impl ApiClient {
         key: &NewDeskKey,
     ) -> Result<DeskKeyView, ClientError> {
         self.post_as(token, "/api/v1/desk/key", key).await
+    }
+
+    pub async fn rotate_desk_key(
+        &self,
+        token: &str,
+        rotation: &Rotation,
+    ) -> Result<DeskKeyView, ClientError> {
+        self.post_as(token, "/api/v1/desk/key/rotate", rotation)
+            .await
     }
 
     pub async fn accounts(&self, token: &str) -> Result<Vec<AccountView>, ClientError> {

@@ -603,6 +603,43 @@ macro_rules! impl_store {
                     })
                     .collect()
             }
+
+            async fn rotate_desk_key(
+                &self,
+                desk: &DeskSlug,
+                recipient: &Recipient,
+                grants: &[(AccountId, AgeCiphertext)],
+                granted_by: AccountId,
+                now: i64,
+            ) -> Result<i64, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let (version,): (i64,) = sqlx::query_as(sql::NEXT_KEY_VERSION)
+                    .bind(desk.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                // A concurrent rotation takes the same number; the primary key refuses the second.
+                sqlx::query(sql::INSERT_KEY_VERSION)
+                    .bind(desk.as_str())
+                    .bind(version)
+                    .bind(recipient.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|_| StoreError::Conflict("a desk key of that version"))?;
+                for (account, grant) in grants {
+                    sqlx::query(sql::INSERT_GRANT)
+                        .bind(desk.as_str())
+                        .bind(version)
+                        .bind(&account.0[..])
+                        .bind(grant.as_bytes())
+                        .bind(&granted_by.0[..])
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(version)
+            }
         }
     };
 }

@@ -285,6 +285,15 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
+    /// Adds the next desk key and its grants in one transaction; returns the new version.
+    async fn rotate_desk_key(
+        &self,
+        desk: &DeskSlug,
+        recipient: &Recipient,
+        grants: &[(AccountId, AgeCiphertext)],
+        granted_by: AccountId,
+        now: i64,
+    ) -> Result<i64, StoreError>;
     /// Appends to the hash-chained audit log.
     async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError>;
     /// The whole audit log in order.

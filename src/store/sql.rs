@@ -127,3 +127,7 @@ pub const INSERT_AUDIT: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
 pub const SELECT_AUDIT: &str =
     "SELECT seq, at, desk_slug, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq";
+pub const NEXT_KEY_VERSION: &str =
+    "SELECT COALESCE(MAX(version), 0) + 1 FROM desk_keys WHERE desk_slug = $1";
+pub const INSERT_KEY_VERSION: &str =
+    "INSERT INTO desk_keys (desk_slug, version, recipient, created_at) VALUES ($1, $2, $3, $4)";

@@ -298,3 +298,127 @@ async fn cli_bootstrap_and_vet() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not unlock"));
 }
+
+crate::on_both_backends!(rotation_closes_new_reports_to_the_disabled);
+
+/// After `disable` and `rotate-key`, a new report opens for the remaining workers only; old
+/// reports stay readable with the old key.
+async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
+    let (beto, beto_fp) = account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
+    desk_keys::vet(
+        &client,
+        &boss.session.token,
+        &boss.identity,
+        "beto",
+        &beto_fp,
+    )
+    .await
+    .unwrap();
+    let before = reporter::submit(&client, "gt", &form("antes"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+
+    client.disable(&boss.session.token, "ana").await.unwrap();
+    // A rotation that tries to keep the disabled account in is refused by the server.
+    use resguardo::server::routes::keys::{AccountGrant, Rotation};
+    let some_grant =
+        resguardo::domain::b64_encode(&seal::seal(&[&ana.identity.to_public()], b"k").unwrap());
+    let keep_ana = Rotation {
+        recipient: age::x25519::Identity::generate().to_public().to_string(),
+        grants: ["sofia", "ana"]
+            .iter()
+            .map(|u| AccountGrant {
+                username: u.to_string(),
+                grant: some_grant.clone(),
+            })
+            .collect(),
+    };
+    let refused = client
+        .rotate_desk_key(&boss.session.token, &keep_ana)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.problem_slug(), Some("key-conflict"));
+    let key = desk_keys::rotate(&client, &boss.session.token)
+        .await
+        .unwrap();
+    assert_eq!(key.key_version, 2);
+    assert_eq!(client.desk("gt").await.unwrap().key_version, 2);
+    let after = reporter::submit(&client, "gt", &form("después"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+
+    let store = server.store().await;
+    let ciphertext = |id: &str| {
+        let store = store.clone();
+        let id = ReportId::parse(id).unwrap();
+        async move { store.report(&id).await.unwrap().unwrap().ciphertext }
+    };
+    let (old, new) = (ciphertext(&before.id).await, ciphertext(&after.id).await);
+
+    // The disabled worker's key opens the old grant only: not the new report.
+    let ana_account = store
+        .account(
+            &"gt".parse_slug_for_test(),
+            &resguardo::domain::Username::parse("ana").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let ana_v1 = store.grants(ana_account.id).await.unwrap();
+    assert_eq!(
+        ana_v1.len(),
+        1,
+        "no grant of the new key for the disabled account"
+    );
+    let ana_desk_v1 = seal::open(&ana.identity, ana_v1[0].wrapped_key.as_bytes()).unwrap();
+    let ana_desk_v1: age::x25519::Identity = std::str::from_utf8(&ana_desk_v1)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(seal::open(&ana_desk_v1, old.as_bytes()).is_ok());
+    assert!(
+        seal::open(&ana_desk_v1, new.as_bytes()).is_err(),
+        "the new report is closed to her"
+    );
+
+    // The remaining worker reads both.
+    let beto_keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+        .await
+        .unwrap();
+    assert_eq!(
+        beto_keys.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert!(beto_keys
+        .iter()
+        .any(|(_, k)| seal::open(k, old.as_bytes()).is_ok()));
+    assert!(beto_keys
+        .iter()
+        .any(|(_, k)| seal::open(k, new.as_bytes()).is_ok()));
+    assert_eq!(
+        store
+            .report(&ReportId::parse(&after.id).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .key_version,
+        2
+    );
+}
+
+trait SlugForTest {
+    fn parse_slug_for_test(&self) -> resguardo::domain::DeskSlug;
+}
+
+impl SlugForTest for str {
+    fn parse_slug_for_test(&self) -> resguardo::domain::DeskSlug {
+        resguardo::domain::DeskSlug::parse(self).unwrap()
+    }
+}

@@ -275,3 +275,90 @@ pub async fn disable(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// A new desk key with a grant for each vetted account that keeps access.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rotation {
+    pub recipient: String,
+    pub grants: Vec<AccountGrant>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountGrant {
+    pub username: String,
+    /// The new desk identity, age-encrypted to that account's key; base64.
+    pub grant: String,
+}
+
+/// Rotates the desk key: new reports go to the new key, and only the accounts granted here can
+/// read them. Every grant must be for a vetted account of the desk, the caller's own included.
+#[utoipa::path(post, path = "/api/v1/desk/key/rotate", request_body = Rotation, responses(
+    (status = 201, body = DeskKeyView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn rotate(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    request: web::Json<Rotation>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let recipient =
+        Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
+    let mut grants = Vec::with_capacity(request.grants.len());
+    for entry in &request.grants {
+        let username = Username::parse(&entry.username).map_err(|_| ApiError::AccountNotFound)?;
+        let account = state
+            .store
+            .account(&me.desk, &username)
+            .await?
+            .ok_or(ApiError::AccountNotFound)?;
+        if account.status != AccountStatus::Vetted {
+            return Err(ApiError::KeyConflict("grants go to vetted accounts only"));
+        }
+        if grants.iter().any(|(id, _)| *id == account.id) {
+            return Err(ApiError::KeyConflict("one grant per account"));
+        }
+        grants.push((account.id, grant_ciphertext(&state, &entry.grant)?));
+    }
+    if !grants.iter().any(|(id, _)| *id == me.id) {
+        return Err(ApiError::KeyConflict(
+            "include your own grant, or you lose access to the new key",
+        ));
+    }
+    let now = crate::time::now_bucket();
+    let version = match state
+        .store
+        .rotate_desk_key(&me.desk, &recipient, &grants, me.id, now)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::KeyConflict(
+                "another rotation happened at the same time",
+            ))
+        }
+        other => other?,
+    };
+    tracing::info!(desk = %me.desk, version, "desk key rotated");
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "desk.key_rotate",
+        &version.to_string(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(DeskKeyView {
+        key_version: version,
+        fingerprint: recipient.fingerprint().to_string(),
+        recipient: recipient.as_str().to_owned(),
+    }))
+}

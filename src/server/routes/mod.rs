@@ -80,6 +80,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/accounts", web::to(keys::accounts));
+    mount_post(
+        cfg,
+        "/api/v1/desk/key/rotate",
+        web::to(keys::rotate),
+        limits.report,
+    );
     let vet = web::to(keys::vet);
     mount_post(
         cfg,

@@ -30,6 +30,7 @@ use crate::server::problem::Problem;
         keys::vet,
         keys::grants,
         keys::disable,
+        keys::rotate,
         cases::inbox,
         cases::show,
         cases::set_status,
