@@ -368,3 +368,60 @@ pub fn cli_enrol(
     let enrolled: Value = serde_json::from_slice(&out.stdout).unwrap();
     (uri, enrolled)
 }
+
+/// A wrong password for a real account and any password for an unknown one cost the same server
+/// time (the unknown one is checked against a dummy Argon2 hash): median gap under 5 ms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_and_known_users_take_the_same_time() {
+    use std::time::Instant;
+    let config = [("RESGUARDO__ACCOUNTS__FREE_FAILURES", "100000")];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    worker::enrol(
+        &client,
+        "gt",
+        &invite(&server, "gt", "worker"),
+        "ana",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let keys = worker::derive(
+        "una contraseña equivocada",
+        &"gt".parse_slug(),
+        &"ana".parse_user(),
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let attempt = |user: &'static str| {
+        let body = serde_json::json!({
+            "desk": "gt", "username": user, "totp": "123456",
+            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
+        });
+        let (http, url) = (http.clone(), format!("{}/api/v1/sessions", server.url));
+        async move {
+            let started = Instant::now();
+            let response = http.post(url).json(&body).send().await.unwrap();
+            assert_eq!(response.status(), 401);
+            started.elapsed()
+        }
+    };
+    let (mut known, mut unknown) = (vec![], vec![]);
+    for _ in 0..60 {
+        known.push(attempt("ana").await);
+        unknown.push(attempt("nadie").await);
+    }
+    known.sort();
+    unknown.sort();
+    let (a, b) = (known[30], unknown[30]);
+    eprintln!("median login failure: known user {a:?}, unknown user {b:?}");
+    assert!(
+        a.abs_diff(b) < Duration::from_millis(5),
+        "median gap {:?}",
+        a.abs_diff(b)
+    );
+}
