@@ -59,6 +59,18 @@ pub fn ask_text(question: &str) -> io::Result<String> {
     Ok(text.trim().to_owned())
 }
 
+/// A QR code of `text` drawn with Unicode half blocks, for an authenticator app to scan from the
+/// screen. `None` if the text does not fit in a QR code.
+pub fn qr(text: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .build(),
+    )
+}
+
 /// A progress callback that draws a percentage on stderr when it is a terminal.
 pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
     let tty = io::stderr().is_terminal();
@@ -72,5 +84,16 @@ pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
         } else if fraction >= 1.0 {
             eprintln!("{label}: done");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn qr_codes_are_drawn_for_otpauth_uris() {
+        let uri = "otpauth://totp/Resguardo%20gt:ana?secret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&issuer=Resguardo";
+        let drawn = super::qr(uri).unwrap();
+        assert!(drawn.lines().count() > 15, "{drawn}");
+        assert!(drawn.contains('▀') || drawn.contains('▄') || drawn.contains('█'));
     }
 }

@@ -157,7 +157,11 @@ async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Resu
     eprintln!("Deriving keys from the password (this takes a moment)…");
     let account = worker::enrol(&client, desk, code, &username, &password).await?;
     eprintln!();
-    eprintln!("Add this account to your authenticator app (it is shown only now):");
+    eprintln!("Add this account to your authenticator app (it is shown only now): scan the code,");
+    if let Some(code) = super::terminal::qr(&account.enrolled.totp_uri) {
+        eprintln!("{code}");
+    }
+    eprintln!("or enter this address in the app:");
     eprintln!("    {}", account.enrolled.totp_uri);
     eprintln!();
     let totp = ask("Then type the 6-digit code the app shows:")?;
