@@ -425,3 +425,148 @@ async fn unknown_and_known_users_take_the_same_time() {
         a.abs_diff(b)
     );
 }
+
+/// A hundred wrong passwords in a row are all refused, with the wait growing to its cap; the
+/// owner still gets in once the wait is over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_wrong_passwords_never_lock_the_owner_out() {
+    let config = [
+        ("RESGUARDO__ACCOUNTS__FREE_FAILURES", "3"),
+        ("RESGUARDO__ACCOUNTS__MAX_BACKOFF_SECS", "2"),
+    ];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    let account = worker::enrol(
+        &client,
+        "gt",
+        &invite(&server, "gt", "worker"),
+        "ana",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
+    let uri = account.enrolled.totp_uri;
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+    let keys = worker::derive(
+        "una contraseña equivocada",
+        &"gt".parse_slug(),
+        &"ana".parse_user(),
+    )
+    .await
+    .unwrap();
+    let body = serde_json::json!({
+        "desk": "gt", "username": "ana", "totp": "123456",
+        "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
+    });
+    let http = reqwest::Client::new();
+    let (mut refused, mut waits) = (0, vec![]);
+    for _ in 0..100 {
+        let response = http
+            .post(format!("{}/api/v1/sessions", server.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            401 => refused += 1,
+            429 => waits.push(
+                response.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap(),
+            ),
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(refused + waits.len(), 100, "every wrong attempt is refused");
+    assert!(
+        waits.len() >= 90,
+        "after the free failures the account is slowed down ({} waits)",
+        waits.len()
+    );
+    assert!(
+        waits.iter().all(|w| (1..=2).contains(w)),
+        "waits stay within the cap: {waits:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 1))
+        .await
+        .unwrap();
+}
+
+/// What the worker's client sends, captured between it and the server: the password is in none of
+/// it, in any encoding — only the auth key derived from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_password_never_leaves_the_device() {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let code = invite(&server, "gt", "worker");
+
+    // A recording proxy on a free port, one thread per direction per connection.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = server.url.trim_start_matches("http://").to_owned();
+    let captured = Arc::new(Mutex::new(Vec::<u8>::new()));
+    let sink = captured.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let server = std::net::TcpStream::connect(&upstream).unwrap();
+            for (mut from, mut to, record) in [
+                (
+                    client.try_clone().unwrap(),
+                    server.try_clone().unwrap(),
+                    true,
+                ),
+                (server, client, false),
+            ] {
+                let sink = sink.clone();
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 8192];
+                    while let Ok(n) = from.read(&mut buffer) {
+                        if n == 0 || to.write_all(&buffer[..n]).is_err() {
+                            break;
+                        }
+                        if record {
+                            sink.lock().unwrap().extend_from_slice(&buffer[..n]);
+                        }
+                    }
+                    let _ = to.shutdown(std::net::Shutdown::Both);
+                });
+            }
+        }
+    });
+
+    let client = resguardo::client::ApiClient::new(&proxy).unwrap();
+    let account = worker::enrol(&client, "gt", &code, "ana", PASSWORD)
+        .await
+        .unwrap();
+    let uri = account.enrolled.totp_uri;
+    worker::confirm_totp(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+    worker::login(&client, "gt", "ana", PASSWORD, &totp_code(&uri, 1))
+        .await
+        .unwrap();
+
+    let sent = captured.lock().unwrap().clone();
+    assert!(
+        crate::harness::contains(&sent, b"auth_key"),
+        "the capture saw the requests"
+    );
+    for form in crate::canary::forms_of(PASSWORD) {
+        assert!(
+            !crate::harness::contains(&sent, &form),
+            "the password left the device"
+        );
+    }
+}
