@@ -39,15 +39,3 @@ pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-/// Reads an age identity file (comments and blank lines ignored).
-pub fn read_identity(path: &Path) -> anyhow::Result<age::x25519::Identity> {
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
-    );
-    text.lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
-        .and_then(|l| l.parse().ok())
-        .with_context(|| format!("{} holds no age X25519 identity", path.display()))
-}

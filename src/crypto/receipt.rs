@@ -174,7 +174,7 @@ impl ReceiptKeys {
     }
 }
 
-/// Encodes 32 secret bytes as an ordinary age X25519 identity (`AGE-SECRET-KEY-1…`).
+/// Encodes 32 secret bytes as an ordinary age X25519 identity (Bech32 with the `age-secret-key-` prefix, upper-cased).
 pub fn identity_from_secret(secret: &[u8; 32]) -> age::x25519::Identity {
     let hrp = Hrp::parse_unchecked("age-secret-key-");
     let encoded = bech32::encode::<Bech32>(hrp, secret)
