@@ -172,7 +172,6 @@ pub async fn enrol(
         Err(StoreError::Conflict(_)) => return Err(ApiError::UsernameTaken),
         other => other?,
     };
-    tracing::info!(desk = %desk, role = role.as_str(), "account enrolled");
     audit(
         &state,
         desk.as_str(),
@@ -301,7 +300,6 @@ async fn check(
                 .store
                 .record_failure(&claimed.throttle_key, now + wait)
                 .await?;
-            tracing::info!(confirming, "login failed");
             // Record the names as claimed, only when they have the form of names: no free text.
             let desk = DeskSlug::parse(&credentials.desk).map_or("-".to_owned(), |d| d.to_string());
             let user =
@@ -354,7 +352,6 @@ pub async fn login(
         .store
         .create_session(&token.digest(), account.id, now, expires_at)
         .await?;
-    tracing::info!(desk = %account.desk, "login");
     Ok(HttpResponse::Created().json(LoggedIn {
         token: token.to_text().to_string(),
         expires_at,

@@ -156,7 +156,6 @@ pub async fn show(
     .await?;
     let messages = state.store.messages(&report.id).await?;
     let notes = state.store.notes(&report.id).await?;
-    tracing::info!(desk = %report.desk, "case opened");
     Ok(HttpResponse::Ok().json(DeskCaseView {
         id: report.id.to_string(),
         status: report.status,
@@ -213,7 +212,6 @@ pub async fn set_status(
         .set_status(desk, &id, change.status, now)
         .await
         .map_err(missing_case)?;
-    tracing::info!(desk = %desk, status = change.status.as_str(), "case status changed");
     let subject = format!("{id} {}", change.status.as_str());
     audit(
         &state,
@@ -264,7 +262,6 @@ pub async fn assign(
         .assign(desk, &id, account, now)
         .await
         .map_err(missing_case)?;
-    tracing::info!(desk = %desk, "case assigned");
     let subject = format!("{id} {}", assignment.username.as_deref().unwrap_or("-"));
     audit(
         &state,
@@ -308,7 +305,6 @@ pub async fn note(
         .add_note(&case.report.id, caller.0.account.id, &ciphertext, now)
         .await
         .map_err(missing_case)?;
-    tracing::info!(desk = %case.report.desk, "note added");
     let me = &caller.0.account;
     audit(
         &state,
@@ -355,7 +351,6 @@ pub async fn reply(
         )
         .await
         .map_err(missing_case)?;
-    tracing::info!(desk = %case.report.desk, "reply sent");
     let me = &caller.0.account;
     audit(
         &state,

@@ -96,7 +96,6 @@ pub async fn init_key(
         }
         other => other?,
     }
-    tracing::info!(desk = %account.desk, "desk key made");
     audit(
         &state,
         account.desk.as_str(),
@@ -200,7 +199,6 @@ pub async fn vet(
         }
         other => other?,
     }
-    tracing::info!(desk = %desk, "account vetted");
     let actor = supervisor.0.account.username.as_str();
     audit(
         &state,
@@ -264,7 +262,6 @@ pub async fn disable(
         ));
     }
     state.store.disable(target.id).await?;
-    tracing::info!(desk = %me.desk, "account disabled");
     audit(
         &state,
         me.desk.as_str(),
@@ -347,7 +344,6 @@ pub async fn rotate(
         }
         other => other?,
     };
-    tracing::info!(desk = %me.desk, version, "desk key rotated");
     audit(
         &state,
         me.desk.as_str(),
