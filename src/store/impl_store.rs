@@ -7,7 +7,31 @@
 //! `postgres.rs`.
 
 macro_rules! impl_store {
-    ($store:ident) => {
+    ($store:ident, $db:ty) => {
+        impl $store {
+            /// Stores one grant of a desk key version; 0 rows if the account holds it already.
+            async fn insert_grant(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                desk: &DeskSlug,
+                key_version: i64,
+                account: AccountId,
+                grant: &AgeCiphertext,
+                granted_by: AccountId,
+                now: i64,
+            ) -> Result<u64, sqlx::Error> {
+                let done = sqlx::query(sql::INSERT_GRANT)
+                    .bind(desk.as_str())
+                    .bind(key_version)
+                    .bind(&account.0[..])
+                    .bind(grant.as_bytes())
+                    .bind(&granted_by.0[..])
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
@@ -344,15 +368,7 @@ macro_rules! impl_store {
                 if keyed.rows_affected() == 0 {
                     return Err(StoreError::Conflict("the desk key"));
                 }
-                sqlx::query(sql::INSERT_GRANT)
-                    .bind(desk.as_str())
-                    .bind(1_i64)
-                    .bind(&supervisor.0[..])
-                    .bind(grant.as_bytes())
-                    .bind(&supervisor.0[..])
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::insert_grant(&mut tx, desk, 1, supervisor, grant, supervisor, now).await?;
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
                     .bind(&supervisor.0[..])
                     .bind(AccountStatus::Vetted.as_str())
@@ -372,17 +388,11 @@ macro_rules! impl_store {
                 now: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let inserted = sqlx::query(sql::INSERT_GRANT)
-                    .bind(desk.as_str())
-                    .bind(key_version)
-                    .bind(&account.0[..])
-                    .bind(grant.as_bytes())
-                    .bind(&granted_by.0[..])
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
-                if inserted.rows_affected() == 0 {
+                let inserted =
+                    Self::insert_grant(&mut tx, desk, key_version, account, grant, granted_by, now)
+                        .await
+                        .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
+                if inserted == 0 {
                     return Err(StoreError::Conflict("the grant"));
                 }
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
@@ -627,14 +637,7 @@ macro_rules! impl_store {
                     .await
                     .map_err(|_| StoreError::Conflict("a desk key of that version"))?;
                 for (account, grant) in grants {
-                    sqlx::query(sql::INSERT_GRANT)
-                        .bind(desk.as_str())
-                        .bind(version)
-                        .bind(&account.0[..])
-                        .bind(grant.as_bytes())
-                        .bind(&granted_by.0[..])
-                        .bind(now)
-                        .execute(&mut *tx)
+                    Self::insert_grant(&mut tx, desk, version, *account, grant, granted_by, now)
                         .await?;
                 }
                 tx.commit().await?;

@@ -43,4 +43,4 @@ async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-crate::store::impl_store::impl_store!(PgStore);
+crate::store::impl_store::impl_store!(PgStore, sqlx::Postgres);

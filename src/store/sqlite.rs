@@ -74,4 +74,4 @@ async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
     Ok(())
 }
 
-crate::store::impl_store::impl_store!(SqliteStore);
+crate::store::impl_store::impl_store!(SqliteStore, sqlx::Sqlite);
