@@ -16,6 +16,14 @@ crate::on_both_backends!(enrol_confirm_login_logout);
 
 pub const PASSWORD: &str = "caballo correcto batería grapa";
 
+/// A login request for desk `gt` with the auth key of `keys`.
+fn login_body(keys: &resguardo::crypto::password::PasswordKeys, user: &str, totp: &str) -> Value {
+    serde_json::json!({
+        "desk": "gt", "username": user, "totp": totp,
+        "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
+    })
+}
+
 /// A one-time code from `resguardo admin invite`.
 pub fn invite(server: &TestServer, desk: &str, role: &str) -> String {
     let out = server
@@ -104,10 +112,7 @@ async fn enrol_confirm_login_logout(backend: Backend) {
         let keys = worker::derive(password, &"gt".parse_slug(), &user.parse_user())
             .await
             .unwrap();
-        let body = serde_json::json!({
-            "desk": "gt", "username": user, "totp": totp,
-            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
-        });
+        let body = login_body(&keys, user, &totp);
         let response = http.post(&url).json(&body).send().await.unwrap();
         answers.push((response.status().as_u16(), response.text().await.unwrap()));
     }
@@ -203,10 +208,7 @@ async fn failures_back_off_without_locking_out() {
     .unwrap();
     let http = reqwest::Client::new();
     for user in ["ana", "nadie"] {
-        let body = serde_json::json!({
-            "desk": "gt", "username": user, "totp": "123456",
-            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
-        });
+        let body = login_body(&keys, user, "123456");
         let mut statuses = vec![];
         for _ in 0..4 {
             let response = http
@@ -398,10 +400,7 @@ async fn unknown_and_known_users_take_the_same_time() {
     .unwrap();
     let http = reqwest::Client::new();
     let attempt = |user: &'static str| {
-        let body = serde_json::json!({
-            "desk": "gt", "username": user, "totp": "123456",
-            "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
-        });
+        let body = login_body(&keys, user, "123456");
         let (http, url) = (http.clone(), format!("{}/api/v1/sessions", server.url));
         async move {
             let started = Instant::now();
@@ -459,10 +458,7 @@ async fn a_hundred_wrong_passwords_never_lock_the_owner_out() {
     )
     .await
     .unwrap();
-    let body = serde_json::json!({
-        "desk": "gt", "username": "ana", "totp": "123456",
-        "auth_key": resguardo::domain::b64_encode(keys.auth_key.expose()),
-    });
+    let body = login_body(&keys, "ana", "123456");
     let http = reqwest::Client::new();
     let (mut refused, mut waits) = (0, vec![]);
     for _ in 0..100 {
