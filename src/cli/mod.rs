@@ -152,6 +152,16 @@ pub enum DeskKeyCommand {
     /// (Supervisors) make a new desk key, granted to the vetted accounts only; after disabling
     /// someone, so that new reports are closed to them.
     RotateKey {
+        /// Then re-encrypt every open case (new, in review, referred) to the new key, so that
+        /// accounts left out cannot read them either.
+        #[arg(long)]
+        reencrypt_open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) re-encrypt every open case to the current desk key; safe to run again after
+    /// an interrupted run.
+    ReencryptOpen {
         #[arg(long)]
         json: bool,
     },
@@ -294,8 +304,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: DeskKeyCommand::InitKey { json },
         } => worker::init_key(json).await,
         Command::Desk {
-            command: DeskKeyCommand::RotateKey { json },
-        } => worker::rotate_key(json).await,
+            command:
+                DeskKeyCommand::RotateKey {
+                    reencrypt_open,
+                    json,
+                },
+        } => worker::rotate_key(reencrypt_open, json).await,
+        Command::Desk {
+            command: DeskKeyCommand::ReencryptOpen { json },
+        } => worker::reencrypt_open(json).await,
     }
 }
 

@@ -156,7 +156,7 @@ pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("you hold no desk key yet: ask to be vetted"))?;
     let desk = Recipient::from(newest.to_public());
     if reply {
-        let case = client.case(&saved.token, id).await?;
+        let case = triage::open_case(&client, &saved.token, &identities, id).await?;
         triage::reply(&client, &saved.token, &case, &desk, &text).await?;
         println!("Reply sent; the reporter sees it with their receipt phrase.");
     } else {

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
 use crate::client::session::{self, SavedSession};
-use crate::client::{desk_keys, worker, ApiClient};
+use crate::client::{desk_keys, reencrypt, worker, ApiClient};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
     match command {
@@ -84,23 +84,89 @@ pub async fn init_key(json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `resguardo desk rotate-key`.
-pub async fn rotate_key(json: bool) -> anyhow::Result<()> {
+/// `resguardo desk rotate-key [--reencrypt-open]`.
+pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> {
+    // Unlocked first, so that a wrong password stops the command before anything changes.
+    let unlocked = if reencrypt_open {
+        Some(unlocked().await?)
+    } else {
+        None
+    };
     let saved = saved()?;
-    let key = desk_keys::rotate(&ApiClient::new(&saved.server)?, &saved.token).await?;
+    let client = ApiClient::new(&saved.server)?;
+    let key = desk_keys::rotate(&client, &saved.token).await?;
+    let outcome = match &unlocked {
+        Some((_, identity)) => Some(reencrypt(&client, &saved.token, identity).await?),
+        None => None,
+    };
     if json {
         super::print_json(&json!({
             "desk": saved.desk, "key_version": key.key_version,
             "recipient": key.recipient, "fingerprint": key.fingerprint,
+            "reencrypted": outcome.as_ref().map(outcome_json),
         }));
-    } else {
-        println!(
-            "Desk {} now uses key version {} ({}).",
-            saved.desk, key.key_version, key.fingerprint
-        );
-        println!("Only the vetted accounts can read new reports; publish the new fingerprint.");
+        return Ok(());
+    }
+    println!(
+        "Desk {} now uses key version {} ({}).",
+        saved.desk, key.key_version, key.fingerprint
+    );
+    println!("Only the vetted accounts can read new reports; publish the new fingerprint.");
+    match outcome {
+        Some(outcome) => print_outcome(&outcome),
+        None => println!(
+            "Open cases stay under the older key; `resguardo desk reencrypt-open` moves them."
+        ),
     }
     Ok(())
+}
+
+/// `resguardo desk reencrypt-open`: moves open cases to the current desk key (again, after an
+/// interrupted run: parts already moved are skipped).
+pub async fn reencrypt_open(json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let outcome = reencrypt(&client, &saved.token, &identity).await?;
+    if json {
+        super::print_json(&outcome_json(&outcome));
+    } else {
+        print_outcome(&outcome);
+    }
+    Ok(())
+}
+
+async fn reencrypt(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+) -> anyhow::Result<reencrypt::Outcome> {
+    let identities = desk_keys::desk_identities(client, token, identity).await?;
+    let outcome = reencrypt::reencrypt_open(client, token, &identities, |done, total| {
+        eprint!("\rRe-encrypting open cases: {done}/{total}");
+    })
+    .await;
+    eprintln!();
+    Ok(outcome?)
+}
+
+fn outcome_json(outcome: &reencrypt::Outcome) -> serde_json::Value {
+    json!({
+        "cases": outcome.cases, "replaced": outcome.replaced,
+        "current": outcome.current, "unreadable": outcome.unreadable,
+    })
+}
+
+fn print_outcome(outcome: &reencrypt::Outcome) {
+    println!(
+        "Re-encrypted {} ciphertexts of {} open cases to the current key ({} were already on it).",
+        outcome.replaced, outcome.cases, outcome.current
+    );
+    if outcome.unreadable > 0 {
+        println!(
+            "{} ciphertexts open with no key you hold and were left as they are.",
+            outcome.unreadable
+        );
+    }
 }
 
 async fn pending(json: bool) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! server's handlers declare, so the two cannot disagree.
 
 pub mod desk_keys;
+pub mod reencrypt;
 pub mod report_form;
 pub mod reporter;
 pub mod session;
@@ -14,7 +15,7 @@ use serde::Serialize;
 use crate::server::problem::Problem;
 use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn, SessionView};
 use crate::server::routes::cases::{
-    Assignment, CaseSummaryView, DeskCaseView, Entry, StatusChange,
+    Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
 };
 use crate::server::routes::desks::DeskView;
 use crate::server::routes::followup::{
@@ -40,6 +41,9 @@ pub enum ClientError {
     Unexpected(u16),
     #[error("{0}")]
     Usage(String),
+    /// The server's data contradicts what the desk's own ciphertext says: refuse to go on.
+    #[error("the server's data does not check out: {0}")]
+    Untrusted(String),
 }
 
 impl ClientError {
@@ -232,6 +236,18 @@ impl ApiClient {
     }
 
     /// Posts an encrypted note (`kind = "notes"`) or reply (`kind = "replies"`).
+    pub async fn reencrypt(
+        &self,
+        token: &str,
+        id: &str,
+        reencryption: &Reencryption,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{id}/reencrypt");
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, reencryption)
+            .await
+            .map(|_| ())
+    }
+
     pub async fn add_entry(
         &self,
         token: &str,

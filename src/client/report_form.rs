@@ -76,14 +76,16 @@ impl ReportForm {
         Ok(())
     }
 
-    /// The padded plaintext document, ready to encrypt.
-    pub fn to_plaintext(&self, lang: Language) -> Zeroizing<Vec<u8>> {
+    /// The padded plaintext document, ready to encrypt. `reply_to` is the reply recipient sent
+    /// beside it: inside the ciphertext, it lets desk clients catch a server that swaps it.
+    pub fn to_plaintext(&self, lang: Language, reply_to: &str) -> Zeroizing<Vec<u8>> {
         let mut doc = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
         doc.insert("schema".into(), "resguardo.report.v1".into());
         doc.insert("lang".into(), lang.code().into());
+        doc.insert("reply_to".into(), reply_to.into());
         padding::pad(doc)
     }
 }
@@ -116,10 +118,12 @@ mod tests {
         )
         .unwrap();
         form.check().unwrap();
-        let plain = form.to_plaintext(Language::Es);
+        let reply_to = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+        let plain = form.to_plaintext(Language::Es, reply_to);
         assert_eq!(plain.len(), 1024);
         let doc: Value = serde_json::from_slice(&plain).unwrap();
         assert_eq!(doc["schema"], "resguardo.report.v1");
+        assert_eq!(doc["reply_to"], reply_to);
         assert_eq!(doc["needs"][0], "legal");
     }
 

@@ -95,8 +95,12 @@ pub async fn submit(
     let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
     let phrase = ReceiptPhrase::generate(lang);
     let keys = derive(&phrase).await;
-    let ciphertext = seal::seal(&[desk_key.age()], &form.to_plaintext(lang))
-        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let reply_recipient = keys.reply_recipient().to_string();
+    let ciphertext = seal::seal(
+        &[desk_key.age()],
+        &form.to_plaintext(lang, &reply_recipient),
+    )
+    .map_err(|e| ClientError::Usage(e.to_string()))?;
     let pow = solve_pow(client, progress).await?;
     let envelope = ReportEnvelope {
         ciphertext: b64_encode(&ciphertext),
@@ -104,7 +108,7 @@ pub async fn submit(
             lookup: b64_encode(&keys.lookup.0),
             verifier: b64_encode(&keys.auth.verifier().0),
         },
-        reply_recipient: keys.reply_recipient().to_string(),
+        reply_recipient,
         pow,
     };
     let created = client.submit(desk_slug, &envelope).await?;

@@ -27,7 +27,35 @@ pub struct OpenCase {
     pub notes: Vec<Readable>,
 }
 
-fn open_any(identities: &[(i64, age::x25519::Identity)], b64: &str) -> Option<Zeroizing<Vec<u8>>> {
+impl OpenCase {
+    /// The reporter's reply recipient, once the server's copy is found equal to the `reply_to`
+    /// sealed inside the report: a server that swapped it would otherwise read every reply.
+    pub fn reply_recipient(&self) -> Result<Recipient, ClientError> {
+        let report = self.report.as_ref().ok_or_else(|| {
+            ClientError::Usage(
+                "no desk key on this device opens the report, so its reply key cannot be checked"
+                    .into(),
+            )
+        })?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(report).map_err(|_| ClientError::Unexpected(200))?;
+        let sealed = doc.get("reply_to").and_then(serde_json::Value::as_str);
+        if sealed != Some(self.view.reply_recipient.as_str()) {
+            return Err(ClientError::Untrusted(format!(
+                "the reply key the server lists for case {} is not the one inside the report; \
+                 nothing was encrypted to it. Tell your supervisor.",
+                self.view.id
+            )));
+        }
+        Recipient::parse(&self.view.reply_recipient).map_err(|_| ClientError::Unexpected(200))
+    }
+}
+
+/// Opens `b64` with the first of `identities` that can.
+pub(super) fn open_any(
+    identities: &[(i64, age::x25519::Identity)],
+    b64: &str,
+) -> Option<Zeroizing<Vec<u8>>> {
     let bytes = b64_decode(b64)?;
     identities
         .iter()
@@ -80,13 +108,14 @@ pub async fn note(
 pub async fn reply(
     client: &ApiClient,
     token: &str,
-    case: &DeskCaseView,
+    case: &OpenCase,
     desk: &Recipient,
     text: &str,
 ) -> Result<(), ClientError> {
-    let reporter =
-        Recipient::parse(&case.reply_recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let reporter = case.reply_recipient()?;
     let sealed =
         seal::seal(&[reporter.age(), desk.age()], &message_plaintext(text)).map_err(usage)?;
-    client.add_entry(token, &case.id, "replies", &sealed).await
+    client
+        .add_entry(token, &case.view.id, "replies", &sealed)
+        .await
 }

@@ -136,6 +136,11 @@ impl Status {
             Status::Spam => "spam",
         }
     }
+
+    /// Whether the desk is still working on the case (not closed, not spam).
+    pub fn is_open(self) -> bool {
+        matches!(self, Status::New | Status::InReview | Status::Referred)
+    }
 }
 
 impl FromStr for Status {

@@ -451,6 +451,39 @@ macro_rules! impl_store {
                 row.map(case_from_row).transpose()
             }
 
+            async fn replace_ciphertext(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+                part: CasePart,
+                ciphertext: &AgeCiphertext,
+                key_version: i64,
+            ) -> Result<(), StoreError> {
+                let query = match part {
+                    CasePart::Report => sqlx::query(sql::REPLACE_REPORT_CIPHERTEXT)
+                        .bind(&id.as_bytes()[..])
+                        .bind(desk.as_str())
+                        .bind(ciphertext.as_bytes())
+                        .bind(key_version),
+                    CasePart::Message(seq) | CasePart::Note(seq) => {
+                        let text = if matches!(part, CasePart::Message(_)) {
+                            sql::REPLACE_MESSAGE_CIPHERTEXT
+                        } else {
+                            sql::REPLACE_NOTE_CIPHERTEXT
+                        };
+                        sqlx::query(text)
+                            .bind(&id.as_bytes()[..])
+                            .bind(desk.as_str())
+                            .bind(seq)
+                            .bind(ciphertext.as_bytes())
+                    }
+                };
+                if query.execute(&self.pool).await?.rows_affected() == 0 {
+                    return Err(StoreError::Missing("that part of the case"));
+                }
+                Ok(())
+            }
+
             async fn set_status(
                 &self,
                 desk: &DeskSlug,

@@ -120,6 +120,14 @@ pub struct Case {
     pub assigned_to: Option<Username>,
 }
 
+/// One ciphertext of a case: the report, a thread message or a note (by sequence number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CasePart {
+    Report,
+    Message(i64),
+    Note(i64),
+}
+
 /// A desk-only note on a case.
 #[derive(Debug, Clone)]
 pub struct Note {
@@ -320,6 +328,16 @@ pub trait Store: Send + Sync + 'static {
         id: &ReportId,
         account: Option<AccountId>,
         now: i64,
+    ) -> Result<(), StoreError>;
+    /// Replaces one ciphertext of a case of `desk` with its re-encryption to the desk key
+    /// `key_version` (recorded for the report itself). `Missing` unless the part exists.
+    async fn replace_ciphertext(
+        &self,
+        desk: &DeskSlug,
+        id: &ReportId,
+        part: CasePart,
+        ciphertext: &AgeCiphertext,
+        key_version: i64,
     ) -> Result<(), StoreError>;
     /// Adds a note to a case the caller has checked belongs to the author's desk.
     async fn add_note(

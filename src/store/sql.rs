@@ -117,6 +117,12 @@ pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, cipher
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM notes WHERE report_id = $1";
 pub const SELECT_NOTES: &str = "SELECT n.seq, a.username, n.ciphertext, n.created_at FROM notes n \
      JOIN accounts a ON a.id = n.author WHERE n.report_id = $1 ORDER BY n.seq";
+pub const REPLACE_REPORT_CIPHERTEXT: &str =
+    "UPDATE reports SET ciphertext = $3, key_version = $4 WHERE id = $1 AND desk_slug = $2";
+pub const REPLACE_MESSAGE_CIPHERTEXT: &str = "UPDATE messages SET ciphertext = $4 \
+     WHERE report_id = $1 AND seq = $3 AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
+pub const REPLACE_NOTE_CIPHERTEXT: &str = "UPDATE notes SET ciphertext = $4 \
+     WHERE report_id = $1 AND seq = $3 AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE account_id = $1";
 
 // Audit log.

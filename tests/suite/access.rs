@@ -8,28 +8,9 @@ use resguardo::domain::b64_encode;
 use serde_json::{json, Value};
 
 use crate::harness::{form, Backend, TestServer};
-use crate::workers::{invite, totp_code, PASSWORD};
+use crate::workers::{enrolled_account as login, invite};
 
 crate::on_both_backends!(access_matrix);
-
-async fn login(
-    client: &resguardo::client::ApiClient,
-    desk: &str,
-    code: &str,
-    name: &str,
-) -> (worker::Login, String) {
-    let enrolled = worker::enrol(client, desk, code, name, PASSWORD)
-        .await
-        .unwrap();
-    let uri = enrolled.enrolled.totp_uri.clone();
-    worker::confirm_totp(client, desk, name, PASSWORD, &totp_code(&uri, 0))
-        .await
-        .unwrap();
-    let login = worker::login(client, desk, name, PASSWORD, &totp_code(&uri, 1))
-        .await
-        .unwrap();
-    (login, enrolled.recipient.fingerprint().to_string())
-}
 
 async fn desk_with_supervisor(
     server: &TestServer,
@@ -143,30 +124,51 @@ async fn access_matrix(backend: Backend) {
             format!("/api/v1/desk/reports/{case}/replies"),
             Some(entry.clone()),
         ),
+        (
+            "POST",
+            "/api/v1/desk/key/rotate".into(),
+            Some(json!({"recipient": recipient.to_string(),
+                        "grants": [{"username": "nadie", "grant": grant}]})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/desk/reports/{case}/reencrypt"),
+            Some(
+                json!({"key_version": 1, "part": {"kind": "note", "seq": 99}, "ciphertext": grant}),
+            ),
+        ),
     ];
     // Expected status per caller, in the order of `routes`.
-    let callers: Vec<(&str, Option<String>, [u16; 12])> = vec![
-        ("anonymous", None, [401; 12]),
-        ("disabled", Some(disabled.session.token.clone()), [401; 12]),
+    let callers: Vec<(&str, Option<String>, [u16; 14])> = vec![
+        ("anonymous", None, [401; 14]),
+        ("disabled", Some(disabled.session.token.clone()), [401; 14]),
         (
             "pending",
             Some(pending.session.token.clone()),
-            [200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+            [
+                200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            ],
         ),
         (
             "vetted worker",
             Some(vetted.session.token.clone()),
-            [200, 200, 403, 403, 403, 403, 200, 200, 204, 204, 201, 201],
+            [
+                200, 200, 403, 403, 403, 403, 200, 200, 204, 204, 201, 201, 403, 403,
+            ],
         ),
         (
             "supervisor",
             Some(boss.session.token.clone()),
-            [200, 200, 409, 200, 409, 404, 200, 200, 204, 204, 201, 201],
+            [
+                200, 200, 409, 200, 409, 404, 200, 200, 204, 204, 201, 201, 404, 404,
+            ],
         ),
         (
             "other desk",
             Some(outsider.session.token.clone()),
-            [200, 200, 403, 403, 403, 403, 200, 404, 404, 404, 404, 404],
+            [
+                200, 200, 403, 403, 403, 403, 200, 404, 404, 404, 404, 404, 403, 403,
+            ],
         ),
     ];
     let http = reqwest::Client::new();
@@ -200,5 +202,5 @@ async fn access_matrix(backend: Backend) {
             cells += 1;
         }
     }
-    assert_eq!(cells, 72);
+    assert_eq!(cells, 84);
 }

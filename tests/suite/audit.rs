@@ -4,29 +4,12 @@
 use resguardo::client::{desk_keys, reporter, triage, worker};
 use resguardo::crypto::receipt::Language;
 use resguardo::domain::{Recipient, Status};
-use sqlx::Connection;
 
 use crate::harness::{form, Backend, TestServer};
 use crate::triage::staffed_desk;
 use crate::workers::PASSWORD;
 
 crate::on_both_backends!(audit_records_and_detects_tampering);
-
-/// Runs one statement directly against the server's database, as an insider with access would.
-async fn tamper(server: &TestServer, sql: &str) {
-    match server.backend {
-        Backend::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(&server.db_url)
-                .await
-                .unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
-        Backend::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(&server.db_url).await.unwrap();
-            sqlx::query(sql).execute(&mut conn).await.unwrap();
-        }
-    }
-}
 
 fn verify(server: &TestServer) -> (bool, String) {
     let out = server
@@ -67,7 +50,7 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     triage::note(&client, &token, &id, &desk_key, "nota secreta")
         .await
         .unwrap();
-    triage::reply(&client, &token, &case.view, &desk_key, "respuesta secreta")
+    triage::reply(&client, &token, &case, &desk_key, "respuesta secreta")
         .await
         .unwrap();
     let _ = worker::login(&client, "gt", "ana", "una contraseña equivocada", "000000").await;
@@ -102,25 +85,21 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     assert!(text.contains(&format!("{} entries", log.len())), "{text}");
 
     // Changed.
-    tamper(
-        &server,
-        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3",
-    )
-    .await;
+    server
+        .tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
+        .await;
     let (ok, text) = verify(&server);
     assert!(!ok && text.contains("entry 3 was changed"), "{text}");
-    tamper(
-        &server,
-        &format!(
+    server
+        .tamper(&format!(
             "UPDATE audit_log SET actor = '{}' WHERE seq = 3",
             log[2].entry.actor
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert!(verify(&server).0);
 
     // Deleted.
-    tamper(&server, "DELETE FROM audit_log WHERE seq = 2").await;
+    server.tamper("DELETE FROM audit_log WHERE seq = 2").await;
     let (ok, text) = verify(&server);
     assert!(!ok && text.contains("before entry 3"), "{text}");
 
@@ -140,8 +119,8 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
             r.at, r.entry.desk, r.entry.actor, r.entry.action, r.entry.subject, blob(&r.prev_hash), blob(&r.hash)
         )
     };
-    tamper(&fresh, &set(4, r5)).await;
-    tamper(&fresh, &set(5, r4)).await;
+    fresh.tamper(&set(4, r5)).await;
+    fresh.tamper(&set(5, r4)).await;
     let (ok, text) = verify(&fresh);
     assert!(!ok && text.contains("before entry 4"), "{text}");
 }

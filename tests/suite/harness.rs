@@ -177,6 +177,22 @@ impl TestServer {
     }
 
     /// Opens the same database through the library, as another server instance would.
+    /// Runs one statement directly against the server's database, as an insider with access (or
+    /// a dishonest operator) would.
+    pub async fn tamper(&self, sql: &str) {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+        }
+    }
+
     pub async fn store(&self) -> Arc<dyn Store> {
         resguardo::store::open(&self.db_url, 2).await.unwrap()
     }

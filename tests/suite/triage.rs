@@ -8,7 +8,7 @@ use resguardo::domain::{Recipient, Status};
 use serde_json::Value;
 
 use crate::harness::{form, Backend, TestServer};
-use crate::workers::{invite, totp_code, PASSWORD};
+use crate::workers::{invite, PASSWORD};
 
 crate::on_both_backends!(triage_reply_and_followup);
 
@@ -29,11 +29,15 @@ pub async fn staffed_desk(
         .output()
         .unwrap();
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let boss = enrol_and_login(client, desk, created["code"].as_str().unwrap(), "sofia").await;
+    let boss =
+        crate::workers::enrolled_account(client, desk, created["code"].as_str().unwrap(), "sofia")
+            .await;
     desk_keys::init_desk_key(client, &boss.0.session.token, &boss.0.identity)
         .await
         .unwrap();
-    let ana = enrol_and_login(client, desk, &invite(server, desk, "worker"), "ana").await;
+    let ana =
+        crate::workers::enrolled_account(client, desk, &invite(server, desk, "worker"), "ana")
+            .await;
     desk_keys::vet(
         client,
         &boss.0.session.token,
@@ -44,26 +48,6 @@ pub async fn staffed_desk(
     .await
     .unwrap();
     (boss.0, ana.0)
-}
-
-async fn enrol_and_login(
-    client: &ApiClient,
-    desk: &str,
-    code: &str,
-    name: &str,
-) -> (resguardo::client::worker::Login, String) {
-    use resguardo::client::worker;
-    let enrolled = worker::enrol(client, desk, code, name, PASSWORD)
-        .await
-        .unwrap();
-    let uri = enrolled.enrolled.totp_uri.clone();
-    worker::confirm_totp(client, desk, name, PASSWORD, &totp_code(&uri, 0))
-        .await
-        .unwrap();
-    let login = worker::login(client, desk, name, PASSWORD, &totp_code(&uri, 1))
-        .await
-        .unwrap();
-    (login, enrolled.recipient.fingerprint().to_string())
 }
 
 async fn triage_reply_and_followup(backend: Backend) {
@@ -140,7 +124,7 @@ async fn triage_reply_and_followup(backend: Backend) {
     triage::reply(
         &client,
         &token,
-        &case.view,
+        &case,
         &desk_key,
         "Recibimos su reporte. Estamos con usted.",
     )
@@ -389,7 +373,9 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
     let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
-    let case = client.case(&token, &submitted.id).await.unwrap();
+    let case = triage::open_case(&client, &token, &desk_ids, &submitted.id)
+        .await
+        .unwrap();
     let (note_canary, reply_canary) = (new_canary(), new_canary());
     triage::note(&client, &token, &submitted.id, &desk_key, &note_canary)
         .await

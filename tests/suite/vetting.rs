@@ -2,47 +2,16 @@
 //! a worker is vetted only after the supervisor types the safety number from the worker's screen;
 //! then, and only then, the worker can read reports.
 
-use resguardo::client::{desk_keys, reporter, worker, ApiClient};
+use resguardo::client::{desk_keys, reporter};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{AccountStatus, ReportId};
 use serde_json::Value;
 
 use crate::harness::{form, Backend, TestServer};
-use crate::workers::{invite, totp_code, PASSWORD};
+use crate::workers::{enrolled_account as account, invite, totp_code, PASSWORD};
 
 crate::on_both_backends!(bootstrap_vet_and_read);
-
-/// Enrols, confirms and logs in `username` with `code`.
-async fn account(
-    client: &ApiClient,
-    desk: &str,
-    code: &str,
-    username: &str,
-) -> (worker::Login, String) {
-    let enrolled = worker::enrol(client, desk, code, username, PASSWORD)
-        .await
-        .unwrap();
-    let uri = enrolled.enrolled.totp_uri.clone();
-    let code = totp_code(&uri, 0);
-    worker::confirm_totp(client, desk, username, PASSWORD, &code)
-        .await
-        .unwrap();
-    eprintln!(
-        "{username} confirmed with {code} at {}",
-        resguardo::time::now_secs()
-    );
-    let code = totp_code(&uri, 1);
-    let login = worker::login(client, desk, username, PASSWORD, &code)
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "{username} login with {code} at {}: {e}",
-                resguardo::time::now_secs()
-            )
-        });
-    (login, enrolled.recipient.fingerprint().to_string())
-}
 
 async fn bootstrap_vet_and_read(backend: Backend) {
     let Some(server) = TestServer::start(backend).await else {
@@ -199,29 +168,25 @@ async fn bootstrap_vet_and_read(backend: Backend) {
     assert!(!server.logs().contains(&desk_secret));
 }
 
-/// The same through the command line: `desk init-key`, `worker pending`, `worker vet`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cli_bootstrap_and_vet() {
-    let Some(server) = TestServer::start(Backend::Sqlite).await else {
-        return;
-    };
+/// A desk made from the terminal: its first supervisor, sofia, enrolled and logged in with the CLI
+/// in her own home directory, where `desk init-key` made the desk key. Returns that directory.
+pub async fn cli_supervisor(server: &TestServer, desk: &str) -> std::path::PathBuf {
     let out = server
         .command()
         .args([
-            "admin", "desk", "create", "--slug", "sv", "--name", "Mesa SV", "--json",
+            "admin", "desk", "create", "--slug", desk, "--name", "Mesa", "--json",
         ])
         .output()
         .unwrap();
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
     let home = server.dir.path().join("sofia");
     let (uri, _) = crate::workers::cli_enrol(
-        &server,
+        server,
         &home,
-        "sv",
+        desk,
         created["code"].as_str().unwrap(),
         "sofia",
     );
-
     let as_sofia = |args: &[&str]| {
         let mut cmd = server.command();
         cmd.env("RESGUARDO_HOME", &home).args(args);
@@ -233,7 +198,7 @@ async fn cli_bootstrap_and_vet() {
         "--server",
         &server.url,
         "--desk",
-        "sv",
+        desk,
         "--username",
         "sofia",
     ]);
@@ -244,7 +209,6 @@ async fn cli_bootstrap_and_vet() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-
     let out = crate::harness::run_with_input(
         as_sofia(&["desk", "init-key", "--json"]),
         &format!("{PASSWORD}\n"),
@@ -256,9 +220,24 @@ async fn cli_bootstrap_and_vet() {
     );
     let key: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        server.client().desk("sv").await.unwrap().fingerprint,
+        server.client().desk(desk).await.unwrap().fingerprint,
         key["fingerprint"].as_str().unwrap()
     );
+    home
+}
+
+/// The same through the command line: `desk init-key`, `worker pending`, `worker vet`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_bootstrap_and_vet() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let home = cli_supervisor(&server, "sv").await;
+    let as_sofia = |args: &[&str]| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home).args(args);
+        cmd
+    };
 
     // A new worker enrols on their own device; the supervisor sees them pending.
     let client = server.client();

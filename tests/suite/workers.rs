@@ -566,3 +566,34 @@ async fn the_password_never_leaves_the_device() {
         );
     }
 }
+
+/// Enrols, confirms and logs in `username` with `code`; returns the login and the safety number.
+pub async fn enrolled_account(
+    client: &resguardo::client::ApiClient,
+    desk: &str,
+    code: &str,
+    username: &str,
+) -> (worker::Login, String) {
+    let enrolled = worker::enrol(client, desk, code, username, PASSWORD)
+        .await
+        .unwrap();
+    let uri = enrolled.enrolled.totp_uri.clone();
+    let code = totp_code(&uri, 0);
+    worker::confirm_totp(client, desk, username, PASSWORD, &code)
+        .await
+        .unwrap();
+    eprintln!(
+        "{username} confirmed with {code} at {}",
+        resguardo::time::now_secs()
+    );
+    let code = totp_code(&uri, 1);
+    let login = worker::login(client, desk, username, PASSWORD, &code)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "{username} login with {code} at {}: {e}",
+                resguardo::time::now_secs()
+            )
+        });
+    (login, enrolled.recipient.fingerprint().to_string())
+}

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, Author, ReportId, Status, Username};
+use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{ApiError, Problem};
 use crate::server::{audit, AppState};
-use crate::store::{Case, StoreError};
+use crate::store::{Case, CasePart, StoreError};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseSummaryView {
@@ -75,6 +76,35 @@ pub struct Assignment {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// Base64 age ciphertext: notes to the desk key; replies to the reply recipient and the desk key.
+    pub ciphertext: String,
+}
+
+/// Which ciphertext of a case a re-encryption replaces.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PartRef {
+    Report,
+    Message { seq: i64 },
+    Note { seq: i64 },
+}
+
+impl From<PartRef> for CasePart {
+    fn from(part: PartRef) -> Self {
+        match part {
+            PartRef::Report => CasePart::Report,
+            PartRef::Message { seq } => CasePart::Message(seq),
+            PartRef::Note { seq } => CasePart::Note(seq),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reencryption {
+    /// The desk's current key version: the one the new ciphertext is encrypted to.
+    pub key_version: i64,
+    pub part: PartRef,
+    /// Base64 age ciphertext of the same plaintext, to the same recipients but the new desk key.
     pub ciphertext: String,
 }
 
@@ -361,4 +391,70 @@ pub async fn reply(
     )
     .await?;
     Ok(HttpResponse::Created().finish())
+}
+
+/// Replaces one ciphertext of a case with its re-encryption to the desk's current key, so that
+/// accounts left out of a rotation lose an open case's old ciphertext too. The supervisor's
+/// device decrypts and re-encrypts; the server only swaps ciphertext for ciphertext.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/reencrypt", params(("id" = String, Path)),
+    request_body = Reencryption, responses(
+    (status = 204),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn reencrypt(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    id: web::Path<String>,
+    request: web::Json<Reencryption>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let id = report_id(&id)?;
+    let current = state
+        .store
+        .desk(&me.desk)
+        .await?
+        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+    if request.key_version != current.key_version {
+        return Err(ApiError::KeyConflict(
+            "re-encrypt to the desk's current key version",
+        ));
+    }
+    let bytes = b64_decode(&request.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
+    let limits = match request.part {
+        PartRef::Report => state.ciphertext_limits,
+        PartRef::Message { .. } | PartRef::Note { .. } => state.message_limits,
+    };
+    let ciphertext = AgeCiphertext::parse(bytes, limits)?;
+    state
+        .store
+        .replace_ciphertext(
+            &me.desk,
+            &id,
+            request.part.into(),
+            &ciphertext,
+            current.key_version,
+        )
+        .await
+        .map_err(missing_case)?;
+    let subject = match request.part {
+        PartRef::Report => format!("{id} report"),
+        PartRef::Message { seq } => format!("{id} message {seq}"),
+        PartRef::Note { seq } => format!("{id} note {seq}"),
+    };
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "case.reencrypt",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

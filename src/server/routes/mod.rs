@@ -124,6 +124,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     mount_post(
         cfg,
+        "/api/v1/desk/reports/{id}/reencrypt",
+        web::to(cases::reencrypt),
+        limits.report,
+    );
+    mount_post(
+        cfg,
         "/api/v1/desk/reports/{id}/replies",
         web::to(cases::reply),
         limits.message,

@@ -37,6 +37,7 @@ use crate::server::problem::Problem;
         cases::assign,
         cases::note,
         cases::reply,
+        cases::reencrypt,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth)

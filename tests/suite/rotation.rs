@@ -1,0 +1,307 @@
+//! After a worker is removed and the desk key rotated, `--reencrypt-open` moves every open case
+//! (report, thread, notes) to the new key: the removed worker's old desk key opens none of it, the
+//! remaining workers and the reporter still read everything, closed cases are left alone. Desk
+//! clients also refuse to encrypt to a reply key the server swapped.
+
+use resguardo::client::reencrypt::{reencrypt_open, Outcome};
+use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
+use resguardo::crypto::receipt::Language;
+use resguardo::crypto::seal;
+use resguardo::domain::{Author, Recipient, ReportId, Status};
+use resguardo::server::routes::cases::{PartRef, Reencryption};
+use serde_json::Value;
+
+use crate::harness::{form, run_with_input, Backend, TestServer};
+use crate::triage::staffed_desk;
+use crate::workers::{enrolled_account, invite, PASSWORD};
+
+crate::on_both_backends!(reencryption_closes_open_cases_to_the_removed);
+
+/// Every ciphertext of a case as stored: the report, then thread messages, then notes.
+async fn stored_ciphertexts(server: &TestServer, id: &str) -> Vec<Vec<u8>> {
+    let store = server.store().await;
+    let id = ReportId::parse(id).unwrap();
+    let mut all = vec![store
+        .report(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .ciphertext
+        .into_bytes()];
+    for m in store.messages(&id).await.unwrap() {
+        all.push(m.ciphertext.into_bytes());
+    }
+    for n in store.notes(&id).await.unwrap() {
+        all.push(n.ciphertext.into_bytes());
+    }
+    all
+}
+
+fn opens_with(keys: &[(i64, age::x25519::Identity)], ciphertext: &[u8]) -> bool {
+    keys.iter().any(|(_, k)| seal::open(k, ciphertext).is_ok())
+}
+
+async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (beto, beto_fp) =
+        enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
+    let boss_token = &boss.session.token;
+    desk_keys::vet(&client, boss_token, &boss.identity, "beto", &beto_fp)
+        .await
+        .unwrap();
+
+    // An open case with a thread and a note, and a closed one.
+    let open = reporter::submit(&client, "gt", &form("abierto"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let reporter_keys = reporter::derive(&open.phrase).await;
+    reporter::send_message(&client, &reporter_keys, "gt", None, "me siguen llamando")
+        .await
+        .unwrap();
+    let ana_token = &ana.session.token;
+    let ana_keys = desk_keys::desk_identities(&client, ana_token, &ana.identity)
+        .await
+        .unwrap();
+    let desk_v1 = Recipient::from(ana_keys[0].1.to_public());
+    let case = triage::open_case(&client, ana_token, &ana_keys, &open.id)
+        .await
+        .unwrap();
+    triage::reply(&client, ana_token, &case, &desk_v1, "estamos con usted")
+        .await
+        .unwrap();
+    triage::note(&client, ana_token, &open.id, &desk_v1, "nota interna")
+        .await
+        .unwrap();
+    let closed = reporter::submit(&client, "gt", &form("cerrado"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    client
+        .set_status(boss_token, &closed.id, Status::Closed)
+        .await
+        .unwrap();
+
+    // Ana leaves; the key is rotated; open cases are re-encrypted on the supervisor's device.
+    client.disable(boss_token, "ana").await.unwrap();
+    desk_keys::rotate(&client, boss_token).await.unwrap();
+    let boss_keys = desk_keys::desk_identities(&client, boss_token, &boss.identity)
+        .await
+        .unwrap();
+    let mut seen = vec![];
+    let outcome = reencrypt_open(&client, boss_token, &boss_keys, |done, total| {
+        seen.push((done, total))
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        outcome,
+        Outcome {
+            cases: 1,
+            replaced: 4,
+            current: 0,
+            unreadable: 0
+        }
+    );
+    assert_eq!(seen, [(0, 1), (1, 1)], "progress is reported per case");
+
+    // Ana's old desk key opens nothing of the open case any more; Beto's keys open all of it.
+    let beto_keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+        .await
+        .unwrap();
+    let now_stored = stored_ciphertexts(&server, &open.id).await;
+    assert_eq!(now_stored.len(), 4);
+    for ciphertext in &now_stored {
+        assert!(!opens_with(&ana_keys, ciphertext), "closed to the removed");
+        assert!(opens_with(&beto_keys, ciphertext), "open to the remaining");
+    }
+    let store = server.store().await;
+    let report = |id: &str| {
+        let store = store.clone();
+        let id = ReportId::parse(id).unwrap();
+        async move { store.report(&id).await.unwrap().unwrap() }
+    };
+    assert_eq!(report(&open.id).await.key_version, 2);
+    // The closed case was left alone.
+    let closed_report = report(&closed.id).await;
+    assert_eq!(closed_report.key_version, 1);
+    assert!(opens_with(&ana_keys, closed_report.ciphertext.as_bytes()));
+
+    // The reporter still reads the whole thread with the receipt phrase.
+    let thread = reporter::followup(&client, &reporter_keys).await.unwrap();
+    let texts: Vec<(Author, String)> = thread
+        .messages
+        .iter()
+        .map(|m| (m.author, m.text.as_ref().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (Author::Reporter, "me siguen llamando".to_string()),
+            (Author::Desk, "estamos con usted".to_string()),
+        ]
+    );
+
+    // A second run finds everything on the current key and changes nothing.
+    let again = reencrypt_open(&client, boss_token, &boss_keys, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!((again.replaced, again.current), (0, 4));
+    assert_eq!(stored_ciphertexts(&server, &open.id).await, now_stored);
+
+    // Each replacement is on the audit record.
+    let log = store.audit_log().await.unwrap();
+    let reencrypted: Vec<&str> = log
+        .iter()
+        .filter(|r| r.entry.action == "case.reencrypt")
+        .map(|r| r.entry.subject.as_str())
+        .collect();
+    assert_eq!(reencrypted.len(), 4, "{reencrypted:?}");
+    assert!(reencrypted.iter().all(|s| s.starts_with(&open.id)));
+
+    refusals(
+        &client,
+        boss_token,
+        &beto.session.token,
+        &open.id,
+        &now_stored[0],
+    )
+    .await;
+}
+
+/// The re-encryption endpoint takes only the current key version, existing parts, valid age files
+/// and supervisors.
+async fn refusals(client: &ApiClient, boss: &str, worker: &str, id: &str, valid: &[u8]) {
+    let request = |key_version, part, ciphertext: &[u8]| Reencryption {
+        key_version,
+        part,
+        ciphertext: resguardo::domain::b64_encode(ciphertext),
+    };
+    let slug =
+        |result: Result<(), ClientError>| result.err().unwrap().problem_slug().map(str::to_owned);
+    let cases = [
+        (boss, request(1, PartRef::Report, valid), "key-conflict"),
+        (
+            boss,
+            request(2, PartRef::Note { seq: 9 }, valid),
+            "case-not-found",
+        ),
+        (
+            boss,
+            request(2, PartRef::Message { seq: 0 }, valid),
+            "case-not-found",
+        ),
+        (
+            boss,
+            request(2, PartRef::Report, b"not an age file"),
+            "invalid-ciphertext",
+        ),
+        (worker, request(2, PartRef::Report, valid), "forbidden"),
+    ];
+    for (token, request, expected) in cases {
+        let got = slug(client.reencrypt(token, id, &request).await);
+        assert_eq!(got.as_deref(), Some(expected), "{request:?}");
+    }
+    let other_case = "0".repeat(32);
+    let got = slug(
+        client
+            .reencrypt(boss, &other_case, &request(2, PartRef::Report, valid))
+            .await,
+    );
+    assert_eq!(got.as_deref(), Some("case-not-found"));
+}
+
+crate::on_both_backends!(a_swapped_reply_key_is_refused);
+
+/// A dishonest server that swaps a case's reply recipient for its own gets no reply encrypted to
+/// it, and no thread re-encrypted to it: the desk client compares it with the report's `reply_to`.
+async fn a_swapped_reply_key_is_refused(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, _ana) = staffed_desk(&server, &client, "gt").await;
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    reporter::send_message(&client, &keys, "gt", None, "hola")
+        .await
+        .unwrap();
+    let mallory = age::x25519::Identity::generate().to_public().to_string();
+    server
+        .tamper(&format!("UPDATE reports SET reply_recipient = '{mallory}'"))
+        .await;
+
+    let token = &boss.session.token;
+    let identities = desk_keys::desk_identities(&client, token, &boss.identity)
+        .await
+        .unwrap();
+    let desk = Recipient::from(identities[0].1.to_public());
+    let case = triage::open_case(&client, token, &identities, &submitted.id)
+        .await
+        .unwrap();
+    let refused = triage::reply(&client, token, &case, &desk, "respuesta")
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(refused, ClientError::Untrusted(_)), "{refused}");
+    desk_keys::rotate(&client, token).await.unwrap();
+    let identities = desk_keys::desk_identities(&client, token, &boss.identity)
+        .await
+        .unwrap();
+    let refused = reencrypt_open(&client, token, &identities, |_, _| {})
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(refused, ClientError::Untrusted(_)), "{refused}");
+    let messages = server
+        .store()
+        .await
+        .messages(&ReportId::parse(&submitted.id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1, "no reply was stored");
+    assert!(
+        opens_with(&identities[..1], messages[0].ciphertext.as_bytes()),
+        "the thread was not re-encrypted"
+    );
+}
+
+/// `desk rotate-key --reencrypt-open` from the terminal: the password unlocks the supervisor's
+/// key, progress goes to stderr, the counts to stdout as JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_and_reencrypt_from_the_cli() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let home = crate::vetting::cli_supervisor(&server, "sv").await;
+    let client = server.client();
+    reporter::submit(&client, "sv", &form("uno"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", &home)
+        .args(["desk", "rotate-key", "--reencrypt-open", "--json"]);
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(done["key_version"], 2);
+    assert_eq!(done["reencrypted"]["cases"], 1);
+    assert_eq!(done["reencrypted"]["replaced"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Re-encrypting open cases: 1/1"));
+
+    // A wrong password stops the command before anything changes.
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", &home)
+        .args(["desk", "rotate-key", "--reencrypt-open"]);
+    let out = run_with_input(cmd, "not the password at all\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(client.desk("sv").await.unwrap().key_version, 2);
+}
