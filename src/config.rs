@@ -23,6 +23,15 @@ pub struct Settings {
     pub pow: PowSettings,
     pub limits: LimitSettings,
     pub accounts: AccountSettings,
+    pub vetting: VettingSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VettingSettings {
+    /// Distinct supervisors who must each check a new account's safety number before it is vetted
+    /// (1 or 2). While a desk has fewer vetted supervisors than this, all of them must approve.
+    pub approvals_required: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -230,6 +239,9 @@ impl Settings {
                 "accounts.argon2_permits",
                 "must be between 1 and 64",
             ));
+        }
+        if !(1..=2).contains(&self.vetting.approvals_required) {
+            return Err(invalid("vetting.approvals_required", "must be 1 or 2"));
         }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));

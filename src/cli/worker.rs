@@ -181,7 +181,10 @@ async fn pending(json: bool) -> anyhow::Result<()> {
     if json {
         let list: Vec<_> = pending
             .iter()
-            .map(|a| json!({"username": a.username, "role": a.role, "fingerprint": a.fingerprint}))
+            .map(|a| {
+                json!({"username": a.username, "role": a.role, "fingerprint": a.fingerprint,
+                       "approved_by": a.approved_by})
+            })
             .collect();
         super::print_json(&json!(list));
     } else if pending.is_empty() {
@@ -189,8 +192,13 @@ async fn pending(json: bool) -> anyhow::Result<()> {
     } else {
         println!("Waiting for vetting (compare the safety number with the person's own screen):");
         for a in pending {
+            let approved = if a.approved_by.is_empty() {
+                String::new()
+            } else {
+                format!("  (approved by {})", a.approved_by.join(", "))
+            };
             println!(
-                "  {:<20} {:<10} {}",
+                "  {:<20} {:<10} {}{approved}",
                 a.username,
                 a.role.as_str(),
                 a.fingerprint
@@ -206,8 +214,19 @@ async fn vet(username: &str) -> anyhow::Result<()> {
     ))?;
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let fingerprint = desk_keys::vet(&client, &saved.token, &identity, username, &typed).await?;
-    println!("{username} is vetted: the desk key is now encrypted to their key ({fingerprint}).");
+    let vetted = desk_keys::vet(&client, &saved.token, &identity, username, &typed).await?;
+    let (fingerprint, outcome) = (vetted.fingerprint, vetted.outcome);
+    if outcome.status == crate::domain::AccountStatus::Vetted {
+        println!(
+            "{username} is vetted: the desk key is now encrypted to their key ({fingerprint})."
+        );
+    } else {
+        println!(
+            "Your approval of {username} ({fingerprint}) is recorded: {} of {} needed. Another \
+             supervisor must also compare the safety number and run `resguardo worker vet {username}`.",
+            outcome.approvals, outcome.required
+        );
+    }
     Ok(())
 }
 

@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Fingerprint, Recipient};
-use crate::server::routes::keys::{AccountGrant, DeskKeyView, NewDeskKey, Rotation, Vetting};
+use crate::server::routes::keys::{
+    AccountGrant, DeskKeyView, NewDeskKey, Rotation, VetOutcome, Vetting,
+};
 
 fn secret_text(identity: &age::x25519::Identity) -> Zeroizing<String> {
     Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned())
@@ -85,15 +87,24 @@ fn canonical(number: &str) -> String {
         .to_lowercase()
 }
 
+/// What a vetting approval did.
+pub struct Vetted {
+    /// The safety number of the key, computed here.
+    pub fingerprint: Fingerprint,
+    /// Vetted, or still pending until more supervisors approve.
+    pub outcome: VetOutcome,
+}
+
 /// Vets `username`: refuses unless `typed_safety_number` (read from the new worker's own screen)
-/// matches the fingerprint of the key the server lists, then grants the current desk key to it.
+/// matches the fingerprint of the key the server lists, then sends the approval with a grant of
+/// the current desk key, which the server keeps once the approvals needed are in.
 pub async fn vet(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
     username: &str,
     typed_safety_number: &str,
-) -> Result<Fingerprint, ClientError> {
+) -> Result<Vetted, ClientError> {
     let accounts = client.accounts(token).await?;
     let account = accounts
         .iter()
@@ -121,6 +132,9 @@ pub async fn vet(
         key_version: version,
         grant: b64_encode(&grant),
     };
-    client.vet(token, username, &vetting).await?;
-    Ok(fingerprint)
+    let outcome = client.vet(token, username, &vetting).await?;
+    Ok(Vetted {
+        fingerprint,
+        outcome,
+    })
 }

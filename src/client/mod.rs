@@ -22,7 +22,7 @@ use crate::server::routes::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
 };
 use crate::server::routes::keys::{
-    AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, Vetting,
+    AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
@@ -172,11 +172,9 @@ impl ApiClient {
         token: &str,
         username: &str,
         vetting: &Vetting,
-    ) -> Result<(), ClientError> {
+    ) -> Result<VetOutcome, ClientError> {
         let path = format!("/api/v1/desk/accounts/{username}/vet");
-        self.post_as::<_, Option<serde_json::Value>>(token, &path, vetting)
-            .await
-            .map(|_| ())
+        self.post_as(token, &path, vetting).await
     }
 
     pub async fn disable(&self, token: &str, username: &str) -> Result<(), ClientError> {

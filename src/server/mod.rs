@@ -41,6 +41,8 @@ pub struct AppState {
     pub totp_key: Zeroizing<[u8; 32]>,
     /// Bounds concurrent server-side Argon2 work.
     pub argon2: tokio::sync::Semaphore,
+    /// `vetting.approvals_required`.
+    pub approvals_required: i64,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
 }
@@ -80,6 +82,7 @@ impl Application {
             accounts: settings.accounts.clone(),
             totp_key: server_key(secret, "resguardo/server/v1/totp"),
             argon2: tokio::sync::Semaphore::new(settings.accounts.argon2_permits as usize),
+            approvals_required: i64::from(settings.vetting.approvals_required),
             dummy_hash: auth::dummy_hash(),
         });
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.

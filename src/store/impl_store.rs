@@ -378,30 +378,84 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn vet(
+            async fn approve(
                 &self,
-                desk: &DeskSlug,
-                key_version: i64,
-                account: AccountId,
-                grant: &AgeCiphertext,
-                granted_by: AccountId,
+                approval: &Approval<'_>,
                 now: i64,
-            ) -> Result<(), StoreError> {
+            ) -> Result<Approved, StoreError> {
+                let account = &approval.account.0[..];
                 let mut tx = self.pool.begin().await?;
-                let inserted =
-                    Self::insert_grant(&mut tx, desk, key_version, account, grant, granted_by, now)
-                        .await
-                        .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
-                if inserted == 0 {
-                    return Err(StoreError::Conflict("the grant"));
+                let locked = sqlx::query(sql::LOCK_PENDING_ACCOUNT)
+                    .bind(account)
+                    .execute(&mut *tx)
+                    .await?;
+                if locked.rows_affected() == 0 {
+                    return Ok(Approved::NotPending);
                 }
+                let recorded = sqlx::query(sql::INSERT_APPROVAL)
+                    .bind(account)
+                    .bind(&approval.approver.0[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if recorded.rows_affected() == 0 {
+                    return Ok(Approved::Repeated);
+                }
+                let (approvals,): (i64,) = sqlx::query_as(sql::COUNT_APPROVALS)
+                    .bind(account)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let (supervisors,): (i64,) = sqlx::query_as(sql::COUNT_SUPERVISORS)
+                    .bind(approval.desk.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let required = approval.required.min(supervisors).max(1);
+                if approvals < required {
+                    tx.commit().await?;
+                    return Ok(Approved::Waiting {
+                        approvals,
+                        required,
+                    });
+                }
+                Self::insert_grant(
+                    &mut tx,
+                    approval.desk,
+                    approval.key_version,
+                    approval.account,
+                    approval.grant,
+                    approval.approver,
+                    now,
+                )
+                .await
+                .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
-                    .bind(&account.0[..])
+                    .bind(account)
                     .bind(AccountStatus::Vetted.as_str())
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(())
+                Ok(Approved::Vetted {
+                    approvals,
+                    required,
+                })
+            }
+
+            async fn approvals_of(
+                &self,
+                desk: &DeskSlug,
+            ) -> Result<Vec<(Username, Username)>, StoreError> {
+                let rows: Vec<(String, String)> = sqlx::query_as(sql::SELECT_APPROVALS_OF_DESK)
+                    .bind(desk.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter()
+                    .map(|(account, approver)| {
+                        let parse = |name: &str| {
+                            Username::parse(name).map_err(|_| StoreError::Corrupt("a user name"))
+                        };
+                        Ok((parse(&account)?, parse(&approver)?))
+                    })
+                    .collect()
             }
 
             async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError> {

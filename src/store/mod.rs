@@ -120,6 +120,32 @@ pub struct Case {
     pub assigned_to: Option<Username>,
 }
 
+/// A supervisor's approval of a pending account, with the grant to store if it completes vetting.
+#[derive(Debug, Clone, Copy)]
+pub struct Approval<'a> {
+    pub desk: &'a DeskSlug,
+    pub account: AccountId,
+    pub approver: AccountId,
+    /// The desk key version `grant` wraps: the desk's current one.
+    pub key_version: i64,
+    pub grant: &'a AgeCiphertext,
+    /// `vetting.approvals_required`: distinct supervisors needed, capped at those the desk has.
+    pub required: i64,
+}
+
+/// Where an account stands after an approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approved {
+    /// The account is no longer pending (vetted or disabled meanwhile).
+    NotPending,
+    /// This supervisor approved it before.
+    Repeated,
+    /// Recorded; more approvals are needed.
+    Waiting { approvals: i64, required: i64 },
+    /// The grant is stored and the account vetted.
+    Vetted { approvals: i64, required: i64 },
+}
+
 /// One ciphertext of a case: the report, a thread message or a note (by sequence number).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CasePart {
@@ -282,16 +308,11 @@ pub trait Store: Send + Sync + 'static {
         grant: &AgeCiphertext,
         now: i64,
     ) -> Result<(), StoreError>;
-    /// Stores a grant of `key_version` to `account` and marks the account vetted.
-    async fn vet(
-        &self,
-        desk: &DeskSlug,
-        key_version: i64,
-        account: AccountId,
-        grant: &AgeCiphertext,
-        granted_by: AccountId,
-        now: i64,
-    ) -> Result<(), StoreError>;
+    /// Records a supervisor's approval of a pending account; when the approvals needed are in,
+    /// stores the grant and marks the account vetted, all in one transaction.
+    async fn approve(&self, approval: &Approval<'_>, now: i64) -> Result<Approved, StoreError>;
+    /// Who approved which pending account of `desk`: (account, approver) user names.
+    async fn approvals_of(&self, desk: &DeskSlug) -> Result<Vec<(Username, Username)>, StoreError>;
     async fn grants(&self, account: AccountId) -> Result<Vec<Grant>, StoreError>;
     /// Adds the next desk key and its grants in one transaction; returns the new version.
     async fn rotate_desk_key(

@@ -91,6 +91,23 @@ pub const INSERT_FIRST_DESK_KEY: &str =
 pub const INSERT_GRANT: &str =
     "INSERT INTO grants (desk_slug, key_version, account_id, wrapped_key, granted_by, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+// Taken first in an approval's transaction: the write locks the account's row (PostgreSQL) or the
+// database (SQLite), so two supervisors approving at once are counted one after the other.
+pub const LOCK_PENDING_ACCOUNT: &str =
+    "UPDATE accounts SET status = status WHERE id = $1 AND status = 'pending'";
+pub const INSERT_APPROVAL: &str =
+    "INSERT INTO vetting_approvals (account_id, approver_id, created_at) \
+     VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+// Approvals count only while their supervisor is still vetted.
+pub const COUNT_APPROVALS: &str = "SELECT COUNT(*) FROM vetting_approvals v \
+     JOIN accounts a ON a.id = v.approver_id \
+     WHERE v.account_id = $1 AND a.role = 'supervisor' AND a.status = 'vetted'";
+pub const COUNT_SUPERVISORS: &str = "SELECT COUNT(*) FROM accounts \
+     WHERE desk_slug = $1 AND role = 'supervisor' AND status = 'vetted'";
+pub const SELECT_APPROVALS_OF_DESK: &str =
+    "SELECT t.username, a.username FROM vetting_approvals v \
+     JOIN accounts t ON t.id = v.account_id JOIN accounts a ON a.id = v.approver_id \
+     WHERE t.desk_slug = $1 AND t.status = 'pending' ORDER BY t.username, a.username";
 pub const SET_ACCOUNT_STATUS: &str = "UPDATE accounts SET status = $2 WHERE id = $1";
 pub const SELECT_GRANTS: &str =
     "SELECT key_version, wrapped_key FROM grants WHERE account_id = $1 ORDER BY key_version";

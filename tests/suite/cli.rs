@@ -227,6 +227,11 @@ fn bad_configuration_names_the_key() {
             "lots",
             "intake.max_body_bytes",
         ),
+        (
+            "RESGUARDO__VETTING__APPROVALS_REQUIRED",
+            "3",
+            "vetting.approvals_required",
+        ),
         ("RESGUARDO_CONFIG", "/nonexistent.toml", "RESGUARDO_CONFIG"),
     ];
     for (var, value, named) in cases {

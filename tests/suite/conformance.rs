@@ -254,7 +254,10 @@ mod accounts {
     use super::{ciphertext, recipient};
     use crate::harness::{fresh_store, Backend};
 
-    crate::on_both_backends!(enrolment_codes_sessions_and_throttles);
+    crate::on_both_backends!(
+        enrolment_codes_sessions_and_throttles,
+        approvals_are_counted_one_at_a_time
+    );
 
     fn account(name: &str, id: u8, wrapped: AgeCiphertext) -> NewAccount {
         NewAccount {
@@ -374,5 +377,98 @@ mod accounts {
         );
         store.end_session(&[9; 32]).await.unwrap();
         assert!(store.session(&[9; 32], 400, 0).await.unwrap().is_none());
+    }
+
+    /// Two supervisors approving the same account at the same moment: one approval is counted
+    /// first, the other completes the vetting — never two "waiting" answers and no vetting.
+    async fn approvals_are_counted_one_at_a_time(backend: Backend) {
+        use resguardo::store::{Approval, Approved};
+        let dir = tempfile::tempdir().unwrap();
+        let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+            return;
+        };
+        let gt = DeskSlug::parse("gt").unwrap();
+        store
+            .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), None, 0)
+            .await
+            .unwrap();
+        let enrol = |id: u8, role: Role, name: String| {
+            let store = store.clone();
+            let gt = gt.clone();
+            async move {
+                store
+                    .create_enrolment_code(&[id; 32], &gt, role, 1000)
+                    .await
+                    .unwrap();
+                store
+                    .enrol(&[id; 32], 10, &account(&name, id, ciphertext()))
+                    .await
+                    .unwrap();
+                AccountId([id; 16])
+            }
+        };
+        let sofia = enrol(1, Role::Supervisor, "sofia".into()).await;
+        store
+            .init_desk_key(&gt, &recipient(), sofia, &ciphertext(), 0)
+            .await
+            .unwrap();
+        let grant = ciphertext();
+        let approval = |account, approver| Approval {
+            desk: &gt,
+            account,
+            approver,
+            key_version: 1,
+            grant: &grant,
+            required: 2,
+        };
+        // The single supervisor vets the second alone.
+        let rosa = enrol(2, Role::Supervisor, "rosa".into()).await;
+        assert_eq!(
+            store.approve(&approval(rosa, sofia), 0).await.unwrap(),
+            Approved::Vetted {
+                approvals: 1,
+                required: 1
+            }
+        );
+        for id in 10..20 {
+            let worker = enrol(id, Role::Worker, format!("w{id}")).await;
+            let (by_sofia, by_rosa) = (approval(worker, sofia), approval(worker, rosa));
+            let (a, b) = tokio::join!(store.approve(&by_sofia, 0), store.approve(&by_rosa, 0));
+            let mut outcomes = [a.unwrap(), b.unwrap()];
+            outcomes.sort_by_key(|o| matches!(o, Approved::Vetted { .. }));
+            assert_eq!(
+                outcomes,
+                [
+                    Approved::Waiting {
+                        approvals: 1,
+                        required: 2
+                    },
+                    Approved::Vetted {
+                        approvals: 2,
+                        required: 2
+                    }
+                ],
+                "worker {id}"
+            );
+            assert_eq!(
+                store.approve(&approval(worker, sofia), 0).await.unwrap(),
+                Approved::NotPending
+            );
+            assert_eq!(store.grants(worker).await.unwrap().len(), 1);
+        }
+        // A supervisor's second approval of a pending account is not counted.
+        let late = enrol(30, Role::Worker, "tardio".into()).await;
+        store.approve(&approval(late, sofia), 0).await.unwrap();
+        assert_eq!(
+            store.approve(&approval(late, sofia), 0).await.unwrap(),
+            Approved::Repeated
+        );
+        let listed = store.approvals_of(&gt).await.unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(
+            (listed[0].0.as_str(), listed[0].1.as_str()),
+            ("tardio", "sofia")
+        );
+        assert!(store.grants(late).await.unwrap().is_empty());
     }
 }

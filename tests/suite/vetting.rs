@@ -401,3 +401,106 @@ impl SlugForTest for str {
         resguardo::domain::DeskSlug::parse(self).unwrap()
     }
 }
+
+crate::on_both_backends!(two_supervisors_must_approve);
+
+/// `supervisor` vets `user` after typing `number`: the account's status, approvals and approvals needed.
+async fn vet_as(
+    client: &resguardo::client::ApiClient,
+    supervisor: &resguardo::client::worker::Login,
+    user: &str,
+    number: &str,
+) -> Result<(AccountStatus, i64, i64), resguardo::client::ClientError> {
+    let vetted = desk_keys::vet(
+        client,
+        &supervisor.session.token,
+        &supervisor.identity,
+        user,
+        number,
+    )
+    .await?;
+    let outcome = vetted.outcome;
+    Ok((outcome.status, outcome.approvals, outcome.required))
+}
+
+/// With `vetting.approvals_required = 2`, a desk's single supervisor still vets alone (someone must
+/// vet the second supervisor); from then on a new worker gets the desk key only after a second,
+/// distinct supervisor approves; the first approval stores no key material.
+async fn two_supervisors_must_approve(backend: Backend) {
+    let Some(server) =
+        TestServer::start_with(backend, &[("RESGUARDO__VETTING__APPROVALS_REQUIRED", "2")]).await
+    else {
+        return;
+    };
+    let client = server.client();
+    // The single supervisor vets Ana alone.
+    let (sofia, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
+    assert_eq!(
+        client.whoami(&ana.session.token).await.unwrap().status,
+        AccountStatus::Vetted
+    );
+    let (rosa, rosa_fp) =
+        account(&client, "gt", &invite(&server, "gt", "supervisor"), "rosa").await;
+    let vetted = vet_as(&client, &sofia, "rosa", &rosa_fp).await.unwrap();
+    assert_eq!(vetted, (AccountStatus::Vetted, 1, 1));
+
+    // Two supervisors now: Sofia's approval of Beto is recorded, nothing is granted.
+    let (beto, beto_fp) = account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
+    let first = vet_as(&client, &sofia, "beto", &beto_fp).await.unwrap();
+    assert_eq!(first, (AccountStatus::Pending, 1, 2));
+    assert_eq!(
+        client.whoami(&beto.session.token).await.unwrap().status,
+        AccountStatus::Pending
+    );
+    assert!(client.grants(&beto.session.token).await.unwrap().is_empty());
+    let listed = client.accounts(&rosa.session.token).await.unwrap();
+    let listed_beto = listed.iter().find(|a| a.username == "beto").unwrap();
+    assert_eq!(listed_beto.approved_by, ["sofia"]);
+
+    // The same supervisor cannot count twice.
+    let again = vet_as(&client, &sofia, "beto", &beto_fp)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(again.problem_slug(), Some("key-conflict"), "{again}");
+    assert!(again.to_string().contains("another supervisor"), "{again}");
+
+    // Rosa, checking the safety number herself, completes the vetting; Beto reads reports.
+    let wrong = vet_as(&client, &rosa, "beto", "1234").await.err().unwrap();
+    assert!(wrong.to_string().contains("does not match"), "{wrong}");
+    let second = vet_as(&client, &rosa, "beto", &beto_fp).await.unwrap();
+    assert_eq!(second, (AccountStatus::Vetted, 2, 2));
+    let submitted = reporter::submit(
+        &client,
+        "gt",
+        &form("dos firmas"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+        .await
+        .unwrap();
+    let case =
+        resguardo::client::triage::open_case(&client, &beto.session.token, &keys, &submitted.id)
+            .await
+            .unwrap();
+    assert!(
+        case.report.is_some(),
+        "the vetted worker decrypts the report"
+    );
+
+    let log = server.store().await.audit_log().await.unwrap();
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|r| r.entry.subject == "beto" && r.entry.action.starts_with("account."))
+        .filter(|r| r.entry.action != "account.enrol" && r.entry.action != "account.totp_confirm")
+        .map(|r| (r.entry.actor.as_str(), r.entry.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("sofia", "account.approve"), ("rosa", "account.vet")]
+    );
+}

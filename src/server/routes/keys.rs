@@ -10,7 +10,7 @@ use crate::domain::{b64_decode, b64_encode, AccountStatus, Recipient, Role, User
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{ApiError, Problem};
 use crate::server::{audit, AppState};
-use crate::store::StoreError;
+use crate::store::{Approval, Approved, StoreError};
 
 /// The first key of a desk, and its maker's own grant of it.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -37,6 +37,19 @@ pub struct AccountView {
     pub recipient: String,
     /// The safety number both sides compare before vetting.
     pub fingerprint: String,
+    /// For a pending account, the supervisors who approved it so far.
+    pub approved_by: Vec<String>,
+}
+
+/// Where an account stands after a supervisor's approval.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct VetOutcome {
+    /// `vetted` once the approvals needed are in (the grant is then stored), else `pending`.
+    pub status: AccountStatus,
+    /// Approvals from distinct vetted supervisors so far.
+    pub approvals: i64,
+    /// Approvals needed: `vetting.approvals_required`, capped at the desk's vetted supervisors.
+    pub required: i64,
 }
 
 /// A grant of the current desk key to a pending account.
@@ -122,7 +135,9 @@ pub async fn accounts(
     state: web::Data<AppState>,
     supervisor: Supervisor,
 ) -> Result<HttpResponse, ApiError> {
-    let accounts = state.store.accounts_of(&supervisor.0.account.desk).await?;
+    let desk = &supervisor.0.account.desk;
+    let accounts = state.store.accounts_of(desk).await?;
+    let approvals = state.store.approvals_of(desk).await?;
     let views: Vec<AccountView> = accounts
         .iter()
         .map(|a| AccountView {
@@ -131,16 +146,23 @@ pub async fn accounts(
             status: a.status,
             recipient: a.recipient.as_str().to_owned(),
             fingerprint: a.recipient.fingerprint().to_string(),
+            approved_by: approvals
+                .iter()
+                .filter(|(account, _)| *account == a.username)
+                .map(|(_, approver)| approver.to_string())
+                .collect(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
-/// Vets a pending account of the supervisor's desk by storing its grant of the current desk key.
+/// Approves a pending account of the supervisor's desk. Once `vetting.approvals_required`
+/// distinct supervisors have approved (each after comparing the safety number), the grant of the
+/// current desk key sent with the last approval is stored and the account is vetted.
 #[utoipa::path(post, path = "/api/v1/desk/accounts/{username}/vet", request_body = Vetting,
     params(("username" = String, Path, description = "The pending account")),
     responses(
-        (status = 204),
+        (status = 200, body = VetOutcome),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -179,36 +201,50 @@ pub async fn vet(
         ));
     }
     let grant = grant_ciphertext(&state, &request.grant)?;
-    let now = crate::time::now_bucket();
-    match state
+    let approval = Approval {
+        desk,
+        account: target.id,
+        approver: supervisor.0.account.id,
+        key_version: current.key_version,
+        grant: &grant,
+        required: state.approvals_required,
+    };
+    let (status, approvals, required, action) = match state
         .store
-        .vet(
-            desk,
-            current.key_version,
-            target.id,
-            &grant,
-            supervisor.0.account.id,
-            now,
-        )
-        .await
+        .approve(&approval, crate::time::now_bucket())
+        .await?
     {
-        Err(StoreError::Conflict(_)) => {
+        Approved::NotPending => {
             return Err(ApiError::KeyConflict(
-                "this account holds that grant already",
+                "only a pending account can be vetted",
             ))
         }
-        other => other?,
-    }
+        Approved::Repeated => {
+            return Err(ApiError::KeyConflict(
+                "you approved this account already: another supervisor must approve it",
+            ))
+        }
+        Approved::Waiting {
+            approvals,
+            required,
+        } => (
+            AccountStatus::Pending,
+            approvals,
+            required,
+            "account.approve",
+        ),
+        Approved::Vetted {
+            approvals,
+            required,
+        } => (AccountStatus::Vetted, approvals, required, "account.vet"),
+    };
     let actor = supervisor.0.account.username.as_str();
-    audit(
-        &state,
-        desk.as_str(),
-        actor,
-        "account.vet",
-        username.as_str(),
-    )
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+    audit(&state, desk.as_str(), actor, action, username.as_str()).await?;
+    Ok(HttpResponse::Ok().json(VetOutcome {
+        status,
+        approvals,
+        required,
+    }))
 }
 
 /// The caller's own grants: the desk identities it may unlock, by key version.
