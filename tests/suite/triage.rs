@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::harness::{form, Backend, TestServer};
 use crate::workers::{invite, PASSWORD};
 
-crate::on_both_backends!(triage_reply_and_followup);
+crate::on_both_backends!(triage_reply_and_followup, two_desks_two_workers_each);
 
 /// A desk made by its first supervisor, with a vetted worker; returns (supervisor, worker) logins.
 pub async fn staffed_desk(
@@ -410,6 +410,113 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
         for form in forms_of(value) {
             for (path, bytes) in &written {
                 assert!(!contains(bytes, &form), "the {what} appears in {path}");
+            }
+        }
+    }
+}
+
+/// A worker's device unlocks its desk keys and decrypts case `id`.
+async fn open_as(
+    client: &ApiClient,
+    worker: &resguardo::client::worker::Login,
+    id: &str,
+) -> (Vec<(i64, age::x25519::Identity)>, triage::OpenCase) {
+    let token = &worker.session.token;
+    let keys = desk_keys::desk_identities(client, token, &worker.identity)
+        .await
+        .unwrap();
+    let case = triage::open_case(client, token, &keys, id).await.unwrap();
+    (keys, case)
+}
+
+/// The end-to-end scene: two desks, each with a supervisor and two workers (enrolled, vetted
+/// after comparing safety numbers, logged in with TOTP). In each desk a report comes in, one worker
+/// triages it and leaves a note, the other reads the note and replies; the reporter reads the reply
+/// through follow-up; nobody reaches the other desk's case.
+async fn two_desks_two_workers_each(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let mut desks = vec![];
+    for slug in ["gt", "hn"] {
+        let (boss, first) = staffed_desk(&server, &client, slug).await;
+        let (second, fingerprint) = crate::workers::enrolled_account(
+            &client,
+            slug,
+            &invite(&server, slug, "worker"),
+            "beto",
+        )
+        .await;
+        desk_keys::vet(
+            &client,
+            &boss.session.token,
+            &boss.identity,
+            "beto",
+            &fingerprint,
+        )
+        .await
+        .unwrap();
+        let narrative = format!("extorsión en {slug}");
+        let submitted =
+            reporter::submit(&client, slug, &form(&narrative), Language::Es, None, |_| {})
+                .await
+                .unwrap();
+        desks.push((slug, first, second, submitted, narrative));
+    }
+    for (slug, first, second, submitted, narrative) in &desks {
+        let id = &submitted.id;
+        let (keys, case) = open_as(&client, first, id).await;
+        let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
+        assert_eq!(report["narrative"], narrative.as_str());
+        let desk_key = Recipient::from(keys[0].1.to_public());
+        client
+            .assign(&first.session.token, id, Some("beto"))
+            .await
+            .unwrap();
+        client
+            .set_status(&first.session.token, id, Status::InReview)
+            .await
+            .unwrap();
+        triage::note(&client, &first.session.token, id, &desk_key, "para Beto")
+            .await
+            .unwrap();
+
+        let (_, case) = open_as(&client, second, id).await;
+        assert_eq!(case.notes[0].text.as_ref().unwrap().as_str(), "para Beto");
+        let reply = format!("La mesa {slug} le acompaña.");
+        triage::reply(&client, &second.session.token, &case, &desk_key, &reply)
+            .await
+            .unwrap();
+
+        let followup = reporter::followup(&client, &reporter::derive(&submitted.phrase).await)
+            .await
+            .unwrap();
+        assert_eq!(followup.status, Status::InReview);
+        let texts: Vec<&str> = followup
+            .messages
+            .iter()
+            .map(|m| m.text.as_ref().unwrap().as_str())
+            .collect();
+        assert_eq!(texts, [reply.as_str()]);
+
+        // The other desk's workers find nothing of this case.
+        for (other_slug, a, b, _, _) in &desks {
+            if other_slug == slug {
+                continue;
+            }
+            for outsider in [a, b] {
+                let refused = client
+                    .case(&outsider.session.token, id)
+                    .await
+                    .err()
+                    .unwrap();
+                assert_eq!(refused.problem_slug(), Some("case-not-found"));
+                let inbox = client
+                    .inbox(&outsider.session.token, None, false)
+                    .await
+                    .unwrap();
+                assert!(inbox.iter().all(|c| c.id != *id));
             }
         }
     }
