@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod files;
 pub mod keygen;
+pub mod partner;
+pub mod partners;
 pub mod report;
 pub mod serve;
 pub mod terminal;
@@ -58,10 +60,62 @@ pub enum Command {
         #[command(subcommand)]
         command: WorkerCommand,
     },
-    /// Manage your desk's key (as a logged-in supervisor).
+    /// Manage your desk's key and partner directory (as a logged-in supervisor).
     Desk {
         #[command(subcommand)]
         command: DeskKeyCommand,
+    },
+    /// Act as a support partner: read the referrals made to you and answer them.
+    Partner {
+        #[command(flatten)]
+        access: PartnerAccess,
+        #[command(subcommand)]
+        command: PartnerCommand,
+    },
+}
+
+/// How a partner reaches its referrals: the server, its API token and its own identity.
+#[derive(Debug, clap::Args)]
+pub struct PartnerAccess {
+    /// The server's address (as the desk told you).
+    #[arg(long, global = true)]
+    pub server: Option<String>,
+    /// A file (mode 0600) holding the API token the desk gave you.
+    #[arg(long, global = true)]
+    pub token_file: Option<PathBuf>,
+    /// Your age identity file (from `resguardo keygen`), mode 0600.
+    #[arg(long, global = true)]
+    pub identity: Option<PathBuf>,
+    /// Refuse to write to a desk key without this fingerprint (as the desk told you).
+    #[arg(long, global = true)]
+    pub desk_fingerprint: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// List the referrals made to you.
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decrypt a referral on this device and show it with the answers so far.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a referral.
+    Accept { id: String },
+    /// Decline a referral (the desk may route it to another partner).
+    Decline { id: String },
+    /// Close an accepted referral when your part is done.
+    Close { id: String },
+    /// Write to the desk about a referral: the message is read from FILE, or from standard
+    /// input with `-` (never from the command line, where shell history would keep it).
+    Update {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        message: PathBuf,
     },
 }
 
@@ -135,6 +189,38 @@ pub enum WorkerCommand {
     Note { id: String },
     /// Reply to the reporter (typed at the terminal, or from standard input).
     Reply { id: String },
+    /// Rank the desk's partners against a case's needs, country and language (on this device).
+    Partners {
+        #[arg(long = "for", value_name = "ID")]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refer a case to a partner: shows exactly what will be sent, then encrypts it to the
+    /// partner's and the desk's keys; the case becomes `referred`.
+    Refer {
+        id: String,
+        /// The partner's name or id.
+        #[arg(long)]
+        partner: String,
+        /// The report fields to send, and nothing else.
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        fields: Vec<crate::client::referrals::ReferralField>,
+        /// Refer although the reporter did not consent (needs --reason; recorded in the audit log).
+        #[arg(long, requires = "reason")]
+        override_consent: bool,
+        /// Why consent is overridden; encrypted to the desk key before it leaves this device.
+        #[arg(long, requires = "override_consent")]
+        reason: Option<String>,
+        /// Delete the partner's copy from the server after this many days (1–365).
+        #[arg(long)]
+        expires_days: Option<u32>,
+        /// Send without asking for confirmation.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_status(text: &str) -> Result<crate::domain::Status, String> {
@@ -165,6 +251,61 @@ pub enum DeskKeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The desk's directory of support partners (add, disable, new token: supervisors).
+    Partner {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Register a partner after comparing its safety number; prints its API token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_service)]
+        services: Vec<crate::domain::Service>,
+        /// ISO 3166-1 alpha-2 codes, e.g. GT,HN,SV.
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_country)]
+        countries: Vec<crate::domain::Country>,
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        languages: Vec<Language>,
+        /// The partner's age recipient (age1…), from `resguardo keygen` on its own machine.
+        #[arg(long)]
+        recipient: String,
+        /// How the desk reaches the partner.
+        #[arg(long)]
+        contact: String,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a partner: its token stops working at once.
+    Disable { partner: String },
+    /// Give a partner a new API token (printed once); the old one stops working at once.
+    RotateToken {
+        partner: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_service(text: &str) -> Result<crate::domain::Service, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "{text:?} is not a service: legal, psychosocial, digital_security, shelter, medical, \
+             financial, law_enforcement"
+        )
+    })
+}
+
+fn parse_country(text: &str) -> Result<crate::domain::Country, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a two-letter country code (ISO 3166-1)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -313,6 +454,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::ReencryptOpen { json },
         } => worker::reencrypt_open(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::Partner { command },
+        } => partners::directory(command).await,
+        Command::Partner { access, command } => partner::run(access, command).await,
     }
 }
 

@@ -64,10 +64,23 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         if let Some(map) = report.as_object_mut() {
             map.remove("pad");
         }
+        let referrals: Vec<serde_json::Value> = case
+            .view
+            .referrals
+            .iter()
+            .zip(&case.referrals)
+            .map(|(v, r)| {
+                json!({"id": v.id, "partner": v.partner_name, "status": v.status,
+                       "created": v.created, "expires": v.expires, "sent": r.document,
+                       "override_reason": r.override_reason.as_ref().map(|t| t.as_str()),
+                       "updates": entries(&r.updates)})
+            })
+            .collect();
         super::print_json(&json!({
             "id": case.view.id, "status": case.view.status, "created": case.view.created,
             "updated": case.view.updated, "assigned_to": case.view.assigned_to, "report": report,
             "messages": entries(&case.messages), "notes": entries(&case.notes),
+            "referrals": referrals,
         }));
         return Ok(());
     }
@@ -113,7 +126,49 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             println!("{} ({}): {text}", e.author, e.day);
         }
     }
+    show_referrals(&case);
     Ok(())
+}
+
+fn show_referrals(case: &triage::OpenCase) {
+    if !case.referrals.is_empty() {
+        println!("— Referrals —");
+    }
+    for (v, r) in case.view.referrals.iter().zip(&case.referrals) {
+        let expiry = v
+            .expires
+            .as_deref()
+            .map(|d| format!(", expires {d}"))
+            .unwrap_or_default();
+        println!(
+            "{} to {}: {} (sent {}{expiry})",
+            v.id,
+            v.partner_name,
+            v.status.as_str(),
+            v.created
+        );
+        if let Some(reason) = &r.override_reason {
+            println!(
+                "    sent without the reporter's consent because: {}",
+                reason.as_str()
+            );
+        }
+        if let Some(fields) = r.document.as_ref().and_then(|d| d.as_object()) {
+            let keys: Vec<&str> = fields
+                .keys()
+                .map(String::as_str)
+                .filter(|k| *k != "schema")
+                .collect();
+            println!("    fields sent: {}", keys.join(", "));
+        }
+        for u in &r.updates {
+            let text = u.text.as_ref().map_or("", |t| t.as_str());
+            println!("    {} ({}) {text}", u.author, u.day);
+        }
+        if v.status == crate::domain::ReferralStatus::Declined {
+            println!("    declined: `resguardo worker refer {} --partner …` routes it to another partner", case.view.id);
+        }
+    }
 }
 
 pub async fn assign(id: &str, username: &str) -> anyhow::Result<()> {

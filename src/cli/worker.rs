@@ -34,7 +34,8 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
                 .await?;
             println!("{username} is disabled and signed out everywhere.");
             println!(
-                "They still hold the current desk key: rotate it (`desk rotate-key`, coming next)."
+                "They still hold the current desk key: rotate it with \
+                 `resguardo desk rotate-key --reencrypt-open`."
             );
             Ok(())
         }
@@ -46,6 +47,27 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Status { id, status } => super::triage::status(&id, status).await,
         WorkerCommand::Note { id } => super::triage::write(&id, false).await,
         WorkerCommand::Reply { id } => super::triage::write(&id, true).await,
+        WorkerCommand::Partners { case, json } => super::partners::suggest(&case, json).await,
+        WorkerCommand::Refer {
+            id,
+            partner,
+            fields,
+            override_consent,
+            reason,
+            expires_days,
+            yes,
+            json,
+        } => {
+            let order = super::partners::Refer {
+                partner,
+                fields,
+                reason: reason.filter(|_| override_consent),
+                expires_days,
+                yes,
+                json,
+            };
+            super::partners::refer(&id, order).await
+        }
     }
 }
 

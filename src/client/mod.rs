@@ -2,7 +2,9 @@
 //! server's handlers declare, so the two cannot disagree.
 
 pub mod desk_keys;
+pub mod partner;
 pub mod reencrypt;
+pub mod referrals;
 pub mod report_form;
 pub mod reporter;
 pub mod session;

@@ -25,6 +25,18 @@ pub struct OpenCase {
     pub report: Option<Zeroizing<Vec<u8>>>,
     pub messages: Vec<Readable>,
     pub notes: Vec<Readable>,
+    /// The case's referrals, in the order of `view.referrals`.
+    pub referrals: Vec<OpenReferral>,
+}
+
+/// A referral of the case, decrypted here.
+pub struct OpenReferral {
+    /// What was sent to the partner (padding removed); `None` once expired or unreadable.
+    pub document: Option<serde_json::Value>,
+    /// Why consent was overridden, if it was.
+    pub override_reason: Option<Zeroizing<String>>,
+    /// The partner's answers: `author` is the status it set (or `message`).
+    pub updates: Vec<Readable>,
 }
 
 impl OpenCase {
@@ -80,10 +92,46 @@ pub async fn open_case(
             })
             .collect()
     };
+    let referrals = view
+        .referrals
+        .iter()
+        .map(|r| OpenReferral {
+            document: r
+                .ciphertext
+                .as_deref()
+                .and_then(|c| open_any(identities, c))
+                .and_then(|p| serde_json::from_slice::<serde_json::Value>(&p).ok())
+                .map(|mut doc| {
+                    if let Some(map) = doc.as_object_mut() {
+                        map.remove("pad");
+                    }
+                    doc
+                }),
+            override_reason: r
+                .override_reason
+                .as_deref()
+                .and_then(|c| open_any(identities, c))
+                .and_then(|p| message_text(&p)),
+            updates: r
+                .updates
+                .iter()
+                .map(|u| Readable {
+                    author: u.status.map_or("message", |s| s.as_str()).to_owned(),
+                    day: u.day.clone(),
+                    text: u
+                        .ciphertext
+                        .as_deref()
+                        .and_then(|c| open_any(identities, c))
+                        .and_then(|p| message_text(&p)),
+                })
+                .collect(),
+        })
+        .collect();
     Ok(OpenCase {
         report: open_any(identities, &view.ciphertext),
         messages: readable(&view.messages),
         notes: readable(&view.notes),
+        referrals,
         view,
     })
 }

@@ -86,6 +86,8 @@ macro_rules! text_enum {
     };
 }
 
+pub(crate) use text_enum;
+
 text_enum!(Role { Worker => "worker", Supervisor => "supervisor" });
 text_enum!(AccountStatus { Pending => "pending", Vetted => "vetted", Disabled => "disabled" });
 

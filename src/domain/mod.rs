@@ -3,10 +3,17 @@
 
 mod account;
 mod desk;
+mod id;
+mod partner;
 mod report;
 
-pub use account::{base32_decode, base32_encode, AccountStatus, Role, Secret32, Username};
+pub use account::{base32_decode, base32_encode, AccountStatus, BadEnum, Role, Secret32, Username};
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
+pub use id::BadId;
+pub use partner::{
+    Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId, ReferralStatus,
+    Service,
+};
 pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
 
 use base64::Engine as _;

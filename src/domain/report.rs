@@ -1,59 +1,15 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// A report's id: 16 bytes from the OS random number generator, shown as 32 lower-case hex digits.
-/// Random, so ids reveal neither insertion order nor how many reports a desk has.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReportId([u8; 16]);
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("a report id is 32 hexadecimal digits")]
-pub struct BadReportId;
-
-impl ReportId {
-    pub fn random() -> Self {
-        let mut bytes = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        Self(bytes)
-    }
-
-    pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(bytes)
-    }
-
-    pub fn as_bytes(&self) -> &[u8; 16] {
-        &self.0
-    }
-
-    pub fn parse(text: &str) -> Result<Self, BadReportId> {
-        if text.len() != 32 {
-            return Err(BadReportId);
-        }
-        let mut bytes = [0u8; 16];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            let pair = text.get(2 * i..2 * i + 2).ok_or(BadReportId)?;
-            *byte = u8::from_str_radix(pair, 16).map_err(|_| BadReportId)?;
-        }
-        Ok(Self(bytes))
-    }
-}
-
-impl fmt::Display for ReportId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
-impl fmt::Debug for ReportId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ReportId({self})")
-    }
-}
+super::id::random_id!(
+    /// A report's id: 16 bytes from the OS random number generator.
+    ReportId,
+    "report"
+);
 
 /// The receipt lookup (design §3.1): 16 bytes that find a report, derived from the receipt phrase.
 /// Not a secret on its own (it cannot authenticate), but never logged.

@@ -140,6 +140,34 @@ pub fn backoff_secs(failures: i64, free: u32, cap: u32) -> i64 {
     doubling.min(i64::from(cap))
 }
 
+/// A partner organisation, signed in with its API token. Its own table, its own routes: a case
+/// worker's session token is never a partner token, nor the other way round.
+pub struct PartnerCaller(pub crate::store::Partner);
+
+impl FromRequest for PartnerCaller {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Unavailable)?;
+            let digest = token.ok_or(ApiError::Unauthorized)?.digest();
+            let partner = state
+                .store
+                .partner_by_token(&digest)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            // A disabled partner is refused at once, whatever it holds.
+            if partner.status != crate::domain::PartnerStatus::Active {
+                return Err(ApiError::Unauthorized);
+            }
+            Ok(PartnerCaller(partner))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,9 @@ fn spawn_purging(store: Arc<dyn Store>, period: Duration) {
             if let Err(e) = store.purge_spent(crate::time::now_secs()).await {
                 tracing::warn!(error = %e, "could not purge spent challenges");
             }
+            if let Err(e) = store.expire_referrals(crate::time::now_secs()).await {
+                tracing::warn!(error = %e, "could not delete expired referrals");
+            }
         }
     });
 }

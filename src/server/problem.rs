@@ -72,6 +72,16 @@ pub enum ApiError {
     CaseNotFound,
     #[error("{0}")]
     KeyConflict(&'static str),
+    #[error("there is no such partner in this desk")]
+    PartnerNotFound,
+    #[error("this desk already has a partner of that name")]
+    PartnerNameTaken,
+    #[error("there is no such referral")]
+    ReferralNotFound,
+    #[error("this referral has expired: its content is no longer on the server")]
+    ReferralExpired,
+    #[error("{0}")]
+    ReferralConflict(&'static str),
     #[error("this method is not allowed here")]
     /// Carries the methods the resource does allow, for the `Allow` header.
     MethodNotAllowed(&'static str),
@@ -112,6 +122,11 @@ impl ApiError {
             ApiError::AccountNotFound => "account-not-found",
             ApiError::CaseNotFound => "case-not-found",
             ApiError::KeyConflict(_) => "key-conflict",
+            ApiError::PartnerNotFound => "partner-not-found",
+            ApiError::PartnerNameTaken => "partner-name-taken",
+            ApiError::ReferralNotFound => "referral-not-found",
+            ApiError::ReferralExpired => "referral-expired",
+            ApiError::ReferralConflict(_) => "referral-conflict",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
         }
@@ -155,11 +170,17 @@ impl ResponseError for ApiError {
                 StatusCode::NOT_FOUND
             }
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::AccountNotFound | ApiError::CaseNotFound => StatusCode::NOT_FOUND,
+            ApiError::AccountNotFound
+            | ApiError::CaseNotFound
+            | ApiError::PartnerNotFound
+            | ApiError::ReferralNotFound => StatusCode::NOT_FOUND,
+            ApiError::ReferralExpired => StatusCode::GONE,
             ApiError::ReceiptConflict
             | ApiError::ThreadFull
             | ApiError::UsernameTaken
-            | ApiError::KeyConflict(_) => StatusCode::CONFLICT,
+            | ApiError::KeyConflict(_)
+            | ApiError::PartnerNameTaken
+            | ApiError::ReferralConflict(_) => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,

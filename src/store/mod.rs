@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod impl_store;
+pub mod partners;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -14,13 +15,14 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use partners::{NewReferral, Partner, PartnerStore, Referral, ReferralUpdate};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
-    AccountStatus, Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Role, Status, Username,
-    Verifier,
+    AccountStatus, Author, DeskName, DeskSlug, Lookup, PartnerId, PartnerStatus, Recipient,
+    ReferralId, ReferralStatus, ReportId, Role, Status, Username, Verifier,
 };
 
 /// A desk with its current public key.
@@ -238,7 +240,7 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 }
 
 #[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: PartnerStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -44,3 +44,4 @@ async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
 }
 
 crate::store::impl_store::impl_store!(PgStore, sqlx::Postgres);
+crate::store::partners::impl_partner_store!(PgStore);

@@ -154,3 +154,44 @@ pub const NEXT_KEY_VERSION: &str =
     "SELECT COALESCE(MAX(version), 0) + 1 FROM desk_keys WHERE desk_slug = $1";
 pub const INSERT_KEY_VERSION: &str =
     "INSERT INTO desk_keys (desk_slug, version, recipient, created_at) VALUES ($1, $2, $3, $4)";
+
+// Partners and referrals.
+
+pub const INSERT_PARTNER: &str = "INSERT INTO partners \
+     (id, desk_slug, name, services, countries, languages, recipient, contact, token_hash, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING";
+
+pub fn select_partners(condition: &str) -> String {
+    format!(
+        "SELECT p.id, p.desk_slug, p.name, p.services, p.countries, p.languages, p.recipient, \
+         p.contact, p.status FROM partners p WHERE {condition}"
+    )
+}
+
+pub const SET_PARTNER_STATUS: &str =
+    "UPDATE partners SET status = $3 WHERE desk_slug = $1 AND id = $2";
+pub const SET_PARTNER_TOKEN: &str =
+    "UPDATE partners SET token_hash = $3 WHERE desk_slug = $1 AND id = $2";
+pub const INSERT_REFERRAL: &str = "INSERT INTO referrals \
+     (id, report_id, partner_id, ciphertext, override_reason, expires_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+pub const MARK_REFERRED: &str =
+    "UPDATE reports SET status = 'referred', updated_at = $2 WHERE id = $1";
+
+pub fn select_referrals(condition: &str) -> String {
+    format!(
+        "SELECT r.id, r.report_id, r.partner_id, p.name, r.ciphertext, r.override_reason, r.status, \
+         r.expires_at, r.created_at, r.updated_at FROM referrals r \
+         JOIN partners p ON p.id = r.partner_id WHERE {condition}"
+    )
+}
+
+pub const SELECT_REFERRAL_UPDATES: &str = "SELECT seq, status, ciphertext, created_at \
+     FROM referral_updates WHERE referral_id = $1 ORDER BY seq";
+pub const MOVE_REFERRAL: &str =
+    "UPDATE referrals SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
+pub const INSERT_REFERRAL_UPDATE: &str =
+    "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at) \
+     SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM referral_updates WHERE referral_id = $1";
+pub const EXPIRE_REFERRALS: &str =
+    "UPDATE referrals SET ciphertext = NULL WHERE expires_at < $1 AND ciphertext IS NOT NULL";

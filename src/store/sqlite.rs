@@ -75,3 +75,4 @@ async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 crate::store::impl_store::impl_store!(SqliteStore, sqlx::Sqlite);
+crate::store::partners::impl_partner_store!(SqliteStore);

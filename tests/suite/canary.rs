@@ -216,3 +216,27 @@ async fn canary_never_reaches_the_server(backend: Backend) {
         );
     }
 }
+
+/// Stops the server, then checks that none of `secrets` (in any of its encodings) is in any file
+/// it wrote, in its output, or (on PostgreSQL) in any row of its database.
+pub async fn assert_never_written(server: &mut TestServer, secrets: &[(&str, String)]) {
+    server.stop();
+    let mut written: Vec<(String, Vec<u8>)> = files_under(server.dir.path())
+        .into_iter()
+        .map(|(p, b)| (p.display().to_string(), b))
+        .collect();
+    written.push(("server output".into(), server.logs().into_bytes()));
+    if server.backend == Backend::Postgres {
+        written.push((
+            "postgres rows".into(),
+            all_pg_rows(&server.db_url).await.into_bytes(),
+        ));
+    }
+    for (what, value) in secrets {
+        for form in forms_of(value) {
+            for (path, bytes) in &written {
+                assert!(!contains(bytes, &form), "the {what} appears in {path}");
+            }
+        }
+    }
+}

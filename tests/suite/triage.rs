@@ -358,8 +358,7 @@ crate::on_both_backends!(notes_replies_and_keys_never_reach_the_server);
 /// The canary test for the desk side: canaries in a note and a reply, the worker's password, the
 /// worker's and the desk's private keys — none of it in any server file, row or log line.
 async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
-    use crate::canary::{all_pg_rows, forms_of, new_canary};
-    use crate::harness::{contains, files_under};
+    use crate::canary::{assert_never_written, new_canary};
     let Some(mut server) = TestServer::start(backend).await else {
         return;
     };
@@ -384,18 +383,6 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
         .await
         .unwrap();
 
-    server.stop();
-    let mut written: Vec<(String, Vec<u8>)> = files_under(server.dir.path())
-        .into_iter()
-        .map(|(p, b)| (p.display().to_string(), b))
-        .collect();
-    written.push(("server output".into(), server.logs().into_bytes()));
-    if backend == Backend::Postgres {
-        written.push((
-            "postgres rows".into(),
-            all_pg_rows(&server.db_url).await.into_bytes(),
-        ));
-    }
     let secret = |id: &age::x25519::Identity| {
         age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned()
     };
@@ -406,13 +393,7 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
         ("worker key", secret(&ana.identity)),
         ("desk key", secret(&desk_ids[0].1)),
     ];
-    for (what, value) in &secrets {
-        for form in forms_of(value) {
-            for (path, bytes) in &written {
-                assert!(!contains(bytes, &form), "the {what} appears in {path}");
-            }
-        }
-    }
+    assert_never_written(&mut server, &secrets).await;
 }
 
 /// A worker's device unlocks its desk keys and decrypts case `id`.

@@ -57,6 +57,7 @@ pub struct DeskCaseView {
     pub reply_recipient: String,
     pub messages: Vec<EntryView>,
     pub notes: Vec<EntryView>,
+    pub referrals: Vec<super::partners::DeskReferralView>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -119,7 +120,7 @@ fn missing_case(e: StoreError) -> ApiError {
     }
 }
 
-async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<Case, ApiError> {
+pub(super) async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<Case, ApiError> {
     let id = report_id(id)?;
     state
         .store
@@ -186,6 +187,7 @@ pub async fn show(
     .await?;
     let messages = state.store.messages(&report.id).await?;
     let notes = state.store.notes(&report.id).await?;
+    let referrals = super::partners::of_case(&state, &report.id).await?;
     Ok(HttpResponse::Ok().json(DeskCaseView {
         id: report.id.to_string(),
         status: report.status,
@@ -213,6 +215,7 @@ pub async fn show(
                 ciphertext: b64_encode(n.ciphertext.as_bytes()),
             })
             .collect(),
+        referrals,
     }))
 }
 

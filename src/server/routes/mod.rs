@@ -7,6 +7,8 @@ pub mod followup;
 pub mod health;
 pub mod keys;
 pub mod openapi;
+pub mod partner_api;
+pub mod partners;
 pub mod pow;
 pub mod reports;
 
@@ -122,6 +124,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(cases::note),
         limits.message,
     );
+    mount_partner_routes(cfg, limits);
     mount_post(
         cfg,
         "/api/v1/desk/reports/{id}/reencrypt",
@@ -132,6 +135,53 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         cfg,
         "/api/v1/desk/reports/{id}/replies",
         web::to(cases::reply),
+        limits.message,
+    );
+}
+
+/// The partner directory, referrals, and the partners' own routes.
+fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
+    // Listed by vetted accounts (GET), added to by supervisors (POST).
+    cfg.service(
+        web::resource("/api/v1/desk/partners")
+            .route(web::to(partners::list).guard(guard::Any(guard::Get()).or(guard::Head())))
+            .route(web::to(partners::add).guard(guard::Post()))
+            .app_data(json_config(ACCOUNT_BODY))
+            .default_service(web::to(|| not_allowed("GET, HEAD, POST")))
+            .wrap(from_fn(super::middleware::time_limit)),
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/partners/{id}/disable",
+        web::to(partners::disable),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/partners/{id}/token",
+        web::to(partners::rotate_token),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/referrals",
+        web::to(partners::refer),
+        limits.report,
+    );
+    mount_get(
+        cfg,
+        "/api/v1/partner/referrals",
+        web::to(partner_api::inbox),
+    );
+    mount_get(
+        cfg,
+        "/api/v1/partner/referrals/{id}",
+        web::to(partner_api::show),
+    );
+    mount_post(
+        cfg,
+        "/api/v1/partner/referrals/{id}/updates",
+        web::to(partner_api::answer),
         limits.message,
     );
 }

@@ -3,7 +3,7 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, cases, desks, followup, health, keys, pow, reports};
+use super::{accounts, cases, desks, followup, health, keys, partner_api, partners, pow, reports};
 use crate::server::problem::Problem;
 
 #[derive(OpenApi)]
@@ -38,6 +38,14 @@ use crate::server::problem::Problem;
         cases::note,
         cases::reply,
         cases::reencrypt,
+        partners::add,
+        partners::list,
+        partners::disable,
+        partners::rotate_token,
+        partners::refer,
+        partner_api::inbox,
+        partner_api::show,
+        partner_api::answer,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth)

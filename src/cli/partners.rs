@@ -1,0 +1,243 @@
+//! `resguardo desk partner …` (the directory, for supervisors) and `resguardo worker partners|refer`
+//! (routing a case, for vetted accounts). Ranking and encryption happen on this device.
+
+use serde_json::{json, Value};
+
+use super::terminal::ask;
+use super::worker::{saved, unlocked};
+use super::DirectoryCommand;
+use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
+use crate::client::{desk_keys, triage, ApiClient};
+use crate::domain::{Country, Recipient, Service};
+use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
+
+pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let client = ApiClient::new(&saved.server)?;
+    match command {
+        DirectoryCommand::Add {
+            name,
+            services,
+            countries,
+            languages,
+            recipient,
+            contact,
+            json,
+        } => {
+            let key = Recipient::parse(&recipient)
+                .map_err(|_| anyhow::anyhow!("--recipient is not an age recipient (age1…)"))?;
+            let typed = ask(&format!(
+                "Safety number shown on {name}'s own screen (`resguardo keygen` printed it there):"
+            ))?;
+            let canonical = |s: &str| -> String {
+                s.chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_lowercase()
+            };
+            if canonical(&typed) != canonical(key.fingerprint().as_str()) {
+                anyhow::bail!(
+                    "the safety number does not match the recipient given ({}); nothing was added: \
+                     the key may not be the partner's",
+                    key.fingerprint()
+                );
+            }
+            let partner = NewPartner {
+                name,
+                services,
+                countries,
+                languages,
+                recipient,
+                contact,
+            };
+            let created = client.add_partner(&saved.token, &partner).await?;
+            print_token(&created, json, "added");
+        }
+        DirectoryCommand::List { json } => {
+            let partners = client.partners(&saved.token).await?;
+            if json {
+                super::print_json(&serde_json::to_value(&partners)?);
+            } else if partners.is_empty() {
+                println!(
+                    "The directory is empty: `resguardo desk partner add` registers a partner."
+                );
+            }
+            for p in partners.iter().filter(|_| !json) {
+                println!("{}  {} ({:?})", p.id, p.name, p.status);
+                println!("    offers {}", services_text(&p.services));
+                println!(
+                    "    in {} · languages {} · {}",
+                    countries_text(&p.countries),
+                    p.languages
+                        .iter()
+                        .map(|l| l.code())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    p.contact
+                );
+                println!("    key fingerprint {}", p.fingerprint);
+            }
+        }
+        DirectoryCommand::Disable { partner } => {
+            let partners = client.partners(&saved.token).await?;
+            let p = referrals::find_partner(&partners, &partner)?;
+            client.disable_partner(&saved.token, &p.id).await?;
+            println!("{} is disabled: its token no longer works.", p.name);
+        }
+        DirectoryCommand::RotateToken { partner, json } => {
+            let partners = client.partners(&saved.token).await?;
+            let p = referrals::find_partner(&partners, &partner)?;
+            let rotated = client.partner_token(&saved.token, &p.id).await?;
+            print_token(
+                &rotated,
+                json,
+                "has a new token; the old one no longer works",
+            );
+        }
+    }
+    Ok(())
+}
+
+fn services_text(services: &[Service]) -> String {
+    services
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn countries_text(countries: &[Country]) -> String {
+    countries
+        .iter()
+        .map(Country::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn print_token(created: &PartnerToken, json: bool, what: &str) {
+    if json {
+        super::print_json(&json!({"partner": created.partner, "token": created.token}));
+        return;
+    }
+    println!(
+        "{} {what} (id {}).",
+        created.partner.name, created.partner.id
+    );
+    println!("Its API token, shown only now; hand it over in person or over a channel you trust:");
+    println!("    {}", created.token);
+}
+
+/// `worker partners --for ID`.
+pub async fn suggest(case_id: &str, json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
+    let case = triage::open_case(&client, &saved.token, &identities, case_id).await?;
+    let report = decrypted_report(&case)?;
+    let partners = client.partners(&saved.token).await?;
+    let ranked = referrals::suggest(&report, &partners);
+    if json {
+        let list: Vec<Value> = ranked
+            .iter()
+            .map(|s| {
+                json!({"id": s.partner.id, "name": s.partner.name, "score": s.score(),
+                       "serves": s.serves, "country": s.country, "language": s.language})
+            })
+            .collect();
+        super::print_json(&json!(list));
+        return Ok(());
+    }
+    if ranked.is_empty() {
+        println!("No active partner in the directory.");
+    }
+    for s in ranked {
+        let serves = if s.serves.is_empty() {
+            "none of the needs".to_owned()
+        } else {
+            services_text(&s.serves)
+        };
+        println!(
+            "{:>2}  {}  serves {serves}{}{}",
+            s.score(),
+            s.partner.name,
+            if s.country { " · same country" } else { "" },
+            if s.language { " · same language" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+fn decrypted_report(case: &triage::OpenCase) -> anyhow::Result<Value> {
+    let plain = case
+        .report
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("no desk key on this device opens this report"))?;
+    Ok(serde_json::from_slice(plain)?)
+}
+
+/// What `worker refer` was asked to do.
+pub struct Refer {
+    pub partner: String,
+    pub fields: Vec<ReferralField>,
+    pub reason: Option<String>,
+    pub expires_days: Option<u32>,
+    pub yes: bool,
+    pub json: bool,
+}
+
+/// `worker refer ID --partner P --fields …`.
+pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
+    let (_, newest) = identities
+        .last()
+        .ok_or_else(|| anyhow::anyhow!("you hold no desk key yet: ask to be vetted"))?;
+    let desk = Recipient::from(newest.to_public());
+    let case = triage::open_case(&client, &saved.token, &identities, case_id).await?;
+    let report = decrypted_report(&case)?;
+    let partners = client.partners(&saved.token).await?;
+    let partner = referrals::find_partner(&partners, &order.partner)?;
+    if order.reason.is_none() && !referrals::consented(&report) {
+        anyhow::bail!(
+            "the reporter did not consent to referral; refer anyway only with \
+             --override-consent --reason \"why\" (the reason is recorded)"
+        );
+    }
+    show_plan(
+        partner,
+        &referrals::referral_document(&report, &order.fields),
+    );
+    if !order.yes && !ask("Send this? [y/N]")?.trim().eq_ignore_ascii_case("y") {
+        anyhow::bail!("nothing was sent");
+    }
+    let consent = match &order.reason {
+        Some(reason) => ConsentDecision::Override { reason },
+        None => ConsentDecision::Required,
+    };
+    let plan = ReferralOrder {
+        partner,
+        fields: &order.fields,
+        consent,
+        expires_in_days: order.expires_days,
+    };
+    let created = referrals::refer(&client, &saved.token, &case, &desk, &plan).await?;
+    if order.json {
+        super::print_json(&json!({"referral": created.id, "partner": partner.id}));
+    } else {
+        println!(
+            "Referral {} sent to {}; case {case_id} is now referred.",
+            created.id, partner.name
+        );
+    }
+    Ok(())
+}
+
+fn show_plan(partner: &PartnerView, document: &serde_json::Map<String, Value>) {
+    eprintln!(
+        "This goes to {} (key {}), encrypted to its key and the desk's:",
+        partner.name, partner.fingerprint
+    );
+    let text = serde_json::to_string_pretty(document).unwrap_or_default();
+    eprintln!("{text}");
+}

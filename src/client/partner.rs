@@ -1,0 +1,131 @@
+//! A partner organisation's side: its referrals, decrypted with its own identity, and its answers,
+//! encrypted to the desk key (and to itself, so it can read its own messages back).
+
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use super::report_form::{message_plaintext, message_text};
+use super::{ApiClient, ClientError};
+use crate::crypto::seal;
+use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
+use crate::server::routes::partner_api::{
+    PartnerAnswer, PartnerReferralSummary, PartnerReferralView,
+};
+
+impl ApiClient {
+    pub async fn partner_referrals(
+        &self,
+        token: &str,
+    ) -> Result<Vec<PartnerReferralSummary>, ClientError> {
+        self.get_as(token, "/api/v1/partner/referrals").await
+    }
+
+    pub async fn partner_referral(
+        &self,
+        token: &str,
+        id: &str,
+    ) -> Result<PartnerReferralView, ClientError> {
+        self.get_as(token, &format!("/api/v1/partner/referrals/{id}"))
+            .await
+    }
+
+    pub async fn partner_answer(
+        &self,
+        token: &str,
+        id: &str,
+        answer: &PartnerAnswer,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/partner/referrals/{id}/updates");
+        self.post_as::<_, Option<Value>>(token, &path, answer)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// A partner's answer, decrypted where this partner can.
+pub struct ReadableUpdate {
+    pub status: Option<ReferralStatus>,
+    pub day: String,
+    pub text: Option<Zeroizing<String>>,
+}
+
+/// A referral, decrypted on the partner's device.
+pub struct OpenReferral {
+    pub view: PartnerReferralView,
+    /// The referral document without its padding; `None` if this identity does not open it.
+    pub document: Option<Value>,
+    pub updates: Vec<ReadableUpdate>,
+}
+
+/// Fetches and decrypts referral `id`.
+pub async fn open_referral(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+    id: &str,
+) -> Result<OpenReferral, ClientError> {
+    let view = client.partner_referral(token, id).await?;
+    let open = |b64: &str| b64_decode(b64).and_then(|c| seal::open(identity, &c).ok());
+    let document = open(&view.ciphertext)
+        .and_then(|plain| serde_json::from_slice::<Value>(&plain).ok())
+        .map(|mut doc| {
+            if let Some(map) = doc.as_object_mut() {
+                map.remove("pad");
+            }
+            doc
+        });
+    let updates = view
+        .updates
+        .iter()
+        .map(|u| ReadableUpdate {
+            status: u.status,
+            day: u.day.clone(),
+            text: u
+                .ciphertext
+                .as_deref()
+                .and_then(open)
+                .and_then(|p| message_text(&p)),
+        })
+        .collect();
+    Ok(OpenReferral {
+        view,
+        document,
+        updates,
+    })
+}
+
+/// Answers referral `id` with a status, a message to the desk, or both. With `desk_fingerprint`,
+/// refuses unless the desk key the server names has that fingerprint.
+pub async fn answer(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+    id: &str,
+    status: Option<ReferralStatus>,
+    message: Option<&str>,
+    desk_fingerprint: Option<&str>,
+) -> Result<(), ClientError> {
+    let ciphertext = match message {
+        None => None,
+        Some(text) => {
+            let view = client.partner_referral(token, id).await?;
+            let desk =
+                Recipient::parse(&view.desk_recipient).map_err(|_| ClientError::Unexpected(200))?;
+            if let Some(expected) = desk_fingerprint {
+                if desk.fingerprint().as_str() != expected {
+                    return Err(ClientError::Untrusted(format!(
+                        "the desk key the server names has fingerprint {}, not {expected}",
+                        desk.fingerprint()
+                    )));
+                }
+            }
+            let own = identity.to_public();
+            let sealed = seal::seal(&[desk.age(), &own], &message_plaintext(text))
+                .map_err(|e| ClientError::Usage(e.to_string()))?;
+            Some(b64_encode(&sealed))
+        }
+    };
+    client
+        .partner_answer(token, id, &PartnerAnswer { status, ciphertext })
+        .await
+}

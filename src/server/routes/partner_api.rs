@@ -1,0 +1,226 @@
+//! The partner's side: with its API token, a partner lists and opens only the referrals made to
+//! it, and answers each with a status and an optional message encrypted to the desk key. It never
+//! reaches a report, a note, a thread or another partner's referral.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::partners::ReferralUpdateView;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{b64_decode, b64_encode, ReferralId, ReferralStatus};
+use crate::server::auth::PartnerCaller;
+use crate::server::problem::{ApiError, Problem};
+use crate::server::{audit, AppState};
+use crate::store::{Referral, StoreError};
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PartnerReferralSummary {
+    pub id: String,
+    pub status: ReferralStatus,
+    pub created: String,
+    pub updated: String,
+    pub expires: Option<String>,
+    /// Whether the content can still be fetched (false once expired).
+    pub available: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PartnerReferralView {
+    pub id: String,
+    pub status: ReferralStatus,
+    pub created: String,
+    pub updated: String,
+    pub expires: Option<String>,
+    /// Base64 age ciphertext of the `resguardo.referral.v1` document, to this partner's key.
+    pub ciphertext: String,
+    /// The desk's current recipient: messages back are encrypted to it.
+    pub desk_recipient: String,
+    pub desk_fingerprint: String,
+    pub updates: Vec<ReferralUpdateView>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerAnswer {
+    /// `accepted` or `declined` (from `sent`), `closed` (from `accepted`); none for a message only.
+    pub status: Option<ReferralStatus>,
+    /// Base64 age ciphertext of a `resguardo.message.v1` document to the desk key.
+    pub ciphertext: Option<String>,
+}
+
+fn summary(r: &Referral) -> PartnerReferralSummary {
+    PartnerReferralSummary {
+        id: r.id.to_string(),
+        status: r.status,
+        created: crate::time::day(r.created_at),
+        updated: crate::time::day(r.updated_at),
+        expires: r.expires_at.map(crate::time::day),
+        available: !expired(r),
+    }
+}
+
+/// The caller's referral `id`; another partner's looks exactly like a missing one.
+async fn own(state: &AppState, caller: &PartnerCaller, id: &str) -> Result<Referral, ApiError> {
+    let id = ReferralId::parse(id).map_err(|_| ApiError::ReferralNotFound)?;
+    state
+        .store
+        .referral(&id)
+        .await?
+        .filter(|r| r.partner == caller.0.id)
+        .ok_or(ApiError::ReferralNotFound)
+}
+
+/// Whether the partner's copy is gone, or due to go at the next purge.
+fn expired(r: &Referral) -> bool {
+    r.ciphertext.is_none() || r.expires_at.is_some_and(|t| t < crate::time::now_secs())
+}
+
+/// The actor partners are recorded as in the audit log.
+fn actor(caller: &PartnerCaller) -> String {
+    format!("partner:{}", caller.0.id)
+}
+
+/// The referrals made to the caller, newest change first.
+#[utoipa::path(get, path = "/api/v1/partner/referrals", responses(
+    (status = 200, body = Vec<PartnerReferralSummary>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn inbox(
+    state: web::Data<AppState>,
+    caller: PartnerCaller,
+) -> Result<HttpResponse, ApiError> {
+    let referrals = state.store.referrals_of_partner(&caller.0.id).await?;
+    let views: Vec<PartnerReferralSummary> = referrals.iter().map(summary).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// One referral's ciphertext and answers; 410 once it has expired.
+#[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
+    responses(
+    (status = 200, body = PartnerReferralView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 410, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn show(
+    state: web::Data<AppState>,
+    caller: PartnerCaller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let referral = own(&state, &caller, &id).await?;
+    let ciphertext = match &referral.ciphertext {
+        Some(c) if !expired(&referral) => c,
+        _ => return Err(ApiError::ReferralExpired),
+    };
+    let desk = state
+        .store
+        .desk(&caller.0.desk)
+        .await?
+        .ok_or(ApiError::Unavailable)?;
+    let subject = referral.id.to_string();
+    audit(
+        &state,
+        caller.0.desk.as_str(),
+        &actor(&caller),
+        "referral.open",
+        &subject,
+    )
+    .await?;
+    let updates = state.store.referral_updates(&referral.id).await?;
+    Ok(HttpResponse::Ok().json(PartnerReferralView {
+        id: referral.id.to_string(),
+        status: referral.status,
+        created: crate::time::day(referral.created_at),
+        updated: crate::time::day(referral.updated_at),
+        expires: referral.expires_at.map(crate::time::day),
+        ciphertext: b64_encode(ciphertext.as_bytes()),
+        desk_recipient: desk.recipient.as_str().to_owned(),
+        desk_fingerprint: desk.recipient.fingerprint().to_string(),
+        updates: updates.iter().map(ReferralUpdateView::from).collect(),
+    }))
+}
+
+/// Answers a referral: accept, decline, close, or write to the desk.
+#[utoipa::path(post, path = "/api/v1/partner/referrals/{id}/updates", params(("id" = String, Path)),
+    request_body = PartnerAnswer, responses(
+    (status = 201),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 410, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn answer(
+    state: web::Data<AppState>,
+    caller: PartnerCaller,
+    id: web::Path<String>,
+    request: web::Json<PartnerAnswer>,
+) -> Result<HttpResponse, ApiError> {
+    let referral = own(&state, &caller, &id).await?;
+    if expired(&referral) {
+        return Err(ApiError::ReferralExpired);
+    }
+    let message = match &request.ciphertext {
+        None => None,
+        Some(text) => {
+            let bytes = b64_decode(text).ok_or(ApiError::NotBase64("ciphertext"))?;
+            Some(AgeCiphertext::parse(bytes, state.message_limits)?)
+        }
+    };
+    match request.status {
+        None if message.is_none() => {
+            return Err(ApiError::MalformedRequest(
+                "send a status, a message, or both".into(),
+            ))
+        }
+        None if referral.status.is_final() => {
+            return Err(ApiError::ReferralConflict(
+                "this referral is declined or closed",
+            ))
+        }
+        Some(next) if !referral.status.may_become(next) => {
+            return Err(ApiError::ReferralConflict(
+                "that status cannot follow the referral's current one",
+            ))
+        }
+        _ => {}
+    }
+    let now = crate::time::now_bucket();
+    match state
+        .store
+        .add_referral_update(
+            &referral.id,
+            referral.status,
+            request.status,
+            message.as_ref(),
+            now,
+        )
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::ReferralConflict(
+                "another answer came first; look again",
+            ))
+        }
+        other => other?,
+    }
+    let subject = format!(
+        "{} {}",
+        referral.id,
+        request.status.map_or("message", ReferralStatus::as_str)
+    );
+    audit(
+        &state,
+        caller.0.desk.as_str(),
+        &actor(&caller),
+        "referral.update",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::Created().finish())
+}

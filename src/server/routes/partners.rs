@@ -1,0 +1,447 @@
+//! The desk's side of partners: supervisors keep the directory (add, disable, new token); vetted
+//! accounts list it and refer cases. A referral is age ciphertext to the partner's key and the
+//! desk key, made on the worker's device with only the fields the worker chose.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::receipt::Language;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{
+    b64_decode, b64_encode, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
+    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service,
+};
+use crate::server::auth::{Supervisor, Vetted};
+use crate::server::problem::{ApiError, Problem};
+use crate::server::{audit, AppState};
+use crate::store::{NewReferral, Partner, ReferralUpdate, StoreError};
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPartner {
+    pub name: String,
+    pub services: Vec<Service>,
+    /// ISO 3166-1 alpha-2 codes.
+    #[schema(value_type = Vec<String>)]
+    pub countries: Vec<Country>,
+    pub languages: Vec<Language>,
+    /// The partner's own age X25519 recipient; its fingerprint is the safety number to compare.
+    pub recipient: String,
+    pub contact: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PartnerView {
+    pub id: String,
+    pub name: String,
+    pub services: Vec<Service>,
+    #[schema(value_type = Vec<String>)]
+    pub countries: Vec<Country>,
+    pub languages: Vec<Language>,
+    pub recipient: String,
+    pub fingerprint: String,
+    pub contact: String,
+    pub status: PartnerStatus,
+}
+
+impl From<&Partner> for PartnerView {
+    fn from(p: &Partner) -> Self {
+        let profile = &p.profile;
+        PartnerView {
+            id: p.id.to_string(),
+            name: profile.name.as_str().to_owned(),
+            services: profile.services.clone(),
+            countries: profile.countries.clone(),
+            languages: profile.languages.clone(),
+            recipient: profile.recipient.as_str().to_owned(),
+            fingerprint: profile.recipient.fingerprint().to_string(),
+            contact: profile.contact.clone(),
+            status: p.status,
+        }
+    }
+}
+
+/// A partner's API token, shown once: the server keeps only its SHA-256.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PartnerToken {
+    pub partner: PartnerView,
+    pub token: String,
+}
+
+/// Whether the reporter agreed to be referred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    /// The report says `consent_referral: true`.
+    Given,
+    /// The worker refers without it; `override_reason` says why.
+    Override,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReferralRequest {
+    pub partner: String,
+    /// Base64 age ciphertext of a `resguardo.referral.v1` document, to the partner and the desk.
+    pub ciphertext: String,
+    pub consent: Consent,
+    /// With `consent: override`: why, as base64 age ciphertext to the desk key.
+    pub override_reason: Option<String>,
+    /// Days after which the partner's copy is deleted from the server (1–365); none: kept.
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReferralCreated {
+    pub id: String,
+}
+
+/// A partner's answer, as the desk and the partner see it.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReferralUpdateView {
+    pub seq: i64,
+    /// The status the partner moved the referral to, if it did.
+    pub status: Option<ReferralStatus>,
+    pub day: String,
+    /// Base64 age ciphertext to the desk key (and the partner's), if the partner wrote.
+    pub ciphertext: Option<String>,
+}
+
+impl From<&ReferralUpdate> for ReferralUpdateView {
+    fn from(u: &ReferralUpdate) -> Self {
+        ReferralUpdateView {
+            seq: u.seq,
+            status: u.status,
+            day: crate::time::day(u.created_at),
+            ciphertext: u.ciphertext.as_ref().map(|c| b64_encode(c.as_bytes())),
+        }
+    }
+}
+
+/// A referral of a case, as its desk sees it.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeskReferralView {
+    pub id: String,
+    pub partner: String,
+    pub partner_name: String,
+    pub status: ReferralStatus,
+    pub created: String,
+    pub updated: String,
+    /// The day the partner's copy is deleted, if the referral expires.
+    pub expires: Option<String>,
+    /// Base64 age ciphertext to the partner and the desk; gone once expired.
+    pub ciphertext: Option<String>,
+    /// Why the worker referred without consent: base64 age ciphertext to the desk key.
+    pub override_reason: Option<String>,
+    pub updates: Vec<ReferralUpdateView>,
+}
+
+/// The referrals of a case with the partners' answers.
+pub(super) async fn of_case(
+    state: &AppState,
+    report: &ReportId,
+) -> Result<Vec<DeskReferralView>, ApiError> {
+    let mut views = vec![];
+    for r in state.store.referrals_of_case(report).await? {
+        let updates = state.store.referral_updates(&r.id).await?;
+        views.push(DeskReferralView {
+            id: r.id.to_string(),
+            partner: r.partner.to_string(),
+            partner_name: r.partner_name.as_str().to_owned(),
+            status: r.status,
+            created: crate::time::day(r.created_at),
+            updated: crate::time::day(r.updated_at),
+            expires: r.expires_at.map(crate::time::day),
+            ciphertext: r.ciphertext.as_ref().map(|c| b64_encode(c.as_bytes())),
+            override_reason: r.override_reason.as_ref().map(|c| b64_encode(c.as_bytes())),
+            updates: updates.iter().map(ReferralUpdateView::from).collect(),
+        });
+    }
+    Ok(views)
+}
+
+fn partner_id(text: &str) -> Result<PartnerId, ApiError> {
+    PartnerId::parse(text).map_err(|_| ApiError::PartnerNotFound)
+}
+
+fn profile(request: &NewPartner) -> Result<PartnerProfile, ApiError> {
+    if request.services.is_empty() || request.countries.is_empty() || request.languages.is_empty() {
+        return Err(ApiError::MalformedRequest(
+            "a partner offers at least one service, in one country and one language".into(),
+        ));
+    }
+    Ok(PartnerProfile {
+        name: PartnerName::parse(&request.name)
+            .map_err(|e| ApiError::MalformedRequest(e.to_string()))?,
+        services: dedup(&request.services),
+        countries: dedup(&request.countries),
+        languages: dedup(&request.languages),
+        recipient: Recipient::parse(&request.recipient)
+            .map_err(|_| ApiError::BadRecipient("recipient"))?,
+        contact: PartnerProfile::parse_contact(&request.contact)
+            .map_err(|e| ApiError::MalformedRequest(e.to_string()))?,
+    })
+}
+
+fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(item) {
+            out.push(item.clone());
+        }
+    }
+    out
+}
+
+/// Adds a partner to the desk's directory and returns its API token, once.
+#[utoipa::path(post, path = "/api/v1/desk/partners", request_body = NewPartner, responses(
+    (status = 201, body = PartnerToken),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn add(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    request: web::Json<NewPartner>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let partner = Partner {
+        id: PartnerId::random(),
+        desk: me.desk.clone(),
+        profile: profile(&request)?,
+        status: PartnerStatus::Active,
+    };
+    let token = Secret32::random();
+    let now = crate::time::now_bucket();
+    match state
+        .store
+        .add_partner(&partner, &token.digest(), now)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => return Err(ApiError::PartnerNameTaken),
+        other => other?,
+    }
+    let subject = partner.id.to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "partner.add",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(PartnerToken {
+        partner: PartnerView::from(&partner),
+        token: token.to_text().to_string(),
+    }))
+}
+
+/// The desk's partner directory.
+#[utoipa::path(get, path = "/api/v1/desk/partners", responses(
+    (status = 200, body = Vec<PartnerView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn list(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
+    let partners = state.store.partners(&caller.0.account.desk).await?;
+    let views: Vec<PartnerView> = partners.iter().map(PartnerView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Disables a partner: its token stops working at once; its referrals stay on record.
+#[utoipa::path(post, path = "/api/v1/desk/partners/{id}/disable", params(("id" = String, Path)),
+    responses(
+    (status = 204),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn disable(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let id = partner_id(&id)?;
+    state
+        .store
+        .set_partner_status(&me.desk, &id, PartnerStatus::Disabled)
+        .await
+        .map_err(missing_partner)?;
+    let subject = id.to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "partner.disable",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Gives a partner a new API token (shown once); the old one stops working at once.
+#[utoipa::path(post, path = "/api/v1/desk/partners/{id}/token", params(("id" = String, Path)),
+    responses(
+    (status = 200, body = PartnerToken),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn rotate_token(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let id = partner_id(&id)?;
+    let token = Secret32::random();
+    state
+        .store
+        .set_partner_token(&me.desk, &id, &token.digest())
+        .await
+        .map_err(missing_partner)?;
+    let partner = state
+        .store
+        .partner(&me.desk, &id)
+        .await?
+        .ok_or(ApiError::PartnerNotFound)?;
+    let subject = id.to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "partner.token",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(PartnerToken {
+        partner: PartnerView::from(&partner),
+        token: token.to_text().to_string(),
+    }))
+}
+
+fn missing_partner(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Missing(_) => ApiError::PartnerNotFound,
+        other => other.into(),
+    }
+}
+
+fn ciphertext(
+    state: &AppState,
+    text: &str,
+    field: &'static str,
+) -> Result<AgeCiphertext, ApiError> {
+    let bytes = b64_decode(text).ok_or(ApiError::NotBase64(field))?;
+    Ok(AgeCiphertext::parse(bytes, state.ciphertext_limits)?)
+}
+
+/// Refers a case to an active partner of the desk; the case becomes `referred`.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/referrals", params(("id" = String, Path)),
+    request_body = NewReferralRequest, responses(
+    (status = 201, body = ReferralCreated),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 413, body = Problem, content_type = "application/problem+json"),
+    (status = 415, body = Problem, content_type = "application/problem+json"),
+    (status = 503, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+pub async fn refer(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    request: web::Json<NewReferralRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &caller.0.account;
+    let case = super::cases::find(&state, &caller, &id).await?;
+    let partner = state
+        .store
+        .partner(&me.desk, &partner_id(&request.partner)?)
+        .await?
+        .ok_or(ApiError::PartnerNotFound)?;
+    if partner.status != PartnerStatus::Active {
+        return Err(ApiError::ReferralConflict("this partner is disabled"));
+    }
+    let open_already = state
+        .store
+        .referrals_of_case(&case.report.id)
+        .await?
+        .iter()
+        .any(|r| r.partner == partner.id && !r.status.is_final());
+    if open_already {
+        return Err(ApiError::ReferralConflict(
+            "this case is already referred to that partner",
+        ));
+    }
+    let override_reason = match (request.consent, &request.override_reason) {
+        (Consent::Given, None) => None,
+        (Consent::Override, Some(reason)) => Some(ciphertext(&state, reason, "override_reason")?),
+        (Consent::Given, Some(_)) | (Consent::Override, None) => {
+            return Err(ApiError::MalformedRequest(
+                "override_reason goes with consent `override`, and only with it".into(),
+            ))
+        }
+    };
+    let expires_at = match request.expires_in_days {
+        None => None,
+        Some(days @ 1..=365) => Some(crate::time::now_bucket() + i64::from(days) * 86_400),
+        Some(_) => {
+            return Err(ApiError::MalformedRequest(
+                "expires_in_days is between 1 and 365".into(),
+            ))
+        }
+    };
+    let referral = NewReferral {
+        id: ReferralId::random(),
+        report: case.report.id,
+        partner: partner.id,
+        ciphertext: ciphertext(&state, &request.ciphertext, "ciphertext")?,
+        override_reason,
+        expires_at,
+    };
+    state
+        .store
+        .refer(&referral, crate::time::now_bucket())
+        .await?;
+    let subject = format!("{} {} {}", case.report.id, referral.id, partner.id);
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "referral.create",
+        &subject,
+    )
+    .await?;
+    if let Some(reason) = &referral.override_reason {
+        // The reason stays encrypted to the desk even here: the server holds no case text.
+        let subject = format!(
+            "{} {} reason={}",
+            case.report.id,
+            referral.id,
+            b64_encode(reason.as_bytes())
+        );
+        audit(
+            &state,
+            me.desk.as_str(),
+            me.username.as_str(),
+            "referral.consent_override",
+            &subject,
+        )
+        .await?;
+    }
+    Ok(HttpResponse::Created().json(ReferralCreated {
+        id: referral.id.to_string(),
+    }))
+}

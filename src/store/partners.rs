@@ -1,0 +1,416 @@
+//! The partner directory and referrals: their models, the `PartnerStore` half of the store, and
+//! its one implementation stamped out for both backends (as `impl_store.rs` does for the rest).
+
+use crate::crypto::receipt::Language;
+use crate::crypto::AgeCiphertext;
+use crate::domain::{
+    Country, DeskSlug, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
+    ReferralId, ReferralStatus, ReportId, Service,
+};
+
+use super::StoreError;
+
+/// A partner as the directory holds it.
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub id: PartnerId,
+    pub desk: DeskSlug,
+    pub profile: PartnerProfile,
+    pub status: PartnerStatus,
+}
+
+/// A referral being made: ciphertext to the partner's and the desk's keys.
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub id: ReferralId,
+    pub report: ReportId,
+    pub partner: PartnerId,
+    pub ciphertext: AgeCiphertext,
+    /// Set when the worker referred without the reporter's consent: why, encrypted to the desk.
+    pub override_reason: Option<AgeCiphertext>,
+    /// When the partner's copy is deleted from the server (hour bucket), if ever.
+    pub expires_at: Option<i64>,
+}
+
+/// A stored referral.
+#[derive(Debug, Clone)]
+pub struct Referral {
+    pub id: ReferralId,
+    pub report: ReportId,
+    pub partner: PartnerId,
+    pub partner_name: PartnerName,
+    /// `None` once expired.
+    pub ciphertext: Option<AgeCiphertext>,
+    pub override_reason: Option<AgeCiphertext>,
+    pub status: ReferralStatus,
+    pub expires_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A partner's answer on a referral.
+#[derive(Debug, Clone)]
+pub struct ReferralUpdate {
+    pub seq: i64,
+    pub status: Option<ReferralStatus>,
+    pub ciphertext: Option<AgeCiphertext>,
+    pub created_at: i64,
+}
+
+#[async_trait::async_trait]
+pub trait PartnerStore: Send + Sync + 'static {
+    /// Adds a partner to `desk`'s directory; `Conflict` if the desk has one of that name.
+    async fn add_partner(
+        &self,
+        partner: &Partner,
+        token_digest: &[u8; 32],
+        now: i64,
+    ) -> Result<(), StoreError>;
+    async fn partners(&self, desk: &DeskSlug) -> Result<Vec<Partner>, StoreError>;
+    async fn partner(&self, desk: &DeskSlug, id: &PartnerId)
+        -> Result<Option<Partner>, StoreError>;
+    /// The partner whose token has this SHA-256, whatever its status.
+    async fn partner_by_token(&self, digest: &[u8; 32]) -> Result<Option<Partner>, StoreError>;
+    /// `Missing` unless the partner is `desk`'s.
+    async fn set_partner_status(
+        &self,
+        desk: &DeskSlug,
+        id: &PartnerId,
+        status: PartnerStatus,
+    ) -> Result<(), StoreError>;
+    /// Replaces the partner's token: the old one stops working at once.
+    async fn set_partner_token(
+        &self,
+        desk: &DeskSlug,
+        id: &PartnerId,
+        digest: &[u8; 32],
+    ) -> Result<(), StoreError>;
+
+    /// Stores the referral and moves its case to `referred`, in one transaction.
+    async fn refer(&self, referral: &NewReferral, now: i64) -> Result<(), StoreError>;
+    async fn referrals_of_case(&self, report: &ReportId) -> Result<Vec<Referral>, StoreError>;
+    async fn referrals_of_partner(&self, partner: &PartnerId) -> Result<Vec<Referral>, StoreError>;
+    async fn referral(&self, id: &ReferralId) -> Result<Option<Referral>, StoreError>;
+    async fn referral_updates(&self, id: &ReferralId) -> Result<Vec<ReferralUpdate>, StoreError>;
+    /// Adds a partner's answer. With a status, the referral moves from `from` to it; `Conflict`
+    /// if it is no longer at `from` (another answer came first).
+    async fn add_referral_update(
+        &self,
+        id: &ReferralId,
+        from: ReferralStatus,
+        status: Option<ReferralStatus>,
+        ciphertext: Option<&AgeCiphertext>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Deletes the ciphertext of referrals whose expiry is before `now`; returns how many.
+    async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError>;
+}
+
+pub(super) type PartnerRow = (
+    Vec<u8>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn parse<T: std::str::FromStr>(text: &str, what: &'static str) -> Result<T, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(what))
+}
+
+fn list<T: serde::de::DeserializeOwned>(
+    json: &str,
+    what: &'static str,
+) -> Result<Vec<T>, StoreError> {
+    serde_json::from_str(json).map_err(|_| StoreError::Corrupt(what))
+}
+
+/// The JSON array a list of partner attributes is stored as.
+pub(super) fn list_text<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+fn id16(bytes: Vec<u8>, what: &'static str) -> Result<[u8; 16], StoreError> {
+    bytes.try_into().map_err(|_| StoreError::Corrupt(what))
+}
+
+pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
+    let (id, desk, name, services, countries, languages, recipient, contact, status) = row;
+    Ok(Partner {
+        id: PartnerId::from_bytes(id16(id, "partner id")?),
+        desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
+        profile: PartnerProfile {
+            name: PartnerName::parse(&name).map_err(|_| StoreError::Corrupt("partner name"))?,
+            services: list::<Service>(&services, "services")?,
+            countries: list::<Country>(&countries, "countries")?,
+            languages: list::<Language>(&languages, "languages")?,
+            recipient: Recipient::parse(&recipient)
+                .map_err(|_| StoreError::Corrupt("partner recipient"))?,
+            contact,
+        },
+        status: parse(&status, "partner status")?,
+    })
+}
+
+pub(super) type ReferralRow = (
+    Vec<u8>,
+    Vec<u8>,
+    Vec<u8>,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    String,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+pub(super) fn referral_from_row(row: ReferralRow) -> Result<Referral, StoreError> {
+    let (id, report, partner, name, ciphertext, reason, status, expires_at, created, updated) = row;
+    Ok(Referral {
+        id: ReferralId::from_bytes(id16(id, "referral id")?),
+        report: ReportId::from_bytes(id16(report, "report id")?),
+        partner: PartnerId::from_bytes(id16(partner, "partner id")?),
+        partner_name: PartnerName::parse(&name).map_err(|_| StoreError::Corrupt("partner name"))?,
+        ciphertext: ciphertext.map(AgeCiphertext::from_stored),
+        override_reason: reason.map(AgeCiphertext::from_stored),
+        status: parse(&status, "referral status")?,
+        expires_at,
+        created_at: created,
+        updated_at: updated,
+    })
+}
+
+pub(super) type UpdateRow = (i64, Option<String>, Option<Vec<u8>>, i64);
+
+pub(super) fn update_from_row(row: UpdateRow) -> Result<ReferralUpdate, StoreError> {
+    let (seq, status, ciphertext, created_at) = row;
+    Ok(ReferralUpdate {
+        seq,
+        status: status.map(|s| parse(&s, "referral status")).transpose()?,
+        ciphertext: ciphertext.map(AgeCiphertext::from_stored),
+        created_at,
+    })
+}
+
+/// The one `PartnerStore` implementation, for each backend's pool type.
+macro_rules! impl_partner_store {
+    ($store:ident) => {
+        #[async_trait::async_trait]
+        impl $crate::store::partners::PartnerStore for $store {
+            async fn add_partner(
+                &self,
+                partner: &Partner,
+                token_digest: &[u8; 32],
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let p = &partner.profile;
+                let done = sqlx::query(sql::INSERT_PARTNER)
+                    .bind(&partner.id.as_bytes()[..])
+                    .bind(partner.desk.as_str())
+                    .bind(p.name.as_str())
+                    .bind(partners::list_text(&p.services))
+                    .bind(partners::list_text(&p.countries))
+                    .bind(partners::list_text(&p.languages))
+                    .bind(p.recipient.as_str())
+                    .bind(&p.contact)
+                    .bind(&token_digest[..])
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("a partner of that name"));
+                }
+                Ok(())
+            }
+
+            async fn partners(&self, desk: &DeskSlug) -> Result<Vec<Partner>, StoreError> {
+                let rows: Vec<partners::PartnerRow> =
+                    sqlx::query_as(&sql::select_partners("p.desk_slug = $1 ORDER BY p.name"))
+                        .bind(desk.as_str())
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter().map(partners::partner_from_row).collect()
+            }
+
+            async fn partner(
+                &self,
+                desk: &DeskSlug,
+                id: &PartnerId,
+            ) -> Result<Option<Partner>, StoreError> {
+                let row: Option<partners::PartnerRow> =
+                    sqlx::query_as(&sql::select_partners("p.desk_slug = $1 AND p.id = $2"))
+                        .bind(desk.as_str())
+                        .bind(&id.as_bytes()[..])
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(partners::partner_from_row).transpose()
+            }
+
+            async fn partner_by_token(
+                &self,
+                digest: &[u8; 32],
+            ) -> Result<Option<Partner>, StoreError> {
+                let row: Option<partners::PartnerRow> =
+                    sqlx::query_as(&sql::select_partners("p.token_hash = $1"))
+                        .bind(&digest[..])
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(partners::partner_from_row).transpose()
+            }
+
+            async fn set_partner_status(
+                &self,
+                desk: &DeskSlug,
+                id: &PartnerId,
+                status: PartnerStatus,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::SET_PARTNER_STATUS)
+                    .bind(desk.as_str())
+                    .bind(&id.as_bytes()[..])
+                    .bind(status.as_str())
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the partner"));
+                }
+                Ok(())
+            }
+
+            async fn set_partner_token(
+                &self,
+                desk: &DeskSlug,
+                id: &PartnerId,
+                digest: &[u8; 32],
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::SET_PARTNER_TOKEN)
+                    .bind(desk.as_str())
+                    .bind(&id.as_bytes()[..])
+                    .bind(&digest[..])
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the partner"));
+                }
+                Ok(())
+            }
+
+            async fn refer(&self, referral: &NewReferral, now: i64) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::INSERT_REFERRAL)
+                    .bind(&referral.id.as_bytes()[..])
+                    .bind(&referral.report.as_bytes()[..])
+                    .bind(&referral.partner.as_bytes()[..])
+                    .bind(referral.ciphertext.as_bytes())
+                    .bind(
+                        referral
+                            .override_reason
+                            .as_ref()
+                            .map(|r| r.as_bytes().to_vec()),
+                    )
+                    .bind(referral.expires_at)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(sql::MARK_REFERRED)
+                    .bind(&referral.report.as_bytes()[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn referrals_of_case(
+                &self,
+                report: &ReportId,
+            ) -> Result<Vec<Referral>, StoreError> {
+                let rows: Vec<partners::ReferralRow> = sqlx::query_as(&sql::select_referrals(
+                    "r.report_id = $1 ORDER BY r.created_at, r.id",
+                ))
+                .bind(&report.as_bytes()[..])
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(partners::referral_from_row).collect()
+            }
+
+            async fn referrals_of_partner(
+                &self,
+                partner: &PartnerId,
+            ) -> Result<Vec<Referral>, StoreError> {
+                let rows: Vec<partners::ReferralRow> = sqlx::query_as(&sql::select_referrals(
+                    "r.partner_id = $1 ORDER BY r.updated_at DESC, r.id",
+                ))
+                .bind(&partner.as_bytes()[..])
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(partners::referral_from_row).collect()
+            }
+
+            async fn referral(&self, id: &ReferralId) -> Result<Option<Referral>, StoreError> {
+                let row: Option<partners::ReferralRow> =
+                    sqlx::query_as(&sql::select_referrals("r.id = $1"))
+                        .bind(&id.as_bytes()[..])
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(partners::referral_from_row).transpose()
+            }
+
+            async fn referral_updates(
+                &self,
+                id: &ReferralId,
+            ) -> Result<Vec<ReferralUpdate>, StoreError> {
+                let rows: Vec<partners::UpdateRow> = sqlx::query_as(sql::SELECT_REFERRAL_UPDATES)
+                    .bind(&id.as_bytes()[..])
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(partners::update_from_row).collect()
+            }
+
+            async fn add_referral_update(
+                &self,
+                id: &ReferralId,
+                from: ReferralStatus,
+                status: Option<ReferralStatus>,
+                ciphertext: Option<&AgeCiphertext>,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                // Written first: it locks the referral, so concurrent answers queue up here.
+                let moved = sqlx::query(sql::MOVE_REFERRAL)
+                    .bind(&id.as_bytes()[..])
+                    .bind(from.as_str())
+                    .bind(status.unwrap_or(from).as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if moved.rows_affected() == 0 {
+                    return Err(StoreError::Conflict("a newer answer on this referral"));
+                }
+                sqlx::query(sql::INSERT_REFERRAL_UPDATE)
+                    .bind(&id.as_bytes()[..])
+                    .bind(status.map(|s| s.as_str()))
+                    .bind(ciphertext.map(|c| c.as_bytes().to_vec()))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql::EXPIRE_REFERRALS)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+
+pub(crate) use impl_partner_store;

@@ -1,0 +1,371 @@
+//! Routing cases to support partners, end to end on each backend: the supervisor registers
+//! partners, a worker ranks them against the decrypted report and refers the case with only the
+//! fields chosen; the partner decrypts, accepts and writes back; the desk reads it; the reporter
+//! sees only that the case is referred. Consent, expiry, the partner's access limits and the
+//! canary check come after.
+
+use resguardo::client::partner as partner_side;
+use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
+use resguardo::client::report_form::{message_text, ReportForm};
+use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
+use resguardo::crypto::receipt::Language;
+use resguardo::crypto::seal;
+use resguardo::domain::{b64_decode, Recipient, ReferralStatus, Status};
+use resguardo::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
+use serde_json::{json, Value};
+
+use crate::harness::{form, Backend, TestServer};
+use crate::triage::staffed_desk;
+
+crate::on_both_backends!(refer_accept_and_answer, consent_and_expiry);
+
+/// A partner organisation: its own identity (made on its own machine) and the token the desk gave.
+struct Org {
+    identity: age::x25519::Identity,
+    token: String,
+    view: PartnerView,
+}
+
+async fn register(
+    client: &ApiClient,
+    supervisor: &str,
+    name: &str,
+    services: Value,
+    countries: Value,
+) -> Org {
+    let identity = age::x25519::Identity::generate();
+    let request: NewPartner = serde_json::from_value(json!({
+        "name": name, "services": services, "countries": countries, "languages": ["es"],
+        "recipient": identity.to_public().to_string(), "contact": "+502 5555 0000",
+    }))
+    .unwrap();
+    let PartnerToken { partner, token } = client.add_partner(supervisor, &request).await.unwrap();
+    Org {
+        identity,
+        token,
+        view: partner,
+    }
+}
+
+/// The partner's device answers a referral.
+async fn answer(
+    client: &ApiClient,
+    org: &Org,
+    id: &str,
+    status: Option<ReferralStatus>,
+    text: Option<&str>,
+) -> Result<(), ClientError> {
+    partner_side::answer(client, &org.token, &org.identity, id, status, text, None).await
+}
+
+/// Everything a worker needs to refer: the desk key and the decrypted case.
+async fn open(
+    client: &ApiClient,
+    worker: &resguardo::client::worker::Login,
+    id: &str,
+) -> (Recipient, triage::OpenCase) {
+    let keys = desk_keys::desk_identities(client, &worker.session.token, &worker.identity)
+        .await
+        .unwrap();
+    let desk = Recipient::from(keys[0].1.to_public());
+    let case = triage::open_case(client, &worker.session.token, &keys, id)
+        .await
+        .unwrap();
+    (desk, case)
+}
+
+async fn refer_accept_and_answer(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let sup = &boss.session.token;
+    let legal = register(
+        &client,
+        sup,
+        "Bufete Popular",
+        json!(["legal"]),
+        json!(["GT", "HN"]),
+    )
+    .await;
+    let shelter = register(
+        &client,
+        sup,
+        "Casa Refugio",
+        json!(["shelter"]),
+        json!(["SV"]),
+    )
+    .await;
+
+    let narrative = crate::canary::new_canary();
+    let submitted = reporter::submit(&client, "gt", &form(&narrative), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
+
+    // Ranked on the worker's device: the legal-aid partner in the reporter's country comes first.
+    let partners = client.partners(&ana.session.token).await.unwrap();
+    let ranked = referrals::suggest(&report, &partners);
+    assert_eq!(ranked[0].partner.name, "Bufete Popular");
+    assert!(ranked[0].score() > ranked[1].score());
+
+    // Referred with the needs only: the partner's copy holds exactly those fields.
+    let order = ReferralOrder {
+        partner: &legal.view,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .unwrap();
+    let seen = client
+        .partner_referral(&legal.token, &referral.id)
+        .await
+        .unwrap();
+    let plain = seal::open(&legal.identity, &b64_decode(&seen.ciphertext).unwrap()).unwrap();
+    let doc: Value = serde_json::from_slice(&plain).unwrap();
+    let mut keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["needs", "pad", "schema"]);
+    assert_eq!(doc["needs"], json!(["legal", "psychosocial"]));
+    assert_eq!(doc["schema"], "resguardo.referral.v1");
+    assert!(
+        seal::open(&shelter.identity, &b64_decode(&seen.ciphertext).unwrap()).is_err(),
+        "another partner's key opens nothing"
+    );
+    let status = |id: String| {
+        let client = &client;
+        let token = ana.session.token.clone();
+        async move { client.case(&token, &id).await.unwrap().status }
+    };
+    assert_eq!(status(submitted.id.clone()).await, Status::Referred);
+
+    // The partner accepts and writes back; the desk reads it.
+    let inbox = client.partner_referrals(&legal.token).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].status, ReferralStatus::Sent);
+    let message = crate::canary::new_canary();
+    answer(
+        &client,
+        &legal,
+        &referral.id,
+        Some(ReferralStatus::Accepted),
+        None,
+    )
+    .await
+    .unwrap();
+    answer(&client, &legal, &referral.id, None, Some(&message))
+        .await
+        .unwrap();
+    let again = answer(
+        &client,
+        &legal,
+        &referral.id,
+        Some(ReferralStatus::Accepted),
+        None,
+    )
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(again.problem_slug(), Some("referral-conflict"));
+    let (_, case) = open(&client, &ana, &submitted.id).await;
+    assert_eq!(case.view.referrals.len(), 1);
+    assert_eq!(case.view.referrals[0].status, ReferralStatus::Accepted);
+    assert_eq!(case.view.referrals[0].partner_name, "Bufete Popular");
+    let updates: Vec<(String, Option<String>)> = case.referrals[0]
+        .updates
+        .iter()
+        .map(|u| (u.author.clone(), u.text.as_ref().map(|t| t.to_string())))
+        .collect();
+    assert_eq!(
+        updates,
+        [
+            ("accepted".to_string(), None),
+            ("message".to_string(), Some(message.clone()))
+        ]
+    );
+    let own = partner_side::open_referral(&client, &legal.token, &legal.identity, &referral.id)
+        .await
+        .unwrap();
+    assert_eq!(own.updates[1].text.as_ref().unwrap().as_str(), message);
+
+    // The reporter sees the case as referred, and nothing of the partner.
+    let keys = reporter::derive(&submitted.phrase).await;
+    let followup = reporter::followup(&client, &keys).await.unwrap();
+    assert_eq!(followup.status, Status::Referred);
+    assert!(followup.messages.is_empty());
+    let raw = reqwest::Client::new()
+        .post(format!("{}/api/v1/followup", server.url))
+        .json(
+            &json!({"lookup": resguardo::domain::b64_encode(&keys.lookup.0),
+                      "auth": resguardo::domain::b64_encode(keys.auth.expose())}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(raw.contains("referred"), "{raw}");
+    assert!(
+        !raw.contains("Bufete") && !raw.contains(&legal.view.id),
+        "{raw}"
+    );
+
+    // Declined by one partner, routed to another; never twice to the same open partner.
+    let second = ReferralOrder {
+        partner: &shelter.view,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    let to_shelter = referrals::refer(&client, &ana.session.token, &case, &desk, &second)
+        .await
+        .unwrap();
+    answer(
+        &client,
+        &shelter,
+        &to_shelter.id,
+        Some(ReferralStatus::Declined),
+        None,
+    )
+    .await
+    .unwrap();
+    let dup = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(dup.problem_slug(), Some("referral-conflict"));
+    referrals::refer(&client, &ana.session.token, &case, &desk, &second)
+        .await
+        .unwrap();
+
+    // Every referral action is on the audit record, the partner's under its id.
+    let log = server.store().await.audit_log().await.unwrap();
+    let partner_actor = format!("partner:{}", legal.view.id);
+    let has = |actor: &str, action: &str| {
+        log.iter()
+            .any(|r| r.entry.actor == actor && r.entry.action == action)
+    };
+    assert!(has("sofia", "partner.add"));
+    assert!(has("ana", "referral.create"));
+    assert!(has(&partner_actor, "referral.open"));
+    assert!(has(&partner_actor, "referral.update"));
+
+    let secret = |id: &age::x25519::Identity| {
+        age::secrecy::ExposeSecret::expose_secret(&id.to_string()).to_owned()
+    };
+    crate::canary::assert_never_written(
+        &mut server,
+        &[
+            ("narrative sent in no referral field", narrative),
+            ("partner message", message),
+            ("partner key", secret(&legal.identity)),
+            ("partner token", legal.token.clone()),
+        ],
+    )
+    .await;
+}
+
+/// Without the reporter's consent a referral is refused, unless overridden with a reason, which
+/// reaches the audit log encrypted to the desk. An expired referral is gone for the partner.
+async fn consent_and_expiry(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let legal = register(
+        &client,
+        &boss.session.token,
+        "Bufete",
+        json!(["legal"]),
+        json!(["GT"]),
+    )
+    .await;
+    let mut no_consent: ReportForm = form("sin consentimiento");
+    no_consent.consent_referral = false;
+    let submitted = reporter::submit(&client, "gt", &no_consent, Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let mut order = ReferralOrder {
+        partner: &legal.view,
+        fields: &[ReferralField::Narrative, ReferralField::Country],
+        consent: ConsentDecision::Required,
+        expires_in_days: Some(7),
+    };
+    let refused = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(refused, ClientError::Usage(_)), "{refused}");
+    assert!(refused.to_string().contains("did not consent"), "{refused}");
+    assert_eq!(
+        client
+            .case(&ana.session.token, &submitted.id)
+            .await
+            .unwrap()
+            .status,
+        Status::New
+    );
+
+    let reason = crate::canary::new_canary();
+    order.consent = ConsentDecision::Override { reason: &reason };
+    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .unwrap();
+    let keys = desk_keys::desk_identities(&client, &ana.session.token, &ana.identity)
+        .await
+        .unwrap();
+    let log = server.store().await.audit_log().await.unwrap();
+    let entry = log
+        .iter()
+        .find(|r| r.entry.action == "referral.consent_override")
+        .expect("the override is on the audit record");
+    assert_eq!(entry.entry.actor, "ana");
+    let sealed = entry.entry.subject.split("reason=").nth(1).unwrap();
+    let plain = seal::open(&keys[0].1, &b64_decode(sealed).unwrap()).unwrap();
+    assert_eq!(message_text(&plain).unwrap().as_str(), reason);
+    let (_, case) = open(&client, &ana, &submitted.id).await;
+    assert_eq!(
+        case.referrals[0].override_reason.as_ref().unwrap().as_str(),
+        reason
+    );
+    let sent = case.referrals[0].document.as_ref().unwrap();
+    assert_eq!(sent["country"], "GT");
+    assert!(sent.get("needs").is_none() && sent.get("reply_to").is_none());
+    assert!(case.view.referrals[0].expires.is_some());
+
+    // Past its expiry the partner's copy is refused at once and deleted at the next purge.
+    // (The case's only referral.)
+    server
+        .tamper("UPDATE referrals SET expires_at = 3600")
+        .await;
+    let gone = client
+        .partner_referral(&legal.token, &referral.id)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(gone.problem_slug(), Some("referral-expired"));
+    let store = server.store().await;
+    assert_eq!(
+        store
+            .expire_referrals(resguardo::time::now_secs())
+            .await
+            .unwrap(),
+        1
+    );
+    let (_, case) = open(&client, &ana, &submitted.id).await;
+    assert!(case.view.referrals[0].ciphertext.is_none());
+
+    crate::canary::assert_never_written(&mut server, &[("override reason", reason)]).await;
+}
