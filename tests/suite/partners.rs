@@ -369,3 +369,310 @@ async fn consent_and_expiry(backend: Backend) {
 
     crate::canary::assert_never_written(&mut server, &[("override reason", reason)]).await;
 }
+
+crate::on_both_backends!(partner_access_matrix);
+
+/// What a partner token reaches: its own referrals only — never another partner's, a report, a
+/// note, the desk's data; a worker's session is no partner token; a new or revoked token takes
+/// effect at once.
+async fn partner_access_matrix(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let sup = &boss.session.token;
+    let a = register(&client, sup, "Bufete A", json!(["legal"]), json!(["GT"])).await;
+    let b = register(&client, sup, "Clínica B", json!(["medical"]), json!(["GT"])).await;
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let mut ids = vec![];
+    for org in [&a, &b] {
+        let order = ReferralOrder {
+            partner: &org.view,
+            fields: &[ReferralField::Needs],
+            consent: ConsentDecision::Required,
+            expires_in_days: None,
+        };
+        let made = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+            .await
+            .unwrap();
+        ids.push(made.id);
+    }
+    let (ref_a, ref_b) = (&ids[0], &ids[1]);
+    let note = json!({"ciphertext": resguardo::domain::b64_encode(
+        &seal::seal(&[&desk.age().clone()], b"{}").unwrap())});
+    let message = json!({"ciphertext": note["ciphertext"]});
+    let case_id = &submitted.id;
+
+    // (method, path, body) and the status each caller gets.
+    let routes: Vec<(&str, String, Option<Value>)> = vec![
+        ("GET", "/api/v1/partner/referrals".into(), None),
+        ("GET", format!("/api/v1/partner/referrals/{ref_a}"), None),
+        ("GET", format!("/api/v1/partner/referrals/{ref_b}"), None),
+        (
+            "POST",
+            format!("/api/v1/partner/referrals/{ref_a}/updates"),
+            Some(message.clone()),
+        ),
+        (
+            "POST",
+            format!("/api/v1/partner/referrals/{ref_b}/updates"),
+            Some(message.clone()),
+        ),
+        ("GET", "/api/v1/desk/reports".into(), None),
+        ("GET", format!("/api/v1/desk/reports/{case_id}"), None),
+        (
+            "POST",
+            format!("/api/v1/desk/reports/{case_id}/notes"),
+            Some(note.clone()),
+        ),
+        ("GET", "/api/v1/desk/partners".into(), None),
+        ("GET", "/api/v1/desk/grants".into(), None),
+        ("GET", "/api/v1/session".into(), None),
+    ];
+    let callers: Vec<(&str, Option<String>, [u16; 11])> = vec![
+        ("anonymous", None, [401; 11]),
+        ("garbage token", Some("not-a-token".into()), [401; 11]),
+        (
+            "partner A",
+            Some(a.token.clone()),
+            [200, 200, 404, 201, 404, 401, 401, 401, 401, 401, 401],
+        ),
+        (
+            "partner B",
+            Some(b.token.clone()),
+            [200, 404, 200, 404, 201, 401, 401, 401, 401, 401, 401],
+        ),
+        (
+            "worker",
+            Some(ana.session.token.clone()),
+            [401, 401, 401, 401, 401, 200, 200, 201, 200, 200, 200],
+        ),
+    ];
+    let http = reqwest::Client::new();
+    let mut cells = 0;
+    let mut call = |token: Option<String>, method: &str, path: &str, body: Option<Value>| {
+        let mut request = match method {
+            "GET" => http.get(format!("{}{path}", server.url)),
+            _ => http.post(format!("{}{path}", server.url)),
+        };
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        cells += 1;
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    for (caller, token, expected) in &callers {
+        for ((method, path, body), want) in routes.iter().zip(expected) {
+            let (status, text) = call(token.clone(), method, path, body.clone()).await;
+            assert_eq!(status, *want, "{caller} {method} {path}: {text}");
+            if caller.starts_with("partner") {
+                assert!(
+                    !text.contains(case_id),
+                    "{caller} {method} {path} saw the case id"
+                );
+                let other = if *caller == "partner A" { ref_b } else { ref_a };
+                assert!(
+                    !text.contains(other.as_str()),
+                    "{caller} saw the other referral"
+                );
+            }
+        }
+    }
+
+    // A new token for A: the old one is refused at once. Disabling B: the same.
+    let old_a = a.token.clone();
+    let rotated = client.partner_token(sup, &a.view.id).await.unwrap();
+    client.disable_partner(sup, &b.view.id).await.unwrap();
+    let list = "/api/v1/partner/referrals";
+    assert_eq!(call(Some(old_a), "GET", list, None).await.0, 401);
+    assert_eq!(call(Some(rotated.token), "GET", list, None).await.0, 200);
+    assert_eq!(call(Some(b.token.clone()), "GET", list, None).await.0, 401);
+    // Only supervisors keep the directory; a worker may read it.
+    let new_partner = json!({"name": "X", "services": ["legal"], "countries": ["GT"],
+        "languages": ["es"], "recipient": a.view.recipient, "contact": "x"});
+    let (status, _) = call(
+        Some(ana.session.token.clone()),
+        "POST",
+        "/api/v1/desk/partners",
+        Some(new_partner),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        Some(ana.session.token.clone()),
+        "POST",
+        &format!("/api/v1/desk/partners/{}/token", a.view.id),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(cells >= 60, "{cells} cells");
+}
+
+/// The whole route from terminals: the supervisor registers a partner after comparing its safety
+/// number, a worker ranks and refers, the partner reads, accepts and writes back with its token
+/// and identity files, the worker sees the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partners_from_the_cli() {
+    use crate::harness::run_with_input;
+    use crate::workers::PASSWORD;
+    use std::os::unix::fs::PermissionsExt;
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let home = crate::vetting::cli_supervisor(&server, "sv").await;
+    let as_sofia = |args: &[&str], input: &str| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home).args(args);
+        let out = run_with_input(cmd, input);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The partner makes its key on its own machine.
+    let key_file = server.dir.path().join("bufete.key");
+    let out = server
+        .command()
+        .args(["keygen", "--output", key_file.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (recipient, fingerprint) = (
+        key["recipient"].as_str().unwrap(),
+        key["fingerprint"].as_str().unwrap(),
+    );
+    let add = [
+        "desk",
+        "partner",
+        "add",
+        "--name",
+        "Bufete",
+        "--services",
+        "legal,psychosocial",
+        "--countries",
+        "GT,SV",
+        "--languages",
+        "es",
+        "--recipient",
+        recipient,
+        "--contact",
+        "+503 2222 0000",
+        "--json",
+    ];
+    let (code, _, err) = as_sofia(&add, "0000\n");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("does not match"), "{err}");
+    let (code, out, err) = as_sofia(&add, &format!("{fingerprint}\n"));
+    assert_eq!(code, Some(0), "{err}");
+    let added: Value = serde_json::from_str(&out).unwrap();
+    let token_file = server.dir.path().join("bufete.token");
+    std::fs::write(&token_file, added["token"].as_str().unwrap()).unwrap();
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let client = server.client();
+    let submitted = reporter::submit(
+        &client,
+        "sv",
+        &form("me extorsionan"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let unlock = format!("{PASSWORD}\n");
+    let (code, out, err) = as_sofia(
+        &["worker", "partners", "--for", &submitted.id, "--json"],
+        &unlock,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let ranked: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(ranked[0]["name"], "Bufete");
+    assert_eq!(ranked[0]["serves"], json!(["legal", "psychosocial"]));
+    let refer = [
+        "worker",
+        "refer",
+        &submitted.id,
+        "--partner",
+        "bufete",
+        "--fields",
+        "needs,country",
+        "--yes",
+        "--json",
+    ];
+    let (code, out, err) = as_sofia(&refer, &unlock);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("\"country\": \"GT\"") && !err.contains("me extorsionan"),
+        "{err}"
+    );
+    let referral: Value = serde_json::from_str(&out).unwrap();
+    let referral = referral["referral"].as_str().unwrap().to_owned();
+
+    let as_partner = |args: &[&str], input: &str| {
+        let mut cmd = server.command();
+        cmd.args([
+            "partner",
+            "--server",
+            &server.url,
+            "--token-file",
+            token_file.to_str().unwrap(),
+            "--identity",
+            key_file.to_str().unwrap(),
+        ])
+        .args(args);
+        let out = run_with_input(cmd, input);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, _, err) = as_partner(&["inbox"], "");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("chmod go-rwx"),
+        "a token file others can read is refused: {err}"
+    );
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, out, err) = as_partner(&["inbox", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let inbox: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(inbox[0]["id"], referral.as_str());
+    let (code, out, err) = as_partner(&["show", &referral, "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        shown["referral"],
+        json!({"schema": "resguardo.referral.v1", "needs": ["legal", "psychosocial"], "country": "GT"})
+    );
+    let (code, _, err) = as_partner(&["accept", &referral], "");
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = as_partner(
+        &["update", &referral, "--message", "-"],
+        "Cita el lunes a las 9.\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+
+    let (code, out, err) = as_sofia(&["worker", "show", &submitted.id, "--json"], &unlock);
+    assert_eq!(code, Some(0), "{err}");
+    let case: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(case["status"], "referred");
+    assert_eq!(case["referrals"][0]["status"], "accepted");
+    assert_eq!(
+        case["referrals"][0]["updates"][1]["text"],
+        "Cita el lunes a las 9."
+    );
+}
