@@ -24,6 +24,20 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub accounts: AccountSettings,
     pub vetting: VettingSettings,
+    pub webhooks: WebhookSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Accept plain `http://` webhook addresses (a partner's onion service, a test receiver).
+    pub allow_http: bool,
+    /// Seconds between looks for due deliveries; also the first retry delay, doubled each time.
+    pub poll_secs: u64,
+    /// Attempts before a delivery is given up.
+    pub max_attempts: u32,
+    /// Seconds a partner's server has to answer.
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -238,6 +252,19 @@ impl Settings {
             return Err(invalid(
                 "accounts.argon2_permits",
                 "must be between 1 and 64",
+            ));
+        }
+        let hooks = &self.webhooks;
+        if !(1..=3600).contains(&hooks.poll_secs) {
+            return Err(invalid("webhooks.poll_secs", "must be between 1 and 3600"));
+        }
+        if !(1..=20).contains(&hooks.max_attempts) {
+            return Err(invalid("webhooks.max_attempts", "must be between 1 and 20"));
+        }
+        if !(1..=120).contains(&hooks.timeout_secs) {
+            return Err(invalid(
+                "webhooks.timeout_secs",
+                "must be between 1 and 120",
             ));
         }
         if !(1..=2).contains(&self.vetting.approvals_required) {

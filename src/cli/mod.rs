@@ -277,6 +277,9 @@ pub enum DirectoryCommand {
         /// How the desk reaches the partner.
         #[arg(long)]
         contact: String,
+        /// An https address the server tells of each new referral (by id only, HMAC-signed).
+        #[arg(long)]
+        webhook: Option<String>,
         #[arg(long)]
         json: bool,
     },

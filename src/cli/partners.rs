@@ -22,6 +22,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             languages,
             recipient,
             contact,
+            webhook,
             json,
         } => {
             let key = Recipient::parse(&recipient)
@@ -49,6 +50,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                 languages,
                 recipient,
                 contact,
+                webhook,
             };
             let created = client.add_partner(&saved.token, &partner).await?;
             print_token(&created, json, "added");
@@ -116,7 +118,8 @@ fn countries_text(countries: &[Country]) -> String {
 
 fn print_token(created: &PartnerToken, json: bool, what: &str) {
     if json {
-        super::print_json(&json!({"partner": created.partner, "token": created.token}));
+        super::print_json(&json!({"partner": created.partner, "token": created.token,
+                                  "webhook_key": created.webhook_key}));
         return;
     }
     println!(
@@ -125,6 +128,10 @@ fn print_token(created: &PartnerToken, json: bool, what: &str) {
     );
     println!("Its API token, shown only now; hand it over in person or over a channel you trust:");
     println!("    {}", created.token);
+    if let Some(key) = &created.webhook_key {
+        println!("The key its webhook deliveries are signed with (docs/partners.md):");
+        println!("    {key}");
+    }
 }
 
 /// `worker partners --for ID`.

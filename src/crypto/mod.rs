@@ -8,5 +8,6 @@ pub mod pow;
 pub mod receipt;
 pub mod seal;
 pub mod totp;
+pub mod webhook;
 
 pub use ciphertext::{AgeCiphertext, CiphertextError, CiphertextLimits};

@@ -12,7 +12,7 @@ pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use id::BadId;
 pub use partner::{
     Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId, ReferralStatus,
-    Service,
+    Service, WebhookUrl,
 };
 pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
 

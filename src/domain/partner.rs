@@ -124,6 +124,32 @@ impl PartnerProfile {
     }
 }
 
+/// Where a partner's webhook is told of new referrals: an absolute `https` URL (plain `http`
+/// only when the operator allows it, e.g. for a partner's onion service or a test), without
+/// credentials, at most 500 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookUrl(url::Url);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a webhook is an absolute https:// address without user name or password, at most 500 characters")]
+pub struct BadWebhook;
+
+impl WebhookUrl {
+    pub fn parse(text: &str, allow_http: bool) -> Result<Self, BadWebhook> {
+        let url = url::Url::parse(text).map_err(|_| BadWebhook)?;
+        let scheme_ok = url.scheme() == "https" || (allow_http && url.scheme() == "http");
+        let credentials = !url.username().is_empty() || url.password().is_some();
+        if text.len() > 500 || !scheme_ok || credentials || url.host_str().is_none() {
+            return Err(BadWebhook);
+        }
+        Ok(Self(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
 /// Whether a partner may sign in.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
@@ -193,6 +219,21 @@ mod tests {
             (Sent, Closed),
         ] {
             assert!(!from.may_become(to), "{from:?} → {to:?}");
+        }
+    }
+
+    #[test]
+    fn webhooks_are_https_without_credentials() {
+        assert!(WebhookUrl::parse("https://bufete.example/hooks/resguardo", false).is_ok());
+        assert!(WebhookUrl::parse("http://127.0.0.1:9/hook", true).is_ok());
+        for bad in [
+            "http://bufete.example/hook",
+            "https://user:pw@bufete.example/",
+            "ftp://bufete.example/",
+            "/relative",
+            "",
+        ] {
+            assert!(WebhookUrl::parse(bad, false).is_err(), "{bad}");
         }
     }
 

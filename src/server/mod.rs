@@ -8,6 +8,7 @@ pub mod middleware;
 pub mod pow;
 pub mod problem;
 pub mod routes;
+pub mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -43,6 +44,10 @@ pub struct AppState {
     pub argon2: tokio::sync::Semaphore,
     /// `vetting.approvals_required`.
     pub approvals_required: i64,
+    /// Signs webhook deliveries; each partner's key is derived from it.
+    pub webhook_key: Zeroizing<[u8; 32]>,
+    /// `webhooks.allow_http`.
+    pub allow_http_webhooks: bool,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
 }
@@ -65,6 +70,11 @@ impl Application {
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
         spawn_purging(store.clone(), Duration::from_secs(600));
+        webhooks::spawn(
+            store.clone(),
+            server_key(secret, "resguardo/server/v1/webhook"),
+            settings.webhooks.clone(),
+        );
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
             store,
@@ -83,6 +93,8 @@ impl Application {
             totp_key: server_key(secret, "resguardo/server/v1/totp"),
             argon2: tokio::sync::Semaphore::new(settings.accounts.argon2_permits as usize),
             approvals_required: i64::from(settings.vetting.approvals_required),
+            webhook_key: server_key(secret, "resguardo/server/v1/webhook"),
+            allow_http_webhooks: settings.webhooks.allow_http,
             dummy_hash: auth::dummy_hash(),
         });
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.

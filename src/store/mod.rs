@@ -15,7 +15,7 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use audit::{AuditEntry, AuditRow};
-pub use partners::{NewReferral, Partner, PartnerStore, Referral, ReferralUpdate};
+pub use partners::{NewReferral, Partner, PartnerStore, Referral, ReferralUpdate, WebhookDelivery};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

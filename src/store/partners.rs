@@ -5,7 +5,7 @@ use crate::crypto::receipt::Language;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
     Country, DeskSlug, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
-    ReferralId, ReferralStatus, ReportId, Service,
+    ReferralId, ReferralStatus, ReportId, Service, WebhookUrl,
 };
 
 use super::StoreError;
@@ -17,6 +17,18 @@ pub struct Partner {
     pub desk: DeskSlug,
     pub profile: PartnerProfile,
     pub status: PartnerStatus,
+    /// Where to announce new referrals, if the partner asked for it.
+    pub webhook: Option<WebhookUrl>,
+}
+
+/// A webhook announcement waiting to be delivered.
+#[derive(Debug, Clone)]
+pub struct WebhookDelivery {
+    pub referral: ReferralId,
+    pub partner: PartnerId,
+    pub url: WebhookUrl,
+    /// Failed attempts so far.
+    pub attempts: i64,
 }
 
 /// A referral being made: ciphertext to the partner's and the desk's keys.
@@ -104,6 +116,13 @@ pub trait PartnerStore: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// Deletes the ciphertext of referrals whose expiry is before `now`; returns how many.
     async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError>;
+
+    /// Webhook announcements due at `now`, oldest first, at most `limit`.
+    async fn due_webhooks(&self, now: i64, limit: i64) -> Result<Vec<WebhookDelivery>, StoreError>;
+    /// Forgets a delivery: done, or given up.
+    async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError>;
+    /// Counts a failed attempt and sets the next one.
+    async fn webhook_retry(&self, referral: &ReferralId, next_at: i64) -> Result<(), StoreError>;
 }
 
 pub(super) type PartnerRow = (
@@ -116,6 +135,7 @@ pub(super) type PartnerRow = (
     String,
     String,
     String,
+    Option<String>,
 );
 
 fn parse<T: std::str::FromStr>(text: &str, what: &'static str) -> Result<T, StoreError> {
@@ -139,7 +159,7 @@ fn id16(bytes: Vec<u8>, what: &'static str) -> Result<[u8; 16], StoreError> {
 }
 
 pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
-    let (id, desk, name, services, countries, languages, recipient, contact, status) = row;
+    let (id, desk, name, services, countries, languages, recipient, contact, status, webhook) = row;
     Ok(Partner {
         id: PartnerId::from_bytes(id16(id, "partner id")?),
         desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
@@ -153,6 +173,21 @@ pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
             contact,
         },
         status: parse(&status, "partner status")?,
+        webhook: webhook
+            .map(|url| WebhookUrl::parse(&url, true).map_err(|_| StoreError::Corrupt("webhook")))
+            .transpose()?,
+    })
+}
+
+pub(super) type DeliveryRow = (Vec<u8>, Vec<u8>, String, i64);
+
+pub(super) fn delivery_from_row(row: DeliveryRow) -> Result<WebhookDelivery, StoreError> {
+    let (referral, partner, url, attempts) = row;
+    Ok(WebhookDelivery {
+        referral: ReferralId::from_bytes(id16(referral, "referral id")?),
+        partner: PartnerId::from_bytes(id16(partner, "partner id")?),
+        url: WebhookUrl::parse(&url, true).map_err(|_| StoreError::Corrupt("webhook"))?,
+        attempts,
     })
 }
 
@@ -220,6 +255,7 @@ macro_rules! impl_partner_store {
                     .bind(&p.contact)
                     .bind(&token_digest[..])
                     .bind(now)
+                    .bind(partner.webhook.as_ref().map(|w| w.as_str().to_owned()))
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
@@ -321,6 +357,12 @@ macro_rules! impl_partner_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(sql::QUEUE_WEBHOOK)
+                    .bind(&referral.id.as_bytes()[..])
+                    .bind(now)
+                    .bind(&referral.partner.as_bytes()[..])
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -399,6 +441,40 @@ macro_rules! impl_partner_store {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn due_webhooks(
+                &self,
+                now: i64,
+                limit: i64,
+            ) -> Result<Vec<partners::WebhookDelivery>, StoreError> {
+                let rows: Vec<partners::DeliveryRow> = sqlx::query_as(sql::DUE_WEBHOOKS)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(partners::delivery_from_row).collect()
+            }
+
+            async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError> {
+                sqlx::query(sql::DELETE_WEBHOOK)
+                    .bind(&referral.as_bytes()[..])
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn webhook_retry(
+                &self,
+                referral: &ReferralId,
+                next_at: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::RETRY_WEBHOOK)
+                    .bind(&referral.as_bytes()[..])
+                    .bind(next_at)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
 

@@ -158,13 +158,13 @@ pub const INSERT_KEY_VERSION: &str =
 // Partners and referrals.
 
 pub const INSERT_PARTNER: &str = "INSERT INTO partners \
-     (id, desk_slug, name, services, countries, languages, recipient, contact, token_hash, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING";
+     (id, desk_slug, name, services, countries, languages, recipient, contact, token_hash, created_at, \
+     webhook_url) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING";
 
 pub fn select_partners(condition: &str) -> String {
     format!(
         "SELECT p.id, p.desk_slug, p.name, p.services, p.countries, p.languages, p.recipient, \
-         p.contact, p.status FROM partners p WHERE {condition}"
+         p.contact, p.status, p.webhook_url FROM partners p WHERE {condition}"
     )
 }
 
@@ -195,3 +195,14 @@ pub const INSERT_REFERRAL_UPDATE: &str =
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM referral_updates WHERE referral_id = $1";
 pub const EXPIRE_REFERRALS: &str =
     "UPDATE referrals SET ciphertext = NULL WHERE expires_at < $1 AND ciphertext IS NOT NULL";
+// Queued in the referral's transaction when its partner has a webhook.
+pub const QUEUE_WEBHOOK: &str = "INSERT INTO webhook_deliveries (referral_id, attempts, next_at) \
+     SELECT $1, 0, $2 FROM partners WHERE id = $3 AND webhook_url IS NOT NULL";
+pub const DUE_WEBHOOKS: &str = "SELECT w.referral_id, r.partner_id, p.webhook_url, w.attempts \
+     FROM webhook_deliveries w JOIN referrals r ON r.id = w.referral_id \
+     JOIN partners p ON p.id = r.partner_id \
+     WHERE w.next_at <= $1 AND p.status = 'active' AND p.webhook_url IS NOT NULL \
+     ORDER BY w.next_at LIMIT $2";
+pub const DELETE_WEBHOOK: &str = "DELETE FROM webhook_deliveries WHERE referral_id = $1";
+pub const RETRY_WEBHOOK: &str =
+    "UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = $2 WHERE referral_id = $1";

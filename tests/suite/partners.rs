@@ -39,7 +39,8 @@ async fn register(
         "recipient": identity.to_public().to_string(), "contact": "+502 5555 0000",
     }))
     .unwrap();
-    let PartnerToken { partner, token } = client.add_partner(supervisor, &request).await.unwrap();
+    let PartnerToken { partner, token, .. } =
+        client.add_partner(supervisor, &request).await.unwrap();
     Org {
         identity,
         token,
@@ -370,7 +371,7 @@ async fn consent_and_expiry(backend: Backend) {
     crate::canary::assert_never_written(&mut server, &[("override reason", reason)]).await;
 }
 
-crate::on_both_backends!(partner_access_matrix);
+crate::on_both_backends!(partner_access_matrix, webhooks_announce_referrals);
 
 /// What a partner token reaches: its own referrals only — never another partner's, a report, a
 /// note, the desk's data; a worker's session is no partner token; a new or revoked token takes
@@ -516,6 +517,18 @@ async fn partner_access_matrix(backend: Backend) {
     )
     .await;
     assert_eq!(status, 403);
+    // Plain-http webhooks are refused unless the operator allows them.
+    let plain = json!({"name": "Y", "services": ["legal"], "countries": ["GT"],
+        "languages": ["es"], "recipient": a.view.recipient, "contact": "y",
+        "webhook": "http://bufete.example/hook"});
+    let (status, text) = call(
+        Some(sup.clone()),
+        "POST",
+        "/api/v1/desk/partners",
+        Some(plain),
+    )
+    .await;
+    assert_eq!(status, 400, "{text}");
     assert!(cells >= 60, "{cells} cells");
 }
 
@@ -675,4 +688,126 @@ async fn partners_from_the_cli() {
         case["referrals"][0]["updates"][1]["text"],
         "Cita el lunes a las 9."
     );
+}
+
+/// A test receiver for webhook deliveries: answers 500 to the first request and 200 after, and
+/// hands every (headers, body) it received to the test.
+async fn receiver() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut served = 0;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut data = vec![];
+            let mut buf = [0u8; 4096];
+            // Read the head, then the body its content-length announces.
+            let (head, body) = loop {
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                data.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&data).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let head = text[..end].to_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    if data.len() >= end + 4 + length || n == 0 {
+                        break (head, text[end + 4..].to_string());
+                    }
+                }
+                if n == 0 {
+                    break (text, String::new());
+                }
+            };
+            served += 1;
+            let status = if served == 1 {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            let reply =
+                format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = socket.write_all(reply.as_bytes()).await;
+            let _ = tx.send((head, body));
+        }
+    });
+    (url, rx)
+}
+
+/// A partner with a webhook is told of a referral by id only, signed with its own key; a failed
+/// delivery is retried, a successful one not repeated.
+async fn webhooks_announce_referrals(backend: Backend) {
+    let Some(server) = TestServer::start_with(
+        backend,
+        &[
+            ("RESGUARDO__WEBHOOKS__ALLOW_HTTP", "true"),
+            ("RESGUARDO__WEBHOOKS__POLL_SECS", "1"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (url, mut deliveries) = receiver().await;
+    let identity = age::x25519::Identity::generate();
+    let request: NewPartner = serde_json::from_value(json!({
+        "name": "Banco", "services": ["financial"], "countries": ["GT"], "languages": ["es"],
+        "recipient": identity.to_public().to_string(), "contact": "fraude@banco.example",
+        "webhook": url,
+    }))
+    .unwrap();
+    let created = client
+        .add_partner(&boss.session.token, &request)
+        .await
+        .unwrap();
+    let key = b64_decode(created.webhook_key.as_deref().unwrap()).unwrap();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let order = ReferralOrder {
+        partner: &created.partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .unwrap();
+
+    let mut received = vec![];
+    for _ in 0..2 {
+        let next = tokio::time::timeout(std::time::Duration::from_secs(20), deliveries.recv());
+        received.push(next.await.expect("a delivery within 20 s").unwrap());
+    }
+    for (head, body) in &received {
+        assert_eq!(
+            serde_json::from_str::<Value>(body).unwrap(),
+            json!({"referral": referral.id})
+        );
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                .unwrap()
+                .trim()
+                .to_owned()
+        };
+        let timestamp: i64 = header("resguardo-timestamp").parse().unwrap();
+        let key: [u8; 32] = key.clone().try_into().unwrap();
+        assert_eq!(
+            header("resguardo-signature"),
+            resguardo::crypto::webhook::signature(&key, timestamp, body.as_bytes())
+        );
+    }
+    // Delivered: no third request.
+    let more = tokio::time::timeout(std::time::Duration::from_secs(3), deliveries.recv()).await;
+    assert!(more.is_err(), "a delivered announcement is not repeated");
 }

@@ -9,7 +9,7 @@ use crate::crypto::receipt::Language;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
     b64_decode, b64_encode, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
-    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service,
+    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
 };
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{ApiError, Problem};
@@ -28,6 +28,9 @@ pub struct NewPartner {
     /// The partner's own age X25519 recipient; its fingerprint is the safety number to compare.
     pub recipient: String,
     pub contact: String,
+    /// An https address told of each new referral (by id, HMAC-signed); optional.
+    #[serde(default)]
+    pub webhook: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -42,6 +45,7 @@ pub struct PartnerView {
     pub fingerprint: String,
     pub contact: String,
     pub status: PartnerStatus,
+    pub webhook: Option<String>,
 }
 
 impl From<&Partner> for PartnerView {
@@ -57,6 +61,7 @@ impl From<&Partner> for PartnerView {
             fingerprint: profile.recipient.fingerprint().to_string(),
             contact: profile.contact.clone(),
             status: p.status,
+            webhook: p.webhook.as_ref().map(|w| w.as_str().to_owned()),
         }
     }
 }
@@ -66,6 +71,17 @@ impl From<&Partner> for PartnerView {
 pub struct PartnerToken {
     pub partner: PartnerView,
     pub token: String,
+    /// With a webhook: the key its deliveries are signed with (base64), for the partner to check.
+    pub webhook_key: Option<String>,
+}
+
+fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerToken {
+    let key = crate::crypto::webhook::partner_key(&state.webhook_key, partner.id.as_bytes());
+    PartnerToken {
+        partner: PartnerView::from(partner),
+        token: token.to_text().to_string(),
+        webhook_key: partner.webhook.as_ref().map(|_| b64_encode(key.as_ref())),
+    }
 }
 
 /// Whether the reporter agreed to be referred.
@@ -215,6 +231,12 @@ pub async fn add(
         desk: me.desk.clone(),
         profile: profile(&request)?,
         status: PartnerStatus::Active,
+        webhook: request
+            .webhook
+            .as_deref()
+            .map(|url| WebhookUrl::parse(url, state.allow_http_webhooks))
+            .transpose()
+            .map_err(|e| ApiError::MalformedRequest(e.to_string()))?,
     };
     let token = Secret32::random();
     let now = crate::time::now_bucket();
@@ -235,10 +257,7 @@ pub async fn add(
         &subject,
     )
     .await?;
-    Ok(HttpResponse::Created().json(PartnerToken {
-        partner: PartnerView::from(&partner),
-        token: token.to_text().to_string(),
-    }))
+    Ok(HttpResponse::Created().json(token_view(&state, &partner, &token)))
 }
 
 /// The desk's partner directory.
@@ -323,10 +342,7 @@ pub async fn rotate_token(
         &subject,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(PartnerToken {
-        partner: PartnerView::from(&partner),
-        token: token.to_text().to_string(),
-    }))
+    Ok(HttpResponse::Ok().json(token_view(&state, &partner, &token)))
 }
 
 fn missing_partner(e: StoreError) -> ApiError {

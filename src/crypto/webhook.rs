@@ -1,0 +1,53 @@
+//! Webhook signatures (docs/protocol.md §8): each partner gets its own HMAC key, derived from
+//! the server secret and the partner's id, so the server stores no per-partner secret.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+fn mac(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length; 32 bytes cannot be refused.
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable_hmac(),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_hmac() -> ! {
+    panic!("HMAC rejected a 32-byte key")
+}
+
+/// The partner's signing key: HMAC-SHA256(webhook key of the server, partner id bytes).
+pub fn partner_key(server_key: &[u8; 32], partner_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
+    let mut m = mac(server_key);
+    m.update(partner_id);
+    Zeroizing::new(m.finalize().into_bytes().into())
+}
+
+/// `v1=` and the hex HMAC-SHA256 of `timestamp || "." || body` under the partner's key.
+pub fn signature(partner_key: &[u8; 32], timestamp: i64, body: &[u8]) -> String {
+    let mut m = mac(partner_key);
+    m.update(timestamp.to_string().as_bytes());
+    m.update(b".");
+    m.update(body);
+    let digest = m.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("v1={hex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_depend_on_key_time_and_body() {
+        let key = partner_key(&[7; 32], &[1; 16]);
+        let other = partner_key(&[7; 32], &[2; 16]);
+        let s = signature(&key, 1_800_000_000, b"{\"referral\":\"x\"}");
+        assert!(s.starts_with("v1=") && s.len() == 67);
+        assert_ne!(s, signature(&other, 1_800_000_000, b"{\"referral\":\"x\"}"));
+        assert_ne!(s, signature(&key, 1_800_000_001, b"{\"referral\":\"x\"}"));
+        assert_ne!(s, signature(&key, 1_800_000_000, b"{\"referral\":\"y\"}"));
+    }
+}

@@ -1,0 +1,99 @@
+//! Webhook deliveries: a background task tells partners that a referral waits, by id only, signed
+//! per partner (docs/protocol.md §8). Failed deliveries are retried with doubling delays, then
+//! given up; the partner's inbox is always the source of truth.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::config::WebhookSettings;
+use crate::crypto::webhook::{partner_key, signature};
+use crate::store::{Store, WebhookDelivery};
+
+/// Deliveries looked at per round.
+const BATCH: i64 = 20;
+/// The longest wait between two attempts.
+const MAX_DELAY_SECS: u64 = 3600;
+
+pub fn spawn(store: Arc<dyn Store>, key: Zeroizing<[u8; 32]>, settings: WebhookSettings) {
+    tokio::spawn(async move {
+        let http = match reqwest::Client::builder()
+            .timeout(Duration::from_secs(settings.timeout_secs))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("resguardo-webhook/1")
+            .build()
+        {
+            Ok(http) => http,
+            Err(e) => {
+                tracing::error!(error = %e, "webhooks disabled: no HTTP client");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(Duration::from_secs(settings.poll_secs));
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&*store, &http, &key, &settings).await {
+                tracing::warn!(error = %e, "webhook round failed");
+            }
+        }
+    });
+}
+
+async fn deliver_due(
+    store: &dyn Store,
+    http: &reqwest::Client,
+    key: &[u8; 32],
+    settings: &WebhookSettings,
+) -> Result<(), crate::store::StoreError> {
+    let now = crate::time::now_secs();
+    for delivery in store.due_webhooks(now, BATCH).await? {
+        if post(http, key, &delivery).await {
+            store.webhook_done(&delivery.referral).await?;
+        } else if delivery.attempts + 1 >= i64::from(settings.max_attempts) {
+            // The partner still finds the referral in its inbox.
+            tracing::warn!("a webhook delivery was given up");
+            store.webhook_done(&delivery.referral).await?;
+        } else {
+            let delay = retry_delay(settings.poll_secs, delivery.attempts);
+            store.webhook_retry(&delivery.referral, now + delay).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `poll_secs` × 2^attempts, at most an hour.
+fn retry_delay(poll_secs: u64, attempts: i64) -> i64 {
+    let doublings = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
+    let delay = poll_secs.saturating_mul(1 << doublings).min(MAX_DELAY_SECS);
+    i64::try_from(delay).unwrap_or(3600)
+}
+
+/// One attempt; true when the partner's server answered 2xx.
+async fn post(http: &reqwest::Client, key: &[u8; 32], delivery: &WebhookDelivery) -> bool {
+    let body = serde_json::json!({ "referral": delivery.referral.to_string() }).to_string();
+    let timestamp = crate::time::now_secs();
+    let partner = partner_key(key, delivery.partner.as_bytes());
+    let request = http
+        .post(delivery.url.as_str())
+        .header("content-type", "application/json")
+        .header("resguardo-timestamp", timestamp.to_string())
+        .header(
+            "resguardo-signature",
+            signature(&partner, timestamp, body.as_bytes()),
+        )
+        .body(body);
+    matches!(request.send().await, Ok(r) if r.status().is_success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn delays_double_up_to_an_hour() {
+        assert_eq!(retry_delay(10, 0), 10);
+        assert_eq!(retry_delay(10, 3), 80);
+        assert_eq!(retry_delay(10, 19), 3600);
+    }
+}
