@@ -38,4 +38,5 @@ mod schemathesis;
 mod triage;
 mod vectors;
 mod vetting;
+mod web;
 mod workers;
