@@ -1,11 +1,18 @@
 //! The web client's own checks, run from the one test command: its TypeScript type-checks and its
 //! unit tests pass — among them the receipt vectors of `tests/vectors/receipt.json`, so the
-//! browser and the Rust code derive the same keys from the same phrase.
+//! browser and the Rust code derive the same keys from the same phrase — and its API code, run in
+//! Node.js against the real server, interoperates with the Rust client and the age CLI.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
-use crate::harness::strict;
+use resguardo::client::{desk_keys, triage};
+use resguardo::crypto::seal;
+use resguardo::domain::{Recipient, ReportId};
+use serde_json::Value;
+
+use crate::harness::{strict, Backend, TestServer};
 
 fn npm(web: &Path, args: &[&str]) -> std::process::Output {
     Command::new("npm")
@@ -15,32 +22,151 @@ fn npm(web: &Path, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("npm {args:?}: {e}"))
 }
 
-#[test]
-fn web_client_typechecks_and_passes_the_shared_vectors() {
+fn succeeded(what: &str, out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "{what}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// One installation at a time: tests run in parallel and share web/node_modules.
+static INSTALL: Mutex<()> = Mutex::new(());
+
+/// The web directory with its packages installed and its test tools built, or `None` (skip)
+/// without npm outside CI.
+fn installed_web() -> Option<PathBuf> {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
     if Command::new("npm").arg("--version").output().is_err() {
         assert!(!strict(), "npm is required (RESGUARDO_STRICT/CI)");
         eprintln!("skipped: npm is not installed");
-        return;
+        return None;
     }
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     // Installs exactly what package-lock.json pins; nothing third-party is in the repository.
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let installed = modified(&web.join("node_modules/.package-lock.json"));
     if installed.is_none() || installed < modified(&web.join("package-lock.json")) {
-        let out = npm(&web, &["ci", "--no-audit", "--no-fund"]);
-        assert!(
-            out.status.success(),
-            "npm ci: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded("npm ci", &npm(&web, &["ci", "--no-audit", "--no-fund"]));
     }
+    succeeded(
+        "build",
+        &npm(&web, &["exec", "--", "node", "build.mjs", "--tests"]),
+    );
+    Some(web)
+}
+
+#[test]
+fn web_client_typechecks_and_passes_the_shared_vectors() {
+    let Some(web) = installed_web() else {
+        return;
+    };
     for script in ["typecheck", "test"] {
-        let out = npm(&web, &["run", script]);
-        assert!(
-            out.status.success(),
-            "npm run {script}:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        succeeded(&format!("npm run {script}"), &npm(&web, &["run", script]));
     }
+}
+
+/// Runs the web client's API code in Node.js (web/tools/flow.ts) against the server.
+fn flow(web: &Path, args: &[&str]) -> Value {
+    let out = Command::new("node")
+        .arg(web.join(".test-build/tools/flow.mjs"))
+        .args(args)
+        .output()
+        .unwrap();
+    succeeded(&format!("flow {args:?}"), &out);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+crate::on_both_backends!(web_client_reports_interoperate);
+
+/// A report made by the web client's code decrypts with the Rust crate and the age CLI; a reply
+/// made by the Rust client decrypts in the web client's code; its answer reaches the worker.
+async fn web_client_reports_interoperate(backend: Backend) {
+    let Some(web) = installed_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
+    let url = server.url.clone();
+    let submitted = flow(&web, &["submit", &url, "gt"]);
+    let (id, phrase) = (
+        submitted["id"].as_str().unwrap().to_owned(),
+        submitted["phrase"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(phrase.split(' ').count(), 8);
+
+    // The Rust crate opens it with the desk key.
+    let token = &ana.session.token;
+    let keys = desk_keys::desk_identities(&client, token, &ana.identity)
+        .await
+        .unwrap();
+    let stored = server
+        .store()
+        .await
+        .report(&ReportId::parse(&id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let plain = seal::open(&keys[0].1, stored.ciphertext.as_bytes()).unwrap();
+    assert_eq!(plain.len(), 1024, "padded to the first bucket");
+    let report: Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(report["schema"], "resguardo.report.v1");
+    assert_eq!(report["lang"], "es");
+    assert!(report["narrative"]
+        .as_str()
+        .unwrap()
+        .contains("+502 5555 1234"));
+
+    // So does Debian's age CLI.
+    if Command::new("age").arg("--version").output().is_ok() {
+        let key_file = server.dir.path().join("desk.key");
+        let secret = age::secrecy::ExposeSecret::expose_secret(&keys[0].1.to_string()).to_owned();
+        resguardo::cli::files::write_private(&key_file, secret.as_bytes()).unwrap();
+        let file = server.dir.path().join("report.age");
+        std::fs::write(&file, stored.ciphertext.as_bytes()).unwrap();
+        let out = Command::new("age")
+            .args(["-d", "-i"])
+            .arg(&key_file)
+            .arg(&file)
+            .output()
+            .unwrap();
+        succeeded("age -d", &out);
+        assert_eq!(out.stdout, plain.to_vec());
+    } else {
+        assert!(!strict(), "the age CLI is required in CI");
+    }
+
+    // A reply from the Rust client (which checks the reply key against the sealed `reply_to`) …
+    let desk = Recipient::from(keys[0].1.to_public());
+    let case = triage::open_case(&client, token, &keys, &id).await.unwrap();
+    triage::reply(
+        &client,
+        token,
+        &case,
+        &desk,
+        "Le acompañamos. ¿Está a salvo?",
+    )
+    .await
+    .unwrap();
+    // … decrypts in the web client's code with the phrase alone.
+    let seen = flow(&web, &["followup", &url, &phrase]);
+    assert_eq!(seen["status"], "new");
+    assert_eq!(seen["messages"][0]["author"], "desk");
+    assert_eq!(
+        seen["messages"][0]["text"],
+        "Le acompañamos. ¿Está a salvo?"
+    );
+
+    // The reporter's answer from the web client reaches the worker.
+    flow(&web, &["send", &url, "gt", &phrase, "Sí, gracias."]);
+    let case = triage::open_case(&client, token, &keys, &id).await.unwrap();
+    assert_eq!(case.view.messages[1].author, "reporter");
+    assert_eq!(
+        case.messages[1].text.as_ref().unwrap().as_str(),
+        "Sí, gracias."
+    );
 }

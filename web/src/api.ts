@@ -1,0 +1,173 @@
+// The reporter's side of the API (docs/protocol.md §4–5): everything is encrypted here, before it
+// is sent. Used by the pages and, in tests, from Node.js against the real server.
+
+import { Decrypter, Encrypter } from "age-encryption";
+import { base64 } from "@scure/base";
+import { sha256 } from "@noble/hashes/sha2";
+import { bytesToHex } from "@noble/hashes/utils";
+import { pad } from "./padding.ts";
+import { solve } from "./pow.ts";
+import { deriveReceipt, generatePhrase, type Language, type ReceiptKeys } from "./receipt.ts";
+
+export interface Desk {
+  slug: string;
+  name: string;
+  recipient: string;
+  key_version: number;
+  fingerprint: string;
+}
+
+/** What the reporter typed (docs/protocol.md §2, `resguardo.report.v1`). */
+export interface ReportForm {
+  kind: "sextortion" | "phone_extortion" | "in_person_extortion" | "online_extortion" | "other";
+  narrative: string;
+  country?: string;
+  needs?: string[];
+  consent_referral: boolean;
+  safe_contact?: string;
+}
+
+export interface ThreadMessage {
+  author: "reporter" | "desk";
+  day: string;
+  /** `null` when the reply key does not open it. */
+  text: string | null;
+}
+
+export interface Case {
+  desk: string;
+  status: string;
+  created: string;
+  updated: string;
+  messages: ThreadMessage[];
+}
+
+/** An RFC 9457 problem the server answered with. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+/** The fingerprint people compare: 8 groups of 4 hex digits of SHA-256 of the recipient. */
+export function fingerprint(recipient: string): string {
+  const hex = bytesToHex(sha256(new TextEncoder().encode(recipient)).slice(0, 16));
+  return hex.match(/.{4}/g)!.join(" ");
+}
+
+export class Api {
+  constructor(private readonly base: string = "") {}
+
+  private async call<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await fetch(this.base + path, {
+      ...init,
+      headers: init?.body ? { "content-type": "application/json" } : undefined,
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      throw new Problem(response.status, body.type ?? "", body.detail ?? response.statusText);
+    }
+    return body as T;
+  }
+
+  /** The desk and its key; refuses a key whose fingerprint differs from `expected`. */
+  async desk(slug: string, expected?: string): Promise<Desk> {
+    const desk = await this.call<Desk>(`/api/v1/desks/${encodeURIComponent(slug)}`);
+    // Computed here from the key itself: the server's own fingerprint field is not trusted.
+    const computed = fingerprint(desk.recipient);
+    if (expected && expected.replace(/\s/g, "") !== computed.replace(/\s/g, "")) {
+      throw new Error(`the desk key's fingerprint is ${computed}, not ${expected}`);
+    }
+    return { ...desk, fingerprint: computed };
+  }
+
+  /** Encrypts and submits a report; returns its id and the receipt phrase, to show once. */
+  async submit(
+    slug: string,
+    form: ReportForm,
+    lang: Language,
+    progress: (stage: "keys" | "work", done: number) => void = () => {},
+  ): Promise<{ id: string; phrase: string }> {
+    const desk = await this.desk(slug);
+    const phrase = generatePhrase(lang);
+    const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
+    const document = { ...form, schema: "resguardo.report.v1", lang, reply_to: keys.replyRecipient };
+    const ciphertext = await encrypt([desk.recipient], pad(document));
+    const pow = await this.pow(progress);
+    const created = await this.call<{ id: string }>(
+      `/api/v1/desks/${encodeURIComponent(slug)}/reports`,
+      {
+        method: "POST",
+        body: JSON.stringify({
+          ciphertext: base64.encode(ciphertext),
+          receipt: { lookup: base64.encode(keys.lookup), verifier: base64.encode(keys.verifier) },
+          reply_recipient: keys.replyRecipient,
+          pow,
+        }),
+      },
+    );
+    return { id: created.id, phrase };
+  }
+
+  private async pow(progress: (stage: "work", done: number) => void) {
+    const issued = await this.call<{ challenge: string; difficulty: number }>("/api/v1/pow");
+    const expected = 2 ** issued.difficulty;
+    const nonce = solve(base64.decode(issued.challenge), issued.difficulty, (tried) =>
+      progress("work", Math.min(tried / expected, 0.99)),
+    );
+    progress("work", 1);
+    return { challenge: issued.challenge, nonce };
+  }
+
+  /** The case a phrase unlocks, with the replies decrypted here. */
+  async followup(keys: ReceiptKeys): Promise<Case> {
+    const view = await this.call<{
+      desk: string;
+      status: string;
+      created: string;
+      updated: string;
+      messages: { author: "reporter" | "desk"; day: string; ciphertext: string }[];
+    }>("/api/v1/followup", { method: "POST", body: JSON.stringify(credentials(keys)) });
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(keys.replyIdentity);
+    const messages = await Promise.all(
+      view.messages.map(async (m) => ({
+        author: m.author,
+        day: m.day,
+        text: await decrypter
+          .decrypt(base64.decode(m.ciphertext), "text")
+          .then((json) => JSON.parse(json).text as string)
+          .catch(() => null),
+      })),
+    );
+    return { ...view, messages };
+  }
+
+  /** Sends a message to the desk (and to the reporter's own reply key, to read it back). */
+  async send(keys: ReceiptKeys, slug: string, text: string): Promise<void> {
+    const desk = await this.desk(slug);
+    const plaintext = pad({ schema: "resguardo.message.v1", text });
+    const ciphertext = await encrypt([desk.recipient, keys.replyRecipient], plaintext);
+    await this.call("/api/v1/followup/messages", {
+      method: "POST",
+      body: JSON.stringify({ ...credentials(keys), ciphertext: base64.encode(ciphertext) }),
+    });
+  }
+}
+
+function credentials(keys: ReceiptKeys) {
+  return { lookup: base64.encode(keys.lookup), auth: base64.encode(keys.auth) };
+}
+
+async function encrypt(recipients: string[], plaintext: Uint8Array): Promise<Uint8Array> {
+  const encrypter = new Encrypter();
+  for (const r of recipients) encrypter.addRecipient(r);
+  return encrypter.encrypt(plaintext);
+}
