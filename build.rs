@@ -1,5 +1,57 @@
-//! `sqlx::migrate!` embeds the SQL files at compile time; without this, adding a migration would
-//! not rebuild the crate and the new file would silently be missing from the binary.
+//! Build steps the Rust compiler cannot see.
+//!
+//! - `sqlx::migrate!` embeds the SQL files at compile time; without a rerun on change, a new
+//!   migration would silently be missing from the binary.
+//! - The reporter pages' JavaScript and CSS (web/) are built with the locked npm packages
+//!   (`npm ci`, then `node build.mjs`) into OUT_DIR and embedded in the binary, so `serve` hands out
+//!   exactly the bytes whose SHA-256 it prints. Node.js and npm are needed to build.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 fn main() {
-    println!("cargo:rerun-if-changed=migrations");
+    for watched in [
+        "migrations",
+        "web/src",
+        "web/static",
+        "web/build.mjs",
+        "web/package-lock.json",
+    ] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let web = manifest.join("web");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("web");
+    if let Err(message) = build_web(&web, &out) {
+        eprintln!("error: building the web client failed: {message}");
+        eprintln!("Node.js 20+ and npm are needed to build Resguardo (see README.md).");
+        std::process::exit(1);
+    }
+}
+
+fn build_web(web: &Path, out: &Path) -> Result<(), String> {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let installed = modified(&web.join("node_modules/.package-lock.json"));
+    if installed.is_none() || installed < modified(&web.join("package-lock.json")) {
+        run(web, "npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    let out = out.to_str().ok_or("OUT_DIR is not UTF-8")?;
+    run(web, "node", &["build.mjs", "--out", out])
+}
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("{program}: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{program} {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }

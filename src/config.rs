@@ -25,6 +25,14 @@ pub struct Settings {
     pub accounts: AccountSettings,
     pub vetting: VettingSettings,
     pub webhooks: WebhookSettings,
+    pub web: WebSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    /// Where the pages' quick-exit button (and Esc pressed twice) takes the reader.
+    pub exit_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,6 +261,9 @@ impl Settings {
                 "accounts.argon2_permits",
                 "must be between 1 and 64",
             ));
+        }
+        if !self.web.exit_url.starts_with("https://") {
+            return Err(invalid("web.exit_url", "must be an https:// address"));
         }
         let hooks = &self.webhooks;
         if !(1..=3600).contains(&hooks.poll_secs) {

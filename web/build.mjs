@@ -1,8 +1,9 @@
-// Builds the reporter pages' bundle, or (with --tests) the unit tests and the test tools for Node.
-// esbuild only strips types; `npm run typecheck` checks them.
+// Builds the reporter pages' assets (`node build.mjs --out DIR`, default dist/), or with --tests the
+// unit tests and the test tools for Node. esbuild only strips types; `npm run typecheck` checks
+// them. The output is deterministic: the same sources give the same bytes (tests check it).
 
 import { build } from "esbuild";
-import { readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 
 const forNode = {
   bundle: true,
@@ -24,4 +25,20 @@ if (process.argv.includes("--tests")) {
     banner: { js: `const import_meta_url = new URL("../../test/x.mjs", import.meta.url).href;` },
   });
   await build({ ...forNode, entryPoints: ["tools/flow.ts"], outdir: ".test-build/tools" });
+} else {
+  const at = process.argv.indexOf("--out");
+  const out = at > 0 ? process.argv[at + 1] : "dist";
+  mkdirSync(out, { recursive: true });
+  await build({
+    entryPoints: { app: "src/page.ts", "pow-worker": "src/pow-worker.ts" },
+    outdir: out,
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2020", "firefox115", "chrome100", "safari15"],
+    legalComments: "none",
+    charset: "utf8",
+    logLevel: "warning",
+  });
+  copyFileSync("static/style.css", `${out}/style.css`);
 }

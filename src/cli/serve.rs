@@ -48,6 +48,13 @@ pub async fn serve() -> anyhow::Result<()> {
     let app = Application::build(&settings, store, &secret)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
     tracing::info!(port = app.port(), "listening");
+    // Anyone can compare these with the footer of the pages and with a build of their own.
+    let assets = crate::server::pages::assets();
+    tracing::info!(
+        app_js_sha256 = %assets.app.sha256_hex,
+        pow_worker_js_sha256 = %assets.worker.sha256_hex,
+        "reporter pages"
+    );
     app.run().await.context("the server stopped with an error")
 }
 

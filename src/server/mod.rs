@@ -5,6 +5,7 @@ pub mod auth;
 pub mod hardening;
 pub mod limits;
 pub mod middleware;
+pub mod pages;
 pub mod pow;
 pub mod problem;
 pub mod routes;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub webhook_key: Zeroizing<[u8; 32]>,
     /// `webhooks.allow_http`.
     pub allow_http_webhooks: bool,
+    /// Where the pages' quick-exit button goes (`web.exit_url`).
+    pub exit_url: String,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
 }
@@ -95,6 +98,7 @@ impl Application {
             approvals_required: i64::from(settings.vetting.approvals_required),
             webhook_key: server_key(secret, "resguardo/server/v1/webhook"),
             allow_http_webhooks: settings.webhooks.allow_http,
+            exit_url: settings.web.exit_url.clone(),
             dummy_hash: auth::dummy_hash(),
         });
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.
@@ -116,6 +120,7 @@ impl Application {
                 }))
                 .app_data(middleware::RequestTimeLimit(time_limit))
                 .configure(|cfg| routes::configure(cfg, body_limits))
+                .configure(pages::configure)
                 .default_service(web::to(routes::not_found))
                 .wrap(middleware::security_headers())
                 .wrap(from_fn(middleware::log_request))

@@ -32,6 +32,7 @@ mod fail_closed;
 mod flow;
 mod http;
 mod interop;
+mod pages;
 mod partners;
 mod rotation;
 mod schemathesis;

@@ -170,3 +170,36 @@ async fn web_client_reports_interoperate(backend: Backend) {
         "Sí, gracias."
     );
 }
+
+/// The assets the server embeds are exactly what a fresh build of the same sources gives: the
+/// bundle is reproducible, so anyone can check the digest the pages show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_bundle_is_reproducible() {
+    let Some(web) = installed_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let build = Command::new("node")
+        .args(["build.mjs", "--out"])
+        .arg(out.path())
+        .current_dir(&web)
+        .output()
+        .unwrap();
+    succeeded("node build.mjs", &build);
+    for name in ["app.js", "pow-worker.js", "style.css"] {
+        let served = reqwest::get(format!("{}/assets/{name}", server.url))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let fresh = std::fs::read(out.path().join(name)).unwrap();
+        assert!(
+            served.to_vec() == fresh,
+            "{name} differs from a fresh build"
+        );
+    }
+}

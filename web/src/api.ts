@@ -59,6 +59,16 @@ export function fingerprint(recipient: string): string {
   return hex.match(/.{4}/g)!.join(" ");
 }
 
+/** Finds the proof-of-work nonce; the pages run it in a Web Worker. */
+export type Solver = (
+  challenge: Uint8Array,
+  difficulty: number,
+  onProgress: (tried: number) => void,
+) => Promise<number>;
+
+const solveHere: Solver = async (challenge, difficulty, onProgress) =>
+  solve(challenge, difficulty, onProgress);
+
 export class Api {
   constructor(private readonly base: string = "") {}
 
@@ -94,13 +104,14 @@ export class Api {
     form: ReportForm,
     lang: Language,
     progress: (stage: "keys" | "work", done: number) => void = () => {},
+    solver: Solver = solveHere,
   ): Promise<{ id: string; phrase: string }> {
     const desk = await this.desk(slug);
     const phrase = generatePhrase(lang);
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
     const document = { ...form, schema: "resguardo.report.v1", lang, reply_to: keys.replyRecipient };
     const ciphertext = await encrypt([desk.recipient], pad(document));
-    const pow = await this.pow(progress);
+    const pow = await this.pow(progress, solver);
     const created = await this.call<{ id: string }>(
       `/api/v1/desks/${encodeURIComponent(slug)}/reports`,
       {
@@ -116,10 +127,10 @@ export class Api {
     return { id: created.id, phrase };
   }
 
-  private async pow(progress: (stage: "work", done: number) => void) {
+  private async pow(progress: (stage: "work", done: number) => void, solver: Solver) {
     const issued = await this.call<{ challenge: string; difficulty: number }>("/api/v1/pow");
     const expected = 2 ** issued.difficulty;
-    const nonce = solve(base64.decode(issued.challenge), issued.difficulty, (tried) =>
+    const nonce = await solver(base64.decode(issued.challenge), issued.difficulty, (tried) =>
       progress("work", Math.min(tried / expected, 0.99)),
     );
     progress("work", 1);

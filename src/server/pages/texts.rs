@@ -1,0 +1,314 @@
+//! The reporter pages' words, in Spanish (first), English and French. Plain language, short
+//! sentences: people read these frightened, on a small screen.
+
+/// Every text of the pages in one language.
+pub struct Texts {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub exit: &'static str,
+    pub noscript: &'static str,
+    pub footer: &'static str,
+    pub digest: &'static str,
+    pub no_desk: &'static str,
+    pub desk: &'static str,
+    pub intake_title: &'static str,
+    pub intake_intro: &'static str,
+    pub who_reads: &'static str,
+    pub kind: &'static str,
+    pub kinds: &'static [(&'static str, &'static str)],
+    pub country: &'static str,
+    pub countries: &'static [(&'static str, &'static str)],
+    pub narrative: &'static str,
+    pub narrative_hint: &'static str,
+    pub needs: &'static str,
+    pub need_labels: &'static [(&'static str, &'static str)],
+    pub contact: &'static str,
+    pub contact_hint: &'static str,
+    pub consent: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub before_sending: &'static str,
+    pub send: &'static str,
+    pub working: &'static str,
+    pub error_server: &'static str,
+    pub error_network: &'static str,
+    pub receipt_title: &'static str,
+    pub receipt_intro: &'static str,
+    pub copy: &'static str,
+    pub print: &'static str,
+    pub shared_device: &'static str,
+    pub followup_title: &'static str,
+    pub have_phrase: &'static str,
+    pub phrase_label: &'static str,
+    pub phrase_hint: &'static str,
+    pub open: &'static str,
+    pub status: &'static str,
+    pub statuses: &'static [(&'static str, &'static str)],
+    pub write: &'static str,
+    pub from_desk: &'static str,
+    pub from_you: &'static str,
+    pub unreadable: &'static str,
+}
+
+pub const ALL: &[&Texts] = &[&ES, &EN, &FR];
+
+pub fn for_language(code: &str) -> Option<&'static Texts> {
+    ALL.iter().copied().find(|t| t.code == code)
+}
+
+pub const ES: Texts = Texts {
+    code: "es",
+    name: "Español",
+    exit: "Salir rápido",
+    noscript:
+        "Esta página necesita JavaScript para cifrar su reporte en su propio teléfono antes de \
+        enviarlo: sin él, nada se puede enviar de forma segura. En Tor Browser, toque el escudo y \
+        elija el nivel «Más seguro» (no «El más seguro»), luego vuelva a cargar la página.",
+    footer: "Su reporte se cifra en este dispositivo. El servidor no puede leerlo.",
+    digest: "Huella del código de esta página (SHA-256)",
+    no_desk: "Ahora no hay ninguna mesa que reciba reportes aquí. Intente más tarde.",
+    desk: "Mesa que recibirá su reporte",
+    intake_title: "Reportar una extorsión",
+    intake_intro: "Cuéntenos qué pasó. Solo responda lo que quiera. No pedimos su nombre.",
+    who_reads: "Antes de salir de su teléfono, su reporte se cifra para la mesa de atención: solo \
+        las personas de esa mesa, revisadas por su coordinación, pueden leerlo. Recibirá una frase \
+        de 8 palabras para volver a ver las respuestas.",
+    kind: "¿Qué pasó?",
+    kinds: &[
+        (
+            "sextortion",
+            "Me amenazan con publicar fotos o videos íntimos",
+        ),
+        ("phone_extortion", "Extorsión por teléfono"),
+        ("in_person_extortion", "Extorsión en persona"),
+        (
+            "online_extortion",
+            "Extorsión por internet o redes sociales",
+        ),
+        ("other", "Otra cosa"),
+    ],
+    country: "¿En qué país?",
+    countries: &[
+        ("GT", "Guatemala"),
+        ("HN", "Honduras"),
+        ("SV", "El Salvador"),
+    ],
+    narrative: "Cuéntenos qué pasó",
+    narrative_hint: "Puede incluir cuándo empezó, qué le piden y qué datos usan (números de \
+        teléfono, cuentas bancarias o de remesas, perfiles de redes sociales).",
+    needs: "¿Qué ayuda necesita?",
+    need_labels: &[
+        ("legal", "Asesoría legal"),
+        ("psychosocial", "Apoyo psicológico"),
+        ("digital_security", "Seguridad digital"),
+        ("shelter", "Un lugar seguro"),
+        ("medical", "Atención médica"),
+        ("financial", "Ayuda con bancos o dinero"),
+    ],
+    contact: "¿Cómo y cuándo es seguro contactarle? (opcional)",
+    contact_hint: "Déjelo vacío si no es seguro. Puede volver a esta página con su frase.",
+    consent: "¿Podemos enviar lo necesario a una organización de apoyo (abogados, psicólogas, \
+        refugios)?",
+    yes: "Sí",
+    no: "No",
+    before_sending: "Al enviar, su teléfono cifra el reporte y resuelve un pequeño cálculo que \
+        protege el servicio contra abusos. Puede tardar unos segundos.",
+    send: "Enviar de forma segura",
+    working: "Cifrando y enviando… no cierre esta página.",
+    error_server: "El servidor no aceptó el envío:",
+    error_network: "No se pudo enviar. Revise su conexión e intente de nuevo.",
+    receipt_title: "Su frase para volver",
+    receipt_intro: "Guarde estas 8 palabras. Es la única forma de ver las respuestas y no se \
+        puede recuperar. No la mostramos otra vez.",
+    copy: "Copiar",
+    print: "Imprimir",
+    shared_device: "Si el teléfono es compartido, no guarde la frase en él: escríbala en papel y \
+        guárdela en un lugar seguro. Cierre esta pestaña al terminar.",
+    followup_title: "Ver respuestas",
+    have_phrase: "¿Ya tiene una frase? Vea las respuestas.",
+    phrase_label: "Su frase de 8 palabras",
+    phrase_hint: "Las tildes y las mayúsculas no importan.",
+    open: "Abrir",
+    status: "Estado",
+    statuses: &[
+        ("new", "Recibido"),
+        ("in_review", "En revisión"),
+        ("referred", "Derivado a una organización de apoyo"),
+        ("closed", "Cerrado"),
+        ("spam", "Cerrado"),
+    ],
+    write: "Escribir a la mesa",
+    from_desk: "La mesa",
+    from_you: "Usted",
+    unreadable: "(no se puede leer)",
+};
+
+pub const EN: Texts = Texts {
+    code: "en",
+    name: "English",
+    exit: "Quick exit",
+    noscript: "This page needs JavaScript to encrypt your report on your own phone before it is \
+        sent: without it, nothing can be sent safely. In Tor Browser, tap the shield and choose \
+        the \"Safer\" level (not \"Safest\"), then reload the page.",
+    footer: "Your report is encrypted on this device. The server cannot read it.",
+    digest: "Fingerprint of this page's code (SHA-256)",
+    no_desk: "No desk receives reports here right now. Please try later.",
+    desk: "Desk that will receive your report",
+    intake_title: "Report extortion",
+    intake_intro: "Tell us what happened. Answer only what you want to. We do not ask your name.",
+    who_reads: "Before it leaves your phone, your report is encrypted for the help desk: only the \
+        desk's vetted staff can read it. You will get an 8-word phrase to come back and read \
+        replies.",
+    kind: "What happened?",
+    kinds: &[
+        (
+            "sextortion",
+            "Someone threatens to publish intimate photos or videos",
+        ),
+        ("phone_extortion", "Extortion by phone"),
+        ("in_person_extortion", "Extortion in person"),
+        ("online_extortion", "Extortion online or on social media"),
+        ("other", "Something else"),
+    ],
+    country: "In which country?",
+    countries: &[
+        ("GT", "Guatemala"),
+        ("HN", "Honduras"),
+        ("SV", "El Salvador"),
+    ],
+    narrative: "Tell us what happened",
+    narrative_hint: "You can include when it started, what they ask for and what they use (phone \
+        numbers, bank or remittance accounts, social-media profiles).",
+    needs: "What help do you need?",
+    need_labels: &[
+        ("legal", "Legal advice"),
+        ("psychosocial", "Psychological support"),
+        ("digital_security", "Digital security"),
+        ("shelter", "A safe place"),
+        ("medical", "Medical care"),
+        ("financial", "Help with banks or money"),
+    ],
+    contact: "How and when is it safe to contact you? (optional)",
+    contact_hint: "Leave it empty if it is not safe. You can come back to this page with your \
+        phrase.",
+    consent: "May we send what is needed to a support organisation (lawyers, psychologists, \
+        shelters)?",
+    yes: "Yes",
+    no: "No",
+    before_sending: "When you send, your phone encrypts the report and solves a small puzzle \
+        that protects the service from abuse. It can take a few seconds.",
+    send: "Send safely",
+    working: "Encrypting and sending… do not close this page.",
+    error_server: "The server did not accept it:",
+    error_network: "It could not be sent. Check your connection and try again.",
+    receipt_title: "Your phrase to come back",
+    receipt_intro: "Keep these 8 words. They are the only way to read replies and cannot be \
+        recovered. We will not show them again.",
+    copy: "Copy",
+    print: "Print",
+    shared_device: "If the phone is shared, do not keep the phrase on it: write it on paper and \
+        keep it somewhere safe. Close this tab when you are done.",
+    followup_title: "Read replies",
+    have_phrase: "Already have a phrase? Read the replies.",
+    phrase_label: "Your 8-word phrase",
+    phrase_hint: "Accents and capitals do not matter.",
+    open: "Open",
+    status: "Status",
+    statuses: &[
+        ("new", "Received"),
+        ("in_review", "Being reviewed"),
+        ("referred", "Referred to a support organisation"),
+        ("closed", "Closed"),
+        ("spam", "Closed"),
+    ],
+    write: "Write to the desk",
+    from_desk: "The desk",
+    from_you: "You",
+    unreadable: "(cannot be read)",
+};
+
+pub const FR: Texts = Texts {
+    code: "fr",
+    name: "Français",
+    exit: "Sortie rapide",
+    noscript: "Cette page a besoin de JavaScript pour chiffrer votre signalement sur votre propre \
+        téléphone avant l'envoi : sans lui, rien ne peut être envoyé en sécurité. Dans Tor \
+        Browser, touchez le bouclier et choisissez le niveau « Plus sûr » (pas « Le plus sûr »), \
+        puis rechargez la page.",
+    footer: "Votre signalement est chiffré sur cet appareil. Le serveur ne peut pas le lire.",
+    digest: "Empreinte du code de cette page (SHA-256)",
+    no_desk: "Aucune permanence ne reçoit de signalements ici pour le moment. Réessayez plus tard.",
+    desk: "Permanence qui recevra votre signalement",
+    intake_title: "Signaler une extorsion",
+    intake_intro: "Dites-nous ce qui s'est passé. Répondez seulement à ce que vous voulez. Nous \
+        ne demandons pas votre nom.",
+    who_reads: "Avant de quitter votre téléphone, votre signalement est chiffré pour la \
+        permanence : seules ses personnes vérifiées peuvent le lire. Vous recevrez une phrase de \
+        8 mots pour revenir lire les réponses.",
+    kind: "Que s'est-il passé ?",
+    kinds: &[
+        (
+            "sextortion",
+            "On menace de publier des photos ou vidéos intimes",
+        ),
+        ("phone_extortion", "Extorsion par téléphone"),
+        ("in_person_extortion", "Extorsion en personne"),
+        (
+            "online_extortion",
+            "Extorsion en ligne ou sur les réseaux sociaux",
+        ),
+        ("other", "Autre chose"),
+    ],
+    country: "Dans quel pays ?",
+    countries: &[("GT", "Guatemala"), ("HN", "Honduras"), ("SV", "Salvador")],
+    narrative: "Racontez ce qui s'est passé",
+    narrative_hint: "Vous pouvez dire quand cela a commencé, ce qu'on vous demande et ce qui est \
+        utilisé (numéros de téléphone, comptes bancaires ou de transfert, profils de réseaux \
+        sociaux).",
+    needs: "De quelle aide avez-vous besoin ?",
+    need_labels: &[
+        ("legal", "Conseil juridique"),
+        ("psychosocial", "Soutien psychologique"),
+        ("digital_security", "Sécurité numérique"),
+        ("shelter", "Un lieu sûr"),
+        ("medical", "Soins médicaux"),
+        ("financial", "Aide avec la banque ou l'argent"),
+    ],
+    contact: "Comment et quand est-il sûr de vous contacter ? (facultatif)",
+    contact_hint: "Laissez vide si ce n'est pas sûr. Vous pouvez revenir sur cette page avec \
+        votre phrase.",
+    consent: "Pouvons-nous transmettre le nécessaire à une organisation d'aide (avocats, \
+        psychologues, refuges) ?",
+    yes: "Oui",
+    no: "Non",
+    before_sending: "À l'envoi, votre téléphone chiffre le signalement et résout un petit calcul \
+        qui protège le service contre les abus. Cela peut prendre quelques secondes.",
+    send: "Envoyer en sécurité",
+    working: "Chiffrement et envoi… ne fermez pas cette page.",
+    error_server: "Le serveur n'a pas accepté l'envoi :",
+    error_network: "L'envoi a échoué. Vérifiez votre connexion et réessayez.",
+    receipt_title: "Votre phrase pour revenir",
+    receipt_intro: "Gardez ces 8 mots. C'est le seul moyen de lire les réponses et ils ne peuvent \
+        pas être récupérés. Nous ne les montrerons plus.",
+    copy: "Copier",
+    print: "Imprimer",
+    shared_device: "Si le téléphone est partagé, n'y gardez pas la phrase : écrivez-la sur papier \
+        et rangez-la en lieu sûr. Fermez cet onglet ensuite.",
+    followup_title: "Lire les réponses",
+    have_phrase: "Vous avez déjà une phrase ? Lisez les réponses.",
+    phrase_label: "Votre phrase de 8 mots",
+    phrase_hint: "Les accents et les majuscules ne comptent pas.",
+    open: "Ouvrir",
+    status: "État",
+    statuses: &[
+        ("new", "Reçu"),
+        ("in_review", "En cours d'examen"),
+        ("referred", "Transmis à une organisation d'aide"),
+        ("closed", "Clos"),
+        ("spam", "Clos"),
+    ],
+    write: "Écrire à la permanence",
+    from_desk: "La permanence",
+    from_you: "Vous",
+    unreadable: "(illisible)",
+};

@@ -1,0 +1,155 @@
+//! The reporter pages as the server hands them out: every page and asset carries the strict
+//! headers, the script is pinned by Subresource Integrity and its digest is printed in the footer
+//! and by `serve`, the pages explain themselves with JavaScript off, in each language.
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::harness::{Backend, TestServer};
+
+const PAGES: [&str; 6] = [
+    "/es/",
+    "/en/",
+    "/fr/",
+    "/es/followup",
+    "/en/followup",
+    "/fr/followup",
+];
+const ASSETS: [&str; 3] = [
+    "/assets/app.js",
+    "/assets/pow-worker.js",
+    "/assets/style.css",
+];
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_assets_are_locked_down() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in PAGES.iter().chain(ASSETS.iter()) {
+        let response = http
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .unwrap_or_else(|| panic!("{path} lacks {name}"))
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert!(!csp.contains("unsafe"), "{path}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert_eq!(header("referrer-policy"), "no-referrer");
+        assert_eq!(header("cross-origin-opener-policy"), "same-origin");
+        assert!(header("permissions-policy").contains("camera=()"));
+        assert_eq!(header("cache-control"), "no-store");
+        assert!(headers.get("set-cookie").is_none(), "{path} sets a cookie");
+    }
+
+    // The page pins the script it loads; its footer and `serve` name the same digest.
+    let app = http
+        .get(format!("{}/assets/app.js", server.url))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let sri = format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&app))
+    );
+    for path in PAGES {
+        let html = http
+            .get(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains(&format!(r#"src="/assets/app.js" integrity="{sri}""#)),
+            "{path}"
+        );
+        assert!(html.contains(&hex(&app)), "{path}: footer digest");
+        assert!(!html.contains("<script>"), "{path}: no inline script");
+        let noscript = html.split("<noscript>").nth(1).unwrap_or_default();
+        assert!(noscript.contains("JavaScript"), "{path}: {noscript}");
+    }
+    assert!(
+        server.logs().contains(&hex(&app)),
+        "serve prints the digest"
+    );
+    let es = http
+        .get(format!("{}/es/", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(es.contains("«Más seguro»") && es.contains(r#"lang="es""#));
+    assert!(es.contains(r#"id="exit""#) && es.contains("Salir rápido"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_root_follows_the_readers_language() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (accepted, target) in [
+        ("fr-FR,fr;q=0.9", "/fr/"),
+        ("en-US", "/en/"),
+        ("de-DE", "/es/"),
+        ("", "/es/"),
+    ] {
+        let response = http
+            .get(format!("{}/", server.url))
+            .header("accept-language", accepted)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], target, "{accepted}");
+    }
+    let unknown = http
+        .get(format!("{}/de/", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    assert_eq!(
+        unknown.headers()["content-type"],
+        "application/problem+json"
+    );
+}

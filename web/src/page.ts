@@ -1,0 +1,170 @@
+// The reporter pages' behaviour. The HTML comes from the server, in the reader's language, with
+// labels and texts; this script only wires it up: quick exit, intake, follow-up. Nothing is stored
+// in the browser, no cookie is set, nothing goes anywhere but this server.
+
+import { Api, Problem, type Solver } from "./api.ts";
+import { deriveReceipt, type Language } from "./receipt.ts";
+
+const api = new Api();
+const lang = (document.documentElement.lang || "es") as Language;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
+
+/** Leaves for a neutral site, replacing this page in the history. */
+function quickExit(): void {
+  const exit = $<HTMLAnchorElement>("exit");
+  document.body.replaceChildren();
+  location.replace(exit?.href ?? "about:blank");
+}
+
+function wireQuickExit(): void {
+  $("exit")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    quickExit();
+  });
+  let lastEscape = 0;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const now = Date.now();
+    if (now - lastEscape < 1000) quickExit();
+    lastEscape = now;
+  });
+}
+
+/** Solves the proof-of-work in a Web Worker, so the page stays responsive. */
+const inWorker: Solver = (challenge, difficulty, onProgress) =>
+  new Promise((resolve, reject) => {
+    const script = document.querySelector<HTMLMetaElement>("meta[name=pow-worker]")?.content;
+    const worker = new Worker(script ?? "/assets/pow-worker.js");
+    worker.onmessage = (event: MessageEvent<{ tried?: number; nonce?: number }>) => {
+      if (event.data.nonce !== undefined) {
+        worker.terminate();
+        resolve(event.data.nonce);
+      } else if (event.data.tried !== undefined) {
+        onProgress(event.data.tried);
+      }
+    };
+    worker.onerror = () => {
+      worker.terminate();
+      reject(new Error("worker"));
+    };
+    worker.postMessage({ challenge, difficulty });
+  });
+
+function text(id: string): string {
+  return $(id)?.textContent ?? "";
+}
+
+function show(id: string, visible: boolean): void {
+  const element = $(id);
+  if (element) element.hidden = !visible;
+}
+
+function fail(error: unknown): void {
+  const box = $("error");
+  if (!box) return;
+  box.textContent =
+    error instanceof Problem ? `${text("error-server")} ${error.message}` : text("error-network");
+  box.hidden = false;
+  box.focus();
+}
+
+function wireIntake(form: HTMLFormElement): void {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const needs = data.getAll("needs").map(String);
+    const report = {
+      kind: String(data.get("kind")) as "other",
+      narrative: String(data.get("narrative") ?? ""),
+      country: String(data.get("country") ?? "") || undefined,
+      needs,
+      consent_referral: data.get("consent_referral") === "yes",
+      safe_contact: String(data.get("safe_contact") ?? "").trim() || undefined,
+    };
+    const progress = $<HTMLProgressElement>("progress");
+    show("sending", true);
+    form.querySelectorAll("button, input, select, textarea").forEach((e) => {
+      (e as HTMLInputElement).disabled = true;
+    });
+    try {
+      const { phrase } = await api.submit(
+        String(data.get("desk")),
+        report,
+        lang,
+        (stage, done) => {
+          if (progress) progress.value = stage === "keys" ? done * 0.5 : 0.5 + done * 0.5;
+        },
+        inWorker,
+      );
+      form.hidden = true;
+      show("sending", false);
+      const shown = $("phrase");
+      if (shown) shown.textContent = phrase;
+      show("receipt", true);
+      $("receipt")?.focus();
+    } catch (error) {
+      show("sending", false);
+      form.querySelectorAll("button, input, select, textarea").forEach((e) => {
+        (e as HTMLInputElement).disabled = false;
+      });
+      fail(error);
+    }
+  });
+  $("copy")?.addEventListener("click", () => {
+    void navigator.clipboard?.writeText(text("phrase"));
+  });
+  $("print")?.addEventListener("click", () => window.print());
+}
+
+function wireFollowup(form: HTMLFormElement): void {
+  let keys: Awaited<ReturnType<typeof deriveReceipt>> | null = null;
+  let desk = "";
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const phrase = String(new FormData(form).get("phrase") ?? "");
+    show("sending", true);
+    try {
+      keys = await deriveReceipt(phrase);
+      const found = await api.followup(keys);
+      desk = found.desk;
+      const list = $("thread");
+      list?.replaceChildren(
+        ...found.messages.map((m) => {
+          const item = document.createElement("li");
+          item.className = m.author;
+          const who = document.createElement("strong");
+          who.textContent = `${text(m.author === "desk" ? "from-desk" : "from-you")} (${m.day}): `;
+          item.append(who, m.text ?? text("unreadable"));
+          return item;
+        }),
+      );
+      const status = $("status");
+      if (status) status.textContent = text(`status-${found.status}`) || found.status;
+      show("case", true);
+      show("sending", false);
+      $("case")?.focus();
+    } catch (error) {
+      show("sending", false);
+      fail(error);
+    }
+  });
+  $<HTMLFormElement>("write")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = $<HTMLTextAreaElement>("message");
+    if (!keys || !box || !box.value.trim()) return;
+    try {
+      await api.send(keys, desk, box.value.trim());
+      box.value = "";
+      form.requestSubmit();
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+wireQuickExit();
+const intake = $<HTMLFormElement>("intake");
+if (intake) wireIntake(intake);
+const followup = $<HTMLFormElement>("followup");
+if (followup) wireFollowup(followup);
+document.documentElement.classList.add("js");
