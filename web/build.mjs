@@ -24,7 +24,13 @@ if (process.argv.includes("--tests")) {
     define: { "import.meta.url": "import_meta_url" },
     banner: { js: `const import_meta_url = new URL("../../test/x.mjs", import.meta.url).href;` },
   });
-  await build({ ...forNode, entryPoints: ["tools/flow.ts"], outdir: ".test-build/tools" });
+  await build({
+    ...forNode,
+    entryPoints: ["tools/flow.ts", "tools/browser.ts"],
+    outdir: ".test-build/tools",
+    // Resolved from web/node_modules when run; it drives the browser and is never shipped.
+    external: ["playwright-core"],
+  });
 } else {
   const at = process.argv.indexOf("--out");
   const out = at > 0 ? process.argv[at + 1] : "dist";

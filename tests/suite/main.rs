@@ -24,6 +24,7 @@ pub(crate) use on_both_backends;
 mod access;
 mod audit;
 mod bad_inputs;
+mod browser;
 mod canary;
 mod cli;
 mod conformance;

@@ -36,7 +36,7 @@ static INSTALL: Mutex<()> = Mutex::new(());
 
 /// The web directory with its packages installed and its test tools built, or `None` (skip)
 /// without npm outside CI.
-fn installed_web() -> Option<PathBuf> {
+pub fn installed_web() -> Option<PathBuf> {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
     if Command::new("npm").arg("--version").output().is_err() {
         assert!(!strict(), "npm is required (RESGUARDO_STRICT/CI)");

@@ -1,0 +1,141 @@
+//! The reporter pages in a real browser: Debian's Chromium, driven by playwright-core
+//! (web/tools/browser.ts), at 360×740 against the real server. The Spanish form is filled and
+//! sent, the phrase read off the page; a case worker (the Rust client) decrypts and replies; the
+//! follow-up page shows the reply and sends an answer the worker reads. No request ever goes to
+//! another origin; with JavaScript off the page explains itself. Screenshots of each step are kept
+//! under the test target directory (`browser-screenshots/`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use resguardo::client::{desk_keys, triage};
+use resguardo::domain::Recipient;
+use serde_json::Value;
+
+use crate::harness::{strict, Backend, TestServer};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn browser(web: &Path, args: &[&str]) -> Value {
+    let out = Command::new("node")
+        .arg(web.join(".test-build/tools/browser.mjs"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "browser {args:?}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+crate::on_both_backends!(report_and_follow_up_in_chromium);
+
+async fn report_and_follow_up_in_chromium(backend: Backend) {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            !strict(),
+            "Chromium is required in CI (apt-get install chromium)"
+        );
+        eprintln!("skipped: {CHROMIUM} is not installed");
+        return;
+    }
+    let Some(web) = crate::web::installed_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
+    let shots = screenshots().join(format!("{backend:?}").to_lowercase());
+    std::fs::create_dir_all(&shots).unwrap();
+    let shots = shots.to_str().unwrap();
+
+    let sent = browser(&web, &["intake", &server.url, shots]);
+    assert_eq!(sent["foreign"], 0, "requests to other origins");
+    assert_eq!(sent["lang"], "es");
+    let phrase = sent["phrase"].as_str().unwrap().to_owned();
+    assert_eq!(phrase.split(' ').count(), 8);
+
+    // The case worker decrypts what the browser encrypted, and replies.
+    let token = &ana.session.token;
+    let keys = desk_keys::desk_identities(&client, token, &ana.identity)
+        .await
+        .unwrap();
+    let inbox = client.inbox(token, None, false).await.unwrap();
+    assert_eq!(inbox.len(), 1);
+    let case = triage::open_case(&client, token, &keys, &inbox[0].id)
+        .await
+        .unwrap();
+    let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
+    assert!(report["narrative"]
+        .as_str()
+        .unwrap()
+        .contains("+502 5555 9876"));
+    assert_eq!(
+        report["needs"],
+        serde_json::json!(["legal", "psychosocial"])
+    );
+    assert_eq!(report["consent_referral"], true);
+    assert_eq!(report["kind"], "sextortion");
+    let desk = Recipient::from(keys[0].1.to_public());
+    triage::reply(
+        &client,
+        token,
+        &case,
+        &desk,
+        "Estamos con usted. ¿Está a salvo ahora?",
+    )
+    .await
+    .unwrap();
+
+    // The follow-up page shows the reply and sends an answer.
+    let seen = browser(
+        &web,
+        &[
+            "followup",
+            &server.url,
+            shots,
+            &phrase,
+            "Sí, gracias. Estoy en casa.",
+        ],
+    );
+    assert_eq!(seen["foreign"], 0, "requests to other origins");
+    assert_eq!(seen["status"], "Recibido");
+    let thread: Vec<&str> = seen["thread"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(thread.len(), 2, "{thread:?}");
+    assert!(thread[0].contains("Estamos con usted. ¿Está a salvo ahora?"));
+    assert!(thread[1].contains("Sí, gracias. Estoy en casa."));
+    let case = triage::open_case(&client, token, &keys, &inbox[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        case.messages[1].text.as_ref().unwrap().as_str(),
+        "Sí, gracias. Estoy en casa."
+    );
+
+    // With JavaScript off, the page says why it needs it, and shows no form that cannot work.
+    let off = browser(&web, &["nojs", &server.url, shots]);
+    assert!(
+        off["noscript"].as_str().unwrap().contains("JavaScript"),
+        "{off}"
+    );
+    assert!(
+        off["noscript"].as_str().unwrap().contains("Más seguro"),
+        "{off}"
+    );
+    assert_eq!(off["formVisible"], false);
+}

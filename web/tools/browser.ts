@@ -1,0 +1,88 @@
+// Drives Debian's Chromium (through playwright-core) through the reporter pages of a real server,
+// for tests/suite/browser.rs. Prints one JSON object; screenshots at 360×740 go to ARTIFACTS.
+//   node browser.mjs intake URL ARTIFACTS              → {"phrase", "foreign"}
+//   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
+//   node browser.mjs nojs URL                           → {"noscript"}
+// `foreign` counts requests to any origin other than the server's.
+
+import { chromium, type Page } from "playwright-core";
+
+const [command, url, artifacts, ...rest] = process.argv.slice(2);
+const origin = new URL(url).origin;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+
+async function open(javaScript = true): Promise<{ page: Page; foreign: string[] }> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    javaScriptEnabled: javaScript,
+    locale: "es-GT",
+  });
+  const page = await context.newPage();
+  const foreign: string[] = [];
+  page.on("request", (request) => {
+    const target = new URL(request.url());
+    if (target.protocol.startsWith("http") && target.origin !== origin) foreign.push(target.origin);
+  });
+  return { page, foreign };
+}
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+}
+
+try {
+  if (command === "intake") {
+    const { page, foreign } = await open();
+    await page.goto(`${url}/`);
+    await page.waitForSelector("#intake");
+    await shot(page, "01-intake-empty");
+    await page.selectOption("#kind", "sextortion");
+    await page.selectOption("#country", "GT");
+    await page.fill(
+      "#narrative",
+      "Un hombre me escribe desde el +502 5555 9876 y pide 3000 quetzales por unas fotos.",
+    );
+    await page.check("input[name=needs][value=legal]");
+    await page.check("input[name=needs][value=psychosocial]");
+    await page.check("input[name=consent_referral][value=yes]");
+    await shot(page, "02-intake-filled");
+    await page.click("#intake button[type=submit]");
+    await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
+    const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
+    await shot(page, "03-receipt");
+    console.log(JSON.stringify({ phrase, foreign: foreign.length, lang: await page.getAttribute("html", "lang") }));
+  } else if (command === "followup") {
+    const [phrase, message] = rest;
+    const { page, foreign } = await open();
+    await page.goto(`${url}/es/followup`);
+    await page.fill("#phrase-input", phrase);
+    await page.click("#followup button[type=submit]");
+    await page.waitForSelector("#case:not([hidden])", { timeout: 60_000 });
+    await shot(page, "04-followup");
+    const before = await page.locator("#thread li").count();
+    await page.fill("#message", message);
+    await page.click("#write button[type=submit]");
+    await page.waitForFunction((n) => document.querySelectorAll("#thread li").length > n, before, {
+      timeout: 60_000,
+    });
+    await shot(page, "05-followup-answered");
+    const thread = await page.locator("#thread li").allTextContents();
+    const status = (await page.textContent("#status"))?.trim();
+    console.log(JSON.stringify({ status, thread, foreign: foreign.length }));
+  } else if (command === "nojs") {
+    const { page } = await open(false);
+    await page.goto(`${url}/es/`);
+    await shot(page, "00-no-javascript");
+    const noscript = await page.locator("noscript").first().innerText();
+    const formVisible = await page.locator("#intake").isVisible();
+    console.log(JSON.stringify({ noscript, formVisible }));
+  } else {
+    throw new Error(`unknown command ${command}`);
+  }
+} finally {
+  await browser.close();
+}
