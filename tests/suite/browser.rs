@@ -139,3 +139,40 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     );
     assert_eq!(off["formVisible"], false);
 }
+
+/// The quick exit: Esc pressed twice leaves for the configured neutral site at once, and the
+/// report page does not stay in the history to go back to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escape_twice_leaves_without_a_trace_in_history() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            !strict(),
+            "Chromium is required in CI (apt-get install chromium)"
+        );
+        return;
+    }
+    let Some(web) = crate::web::installed_web() else {
+        return;
+    };
+    let exit = "https://exit.invalid/clima";
+    let Some(server) =
+        TestServer::start_with(Backend::Sqlite, &[("RESGUARDO__WEB__EXIT_URL", exit)]).await
+    else {
+        return;
+    };
+    server.create_desk("gt");
+    let shots = screenshots();
+    let left = browser(&web, &["exit", &server.url, shots.to_str().unwrap()]);
+    assert_eq!(left["to"], exit);
+    let history: Vec<&str> = left["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(history.last(), Some(&exit), "{left}");
+    assert!(
+        history.iter().all(|u| !u.starts_with(&server.url)),
+        "the report page stayed in the history: {left}"
+    );
+}

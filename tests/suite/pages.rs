@@ -153,3 +153,31 @@ async fn the_root_follows_the_readers_language() {
         "application/problem+json"
     );
 }
+
+/// The scripts a reporter downloads stay under 200 KiB compressed (measured with gzip -9).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scripts_stay_under_200_kib_compressed() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let mut total = 0;
+    for path in ["/assets/app.js", "/assets/pow-worker.js"] {
+        let body = reqwest::get(format!("{}{path}", server.url))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let mut gzip = std::process::Command::new("gzip")
+            .arg("-9c")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut gzip.stdin.take().unwrap(), &body).unwrap();
+        let compressed = gzip.wait_with_output().unwrap().stdout.len();
+        eprintln!("{path}: {} bytes, {compressed} gzip -9", body.len());
+        total += compressed;
+    }
+    assert!(total < 200 * 1024, "{total} bytes of compressed script");
+}

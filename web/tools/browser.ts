@@ -2,7 +2,8 @@
 // for tests/suite/browser.rs. Prints one JSON object; screenshots at 360×740 go to ARTIFACTS.
 //   node browser.mjs intake URL ARTIFACTS              → {"phrase", "foreign"}
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
-//   node browser.mjs nojs URL                           → {"noscript"}
+//   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
+//   node browser.mjs nojs URL ARTIFACTS                 → {"noscript", "formVisible"}
 // `foreign` counts requests to any origin other than the server's.
 
 import { chromium, type Page } from "playwright-core";
@@ -73,6 +74,23 @@ try {
     const thread = await page.locator("#thread li").allTextContents();
     const status = (await page.textContent("#status"))?.trim();
     console.log(JSON.stringify({ status, thread, foreign: foreign.length }));
+  } else if (command === "exit") {
+    // Esc twice leaves for the neutral site, replacing this page in the history.
+    const { page } = await open();
+    await page.goto(`${url}/es/`);
+    await page.waitForSelector("#intake");
+    await page.fill("#narrative", "texto que nadie debe ver");
+    const leaving = page.waitForRequest((r) => r.isNavigationRequest() && !r.url().startsWith(origin));
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    const request = await leaving;
+    await page.waitForLoadState("domcontentloaded").catch(() => {});
+    await page.waitForTimeout(500);
+    // The report page must not stay in the history to go back to: it was replaced.
+    const cdp = await page.context().newCDPSession(page);
+    const { entries } = await cdp.send("Page.getNavigationHistory");
+    const urls: string[] = entries.map((e: { url: string }) => e.url);
+    console.log(JSON.stringify({ to: request.url(), history: urls }));
   } else if (command === "nojs") {
     const { page } = await open(false);
     await page.goto(`${url}/es/`);
