@@ -31,6 +31,14 @@ if (process.argv.includes("--tests")) {
     // Resolved from web/node_modules when run; it drives the browser and is never shipped.
     external: ["playwright-core"],
   });
+  await build({
+    entryPoints: ["tools/receipt-bench.ts"],
+    outdir: ".test-build/tools",
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    logLevel: "warning",
+  });
 } else {
   const at = process.argv.indexOf("--out");
   const out = at > 0 ? process.argv[at + 1] : "dist";

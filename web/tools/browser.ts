@@ -3,6 +3,7 @@
 //   node browser.mjs intake URL ARTIFACTS              → {"phrase", "foreign"}
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
+//   node browser.mjs timing - - [RUNS]                  → {"times": [ms, …]}
 //   node browser.mjs nojs URL ARTIFACTS                 → {"noscript", "formVisible"}
 // `foreign` counts requests to any origin other than the server's.
 
@@ -91,6 +92,18 @@ try {
     const { entries } = await cdp.send("Page.getNavigationHistory");
     const urls: string[] = entries.map((e: { url: string }) => e.url);
     console.log(JSON.stringify({ to: request.url(), history: urls }));
+  } else if (command === "timing") {
+    // Milliseconds per receipt derivation in this Chromium, one run after another.
+    const { page } = await open();
+    // A blank page on localhost: a secure context (Web Crypto), served by the browser itself.
+    await page.route("http://localhost/bench", (route) =>
+      route.fulfill({ contentType: "text/html", body: "<!doctype html><title>bench</title>" }),
+    );
+    await page.goto("http://localhost/bench");
+    await page.addScriptTag({ path: new URL("./receipt-bench.js", import.meta.url).pathname });
+    const runs = Number(rest[0] ?? "5");
+    const times = await page.evaluate((n) => window.resguardoBench(n), runs);
+    console.log(JSON.stringify({ times }));
   } else if (command === "nojs") {
     const { page } = await open(false);
     await page.goto(`${url}/es/`);
