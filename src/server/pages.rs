@@ -323,12 +323,22 @@ async fn followup(
             format!(r#"<span id="status-{status}" hidden>{}</span>"#, esc(label))
         })
         .collect();
+    let word_inputs: String = (1..=8)
+        .map(|i| {
+            format!(
+                r#"<label for="w{i}">{} {i}<input type="text" id="w{i}" name="word" list="wordlist" autocomplete="off" autocapitalize="none" spellcheck="false" aria-describedby="phrase-hint"></label>"#,
+                esc(t.word)
+            )
+        })
+        .collect();
     let main = format!(
         r##"<h1>{title}</h1>
 <form id="followup" class="js-only" novalidate>
-<label for="phrase-input">{phrase_label}</label>
+<fieldset><legend>{phrase_label}</legend>
 <p class="hint" id="phrase-hint">{phrase_hint}</p>
-<input type="text" id="phrase-input" name="phrase" autocomplete="off" autocapitalize="none" spellcheck="false" aria-describedby="phrase-hint" required>
+<div class="words">{word_inputs}</div>
+</fieldset>
+<datalist id="wordlist"></datalist>
 <button type="submit">{open}</button>
 </form>
 <div id="sending" hidden><p>{working}</p></div>
@@ -348,6 +358,7 @@ async fn followup(
         title = esc(t.followup_title),
         phrase_label = esc(t.phrase_label),
         phrase_hint = esc(t.phrase_hint),
+        word_inputs = word_inputs,
         open = esc(t.open),
         working = esc(t.working),
         error_server = esc(t.error_server),

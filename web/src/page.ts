@@ -3,7 +3,7 @@
 // in the browser, no cookie is set, nothing goes anywhere but this server.
 
 import { Api, Problem, type Solver } from "./api.ts";
-import { deriveReceipt, type Language } from "./receipt.ts";
+import { deriveReceipt, normalise, wordlists, type Language } from "./receipt.ts";
 
 const api = new Api();
 const lang = (document.documentElement.lang || "es") as Language;
@@ -116,12 +116,43 @@ function wireIntake(form: HTMLFormElement): void {
   $("print")?.addEventListener("click", () => window.print());
 }
 
+/** Word boxes: completion from the page's list, a pasted phrase spread over the boxes, and
+ * words that are in no list marked (accents and capitals do not matter). */
+function wireWords(form: HTMLFormElement): HTMLInputElement[] {
+  const boxes = Array.from(form.querySelectorAll<HTMLInputElement>("input[name=word]"));
+  const list = $("wordlist");
+  list?.replaceChildren(
+    ...wordlists[lang].map((word) => {
+      const option = document.createElement("option");
+      option.value = word;
+      return option;
+    }),
+  );
+  const known = new Set(Object.values(wordlists).flatMap((words) => words.map(normalise)));
+  boxes.forEach((box, index) => {
+    box.addEventListener("input", () => {
+      const words = box.value.trim().split(/\s+/);
+      if (words.length < 2) return;
+      words.slice(0, boxes.length - index).forEach((word, i) => {
+        boxes[index + i].value = word;
+      });
+      boxes[Math.min(index + words.length, boxes.length) - 1].focus();
+    });
+    box.addEventListener("change", () => {
+      const word = normalise(box.value);
+      box.setAttribute("aria-invalid", String(word !== "" && !known.has(word)));
+    });
+  });
+  return boxes;
+}
+
 function wireFollowup(form: HTMLFormElement): void {
   let keys: Awaited<ReturnType<typeof deriveReceipt>> | null = null;
   let desk = "";
+  const boxes = wireWords(form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const phrase = String(new FormData(form).get("phrase") ?? "");
+    const phrase = boxes.map((box) => box.value).join(" ");
     show("sending", true);
     try {
       keys = await deriveReceipt(phrase);

@@ -61,7 +61,12 @@ try {
     const [phrase, message] = rest;
     const { page, foreign } = await open();
     await page.goto(`${url}/es/followup`);
-    await page.fill("#phrase-input", phrase);
+    // Pasted whole into the first box, as people do; the page spreads it over the eight.
+    await page.fill("#w1", phrase);
+    const words = await page.locator("input[name=word]").evaluateAll((boxes) =>
+      boxes.map((box) => (box as HTMLInputElement).value),
+    );
+    if (words.join(" ") !== phrase) throw new Error(`the boxes hold ${words.join(" ")}`);
     await page.click("#followup button[type=submit]");
     await page.waitForSelector("#case:not([hidden])", { timeout: 60_000 });
     await shot(page, "04-followup");

@@ -41,6 +41,7 @@ pub struct Texts {
     pub have_phrase: &'static str,
     pub phrase_label: &'static str,
     pub phrase_hint: &'static str,
+    pub word: &'static str,
     pub open: &'static str,
     pub status: &'static str,
     pub statuses: &'static [(&'static str, &'static str)],
@@ -127,7 +128,10 @@ pub const ES: Texts = Texts {
     followup_title: "Ver respuestas",
     have_phrase: "¿Ya tiene una frase? Vea las respuestas.",
     phrase_label: "Su frase de 8 palabras",
-    phrase_hint: "Las tildes y las mayúsculas no importan.",
+    phrase_hint:
+        "Una palabra en cada casilla; las tildes y las mayúsculas no importan. Puede pegar \
+        la frase entera en la primera.",
+    word: "Palabra",
     open: "Abrir",
     status: "Estado",
     statuses: &[
@@ -211,7 +215,9 @@ pub const EN: Texts = Texts {
     followup_title: "Read replies",
     have_phrase: "Already have a phrase? Read the replies.",
     phrase_label: "Your 8-word phrase",
-    phrase_hint: "Accents and capitals do not matter.",
+    phrase_hint: "One word per box; accents and capitals do not matter. You can paste the whole \
+        phrase into the first one.",
+    word: "Word",
     open: "Open",
     status: "Status",
     statuses: &[
@@ -297,7 +303,9 @@ pub const FR: Texts = Texts {
     followup_title: "Lire les réponses",
     have_phrase: "Vous avez déjà une phrase ? Lisez les réponses.",
     phrase_label: "Votre phrase de 8 mots",
-    phrase_hint: "Les accents et les majuscules ne comptent pas.",
+    phrase_hint: "Un mot par case ; les accents et les majuscules ne comptent pas. Vous pouvez \
+        coller toute la phrase dans la première.",
+    word: "Mot",
     open: "Ouvrir",
     status: "État",
     statuses: &[
