@@ -75,6 +75,10 @@ fn ask_form(kind: Option<Kind>) -> anyhow::Result<ReportForm> {
             "y" | "yes" | "s" | "si" | "sí" | "oui"
         ),
         safe_contact: Some(safe_contact).filter(|c| !c.is_empty()),
+        // The interactive questions stay short; --file takes these too (docs/protocol.md §2).
+        when: None,
+        indicators: vec![],
+        consent_statistics: false,
     };
     form.check()?;
     Ok(form)

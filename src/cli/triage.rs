@@ -97,15 +97,22 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         Some(r) => {
             for field in [
                 "kind",
+                "when",
                 "country",
                 "needs",
                 "consent_referral",
+                "consent_statistics",
                 "safe_contact",
                 "lang",
             ] {
                 if let Some(value) = r.get(field).filter(|v| !v.is_null()) {
-                    println!("{field:>17}: {value}");
+                    println!("{field:>18}: {value}");
                 }
+            }
+            for indicator in r["indicators"].as_array().into_iter().flatten() {
+                let kind = indicator["type"].as_str().unwrap_or("?");
+                let value = indicator["value"].as_str().unwrap_or("");
+                println!("{:>18}: {value}", format!("used ({kind})"));
             }
             println!("\n{}\n", r["narrative"].as_str().unwrap_or(""));
         }

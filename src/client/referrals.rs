@@ -26,6 +26,8 @@ pub enum ReferralField {
     Needs,
     SafeContact,
     Lang,
+    When,
+    Indicators,
 }
 
 impl ReferralField {
@@ -37,6 +39,8 @@ impl ReferralField {
             ReferralField::Needs => "needs",
             ReferralField::SafeContact => "safe_contact",
             ReferralField::Lang => "lang",
+            ReferralField::When => "when",
+            ReferralField::Indicators => "indicators",
         }
     }
 }

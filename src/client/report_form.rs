@@ -29,6 +29,43 @@ pub enum Need {
     Financial,
 }
 
+/// Roughly when it happened: coarse on purpose, a precise date can identify a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    Today,
+    ThisWeek,
+    ThisMonth,
+    Earlier,
+}
+
+/// What kind of thing the extortionist used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// A phone number.
+    Phone,
+    /// A bank or remittance account.
+    Account,
+    /// A social-media profile or handle.
+    Handle,
+    /// A cryptocurrency wallet.
+    Wallet,
+}
+
+/// Something the extortionist used: what a bank's fraud team or the desk can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    #[serde(rename = "type")]
+    pub kind: IndicatorKind,
+    pub value: String,
+}
+
+/// Most indicators one report carries, and the longest value.
+pub const MAX_INDICATORS: usize = 20;
+pub const MAX_INDICATOR_LEN: usize = 200;
+
 /// The report as typed. Unknown fields are refused so that a typo in a `--file` is not silently lost.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +84,14 @@ pub struct ReportForm {
     /// A safe way to reach the reporter, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub safe_contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+    /// Phone numbers, accounts, handles, wallets the extortionist used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
+    /// Whether coarse facts of the case may be counted in anonymous statistics.
+    #[serde(default)]
+    pub consent_statistics: bool,
 }
 
 impl std::fmt::Debug for ReportForm {
@@ -61,6 +106,8 @@ pub enum FormError {
     EmptyNarrative,
     #[error("the country must be a two-letter code such as GT, HN or SV")]
     BadCountry,
+    #[error("at most {MAX_INDICATORS} indicators, each 1 to {MAX_INDICATOR_LEN} characters")]
+    BadIndicators,
 }
 
 impl ReportForm {
@@ -72,6 +119,13 @@ impl ReportForm {
             if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
                 return Err(FormError::BadCountry);
             }
+        }
+        let bad_value = |i: &Indicator| {
+            let len = i.value.trim().chars().count();
+            len == 0 || len > MAX_INDICATOR_LEN
+        };
+        if self.indicators.len() > MAX_INDICATORS || self.indicators.iter().any(bad_value) {
+            return Err(FormError::BadIndicators);
         }
         Ok(())
     }
@@ -139,6 +193,35 @@ mod tests {
             serde_json::from_str::<ReportForm>(r#"{"kind":"other","narrative":"a","x":1}"#)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn indicators_are_bounded() {
+        let with = |indicators: &str| -> ReportForm {
+            serde_json::from_str(&format!(
+                r#"{{"kind":"other","narrative":"a","when":"this_week","indicators":{indicators}}}"#
+            ))
+            .unwrap()
+        };
+        let one = with(r#"[{"type":"phone","value":"+502 5555 1234"}]"#);
+        assert_eq!(one.check(), Ok(()));
+        assert_eq!(one.when, Some(When::ThisWeek));
+        let blank = with(r#"[{"type":"wallet","value":"  "}]"#);
+        assert_eq!(blank.check(), Err(FormError::BadIndicators));
+        let long = with(&format!(
+            r#"[{{"type":"handle","value":"{}"}}]"#,
+            "x".repeat(201)
+        ));
+        assert_eq!(long.check(), Err(FormError::BadIndicators));
+        let many: Vec<String> = (0..21)
+            .map(|i| format!(r#"{{"type":"account","value":"{i}"}}"#))
+            .collect();
+        let many = with(&format!("[{}]", many.join(",")));
+        assert_eq!(many.check(), Err(FormError::BadIndicators));
+        assert!(serde_json::from_str::<ReportForm>(
+            r#"{"kind":"other","narrative":"a","indicators":[{"type":"fax","value":"1"}]}"#
+        )
+        .is_err());
     }
 
     #[test]

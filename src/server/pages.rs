@@ -249,11 +249,21 @@ async fn intake(
 {desk}
 <label for="kind">{kind}</label>
 <select id="kind" name="kind" required>{kinds}</select>
+<label for="when">{when}</label>
+<select id="when" name="when"><option value="">—</option>{whens}</select>
 <label for="country">{country}</label>
 <select id="country" name="country"><option value="">—</option>{countries}</select>
 <label for="narrative">{narrative}</label>
 <p class="hint" id="narrative-hint">{narrative_hint}</p>
 <textarea id="narrative" name="narrative" required aria-describedby="narrative-hint"></textarea>
+<fieldset><legend>{indicators}</legend>
+<p class="hint" id="indicators-hint">{indicators_hint}</p>
+<div id="indicators"><div class="indicator">
+<select name="indicator_type" aria-label="{indicator_type}" aria-describedby="indicators-hint">{indicator_types}</select>
+<input type="text" name="indicator_value" aria-label="{indicator_value}" autocomplete="off">
+</div></div>
+<button type="button" id="add-indicator">{add_indicator}</button>
+</fieldset>
 <fieldset><legend>{needs}</legend>{need_boxes}</fieldset>
 <label for="safe_contact">{contact}</label>
 <p class="hint" id="contact-hint">{contact_hint}</p>
@@ -261,6 +271,10 @@ async fn intake(
 <fieldset><legend>{consent}</legend>
 <label><input type="radio" name="consent_referral" value="yes"> {yes}</label>
 <label><input type="radio" name="consent_referral" value="no" checked> {no}</label>
+</fieldset>
+<fieldset><legend>{consent_statistics}</legend>
+<label><input type="radio" name="consent_statistics" value="yes"> {yes}</label>
+<label><input type="radio" name="consent_statistics" value="no" checked> {no}</label>
 </fieldset>
 <p class="hint">{before_sending}</p>
 <button type="submit">{send}</button>
@@ -284,6 +298,15 @@ async fn intake(
         desk = desk_choice(t, &desks),
         kind = esc(t.kind),
         kinds = options(t.kinds),
+        when = esc(t.when),
+        whens = options(t.whens),
+        indicators = esc(t.indicators),
+        indicators_hint = esc(t.indicators_hint),
+        indicator_type = esc(t.indicator_type),
+        indicator_types = options(t.indicator_types),
+        indicator_value = esc(t.indicator_value),
+        add_indicator = esc(t.add_indicator),
+        consent_statistics = esc(t.consent_statistics),
         country = esc(t.country),
         countries = options(t.countries),
         narrative = esc(t.narrative),
@@ -399,6 +422,8 @@ mod tests {
             assert_eq!(t.kinds.len(), 5, "{}", t.code);
             assert_eq!(t.need_labels.len(), 6, "{}", t.code);
             assert_eq!(t.statuses.len(), 5, "{}", t.code);
+            assert_eq!(t.whens.len(), 4, "{}", t.code);
+            assert_eq!(t.indicator_types.len(), 4, "{}", t.code);
             assert!(!t.noscript.is_empty() && !t.shared_device.is_empty());
         }
         assert_eq!(texts::ES.code, "es");

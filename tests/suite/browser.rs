@@ -86,6 +86,15 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     );
     assert_eq!(report["consent_referral"], true);
     assert_eq!(report["kind"], "sextortion");
+    assert_eq!(report["when"], "this_week");
+    assert_eq!(report["consent_statistics"], false);
+    assert_eq!(
+        report["indicators"],
+        serde_json::json!([
+            {"type": "phone", "value": "+502 5555 9876"},
+            {"type": "account", "value": "BANRURAL 3-012-34567-8"}
+        ])
+    );
     let desk = Recipient::from(keys[0].1.to_public());
     triage::reply(
         &client,

@@ -25,6 +25,9 @@ export interface ReportForm {
   needs?: string[];
   consent_referral: boolean;
   safe_contact?: string;
+  when?: "today" | "this_week" | "this_month" | "earlier";
+  indicators?: { type: "phone" | "account" | "handle" | "wallet"; value: string }[];
+  consent_statistics?: boolean;
 }
 
 export interface ThreadMessage {

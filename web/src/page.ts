@@ -2,7 +2,7 @@
 // labels and texts; this script only wires it up: quick exit, intake, follow-up. Nothing is stored
 // in the browser, no cookie is set, nothing goes anywhere but this server.
 
-import { Api, Problem, type Solver } from "./api.ts";
+import { Api, Problem, type ReportForm, type Solver } from "./api.ts";
 import { deriveReceipt, normalise, wordlists, type Language } from "./receipt.ts";
 
 const api = new Api();
@@ -68,17 +68,39 @@ function fail(error: unknown): void {
   box.focus();
 }
 
+/** The (type, value) rows of "what the extortionist used", empty ones left out. */
+function indicators(data: FormData): ReportForm["indicators"] {
+  const types = data.getAll("indicator_type").map(String);
+  const values = data.getAll("indicator_value").map((v) => String(v).trim());
+  return types
+    .map((type, i) => ({ type: type as "phone", value: values[i] ?? "" }))
+    .filter((row) => row.value !== "")
+    .slice(0, 20);
+}
+
 function wireIntake(form: HTMLFormElement): void {
+  $("add-indicator")?.addEventListener("click", () => {
+    const rows = $("indicators");
+    const first = rows?.querySelector(".indicator");
+    if (!rows || !first || rows.children.length >= 20) return;
+    const row = first.cloneNode(true) as HTMLElement;
+    row.querySelector("input")!.value = "";
+    rows.append(row);
+    row.querySelector("input")?.focus();
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
     const needs = data.getAll("needs").map(String);
-    const report = {
+    const report: ReportForm = {
       kind: String(data.get("kind")) as "other",
       narrative: String(data.get("narrative") ?? ""),
       country: String(data.get("country") ?? "") || undefined,
+      when: (String(data.get("when") ?? "") || undefined) as ReportForm["when"],
+      indicators: indicators(data),
       needs,
       consent_referral: data.get("consent_referral") === "yes",
+      consent_statistics: data.get("consent_statistics") === "yes",
       safe_contact: String(data.get("safe_contact") ?? "").trim() || undefined,
     };
     const progress = $<HTMLProgressElement>("progress");

@@ -48,6 +48,12 @@ try {
       "#narrative",
       "Un hombre me escribe desde el +502 5555 9876 y pide 3000 quetzales por unas fotos.",
     );
+    await page.selectOption("#when", "this_week");
+    await page.selectOption("select[name=indicator_type] >> nth=0", "phone");
+    await page.fill("input[name=indicator_value] >> nth=0", "+502 5555 9876");
+    await page.click("#add-indicator");
+    await page.selectOption("select[name=indicator_type] >> nth=1", "account");
+    await page.fill("input[name=indicator_value] >> nth=1", "BANRURAL 3-012-34567-8");
     await page.check("input[name=needs][value=legal]");
     await page.check("input[name=needs][value=psychosocial]");
     await page.check("input[name=consent_referral][value=yes]");

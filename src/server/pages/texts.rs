@@ -16,6 +16,15 @@ pub struct Texts {
     pub who_reads: &'static str,
     pub kind: &'static str,
     pub kinds: &'static [(&'static str, &'static str)],
+    pub when: &'static str,
+    pub whens: &'static [(&'static str, &'static str)],
+    pub indicators: &'static str,
+    pub indicators_hint: &'static str,
+    pub indicator_types: &'static [(&'static str, &'static str)],
+    pub indicator_type: &'static str,
+    pub indicator_value: &'static str,
+    pub add_indicator: &'static str,
+    pub consent_statistics: &'static str,
     pub country: &'static str,
     pub countries: &'static [(&'static str, &'static str)],
     pub narrative: &'static str,
@@ -88,6 +97,29 @@ pub const ES: Texts = Texts {
         ),
         ("other", "Otra cosa"),
     ],
+    when: "¿Cuándo pasó?",
+    whens: &[
+        ("today", "Hoy"),
+        ("this_week", "Esta semana"),
+        ("this_month", "Este mes"),
+        ("earlier", "Antes"),
+    ],
+    indicators: "¿Qué usa la persona que le extorsiona? (opcional)",
+    indicators_hint:
+        "Números de teléfono, cuentas de banco o de remesas, perfiles de redes sociales, \
+        billeteras. Ayudan a bloquearlos y a ver si extorsionan a otras personas.",
+    indicator_types: &[
+        ("phone", "Teléfono"),
+        ("account", "Cuenta de banco o remesas"),
+        ("handle", "Perfil de red social"),
+        ("wallet", "Billetera de criptomonedas"),
+    ],
+    indicator_type: "Tipo",
+    indicator_value: "Número, cuenta o perfil",
+    add_indicator: "Añadir otro",
+    consent_statistics:
+        "¿Podemos contar su caso, sin ningún dato que le identifique, en estadísticas \
+        anónimas?",
     country: "¿En qué país?",
     countries: &[
         ("GT", "Guatemala"),
@@ -174,6 +206,27 @@ pub const EN: Texts = Texts {
         ("online_extortion", "Extortion online or on social media"),
         ("other", "Something else"),
     ],
+    when: "When did it happen?",
+    whens: &[
+        ("today", "Today"),
+        ("this_week", "This week"),
+        ("this_month", "This month"),
+        ("earlier", "Earlier"),
+    ],
+    indicators: "What does the extortionist use? (optional)",
+    indicators_hint: "Phone numbers, bank or remittance accounts, social-media profiles, wallets. \
+        They help block them and see whether they extort others.",
+    indicator_types: &[
+        ("phone", "Phone"),
+        ("account", "Bank or remittance account"),
+        ("handle", "Social-media profile"),
+        ("wallet", "Cryptocurrency wallet"),
+    ],
+    indicator_type: "Type",
+    indicator_value: "Number, account or profile",
+    add_indicator: "Add another",
+    consent_statistics: "May we count your case, with nothing that identifies you, in anonymous \
+        statistics?",
     country: "In which country?",
     countries: &[
         ("GT", "Guatemala"),
@@ -265,6 +318,17 @@ pub const FR: Texts = Texts {
         ),
         ("other", "Autre chose"),
     ],
+    when: "Quand est-ce arrivé ?",
+    whens: &[("today", "Aujourd'hui"), ("this_week", "Cette semaine"), ("this_month", "Ce mois-ci"), ("earlier", "Avant")],
+    indicators: "Qu'utilise la personne qui vous extorque ? (facultatif)",
+    indicators_hint: "Numéros de téléphone, comptes bancaires ou de transfert, profils de réseaux \
+        sociaux, portefeuilles. Ils aident à les bloquer et à voir s'ils extorquent d'autres personnes.",
+    indicator_types: &[("phone", "Téléphone"), ("account", "Compte bancaire ou de transfert"), ("handle", "Profil de réseau social"), ("wallet", "Portefeuille de cryptomonnaies")],
+    indicator_type: "Type",
+    indicator_value: "Numéro, compte ou profil",
+    add_indicator: "Ajouter",
+    consent_statistics: "Pouvons-nous compter votre cas, sans rien qui vous identifie, dans des \
+        statistiques anonymes ?",
     country: "Dans quel pays ?",
     countries: &[("GT", "Guatemala"), ("HN", "Honduras"), ("SV", "Salvador")],
     narrative: "Racontez ce qui s'est passé",
