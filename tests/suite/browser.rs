@@ -185,3 +185,50 @@ async fn escape_twice_leaves_without_a_trace_in_history() {
         "the report page stayed in the history: {left}"
     );
 }
+
+/// The English and French pages work the same way, and give a phrase from their own word list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_and_french_pages_send_reports() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            !strict(),
+            "Chromium is required in CI (apt-get install chromium)"
+        );
+        return;
+    }
+    let Some(web) = crate::web::installed_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let shots = screenshots();
+    for (lang, list) in [
+        ("en", bip39::Language::English),
+        ("fr", bip39::Language::French),
+    ] {
+        let sent = browser(
+            &web,
+            &["intake", &server.url, shots.to_str().unwrap(), lang],
+        );
+        assert_eq!(sent["lang"], lang);
+        assert_eq!(sent["foreign"], 0);
+        let phrase = sent["phrase"].as_str().unwrap();
+        let words = list.word_list();
+        assert!(
+            phrase.split(' ').all(|w| words.contains(&w)),
+            "{lang}: {phrase}"
+        );
+    }
+    assert_eq!(
+        server
+            .store()
+            .await
+            .desk_reports(&resguardo::domain::DeskSlug::parse("gt").unwrap())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}

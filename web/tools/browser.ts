@@ -1,6 +1,6 @@
 // Drives Debian's Chromium (through playwright-core) through the reporter pages of a real server,
 // for tests/suite/browser.rs. Prints one JSON object; screenshots at 360×740 go to ARTIFACTS.
-//   node browser.mjs intake URL ARTIFACTS              → {"phrase", "foreign"}
+//   node browser.mjs intake URL ARTIFACTS [LANG]       → {"phrase", "foreign", "lang"}
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
 //   node browser.mjs timing - - [RUNS]                  → {"times": [ms, …]}
@@ -39,9 +39,11 @@ async function shot(page: Page, name: string) {
 try {
   if (command === "intake") {
     const { page, foreign } = await open();
-    await page.goto(`${url}/`);
+    // Without a language, the root: it sends a Spanish-speaking browser to /es/.
+    await page.goto(rest[0] ? `${url}/${rest[0]}/` : `${url}/`);
     await page.waitForSelector("#intake");
-    await shot(page, "01-intake-empty");
+    const prefix = rest[0] ? `${rest[0]}-` : "";
+    await shot(page, `${prefix}01-intake-empty`);
     await page.selectOption("#kind", "sextortion");
     await page.selectOption("#country", "GT");
     await page.fill(
@@ -57,11 +59,11 @@ try {
     await page.check("input[name=needs][value=legal]");
     await page.check("input[name=needs][value=psychosocial]");
     await page.check("input[name=consent_referral][value=yes]");
-    await shot(page, "02-intake-filled");
+    await shot(page, `${prefix}02-intake-filled`);
     await page.click("#intake button[type=submit]");
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
     const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
-    await shot(page, "03-receipt");
+    await shot(page, `${prefix}03-receipt`);
     console.log(JSON.stringify({ phrase, foreign: foreign.length, lang: await page.getAttribute("html", "lang") }));
   } else if (command === "followup") {
     const [phrase, message] = rest;
