@@ -61,6 +61,10 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
 
     let sent = browser(&web, &["intake", &server.url, shots]);
     assert_eq!(sent["foreign"], 0, "requests to other origins");
+    assert_eq!(
+        sent["stored"], 0,
+        "cookies, web storage, caches or databases left behind"
+    );
     assert_eq!(sent["lang"], "es");
     let phrase = sent["phrase"].as_str().unwrap().to_owned();
     assert_eq!(phrase.split(' ').count(), 8);

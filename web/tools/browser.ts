@@ -64,7 +64,21 @@ try {
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
     const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
     await shot(page, `${prefix}03-receipt`);
-    console.log(JSON.stringify({ phrase, foreign: foreign.length, lang: await page.getAttribute("html", "lang") }));
+    // Nothing may outlive the tab: no cookie, no web storage, no cache storage, no database.
+    const stored = await page.evaluate(async () => {
+      const databases = (await indexedDB.databases?.()) ?? [];
+      const cached = (await caches?.keys?.()) ?? [];
+      return localStorage.length + sessionStorage.length + databases.length + cached.length;
+    });
+    const cookies = (await page.context().cookies()).length;
+    console.log(
+      JSON.stringify({
+        phrase,
+        foreign: foreign.length,
+        lang: await page.getAttribute("html", "lang"),
+        stored: stored + cookies,
+      }),
+    );
   } else if (command === "followup") {
     const [phrase, message] = rest;
     const { page, foreign } = await open();
