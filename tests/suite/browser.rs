@@ -236,3 +236,39 @@ async fn english_and_french_pages_send_reports() {
         2
     );
 }
+
+/// With a keyboard alone: every visible control has an accessible name (a label, an aria-label or
+/// its text), Tab visits every control in document order, and the quick exit is among the first
+/// three stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_reaches_every_control_in_order() {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            !strict(),
+            "Chromium is required in CI (apt-get install chromium)"
+        );
+        return;
+    }
+    let Some(web) = crate::web::installed_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let report = browser(
+        &web,
+        &["a11y", &server.url, screenshots().to_str().unwrap()],
+    );
+    for path in ["/es/", "/es/followup"] {
+        let page = &report[path];
+        assert_eq!(page["unnamed"], serde_json::json!([]), "{path}: {page}");
+        assert_eq!(page["visited"], page["expected"], "{path}: tab order");
+        let stops = page["visited"].as_array().unwrap();
+        assert!(stops.len() > 8, "{path}: {stops:?}");
+        assert!(
+            stops[..3].contains(&serde_json::json!("exit")),
+            "{path}: {stops:?}"
+        );
+    }
+}

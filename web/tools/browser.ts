@@ -4,6 +4,7 @@
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
 //   node browser.mjs timing - - [RUNS]                  → {"times": [ms, …]}
+//   node browser.mjs a11y URL ARTIFACTS                 → per page: unnamed controls, tab order
 //   node browser.mjs nojs URL ARTIFACTS                 → {"noscript", "formVisible"}
 // `foreign` counts requests to any origin other than the server's.
 
@@ -131,6 +132,43 @@ try {
     const runs = Number(rest[0] ?? "5");
     const times = await page.evaluate((n) => window.resguardoBench(n), runs);
     console.log(JSON.stringify({ times }));
+  } else if (command === "a11y") {
+    // Every control has an accessible name, and Tab visits every control in document order.
+    const { page } = await open();
+    const report: Record<string, unknown> = {};
+    for (const path of ["/es/", "/es/followup"]) {
+      await page.goto(`${url}${path}`);
+      await page.waitForSelector("form:not([hidden])");
+      const unnamed = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>("input, select, textarea, button"))
+          .filter((e) => e.offsetParent !== null && e.getAttribute("type") !== "hidden")
+          .filter((e) => {
+            const labelled = (e as HTMLInputElement).labels?.length ?? 0;
+            return !labelled && !e.getAttribute("aria-label") && !e.textContent?.trim();
+          })
+          .map((e) => e.outerHTML.slice(0, 80)),
+      );
+      const expected = await page.evaluate(() =>
+        Array.from(
+          document.querySelectorAll<HTMLElement>("a[href], input, select, textarea, button"),
+        )
+          .filter((e) => e.offsetParent !== null && e.getAttribute("type") !== "hidden")
+          .filter((e) => !(e instanceof HTMLInputElement && e.type === "radio" && !e.checked))
+          .map((e) => e.id || e.getAttribute("name") || e.getAttribute("href") || e.tagName),
+      );
+      const visited: string[] = [];
+      for (let i = 0; i < expected.length; i++) {
+        await page.keyboard.press("Tab");
+        visited.push(
+          await page.evaluate(() => {
+            const e = document.activeElement as HTMLElement | null;
+            return e?.id || e?.getAttribute("name") || e?.getAttribute("href") || e?.tagName || "";
+          }),
+        );
+      }
+      report[path] = { unnamed, expected, visited };
+    }
+    console.log(JSON.stringify(report));
   } else if (command === "nojs") {
     const { page } = await open(false);
     await page.goto(`${url}/es/`);
