@@ -234,3 +234,39 @@ impl From<StoreError> for ApiError {
         }
     }
 }
+
+/// OpenAPI documentation of problem answers, one type per status, so that each route lists the
+/// errors it can give in one line: `responses((status = 200, body = X), doc::E400, doc::E401)`.
+pub mod doc {
+    use std::collections::BTreeMap;
+
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+
+    fn problem(status: u16) -> BTreeMap<String, RefOr<Response>> {
+        let content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build();
+        let response = ResponseBuilder::new()
+            .description("")
+            .content("application/problem+json", content)
+            .build();
+        BTreeMap::from([(status.to_string(), RefOr::T(response))])
+    }
+
+    macro_rules! problem_statuses {
+        ($($name:ident => $status:literal),* $(,)?) => {$(
+            #[doc = concat!("A ", stringify!($status), " problem document.")]
+            pub struct $name;
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    problem($status)
+                }
+            }
+        )*};
+    }
+
+    problem_statuses!(
+        E400 => 400, E401 => 401, E403 => 403, E404 => 404, E408 => 408, E409 => 409,
+        E410 => 410, E413 => 413, E415 => 415, E429 => 429, E503 => 503,
+    );
+}

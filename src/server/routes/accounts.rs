@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Account, AccountId, NewAccount, StoreError};
 
@@ -117,12 +117,7 @@ async fn verify(state: &AppState, phc: String, key: AuthKey) -> Result<bool, Api
 /// Creates a pending account with a one-time enrolment code.
 #[utoipa::path(post, path = "/api/v1/enrolments", request_body = Enrolment, responses(
     (status = 201, body = Enrolled),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
 ))]
 pub async fn enrol(
     _allowed: LoginAllowed,
@@ -313,12 +308,7 @@ async fn check(
 /// Confirms the TOTP secret of a new account with its first code.
 #[utoipa::path(post, path = "/api/v1/enrolments/confirm", request_body = Credentials, responses(
     (status = 200, body = SessionView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E413, doc::E415, doc::E429, doc::E503,
 ))]
 pub async fn confirm(
     _allowed: LoginAllowed,
@@ -332,12 +322,7 @@ pub async fn confirm(
 /// Logs in with the auth key and a TOTP code; answers a new session token.
 #[utoipa::path(post, path = "/api/v1/sessions", request_body = Credentials, responses(
     (status = 201, body = LoggedIn),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 429, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E413, doc::E415, doc::E429, doc::E503,
 ))]
 pub async fn login(
     _allowed: LoginAllowed,
@@ -364,8 +349,7 @@ pub async fn login(
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/session", responses(
     (status = 200, body = SessionView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn whoami(signed_in: SignedIn) -> HttpResponse {
     HttpResponse::Ok().json(view(&signed_in.account))
@@ -374,8 +358,7 @@ pub async fn whoami(signed_in: SignedIn) -> HttpResponse {
 /// Ends the session; its token stops working at once.
 #[utoipa::path(post, path = "/api/v1/session/logout", responses(
     (status = 204),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn logout(
     state: web::Data<AppState>,

@@ -9,7 +9,7 @@ use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, Author, ReportId, Status, Username};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Case, CasePart, StoreError};
 
@@ -132,10 +132,7 @@ pub(super) async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<
 /// The desk's cases, newest change first: metadata only.
 #[utoipa::path(get, path = "/api/v1/desk/reports", params(InboxQuery), responses(
     (status = 200, body = Vec<CaseSummaryView>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn inbox(
     state: web::Data<AppState>,
@@ -163,10 +160,7 @@ pub async fn inbox(
 /// One case with its report, thread and notes, all ciphertext to decrypt on the device.
 #[utoipa::path(get, path = "/api/v1/desk/reports/{id}", params(("id" = String, Path)), responses(
     (status = 200, body = DeskCaseView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E403, doc::E404, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn show(
     state: web::Data<AppState>,
@@ -223,13 +217,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/status", params(("id" = String, Path)),
     request_body = StatusChange, responses(
     (status = 204),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn set_status(
     state: web::Data<AppState>,
@@ -261,13 +249,7 @@ pub async fn set_status(
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/assign", params(("id" = String, Path)),
     request_body = Assignment, responses(
     (status = 204),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn assign(
     state: web::Data<AppState>,
@@ -316,13 +298,7 @@ fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, Ap
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/notes", params(("id" = String, Path)),
     request_body = Entry, responses(
     (status = 201),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn note(
     state: web::Data<AppState>,
@@ -355,14 +331,7 @@ pub async fn note(
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/replies", params(("id" = String, Path)),
     request_body = Entry, responses(
     (status = 201),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn reply(
     state: web::Data<AppState>,
@@ -402,14 +371,7 @@ pub async fn reply(
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/reencrypt", params(("id" = String, Path)),
     request_body = Reencryption, responses(
     (status = 204),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn reencrypt(
     state: web::Data<AppState>,

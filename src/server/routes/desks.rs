@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::domain::DeskSlug;
 use crate::server::limits::ReadAllowed;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
 use crate::store::Desk;
 
@@ -42,9 +42,7 @@ pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
     params(("slug" = String, Path, description = "The desk's short name", example = "gt")),
     responses(
         (status = 200, body = DeskView),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E404, doc::E429, doc::E503,
     ))]
 pub async fn show(
     _allowed: ReadAllowed,

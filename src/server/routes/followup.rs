@@ -9,7 +9,7 @@ use super::decode_exact;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, Author, Lookup, ReceiptAuth, Status, Verifier};
 use crate::server::limits::FollowupAllowed;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
 use crate::store::Receipt;
 
@@ -98,13 +98,7 @@ async fn authenticate(state: &AppState, lookup: &str, auth: &str) -> Result<Rece
 #[utoipa::path(post, path = "/api/v1/followup", request_body = FollowupRequest,
     responses(
         (status = 200, body = CaseView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 408, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E400, doc::E404, doc::E408, doc::E413, doc::E415, doc::E429, doc::E503,
     ))]
 pub async fn show(
     _allowed: FollowupAllowed,
@@ -133,14 +127,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/followup/messages", request_body = FollowupMessage,
     responses(
         (status = 201, body = MessageAccepted),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 408, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E400, doc::E404, doc::E408, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
     ))]
 pub async fn add_message(
     _allowed: FollowupAllowed,

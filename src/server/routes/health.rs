@@ -18,8 +18,8 @@ pub async fn healthz() -> HttpResponse {
 /// The process is up and its database answers.
 #[utoipa::path(get, path = "/readyz", responses(
     (status = 200, body = Health),
-    (status = 429, body = crate::server::problem::Problem, content_type = "application/problem+json"),
-    (status = 503, body = crate::server::problem::Problem, content_type = "application/problem+json"),
+    crate::server::problem::doc::E429,
+    crate::server::problem::doc::E503,
 ))]
 pub async fn readyz(
     _allowed: ReadAllowed,

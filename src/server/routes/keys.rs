@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, AccountStatus, Recipient, Role, Username};
 use crate::server::auth::{SignedIn, Supervisor};
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Approval, Approved, StoreError};
 
@@ -76,13 +76,7 @@ fn grant_ciphertext(state: &AppState, text: &str) -> Result<AgeCiphertext, ApiEr
 /// Makes the first key of the caller's desk; the caller (its first supervisor) becomes vetted.
 #[utoipa::path(post, path = "/api/v1/desk/key", request_body = NewDeskKey, responses(
     (status = 201, body = DeskKeyView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn init_key(
     state: web::Data<AppState>,
@@ -127,9 +121,7 @@ pub async fn init_key(
 /// The accounts of the supervisor's desk, with their safety numbers.
 #[utoipa::path(get, path = "/api/v1/desk/accounts", responses(
     (status = 200, body = Vec<AccountView>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn accounts(
     state: web::Data<AppState>,
@@ -163,14 +155,7 @@ pub async fn accounts(
     params(("username" = String, Path, description = "The pending account")),
     responses(
         (status = 200, body = VetOutcome),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
     ), security(("bearer" = [])))]
 pub async fn vet(
     state: web::Data<AppState>,
@@ -250,8 +235,7 @@ pub async fn vet(
 /// The caller's own grants: the desk identities it may unlock, by key version.
 #[utoipa::path(get, path = "/api/v1/desk/grants", responses(
     (status = 200, body = Vec<GrantView>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn grants(
     state: web::Data<AppState>,
@@ -274,11 +258,7 @@ pub async fn grants(
     params(("username" = String, Path, description = "The account to disable")),
     responses(
         (status = 204),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E401, doc::E403, doc::E404, doc::E409, doc::E503,
     ), security(("bearer" = [])))]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -329,14 +309,7 @@ pub struct AccountGrant {
 /// read them. Every grant must be for a vetted account of the desk, the caller's own included.
 #[utoipa::path(post, path = "/api/v1/desk/key/rotate", request_body = Rotation, responses(
     (status = 201, body = DeskKeyView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn rotate(
     state: web::Data<AppState>,

@@ -9,7 +9,7 @@ use super::partners::ReferralUpdateView;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, b64_encode, ReferralId, ReferralStatus};
 use crate::server::auth::PartnerCaller;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Referral, StoreError};
 
@@ -83,8 +83,7 @@ fn actor(caller: &PartnerCaller) -> String {
 /// The referrals made to the caller, newest change first.
 #[utoipa::path(get, path = "/api/v1/partner/referrals", responses(
     (status = 200, body = Vec<PartnerReferralSummary>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn inbox(
     state: web::Data<AppState>,
@@ -99,10 +98,7 @@ pub async fn inbox(
 #[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
     responses(
     (status = 200, body = PartnerReferralView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 410, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E404, doc::E410, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn show(
     state: web::Data<AppState>,
@@ -146,14 +142,7 @@ pub async fn show(
 #[utoipa::path(post, path = "/api/v1/partner/referrals/{id}/updates", params(("id" = String, Path)),
     request_body = PartnerAnswer, responses(
     (status = 201),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 410, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E404, doc::E409, doc::E410, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn answer(
     state: web::Data<AppState>,

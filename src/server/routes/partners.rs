@@ -12,7 +12,7 @@ use crate::domain::{
     Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
 };
 use crate::server::auth::{Supervisor, Vetted};
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{NewReferral, Partner, ReferralUpdate, StoreError};
 
@@ -212,13 +212,7 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
 /// Adds a partner to the desk's directory and returns its API token, once.
 #[utoipa::path(post, path = "/api/v1/desk/partners", request_body = NewPartner, responses(
     (status = 201, body = PartnerToken),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn add(
     state: web::Data<AppState>,
@@ -263,9 +257,7 @@ pub async fn add(
 /// The desk's partner directory.
 #[utoipa::path(get, path = "/api/v1/desk/partners", responses(
     (status = 200, body = Vec<PartnerView>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn list(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
     let partners = state.store.partners(&caller.0.account.desk).await?;
@@ -277,10 +269,7 @@ pub async fn list(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResp
 #[utoipa::path(post, path = "/api/v1/desk/partners/{id}/disable", params(("id" = String, Path)),
     responses(
     (status = 204),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E403, doc::E404, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -310,10 +299,7 @@ pub async fn disable(
 #[utoipa::path(post, path = "/api/v1/desk/partners/{id}/token", params(("id" = String, Path)),
     responses(
     (status = 200, body = PartnerToken),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E401, doc::E403, doc::E404, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn rotate_token(
     state: web::Data<AppState>,
@@ -365,14 +351,7 @@ fn ciphertext(
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/referrals", params(("id" = String, Path)),
     request_body = NewReferralRequest, responses(
     (status = 201, body = ReferralCreated),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 413, body = Problem, content_type = "application/problem+json"),
-    (status = 415, body = Problem, content_type = "application/problem+json"),
-    (status = 503, body = Problem, content_type = "application/problem+json"),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn refer(
     state: web::Data<AppState>,

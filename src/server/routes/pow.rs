@@ -19,7 +19,7 @@ pub struct PowChallenge {
 /// Issues a proof-of-work challenge; one is spent with each report.
 #[utoipa::path(get, path = "/api/v1/pow", responses(
     (status = 200, body = PowChallenge),
-    (status = 429, body = crate::server::problem::Problem, content_type = "application/problem+json"),
+    crate::server::problem::doc::E429,
 ))]
 pub async fn challenge(_allowed: ReadAllowed, state: web::Data<AppState>) -> HttpResponse {
     let issued = state.pow.issue(crate::time::now_secs());

@@ -6,7 +6,7 @@ use crate::crypto::pow::Challenge;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
 use crate::server::limits::IntakeAllowed;
-use crate::server::problem::{ApiError, Problem};
+use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
 use crate::store::{NewReport, SpentChallenge};
 
@@ -110,14 +110,7 @@ async fn spend_pow(state: &AppState, pow: &PowSolution) -> Result<(), ApiError> 
     request_body = ReportEnvelope,
     responses(
         (status = 201, body = ReportCreated),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 408, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        doc::E400, doc::E404, doc::E408, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
     ))]
 pub async fn submit(
     _allowed: IntakeAllowed,
