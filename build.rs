@@ -16,6 +16,8 @@ fn main() {
         "web/static",
         "web/build.mjs",
         "web/package-lock.json",
+        // Reinstalled when removed: the tests use these packages too.
+        "web/node_modules/.package-lock.json",
     ] {
         println!("cargo:rerun-if-changed={watched}");
     }

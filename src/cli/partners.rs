@@ -30,13 +30,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             let typed = ask(&format!(
                 "Safety number shown on {name}'s own screen (`resguardo keygen` printed it there):"
             ))?;
-            let canonical = |s: &str| -> String {
-                s.chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_lowercase()
-            };
-            if canonical(&typed) != canonical(key.fingerprint().as_str()) {
+            if !key.fingerprint().matches_typed(&typed) {
                 anyhow::bail!(
                     "the safety number does not match the recipient given ({}); nothing was added: \
                      the key may not be the partner's",

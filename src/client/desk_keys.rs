@@ -79,14 +79,6 @@ pub async fn rotate(client: &ApiClient, token: &str) -> Result<DeskKeyView, Clie
     client.rotate_desk_key(token, &rotation).await
 }
 
-fn canonical(number: &str) -> String {
-    number
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_lowercase()
-}
-
 /// What a vetting approval did.
 pub struct Vetted {
     /// The safety number of the key, computed here.
@@ -116,7 +108,7 @@ pub async fn vet(
     let recipient =
         Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
     let fingerprint = recipient.fingerprint();
-    if canonical(typed_safety_number) != canonical(fingerprint.as_str()) {
+    if !fingerprint.matches_typed(typed_safety_number) {
         return Err(ClientError::Usage(format!(
             "the safety number does not match {username}'s key ({fingerprint}); do not vet: \
              the key may not be theirs"

@@ -112,7 +112,7 @@ pub async fn answer(
             let desk =
                 Recipient::parse(&view.desk_recipient).map_err(|_| ClientError::Unexpected(200))?;
             if let Some(expected) = desk_fingerprint {
-                if desk.fingerprint().as_str() != expected {
+                if !desk.fingerprint().matches_typed(expected) {
                     return Err(ClientError::Untrusted(format!(
                         "the desk key the server names has fingerprint {}, not {expected}",
                         desk.fingerprint()

@@ -30,14 +30,8 @@ pub async fn desk_key(
     let desk = client.desk(desk_slug).await?;
     let key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
     let actual = key.fingerprint();
-    let canonical = |f: &str| {
-        f.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_lowercase()
-    };
     if let Some(expected) = expected {
-        if canonical(expected) != canonical(actual.as_str()) {
+        if !actual.matches_typed(expected) {
             return Err(ClientError::Usage(format!(
                 "the desk's key has fingerprint {actual}, not the expected {expected}; refusing to encrypt to it"
             )));

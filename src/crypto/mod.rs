@@ -2,6 +2,7 @@
 //! the structural checks the server makes on ciphertext it can never read.
 
 pub mod ciphertext;
+pub mod keys;
 pub mod padding;
 pub mod password;
 pub mod pow;

@@ -12,6 +12,8 @@
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+
+use super::keys::{hmac_sha256, server_key};
 use zeroize::Zeroizing;
 
 const VERSION: u8 = 1;
@@ -36,23 +38,8 @@ impl PowKey {
     }
 
     fn mac(&self) -> Hmac<Sha256> {
-        // HMAC accepts keys of any length.
-        <Hmac<Sha256> as Mac>::new_from_slice(self.0.as_ref())
-            .unwrap_or_else(|_| unreachable_hmac())
+        hmac_sha256(self.0.as_ref())
     }
-}
-
-/// A key for one purpose, derived from the server secret with HKDF-SHA256 (no salt).
-pub fn server_key(secret: &[u8; 32], purpose: &str) -> Zeroizing<[u8; 32]> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    // 32 bytes is far below HKDF's limit; expand cannot fail.
-    let _ = hkdf::Hkdf::<Sha256>::new(None, secret).expand(purpose.as_bytes(), key.as_mut());
-    key
-}
-
-#[allow(clippy::panic)]
-fn unreachable_hmac() -> ! {
-    panic!("HMAC rejected a 32-byte key")
 }
 
 /// A challenge as issued to a client.

@@ -1,22 +1,10 @@
 //! Webhook signatures (docs/protocol.md §8): each partner gets its own HMAC key, derived from
 //! the server secret and the partner's id, so the server stores no per-partner secret.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use hmac::Mac;
 use zeroize::Zeroizing;
 
-fn mac(key: &[u8]) -> Hmac<Sha256> {
-    // HMAC takes keys of any length; 32 bytes cannot be refused.
-    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable_hmac(),
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_hmac() -> ! {
-    panic!("HMAC rejected a 32-byte key")
-}
+use super::keys::hmac_sha256 as mac;
 
 /// The partner's signing key: HMAC-SHA256(webhook key of the server, partner id bytes).
 pub fn partner_key(server_key: &[u8; 32], partner_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {

@@ -135,6 +135,17 @@ impl Fingerprint {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether a safety number a person typed (spaces, dashes and case as they please) is this one.
+    pub fn matches_typed(&self, typed: &str) -> bool {
+        let canonical = |text: &str| -> String {
+            text.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase()
+        };
+        canonical(typed) == canonical(&self.0)
+    }
 }
 
 impl fmt::Display for Fingerprint {
@@ -146,6 +157,17 @@ impl fmt::Display for Fingerprint {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_safety_numbers_ignore_spacing_and_case() {
+        let key = age::x25519::Identity::generate().to_public();
+        let fingerprint = Recipient::from(key).fingerprint();
+        let typed = fingerprint.as_str().replace(' ', "-").to_uppercase();
+        assert!(fingerprint.matches_typed(&typed));
+        assert!(fingerprint.matches_typed(&fingerprint.as_str().replace(' ', "")));
+        assert!(!fingerprint.matches_typed("0000 0000"));
+        assert!(!fingerprint.matches_typed(""));
+    }
 
     #[test]
     fn slugs() {

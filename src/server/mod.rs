@@ -20,7 +20,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::{AccountSettings, Settings};
-use crate::crypto::pow::{server_key, PowKey};
+use crate::crypto::keys::server_key;
+use crate::crypto::pow::PowKey;
 use crate::crypto::CiphertextLimits;
 use crate::store::Store;
 use limits::Limits;
@@ -73,11 +74,6 @@ impl Application {
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
         spawn_purging(store.clone(), Duration::from_secs(600));
-        webhooks::spawn(
-            store.clone(),
-            server_key(secret, "resguardo/server/v1/webhook"),
-            settings.webhooks.clone(),
-        );
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
             store,
@@ -101,6 +97,11 @@ impl Application {
             exit_url: settings.web.exit_url.clone(),
             dummy_hash: auth::dummy_hash(),
         });
+        webhooks::spawn(
+            state.store.clone(),
+            state.webhook_key.clone(),
+            settings.webhooks.clone(),
+        );
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.
         let body_limits = routes::BodyLimits {
             report: intake.max_body_bytes,

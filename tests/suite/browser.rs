@@ -30,6 +30,20 @@ fn browser(web: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The web directory with its test tools built, when Chromium is there to drive (it must be in
+/// CI); `None` skips the test.
+fn chromium_and_web() -> Option<PathBuf> {
+    if !Path::new(CHROMIUM).exists() {
+        assert!(
+            !strict(),
+            "Chromium is required in CI (apt-get install chromium)"
+        );
+        eprintln!("skipped: {CHROMIUM} is not installed");
+        return None;
+    }
+    Some(crate::web::installed_web())
+}
+
 fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -39,15 +53,7 @@ fn screenshots() -> PathBuf {
 crate::on_both_backends!(report_and_follow_up_in_chromium);
 
 async fn report_and_follow_up_in_chromium(backend: Backend) {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            !strict(),
-            "Chromium is required in CI (apt-get install chromium)"
-        );
-        eprintln!("skipped: {CHROMIUM} is not installed");
-        return;
-    }
-    let Some(web) = crate::web::installed_web() else {
+    let Some(web) = chromium_and_web() else {
         return;
     };
     let Some(server) = TestServer::start(backend).await else {
@@ -157,14 +163,7 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
 /// report page does not stay in the history to go back to.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escape_twice_leaves_without_a_trace_in_history() {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            !strict(),
-            "Chromium is required in CI (apt-get install chromium)"
-        );
-        return;
-    }
-    let Some(web) = crate::web::installed_web() else {
+    let Some(web) = chromium_and_web() else {
         return;
     };
     let exit = "https://exit.invalid/clima";
@@ -193,14 +192,7 @@ async fn escape_twice_leaves_without_a_trace_in_history() {
 /// The English and French pages work the same way, and give a phrase from their own word list.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn english_and_french_pages_send_reports() {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            !strict(),
-            "Chromium is required in CI (apt-get install chromium)"
-        );
-        return;
-    }
-    let Some(web) = crate::web::installed_web() else {
+    let Some(web) = chromium_and_web() else {
         return;
     };
     let Some(server) = TestServer::start(Backend::Sqlite).await else {
@@ -242,14 +234,7 @@ async fn english_and_french_pages_send_reports() {
 /// three stops.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_reaches_every_control_in_order() {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            !strict(),
-            "Chromium is required in CI (apt-get install chromium)"
-        );
-        return;
-    }
-    let Some(web) = crate::web::installed_web() else {
+    let Some(web) = chromium_and_web() else {
         return;
     };
     let Some(server) = TestServer::start(Backend::Sqlite).await else {

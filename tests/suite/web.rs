@@ -31,37 +31,24 @@ fn succeeded(what: &str, out: &std::process::Output) {
     );
 }
 
-/// One installation at a time: tests run in parallel and share web/node_modules.
-static INSTALL: Mutex<()> = Mutex::new(());
+/// One build of the test tools at a time: tests run in parallel and share web/.test-build.
+static BUILD: Mutex<()> = Mutex::new(());
 
-/// The web directory with its packages installed and its test tools built, or `None` (skip)
-/// without npm outside CI.
-pub fn installed_web() -> Option<PathBuf> {
+/// The web directory with its test tools built. Its packages are already installed: building the
+/// crate needs them (build.rs runs `npm ci` from package-lock.json).
+pub fn installed_web() -> PathBuf {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
-    if Command::new("npm").arg("--version").output().is_err() {
-        assert!(!strict(), "npm is required (RESGUARDO_STRICT/CI)");
-        eprintln!("skipped: npm is not installed");
-        return None;
-    }
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    // Installs exactly what package-lock.json pins; nothing third-party is in the repository.
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let installed = modified(&web.join("node_modules/.package-lock.json"));
-    if installed.is_none() || installed < modified(&web.join("package-lock.json")) {
-        succeeded("npm ci", &npm(&web, &["ci", "--no-audit", "--no-fund"]));
-    }
+    let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     succeeded(
         "build",
         &npm(&web, &["exec", "--", "node", "build.mjs", "--tests"]),
     );
-    Some(web)
+    web
 }
 
 #[test]
 fn web_client_typechecks_and_passes_the_shared_vectors() {
-    let Some(web) = installed_web() else {
-        return;
-    };
+    let web = installed_web();
     for script in ["typecheck", "test"] {
         succeeded(&format!("npm run {script}"), &npm(&web, &["run", script]));
     }
@@ -83,9 +70,7 @@ crate::on_both_backends!(web_client_reports_interoperate);
 /// A report made by the web client's code decrypts with the Rust crate and the age CLI; a reply
 /// made by the Rust client decrypts in the web client's code; its answer reaches the worker.
 async fn web_client_reports_interoperate(backend: Backend) {
-    let Some(web) = installed_web() else {
-        return;
-    };
+    let web = installed_web();
     let Some(server) = TestServer::start(backend).await else {
         return;
     };
@@ -175,9 +160,7 @@ async fn web_client_reports_interoperate(backend: Backend) {
 /// bundle is reproducible, so anyone can check the digest the pages show.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_embedded_bundle_is_reproducible() {
-    let Some(web) = installed_web() else {
-        return;
-    };
+    let web = installed_web();
     let Some(server) = TestServer::start(Backend::Sqlite).await else {
         return;
     };

@@ -9,10 +9,7 @@ use sha2::{Digest, Sha256};
 use super::decode_exact;
 use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
-use crate::crypto::AgeCiphertext;
-use crate::domain::{
-    b64_decode, b64_encode, AccountStatus, DeskSlug, Recipient, Role, Secret32, Username,
-};
+use crate::domain::{b64_encode, AccountStatus, DeskSlug, Recipient, Role, Secret32, Username};
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
 use crate::server::problem::{doc, ApiError};
@@ -130,9 +127,11 @@ pub async fn enrol(
         .map_err(|_| ApiError::BadField("username", "user name"))?;
     let recipient =
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
-    let wrapped =
-        b64_decode(&request.wrapped_identity).ok_or(ApiError::NotBase64("wrapped_identity"))?;
-    let wrapped = AgeCiphertext::parse(wrapped, state.message_limits)?;
+    let wrapped = super::ciphertext_field(
+        &request.wrapped_identity,
+        "wrapped_identity",
+        state.message_limits,
+    )?;
     let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
     let id = AccountId(
         Secret32::random().digest()[..16]

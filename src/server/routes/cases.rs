@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_decode, b64_encode, Author, ReportId, Status, Username};
+use crate::domain::{b64_encode, Author, ReportId, Status, Username};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
@@ -290,8 +290,7 @@ pub async fn assign(
 }
 
 fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, ApiError> {
-    let bytes = b64_decode(&entry.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
-    Ok(AgeCiphertext::parse(bytes, state.message_limits)?)
+    super::ciphertext_field(&entry.ciphertext, "ciphertext", state.message_limits)
 }
 
 /// Adds a note that only the desk reads (encrypted to the desk key).
@@ -391,12 +390,11 @@ pub async fn reencrypt(
             "re-encrypt to the desk's current key version",
         ));
     }
-    let bytes = b64_decode(&request.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
     let limits = match request.part {
         PartRef::Report => state.ciphertext_limits,
         PartRef::Message { .. } | PartRef::Note { .. } => state.message_limits,
     };
-    let ciphertext = AgeCiphertext::parse(bytes, limits)?;
+    let ciphertext = super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?;
     state
         .store
         .replace_ciphertext(

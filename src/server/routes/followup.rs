@@ -6,8 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::decode_exact;
-use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_decode, b64_encode, Author, Lookup, ReceiptAuth, Status, Verifier};
+use crate::domain::{b64_encode, Author, Lookup, ReceiptAuth, Status, Verifier};
 use crate::server::limits::FollowupAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
@@ -134,8 +133,8 @@ pub async fn add_message(
     state: web::Data<AppState>,
     request: web::Json<FollowupMessage>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = b64_decode(&request.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
-    let ciphertext = AgeCiphertext::parse(raw, state.message_limits)?;
+    let ciphertext =
+        super::ciphertext_field(&request.ciphertext, "ciphertext", state.message_limits)?;
     let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
     let now = crate::time::now_bucket();
     state

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_decode, b64_encode, AccountStatus, Recipient, Role, Username};
+use crate::domain::{b64_encode, AccountStatus, Recipient, Role, Username};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
@@ -69,8 +69,7 @@ pub struct GrantView {
 }
 
 fn grant_ciphertext(state: &AppState, text: &str) -> Result<AgeCiphertext, ApiError> {
-    let bytes = b64_decode(text).ok_or(ApiError::NotBase64("grant"))?;
-    Ok(AgeCiphertext::parse(bytes, state.message_limits)?)
+    super::ciphertext_field(text, "grant", state.message_limits)
 }
 
 /// Makes the first key of the caller's desk; the caller (its first supervisor) becomes vetted.

@@ -236,6 +236,17 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }
 
+/// Decodes a base64 age file and checks it like every ciphertext the server takes (strict header,
+/// bounded size and recipients), naming the field when it is not one.
+pub(crate) fn ciphertext_field(
+    text: &str,
+    field: &'static str,
+    limits: crate::crypto::CiphertextLimits,
+) -> Result<crate::crypto::AgeCiphertext, ApiError> {
+    let bytes = crate::domain::b64_decode(text).ok_or(ApiError::NotBase64(field))?;
+    Ok(crate::crypto::AgeCiphertext::parse(bytes, limits)?)
+}
+
 /// Decodes a base64 field of exactly `N` bytes, naming the field when it is not.
 pub(crate) fn decode_exact<const N: usize>(
     text: &str,

@@ -6,8 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::partners::ReferralUpdateView;
-use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_decode, b64_encode, ReferralId, ReferralStatus};
+use crate::domain::{b64_encode, ReferralId, ReferralStatus};
 use crate::server::auth::PartnerCaller;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
@@ -156,10 +155,11 @@ pub async fn answer(
     }
     let message = match &request.ciphertext {
         None => None,
-        Some(text) => {
-            let bytes = b64_decode(text).ok_or(ApiError::NotBase64("ciphertext"))?;
-            Some(AgeCiphertext::parse(bytes, state.message_limits)?)
-        }
+        Some(text) => Some(super::ciphertext_field(
+            text,
+            "ciphertext",
+            state.message_limits,
+        )?),
     };
     match request.status {
         None if message.is_none() => {

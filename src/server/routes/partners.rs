@@ -6,10 +6,9 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::receipt::Language;
-use crate::crypto::AgeCiphertext;
 use crate::domain::{
-    b64_decode, b64_encode, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
-    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
+    b64_encode, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
+    ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
 };
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError};
@@ -338,15 +337,6 @@ fn missing_partner(e: StoreError) -> ApiError {
     }
 }
 
-fn ciphertext(
-    state: &AppState,
-    text: &str,
-    field: &'static str,
-) -> Result<AgeCiphertext, ApiError> {
-    let bytes = b64_decode(text).ok_or(ApiError::NotBase64(field))?;
-    Ok(AgeCiphertext::parse(bytes, state.ciphertext_limits)?)
-}
-
 /// Refers a case to an active partner of the desk; the case becomes `referred`.
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/referrals", params(("id" = String, Path)),
     request_body = NewReferralRequest, responses(
@@ -382,7 +372,11 @@ pub async fn refer(
     }
     let override_reason = match (request.consent, &request.override_reason) {
         (Consent::Given, None) => None,
-        (Consent::Override, Some(reason)) => Some(ciphertext(&state, reason, "override_reason")?),
+        (Consent::Override, Some(reason)) => Some(super::ciphertext_field(
+            reason,
+            "override_reason",
+            state.ciphertext_limits,
+        )?),
         (Consent::Given, Some(_)) | (Consent::Override, None) => {
             return Err(ApiError::MalformedRequest(
                 "override_reason goes with consent `override`, and only with it".into(),
@@ -402,7 +396,11 @@ pub async fn refer(
         id: ReferralId::random(),
         report: case.report.id,
         partner: partner.id,
-        ciphertext: ciphertext(&state, &request.ciphertext, "ciphertext")?,
+        ciphertext: super::ciphertext_field(
+            &request.ciphertext,
+            "ciphertext",
+            state.ciphertext_limits,
+        )?,
         override_reason,
         expires_at,
     };

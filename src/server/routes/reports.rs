@@ -70,9 +70,12 @@ struct Parsed {
 }
 
 fn parse_envelope(state: &AppState, envelope: &ReportEnvelope) -> Result<Parsed, ApiError> {
-    let raw = b64_decode(&envelope.ciphertext).ok_or(ApiError::NotBase64("ciphertext"))?;
     Ok(Parsed {
-        ciphertext: AgeCiphertext::parse(raw, state.ciphertext_limits)?,
+        ciphertext: super::ciphertext_field(
+            &envelope.ciphertext,
+            "ciphertext",
+            state.ciphertext_limits,
+        )?,
         lookup: Lookup(decode_exact::<16>(
             &envelope.receipt.lookup,
             "receipt.lookup",
