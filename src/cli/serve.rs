@@ -52,7 +52,6 @@ pub async fn serve() -> anyhow::Result<()> {
     let assets = crate::server::pages::assets();
     tracing::info!(
         app_js_sha256 = %assets.app.sha256_hex,
-        pow_worker_js_sha256 = %assets.worker.sha256_hex,
         "reporter pages"
     );
     app.run().await.context("the server stopped with an error")

@@ -2,7 +2,8 @@
 //! here, complete with labels and texts (so it reads well to screen readers and explains itself
 //! with JavaScript off); the embedded script (web/, built by build.rs) does the encryption.
 //! Pages and assets get a strict policy: scripts, styles and connections to this origin only, no
-//! inline script, no framing; the script is pinned by Subresource Integrity.
+//! inline script, no framing; the script (which carries its proof-of-work worker inside) is pinned
+//! by Subresource Integrity.
 
 use std::sync::OnceLock;
 
@@ -20,13 +21,15 @@ mod texts;
 use texts::Texts;
 
 const APP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/app.js"));
-const WORKER_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/pow-worker.js"));
 const STYLE_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/style.css"));
 
-/// What pages may load: this origin's script, style, worker and API; nothing inline, no frames.
-const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    connect-src 'self'; worker-src 'self'; img-src 'self'; frame-ancestors 'none'; \
-    base-uri 'none'; form-action 'none'";
+/// What pages may load: this origin's script, style and API; nothing inline, no frames.
+/// `wasm-unsafe-eval` lets the script compile its own embedded WebAssembly (Argon2id) and nothing
+/// else: it does not allow `eval`. `worker-src blob:` is the proof-of-work worker, which app.js
+/// carries inside itself (so app.js's integrity pins it) and starts from a blob URL.
+const PAGE_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; connect-src 'self'; worker-src blob:; img-src 'self'; \
+    frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// An embedded asset and its digests.
 pub struct Asset {
@@ -50,10 +53,9 @@ impl Asset {
     }
 }
 
-/// The page script, its proof-of-work worker and the style sheet.
+/// The page script (with its proof-of-work worker inside) and the style sheet.
 pub struct Assets {
     pub app: Asset,
-    pub worker: Asset,
     pub style: Asset,
 }
 
@@ -62,7 +64,6 @@ pub fn assets() -> &'static Assets {
     static ASSETS: OnceLock<Assets> = OnceLock::new();
     ASSETS.get_or_init(|| Assets {
         app: Asset::of(APP_JS),
-        worker: Asset::of(WORKER_JS),
         style: Asset::of(STYLE_CSS),
     })
 }
@@ -70,7 +71,6 @@ pub fn assets() -> &'static Assets {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(root))
         .route("/assets/app.js", web::get().to(app_js))
-        .route("/assets/pow-worker.js", web::get().to(worker_js))
         .route("/assets/style.css", web::get().to(style_css))
         .route("/{lang}/", web::get().to(intake))
         .route("/{lang}/followup", web::get().to(followup));
@@ -84,10 +84,6 @@ fn asset(asset: &Asset, content_type: &str) -> HttpResponse {
 
 async fn app_js() -> HttpResponse {
     asset(&assets().app, "text/javascript; charset=utf-8")
-}
-
-async fn worker_js() -> HttpResponse {
-    asset(&assets().worker, "text/javascript; charset=utf-8")
 }
 
 async fn style_css() -> HttpResponse {
@@ -154,7 +150,6 @@ fn page(t: &Texts, exit_url: &str, title: &str, main: &str) -> HttpResponse {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<meta name="pow-worker" content="/assets/pow-worker.js">
 <title>{title}</title>
 <link rel="stylesheet" href="/assets/style.css" integrity="{style_sri}">
 <script src="/assets/app.js" integrity="{app_sri}" defer></script>
@@ -165,7 +160,7 @@ fn page(t: &Texts, exit_url: &str, title: &str, main: &str) -> HttpResponse {
 <noscript><p class="notice" role="alert">{noscript}</p></noscript>
 {main}
 </main>
-<footer><p>{footer}</p><p>{digest_label}: app.js {app_hash} · pow-worker.js {worker_hash}</p></footer>
+<footer><p>{footer}</p><p>{digest_label}: app.js {app_hash}</p></footer>
 </body>
 </html>
 "#,
@@ -179,7 +174,6 @@ fn page(t: &Texts, exit_url: &str, title: &str, main: &str) -> HttpResponse {
         footer = esc(t.footer),
         digest_label = esc(t.digest),
         app_hash = a.app.sha256_hex,
-        worker_hash = a.worker.sha256_hex,
     );
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")

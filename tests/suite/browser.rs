@@ -17,9 +17,14 @@ use crate::harness::{strict, Backend, TestServer};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn browser(web: &Path, args: &[&str]) -> Value {
+    browser_with(web, args, &[])
+}
+
+fn browser_with(web: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
     let out = Command::new("node")
         .arg(web.join(".test-build/tools/browser.mjs"))
         .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -72,6 +77,9 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         "cookies, web storage, caches or databases left behind"
     );
     assert_eq!(sent["lang"], "es");
+    // The policy refused nothing, so Argon2id ran in WebAssembly, not in the fallback.
+    assert_eq!(sent["violations"], serde_json::json!([]), "{sent}");
+    assert_eq!(sent["wasm"], true);
     let phrase = sent["phrase"].as_str().unwrap().to_owned();
     assert_eq!(phrase.split(' ').count(), 8);
 
@@ -128,6 +136,7 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         ],
     );
     assert_eq!(seen["foreign"], 0, "requests to other origins");
+    assert_eq!(seen["violations"], serde_json::json!([]), "{seen}");
     assert_eq!(seen["status"], "Recibido");
     let thread: Vec<&str> = seen["thread"]
         .as_array()
@@ -157,6 +166,35 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         "{off}"
     );
     assert_eq!(off["formVisible"], false);
+}
+
+/// Tor Browser's "Safer" level switches WebAssembly off: the pages then derive the receipt in
+/// JavaScript, and the phrase still opens the case (the Rust client derives the same keys).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_without_webassembly() {
+    let Some(web) = chromium_and_web() else {
+        return;
+    };
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let shots = screenshots().join("no-wasm");
+    std::fs::create_dir_all(&shots).unwrap();
+    let sent = browser_with(
+        &web,
+        &["intake", &server.url, shots.to_str().unwrap()],
+        &[("RESGUARDO_WASM", "off")],
+    );
+    assert_eq!(sent["wasm"], false, "{sent}");
+    assert_eq!(sent["violations"], serde_json::json!([]), "{sent}");
+    let phrase =
+        resguardo::crypto::receipt::ReceiptPhrase::parse(sent["phrase"].as_str().unwrap()).unwrap();
+    let keys = resguardo::client::reporter::derive(&phrase).await;
+    let case = resguardo::client::reporter::followup(&server.client(), &keys)
+        .await
+        .unwrap();
+    assert_eq!(case.status, resguardo::domain::Status::New);
 }
 
 /// The quick exit: Esc pressed twice leaves for the configured neutral site at once, and the
@@ -231,7 +269,8 @@ async fn english_and_french_pages_send_reports() {
 
 /// With a keyboard alone: every visible control has an accessible name (a label, an aria-label or
 /// its text), Tab visits every control in document order, and the quick exit is among the first
-/// three stops.
+/// three stops. In the accessibility tree a screen reader reads, no control, group or progress
+/// bar is nameless, and each page has one level-1 heading.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_reaches_every_control_in_order() {
     let Some(web) = chromium_and_web() else {
@@ -249,6 +288,9 @@ async fn keyboard_reaches_every_control_in_order() {
         let page = &report[path];
         assert_eq!(page["unnamed"], serde_json::json!([]), "{path}: {page}");
         assert_eq!(page["visited"], page["expected"], "{path}: tab order");
+        assert_eq!(page["axUnnamed"], serde_json::json!([]), "{path}: {page}");
+        assert!(page["axControls"].as_u64().unwrap() > 8, "{path}: {page}");
+        assert_eq!(page["h1"], 1, "{path}: one level-1 heading");
         let stops = page["visited"].as_array().unwrap();
         assert!(stops.len() > 8, "{path}: {stops:?}");
         assert!(

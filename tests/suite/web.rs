@@ -172,7 +172,7 @@ async fn the_embedded_bundle_is_reproducible() {
         .output()
         .unwrap();
     succeeded("node build.mjs", &build);
-    for name in ["app.js", "pow-worker.js", "style.css"] {
+    for name in ["app.js", "style.css"] {
         let served = reqwest::get(format!("{}/assets/{name}", server.url))
             .await
             .unwrap()

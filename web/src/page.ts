@@ -30,11 +30,15 @@ function wireQuickExit(): void {
   });
 }
 
+/** src/pow-worker.ts, built and inlined by build.mjs, so app.js's integrity covers it too. */
+declare const __POW_WORKER__: string;
+
 /** Solves the proof-of-work in a Web Worker, so the page stays responsive. */
 const inWorker: Solver = (challenge, difficulty, onProgress) =>
   new Promise((resolve, reject) => {
-    const script = document.querySelector<HTMLMetaElement>("meta[name=pow-worker]")?.content;
-    const worker = new Worker(script ?? "/assets/pow-worker.js");
+    const script = URL.createObjectURL(new Blob([__POW_WORKER__], { type: "text/javascript" }));
+    const worker = new Worker(script);
+    URL.revokeObjectURL(script);
     worker.onmessage = (event: MessageEvent<{ tried?: number; nonce?: number }>) => {
       if (event.data.nonce !== undefined) {
         worker.terminate();

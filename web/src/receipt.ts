@@ -1,8 +1,11 @@
 // The receipt phrase (docs/protocol.md §3): eight words, stretched with Argon2id and split with
 // HKDF into a lookup, an auth key and the reporter's reply identity. Byte-exact with the Rust code:
-// both pass tests/vectors/receipt.json.
+// both pass tests/vectors/receipt.json. Argon2id runs in WebAssembly (hash-wasm), about ten times
+// faster than in JavaScript, because reporters wait on slow phones; where WebAssembly is switched
+// off (Tor Browser's "Safer" level does that) it runs in JavaScript instead (docs/decisions/0002).
 
 import { argon2idAsync } from "@noble/hashes/argon2";
+import { argon2id } from "hash-wasm";
 import { hkdf } from "@noble/hashes/hkdf";
 import { sha256 } from "@noble/hashes/sha2";
 import { bech32 } from "@scure/base";
@@ -51,19 +54,63 @@ export interface ReceiptKeys {
   replyRecipient: string;
 }
 
+/** Argon2id(password, salt) with the receipt's parameters: m = 19456 KiB, t = 2, p = 1, 32 bytes. */
+export type Stretch = (
+  password: Uint8Array,
+  salt: Uint8Array,
+  onProgress?: (done: number) => void,
+) => Promise<Uint8Array>;
+
+export const stretchInWasm: Stretch = async (password, salt, onProgress) => {
+  onProgress?.(0);
+  const master = await argon2id({
+    password,
+    salt,
+    iterations: 2,
+    memorySize: 19456,
+    parallelism: 1,
+    hashLength: 32,
+    outputType: "binary",
+  });
+  onProgress?.(1);
+  return master;
+};
+
+export const stretchInJs: Stretch = (password, salt, onProgress) =>
+  argon2idAsync(password, salt, { t: 2, m: 19456, p: 1, dkLen: 32, onProgress });
+
+/** WebAssembly where the browser allows it, else JavaScript: the same bytes either way. */
+export const stretch: Stretch = async (password, salt, onProgress) => {
+  if (typeof WebAssembly === "object") {
+    try {
+      return await stretchInWasm(password, salt, onProgress);
+    } catch {
+      // Present but refused (a policy, or a browser that disables compilation): fall through.
+    }
+  }
+  return stretchInJs(password, salt, onProgress);
+};
+
+/** Which implementation `stretch` will use here, for the page's diagnostics and the tests. */
+export async function stretchEngine(): Promise<"wasm" | "js"> {
+  if (typeof WebAssembly !== "object") return "js";
+  try {
+    await stretchInWasm(new Uint8Array(1), new Uint8Array(8));
+    return "wasm";
+  } catch {
+    return "js";
+  }
+}
+
 /** The derivation of §3; `onProgress` gets 0…1 while Argon2id runs. */
 export async function deriveReceipt(
   typed: string,
   onProgress?: (done: number) => void,
+  argon: Stretch = stretch,
 ): Promise<ReceiptKeys> {
   const norm = encoder.encode(normalise(typed));
-  const master = await argon2idAsync(norm, encoder.encode(SALT), {
-    t: 2,
-    m: 19456,
-    p: 1,
-    dkLen: 32,
-    onProgress,
-  });
+  const master = await argon(norm, encoder.encode(SALT), onProgress);
+  norm.fill(0);
   const expand = (info: string, length: number) =>
     hkdf(sha256, master, undefined, encoder.encode(info), length);
   const lookup = expand("resguardo/receipt/v1/lookup", 16);

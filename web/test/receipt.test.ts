@@ -4,7 +4,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { bytesToHex } from "@noble/hashes/utils";
-import { deriveReceipt, generatePhrase, normalise, wordlists } from "../src/receipt.ts";
+import {
+  deriveReceipt,
+  generatePhrase,
+  normalise,
+  stretchEngine,
+  stretchInJs,
+  stretchInWasm,
+  wordlists,
+  type ReceiptKeys,
+} from "../src/receipt.ts";
 
 interface Vector {
   typed: string;
@@ -20,17 +29,30 @@ const vectors: Vector[] = JSON.parse(
   readFileSync(new URL("../../tests/vectors/receipt.json", import.meta.url), "utf8"),
 ).vectors;
 
-test("the receipt vectors shared with the Rust code", async () => {
-  assert.equal(vectors.length, 7);
-  for (const v of vectors) {
-    assert.equal(normalise(v.typed), v.normalized, v.typed);
-    const keys = await deriveReceipt(v.typed);
-    assert.equal(bytesToHex(keys.lookup), v.lookup_hex, v.typed);
-    assert.equal(bytesToHex(keys.auth), v.auth_hex, v.typed);
-    assert.equal(bytesToHex(keys.verifier), v.verifier_hex, v.typed);
-    assert.equal(keys.replyIdentity, v.reply_identity, v.typed);
-    assert.equal(keys.replyRecipient, v.reply_recipient, v.typed);
-  }
+function assertMatches(keys: ReceiptKeys, v: Vector) {
+  assert.equal(bytesToHex(keys.lookup), v.lookup_hex, v.typed);
+  assert.equal(bytesToHex(keys.auth), v.auth_hex, v.typed);
+  assert.equal(bytesToHex(keys.verifier), v.verifier_hex, v.typed);
+  assert.equal(keys.replyIdentity, v.reply_identity, v.typed);
+  assert.equal(keys.replyRecipient, v.reply_recipient, v.typed);
+}
+
+for (const [engine, argon] of [
+  ["WebAssembly", stretchInWasm],
+  ["JavaScript", stretchInJs],
+] as const) {
+  test(`the receipt vectors shared with the Rust code, Argon2id in ${engine}`, async () => {
+    assert.equal(vectors.length, 7);
+    for (const v of vectors) {
+      assert.equal(normalise(v.typed), v.normalized, v.typed);
+      assertMatches(await deriveReceipt(v.typed, undefined, argon), v);
+    }
+  });
+}
+
+test("by default, Argon2id runs in WebAssembly where it can", async () => {
+  assert.equal(await stretchEngine(), "wasm");
+  assertMatches(await deriveReceipt(vectors[0].typed), vectors[0]);
 });
 
 test("new phrases are eight words of the page's list", () => {

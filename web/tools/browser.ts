@@ -3,26 +3,56 @@
 //   node browser.mjs intake URL ARTIFACTS [LANG]       → {"phrase", "foreign", "lang"}
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
-//   node browser.mjs timing - - [RUNS]                  → {"times": [ms, …]}
-//   node browser.mjs a11y URL ARTIFACTS                 → per page: unnamed controls, tab order
+//   node browser.mjs timing - - [RUNS]                  → {"wasm": [ms, …], "js": [ms, …]}
+//   node browser.mjs a11y URL ARTIFACTS                 → per page: unnamed controls, tab order,
+//                                                         the accessibility tree's unnamed nodes
 //   node browser.mjs nojs URL ARTIFACTS                 → {"noscript", "formVisible"}
-// `foreign` counts requests to any origin other than the server's.
+// `foreign` counts requests to any origin other than the server's; `violations` lists what the
+// Content-Security-Policy blocked; `wasm` says whether the page had WebAssembly. With
+// RESGUARDO_WASM=off, pages run without WebAssembly (removed before any script of theirs runs),
+// as in Tor Browser at its "Safer" level, where `WebAssembly` is not defined.
 
 import { chromium, type Page } from "playwright-core";
 
 const [command, url, artifacts, ...rest] = process.argv.slice(2);
 const origin = new URL(url).origin;
+const withoutWasm = process.env.RESGUARDO_WASM === "off";
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox"],
 });
 
+declare global {
+  interface Window {
+    cspViolations: string[];
+  }
+}
+
+/** What the page's policy refused, and whether it had WebAssembly at all. */
+async function policyReport(page: Page) {
+  return page.evaluate(() => ({
+    violations: window.cspViolations,
+    wasm: typeof WebAssembly === "object",
+  }));
+}
+
 async function open(javaScript = true): Promise<{ page: Page; foreign: string[] }> {
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     javaScriptEnabled: javaScript,
     locale: "es-GT",
+  });
+  if (withoutWasm) {
+    await context.addInitScript(() => {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+    });
+  }
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   const page = await context.newPage();
   const foreign: string[] = [];
@@ -35,6 +65,13 @@ async function open(javaScript = true): Promise<{ page: Page; foreign: string[] 
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+}
+
+interface AxNode {
+  ignored: boolean;
+  role?: { value: string };
+  name?: { value: string };
+  properties?: { name: string; value: { value: unknown } }[];
 }
 
 try {
@@ -78,6 +115,7 @@ try {
         foreign: foreign.length,
         lang: await page.getAttribute("html", "lang"),
         stored: stored + cookies,
+        ...(await policyReport(page)),
       }),
     );
   } else if (command === "followup") {
@@ -102,7 +140,9 @@ try {
     await shot(page, "05-followup-answered");
     const thread = await page.locator("#thread li").allTextContents();
     const status = (await page.textContent("#status"))?.trim();
-    console.log(JSON.stringify({ status, thread, foreign: foreign.length }));
+    console.log(
+      JSON.stringify({ status, thread, foreign: foreign.length, ...(await policyReport(page)) }),
+    );
   } else if (command === "exit") {
     // Esc twice leaves for the neutral site, replacing this page in the history.
     const { page } = await open();
@@ -130,8 +170,9 @@ try {
     await page.goto("http://localhost/bench");
     await page.addScriptTag({ path: new URL("./receipt-bench.js", import.meta.url).pathname });
     const runs = Number(rest[0] ?? "5");
-    const times = await page.evaluate((n) => window.resguardoBench(n), runs);
-    console.log(JSON.stringify({ times }));
+    const wasm = await page.evaluate((n) => window.resguardoBench(n, "wasm"), runs);
+    const js = await page.evaluate((n) => window.resguardoBench(n, "js"), runs);
+    console.log(JSON.stringify({ wasm, js }));
   } else if (command === "a11y") {
     // Every control has an accessible name, and Tab visits every control in document order.
     const { page } = await open();
@@ -166,7 +207,34 @@ try {
           }),
         );
       }
-      report[path] = { unnamed, expected, visited };
+      // What a screen reader is given: Chromium's accessibility tree. Every control and live
+      // region in it must have a name, and the page must say what it is (one level-1 heading).
+      const cdp = await page.context().newCDPSession(page);
+      const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+      const controls = new Set([
+        "textbox",
+        "combobox",
+        "checkbox",
+        "radio",
+        "button",
+        "link",
+        "progressbar",
+        "radiogroup",
+        "group",
+      ]);
+      const axControls = (nodes as AxNode[]).filter(
+        (n) => !n.ignored && controls.has(n.role?.value ?? ""),
+      );
+      const axUnnamed = axControls
+        .filter((n) => !(n.name?.value ?? "").trim())
+        .map((n) => n.role?.value);
+      const headings = (nodes as AxNode[]).filter(
+        (n) => n.role?.value === "heading" && !n.ignored,
+      );
+      const h1 = headings.filter((n) =>
+        n.properties?.some((p) => p.name === "level" && p.value.value === 1),
+      ).length;
+      report[path] = { unnamed, expected, visited, axUnnamed, axControls: axControls.length, h1 };
     }
     console.log(JSON.stringify(report));
   } else if (command === "nojs") {
