@@ -28,6 +28,7 @@ mod browser;
 mod canary;
 mod cli;
 mod conformance;
+mod deploy;
 mod crash;
 mod fail_closed;
 mod flow;
