@@ -1,6 +1,7 @@
 //! Layered settings (design §7): `config/default.toml` (compiled in), then the file named by
 //! `RESGUARDO_CONFIG`, then `RESGUARDO__SECTION__KEY` environment variables. Every problem names the key.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ use figment::Figment;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::domain::b64_decode_array;
+use crate::domain::{b64_decode_array, Days, DeskSlug, RetentionPolicy};
 
 const DEFAULTS: &str = include_str!("../config/default.toml");
 
@@ -26,6 +27,58 @@ pub struct Settings {
     pub vetting: VettingSettings,
     pub webhooks: WebhookSettings,
     pub web: WebSettings,
+    pub retention: RetentionSettings,
+    pub metrics: MetricsSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    // Every desk's policy unless its own table below, or its supervisors, set another.
+    pub closed_days: Days,
+    pub spam_days: Days,
+    pub untriaged_days: Days,
+    /// Seconds between purges inside the server.
+    pub interval_secs: u64,
+    /// Per-desk policies, by slug: `[retention.desks.gt]`.
+    #[serde(default)]
+    pub desks: BTreeMap<String, RetentionPolicy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Where `/metrics` (Prometheus text) listens, apart from the public listener. Empty: off.
+    pub bind: String,
+}
+
+impl RetentionSettings {
+    /// The policy of a desk whose supervisors set none: its table here, else the defaults.
+    pub fn configured(&self, desk: &DeskSlug) -> RetentionPolicy {
+        self.desks
+            .get(desk.as_str())
+            .copied()
+            .unwrap_or(RetentionPolicy {
+                closed_days: self.closed_days,
+                spam_days: self.spam_days,
+                untriaged_days: self.untriaged_days,
+            })
+    }
+}
+
+impl MetricsSettings {
+    /// The metrics address, or `None` when metrics are off.
+    pub fn address(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        if self.bind.trim().is_empty() {
+            return Ok(None);
+        }
+        self.bind.parse().map(Some).map_err(|_| {
+            invalid(
+                "metrics.bind",
+                "must be ADDRESS:PORT, or empty to turn metrics off",
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -366,6 +419,24 @@ impl Settings {
                 return Err(invalid(key, "must be at least 1"));
             }
         }
+        if !(1..=86_400).contains(&self.retention.interval_secs) {
+            return Err(invalid(
+                "retention.interval_secs",
+                "must be between 1 and 86400",
+            ));
+        }
+        if let Some(slug) = self
+            .retention
+            .desks
+            .keys()
+            .find(|slug| DeskSlug::parse(slug).is_err())
+        {
+            return Err(ConfigError::Invalid {
+                key: "retention.desks",
+                problem: format!("{slug:?} is not a desk slug"),
+            });
+        }
+        self.metrics.address()?;
         if limits
             .proxy_header
             .parse::<actix_web::http::header::HeaderName>()

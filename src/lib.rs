@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod retention;
 pub mod server;
 pub mod store;
 pub mod time;

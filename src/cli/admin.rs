@@ -164,3 +164,39 @@ async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Deletes (or counts, with `--dry-run`) what the retention policies say is due.
+pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let store = open_store(&settings).await?;
+    let now = crate::time::now_secs();
+    let report = crate::retention::purge(store.as_ref(), &settings.retention, now, dry_run)
+        .await
+        .map_err(|e| anyhow::anyhow!("the purge stopped: {e}"))?;
+    if json {
+        super::print_json(&json!(report));
+        return Ok(());
+    }
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    for d in &report.desks {
+        println!(
+            "{:<20} {verb} {} closed, {} spam, {} never triaged  (closed: {}; spam: {}; untriaged: {})",
+            d.desk,
+            d.closed,
+            d.spam,
+            d.untriaged,
+            super::retention::describe(d.policy.closed_days),
+            super::retention::describe(d.policy.spam_days),
+            super::retention::describe(d.policy.untriaged_days),
+        );
+    }
+    println!(
+        "In all: {verb} {} cases and the partner copies of {} expired referrals.",
+        report.cases(),
+        report.expired_referrals
+    );
+    if dry_run {
+        println!("Nothing was deleted (dry run).");
+    }
+    Ok(())
+}

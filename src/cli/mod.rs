@@ -2,11 +2,13 @@
 //! default, `--json` for scripts; errors are one clear line on stderr and a non-zero exit.
 
 pub mod admin;
+pub mod backup;
 pub mod files;
 pub mod keygen;
 pub mod partner;
 pub mod partners;
 pub mod report;
+pub mod retention;
 pub mod serve;
 pub mod terminal;
 pub mod triage;
@@ -256,6 +258,35 @@ pub enum DeskKeyCommand {
         #[command(subcommand)]
         command: DirectoryCommand,
     },
+    /// How long the server keeps the desk's cases (set: supervisors).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Show the policy in force and where it comes from.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) set the desk's own policy, in days; 0 keeps forever. Rules not given keep
+    /// their current value. Takes effect at the server's next purge.
+    Set {
+        /// Closed cases are deleted this many days after their last change.
+        #[arg(long)]
+        closed_days: Option<u32>,
+        /// Cases marked spam are deleted this many days after being marked.
+        #[arg(long)]
+        spam_days: Option<u32>,
+        /// Reports nobody triaged (still new) are deleted this many days after they arrived.
+        #[arg(long)]
+        untriaged_days: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,6 +354,33 @@ pub enum AdminCommand {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Delete the cases that the desks' retention policies say are due (the server also does
+    /// this every retention.interval_secs), and the partner copies of expired referrals.
+    Purge {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (SQLite) write a consistent copy of the database to a new file while the server runs.
+    /// For PostgreSQL use pg_dump (docs/operations.md).
+    Backup {
+        /// The new file (mode 0600); it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (SQLite) restore the database from a backup, with the server stopped. The configured
+    /// database must not exist: move it aside first.
+    Restore {
+        /// A file written by `admin backup`.
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
     /// Print a one-time enrolment code for a new case worker or supervisor of a desk.
     Invite {
@@ -437,6 +495,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: AdminCommand::Invite { desk, role, json },
         } => admin::invite(&desk, role, json).await,
         Command::Admin {
+            command: AdminCommand::Purge { dry_run, json },
+        } => admin::purge(dry_run, json).await,
+        Command::Admin {
+            command: AdminCommand::Backup { out, json },
+        } => backup::backup(&out, json).await,
+        Command::Admin {
+            command: AdminCommand::Restore { from, json },
+        } => backup::restore(&from, json).await,
+        Command::Admin {
             command:
                 AdminCommand::Audit {
                     command: AuditCommand::Verify { json },
@@ -460,6 +527,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::Partner { command },
         } => partners::directory(command).await,
+        Command::Desk {
+            command: DeskKeyCommand::Retention { command },
+        } => retention::run(command).await,
         Command::Partner { access, command } => partner::run(access, command).await,
     }
 }

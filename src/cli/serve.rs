@@ -47,7 +47,11 @@ pub async fn serve() -> anyhow::Result<()> {
     let store = open_store(&settings).await?;
     let app = Application::build(&settings, store, &secret)
         .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
-    tracing::info!(port = app.port(), "listening");
+    tracing::info!(
+        port = app.port(),
+        metrics_port = app.metrics_port(),
+        "listening"
+    );
     // Anyone can compare these with the footer of the pages and with a build of their own.
     let assets = crate::server::pages::assets();
     tracing::info!(

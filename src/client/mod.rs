@@ -186,6 +186,21 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    pub async fn retention(
+        &self,
+        token: &str,
+    ) -> Result<crate::server::routes::retention::RetentionView, ClientError> {
+        self.get_as(token, "/api/v1/desk/retention").await
+    }
+
+    pub async fn set_retention(
+        &self,
+        token: &str,
+        policy: &crate::domain::RetentionPolicy,
+    ) -> Result<crate::server::routes::retention::RetentionView, ClientError> {
+        self.post_as(token, "/api/v1/desk/retention", policy).await
+    }
+
     pub async fn grants(&self, token: &str) -> Result<Vec<GrantView>, ClientError> {
         self.get_as(token, "/api/v1/desk/grants").await
     }

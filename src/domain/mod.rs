@@ -6,6 +6,7 @@ mod desk;
 mod id;
 mod partner;
 mod report;
+mod retention;
 
 pub use account::{base32_decode, base32_encode, AccountStatus, BadEnum, Role, Secret32, Username};
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
@@ -15,6 +16,7 @@ pub use partner::{
     Service, WebhookUrl,
 };
 pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
+pub use retention::{BadDays, Days, PurgeRule, RetentionPolicy};
 
 use base64::Engine as _;
 

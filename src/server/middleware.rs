@@ -6,8 +6,9 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{DefaultHeaders, Next};
-use actix_web::{Error, ResponseError};
+use actix_web::{web, Error, ResponseError};
 
+use super::metrics::Metrics;
 use super::problem::ApiError;
 
 /// Headers on every response: nothing may be framed, sniffed, cached, referred or scripted.
@@ -53,7 +54,8 @@ pub async fn time_limit(
     }
 }
 
-/// One JSON line per request: method, route pattern, status and milliseconds. Nothing else.
+/// One JSON line per request: a random request id, method, route pattern, status and
+/// milliseconds, nothing else; and the same (without the id) counted for `/metrics`.
 pub async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -66,17 +68,25 @@ pub async fn log_request(
         Method::POST => "POST",
         _ => "OTHER",
     };
+    // Random, so that it ties this line to nothing outside the log.
+    let request_id = format!("{:016x}", rand::random::<u64>());
     let response = next.call(req).await?;
     let route = response
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
+    let took = started.elapsed();
+    let status = response.status().as_u16();
     tracing::info!(
+        request_id = %request_id,
         method = %method,
         route = %route,
-        status = response.status().as_u16(),
-        ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        status,
+        ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
         "request"
     );
+    if let Some(metrics) = response.request().app_data::<web::Data<Metrics>>() {
+        metrics.observe(method, route, status, took);
+    }
     Ok(response)
 }

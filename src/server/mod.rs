@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod hardening;
 pub mod limits;
+pub mod metrics;
 pub mod middleware;
 pub mod pages;
 pub mod pow;
@@ -19,7 +20,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
-use crate::config::{AccountSettings, Settings};
+use crate::config::{AccountSettings, RetentionSettings, Settings};
 use crate::crypto::keys::server_key;
 use crate::crypto::pow::PowKey;
 use crate::crypto::CiphertextLimits;
@@ -54,11 +55,15 @@ pub struct AppState {
     pub exit_url: String,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
+    /// Retention defaults and per-desk policies from the configuration.
+    pub retention: RetentionSettings,
 }
 
 pub struct Application {
     port: u16,
     server: Server,
+    /// The metrics listener's port and server, when `metrics.bind` is set.
+    metrics: Option<(u16, Server)>,
 }
 
 impl Application {
@@ -74,6 +79,8 @@ impl Application {
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
         spawn_purging(store.clone(), Duration::from_secs(600));
+        let metrics = web::Data::new(metrics::Metrics::default());
+        spawn_retention(store.clone(), settings.retention.clone(), metrics.clone());
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
             store,
@@ -96,6 +103,7 @@ impl Application {
             allow_http_webhooks: settings.webhooks.allow_http,
             exit_url: settings.web.exit_url.clone(),
             dummy_hash: auth::dummy_hash(),
+            retention: settings.retention.clone(),
         });
         webhooks::spawn(
             state.store.clone(),
@@ -109,9 +117,11 @@ impl Application {
         };
         let body_limit = intake.max_body_bytes;
         let time_limit = Duration::from_secs(settings.server.request_timeout_secs);
+        let metrics_server = metrics_server(settings, metrics.clone())?;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     problem::ApiError::MalformedRequest(format!(
@@ -135,23 +145,67 @@ impl Application {
             server = server.workers(settings.server.workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            metrics: metrics_server,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The metrics listener's port, if metrics are on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run(self) -> std::io::Result<()> {
-        let handle = self.server.handle();
+        let handles: Vec<_> = std::iter::once(self.server.handle())
+            .chain(self.metrics.iter().map(|(_, m)| m.handle()))
+            .collect();
         actix_web::rt::spawn(async move {
             shutdown_signal().await;
             tracing::info!("shutting down");
-            handle.stop(true).await;
+            for handle in handles {
+                handle.stop(true).await;
+            }
         });
-        self.server.await
+        match self.metrics {
+            Some((_, metrics)) => {
+                let (public, metrics) = tokio::join!(self.server, metrics);
+                public.and(metrics)
+            }
+            None => self.server.await,
+        }
     }
+}
+
+/// The metrics listener: `GET /metrics` and nothing else, apart from the public listener so that
+/// it can stay on loopback or a private network.
+fn metrics_server(
+    settings: &Settings,
+    metrics: web::Data<metrics::Metrics>,
+) -> std::io::Result<Option<(u16, Server)>> {
+    let Some(address) = settings.metrics.address().map_err(std::io::Error::other)? else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(address)?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(metrics.clone())
+            .route("/metrics", web::get().to(metrics::serve))
+            .default_service(web::to(routes::not_found))
+            .wrap(middleware::security_headers())
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    Ok(Some((port, server)))
 }
 
 /// Records a privileged action in the audit log (and a log line without actor or subject). A request whose action cannot be recorded fails:
@@ -187,6 +241,35 @@ fn spawn_purging(store: Arc<dyn Store>, period: Duration) {
             }
             if let Err(e) = store.expire_referrals(crate::time::now_secs()).await {
                 tracing::warn!(error = %e, "could not delete expired referrals");
+            }
+        }
+    });
+}
+
+/// Deletes what the desks' retention policies say is due, at start and every
+/// `retention.interval_secs`. The log line carries totals only.
+fn spawn_retention(
+    store: Arc<dyn Store>,
+    settings: RetentionSettings,
+    metrics: web::Data<metrics::Metrics>,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(settings.interval_secs));
+        loop {
+            tick.tick().await;
+            match crate::retention::purge(store.as_ref(), &settings, crate::time::now_secs(), false)
+                .await
+            {
+                Ok(report) if report.cases() > 0 || report.expired_referrals > 0 => {
+                    metrics.purged(report.cases(), report.expired_referrals);
+                    tracing::info!(
+                        cases = report.cases(),
+                        referrals = report.expired_referrals,
+                        "retention purge"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "the retention purge failed"),
             }
         }
     });

@@ -226,7 +226,7 @@ impl From<StoreError> for ApiError {
             StoreError::Full => ApiError::ThreadFull,
             StoreError::Conflict(_) => ApiError::ReceiptConflict,
             StoreError::Missing(_) => ApiError::DeskNotFound,
-            StoreError::Corrupt(_) | StoreError::Unavailable(_) => {
+            StoreError::Corrupt(_) | StoreError::Unavailable(_) | StoreError::Unsupported(_) => {
                 // The cause holds no request data (sqlx never prints bound values).
                 tracing::error!(error = %e, "database operation failed");
                 ApiError::Unavailable

@@ -7,6 +7,7 @@
 
 pub mod audit;
 mod impl_store;
+pub mod maintenance;
 pub mod partners;
 mod postgres;
 mod sql;
@@ -15,6 +16,7 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use maintenance::MaintenanceStore;
 pub use partners::{NewReferral, Partner, PartnerStore, Referral, ReferralUpdate, WebhookDelivery};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -225,6 +227,9 @@ pub enum StoreError {
     /// it never holds bound values, which sqlx does not print.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// This backend does not do that; the message says what to use instead.
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -240,7 +245,7 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 }
 
 #[async_trait::async_trait]
-pub trait Store: PartnerStore + Send + Sync + 'static {
+pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 

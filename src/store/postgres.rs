@@ -24,6 +24,27 @@ impl PgStore {
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }
+
+    /// After deletes: PostgreSQL leaves deleted rows in its table files until they are reused,
+    /// and a plain VACUUM only marks them reusable. VACUUM FULL writes the live rows of the tables
+    /// that purges touch into new files (with their TOAST data) and removes the old files. It
+    /// locks those tables while it runs: short on a desk's database, and purges run hourly.
+    /// The write-ahead log and any base backups still hold the rows until they are recycled
+    /// (docs/operations.md says what that means for operators).
+    async fn scrub(&self) -> Result<(), StoreError> {
+        sqlx::query(
+            "VACUUM FULL reports, messages, notes, referrals, referral_updates, webhook_deliveries",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn backup(&self, _path: &std::path::Path) -> Result<(), StoreError> {
+        Err(StoreError::Unsupported(
+            "backups of PostgreSQL are taken with pg_dump (docs/operations.md)",
+        ))
+    }
 }
 
 async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
@@ -45,3 +66,4 @@ async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
 
 crate::store::impl_store::impl_store!(PgStore, sqlx::Postgres);
 crate::store::partners::impl_partner_store!(PgStore);
+crate::store::maintenance::impl_maintenance_store!(PgStore);

@@ -36,9 +36,33 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
-    /// Runs `PRAGMA wal_checkpoint(TRUNCATE)`, folding the WAL into the database file.
-    pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+    /// After deletes: `secure_delete` has zeroed the freed content in the pages written, but the
+    /// write-ahead log still holds older copies of those pages. A TRUNCATE checkpoint copies the
+    /// log into the database and cuts the log file to zero bytes. It waits for readers that hold
+    /// old snapshots, so it is retried a few times before giving up.
+    async fn scrub(&self) -> Result<(), StoreError> {
+        for _ in 0..50 {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Err(StoreError::Unavailable(
+            "the write-ahead log could not be truncated: readers kept it busy".into(),
+        ))
+    }
+
+    /// A consistent copy of the whole database into a new file at `path`, while the server runs
+    /// (`VACUUM INTO`: only live rows, so nothing deleted travels into the copy).
+    async fn backup(&self, path: &Path) -> Result<(), StoreError> {
+        let target = path
+            .to_str()
+            .ok_or_else(|| StoreError::Unavailable("the backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -76,3 +100,4 @@ async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
 
 crate::store::impl_store::impl_store!(SqliteStore, sqlx::Sqlite);
 crate::store::partners::impl_partner_store!(SqliteStore);
+crate::store::maintenance::impl_maintenance_store!(SqliteStore);

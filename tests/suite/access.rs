@@ -1,4 +1,4 @@
-//! The access-control matrix: every case-worker route against anonymous, pending, vetted,
+//! The access-control matrix: every case-worker route (16) against anonymous, pending, vetted,
 //! supervisor, disabled and other-desk callers. Each cell expects its documented status, and no
 //! answer to an outsider carries this desk's data.
 
@@ -137,37 +137,43 @@ async fn access_matrix(backend: Backend) {
                 json!({"key_version": 1, "part": {"kind": "note", "seq": 99}, "ciphertext": grant}),
             ),
         ),
+        ("GET", "/api/v1/desk/retention".into(), None),
+        (
+            "POST",
+            "/api/v1/desk/retention".into(),
+            Some(json!({"closed_days": 90, "spam_days": 7, "untriaged_days": 365})),
+        ),
     ];
     // Expected status per caller, in the order of `routes`.
-    let callers: Vec<(&str, Option<String>, [u16; 14])> = vec![
-        ("anonymous", None, [401; 14]),
-        ("disabled", Some(disabled.session.token.clone()), [401; 14]),
+    let callers: Vec<(&str, Option<String>, [u16; 16])> = vec![
+        ("anonymous", None, [401; 16]),
+        ("disabled", Some(disabled.session.token.clone()), [401; 16]),
         (
             "pending",
             Some(pending.session.token.clone()),
             [
-                200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+                200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
             ],
         ),
         (
             "vetted worker",
             Some(vetted.session.token.clone()),
             [
-                200, 200, 403, 403, 403, 403, 200, 200, 204, 204, 201, 201, 403, 403,
+                200, 200, 403, 403, 403, 403, 200, 200, 204, 204, 201, 201, 403, 403, 200, 403,
             ],
         ),
         (
             "supervisor",
             Some(boss.session.token.clone()),
             [
-                200, 200, 409, 200, 409, 404, 200, 200, 204, 204, 201, 201, 404, 404,
+                200, 200, 409, 200, 409, 404, 200, 200, 204, 204, 201, 201, 404, 404, 200, 200,
             ],
         ),
         (
             "other desk",
             Some(outsider.session.token.clone()),
             [
-                200, 200, 403, 403, 403, 403, 200, 404, 404, 404, 404, 404, 403, 403,
+                200, 200, 403, 403, 403, 403, 200, 404, 404, 404, 404, 404, 403, 403, 200, 403,
             ],
         ),
     ];
@@ -202,5 +208,5 @@ async fn access_matrix(backend: Backend) {
             cells += 1;
         }
     }
-    assert_eq!(cells, 84);
+    assert_eq!(cells, 96);
 }

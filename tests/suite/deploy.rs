@@ -63,7 +63,7 @@ fn systemd_unit_verifies_and_is_hardened() {
     succeeded("systemd-analyze verify", &verify);
     // What the issue asks for, and what keeps a compromised process in its box.
     for line in [
-        "DynamicUser=yes",
+        "User=resguardo",
         "ProtectSystem=strict",
         "NoNewPrivileges=yes",
         "PrivateTmp=yes",

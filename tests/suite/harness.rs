@@ -64,6 +64,8 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
     pub db_url: String,
     pub url: String,
+    /// The metrics listener, `http://127.0.0.1:PORT` (on a random port of its own).
+    pub metrics_url: String,
     env: Vec<(String, String)>,
     child: Option<Child>,
     log: Arc<Mutex<String>>,
@@ -90,6 +92,7 @@ impl TestServer {
             ("RESGUARDO__DATABASE__URL", db_url.as_str()),
             ("RESGUARDO__SECRETS__SERVER_KEY_FILE", key_file.as_str()),
             ("RESGUARDO__SERVER__BIND", "127.0.0.1:0"),
+            ("RESGUARDO__METRICS__BIND", "127.0.0.1:0"),
             ("RESGUARDO__SERVER__WORKERS", "2"),
             ("RESGUARDO__POW__DIFFICULTY", "4"),
             ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "100000"),
@@ -111,6 +114,7 @@ impl TestServer {
             dir,
             db_url,
             url: String::new(),
+            metrics_url: String::new(),
             env,
             child: None,
             log: Arc::new(Mutex::new(String::new())),
@@ -143,10 +147,13 @@ impl TestServer {
         let (tx, rx) = mpsc::channel();
         collect(child.stderr.take().unwrap(), self.log.clone(), Some(tx));
         collect(child.stdout.take().unwrap(), self.log.clone(), None);
-        let port = rx
+        let (port, metrics) = rx
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("server did not start; output:\n{}", self.logs()));
         self.url = format!("http://127.0.0.1:{port}");
+        self.metrics_url = metrics
+            .map(|p| format!("http://127.0.0.1:{p}"))
+            .unwrap_or_default();
         self.child = Some(child);
     }
 
@@ -241,11 +248,11 @@ impl Drop for TestServer {
     }
 }
 
-/// Copies a child's output into `log`; reports the port of the "listening" line on `port`.
+/// Copies a child's output into `log`; reports the ports of the "listening" line on `port`.
 fn collect(
     stream: impl std::io::Read + Send + 'static,
     log: Arc<Mutex<String>>,
-    port: Option<mpsc::Sender<u16>>,
+    port: Option<mpsc::Sender<(u16, Option<u16>)>>,
 ) {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
@@ -253,7 +260,9 @@ fn collect(
             if let Some(tx) = &port {
                 if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
                     if v["fields"]["message"] == "listening" {
-                        let _ = tx.send(v["fields"]["port"].as_u64().unwrap() as u16);
+                        let public = v["fields"]["port"].as_u64().unwrap() as u16;
+                        let metrics = v["fields"]["metrics_port"].as_u64().map(|p| p as u16);
+                        let _ = tx.send((public, metrics));
                     }
                 }
             }

@@ -11,6 +11,7 @@ pub mod partner_api;
 pub mod partners;
 pub mod pow;
 pub mod reports;
+pub mod retention;
 
 use actix_web::error::JsonPayloadError;
 use actix_web::middleware::from_fn;
@@ -125,6 +126,9 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         limits.message,
     );
     mount_partner_routes(cfg, limits);
+    // A desk's retention policy: read by vetted accounts, set by supervisors.
+    let (show, set) = (web::to(retention::show), web::to(retention::set));
+    mount_get_post(cfg, "/api/v1/desk/retention", show, set, ACCOUNT_BODY);
     mount_post(
         cfg,
         "/api/v1/desk/reports/{id}/reencrypt",
@@ -139,17 +143,30 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
 }
 
-/// The partner directory, referrals, and the partners' own routes.
-fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
-    // Listed by vetted accounts (GET), added to by supervisors (POST).
+/// A resource read with GET (and HEAD) and changed with POST, whose bodies are at most
+/// `json_limit` bytes.
+fn mount_get_post(
+    cfg: &mut web::ServiceConfig,
+    path: &str,
+    get: Route,
+    post: Route,
+    json_limit: usize,
+) {
     cfg.service(
-        web::resource("/api/v1/desk/partners")
-            .route(web::to(partners::list).guard(guard::Any(guard::Get()).or(guard::Head())))
-            .route(web::to(partners::add).guard(guard::Post()))
-            .app_data(json_config(ACCOUNT_BODY))
+        web::resource(path)
+            .route(get.guard(guard::Any(guard::Get()).or(guard::Head())))
+            .route(post.guard(guard::Post()))
+            .app_data(json_config(json_limit))
             .default_service(web::to(|| not_allowed("GET, HEAD, POST")))
             .wrap(from_fn(super::middleware::time_limit)),
     );
+}
+
+/// The partner directory, referrals, and the partners' own routes.
+fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
+    // Listed by vetted accounts (GET), added to by supervisors (POST).
+    let (list, add) = (web::to(partners::list), web::to(partners::add));
+    mount_get_post(cfg, "/api/v1/desk/partners", list, add, ACCOUNT_BODY);
     mount_post(
         cfg,
         "/api/v1/desk/partners/{id}/disable",

@@ -3,7 +3,9 @@
 use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
-use super::{accounts, cases, desks, followup, health, keys, partner_api, partners, pow, reports};
+use super::{
+    accounts, cases, desks, followup, health, keys, partner_api, partners, pow, reports, retention,
+};
 use crate::server::problem::Problem;
 
 #[derive(OpenApi)]
@@ -46,6 +48,8 @@ use crate::server::problem::Problem;
         partner_api::inbox,
         partner_api::show,
         partner_api::answer,
+        retention::show,
+        retention::set,
     ),
     components(schemas(Problem)),
     modifiers(&BearerAuth)

@@ -1,0 +1,66 @@
+//! A desk's retention policy: vetted accounts read it, supervisors set it (audited). The purge
+//! itself runs inside the server (`crate::retention`), never on request.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::RetentionPolicy;
+use crate::retention::{policy_of, PolicySource};
+use crate::server::auth::{Supervisor, Vetted};
+use crate::server::problem::{doc, ApiError};
+use crate::server::{audit, AppState};
+
+/// The policy in force for the caller's desk, and where it comes from.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RetentionView {
+    pub policy: RetentionPolicy,
+    pub source: PolicySource,
+}
+
+/// The desk's retention policy.
+#[utoipa::path(get, path = "/api/v1/desk/retention", responses(
+    (status = 200, body = RetentionView),
+    doc::E401, doc::E403, doc::E503,
+), security(("bearer" = [])))]
+pub async fn show(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
+    let desk = &caller.0.account.desk;
+    let (policy, source) = policy_of(state.store.as_ref(), &state.retention, desk).await?;
+    Ok(HttpResponse::Ok().json(RetentionView { policy, source }))
+}
+
+/// Sets the desk's own retention policy (days; 0 keeps forever), which takes precedence over the
+/// server's configuration. Takes effect at the next purge.
+#[utoipa::path(post, path = "/api/v1/desk/retention", request_body = RetentionPolicy, responses(
+    (status = 200, body = RetentionView),
+    doc::E400, doc::E401, doc::E403, doc::E503,
+), security(("bearer" = [])))]
+pub async fn set(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    policy: web::Json<RetentionPolicy>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    let policy = policy.into_inner();
+    state
+        .store
+        .set_retention(&me.desk, &policy, crate::time::now_bucket())
+        .await?;
+    let subject = format!(
+        "closed={} spam={} untriaged={}",
+        policy.closed_days.get(),
+        policy.spam_days.get(),
+        policy.untriaged_days.get()
+    );
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "retention.set",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(RetentionView {
+        policy,
+        source: PolicySource::Desk,
+    }))
+}

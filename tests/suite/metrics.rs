@@ -1,0 +1,136 @@
+//! `/metrics` on its own listener: after real traffic (a report, a follow-up, a failed login, a
+//! bad token, unknown paths carrying ids), it counts requests by route pattern, and no value or
+//! label holds an address, a desk, an id, a receipt, a user name or a token. Every request's log
+//! line carries a random request id.
+
+use resguardo::client::reporter;
+use resguardo::crypto::receipt::Language;
+use resguardo::domain::b64_encode;
+
+use crate::harness::{form, Backend, TestServer};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_routes_and_name_nobody() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("canarydesk");
+    let client = server.client();
+    let sent = reporter::submit(
+        &client,
+        "canarydesk",
+        &form("x"),
+        Language::Es,
+        None,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    let keys = reporter::derive(&sent.phrase).await;
+    reporter::followup(&client, &keys).await.unwrap();
+    let http = reqwest::Client::new();
+    let token = "canarytokencanarytokencanarytoken";
+    let id = sent.id.clone();
+    for (method, path) in [
+        ("GET", format!("/api/v1/desk/reports/{id}")),
+        ("GET", format!("/nowhere/{id}")),
+        ("POST", "/api/v1/sessions".to_owned()),
+        ("GET", "/metrics".to_owned()),
+    ] {
+        let request = match method {
+            "GET" => http.get(format!("{}{path}", server.url)),
+            _ => http
+                .post(format!("{}{path}", server.url))
+                .json(&serde_json::json!({
+                    "desk": "canarydesk", "username": "canaryuser",
+                    "auth_key": b64_encode(&[9; 32]), "totp": "123456"
+                })),
+        };
+        let response = request.bearer_auth(token).send().await.unwrap();
+        assert!(response.status().is_client_error(), "{path}");
+    }
+    let public = http
+        .get(format!("{}/metrics", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        public.status(),
+        404,
+        "metrics are not on the public listener"
+    );
+
+    let scraped = http
+        .get(format!("{}/metrics", server.metrics_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scraped.status(), 200);
+    assert!(scraped.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let text = scraped.text().await.unwrap();
+    for line in [
+        r#"resguardo_http_requests_total{method="POST",route="/api/v1/desks/{slug}/reports",status="201"} 1"#,
+        r#"resguardo_http_requests_total{method="POST",route="/api/v1/followup",status="200"} 1"#,
+        r#"resguardo_http_requests_total{method="GET",route="/api/v1/desk/reports/{id}",status="401"} 1"#,
+        r#"resguardo_http_requests_total{method="GET",route="(unmatched)",status="404"} 3"#,
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line} in:\n{text}"
+        );
+    }
+    let lookup_hex: String = keys.lookup.0.iter().map(|b| format!("{b:02x}")).collect();
+    for secret in [
+        "127.0.0.1",
+        "canarydesk",
+        "canaryuser",
+        "canarytoken",
+        id.as_str(),
+        b64_encode(&keys.lookup.0).as_str(),
+        lookup_hex.as_str(),
+    ] {
+        assert!(!text.contains(secret), "{secret} in the metrics:\n{text}");
+    }
+    // Only the route patterns the router knows, and a fixed set of methods, appear as labels.
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        if let Some(labels) = line.split('{').nth(1) {
+            let route = labels
+                .split("route=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            assert!(
+                route == "(unmatched)" || route.starts_with('/'),
+                "label {route} in {line}"
+            );
+        }
+    }
+    let other = http
+        .get(format!("{}/anything-else", server.metrics_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+
+    // Request ids: on every request line, 64 random bits, never repeated.
+    let ids: Vec<String> = server
+        .logs()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["fields"]["message"] == "request")
+        .map(|v| v["fields"]["request_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() >= 8, "{ids:?}");
+    assert!(ids
+        .iter()
+        .all(|id| id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit())));
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "a request id repeated");
+}
