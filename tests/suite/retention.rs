@@ -357,4 +357,55 @@ async fn supervisors_set_the_desk_policy() {
         client.retention(&ana.session.token).await.unwrap().policy,
         policy
     );
+
+    // The same from the supervisor's terminal: only the rules given change.
+    let home = server.dir.path().join("sofia");
+    let session = serde_json::json!({
+        "server": server.url, "desk": "gt", "username": "sofia", "token": boss.session.token,
+        "expires_at": boss.session.expires_at, "wrapped_identity": boss.session.wrapped_identity,
+    });
+    resguardo::cli::files::write_private(
+        &home.join("session.json"),
+        session.to_string().as_bytes(),
+    )
+    .unwrap();
+    let as_sofia = |args: &[&str]| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home).args(args);
+        cmd.output().unwrap()
+    };
+    let out = as_sofia(&["desk", "retention", "set", "--closed-days", "20", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let set: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(set["policy"]["closed_days"], 20);
+    assert_eq!(
+        set["policy"]["spam_days"], 1,
+        "rules not given keep their value"
+    );
+    assert_eq!(set["source"], "desk");
+    let shown = as_sofia(&["desk", "retention", "show"]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.contains("closed cases           deleted after 20 days"),
+        "{text}"
+    );
+    assert!(text.contains("kept forever"), "{text}");
+    for (args, says) in [
+        (&["desk", "retention", "set"][..], "nothing to set"),
+        (
+            &["desk", "retention", "set", "--spam-days", "9999"][..],
+            "--spam-days",
+        ),
+    ] {
+        let out = as_sofia(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{args:?}"
+        );
+    }
 }
