@@ -183,6 +183,8 @@ impl std::fmt::Debug for SecretSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeSettings {
+    /// Batch concurrent submissions into one durable transaction (`store::group_commit`).
+    pub group_commit: bool,
     pub max_body_bytes: usize,
     pub max_recipients: usize,
     pub max_message_bytes: usize,

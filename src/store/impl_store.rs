@@ -9,6 +9,21 @@
 macro_rules! impl_store {
     ($store:ident, $db:ty) => {
         impl $store {
+            /// The insert of one report, with its values bound.
+            fn insert_report_query(
+                report: &NewReport,
+            ) -> sqlx::query::Query<'_, $db, <$db as sqlx::Database>::Arguments<'_>> {
+                sqlx::query(sql::INSERT_REPORT)
+                    .bind(&report.id.as_bytes()[..])
+                    .bind(report.desk.as_str())
+                    .bind(report.key_version)
+                    .bind(report.ciphertext.as_bytes())
+                    .bind(&report.lookup.0[..])
+                    .bind(&report.verifier.0[..])
+                    .bind(report.reply_recipient.as_str())
+                    .bind(report.created_at)
+            }
+
             /// Stores one grant of a desk key version; 0 rows if the account holds it already.
             async fn insert_grant(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -104,16 +119,42 @@ macro_rules! impl_store {
                 Ok(done.rows_affected())
             }
 
+            async fn commit_intake(
+                &self,
+                batch: &[Intake],
+            ) -> Result<Vec<IntakeOutcome>, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for intake in batch {
+                    let spent = sqlx::query(sql::INSERT_SPENT)
+                        .bind(&intake.spend.digest[..])
+                        .bind(intake.spend.expires_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    if spent.rows_affected() == 0 {
+                        outcomes.push(IntakeOutcome::ChallengeSpent);
+                        continue;
+                    }
+                    let Some(report) = &intake.report else {
+                        outcomes.push(IntakeOutcome::Committed);
+                        continue;
+                    };
+                    let stored = Self::insert_report_query(report)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                    outcomes.push(if stored.rows_affected() == 0 {
+                        IntakeOutcome::ReceiptConflict
+                    } else {
+                        IntakeOutcome::Committed
+                    });
+                }
+                tx.commit().await?;
+                Ok(outcomes)
+            }
+
             async fn insert_report(&self, report: &NewReport) -> Result<(), StoreError> {
-                let done = sqlx::query(sql::INSERT_REPORT)
-                    .bind(&report.id.as_bytes()[..])
-                    .bind(report.desk.as_str())
-                    .bind(report.key_version)
-                    .bind(report.ciphertext.as_bytes())
-                    .bind(&report.lookup.0[..])
-                    .bind(&report.verifier.0[..])
-                    .bind(report.reply_recipient.as_str())
-                    .bind(report.created_at)
+                let done = Self::insert_report_query(report)
                     .execute(&self.pool)
                     .await
                     .map_err(|e| classify(e, StoreError::Missing("the desk")))?;

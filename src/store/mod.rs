@@ -6,6 +6,7 @@
 //! recipient, desk metadata and hour-rounded times. Nothing here ever sees plaintext.
 
 pub mod audit;
+pub mod group_commit;
 mod impl_store;
 pub mod maintenance;
 pub mod partners;
@@ -80,6 +81,25 @@ impl SpentChallenge {
             expires_at: crate::time::bucket(challenge.expires_at()) + crate::time::BUCKET_SECS,
         }
     }
+}
+
+/// One submission as intake commits it: its challenge spent and, when the envelope was
+/// acceptable, its report stored, both or neither.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub spend: SpentChallenge,
+    pub report: Option<NewReport>,
+}
+
+/// What committing one `Intake` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeOutcome {
+    /// The challenge is now spent, and the report (if there was one) stored.
+    Committed,
+    /// The challenge had been spent before; nothing was stored.
+    ChallengeSpent,
+    /// The challenge is now spent, but a report with the same receipt lookup exists.
+    ReceiptConflict,
 }
 
 /// What a receipt lookup finds.
@@ -211,7 +231,7 @@ pub struct Account {
     pub totp_last_step: i64,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} already exists")]
     Conflict(&'static str),
@@ -263,6 +283,10 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     /// Records a proof-of-work challenge as spent; `ChallengeSpent` if it already was. Committed on
     /// its own, before the report is looked at, so one solution buys exactly one attempt.
     async fn spend_challenge(&self, pow: SpentChallenge) -> Result<(), StoreError>;
+    /// Commits submissions in one transaction, so that one durable commit acknowledges them all
+    /// (`group_commit.rs` gathers them); one outcome per submission, in order. An error means
+    /// none of them was committed.
+    async fn commit_intake(&self, batch: &[Intake]) -> Result<Vec<IntakeOutcome>, StoreError>;
     /// Forgets spent challenges that expired before `now`; returns how many.
     async fn purge_spent(&self, now: i64) -> Result<u64, StoreError>;
 

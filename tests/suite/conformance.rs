@@ -4,13 +4,14 @@ use resguardo::crypto::AgeCiphertext;
 use resguardo::domain::{
     Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier,
 };
-use resguardo::store::{NewReport, SpentChallenge, StoreError};
+use resguardo::store::{Intake, IntakeOutcome, NewReport, SpentChallenge, StoreError};
 
 use crate::harness::{fresh_store, Backend};
 
 crate::on_both_backends!(
     desks_are_unique_and_listed,
     reports_and_challenges,
+    intake_commits_in_batches,
     threads_keep_order_and_fill_up
 );
 
@@ -45,6 +46,81 @@ fn pow(n: u8) -> SpentChallenge {
         digest: [n; 32],
         expires_at: i64::MAX / 2,
     }
+}
+
+/// One transaction, one outcome per submission: a spent challenge stores nothing, a conflicting
+/// receipt still spends its challenge, a refused envelope spends its challenge alone.
+async fn intake_commits_in_batches(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        return;
+    };
+    let gt = DeskSlug::parse("gt").unwrap();
+    let name = DeskName::parse("Mesa").unwrap();
+    store
+        .create_desk(&gt, &name, Some(&recipient()), 0)
+        .await
+        .unwrap();
+    let (a, b, twin) = (report("gt", 1), report("gt", 2), report("gt", 1));
+    let batch = [
+        Intake {
+            spend: pow(1),
+            report: Some(a.clone()),
+        },
+        Intake {
+            spend: pow(1),
+            report: Some(b.clone()),
+        },
+        Intake {
+            spend: pow(2),
+            report: Some(twin.clone()),
+        },
+        Intake {
+            spend: pow(3),
+            report: None,
+        },
+        Intake {
+            spend: pow(4),
+            report: Some(b.clone()),
+        },
+    ];
+    let outcomes = store.commit_intake(&batch).await.unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            IntakeOutcome::Committed,
+            IntakeOutcome::ChallengeSpent,
+            IntakeOutcome::ReceiptConflict,
+            IntakeOutcome::Committed,
+            IntakeOutcome::Committed,
+        ]
+    );
+    assert!(store.report(&a.id).await.unwrap().is_some());
+    assert!(store.report(&b.id).await.unwrap().is_some());
+    assert!(store.report(&twin.id).await.unwrap().is_none());
+    for n in [1, 2, 3, 4] {
+        assert!(
+            matches!(
+                store.spend_challenge(pow(n)).await,
+                Err(StoreError::ChallengeSpent)
+            ),
+            "challenge {n} was spent by the batch"
+        );
+    }
+    // A failing batch (a report for a desk that does not exist) commits nothing of itself.
+    let lost = [
+        Intake {
+            spend: pow(5),
+            report: Some(report("gt", 5)),
+        },
+        Intake {
+            spend: pow(6),
+            report: Some(report("hn", 6)),
+        },
+    ];
+    assert!(store.commit_intake(&lost).await.is_err());
+    store.spend_challenge(pow(5)).await.unwrap();
+    assert!(store.receipt(&Lookup([5; 16])).await.unwrap().is_none());
 }
 
 async fn desks_are_unique_and_listed(backend: Backend) {

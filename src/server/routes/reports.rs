@@ -8,7 +8,7 @@ use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
 use crate::server::limits::IntakeAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
-use crate::store::{NewReport, SpentChallenge};
+use crate::store::{Intake, IntakeOutcome, NewReport, SpentChallenge};
 
 /// A report as a reporter's client sends it (design §4.1). Every binary field is standard base64.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -89,9 +89,10 @@ fn parse_envelope(state: &AppState, envelope: &ReportEnvelope) -> Result<Parsed,
     })
 }
 
-/// Checks the proof-of-work and spends it, before anything else is looked at: it is the cheap check
-/// that turns floods away, and once spent, a solution buys exactly one attempt whatever follows.
-async fn spend_pow(state: &AppState, pow: &PowSolution) -> Result<(), ApiError> {
+/// Checks the proof-of-work: the cheap check that turns floods away, before anything else is
+/// looked at. The challenge is then spent in the same commit as the report (or alone, if the
+/// envelope is refused), so that one solution buys exactly one attempt whatever follows.
+fn verify_pow(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError> {
     let bytes = b64_decode(&pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
     let challenge = Challenge::parse(state.pow.key(), &bytes)?;
     let now = crate::time::now_secs();
@@ -100,11 +101,27 @@ async fn spend_pow(state: &AppState, pow: &PowSolution) -> Result<(), ApiError> 
     if challenge.difficulty().saturating_add(1) < state.pow.difficulty(now) {
         return Err(ApiError::PowStale);
     }
-    state
-        .store
-        .spend_challenge(SpentChallenge::of(&challenge))
-        .await?;
-    Ok(())
+    Ok(challenge)
+}
+
+/// The report an envelope makes, for the desk in the path.
+async fn prepare(
+    state: &AppState,
+    slug: &str,
+    envelope: &ReportEnvelope,
+) -> Result<NewReport, ApiError> {
+    let parsed = parse_envelope(state, envelope)?;
+    let desk = desks::find(state, slug).await?;
+    Ok(NewReport {
+        id: ReportId::random(),
+        desk: desk.slug,
+        key_version: desk.key_version,
+        ciphertext: parsed.ciphertext,
+        lookup: parsed.lookup,
+        verifier: parsed.verifier,
+        reply_recipient: parsed.reply_recipient,
+        created_at: crate::time::now_bucket(),
+    })
 }
 
 /// Stores an encrypted report. Answers 201 only once the report is durably committed.
@@ -121,22 +138,26 @@ pub async fn submit(
     slug: web::Path<String>,
     envelope: web::Json<ReportEnvelope>,
 ) -> Result<HttpResponse, ApiError> {
-    spend_pow(&state, &envelope.pow).await?;
-    let parsed = parse_envelope(&state, &envelope)?;
-    let desk = desks::find(&state, &slug).await?;
-    let report = NewReport {
-        id: ReportId::random(),
-        desk: desk.slug,
-        key_version: desk.key_version,
-        ciphertext: parsed.ciphertext,
-        lookup: parsed.lookup,
-        verifier: parsed.verifier,
-        reply_recipient: parsed.reply_recipient,
-        created_at: crate::time::now_bucket(),
+    let challenge = verify_pow(&state, &envelope.pow)?;
+    let prepared = prepare(&state, &slug, &envelope).await;
+    let (report, refusal) = match prepared {
+        Ok(report) => (Some(report), None),
+        Err(refusal) => (None, Some(refusal)),
     };
-    state.store.insert_report(&report).await?;
-    state.pow.record_submission(crate::time::now_secs());
-    Ok(HttpResponse::Created().json(ReportCreated {
-        id: report.id.to_string(),
-    }))
+    let id = report.as_ref().map(|r| r.id);
+    let intake = Intake {
+        spend: SpentChallenge::of(&challenge),
+        report,
+    };
+    match (state.intake.commit(intake).await?, refusal) {
+        (IntakeOutcome::ChallengeSpent, _) => Err(ApiError::PowReused),
+        (_, Some(refusal)) => Err(refusal),
+        (IntakeOutcome::ReceiptConflict, None) => Err(ApiError::ReceiptConflict),
+        (IntakeOutcome::Committed, None) => {
+            // Without a refusal there was a report, so it has an id.
+            let id = id.ok_or(ApiError::Unavailable)?;
+            state.pow.record_submission(crate::time::now_secs());
+            Ok(HttpResponse::Created().json(ReportCreated { id: id.to_string() }))
+        }
+    }
 }

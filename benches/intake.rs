@@ -1,0 +1,419 @@
+//! The intake load benchmark: `cargo bench --bench intake` (BENCHMARKS.md shows the figures).
+//!
+//! It starts the release binary on loopback, on SQLite and on PostgreSQL, and for concurrency 1,
+//! 16 and 64 measures, in one run on one machine:
+//! - intake: POST /api/v1/desks/{slug}/reports with real envelopes (age ciphertext of a padded
+//!   2 KiB report, a solved challenge, a fresh random receipt), with group commit off and on;
+//! - the framework ceiling: GET /healthz on the same server;
+//! - the durable-write ceiling: single-row commits per second from one connection, SQLite with
+//!   WAL and synchronous=FULL, PostgreSQL with fsync and synchronous_commit on;
+//!
+//! and reports throughput, p50/p99/max latency and the server's peak RSS per run, with intake as
+//! a ratio of both ceilings.
+//!
+//! Simplifications, so that preparing envelopes does not dominate: difficulty 1 bit (the server's
+//! own check is the same whatever the difficulty), no rise of difficulty with load, and receipts
+//! that are random bytes rather than Argon2id outputs (the server cannot tell the difference).
+//! Environment: RESGUARDO_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres; "off"
+//! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rand::RngCore;
+use resguardo::crypto::pow::Challenge;
+use resguardo::domain::{b64_decode, b64_encode};
+use serde_json::{json, Value};
+use sqlx::Connection;
+
+const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
+const CONCURRENCY: [usize; 3] = [1, 16, 64];
+
+struct Server {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start(db_url: &str, group_commit: bool, dir: tempfile::TempDir) -> Server {
+        let key_file = dir.path().join("server.key");
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .current_dir(dir.path())
+            .env("RESGUARDO__DATABASE__URL", db_url)
+            .env("RESGUARDO__SECRETS__SERVER_KEY_FILE", &key_file)
+            .env("RESGUARDO__SERVER__BIND", "127.0.0.1:0")
+            .env("RESGUARDO__METRICS__BIND", "")
+            .env("RESGUARDO__DATABASE__MAX_CONNECTIONS", "16")
+            .env("RESGUARDO__INTAKE__GROUP_COMMIT", group_commit.to_string())
+            .env("RESGUARDO__POW__DIFFICULTY", "1")
+            .env("RESGUARDO__POW__MAX_EXTRA_BITS", "0")
+            .env("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "100000000")
+            .env("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "100000000")
+            .env("RESGUARDO__LIMITS__READ_GLOBAL_PER_MINUTE", "100000000")
+            .env("RESGUARDO_LOG", "warn,resguardo::cli::serve=info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                    if v["fields"]["message"] == "listening" {
+                        let _ = tx.send(v["fields"]["port"].as_u64().unwrap());
+                    }
+                }
+            }
+        });
+        let port = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server did not start");
+        Server {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _dir: dir,
+        }
+    }
+
+    /// Forgets the peak resident set size, so the next reading covers only what follows.
+    fn reset_peak(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+    }
+
+    /// Peak resident set size since the last reset, in MiB.
+    fn peak_rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        kib / 1024.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn admin(db_url: &str, dir: &Path, args: &[&str]) -> Value {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("RESGUARDO__DATABASE__URL", db_url)
+        .env(
+            "RESGUARDO__SECRETS__SERVER_KEY_FILE",
+            dir.join("server.key"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Envelopes ready to send: each with its own solved challenge.
+async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<Value> {
+    let desk: Value = http
+        .get(format!("{url}/api/v1/desks/bench"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let desk_key: age::x25519::Recipient = desk["recipient"].as_str().unwrap().parse().unwrap();
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut narrative = [0u8; 900];
+        rand::rngs::OsRng.fill_bytes(&mut narrative);
+        let doc = json!({"schema": "resguardo.report.v1", "narrative": b64_encode(&narrative)});
+        let Value::Object(doc) = doc else {
+            unreachable!()
+        };
+        let plaintext = resguardo::crypto::padding::pad(doc);
+        let ciphertext = resguardo::crypto::seal::seal(&[&desk_key], &plaintext).unwrap();
+        let pow: Value = http
+            .get(format!("{url}/api/v1/pow"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let challenge = pow["challenge"].as_str().unwrap().to_owned();
+        let nonce = Challenge::parse_unverified(&b64_decode(&challenge).unwrap())
+            .unwrap()
+            .solve(|_| {});
+        let (mut lookup, mut verifier) = ([0u8; 16], [0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(&mut lookup);
+        rand::rngs::OsRng.fill_bytes(&mut verifier);
+        out.push(json!({
+            "ciphertext": b64_encode(&ciphertext),
+            "receipt": {"lookup": b64_encode(&lookup), "verifier": b64_encode(&verifier)},
+            "reply_recipient": desk_key.to_string(),
+            "pow": {"challenge": challenge, "nonce": nonce},
+        }));
+    }
+    out
+}
+
+struct Run {
+    requests: usize,
+    failures: usize,
+    per_sec: f64,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+    rss_mib: f64,
+}
+
+/// Sends every request of `work` with `concurrency` requests in flight.
+async fn drive(
+    server: &Server,
+    concurrency: usize,
+    work: Vec<Option<Value>>,
+    path: &str,
+    expect: u16,
+) -> Run {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .unwrap();
+    let requests = work.len();
+    let queue = Arc::new(Mutex::new(work));
+    let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
+    let failures = Arc::new(Mutex::new(0usize));
+    server.reset_peak();
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let (http, queue, latencies, failures) = (
+                http.clone(),
+                queue.clone(),
+                latencies.clone(),
+                failures.clone(),
+            );
+            let url = format!("{}{path}", server.url);
+            tokio::spawn(async move {
+                loop {
+                    let Some(body) = queue.lock().unwrap().pop() else {
+                        break;
+                    };
+                    let sent = Instant::now();
+                    let request = match &body {
+                        Some(body) => http.post(&url).json(body),
+                        None => http.get(&url),
+                    };
+                    let ok = match request.send().await {
+                        Ok(r) => r.status().as_u16() == expect && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    latencies.lock().unwrap().push(sent.elapsed());
+                    if !ok {
+                        *failures.lock().unwrap() += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    let mut latencies = latencies.lock().unwrap().clone();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    let failures = *failures.lock().unwrap();
+    Run {
+        requests,
+        failures,
+        per_sec: requests as f64 / elapsed.as_secs_f64(),
+        p50: at(0.50),
+        p99: at(0.99),
+        max: *latencies.last().unwrap(),
+        rss_mib: server.peak_rss_mib(),
+    }
+}
+
+/// Single-row durable commits per second from one connection, for `secs` seconds.
+async fn commit_ceiling(db_url: &str, secs: u64) -> f64 {
+    macro_rules! measure {
+        ($conn:expr) => {{
+            sqlx::query("CREATE TABLE ceiling (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)")
+                .execute(&mut $conn)
+                .await
+                .ok();
+            let started = Instant::now();
+            let mut commits = 0i64;
+            while started.elapsed() < Duration::from_secs(secs) {
+                sqlx::query("INSERT INTO ceiling (id, payload) VALUES ($1, $2)")
+                    .bind(commits)
+                    .bind(&[7u8; 2048][..])
+                    .execute(&mut $conn)
+                    .await
+                    .unwrap();
+                commits += 1;
+            }
+            commits as f64 / started.elapsed().as_secs_f64()
+        }};
+    }
+    if db_url.starts_with("sqlite:") {
+        use std::str::FromStr;
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(db_url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+            .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .unwrap();
+        measure!(conn)
+    } else {
+        let mut conn = sqlx::PgConnection::connect(db_url).await.unwrap();
+        measure!(conn)
+    }
+}
+
+async fn fresh_pg(admin_url: &str) -> Option<String> {
+    let mut conn = sqlx::PgConnection::connect(admin_url).await.ok()?;
+    let name = format!("resguardo_bench_{}", resguardo::domain::ReportId::random());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    Some(format!("{}/{name}", admin_url.rsplit_once('/').unwrap().0))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
+    let ceiling = commit_ceiling(&db_urls(), 3).await;
+    println!();
+    println!("### {name}");
+    println!();
+    println!("Durable-write ceiling: {ceiling:.0} single-row commits/s (one connection).");
+    println!();
+    println!("| what | concurrency | requests | failed | req/s | p50 ms | p99 ms | max ms | peak RSS MiB | ÷ healthz | ÷ commit ceiling |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for group_commit in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = db_urls();
+        admin(
+            &db_url,
+            dir.path(),
+            &[
+                "admin",
+                "desk",
+                "create",
+                "--slug",
+                "bench",
+                "--name",
+                "Bench",
+                "--recipient",
+                &age::x25519::Identity::generate().to_public().to_string(),
+                "--json",
+            ],
+        );
+        let server = Server::start(&db_url, group_commit, dir);
+        let http = reqwest::Client::new();
+        for concurrency in CONCURRENCY {
+            let health = drive(
+                &server,
+                concurrency,
+                vec![None; requests * 2],
+                "/healthz",
+                200,
+            )
+            .await;
+            let work = envelopes(&http, &server.url, requests).await;
+            let run = drive(
+                &server,
+                concurrency,
+                work.into_iter().map(Some).collect(),
+                "/api/v1/desks/bench/reports",
+                201,
+            )
+            .await;
+            let label = if group_commit {
+                "intake, group commit"
+            } else {
+                "intake, one commit each"
+            };
+            if !group_commit {
+                println!(
+                    "| GET /healthz | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | 1 | |",
+                    health.requests, health.failures, health.per_sec, ms(health.p50), ms(health.p99),
+                    ms(health.max), health.rss_mib
+                );
+            }
+            println!(
+                "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {:.3} | {:.2} |",
+                run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
+                run.rss_mib, run.per_sec / health.per_sec, run.per_sec / ceiling
+            );
+        }
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let requests: usize = std::env::var("RESGUARDO_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    println!("## Intake benchmark ({requests} requests per run; `cargo bench --bench intake`)");
+    let scratch = tempfile::tempdir().unwrap();
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    backend(
+        "SQLite",
+        || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            format!(
+                "sqlite://{}",
+                scratch.path().join(format!("bench-{n}.db")).display()
+            )
+        },
+        requests,
+    )
+    .await;
+    let pg = std::env::var("RESGUARDO_BENCH_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if pg == "off" {
+        return;
+    }
+    let mut urls = vec![];
+    for _ in 0..3 {
+        match fresh_pg(&pg).await {
+            Some(url) => urls.push(url),
+            None => {
+                println!("\nPostgreSQL at {pg} is unreachable: skipped.");
+                return;
+            }
+        }
+    }
+    let urls = Mutex::new(urls);
+    backend(
+        "PostgreSQL",
+        || urls.lock().unwrap().pop().unwrap(),
+        requests,
+    )
+    .await;
+}

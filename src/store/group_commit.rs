@@ -1,0 +1,79 @@
+//! Group commit for intake: submissions that arrive while a commit is being made durable wait
+//! for the next one, and that next commit takes them all in one transaction. A durable commit
+//! costs about one fsync whatever it holds, so a burst of reports costs a few fsyncs instead of
+//! one each; a 201 is still sent only after the commit that holds its report is durable.
+//!
+//! There is no timer: a lone submission is committed at once, and batches grow only as far as
+//! the queue did while the previous commit was running (at most `MAX_BATCH`).
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Intake, IntakeOutcome, Store, StoreError};
+
+/// Most submissions in one transaction: bounds the time one commit holds the write lock.
+pub const MAX_BATCH: usize = 128;
+/// Submissions waiting for a commit before new ones wait to be queued (back-pressure).
+const QUEUE: usize = 1024;
+
+type Reply = oneshot::Sender<Result<IntakeOutcome, StoreError>>;
+
+/// How intake commits: through one committer task that batches, or one transaction each.
+#[derive(Clone)]
+pub enum Committer {
+    Grouped(mpsc::Sender<(Intake, Reply)>),
+    OneByOne(Arc<dyn Store>),
+}
+
+impl Committer {
+    /// With `grouped`, starts the committer task (on the current Tokio runtime).
+    pub fn new(store: Arc<dyn Store>, grouped: bool) -> Self {
+        if !grouped {
+            return Committer::OneByOne(store);
+        }
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run(store, rx));
+        Committer::Grouped(tx)
+    }
+
+    /// Commits one submission; returns once it is durable (or known not to be).
+    pub async fn commit(&self, intake: Intake) -> Result<IntakeOutcome, StoreError> {
+        match self {
+            Committer::OneByOne(store) => {
+                let mut outcomes = store.commit_intake(std::slice::from_ref(&intake)).await?;
+                outcomes.pop().ok_or(StoreError::Corrupt("intake outcome"))
+            }
+            Committer::Grouped(queue) => {
+                let (reply, answer) = oneshot::channel();
+                queue
+                    .send((intake, reply))
+                    .await
+                    .map_err(|_| StoreError::Unavailable("the intake committer stopped".into()))?;
+                answer.await.map_err(|_| {
+                    StoreError::Unavailable("the intake committer dropped a submission".into())
+                })?
+            }
+        }
+    }
+}
+
+async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Intake, Reply)>) {
+    let mut waiting = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+        let (batch, replies): (Vec<Intake>, Vec<Reply>) = waiting.drain(..).unzip();
+        match store.commit_intake(&batch).await {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    // A requester that gave up (time limit) is not waiting: its report stays.
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                for reply in replies {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
