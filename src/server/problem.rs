@@ -87,6 +87,8 @@ pub enum ApiError {
     MethodNotAllowed(&'static str),
     #[error("the service is temporarily unavailable; try again later")]
     Unavailable,
+    #[error("the server has no room to store this now; try again later")]
+    StorageFull,
 }
 
 impl ApiError {
@@ -129,6 +131,7 @@ impl ApiError {
             ApiError::ReferralConflict(_) => "referral-conflict",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
+            ApiError::StorageFull => "storage-full",
         }
     }
 
@@ -144,6 +147,7 @@ impl ApiError {
             StatusCode::TOO_MANY_REQUESTS => "Too many requests",
             StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
             StatusCode::REQUEST_TIMEOUT => "Request timeout",
+            StatusCode::INSUFFICIENT_STORAGE => "Insufficient storage",
             _ => "Service unavailable",
         }
     }
@@ -186,6 +190,7 @@ impl ResponseError for ApiError {
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -204,7 +209,7 @@ impl ResponseError for ApiError {
             ApiError::RateLimited(secs) => {
                 response.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
-            ApiError::Unavailable => {
+            ApiError::Unavailable | ApiError::StorageFull => {
                 response.insert_header((header::RETRY_AFTER, "30"));
             }
             ApiError::Unauthorized | ApiError::LoginFailed => {
@@ -226,6 +231,10 @@ impl From<StoreError> for ApiError {
             StoreError::Full => ApiError::ThreadFull,
             StoreError::Conflict(_) => ApiError::ReceiptConflict,
             StoreError::Missing(_) => ApiError::DeskNotFound,
+            StoreError::StorageFull => {
+                tracing::error!("the database's disk is full: refusing writes");
+                ApiError::StorageFull
+            }
             StoreError::Corrupt(_) | StoreError::Unavailable(_) | StoreError::Unsupported(_) => {
                 // The cause holds no request data (sqlx never prints bound values).
                 tracing::error!(error = %e, "database operation failed");
@@ -267,6 +276,6 @@ pub mod doc {
 
     problem_statuses!(
         E400 => 400, E401 => 401, E403 => 403, E404 => 404, E408 => 408, E409 => 409,
-        E410 => 410, E413 => 413, E415 => 415, E429 => 429, E503 => 503,
+        E410 => 410, E413 => 413, E415 => 415, E429 => 429, E503 => 503, E507 => 507,
     );
 }

@@ -247,6 +247,9 @@ pub enum StoreError {
     /// it never holds bound values, which sqlx does not print.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database's disk is full (SQLite SQLITE_FULL, PostgreSQL 53100 disk_full).
+    #[error("the database's disk is full")]
+    StorageFull,
     /// This backend does not do that; the message says what to use instead.
     #[error("{0}")]
     Unsupported(&'static str),
@@ -254,6 +257,12 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            // SQLite's primary result code 13 is SQLITE_FULL; PostgreSQL's SQLSTATE 53100.
+            if matches!(db.code().as_deref(), Some("13") | Some("53100")) {
+                return StoreError::StorageFull;
+            }
+        }
         StoreError::Unavailable(e.to_string())
     }
 }

@@ -15,7 +15,7 @@ crate::on_both_backends!(acknowledged_reports_survive_sigkill);
 
 const REPORTS: usize = 500;
 
-async fn envelope(
+pub async fn envelope(
     server: &TestServer,
     desk: &age::x25519::Recipient,
 ) -> (Vec<u8>, serde_json::Value) {

@@ -32,6 +32,7 @@ mod conformance;
 mod crash;
 mod deploy;
 mod fail_closed;
+mod faults;
 mod flow;
 mod http;
 mod interop;

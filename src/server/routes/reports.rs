@@ -131,6 +131,7 @@ async fn prepare(
     responses(
         (status = 201, body = ReportCreated),
         doc::E400, doc::E404, doc::E408, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
+        doc::E507,
     ))]
 pub async fn submit(
     _allowed: IntakeAllowed,
