@@ -270,7 +270,8 @@ async fn english_and_french_pages_send_reports() {
 /// With a keyboard alone: every visible control has an accessible name (a label, an aria-label or
 /// its text), Tab visits every control in document order, and the quick exit is among the first
 /// three stops. In the accessibility tree a screen reader reads, no control, group or progress
-/// bar is nameless, and each page has one level-1 heading.
+/// bar is nameless, and each page has one level-1 heading. At 320 px wide nothing scrolls sideways,
+/// and every text meets WCAG AA contrast (4.5:1) against its background.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_reaches_every_control_in_order() {
     let Some(web) = chromium_and_web() else {
@@ -291,6 +292,19 @@ async fn keyboard_reaches_every_control_in_order() {
         assert_eq!(page["axUnnamed"], serde_json::json!([]), "{path}: {page}");
         assert!(page["axControls"].as_u64().unwrap() > 8, "{path}: {page}");
         assert_eq!(page["h1"], 1, "{path}: one level-1 heading");
+        assert!(
+            page["narrow"].as_u64().unwrap() <= 320,
+            "{path}: scrolls sideways at 320 px"
+        );
+        assert_eq!(
+            page["lowContrast"],
+            serde_json::json!([]),
+            "{path}: contrast below 4.5:1"
+        );
+        assert!(
+            page["contrastChecked"].as_u64().unwrap() > 10,
+            "{path}: {page}"
+        );
         let stops = page["visited"].as_array().unwrap();
         assert!(stops.len() > 8, "{path}: {stops:?}");
         assert!(

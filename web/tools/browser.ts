@@ -234,7 +234,53 @@ try {
       const h1 = headings.filter((n) =>
         n.properties?.some((p) => p.name === "level" && p.value.value === 1),
       ).length;
-      report[path] = { unnamed, expected, visited, axUnnamed, axControls: axControls.length, h1 };
+      // At 320 px nothing may need sideways scrolling, and every text must meet WCAG AA
+      // contrast (4.5:1) against the background it is drawn on.
+      await page.setViewportSize({ width: 320, height: 640 });
+      const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
+      await shot(page, `a11y-320${path.replaceAll("/", "-")}`);
+      const lowContrast = await page.evaluate(() => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = ([r, g, b]: number[]) => {
+          const f = (v: number) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const background = (e: Element | null): number[] => {
+          for (let at = e; at; at = at.parentElement) {
+            const c = rgb(getComputedStyle(at).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        const texts = Array.from(document.querySelectorAll<HTMLElement>("body *")).filter(
+          (e) =>
+            e.offsetParent !== null &&
+            Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent?.trim()),
+        );
+        const low = texts
+          .map((e) => {
+            const [fg, bg] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
+            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+            return { text: e.textContent?.trim().slice(0, 30), ratio: Math.round(ratio * 10) / 10 };
+          })
+          .filter((t) => t.ratio < 4.5);
+        return { checked: texts.length, low };
+      });
+      await page.setViewportSize({ width: 360, height: 740 });
+      report[path] = {
+        unnamed,
+        expected,
+        visited,
+        axUnnamed,
+        axControls: axControls.length,
+        h1,
+        narrow,
+        lowContrast: lowContrast.low,
+        contrastChecked: lowContrast.checked,
+      };
     }
     console.log(JSON.stringify(report));
   } else if (command === "nojs") {
