@@ -88,6 +88,20 @@ impl Server {
         let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
     }
 
+    /// CPU time the server has used so far (user + system), from /proc (clock ticks of 10 ms).
+    fn cpu(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // Fields after the command name, which is in parentheses: utime is the 12th, stime 13th.
+        let rest = stat.rsplit_once(')').unwrap().1;
+        let fields: Vec<u64> = rest
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        Duration::from_millis((fields[0] + fields[1]) * 10)
+    }
+
     /// Peak resident set size since the last reset, in MiB.
     fn peak_rss_mib(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
@@ -181,6 +195,8 @@ struct Run {
     p99: Duration,
     max: Duration,
     rss_mib: f64,
+    /// Server CPU time per request.
+    cpu_per_request: Duration,
 }
 
 /// Sends every request of `work` with `concurrency` requests in flight.
@@ -200,6 +216,7 @@ async fn drive(
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
     let failures = Arc::new(Mutex::new(0usize));
     server.reset_peak();
+    let cpu_before = server.cpu();
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
@@ -236,6 +253,7 @@ async fn drive(
         w.await.unwrap();
     }
     let elapsed = started.elapsed();
+    let cpu = server.cpu().saturating_sub(cpu_before);
     let mut latencies = latencies.lock().unwrap().clone();
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
@@ -248,6 +266,7 @@ async fn drive(
         p99: at(0.99),
         max: *latencies.last().unwrap(),
         rss_mib: server.peak_rss_mib(),
+        cpu_per_request: cpu / requests as u32,
     }
 }
 
@@ -311,8 +330,8 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
     println!();
     println!("Durable-write ceiling: {ceiling:.0} single-row commits/s (one connection).");
     println!();
-    println!("| what | concurrency | requests | failed | req/s | p50 ms | p99 ms | max ms | peak RSS MiB | ÷ healthz | ÷ commit ceiling |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("| what | concurrency | requests | failed | req/s | p50 ms | p99 ms | max ms | peak RSS MiB | server CPU µs/req | ÷ healthz | ÷ commit ceiling |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for group_commit in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let db_url = db_urls();
@@ -359,15 +378,16 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
             };
             if !group_commit {
                 println!(
-                    "| GET /healthz | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | 1 | |",
+                    "| GET /healthz | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | 1 | |",
                     health.requests, health.failures, health.per_sec, ms(health.p50), ms(health.p99),
-                    ms(health.max), health.rss_mib
+                    ms(health.max), health.rss_mib, health.cpu_per_request.as_micros()
                 );
             }
             println!(
-                "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {:.3} | {:.2} |",
+                "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.3} | {:.2} |",
                 run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
-                run.rss_mib, run.per_sec / health.per_sec, run.per_sec / ceiling
+                run.rss_mib, run.cpu_per_request.as_micros(), run.per_sec / health.per_sec,
+                run.per_sec / ceiling
             );
         }
     }

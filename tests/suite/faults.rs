@@ -240,7 +240,8 @@ async fn postgres_outage_under_load_loses_nothing() {
         "a request hung for {slowest:?}"
     );
     let store = server.store().await;
-    for (id, ciphertext) in acknowledged.lock().unwrap().iter() {
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    for (id, ciphertext) in &acknowledged {
         let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
         let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
         assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..]);

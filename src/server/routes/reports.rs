@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{decode_exact, desks};
 use crate::crypto::pow::Challenge;
-use crate::crypto::AgeCiphertext;
+use crate::crypto::{AgeCiphertext, CiphertextLimits};
 use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
 use crate::server::limits::IntakeAllowed;
 use crate::server::problem::{doc, ApiError};
@@ -62,20 +62,20 @@ pub struct ReportCreated {
 }
 
 /// The parts of an envelope, each parsed into a type that cannot be invalid.
-struct Parsed {
-    ciphertext: AgeCiphertext,
-    lookup: Lookup,
-    verifier: Verifier,
-    reply_recipient: Recipient,
+pub struct Parsed {
+    pub ciphertext: AgeCiphertext,
+    pub lookup: Lookup,
+    pub verifier: Verifier,
+    pub reply_recipient: Recipient,
 }
 
-fn parse_envelope(state: &AppState, envelope: &ReportEnvelope) -> Result<Parsed, ApiError> {
+/// Parses every field of an envelope (public for the fuzz target `fuzz/fuzz_targets/envelope.rs`).
+pub fn parse_envelope(
+    limits: CiphertextLimits,
+    envelope: &ReportEnvelope,
+) -> Result<Parsed, ApiError> {
     Ok(Parsed {
-        ciphertext: super::ciphertext_field(
-            &envelope.ciphertext,
-            "ciphertext",
-            state.ciphertext_limits,
-        )?,
+        ciphertext: super::ciphertext_field(&envelope.ciphertext, "ciphertext", limits)?,
         lookup: Lookup(decode_exact::<16>(
             &envelope.receipt.lookup,
             "receipt.lookup",
@@ -110,7 +110,7 @@ async fn prepare(
     slug: &str,
     envelope: &ReportEnvelope,
 ) -> Result<NewReport, ApiError> {
-    let parsed = parse_envelope(state, envelope)?;
+    let parsed = parse_envelope(state.ciphertext_limits, envelope)?;
     let desk = desks::find(state, slug).await?;
     Ok(NewReport {
         id: ReportId::random(),
