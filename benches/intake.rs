@@ -15,7 +15,10 @@
 //! own check is the same whatever the difficulty), no rise of difficulty with load, and receipts
 //! that are random bytes rather than Argon2id outputs (the server cannot tell the difference).
 //! Environment: RESGUARDO_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres; "off"
-//! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000).
+//! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000), and
+//! RESGUARDO_BENCH_FSYNC_DELAY_US: a slow disk, simulated by delaying every fsync and fdatasync
+//! of the server (and of the ceiling's own process) by that many microseconds with strace's fault
+//! injection (SQLite only: PostgreSQL's fsyncs happen in its own server).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
@@ -33,6 +36,28 @@ use sqlx::Connection;
 const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
 
+/// A command, run under strace with delayed fsyncs when a slow disk is asked for.
+fn command(program: &Path) -> Command {
+    match fsync_delay_us() {
+        None => Command::new(program),
+        Some(us) => {
+            let mut cmd = Command::new("strace");
+            cmd.args(["--seccomp-bpf", "-f", "-qq", "-o", "/dev/null"])
+                .args(["-e", "trace=fsync,fdatasync"])
+                .arg("-e")
+                .arg(format!("inject=fsync,fdatasync:delay_exit={us}"))
+                .arg(program);
+            cmd
+        }
+    }
+}
+
+fn fsync_delay_us() -> Option<u64> {
+    std::env::var("RESGUARDO_BENCH_FSYNC_DELAY_US")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
 struct Server {
     child: Child,
     url: String,
@@ -42,7 +67,7 @@ struct Server {
 impl Server {
     fn start(db_url: &str, group_commit: bool, dir: tempfile::TempDir) -> Server {
         let key_file = dir.path().join("server.key");
-        let mut child = Command::new(BIN)
+        let mut child = command(Path::new(BIN))
             .arg("serve")
             .current_dir(dir.path())
             .env("RESGUARDO__DATABASE__URL", db_url)
@@ -83,14 +108,26 @@ impl Server {
         }
     }
 
+    /// The server's process id: under strace, the traced child of the strace process.
+    fn pid(&self) -> u32 {
+        let own = self.child.id();
+        if fsync_delay_us().is_none() {
+            return own;
+        }
+        std::fs::read_to_string(format!("/proc/{own}/task/{own}/children"))
+            .ok()
+            .and_then(|c| c.split_whitespace().next()?.parse().ok())
+            .unwrap_or(own)
+    }
+
     /// Forgets the peak resident set size, so the next reading covers only what follows.
     fn reset_peak(&self) {
-        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.pid()), "5");
     }
 
     /// CPU time the server has used so far (user + system), from /proc (clock ticks of 10 ms).
     fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
         // Fields after the command name, which is in parentheses: utime is the 12th, stime 13th.
         let rest = stat.rsplit_once(')').unwrap().1;
         let fields: Vec<u64> = rest
@@ -104,7 +141,7 @@ impl Server {
 
     /// Peak resident set size since the last reset, in MiB.
     fn peak_rss_mib(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
         let kib: f64 = status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -270,6 +307,21 @@ async fn drive(
     }
 }
 
+/// The ceiling measured in a child process of this benchmark, so that a slow disk applies to it
+/// exactly as to the server.
+fn commit_ceiling_apart(db_url: &str) -> f64 {
+    let out = command(&std::env::current_exe().unwrap())
+        .args(["--ceiling", db_url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
 /// Single-row durable commits per second from one connection, for `secs` seconds.
 async fn commit_ceiling(db_url: &str, secs: u64) -> f64 {
     macro_rules! measure {
@@ -324,7 +376,7 @@ fn ms(d: Duration) -> String {
 }
 
 async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
-    let ceiling = commit_ceiling(&db_urls(), 3).await;
+    let ceiling = commit_ceiling_apart(&db_urls());
     println!();
     println!("### {name}");
     println!();
@@ -395,11 +447,21 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--ceiling") {
+        println!("{}", commit_ceiling(&args[at + 1], 3).await);
+        return;
+    }
     let requests: usize = std::env::var("RESGUARDO_BENCH_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
     println!("## Intake benchmark ({requests} requests per run; `cargo bench --bench intake`)");
+    if let Some(us) = fsync_delay_us() {
+        println!(
+            "\nSlow disk: every fsync and fdatasync delayed by {us} µs (strace fault injection)."
+        );
+    }
     let scratch = tempfile::tempdir().unwrap();
     let counter = std::sync::atomic::AtomicUsize::new(0);
     backend(
@@ -416,7 +478,7 @@ async fn main() {
     .await;
     let pg = std::env::var("RESGUARDO_BENCH_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    if pg == "off" {
+    if pg == "off" || fsync_delay_us().is_some() {
         return;
     }
     let mut urls = vec![];

@@ -45,8 +45,12 @@ pub async fn serve() -> anyhow::Result<()> {
     warn_about_limits(&settings);
     let secret = settings.server_key()?;
     let store = open_store(&settings).await?;
-    let app = Application::build(&settings, store, &secret)
-        .with_context(|| format!("cannot listen on {}", settings.server.bind))?;
+    let app = Application::build(&settings, store, &secret).with_context(|| {
+        format!(
+            "cannot start listening (server.bind {})",
+            settings.server.bind
+        )
+    })?;
     tracing::info!(
         port = app.port(),
         metrics_port = app.metrics_port(),

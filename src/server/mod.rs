@@ -198,7 +198,12 @@ fn metrics_server(
     let Some(address) = settings.metrics.address().map_err(std::io::Error::other)? else {
         return Ok(None);
     };
-    let listener = TcpListener::bind(address)?;
+    let listener = TcpListener::bind(address).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("metrics.bind {address}: {e} (set metrics.bind to another address, or empty)"),
+        )
+    })?;
     let port = listener.local_addr()?.port();
     let server = HttpServer::new(move || {
         App::new()

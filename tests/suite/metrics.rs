@@ -134,3 +134,24 @@ async fn metrics_count_routes_and_name_nobody() {
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "a request id repeated");
 }
+
+/// A metrics address already taken stops start-up with a message that names the setting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_metrics_address_is_named() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let taken = server.metrics_url.trim_start_matches("http://").to_owned();
+    let out = server
+        .command()
+        .arg("serve")
+        .env("RESGUARDO__METRICS__BIND", &taken)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("metrics.bind {taken}")),
+        "{stderr}"
+    );
+}
