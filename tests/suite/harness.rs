@@ -123,6 +123,32 @@ impl TestServer {
         Some(server)
     }
 
+    /// A command of `username`'s terminal, with the session `worker login` would have saved for
+    /// `login` in a home of its own (`RESGUARDO_HOME`).
+    pub fn terminal_of(
+        &self,
+        desk: &str,
+        username: &str,
+        login: &resguardo::client::worker::Login,
+    ) -> impl Fn(&[&str]) -> Command + '_ {
+        let home = self.dir.path().join(username);
+        let session = serde_json::json!({
+            "server": self.url, "desk": desk, "username": username, "token": login.session.token,
+            "expires_at": login.session.expires_at,
+            "wrapped_identity": login.session.wrapped_identity,
+        });
+        resguardo::cli::files::write_private(
+            &home.join("session.json"),
+            session.to_string().as_bytes(),
+        )
+        .unwrap();
+        move |args| {
+            let mut cmd = self.command();
+            cmd.env("RESGUARDO_HOME", &home).args(args);
+            cmd
+        }
+    }
+
     /// A command running the binary with this server's configuration, in its directory.
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(BIN);

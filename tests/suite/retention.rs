@@ -359,21 +359,8 @@ async fn supervisors_set_the_desk_policy() {
     );
 
     // The same from the supervisor's terminal: only the rules given change.
-    let home = server.dir.path().join("sofia");
-    let session = serde_json::json!({
-        "server": server.url, "desk": "gt", "username": "sofia", "token": boss.session.token,
-        "expires_at": boss.session.expires_at, "wrapped_identity": boss.session.wrapped_identity,
-    });
-    resguardo::cli::files::write_private(
-        &home.join("session.json"),
-        session.to_string().as_bytes(),
-    )
-    .unwrap();
-    let as_sofia = |args: &[&str]| {
-        let mut cmd = server.command();
-        cmd.env("RESGUARDO_HOME", &home).args(args);
-        cmd.output().unwrap()
-    };
+    let terminal = server.terminal_of("gt", "sofia", &boss);
+    let as_sofia = |args: &[&str]| terminal(args).output().unwrap();
     let out = as_sofia(&["desk", "retention", "set", "--closed-days", "20", "--json"]);
     assert!(
         out.status.success(),

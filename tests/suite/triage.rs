@@ -268,21 +268,7 @@ async fn triage_through_the_cli() {
     .unwrap();
 
     // A session as `worker login` would have saved it.
-    let home = server.dir.path().join("ana");
-    let session = serde_json::json!({
-        "server": server.url, "desk": "gt", "username": "ana", "token": ana.session.token,
-        "expires_at": ana.session.expires_at, "wrapped_identity": ana.session.wrapped_identity,
-    });
-    resguardo::cli::files::write_private(
-        &home.join("session.json"),
-        session.to_string().as_bytes(),
-    )
-    .unwrap();
-    let as_ana = |args: &[&str]| {
-        let mut cmd = server.command();
-        cmd.env("RESGUARDO_HOME", &home).args(args);
-        cmd
-    };
+    let as_ana = server.terminal_of("gt", "ana", &ana);
     let json = |out: std::process::Output| -> Value {
         assert!(
             out.status.success(),
