@@ -4,6 +4,8 @@
 //! 16 and 64 measures, in one run on one machine:
 //! - intake: POST /api/v1/desks/{slug}/reports with real envelopes (age ciphertext of a padded
 //!   2 KiB report, a solved challenge, a fresh random receipt), with group commit off and on;
+//!   then, with those receipts, follow-up reads (POST /api/v1/followup) and reporter messages
+//!   (POST /api/v1/followup/messages, 1 KiB of ciphertext each), which commit one by one;
 //! - the framework ceiling: GET /healthz on the same server;
 //! - the durable-write ceiling: single-row commits per second from one connection, SQLite with
 //!   WAL and synchronous=FULL, PostgreSQL with fsync and synchronous_commit on;
@@ -81,6 +83,7 @@ impl Server {
             .env("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "100000000")
             .env("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "100000000")
             .env("RESGUARDO__LIMITS__READ_GLOBAL_PER_MINUTE", "100000000")
+            .env("RESGUARDO__LIMITS__FOLLOWUP_GLOBAL_PER_MINUTE", "100000000")
             .env("RESGUARDO_LOG", "warn,resguardo::cli::serve=info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -178,8 +181,14 @@ fn admin(db_url: &str, dir: &Path, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Envelopes ready to send: each with its own solved challenge.
-async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<Value> {
+/// A report's receipt as its reporter's client holds it: lookup and auth key, base64.
+struct Receipt {
+    lookup: String,
+    auth: String,
+}
+
+/// Envelopes ready to send, each with its own solved challenge, and the receipts they carry.
+async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<(Value, Receipt)> {
     let desk: Value = http
         .get(format!("{url}/api/v1/desks/bench"))
         .send()
@@ -211,15 +220,21 @@ async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<Value
         let nonce = Challenge::parse_unverified(&b64_decode(&challenge).unwrap())
             .unwrap()
             .solve(|_| {});
-        let (mut lookup, mut verifier) = ([0u8; 16], [0u8; 32]);
+        let (mut lookup, mut auth) = ([0u8; 16], [0u8; 32]);
         rand::rngs::OsRng.fill_bytes(&mut lookup);
-        rand::rngs::OsRng.fill_bytes(&mut verifier);
-        out.push(json!({
+        rand::rngs::OsRng.fill_bytes(&mut auth);
+        let verifier = <sha2::Sha256 as sha2::Digest>::digest(auth);
+        let envelope = json!({
             "ciphertext": b64_encode(&ciphertext),
             "receipt": {"lookup": b64_encode(&lookup), "verifier": b64_encode(&verifier)},
             "reply_recipient": desk_key.to_string(),
             "pow": {"challenge": challenge, "nonce": nonce},
-        }));
+        });
+        let receipt = Receipt {
+            lookup: b64_encode(&lookup),
+            auth: b64_encode(&auth),
+        };
+        out.push((envelope, receipt));
     }
     out
 }
@@ -322,6 +337,12 @@ fn commit_ceiling_apart(db_url: &str) -> f64 {
     String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
 }
 
+/// A reporter's follow-up message as it travels: age ciphertext of 1 KiB, base64.
+fn message_ciphertext() -> String {
+    let key = age::x25519::Identity::generate().to_public();
+    b64_encode(&resguardo::crypto::seal::seal(&[&key], &[0u8; 1024]).unwrap())
+}
+
 /// Single-row durable commits per second from one connection, for `secs` seconds.
 async fn commit_ceiling(db_url: &str, secs: u64) -> f64 {
     macro_rules! measure {
@@ -414,12 +435,34 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
                 200,
             )
             .await;
-            let work = envelopes(&http, &server.url, requests).await;
+            let (work, receipts): (Vec<Value>, Vec<Receipt>) =
+                envelopes(&http, &server.url, requests)
+                    .await
+                    .into_iter()
+                    .unzip();
             let run = drive(
                 &server,
                 concurrency,
                 work.into_iter().map(Some).collect(),
                 "/api/v1/desks/bench/reports",
+                201,
+            )
+            .await;
+            let reads = receipts
+                .iter()
+                .map(|r| Some(json!({"lookup": r.lookup, "auth": r.auth})))
+                .collect();
+            let read = drive(&server, concurrency, reads, "/api/v1/followup", 200).await;
+            let message = message_ciphertext();
+            let messages = receipts
+                .iter()
+                .map(|r| Some(json!({"lookup": r.lookup, "auth": r.auth, "ciphertext": message})))
+                .collect();
+            let wrote = drive(
+                &server,
+                concurrency,
+                messages,
+                "/api/v1/followup/messages",
                 201,
             )
             .await;
@@ -435,12 +478,18 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
                     ms(health.max), health.rss_mib, health.cpu_per_request.as_micros()
                 );
             }
-            println!(
-                "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.3} | {:.2} |",
-                run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
-                run.rss_mib, run.cpu_per_request.as_micros(), run.per_sec / health.per_sec,
-                run.per_sec / ceiling
-            );
+            for (label, run) in [
+                (label, &run),
+                ("follow-up read", &read),
+                ("reporter message", &wrote),
+            ] {
+                println!(
+                    "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.3} | {:.2} |",
+                    run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
+                    run.rss_mib, run.cpu_per_request.as_micros(), run.per_sec / health.per_sec,
+                    run.per_sec / ceiling
+                );
+            }
         }
     }
 }

@@ -64,8 +64,8 @@ impl PurgeReport {
 }
 
 /// Deletes (or with `dry_run` only counts) every case that its desk's policy says is due at
-/// `now`, and the partner copies of expired referrals; then scrubs what was freed from the
-/// database files and records each desk's deletions in its audit log.
+/// `now`, and the partner copies of expired referrals; then records each desk's deletions in its
+/// audit log and scrubs what was freed from the database files.
 pub async fn purge(
     store: &dyn Store,
     settings: &RetentionSettings,

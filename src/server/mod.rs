@@ -32,8 +32,9 @@ use zeroize::Zeroizing;
 /// What every handler may reach.
 pub struct AppState {
     pub store: Arc<dyn Store>,
-    /// Commits intake: grouped, or one transaction per report (`intake.group_commit`).
-    pub intake: crate::store::group_commit::Committer,
+    /// Commits reports and thread messages: grouped, or one transaction each
+    /// (`intake.group_commit`).
+    pub writes: crate::store::group_commit::Committer,
     pub pow: PowService,
     pub limits: Arc<Limits>,
     /// Limits for report ciphertext.
@@ -85,7 +86,7 @@ impl Application {
         spawn_retention(store.clone(), settings.retention.clone(), metrics.clone());
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
-            intake: crate::store::group_commit::Committer::new(
+            writes: crate::store::group_commit::Committer::new(
                 store.clone(),
                 settings.intake.group_commit,
             ),

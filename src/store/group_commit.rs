@@ -1,28 +1,29 @@
-//! Group commit for intake: submissions that arrive while a commit is being made durable wait
-//! for the next one, and that next commit takes them all in one transaction. A durable commit
-//! costs about one fsync whatever it holds, so a burst of reports costs a few fsyncs instead of
-//! one each; a 201 is still sent only after the commit that holds its report is durable.
+//! Group commit for intake and thread messages: writes that arrive while a commit is being made
+//! durable wait for the next one, and that next commit takes them all in one transaction. A
+//! durable commit costs about one fsync whatever it holds, so a burst of reports costs a few
+//! fsyncs instead of one each, and writers never queue on SQLite's write lock; a 201 is still
+//! sent only after the commit that holds its write is durable.
 //!
-//! There is no timer: a lone submission is committed at once, and batches grow only as far as
+//! There is no timer: a lone write is committed at once, and batches grow only as far as
 //! the queue did while the previous commit was running (at most `MAX_BATCH`).
 
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Intake, IntakeOutcome, Store, StoreError};
+use super::{Intake, IntakeOutcome, MessageOutcome, NewMessage, Outcome, Store, StoreError, Write};
 
-/// Most submissions in one transaction: bounds the time one commit holds the write lock.
+/// Most writes in one transaction: bounds the time one commit holds the write lock.
 pub const MAX_BATCH: usize = 128;
-/// Submissions waiting for a commit before new ones wait to be queued (back-pressure).
+/// Writes waiting for a commit before new ones wait to be queued (back-pressure).
 const QUEUE: usize = 1024;
 
-type Reply = oneshot::Sender<Result<IntakeOutcome, StoreError>>;
+type Reply = oneshot::Sender<Result<Outcome, StoreError>>;
 
-/// How intake commits: through one committer task that batches, or one transaction each.
+/// How writes commit: through one committer task that batches, or one transaction each.
 #[derive(Clone)]
 pub enum Committer {
-    Grouped(mpsc::Sender<(Intake, Reply)>),
+    Grouped(mpsc::Sender<(Write, Reply)>),
     OneByOne(Arc<dyn Store>),
 }
 
@@ -38,31 +39,50 @@ impl Committer {
     }
 
     /// Commits one submission; returns once it is durable (or known not to be).
-    pub async fn commit(&self, intake: Intake) -> Result<IntakeOutcome, StoreError> {
+    pub async fn intake(&self, intake: Intake) -> Result<IntakeOutcome, StoreError> {
+        match self.commit(Write::Intake(intake)).await? {
+            Outcome::Intake(outcome) => Ok(outcome),
+            Outcome::Message(_) => Err(StoreError::Corrupt("intake outcome")),
+        }
+    }
+
+    /// Appends a message to its thread: `Missing` without the report, `Full` at the cap.
+    pub async fn message(&self, message: NewMessage) -> Result<(), StoreError> {
+        match self.commit(Write::Message(message)).await? {
+            Outcome::Message(MessageOutcome::Added) => Ok(()),
+            Outcome::Message(MessageOutcome::NoSuchReport) => {
+                Err(StoreError::Missing("the report"))
+            }
+            Outcome::Message(MessageOutcome::ThreadFull) => Err(StoreError::Full),
+            Outcome::Intake(_) => Err(StoreError::Corrupt("message outcome")),
+        }
+    }
+
+    async fn commit(&self, write: Write) -> Result<Outcome, StoreError> {
         match self {
             Committer::OneByOne(store) => {
-                let mut outcomes = store.commit_intake(std::slice::from_ref(&intake)).await?;
-                outcomes.pop().ok_or(StoreError::Corrupt("intake outcome"))
+                let mut outcomes = store.commit_writes(std::slice::from_ref(&write)).await?;
+                outcomes.pop().ok_or(StoreError::Corrupt("write outcome"))
             }
             Committer::Grouped(queue) => {
                 let (reply, answer) = oneshot::channel();
                 queue
-                    .send((intake, reply))
+                    .send((write, reply))
                     .await
-                    .map_err(|_| StoreError::Unavailable("the intake committer stopped".into()))?;
-                answer.await.map_err(|_| {
-                    StoreError::Unavailable("the intake committer dropped a submission".into())
-                })?
+                    .map_err(|_| StoreError::Unavailable("the committer stopped".into()))?;
+                answer
+                    .await
+                    .map_err(|_| StoreError::Unavailable("the committer dropped a write".into()))?
             }
         }
     }
 }
 
-async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Intake, Reply)>) {
+async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Write, Reply)>) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
-        let (batch, replies): (Vec<Intake>, Vec<Reply>) = waiting.drain(..).unzip();
-        match store.commit_intake(&batch).await {
+        let (batch, replies): (Vec<Write>, Vec<Reply>) = waiting.drain(..).unzip();
+        match store.commit_writes(&batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     // A requester that gave up (time limit) is not waiting: its report stays.

@@ -24,6 +24,66 @@ macro_rules! impl_store {
                     .bind(report.created_at)
             }
 
+            /// Spends an intake's challenge and, unless it was spent before, stores its report.
+            async fn apply_intake(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                intake: &Intake,
+            ) -> Result<IntakeOutcome, StoreError> {
+                let spent = sqlx::query(sql::INSERT_SPENT)
+                    .bind(&intake.spend.digest[..])
+                    .bind(intake.spend.expires_at)
+                    .execute(&mut **tx)
+                    .await?;
+                if spent.rows_affected() == 0 {
+                    return Ok(IntakeOutcome::ChallengeSpent);
+                }
+                let Some(report) = &intake.report else {
+                    return Ok(IntakeOutcome::Committed);
+                };
+                let stored = Self::insert_report_query(report)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                Ok(if stored.rows_affected() == 0 {
+                    IntakeOutcome::ReceiptConflict
+                } else {
+                    IntakeOutcome::Committed
+                })
+            }
+
+            /// Appends a message to its thread unless the report is gone or the thread is full.
+            async fn apply_message(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                message: &NewMessage,
+            ) -> Result<MessageOutcome, StoreError> {
+                let report = &message.report.as_bytes()[..];
+                // Touching the report first locks its row, so concurrent appends to one thread
+                // queue up instead of racing for the same sequence number.
+                let touched = sqlx::query(sql::TOUCH_REPORT)
+                    .bind(report)
+                    .bind(message.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                if touched.rows_affected() == 0 {
+                    return Ok(MessageOutcome::NoSuchReport);
+                }
+                let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
+                    .bind(report)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if count >= message.max_messages {
+                    return Ok(MessageOutcome::ThreadFull);
+                }
+                sqlx::query(sql::INSERT_MESSAGE)
+                    .bind(report)
+                    .bind(message.author.as_str())
+                    .bind(message.ciphertext.as_bytes())
+                    .bind(message.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(MessageOutcome::Added)
+            }
+
             /// Stores one grant of a desk key version; 0 rows if the account holds it already.
             async fn insert_grant(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -119,34 +179,17 @@ macro_rules! impl_store {
                 Ok(done.rows_affected())
             }
 
-            async fn commit_intake(
-                &self,
-                batch: &[Intake],
-            ) -> Result<Vec<IntakeOutcome>, StoreError> {
+            async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let mut outcomes = Vec::with_capacity(batch.len());
-                for intake in batch {
-                    let spent = sqlx::query(sql::INSERT_SPENT)
-                        .bind(&intake.spend.digest[..])
-                        .bind(intake.spend.expires_at)
-                        .execute(&mut *tx)
-                        .await?;
-                    if spent.rows_affected() == 0 {
-                        outcomes.push(IntakeOutcome::ChallengeSpent);
-                        continue;
-                    }
-                    let Some(report) = &intake.report else {
-                        outcomes.push(IntakeOutcome::Committed);
-                        continue;
-                    };
-                    let stored = Self::insert_report_query(report)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
-                    outcomes.push(if stored.rows_affected() == 0 {
-                        IntakeOutcome::ReceiptConflict
-                    } else {
-                        IntakeOutcome::Committed
+                for write in batch {
+                    outcomes.push(match write {
+                        Write::Intake(intake) => {
+                            Outcome::Intake(Self::apply_intake(&mut tx, intake).await?)
+                        }
+                        Write::Message(message) => {
+                            Outcome::Message(Self::apply_message(&mut tx, message).await?)
+                        }
                     });
                 }
                 tx.commit().await?;
@@ -196,31 +239,19 @@ macro_rules! impl_store {
                 now: i64,
                 max_messages: i64,
             ) -> Result<(), StoreError> {
+                let message = NewMessage {
+                    report: *report,
+                    author,
+                    ciphertext: ciphertext.clone(),
+                    created_at: now,
+                    max_messages,
+                };
                 let mut tx = self.pool.begin().await?;
-                // Touching the report first locks its row, so concurrent appends to one thread
-                // queue up instead of racing for the same sequence number.
-                let touched = sqlx::query(sql::TOUCH_REPORT)
-                    .bind(&report.as_bytes()[..])
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                if touched.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the report"));
+                match Self::apply_message(&mut tx, &message).await? {
+                    MessageOutcome::Added => {}
+                    MessageOutcome::NoSuchReport => return Err(StoreError::Missing("the report")),
+                    MessageOutcome::ThreadFull => return Err(StoreError::Full),
                 }
-                let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
-                    .bind(&report.as_bytes()[..])
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if count >= max_messages {
-                    return Err(StoreError::Full);
-                }
-                sqlx::query(sql::INSERT_MESSAGE)
-                    .bind(&report.as_bytes()[..])
-                    .bind(author.as_str())
-                    .bind(ciphertext.as_bytes())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -102,6 +102,41 @@ pub enum IntakeOutcome {
     ReceiptConflict,
 }
 
+/// A message for a case thread, as the server receives it.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub report: ReportId,
+    pub author: Author,
+    pub ciphertext: AgeCiphertext,
+    pub created_at: i64,
+    /// The thread's cap (`intake.max_messages_per_report`).
+    pub max_messages: i64,
+}
+
+/// What committing one `NewMessage` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageOutcome {
+    Added,
+    /// No such report (purged, say); nothing was stored.
+    NoSuchReport,
+    /// The thread holds `max_messages` already; nothing was stored.
+    ThreadFull,
+}
+
+/// A write that group commit batches.
+#[derive(Debug, Clone)]
+pub enum Write {
+    Intake(Intake),
+    Message(NewMessage),
+}
+
+/// The outcome of one `Write`, of the same kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Intake(IntakeOutcome),
+    Message(MessageOutcome),
+}
+
 /// What a receipt lookup finds.
 #[derive(Debug, Clone)]
 pub struct Receipt {
@@ -292,10 +327,10 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     /// Records a proof-of-work challenge as spent; `ChallengeSpent` if it already was. Committed on
     /// its own, before the report is looked at, so one solution buys exactly one attempt.
     async fn spend_challenge(&self, pow: SpentChallenge) -> Result<(), StoreError>;
-    /// Commits submissions in one transaction, so that one durable commit acknowledges them all
-    /// (`group_commit.rs` gathers them); one outcome per submission, in order. An error means
-    /// none of them was committed.
-    async fn commit_intake(&self, batch: &[Intake]) -> Result<Vec<IntakeOutcome>, StoreError>;
+    /// Commits writes in one transaction, so that one durable commit acknowledges them all
+    /// (`group_commit.rs` gathers them); one outcome per write, in order. An error means none of
+    /// them was committed.
+    async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError>;
     /// Forgets spent challenges that expired before `now`; returns how many.
     async fn purge_spent(&self, now: i64) -> Result<u64, StoreError>;
 

@@ -4,14 +4,17 @@ use resguardo::crypto::AgeCiphertext;
 use resguardo::domain::{
     Author, DeskName, DeskSlug, Lookup, Recipient, ReportId, Status, Verifier,
 };
-use resguardo::store::{Intake, IntakeOutcome, NewReport, SpentChallenge, StoreError};
+use resguardo::store::{
+    Intake, IntakeOutcome, MessageOutcome, NewMessage, NewReport, Outcome, SpentChallenge,
+    StoreError, Write,
+};
 
 use crate::harness::{fresh_store, Backend};
 
 crate::on_both_backends!(
     desks_are_unique_and_listed,
     reports_and_challenges,
-    intake_commits_in_batches,
+    writes_commit_in_batches,
     threads_keep_order_and_fill_up
 );
 
@@ -48,9 +51,11 @@ fn pow(n: u8) -> SpentChallenge {
     }
 }
 
-/// One transaction, one outcome per submission: a spent challenge stores nothing, a conflicting
-/// receipt still spends its challenge, a refused envelope spends its challenge alone.
-async fn intake_commits_in_batches(backend: Backend) {
+/// One transaction, one outcome per write: a spent challenge stores nothing, a conflicting
+/// receipt still spends its challenge, a refused envelope spends its challenge alone; messages
+/// see reports stored earlier in the batch, and a full thread or a missing report is refused
+/// without failing the others.
+async fn writes_commit_in_batches(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let Some((store, _)) = fresh_store(backend, dir.path()).await else {
         return;
@@ -62,39 +67,48 @@ async fn intake_commits_in_batches(backend: Backend) {
         .await
         .unwrap();
     let (a, b, twin) = (report("gt", 1), report("gt", 2), report("gt", 1));
+    let intake = |n, report: Option<&NewReport>| {
+        Write::Intake(Intake {
+            spend: pow(n),
+            report: report.cloned(),
+        })
+    };
+    let message = |to: &NewReport, max_messages| {
+        Write::Message(NewMessage {
+            report: to.id,
+            author: Author::Reporter,
+            ciphertext: ciphertext(),
+            created_at: 7200,
+            max_messages,
+        })
+    };
     let batch = [
-        Intake {
-            spend: pow(1),
-            report: Some(a.clone()),
-        },
-        Intake {
-            spend: pow(1),
-            report: Some(b.clone()),
-        },
-        Intake {
-            spend: pow(2),
-            report: Some(twin.clone()),
-        },
-        Intake {
-            spend: pow(3),
-            report: None,
-        },
-        Intake {
-            spend: pow(4),
-            report: Some(b.clone()),
-        },
+        intake(1, Some(&a)),
+        intake(1, Some(&b)),
+        intake(2, Some(&twin)),
+        intake(3, None),
+        intake(4, Some(&b)),
+        // A message to a report stored earlier in the same batch, one to a full thread, one to
+        // a report that does not exist.
+        message(&a, 100),
+        message(&a, 1),
+        message(&twin, 100),
     ];
-    let outcomes = store.commit_intake(&batch).await.unwrap();
+    let outcomes = store.commit_writes(&batch).await.unwrap();
     assert_eq!(
         outcomes,
         [
-            IntakeOutcome::Committed,
-            IntakeOutcome::ChallengeSpent,
-            IntakeOutcome::ReceiptConflict,
-            IntakeOutcome::Committed,
-            IntakeOutcome::Committed,
+            Outcome::Intake(IntakeOutcome::Committed),
+            Outcome::Intake(IntakeOutcome::ChallengeSpent),
+            Outcome::Intake(IntakeOutcome::ReceiptConflict),
+            Outcome::Intake(IntakeOutcome::Committed),
+            Outcome::Intake(IntakeOutcome::Committed),
+            Outcome::Message(MessageOutcome::Added),
+            Outcome::Message(MessageOutcome::ThreadFull),
+            Outcome::Message(MessageOutcome::NoSuchReport),
         ]
     );
+    assert_eq!(store.messages(&a.id).await.unwrap().len(), 1);
     assert!(store.report(&a.id).await.unwrap().is_some());
     assert!(store.report(&b.id).await.unwrap().is_some());
     assert!(store.report(&twin.id).await.unwrap().is_none());
@@ -109,16 +123,10 @@ async fn intake_commits_in_batches(backend: Backend) {
     }
     // A failing batch (a report for a desk that does not exist) commits nothing of itself.
     let lost = [
-        Intake {
-            spend: pow(5),
-            report: Some(report("gt", 5)),
-        },
-        Intake {
-            spend: pow(6),
-            report: Some(report("hn", 6)),
-        },
+        intake(5, Some(&report("gt", 5))),
+        intake(6, Some(&report("hn", 6))),
     ];
-    assert!(store.commit_intake(&lost).await.is_err());
+    assert!(store.commit_writes(&lost).await.is_err());
     store.spend_challenge(pow(5)).await.unwrap();
     assert!(store.receipt(&Lookup([5; 16])).await.unwrap().is_none());
 }

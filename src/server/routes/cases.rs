@@ -11,7 +11,7 @@ use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Case, CasePart, StoreError};
+use crate::store::{Case, CasePart, NewMessage, StoreError};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseSummaryView {
@@ -341,17 +341,14 @@ pub async fn reply(
     let case = find(&state, &caller, &id).await?;
     let ciphertext = entry_ciphertext(&state, &entry)?;
     let now = crate::time::now_bucket();
-    state
-        .store
-        .add_message(
-            &case.report.id,
-            Author::Desk,
-            &ciphertext,
-            now,
-            state.max_messages,
-        )
-        .await
-        .map_err(missing_case)?;
+    let message = NewMessage {
+        report: case.report.id,
+        author: Author::Desk,
+        ciphertext,
+        created_at: now,
+        max_messages: state.max_messages,
+    };
+    state.writes.message(message).await.map_err(missing_case)?;
     let me = &caller.0.account;
     audit(
         &state,

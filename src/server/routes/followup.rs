@@ -10,7 +10,7 @@ use crate::domain::{b64_encode, Author, Lookup, ReceiptAuth, Status, Verifier};
 use crate::server::limits::FollowupAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
-use crate::store::Receipt;
+use crate::store::{NewMessage, Receipt};
 
 /// Proof of a receipt phrase. Its `Debug` prints nothing of the auth key.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -137,16 +137,14 @@ pub async fn add_message(
         super::ciphertext_field(&request.ciphertext, "ciphertext", state.message_limits)?;
     let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
     let now = crate::time::now_bucket();
-    state
-        .store
-        .add_message(
-            &receipt.report_id,
-            Author::Reporter,
-            &ciphertext,
-            now,
-            state.max_messages,
-        )
-        .await?;
+    let message = NewMessage {
+        report: receipt.report_id,
+        author: Author::Reporter,
+        ciphertext,
+        created_at: now,
+        max_messages: state.max_messages,
+    };
+    state.writes.message(message).await?;
     Ok(HttpResponse::Created().json(MessageAccepted {
         status: receipt.status,
     }))

@@ -150,7 +150,7 @@ pub async fn submit(
         spend: SpentChallenge::of(&challenge),
         report,
     };
-    match (state.intake.commit(intake).await?, refusal) {
+    match (state.writes.intake(intake).await?, refusal) {
         (IntakeOutcome::ChallengeSpent, _) => Err(ApiError::PowReused),
         (_, Some(refusal)) => Err(refusal),
         (IntakeOutcome::ReceiptConflict, None) => Err(ApiError::ReceiptConflict),
