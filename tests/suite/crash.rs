@@ -1,6 +1,8 @@
 //! Durability: 500 concurrent submissions, the server killed with SIGKILL midway and restarted.
 //! Every report that got a 201 must be there with byte-identical ciphertext.
 
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -114,4 +116,104 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
             .unwrap();
         assert_eq!(check, "ok");
     }
+}
+
+/// fsync before the acknowledgement: the server runs under strace, reports are sent one after
+/// another, and every `201` written to a socket is preceded by a completed fdatasync or fsync
+/// since the previous one. SIGKILL above cannot show this (the page cache survives a killed
+/// process); this shows the 201 waits for the disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledgement_follows_an_fsync() {
+    let found = Command::new("strace").arg("-V").output().is_ok();
+    assert!(
+        found || !crate::harness::strict(),
+        "strace is required in CI (apt-get install strace)"
+    );
+    if !found {
+        eprintln!("skipped: strace is not installed");
+        return;
+    }
+    let Some(mut server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let desk = server.create_desk("gt").to_public();
+    server.stop();
+    let trace = server.dir.path().join("trace.txt");
+    let trace_arg = trace.to_str().unwrap().to_owned();
+    let mut child = server
+        .command_under(
+            "strace",
+            &[
+                "-f",
+                "-qq",
+                "-s",
+                "24",
+                "-o",
+                &trace_arg,
+                "-e",
+                "trace=fdatasync,fsync,write,writev,sendto,sendmsg",
+            ],
+        )
+        .arg("serve")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Read the log to the end, so that the server never writes into a closed pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                if v["fields"]["message"] == "listening" {
+                    let _ = tx.send(v["fields"]["port"].as_u64().unwrap());
+                }
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the traced server did not start");
+    server.url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut acknowledged = 0;
+    for _ in 0..20 {
+        let (_, body) = envelope(&server, &desk).await;
+        let response = http
+            .post(format!("{}/api/v1/desks/gt/reports", server.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        acknowledged += 1;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let (mut synced, mut answers) = (0, 0);
+    for line in text.lines() {
+        let completed = line.ends_with("= 0")
+            && (line.contains("fdatasync(")
+                || line.contains("fsync(")
+                || line.contains("<... fdatasync resumed>")
+                || line.contains("<... fsync resumed>"));
+        if completed {
+            synced += 1;
+        } else if line.contains("HTTP/1.1 201") {
+            assert!(
+                synced > 0,
+                "a 201 was written before any fsync since the last one:\n{line}"
+            );
+            answers += 1;
+            synced = 0;
+        }
+    }
+    assert_eq!(answers, acknowledged, "every 201 was seen in the trace");
+    let syncs = text
+        .lines()
+        .filter(|l| l.contains("sync(") || l.contains("sync resumed>"))
+        .count();
+    eprintln!("{answers} acknowledgements, each after an fsync; {syncs} fsync lines in the trace");
 }

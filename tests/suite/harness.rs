@@ -151,7 +151,15 @@ impl TestServer {
 
     /// A command running the binary with this server's configuration, in its directory.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(BIN);
+        self.command_under(BIN, &[])
+    }
+
+    /// The same, but as `program args… BIN …` (strace, say), with this server's configuration.
+    pub fn command_under(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
+        if program != BIN {
+            cmd.args(args).arg(BIN);
+        }
         cmd.current_dir(self.dir.path());
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
