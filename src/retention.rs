@@ -46,6 +46,14 @@ impl DeskPurge {
     pub fn cases(&self) -> u64 {
         self.closed + self.spam + self.untriaged
     }
+
+    fn count_mut(&mut self, rule: PurgeRule) -> &mut u64 {
+        match rule {
+            PurgeRule::Closed => &mut self.closed,
+            PurgeRule::Spam => &mut self.spam,
+            PurgeRule::Untriaged => &mut self.untriaged,
+        }
+    }
 }
 
 /// What a purge did across the server.
@@ -64,8 +72,9 @@ impl PurgeReport {
 }
 
 /// Deletes (or with `dry_run` only counts) every case that its desk's policy says is due at
-/// `now`, and the partner copies of expired referrals; then records each desk's deletions in its
-/// audit log and scrubs what was freed from the database files.
+/// `now`, and the partner copies of expired referrals. Each desk's deletions are recorded in its
+/// audit log as soon as they are made, and whatever was deleted is scrubbed from the database
+/// files, even when a later step fails.
 pub async fn purge(
     store: &dyn Store,
     settings: &RetentionSettings,
@@ -73,49 +82,75 @@ pub async fn purge(
     dry_run: bool,
 ) -> Result<PurgeReport, StoreError> {
     let mut desks = vec![];
+    let outcome = purge_desks(store, settings, now, dry_run, &mut desks).await;
+    let deleted =
+        !dry_run && (desks.iter().any(|d| d.cases() > 0) || outcome.as_ref().is_ok_and(|n| *n > 0));
+    if deleted {
+        store.scrub_freed().await?;
+    }
+    Ok(PurgeReport {
+        dry_run,
+        desks,
+        expired_referrals: outcome?,
+    })
+}
+
+/// The purge of every desk, then of expired referrals; returns how many referrals expired.
+async fn purge_desks(
+    store: &dyn Store,
+    settings: &RetentionSettings,
+    now: i64,
+    dry_run: bool,
+    done: &mut Vec<DeskPurge>,
+) -> Result<u64, StoreError> {
     for listing in store.desks().await? {
         let (policy, source) = policy_of(store, settings, &listing.slug).await?;
-        let mut counts = [0u64; 3];
-        for (count, rule) in counts.iter_mut().zip(PurgeRule::ALL) {
-            if let Some(before) = rule.days(&policy).cutoff(now) {
-                *count = store.purge(&listing.slug, rule, before, !dry_run).await?;
-            }
-        }
-        let [closed, spam, untriaged] = counts;
-        desks.push(DeskPurge {
+        let mut purge = DeskPurge {
             desk: listing.slug.to_string(),
             policy,
             source,
-            closed,
-            spam,
-            untriaged,
-        });
-    }
-    let expired_referrals = if dry_run {
-        store.expiring_referrals(now).await?
-    } else {
-        store.expire_referrals(now).await?
-    };
-    let report = PurgeReport {
-        dry_run,
-        desks,
-        expired_referrals,
-    };
-    if !dry_run && (report.cases() > 0 || expired_referrals > 0) {
-        // Recorded before the scrub: the deletes are committed whether or not the scrub succeeds.
-        for desk in report.desks.iter().filter(|d| d.cases() > 0) {
-            let entry = AuditEntry {
-                desk: desk.desk.clone(),
-                actor: "server".into(),
-                action: "retention.purge".into(),
-                subject: format!(
-                    "closed={} spam={} untriaged={}",
-                    desk.closed, desk.spam, desk.untriaged
-                ),
+            closed: 0,
+            spam: 0,
+            untriaged: 0,
+        };
+        let mut failed = None;
+        for rule in PurgeRule::ALL {
+            let Some(before) = rule.days(&policy).cutoff(now) else {
+                continue;
             };
-            store.audit(&entry, now).await?;
+            match store.purge(&listing.slug, rule, before, !dry_run).await {
+                Ok(count) => *purge.count_mut(rule) = count,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
-        store.scrub_freed().await?;
+        if !dry_run && purge.cases() > 0 {
+            audit(store, &purge, now).await?;
+        }
+        done.push(purge);
+        if let Some(e) = failed {
+            return Err(e);
+        }
     }
-    Ok(report)
+    if dry_run {
+        store.expiring_referrals(now).await
+    } else {
+        store.expire_referrals(now).await
+    }
+}
+
+/// Records a desk's deletions, with the server as the actor.
+async fn audit(store: &dyn Store, purge: &DeskPurge, now: i64) -> Result<(), StoreError> {
+    let entry = AuditEntry {
+        desk: purge.desk.clone(),
+        actor: "server".into(),
+        action: "retention.purge".into(),
+        subject: format!(
+            "closed={} spam={} untriaged={}",
+            purge.closed, purge.spam, purge.untriaged
+        ),
+    };
+    store.audit(&entry, now).await
 }

@@ -8,5 +8,10 @@ CREATE TABLE retention (
     updated_at      BIGINT NOT NULL
 );
 
+-- When a case got its current status: closed and spam cases age from it. updated_at would not
+-- do: every reporter message and assignment resets it, so a spammer could keep a case forever.
+ALTER TABLE reports ADD COLUMN status_changed_at BIGINT NOT NULL DEFAULT 0;
+UPDATE reports SET status_changed_at = updated_at;
+
 -- The purge looks for old cases of one status in one desk.
-CREATE INDEX reports_by_desk_status_updated ON reports (desk_slug, status, updated_at);
+CREATE INDEX reports_by_desk_status_changed ON reports (desk_slug, status, status_changed_at);

@@ -275,7 +275,7 @@ pub enum RetentionCommand {
     /// (Supervisors) set the desk's own policy, in days; 0 keeps forever. Rules not given keep
     /// their current value. Takes effect at the server's next purge.
     Set {
-        /// Closed cases are deleted this many days after their last change.
+        /// Closed cases are deleted this many days after they were closed.
         #[arg(long)]
         closed_days: Option<u32>,
         /// Cases marked spam are deleted this many days after being marked.

@@ -29,7 +29,7 @@ impl Days {
         self.0
     }
 
-    /// Rows last changed before this moment fall under the rule; `None` when it never purges.
+    /// Cases whose time is before this moment fall under the rule; `None` when it never purges.
     pub fn cutoff(self, now: i64) -> Option<i64> {
         (self.0 > 0).then(|| now - i64::from(self.0) * 86_400)
     }
@@ -45,7 +45,7 @@ impl<'de> Deserialize<'de> for Days {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetentionPolicy {
-    /// Closed cases go this many days after their last change.
+    /// Closed cases go this many days after they were closed.
     pub closed_days: Days,
     /// Cases marked spam go this many days after they were so marked.
     pub spam_days: Days,

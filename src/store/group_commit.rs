@@ -81,11 +81,17 @@ impl Committer {
 async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Write, Reply)>) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
+        // A requester that gave up while waiting (its time limit answered 408) is not told of
+        // the outcome: committing its write would store a report whose phrase it never saw.
+        waiting.retain(|(_, reply)| !reply.is_closed());
+        if waiting.is_empty() {
+            continue;
+        }
         let (batch, replies): (Vec<Write>, Vec<Reply>) = waiting.drain(..).unzip();
         match store.commit_writes(&batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    // A requester that gave up (time limit) is not waiting: its report stays.
+                    // One that gave up during the commit itself is not waiting: its write stays.
                     let _ = reply.send(Ok(outcome));
                 }
             }

@@ -41,7 +41,7 @@ pub trait MaintenanceStore {
     async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
 }
 
-/// The status a rule selects, and whether it ages cases from their arrival or their last change.
+/// The status a rule selects, and whether it ages cases from their arrival or from when they got that status.
 pub(super) fn rule_sql(rule: PurgeRule, delete: bool) -> &'static str {
     match (rule, delete) {
         (PurgeRule::Closed, false) => sql::COUNT_CLOSED,
@@ -79,16 +79,16 @@ pub(super) mod sql {
     pub const SELECT: &str =
         "SELECT closed_days, spam_days, untriaged_days FROM retention WHERE desk_slug = $1";
 
-    // Closed and spam cases age from their last change; untriaged ones from their arrival (a
-    // reporter's follow-up message must not keep a never-read report alive forever).
+    // Closed and spam cases age from when they got that status (a reporter's message must not
+    // keep them alive); untriaged ones from their arrival.
     pub const COUNT_CLOSED: &str = "SELECT COUNT(*) FROM reports \
-         WHERE desk_slug = $1 AND status = 'closed' AND updated_at < $2";
-    pub const DELETE_CLOSED: &str =
-        "DELETE FROM reports WHERE desk_slug = $1 AND status = 'closed' AND updated_at < $2";
+         WHERE desk_slug = $1 AND status = 'closed' AND status_changed_at < $2";
+    pub const DELETE_CLOSED: &str = "DELETE FROM reports \
+         WHERE desk_slug = $1 AND status = 'closed' AND status_changed_at < $2";
     pub const COUNT_SPAM: &str = "SELECT COUNT(*) FROM reports \
-         WHERE desk_slug = $1 AND status = 'spam' AND updated_at < $2";
-    pub const DELETE_SPAM: &str =
-        "DELETE FROM reports WHERE desk_slug = $1 AND status = 'spam' AND updated_at < $2";
+         WHERE desk_slug = $1 AND status = 'spam' AND status_changed_at < $2";
+    pub const DELETE_SPAM: &str = "DELETE FROM reports \
+         WHERE desk_slug = $1 AND status = 'spam' AND status_changed_at < $2";
     pub const COUNT_UNTRIAGED: &str = "SELECT COUNT(*) FROM reports \
          WHERE desk_slug = $1 AND status = 'new' AND created_at < $2";
     pub const DELETE_UNTRIAGED: &str =

@@ -22,8 +22,9 @@ pub const PURGE_SPENT: &str = "DELETE FROM spent_challenges WHERE expires_at < $
 pub const INSERT_SPENT: &str =
     "INSERT INTO spent_challenges (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 pub const INSERT_REPORT: &str = "INSERT INTO reports \
-     (id, desk_slug, key_version, ciphertext, lookup, verifier, reply_recipient, status, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8) ON CONFLICT DO NOTHING";
+     (id, desk_slug, key_version, ciphertext, lookup, verifier, reply_recipient, status, created_at, \
+     updated_at, status_changed_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8, $8) ON CONFLICT DO NOTHING";
 
 pub const SELECT_RECEIPT: &str =
     "SELECT id, desk_slug, verifier, status, created_at, updated_at FROM reports WHERE lookup = $1";
@@ -127,7 +128,8 @@ pub const SELECT_CASE: &str = "SELECT r.id, r.desk_slug, r.key_version, r.cipher
      r.updated_at, r.reply_recipient, a.username FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
      WHERE r.id = $1 AND r.desk_slug = $2";
 pub const SET_STATUS: &str =
-    "UPDATE reports SET status = $3, updated_at = $4 WHERE id = $1 AND desk_slug = $2";
+    "UPDATE reports SET status = $3, updated_at = $4, status_changed_at = $4 \
+     WHERE id = $1 AND desk_slug = $2";
 pub const ASSIGN: &str =
     "UPDATE reports SET assigned_to = $3, updated_at = $4 WHERE id = $1 AND desk_slug = $2";
 pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, ciphertext, created_at) \
@@ -176,7 +178,7 @@ pub const INSERT_REFERRAL: &str = "INSERT INTO referrals \
      (id, report_id, partner_id, ciphertext, override_reason, expires_at, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
 pub const MARK_REFERRED: &str =
-    "UPDATE reports SET status = 'referred', updated_at = $2 WHERE id = $1";
+    "UPDATE reports SET status = 'referred', updated_at = $2, status_changed_at = $2 WHERE id = $1";
 
 pub fn select_referrals(condition: &str) -> String {
     format!(

@@ -184,7 +184,20 @@ async fn purge_deletes_due_cases_and_their_bytes(backend: Backend) {
     let store = store.as_ref();
     // Defaults: closed 90 days, spam 7, never triaged 365.
     let closed_old = old_case(store, "gt", &gt, Status::Closed, 100).await;
-    let spam_old = old_case(store, "gt", &gt, Status::Spam, 8).await;
+    let mut spam_old = old_case(store, "gt", &gt, Status::Spam, 8).await;
+    // A message today does not keep a spam case alive: it ages from when it was marked.
+    let today = resguardo::crypto::seal::seal(&[&gt], &[3u8; 700]).unwrap();
+    store
+        .add_message(
+            &spam_old.0,
+            Author::Reporter,
+            &AgeCiphertext::from_stored(today.clone()),
+            resguardo::time::now_bucket(),
+            100,
+        )
+        .await
+        .unwrap();
+    spam_old.1.push(today);
     let new_old = old_case(store, "gt", &gt, Status::New, 400).await;
     let closed_recent = old_case(store, "gt", &gt, Status::Closed, 10).await;
     let in_review_old = old_case(store, "gt", &gt, Status::InReview, 400).await;

@@ -69,7 +69,7 @@ export type Solver = (
   onProgress: (tried: number) => void,
 ) => Promise<number>;
 
-const solveHere: Solver = async (challenge, difficulty, onProgress) =>
+export const solveHere: Solver = async (challenge, difficulty, onProgress) =>
   solve(challenge, difficulty, onProgress);
 
 export class Api {

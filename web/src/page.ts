@@ -2,7 +2,7 @@
 // labels and texts; this script only wires it up: quick exit, intake, follow-up. Nothing is stored
 // in the browser, no cookie is set, nothing goes anywhere but this server.
 
-import { Api, Problem, type ReportForm, type Solver } from "./api.ts";
+import { Api, Problem, solveHere, type ReportForm, type Solver } from "./api.ts";
 import { deriveReceipt, normalise, wordlists, type Language } from "./receipt.ts";
 
 const api = new Api();
@@ -53,6 +53,14 @@ const inWorker: Solver = (challenge, difficulty, onProgress) =>
     };
     worker.postMessage({ challenge, difficulty });
   });
+
+/** Browsers whose policy support predates `worker-src` (Safari before 15.5) treat it as
+ * `script-src`, which has no `blob:`: the worker cannot start there, so the page solves the
+ * challenge itself, more slowly but without failing the report. */
+const inWorkerOrHere: Solver = (challenge, difficulty, onProgress) =>
+  inWorker(challenge, difficulty, onProgress).catch(() =>
+    solveHere(challenge, difficulty, onProgress),
+  );
 
 function text(id: string): string {
   return $(id)?.textContent ?? "";
@@ -120,7 +128,7 @@ function wireIntake(form: HTMLFormElement): void {
         (stage, done) => {
           if (progress) progress.value = stage === "keys" ? done * 0.5 : 0.5 + done * 0.5;
         },
-        inWorker,
+        inWorkerOrHere,
       );
       form.hidden = true;
       show("sending", false);
