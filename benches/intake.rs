@@ -188,16 +188,10 @@ struct Receipt {
 }
 
 /// Envelopes ready to send, each with its own solved challenge, and the receipts they carry.
-async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<(Value, Receipt)> {
-    let desk: Value = http
-        .get(format!("{url}/api/v1/desks/bench"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let desk_key: age::x25519::Recipient = desk["recipient"].as_str().unwrap().parse().unwrap();
+async fn envelopes(url: &str, count: usize) -> Vec<(Value, Receipt)> {
+    let client = resguardo::client::ApiClient::new(url).unwrap();
+    let desk = client.desk("bench").await.unwrap();
+    let desk_key: age::x25519::Recipient = desk.recipient.parse().unwrap();
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let mut narrative = [0u8; 900];
@@ -208,15 +202,7 @@ async fn envelopes(http: &reqwest::Client, url: &str, count: usize) -> Vec<(Valu
         };
         let plaintext = resguardo::crypto::padding::pad(doc);
         let ciphertext = resguardo::crypto::seal::seal(&[&desk_key], &plaintext).unwrap();
-        let pow: Value = http
-            .get(format!("{url}/api/v1/pow"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let challenge = pow["challenge"].as_str().unwrap().to_owned();
+        let challenge = client.pow().await.unwrap().challenge;
         let nonce = Challenge::parse_unverified(&b64_decode(&challenge).unwrap())
             .unwrap()
             .solve(|_| {});
@@ -425,7 +411,6 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
             ],
         );
         let server = Server::start(&db_url, group_commit, dir);
-        let http = reqwest::Client::new();
         for concurrency in CONCURRENCY {
             let health = drive(
                 &server,
@@ -436,10 +421,7 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
             )
             .await;
             let (work, receipts): (Vec<Value>, Vec<Receipt>) =
-                envelopes(&http, &server.url, requests)
-                    .await
-                    .into_iter()
-                    .unzip();
+                envelopes(&server.url, requests).await.into_iter().unzip();
             let run = drive(
                 &server,
                 concurrency,

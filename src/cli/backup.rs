@@ -148,11 +148,7 @@ async fn inspect(path: &Path) -> anyhow::Result<Contents> {
     // Streamed: a database may be larger than the memory to spare.
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
-    let sha256 = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = crate::domain::hex(&hasher.finalize());
     Ok(Contents {
         reports,
         messages,

@@ -20,7 +20,7 @@ pub fn signature(partner_key: &[u8; 32], timestamp: i64, body: &[u8]) -> String 
     m.update(b".");
     m.update(body);
     let digest = m.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::domain::hex(&digest);
     format!("v1={hex}")
 }
 

@@ -44,7 +44,7 @@ impl Asset {
         let digest = Sha256::digest(bytes);
         Asset {
             bytes,
-            sha256_hex: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            sha256_hex: crate::domain::hex(&digest),
             sri: format!(
                 "sha256-{}",
                 base64::engine::general_purpose::STANDARD.encode(digest)

@@ -1,8 +1,7 @@
 //! Durability: 500 concurrent submissions, the server killed with SIGKILL midway and restarted.
 //! Every report that got a 201 must be there with byte-identical ciphertext.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -137,45 +136,21 @@ async fn every_acknowledgement_follows_an_fsync() {
         return;
     };
     let desk = server.create_desk("gt").to_public();
-    server.stop();
     let trace = server.dir.path().join("trace.txt");
     let trace_arg = trace.to_str().unwrap().to_owned();
-    let mut child = server
-        .command_under(
-            "strace",
-            &[
-                "-f",
-                "-qq",
-                "-s",
-                "24",
-                "-o",
-                &trace_arg,
-                "-e",
-                "trace=fdatasync,fsync,write,writev,sendto,sendmsg",
-            ],
-        )
-        .arg("serve")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Read the log to the end, so that the server never writes into a closed pipe.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-                if v["fields"]["message"] == "listening" {
-                    let _ = tx.send(v["fields"]["port"].as_u64().unwrap());
-                }
-            }
-        }
-    });
-    let port = rx
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the traced server did not start");
-    server.url = format!("http://127.0.0.1:{port}");
+    server.restart_under(
+        "strace",
+        &[
+            "-f",
+            "-qq",
+            "-s",
+            "24",
+            "-o",
+            &trace_arg,
+            "-e",
+            "trace=fdatasync,fsync,write,writev,sendto,sendmsg",
+        ],
+    );
     let http = reqwest::Client::new();
     let mut acknowledged = 0;
     for _ in 0..20 {
@@ -189,8 +164,8 @@ async fn every_acknowledgement_follows_an_fsync() {
         assert_eq!(response.status(), 201);
         acknowledged += 1;
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    // SIGKILL: strace forwards no SIGTERM to what it traces; the tracee dies with it.
+    server.kill9();
     let text = std::fs::read_to_string(&trace).unwrap();
     let (mut synced, mut answers) = (0, 0);
     for line in text.lines() {

@@ -170,8 +170,18 @@ impl TestServer {
     }
 
     fn spawn(&mut self) {
+        self.spawn_under(BIN, &[]);
+    }
+
+    /// Restarts the server as `program args… BIN serve` (under strace, say), on a new port.
+    pub fn restart_under(&mut self, program: &str, args: &[&str]) {
+        self.kill9();
+        self.spawn_under(program, args);
+    }
+
+    fn spawn_under(&mut self, program: &str, args: &[&str]) {
         let mut child = self
-            .command()
+            .command_under(program, args)
             .arg("serve")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
