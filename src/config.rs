@@ -93,6 +93,10 @@ pub struct WebSettings {
 pub struct WebhookSettings {
     /// Accept plain `http://` webhook addresses (a partner's onion service, a test receiver).
     pub allow_http: bool,
+    /// Allow webhooks to loopback, private, link-local and unique-local addresses (a partner on
+    /// the operator's own network). Off: such targets are refused at registration (addresses)
+    /// and at delivery (names that resolve to them).
+    pub allow_private: bool,
     /// Seconds between looks for due deliveries; also the first retry delay, doubled each time.
     pub poll_secs: u64,
     /// Attempts before a delivery is given up.
@@ -214,6 +218,10 @@ pub struct LimitSettings {
     pub read_global_per_minute: u32,
     pub login_per_address_per_minute: u32,
     pub login_global_per_minute: u32,
+    pub challenge_per_address_per_minute: u32,
+    pub challenge_global_per_minute: u32,
+    pub health_per_address_per_minute: u32,
+    pub health_global_per_minute: u32,
 }
 
 /// A configuration problem, naming the key.
@@ -415,6 +423,22 @@ impl Settings {
             (
                 "limits.login_global_per_minute",
                 limits.login_global_per_minute,
+            ),
+            (
+                "limits.challenge_per_address_per_minute",
+                limits.challenge_per_address_per_minute,
+            ),
+            (
+                "limits.challenge_global_per_minute",
+                limits.challenge_global_per_minute,
+            ),
+            (
+                "limits.health_per_address_per_minute",
+                limits.health_per_address_per_minute,
+            ),
+            (
+                "limits.health_global_per_minute",
+                limits.health_global_per_minute,
             ),
         ] {
             if value == 0 {

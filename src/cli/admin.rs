@@ -43,6 +43,37 @@ pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
     issue_code(&settings, store.as_ref(), &desk, role, json).await
 }
 
+/// Disables an account from the server host, audited as done by `admin`.
+pub async fn disable(desk: &str, username: &str, json: bool) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    let desk = DeskSlug::parse(desk).map_err(|e| anyhow::anyhow!("--desk: {e}"))?;
+    let username =
+        crate::domain::Username::parse(username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let store = open_store(&settings).await?;
+    let Some(account) = store.account(&desk, &username).await? else {
+        anyhow::bail!("desk {desk} has no account {username}");
+    };
+    store.disable(account.id).await?;
+    let entry = crate::store::AuditEntry {
+        desk: desk.as_str().to_owned(),
+        actor: "admin".to_owned(),
+        action: "account.disable".to_owned(),
+        subject: username.as_str().to_owned(),
+    };
+    store.audit(&entry, crate::time::now_secs()).await?;
+    if json {
+        super::print_json(&json!({
+            "desk": desk.as_str(), "username": username.as_str(), "status": "disabled",
+        }));
+    } else {
+        println!("{username} of desk {desk} is disabled and signed out everywhere.");
+        println!(
+            "Next, a supervisor rotates the desk key: resguardo desk rotate-key --reencrypt-open"
+        );
+    }
+    Ok(())
+}
+
 async fn issue_code(
     settings: &Settings,
     store: &dyn crate::store::Store,

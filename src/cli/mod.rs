@@ -382,6 +382,16 @@ pub enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Disable an account of a desk: its sessions end at once and it can no longer log in. Where
+    /// two approvals are required, this is how a supervisor is disabled. Rotate the desk key next.
+    Disable {
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a one-time enrolment code for a new case worker or supervisor of a desk.
     Invite {
         #[arg(long)]
@@ -494,6 +504,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::Invite { desk, role, json },
         } => admin::invite(&desk, role, json).await,
+        Command::Admin {
+            command:
+                AdminCommand::Disable {
+                    desk,
+                    username,
+                    json,
+                },
+        } => admin::disable(&desk, &username, json).await,
         Command::Admin {
             command: AdminCommand::Purge { dry_run, json },
         } => admin::purge(dry_run, json).await,

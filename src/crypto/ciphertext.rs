@@ -5,6 +5,11 @@
 //! at most one "grease" stanza (the `age` crate adds one random `…-grease` stanza to every file it
 //! writes, to keep parsers tolerant). Passphrase (scrypt) files and every other stanza type are refused:
 //! only keys of the desk can be meant, and a passphrase file could be opened by guessing.
+//!
+//! Our own scan runs first, over a bounded prefix, and stops at the first stanza past the limit:
+//! the crate's header parser re-reads the header for every line it adds, so a header of thousands
+//! of stanzas cost it time growing with their square (2,000 stanzas took 2 s of CPU). By the time
+//! the crate sees a header, it has at most `max_recipients + 1` stanzas of bounded size.
 
 use std::fmt;
 
@@ -14,6 +19,12 @@ const MAGIC: &[u8] = b"age-encryption.org/v1\n";
 const ARMOR: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 /// A header nonce (16 bytes) and at least one STREAM chunk tag (16 bytes) follow the header.
 const MIN_PAYLOAD: usize = 32;
+/// The most bytes one accepted stanza takes: an X25519 stanza is 98 (`-> X25519 ` + 43 + `\n`,
+/// then 43 + `\n`); the largest grease we accept (16-byte type, 4 arguments of 8, 100-byte body)
+/// is 193.
+const MAX_STANZA: usize = 200;
+/// The MAC line: `--- ` + 43 characters + `\n`.
+const MAC_LINE: usize = 48;
 
 /// Limits for one ciphertext.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +59,10 @@ pub enum CiphertextError {
     UnsupportedStanza(String),
     #[error("the ciphertext has {found} X25519 recipients; between 1 and {max} are accepted")]
     RecipientCount { found: usize, max: usize },
+    #[error(
+        "the ciphertext has more than {max} X25519 recipients; between 1 and {max} are accepted"
+    )]
+    TooManyRecipients { max: usize },
 }
 
 impl AgeCiphertext {
@@ -61,21 +76,19 @@ impl AgeCiphertext {
         if !bytes.starts_with(MAGIC) {
             return Err(CiphertextError::NotAge);
         }
-        let decryptor =
-            age::Decryptor::new_buffered(&bytes[..]).map_err(|_| CiphertextError::NotAge)?;
-        if decryptor.is_scrypt() {
-            return Err(CiphertextError::Passphrase);
-        }
-        let header = HeaderScan::of(&bytes)?;
+        let header = HeaderScan::of(&bytes, limits.max_recipients)?;
         if bytes.len() < header.len + MIN_PAYLOAD {
             return Err(CiphertextError::NotAge);
         }
-        if header.x25519 == 0 || header.x25519 > limits.max_recipients {
+        if header.x25519 == 0 {
             return Err(CiphertextError::RecipientCount {
-                found: header.x25519,
+                found: 0,
                 max: limits.max_recipients,
             });
         }
+        // The crate's parser, now that the header is known to be of bounded size, checks what
+        // our scan does not (the MAC line's form, the exact stanza grammar, the payload nonce).
+        age::Decryptor::new_buffered(&bytes[..]).map_err(|_| CiphertextError::NotAge)?;
         Ok(Self(bytes))
     }
 
@@ -115,10 +128,15 @@ struct Stanza<'a> {
 }
 
 impl HeaderScan {
-    fn of(bytes: &[u8]) -> Result<Self, CiphertextError> {
+    /// Reads the header line by line, within the bytes that `max_recipients` X25519 stanzas and
+    /// one grease stanza can take, and stops at the first stanza over the limit: linear in the
+    /// header's length, and the length is bounded whatever the file claims.
+    fn of(bytes: &[u8], max_recipients: usize) -> Result<Self, CiphertextError> {
+        let budget = MAGIC.len() + (max_recipients + 1) * MAX_STANZA + MAC_LINE;
+        let bounded = &bytes[..bytes.len().min(budget)];
         let mut x25519 = 0;
         let mut grease = 0;
-        let mut rest = &bytes[MAGIC.len()..];
+        let mut rest = &bounded[MAGIC.len()..];
         loop {
             let (line, after) = split_line(rest).ok_or(CiphertextError::NotAge)?;
             if line.starts_with(b"---") {
@@ -130,6 +148,13 @@ impl HeaderScan {
             let (stanza, after) = read_stanza(line, after)?;
             if stanza.is_x25519() {
                 x25519 += 1;
+                if x25519 > max_recipients {
+                    return Err(CiphertextError::TooManyRecipients {
+                        max: max_recipients,
+                    });
+                }
+            } else if stanza.kind == b"scrypt" {
+                return Err(CiphertextError::Passphrase);
             } else if stanza.is_grease() && grease == 0 {
                 grease += 1;
             } else {
@@ -233,7 +258,39 @@ mod tests {
     fn refuses_too_many_recipients() {
         assert_eq!(
             AgeCiphertext::parse(encrypt_to(9), LIMITS).err(),
-            Some(CiphertextError::RecipientCount { found: 9, max: 8 })
+            Some(CiphertextError::TooManyRecipients { max: 8 })
+        );
+    }
+
+    /// A header of thousands of stanzas is refused after the ninth, and one without its end
+    /// inside the bound is refused without reading further.
+    #[test]
+    fn huge_headers_stop_at_the_bound() {
+        let file = encrypt_to(1);
+        let text = String::from_utf8_lossy(&file).into_owned();
+        let start = text.find("-> X25519 ").unwrap();
+        let end = start + text[start..].find("\n").unwrap() + 1;
+        let end = end + text[end..].find("\n").unwrap() + 1;
+        let stanza = &file[start..end];
+        let mut hostile = file[..start].to_vec();
+        for _ in 0..2000 {
+            hostile.extend_from_slice(stanza);
+        }
+        hostile.extend_from_slice(&file[start..]);
+        let roomy = CiphertextLimits {
+            max_bytes: 1 << 20,
+            ..LIMITS
+        };
+        assert_eq!(
+            AgeCiphertext::parse(hostile, roomy).err(),
+            Some(CiphertextError::TooManyRecipients { max: 8 })
+        );
+        let mut endless = file[..start].to_vec();
+        endless.extend_from_slice(b"-> X25519 ");
+        endless.extend(std::iter::repeat_n(b'A', 100_000));
+        assert_eq!(
+            AgeCiphertext::parse(endless, roomy).err(),
+            Some(CiphertextError::NotAge)
         );
     }
 

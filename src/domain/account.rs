@@ -177,8 +177,36 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// How failed logins slow a name down: no wait for the first `free` failures, then 2, 4, 8 …
+/// seconds up to `cap`. Never a lock-out: the owner can always try again after the wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub free: u32,
+    pub cap: u32,
+}
+
+impl Backoff {
+    /// Seconds the next attempt must wait after `failures` failed ones.
+    pub fn secs(self, failures: i64) -> i64 {
+        let over = failures - i64::from(self.free);
+        if over < 0 {
+            return 0;
+        }
+        let doubling = 2i64 << over.min(20);
+        doubling.min(i64::from(self.cap))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let backoff = super::Backoff { free: 5, cap: 60 };
+        let waits: Vec<i64> = (0..12).map(|f| backoff.secs(f)).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60]);
+        assert_eq!(backoff.secs(1000), 60);
+    }
+
     use super::*;
 
     #[test]

@@ -8,12 +8,14 @@ mod partner;
 mod report;
 mod retention;
 
-pub use account::{base32_decode, base32_encode, AccountStatus, BadEnum, Role, Secret32, Username};
+pub use account::{
+    base32_decode, base32_encode, AccountStatus, Backoff, BadEnum, Role, Secret32, Username,
+};
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use id::BadId;
 pub use partner::{
-    Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId, ReferralStatus,
-    Service, WebhookUrl,
+    is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId,
+    ReferralStatus, Service, WebhookUrl,
 };
 pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
 pub use retention::{BadDays, Days, PurgeRule, RetentionPolicy};

@@ -1,6 +1,7 @@
 //! Support partners of a desk (legal aid, psychosocial care, shelters, banks' fraud teams …) and
 //! the referrals routed to them.
 
+use std::net::IpAddr;
 use std::str::FromStr;
 
 use super::account::{text_enum, BadEnum};
@@ -95,14 +96,62 @@ fn plain_text(text: &str, what: &'static str, max: usize) -> Result<String, BadT
     }
 }
 
+/// Invisible formatting characters (Unicode category Cf: zero-width spaces and joiners, bidi
+/// controls, the soft hyphen, tags …). In a name they only ever serve to make two names that look
+/// the same compare different.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+        | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum BadPartnerName {
+    #[error(transparent)]
+    Text(#[from] BadText),
+    #[error("a partner name may not contain invisible formatting characters (such as zero-width spaces)")]
+    Invisible,
+}
+
 impl PartnerName {
-    pub fn parse(text: &str) -> Result<Self, BadText> {
-        plain_text(text, "a partner name", 100).map(Self)
+    /// Parses a name in Unicode's compatibility form (NFKC: full-width letters and ligatures
+    /// become plain ones), without invisible formatting characters.
+    pub fn parse(text: &str) -> Result<Self, BadPartnerName> {
+        use unicode_normalization::UnicodeNormalization;
+        let normal: String = text.nfkc().collect();
+        if normal.chars().any(is_format) {
+            return Err(BadPartnerName::Invisible);
+        }
+        Ok(Self(plain_text(&normal, "a partner name", 100)?))
+    }
+
+    /// A name read back from the store, as it was accepted when written (names written before
+    /// the formatting-character rule must still list).
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether two names would look alike to a case worker picking a partner: equal after
+    /// lower-casing and Unicode's confusable skeleton (UTS #39), so "Р1" in Cyrillic and "P1" are
+    /// one name, as are "rn" and "m".
+    pub fn looks_like(&self, other: &PartnerName) -> bool {
+        skeleton(&self.0) == skeleton(&other.0)
+    }
+}
+
+fn skeleton(name: &str) -> String {
+    let lower = name.to_lowercase();
+    unicode_security::skeleton(&lower)
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// What a desk's directory says of a partner. All of it is the organisation's own public
@@ -147,6 +196,66 @@ impl WebhookUrl {
 
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+
+    /// The host as an address, when it is one. The URL standard reads `2130706433`, `0x7f.1` and
+    /// `[::ffff:127.0.0.1]` as addresses, so none of those spellings hides one.
+    pub fn ip_host(&self) -> Option<IpAddr> {
+        match self.0.host()? {
+            url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
+            url::Host::Ipv6(v6) => Some(IpAddr::V6(v6).to_canonical()),
+            url::Host::Domain(_) => None,
+        }
+    }
+
+    /// The host name or address (without brackets) and port, to resolve before connecting.
+    pub fn host_and_port(&self) -> Option<(String, u16)> {
+        let host = match self.0.host()? {
+            url::Host::Domain(name) => name.to_owned(),
+            url::Host::Ipv4(v4) => v4.to_string(),
+            url::Host::Ipv6(v6) => v6.to_string(),
+        };
+        Some((host, self.0.port_or_known_default()?))
+    }
+
+    /// The host as written in the URL (a name, an IPv4 address, or an IPv6 one in brackets).
+    pub fn host_str(&self) -> &str {
+        self.0.host_str().unwrap_or_default()
+    }
+}
+
+/// Whether `ip` is an address on the public internet. Webhooks go only to such addresses unless
+/// `webhooks.allow_private` is on, so that whoever can register a partner cannot make the server
+/// call into its own host or network (loopback, private, link-local — cloud metadata at
+/// 169.254.169.254 —, unique local, shared, multicast, reserved or documentation ranges).
+pub fn is_public_address(ip: IpAddr) -> bool {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || a >= 240
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0)
+                || (a == 198 && (18..20).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8
+                || first == 0x0064 && v6.segments()[1] == 0xff9b
+                || first == 0x2002)
+        }
     }
 }
 
@@ -200,6 +309,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_that_look_alike_are_one_name() {
+        let p1 = PartnerName::parse("P1").unwrap();
+        assert!(
+            p1.looks_like(&PartnerName::parse("\u{0420}1").unwrap()),
+            "Cyrillic Er"
+        );
+        assert!(
+            p1.looks_like(&PartnerName::parse("Ｐ１").unwrap()),
+            "full-width"
+        );
+        assert!(p1.looks_like(&PartnerName::parse("p1").unwrap()), "case");
+        assert!(!p1.looks_like(&PartnerName::parse("P2").unwrap()));
+        assert_eq!(
+            PartnerName::parse("P1\u{200B}").err(),
+            Some(BadPartnerName::Invisible)
+        );
+        assert_eq!(
+            PartnerName::parse("\u{202E}1P").err(),
+            Some(BadPartnerName::Invisible)
+        );
+        assert_eq!(PartnerName::parse("ﬁnanzas").unwrap().as_str(), "finanzas");
+    }
+
+    #[test]
     fn countries_are_two_letters() {
         assert_eq!("gt".parse::<Country>().unwrap().as_str(), "GT");
         for bad in ["", "G", "GTM", "G1", "ÑA"] {
@@ -225,6 +358,27 @@ mod tests {
     #[test]
     fn webhooks_are_https_without_credentials() {
         assert!(WebhookUrl::parse("https://bufete.example/hooks/resguardo", false).is_ok());
+        for (text, public) in [
+            ("https://bufete.example/", None),
+            ("https://203.0.114.9/", Some(true)),
+            ("https://[2a00:1450::1]/", Some(true)),
+            ("https://127.0.0.1/", Some(false)),
+            ("https://2130706433/", Some(false)),
+            ("https://0x7f.1/", Some(false)),
+            ("https://[::1]/", Some(false)),
+            ("https://[::ffff:127.0.0.1]/", Some(false)),
+            ("https://169.254.169.254/", Some(false)),
+            ("https://10.1.2.3/", Some(false)),
+            ("https://172.16.0.1/", Some(false)),
+            ("https://192.168.1.1/", Some(false)),
+            ("https://100.64.0.1/", Some(false)),
+            ("https://0.0.0.0/", Some(false)),
+            ("https://[fd00::1]/", Some(false)),
+            ("https://[fe80::1]/", Some(false)),
+        ] {
+            let url = WebhookUrl::parse(text, false).unwrap();
+            assert_eq!(url.ip_host().map(is_public_address), public, "{text}");
+        }
         assert!(WebhookUrl::parse("http://127.0.0.1:9/hook", true).is_ok());
         for bad in [
             "http://bufete.example/hook",

@@ -129,17 +129,6 @@ pub fn dummy_hash() -> String {
     hash_auth_key(&AuthKey::from_bytes(Secret32::random().digest())).unwrap_or_default()
 }
 
-/// Seconds the next attempt must wait after `failures` failed ones: none for the first few, then
-/// 2, 4, 8 … up to the cap. Never a lock-out: the owner can always try again after the wait.
-pub fn backoff_secs(failures: i64, free: u32, cap: u32) -> i64 {
-    let over = failures - i64::from(free);
-    if over < 0 {
-        return 0;
-    }
-    let doubling = 2i64 << over.min(20);
-    doubling.min(i64::from(cap))
-}
-
 /// A partner organisation, signed in with its API token. Its own table, its own routes: a case
 /// worker's session token is never a partner token, nor the other way round.
 pub struct PartnerCaller(pub crate::store::Partner);
@@ -171,13 +160,6 @@ impl FromRequest for PartnerCaller {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let waits: Vec<i64> = (0..12).map(|f| backoff_secs(f, 5, 60)).collect();
-        assert_eq!(waits, [0, 0, 0, 0, 0, 2, 4, 8, 16, 32, 60, 60]);
-        assert_eq!(backoff_secs(1000, 5, 60), 60);
-    }
 
     #[test]
     fn hashes_are_argon2id_phc_and_verify() {

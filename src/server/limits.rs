@@ -18,15 +18,20 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::config::LimitSettings;
 
-/// The classes of request that have their own limits.
+/// The classes of request that have their own limits: a flood of one class never starves another.
 #[derive(Debug, Clone, Copy)]
 pub enum Class {
-    /// Submitting a report.
+    /// Submitting a report. Its global quota is charged by the handler, once the submission has
+    /// shown a solved, fresh, unseen challenge (see [`Limits::charge_global`]).
     Intake,
     /// A reporter's follow-up: reading the case or adding a message.
     Followup,
-    /// Reads that touch the database or mint challenges: desks, proof-of-work, readiness.
+    /// Reads that touch the database: a desk's public key.
     Read,
+    /// Minting a proof-of-work challenge.
+    Challenge,
+    /// Readiness probes.
+    Health,
     /// Case-worker enrolment and login, which cost server-side Argon2.
     Login,
 }
@@ -56,49 +61,74 @@ pub struct Limits {
     intake: Pair,
     followup: Pair,
     read: Pair,
+    challenge: Pair,
+    health: Pair,
     login: Pair,
 }
 
 impl Limits {
-    pub fn new(settings: &LimitSettings) -> Self {
+    pub fn new(s: &LimitSettings) -> Self {
         Self {
-            per_address: settings.per_address,
-            trusted_proxies: settings.trusted_proxies.clone(),
-            proxy_header: settings.proxy_header.parse().ok(),
-            intake: Pair::new(
-                settings.intake_global_per_minute,
-                settings.intake_per_address_per_minute,
-            ),
+            per_address: s.per_address,
+            trusted_proxies: s.trusted_proxies.clone(),
+            proxy_header: s.proxy_header.parse().ok(),
+            intake: Pair::new(s.intake_global_per_minute, s.intake_per_address_per_minute),
             followup: Pair::new(
-                settings.followup_global_per_minute,
-                settings.followup_per_address_per_minute,
+                s.followup_global_per_minute,
+                s.followup_per_address_per_minute,
             ),
-            read: Pair::new(
-                settings.read_global_per_minute,
-                settings.read_per_address_per_minute,
+            read: Pair::new(s.read_global_per_minute, s.read_per_address_per_minute),
+            challenge: Pair::new(
+                s.challenge_global_per_minute,
+                s.challenge_per_address_per_minute,
             ),
-            login: Pair::new(
-                settings.login_global_per_minute,
-                settings.login_per_address_per_minute,
-            ),
+            health: Pair::new(s.health_global_per_minute, s.health_per_address_per_minute),
+            login: Pair::new(s.login_global_per_minute, s.login_per_address_per_minute),
         }
     }
 
-    /// Counts one request of `class`; `Err` carries the seconds to wait. The global quota is
-    /// checked first, so requests it refuses never create per-address state.
-    pub fn check(&self, class: Class, req: &HttpRequest) -> Result<(), ApiError> {
-        let pair = match class {
+    fn pair(&self, class: Class) -> &Pair {
+        match class {
             Class::Intake => &self.intake,
             Class::Followup => &self.followup,
             Class::Read => &self.read,
+            Class::Challenge => &self.challenge,
+            Class::Health => &self.health,
             Class::Login => &self.login,
-        };
-        pair.global.check().map_err(|n| wait(&n))?;
+        }
+    }
+
+    fn pairs(&self) -> [&Pair; 6] {
+        [
+            &self.intake,
+            &self.followup,
+            &self.read,
+            &self.challenge,
+            &self.health,
+            &self.login,
+        ]
+    }
+
+    /// Counts one request of `class`, its address's bucket first: requests that one address's
+    /// own limit refuses never reach the quota everyone shares. `Err` carries the seconds to wait.
+    pub fn check(&self, class: Class, req: &HttpRequest) -> Result<(), ApiError> {
+        self.charge_address(class, req)?;
+        self.charge_global(class)
+    }
+
+    /// Counts one request of `class` against its address's bucket (when per-address limits are on).
+    pub fn charge_address(&self, class: Class, req: &HttpRequest) -> Result<(), ApiError> {
         if self.per_address {
             let address = self.client_address(req);
+            let pair = self.pair(class);
             pair.per_address.check_key(&address).map_err(|n| wait(&n))?;
         }
         Ok(())
+    }
+
+    /// Counts one request of `class` against the quota all clients share.
+    pub fn charge_global(&self, class: Class) -> Result<(), ApiError> {
+        self.pair(class).global.check().map_err(|n| wait(&n))
     }
 
     /// The address limits apply to: the peer, or, when the peer is a trusted proxy, the right-most
@@ -120,15 +150,12 @@ impl Limits {
 
     /// How many addresses the limiters hold right now (for tests of forgetting).
     pub fn tracked_addresses(&self) -> usize {
-        [&self.intake, &self.followup, &self.read, &self.login]
-            .iter()
-            .map(|pair| pair.per_address.len())
-            .sum()
+        self.pairs().iter().map(|pair| pair.per_address.len()).sum()
     }
 
     /// Drops addresses whose window has passed, so none is held longer than it matters.
     pub fn forget_idle(&self) {
-        for pair in [&self.intake, &self.followup, &self.read, &self.login] {
+        for pair in self.pairs() {
             pair.per_address.retain_recent();
             pair.per_address.shrink_to_fit();
         }
@@ -178,56 +205,70 @@ pub fn spawn_forgetting(limits: Arc<Limits>, period: Duration) {
     });
 }
 
-/// An extractor that admits one intake request, or refuses it before the body is read.
+/// An extractor that charges one intake request to its address's bucket before the body is read.
+/// The global intake quota is charged later, by the handler, once the proof-of-work holds.
 pub struct IntakeAllowed;
 
-/// An extractor that admits one follow-up request, or refuses it before the body is read.
-pub struct FollowupAllowed;
-
 fn admit(req: &HttpRequest, class: Class) -> Result<(), ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or(ApiError::Unavailable)?;
-    state.limits.check(class, req)
+    limits_of(req)?.check(class, req)
+}
+
+fn limits_of(req: &HttpRequest) -> Result<&Limits, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .map(|state| &*state.limits)
+        .ok_or(ApiError::Unavailable)
 }
 
 impl FromRequest for IntakeAllowed {
     type Error = ApiError;
     type Future = std::future::Ready<Result<Self, ApiError>>;
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(admit(req, Class::Intake).map(|()| IntakeAllowed))
+        let charged = limits_of(req).and_then(|l| l.charge_address(Class::Intake, req));
+        std::future::ready(charged.map(|()| IntakeAllowed))
     }
 }
 
-/// An extractor that admits one enrolment or login attempt.
-pub struct LoginAllowed;
+/// Declares an extractor that admits one request of a class, or refuses it before the body is read.
+macro_rules! admission {
+    ($(#[$doc:meta])* $name:ident, $class:expr) => {
+        $(#[$doc])*
+        pub struct $name;
 
-impl FromRequest for LoginAllowed {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(admit(req, Class::Login).map(|()| LoginAllowed))
-    }
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = std::future::Ready<Result<Self, ApiError>>;
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                std::future::ready(admit(req, $class).map(|()| $name))
+            }
+        }
+    };
 }
 
-/// An extractor that admits one read of the database or of a new challenge.
-pub struct ReadAllowed;
-
-impl FromRequest for ReadAllowed {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(admit(req, Class::Read).map(|()| ReadAllowed))
-    }
-}
-
-impl FromRequest for FollowupAllowed {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(admit(req, Class::Followup).map(|()| FollowupAllowed))
-    }
-}
+admission!(
+    /// Admits one follow-up request.
+    FollowupAllowed,
+    Class::Followup
+);
+admission!(
+    /// Admits one enrolment or login attempt.
+    LoginAllowed,
+    Class::Login
+);
+admission!(
+    /// Admits one read of the database.
+    ReadAllowed,
+    Class::Read
+);
+admission!(
+    /// Admits one new proof-of-work challenge.
+    ChallengeAllowed,
+    Class::Challenge
+);
+admission!(
+    /// Admits one readiness probe.
+    HealthAllowed,
+    Class::Health
+);
 
 #[cfg(test)]
 mod tests {

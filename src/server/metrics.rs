@@ -2,7 +2,7 @@
 //! retention purge's totals. Served on their own listener (`metrics.bind`, loopback by default),
 //! never on the public one. Labels are only ever the route *pattern* the router matched
 //! (`/api/v1/desk/reports/{id}`), a method from a fixed list and a status code: no label or value
-//! can carry an address, an id, a receipt or a token.
+//! can carry an address, an id, a receipt or a token. Reporters' routes are not counted at all.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -39,9 +39,29 @@ pub struct Metrics {
     expired_referrals: AtomicU64,
 }
 
+/// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
+/// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
+/// very reason the logs carry no timestamps and reports keep only the hour.
+const REPORTER_ROUTES: [&str; 10] = [
+    "/",
+    "/assets/app.js",
+    "/assets/style.css",
+    "/{lang}/",
+    "/{lang}/followup",
+    "/api/v1/pow",
+    "/api/v1/desks/{slug}",
+    "/api/v1/desks/{slug}/reports",
+    "/api/v1/followup",
+    "/api/v1/followup/messages",
+];
+
 impl Metrics {
     /// Counts one answered request. `route` must be a pattern from the router, or "(unmatched)".
+    /// Requests of reporters' routes are left out (see `REPORTER_ROUTES`).
     pub fn observe(&self, method: &'static str, route: String, status: u16, took: Duration) {
+        if REPORTER_ROUTES.contains(&route.as_str()) {
+            return;
+        }
         let secs = took.as_secs_f64();
         let bucket = BUCKETS
             .iter()
@@ -162,12 +182,14 @@ mod tests {
     #[test]
     fn renders_counts_and_cumulative_buckets() {
         let metrics = Metrics::default();
-        let route = "/api/v1/desks/{slug}/reports".to_owned();
+        let route = "/api/v1/desk/reports/{id}/notes".to_owned();
         metrics.observe("POST", route.clone(), 201, Duration::from_millis(3));
         metrics.observe("POST", route, 201, Duration::from_secs(20));
+        metrics.observe("POST", "/api/v1/followup".to_owned(), 200, Duration::ZERO);
         metrics.purged(2, 1);
         let text = metrics.render();
-        let labels = r#"method="POST",route="/api/v1/desks/{slug}/reports",status="201""#;
+        assert!(!text.contains("followup"), "reporters' routes are not counted");
+        let labels = r#"method="POST",route="/api/v1/desk/reports/{id}/notes",status="201""#;
         assert!(text.contains(&format!("resguardo_http_requests_total{{{labels}}} 2\n")));
         assert!(text.contains(&format!(
             "resguardo_http_request_duration_seconds_bucket{{{labels},le=\"0.005\"}} 1\n"

@@ -54,6 +54,8 @@ pub struct AppState {
     pub webhook_key: Zeroizing<[u8; 32]>,
     /// `webhooks.allow_http`.
     pub allow_http_webhooks: bool,
+    /// `webhooks.allow_private`.
+    pub allow_private_webhooks: bool,
     /// Where the pages' quick-exit button goes (`web.exit_url`).
     pub exit_url: String,
     /// What unknown accounts' auth keys are checked against.
@@ -81,7 +83,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
-        spawn_purging(store.clone(), Duration::from_secs(600));
+        let idle_secs = i64::from(settings.accounts.session_idle_minutes) * 60;
+        spawn_purging(store.clone(), Duration::from_secs(600), idle_secs);
         let metrics = web::Data::new(metrics::Metrics::default());
         spawn_retention(store.clone(), settings.retention.clone(), metrics.clone());
         let intake = &settings.intake;
@@ -108,6 +111,7 @@ impl Application {
             approvals_required: i64::from(settings.vetting.approvals_required),
             webhook_key: server_key(secret, "resguardo/server/v1/webhook"),
             allow_http_webhooks: settings.webhooks.allow_http,
+            allow_private_webhooks: settings.webhooks.allow_private,
             exit_url: settings.web.exit_url.clone(),
             dummy_hash: auth::dummy_hash(),
             retention: settings.retention.clone(),
@@ -241,15 +245,26 @@ pub async fn audit(
     Ok(())
 }
 
-/// Forgets expired spent challenges every `period`. Apart from report traffic, so that the
-/// deletes never contend with intake.
-fn spawn_purging(store: Arc<dyn Store>, period: Duration) {
+/// How long a login throttle outlives its wait: long enough that a patient guesser does not get
+/// the free failures back every few minutes, short enough that the table forgets who tried.
+const THROTTLE_MEMORY_SECS: i64 = 86_400;
+
+/// Every `period` (and at start): forgets expired spent challenges, sessions that ended (by
+/// expiry or `idle_secs` without use) and login throttles quiet for a day — rows that would
+/// otherwise only tell when someone logged in or tried to. Apart from report traffic, so that
+/// the deletes never contend with intake.
+fn spawn_purging(store: Arc<dyn Store>, period: Duration, idle_secs: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
         loop {
             tick.tick().await;
-            if let Err(e) = store.purge_spent(crate::time::now_secs()).await {
+            let now = crate::time::now_secs();
+            if let Err(e) = store.purge_spent(now).await {
                 tracing::warn!(error = %e, "could not purge spent challenges");
+            }
+            let forgotten = store.forget_expired(now, now - idle_secs, now - THROTTLE_MEMORY_SECS);
+            if let Err(e) = forgotten.await {
+                tracing::warn!(error = %e, "could not forget ended sessions and login throttles");
             }
             if let Err(e) = store.expire_referrals(crate::time::now_secs()).await {
                 tracing::warn!(error = %e, "could not delete expired referrals");

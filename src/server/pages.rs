@@ -68,12 +68,14 @@ pub fn assets() -> &'static Assets {
     })
 }
 
+/// The pages answer GET and HEAD, and a 405 problem to any other method, like the API.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(root))
-        .route("/assets/app.js", web::get().to(app_js))
-        .route("/assets/style.css", web::get().to(style_css))
-        .route("/{lang}/", web::get().to(intake))
-        .route("/{lang}/followup", web::get().to(followup));
+    use super::routes::mount_get;
+    mount_get(cfg, "/", web::to(root));
+    mount_get(cfg, "/assets/app.js", web::to(app_js));
+    mount_get(cfg, "/assets/style.css", web::to(style_css));
+    mount_get(cfg, "/{lang}/", web::to(intake));
+    mount_get(cfg, "/{lang}/followup", web::to(followup));
 }
 
 fn asset(asset: &Asset, content_type: &str) -> HttpResponse {

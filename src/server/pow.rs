@@ -1,7 +1,12 @@
 //! Issuing proof-of-work challenges whose difficulty rises with intake load (design §5): when this
 //! instance sees more submissions per minute than the threshold, each doubling adds one bit, up to
 //! a configured maximum. Floods pay more; a quiet desk stays quick on a cheap phone.
+//!
+//! It also remembers, in memory and until they expire, the challenges whose solutions it has
+//! admitted, so that a replayed solution is refused before it is charged to the intake quota.
+//! The database's spent-challenge table stays the authority (across restarts and instances).
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::config::PowSettings;
@@ -11,6 +16,33 @@ pub struct PowService {
     key: PowKey,
     settings: PowSettings,
     load: Mutex<LoadMeter>,
+    seen: Mutex<Seen>,
+}
+
+/// Digests of admitted challenges with their expiry. It only grows by solutions that also passed
+/// the global intake quota, so it holds at most that quota times the challenges' lifetime.
+#[derive(Default)]
+struct Seen {
+    expiry: HashMap<[u8; 32], i64>,
+    swept_at: i64,
+}
+
+impl Seen {
+    /// Records `digest`; false if it was recorded before and has not expired.
+    fn insert(&mut self, digest: [u8; 32], expires_at: i64, now: i64) -> bool {
+        if now - self.swept_at >= 60 {
+            self.expiry.retain(|_, expiry| *expiry >= now);
+            self.swept_at = now;
+        }
+        match self.expiry.insert(digest, expires_at) {
+            Some(previous) => previous < now,
+            None => true,
+        }
+    }
+
+    fn contains(&self, digest: &[u8; 32], now: i64) -> bool {
+        self.expiry.get(digest).is_some_and(|expiry| *expiry >= now)
+    }
 }
 
 /// Submissions counted in the current and the previous minute.
@@ -46,7 +78,22 @@ impl PowService {
             key,
             settings,
             load: Mutex::new(LoadMeter::default()),
+            seen: Mutex::new(Seen::default()),
         }
+    }
+
+    /// Whether this instance has already admitted a submission with `challenge`.
+    pub fn seen(&self, challenge: &Challenge, now: i64) -> bool {
+        self.seen
+            .lock()
+            .is_ok_and(|seen| seen.contains(&challenge.digest(), now))
+    }
+
+    /// Remembers that a submission with `challenge` was admitted; false if one was before.
+    pub fn admit(&self, challenge: &Challenge, now: i64) -> bool {
+        self.seen.lock().map_or(true, |mut seen| {
+            seen.insert(challenge.digest(), challenge.expires_at(), now)
+        })
     }
 
     pub fn key(&self) -> &PowKey {
@@ -59,7 +106,8 @@ impl PowService {
         Challenge::mint(&self.key, now + ttl, self.difficulty(now))
     }
 
-    /// Counts one accepted submission.
+    /// Counts one submission that showed a solved, fresh challenge, whatever became of it: refused
+    /// envelopes cost the solver the same work, and a flood of them must raise difficulty too.
     pub fn record_submission(&self, now: i64) {
         if let Ok(mut load) = self.load.lock() {
             load.roll(now);
@@ -119,6 +167,20 @@ mod tests {
         assert_eq!(difficulty_for(&s, 61), 17);
         assert_eq!(difficulty_for(&s, 120), 18);
         assert_eq!(difficulty_for(&s, u32::MAX), 20);
+    }
+
+    #[test]
+    fn admitted_challenges_are_remembered_until_they_expire() {
+        let service = PowService::new(PowKey::new([1; 32]), settings());
+        let challenge = Challenge::mint(service.key(), 1000, 1);
+        assert!(!service.seen(&challenge, 900));
+        assert!(service.admit(&challenge, 900));
+        assert!(service.seen(&challenge, 900));
+        assert!(!service.admit(&challenge, 901), "a replay is refused");
+        assert!(!service.seen(&challenge, 1001), "forgotten once expired");
+        let other = Challenge::mint(service.key(), 1000, 1);
+        assert!(service.admit(&other, 2000), "the sweep keeps working");
+        assert_eq!(service.seen.lock().unwrap().expiry.len(), 1);
     }
 
     #[test]

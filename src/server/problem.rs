@@ -40,7 +40,7 @@ pub enum ApiError {
         "this proof-of-work challenge is easier than the server now requires; fetch a new one"
     )]
     PowStale,
-    #[error("this case thread is full; the desk can still reply")]
+    #[error("you have sent as many messages to this case as one side may; the other side can still write")]
     ThreadFull,
     #[error("there is no desk with this name")]
     DeskNotFound,
@@ -60,7 +60,10 @@ pub enum ApiError {
     LoginFailed,
     #[error("the enrolment code is unknown, used or expired; ask your supervisor for a new one")]
     BadEnrolmentCode,
-    #[error("this user name is taken in this desk; choose another")]
+    #[error(
+        "this user name is taken in this desk, and the enrolment code is now used up (so that a \
+         code cannot test names); ask your supervisor for a new code and choose another name"
+    )]
     UsernameTaken,
     #[error("`{0}` is not a valid {1}")]
     BadField(&'static str, &'static str),
@@ -74,7 +77,7 @@ pub enum ApiError {
     KeyConflict(&'static str),
     #[error("there is no such partner in this desk")]
     PartnerNotFound,
-    #[error("this desk already has a partner of that name")]
+    #[error("this desk already has a partner of that name, or of one that looks the same")]
     PartnerNameTaken,
     #[error("there is no such referral")]
     ReferralNotFound,

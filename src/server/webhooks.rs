@@ -2,6 +2,7 @@
 //! per partner (docs/protocol.md §8). Failed deliveries are retried with doubling delays, then
 //! given up; the partner's inbox is always the source of truth.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::config::WebhookSettings;
 use crate::crypto::webhook::{partner_key, signature};
+use crate::domain::{is_public_address, WebhookUrl};
 use crate::store::{Store, WebhookDelivery};
 
 /// Deliveries looked at per round.
@@ -18,22 +20,10 @@ const MAX_DELAY_SECS: u64 = 3600;
 
 pub fn spawn(store: Arc<dyn Store>, key: Zeroizing<[u8; 32]>, settings: WebhookSettings) {
     tokio::spawn(async move {
-        let http = match reqwest::Client::builder()
-            .timeout(Duration::from_secs(settings.timeout_secs))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("resguardo-webhook/1")
-            .build()
-        {
-            Ok(http) => http,
-            Err(e) => {
-                tracing::error!(error = %e, "webhooks disabled: no HTTP client");
-                return;
-            }
-        };
         let mut tick = tokio::time::interval(Duration::from_secs(settings.poll_secs));
         loop {
             tick.tick().await;
-            if let Err(e) = deliver_due(&*store, &http, &key, &settings).await {
+            if let Err(e) = deliver_due(&*store, &key, &settings).await {
                 tracing::warn!(error = %e, "webhook round failed");
             }
         }
@@ -42,13 +32,12 @@ pub fn spawn(store: Arc<dyn Store>, key: Zeroizing<[u8; 32]>, settings: WebhookS
 
 async fn deliver_due(
     store: &dyn Store,
-    http: &reqwest::Client,
     key: &[u8; 32],
     settings: &WebhookSettings,
 ) -> Result<(), crate::store::StoreError> {
     let now = crate::time::now_secs();
     for delivery in store.due_webhooks(now, BATCH).await? {
-        if post(http, key, &delivery).await {
+        if post(settings, key, &delivery).await {
             store.webhook_done(&delivery.referral).await?;
         } else if delivery.attempts + 1 >= i64::from(settings.max_attempts) {
             // The partner still finds the referral in its inbox.
@@ -69,8 +58,36 @@ fn retry_delay(poll_secs: u64, attempts: i64) -> i64 {
     i64::try_from(delay).unwrap_or(3600)
 }
 
+/// A client that connects only to an address of the webhook's host that was checked here: the
+/// name is resolved once, refused when any of its addresses is loopback, private or link-local
+/// (unless `webhooks.allow_private`), and the connection is pinned to the checked address, so a
+/// name cannot answer with a public address for the check and a private one for the connection.
+async fn client_for(url: &WebhookUrl, settings: &WebhookSettings) -> Option<reqwest::Client> {
+    let (host, port) = url.host_and_port()?;
+    let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .ok()?
+        .collect();
+    let checked = *addresses.first()?;
+    if !settings.allow_private && addresses.iter().any(|a| !is_public_address(a.ip())) {
+        tracing::warn!("a webhook delivery was refused: its host is not a public address");
+        return None;
+    }
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(settings.timeout_secs))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("resguardo-webhook/1");
+    if url.ip_host().is_none() {
+        builder = builder.resolve(&host, checked);
+    }
+    builder.build().ok()
+}
+
 /// One attempt; true when the partner's server answered 2xx.
-async fn post(http: &reqwest::Client, key: &[u8; 32], delivery: &WebhookDelivery) -> bool {
+async fn post(settings: &WebhookSettings, key: &[u8; 32], delivery: &WebhookDelivery) -> bool {
+    let Some(http) = client_for(&delivery.url, settings).await else {
+        return false;
+    };
     let body = serde_json::json!({ "referral": delivery.referral.to_string() }).to_string();
     let timestamp = crate::time::now_secs();
     let partner = partner_key(key, delivery.partner.as_bytes());

@@ -69,6 +69,7 @@ macro_rules! impl_store {
                 }
                 let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
                     .bind(report)
+                    .bind(message.author.as_str())
                     .fetch_one(&mut **tx)
                     .await?;
                 if count >= message.max_messages {
@@ -121,7 +122,7 @@ macro_rules! impl_store {
                 recipient: Option<&Recipient>,
                 now: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query(sql::INSERT_DESK)
                     .bind(slug.as_str())
                     .bind(name.as_str())
@@ -171,6 +172,24 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn forget_expired(
+                &self,
+                now: i64,
+                idle_since: i64,
+                quiet_since: i64,
+            ) -> Result<u64, StoreError> {
+                let sessions = sqlx::query(sql::FORGET_SESSIONS)
+                    .bind(now)
+                    .bind(idle_since)
+                    .execute(&self.pool)
+                    .await?;
+                let throttles = sqlx::query(sql::FORGET_THROTTLES)
+                    .bind(quiet_since)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(sessions.rows_affected() + throttles.rows_affected())
+            }
+
             async fn purge_spent(&self, now: i64) -> Result<u64, StoreError> {
                 let done = sqlx::query(sql::PURGE_SPENT)
                     .bind(now)
@@ -180,7 +199,7 @@ macro_rules! impl_store {
             }
 
             async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for write in batch {
                     outcomes.push(match write {
@@ -246,7 +265,7 @@ macro_rules! impl_store {
                     created_at: now,
                     max_messages,
                 };
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 match Self::apply_message(&mut tx, &message).await? {
                     MessageOutcome::Added => {}
                     MessageOutcome::NoSuchReport => return Err(StoreError::Missing("the report")),
@@ -280,7 +299,7 @@ macro_rules! impl_store {
                 now: i64,
                 account: &NewAccount,
             ) -> Result<(DeskSlug, Role), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row: Option<(String, String)> = sqlx::query_as(sql::USE_CODE)
                     .bind(&code[..])
                     .bind(now)
@@ -301,6 +320,9 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if inserted.rows_affected() == 0 {
+                    // The code is spent all the same: otherwise one code could probe every
+                    // user name of the desk.
+                    tx.commit().await?;
                     return Err(StoreError::Conflict("the user name"));
                 }
                 tx.commit().await?;
@@ -344,17 +366,38 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn record_failure(
+            async fn reserve_attempt(
                 &self,
                 key: &[u8; 32],
-                not_before: i64,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::RECORD_FAILURE)
+                now: i64,
+                backoff: Backoff,
+            ) -> Result<Attempt, StoreError> {
+                let mut tx = self.begin_write().await?;
+                for statement in [sql::ENSURE_THROTTLE, sql::LOCK_THROTTLE] {
+                    sqlx::query(statement)
+                        .bind(&key[..])
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let (failures, not_before): (i64, i64) = sqlx::query_as(sql::SELECT_THROTTLE)
                     .bind(&key[..])
-                    .bind(not_before)
-                    .execute(&self.pool)
+                    .fetch_one(&mut *tx)
                     .await?;
-                Ok(())
+                if not_before > now {
+                    tx.commit().await?;
+                    return Ok(Attempt::Wait {
+                        secs: not_before - now,
+                    });
+                }
+                let failures = failures + 1;
+                sqlx::query(sql::SET_THROTTLE)
+                    .bind(&key[..])
+                    .bind(failures)
+                    .bind(now + backoff.secs(failures))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Attempt::Reserved { failures })
             }
 
             async fn clear_throttle(&self, key: &[u8; 32]) -> Result<(), StoreError> {
@@ -430,7 +473,7 @@ macro_rules! impl_store {
                 grant: &AgeCiphertext,
                 now: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let keyed = sqlx::query(sql::INSERT_FIRST_DESK_KEY)
                     .bind(desk.as_str())
                     .bind(recipient.as_str())
@@ -456,7 +499,7 @@ macro_rules! impl_store {
                 now: i64,
             ) -> Result<Approved, StoreError> {
                 let account = &approval.account.0[..];
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let locked = sqlx::query(sql::LOCK_PENDING_ACCOUNT)
                     .bind(account)
                     .execute(&mut *tx)
@@ -657,7 +700,7 @@ macro_rules! impl_store {
                 ciphertext: &AgeCiphertext,
                 now: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Lock the case row first, as for messages, so concurrent notes queue up.
                 let touched = sqlx::query(sql::TOUCH_REPORT)
                     .bind(&id.as_bytes()[..])
@@ -697,7 +740,7 @@ macro_rules! impl_store {
             }
 
             async fn disable(&self, account: AccountId) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
                     .bind(&account.0[..])
                     .bind(AccountStatus::Disabled.as_str())
@@ -714,7 +757,7 @@ macro_rules! impl_store {
             async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError> {
                 // Two appends may read the same tail; the loser's insert does nothing and retries.
                 for _ in 0..8 {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     let last: Option<(i64, Vec<u8>)> = sqlx::query_as(sql::LAST_AUDIT)
                         .fetch_optional(&mut *tx)
                         .await?;
@@ -781,7 +824,7 @@ macro_rules! impl_store {
                 granted_by: AccountId,
                 now: i64,
             ) -> Result<i64, StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let (version,): (i64,) = sqlx::query_as(sql::NEXT_KEY_VERSION)
                     .bind(desk.as_str())
                     .fetch_one(&mut *tx)

@@ -24,8 +24,8 @@ pub use sqlite::SqliteStore;
 
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
-    AccountStatus, Author, DeskName, DeskSlug, Lookup, PartnerId, PartnerStatus, Recipient,
-    ReferralId, ReferralStatus, ReportId, Role, Status, Username, Verifier,
+    AccountStatus, Author, Backoff, DeskName, DeskSlug, Lookup, PartnerId, PartnerStatus,
+    Recipient, ReferralId, ReferralStatus, ReportId, Role, Status, Username, Verifier,
 };
 
 /// A desk with its current public key.
@@ -83,6 +83,15 @@ impl SpentChallenge {
     }
 }
 
+/// What reserving a login attempt gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Go ahead: this is failure number `failures` of the streak unless it succeeds.
+    Reserved { failures: i64 },
+    /// Wait this many seconds first; nothing was counted.
+    Wait { secs: i64 },
+}
+
 /// One submission as intake commits it: its challenge spent and, when the envelope was
 /// acceptable, its report stored, both or neither.
 #[derive(Debug, Clone)]
@@ -109,7 +118,7 @@ pub struct NewMessage {
     pub author: Author,
     pub ciphertext: AgeCiphertext,
     pub created_at: i64,
-    /// The thread's cap (`intake.max_messages_per_report`).
+    /// The cap on this author's messages in the thread (`intake.max_messages_per_report`).
     pub max_messages: i64,
 }
 
@@ -119,7 +128,7 @@ pub enum MessageOutcome {
     Added,
     /// No such report (purged, say); nothing was stored.
     NoSuchReport,
-    /// The thread holds `max_messages` already; nothing was stored.
+    /// The thread holds `max_messages` of this author's already; nothing was stored.
     ThreadFull,
 }
 
@@ -333,6 +342,15 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError>;
     /// Forgets spent challenges that expired before `now`; returns how many.
     async fn purge_spent(&self, now: i64) -> Result<u64, StoreError>;
+    /// Forgets what has no use any more and would only tell when someone acted: sessions past
+    /// their absolute expiry or idle since before `idle_since`, and login throttles whose wait
+    /// ended before `quiet_since`. Returns how many rows went.
+    async fn forget_expired(
+        &self,
+        now: i64,
+        idle_since: i64,
+        quiet_since: i64,
+    ) -> Result<u64, StoreError>;
 
     /// Stores a report; `Conflict` if its receipt lookup is taken. Returns only after the commit
     /// is durable.
@@ -454,7 +472,16 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
 
     /// Failures so far and the earliest time of the next attempt, for a throttle key.
     async fn throttle(&self, key: &[u8; 32]) -> Result<Option<(i64, i64)>, StoreError>;
-    async fn record_failure(&self, key: &[u8; 32], not_before: i64) -> Result<(), StoreError>;
+    /// Reserves one login attempt for a throttle key, atomically, before anything is verified:
+    /// the attempt is counted as a failure up front (a success clears the count) and the next
+    /// one is held back by `backoff`. `Some(seconds)` when the key must wait first (nothing is
+    /// counted then), so parallel attempts cannot all slip in before the first failure is written.
+    async fn reserve_attempt(
+        &self,
+        key: &[u8; 32],
+        now: i64,
+        backoff: Backoff,
+    ) -> Result<Attempt, StoreError>;
     async fn clear_throttle(&self, key: &[u8; 32]) -> Result<(), StoreError>;
 
     async fn create_session(

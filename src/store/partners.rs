@@ -164,7 +164,7 @@ pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
         id: PartnerId::from_bytes(id16(id, "partner id")?),
         desk: DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?,
         profile: PartnerProfile {
-            name: PartnerName::parse(&name).map_err(|_| StoreError::Corrupt("partner name"))?,
+            name: PartnerName::from_stored(name),
             services: list::<Service>(&services, "services")?,
             countries: list::<Country>(&countries, "countries")?,
             languages: list::<Language>(&languages, "languages")?,
@@ -210,7 +210,7 @@ pub(super) fn referral_from_row(row: ReferralRow) -> Result<Referral, StoreError
         id: ReferralId::from_bytes(id16(id, "referral id")?),
         report: ReportId::from_bytes(id16(report, "report id")?),
         partner: PartnerId::from_bytes(id16(partner, "partner id")?),
-        partner_name: PartnerName::parse(&name).map_err(|_| StoreError::Corrupt("partner name"))?,
+        partner_name: PartnerName::from_stored(name),
         ciphertext: ciphertext.map(AgeCiphertext::from_stored),
         override_reason: reason.map(AgeCiphertext::from_stored),
         status: parse(&status, "referral status")?,
@@ -336,7 +336,7 @@ macro_rules! impl_partner_store {
             }
 
             async fn refer(&self, referral: &NewReferral, now: i64) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(sql::INSERT_REFERRAL)
                     .bind(&referral.id.as_bytes()[..])
                     .bind(&referral.report.as_bytes()[..])
@@ -421,7 +421,7 @@ macro_rules! impl_partner_store {
                 ciphertext: Option<&AgeCiphertext>,
                 now: i64,
             ) -> Result<(), StoreError> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Written first: it locks the referral, so concurrent answers queue up here.
                 let moved = sqlx::query(sql::MOVE_REFERRAL)
                     .bind(&id.as_bytes()[..])

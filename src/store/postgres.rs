@@ -25,6 +25,11 @@ impl PgStore {
         Ok(Self { pool })
     }
 
+    /// Begins a write transaction (row locks and unique constraints do the rest on PostgreSQL).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
     /// After deletes: PostgreSQL leaves deleted rows in its table files until they are reused,
     /// and a plain VACUUM only marks them reusable. VACUUM FULL writes the live rows of the tables
     /// that purges touch into new files (with their TOAST data) and removes the old files. It

@@ -37,7 +37,9 @@ pub const SELECT_MESSAGES: &str =
 pub const INSERT_MESSAGE: &str =
     "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM messages WHERE report_id = $1";
-pub const COUNT_MESSAGES: &str = "SELECT COUNT(*) FROM messages WHERE report_id = $1";
+// The cap is per author: a phrase holder filling the thread must not silence the desk.
+pub const COUNT_MESSAGES: &str =
+    "SELECT COUNT(*) FROM messages WHERE report_id = $1 AND author = $2";
 pub const TOUCH_REPORT: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1";
 
 // Accounts, enrolment codes, sessions, login throttles.
@@ -69,9 +71,14 @@ pub const ACCEPT_TOTP_STEP: &str = "UPDATE accounts SET totp_last_step = $2, \
      totp_confirmed = CASE WHEN $3 = 1 THEN 1 ELSE totp_confirmed END \
      WHERE id = $1 AND totp_last_step < $2";
 pub const SELECT_THROTTLE: &str = "SELECT failures, not_before FROM login_throttle WHERE key = $1";
-pub const RECORD_FAILURE: &str =
-    "INSERT INTO login_throttle (key, failures, not_before) VALUES ($1, 1, $2) \
-     ON CONFLICT (key) DO UPDATE SET failures = login_throttle.failures + 1, not_before = $2";
+// Reserving a login attempt: make sure the row exists, lock it (a no-op update), read, then set.
+pub const ENSURE_THROTTLE: &str = "INSERT INTO login_throttle (key, failures, not_before) \
+     VALUES ($1, 0, 0) ON CONFLICT (key) DO NOTHING";
+pub const LOCK_THROTTLE: &str = "UPDATE login_throttle SET failures = failures WHERE key = $1";
+pub const SET_THROTTLE: &str =
+    "UPDATE login_throttle SET failures = $2, not_before = $3 WHERE key = $1";
+pub const FORGET_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2";
+pub const FORGET_THROTTLES: &str = "DELETE FROM login_throttle WHERE not_before < $1";
 pub const CLEAR_THROTTLE: &str = "DELETE FROM login_throttle WHERE key = $1";
 pub const INSERT_SESSION: &str =
     "INSERT INTO sessions (digest, account_id, created_at, last_seen, expires_at) \
@@ -103,8 +110,11 @@ pub const INSERT_APPROVAL: &str =
 pub const COUNT_APPROVALS: &str = "SELECT COUNT(*) FROM vetting_approvals v \
      JOIN accounts a ON a.id = v.approver_id \
      WHERE v.account_id = $1 AND a.role = 'supervisor' AND a.status = 'vetted'";
-pub const COUNT_SUPERVISORS: &str = "SELECT COUNT(*) FROM accounts \
-     WHERE desk_slug = $1 AND role = 'supervisor' AND status = 'vetted'";
+// Supervisors the desk has ever vetted (each holds a grant), disabled ones included: once a desk
+// has had as many supervisors as approvals are required, disabling one must not lower the bar.
+pub const COUNT_SUPERVISORS: &str = "SELECT COUNT(*) FROM accounts a \
+     WHERE a.desk_slug = $1 AND a.role = 'supervisor' AND a.status IN ('vetted', 'disabled') \
+     AND EXISTS (SELECT 1 FROM grants g WHERE g.account_id = a.id)";
 pub const SELECT_APPROVALS_OF_DESK: &str =
     "SELECT t.username, a.username FROM vetting_approvals v \
      JOIN accounts t ON t.id = v.account_id JOIN accounts a ON a.id = v.approver_id \

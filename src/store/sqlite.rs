@@ -36,6 +36,14 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Begins a write transaction holding the write lock from its first statement. A deferred
+    /// transaction that reads and then writes (the audit append, say) cannot wait for a writer
+    /// that committed after its read: SQLite fails it at once with `SQLITE_BUSY_SNAPSHOT` (517),
+    /// whatever the busy timeout. Taken up front, the lock is waited for instead (busy_timeout).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// After deletes: `secure_delete` has zeroed the freed content in the pages written, but the
     /// write-ahead log still holds older copies of those pages. A TRUNCATE checkpoint copies the
     /// log into the database and cuts the log file to zero bytes. It waits for readers that hold

@@ -433,10 +433,34 @@ mod accounts {
         assert_eq!(ana.totp_last_step, 100);
 
         // Throttles count failures whether or not an account exists.
+        // Each reserved attempt counts up front; past the free ones the next must wait.
         assert!(store.throttle(&[7; 32]).await.unwrap().is_none());
-        store.record_failure(&[7; 32], 50).await.unwrap();
-        store.record_failure(&[7; 32], 60).await.unwrap();
-        assert_eq!(store.throttle(&[7; 32]).await.unwrap(), Some((2, 60)));
+        let backoff = resguardo::domain::Backoff { free: 2, cap: 60 };
+        let key = [7; 32];
+        let reserved = |failures| resguardo::store::Attempt::Reserved { failures };
+        assert_eq!(
+            store.reserve_attempt(&key, 50, backoff).await.unwrap(),
+            reserved(1)
+        );
+        assert_eq!(
+            store.reserve_attempt(&key, 50, backoff).await.unwrap(),
+            reserved(2)
+        );
+        assert_eq!(store.throttle(&key).await.unwrap(), Some((2, 52)));
+        assert_eq!(
+            store.reserve_attempt(&key, 51, backoff).await.unwrap(),
+            resguardo::store::Attempt::Wait { secs: 1 }
+        );
+        assert_eq!(
+            store.throttle(&key).await.unwrap(),
+            Some((2, 52)),
+            "a refused attempt is not counted"
+        );
+        assert_eq!(
+            store.reserve_attempt(&key, 52, backoff).await.unwrap(),
+            reserved(3)
+        );
+        assert_eq!(store.throttle(&key).await.unwrap(), Some((3, 56)));
         store.clear_throttle(&[7; 32]).await.unwrap();
         assert!(store.throttle(&[7; 32]).await.unwrap().is_none());
 

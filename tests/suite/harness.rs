@@ -180,8 +180,12 @@ impl TestServer {
     }
 
     fn spawn_under(&mut self, program: &str, args: &[&str]) {
+        use std::os::unix::process::CommandExt;
+        // A process group of its own, so that stopping it reaches every process it started: a
+        // SIGKILLed strace, say, detaches from the server it traced and leaves it running.
         let mut child = self
             .command_under(program, args)
+            .process_group(0)
             .arg("serve")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -206,10 +210,12 @@ impl TestServer {
         self.log.lock().unwrap().clone()
     }
 
-    /// SIGKILL: no shutdown, no flush.
+    /// SIGKILL to the server's whole process group: no shutdown, no flush, nothing left behind.
     pub fn kill9(&mut self) {
         if let Some(mut child) = self.child.take() {
-            child.kill().unwrap();
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.kill();
             child.wait().unwrap();
         }
     }
@@ -219,6 +225,9 @@ impl TestServer {
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill").arg(child.id().to_string()).status();
             child.wait().unwrap();
+            // Anything the server left in its group goes too.
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).output();
         }
     }
 
@@ -240,6 +249,21 @@ impl TestServer {
             Backend::Postgres => {
                 let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
                 sqlx::query(sql).execute(&mut conn).await.unwrap();
+            }
+        }
+    }
+
+    /// Runs one `SELECT COUNT(*) …` directly against the server's database.
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
             }
         }
     }

@@ -403,7 +403,17 @@ async fn head_is_allowed_on_get_routes() {
         return;
     };
     let http = reqwest::Client::new();
-    for path in ["/healthz", "/readyz", "/api/v1/pow", "/api/v1/openapi.json"] {
+    for path in [
+        "/healthz",
+        "/readyz",
+        "/api/v1/pow",
+        "/api/v1/openapi.json",
+        "/",
+        "/es/",
+        "/en/followup",
+        "/assets/app.js",
+        "/assets/style.css",
+    ] {
         let response = http
             .head(format!("{}{path}", server.url))
             .send()
@@ -411,6 +421,16 @@ async fn head_is_allowed_on_get_routes() {
             .unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-store");
+    }
+    // The pages refuse other methods as the API does.
+    for path in ["/es/", "/assets/app.js", "/"] {
+        let response = http
+            .post(format!("{}{path}", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{path}");
+        assert_eq!(response.headers()["allow"], "GET, HEAD", "{path}");
     }
 }
 

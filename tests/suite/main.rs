@@ -34,6 +34,7 @@ mod deploy;
 mod fail_closed;
 mod faults;
 mod flow;
+mod hardening;
 mod http;
 mod interop;
 mod metrics;

@@ -371,7 +371,11 @@ async fn consent_and_expiry(backend: Backend) {
     crate::canary::assert_never_written(&mut server, &[("override reason", reason)]).await;
 }
 
-crate::on_both_backends!(partner_access_matrix, webhooks_announce_referrals);
+crate::on_both_backends!(
+    partner_access_matrix,
+    webhooks_announce_referrals,
+    webhooks_stay_off_the_servers_network
+);
 
 /// What a partner token reaches: its own referrals only — never another partner's, a report, a
 /// note, the desk's data; a worker's session is no partner token; a new or revoked token takes
@@ -747,6 +751,8 @@ async fn webhooks_announce_referrals(backend: Backend) {
         backend,
         &[
             ("RESGUARDO__WEBHOOKS__ALLOW_HTTP", "true"),
+            // The test's receiver listens on loopback.
+            ("RESGUARDO__WEBHOOKS__ALLOW_PRIVATE", "true"),
             ("RESGUARDO__WEBHOOKS__POLL_SECS", "1"),
         ],
     )
@@ -810,4 +816,121 @@ async fn webhooks_announce_referrals(backend: Backend) {
     // Delivered: no third request.
     let more = tokio::time::timeout(std::time::Duration::from_secs(3), deliveries.recv()).await;
     assert!(more.is_err(), "a delivered announcement is not repeated");
+}
+
+/// Without `webhooks.allow_private`, a webhook at a loopback, private or link-local address is
+/// refused at registration, however it is spelled, and one whose name resolves to such an
+/// address is never called.
+async fn webhooks_stay_off_the_servers_network(backend: Backend) {
+    let Some(server) = TestServer::start_with(
+        backend,
+        &[
+            ("RESGUARDO__WEBHOOKS__ALLOW_HTTP", "true"),
+            ("RESGUARDO__WEBHOOKS__POLL_SECS", "1"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let identity = age::x25519::Identity::generate();
+    let partner = |name: &str, webhook: &str| -> NewPartner {
+        serde_json::from_value(json!({
+            "name": name, "services": ["financial"], "countries": ["GT"], "languages": ["es"],
+            "recipient": identity.to_public().to_string(), "contact": "fraude@banco.example",
+            "webhook": webhook,
+        }))
+        .unwrap()
+    };
+    for (i, webhook) in [
+        "http://127.0.0.1:9/hook",
+        "http://2130706433:9/hook",
+        "http://0x7f.1:9/hook",
+        "http://[::1]:9/hook",
+        "http://[::ffff:127.0.0.1]:9/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/hook",
+        "http://[fd00::1]/hook",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let refused = client
+            .add_partner(
+                &boss.session.token,
+                &partner(&format!("Banco {i}"), webhook),
+            )
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{webhook} was accepted"));
+        assert_eq!(
+            refused.problem_slug(),
+            Some("malformed-request"),
+            "{webhook}"
+        );
+        assert!(refused.to_string().contains("private"), "{refused}");
+    }
+
+    // A name is taken at registration; at delivery it resolves to loopback and is not called.
+    let (url, mut deliveries) = receiver().await;
+    let named = url.replace("127.0.0.1", "localhost");
+    let created = client
+        .add_partner(&boss.session.token, &partner("Banco", &named))
+        .await
+        .unwrap();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let order = ReferralOrder {
+        partner: &created.partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .unwrap();
+    let called = tokio::time::timeout(std::time::Duration::from_secs(4), deliveries.recv()).await;
+    assert!(called.is_err(), "the server called a loopback webhook");
+}
+
+/// A name that looks like one in the directory is taken, and invisible characters are refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn look_alike_partner_names_are_refused() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, _) = staffed_desk(&server, &client, "gt").await;
+    let recipient = age::x25519::Identity::generate().to_public().to_string();
+    let partner = |name: &str| -> NewPartner {
+        serde_json::from_value(json!({
+            "name": name, "services": ["legal"], "countries": ["GT"], "languages": ["es"],
+            "recipient": recipient, "contact": "p1@bufete.example",
+        }))
+        .unwrap()
+    };
+    let token = &boss.session.token;
+    client
+        .add_partner(token, &partner("P1 Bufete"))
+        .await
+        .unwrap();
+    for (name, slug) in [
+        ("\u{0420}1 Bufete", "partner-name-taken"),
+        ("Ｐ１ Bufete", "partner-name-taken"),
+        ("p1 bufete", "partner-name-taken"),
+        ("P1\u{200B} Bufete", "malformed-request"),
+        ("\u{202E}P1 Bufete", "malformed-request"),
+    ] {
+        let refused = client.add_partner(token, &partner(name)).await.err();
+        let refused = refused.unwrap_or_else(|| panic!("{name:?} was accepted"));
+        assert_eq!(refused.problem_slug(), Some(slug), "{name:?}: {refused}");
+    }
+    client
+        .add_partner(token, &partner("P2 Bufete"))
+        .await
+        .unwrap();
 }

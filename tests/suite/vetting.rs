@@ -503,4 +503,51 @@ async fn two_supervisors_must_approve(backend: Backend) {
         actions,
         [("sofia", "account.approve"), ("rosa", "account.vet")]
     );
+
+    // Sofia cannot disable Rosa to vet alone: that takes the server host's admin command, and
+    // afterwards the bar stays at two approvals.
+    let alone = client
+        .disable(&sofia.session.token, "rosa")
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(alone.problem_slug(), Some("forbidden"), "{alone}");
+    assert!(alone.to_string().contains("admin disable"), "{alone}");
+    let out = server
+        .command()
+        .args([
+            "admin",
+            "disable",
+            "--desk",
+            "gt",
+            "--username",
+            "rosa",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let disabled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(disabled["status"], "disabled");
+    assert!(client.whoami(&rosa.session.token).await.is_err());
+    let (_, carla_fp) = account(&client, "gt", &invite(&server, "gt", "worker"), "carla").await;
+    let only_one = vet_as(&client, &sofia, "carla", &carla_fp).await.unwrap();
+    assert_eq!(only_one, (AccountStatus::Pending, 1, 2));
+    let nobody = server
+        .command()
+        .args(["admin", "disable", "--desk", "gt", "--username", "nadie"])
+        .output()
+        .unwrap();
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account nadie"));
+    let log = server.store().await.audit_log().await.unwrap();
+    assert!(log.iter().any(|r| (
+        r.entry.actor.as_str(),
+        r.entry.action.as_str(),
+        r.entry.subject.as_str()
+    ) == ("admin", "account.disable", "rosa")));
 }

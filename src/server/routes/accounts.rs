@@ -9,12 +9,14 @@ use sha2::{Digest, Sha256};
 use super::decode_exact;
 use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
-use crate::domain::{b64_encode, AccountStatus, DeskSlug, Recipient, Role, Secret32, Username};
+use crate::domain::{
+    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Role, Secret32, Username,
+};
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, AccountId, NewAccount, StoreError};
+use crate::store::{Account, AccountId, Attempt, NewAccount, StoreError};
 
 /// A new account, as the worker's client sends it.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -215,6 +217,11 @@ async fn claim(state: &AppState, credentials: &Credentials) -> Result<Claimed, A
 
 /// Checks password and TOTP for a claimed account, with backoff on failure. Every failure is the
 /// same `login-failed`, after the same Argon2 work.
+///
+/// The attempt is reserved (and counted as a failure) before anything is verified, so parallel
+/// guesses cannot all run before the first failure is written. While the name is held back, only
+/// an attempt whose one-time code is right goes on (the code is then used up): the owner is never
+/// kept out by someone else's guesses, and a stranger gets at most one password check per code.
 async fn check(
     state: &AppState,
     credentials: &Credentials,
@@ -222,46 +229,38 @@ async fn check(
 ) -> Result<Account, ApiError> {
     let now = crate::time::now_secs();
     let claimed = claim(state, credentials).await?;
-    if let Some((_, not_before)) = state.store.throttle(&claimed.throttle_key).await? {
-        if not_before > now {
-            return Err(ApiError::RateLimited(
-                u64::try_from(not_before - now).unwrap_or(1),
-            ));
+    let backoff = Backoff {
+        free: state.accounts.free_failures,
+        cap: state.accounts.max_backoff_secs,
+    };
+    let reserved = state
+        .store
+        .reserve_attempt(&claimed.throttle_key, now, backoff)
+        .await?;
+    let (code_used, failures) = match reserved {
+        Attempt::Reserved { failures } => (false, failures),
+        Attempt::Wait { secs } => {
+            if !take_code(state, &claimed, credentials, confirming, now).await? {
+                return Err(ApiError::RateLimited(
+                    u64::try_from(secs).unwrap_or(1).max(1),
+                ));
+            }
+            (true, 0)
         }
-    }
+    };
     let phc = claimed
         .account
         .as_ref()
         .map_or_else(|| state.dummy_hash.clone(), |a| a.auth_hash.clone());
     let password_ok = verify(state, phc, claimed.auth_key).await?;
-    let passed = match claimed.account {
-        Some(account)
-            if password_ok
-                && account.status != AccountStatus::Disabled
-                && account.totp_confirmed != confirming =>
-        {
-            let step = TotpSecret::open(
-                &state.totp_key,
-                &totp_context(&account.id),
-                &account.totp_sealed,
-            )
-            .and_then(|secret| secret.matching_step(&credentials.totp, now));
-            match step {
-                Some(step)
-                    if state
-                        .store
-                        .accept_totp_step(account.id, step, confirming)
-                        .await? =>
-                {
-                    Some(account)
-                }
-                _ => None,
-            }
+    let passed = match &claimed.account {
+        Some(account) if password_ok && usable(account, confirming) => {
+            code_used || take_code_of(state, account, credentials, confirming, now).await?
         }
-        _ => None,
+        _ => false,
     };
-    match passed {
-        Some(account) => {
+    match (passed, claimed.account) {
+        (true, Some(account)) => {
             state.store.clear_throttle(&claimed.throttle_key).await?;
             let action = if confirming {
                 "account.totp_confirm"
@@ -278,29 +277,75 @@ async fn check(
             .await?;
             Ok(account)
         }
-        None => {
-            let failures = state
-                .store
-                .throttle(&claimed.throttle_key)
-                .await?
-                .map_or(0, |t| t.0)
-                + 1;
-            let wait = auth::backoff_secs(
-                failures,
-                state.accounts.free_failures,
-                state.accounts.max_backoff_secs,
-            );
-            state
-                .store
-                .record_failure(&claimed.throttle_key, now + wait)
-                .await?;
-            // Record the names as claimed, only when they have the form of names: no free text.
-            let desk = DeskSlug::parse(&credentials.desk).map_or("-".to_owned(), |d| d.to_string());
-            let user =
-                Username::parse(&credentials.username).map_or("-".to_owned(), |u| u.to_string());
-            audit(state, &desk, &user, "login.failed", "").await?;
+        (_, account) => {
+            if let Some(account) = &account {
+                audit_failure(state, account, failures).await?;
+            }
             Err(ApiError::LoginFailed)
         }
+    }
+}
+
+/// Records failed logins of an existing account, aggregated: the 1st, 2nd, 4th, 8th … failure of
+/// a streak is written, with the count so far as its subject, so anonymous guessing cannot flood
+/// the hash chain (a streak of a million failures writes 21 entries). Failures for names that do
+/// not exist are not written at all: they tell a desk nothing about its own people.
+async fn audit_failure(state: &AppState, account: &Account, failures: i64) -> Result<(), ApiError> {
+    if failures < 1 || failures & (failures - 1) != 0 {
+        return Ok(());
+    }
+    let (desk, user) = (account.desk.as_str(), account.username.as_str());
+    audit(
+        state,
+        desk,
+        user,
+        "login.failed",
+        &format!("failures={failures}"),
+    )
+    .await
+}
+
+/// Whether an account may pass this check at all: not disabled, and confirming its TOTP only once.
+fn usable(account: &Account, confirming: bool) -> bool {
+    account.status != AccountStatus::Disabled && account.totp_confirmed != confirming
+}
+
+/// Uses up the claimed account's one-time code if it is right: true then, false otherwise (also
+/// for unknown or unusable accounts).
+async fn take_code(
+    state: &AppState,
+    claimed: &Claimed,
+    credentials: &Credentials,
+    confirming: bool,
+    now: i64,
+) -> Result<bool, ApiError> {
+    match &claimed.account {
+        Some(account) if usable(account, confirming) => {
+            take_code_of(state, account, credentials, confirming, now).await
+        }
+        _ => Ok(false),
+    }
+}
+
+async fn take_code_of(
+    state: &AppState,
+    account: &Account,
+    credentials: &Credentials,
+    confirming: bool,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let step = TotpSecret::open(
+        &state.totp_key,
+        &totp_context(&account.id),
+        &account.totp_sealed,
+    )
+    .and_then(|secret| secret.matching_step(&credentials.totp, now));
+    match step {
+        Some(step) => Ok(state
+            .store
+            .accept_totp_step(account.id, step, confirming)
+            .await?),
+        None => Ok(false),
     }
 }
 

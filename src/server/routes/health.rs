@@ -1,6 +1,6 @@
 use actix_web::{web, HttpResponse};
 
-use crate::server::limits::ReadAllowed;
+use crate::server::limits::HealthAllowed;
 use crate::server::problem::ApiError;
 use crate::server::AppState;
 
@@ -22,7 +22,7 @@ pub async fn healthz() -> HttpResponse {
     crate::server::problem::doc::E503,
 ))]
 pub async fn readyz(
-    _allowed: ReadAllowed,
+    _allowed: HealthAllowed,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.store.ping().await?;

@@ -276,6 +276,14 @@ pub async fn disable(
             "a supervisor cannot disable their own account",
         ));
     }
+    // Where two approvals are required, one supervisor disabling the other would leave them
+    // vetting alone: that takes the server host's admin command instead.
+    if state.approvals_required > 1 && target.role == Role::Supervisor {
+        return Err(ApiError::Forbidden(
+            "while two approvals are required, a supervisor is disabled on the server host \
+             (`resguardo admin disable`), not by another supervisor alone",
+        ));
+    }
     state.store.disable(target.id).await?;
     audit(
         &state,

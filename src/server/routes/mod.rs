@@ -203,8 +203,8 @@ fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
 }
 
-/// A GET route, which answers HEAD too.
-fn mount_get(cfg: &mut web::ServiceConfig, path: &str, route: Route) {
+/// A GET route, which answers HEAD too; every other method gets a 405 problem.
+pub(crate) fn mount_get(cfg: &mut web::ServiceConfig, path: &str, route: Route) {
     let route = route.guard(guard::Any(guard::Get()).or(guard::Head()));
     cfg.service(
         web::resource(path)

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::receipt::Language;
 use crate::domain::{
-    b64_encode, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
-    ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
+    b64_encode, is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
+    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
 };
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError};
@@ -208,6 +208,22 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
     out
 }
 
+/// A webhook address as registration takes it: of the right form, and not an address on the
+/// server's own host or network unless `webhooks.allow_private` (names are checked again, once
+/// resolved, at each delivery).
+fn webhook(state: &AppState, text: &str) -> Result<WebhookUrl, ApiError> {
+    let url = WebhookUrl::parse(text, state.allow_http_webhooks)
+        .map_err(|e| ApiError::MalformedRequest(e.to_string()))?;
+    match url.ip_host() {
+        Some(ip) if !state.allow_private_webhooks && !is_public_address(ip) => {
+            Err(ApiError::MalformedRequest(
+                "a webhook may not point at a loopback, private or link-local address".into(),
+            ))
+        }
+        _ => Ok(url),
+    }
+}
+
 /// Adds a partner to the desk's directory and returns its API token, once.
 #[utoipa::path(post, path = "/api/v1/desk/partners", request_body = NewPartner, responses(
     (status = 201, body = PartnerToken),
@@ -227,10 +243,18 @@ pub async fn add(
         webhook: request
             .webhook
             .as_deref()
-            .map(|url| WebhookUrl::parse(url, state.allow_http_webhooks))
-            .transpose()
-            .map_err(|e| ApiError::MalformedRequest(e.to_string()))?,
+            .map(|url| webhook(&state, url))
+            .transpose()?,
     };
+    // A name that looks like one already in the directory is taken: a case worker picking "P1"
+    // must not get a look-alike registered to another key.
+    let listed = state.store.partners(&me.desk).await?;
+    if listed
+        .iter()
+        .any(|p| p.profile.name.looks_like(&partner.profile.name))
+    {
+        return Err(ApiError::PartnerNameTaken);
+    }
     let token = Secret32::random();
     let now = crate::time::now_bucket();
     match state

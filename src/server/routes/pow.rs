@@ -2,7 +2,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use crate::domain::b64_encode;
-use crate::server::limits::ReadAllowed;
+use crate::server::limits::ChallengeAllowed;
 use crate::server::AppState;
 
 /// A proof-of-work challenge (docs/protocol.md §4).
@@ -21,7 +21,7 @@ pub struct PowChallenge {
     (status = 200, body = PowChallenge),
     crate::server::problem::doc::E429,
 ))]
-pub async fn challenge(_allowed: ReadAllowed, state: web::Data<AppState>) -> HttpResponse {
+pub async fn challenge(_allowed: ChallengeAllowed, state: web::Data<AppState>) -> HttpResponse {
     let issued = state.pow.issue(crate::time::now_secs());
     HttpResponse::Ok().json(PowChallenge {
         challenge: b64_encode(issued.as_bytes()),

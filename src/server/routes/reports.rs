@@ -5,7 +5,7 @@ use super::{decode_exact, desks};
 use crate::crypto::pow::Challenge;
 use crate::crypto::{AgeCiphertext, CiphertextLimits};
 use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
-use crate::server::limits::IntakeAllowed;
+use crate::server::limits::{Class, IntakeAllowed};
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
 use crate::store::{Intake, IntakeOutcome, NewReport, SpentChallenge};
@@ -92,10 +92,9 @@ pub fn parse_envelope(
 /// Checks the proof-of-work: the cheap check that turns floods away, before anything else is
 /// looked at. The challenge is then spent in the same commit as the report (or alone, if the
 /// envelope is refused), so that one solution buys exactly one attempt whatever follows.
-fn verify_pow(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError> {
+fn verify_pow(state: &AppState, pow: &PowSolution, now: i64) -> Result<Challenge, ApiError> {
     let bytes = b64_decode(&pow.challenge).ok_or(ApiError::NotBase64("pow.challenge"))?;
     let challenge = Challenge::parse(state.pow.key(), &bytes)?;
-    let now = crate::time::now_secs();
     challenge.verify(pow.nonce, now)?;
     // A challenge minted while the server was quiet must not be hoarded for a flood.
     if challenge.difficulty().saturating_add(1) < state.pow.difficulty(now) {
@@ -104,13 +103,37 @@ fn verify_pow(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError
     Ok(challenge)
 }
 
-/// The report an envelope makes, for the desk in the path.
+/// Decides whether a submission may use the intake quota everyone shares: only one that shows a
+/// solved, fresh challenge this instance has not admitted before — all checked without the
+/// database — is charged. Garbage, unsolved or replayed submissions cost the quota nothing, so
+/// they cannot starve reporters who did the work.
+fn admit(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError> {
+    let now = crate::time::now_secs();
+    let challenge = verify_pow(state, pow, now)?;
+    if state.pow.seen(&challenge, now) {
+        return Err(ApiError::PowReused);
+    }
+    state.limits.charge_global(Class::Intake)?;
+    if !state.pow.admit(&challenge, now) {
+        return Err(ApiError::PowReused);
+    }
+    // Counted whatever becomes of the envelope: a flood of solved but refused submissions must
+    // raise the difficulty too.
+    state.pow.record_submission(now);
+    Ok(challenge)
+}
+
+/// The report an envelope makes, for the desk in the path. Decoding and checking the ciphertext
+/// is CPU work on up to `intake.max_body_bytes`, so it runs off the async threads.
 async fn prepare(
     state: &AppState,
     slug: &str,
-    envelope: &ReportEnvelope,
+    envelope: ReportEnvelope,
 ) -> Result<NewReport, ApiError> {
-    let parsed = parse_envelope(state.ciphertext_limits, envelope)?;
+    let limits = state.ciphertext_limits;
+    let parsed = web::block(move || parse_envelope(limits, &envelope))
+        .await
+        .map_err(|_| ApiError::Unavailable)??;
     let desk = desks::find(state, slug).await?;
     Ok(NewReport {
         id: ReportId::random(),
@@ -139,8 +162,8 @@ pub async fn submit(
     slug: web::Path<String>,
     envelope: web::Json<ReportEnvelope>,
 ) -> Result<HttpResponse, ApiError> {
-    let challenge = verify_pow(&state, &envelope.pow)?;
-    let prepared = prepare(&state, &slug, &envelope).await;
+    let challenge = admit(&state, &envelope.pow)?;
+    let prepared = prepare(&state, &slug, envelope.into_inner()).await;
     let (report, refusal) = match prepared {
         Ok(report) => (Some(report), None),
         Err(refusal) => (None, Some(refusal)),
@@ -157,7 +180,6 @@ pub async fn submit(
         (IntakeOutcome::Committed, None) => {
             // Without a refusal there was a report, so it has an id.
             let id = id.ok_or(ApiError::Unavailable)?;
-            state.pow.record_submission(crate::time::now_secs());
             Ok(HttpResponse::Created().json(ReportCreated { id: id.to_string() }))
         }
     }
