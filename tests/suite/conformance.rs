@@ -271,7 +271,7 @@ async fn threads_keep_order_and_fill_up(backend: Backend) {
             Author::Desk
         };
         store
-            .add_message(&r.id, author, c, 10_800, 5)
+            .add_message(&r.id, author, c, 10_800, 3)
             .await
             .unwrap();
     }
@@ -294,11 +294,22 @@ async fn threads_keep_order_and_fill_up(backend: Backend) {
         10_800
     );
 
+    // The cap counts each author apart: the reporter's three fill their share, the desk still
+    // has room.
     let full = store
-        .add_message(&r.id, Author::Reporter, &texts[0], 14_400, 5)
+        .add_message(&r.id, Author::Reporter, &texts[0], 14_400, 3)
         .await;
     assert!(matches!(full, Err(StoreError::Full)), "{full:?}");
     assert_eq!(store.messages(&r.id).await.unwrap().len(), 5);
+    store
+        .add_message(&r.id, Author::Desk, &texts[1], 14_400, 3)
+        .await
+        .unwrap();
+    let full = store
+        .add_message(&r.id, Author::Desk, &texts[1], 14_400, 3)
+        .await;
+    assert!(matches!(full, Err(StoreError::Full)), "{full:?}");
+    assert_eq!(store.messages(&r.id).await.unwrap().len(), 6);
 
     let missing = store
         .add_message(&ReportId::random(), Author::Reporter, &texts[0], 0, 5)
@@ -395,17 +406,23 @@ mod accounts {
             .await;
         assert!(matches!(expired, Err(StoreError::Missing(_))));
 
-        // A taken user name leaves the code usable.
-        store
-            .create_enrolment_code(&[3; 32], &gt, Role::Worker, 1000)
-            .await
-            .unwrap();
+        // A taken user name uses the code up: one code cannot probe names.
+        for code in [[3; 32], [4; 32]] {
+            store
+                .create_enrolment_code(&code, &gt, Role::Worker, 1000)
+                .await
+                .unwrap();
+        }
         let taken = store
             .enrol(&[3; 32], 10, &account("ana", 3, ciphertext()))
             .await;
         assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
-        store
+        let spent = store
             .enrol(&[3; 32], 10, &account("carla", 3, ciphertext()))
+            .await;
+        assert!(matches!(spent, Err(StoreError::Missing(_))), "{spent:?}");
+        store
+            .enrol(&[4; 32], 10, &account("carla", 3, ciphertext()))
             .await
             .unwrap();
 

@@ -47,6 +47,7 @@ async fn a_flood_from_one_address_leaves_others_served() {
             ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]"),
             ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "10"),
             ("RESGUARDO__LIMITS__READ_PER_ADDRESS_PER_MINUTE", "100000"),
+            ("RESGUARDO__LIMITS__CHALLENGE_PER_ADDRESS_PER_MINUTE", "100000"),
         ],
     )
     .await
