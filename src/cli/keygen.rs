@@ -39,3 +39,18 @@ pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// Prints the safety number of a recipient given on the command line (docs/protocol.md §9).
+pub fn safety_number(recipient: &str, json: bool) -> anyhow::Result<()> {
+    let recipient = Recipient::parse(recipient.trim())
+        .map_err(|_| anyhow::anyhow!("{recipient:?} is not an age X25519 recipient (age1…)"))?;
+    let number = recipient.fingerprint();
+    if json {
+        super::print_json(&json!({
+            "recipient": recipient.as_str(), "safety_number": number.as_str(),
+        }));
+    } else {
+        println!("{number}");
+    }
+    Ok(())
+}

@@ -47,6 +47,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the safety number of a recipient (age1…), e.g. of a key made with `age-keygen`.
+    SafetyNumber {
+        /// The recipient, as `age-keygen -y` prints it.
+        recipient: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Administration on the server host (uses the server's configuration and database).
     Admin {
         #[command(subcommand)]
@@ -498,6 +505,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve::serve().await,
         Command::Migrate => serve::migrate().await,
         Command::Keygen { output, json } => keygen::keygen(&output, json),
+        Command::SafetyNumber { recipient, json } => keygen::safety_number(&recipient, json),
         Command::Admin {
             command: AdminCommand::Desk { command },
         } => admin::desk(command).await,

@@ -196,6 +196,24 @@ fn keygen_writes_a_private_key_once() {
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("refusing to overwrite"));
+
+    // The safety number of that recipient, and of a key made with the age CLI's own keygen.
+    let number = Command::new(BIN)
+        .args(["safety-number", &recipient])
+        .output()
+        .unwrap();
+    assert!(number.status.success());
+    let parsed = resguardo::domain::Recipient::parse(&recipient).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&number.stdout).trim(),
+        parsed.fingerprint().as_str()
+    );
+    let bad = Command::new(BIN)
+        .args(["safety-number", "age1nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an age X25519 recipient"));
 }
 
 /// Start-up with bad configuration stops with a message that names the key.

@@ -122,3 +122,27 @@ fn regenerate_worker_vectors() {
     )
     .unwrap();
 }
+
+/// Safety numbers against `tests/vectors/safety_number.json` (docs/protocol.md §10), which the
+/// browser code passes too (`web/test/safety.test.ts`).
+#[test]
+fn safety_number_vectors_match() {
+    let text = std::fs::read_to_string("tests/vectors/safety_number.json").unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 3);
+    for v in vectors {
+        let expected = v["safety_number"].as_str().unwrap();
+        for field in ["recipient", "recipient_as_sent"] {
+            let recipient = resguardo::domain::Recipient::parse(v[field].as_str().unwrap()).unwrap();
+            let number = recipient.fingerprint();
+            assert_eq!(number.as_str(), expected, "{field} of {v}");
+            for typed in v["typed_alike"].as_array().unwrap() {
+                assert!(number.matches_typed(typed.as_str().unwrap()), "{typed}");
+            }
+            for typed in v["typed_unlike"].as_array().unwrap() {
+                assert!(!number.matches_typed(typed.as_str().unwrap()), "{typed}");
+            }
+        }
+    }
+}

@@ -56,10 +56,21 @@ export class Problem extends Error {
   }
 }
 
-/** The fingerprint people compare: 8 groups of 4 hex digits of SHA-256 of the recipient. */
+/**
+ * The safety number people compare (docs/protocol.md §10): 8 groups of 4 hex digits of SHA-256
+ * of the recipient's canonical, lower-case text — Bech32 allows upper case, and the same key must
+ * give the same number whichever way it was sent.
+ */
 export function fingerprint(recipient: string): string {
-  const hex = bytesToHex(sha256(new TextEncoder().encode(recipient)).slice(0, 16));
+  const canonical = recipient.toLowerCase();
+  const hex = bytesToHex(sha256(new TextEncoder().encode(canonical)).slice(0, 16));
   return hex.match(/.{4}/g)!.join(" ");
+}
+
+/** Whether a typed safety number is `number`: spaces, dashes and case do not matter. */
+export function fingerprintMatches(number: string, typed: string): boolean {
+  const canonical = (text: string) => text.replace(/[^0-9A-Za-z]/g, "").toLowerCase();
+  return canonical(number) === canonical(typed);
 }
 
 /** Finds the proof-of-work nonce; the pages run it in a Web Worker. */
@@ -95,7 +106,7 @@ export class Api {
     const desk = await this.call<Desk>(`/api/v1/desks/${encodeURIComponent(slug)}`);
     // Computed here from the key itself: the server's own fingerprint field is not trusted.
     const computed = fingerprint(desk.recipient);
-    if (expected && expected.replace(/\s/g, "") !== computed.replace(/\s/g, "")) {
+    if (expected && !fingerprintMatches(computed, expected)) {
       throw new Error(`the desk key's fingerprint is ${computed}, not ${expected}`);
     }
     return { ...desk, fingerprint: computed };
