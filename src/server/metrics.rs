@@ -188,7 +188,10 @@ mod tests {
         metrics.observe("POST", "/api/v1/followup".to_owned(), 200, Duration::ZERO);
         metrics.purged(2, 1);
         let text = metrics.render();
-        assert!(!text.contains("followup"), "reporters' routes are not counted");
+        assert!(
+            !text.contains("followup"),
+            "reporters' routes are not counted"
+        );
         let labels = r#"method="POST",route="/api/v1/desk/reports/{id}/notes",status="201""#;
         assert!(text.contains(&format!("resguardo_http_requests_total{{{labels}}} 2\n")));
         assert!(text.contains(&format!(

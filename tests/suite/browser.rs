@@ -43,7 +43,7 @@ fn chromium_and_web() -> Option<PathBuf> {
             !strict(),
             "Chromium is required in CI (apt-get install chromium)"
         );
-        eprintln!("skipped: {CHROMIUM} is not installed");
+        crate::harness::skipped(&format!("{CHROMIUM} is not installed"));
         return None;
     }
     Some(crate::web::installed_web())

@@ -129,7 +129,7 @@ async fn every_acknowledgement_follows_an_fsync() {
         "strace is required in CI (apt-get install strace)"
     );
     if !found {
-        eprintln!("skipped: strace is not installed");
+        crate::harness::skipped("strace is not installed");
         return;
     }
     let Some(mut server) = TestServer::start(Backend::Sqlite).await else {

@@ -30,7 +30,7 @@ fn tool(name: &str, package: &str) -> Option<String> {
         !strict(),
         "{name} is required in CI (apt-get install {package})"
     );
-    eprintln!("skipped: {name} is not installed");
+    crate::harness::skipped(&format!("{name} is not installed"));
     None
 }
 

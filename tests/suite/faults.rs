@@ -47,7 +47,10 @@ async fn a_flood_from_one_address_leaves_others_served() {
             ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]"),
             ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "10"),
             ("RESGUARDO__LIMITS__READ_PER_ADDRESS_PER_MINUTE", "100000"),
-            ("RESGUARDO__LIMITS__CHALLENGE_PER_ADDRESS_PER_MINUTE", "100000"),
+            (
+                "RESGUARDO__LIMITS__CHALLENGE_PER_ADDRESS_PER_MINUTE",
+                "100000",
+            ),
         ],
     )
     .await
@@ -293,7 +296,7 @@ async fn a_full_disk_refuses_reports_and_recovers() {
     let data = scratch.path().join("data");
     std::fs::create_dir(&data).unwrap();
     if !mount_tmpfs(&data, "2m") {
-        eprintln!("skipped: cannot mount a tmpfs here");
+        crate::harness::skipped("cannot mount a tmpfs here (not root?)");
         return;
     }
     let _unmount = Unmount(&data);

@@ -29,6 +29,15 @@ pub fn strict() -> bool {
     std::env::var_os("CI").is_some() || std::env::var_os("RESGUARDO_STRICT").is_some()
 }
 
+/// Says, where a person running the suite sees it, that a check did not run. Written straight to
+/// the process's standard error, past the test harness's capture (which would hide it behind an
+/// `ok`), so each skip shows up in the output as a line of its own: `SKIPPED: <what>`.
+pub fn skipped(what: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED in {test}: {what}");
+}
+
 /// Creates a fresh database; `None` (skip) only when PostgreSQL is down and not required.
 pub async fn fresh_pg_database() -> Option<String> {
     use sqlx::Connection;
@@ -36,7 +45,7 @@ pub async fn fresh_pg_database() -> Option<String> {
     let mut conn = match sqlx::PgConnection::connect(&admin).await {
         Ok(conn) => conn,
         Err(e) if !strict() => {
-            eprintln!("SKIPPING a PostgreSQL test: cannot connect to {admin}: {e}");
+            skipped(&format!("PostgreSQL is unreachable at {admin}: {e}"));
             return None;
         }
         Err(e) => panic!("PostgreSQL is required (CI is set) but unreachable at {admin}: {e}"),

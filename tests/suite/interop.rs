@@ -18,7 +18,7 @@ fn age_available() -> bool {
         "the age CLI is required in CI (apt-get install age)"
     );
     if !found {
-        eprintln!("SKIPPING: the age CLI is not installed");
+        crate::harness::skipped("the age CLI is not installed");
     }
     found
 }
@@ -116,4 +116,30 @@ async fn age_cli_interoperates(backend: Backend) {
         .output()
         .unwrap();
     assert_eq!(out.stdout, b"de rust");
+}
+
+/// A skipped check says so in the output a person reads, not only as a silent `ok`: the suite's
+/// own binary, run for the interop test with no `age` on its PATH and outside CI, prints a
+/// `SKIPPED in …` line although its output is captured.
+#[test]
+fn a_skip_is_visible_in_the_output() {
+    if std::env::var_os("RESGUARDO_SKIP_PROBE").is_some() {
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["interop::age_cli_interoperates::sqlite", "--exact"])
+        .env_remove("CI")
+        .env_remove("RESGUARDO_STRICT")
+        .env("RESGUARDO_SKIP_PROBE", "1")
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "SKIPPED in interop::age_cli_interoperates::sqlite: the age CLI is not installed"
+        ),
+        "{text}"
+    );
 }

@@ -17,7 +17,7 @@ async fn api_conforms_to_its_openapi_document() {
         "schemathesis is required in CI (pip install schemathesis)"
     );
     if !found {
-        eprintln!("SKIPPING: schemathesis is not installed");
+        crate::harness::skipped("schemathesis is not installed");
         return;
     }
     let Some(server) = TestServer::start(Backend::Sqlite).await else {

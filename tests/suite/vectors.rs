@@ -134,7 +134,8 @@ fn safety_number_vectors_match() {
     for v in vectors {
         let expected = v["safety_number"].as_str().unwrap();
         for field in ["recipient", "recipient_as_sent"] {
-            let recipient = resguardo::domain::Recipient::parse(v[field].as_str().unwrap()).unwrap();
+            let recipient =
+                resguardo::domain::Recipient::parse(v[field].as_str().unwrap()).unwrap();
             let number = recipient.fingerprint();
             assert_eq!(number.as_str(), expected, "{field} of {v}");
             for typed in v["typed_alike"].as_array().unwrap() {

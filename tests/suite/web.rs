@@ -123,6 +123,9 @@ async fn web_client_reports_interoperate(backend: Backend) {
         assert_eq!(out.stdout, plain.to_vec());
     } else {
         assert!(!strict(), "the age CLI is required in CI");
+        crate::harness::skipped(
+            "the age CLI is not installed: its decryption of the page's report",
+        );
     }
 
     // A reply from the Rust client (which checks the reply key against the sealed `reply_to`) …
