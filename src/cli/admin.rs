@@ -147,7 +147,7 @@ async fn create(
         } else {
             println!("Created desk {slug} ({}).", name.as_str());
             println!("Recipient:   {}", recipient.as_str());
-            println!("Fingerprint: {}", recipient.fingerprint());
+            println!("Safety number: {}", recipient.fingerprint());
         }
         return Ok(());
     }

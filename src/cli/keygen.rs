@@ -34,8 +34,8 @@ pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {
             "Wrote the private key to {} (mode 0600). Keep it secret and backed up.",
             output.display()
         );
-        eprintln!("Fingerprint: {}", recipient.fingerprint());
         println!("{}", recipient.as_str());
+        println!("Safety number: {}", recipient.fingerprint());
     }
     Ok(())
 }

@@ -95,14 +95,7 @@ async fn inbox(access: &Access, json: bool) -> anyhow::Result<()> {
 
 async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
     let open = partner::open_referral(&access.client, &access.token, &access.identity, id).await?;
-    let updates: Vec<_> = open
-        .updates
-        .iter()
-        .map(|u| {
-            json!({"status": u.status, "day": u.day,
-                   "text": u.text.as_ref().map(|t| t.as_str())})
-        })
-        .collect();
+    let updates: Vec<_> = open.updates.iter().map(|u| u.to_json()).collect();
     if json {
         super::print_json(&json!({
             "id": open.view.id, "status": open.view.status, "created": open.view.created,

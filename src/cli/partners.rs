@@ -28,7 +28,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             let key = Recipient::parse(&recipient)
                 .map_err(|_| anyhow::anyhow!("--recipient is not an age recipient (age1…)"))?;
             let typed = ask(&format!(
-                "Safety number shown on {name}'s own screen (`resguardo keygen` printed it there):"
+                "Safety number shown on {name}'s own screen (`resguardo keygen` or `resguardo safety-number` printed it there):"
             ))?;
             if !key.fingerprint().matches_typed(&typed) {
                 anyhow::bail!(
@@ -71,7 +71,12 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                         .join(","),
                     p.contact
                 );
-                println!("    key fingerprint {}", p.fingerprint);
+                // From the key that referrals will be encrypted to, not the server's text.
+                let number = Recipient::parse(&p.recipient).map_or_else(
+                    |_| "(not an age recipient!)".to_owned(),
+                    |r| r.fingerprint().to_string(),
+                );
+                println!("    safety number {number}");
             }
         }
         DirectoryCommand::Disable { partner } => {

@@ -120,7 +120,7 @@ fn print_receipt(submitted: &reporter::Submitted, json: bool) {
     }
     println!("Your report was received, encrypted. Only the desk can read it.");
     println!(
-        "(Encrypted to the desk key with fingerprint {}.)",
+        "(Encrypted to the desk key with safety number {}.)",
         submitted.desk_fingerprint
     );
     println!();

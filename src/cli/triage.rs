@@ -73,7 +73,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 json!({"id": v.id, "partner": v.partner_name, "status": v.status,
                        "created": v.created, "expires": v.expires, "sent": r.document,
                        "override_reason": r.override_reason.as_ref().map(|t| t.as_str()),
-                       "updates": entries(&r.updates)})
+                       "updates": r.updates.iter().map(|u| u.to_json()).collect::<Vec<_>>()})
             })
             .collect();
         super::print_json(&json!({
@@ -170,7 +170,8 @@ fn show_referrals(case: &triage::OpenCase) {
         }
         for u in &r.updates {
             let text = u.text.as_ref().map_or("", |t| t.as_str());
-            println!("    {} ({}) {text}", u.author, u.day);
+            let what = u.status.map_or("message", |s| s.as_str());
+            println!("    {what} ({}) {text}", u.day);
         }
         if v.status == crate::domain::ReferralStatus::Declined {
             println!("    declined: `resguardo worker refer {} --partner …` routes it to another partner", case.view.id);

@@ -8,6 +8,7 @@ use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
 use crate::client::session::{self, SavedSession};
 use crate::client::{desk_keys, reencrypt, worker, ApiClient};
+use crate::domain::{AccountStatus, Role};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
     match command {
@@ -85,23 +86,32 @@ pub(super) async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Ide
     Ok((saved, identity))
 }
 
+/// The safety number of a recipient, computed on this device (docs/protocol.md §9).
+fn local_safety_number(recipient: &str) -> anyhow::Result<crate::domain::Fingerprint> {
+    crate::domain::Recipient::parse(recipient)
+        .map(|r| r.fingerprint())
+        .map_err(|_| anyhow::anyhow!("the server answered with a key that is not an age recipient"))
+}
+
 /// `resguardo desk init-key`: makes the desk key on this device (first supervisor only).
 pub async fn init_key(json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
     let key = desk_keys::init_desk_key(&client, &saved.token, &identity).await?;
+    // Computed here from the key this device made, never taken from the server's answer.
+    let number = local_safety_number(&key.recipient)?;
     if json {
         super::print_json(&json!({
             "desk": saved.desk, "key_version": key.key_version,
-            "recipient": key.recipient, "fingerprint": key.fingerprint,
+            "recipient": key.recipient, "fingerprint": number.as_str(),
         }));
     } else {
         println!(
             "Desk {} now has its key (version {}).",
             saved.desk, key.key_version
         );
-        println!("Fingerprint: {}", key.fingerprint);
-        println!("Publish this fingerprint where reporters can check it (--desk-fingerprint).");
+        println!("Safety number: {number}");
+        println!("Publish this safety number where reporters can check it (--desk-fingerprint).");
     }
     Ok(())
 }
@@ -121,19 +131,20 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
         Some((_, identity)) => Some(reencrypt(&client, &saved.token, identity).await?),
         None => None,
     };
+    let number = local_safety_number(&key.recipient)?;
     if json {
         super::print_json(&json!({
             "desk": saved.desk, "key_version": key.key_version,
-            "recipient": key.recipient, "fingerprint": key.fingerprint,
+            "recipient": key.recipient, "fingerprint": number.as_str(),
             "reencrypted": outcome.as_ref().map(outcome_json),
         }));
         return Ok(());
     }
     println!(
-        "Desk {} now uses key version {} ({}).",
-        saved.desk, key.key_version, key.fingerprint
+        "Desk {} now uses key version {} (safety number {number}).",
+        saved.desk, key.key_version
     );
-    println!("Only the vetted accounts can read new reports; publish the new fingerprint.");
+    println!("Only the vetted accounts can read new reports; publish the new safety number.");
     match outcome {
         Some(outcome) => print_outcome(&outcome),
         None => println!(
@@ -273,21 +284,38 @@ async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Resu
     eprintln!();
     let totp = ask("Then type the 6-digit code the app shows:")?;
     worker::confirm_totp(&client, desk, &username, &password, &totp).await?;
+    // Best effort: only used to explain a reused code at the next login.
+    let _ = session::remember_used_code(desk, &username, &totp);
     let fingerprint = account.recipient.fingerprint();
+    let first_supervisor = account.enrolled.role == Role::Supervisor
+        && client
+            .desk(desk)
+            .await
+            .is_err_and(|e| e.problem_slug() == Some("desk-not-found"));
     if json {
         super::print_json(&json!({
             "desk": account.enrolled.desk, "username": username, "role": account.enrolled.role,
             "status": "pending", "fingerprint": fingerprint.as_str(),
+            "first_supervisor": first_supervisor,
         }));
     } else {
         println!(
             "Enrolled as {username} ({:?}) in desk {}.",
             account.enrolled.role, account.enrolled.desk
         );
-        println!("Your key fingerprint: {fingerprint}");
-        println!(
-            "Read it to your supervisor when they vet your account; until then it is pending."
-        );
+        println!("Your safety number: {fingerprint}");
+        if first_supervisor {
+            println!("You are the first supervisor of desk {desk}: it has no key yet, and no one");
+            println!("vets you. Next, log in and make the desk key on this device:");
+            println!(
+                "    resguardo worker login --server {server} --desk {desk} --username {username}"
+            );
+            println!("    resguardo desk init-key");
+        } else {
+            println!(
+                "Read it to your supervisor when they vet your account; until then it is pending."
+            );
+        }
     }
     Ok(())
 }
@@ -296,7 +324,15 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
     let client = ApiClient::new(server)?;
     let password = ask_secret("Password:")?;
     let totp = ask("Code from your authenticator app:")?;
+    if session::used_recently(desk, username, &totp) {
+        anyhow::bail!(
+            "this one-time code was used a moment ago on this device, and a code works only \
+             once: wait for your authenticator app to show the next one (at most 30 seconds), \
+             then log in with it; nothing was sent"
+        );
+    }
     let login = worker::login(&client, desk, username, &password, &totp).await?;
+    let _ = session::remember_used_code(desk, username, &totp);
     let session = &login.session;
     session::save(&SavedSession {
         server: server.to_owned(),
@@ -333,7 +369,8 @@ pub(super) fn saved() -> anyhow::Result<SavedSession> {
 
 async fn whoami(json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
-    let view = ApiClient::new(&saved.server)?.whoami(&saved.token).await?;
+    let client = ApiClient::new(&saved.server)?;
+    let view = client.whoami(&saved.token).await?;
     if json {
         super::print_json(&json!({
             "server": saved.server, "desk": view.desk, "username": view.username,
@@ -344,6 +381,17 @@ async fn whoami(json: bool) -> anyhow::Result<()> {
             "{} in desk {} on {} ({:?}, {:?})",
             view.username, view.desk, saved.server, view.role, view.status
         );
+        let keyless = client
+            .desk(&view.desk)
+            .await
+            .is_err_and(|e| e.problem_slug() == Some("desk-not-found"));
+        if view.role == Role::Supervisor && view.status == AccountStatus::Pending && keyless {
+            println!(
+                "Desk {} has no key yet. Next: `resguardo desk init-key` makes it on this",
+                view.desk
+            );
+            println!("device; as its first supervisor, you need no one's vetting.");
+        }
     }
     Ok(())
 }

@@ -42,11 +42,23 @@ impl ApiClient {
     }
 }
 
-/// A partner's answer, decrypted where this partner can.
+/// A partner's answer to a referral, decrypted where the reader can: the status it moved the
+/// referral to (if it did) and its message (if it wrote one). Desk and partner see the same shape.
 pub struct ReadableUpdate {
     pub status: Option<ReferralStatus>,
     pub day: String,
     pub text: Option<Zeroizing<String>>,
+}
+
+impl ReadableUpdate {
+    /// The `--json` shape of an answer, the same in `worker show` and `partner show`:
+    /// `{"day": "YYYY-MM-DD", "status": "accepted"|…|null, "text": "…"|null}`.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "day": self.day, "status": self.status,
+            "text": self.text.as_ref().map(|t| t.as_str()),
+        })
+    }
 }
 
 /// A referral, decrypted on the partner's device.

@@ -76,3 +76,49 @@ pub fn forget() -> std::io::Result<()> {
         _ => Ok(()),
     }
 }
+
+/// The one-time code this device used last, so that the next command can say why the same code
+/// fails (a code works once) before asking the server. The code is spent: nothing to protect.
+#[derive(Serialize, Deserialize)]
+struct UsedCode {
+    desk: String,
+    username: String,
+    code: String,
+    at: i64,
+}
+
+/// How long a used code could still be shown by the app (the current step and the next).
+const CODE_LIFETIME_SECS: i64 = 90;
+
+fn used_code_path() -> PathBuf {
+    home().join("used-code.json")
+}
+
+/// Remembers that `code` was just used for `username` of `desk`.
+pub fn remember_used_code(desk: &str, username: &str, code: &str) -> std::io::Result<()> {
+    let used = UsedCode {
+        desk: desk.to_owned(),
+        username: username.to_owned(),
+        code: code.trim().to_owned(),
+        at: crate::time::now_secs(),
+    };
+    let path = used_code_path();
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    crate::cli::files::write_private(&path, &serde_json::to_vec(&used).unwrap_or_default())
+}
+
+/// Whether this device used `code` for `username` of `desk` within the code's lifetime.
+pub fn used_recently(desk: &str, username: &str, code: &str) -> bool {
+    let Ok(text) = std::fs::read(used_code_path()) else {
+        return false;
+    };
+    serde_json::from_slice::<UsedCode>(&text).is_ok_and(|used| {
+        used.desk == desk
+            && used.username == username
+            && used.code == code.trim()
+            && crate::time::now_secs() - used.at < CODE_LIFETIME_SECS
+    })
+}

@@ -35,8 +35,8 @@ pub struct OpenReferral {
     pub document: Option<serde_json::Value>,
     /// Why consent was overridden, if it was.
     pub override_reason: Option<Zeroizing<String>>,
-    /// The partner's answers: `author` is the status it set (or `message`).
-    pub updates: Vec<Readable>,
+    /// The partner's answers, in the shape the partner's own client shows them.
+    pub updates: Vec<crate::client::partner::ReadableUpdate>,
 }
 
 impl OpenCase {
@@ -115,8 +115,8 @@ pub async fn open_case(
             updates: r
                 .updates
                 .iter()
-                .map(|u| Readable {
-                    author: u.status.map_or("message", |s| s.as_str()).to_owned(),
+                .map(|u| crate::client::partner::ReadableUpdate {
+                    status: u.status,
                     day: u.day.clone(),
                     text: u
                         .ciphertext

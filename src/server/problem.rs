@@ -56,7 +56,7 @@ pub enum ApiError {
     NotFound,
     #[error("sign in first: this needs a valid session")]
     Unauthorized,
-    #[error("the desk, user name, password or one-time code is wrong")]
+    #[error("the desk, user name, password or one-time code is wrong (each code works only once)")]
     LoginFailed,
     #[error("the enrolment code is unknown, used or expired; ask your supervisor for a new one")]
     BadEnrolmentCode,

@@ -180,8 +180,16 @@ fn keygen_writes_a_private_key_once() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let recipient = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    // Two lines on standard output: the recipient, then its safety number.
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = printed.lines().collect();
+    let recipient = lines[0].to_owned();
     assert!(recipient.starts_with("age1"));
+    let parsed_key = resguardo::domain::Recipient::parse(&recipient).unwrap();
+    assert_eq!(
+        lines[1],
+        format!("Safety number: {}", parsed_key.fingerprint())
+    );
     assert_eq!(mode(&key), 0o600);
     let text = std::fs::read_to_string(&key).unwrap();
     assert!(text.contains(&recipient) && text.contains("AGE-SECRET-KEY-1"));

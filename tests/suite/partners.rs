@@ -181,16 +181,16 @@ async fn refer_accept_and_answer(backend: Backend) {
     assert_eq!(case.view.referrals.len(), 1);
     assert_eq!(case.view.referrals[0].status, ReferralStatus::Accepted);
     assert_eq!(case.view.referrals[0].partner_name, "Bufete Popular");
-    let updates: Vec<(String, Option<String>)> = case.referrals[0]
+    let updates: Vec<(Option<ReferralStatus>, Option<String>)> = case.referrals[0]
         .updates
         .iter()
-        .map(|u| (u.author.clone(), u.text.as_ref().map(|t| t.to_string())))
+        .map(|u| (u.status, u.text.as_ref().map(|t| t.to_string())))
         .collect();
     assert_eq!(
         updates,
         [
-            ("accepted".to_string(), None),
-            ("message".to_string(), Some(message.clone()))
+            (Some(ReferralStatus::Accepted), None),
+            (None, Some(message.clone()))
         ]
     );
     let own = partner_side::open_referral(&client, &legal.token, &legal.identity, &referral.id)
@@ -692,6 +692,25 @@ async fn partners_from_the_cli() {
         case["referrals"][0]["updates"][1]["text"],
         "Cita el lunes a las 9."
     );
+    // The partner's answers have one shape in both commands (docs/partners.md).
+    let (code, out, err) = as_partner(&["show", &referral, "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(shown["updates"], case["referrals"][0]["updates"]);
+    let updates = shown["updates"].as_array().unwrap();
+    assert_eq!(updates.len(), 2);
+    for update in updates {
+        let mut keys: Vec<&str> = update
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["day", "status", "text"]);
+    }
+    assert_eq!(updates[0]["status"], "accepted");
+    assert_eq!(updates[1]["status"], Value::Null);
 }
 
 /// A test receiver for webhook deliveries: answers 500 to the first request and 200 after, and

@@ -180,13 +180,14 @@ pub async fn cli_supervisor(server: &TestServer, desk: &str) -> std::path::PathB
         .unwrap();
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
     let home = server.dir.path().join("sofia");
-    let (uri, _) = crate::workers::cli_enrol(
+    let (uri, enrolled) = crate::workers::cli_enrol(
         server,
         &home,
         desk,
         created["code"].as_str().unwrap(),
         "sofia",
     );
+    assert_eq!(enrolled["first_supervisor"], true);
     let as_sofia = |args: &[&str]| {
         let mut cmd = server.command();
         cmd.env("RESGUARDO_HOME", &home).args(args);
@@ -208,6 +209,13 @@ pub async fn cli_supervisor(server: &TestServer, desk: &str) -> std::path::PathB
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    // Before the desk has a key, whoami says what its first supervisor does next.
+    let whoami = as_sofia(&["worker", "whoami"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&whoami.stdout).contains("resguardo desk init-key"),
+        "{}",
+        String::from_utf8_lossy(&whoami.stdout)
     );
     let out = crate::harness::run_with_input(
         as_sofia(&["desk", "init-key", "--json"]),

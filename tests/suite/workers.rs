@@ -251,6 +251,21 @@ async fn worker_cli_enrol_login_whoami_logout() {
     );
     assert_eq!(enrolled["fingerprint"].as_str().unwrap().len(), 39);
 
+    assert_eq!(enrolled["first_supervisor"], false, "this desk has its key");
+
+    // The code that confirmed the app is spent: the CLI says so before sending anything.
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", &home);
+    cmd.args(["worker", "login", "--server", &server.url, "--desk", "gt"]);
+    cmd.args(["--username", "sofia"]);
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 0)));
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("works only once") && said.contains("next one"),
+        "{said}"
+    );
+
     // Login saves a private session; whoami uses it; logout forgets it.
     let mut cmd = server.command();
     cmd.env("RESGUARDO_HOME", &home);
