@@ -204,6 +204,12 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
     let report = crate::retention::purge(store.as_ref(), &settings.retention, now, dry_run)
         .await
         .map_err(|e| anyhow::anyhow!("the purge stopped: {e}"))?;
+    if !dry_run {
+        store
+            .forget_arrival_order()
+            .await
+            .map_err(|e| anyhow::anyhow!("the purge is done, but the case tables could not be rewritten out of arrival order: {e}"))?;
+    }
     if json {
         super::print_json(&json!(report));
         return Ok(());

@@ -298,6 +298,9 @@ fn spawn_retention(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "the retention purge failed"),
             }
+            if let Err(e) = store.forget_arrival_order().await {
+                tracing::warn!(error = %e, "could not rewrite the case tables out of arrival order");
+            }
         }
     });
 }

@@ -36,6 +36,11 @@ pub trait MaintenanceStore {
     async fn expiring_referrals(&self, now: i64) -> Result<u64, StoreError>;
     /// Makes what deletes freed unreadable in the database's own files.
     async fn scrub_freed(&self) -> Result<(), StoreError>;
+    /// Erases the order in which case rows arrived, where the backend keeps one: PostgreSQL
+    /// stamps every row with the id of the transaction that wrote it (`xmin`) and appends it to
+    /// its table file (`ctid`), so neighbouring audit entries, whose times are to the second,
+    /// would date each report. Run on the retention schedule.
+    async fn forget_arrival_order(&self) -> Result<(), StoreError>;
     /// A consistent copy of the database in a new file, taken while the server runs. SQLite only:
     /// for PostgreSQL, `pg_dump` is the tool (`Unsupported`).
     async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
@@ -167,6 +172,10 @@ macro_rules! impl_maintenance_store {
 
             async fn scrub_freed(&self) -> Result<(), StoreError> {
                 self.scrub().await
+            }
+
+            async fn forget_arrival_order(&self) -> Result<(), StoreError> {
+                self.reorder().await
             }
 
             async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {

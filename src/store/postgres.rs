@@ -9,6 +9,17 @@ use sqlx::PgPool;
 use super::sql;
 use super::*;
 
+/// The tables whose rows belong to cases or reveal reporters' activity, each with a column that
+/// a no-op update rewrites (never a key, so no index needs a new entry).
+const REORDERED: [(&str, &str); 6] = [
+    ("reports", "key_version"),
+    ("messages", "created_at"),
+    ("notes", "created_at"),
+    ("referrals", "created_at"),
+    ("referral_updates", "created_at"),
+    ("spent_challenges", "expires_at"),
+];
+
 pub struct PgStore {
     pool: PgPool,
 }
@@ -42,6 +53,27 @@ impl PgStore {
         )
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// Rewrites every case table so that neither transaction ids nor physical positions tell when
+    /// (or in which order) its rows arrived: one transaction rewrites every row in place, so all
+    /// carry that transaction's id, then CLUSTER writes each table anew in the order of its
+    /// primary key — random ids — leaving no dead copy with the old ids behind. Between two runs
+    /// (`retention.interval_secs`) new rows still carry their own; SECURITY.md says so.
+    async fn reorder(&self) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (table, column) in REORDERED {
+            sqlx::query(&format!("UPDATE {table} SET {column} = {column}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        for (table, _) in REORDERED {
+            sqlx::query(&format!("CLUSTER {table} USING {table}_pkey"))
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(())
     }
 

@@ -558,3 +558,74 @@ async fn what_would_date_logins_is_forgotten(backend: Backend) {
     let client = server.client();
     assert!(client.whoami(&login.session.token).await.is_err());
 }
+
+/// On PostgreSQL, each row carries the id of the transaction that wrote it and sits where it was
+/// appended, so audit entries (times to the second) written between two reports would date them.
+/// The retention run (here `admin purge`) rewrites the case tables: afterwards every report has
+/// the same transaction id and their physical order is not their order of arrival.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_forgets_the_order_reports_arrived_in() {
+    let Some(server) = TestServer::start(Backend::Postgres).await else {
+        return;
+    };
+    let desk = server.create_desk("gt").to_public();
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/desks/gt/reports", server.url);
+    let store = server.store().await;
+    let mut arrived = vec![];
+    for i in 0..10 {
+        let (_, body) = envelope(&server, &desk).await;
+        let (status, created) = post(&http, &url, &body, None).await;
+        assert_eq!(status, 201);
+        arrived.push(created["id"].as_str().unwrap().to_owned());
+        let entry = resguardo::store::AuditEntry {
+            desk: "gt".into(),
+            actor: "ana".into(),
+            action: "login.ok".into(),
+            subject: String::new(),
+        };
+        store.audit(&entry, 1_000 + i).await.unwrap();
+    }
+    let db_url = server.db_url.clone();
+    let order = |sql: &'static str| {
+        let db_url = db_url.clone();
+        async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&db_url).await.unwrap();
+            let rows: Vec<(Vec<u8>, i64)> = sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap();
+            rows
+        }
+    };
+    let by_position = "SELECT id, xmin::text::bigint FROM reports ORDER BY ctid";
+    let audit_xmins: Vec<i64> = order("SELECT ''::bytea, xmin::text::bigint FROM audit_log")
+        .await
+        .into_iter()
+        .map(|r| r.1)
+        .collect();
+    let hex = |id: &[u8]| resguardo::domain::hex(id);
+    // Before: positions follow arrival, and each report's transaction id sits between the audit
+    // entries written before and after it.
+    let before = order(by_position).await;
+    let ids: Vec<String> = before.iter().map(|r| hex(&r.0)).collect();
+    assert_eq!(ids, arrived, "rows are appended in arrival order");
+    for (i, (_, xmin)) in before.iter().enumerate() {
+        assert!(audit_xmins[i] > *xmin && (i == 0 || audit_xmins[i - 1] < *xmin));
+    }
+
+    let out = server.command().args(["admin", "purge"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let after = order(by_position).await;
+    let ids: Vec<String> = after.iter().map(|r| hex(&r.0)).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "rewritten in the order of their random ids");
+    assert_ne!(ids, arrived, "no longer in arrival order");
+    let xmins: std::collections::BTreeSet<i64> = after.iter().map(|r| r.1).collect();
+    assert_eq!(xmins.len(), 1, "one transaction id for every report");
+    assert!(xmins.iter().all(|x| audit_xmins.iter().all(|a| x > a)));
+}
