@@ -36,7 +36,10 @@ async fn deliver_due(
     settings: &WebhookSettings,
 ) -> Result<(), crate::store::StoreError> {
     let now = crate::time::now_secs();
-    for delivery in store.due_webhooks(now, BATCH).await? {
+    // Held long enough for every attempt of the batch to time out.
+    let lease = i64::try_from(settings.timeout_secs.saturating_mul(BATCH as u64 + 1))
+        .unwrap_or(i64::MAX / 2);
+    for delivery in store.claim_webhooks(now, now + lease, BATCH).await? {
         if post(settings, key, &delivery).await {
             store.webhook_done(&delivery.referral).await?;
         } else if delivery.attempts + 1 >= i64::from(settings.max_attempts) {

@@ -118,7 +118,14 @@ pub trait PartnerStore: Send + Sync + 'static {
     async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError>;
 
     /// Webhook announcements due at `now`, oldest first, at most `limit`.
-    async fn due_webhooks(&self, now: i64, limit: i64) -> Result<Vec<WebhookDelivery>, StoreError>;
+    /// Claims up to `limit` deliveries due at `now` for this server until `lease_until`: another
+    /// server on the same database skips them until then (and takes them over if this one died).
+    async fn claim_webhooks(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<WebhookDelivery>, StoreError>;
     /// Forgets a delivery: done, or given up.
     async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError>;
     /// Counts a failed attempt and sets the next one.
@@ -179,10 +186,10 @@ pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
     })
 }
 
-pub(super) type DeliveryRow = (Vec<u8>, Vec<u8>, String, i64);
+pub(super) type DeliveryRow = (Vec<u8>, Vec<u8>, String, i64, i64);
 
 pub(super) fn delivery_from_row(row: DeliveryRow) -> Result<WebhookDelivery, StoreError> {
-    let (referral, partner, url, attempts) = row;
+    let (referral, partner, url, attempts, _) = row;
     Ok(WebhookDelivery {
         referral: ReferralId::from_bytes(id16(referral, "referral id")?),
         partner: PartnerId::from_bytes(id16(partner, "partner id")?),
@@ -444,9 +451,10 @@ macro_rules! impl_partner_store {
                 Ok(())
             }
 
-            async fn due_webhooks(
+            async fn claim_webhooks(
                 &self,
                 now: i64,
+                lease_until: i64,
                 limit: i64,
             ) -> Result<Vec<partners::WebhookDelivery>, StoreError> {
                 let rows: Vec<partners::DeliveryRow> = sqlx::query_as(sql::DUE_WEBHOOKS)
@@ -454,7 +462,19 @@ macro_rules! impl_partner_store {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.into_iter().map(partners::delivery_from_row).collect()
+                let mut claimed = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let won = sqlx::query(sql::CLAIM_WEBHOOK)
+                        .bind(&row.0[..])
+                        .bind(row.4)
+                        .bind(lease_until)
+                        .execute(&self.pool)
+                        .await?;
+                    if won.rows_affected() == 1 {
+                        claimed.push(partners::delivery_from_row(row)?);
+                    }
+                }
+                Ok(claimed)
             }
 
             async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError> {

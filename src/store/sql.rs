@@ -210,11 +210,16 @@ pub const EXPIRE_REFERRALS: &str =
 // Queued in the referral's transaction when its partner has a webhook.
 pub const QUEUE_WEBHOOK: &str = "INSERT INTO webhook_deliveries (referral_id, attempts, next_at) \
      SELECT $1, 0, $2 FROM partners WHERE id = $3 AND webhook_url IS NOT NULL";
-pub const DUE_WEBHOOKS: &str = "SELECT w.referral_id, r.partner_id, p.webhook_url, w.attempts \
+pub const DUE_WEBHOOKS: &str =
+    "SELECT w.referral_id, r.partner_id, p.webhook_url, w.attempts, w.next_at \
      FROM webhook_deliveries w JOIN referrals r ON r.id = w.referral_id \
      JOIN partners p ON p.id = r.partner_id \
      WHERE w.next_at <= $1 AND p.status = 'active' AND p.webhook_url IS NOT NULL \
      ORDER BY w.next_at LIMIT $2";
+// Claiming a due delivery: whoever moves `next_at` from the value it read owns the attempt, so
+// two servers on one database never send the same announcement at once.
+pub const CLAIM_WEBHOOK: &str =
+    "UPDATE webhook_deliveries SET next_at = $3 WHERE referral_id = $1 AND next_at = $2";
 pub const DELETE_WEBHOOK: &str = "DELETE FROM webhook_deliveries WHERE referral_id = $1";
 pub const RETRY_WEBHOOK: &str =
     "UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = $2 WHERE referral_id = $1";

@@ -132,6 +132,23 @@ impl TestServer {
         Some(server)
     }
 
+    /// A second server process on this one's database and secrets, as a second instance behind
+    /// a load balancer would be (on a port of its own).
+    pub fn another_instance(&self) -> TestServer {
+        let mut other = TestServer {
+            backend: self.backend,
+            dir: tempfile::tempdir().unwrap(),
+            db_url: self.db_url.clone(),
+            url: String::new(),
+            metrics_url: String::new(),
+            env: self.env.clone(),
+            child: None,
+            log: Arc::new(Mutex::new(String::new())),
+        };
+        other.spawn();
+        other
+    }
+
     /// A command of `username`'s terminal, with the session `worker login` would have saved for
     /// `login` in a home of its own (`RESGUARDO_HOME`).
     pub fn terminal_of(

@@ -374,7 +374,8 @@ async fn consent_and_expiry(backend: Backend) {
 crate::on_both_backends!(
     partner_access_matrix,
     webhooks_announce_referrals,
-    webhooks_stay_off_the_servers_network
+    webhooks_stay_off_the_servers_network,
+    two_servers_announce_a_referral_once
 );
 
 /// What a partner token reaches: its own referrals only — never another partner's, a report, a
@@ -952,4 +953,72 @@ async fn look_alike_partner_names_are_refused() {
         .add_partner(token, &partner("P2 Bufete"))
         .await
         .unwrap();
+}
+
+/// Two server processes on one database, both polling for due webhooks every second, while the
+/// partner's receiver takes 1.5 s to answer: the announcement is sent once, by whichever server
+/// claimed it.
+async fn two_servers_announce_a_referral_once(backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(server) = TestServer::start_with(
+        backend,
+        &[
+            ("RESGUARDO__WEBHOOKS__ALLOW_HTTP", "true"),
+            ("RESGUARDO__WEBHOOKS__ALLOW_PRIVATE", "true"),
+            ("RESGUARDO__WEBHOOKS__POLL_SECS", "1"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    let _second = server.another_instance();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+                let reply = "HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let request: NewPartner = serde_json::from_value(json!({
+        "name": "Banco", "services": ["financial"], "countries": ["GT"], "languages": ["es"],
+        "recipient": age::x25519::Identity::generate().to_public().to_string(),
+        "contact": "fraude@banco.example", "webhook": url,
+    }))
+    .unwrap();
+    let created = client
+        .add_partner(&boss.session.token, &request)
+        .await
+        .unwrap();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let order = ReferralOrder {
+        partner: &created.partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    assert_eq!(
+        received.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one announcement, whichever server sent it"
+    );
 }
