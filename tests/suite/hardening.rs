@@ -629,3 +629,27 @@ async fn postgres_forgets_the_order_reports_arrived_in() {
     assert_eq!(xmins.len(), 1, "one transaction id for every report");
     assert!(xmins.iter().all(|x| audit_xmins.iter().all(|a| x > a)));
 }
+
+/// A solved challenge buys one attempt, even when the rest of the envelope is malformed: the same
+/// solution sent again with a good envelope is `pow-reused`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_envelope_spends_its_challenge() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let desk = server.create_desk("gt").to_public();
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/desks/gt/reports", server.url);
+    let (_, good) = envelope(&server, &desk).await;
+    let mut extra = good.clone();
+    extra["note"] = Value::from("an unknown field");
+    let (status, problem) = post(&http, &url, &extra, None).await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem["type"]
+        .as_str()
+        .unwrap()
+        .ends_with("/malformed-request"));
+    let (status, problem) = post(&http, &url, &good, None).await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(problem["type"].as_str().unwrap().ends_with("/pow-reused"));
+}

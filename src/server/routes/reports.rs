@@ -160,10 +160,14 @@ pub async fn submit(
     _allowed: IntakeAllowed,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-    envelope: web::Json<ReportEnvelope>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let challenge = admit(&state, &envelope.pow)?;
-    let prepared = prepare(&state, &slug, envelope.into_inner()).await;
+    let (pow, envelope) = split_envelope(body.into_inner())?;
+    let challenge = admit(&state, &pow)?;
+    let prepared = match envelope {
+        Ok(envelope) => prepare(&state, &slug, envelope).await,
+        Err(malformed) => Err(malformed),
+    };
     let (report, refusal) = match prepared {
         Ok(report) => (Some(report), None),
         Err(refusal) => (None, Some(refusal)),
@@ -183,4 +187,22 @@ pub async fn submit(
             Ok(HttpResponse::Created().json(ReportCreated { id: id.to_string() }))
         }
     }
+}
+
+/// Reads the proof-of-work on its own, then the envelope. A solution buys one attempt whatever
+/// becomes of it (docs/protocol.md §4): an envelope that is not well-formed still spends a
+/// challenge that was solved, so refusals cannot be replayed for free. Without a readable `pow`
+/// there is no challenge to spend, and the request is refused at once.
+fn split_envelope(
+    body: serde_json::Value,
+) -> Result<(PowSolution, Result<ReportEnvelope, ApiError>), ApiError> {
+    let malformed = |e: serde_json::Error| {
+        ApiError::MalformedRequest(format!("the JSON body is not acceptable: {e}"))
+    };
+    let pow = body
+        .get("pow")
+        .cloned()
+        .ok_or_else(|| ApiError::MalformedRequest("the JSON body has no `pow`".to_owned()))?;
+    let pow: PowSolution = serde_json::from_value(pow).map_err(malformed)?;
+    Ok((pow, serde_json::from_value(body).map_err(malformed)))
 }
