@@ -6,8 +6,9 @@
 //!    challenge, sent one after another. The ratio is what matters; the header check must not
 //!    make a hostile submission cost much more than an honest one.
 //! 2. A genuine reporter solving real challenges (difficulty 8) while one flood sends intake
-//!    garbage (empty bodies, forged, unsolved and replayed challenges) at ten times the global
-//!    intake quota and another hammers `/readyz` and follow-up: the share of the reporter's
+//!    garbage (empty bodies, forged, unsolved and replayed challenges) as fast as it can — far
+//!    beyond ten times the global intake quota's rate — and another hammers `/readyz` and
+//!    follow-up, both running until the reporter is done: the share of the reporter's
 //!    submissions accepted.
 //!
 //! Environment: RESGUARDO_BENCH_REQUESTS (submissions per kind in part 1, default 200).
@@ -15,6 +16,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::RngCore;
@@ -25,6 +28,8 @@ use serde_json::{json, Value};
 const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
 /// The global intake quota the flood is measured against.
 const INTAKE_QUOTA: usize = 120;
+/// The most requests one flood task sends.
+const MAX_FLOOD: usize = 200_000;
 
 struct Server {
     child: Child,
@@ -217,11 +222,15 @@ async fn hostile_header_cost(requests: usize) {
     );
 }
 
-async fn flood(url: String, bodies: Vec<Value>) -> Vec<u16> {
+/// Sends `bodies` round and round until `stop` is set (at most `MAX_FLOOD` requests).
+async fn flood(url: String, bodies: Vec<Value>, stop: Arc<AtomicBool>) -> Vec<u16> {
     let http = reqwest::Client::new();
     let mut out = vec![];
-    for body in bodies {
-        if let Ok(r) = http.post(&url).json(&body).send().await {
+    for body in bodies.iter().cycle().take(MAX_FLOOD) {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        if let Ok(r) = http.post(&url).json(body).send().await {
             out.push(r.status().as_u16());
         }
     }
@@ -257,17 +266,25 @@ async fn reporter_under_flood() {
         })
         .collect();
     let reports = format!("{}/api/v1/desks/gt/reports", server.url);
+    let stop = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
     let mut floods = vec![];
     for part in garbage.chunks(garbage.len() / 4) {
-        floods.push(tokio::spawn(flood(reports.clone(), part.to_vec())));
+        floods.push(tokio::spawn(flood(
+            reports.clone(),
+            part.to_vec(),
+            stop.clone(),
+        )));
     }
     let probes = {
-        let base = server.url.clone();
+        let (base, stop) = (server.url.clone(), stop.clone());
         tokio::spawn(async move {
             let http = reqwest::Client::new();
             let mut out = vec![];
-            for i in 0..600u128 {
+            for i in 0..MAX_FLOOD as u128 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
                 if let Ok(r) = http.get(format!("{base}/readyz")).send().await {
                     out.push(r.status().as_u16());
                 }
@@ -285,6 +302,8 @@ async fn reporter_under_flood() {
             out
         })
     };
+    // The reporter starts once the floods are under way and they run until it is done.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let (mut accepted, mut sent) = (0, 0);
     let http = reqwest::Client::new();
     while sent < 50 {
@@ -302,6 +321,7 @@ async fn reporter_under_flood() {
             accepted += 1;
         }
     }
+    stop.store(true, Ordering::Relaxed);
     let mut flooded = vec![];
     for f in floods {
         flooded.extend(f.await.unwrap());
@@ -334,7 +354,7 @@ async fn reporter_under_flood() {
     );
     println!();
     println!(
-        "Reporter acceptance: {:.1} % in {secs:.1} s (the flood ran at {:.0} requests/s, {:.0}× the intake quota's rate).",
+        "Reporter acceptance: {:.1} % while the floods ran, {secs:.1} s (intake garbage at {:.0} requests/s, {:.0}× the intake quota's rate).",
         100.0 * f64::from(accepted) / f64::from(sent),
         flooded.len() as f64 / secs,
         (flooded.len() as f64 / secs) / (INTAKE_QUOTA as f64 / 60.0),

@@ -795,19 +795,7 @@ async fn webhooks_announce_referrals(backend: Backend) {
         .await
         .unwrap();
     let key = b64_decode(created.webhook_key.as_deref().unwrap()).unwrap();
-    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
-        .await
-        .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
-    let order = ReferralOrder {
-        partner: &created.partner,
-        fields: &[ReferralField::Needs],
-        consent: ConsentDecision::Required,
-        expires_in_days: None,
-    };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
-        .await
-        .unwrap();
+    let referral = new_referral_to(&client, &ana, &created.partner).await;
 
     let mut received = vec![];
     for _ in 0..2 {
@@ -817,7 +805,7 @@ async fn webhooks_announce_referrals(backend: Backend) {
     for (head, body) in &received {
         assert_eq!(
             serde_json::from_str::<Value>(body).unwrap(),
-            json!({"referral": referral.id})
+            json!({"referral": referral})
         );
         let header = |name: &str| {
             head.lines()
@@ -900,19 +888,7 @@ async fn webhooks_stay_off_the_servers_network(backend: Backend) {
         .add_partner(&boss.session.token, &partner("Banco", &named))
         .await
         .unwrap();
-    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
-        .await
-        .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
-    let order = ReferralOrder {
-        partner: &created.partner,
-        fields: &[ReferralField::Needs],
-        consent: ConsentDecision::Required,
-        expires_in_days: None,
-    };
-    referrals::refer(&client, &ana.session.token, &case, &desk, &order)
-        .await
-        .unwrap();
+    new_referral_to(&client, &ana, &created.partner).await;
     let called = tokio::time::timeout(std::time::Duration::from_secs(4), deliveries.recv()).await;
     assert!(called.is_err(), "the server called a loopback webhook");
 }
@@ -1002,23 +978,33 @@ async fn two_servers_announce_a_referral_once(backend: Backend) {
         .add_partner(&boss.session.token, &request)
         .await
         .unwrap();
-    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
-        .await
-        .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
-    let order = ReferralOrder {
-        partner: &created.partner,
-        fields: &[ReferralField::Needs],
-        consent: ConsentDecision::Required,
-        expires_in_days: None,
-    };
-    referrals::refer(&client, &ana.session.token, &case, &desk, &order)
-        .await
-        .unwrap();
+    new_referral_to(&client, &ana, &created.partner).await;
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(
         received.load(std::sync::atomic::Ordering::SeqCst),
         1,
         "one announcement, whichever server sent it"
     );
+}
+
+/// A new report of desk `gt`, opened by `worker` and referred to `partner` (its needs only).
+async fn new_referral_to(
+    client: &ApiClient,
+    worker: &resguardo::client::worker::Login,
+    partner: &PartnerView,
+) -> String {
+    let submitted = reporter::submit(client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (desk, case) = open(client, worker, &submitted.id).await;
+    let order = ReferralOrder {
+        partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    referrals::refer(client, &worker.session.token, &case, &desk, &order)
+        .await
+        .unwrap()
+        .id
 }
