@@ -9,6 +9,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::files::check_private;
+use super::terminal::shown;
 use super::{PartnerAccess, PartnerCommand};
 use crate::client::{partner, ApiClient};
 use crate::domain::ReferralStatus;
@@ -114,10 +115,8 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
         Some(doc) => {
             for (key, value) in doc.as_object().into_iter().flatten() {
                 if key != "schema" {
-                    println!(
-                        "{key:>13}: {}",
-                        value.as_str().map_or(value.to_string(), str::to_owned)
-                    );
+                    let value = value.as_str().map_or(value.to_string(), str::to_owned);
+                    println!("{:>13}: {}", shown(key), shown(&value));
                 }
             }
         }
@@ -129,7 +128,7 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
             .map(|s| format!("[{}] ", s.as_str()))
             .unwrap_or_default();
         let text = u.text.as_ref().map_or("", |t| t.as_str());
-        println!("{} {status}{text}", u.day);
+        println!("{} {status}{}", u.day, shown(text));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::terminal::ask;
+use super::terminal::{ask, shown};
 use super::worker::{saved, unlocked};
 use super::DirectoryCommand;
 use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
@@ -59,7 +59,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                 );
             }
             for p in partners.iter().filter(|_| !json) {
-                println!("{}  {} ({:?})", p.id, p.name, p.status);
+                println!("{}  {} ({:?})", p.id, shown(&p.name), p.status);
                 println!("    offers {}", services_text(&p.services));
                 println!(
                     "    in {} · languages {} · {}",
@@ -69,7 +69,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                         .map(|l| l.code())
                         .collect::<Vec<_>>()
                         .join(","),
-                    p.contact
+                    shown(&p.contact)
                 );
                 // From the key that referrals will be encrypted to, not the server's text.
                 let number = Recipient::parse(&p.recipient).map_or_else(
@@ -165,7 +165,7 @@ pub async fn suggest(case_id: &str, json: bool) -> anyhow::Result<()> {
         println!(
             "{:>2}  {}  serves {serves}{}{}",
             s.score(),
-            s.partner.name,
+            shown(&s.partner.name),
             if s.country { " · same country" } else { "" },
             if s.language { " · same language" } else { "" }
         );
@@ -233,16 +233,22 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     } else {
         println!(
             "Referral {} sent to {}; case {case_id} is now referred.",
-            created.id, partner.name
+            created.id,
+            shown(&partner.name)
         );
     }
     Ok(())
 }
 
 fn show_plan(partner: &PartnerView, document: &serde_json::Map<String, Value>) {
+    // The safety number of the key the referral is encrypted to, not the server's text.
+    let number = Recipient::parse(&partner.recipient).map_or_else(
+        |_| "not an age recipient!".to_owned(),
+        |r| r.fingerprint().to_string(),
+    );
     eprintln!(
-        "This goes to {} (key {}), encrypted to its key and the desk's:",
-        partner.name, partner.fingerprint
+        "This goes to {} (safety number {number}), encrypted to its key and the desk's:",
+        shown(&partner.name)
     );
     let text = serde_json::to_string_pretty(document).unwrap_or_default();
     eprintln!("{text}");

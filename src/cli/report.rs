@@ -181,7 +181,7 @@ async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> a
             .text
             .as_ref()
             .map_or("(cannot be read with this phrase)", |t| t.as_str());
-        println!("\n{who}, {}:\n{text}", m.day);
+        println!("\n{who}, {}:\n{}", m.day, super::terminal::shown(text));
     }
     if message.is_some() {
         println!("\nYour message was sent, encrypted to the desk.");

@@ -97,3 +97,55 @@ mod tests {
         assert!(drawn.contains('▀') || drawn.contains('▄') || drawn.contains('█'));
     }
 }
+
+/// Text written by someone else (a reporter, a partner, whoever holds the server), made safe to
+/// print: control characters other than newline and tab become visible symbols (ESC as `␛`), and
+/// bidirectional overrides become `�`. Otherwise an anonymous reporter's escape sequences would
+/// run in the case worker's terminal — write its clipboard (OSC 52), clear the screen, or forge
+/// lines the command never printed.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_to_print) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(visible).collect())
+}
+
+fn unsafe_to_print(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// The characters that reorder text on screen (Unicode's bidirectional controls).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn visible(c: char) -> char {
+    if !unsafe_to_print(c) {
+        return c;
+    }
+    match u32::from(c) {
+        // U+2400…U+241F are the "control pictures" of C0 controls; U+2421 is DEL's.
+        code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+        0x7f => '\u{2421}',
+        _ => '\u{FFFD}',
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::shown;
+
+    #[test]
+    fn escape_sequences_are_shown_not_run() {
+        assert_eq!(shown("línea 1\n\tlínea 2"), "línea 1\n\tlínea 2");
+        let hostile = "a\u{1b}]52;c;SGk=\u{7}b\u{1b}[2Jc\rd\u{202E}e\u{7f}f\u{9b}g";
+        let safe = shown(hostile);
+        assert_eq!(
+            safe,
+            "a\u{241b}]52;c;SGk=\u{2407}b\u{241b}[2Jc\u{240d}d\u{FFFD}e\u{2421}f\u{FFFD}g"
+        );
+        assert!(!safe
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'));
+    }
+}

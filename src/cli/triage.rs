@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::terminal::ask_text;
+use super::terminal::{ask_text, shown};
 use super::worker::{saved, unlocked};
 use crate::client::{desk_keys, triage, ApiClient};
 use crate::domain::{Recipient, Status};
@@ -112,9 +112,13 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             for indicator in r["indicators"].as_array().into_iter().flatten() {
                 let kind = indicator["type"].as_str().unwrap_or("?");
                 let value = indicator["value"].as_str().unwrap_or("");
-                println!("{:>18}: {value}", format!("used ({kind})"));
+                println!(
+                    "{:>18}: {}",
+                    format!("used ({})", shown(kind)),
+                    shown(value)
+                );
             }
-            println!("\n{}\n", r["narrative"].as_str().unwrap_or(""));
+            println!("\n{}\n", shown(r["narrative"].as_str().unwrap_or("")));
         }
         None => println!("\n(this device holds no desk key that opens the report)\n"),
     }
@@ -130,7 +134,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 .text
                 .as_ref()
                 .map_or("(cannot be read here)", |t| t.as_str());
-            println!("{} ({}): {text}", e.author, e.day);
+            println!("{} ({}): {}", e.author, e.day, shown(text));
         }
     }
     show_referrals(&case);
@@ -150,14 +154,14 @@ fn show_referrals(case: &triage::OpenCase) {
         println!(
             "{} to {}: {} (sent {}{expiry})",
             v.id,
-            v.partner_name,
+            shown(&v.partner_name),
             v.status.as_str(),
             v.created
         );
         if let Some(reason) = &r.override_reason {
             println!(
                 "    sent without the reporter's consent because: {}",
-                reason.as_str()
+                shown(reason.as_str())
             );
         }
         if let Some(fields) = r.document.as_ref().and_then(|d| d.as_object()) {
@@ -166,12 +170,12 @@ fn show_referrals(case: &triage::OpenCase) {
                 .map(String::as_str)
                 .filter(|k| *k != "schema")
                 .collect();
-            println!("    fields sent: {}", keys.join(", "));
+            println!("    fields sent: {}", shown(&keys.join(", ")));
         }
         for u in &r.updates {
             let text = u.text.as_ref().map_or("", |t| t.as_str());
             let what = u.status.map_or("message", |s| s.as_str());
-            println!("    {what} ({}) {text}", u.day);
+            println!("    {what} ({}) {}", u.day, shown(text));
         }
         if v.status == crate::domain::ReferralStatus::Declined {
             println!("    declined: `resguardo worker refer {} --partner …` routes it to another partner", case.view.id);

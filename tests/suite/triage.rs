@@ -324,14 +324,30 @@ async fn triage_through_the_cli() {
     assert_eq!(shown["notes"][0]["text"], "lo llaman desde un número de HN");
     assert_eq!(shown["messages"][0]["text"], "Gracias. Le llamaremos.");
 
+    // A stranger's escape sequences (write the clipboard, clear the screen, move the cursor) are
+    // shown, never run, in the worker's terminal.
+    let keys = reporter::derive(&submitted.phrase).await;
+    let hostile = "hola\u{1b}]52;c;SGk=\u{7}\u{1b}[2J\rfalso\u{202E}";
+    reporter::send_message(&client, &keys, "gt", None, hostile)
+        .await
+        .unwrap();
     let human = run_with_input(as_ana(&["worker", "show", id]), &format!("{PASSWORD}\n"));
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
         text.contains("me amenazan por teléfono") && text.contains("Notes (desk only)"),
         "{text}"
     );
+    assert!(
+        text.contains("hola\u{241b}]52;c;SGk=\u{2407}\u{241b}[2J\u{240d}falso\u{FFFD}"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{202E}'),
+        "{text:?}"
+    );
 
-    let keys = reporter::derive(&submitted.phrase).await;
     let followup = reporter::followup(&client, &keys).await.unwrap();
     assert_eq!(
         followup.messages[0].text.as_ref().unwrap().as_str(),

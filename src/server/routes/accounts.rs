@@ -35,7 +35,7 @@ pub struct Enrolment {
     pub auth_key: String,
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Enrolled {
     pub desk: String,
     pub role: Role,
@@ -62,7 +62,7 @@ pub struct SessionView {
     pub status: AccountStatus,
 }
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoggedIn {
     /// Send as `Authorization: Bearer <token>`. Shown once; the server keeps only its SHA-256.
     pub token: String,
@@ -73,6 +73,24 @@ pub struct LoggedIn {
     pub account: SessionView,
     /// The worker's wrapped identity, to unlock with the password on the device.
     pub wrapped_identity: String,
+}
+
+// The TOTP secret and the session token must not reach a log line or a panic message.
+impl std::fmt::Debug for Enrolled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Enrolled({} in {}, TOTP redacted)",
+            self.role.as_str(),
+            self.desk
+        )
+    }
+}
+
+impl std::fmt::Debug for LoggedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoggedIn({:?}, token redacted)", self.account)
+    }
 }
 
 impl std::fmt::Debug for Enrolment {

@@ -66,12 +66,22 @@ impl From<&Partner> for PartnerView {
 }
 
 /// A partner's API token, shown once: the server keeps only its SHA-256.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartnerToken {
     pub partner: PartnerView,
     pub token: String,
     /// With a webhook: the key its deliveries are signed with (base64), for the partner to check.
     pub webhook_key: Option<String>,
+}
+
+impl std::fmt::Debug for PartnerToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PartnerToken({}, token and webhook key redacted)",
+            self.partner.id
+        )
+    }
 }
 
 fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerToken {
