@@ -123,7 +123,7 @@ fn regenerate_worker_vectors() {
     .unwrap();
 }
 
-/// Safety numbers against `tests/vectors/safety_number.json` (docs/protocol.md §10), which the
+/// Safety numbers against `tests/vectors/safety_number.json` (docs/protocol.md §9), which the
 /// browser code passes too (`web/test/safety.test.ts`).
 #[test]
 fn safety_number_vectors_match() {

@@ -57,7 +57,7 @@ export class Problem extends Error {
 }
 
 /**
- * The safety number people compare (docs/protocol.md §10): 8 groups of 4 hex digits of SHA-256
+ * The safety number people compare (docs/protocol.md §9): 8 groups of 4 hex digits of SHA-256
  * of the recipient's canonical, lower-case text — Bech32 allows upper case, and the same key must
  * give the same number whichever way it was sent.
  */

@@ -1,4 +1,4 @@
-// Safety numbers against the vectors the Rust code passes (docs/protocol.md §10).
+// Safety numbers against the vectors the Rust code passes (docs/protocol.md §9).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
