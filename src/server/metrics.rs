@@ -42,7 +42,7 @@ pub struct Metrics {
 /// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
 /// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
 /// very reason the logs carry no timestamps and reports keep only the hour.
-const REPORTER_ROUTES: [&str; 10] = [
+pub(crate) const REPORTER_ROUTES: [&str; 10] = [
     "/",
     "/assets/app.js",
     "/assets/style.css",

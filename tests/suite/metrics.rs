@@ -128,7 +128,14 @@ async fn metrics_count_routes_and_name_nobody() {
         .unwrap();
     assert_eq!(other.status(), 404);
 
-    // Request ids: on every request line, 64 random bits, never repeated.
+    // Request ids: on every request line, 64 random bits, never repeated (health checks are
+    // logged; a reporter's requests are not, see below).
+    for _ in 0..8 {
+        http.get(format!("{}/healthz", server.url))
+            .send()
+            .await
+            .unwrap();
+    }
     let ids: Vec<String> = server
         .logs()
         .lines()
@@ -165,4 +172,43 @@ async fn a_taken_metrics_address_is_named() {
         stderr.contains(&format!("metrics.bind {taken}")),
         "{stderr}"
     );
+}
+
+/// A reporter's requests leave no log line (the journal would timestamp it); the desks' do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reporters_requests_are_not_logged() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let client = server.client();
+    reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let _ = reqwest::get(format!("{}/es/", server.url)).await.unwrap();
+    let _ = reqwest::get(format!("{}/api/v1/desk/reports", server.url))
+        .await
+        .unwrap();
+    let routes: Vec<String> = server
+        .logs()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["fields"]["message"] == "request")
+        .map(|v| v["fields"]["route"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        routes.contains(&"/api/v1/desk/reports".to_owned()),
+        "{routes:?}"
+    );
+    for reporter_route in [
+        "/api/v1/desks/{slug}/reports",
+        "/api/v1/pow",
+        "/api/v1/desks/{slug}",
+        "/{lang}/",
+    ] {
+        assert!(
+            !routes.iter().any(|r| r == reporter_route),
+            "{reporter_route} logged: {routes:?}"
+        );
+    }
 }
