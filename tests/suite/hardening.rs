@@ -29,6 +29,17 @@ async fn post(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+/// A SQLite server with desk `gt` (and `extra` settings), its public key and its reports URL;
+/// `None` when the test is skipped.
+async fn intake_server(
+    extra: &[(&str, &str)],
+) -> Option<(TestServer, age::x25519::Recipient, String)> {
+    let server = TestServer::start_with(Backend::Sqlite, extra).await?;
+    let desk = server.create_desk("gt").to_public();
+    let url = format!("{}/api/v1/desks/gt/reports", server.url);
+    Some((server, desk, url))
+}
+
 /// A body that passes JSON parsing but shows no solved challenge: forged, unsolved or junk.
 fn garbage(i: usize, solved: &Value) -> Value {
     match i % 4 {
@@ -55,24 +66,20 @@ fn garbage(i: usize, solved: &Value) -> Value {
 /// always fetch a challenge and the desk's key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn floods_of_garbage_do_not_starve_reporters() {
-    let Some(server) = TestServer::start_with(
-        Backend::Sqlite,
-        &[
-            ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "60"),
-            ("RESGUARDO__LIMITS__FOLLOWUP_GLOBAL_PER_MINUTE", "60"),
-            ("RESGUARDO__LIMITS__HEALTH_GLOBAL_PER_MINUTE", "60"),
-            // The reporter's 20 reports must not raise the difficulty under it mid-test.
-            ("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "1000"),
-        ],
-    )
+    let Some((server, desk, url)) = intake_server(&[
+        ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "60"),
+        ("RESGUARDO__LIMITS__FOLLOWUP_GLOBAL_PER_MINUTE", "60"),
+        ("RESGUARDO__LIMITS__HEALTH_GLOBAL_PER_MINUTE", "60"),
+        // The reporter's 20 reports must not raise the difficulty under it mid-test.
+        ("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "1000"),
+    ])
     .await
     else {
         return;
     };
-    let desk = server.create_desk("gt").to_public();
     let (_, solved) = envelope(&server, &desk).await;
     let http = reqwest::Client::new();
-    let reports = format!("{}/api/v1/desks/gt/reports", server.url);
+    let reports = url;
 
     let mut floods = vec![];
     for worker in 0..4 {
@@ -148,27 +155,22 @@ async fn floods_of_garbage_do_not_starve_reporters() {
 /// charged to the quota everyone shares.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_cannot_drain_the_global_quota() {
-    let Some(server) = TestServer::start_with(
-        Backend::Sqlite,
-        &[
-            ("RESGUARDO__LIMITS__PER_ADDRESS", "true"),
-            ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]"),
-            ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "10"),
-            ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "25"),
-            (
-                "RESGUARDO__LIMITS__CHALLENGE_PER_ADDRESS_PER_MINUTE",
-                "1000",
-            ),
-            ("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "1000"),
-        ],
-    )
+    let Some((server, desk, url)) = intake_server(&[
+        ("RESGUARDO__LIMITS__PER_ADDRESS", "true"),
+        ("RESGUARDO__LIMITS__TRUSTED_PROXIES", "[\"127.0.0.1\"]"),
+        ("RESGUARDO__LIMITS__INTAKE_PER_ADDRESS_PER_MINUTE", "10"),
+        ("RESGUARDO__LIMITS__INTAKE_GLOBAL_PER_MINUTE", "25"),
+        (
+            "RESGUARDO__LIMITS__CHALLENGE_PER_ADDRESS_PER_MINUTE",
+            "1000",
+        ),
+        ("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "1000"),
+    ])
     .await
     else {
         return;
     };
-    let desk = server.create_desk("gt").to_public();
     let http = reqwest::Client::new();
-    let url = format!("{}/api/v1/desks/gt/reports", server.url);
     let mut flooder = [0usize; 2];
     for _ in 0..30 {
         let (_, body) = envelope(&server, &desk).await;
@@ -198,19 +200,14 @@ async fn one_address_cannot_drain_the_global_quota() {
 /// age) still count as load, so a flood of them raises the difficulty like accepted ones do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_but_solved_submissions_raise_difficulty() {
-    let Some(server) = TestServer::start_with(
-        Backend::Sqlite,
-        &[("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "5")],
-    )
-    .await
+    let Some((server, desk, url)) =
+        intake_server(&[("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "5")]).await
     else {
         return;
     };
-    let desk = server.create_desk("gt").to_public();
     let client = server.client();
     let base = client.pow().await.unwrap().difficulty;
     let http = reqwest::Client::new();
-    let url = format!("{}/api/v1/desks/gt/reports", server.url);
     for _ in 0..12 {
         let (_, mut body) = envelope(&server, &desk).await;
         body["ciphertext"] = Value::from(b64_encode(&[b'x'; 300]));
@@ -235,17 +232,12 @@ async fn refused_but_solved_submissions_raise_difficulty() {
 /// as any other bad ciphertext, and the server keeps answering meanwhile.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_header_of_thousands_of_stanzas_is_refused() {
-    let Some(server) = TestServer::start_with(
-        Backend::Sqlite,
-        &[("RESGUARDO__INTAKE__MAX_BODY_BYTES", "1048576")],
-    )
-    .await
+    let Some((server, desk, url)) =
+        intake_server(&[("RESGUARDO__INTAKE__MAX_BODY_BYTES", "1048576")]).await
     else {
         return;
     };
-    let desk = server.create_desk("gt").to_public();
     let http = reqwest::Client::new();
-    let url = format!("{}/api/v1/desks/gt/reports", server.url);
     let mut sent = vec![];
     for _ in 0..4 {
         let (_, mut body) = envelope(&server, &desk).await;
@@ -275,7 +267,7 @@ async fn a_header_of_thousands_of_stanzas_is_refused() {
 }
 
 /// An age file to a fresh key whose header repeats its X25519 stanza `n` times.
-pub fn hostile_header(n: usize) -> Vec<u8> {
+fn hostile_header(n: usize) -> Vec<u8> {
     let key = age::x25519::Identity::generate().to_public();
     let file = resguardo::crypto::seal::seal(&[&key], b"x").unwrap();
     let text = String::from_utf8_lossy(&file).into_owned();
@@ -634,12 +626,10 @@ async fn postgres_forgets_the_order_reports_arrived_in() {
 /// solution sent again with a good envelope is `pow-reused`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_envelope_spends_its_challenge() {
-    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+    let Some((server, desk, url)) = intake_server(&[]).await else {
         return;
     };
-    let desk = server.create_desk("gt").to_public();
     let http = reqwest::Client::new();
-    let url = format!("{}/api/v1/desks/gt/reports", server.url);
     let (_, good) = envelope(&server, &desk).await;
     let mut extra = good.clone();
     extra["note"] = Value::from("an unknown field");
