@@ -136,13 +136,24 @@ async fn metrics_count_routes_and_name_nobody() {
             .await
             .unwrap();
     }
-    let ids: Vec<String> = server
-        .logs()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["fields"]["message"] == "request")
-        .map(|v| v["fields"]["request_id"].as_str().unwrap().to_owned())
-        .collect();
+    // The server writes its line after answering, and the harness reads it from a pipe: wait.
+    let request_ids = || -> Vec<String> {
+        server
+            .logs()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["fields"]["message"] == "request")
+            .map(|v| v["fields"]["request_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut ids = request_ids();
+    for _ in 0..50 {
+        if ids.len() >= 8 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ids = request_ids();
+    }
     assert!(ids.len() >= 8, "{ids:?}");
     assert!(ids
         .iter()
@@ -189,13 +200,24 @@ async fn reporters_requests_are_not_logged() {
     let _ = reqwest::get(format!("{}/api/v1/desk/reports", server.url))
         .await
         .unwrap();
-    let routes: Vec<String> = server
-        .logs()
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["fields"]["message"] == "request")
-        .map(|v| v["fields"]["route"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let logged_routes = || -> Vec<String> {
+        server
+            .logs()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["fields"]["message"] == "request")
+            .map(|v| v["fields"]["route"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    // The desk request was the last: once its line is read, every earlier line is too.
+    let mut routes = logged_routes();
+    for _ in 0..50 {
+        if routes.iter().any(|r| r == "/api/v1/desk/reports") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        routes = logged_routes();
+    }
     assert!(
         routes.contains(&"/api/v1/desk/reports".to_owned()),
         "{routes:?}"
