@@ -254,11 +254,15 @@ async fn worker_cli_enrol_login_whoami_logout() {
     assert_eq!(enrolled["first_supervisor"], false, "this desk has its key");
 
     // The code that confirmed the app is spent: the CLI says so before sending anything.
+    // Retype the very code enrolment used (recomputing it could cross a 30-second step).
+    let used: Value =
+        serde_json::from_slice(&std::fs::read(home.join("used-code.json")).unwrap()).unwrap();
+    let used = used["code"].as_str().unwrap().to_owned();
     let mut cmd = server.command();
     cmd.env("RESGUARDO_HOME", &home);
     cmd.args(["worker", "login", "--server", &server.url, "--desk", "gt"]);
     cmd.args(["--username", "sofia"]);
-    let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 0)));
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n{used}\n"));
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
