@@ -37,8 +37,16 @@ pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let desk = DeskSlug::parse(desk).map_err(|e| anyhow::anyhow!("--desk: {e}"))?;
     let store = open_store(&settings).await?;
-    if !store.desks().await?.iter().any(|d| d.slug == desk) {
+    let desks = store.desks().await?;
+    let Some(listing) = desks.iter().find(|d| d.slug == desk) else {
         anyhow::bail!("there is no desk {desk}; create it with `resguardo admin desk create`");
+    };
+    if listing.key_outside {
+        anyhow::bail!(
+            "desk {desk} keeps its key outside Resguardo (it was created with --recipient), so no \
+             device can grant it and an account would wait for vetting forever. Read its reports \
+             with `resguardo admin export --desk {desk} --out DIR` and `age -d`"
+        );
     }
     issue_code(&settings, store.as_ref(), &desk, role, json).await
 }
@@ -178,6 +186,7 @@ async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
                 json!({
                     "slug": d.slug.as_str(), "name": d.name.as_str(),
                     "recipient": recipient, "key_version": version, "fingerprint": fingerprint,
+                    "key_outside": d.key_outside,
                 })
             })
             .collect();
@@ -190,7 +199,12 @@ async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
                 Some((r, v)) => format!("v{v:<3} {}", r.fingerprint()),
                 None => "no key yet".to_owned(),
             };
-            println!("{:<20} {key}  {}", d.slug, d.name.as_str());
+            let outside = if d.key_outside {
+                "  (key kept outside Resguardo: admin export)"
+            } else {
+                ""
+            };
+            println!("{:<20} {key}  {}{outside}", d.slug, d.name.as_str());
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod backup;
+pub mod export;
 pub mod files;
 pub mod keygen;
 pub mod partner;
@@ -371,6 +372,17 @@ pub enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write a desk's reports and reporter messages, still encrypted, as `.age` files into a new
+    /// directory, for a desk whose key is kept outside Resguardo: decrypt them with `age -d`.
+    Export {
+        #[arg(long)]
+        desk: String,
+        /// A new or empty directory (created with mode 0700; files 0600).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// (SQLite) write a consistent copy of the database to a new file while the server runs.
     /// For PostgreSQL use pg_dump (docs/operations.md).
     Backup {
@@ -454,8 +466,9 @@ pub enum ReportCommand {
         /// Language of the receipt phrase's words.
         #[arg(long, value_enum, default_value = "es")]
         lang: Language,
-        /// A JSON report ({"kind", "narrative", "country", "needs", "consent_referral", "safe_contact"})
-        /// instead of the interactive questions.
+        /// A JSON report instead of the interactive questions: the fields of docs/protocol.md §2
+        /// ("kind", "narrative", "country", "needs", "consent_referral", "safe_contact", "when",
+        /// "indicators", "consent_statistics"), values spelled as there (e.g. "phone_extortion").
         #[arg(long)]
         file: Option<PathBuf>,
         /// For the interactive questions: the kind of incident.
@@ -523,6 +536,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin {
             command: AdminCommand::Purge { dry_run, json },
         } => admin::purge(dry_run, json).await,
+        Command::Admin {
+            command: AdminCommand::Export { desk, out, json },
+        } => export::export(&desk, &out, json).await,
         Command::Admin {
             command: AdminCommand::Backup { out, json },
         } => backup::backup(&out, json).await,

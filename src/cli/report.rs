@@ -103,7 +103,7 @@ fn parse_needs(text: &str) -> anyhow::Result<Vec<Need>> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            <Need as clap::ValueEnum>::from_str(&s.replace('_', "-"), true)
+            <Need as clap::ValueEnum>::from_str(s, true)
                 .map_err(|_| anyhow::anyhow!("{s:?} is not a kind of help this form knows"))
         })
         .collect()

@@ -19,6 +19,7 @@ pub const REFERRAL_SCHEMA: &str = "resguardo.referral.v1";
 /// A report field a referral may carry. Nothing else of the report (not its reply key, not the
 /// consent flag) ever goes to a partner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
 pub enum ReferralField {
     Kind,
     Narrative,

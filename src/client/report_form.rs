@@ -8,8 +8,10 @@ use zeroize::Zeroizing;
 use crate::crypto::padding;
 use crate::crypto::receipt::Language;
 
+// The command line spells values as the schema does (`phone_extortion`), one spelling everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Kind {
     Sextortion,
     PhoneExtortion,
@@ -20,6 +22,7 @@ pub enum Kind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Need {
     Legal,
     Psychosocial,

@@ -63,10 +63,41 @@ pub enum CiphertextError {
         "the ciphertext has more than {max} X25519 recipients; between 1 and {max} are accepted"
     )]
     TooManyRecipients { max: usize },
+    #[error(
+        "the ciphertext's plaintext is {0} bytes, not a padding bucket (1024, 2048, 4096 … bytes: \
+         docs/protocol.md §2)"
+    )]
+    NotPadded(usize),
 }
+
+/// age's STREAM: the payload is the plaintext in chunks of 64 KiB, each followed by a 16-byte tag.
+const CHUNK: usize = 64 * 1024;
+const TAG: usize = 16;
+/// The payload nonce between the header and the first chunk.
+const NONCE: usize = 16;
 
 impl AgeCiphertext {
     pub fn parse(bytes: Vec<u8>, limits: CiphertextLimits) -> Result<Self, CiphertextError> {
+        Self::parse_with_header(bytes, limits).map(|(ciphertext, _)| ciphertext)
+    }
+
+    /// Like `parse`, for a document the protocol pads (reports, messages, notes, referrals,
+    /// partner answers): the plaintext's length, which the payload's length gives exactly, must
+    /// be a bucket. An unpadded document would tell its length to whoever reads the database.
+    pub fn parse_padded(bytes: Vec<u8>, limits: CiphertextLimits) -> Result<Self, CiphertextError> {
+        let (ciphertext, header_len) = Self::parse_with_header(bytes, limits)?;
+        let plaintext = plaintext_len(ciphertext.len() - header_len - NONCE);
+        if plaintext != crate::crypto::padding::bucket_len(plaintext) {
+            return Err(CiphertextError::NotPadded(plaintext));
+        }
+        Ok(ciphertext)
+    }
+
+    /// Checks the file and returns it with the length of its header.
+    fn parse_with_header(
+        bytes: Vec<u8>,
+        limits: CiphertextLimits,
+    ) -> Result<(Self, usize), CiphertextError> {
         if bytes.len() > limits.max_bytes {
             return Err(CiphertextError::TooLarge(limits.max_bytes));
         }
@@ -89,7 +120,7 @@ impl AgeCiphertext {
         // The crate's parser, now that the header is known to be of bounded size, checks what
         // our scan does not (the MAC line's form, the exact stanza grammar, the payload nonce).
         age::Decryptor::new_buffered(&bytes[..]).map_err(|_| CiphertextError::NotAge)?;
-        Ok(Self(bytes))
+        Ok((Self(bytes), header.len))
     }
 
     /// Wraps bytes read back from the store, which were checked when they were written.
@@ -142,7 +173,7 @@ impl HeaderScan {
             if line.starts_with(b"---") {
                 return Ok(HeaderScan {
                     x25519,
-                    len: bytes.len() - after.len(),
+                    len: bounded.len() - after.len(),
                 });
             }
             let (stanza, after) = read_stanza(line, after)?;
@@ -167,6 +198,13 @@ impl HeaderScan {
             rest = after;
         }
     }
+}
+
+/// The plaintext length behind a STREAM payload of `payload` bytes: every chunk, the last one
+/// included (it may be short, or empty for an empty file), carries one tag.
+fn plaintext_len(payload: usize) -> usize {
+    let chunks = payload.div_ceil(CHUNK + TAG).max(1);
+    payload.saturating_sub(chunks * TAG)
 }
 
 fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -245,6 +283,41 @@ mod tests {
         w.write_all(b"hello").unwrap();
         w.finish().unwrap();
         out
+    }
+
+    fn encrypt_len(len: usize) -> Vec<u8> {
+        let id = age::x25519::Identity::generate();
+        let recipient = id.to_public();
+        let enc = age::Encryptor::with_recipients(std::iter::once(&recipient as _)).unwrap();
+        let mut out = vec![];
+        let mut w = enc.wrap_output(&mut out).unwrap();
+        w.write_all(&vec![b' '; len]).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn padded_documents_are_exactly_a_bucket() {
+        let limits = CiphertextLimits {
+            max_bytes: 1 << 20,
+            max_recipients: 8,
+        };
+        // Buckets pass, also across STREAM chunks (64 KiB, 128 KiB, 256 KiB).
+        for len in [1024, 2048, 65536, 131072, 262144] {
+            assert!(
+                AgeCiphertext::parse_padded(encrypt_len(len), limits).is_ok(),
+                "{len}"
+            );
+        }
+        for len in [0, 5, 1023, 1025, 1500, 65535, 65537, 131071] {
+            assert_eq!(
+                AgeCiphertext::parse_padded(encrypt_len(len), limits).err(),
+                Some(CiphertextError::NotPadded(len)),
+                "{len}"
+            );
+        }
+        // Keys and grants are not documents: the plain parse takes any length.
+        assert!(AgeCiphertext::parse(encrypt_len(5), limits).is_ok());
     }
 
     #[test]

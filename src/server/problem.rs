@@ -282,3 +282,109 @@ pub mod doc {
         E410 => 410, E413 => 413, E415 => 415, E429 => 429, E503 => 503, E507 => 507,
     );
 }
+
+/// docs/api.md is what third parties build from: its table of problem types must be exactly the
+/// server's, statuses included.
+#[cfg(test)]
+mod docs_agree {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// One error of every problem type.
+    fn examples() -> Vec<ApiError> {
+        vec![
+            ApiError::MalformedRequest(String::new()),
+            ApiError::UnsupportedMediaType,
+            ApiError::PayloadTooLarge(0),
+            ApiError::NotBase64("x"),
+            ApiError::WrongLength {
+                field: "x",
+                expected: 0,
+            },
+            ApiError::Ciphertext(CiphertextError::NotAge),
+            ApiError::BadRecipient("x"),
+            ApiError::Pow(PowError::Malformed),
+            ApiError::Pow(PowError::Forged),
+            ApiError::Pow(PowError::Expired),
+            ApiError::Pow(PowError::Unsolved),
+            ApiError::PowReused,
+            ApiError::PowStale,
+            ApiError::ThreadFull,
+            ApiError::DeskNotFound,
+            ApiError::ReceiptNotFound,
+            ApiError::ReceiptConflict,
+            ApiError::RateLimited(1),
+            ApiError::Timeout,
+            ApiError::NotFound,
+            ApiError::Unauthorized,
+            ApiError::LoginFailed,
+            ApiError::BadEnrolmentCode,
+            ApiError::UsernameTaken,
+            ApiError::BadField("x", "y"),
+            ApiError::Forbidden("x"),
+            ApiError::AccountNotFound,
+            ApiError::CaseNotFound,
+            ApiError::KeyConflict("x"),
+            ApiError::PartnerNotFound,
+            ApiError::PartnerNameTaken,
+            ApiError::ReferralNotFound,
+            ApiError::ReferralExpired,
+            ApiError::ReferralConflict("x"),
+            ApiError::MethodNotAllowed("GET, HEAD"),
+            ApiError::Unavailable,
+            ApiError::StorageFull,
+        ]
+    }
+
+    /// The rows of the table under `## Errors` in docs/api.md: (type, status).
+    fn documented() -> BTreeSet<(String, u16)> {
+        let api = include_str!("../../docs/api.md");
+        let errors = api.split("\n## Errors").nth(1).expect("an Errors section");
+        errors
+            .lines()
+            .take_while(|line| !line.starts_with("## "))
+            .filter_map(|line| line.strip_prefix("| `"))
+            .map(|row| {
+                let cells: Vec<&str> = row.split(" | ").collect();
+                let slug = cells[0].trim_end_matches('`').to_owned();
+                (slug, cells[1].trim().parse().expect("a status"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_type_is_documented_and_every_documented_one_exists() {
+        let served: BTreeSet<(String, u16)> = examples()
+            .iter()
+            .map(|e| (e.slug().to_owned(), e.status_code().as_u16()))
+            .collect();
+        // `slug()` matches every variant without a wildcard, so a new variant must be named
+        // there; counting its literals catches one that `examples()` leaves out.
+        let source = include_str!("problem.rs");
+        let slug_fn = source.split("pub fn slug").nth(1).unwrap();
+        let slug_fn = slug_fn.split("fn title").next().unwrap();
+        assert_eq!(slug_fn.matches("=> \"").count(), served.len());
+        assert_eq!(served, documented());
+    }
+
+    #[test]
+    fn headers_on_problems_are_the_documented_ones() {
+        let api = include_str!("../../docs/api.md");
+        for (error, header, value) in [
+            (ApiError::RateLimited(7), "retry-after", "7"),
+            (ApiError::Unavailable, "retry-after", "30"),
+            (ApiError::StorageFull, "retry-after", "30"),
+            (ApiError::Unauthorized, "www-authenticate", "Bearer"),
+            (ApiError::MethodNotAllowed("POST"), "allow", "POST"),
+        ] {
+            let response = error.error_response();
+            assert_eq!(response.headers().get(header).unwrap(), value);
+            let name = response.headers().get(header).map(|_| header).unwrap();
+            let documented = api
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with(&format!("| `{name}` |")));
+            assert!(documented, "{header} is in docs/api.md's Headers table");
+        }
+    }
+}

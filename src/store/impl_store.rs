@@ -145,10 +145,9 @@ macro_rules! impl_store {
             }
 
             async fn desks(&self) -> Result<Vec<DeskListing>, StoreError> {
-                let rows: Vec<(String, String, Option<String>, Option<i64>)> =
-                    sqlx::query_as(sql::SELECT_DESK_LISTING)
-                        .fetch_all(&self.pool)
-                        .await?;
+                let rows: Vec<ListingRow> = sqlx::query_as(sql::SELECT_DESK_LISTING)
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter().map(listing_from_row).collect()
             }
 

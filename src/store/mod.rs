@@ -43,6 +43,9 @@ pub struct DeskListing {
     pub slug: DeskSlug,
     pub name: DeskName,
     pub key: Option<(Recipient, i64)>,
+    /// The key is kept outside Resguardo (`desk create --recipient`): no device holds it, so no
+    /// account can ever be vetted and the desk reads its reports from `admin export`.
+    pub key_outside: bool,
 }
 
 /// A desk identity wrapped to one account's key.
@@ -538,10 +541,10 @@ fn parse_desk(
     })
 }
 
-fn listing_from_row(
-    row: (String, String, Option<String>, Option<i64>),
-) -> Result<DeskListing, StoreError> {
-    let (slug, name, recipient, version) = row;
+type ListingRow = (String, String, Option<String>, Option<i64>, bool);
+
+fn listing_from_row(row: ListingRow) -> Result<DeskListing, StoreError> {
+    let (slug, name, recipient, version, granted) = row;
     let key = match (recipient, version) {
         (Some(r), Some(v)) => Some((
             Recipient::parse(&r).map_err(|_| StoreError::Corrupt("desk recipient"))?,
@@ -552,6 +555,7 @@ fn listing_from_row(
     Ok(DeskListing {
         slug: DeskSlug::parse(&slug).map_err(|_| StoreError::Corrupt("desk slug"))?,
         name: DeskName::parse(&name).map_err(|_| StoreError::Corrupt("desk name"))?,
+        key_outside: key.is_some() && !granted,
         key,
     })
 }

@@ -88,7 +88,10 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE digest = $1";
 
 // Desk keys and grants.
 
-pub const SELECT_DESK_LISTING: &str = "SELECT d.slug, d.name, k.recipient, k.version FROM desks d \
+// A desk whose key was made on a device has granted it at least once; one created with
+// `--recipient` keeps its key outside Resguardo and never has a grant.
+pub const SELECT_DESK_LISTING: &str = "SELECT d.slug, d.name, k.recipient, k.version, \
+     EXISTS (SELECT 1 FROM grants g WHERE g.desk_slug = d.slug) FROM desks d \
      LEFT JOIN desk_keys k ON k.desk_slug = d.slug \
      AND k.version = (SELECT MAX(version) FROM desk_keys WHERE desk_slug = d.slug) ORDER BY d.slug";
 /// The first key of a desk that has none; no row is inserted if one exists.

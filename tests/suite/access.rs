@@ -79,7 +79,7 @@ async fn access_matrix(backend: Backend) {
         .unwrap()
         .id;
     let recipient = age::x25519::Identity::generate().to_public();
-    let entry = json!({"ciphertext": b64_encode(&resguardo::crypto::seal::seal(&[&recipient], b"{}").unwrap())});
+    let entry = json!({"ciphertext": b64_encode(&resguardo::crypto::seal::seal(&[&recipient], &crate::harness::document("x")).unwrap())});
     let grant = entry["ciphertext"].clone();
 
     // (method, path, body)

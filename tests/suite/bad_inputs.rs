@@ -21,7 +21,7 @@ fn seal_to(n: usize) -> Vec<u8> {
         .map(|_| age::x25519::Identity::generate().to_public())
         .collect();
     let refs: Vec<_> = keys.iter().collect();
-    resguardo::crypto::seal::seal(&refs, b"{\"schema\":\"resguardo.report.v1\"}").unwrap()
+    resguardo::crypto::seal::seal(&refs, &crate::harness::document("x")).unwrap()
 }
 
 fn scrypt_file() -> Vec<u8> {
@@ -49,7 +49,8 @@ fn random<const N: usize>() -> [u8; N] {
 /// A valid envelope with a fresh lookup and a freshly solved challenge.
 async fn valid(server: &TestServer, desk_recipient: &str) -> Value {
     let recipient: age::x25519::Recipient = desk_recipient.parse().unwrap();
-    let ciphertext = resguardo::crypto::seal::seal(&[&recipient], b"{}").unwrap();
+    let ciphertext =
+        resguardo::crypto::seal::seal(&[&recipient], &crate::harness::document("x")).unwrap();
     let issued = server.client().pow().await.unwrap();
     let challenge = Challenge::parse_unverified(&b64_decode(&issued.challenge).unwrap()).unwrap();
     json!({

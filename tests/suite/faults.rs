@@ -321,7 +321,7 @@ async fn a_full_disk_refuses_reports_and_recovers() {
     let mut full = None;
     // Each report is about 4 KiB of ciphertext: 2 MiB fills up within a few hundred.
     for _ in 0..2000 {
-        let (ciphertext, body) = envelope_of(&server, &desk, 4000).await;
+        let (ciphertext, body) = envelope_of(&server, &desk, 4096).await;
         let (status, answer) = post(&http, &server, &body, None).await.unwrap();
         match status {
             201 => acknowledged.push((answer["id"].as_str().unwrap().to_owned(), ciphertext)),
@@ -361,7 +361,7 @@ async fn a_full_disk_refuses_reports_and_recovers() {
     remount(&data, "64m");
     let mut resumed = false;
     for _ in 0..50 {
-        let (ciphertext, body) = envelope_of(&server, &desk, 4000).await;
+        let (ciphertext, body) = envelope_of(&server, &desk, 4096).await;
         if let Some((201, answer)) = post(&http, &server, &body, None).await {
             acknowledged.push((answer["id"].as_str().unwrap().to_owned(), ciphertext));
             resumed = true;

@@ -304,19 +304,33 @@ impl TestServer {
 
     /// Runs `resguardo admin desk create` for `slug` with `recipient`.
     pub fn admin_desk_create(&self, slug: &str, recipient: &str) -> std::process::Output {
-        self.command()
-            .args([
-                "admin",
-                "desk",
-                "create",
-                "--slug",
-                slug,
-                "--name",
-                "Mesa de prueba",
-            ])
+        self.desk_create(slug)
             .args(["--recipient", recipient])
             .output()
             .unwrap()
+    }
+
+    fn desk_create(&self, slug: &str) -> Command {
+        let mut cmd = self.command();
+        cmd.args(["admin", "desk", "create", "--slug", slug])
+            .args(["--name", "Mesa de prueba"]);
+        cmd
+    }
+
+    /// Runs `resguardo keygen --json` into `file`; returns what it printed.
+    pub fn keygen(&self, file: &Path) -> serde_json::Value {
+        let out = self
+            .command()
+            .args(["keygen", "--json", "--output"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
     }
 
     /// Creates a desk and returns its identity.
@@ -329,6 +343,17 @@ impl TestServer {
             String::from_utf8_lossy(&out.stderr)
         );
         identity
+    }
+
+    /// A desk made the normal way: no key yet, its first supervisor makes it on a device. Accounts
+    /// can be invited only to such a desk (one created with `--recipient` can never vet them).
+    pub fn create_keyless_desk(&self, slug: &str) {
+        let out = self.desk_create(slug).output().unwrap();
+        assert!(
+            out.status.success(),
+            "desk create failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn client(&self) -> resguardo::client::ApiClient {
@@ -406,6 +431,12 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// A report form with `narrative` as its text.
+/// A padded message document, as every client sends: the server refuses plaintexts that are not
+/// a padding bucket (docs/protocol.md §2), whatever their content.
+pub fn document(text: &str) -> Vec<u8> {
+    resguardo::client::report_form::message_plaintext(text).to_vec()
+}
+
 pub fn form(narrative: &str) -> resguardo::client::report_form::ReportForm {
     serde_json::from_value(serde_json::json!({
         "kind": "sextortion", "narrative": narrative, "country": "GT",

@@ -256,7 +256,8 @@ async fn spent_challenges_are_shared_by_instances(backend: Backend) {
     };
     let recipient = first.client().desk("gt").await.unwrap().recipient;
     let recipient: age::x25519::Recipient = recipient.parse().unwrap();
-    let ciphertext = resguardo::crypto::seal::seal(&[&recipient], b"{}").unwrap();
+    let ciphertext =
+        resguardo::crypto::seal::seal(&[&recipient], &crate::harness::document("x")).unwrap();
     let pow = reporter::solve_pow(&first.client(), |_| {}).await.unwrap();
     let envelope = |lookup: u8| {
         json!({

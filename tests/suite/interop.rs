@@ -33,14 +33,7 @@ async fn age_cli_interoperates(backend: Backend) {
 
     // The desk key comes from `resguardo keygen`.
     let key_file = server.dir.path().join("desk.key");
-    let out = server
-        .command()
-        .args(["keygen", "--json", "--output"])
-        .arg(&key_file)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let keygen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keygen = server.keygen(&key_file);
     let recipient = keygen["recipient"].as_str().unwrap();
     let out = server.admin_desk_create("sv", recipient);
     assert!(
@@ -50,7 +43,12 @@ async fn age_cli_interoperates(backend: Backend) {
     );
 
     // `age -r` encrypts; the server accepts.
-    let plaintext = br#"{"schema":"resguardo.report.v1","narrative":"cifrado con age"}"#;
+    // Padded to a bucket, as every client pads (docs/protocol.md §2).
+    let plaintext = format!(
+        "{:<1024}",
+        r#"{"schema":"resguardo.report.v1","narrative":"cifrado con age"}"#
+    );
+    let plaintext = plaintext.as_bytes();
     let mut age = Command::new("age")
         .args(["-r", recipient])
         .stdin(Stdio::piped())
@@ -107,7 +105,7 @@ async fn age_cli_interoperates(backend: Backend) {
 
     // And a report encrypted by this crate decrypts with `age -d` too.
     let desk: age::x25519::Recipient = recipient.parse().unwrap();
-    let ours = resguardo::crypto::seal::seal(&[&desk], b"de rust").unwrap();
+    let ours = resguardo::crypto::seal::seal(&[&desk], b"de rust").unwrap(); // any length decrypts
     std::fs::write(&stored_file, ours).unwrap();
     let out = Command::new("age")
         .args(["-d", "-i"])

@@ -31,6 +31,7 @@ mod cli;
 mod conformance;
 mod crash;
 mod deploy;
+mod docs;
 mod fail_closed;
 mod faults;
 mod flow;

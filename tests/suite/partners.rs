@@ -409,7 +409,7 @@ async fn partner_access_matrix(backend: Backend) {
     }
     let (ref_a, ref_b) = (&ids[0], &ids[1]);
     let note = json!({"ciphertext": resguardo::domain::b64_encode(
-        &seal::seal(&[&desk.age().clone()], b"{}").unwrap())});
+        &seal::seal(&[&desk.age().clone()], &crate::harness::document("x")).unwrap())});
     let message = json!({"ciphertext": note["ciphertext"]});
     let case_id = &submitted.id;
 
@@ -561,12 +561,7 @@ async fn partners_from_the_cli() {
     };
     // The partner makes its key on its own machine.
     let key_file = server.dir.path().join("bufete.key");
-    let out = server
-        .command()
-        .args(["keygen", "--output", key_file.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = server.keygen(&key_file);
     let (recipient, fingerprint) = (
         key["recipient"].as_str().unwrap(),
         key["fingerprint"].as_str().unwrap(),
@@ -619,6 +614,18 @@ async fn partners_from_the_cli() {
     let ranked: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(ranked[0]["name"], "Bufete");
     assert_eq!(ranked[0]["serves"], json!(["legal", "psychosocial"]));
+    // One spelling, the schema's: `safe_contact`, never `safe-contact`.
+    let hyphenated = ["--fields", "needs,safe-contact"];
+    let (code, _, err) = as_sofia(
+        &[
+            &["worker", "refer", &submitted.id, "--partner", "bufete"][..],
+            &hyphenated,
+        ]
+        .concat(),
+        &unlock,
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("safe_contact"), "{err}");
     let refer = [
         "worker",
         "refer",
@@ -626,7 +633,7 @@ async fn partners_from_the_cli() {
         "--partner",
         "bufete",
         "--fields",
-        "needs,country",
+        "needs,country,safe_contact",
         "--yes",
         "--json",
     ];

@@ -58,7 +58,7 @@ async fn enrol_confirm_login_logout(backend: Backend) {
     let Some(server) = TestServer::start(backend).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let client = server.client();
     let code = invite(&server, "gt", "worker");
 
@@ -82,7 +82,7 @@ async fn enrol_confirm_login_logout(backend: Backend) {
         .err()
         .unwrap();
     assert_eq!(reused.problem_slug(), Some("invalid-enrolment-code"));
-    server.create_desk("hn");
+    server.create_keyless_desk("hn");
     let hn_code = invite(&server, "hn", "worker");
     let elsewhere = worker::enrol(&client, "gt", &hn_code, "beto", PASSWORD)
         .await
@@ -187,7 +187,7 @@ async fn failures_back_off_without_locking_out() {
     let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let client = server.client();
     let code = invite(&server, "gt", "worker");
     let account = worker::enrol(&client, "gt", &code, "ana", PASSWORD)
@@ -240,7 +240,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
     let Some(server) = TestServer::start(Backend::Sqlite).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let code = invite(&server, "gt", "supervisor");
     let home = server.dir.path().join("home");
 
@@ -251,7 +251,10 @@ async fn worker_cli_enrol_login_whoami_logout() {
     );
     assert_eq!(enrolled["fingerprint"].as_str().unwrap().len(), 39);
 
-    assert_eq!(enrolled["first_supervisor"], false, "this desk has its key");
+    assert_eq!(
+        enrolled["first_supervisor"], true,
+        "a new desk: she makes its key"
+    );
 
     // The code that confirmed the app is spent: the CLI says so before sending anything.
     // Retype the very code enrolment used (recomputing it could cross a 30-second step).
@@ -399,7 +402,7 @@ async fn unknown_and_known_users_take_the_same_time() {
     let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let client = server.client();
     worker::enrol(
         &client,
@@ -455,7 +458,7 @@ async fn a_hundred_wrong_passwords_never_lock_the_owner_out() {
     let Some(server) = TestServer::start_with(Backend::Sqlite, &config).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let client = server.client();
     let account = worker::enrol(
         &client,
@@ -524,7 +527,7 @@ async fn the_password_never_leaves_the_device() {
     let Some(server) = TestServer::start(Backend::Sqlite).await else {
         return;
     };
-    server.create_desk("gt");
+    server.create_keyless_desk("gt");
     let code = invite(&server, "gt", "worker");
 
     // A recording proxy on a free port, one thread per direction per connection.

@@ -147,7 +147,7 @@ pub async fn enrol(
         .map_err(|_| ApiError::BadField("username", "user name"))?;
     let recipient =
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
-    let wrapped = super::ciphertext_field(
+    let wrapped = super::wrapped_key_field(
         &request.wrapped_identity,
         "wrapped_identity",
         state.message_limits,

@@ -69,7 +69,7 @@ pub struct GrantView {
 }
 
 fn grant_ciphertext(state: &AppState, text: &str) -> Result<AgeCiphertext, ApiError> {
-    super::ciphertext_field(text, "grant", state.message_limits)
+    super::wrapped_key_field(text, "grant", state.message_limits)
 }
 
 /// Makes the first key of the caller's desk; the caller (its first supervisor) becomes vetted.

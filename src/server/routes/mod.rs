@@ -253,9 +253,21 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::NotFound)
 }
 
-/// Decodes a base64 age file and checks it like every ciphertext the server takes (strict header,
-/// bounded size and recipients), naming the field when it is not one.
+/// Decodes a base64 age file holding a padded document (a report, message, note, referral or
+/// partner answer) and checks it like every ciphertext the server takes (strict header, bounded
+/// size and recipients) and that its plaintext is a padding bucket, naming the field when not.
 pub(crate) fn ciphertext_field(
+    text: &str,
+    field: &'static str,
+    limits: crate::crypto::CiphertextLimits,
+) -> Result<crate::crypto::AgeCiphertext, ApiError> {
+    let bytes = crate::domain::b64_decode(text).ok_or(ApiError::NotBase64(field))?;
+    Ok(crate::crypto::AgeCiphertext::parse_padded(bytes, limits)?)
+}
+
+/// Like `ciphertext_field`, for a wrapped key (a grant, a wrapped identity): a key has one
+/// known length, so there is nothing to pad.
+pub(crate) fn wrapped_key_field(
     text: &str,
     field: &'static str,
     limits: crate::crypto::CiphertextLimits,

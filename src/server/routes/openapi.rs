@@ -15,6 +15,7 @@ use crate::server::problem::Problem;
         description = "Zero-knowledge intake: the server stores only age ciphertext. Errors are RFC 9457 problem documents.",
     ),
     paths(
+        document,
         health::healthz,
         health::readyz,
         pow::challenge,
@@ -73,7 +74,10 @@ pub fn json() -> String {
     ApiDoc::openapi().to_pretty_json().unwrap_or_default()
 }
 
-/// Serves the document.
+/// This API's OpenAPI document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses(
+    (status = 200, description = "the OpenAPI document", content_type = "application/json"),
+))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")

@@ -32,7 +32,7 @@ pub async fn show(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResp
 /// server's configuration. Takes effect at the next purge.
 #[utoipa::path(post, path = "/api/v1/desk/retention", request_body = RetentionPolicy, responses(
     (status = 200, body = RetentionView),
-    doc::E400, doc::E401, doc::E403, doc::E503,
+    doc::E400, doc::E401, doc::E403, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn set(
     state: web::Data<AppState>,
