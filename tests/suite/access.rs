@@ -25,6 +25,7 @@ async fn desk_with_supervisor(
         .output()
         .unwrap();
     let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin desk create", &created);
     let (boss, _) = login(client, desk, created["code"].as_str().unwrap(), "sofia").await;
     desk_keys::init_desk_key(client, &boss.session.token, &boss.identity)
         .await

@@ -84,12 +84,27 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     assert!(ok, "{text}");
     assert!(text.contains(&format!("{} entries", log.len())), "{text}");
 
+    let json = |server: &TestServer| {
+        let out = server
+            .command()
+            .args(["admin", "audit", "verify", "--json"])
+            .output()
+            .unwrap();
+        let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        crate::docs::assert_cli_shape("admin audit verify", &printed);
+        (out.status.code(), printed)
+    };
+    let (code, printed) = json(&server);
+    assert_eq!((code, printed["ok"].as_bool()), (Some(0), Some(true)));
+
     // Changed.
     server
         .tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3")
         .await;
     let (ok, text) = verify(&server);
     assert!(!ok && text.contains("entry 3 was changed"), "{text}");
+    let (code, printed) = json(&server);
+    assert_eq!((code, printed["ok"].as_bool()), (Some(1), Some(false)));
     server
         .tamper(&format!(
             "UPDATE audit_log SET actor = '{}' WHERE seq = 3",

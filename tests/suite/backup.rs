@@ -82,6 +82,7 @@ async fn sqlite_backup_and_restore_round_trip() {
         .output()
         .unwrap();
     let written: serde_json::Value = serde_json::from_str(&ok("admin backup", &out)).unwrap();
+    crate::docs::assert_cli_shape("admin backup", &written);
     assert_eq!(written["reports"], 10);
     assert_eq!(written["messages"], 10);
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
@@ -113,11 +114,15 @@ async fn sqlite_backup_and_restore_round_trip() {
     }
     let out = server
         .command()
-        .args(["admin", "restore", "--from", file_arg])
+        .args(["admin", "restore", "--json", "--from", file_arg])
         .output()
         .unwrap();
-    let text = ok("admin restore", &out);
-    assert!(text.contains("10 reports, 10 messages"), "{text}");
+    let restored: serde_json::Value = serde_json::from_str(&ok("admin restore", &out)).unwrap();
+    crate::docs::assert_cli_shape("admin restore", &restored);
+    assert_eq!(
+        (restored["reports"].as_u64(), restored["messages"].as_u64()),
+        (Some(10), Some(10))
+    );
     let mode = std::fs::metadata(server.data_dir().join("resguardo.db"))
         .unwrap()
         .permissions()

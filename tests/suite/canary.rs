@@ -133,6 +133,7 @@ async fn canary_never_reaches_the_server(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
     let case: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("report followup", &case);
     assert_eq!(case["messages"][0]["text"], message_canary.as_str());
 
     // Request metadata a careless server would log.

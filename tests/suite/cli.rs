@@ -132,6 +132,8 @@ async fn interactive_report_and_followup(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let receipt = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("report submit", &receipt);
 
     // Options spell values as the schema does; the hyphenated spelling is refused with the right one.
     let out = server
@@ -172,6 +174,7 @@ async fn admin_desks_and_migrate(backend: Backend) {
         .output()
         .unwrap();
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin desk list", &list);
     assert_eq!(list[0]["slug"], "sv");
     assert_eq!(list[0]["recipient"], identity.to_public().to_string());
     assert_eq!(list[0]["key_version"], 1);
@@ -372,6 +375,18 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
     };
     let key_file = server.dir.path().join("desk.key");
     let keygen = server.keygen(&key_file);
+    let out = server
+        .command()
+        .args([
+            "safety-number",
+            keygen["recipient"].as_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let number: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("safety-number RECIPIENT", &number);
+    assert_eq!(number["safety_number"], keygen["fingerprint"]);
     let out = server.admin_desk_create("gt", keygen["recipient"].as_str().unwrap());
     assert!(out.status.success());
 
@@ -414,6 +429,7 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin export", &summary);
     assert_eq!(
         (summary["reports"].as_u64(), summary["messages"].as_u64()),
         (Some(1), Some(1))

@@ -247,3 +247,192 @@ async fn the_documented_headers_are_the_sent_ones() {
     let limited = limited.expect("the challenge quota of 1 a minute runs out");
     assert!(limited.headers().contains_key("retry-after") && documented("Retry-After"));
 }
+
+const CLI_MD: &str = include_str!("../../docs/cli.md");
+
+/// One documented `--json` shape: an example and the table of its keys' types by path.
+struct Shape {
+    example: Value,
+    types: BTreeMap<String, String>,
+}
+
+/// The shapes documented for `resguardo <command> --json`.
+fn cli_shapes(command: &str) -> Vec<Shape> {
+    let heading = format!("### `resguardo {command} --json`\n");
+    let start = CLI_MD
+        .find(&heading)
+        .unwrap_or_else(|| panic!("docs/cli.md documents `resguardo {command} --json`"));
+    let body = &CLI_MD[start + heading.len()..];
+    let body = body.find("\n#").map_or(body, |end| &body[..end]);
+    body.split("```json\n")
+        .skip(1)
+        .map(|block| {
+            let (example, after) = block.split_once("\n```").unwrap();
+            let types = rows(after.split("\n\n\n").next().unwrap())
+                .into_iter()
+                .map(|(path, cells)| (path, cells[0].clone()))
+                .collect();
+            Shape {
+                example: serde_json::from_str(example).expect("the example is JSON"),
+                types,
+            }
+        })
+        .collect()
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Whether `value` has the documented shape at `path`; the reason when not.
+fn fits(
+    value: &Value,
+    example: &Value,
+    path: &str,
+    types: &BTreeMap<String, String>,
+) -> Result<(), String> {
+    let kind = types.get(path).map(String::as_str).unwrap_or("");
+    if value.is_null() {
+        return match kind.ends_with(" or null") {
+            true => Ok(()),
+            false => Err(format!(
+                "`{path}` is null, which docs/cli.md does not allow"
+            )),
+        };
+    }
+    if kind.starts_with("open object") {
+        return match value.is_object() {
+            true => Ok(()),
+            false => Err(format!("`{path}` is not an object")),
+        };
+    }
+    match (example, value) {
+        (Value::Object(ex), Value::Object(v)) => {
+            let (documented, printed): (BTreeSet<_>, BTreeSet<_>) =
+                (ex.keys().collect(), v.keys().collect());
+            if documented != printed {
+                return Err(format!(
+                    "keys at `{path}`: documented {documented:?}, printed {printed:?}"
+                ));
+            }
+            ex.iter()
+                .try_for_each(|(k, e)| fits(&v[k], e, &child(path, k), types))
+        }
+        (Value::Array(ex), Value::Array(v)) => match ex.first() {
+            Some(first) => v
+                .iter()
+                .try_for_each(|e| fits(e, first, &format!("{path}[]"), types)),
+            None => Ok(()),
+        },
+        (Value::String(_), Value::String(_)) | (Value::Bool(_), Value::Bool(_)) => Ok(()),
+        (Value::Number(_), Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
+        _ => Err(format!("`{path}` is {value}, documented like {example}")),
+    }
+}
+
+/// Asserts that what `resguardo <command> --json` printed has one of its documented shapes.
+/// Every command of docs/cli.md must be checked by some test through this function.
+pub fn assert_cli_shape(command: &str, printed: &Value) {
+    let reasons: Vec<String> = cli_shapes(command)
+        .iter()
+        .filter_map(|shape| fits(printed, &shape.example, "", &shape.types).err())
+        .collect();
+    let shapes = cli_shapes(command).len();
+    assert!(
+        reasons.len() < shapes,
+        "`resguardo {command} --json` printed a shape docs/cli.md does not show: {reasons:?}\n{printed:#}"
+    );
+}
+
+/// The paths of an example's keys, as the tables write them, not entering open objects.
+fn example_paths(
+    value: &Value,
+    path: &str,
+    types: &BTreeMap<String, String>,
+    out: &mut BTreeSet<String>,
+) {
+    if types
+        .get(path)
+        .is_some_and(|t| t.starts_with("open object"))
+    {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let p = child(path, k);
+                out.insert(p.clone());
+                example_paths(v, &p, types, out);
+            }
+        }
+        Value::Array(items) => {
+            if let Some(first) = items.first() {
+                example_paths(first, &format!("{path}[]"), types, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every command with `--json` has a section in docs/cli.md, and every section a command; each
+/// section's tables name exactly its example's keys; and some test checks each command's real
+/// output against its section with `assert_cli_shape`.
+#[test]
+fn every_json_command_is_documented_and_checked() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, words: &mut Vec<String>, out: &mut BTreeSet<String>) {
+        if cmd.get_arguments().any(|a| a.get_id() == "json") {
+            let positionals = cmd
+                .get_positionals()
+                .map(|a| a.get_id().as_str().to_uppercase());
+            out.insert(
+                words
+                    .iter()
+                    .cloned()
+                    .chain(positionals)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        for sub in cmd.get_subcommands() {
+            words.push(sub.get_name().to_owned());
+            walk(sub, words, out);
+            words.pop();
+        }
+    }
+    let mut commands = BTreeSet::new();
+    walk(&resguardo::cli::Cli::command(), &mut vec![], &mut commands);
+    let documented: BTreeSet<String> = CLI_MD
+        .lines()
+        .filter_map(|l| l.strip_prefix("### `resguardo "))
+        .map(|l| l.trim_end_matches(" --json`").to_owned())
+        .collect();
+    assert_eq!(commands, documented, "commands with --json vs docs/cli.md");
+
+    let tests: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/suite"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    for command in &documented {
+        for shape in cli_shapes(command) {
+            let mut paths = BTreeSet::new();
+            example_paths(&shape.example, "", &shape.types, &mut paths);
+            let listed: BTreeSet<String> = shape
+                .types
+                .keys()
+                .filter(|p| !p.is_empty())
+                .cloned()
+                .collect();
+            assert_eq!(paths, listed, "`{command}`: example keys vs table");
+            fits(&shape.example, &shape.example, "", &shape.types).unwrap();
+        }
+        assert!(
+            tests.contains(&format!("assert_cli_shape(\"{command}\"")),
+            "no test checks `resguardo {command} --json` against docs/cli.md"
+        );
+    }
+}

@@ -330,7 +330,9 @@ impl TestServer {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap()
+        let printed = serde_json::from_slice(&out.stdout).unwrap();
+        crate::docs::assert_cli_shape("keygen", &printed);
+        printed
     }
 
     /// Creates a desk and returns its identity.

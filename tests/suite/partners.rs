@@ -590,6 +590,7 @@ async fn partners_from_the_cli() {
     let (code, out, err) = as_sofia(&add, &format!("{fingerprint}\n"));
     assert_eq!(code, Some(0), "{err}");
     let added: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("desk partner add", &added);
     let token_file = server.dir.path().join("bufete.token");
     std::fs::write(&token_file, added["token"].as_str().unwrap()).unwrap();
     std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -612,6 +613,7 @@ async fn partners_from_the_cli() {
     );
     assert_eq!(code, Some(0), "{err}");
     let ranked: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("worker partners", &ranked);
     assert_eq!(ranked[0]["name"], "Bufete");
     assert_eq!(ranked[0]["serves"], json!(["legal", "psychosocial"]));
     // One spelling, the schema's: `safe_contact`, never `safe-contact`.
@@ -644,6 +646,7 @@ async fn partners_from_the_cli() {
         "{err}"
     );
     let referral: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("worker refer ID", &referral);
     let referral = referral["referral"].as_str().unwrap().to_owned();
 
     let as_partner = |args: &[&str], input: &str| {
@@ -675,6 +678,7 @@ async fn partners_from_the_cli() {
     let (code, out, err) = as_partner(&["inbox", "--json"], "");
     assert_eq!(code, Some(0), "{err}");
     let inbox: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("partner inbox", &inbox);
     assert_eq!(inbox[0]["id"], referral.as_str());
     let (code, out, err) = as_partner(&["show", &referral, "--json"], "");
     assert_eq!(code, Some(0), "{err}");
@@ -694,6 +698,7 @@ async fn partners_from_the_cli() {
     let (code, out, err) = as_sofia(&["worker", "show", &submitted.id, "--json"], &unlock);
     assert_eq!(code, Some(0), "{err}");
     let case: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("worker show ID", &case);
     assert_eq!(case["status"], "referred");
     assert_eq!(case["referrals"][0]["status"], "accepted");
     assert_eq!(
@@ -704,6 +709,7 @@ async fn partners_from_the_cli() {
     let (code, out, err) = as_partner(&["show", &referral, "--json"], "");
     assert_eq!(code, Some(0), "{err}");
     let shown: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("partner show ID", &shown);
     assert_eq!(shown["updates"], case["referrals"][0]["updates"]);
     let updates = shown["updates"].as_array().unwrap();
     assert_eq!(updates.len(), 2);
@@ -719,6 +725,27 @@ async fn partners_from_the_cli() {
     }
     assert_eq!(updates[0]["status"], "accepted");
     assert_eq!(updates[1]["status"], Value::Null);
+
+    // The directory lists the partner; a new token replaces the old one at once.
+    let (code, out, err) = as_sofia(&["desk", "partner", "list", "--json"], &unlock);
+    assert_eq!(code, Some(0), "{err}");
+    let directory: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("desk partner list", &directory);
+    assert_eq!(directory[0]["name"], "Bufete");
+    let (code, out, err) = as_sofia(
+        &["desk", "partner", "rotate-token", "bufete", "--json"],
+        &unlock,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let rotated: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("desk partner rotate-token PARTNER", &rotated);
+    let (code, _, _) = as_partner(&["inbox", "--json"], "");
+    assert_eq!(code, Some(1), "the old token stopped working");
+    std::fs::remove_file(&token_file).unwrap();
+    std::fs::write(&token_file, rotated["token"].as_str().unwrap()).unwrap();
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, _, err) = as_partner(&["inbox", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
 }
 
 /// A test receiver for webhook deliveries: answers 500 to the first request and 200 after, and

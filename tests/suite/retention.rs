@@ -150,7 +150,9 @@ fn purge(server: &TestServer, dry_run: bool) -> Value {
         "admin purge: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin purge", &report);
+    report
 }
 
 fn desk<'a>(report: &'a Value, slug: &str) -> &'a Value {
@@ -386,12 +388,17 @@ async fn supervisors_set_the_desk_policy() {
         String::from_utf8_lossy(&out.stderr)
     );
     let set: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk retention set", &set);
     assert_eq!(set["policy"]["closed_days"], 20);
     assert_eq!(
         set["policy"]["spam_days"], 1,
         "rules not given keep their value"
     );
     assert_eq!(set["source"], "desk");
+    let shown = as_sofia(&["desk", "retention", "show", "--json"]);
+    let policy: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk retention show", &policy);
+    assert_eq!(policy["policy"]["closed_days"], 20);
     let shown = as_sofia(&["desk", "retention", "show"]);
     let text = String::from_utf8_lossy(&shown.stdout);
     assert!(

@@ -292,6 +292,7 @@ async fn rotate_and_reencrypt_from_the_cli() {
         String::from_utf8_lossy(&out.stderr)
     );
     let done: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk rotate-key", &done);
     assert_eq!(done["key_version"], 2);
     assert_eq!(done["reencrypted"]["cases"], 1);
     assert_eq!(done["reencrypted"]["replaced"], 1);
@@ -304,4 +305,18 @@ async fn rotate_and_reencrypt_from_the_cli() {
     let out = run_with_input(cmd, "not the password at all\n");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(client.desk("sv").await.unwrap().key_version, 2);
+
+    // Run again, re-encryption finds nothing left to move.
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", &home)
+        .args(["desk", "reencrypt-open", "--json"]);
+    let out = run_with_input(cmd, &format!("{PASSWORD}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk reencrypt-open", &again);
+    assert_eq!(again["replaced"], 0);
 }

@@ -279,6 +279,7 @@ async fn triage_through_the_cli() {
     };
 
     let inbox = json(as_ana(&["worker", "inbox", "--json"]).output().unwrap());
+    crate::docs::assert_cli_shape("worker inbox", &inbox);
     assert_eq!(inbox[0]["id"], submitted.id.as_str());
     let id = submitted.id.as_str();
     assert!(as_ana(&["worker", "assign", id, "ana"])
@@ -317,6 +318,7 @@ async fn triage_through_the_cli() {
         as_ana(&["worker", "show", id, "--json"]),
         &format!("{PASSWORD}\n"),
     ));
+    crate::docs::assert_cli_shape("worker show ID", &shown);
     assert_eq!(shown["report"]["narrative"], "me amenazan por teléfono");
     assert!(shown["report"].get("pad").is_none());
     assert_eq!(shown["status"], "in_review");

@@ -227,6 +227,7 @@ pub async fn cli_supervisor(server: &TestServer, desk: &str) -> std::path::PathB
         String::from_utf8_lossy(&out.stderr)
     );
     let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk init-key", &key);
     assert_eq!(
         server.client().desk(desk).await.unwrap().fingerprint,
         key["fingerprint"].as_str().unwrap()
@@ -253,6 +254,7 @@ async fn cli_bootstrap_and_vet() {
     let (ana, fingerprint) = account(&client, "sv", &code, "ana").await;
     let out = as_sofia(&["worker", "pending", "--json"]).output().unwrap();
     let pending: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker pending", &pending);
     assert_eq!(pending[0]["username"], "ana");
     assert_eq!(pending[0]["fingerprint"], fingerprint.as_str());
 
@@ -540,6 +542,7 @@ async fn two_supervisors_must_approve(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
     let disabled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin disable", &disabled);
     assert_eq!(disabled["status"], "disabled");
     assert!(client.whoami(&rosa.session.token).await.is_err());
     let (_, carla_fp) = account(&client, "gt", &invite(&server, "gt", "worker"), "carla").await;

@@ -37,6 +37,7 @@ pub fn invite(server: &TestServer, desk: &str, role: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("admin invite", &answer);
     answer["code"].as_str().unwrap().to_owned()
 }
 
@@ -285,6 +286,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
         "gt",
         "--username",
         "sofia",
+        "--json",
     ]);
     let out = run_with_input(cmd, &format!("{PASSWORD}\n{}\n", totp_code(&uri, 1)));
     assert!(
@@ -292,6 +294,8 @@ async fn worker_cli_enrol_login_whoami_logout() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let logged_in: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker login", &logged_in);
     let session = home.join("session.json");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -309,6 +313,7 @@ async fn worker_cli_enrol_login_whoami_logout() {
         .output()
         .unwrap();
     let me: Value = serde_json::from_slice(&whoami.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker whoami", &me);
     assert_eq!(
         (me["username"].as_str(), me["role"].as_str()),
         (Some("sofia"), Some("supervisor"))
@@ -390,6 +395,7 @@ pub fn cli_enrol(
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{seen}{rest}");
     let enrolled: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker enrol", &enrolled);
     (uri, enrolled)
 }
 
