@@ -42,8 +42,9 @@ pub struct Metrics {
 /// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
 /// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
 /// very reason the logs carry no timestamps and reports keep only the hour.
-pub(crate) const REPORTER_ROUTES: [&str; 10] = [
+pub(crate) const REPORTER_ROUTES: [&str; 11] = [
     "/",
+    super::pages::EXIT_PATH,
     "/assets/app.js",
     "/assets/style.css",
     "/{lang}/",

@@ -76,6 +76,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mount_get(cfg, "/assets/style.css", web::to(style_css));
     mount_get(cfg, "/{lang}/", web::to(intake));
     mount_get(cfg, "/{lang}/followup", web::to(followup));
+    mount_get(cfg, EXIT_PATH, web::to(exit));
+}
+
+/// Where the quick-exit button (and Esc pressed twice) goes first: this origin, so that the way
+/// out can tell the browser to forget what it holds of it, then straight on to `web.exit_url`.
+pub(crate) const EXIT_PATH: &str = "/exit";
+
+/// 303 to the neutral site, with `Clear-Site-Data`: the pages store nothing and every answer is
+/// `no-store`, so this is a second lock on the same door, for browsers that kept something anyway.
+async fn exit(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, state.exit_url.as_str()))
+        .insert_header(("Clear-Site-Data", r#""cache", "cookies", "storage""#))
+        .finish()
 }
 
 fn asset(asset: &Asset, content_type: &str) -> HttpResponse {
@@ -133,7 +147,7 @@ fn esc(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn page(t: &Texts, exit_url: &str, title: &str, main: &str) -> HttpResponse {
+fn page(t: &Texts, title: &str, main: &str) -> HttpResponse {
     let a = assets();
     let other_languages: String = texts::ALL
         .iter()
@@ -170,7 +184,7 @@ fn page(t: &Texts, exit_url: &str, title: &str, main: &str) -> HttpResponse {
         title = esc(title),
         style_sri = a.style.sri,
         app_sri = a.app.sri,
-        exit = esc(exit_url),
+        exit = EXIT_PATH,
         exit_label = esc(t.exit),
         noscript = esc(t.noscript),
         footer = esc(t.footer),
@@ -327,13 +341,10 @@ async fn intake(
         followup_link = esc(t.followup_title),
         have_phrase = esc(t.have_phrase),
     );
-    Ok(page(t, &state.exit_url, t.intake_title, &main))
+    Ok(page(t, t.intake_title, &main))
 }
 
-async fn followup(
-    state: web::Data<AppState>,
-    lang: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+async fn followup(lang: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let t = texts(&lang)?;
     let statuses: String = t
         .statuses
@@ -389,7 +400,7 @@ async fn followup(
         from_you = esc(t.from_you),
         unreadable = esc(t.unreadable),
     );
-    Ok(page(t, &state.exit_url, t.followup_title, &main))
+    Ok(page(t, t.followup_title, &main))
 }
 
 #[cfg(test)]

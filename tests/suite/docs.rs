@@ -51,7 +51,9 @@ fn documented_routes() -> BTreeMap<(String, String), BTreeSet<u16>> {
 
 /// The reporter pages and their assets, and `/metrics` on its own listener, are not API routes.
 fn not_in_openapi(path: &str) -> bool {
-    path == "/" || path == "/metrics" || path.starts_with("/{lang}") || path.starts_with("/assets/")
+    ["/", "/exit", "/metrics"].contains(&path)
+        || path.starts_with("/{lang}")
+        || path.starts_with("/assets/")
 }
 
 /// A concrete path for a documented pattern.

@@ -128,6 +128,28 @@ async fn pages_and_assets_are_locked_down() {
         .unwrap();
     assert!(es.contains("«Más seguro»") && es.contains(r#"lang="es""#));
     assert!(es.contains(r#"id="exit""#) && es.contains("Salir rápido"));
+
+    // The way out passes through this origin once, to tell the browser to forget it, then goes
+    // on to the neutral site (docs/api.md); with or without JavaScript.
+    assert!(es.contains(r#"<a id="exit" href="/exit""#), "{es}");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let out = no_redirects
+        .get(format!("{}/exit", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert!(out.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("https://"));
+    assert_eq!(
+        out.headers()["clear-site-data"],
+        r#""cache", "cookies", "storage""#
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
