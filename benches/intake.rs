@@ -17,7 +17,8 @@
 //! own check is the same whatever the difficulty), no rise of difficulty with load, and receipts
 //! that are random bytes rather than Argon2id outputs (the server cannot tell the difference).
 //! Environment: RESGUARDO_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres; "off"
-//! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000), and
+//! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000),
+//! RESGUARDO_BENCH_ONLY=instances (only the table of one instance against two), and
 //! RESGUARDO_BENCH_FSYNC_DELAY_US: a slow disk, simulated by delaying every fsync and fdatasync
 //! of the server (and of the ceiling's own process) by that many microseconds with strace's fault
 //! injection (SQLite only: PostgreSQL's fsyncs happen in its own server).
@@ -109,6 +110,17 @@ impl Server {
             url: format!("http://127.0.0.1:{port}"),
             _dir: dir,
         }
+    }
+
+    /// A second instance on the same database and server key, as behind a load balancer.
+    fn another(&self, db_url: &str, group_commit: bool) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            self._dir.path().join("server.key"),
+            dir.path().join("server.key"),
+        )
+        .unwrap();
+        Server::start(db_url, group_commit, dir)
     }
 
     /// The server's process id: under strace, the traced child of the strace process.
@@ -237,9 +249,10 @@ struct Run {
     cpu_per_request: Duration,
 }
 
-/// Sends every request of `work` with `concurrency` requests in flight.
+/// Sends every request of `work` with `concurrency` requests in flight, spread evenly over
+/// `servers` (instances of one service); CPU is the instances' sum, RSS the largest.
 async fn drive(
-    server: &Server,
+    servers: &[&Server],
     concurrency: usize,
     work: Vec<Option<Value>>,
     path: &str,
@@ -253,18 +266,19 @@ async fn drive(
     let queue = Arc::new(Mutex::new(work));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
     let failures = Arc::new(Mutex::new(0usize));
-    server.reset_peak();
-    let cpu_before = server.cpu();
+    servers.iter().for_each(|s| s.reset_peak());
+    let cpu = || servers.iter().map(|s| s.cpu()).sum::<Duration>();
+    let cpu_before = cpu();
     let started = Instant::now();
     let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
+        .map(|worker| {
             let (http, queue, latencies, failures) = (
                 http.clone(),
                 queue.clone(),
                 latencies.clone(),
                 failures.clone(),
             );
-            let url = format!("{}{path}", server.url);
+            let url = format!("{}{path}", servers[worker % servers.len()].url);
             tokio::spawn(async move {
                 loop {
                     let Some(body) = queue.lock().unwrap().pop() else {
@@ -291,7 +305,7 @@ async fn drive(
         w.await.unwrap();
     }
     let elapsed = started.elapsed();
-    let cpu = server.cpu().saturating_sub(cpu_before);
+    let cpu = cpu().saturating_sub(cpu_before);
     let mut latencies = latencies.lock().unwrap().clone();
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
@@ -303,7 +317,7 @@ async fn drive(
         p50: at(0.50),
         p99: at(0.99),
         max: *latencies.last().unwrap(),
-        rss_mib: server.peak_rss_mib(),
+        rss_mib: servers.iter().map(|s| s.peak_rss_mib()).fold(0.0, f64::max),
         cpu_per_request: cpu / requests as u32,
     }
 }
@@ -394,26 +408,11 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
     for group_commit in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let db_url = db_urls();
-        admin(
-            &db_url,
-            dir.path(),
-            &[
-                "admin",
-                "desk",
-                "create",
-                "--slug",
-                "bench",
-                "--name",
-                "Bench",
-                "--recipient",
-                &age::x25519::Identity::generate().to_public().to_string(),
-                "--json",
-            ],
-        );
+        bench_desk(&db_url, dir.path());
         let server = Server::start(&db_url, group_commit, dir);
         for concurrency in CONCURRENCY {
             let health = drive(
-                &server,
+                &[&server],
                 concurrency,
                 vec![None; requests * 2],
                 "/healthz",
@@ -423,7 +422,7 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
             let (work, receipts): (Vec<Value>, Vec<Receipt>) =
                 envelopes(&server.url, requests).await.into_iter().unzip();
             let run = drive(
-                &server,
+                &[&server],
                 concurrency,
                 work.into_iter().map(Some).collect(),
                 "/api/v1/desks/bench/reports",
@@ -434,14 +433,14 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
                 .iter()
                 .map(|r| Some(json!({"lookup": r.lookup, "auth": r.auth})))
                 .collect();
-            let read = drive(&server, concurrency, reads, "/api/v1/followup", 200).await;
+            let read = drive(&[&server], concurrency, reads, "/api/v1/followup", 200).await;
             let message = message_ciphertext();
             let messages = receipts
                 .iter()
                 .map(|r| Some(json!({"lookup": r.lookup, "auth": r.auth, "ciphertext": message})))
                 .collect();
             let wrote = drive(
-                &server,
+                &[&server],
                 concurrency,
                 messages,
                 "/api/v1/followup/messages",
@@ -476,6 +475,66 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
     }
 }
 
+/// A desk named `bench` in a fresh database, made from `dir` (where the server key then lives).
+fn bench_desk(db_url: &str, dir: &Path) {
+    let recipient = age::x25519::Identity::generate().to_public().to_string();
+    admin(
+        db_url,
+        dir,
+        &[
+            "admin",
+            "desk",
+            "create",
+            "--slug",
+            "bench",
+            "--name",
+            "Bench",
+            "--recipient",
+            &recipient,
+            "--json",
+        ],
+    );
+}
+
+/// One instance against two on one PostgreSQL database (group commit, 64 in flight): what a
+/// second `serve` behind a load balancer buys. On a 2-core machine the instances share the cores
+/// with each other, PostgreSQL and this driver, so the figure is a floor, not a promise.
+async fn instances(db_urls: impl Fn() -> String, requests: usize) {
+    println!();
+    println!("### One instance or two on one PostgreSQL (intake, group commit, 64 in flight)");
+    println!();
+    println!("| instances | requests | failed | req/s | p50 ms | p99 ms | server CPU µs/req | ÷ one instance |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut one = 0.0;
+    for n in [1, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let db_url = db_urls();
+        bench_desk(&db_url, dir.path());
+        let first = Server::start(&db_url, true, dir);
+        let second = (n == 2).then(|| first.another(&db_url, true));
+        let servers: Vec<&Server> = std::iter::once(&first).chain(second.as_ref()).collect();
+        let work = envelopes(&first.url, requests).await;
+        let work = work
+            .into_iter()
+            .map(|(envelope, _)| Some(envelope))
+            .collect();
+        let run = drive(&servers, 64, work, "/api/v1/desks/bench/reports", 201).await;
+        if n == 1 {
+            one = run.per_sec;
+        }
+        println!(
+            "| {n} | {} | {} | {:.0} | {} | {} | {} | {:.2} |",
+            run.requests,
+            run.failures,
+            run.per_sec,
+            ms(run.p50),
+            ms(run.p99),
+            run.cpu_per_request.as_micros(),
+            run.per_sec / one
+        );
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -493,27 +552,31 @@ async fn main() {
             "\nSlow disk: every fsync and fdatasync delayed by {us} µs (strace fault injection)."
         );
     }
+    // RESGUARDO_BENCH_ONLY=instances runs only the one-or-two-instances table.
+    let only_instances = std::env::var("RESGUARDO_BENCH_ONLY").is_ok_and(|v| v == "instances");
     let scratch = tempfile::tempdir().unwrap();
     let counter = std::sync::atomic::AtomicUsize::new(0);
-    backend(
-        "SQLite",
-        || {
-            let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            format!(
-                "sqlite://{}",
-                scratch.path().join(format!("bench-{n}.db")).display()
-            )
-        },
-        requests,
-    )
-    .await;
+    if !only_instances {
+        backend(
+            "SQLite",
+            || {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                format!(
+                    "sqlite://{}",
+                    scratch.path().join(format!("bench-{n}.db")).display()
+                )
+            },
+            requests,
+        )
+        .await;
+    }
     let pg = std::env::var("RESGUARDO_BENCH_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if pg == "off" || fsync_delay_us().is_some() {
         return;
     }
     let mut urls = vec![];
-    for _ in 0..3 {
+    for _ in 0..5 {
         match fresh_pg(&pg).await {
             Some(url) => urls.push(url),
             None => {
@@ -523,10 +586,9 @@ async fn main() {
         }
     }
     let urls = Mutex::new(urls);
-    backend(
-        "PostgreSQL",
-        || urls.lock().unwrap().pop().unwrap(),
-        requests,
-    )
-    .await;
+    let next = || urls.lock().unwrap().pop().unwrap();
+    if !only_instances {
+        backend("PostgreSQL", next, requests).await;
+    }
+    instances(next, requests).await;
 }

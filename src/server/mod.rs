@@ -253,6 +253,9 @@ const THROTTLE_MEMORY_SECS: i64 = 86_400;
 /// expiry or `idle_secs` without use) and login throttles quiet for a day — rows that would
 /// otherwise only tell when someone logged in or tried to. Apart from report traffic, so that
 /// the deletes never contend with intake.
+/// The lease whose holder runs the retention purge.
+const RETENTION_LEASE: &str = "retention";
+
 fn spawn_purging(store: Arc<dyn Store>, period: Duration, idle_secs: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
@@ -274,19 +277,32 @@ fn spawn_purging(store: Arc<dyn Store>, period: Duration, idle_secs: i64) {
 }
 
 /// Deletes what the desks' retention policies say is due, at start and every
-/// `retention.interval_secs`. The log line carries totals only.
+/// `retention.interval_secs`, on whichever instance holds the retention lease for that interval:
+/// several instances on one database purge (and audit) once. The log line carries totals only.
 fn spawn_retention(
     store: Arc<dyn Store>,
     settings: RetentionSettings,
     metrics: web::Data<metrics::Metrics>,
 ) {
+    let instance: [u8; 16] = rand::random();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(settings.interval_secs));
         loop {
             tick.tick().await;
-            match crate::retention::purge(store.as_ref(), &settings, crate::time::now_secs(), false)
+            let now = crate::time::now_secs();
+            let until = now + i64::try_from(settings.interval_secs).unwrap_or(i64::MAX / 2);
+            match store
+                .claim_lease(RETENTION_LEASE, &instance, now, until)
                 .await
             {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not take the retention lease");
+                    continue;
+                }
+            }
+            match crate::retention::purge(store.as_ref(), &settings, now, false).await {
                 Ok(report) if report.cases() > 0 || report.expired_referrals > 0 => {
                     metrics.purged(report.cases(), report.expired_referrals);
                     tracing::info!(

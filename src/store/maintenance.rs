@@ -41,6 +41,16 @@ pub trait MaintenanceStore {
     /// its table file (`ctid`), so neighbouring audit entries, whose times are to the second,
     /// would date each report. Run on the retention schedule.
     async fn forget_arrival_order(&self) -> Result<(), StoreError>;
+    /// Takes the lease `name` for `holder` until `until`, unless another holder's lease runs
+    /// past `now`; whether `holder` now holds it. Instances sharing a database run a periodic job
+    /// only while they hold its lease, so it runs once, and another takes over when one dies.
+    async fn claim_lease(
+        &self,
+        name: &str,
+        holder: &[u8; 16],
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError>;
     /// A consistent copy of the database in a new file, taken while the server runs. SQLite only:
     /// for PostgreSQL, `pg_dump` is the tool (`Unsupported`).
     async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError>;
@@ -75,6 +85,9 @@ pub(super) fn policy_from_row(row: PolicyRow) -> Result<RetentionPolicy, StoreEr
 }
 
 pub(super) mod sql {
+    pub const CLAIM_LEASE: &str = "INSERT INTO leases (name, holder, held_until) VALUES ($1, $2, $4) \
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, held_until = excluded.held_until \
+         WHERE leases.held_until <= $3 OR leases.holder = excluded.holder";
     pub const COUNT_EXPIRING_REFERRALS: &str =
         "SELECT COUNT(*) FROM referrals WHERE expires_at < $1 AND ciphertext IS NOT NULL";
     pub const UPSERT: &str = "INSERT INTO retention \
@@ -176,6 +189,23 @@ macro_rules! impl_maintenance_store {
 
             async fn forget_arrival_order(&self) -> Result<(), StoreError> {
                 self.reorder().await
+            }
+
+            async fn claim_lease(
+                &self,
+                name: &str,
+                holder: &[u8; 16],
+                now: i64,
+                until: i64,
+            ) -> Result<bool, StoreError> {
+                let done = sqlx::query($crate::store::maintenance::sql::CLAIM_LEASE)
+                    .bind(name)
+                    .bind(&holder[..])
+                    .bind(now)
+                    .bind(until)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {

@@ -15,8 +15,33 @@ crate::on_both_backends!(
     desks_are_unique_and_listed,
     reports_and_challenges,
     writes_commit_in_batches,
-    threads_keep_order_and_fill_up
+    threads_keep_order_and_fill_up,
+    a_lease_has_one_holder_at_a_time
 );
+
+/// The retention purge runs on whichever instance holds its lease: one holder until the lease
+/// runs out, which the holder may renew, and then anyone.
+async fn a_lease_has_one_holder_at_a_time(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        return;
+    };
+    let (a, b) = ([1u8; 16], [2u8; 16]);
+    assert!(store.claim_lease("retention", &a, 100, 160).await.unwrap());
+    assert!(!store.claim_lease("retention", &b, 100, 160).await.unwrap());
+    assert!(!store.claim_lease("retention", &b, 159, 219).await.unwrap());
+    assert!(
+        store.claim_lease("retention", &a, 159, 219).await.unwrap(),
+        "the holder renews"
+    );
+    assert!(
+        store.claim_lease("other-job", &b, 159, 219).await.unwrap(),
+        "leases are per job"
+    );
+    // A dead holder's lease runs out; the next instance takes it, and the old holder is out.
+    assert!(store.claim_lease("retention", &b, 219, 279).await.unwrap());
+    assert!(!store.claim_lease("retention", &a, 220, 280).await.unwrap());
+}
 
 fn recipient() -> Recipient {
     Recipient::from(age::x25519::Identity::generate().to_public())
