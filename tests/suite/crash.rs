@@ -39,26 +39,23 @@ pub async fn envelope(
     (ciphertext, body)
 }
 
-async fn acknowledged_reports_survive_sigkill(backend: Backend) {
-    let Some(mut server) = TestServer::start(backend).await else {
-        return;
-    };
-    let desk = server.create_desk("hn").to_public();
-    let mut prepared = Vec::with_capacity(REPORTS);
-    for _ in 0..REPORTS {
-        prepared.push(envelope(&server, &desk).await);
-    }
+/// A report sent and acknowledged: its id and the ciphertext it carried.
+type Acknowledged = Option<(String, Vec<u8>)>;
 
+/// Sends every prepared (url, ciphertext, envelope) at once; counts the acknowledgements as they
+/// come, so a test can kill a server in the middle.
+fn send_all(
+    prepared: Vec<(String, Vec<u8>, serde_json::Value)>,
+) -> (Vec<tokio::task::JoinHandle<Acknowledged>>, Arc<AtomicUsize>) {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     let acknowledged = Arc::new(AtomicUsize::new(0));
-    let url = format!("{}/api/v1/desks/hn/reports", server.url);
-    let tasks: Vec<_> = prepared
+    let tasks = prepared
         .into_iter()
-        .map(|(ciphertext, body)| {
-            let (http, url, acknowledged) = (http.clone(), url.clone(), acknowledged.clone());
+        .map(|(url, ciphertext, body)| {
+            let (http, acknowledged) = (http.clone(), acknowledged.clone());
             tokio::spawn(async move {
                 let response = http.post(url).json(&body).send().await.ok()?;
                 if response.status() != 201 {
@@ -70,6 +67,25 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
             })
         })
         .collect();
+    (tasks, acknowledged)
+}
+
+async fn acknowledged_reports_survive_sigkill(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let desk = server.create_desk("hn").to_public();
+    let mut prepared = Vec::with_capacity(REPORTS);
+    for _ in 0..REPORTS {
+        prepared.push(envelope(&server, &desk).await);
+    }
+
+    let url = format!("{}/api/v1/desks/hn/reports", server.url);
+    let prepared = prepared
+        .into_iter()
+        .map(|(ciphertext, body)| (url.clone(), ciphertext, body))
+        .collect();
+    let (tasks, acknowledged) = send_all(prepared);
 
     // Kill once some but not all have been acknowledged.
     while acknowledged.load(Ordering::SeqCst) < REPORTS / 5 {
@@ -225,26 +241,7 @@ async fn two_instances_lose_nothing_when_one_is_killed() {
             body,
         ));
     }
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    let acknowledged = Arc::new(AtomicUsize::new(0));
-    let tasks: Vec<_> = prepared
-        .into_iter()
-        .map(|(url, ciphertext, body)| {
-            let (http, acknowledged) = (http.clone(), acknowledged.clone());
-            tokio::spawn(async move {
-                let response = http.post(url).json(&body).send().await.ok()?;
-                if response.status() != 201 {
-                    return None;
-                }
-                let created: serde_json::Value = response.json().await.ok()?;
-                acknowledged.fetch_add(1, Ordering::SeqCst);
-                Some((created["id"].as_str()?.to_owned(), ciphertext))
-            })
-        })
-        .collect();
+    let (tasks, acknowledged) = send_all(prepared);
     while acknowledged.load(Ordering::SeqCst) < LOAD / 10 {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
     }
