@@ -22,16 +22,26 @@ use crate::store::{Account, AccountId, Attempt, NewAccount, StoreError};
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Enrolment {
-    /// The one-time code from `resguardo admin invite`.
+    /// The one-time code from `resguardo admin invite`: 52 base32 characters; dashes, spaces and
+    /// case are ignored.
+    #[schema(pattern = r"^[A-Za-z2-7 -]{52,120}$")]
     pub code: String,
     /// The desk the code is for (it salts the password derivation, so the client knows it).
+    #[schema(pattern = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
     pub desk: String,
+    #[schema(pattern = r"^[a-z][a-z0-9._-]{2,31}$")]
     pub username: String,
     /// The worker's own age X25519 recipient, generated on their device.
+    #[schema(pattern = r"^age1[02-9ac-hj-np-z]{58}$")]
     pub recipient: String,
     /// The worker's identity, age-encrypted to the unlock key their password derives; base64.
+    #[schema(
+        min_length = 200,
+        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    )]
     pub wrapped_identity: String,
     /// 32 bytes, base64: the first half of the password derivation.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth_key: String,
 }
 
@@ -47,10 +57,15 @@ pub struct Enrolled {
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    #[schema(pattern = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
     pub desk: String,
+    #[schema(pattern = r"^[a-z][a-z0-9._-]{2,31}$")]
     pub username: String,
+    /// 32 bytes, base64: the first half of the password derivation.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth_key: String,
     /// The 6-digit code of the authenticator app.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub totp: String,
 }
 

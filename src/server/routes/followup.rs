@@ -17,10 +17,10 @@ use crate::store::{NewMessage, Receipt};
 #[serde(deny_unknown_fields)]
 pub struct FollowupRequest {
     /// 16 bytes, base64.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{21}[AQgw]==$")]
     pub lookup: String,
     /// The 32-byte auth key, base64.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth: String,
 }
 
@@ -34,9 +34,9 @@ impl std::fmt::Debug for FollowupRequest {
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowupMessage {
-    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{21}[AQgw]==$")]
     pub lookup: String,
-    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth: String,
     /// A binary age file, base64, encrypted to the desk's recipient (and the reply recipient, so
     /// that the reporter can read it back).

@@ -38,10 +38,10 @@ impl std::fmt::Debug for ReportEnvelope {
 #[serde(deny_unknown_fields)]
 pub struct ReceiptIn {
     /// 16 bytes, base64.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{22}==$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{21}[AQgw]==$")]
     pub lookup: String,
     /// SHA-256 of the 32-byte auth key, base64.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{43}=$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub verifier: String,
 }
 
@@ -50,7 +50,7 @@ pub struct ReceiptIn {
 #[serde(deny_unknown_fields)]
 pub struct PowSolution {
     /// The challenge exactly as issued by `GET /api/v1/pow`.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{78}==$")]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{77}[AQgw]==$")]
     pub challenge: String,
     pub nonce: u64,
 }
