@@ -109,7 +109,8 @@ async fn issue_code(
         println!("    {}", code.to_text().as_str());
         println!();
         println!("Give it to that person only, in person or over a channel you trust. They run:");
-        println!("    resguardo worker enrol --server URL --desk {desk} --code CODE");
+        println!("    resguardo worker enrol --server URL --desk {desk}");
+        println!("and type the code when asked (not on the command line, where history keeps it).");
     }
     Ok(())
 }

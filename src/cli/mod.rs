@@ -138,8 +138,11 @@ pub enum WorkerCommand {
         server: String,
         #[arg(long)]
         desk: String,
+        /// The one-time code from your supervisor. Better left out: you are then asked for it
+        /// without echo, while on the command line it stays in your shell's history and shows in
+        /// the process list of everyone on this machine.
         #[arg(long)]
-        code: String,
+        code: Option<String>,
         #[arg(long)]
         json: bool,
     },

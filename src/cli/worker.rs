@@ -17,7 +17,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             desk,
             code,
             json,
-        } => enrol(&server, &desk, &code, json).await,
+        } => enrol(&server, &desk, code, json).await,
         WorkerCommand::Login {
             server,
             desk,
@@ -263,8 +263,12 @@ async fn vet(username: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Result<()> {
+async fn enrol(server: &str, desk: &str, code: Option<String>, json: bool) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;
+    let code = match code {
+        Some(code) => zeroize::Zeroizing::new(code),
+        None => ask_secret("Enrolment code (from your supervisor):")?,
+    };
     let username = ask("Choose a user name (a-z, 0-9, '.', '_', '-'):")?;
     let password =
         ask_secret("Choose a password (at least 12 characters; a few words work well):")?;
@@ -273,7 +277,7 @@ async fn enrol(server: &str, desk: &str, code: &str, json: bool) -> anyhow::Resu
         anyhow::bail!("the two passwords differ; nothing was sent");
     }
     eprintln!("Deriving keys from the password (this takes a moment)…");
-    let account = worker::enrol(&client, desk, code, &username, &password).await?;
+    let account = worker::enrol(&client, desk, &code, &username, &password).await?;
     eprintln!();
     eprintln!("Add this account to your authenticator app (it is shown only now): scan the code,");
     if let Some(code) = super::terminal::qr(&account.enrolled.totp_uri) {

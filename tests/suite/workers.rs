@@ -257,6 +257,16 @@ async fn worker_cli_enrol_login_whoami_logout() {
         "a new desk: she makes its key"
     );
 
+    // `--code` still works for scripts; a used code is refused whichever way it came.
+    let mut cmd = server.command();
+    cmd.env("RESGUARDO_HOME", server.dir.path().join("other"));
+    cmd.args(["worker", "enrol", "--server", &server.url, "--desk", "gt"]);
+    cmd.args(["--code", &code]);
+    let out = run_with_input(cmd, &format!("otra\n{PASSWORD}\n{PASSWORD}\n"));
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("unknown, used or expired"), "{said}");
+
     // The code that confirmed the app is spent: the CLI says so before sending anything.
     // Retype the very code enrolment used (recomputing it could cross a 30-second step).
     let used: Value =
@@ -346,8 +356,9 @@ async fn worker_cli_enrol_login_whoami_logout() {
     }
 }
 
-/// Enrols through `resguardo worker enrol`, answering its prompts as a person would: user name,
-/// password twice, then the code of the TOTP URI it shows. Returns the URI and the JSON answer.
+/// Enrols through `resguardo worker enrol`, answering its prompts as a person would: the
+/// enrolment code (never on the command line), user name, password twice, then the code of the
+/// TOTP URI it shows. Returns the URI and the JSON answer.
 pub fn cli_enrol(
     server: &TestServer,
     home: &std::path::Path,
@@ -365,8 +376,6 @@ pub fn cli_enrol(
             &server.url,
             "--desk",
             desk,
-            "--code",
-            code,
             "--json",
         ])
         .stdin(Stdio::piped())
@@ -375,7 +384,7 @@ pub fn cli_enrol(
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "{username}\n{PASSWORD}\n{PASSWORD}").unwrap();
+    writeln!(stdin, "{code}\n{username}\n{PASSWORD}\n{PASSWORD}").unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut seen = String::new();
     let mut uri = None;
