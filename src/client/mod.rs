@@ -61,6 +61,33 @@ impl ClientError {
 pub struct ApiClient {
     base: String,
     http: reqwest::Client,
+    /// The Tor SOCKS proxy requests go through, if any (named when it cannot be reached).
+    tor: Option<String>,
+}
+
+/// The environment variable naming a Tor SOCKS proxy (`socks5h://HOST:PORT`).
+pub const TOR_PROXY_VAR: &str = "RESGUARDO_TOR_PROXY";
+
+/// Tor's own SOCKS port, used for .onion addresses when `RESGUARDO_TOR_PROXY` is not set.
+pub const DEFAULT_TOR_PROXY: &str = "socks5h://127.0.0.1:9050";
+
+/// The proxy for `host`: `proxy` (from `RESGUARDO_TOR_PROXY`) for every host when given, and
+/// Tor's default port for an onion service, which only Tor can reach. Only `socks5h` is taken:
+/// with plain `socks5` this machine would resolve names itself, and its DNS queries would tell
+/// the network which server it talks to.
+pub fn tor_proxy(host: &str, proxy: Option<&str>) -> Result<Option<String>, ClientError> {
+    let chosen = match proxy {
+        Some(p) => Some(p.trim().to_owned()),
+        None if host.ends_with(".onion") => Some(DEFAULT_TOR_PROXY.to_owned()),
+        None => None,
+    };
+    match chosen {
+        Some(p) if !p.starts_with("socks5h://") => Err(ClientError::Usage(format!(
+            "{TOR_PROXY_VAR} must be a socks5h:// address (so that Tor, not this machine, \
+             resolves names), got {p:?}"
+        ))),
+        other => Ok(other),
+    }
 }
 
 impl ApiClient {
@@ -92,13 +119,20 @@ impl ApiClient {
                 )))
             }
         }
-        let http = reqwest::Client::builder()
+        let tor = tor_proxy(host, std::env::var(TOR_PROXY_VAR).ok().as_deref())?;
+        let mut builder = reqwest::Client::builder()
             .user_agent("resguardo")
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(60))
+            .timeout(std::time::Duration::from_secs(60));
+        if let Some(proxy) = &tor {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| ClientError::Usage(format!("{TOR_PROXY_VAR}: {e}")))?;
+            builder = builder.proxy(proxy);
+        }
+        let http = builder
             .build()
             .map_err(|e| ClientError::Usage(e.to_string()))?;
-        Ok(Self { base, http })
+        Ok(Self { base, http, tor })
     }
 
     pub async fn desk(&self, slug: &str) -> Result<DeskView, ClientError> {
@@ -282,7 +316,13 @@ impl ApiClient {
     async fn get_as<T: DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let request = self.http.get(&url).bearer_auth(token);
-        read(request.send().await.map_err(|e| unreachable(&url, &e))?).await
+        read(
+            request
+                .send()
+                .await
+                .map_err(|e| self.unreachable(&url, &e))?,
+        )
+        .await
     }
 
     async fn post_as<B: Serialize, T: DeserializeOwned>(
@@ -293,13 +333,22 @@ impl ApiClient {
     ) -> Result<T, ClientError> {
         let url = format!("{}{path}", self.base);
         let request = self.http.post(&url).bearer_auth(token).json(body);
-        read(request.send().await.map_err(|e| unreachable(&url, &e))?).await
+        read(
+            request
+                .send()
+                .await
+                .map_err(|e| self.unreachable(&url, &e))?,
+        )
+        .await
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), ClientError> {
         let url = format!("{}/api/v1/session/logout", self.base);
         let request = self.http.post(&url).bearer_auth(token);
-        let response = request.send().await.map_err(|e| unreachable(&url, &e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.unreachable(&url, &e))?;
         if response.status().as_u16() == 204 {
             return Ok(());
         }
@@ -313,7 +362,7 @@ impl ApiClient {
             .get(&url)
             .send()
             .await
-            .map_err(|e| unreachable(&url, &e))?;
+            .map_err(|e| self.unreachable(&url, &e))?;
         read(response).await
     }
 
@@ -329,21 +378,26 @@ impl ApiClient {
             .json(body)
             .send()
             .await
-            .map_err(|e| unreachable(&url, &e))?;
+            .map_err(|e| self.unreachable(&url, &e))?;
         read(response).await
     }
 }
 
-fn unreachable(url: &str, e: &reqwest::Error) -> ClientError {
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        reason = format!("{reason}: {cause}");
-        source = cause.source();
-    }
-    ClientError::Unreachable {
-        url: url.to_owned(),
-        reason,
+impl ApiClient {
+    fn unreachable(&self, url: &str, e: &reqwest::Error) -> ClientError {
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            reason = format!("{reason}: {cause}");
+            source = cause.source();
+        }
+        if let Some(proxy) = &self.tor {
+            reason = format!("{reason} (through the Tor proxy {proxy}: is Tor running?)");
+        }
+        ClientError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        }
     }
 }
 
@@ -394,6 +448,27 @@ mod tests {
                 matches!(ApiClient::new(bad), Err(ClientError::Usage(_))),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn onion_services_go_through_tor_and_names_are_resolved_there() {
+        assert_eq!(
+            tor_proxy("abc.onion", None).unwrap().as_deref(),
+            Some(DEFAULT_TOR_PROXY)
+        );
+        assert_eq!(tor_proxy("desk.example", None).unwrap(), None);
+        let own = Some("socks5h://127.0.0.1:9150");
+        for host in ["abc.onion", "desk.example"] {
+            assert_eq!(tor_proxy(host, own).unwrap().as_deref(), own, "{host}");
+        }
+        for leaky in [
+            "socks5://127.0.0.1:9050",
+            "http://127.0.0.1:8118",
+            "127.0.0.1:9050",
+        ] {
+            let refused = tor_proxy("abc.onion", Some(leaky)).unwrap_err();
+            assert!(refused.to_string().contains("socks5h://"), "{leaky}");
         }
     }
 }
