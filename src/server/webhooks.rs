@@ -93,7 +93,7 @@ async fn post(settings: &WebhookSettings, key: &[u8; 32], delivery: &WebhookDeli
     };
     let body = serde_json::json!({ "referral": delivery.referral.to_string() }).to_string();
     let timestamp = crate::time::now_secs();
-    let partner = partner_key(key, delivery.partner.as_bytes());
+    let partner = partner_key(key, delivery.partner.as_bytes(), &delivery.token_digest);
     let request = http
         .post(delivery.url.as_str())
         .header("content-type", "application/json")

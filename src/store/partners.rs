@@ -29,6 +29,9 @@ pub struct WebhookDelivery {
     pub url: WebhookUrl,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// SHA-256 of the partner's current API token: its webhook key is derived from it, so a new
+    /// token brings a new webhook key.
+    pub token_digest: [u8; 32],
 }
 
 /// A referral being made: ciphertext to the partner's and the desk's keys.
@@ -186,11 +189,14 @@ pub(super) fn partner_from_row(row: PartnerRow) -> Result<Partner, StoreError> {
     })
 }
 
-pub(super) type DeliveryRow = (Vec<u8>, Vec<u8>, String, i64, i64);
+pub(super) type DeliveryRow = (Vec<u8>, Vec<u8>, String, i64, i64, Vec<u8>);
 
 pub(super) fn delivery_from_row(row: DeliveryRow) -> Result<WebhookDelivery, StoreError> {
-    let (referral, partner, url, attempts, _) = row;
+    let (referral, partner, url, attempts, _, token_digest) = row;
     Ok(WebhookDelivery {
+        token_digest: token_digest
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("partner token"))?,
         referral: ReferralId::from_bytes(id16(referral, "referral id")?),
         partner: PartnerId::from_bytes(id16(partner, "partner id")?),
         url: WebhookUrl::parse(&url, true).map_err(|_| StoreError::Corrupt("webhook"))?,

@@ -214,7 +214,7 @@ pub const EXPIRE_REFERRALS: &str =
 pub const QUEUE_WEBHOOK: &str = "INSERT INTO webhook_deliveries (referral_id, attempts, next_at) \
      SELECT $1, 0, $2 FROM partners WHERE id = $3 AND webhook_url IS NOT NULL";
 pub const DUE_WEBHOOKS: &str =
-    "SELECT w.referral_id, r.partner_id, p.webhook_url, w.attempts, w.next_at \
+    "SELECT w.referral_id, r.partner_id, p.webhook_url, w.attempts, w.next_at, p.token_hash \
      FROM webhook_deliveries w JOIN referrals r ON r.id = w.referral_id \
      JOIN partners p ON p.id = r.partner_id \
      WHERE w.next_at <= $1 AND p.status = 'active' AND p.webhook_url IS NOT NULL \

@@ -798,6 +798,15 @@ async fn receiver() -> (
     (url, rx)
 }
 
+/// The value of header `name` in an HTTP request head.
+fn header_of(head: &str, name: &str) -> String {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}:")))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
 /// A partner with a webhook is told of a referral by id only, signed with its own key; a failed
 /// delivery is retried, a successful one not repeated.
 async fn webhooks_announce_referrals(backend: Backend) {
@@ -841,13 +850,7 @@ async fn webhooks_announce_referrals(backend: Backend) {
             serde_json::from_str::<Value>(body).unwrap(),
             json!({"referral": referral})
         );
-        let header = |name: &str| {
-            head.lines()
-                .find_map(|l| l.strip_prefix(&format!("{name}:")))
-                .unwrap()
-                .trim()
-                .to_owned()
-        };
+        let header = |name: &str| header_of(head, name);
         let timestamp: i64 = header("resguardo-timestamp").parse().unwrap();
         let key: [u8; 32] = key.clone().try_into().unwrap();
         assert_eq!(
@@ -858,6 +861,26 @@ async fn webhooks_announce_referrals(backend: Backend) {
     // Delivered: no third request.
     let more = tokio::time::timeout(std::time::Duration::from_secs(3), deliveries.recv()).await;
     assert!(more.is_err(), "a delivered announcement is not repeated");
+
+    // A new token brings a new webhook key: the next announcement is signed with it, and the old
+    // key (perhaps leaked with the old token) no longer verifies anything.
+    let rotated = client
+        .partner_token(&boss.session.token, &created.partner.id)
+        .await
+        .unwrap();
+    let new_key = b64_decode(rotated.webhook_key.as_deref().unwrap()).unwrap();
+    assert_ne!(new_key, key);
+    new_referral_to(&client, &ana, &created.partner).await;
+    let next = tokio::time::timeout(std::time::Duration::from_secs(20), deliveries.recv());
+    let (head, body) = next.await.expect("a delivery within 20 s").unwrap();
+    let header = |name: &str| header_of(&head, name);
+    let timestamp: i64 = header("resguardo-timestamp").parse().unwrap();
+    let sign = |key: &[u8]| {
+        let key: [u8; 32] = key.try_into().unwrap();
+        resguardo::crypto::webhook::signature(&key, timestamp, body.as_bytes())
+    };
+    assert_eq!(header("resguardo-signature"), sign(&new_key));
+    assert_ne!(header("resguardo-signature"), sign(&key));
 }
 
 /// Without `webhooks.allow_private`, a webhook at a loopback, private or link-local address is

@@ -85,7 +85,11 @@ impl std::fmt::Debug for PartnerToken {
 }
 
 fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerToken {
-    let key = crate::crypto::webhook::partner_key(&state.webhook_key, partner.id.as_bytes());
+    let key = crate::crypto::webhook::partner_key(
+        &state.webhook_key,
+        partner.id.as_bytes(),
+        &token.digest(),
+    );
     PartnerToken {
         partner: PartnerView::from(partner),
         token: token.to_text().to_string(),
