@@ -296,7 +296,8 @@ async fn intake(
 <h2>{receipt_title}</h2>
 <p>{receipt_intro}</p>
 <p id="phrase" lang="{lang}"></p>
-<button type="button" id="copy">{copy}</button> <button type="button" id="print">{print}</button>
+<button type="button" id="print">{print}</button>
+<p>{desk_number} <span id="desk-number" class="number"></span></p>
 <p class="notice">{shared_device}</p>
 <p><a href="/{lang}/followup">{followup_link}</a></p>
 </section>
@@ -335,7 +336,7 @@ async fn intake(
         error_network = esc(t.error_network),
         receipt_title = esc(t.receipt_title),
         receipt_intro = esc(t.receipt_intro),
-        copy = esc(t.copy),
+        desk_number = esc(t.desk_number),
         print = esc(t.print),
         shared_device = esc(t.shared_device),
         followup_link = esc(t.followup_title),

@@ -82,6 +82,15 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     assert_eq!(sent["wasm"], true);
     let phrase = sent["phrase"].as_str().unwrap().to_owned();
     assert_eq!(phrase.split(' ').count(), 8);
+    // The receipt shows the safety number of the key the page encrypted to, computed in the page,
+    // and offers no Copy (keyboards keep clipboard history).
+    let recipient = client.desk("gt").await.unwrap().recipient;
+    let expected = resguardo::domain::Recipient::parse(&recipient)
+        .unwrap()
+        .fingerprint()
+        .to_string();
+    assert_eq!(sent["deskNumber"], expected.as_str(), "{sent}");
+    assert_eq!(sent["copyButton"], false);
 
     // The case worker decrypts what the browser encrypted, and replies.
     let token = &ana.session.token;

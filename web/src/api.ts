@@ -119,7 +119,7 @@ export class Api {
     lang: Language,
     progress: (stage: "keys" | "work", done: number) => void = () => {},
     solver: Solver = solveHere,
-  ): Promise<{ id: string; phrase: string }> {
+  ): Promise<{ id: string; phrase: string; deskNumber: string }> {
     const desk = await this.desk(slug);
     const phrase = generatePhrase(lang);
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
@@ -138,7 +138,7 @@ export class Api {
         }),
       },
     );
-    return { id: created.id, phrase };
+    return { id: created.id, phrase, deskNumber: desk.fingerprint };
   }
 
   private async pow(progress: (stage: "work", done: number) => void, solver: Solver) {

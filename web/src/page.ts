@@ -121,7 +121,7 @@ function wireIntake(form: HTMLFormElement): void {
       (e as HTMLInputElement).disabled = true;
     });
     try {
-      const { phrase } = await api.submit(
+      const { phrase, deskNumber } = await api.submit(
         String(data.get("desk")),
         report,
         lang,
@@ -134,6 +134,8 @@ function wireIntake(form: HTMLFormElement): void {
       show("sending", false);
       const shown = $("phrase");
       if (shown) shown.textContent = phrase;
+      const number = $("desk-number");
+      if (number) number.textContent = deskNumber;
       show("receipt", true);
       $("receipt")?.focus();
     } catch (error) {
@@ -143,9 +145,6 @@ function wireIntake(form: HTMLFormElement): void {
       });
       fail(error);
     }
-  });
-  $("copy")?.addEventListener("click", () => {
-    void navigator.clipboard?.writeText(text("phrase"));
   });
   $("print")?.addEventListener("click", () => window.print());
 }

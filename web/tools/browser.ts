@@ -1,6 +1,6 @@
 // Drives Debian's Chromium (through playwright-core) through the reporter pages of a real server,
 // for tests/suite/browser.rs. Prints one JSON object; screenshots at 360×740 go to ARTIFACTS.
-//   node browser.mjs intake URL ARTIFACTS [LANG]       → {"phrase", "foreign", "lang"}
+//   node browser.mjs intake URL ARTIFACTS [LANG]       → {"phrase", "deskNumber", "copyButton", "foreign", "lang", …}
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
 //   node browser.mjs timing - - [RUNS]                  → {"wasm": [ms, …], "js": [ms, …]}
@@ -101,6 +101,8 @@ try {
     await page.click("#intake button[type=submit]");
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
     const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
+    const deskNumber = (await page.textContent("#desk-number"))?.trim() ?? "";
+    const copyButton = await page.$("#copy");
     await shot(page, `${prefix}03-receipt`);
     // Nothing may outlive the tab: no cookie, no web storage, no cache storage, no database.
     const stored = await page.evaluate(async () => {
@@ -112,6 +114,8 @@ try {
     console.log(
       JSON.stringify({
         phrase,
+        deskNumber,
+        copyButton: copyButton !== null,
         foreign: foreign.length,
         lang: await page.getAttribute("html", "lang"),
         stored: stored + cookies,

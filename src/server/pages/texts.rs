@@ -43,7 +43,9 @@ pub struct Texts {
     pub error_network: &'static str,
     pub receipt_title: &'static str,
     pub receipt_intro: &'static str,
-    pub copy: &'static str,
+    /// Before the desk's safety number on the receipt, computed in the page from the key it
+    /// encrypted to. There is no Copy button: phone keyboards keep clipboard history.
+    pub desk_number: &'static str,
     pub print: &'static str,
     pub shared_device: &'static str,
     pub followup_title: &'static str,
@@ -153,7 +155,8 @@ pub const ES: Texts = Texts {
     receipt_title: "Su frase para volver",
     receipt_intro: "Guarde estas 8 palabras. Es la única forma de ver las respuestas y no se \
         puede recuperar. No la mostramos otra vez.",
-    copy: "Copiar",
+    desk_number: "Su reporte se cifró para la mesa con este número de seguridad; compárelo con \
+        el que la mesa publica:",
     print: "Imprimir",
     shared_device: "Si el teléfono es compartido, no guarde la frase en él: escríbala en papel y \
         guárdela en un lugar seguro. Cierre esta pestaña al terminar.",
@@ -261,7 +264,8 @@ pub const EN: Texts = Texts {
     receipt_title: "Your phrase to come back",
     receipt_intro: "Keep these 8 words. They are the only way to read replies and cannot be \
         recovered. We will not show them again.",
-    copy: "Copy",
+    desk_number: "Your report was encrypted for the desk with this safety number; compare it with \
+        the one the desk publishes:",
     print: "Print",
     shared_device: "If the phone is shared, do not keep the phrase on it: write it on paper and \
         keep it somewhere safe. Close this tab when you are done.",
@@ -360,7 +364,8 @@ pub const FR: Texts = Texts {
     receipt_title: "Votre phrase pour revenir",
     receipt_intro: "Gardez ces 8 mots. C'est le seul moyen de lire les réponses et ils ne peuvent \
         pas être récupérés. Nous ne les montrerons plus.",
-    copy: "Copier",
+    desk_number: "Votre signalement a été chiffré pour le bureau avec ce numéro de sécurité ; \
+        comparez-le à celui que le bureau publie :",
     print: "Imprimer",
     shared_device: "Si le téléphone est partagé, n'y gardez pas la phrase : écrivez-la sur papier \
         et rangez-la en lieu sûr. Fermez cet onglet ensuite.",
