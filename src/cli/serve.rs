@@ -23,6 +23,9 @@ pub fn init_logging() {
         // database only knows to the hour. The service manager's journal adds its own, if wanted.
         .without_time()
         .with_writer(std::io::stderr)
+        // A failed write (the reader of stderr gone) is dropped, not reported with eprintln!,
+        // which would panic on the same closed pipe in whatever task happened to log.
+        .log_internal_errors(false)
         .try_init();
 }
 
@@ -44,6 +47,7 @@ pub async fn serve() -> anyhow::Result<()> {
     let settings = Settings::load()?;
     warn_about_limits(&settings);
     let secret = settings.server_key()?;
+    let shutdown = crate::server::Shutdown::listen().context("cannot listen for SIGTERM")?;
     let store = open_store(&settings).await?;
     let app = Application::build(&settings, store, &secret).with_context(|| {
         format!(
@@ -62,7 +66,9 @@ pub async fn serve() -> anyhow::Result<()> {
         app_js_sha256 = %assets.app.sha256_hex,
         "reporter pages"
     );
-    app.run().await.context("the server stopped with an error")
+    app.run(shutdown)
+        .await
+        .context("the server stopped with an error")
 }
 
 fn warn_about_limits(settings: &Settings) {

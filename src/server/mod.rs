@@ -172,16 +172,19 @@ impl Application {
         self.metrics.as_ref().map(|(port, _)| *port)
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
-    pub async fn run(self) -> std::io::Result<()> {
+    /// Serves until `shutdown` fires, then finishes the requests in flight.
+    pub async fn run(self, shutdown: Shutdown) -> std::io::Result<()> {
         let handles: Vec<_> = std::iter::once(self.server.handle())
             .chain(self.metrics.iter().map(|(_, m)| m.handle()))
             .collect();
         actix_web::rt::spawn(async move {
-            shutdown_signal().await;
+            shutdown.signalled().await;
+            // Stop first, log after: the log line can fail (its reader gone), and nothing
+            // that happens to it may keep the server from stopping.
+            let stopping: Vec<_> = handles.iter().map(|h| h.stop(true)).collect();
             tracing::info!("shutting down");
-            for handle in handles {
-                handle.stop(true).await;
+            for stop in stopping {
+                stop.await;
             }
         });
         match self.metrics {
@@ -190,6 +193,31 @@ impl Application {
                 public.and(metrics)
             }
             None => self.server.await,
+        }
+    }
+}
+
+/// SIGTERM and SIGINT, listened for from the moment this is made. `serve` makes it before it
+/// says it listens, so a service manager's stop that follows at once is a graceful stop, not
+/// death by the signal's default action.
+pub struct Shutdown {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Shutdown {
+    pub fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    async fn signalled(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
         }
     }
 }
@@ -319,19 +347,4 @@ fn spawn_retention(
             }
         }
     });
-}
-
-async fn shutdown_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

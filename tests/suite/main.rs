@@ -39,6 +39,7 @@ mod flow;
 mod hardening;
 mod http;
 mod interop;
+mod lifecycle;
 mod metrics;
 mod pages;
 mod partners;
