@@ -207,15 +207,20 @@ async fn pending(json: bool) -> anyhow::Result<()> {
     let accounts = ApiClient::new(&saved.server)?
         .accounts(&saved.token)
         .await?;
-    let pending: Vec<_> = accounts
+    let mut pending = vec![];
+    for a in accounts
         .iter()
         .filter(|a| a.status == crate::domain::AccountStatus::Pending)
-        .collect();
+    {
+        // Computed here from the listed keys, never the server's own fingerprint text.
+        pending.push((a, desk_keys::account_safety_number(a)?));
+    }
     if json {
         let list: Vec<_> = pending
             .iter()
-            .map(|a| {
-                json!({"username": a.username, "role": a.role, "fingerprint": a.fingerprint,
+            .map(|(a, number)| {
+                json!({"username": a.username, "role": a.role,
+                       "fingerprint": number.as_ref().map(|n| n.as_str()),
                        "approved_by": a.approved_by})
             })
             .collect();
@@ -224,7 +229,14 @@ async fn pending(json: bool) -> anyhow::Result<()> {
         println!("No accounts wait for vetting.");
     } else {
         println!("Waiting for vetting (compare the safety number with the person's own screen):");
-        for a in pending {
+        for (a, number) in pending {
+            let number = number.map_or_else(
+                || {
+                    "(no signing key yet: they must log in once with an up-to-date resguardo)"
+                        .into()
+                },
+                |n| n.to_string(),
+            );
             let approved = if a.approved_by.is_empty() {
                 String::new()
             } else {
@@ -234,7 +246,7 @@ async fn pending(json: bool) -> anyhow::Result<()> {
                 "  {:<20} {:<10} {}{approved}",
                 a.username,
                 a.role.as_str(),
-                a.fingerprint
+                number
             );
         }
     }
@@ -290,7 +302,7 @@ async fn enrol(server: &str, desk: &str, code: Option<String>, json: bool) -> an
     worker::confirm_totp(&client, desk, &username, &password, &totp).await?;
     // Best effort: only used to explain a reused code at the next login.
     let _ = session::remember_used_code(desk, &username, &totp);
-    let fingerprint = account.recipient.fingerprint();
+    let fingerprint = account.safety_number();
     let first_supervisor = account.enrolled.role == Role::Supervisor
         && client
             .desk(desk)
@@ -338,6 +350,10 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
     let login = worker::login(&client, desk, username, &password, &totp).await?;
     let _ = session::remember_used_code(desk, username, &totp);
     let session = &login.session;
+    let safety_number = crate::domain::Fingerprint::of_account(
+        &login.identity.to_public().into(),
+        &crate::crypto::signing::public_of(&login.identity),
+    );
     session::save(&SavedSession {
         server: server.to_owned(),
         desk: desk.to_owned(),
@@ -352,6 +368,7 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
             "desk": session.account.desk, "username": session.account.username,
             "role": session.account.role, "status": session.account.status,
             "expires_at": session.expires_at, "idle_minutes": session.idle_minutes,
+            "safety_number": safety_number.as_str(),
         }));
     } else {
         println!(
@@ -363,6 +380,7 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
             session.idle_minutes,
             crate::time::day(session.expires_at)
         );
+        println!("Your account's safety number: {safety_number}");
     }
     Ok(())
 }

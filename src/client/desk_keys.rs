@@ -8,9 +8,9 @@ use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
-use crate::domain::{b64_decode, b64_encode, Fingerprint, Recipient};
+use crate::domain::{b64_decode, b64_encode, Fingerprint, Recipient, SigningPublic};
 use crate::server::routes::keys::{
-    AccountGrant, DeskKeyView, NewDeskKey, Rotation, VetOutcome, Vetting,
+    AccountGrant, AccountView, DeskKeyView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
 
 fn secret_text(identity: &age::x25519::Identity) -> Zeroizing<String> {
@@ -79,6 +79,21 @@ pub async fn rotate(client: &ApiClient, token: &str) -> Result<DeskKeyView, Clie
     client.rotate_desk_key(token, &rotation).await
 }
 
+/// An account's safety number computed on this device from the two public keys the server
+/// lists (§9.1); `None` for an account with no signing key yet (enrolled before signing keys,
+/// and not logged in since).
+pub fn account_safety_number(account: &AccountView) -> Result<Option<Fingerprint>, ClientError> {
+    let recipient =
+        Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
+    let Some(key) = &account.signing_key else {
+        return Ok(None);
+    };
+    let key = b64_decode(key)
+        .and_then(|bytes| SigningPublic::from_bytes(&bytes).ok())
+        .ok_or(ClientError::Unexpected(200))?;
+    Ok(Some(Fingerprint::of_account(&recipient, &key)))
+}
+
 /// What a vetting approval did.
 pub struct Vetted {
     /// The safety number of the key, computed here.
@@ -104,14 +119,19 @@ pub async fn vet(
         .ok_or_else(|| {
             ClientError::Usage(format!("there is no account {username:?} in this desk"))
         })?;
-    // Computed here from the key itself: the server's own fingerprint field is not trusted.
+    // Computed here from the keys themselves: the server's own fingerprint field is not trusted.
     let recipient =
         Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
-    let fingerprint = recipient.fingerprint();
+    let fingerprint = account_safety_number(account)?.ok_or_else(|| {
+        ClientError::Usage(format!(
+            "{username}'s account has no signing key yet: ask them to log in once with an \
+             up-to-date resguardo, then to read you the safety number it prints"
+        ))
+    })?;
     if !fingerprint.matches_typed(typed_safety_number) {
         return Err(ClientError::Usage(format!(
-            "the safety number does not match {username}'s key ({fingerprint}); do not vet: \
-             the key may not be theirs"
+            "the safety number does not match {username}'s keys ({fingerprint}); do not vet: \
+             the keys may not be theirs"
         )));
     }
     let mut identities = desk_identities(client, token, own).await?;

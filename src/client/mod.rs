@@ -15,7 +15,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::server::problem::Problem;
-use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn, SessionView};
+use crate::server::routes::accounts::{
+    Credentials, Enrolled, Enrolment, LoggedIn, SessionView, SigningKeyUpload,
+};
 use crate::server::routes::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
 };
@@ -180,6 +182,15 @@ impl ApiClient {
 
     pub async fn whoami(&self, token: &str) -> Result<SessionView, ClientError> {
         self.get_as(token, "/api/v1/session").await
+    }
+
+    pub async fn set_signing_key(
+        &self,
+        token: &str,
+        upload: &SigningKeyUpload,
+    ) -> Result<SessionView, ClientError> {
+        self.post_as(token, "/api/v1/session/signing-key", upload)
+            .await
     }
 
     pub async fn init_desk_key(

@@ -7,9 +7,13 @@ use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
 use crate::crypto::password::{self, PasswordKeys};
-use crate::crypto::seal;
-use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, Username};
-use crate::server::routes::accounts::{Credentials, Enrolled, Enrolment, LoggedIn};
+use crate::crypto::{seal, signing};
+use crate::domain::{
+    b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
+};
+use crate::server::routes::accounts::{
+    Credentials, Enrolled, Enrolment, LoggedIn, SigningKeyUpload,
+};
 
 fn usage(e: impl std::fmt::Display) -> ClientError {
     ClientError::Usage(e.to_string())
@@ -31,10 +35,18 @@ pub async fn derive(
         .map_err(usage)
 }
 
-/// A new account: the server's answer and the worker's own recipient (for the safety number).
+/// A new account: the server's answer and the worker's own public keys (for the safety number).
 pub struct NewAccount {
     pub enrolled: Enrolled,
     pub recipient: Recipient,
+    pub signing_key: SigningPublic,
+}
+
+impl NewAccount {
+    /// The account's safety number, computed here from the keys made here (§9.1).
+    pub fn safety_number(&self) -> Fingerprint {
+        Fingerprint::of_account(&self.recipient, &self.signing_key)
+    }
 }
 
 /// Enrols with a one-time code: checks the password policy, makes the worker's key pair, wraps it
@@ -56,6 +68,7 @@ pub async fn enrol(
     let wrapped =
         seal::seal(&[&keys.unlock_identity.to_public()], secret.as_bytes()).map_err(usage)?;
     let recipient = Recipient::from(identity.to_public());
+    let signing_key = signing::public_of(&identity);
     let enrolled = client
         .enrol(&Enrolment {
             code: code.to_owned(),
@@ -64,11 +77,13 @@ pub async fn enrol(
             recipient: recipient.as_str().to_owned(),
             wrapped_identity: b64_encode(&wrapped),
             auth_key: b64_encode(keys.auth_key.expose()),
+            signing_key: Some(b64_encode(&signing_key.to_bytes())),
         })
         .await?;
     Ok(NewAccount {
         enrolled,
         recipient,
+        signing_key,
     })
 }
 
@@ -143,5 +158,30 @@ pub async fn login(
         .login(&credentials(desk, username, &keys, totp))
         .await?;
     let identity = open_identity(&keys, &session.wrapped_identity)?;
+    let session = record_signing_key(client, session, &identity).await?;
     Ok(Login { session, identity })
+}
+
+/// Makes sure the server holds this account's signing key: an account enrolled before signing
+/// keys sends it now; one whose recorded key is not the one derived here is refused, since
+/// supervisors would vet (or have vetted) a key this device does not hold.
+async fn record_signing_key(
+    client: &ApiClient,
+    mut session: LoggedIn,
+    identity: &age::x25519::Identity,
+) -> Result<LoggedIn, ClientError> {
+    let own = b64_encode(&signing::public_of(identity).to_bytes());
+    match session.account.signing_key.as_deref() {
+        Some(recorded) if recorded == own => Ok(session),
+        Some(_) => Err(ClientError::Untrusted(
+            "the server lists a signing key for this account that is not this account's own; \
+             tell your supervisor, and do not use this desk until it is explained"
+                .into(),
+        )),
+        None => {
+            let upload = SigningKeyUpload { signing_key: own };
+            session.account = client.set_signing_key(&session.token, &upload).await?;
+            Ok(session)
+        }
+    }
 }

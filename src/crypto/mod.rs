@@ -8,6 +8,7 @@ pub mod password;
 pub mod pow;
 pub mod receipt;
 pub mod seal;
+pub mod signing;
 pub mod totp;
 pub mod webhook;
 

@@ -91,6 +91,47 @@ pub(crate) use text_enum;
 text_enum!(Role { Worker => "worker", Supervisor => "supervisor" });
 text_enum!(AccountStatus { Pending => "pending", Vetted => "vetted", Disabled => "disabled" });
 
+/// An account's Ed25519 public key: 32 bytes, base64 on the wire. Parsing refuses encodings that
+/// are not a curve point and the weak (small-order) keys that would verify forged signatures.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SigningPublic(ed25519_dalek::VerifyingKey);
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("not an Ed25519 public key (32 bytes, a point of the curve that is not of small order)")]
+pub struct BadSigningKey;
+
+impl SigningPublic {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, BadSigningKey> {
+        let bytes: &[u8; 32] = bytes.try_into().map_err(|_| BadSigningKey)?;
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| BadSigningKey)?;
+        if key.is_weak() {
+            return Err(BadSigningKey);
+        }
+        Ok(Self(key))
+    }
+
+    /// Wraps a key made here (from a signing key, which cannot be weak in practice).
+    pub fn from_verifying(key: ed25519_dalek::VerifyingKey) -> Self {
+        Self(key)
+    }
+
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// Whether `signature` is this key's strict Ed25519 signature of `message`.
+    pub fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let signature = ed25519_dalek::Signature::from_bytes(signature);
+        self.0.verify_strict(message, &signature).is_ok()
+    }
+}
+
+impl fmt::Debug for SigningPublic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SigningPublic({})", super::b64_encode(&self.to_bytes()))
+    }
+}
+
 /// A secret of 32 random bytes handed to one person (an enrolment code or a session token),
 /// shown as 52 base32 characters. The server stores only its SHA-256.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]

@@ -124,7 +124,26 @@ pub struct Fingerprint(String);
 
 impl Fingerprint {
     pub fn of(recipient: &Recipient) -> Self {
-        let digest = Sha256::digest(recipient.as_str().as_bytes());
+        Self::of_digest(&Sha256::digest(recipient.as_str().as_bytes()))
+    }
+
+    /// An account's safety number (docs/protocol.md §9.1): it covers both of the account's
+    /// public keys, so that neither can be swapped without the number changing.
+    ///
+    /// `SHA-256("resguardo/safety/account/v1" || 0x00 || u32be(len r) || r || signing key)`,
+    /// `r` the canonical `age1…` text.
+    pub fn of_account(recipient: &Recipient, signing: &super::SigningPublic) -> Self {
+        let r = recipient.as_str().as_bytes();
+        let mut hash = Sha256::new();
+        hash.update(b"resguardo/safety/account/v1\0");
+        hash.update((r.len() as u32).to_be_bytes());
+        hash.update(r);
+        hash.update(signing.to_bytes());
+        Self::of_digest(&hash.finalize())
+    }
+
+    /// A 32-byte digest shown as a safety number: its first 16 bytes, 8 groups of 4 hex digits.
+    pub fn of_digest(digest: &[u8]) -> Self {
         let groups: Vec<String> = digest[..16]
             .chunks(2)
             .map(|pair| format!("{:02x}{:02x}", pair[0], pair[1]))

@@ -9,7 +9,8 @@ mod report;
 mod retention;
 
 pub use account::{
-    base32_decode, base32_encode, AccountStatus, Backoff, BadEnum, Role, Secret32, Username,
+    base32_decode, base32_encode, AccountStatus, Backoff, BadEnum, BadSigningKey, Role, Secret32,
+    SigningPublic, Username,
 };
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use id::BadId;

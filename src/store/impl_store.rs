@@ -316,6 +316,7 @@ macro_rules! impl_store {
                     .bind(&account.auth_hash)
                     .bind(&account.totp_sealed)
                     .bind(account.created_at)
+                    .bind(account.signing_key.map(|k| k.to_bytes().to_vec()))
                     .execute(&mut *tx)
                     .await?;
                 if inserted.rows_affected() == 0 {
@@ -356,6 +357,19 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn set_signing_key(
+                &self,
+                account: AccountId,
+                key: &SigningPublic,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::SET_SIGNING_KEY)
+                    .bind(&account.0[..])
+                    .bind(&key.to_bytes()[..])
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn throttle(&self, key: &[u8; 32]) -> Result<Option<(i64, i64)>, StoreError> {

@@ -25,7 +25,8 @@ pub use sqlite::SqliteStore;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
     AccountStatus, Author, Backoff, DeskName, DeskSlug, Lookup, PartnerId, PartnerStatus,
-    Recipient, ReferralId, ReferralStatus, ReportId, Role, Status, Username, Verifier,
+    Recipient, ReferralId, ReferralStatus, ReportId, Role, SigningPublic, Status, Username,
+    Verifier,
 };
 
 /// A desk with its current public key.
@@ -260,6 +261,8 @@ pub struct NewAccount {
     pub auth_hash: String,
     pub totp_sealed: Vec<u8>,
     pub created_at: i64,
+    /// `None` only from a client older than signing keys.
+    pub signing_key: Option<SigningPublic>,
 }
 
 /// A stored account.
@@ -276,6 +279,8 @@ pub struct Account {
     pub totp_sealed: Vec<u8>,
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
+    /// `None` for an account enrolled before signing keys that has not logged in since.
+    pub signing_key: Option<SigningPublic>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -465,6 +470,13 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
         now: i64,
     ) -> Result<(), StoreError>;
     async fn notes(&self, id: &ReportId) -> Result<Vec<Note>, StoreError>;
+    /// Records the signing key of an account that has none yet (enrolled before signing
+    /// existed); an account's recorded key is never replaced.
+    async fn set_signing_key(
+        &self,
+        account: AccountId,
+        key: &SigningPublic,
+    ) -> Result<(), StoreError>;
     /// Accepts a TOTP step newer than the last accepted one; `false` for a replay.
     async fn accept_totp_step(
         &self,
@@ -584,6 +596,7 @@ type AccountRow = (
     Vec<u8>,
     i64,
     i64,
+    Option<Vec<u8>>,
 );
 
 fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
@@ -599,6 +612,7 @@ fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
         totp_sealed,
         confirmed,
         last_step,
+        signing_key,
     ) = row;
     Ok(Account {
         id: AccountId(
@@ -617,6 +631,10 @@ fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
         totp_sealed,
         totp_confirmed: confirmed != 0,
         totp_last_step: last_step,
+        signing_key: signing_key
+            .map(|k| SigningPublic::from_bytes(&k))
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("signing key"))?,
     })
 }
 type ReceiptRow = (Vec<u8>, String, Vec<u8>, String, i64, i64);

@@ -12,7 +12,7 @@ use crate::workers::{enrolled_account as login, invite};
 
 crate::on_both_backends!(access_matrix);
 
-async fn desk_with_supervisor(
+pub async fn desk_with_supervisor(
     server: &TestServer,
     client: &resguardo::client::ApiClient,
     desk: &str,

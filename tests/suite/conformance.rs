@@ -389,6 +389,7 @@ mod accounts {
             auth_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
             totp_sealed: vec![1, 2, 3],
             created_at: 0,
+            signing_key: None,
         }
     }
 
@@ -465,6 +466,18 @@ mod accounts {
             .await
             .unwrap()
             .is_none());
+
+        // A legacy account's signing key is recorded once, never replaced.
+        assert_eq!(ana.signing_key, None);
+        let key = |seed| {
+            resguardo::crypto::signing::public_of(
+                &resguardo::crypto::receipt::identity_from_secret(&[seed; 32]),
+            )
+        };
+        store.set_signing_key(ana.id, &key(7)).await.unwrap();
+        store.set_signing_key(ana.id, &key(8)).await.unwrap();
+        let recorded = store.account(&gt, &ana.username).await.unwrap().unwrap();
+        assert_eq!(recorded.signing_key, Some(key(7)));
 
         // TOTP steps are accepted once, in increasing order.
         assert!(store.accept_totp_step(ana.id, 100, true).await.unwrap());

@@ -279,6 +279,30 @@ impl TestServer {
         }
     }
 
+    /// Like `tamper`, with byte strings bound to `$1, $2 …` (the same placeholders on both
+    /// backends), so that blobs need no backend-specific literals.
+    pub async fn tamper_with(&self, sql: &str, blobs: &[&[u8]]) {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                let mut query = sqlx::query(sql);
+                for blob in blobs {
+                    query = query.bind(blob.to_vec());
+                }
+                query.execute(&mut conn).await.unwrap();
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                let mut query = sqlx::query(sql);
+                for blob in blobs {
+                    query = query.bind(blob.to_vec());
+                }
+                query.execute(&mut conn).await.unwrap();
+            }
+        }
+    }
+
     /// Runs one `SELECT COUNT(*) …` directly against the server's database.
     pub async fn count(&self, sql: &str) -> i64 {
         use sqlx::Connection;

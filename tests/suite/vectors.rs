@@ -10,6 +10,13 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}
+
 fn compute(typed: &str) -> Value {
     let phrase = ReceiptPhrase::parse(typed).unwrap();
     let keys = phrase.derive();
@@ -146,4 +153,70 @@ fn safety_number_vectors_match() {
             }
         }
     }
+}
+
+const ACCOUNT_VECTORS: &str = "tests/vectors/account_keys.json";
+
+/// An account's keys from its identity (docs/protocol.md §9.1).
+fn compute_account(identity: &str, message: &str) -> Value {
+    use std::str::FromStr;
+    let identity = age::x25519::Identity::from_str(identity).unwrap();
+    let signing = resguardo::crypto::signing::signing_key(&identity);
+    let public = resguardo::crypto::signing::public_of(&identity);
+    let recipient = resguardo::domain::Recipient::from(identity.to_public());
+    serde_json::json!({
+        "identity": age::secrecy::ExposeSecret::expose_secret(&identity.to_string()),
+        "recipient": recipient.as_str(),
+        "seed_hex": hex(signing.as_bytes()),
+        "signing_public_hex": hex(&public.to_bytes()),
+        "message": message,
+        "signature_hex": hex(&resguardo::crypto::signing::sign(&identity, message.as_bytes())),
+        "safety_number": resguardo::domain::Fingerprint::of_account(&recipient, &public).as_str(),
+    })
+}
+
+#[test]
+fn account_key_vectors_match() {
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(ACCOUNT_VECTORS).unwrap()).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 3);
+    for v in vectors {
+        let got = compute_account(
+            v["identity"].as_str().unwrap(),
+            v["message"].as_str().unwrap(),
+        );
+        assert_eq!(&got, v);
+        let public = unhex(v["signing_public_hex"].as_str().unwrap());
+        let public = resguardo::domain::SigningPublic::from_bytes(&public).unwrap();
+        let signature: [u8; 64] = unhex(v["signature_hex"].as_str().unwrap())
+            .try_into()
+            .unwrap();
+        assert!(public.verifies(v["message"].as_str().unwrap().as_bytes(), &signature));
+    }
+}
+
+/// `cargo test -- --ignored regenerate_account_vectors`; only for adding vectors.
+#[test]
+#[ignore]
+fn regenerate_account_vectors() {
+    use sha2::Digest;
+    let vectors: Vec<Value> = (1..=3u8)
+        .map(|n| {
+            let secret: [u8; 32] =
+                sha2::Sha256::digest(format!("resguardo account vector {n}")).into();
+            let identity = resguardo::crypto::receipt::identity_from_secret(&secret);
+            let text = age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned();
+            compute_account(&text, &format!("message {n}"))
+        })
+        .collect();
+    let file = serde_json::json!({
+        "description": "Account keys (docs/protocol.md §9.1). From identity (an age X25519 secret key): recipient, the HKDF seed, the Ed25519 public key, a pure Ed25519 signature of message (UTF-8) and the account safety number must be reproduced exactly. Hex is lower case.",
+        "vectors": vectors,
+    });
+    std::fs::write(
+        ACCOUNT_VECTORS,
+        serde_json::to_string_pretty(&file).unwrap() + "\n",
+    )
+    .unwrap();
 }

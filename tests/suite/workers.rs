@@ -632,5 +632,5 @@ pub async fn enrolled_account(
                 resguardo::time::now_secs()
             )
         });
-    (login, enrolled.recipient.fingerprint().to_string())
+    (login, enrolled.safety_number().to_string())
 }

@@ -62,9 +62,12 @@ export class Problem extends Error {
  * give the same number whichever way it was sent.
  */
 export function fingerprint(recipient: string): string {
-  const canonical = recipient.toLowerCase();
-  const hex = bytesToHex(sha256(new TextEncoder().encode(canonical)).slice(0, 16));
-  return hex.match(/.{4}/g)!.join(" ");
+  return safetyNumber(sha256(new TextEncoder().encode(recipient.toLowerCase())));
+}
+
+/** A digest's first 16 bytes as 8 groups of 4 hex digits: the one format of every safety number. */
+export function safetyNumber(digest: Uint8Array): string {
+  return bytesToHex(digest.slice(0, 16)).match(/.{4}/g)!.join(" ");
 }
 
 /** Whether a typed safety number is `number`: spaces, dashes and case do not matter. */

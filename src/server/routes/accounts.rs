@@ -10,7 +10,8 @@ use super::decode_exact;
 use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
 use crate::domain::{
-    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Role, Secret32, Username,
+    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Role, Secret32, SigningPublic,
+    Username,
 };
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
@@ -43,6 +44,12 @@ pub struct Enrolment {
     /// 32 bytes, base64: the first half of the password derivation.
     #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth_key: String,
+    /// The account's Ed25519 public key (docs/protocol.md §9.1), derived on the device from its
+    /// identity; base64 of 32 bytes. Optional only for clients older than signing keys: an
+    /// account without one cannot be vetted by an up-to-date supervisor.
+    #[serde(default)]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub signing_key: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -69,12 +76,24 @@ pub struct Credentials {
     pub totp: String,
 }
 
+/// The signed-in account's signing key, for an account enrolled before signing keys.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SigningKeyUpload {
+    /// Base64 of the 32-byte Ed25519 public key derived from the account's identity (§9.1).
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub signing_key: String,
+}
+
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
     pub desk: String,
     pub username: String,
     pub role: Role,
     pub status: AccountStatus,
+    /// The signing key the server has recorded for this account, base64; `null` until a client
+    /// sends one (`POST /api/v1/session/signing-key`). A device compares it with its own.
+    pub signing_key: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -126,6 +145,7 @@ fn view(account: &Account) -> SessionView {
         username: account.username.to_string(),
         role: account.role,
         status: account.status,
+        signing_key: account.signing_key.map(|k| b64_encode(&k.to_bytes())),
     }
 }
 
@@ -168,6 +188,7 @@ pub async fn enrol(
         state.message_limits,
     )?;
     let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
+    let signing_key = signing_key_field(request.signing_key.as_deref())?;
     let id = AccountId(
         Secret32::random().digest()[..16]
             .try_into()
@@ -191,6 +212,7 @@ pub async fn enrol(
         auth_hash,
         totp_sealed: totp.seal(&state.totp_key, &totp_context(&id)),
         created_at: crate::time::now_bucket(),
+        signing_key,
     };
     let (desk, role) = match state
         .store
@@ -216,6 +238,16 @@ pub async fn enrol(
             .to_string(),
         role,
     }))
+}
+
+/// The optional `signing_key` field, parsed: an Ed25519 point that is not of small order.
+fn signing_key_field(text: Option<&str>) -> Result<Option<SigningPublic>, ApiError> {
+    text.map(parse_signing_key).transpose()
+}
+
+fn parse_signing_key(text: &str) -> Result<SigningPublic, ApiError> {
+    SigningPublic::from_bytes(&decode_exact::<32>(text, "signing_key")?)
+        .map_err(|_| ApiError::BadField("signing_key", "Ed25519 public key"))
 }
 
 /// What a login or confirmation request names, parsed; `None` fields fail like a wrong password.
@@ -430,6 +462,44 @@ pub async fn login(
 ), security(("bearer" = [])))]
 pub async fn whoami(signed_in: SignedIn) -> HttpResponse {
     HttpResponse::Ok().json(view(&signed_in.account))
+}
+
+/// Records the signing key of an account enrolled before signing keys existed. A key once
+/// recorded never changes: sending the same one again is harmless, a different one a conflict.
+#[utoipa::path(post, path = "/api/v1/session/signing-key", request_body = SigningKeyUpload,
+    responses(
+        (status = 200, body = SessionView),
+        doc::E400, doc::E401, doc::E409, doc::E413, doc::E415, doc::E503,
+    ), security(("bearer" = [])))]
+pub async fn set_signing_key(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    request: web::Json<SigningKeyUpload>,
+) -> Result<HttpResponse, ApiError> {
+    let key = parse_signing_key(&request.signing_key)?;
+    let account = &signed_in.account;
+    match account.signing_key {
+        Some(recorded) if recorded == key => {}
+        Some(_) => {
+            return Err(ApiError::KeyConflict(
+                "this account already has a different signing key",
+            ))
+        }
+        None => {
+            state.store.set_signing_key(account.id, &key).await?;
+            audit(
+                &state,
+                account.desk.as_str(),
+                account.username.as_str(),
+                "account.signing_key",
+                "",
+            )
+            .await?;
+        }
+    }
+    let mut view = view(account);
+    view.signing_key = Some(b64_encode(&key.to_bytes()));
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// Ends the session; its token stops working at once.

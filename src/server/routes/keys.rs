@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, AccountStatus, Recipient, Role, Username};
+use crate::domain::{b64_encode, AccountStatus, Fingerprint, Recipient, Role, Username};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
@@ -35,7 +35,12 @@ pub struct AccountView {
     pub role: Role,
     pub status: AccountStatus,
     pub recipient: String,
-    /// The safety number both sides compare before vetting.
+    /// The account's Ed25519 public key, base64; `null` for an account enrolled before signing
+    /// keys that has not logged in since.
+    pub signing_key: Option<String>,
+    /// The safety number both sides compare before vetting: the account number over both keys
+    /// (docs/protocol.md §9.1), or the recipient's number while `signing_key` is `null`.
+    /// Clients compute it themselves; this field is for display by clients that cannot.
     pub fingerprint: String,
     /// For a pending account, the supervisors who approved it so far.
     pub approved_by: Vec<String>,
@@ -136,7 +141,12 @@ pub async fn accounts(
             role: a.role,
             status: a.status,
             recipient: a.recipient.as_str().to_owned(),
-            fingerprint: a.recipient.fingerprint().to_string(),
+            signing_key: a.signing_key.map(|k| b64_encode(&k.to_bytes())),
+            fingerprint: match &a.signing_key {
+                Some(key) => Fingerprint::of_account(&a.recipient, key),
+                None => a.recipient.fingerprint(),
+            }
+            .to_string(),
             approved_by: approvals
                 .iter()
                 .filter(|(account, _)| *account == a.username)

@@ -72,6 +72,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     mount_get(cfg, "/api/v1/session", web::to(accounts::whoami));
     mount_post(
         cfg,
+        "/api/v1/session/signing-key",
+        web::to(accounts::set_signing_key),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
         "/api/v1/session/logout",
         web::to(accounts::logout),
         ACCOUNT_BODY,

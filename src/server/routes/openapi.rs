@@ -27,6 +27,7 @@ use crate::server::problem::Problem;
         accounts::confirm,
         accounts::login,
         accounts::whoami,
+        accounts::set_signing_key,
         accounts::logout,
         keys::init_key,
         keys::accounts,
