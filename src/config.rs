@@ -378,7 +378,7 @@ impl Settings {
         {
             return Err(invalid(
                 "pow.difficulty",
-                "difficulty plus max_extra_bits must be at most 32",
+                "difficulty plus max_extra_bits must be at most 24 (clients refuse harder challenges)",
             ));
         }
         if !(10..=86_400).contains(&pow.ttl_secs) {

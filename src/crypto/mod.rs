@@ -1,6 +1,7 @@
 //! The cryptography every Resguardo client must reproduce byte for byte (`docs/protocol.md`), and
 //! the structural checks the server makes on ciphertext it can never read.
 
+pub mod chain;
 pub mod ciphertext;
 pub mod keys;
 pub mod padding;
@@ -9,6 +10,7 @@ pub mod pow;
 pub mod receipt;
 pub mod seal;
 pub mod signing;
+pub mod statement;
 pub mod totp;
 pub mod webhook;
 

@@ -20,8 +20,10 @@ const VERSION: u8 = 1;
 const SIGNED_LEN: usize = 1 + 8 + 1 + 16;
 /// Length of an encoded challenge.
 pub const CHALLENGE_LEN: usize = SIGNED_LEN + 32;
-/// The hardest difficulty a challenge may carry; beyond it a phone would never finish.
-pub const MAX_DIFFICULTY: u8 = 32;
+/// The hardest difficulty a challenge may carry, and the most work a client will do: 2^24
+/// hashes on average, about a minute on a cheap phone without WebAssembly. A hostile server
+/// could otherwise make clients search for hours.
+pub const MAX_DIFFICULTY: u8 = 24;
 
 /// The key that authenticates challenges, derived from the server secret.
 pub struct PowKey(Zeroizing<[u8; 32]>);
@@ -199,6 +201,24 @@ mod tests {
             Challenge::parse(&key(), &tampered[1..]),
             Err(PowError::Malformed)
         );
+    }
+
+    #[test]
+    fn clients_refuse_more_work_than_the_cap() {
+        let mut bytes = Challenge::mint(&key(), 2_000, MAX_DIFFICULTY)
+            .as_bytes()
+            .to_vec();
+        assert_eq!(
+            Challenge::parse_unverified(&bytes).map(|c| c.difficulty()),
+            Ok(24)
+        );
+        bytes[9] = MAX_DIFFICULTY + 1;
+        assert_eq!(
+            Challenge::parse_unverified(&bytes).err(),
+            Some(PowError::Malformed)
+        );
+        // The server never mints above it either.
+        assert_eq!(Challenge::mint(&key(), 2_000, 40).difficulty(), 24);
     }
 
     #[test]

@@ -65,6 +65,19 @@ mod tests {
         identity_point[0] = 1;
         assert!(SigningPublic::from_bytes(&identity_point).is_err());
         assert!(SigningPublic::from_bytes(&[0u8; 31]).is_err());
+        // y = p + k (p = 2^255 - 19) is another encoding of y = k: refused where it is a point.
+        let mut refused_non_canonical = 0;
+        for k in 2u8..18 {
+            let mut bytes = [0xff; 32];
+            bytes[31] = 0x7f;
+            bytes[0] = 0xed + k; // p's lowest byte is 0xed; no carry for k < 18
+            let loose = ed25519_dalek::VerifyingKey::from_bytes(&bytes);
+            if loose.is_ok_and(|key| !key.is_weak()) {
+                assert!(SigningPublic::from_bytes(&bytes).is_err(), "y = p + {k}");
+                refused_non_canonical += 1;
+            }
+        }
+        assert!(refused_non_canonical > 0);
         let good = public_of(&age::x25519::Identity::generate());
         assert_eq!(SigningPublic::from_bytes(&good.to_bytes()), Ok(good));
     }

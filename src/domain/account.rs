@@ -97,14 +97,19 @@ text_enum!(AccountStatus { Pending => "pending", Vetted => "vetted", Disabled =>
 pub struct SigningPublic(ed25519_dalek::VerifyingKey);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("not an Ed25519 public key (32 bytes, a point of the curve that is not of small order)")]
+#[error(
+    "not an Ed25519 public key (32 bytes, the canonical encoding of a point not of small order)"
+)]
 pub struct BadSigningKey;
 
 impl SigningPublic {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, BadSigningKey> {
         let bytes: &[u8; 32] = bytes.try_into().map_err(|_| BadSigningKey)?;
         let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| BadSigningKey)?;
-        if key.is_weak() {
+        // One key, one encoding: a y coordinate at or above p also decodes, to the same point,
+        // and keys are compared by their bytes.
+        let canonical = key.to_edwards().compress().to_bytes() == *bytes;
+        if key.is_weak() || !canonical {
             return Err(BadSigningKey);
         }
         Ok(Self(key))

@@ -270,6 +270,8 @@ fn bad_configuration_names_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
         ("RESGUARDO__POW__DIFFICULTY", "40", "pow.difficulty"),
+        // 21 + the default 4 extra bits: above what clients will work for.
+        ("RESGUARDO__POW__DIFFICULTY", "21", "at most 24"),
         ("RESGUARDO__SERVER__BIND", "not an address", "server.bind"),
         ("RESGUARDO__DATABASE__URL", "mysql://x", "database.url"),
         (

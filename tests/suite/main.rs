@@ -47,6 +47,7 @@ mod partners;
 mod retention;
 mod rotation;
 mod schemathesis;
+mod statement_vectors;
 mod tor;
 mod triage;
 mod upgrade;

@@ -3,8 +3,9 @@
 // number over both public keys. Byte-exact with the Rust code (tests/vectors/account_keys.json).
 
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { bytesToNumberLE, equalBytes } from "@noble/curves/utils.js";
 import { hkdf } from "@noble/hashes/hkdf";
-import { sha256 } from "@noble/hashes/sha2";
+import { sha256, sha512 } from "@noble/hashes/sha2";
 import { concatBytes } from "@noble/hashes/utils";
 import { bech32 } from "@scure/base";
 import { safetyNumber } from "./api.ts";
@@ -33,16 +34,40 @@ export function sign(identity: string, message: Uint8Array): Uint8Array {
   return ed25519.sign(message, signingSeed(identity));
 }
 
+const Point = ed25519.Point;
+const L = Point.Fn.ORDER;
+
 /**
- * Strict verification, as Rust's `verify_strict`: non-canonical encodings and `S` are refused
- * (`zip215: false`), and so are public keys of small order, which some signatures verify under
- * for any message. Never throws: malformed input is simply not a valid signature.
+ * SigningPublic::from_bytes: 32 bytes, the canonical encoding of a point not of small order.
+ * Decoded as ed25519-dalek decodes (zip215: any y below 2^255, y ≥ p too), then compared with its
+ * re-encoding: keys are compared by their bytes, so one key must have one encoding, whatever
+ * leniency this library's version has.
+ */
+export function isSigningKey(pub: Uint8Array): boolean {
+  try {
+    const A = Point.fromBytes(pub, true);
+    return !A.isSmallOrder() && equalBytes(A.toBytes(), pub);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ed25519-dalek's verify_strict, which the Rust side uses, step for step: a canonical key not of
+ * small order, S < L, an R not of small order, and the cofactorless [S]B - [k]A = R, compared as
+ * bytes (so R must be canonical too). noble's own verify checks the cofactored equation: a signer
+ * could add a small-order point to R and get a signature browsers accept and Rust refuses, two
+ * views of one chain. Never throws: malformed input is simply not a valid signature.
  */
 export function verifyStrict(pub: Uint8Array, message: Uint8Array, sig: Uint8Array): boolean {
   try {
-    // Refused here, not only by the library's strict mode: §9.1 requires it whatever its version.
-    if (ed25519.Point.fromBytes(pub).isSmallOrder()) return false; // [8]A is the identity
-    return ed25519.verify(sig, message, pub, { zip215: false });
+    if (!isSigningKey(pub) || sig.length !== 64) return false;
+    const r = sig.subarray(0, 32);
+    const s = bytesToNumberLE(sig.subarray(32));
+    if (s >= L || Point.fromBytes(r, true).isSmallOrder()) return false;
+    const k = bytesToNumberLE(sha512(concatBytes(r, pub, message))) % L;
+    const A = Point.fromBytes(pub);
+    return equalBytes(Point.BASE.multiplyUnsafe(s).subtract(A.multiplyUnsafe(k)).toBytes(), r);
   } catch {
     return false;
   }

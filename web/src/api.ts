@@ -6,7 +6,7 @@ import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
 import { pad } from "./padding.ts";
-import { solve } from "./pow.ts";
+import { challengeDifficulty, solve } from "./pow.ts";
 import { deriveReceipt, generatePhrase, type Language, type ReceiptKeys } from "./receipt.ts";
 
 export interface Desk {
@@ -145,9 +145,11 @@ export class Api {
   }
 
   private async pow(progress: (stage: "work", done: number) => void, solver: Solver) {
-    const issued = await this.call<{ challenge: string; difficulty: number }>("/api/v1/pow");
-    const expected = 2 ** issued.difficulty;
-    const nonce = await solver(base64.decode(issued.challenge), issued.difficulty, (tried) =>
+    const issued = await this.call<{ challenge: string }>("/api/v1/pow");
+    const challenge = base64.decode(issued.challenge);
+    const difficulty = challengeDifficulty(challenge);
+    const expected = 2 ** difficulty;
+    const nonce = await solver(challenge, difficulty, (tried) =>
       progress("work", Math.min(tried / expected, 0.99)),
     );
     progress("work", 1);

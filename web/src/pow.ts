@@ -4,6 +4,25 @@
 
 import { sha256 } from "@noble/hashes/sha2";
 
+/**
+ * The most work a client does (docs/protocol.md §4): 2^24 hashes on average, about a minute on a
+ * cheap phone without WebAssembly. A hostile server could otherwise keep the page searching.
+ */
+export const MAX_DIFFICULTY = 24;
+
+/**
+ * The difficulty a challenge carries in its byte 9, the one the server checks (the JSON field
+ * only repeats it); throws for a challenge that is not version 1 or asks more than the cap.
+ */
+export function challengeDifficulty(challenge: Uint8Array): number {
+  if (challenge.length !== 58 || challenge[0] !== 1) throw new Error("not a version 1 challenge");
+  const difficulty = challenge[9];
+  if (difficulty > MAX_DIFFICULTY) {
+    throw new Error(`the server asks ${difficulty} bits of proof of work; at most ${MAX_DIFFICULTY} are done`);
+  }
+  return difficulty;
+}
+
 function leadingZeroBits(digest: Uint8Array): number {
   let bits = 0;
   for (const byte of digest) {

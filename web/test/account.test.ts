@@ -5,10 +5,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
+import { bytesToNumberLE, numberToBytesLE } from "@noble/curves/utils.js";
+import { sha512 } from "@noble/hashes/sha2";
+import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { identityToRecipient } from "age-encryption";
 import {
   accountSafetyNumber,
+  isSigningKey,
   sign,
   signingPublic,
   signingSeed,
@@ -74,6 +77,50 @@ test("a public key of small order is refused", () => {
   // So the test means something: without the strict rules this forgery verifies.
   assert.ok(ed25519.verify(signature, message, identityPoint, { zip215: true }));
   assert.ok(!verifyStrict(identityPoint, message, signature));
+});
+
+test("small-order and non-canonical keys are refused, as SigningPublic::from_bytes refuses them", () => {
+  // Mirrors small_order_and_malformed_keys_are_refused in src/crypto/signing.rs.
+  const identityPoint = new Uint8Array(32);
+  identityPoint[0] = 1;
+  assert.ok(!isSigningKey(identityPoint));
+  assert.ok(!isSigningKey(new Uint8Array(31)));
+  // y = p + k (p = 2^255 - 19) is another encoding of y = k: refused where it is a point.
+  const v = vectors[0];
+  const signature = hexToBytes(v.signature_hex);
+  let refused = 0;
+  for (let k = 2; k < 18; k++) {
+    const bytes = new Uint8Array(32).fill(0xff);
+    bytes[31] = 0x7f;
+    bytes[0] = 0xed + k; // p's lowest byte is 0xed; no carry for k < 18
+    let loose;
+    try {
+      loose = ed25519.Point.fromBytes(bytes, true); // as ed25519-dalek decompresses
+    } catch {
+      continue;
+    }
+    if (loose.isSmallOrder()) continue;
+    assert.ok(!isSigningKey(bytes), `y = p + ${k}`);
+    assert.ok(!verifyStrict(bytes, utf8(v.message), signature), `y = p + ${k}`);
+    refused += 1;
+  }
+  assert.ok(refused > 0);
+  assert.ok(isSigningKey(hexToBytes(v.signing_public_hex)));
+});
+
+test("a signature whose R is of small order is refused, as ed25519-dalek refuses it", () => {
+  // R = the identity and S = k·a satisfy even the cofactorless equation [S]B - [k]A = R; only
+  // verify_strict's own check on R refuses it.
+  const v = vectors[0];
+  const { scalar, pointBytes } = ed25519.utils.getExtendedPublicKey(signingSeed(v.identity));
+  const message = utf8(v.message);
+  const L = ed25519.Point.Fn.ORDER;
+  const R = ed25519.Point.ZERO.toBytes();
+  const k = bytesToNumberLE(sha512(concatBytes(R, pointBytes, message))) % L;
+  const signature = concatBytes(R, numberToBytesLE((k * scalar) % L, 32));
+  // So the test means something: noble's strict mode accepts it.
+  assert.ok(ed25519.verify(signature, message, pointBytes, { zip215: false }));
+  assert.ok(!verifyStrict(pointBytes, message, signature));
 });
 
 test("a signature with a non-canonical S is refused", () => {

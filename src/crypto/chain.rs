@@ -1,0 +1,709 @@
+//! Verifying a desk's chain of signed key statements on the device (docs/protocol.md §10.2),
+//! from the root the device pinned, into the desk's state: which accounts are vetted, which desk
+//! key is current, which partners hold which keys. Pure: no I/O, so every client can mirror it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::statement::{Body, Id, Signed, Statement};
+use crate::domain::{DeskSlug, Fingerprint, Recipient, Role, SigningPublic, Username};
+
+/// What a device pinned: the desk's root safety number (typed at enrolment) and, once it has
+/// verified a chain, the head it saw: (number of statements, link of the last).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pins {
+    pub root: Fingerprint,
+    pub head: Option<(u64, [u8; 32])>,
+}
+
+/// Why a chain is refused. `code()` is stable: the vectors and the clients' messages use it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error("statement {0} is malformed: {1}")]
+    Malformed(u64, &'static str),
+    #[error("statement {0} is about another desk")]
+    WrongDesk(u64),
+    #[error("statement {0} is out of sequence")]
+    Seq(u64),
+    #[error("statement {0} does not follow the one before it")]
+    Prev(u64),
+    #[error("statement {0} is not signed by the key it names")]
+    Signature(u64),
+    #[error("the chain does not start at the desk root you pinned")]
+    Root,
+    #[error("statement {0} is signed by a key that is not an active account of the desk")]
+    Signer(u64),
+    #[error("statement {0} is signed by an account that is not a supervisor")]
+    NotSupervisor(u64),
+    #[error("statement {0} repeats what an earlier one said")]
+    Duplicate(u64),
+    #[error("statement {0} names a desk key version out of order or a key used before")]
+    Version(u64),
+    #[error("statement {0} is about an account or partner the chain does not know")]
+    UnknownSubject(u64),
+    #[error("statement {0} approves keys other than those earlier approvals named")]
+    Conflict(u64),
+    #[error("the chain is shorter than the one this device saw before")]
+    Rollback,
+    #[error("the chain differs from the one this device saw before")]
+    Fork,
+}
+
+impl ChainError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChainError::Malformed(..) => "malformed",
+            ChainError::WrongDesk(_) => "wrong-desk",
+            ChainError::Seq(_) => "seq",
+            ChainError::Prev(_) => "prev",
+            ChainError::Signature(_) => "signature",
+            ChainError::Root => "root",
+            ChainError::Signer(_) => "signer",
+            ChainError::NotSupervisor(_) => "not-supervisor",
+            ChainError::Duplicate(_) => "duplicate",
+            ChainError::Version(_) => "version",
+            ChainError::UnknownSubject(_) => "unknown-subject",
+            ChainError::Conflict(_) => "conflict",
+            ChainError::Rollback => "rollback",
+            ChainError::Fork => "fork",
+        }
+    }
+}
+
+/// An account as the chain knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub id: Id,
+    pub username: Username,
+    pub role: Role,
+    pub recipient: Recipient,
+    pub signing_key: SigningPublic,
+    pub revoked: bool,
+}
+
+impl Account {
+    /// The account's safety number (§9.1), from the keys the chain signs.
+    pub fn safety_number(&self) -> Fingerprint {
+        Fingerprint::of_account(&self.recipient, &self.signing_key)
+    }
+}
+
+/// A partner as the chain knows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub name: String,
+    pub recipient: Recipient,
+    pub revoked: bool,
+}
+
+/// Approvals of one pending account: the exact keys approved, and by whom.
+#[derive(Debug, Clone)]
+struct Pending {
+    account: Account,
+    approvers: BTreeSet<[u8; 32]>,
+}
+
+/// What a verified chain says about the desk.
+#[derive(Debug, Clone)]
+pub struct DeskState {
+    policy: u8,
+    accounts: BTreeMap<Id, Account>,
+    pending: BTreeMap<Id, Pending>,
+    revoked_pending: BTreeSet<Id>,
+    supervisors_ever: usize,
+    keys: Vec<(u64, Recipient)>,
+    partners: BTreeMap<Id, Partner>,
+    head: (u64, [u8; 32]),
+}
+
+impl DeskState {
+    /// The newest signed desk key: what every device encrypts to.
+    pub fn current_key(&self) -> Option<(u64, &Recipient)> {
+        self.keys.last().map(|(v, r)| (*v, r))
+    }
+
+    /// The key of a signed version.
+    pub fn key(&self, version: u64) -> Option<&Recipient> {
+        self.keys
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, r)| r)
+    }
+
+    /// The first signed version: grants below it are legacy, kept for decrypting only.
+    pub fn first_version(&self) -> Option<u64> {
+        self.keys.first().map(|(v, _)| *v)
+    }
+
+    /// A vetted account (revoked or not).
+    pub fn account(&self, id: &Id) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+
+    pub fn account_by_name(&self, username: &str) -> Option<&Account> {
+        self.accounts
+            .values()
+            .find(|a| a.username.as_str() == username)
+    }
+
+    /// Vetted accounts that are not revoked: those a desk key may be granted to.
+    pub fn vetted_accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values().filter(|a| !a.revoked)
+    }
+
+    /// Distinct active supervisors who have approved a pending account so far.
+    pub fn approvals(&self, id: &Id) -> usize {
+        self.pending.get(id).map_or(0, |p| p.approvers.len())
+    }
+
+    /// Approvals a pending account needs now: the policy, capped by the supervisors the desk ever
+    /// had (so a desk's first supervisor can vet the second; revoking one never lowers it).
+    pub fn required(&self) -> usize {
+        usize::from(self.policy).min(self.supervisors_ever).max(1)
+    }
+
+    /// An active partner.
+    pub fn partner(&self, id: &Id) -> Option<&Partner> {
+        self.partners.get(id).filter(|p| !p.revoked)
+    }
+
+    /// (number of statements, link of the last): what the device pins next.
+    pub fn head(&self) -> (u64, [u8; 32]) {
+        self.head
+    }
+}
+
+/// Verifies `entries` (statements 1, 2, … of `desk`) from the pinned root and head.
+pub fn verify(desk: &DeskSlug, pins: &Pins, entries: &[Signed]) -> Result<DeskState, ChainError> {
+    let mut state: Option<DeskState> = None;
+    let mut prev_link = [0u8; 32];
+    for (i, entry) in entries.iter().enumerate() {
+        let seq = i as u64 + 1;
+        let statement =
+            Statement::decode(&entry.statement).map_err(|e| ChainError::Malformed(seq, e.0))?;
+        if statement.desk != *desk {
+            return Err(ChainError::WrongDesk(seq));
+        }
+        if statement.seq != seq {
+            return Err(ChainError::Seq(seq));
+        }
+        if statement.prev != prev_link {
+            return Err(ChainError::Prev(seq));
+        }
+        if !statement
+            .signer
+            .verifies(&entry.statement, &entry.signature)
+        {
+            return Err(ChainError::Signature(seq));
+        }
+        prev_link = entry.link();
+        state = Some(match state {
+            None => genesis(&statement, pins, prev_link)?,
+            Some(mut state) => {
+                apply(&mut state, &statement, seq)?;
+                state.head = (seq, prev_link);
+                state
+            }
+        });
+    }
+    let state = state.ok_or(ChainError::Root)?;
+    if let Some((seen, link)) = pins.head {
+        let seen_index = usize::try_from(seen).unwrap_or(usize::MAX);
+        if entries.len() < seen_index || seen == 0 {
+            return Err(ChainError::Rollback);
+        }
+        if entries[seen_index - 1].link() != link {
+            return Err(ChainError::Fork);
+        }
+    }
+    Ok(state)
+}
+
+fn genesis(statement: &Statement, pins: &Pins, link: [u8; 32]) -> Result<DeskState, ChainError> {
+    let Body::Genesis {
+        account,
+        username,
+        recipient,
+        approvals_required,
+    } = &statement.body
+    else {
+        return Err(ChainError::Root);
+    };
+    let root = Account {
+        id: *account,
+        username: username.clone(),
+        role: Role::Supervisor,
+        recipient: recipient.clone(),
+        signing_key: statement.signer,
+        revoked: false,
+    };
+    if !pins.root.matches_typed(root.safety_number().as_str()) {
+        return Err(ChainError::Root);
+    }
+    Ok(DeskState {
+        policy: *approvals_required,
+        accounts: BTreeMap::from([(*account, root)]),
+        pending: BTreeMap::new(),
+        revoked_pending: BTreeSet::new(),
+        supervisors_ever: 1,
+        keys: vec![],
+        partners: BTreeMap::new(),
+        head: (1, link),
+    })
+}
+
+/// Applies statement `seq` (not the first) to the state, after checking who signed it.
+fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), ChainError> {
+    let signer = &statement.signer;
+    // An account may revoke itself; everything else needs an active supervisor.
+    if let Body::RevokeAccount { account } = &statement.body {
+        let own = state
+            .account(account)
+            .is_some_and(|a| !a.revoked && a.signing_key == *signer);
+        if own {
+            return revoke_account(state, account, seq);
+        }
+    }
+    match state.vetted_accounts().find(|a| a.signing_key == *signer) {
+        None => return Err(ChainError::Signer(seq)),
+        Some(a) if a.role != Role::Supervisor => return Err(ChainError::NotSupervisor(seq)),
+        Some(_) => {}
+    }
+    match &statement.body {
+        Body::Genesis { .. } => Err(ChainError::Duplicate(seq)),
+        Body::Approval {
+            account,
+            username,
+            role,
+            recipient,
+            signing_key,
+        } => {
+            let approved = Account {
+                id: *account,
+                username: username.clone(),
+                role: *role,
+                recipient: recipient.clone(),
+                signing_key: *signing_key,
+                revoked: false,
+            };
+            approve(state, approved, signer, seq)
+        }
+        Body::DeskKey { version, recipient } => add_desk_key(state, *version, recipient, seq),
+        Body::Partner {
+            partner,
+            name,
+            recipient,
+        } => {
+            if state.partners.contains_key(partner) {
+                return Err(ChainError::Duplicate(seq));
+            }
+            let entry = Partner {
+                name: name.clone(),
+                recipient: recipient.clone(),
+                revoked: false,
+            };
+            state.partners.insert(*partner, entry);
+            Ok(())
+        }
+        Body::RevokeAccount { account } => revoke_account(state, account, seq),
+        Body::RevokePartner { partner } => match state.partners.get_mut(partner) {
+            None => Err(ChainError::UnknownSubject(seq)),
+            Some(p) if p.revoked => Err(ChainError::Duplicate(seq)),
+            Some(p) => {
+                p.revoked = true;
+                Ok(())
+            }
+        },
+    }
+}
+
+fn approve(
+    state: &mut DeskState,
+    approved: Account,
+    signer: &SigningPublic,
+    seq: u64,
+) -> Result<(), ChainError> {
+    let id = approved.id;
+    let name_taken = state
+        .accounts
+        .values()
+        .any(|a| a.username == approved.username);
+    if state.accounts.contains_key(&id) || name_taken || state.revoked_pending.contains(&id) {
+        return Err(ChainError::Duplicate(seq));
+    }
+    // Keys belong to one account: a statement's signer must name one account, and a grant
+    // sealed to a recipient must reach one person.
+    let shares_keys = |other: &Account| {
+        other.id != id
+            && (other.signing_key == approved.signing_key || other.recipient == approved.recipient)
+    };
+    let pending_accounts = state.pending.values().map(|p| &p.account);
+    if state
+        .accounts
+        .values()
+        .chain(pending_accounts)
+        .any(shares_keys)
+    {
+        return Err(ChainError::Conflict(seq));
+    }
+    let pending = state.pending.entry(id).or_insert_with(|| Pending {
+        account: approved.clone(),
+        approvers: BTreeSet::new(),
+    });
+    if pending.account != approved {
+        return Err(ChainError::Conflict(seq));
+    }
+    if !pending.approvers.insert(signer.to_bytes()) {
+        return Err(ChainError::Duplicate(seq));
+    }
+    if pending.approvers.len() >= state.required() {
+        state.pending.remove(&id);
+        if approved.role == Role::Supervisor {
+            state.supervisors_ever += 1;
+        }
+        state.accounts.insert(id, approved);
+    }
+    Ok(())
+}
+
+fn add_desk_key(
+    state: &mut DeskState,
+    version: u64,
+    recipient: &Recipient,
+    seq: u64,
+) -> Result<(), ChainError> {
+    let in_order = state
+        .current_key()
+        .is_none_or(|(newest, _)| newest.checked_add(1) == Some(version));
+    let reused = state.keys.iter().any(|(_, r)| r == recipient);
+    if !in_order || reused {
+        return Err(ChainError::Version(seq));
+    }
+    state.keys.push((version, recipient.clone()));
+    Ok(())
+}
+
+fn revoke_account(state: &mut DeskState, id: &Id, seq: u64) -> Result<(), ChainError> {
+    if let Some(account) = state.accounts.get_mut(id) {
+        if account.revoked {
+            return Err(ChainError::Duplicate(seq));
+        }
+        account.revoked = true;
+        // Its approvals of others stop counting, as the server's rule does.
+        let key = account.signing_key.to_bytes();
+        for pending in state.pending.values_mut() {
+            pending.approvers.remove(&key);
+        }
+        return Ok(());
+    }
+    if state.pending.remove(id).is_some() {
+        state.revoked_pending.insert(*id);
+        return Ok(());
+    }
+    Err(ChainError::UnknownSubject(seq))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::signing::public_of;
+    use crate::crypto::statement::append;
+    use age::x25519::Identity;
+
+    struct Person {
+        id: Id,
+        name: &'static str,
+        identity: Identity,
+    }
+
+    impl Person {
+        fn new(n: u8, name: &'static str) -> Self {
+            Self {
+                id: [n; 16],
+                name,
+                identity: Identity::generate(),
+            }
+        }
+
+        fn recipient(&self) -> Recipient {
+            Recipient::from(self.identity.to_public())
+        }
+
+        fn number(&self) -> Fingerprint {
+            Fingerprint::of_account(&self.recipient(), &public_of(&self.identity))
+        }
+
+        fn approval(&self, role: Role) -> Body {
+            Body::Approval {
+                account: self.id,
+                username: Username::parse(self.name).unwrap(),
+                role,
+                recipient: self.recipient(),
+                signing_key: public_of(&self.identity),
+            }
+        }
+    }
+
+    /// A chain being written, as devices would.
+    struct Chain {
+        desk: DeskSlug,
+        entries: Vec<Signed>,
+    }
+
+    impl Chain {
+        fn new(root: &Person, policy: u8) -> Self {
+            let mut chain = Self {
+                desk: DeskSlug::parse("gt").unwrap(),
+                entries: vec![],
+            };
+            let genesis = Body::Genesis {
+                account: root.id,
+                username: Username::parse(root.name).unwrap(),
+                recipient: root.recipient(),
+                approvals_required: policy,
+            };
+            chain.add(root, genesis);
+            chain
+        }
+
+        fn add(&mut self, signer: &Person, body: Body) -> &mut Self {
+            let head = self
+                .entries
+                .last()
+                .map(|e| (self.entries.len() as u64, e.link()));
+            self.entries
+                .push(append(&self.desk, head, &signer.identity, body).unwrap());
+            self
+        }
+
+        fn clone_with(&self, signer: &Person, body: Body) -> Self {
+            let mut chain = Self {
+                desk: self.desk.clone(),
+                entries: self.entries.clone(),
+            };
+            chain.add(signer, body);
+            chain
+        }
+
+        fn verify(&self, root: &Person) -> Result<DeskState, ChainError> {
+            let pins = Pins {
+                root: root.number(),
+                head: None,
+            };
+            verify(&self.desk, &pins, &self.entries)
+        }
+    }
+
+    fn desk_key(version: u64) -> (Body, Recipient) {
+        let recipient = Recipient::from(Identity::generate().to_public());
+        let body = Body::DeskKey {
+            version,
+            recipient: recipient.clone(),
+        };
+        (body, recipient)
+    }
+
+    fn code(result: Result<DeskState, ChainError>) -> &'static str {
+        result.err().map_or("ok", |e| e.code())
+    }
+
+    #[test]
+    fn a_desk_grows_and_its_state_follows() {
+        let (sofia, ana, sv2) = (
+            Person::new(1, "sofia"),
+            Person::new(2, "ana"),
+            Person::new(3, "sv2"),
+        );
+        let mut chain = Chain::new(&sofia, 2);
+        let (v1, _) = desk_key(1);
+        let (v2, r2) = desk_key(2);
+        let bufete = Recipient::from(Identity::generate().to_public());
+        chain
+            .add(&sofia, v1)
+            .add(&sofia, sv2.approval(Role::Supervisor)) // the first supervisor vets the second
+            .add(&sofia, ana.approval(Role::Worker)); // policy 2: one approval is not enough
+        let state = chain.verify(&sofia).unwrap();
+        assert!(state.account(&sv2.id).is_some());
+        assert!(state.account(&ana.id).is_none());
+        assert_eq!((state.approvals(&ana.id), state.required()), (1, 2));
+        chain
+            .add(&sv2, ana.approval(Role::Worker))
+            .add(&sv2, v2)
+            .add(
+                &sofia,
+                Body::Partner {
+                    partner: [9; 16],
+                    name: "Bufete".into(),
+                    recipient: bufete.clone(),
+                },
+            );
+        let state = chain.verify(&sofia).unwrap();
+        assert_eq!(state.account(&ana.id).unwrap().username.as_str(), "ana");
+        assert_eq!(state.current_key(), Some((2, &r2)));
+        assert_eq!(state.first_version(), Some(1));
+        assert_eq!(state.partner(&[9; 16]).unwrap().recipient, bufete);
+        assert_eq!(state.vetted_accounts().count(), 3);
+        assert_eq!(state.head().0, 7);
+
+        // A worker revokes herself; a supervisor revokes the partner.
+        chain
+            .add(&ana, Body::RevokeAccount { account: ana.id })
+            .add(&sv2, Body::RevokePartner { partner: [9; 16] });
+        let state = chain.verify(&sofia).unwrap();
+        assert_eq!(state.vetted_accounts().count(), 2);
+        assert!(state.partner(&[9; 16]).is_none());
+    }
+
+    #[test]
+    fn forged_and_misordered_chains_are_refused() {
+        let (sofia, ana, eve) = (
+            Person::new(1, "sofia"),
+            Person::new(2, "ana"),
+            Person::new(6, "eve"),
+        );
+        let base = || {
+            let mut chain = Chain::new(&sofia, 1);
+            chain
+                .add(&sofia, desk_key(1).0)
+                .add(&sofia, ana.approval(Role::Worker));
+            chain
+        };
+        assert_eq!(code(base().verify(&sofia)), "ok");
+        // Another root, even a well-formed one.
+        assert_eq!(code(Chain::new(&eve, 1).verify(&sofia)), "root");
+        // A statement by a key the desk never vetted; by a worker.
+        assert_eq!(
+            code(base().add(&eve, desk_key(2).0).verify(&sofia)),
+            "signer"
+        );
+        assert_eq!(
+            code(base().add(&ana, desk_key(2).0).verify(&sofia)),
+            "not-supervisor"
+        );
+        // Versions: a skip, a repeat, a key used before.
+        assert_eq!(
+            code(base().add(&sofia, desk_key(3).0).verify(&sofia)),
+            "version"
+        );
+        assert_eq!(
+            code(base().add(&sofia, desk_key(1).0).verify(&sofia)),
+            "version"
+        );
+        let mut reused = base();
+        let (v2, r2) = desk_key(2);
+        reused.add(&sofia, v2).add(
+            &sofia,
+            Body::DeskKey {
+                version: 3,
+                recipient: r2,
+            },
+        );
+        assert_eq!(code(reused.verify(&sofia)), "version");
+        // A body swapped under a kept signature.
+        let mut swapped = base();
+        let other = base();
+        swapped.entries[1].statement = other.entries[1].statement.clone();
+        assert_ne!(swapped.entries[1].statement, base().entries[1].statement);
+        assert_eq!(code(swapped.verify(&sofia)), "signature");
+        // Dropped, reordered and foreign statements.
+        let mut dropped = base();
+        dropped.entries.remove(1);
+        assert_eq!(code(dropped.verify(&sofia)), "seq");
+        let mut foreign = base();
+        foreign.desk = DeskSlug::parse("hn").unwrap();
+        assert_eq!(code(foreign.verify(&sofia)), "wrong-desk");
+        // Repeats and unknown subjects.
+        assert_eq!(
+            code(
+                base()
+                    .add(&sofia, ana.approval(Role::Worker))
+                    .verify(&sofia)
+            ),
+            "duplicate"
+        );
+        assert_eq!(
+            code(
+                base()
+                    .add(&sofia, Body::RevokeAccount { account: [7; 16] })
+                    .verify(&sofia)
+            ),
+            "unknown-subject"
+        );
+    }
+
+    #[test]
+    fn an_account_cannot_take_another_accounts_keys() {
+        let (sofia, ana, eve) = (
+            Person::new(1, "sofia"),
+            Person::new(2, "ana"),
+            Person::new(6, "eve"),
+        );
+        let mut chain = Chain::new(&sofia, 1);
+        chain.add(&sofia, ana.approval(Role::Worker));
+        let mut twin = eve.approval(Role::Supervisor);
+        if let Body::Approval { signing_key, .. } = &mut twin {
+            *signing_key = public_of(&sofia.identity);
+        }
+        assert_eq!(
+            code(chain.clone_with(&sofia, twin).verify(&sofia)),
+            "conflict"
+        );
+        let mut same_recipient = eve.approval(Role::Worker);
+        if let Body::Approval { recipient, .. } = &mut same_recipient {
+            *recipient = ana.recipient();
+        }
+        assert_eq!(
+            code(chain.clone_with(&sofia, same_recipient).verify(&sofia)),
+            "conflict"
+        );
+    }
+
+    #[test]
+    fn a_revoked_supervisor_signs_nothing_more_and_its_approvals_stop_counting() {
+        let (sofia, sv2, ana, beto) = (
+            Person::new(1, "sofia"),
+            Person::new(3, "sv2"),
+            Person::new(2, "ana"),
+            Person::new(4, "beto"),
+        );
+        let mut chain = Chain::new(&sofia, 2);
+        chain
+            .add(&sofia, sv2.approval(Role::Supervisor))
+            .add(&sv2, ana.approval(Role::Worker))
+            .add(&sofia, Body::RevokeAccount { account: sv2.id });
+        let state = chain.verify(&sofia).unwrap();
+        assert_eq!(state.approvals(&ana.id), 0);
+        // Two supervisors were ever vetted: the bar stays at 2 with one left.
+        assert_eq!(state.required(), 2);
+        assert_eq!(
+            code(chain.add(&sv2, beto.approval(Role::Worker)).verify(&sofia)),
+            "signer"
+        );
+    }
+
+    #[test]
+    fn a_pinned_head_catches_rollback_and_fork() {
+        let sofia = Person::new(1, "sofia");
+        let mut chain = Chain::new(&sofia, 1);
+        chain.add(&sofia, desk_key(1).0).add(&sofia, desk_key(2).0);
+        let seen = chain.verify(&sofia).unwrap().head();
+        let pins = Pins {
+            root: sofia.number(),
+            head: Some(seen),
+        };
+        assert!(verify(&chain.desk, &pins, &chain.entries).is_ok());
+        let shorter = &chain.entries[..2];
+        assert_eq!(
+            verify(&chain.desk, &pins, shorter).err().map(|e| e.code()),
+            Some("rollback")
+        );
+        let mut forked = Chain::new(&sofia, 1);
+        forked.entries = chain.entries[..2].to_vec();
+        forked.add(&sofia, desk_key(2).0);
+        assert_eq!(
+            verify(&chain.desk, &pins, &forked.entries)
+                .err()
+                .map(|e| e.code()),
+            Some("fork")
+        );
+    }
+}
