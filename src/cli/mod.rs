@@ -11,6 +11,7 @@ pub mod partners;
 pub mod report;
 pub mod retention;
 pub mod serve;
+pub mod statements;
 pub mod terminal;
 pub mod triage;
 pub mod worker;
@@ -143,6 +144,10 @@ pub enum WorkerCommand {
         /// the process list of everyone on this machine.
         #[arg(long)]
         code: Option<String>,
+        /// The desk root safety number your supervisor gave you (8 groups of 4 hex digits): this
+        /// device then trusts only the desk key statements signed from that root.
+        #[arg(long)]
+        desk_root: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -154,6 +159,10 @@ pub enum WorkerCommand {
         desk: String,
         #[arg(long)]
         username: String,
+        /// The desk root safety number your supervisor gave you (8 groups of 4 hex digits): this
+        /// device then trusts only the desk key statements signed from that root.
+        #[arg(long)]
+        desk_root: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -245,6 +254,12 @@ fn parse_status(text: &str) -> Result<crate::domain::Status, String> {
 pub enum DeskKeyCommand {
     /// (The desk's first supervisor) make the desk key on this device and keep its grant.
     InitKey {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The desk's signed key statements, verified on this device from the desk root it trusts
+    /// (docs/protocol.md §10): who vetted whom, which desk key is current, which partners.
+    Statements {
         #[arg(long)]
         json: bool,
     },
@@ -559,6 +574,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::InitKey { json },
         } => worker::init_key(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::Statements { json },
+        } => statements::show(json).await,
         Command::Desk {
             command:
                 DeskKeyCommand::RotateKey {

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
 use crate::client::session::{self, SavedSession};
-use crate::client::{desk_keys, reencrypt, worker, ApiClient};
+use crate::client::{desk_keys, reencrypt, trust, worker, ApiClient};
 use crate::domain::{AccountStatus, Role};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
@@ -16,14 +16,22 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             server,
             desk,
             code,
+            desk_root,
             json,
-        } => enrol(&server, &desk, code, json).await,
+        } => {
+            pin_desk_root(&server, &desk, desk_root.as_deref())?;
+            enrol(&server, &desk, code, json).await
+        }
         WorkerCommand::Login {
             server,
             desk,
             username,
+            desk_root,
             json,
-        } => login(&server, &desk, &username, json).await,
+        } => {
+            pin_desk_root(&server, &desk, desk_root.as_deref())?;
+            login(&server, &desk, &username, json).await
+        }
         WorkerCommand::Whoami { json } => whoami(json).await,
         WorkerCommand::Logout => logout().await,
         WorkerCommand::Pending { json } => pending(json).await,
@@ -93,17 +101,34 @@ fn local_safety_number(recipient: &str) -> anyhow::Result<crate::domain::Fingerp
         .map_err(|_| anyhow::anyhow!("the server answered with a key that is not an age recipient"))
 }
 
+/// Pins the desk root typed with `--desk-root`, before anything is sent.
+fn pin_desk_root(server: &str, desk: &str, typed: Option<&str>) -> anyhow::Result<()> {
+    let Some(typed) = typed else {
+        return Ok(());
+    };
+    let root = crate::domain::Fingerprint::parse_typed(typed).context(
+        "--desk-root is not a safety number (8 groups of 4 hex digits, as your supervisor gave it)",
+    )?;
+    trust::pin_root(server, desk, &root)?;
+    Ok(())
+}
+
 /// `resguardo desk init-key`: makes the desk key on this device (first supervisor only).
 pub async fn init_key(json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let key = desk_keys::init_desk_key(&client, &saved.token, &identity).await?;
+    let first = desk_keys::init_desk_key(&client, &saved.token, &identity).await?;
+    let key = &first.key;
+    // This device trusts the root it just made, and checks that the server kept the statements.
+    trust::pin_root(&saved.server, &saved.desk, &first.root)?;
+    trust::verified(&client, &saved.token, &saved.server, &saved.desk).await?;
     // Computed here from the key this device made, never taken from the server's answer.
     let number = local_safety_number(&key.recipient)?;
     if json {
         super::print_json(&json!({
             "desk": saved.desk, "key_version": key.key_version,
             "recipient": key.recipient, "fingerprint": number.as_str(),
+            "desk_root": first.root.as_str(),
         }));
     } else {
         println!(
@@ -112,24 +137,27 @@ pub async fn init_key(json: bool) -> anyhow::Result<()> {
         );
         println!("Safety number: {number}");
         println!("Publish this safety number where reporters can check it (--desk-fingerprint).");
+        println!();
+        println!("Desk root safety number: {}", first.root);
+        println!("It is your account's number, which signs the desk's key statements. Give it to");
+        println!(
+            "everyone who enrols, with their code, and keep it where your staff can check it."
+        );
     }
     Ok(())
 }
 
 /// `resguardo desk rotate-key [--reencrypt-open]`.
 pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> {
-    // Unlocked first, so that a wrong password stops the command before anything changes.
-    let unlocked = if reencrypt_open {
-        Some(unlocked().await?)
+    // Unlocked first, so that a wrong password stops the command before anything changes; the
+    // identity also signs the new key's statement.
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let key = desk_keys::rotate(&client, &saved.token, &identity).await?;
+    let outcome = if reencrypt_open {
+        Some(reencrypt(&client, &saved.token, &identity).await?)
     } else {
         None
-    };
-    let saved = saved()?;
-    let client = ApiClient::new(&saved.server)?;
-    let key = desk_keys::rotate(&client, &saved.token).await?;
-    let outcome = match &unlocked {
-        Some((_, identity)) => Some(reencrypt(&client, &saved.token, identity).await?),
-        None => None,
     };
     let number = local_safety_number(&key.recipient)?;
     if json {

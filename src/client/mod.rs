@@ -9,6 +9,7 @@ pub mod report_form;
 pub mod reporter;
 pub mod session;
 pub mod triage;
+pub mod trust;
 pub mod worker;
 
 use serde::de::DeserializeOwned;
@@ -30,6 +31,7 @@ use crate::server::routes::keys::{
 };
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
+use crate::server::routes::statements::StatementView;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -182,6 +184,11 @@ impl ApiClient {
 
     pub async fn whoami(&self, token: &str) -> Result<SessionView, ClientError> {
         self.get_as(token, "/api/v1/session").await
+    }
+
+    /// The desk's signed key statements, as the server stores them.
+    pub async fn statements(&self, token: &str) -> Result<Vec<StatementView>, ClientError> {
+        self.get_as(token, "/api/v1/desk/statements").await
     }
 
     pub async fn set_signing_key(

@@ -145,6 +145,11 @@ impl DeskState {
             .find(|a| a.username.as_str() == username)
     }
 
+    /// Every account the chain ever vetted, revoked ones included.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+
     /// Vetted accounts that are not revoked: those a desk key may be granted to.
     pub fn vetted_accounts(&self) -> impl Iterator<Item = &Account> {
         self.accounts.values().filter(|a| !a.revoked)

@@ -155,6 +155,22 @@ impl Fingerprint {
         &self.0
     }
 
+    /// A safety number a person typed (spaces, dashes and case as they please): exactly 32 hex
+    /// digits once everything else is dropped, or `None`.
+    pub fn parse_typed(typed: &str) -> Option<Self> {
+        let digits: Vec<u8> = typed
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .map(|c| c.to_digit(16).and_then(|d| u8::try_from(d).ok()))
+            .collect::<Option<_>>()?;
+        if digits.len() != 32 {
+            return None;
+        }
+        let bytes: Vec<u8> = digits.chunks(2).map(|p| p[0] << 4 | p[1]).collect();
+        Some(Self::of_digest(&bytes))
+    }
+
     /// Whether a safety number a person typed (spaces, dashes and case as they please) is this one.
     pub fn matches_typed(&self, typed: &str) -> bool {
         let canonical = |text: &str| -> String {
@@ -186,6 +202,9 @@ mod tests {
         assert!(fingerprint.matches_typed(&fingerprint.as_str().replace(' ', "")));
         assert!(!fingerprint.matches_typed("0000 0000"));
         assert!(!fingerprint.matches_typed(""));
+        assert_eq!(Fingerprint::parse_typed(&typed), Some(fingerprint));
+        assert_eq!(Fingerprint::parse_typed("0000 0000"), None);
+        assert_eq!(Fingerprint::parse_typed(&"g".repeat(32)), None);
     }
 
     #[test]

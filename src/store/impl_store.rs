@@ -108,6 +108,54 @@ macro_rules! impl_store {
             }
         }
 
+        impl $store {
+            /// Appends statements after the desk's head, in the caller's transaction. Another
+            /// device's append since the client read the chain is a `Conflict`: it re-reads,
+            /// re-verifies and signs again. So is a desk key statement for another version than
+            /// `made_version`, the one the change makes.
+            async fn append_statements(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                desk: &DeskSlug,
+                statements: &[NewStatement],
+                made_version: Option<i64>,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let head: Option<(i64, Vec<u8>)> = sqlx::query_as(sql::SELECT_STATEMENT_HEAD)
+                    .bind(desk.as_str())
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let (mut seq, mut link) = head.unwrap_or((0, vec![0; 32]));
+                for statement in statements {
+                    let moved_on = statement.seq != seq + 1 || statement.prev[..] != link[..];
+                    let other_version =
+                        statement.key_version.is_some() && statement.key_version != made_version;
+                    if moved_on || other_version {
+                        return Err(StoreError::Conflict("the desk's statements"));
+                    }
+                    sqlx::query(sql::INSERT_STATEMENT)
+                        .bind(desk.as_str())
+                        .bind(statement.seq)
+                        .bind(statement.kind)
+                        .bind(statement.subject.map(|s| s.to_vec()))
+                        .bind(&statement.statement)
+                        .bind(&statement.signature[..])
+                        .bind(&statement.link[..])
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(|e| match &e {
+                            // Another device's statement took this seq first.
+                            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                                StoreError::Conflict("the desk's statements")
+                            }
+                            _ => StoreError::from(e),
+                        })?;
+                    (seq, link) = (statement.seq, statement.link.to_vec());
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::store::Store for $store {
             async fn ping(&self) -> Result<(), StoreError> {
@@ -484,9 +532,11 @@ macro_rules! impl_store {
                 recipient: &Recipient,
                 supervisor: AccountId,
                 grant: &AgeCiphertext,
+                statements: &[NewStatement],
                 now: i64,
             ) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
+                Self::append_statements(&mut tx, desk, statements, Some(1), now).await?;
                 let keyed = sqlx::query(sql::INSERT_FIRST_DESK_KEY)
                     .bind(desk.as_str())
                     .bind(recipient.as_str())
@@ -504,6 +554,24 @@ macro_rules! impl_store {
                     .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn statements_of(
+                &self,
+                desk: &DeskSlug,
+            ) -> Result<Vec<StoredStatement>, StoreError> {
+                let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(sql::SELECT_STATEMENTS)
+                    .bind(desk.as_str())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(seq, statement, signature)| StoredStatement {
+                        seq,
+                        statement,
+                        signature,
+                    })
+                    .collect())
             }
 
             async fn approve(
@@ -528,6 +596,10 @@ macro_rules! impl_store {
                     .await?;
                 if recorded.rows_affected() == 0 {
                     return Ok(Approved::Repeated);
+                }
+                if let Some(statement) = approval.statement {
+                    let statements = std::slice::from_ref(statement);
+                    Self::append_statements(&mut tx, approval.desk, statements, None, now).await?;
                 }
                 let (approvals,): (i64,) = sqlx::query_as(sql::COUNT_APPROVALS)
                     .bind(account)
@@ -835,6 +907,7 @@ macro_rules! impl_store {
                 recipient: &Recipient,
                 grants: &[(AccountId, AgeCiphertext)],
                 granted_by: AccountId,
+                statements: &[NewStatement],
                 now: i64,
             ) -> Result<i64, StoreError> {
                 let mut tx = self.begin_write().await?;
@@ -842,6 +915,7 @@ macro_rules! impl_store {
                     .bind(desk.as_str())
                     .fetch_one(&mut *tx)
                     .await?;
+                Self::append_statements(&mut tx, desk, statements, Some(version), now).await?;
                 // A concurrent rotation takes the same number; the primary key refuses the second.
                 sqlx::query(sql::INSERT_KEY_VERSION)
                     .bind(desk.as_str())

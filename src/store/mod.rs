@@ -203,6 +203,33 @@ pub struct Approval<'a> {
     pub grant: &'a AgeCiphertext,
     /// `vetting.approvals_required`: distinct supervisors needed, capped at those the desk has.
     pub required: i64,
+    /// The approver's signed approval, appended with it.
+    pub statement: Option<&'a NewStatement>,
+}
+
+/// A signed key statement to append in the transaction of the change it records. The route
+/// has parsed it and checked its signer and content; the store checks its place in the chain.
+#[derive(Debug, Clone)]
+pub struct NewStatement {
+    pub seq: i64,
+    pub kind: i64,
+    /// The account or partner it is about.
+    pub subject: Option<[u8; 16]>,
+    /// The link of the statement before it (zeros for the first).
+    pub prev: [u8; 32],
+    pub statement: Vec<u8>,
+    pub signature: [u8; 64],
+    pub link: [u8; 32],
+    /// For a desk key statement, the version it signs: it must be the one the change makes.
+    pub key_version: Option<i64>,
+}
+
+/// A stored statement, as devices fetch it.
+#[derive(Debug, Clone)]
+pub struct StoredStatement {
+    pub seq: i64,
+    pub statement: Vec<u8>,
+    pub signature: Vec<u8>,
 }
 
 /// Where an account stands after an approval.
@@ -407,8 +434,11 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
         recipient: &Recipient,
         supervisor: AccountId,
         grant: &AgeCiphertext,
+        statements: &[NewStatement],
         now: i64,
     ) -> Result<(), StoreError>;
+    /// The desk's signed key statements, in order.
+    async fn statements_of(&self, desk: &DeskSlug) -> Result<Vec<StoredStatement>, StoreError>;
     /// Records a supervisor's approval of a pending account; when the approvals needed are in,
     /// stores the grant and marks the account vetted, all in one transaction.
     async fn approve(&self, approval: &Approval<'_>, now: i64) -> Result<Approved, StoreError>;
@@ -422,6 +452,7 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
         recipient: &Recipient,
         grants: &[(AccountId, AgeCiphertext)],
         granted_by: AccountId,
+        statements: &[NewStatement],
         now: i64,
     ) -> Result<i64, StoreError>;
     /// Appends to the hash-chained audit log.

@@ -231,3 +231,13 @@ pub const CLAIM_WEBHOOK: &str =
 pub const DELETE_WEBHOOK: &str = "DELETE FROM webhook_deliveries WHERE referral_id = $1";
 pub const RETRY_WEBHOOK: &str =
     "UPDATE webhook_deliveries SET attempts = attempts + 1, next_at = $2 WHERE referral_id = $1";
+
+// Signed key statements (docs/protocol.md §10).
+
+pub const SELECT_STATEMENT_HEAD: &str =
+    "SELECT seq, link FROM key_statements WHERE desk_slug = $1 ORDER BY seq DESC LIMIT 1";
+pub const INSERT_STATEMENT: &str = "INSERT INTO key_statements \
+     (desk_slug, seq, kind, subject, statement, signature, link, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+pub const SELECT_STATEMENTS: &str =
+    "SELECT seq, statement, signature FROM key_statements WHERE desk_slug = $1 ORDER BY seq";

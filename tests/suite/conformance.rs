@@ -376,8 +376,90 @@ mod accounts {
 
     crate::on_both_backends!(
         enrolment_codes_sessions_and_throttles,
-        approvals_are_counted_one_at_a_time
+        approvals_are_counted_one_at_a_time,
+        statements_append_only_after_the_head
     );
+
+    /// A fresh store with desk `gt`, whose first supervisor has not made its key yet.
+    async fn keyless_desk(
+        backend: Backend,
+        dir: &std::path::Path,
+    ) -> Option<(std::sync::Arc<dyn resguardo::store::Store>, DeskSlug)> {
+        let (store, _) = fresh_store(backend, dir).await?;
+        let gt = DeskSlug::parse("gt").unwrap();
+        store
+            .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), None, 0)
+            .await
+            .unwrap();
+        Some((store, gt))
+    }
+
+    /// A statement the route accepted, reduced to what the store checks: its place and version.
+    fn statement(seq: i64, prev: u8, key_version: Option<i64>) -> resguardo::store::NewStatement {
+        resguardo::store::NewStatement {
+            seq,
+            kind: if key_version.is_some() { 3 } else { 2 },
+            subject: None,
+            prev: [prev; 32],
+            statement: vec![seq as u8; 40],
+            signature: [seq as u8; 64],
+            link: [seq as u8; 32],
+            key_version,
+        }
+    }
+
+    /// Statements are appended in the transaction of their change, only right after the desk's
+    /// head and, for a desk key, only for the version the change makes; a refusal changes nothing.
+    async fn statements_append_only_after_the_head(backend: Backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let Some((store, gt)) = keyless_desk(backend, dir.path()).await else {
+            return;
+        };
+        store
+            .create_enrolment_code(&[1; 32], &gt, Role::Supervisor, 1000)
+            .await
+            .unwrap();
+        store
+            .enrol(&[1; 32], 10, &account("sofia", 1, ciphertext()))
+            .await
+            .unwrap();
+        let sofia = AccountId([1; 16]);
+        let first = [statement(1, 0, None), statement(2, 1, Some(1))];
+        store
+            .init_desk_key(&gt, &recipient(), sofia, &ciphertext(), &first, 0)
+            .await
+            .unwrap();
+        let seqs = |stored: Vec<resguardo::store::StoredStatement>| {
+            stored.iter().map(|s| s.seq).collect::<Vec<_>>()
+        };
+        assert_eq!(seqs(store.statements_of(&gt).await.unwrap()), [1, 2]);
+
+        let rotate = |statements: Vec<resguardo::store::NewStatement>| {
+            let store = store.clone();
+            let gt = gt.clone();
+            async move {
+                let other = recipient();
+                store
+                    .rotate_desk_key(&gt, &other, &[(sofia, ciphertext())], sofia, &statements, 0)
+                    .await
+            }
+        };
+        for stale in [
+            statement(3, 9, Some(2)), // after another head
+            statement(2, 1, Some(2)), // a seq taken
+            statement(3, 2, Some(5)), // another version than the one made
+        ] {
+            let refused = rotate(vec![stale]).await;
+            assert!(
+                matches!(refused, Err(StoreError::Conflict(_))),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(seqs(store.statements_of(&gt).await.unwrap()), [1, 2]);
+        assert_eq!(store.desk(&gt).await.unwrap().unwrap().key_version, 1);
+        assert_eq!(rotate(vec![statement(3, 2, Some(2))]).await.unwrap(), 2);
+        assert_eq!(seqs(store.statements_of(&gt).await.unwrap()), [1, 2, 3]);
+    }
 
     fn account(name: &str, id: u8, wrapped: AgeCiphertext) -> NewAccount {
         NewAccount {
@@ -547,14 +629,9 @@ mod accounts {
     async fn approvals_are_counted_one_at_a_time(backend: Backend) {
         use resguardo::store::{Approval, Approved};
         let dir = tempfile::tempdir().unwrap();
-        let Some((store, _)) = fresh_store(backend, dir.path()).await else {
+        let Some((store, gt)) = keyless_desk(backend, dir.path()).await else {
             return;
         };
-        let gt = DeskSlug::parse("gt").unwrap();
-        store
-            .create_desk(&gt, &DeskName::parse("Mesa").unwrap(), None, 0)
-            .await
-            .unwrap();
         let enrol = |id: u8, role: Role, name: String| {
             let store = store.clone();
             let gt = gt.clone();
@@ -572,7 +649,7 @@ mod accounts {
         };
         let sofia = enrol(1, Role::Supervisor, "sofia".into()).await;
         store
-            .init_desk_key(&gt, &recipient(), sofia, &ciphertext(), 0)
+            .init_desk_key(&gt, &recipient(), sofia, &ciphertext(), &[], 0)
             .await
             .unwrap();
         let grant = ciphertext();
@@ -583,6 +660,7 @@ mod accounts {
             key_version: 1,
             grant: &grant,
             required: 2,
+            statement: None,
         };
         // The single supervisor vets the second alone.
         let rosa = enrol(2, Role::Supervisor, "rosa".into()).await;

@@ -204,3 +204,252 @@ async fn a_legacy_account_without_a_key_cannot_be_vetted() {
     );
     assert_eq!(grants_of(&server, "ana").await, 0);
 }
+
+crate::on_both_backends!(a_forged_statement_is_detected);
+
+/// Statements the server writes itself, or edits, or takes away: the supervisor's device, which
+/// pinned the desk root when it made the desk key, refuses the chain with the code that says why.
+async fn a_forged_statement_is_detected(backend: Backend) {
+    use resguardo::crypto::statement::{append, Body};
+    use resguardo::domain::{DeskSlug, Recipient};
+
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let home = crate::vetting::cli_supervisor(&server, "gt").await;
+    let statements = |home: &std::path::Path| {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", home)
+            .args(["desk", "statements", "--json"]);
+        cmd.output().unwrap()
+    };
+    // Ana is vetted through the command line, so that the chain holds her approval.
+    let client = server.client();
+    let (ana, number) =
+        enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
+    let mut vet = server.command();
+    vet.env("RESGUARDO_HOME", &home)
+        .args(["worker", "vet", "ana"]);
+    let out = crate::harness::run_with_input(vet, &format!("{number}\n{PASSWORD}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(statements(&home).status.success());
+
+    let gt = DeskSlug::parse("gt").unwrap();
+    let stored = server.store().await.statements_of(&gt).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    let head = resguardo::crypto::statement::Signed {
+        statement: stored[2].statement.clone(),
+        signature: stored[2].signature.clone().try_into().unwrap(),
+    };
+    let attacker = age::x25519::Identity::generate();
+    let attacker_key = Body::DeskKey {
+        version: 2,
+        recipient: Recipient::from(attacker.to_public()),
+    };
+    let insert = "INSERT INTO key_statements \
+         (desk_slug, seq, kind, subject, statement, signature, link, created_at) \
+         VALUES ('gt', 4, 3, NULL, $1, $2, $3, 0)";
+    let refused_with = |code: &'static str| refused_with_home(&statements(&home), code);
+
+    // A desk key signed by a key the desk never vetted; then by a worker's own key.
+    for (signer, code) in [(&attacker, "signer"), (&ana.identity, "not-supervisor")] {
+        let forged = append(&gt, Some((3, head.link())), signer, attacker_key.clone()).unwrap();
+        server
+            .tamper_with(
+                insert,
+                &[&forged.statement, &forged.signature, &forged.link()],
+            )
+            .await;
+        refused_with(code);
+        server
+            .tamper("DELETE FROM key_statements WHERE desk_slug = 'gt' AND seq = 4")
+            .await;
+    }
+
+    // The first desk key swapped for the attacker's under its kept signature.
+    // A desk key statement ends with its recipient's 62 characters.
+    let original = stored[1].statement.clone();
+    let mut edited = original.clone();
+    let at = edited.len() - 62;
+    let attacker_text = Recipient::from(attacker.to_public());
+    edited[at..].copy_from_slice(attacker_text.as_str().as_bytes());
+    server
+        .tamper_with(
+            "UPDATE key_statements SET statement = $1 WHERE desk_slug = 'gt' AND seq = 2",
+            &[&edited],
+        )
+        .await;
+    refused_with("signature");
+    server
+        .tamper_with(
+            "UPDATE key_statements SET statement = $1 WHERE desk_slug = 'gt' AND seq = 2",
+            &[&original],
+        )
+        .await;
+    assert!(statements(&home).status.success());
+
+    // The newest statement taken away: shorter than what this device saw.
+    server
+        .tamper("DELETE FROM key_statements WHERE desk_slug = 'gt' AND seq = 3")
+        .await;
+    refused_with("rollback");
+
+    // A device whose root is another (a forged genesis, or the wrong number typed) trusts none of it.
+    let elsewhere = server.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::copy(home.join("session.json"), elsewhere.join("session.json")).unwrap();
+    let wrong_root = number; // ana's number is not the desk's root
+    let trust = serde_json::json!({"v": 1, "desks": {
+        format!("{}|gt", server.url): {"root": wrong_root, "head": null}}});
+    resguardo::cli::files::write_private(
+        &elsewhere.join("trust.json"),
+        trust.to_string().as_bytes(),
+    )
+    .unwrap();
+    refused_with_home(&statements(&elsewhere), "root");
+}
+
+fn refused_with_home(out: &std::process::Output, code: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{code}: {stderr}");
+    assert!(stderr.contains(&format!("({code})")), "{code}: {stderr}");
+}
+
+/// The server stores statements only with the change they record, from the caller's own key,
+/// saying what the request does, right after the desk's last one (it checks order, not trust).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_keeps_only_the_callers_statements_in_order() {
+    use resguardo::crypto::statement::{append, Body};
+    use resguardo::domain::{DeskSlug, Recipient, Role, Username};
+    use resguardo::server::routes::keys::Vetting;
+    use resguardo::server::routes::statements::SignedStatement;
+
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let client = server.client();
+    let boss = desk_with_supervisor(&server, &client, "gt").await;
+    let (ana, _) = enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
+    let gt = DeskSlug::parse("gt").unwrap();
+    let stored = server.store().await.statements_of(&gt).await.unwrap();
+    assert_eq!(
+        stored.len(),
+        2,
+        "init-key wrote the genesis and the first desk key"
+    );
+    let head = resguardo::crypto::statement::Signed {
+        statement: stored[1].statement.clone(),
+        signature: stored[1].signature.clone().try_into().unwrap(),
+    }
+    .link();
+    let listed = client.accounts(&boss.session.token).await.unwrap();
+    let ana_id = listed
+        .iter()
+        .find(|a| a.username == "ana")
+        .unwrap()
+        .id
+        .clone();
+    let approval_of = |recipient: Recipient| Body::Approval {
+        account: resguardo::client::desk_keys::unhex(&ana_id)
+            .unwrap()
+            .try_into()
+            .unwrap(),
+        username: Username::parse("ana").unwrap(),
+        role: Role::Worker,
+        recipient,
+        signing_key: signing::public_of(&ana.identity),
+    };
+    let ana_recipient = Recipient::from(ana.identity.to_public());
+    let grant = b64_encode(
+        &resguardo::crypto::seal::seal(&[&ana.identity.to_public()], b"not a real grant").unwrap(),
+    );
+    let vet = |signed: resguardo::crypto::statement::Signed| {
+        let vetting = Vetting {
+            key_version: 1,
+            grant: grant.clone(),
+            statement: Some(SignedStatement {
+                statement: b64_encode(&signed.statement),
+                signature: b64_encode(&signed.signature),
+            }),
+        };
+        let (client, token) = (&client, boss.session.token.clone());
+        async move { client.vet(&token, "ana", &vetting).await }
+    };
+    let attacker = age::x25519::Identity::generate();
+    let refusals = [
+        // Keys other than the account's.
+        (
+            append(
+                &gt,
+                Some((2, head)),
+                &boss.identity,
+                approval_of(attacker.to_public().into()),
+            ),
+            "invalid-field",
+        ),
+        // Signed by a key other than the caller's.
+        (
+            append(
+                &gt,
+                Some((2, head)),
+                &attacker,
+                approval_of(ana_recipient.clone()),
+            ),
+            "invalid-field",
+        ),
+        // About another desk.
+        (
+            append(
+                &DeskSlug::parse("hn").unwrap(),
+                Some((2, head)),
+                &boss.identity,
+                approval_of(ana_recipient.clone()),
+            ),
+            "invalid-field",
+        ),
+        // Not after the desk's last statement.
+        (
+            append(
+                &gt,
+                Some((1, head)),
+                &boss.identity,
+                approval_of(ana_recipient.clone()),
+            ),
+            "key-conflict",
+        ),
+        (
+            append(
+                &gt,
+                Some((2, [7; 32])),
+                &boss.identity,
+                approval_of(ana_recipient.clone()),
+            ),
+            "key-conflict",
+        ),
+    ];
+    for (signed, slug) in refusals {
+        let refused = vet(signed.unwrap()).await.err().unwrap();
+        assert_eq!(refused.problem_slug(), Some(slug), "{refused}");
+    }
+    assert_eq!(
+        server.store().await.statements_of(&gt).await.unwrap().len(),
+        2
+    );
+    assert_eq!(grants_of(&server, "ana").await, 0);
+    // The right one is kept with the approval.
+    let right = append(
+        &gt,
+        Some((2, head)),
+        &boss.identity,
+        approval_of(ana_recipient),
+    );
+    vet(right.unwrap()).await.unwrap();
+    assert_eq!(
+        server.store().await.statements_of(&gt).await.unwrap().len(),
+        3
+    );
+}

@@ -86,7 +86,9 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
 
     // Ana leaves; the key is rotated; open cases are re-encrypted on the supervisor's device.
     client.disable(boss_token, "ana").await.unwrap();
-    desk_keys::rotate(&client, boss_token).await.unwrap();
+    desk_keys::rotate(&client, boss_token, &boss.identity)
+        .await
+        .unwrap();
     let boss_keys = desk_keys::desk_identities(&client, boss_token, &boss.identity)
         .await
         .unwrap();
@@ -248,7 +250,9 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
         .err()
         .unwrap();
     assert!(matches!(refused, ClientError::Untrusted(_)), "{refused}");
-    desk_keys::rotate(&client, token).await.unwrap();
+    desk_keys::rotate(&client, token, &boss.identity)
+        .await
+        .unwrap();
     let identities = desk_keys::desk_identities(&client, token, &boss.identity)
         .await
         .unwrap();

@@ -44,7 +44,8 @@ async fn bootstrap_vet_and_read(backend: Backend) {
     assert_eq!(sofia.session.account.status, AccountStatus::Pending);
     let key = desk_keys::init_desk_key(&client, &sofia_token, &sofia.identity)
         .await
-        .unwrap();
+        .unwrap()
+        .key;
     assert_eq!(key.key_version, 1);
     assert_eq!(client.desk("gt").await.unwrap().recipient, key.recipient);
     assert_eq!(
@@ -279,6 +280,33 @@ async fn cli_bootstrap_and_vet() {
         AccountStatus::Vetted
     );
 
+    // The desk's statements, verified on the supervisor's device from the root it made.
+    let out = as_sofia(&["desk", "statements", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let chain: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("desk statements", &chain);
+    let kinds: Vec<&str> = chain["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["genesis", "desk_key", "approval"]);
+    assert_eq!(
+        (
+            chain["head_seq"].as_u64(),
+            chain["current_key_version"].as_u64()
+        ),
+        (Some(3), Some(1))
+    );
+    assert_eq!(chain["statements"][2]["by"], "sofia");
+
     // A wrong password cannot unlock the key on the device.
     let out = crate::harness::run_with_input(
         as_sofia(&["desk", "init-key"]),
@@ -326,6 +354,7 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
                 grant: some_grant.clone(),
             })
             .collect(),
+        statements: vec![],
     };
     let refused = client
         .rotate_desk_key(&boss.session.token, &keep_ana)
@@ -333,7 +362,7 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
         .err()
         .unwrap();
     assert_eq!(refused.problem_slug(), Some("key-conflict"));
-    let key = desk_keys::rotate(&client, &boss.session.token)
+    let key = desk_keys::rotate(&client, &boss.session.token, &boss.identity)
         .await
         .unwrap();
     assert_eq!(key.key_version, 2);

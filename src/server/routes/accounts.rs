@@ -87,6 +87,8 @@ pub struct SigningKeyUpload {
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
+    /// The account's id, 32 lower-case hex digits: what statements about it name (§10).
+    pub id: String,
     pub desk: String,
     pub username: String,
     pub role: Role,
@@ -94,6 +96,9 @@ pub struct SessionView {
     /// The signing key the server has recorded for this account, base64; `null` until a client
     /// sends one (`POST /api/v1/session/signing-key`). A device compares it with its own.
     pub signing_key: Option<String>,
+    /// The server's `vetting.approvals_required` (1 or 2), which a desk's first supervisor
+    /// signs into the desk's genesis statement (§10).
+    pub approvals_required: i64,
 }
 
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
@@ -139,13 +144,15 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-fn view(account: &Account) -> SessionView {
+fn view(state: &AppState, account: &Account) -> SessionView {
     SessionView {
+        id: super::keys::hex(&account.id.0),
         desk: account.desk.to_string(),
         username: account.username.to_string(),
         role: account.role,
         status: account.status,
         signing_key: account.signing_key.map(|k| b64_encode(&k.to_bytes())),
+        approvals_required: state.approvals_required,
     }
 }
 
@@ -425,7 +432,7 @@ pub async fn confirm(
     credentials: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
     let account = check(&state, &credentials, true).await?;
-    Ok(HttpResponse::Ok().json(view(&account)))
+    Ok(HttpResponse::Ok().json(view(&state, &account)))
 }
 
 /// Logs in with the auth key and a TOTP code; answers a new session token.
@@ -450,7 +457,7 @@ pub async fn login(
         token: token.to_text().to_string(),
         expires_at,
         idle_minutes: state.accounts.session_idle_minutes,
-        account: view(&account),
+        account: view(&state, &account),
         wrapped_identity: b64_encode(account.wrapped_identity.as_bytes()),
     }))
 }
@@ -460,8 +467,8 @@ pub async fn login(
     (status = 200, body = SessionView),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn whoami(signed_in: SignedIn) -> HttpResponse {
-    HttpResponse::Ok().json(view(&signed_in.account))
+pub async fn whoami(state: web::Data<AppState>, signed_in: SignedIn) -> HttpResponse {
+    HttpResponse::Ok().json(view(&state, &signed_in.account))
 }
 
 /// Records the signing key of an account enrolled before signing keys existed. A key once
@@ -497,7 +504,7 @@ pub async fn set_signing_key(
             .await?;
         }
     }
-    let mut view = view(account);
+    let mut view = view(&state, account);
     view.signing_key = Some(b64_encode(&key.to_bytes()));
     Ok(HttpResponse::Ok().json(view))
 }

@@ -5,12 +5,19 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::statements::{self, SignedStatement};
+use crate::crypto::statement::Body;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{b64_encode, AccountStatus, Fingerprint, Recipient, Role, Username};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Approval, Approved, StoreError};
+use crate::store::{Account, Approval, Approved, NewStatement, StoreError};
+
+/// An id as the API shows it: lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The first key of a desk, and its maker's own grant of it.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -19,6 +26,11 @@ pub struct NewDeskKey {
     pub recipient: String,
     /// The desk identity, age-encrypted to the supervisor's own key; base64.
     pub grant: String,
+    /// The desk's first statements, signed by the supervisor: a genesis naming their own account
+    /// and a desk key statement for version 1 and `recipient` (§10). Clients older than signed
+    /// statements leave it out; their desks then have no chain.
+    #[serde(default)]
+    pub statements: Vec<SignedStatement>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -31,6 +43,8 @@ pub struct DeskKeyView {
 /// An account as its supervisors see it: enough to check its key out of band.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountView {
+    /// The account's id, 32 lower-case hex digits: what approvals sign (§10).
+    pub id: String,
     pub username: String,
     pub role: Role,
     pub status: AccountStatus,
@@ -64,6 +78,9 @@ pub struct Vetting {
     pub key_version: i64,
     /// The desk identity of that version, age-encrypted to the account's key; base64.
     pub grant: String,
+    /// The supervisor's signed approval of exactly this account's id, name, role and keys (§10).
+    #[serde(default)]
+    pub statement: Option<SignedStatement>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -96,14 +113,22 @@ pub async fn init_key(
     let recipient =
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
     let grant = grant_ciphertext(&state, &request.grant)?;
+    let statements = first_statements(&request.statements, account, &recipient)?;
     let now = crate::time::now_bucket();
     match state
         .store
-        .init_desk_key(&account.desk, &recipient, account.id, &grant, now)
+        .init_desk_key(
+            &account.desk,
+            &recipient,
+            account.id,
+            &grant,
+            &statements,
+            now,
+        )
         .await
     {
-        Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::KeyConflict("this desk has a key already"))
+        Err(StoreError::Conflict(what)) => {
+            return Err(conflict(what, "this desk has a key already"))
         }
         other => other?,
     }
@@ -122,6 +147,43 @@ pub async fn init_key(
     }))
 }
 
+/// The genesis and first desk key statements sent with the first desk key, checked.
+fn first_statements(
+    sent: &[SignedStatement],
+    me: &Account,
+    recipient: &Recipient,
+) -> Result<Vec<NewStatement>, ApiError> {
+    match sent {
+        [] => Ok(vec![]),
+        [genesis, key] => Ok(vec![
+            statements::accept(genesis, me, |body| {
+                matches!(body, Body::Genesis { account, username, recipient: own, .. }
+                    if *account == me.id.0 && *username == me.username && *own == me.recipient)
+            })?,
+            statements::accept(
+                key,
+                me,
+                |body| matches!(body, Body::DeskKey { version: 1, recipient: r } if r == recipient),
+            )?,
+        ]),
+        _ => Err(ApiError::BadField(
+            "statements",
+            "a genesis and a desk key statement",
+        )),
+    }
+}
+
+/// A store conflict as the caller reads it: the desk's statements moved on, or `otherwise`.
+fn conflict(what: &str, otherwise: &'static str) -> ApiError {
+    if what == "the desk's statements" {
+        ApiError::KeyConflict(
+            "the desk's statements moved on since your device read them: fetch them again",
+        )
+    } else {
+        ApiError::KeyConflict(otherwise)
+    }
+}
+
 /// The accounts of the supervisor's desk, with their safety numbers.
 #[utoipa::path(get, path = "/api/v1/desk/accounts", responses(
     (status = 200, body = Vec<AccountView>),
@@ -137,6 +199,7 @@ pub async fn accounts(
     let views: Vec<AccountView> = accounts
         .iter()
         .map(|a| AccountView {
+            id: hex(&a.id.0),
             username: a.username.to_string(),
             role: a.role,
             status: a.status,
@@ -195,6 +258,12 @@ pub async fn vet(
         ));
     }
     let grant = grant_ciphertext(&state, &request.grant)?;
+    let me = &supervisor.0.account;
+    let statement = request
+        .statement
+        .as_ref()
+        .map(|sent| statements::accept(sent, me, |body| statements::approves(body, &target)))
+        .transpose()?;
     let approval = Approval {
         desk,
         account: target.id,
@@ -202,12 +271,17 @@ pub async fn vet(
         key_version: current.key_version,
         grant: &grant,
         required: state.approvals_required,
+        statement: statement.as_ref(),
     };
-    let (status, approvals, required, action) = match state
+    let approved = match state
         .store
         .approve(&approval, crate::time::now_bucket())
-        .await?
+        .await
     {
+        Err(StoreError::Conflict(what)) => return Err(conflict(what, "the approval conflicts")),
+        other => other?,
+    };
+    let (status, approvals, required, action) = match approved {
         Approved::NotPending => {
             return Err(ApiError::KeyConflict(
                 "only a pending account can be vetted",
@@ -312,6 +386,9 @@ pub async fn disable(
 pub struct Rotation {
     pub recipient: String,
     pub grants: Vec<AccountGrant>,
+    /// The supervisor's signed desk key statement for the next version and `recipient` (§10).
+    #[serde(default)]
+    pub statements: Vec<SignedStatement>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -357,16 +434,23 @@ pub async fn rotate(
             "include your own grant, or you lose access to the new key",
         ));
     }
+    let statements = match request.statements.as_slice() {
+        [] => vec![],
+        [key] => vec![statements::accept(
+            key,
+            me,
+            |body| matches!(body, Body::DeskKey { recipient: r, .. } if *r == recipient),
+        )?],
+        _ => return Err(ApiError::BadField("statements", "one desk key statement")),
+    };
     let now = crate::time::now_bucket();
     let version = match state
         .store
-        .rotate_desk_key(&me.desk, &recipient, &grants, me.id, now)
+        .rotate_desk_key(&me.desk, &recipient, &grants, me.id, &statements, now)
         .await
     {
-        Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::KeyConflict(
-                "another rotation happened at the same time",
-            ))
+        Err(StoreError::Conflict(what)) => {
+            return Err(conflict(what, "another rotation happened at the same time"))
         }
         other => other?,
     };

@@ -12,6 +12,7 @@ pub mod partners;
 pub mod pow;
 pub mod reports;
 pub mod retention;
+pub mod statements;
 
 use actix_web::error::JsonPayloadError;
 use actix_web::middleware::from_fn;
@@ -103,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
+    mount_get(cfg, "/api/v1/desk/statements", web::to(statements::list));
     let disable = web::to(keys::disable);
     mount_post(
         cfg,

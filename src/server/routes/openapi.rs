@@ -5,6 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     accounts, cases, desks, followup, health, keys, partner_api, partners, pow, reports, retention,
+    statements,
 };
 use crate::server::problem::Problem;
 
@@ -28,6 +29,7 @@ use crate::server::problem::Problem;
         accounts::login,
         accounts::whoami,
         accounts::set_signing_key,
+        statements::list,
         accounts::logout,
         keys::init_key,
         keys::accounts,

@@ -1,0 +1,164 @@
+//! What this device trusts about a desk's keys (docs/protocol.md §10): the desk's root safety
+//! number, typed by a person at enrolment or login (or made here, by the desk's first supervisor),
+//! and the head of the desk's statement chain it last verified. Kept in `trust.json` beside
+//! `session.json` (0600 in a 0700 directory); logout keeps it, since it holds nothing secret and
+//! forgetting it would let a server roll the chain back unnoticed.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::{session, ApiClient, ClientError};
+use crate::crypto::chain::{self, DeskState, Pins};
+use crate::crypto::statement::Signed;
+use crate::domain::{b64_decode, DeskSlug, Fingerprint};
+
+#[derive(Serialize, Deserialize, Default)]
+struct TrustFile {
+    v: u32,
+    /// By `server|desk`.
+    desks: BTreeMap<String, DeskPin>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct DeskPin {
+    root: String,
+    head: Option<HeadPin>,
+}
+
+#[derive(Serialize, Deserialize, Clone)]
+struct HeadPin {
+    seq: u64,
+    /// Lower-case hex of the link of statement `seq`.
+    link: String,
+}
+
+fn path() -> PathBuf {
+    session::home().join("trust.json")
+}
+
+fn key(server: &str, desk: &str) -> String {
+    format!("{}|{desk}", server.trim_end_matches('/'))
+}
+
+fn load() -> std::io::Result<TrustFile> {
+    let path = path();
+    if !path.exists() {
+        return Ok(TrustFile {
+            v: 1,
+            ..TrustFile::default()
+        });
+    }
+    crate::cli::files::check_private(&path)?;
+    serde_json::from_slice(&std::fs::read(&path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+fn store(file: &TrustFile) -> std::io::Result<()> {
+    let path = path();
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    let text = serde_json::to_vec_pretty(file).unwrap_or_default();
+    crate::cli::files::write_private(&path, &text)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// This device's pins for a desk, if it has a root for it.
+pub fn pins(server: &str, desk: &str) -> std::io::Result<Option<Pins>> {
+    let file = load()?;
+    let Some(pin) = file.desks.get(&key(server, desk)) else {
+        return Ok(None);
+    };
+    let bad = || std::io::Error::new(std::io::ErrorKind::InvalidData, "trust.json is damaged");
+    let root = Fingerprint::parse_typed(&pin.root).ok_or_else(bad)?;
+    let head = match &pin.head {
+        None => None,
+        Some(h) => {
+            let link = crate::client::desk_keys::unhex(&h.link)
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(bad)?;
+            Some((h.seq, link))
+        }
+    };
+    Ok(Some(Pins { root, head }))
+}
+
+/// Pins a desk's root. A different root already pinned is refused: a desk's root does not
+/// change, and a server that presents another one is what the pin is there to catch.
+pub fn pin_root(server: &str, desk: &str, root: &Fingerprint) -> Result<(), ClientError> {
+    let mut file = load().map_err(io)?;
+    let entry = file.desks.entry(key(server, desk)).or_insert(DeskPin {
+        root: root.as_str().to_owned(),
+        head: None,
+    });
+    if !root.matches_typed(&entry.root) {
+        return Err(ClientError::Usage(format!(
+            "this device already trusts another root for desk {desk} ({}); it was not replaced",
+            entry.root
+        )));
+    }
+    store(&file).map_err(io)
+}
+
+fn pin_head(server: &str, desk: &str, head: (u64, [u8; 32])) -> std::io::Result<()> {
+    let mut file = load()?;
+    if let Some(entry) = file.desks.get_mut(&key(server, desk)) {
+        entry.head = Some(HeadPin {
+            seq: head.0,
+            link: hex(&head.1),
+        });
+    }
+    store(&file)
+}
+
+fn io(e: std::io::Error) -> ClientError {
+    ClientError::Usage(format!("cannot use this device's trust file: {e}"))
+}
+
+/// The desk's statements as the server serves them.
+pub async fn served(client: &ApiClient, token: &str) -> Result<Vec<Signed>, ClientError> {
+    client
+        .statements(token)
+        .await?
+        .iter()
+        .map(|s| {
+            Some(Signed {
+                statement: b64_decode(&s.statement)?,
+                signature: b64_decode(&s.signature)?.try_into().ok()?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or(ClientError::Unexpected(200))
+}
+
+/// Fetches the desk's statements and verifies them from this device's pins, then pins the new
+/// head. Refused: a device without a root for the desk, and any chain that does not verify.
+pub async fn verified(
+    client: &ApiClient,
+    token: &str,
+    server: &str,
+    desk: &str,
+) -> Result<DeskState, ClientError> {
+    let pins = pins(server, desk).map_err(io)?.ok_or_else(|| {
+        ClientError::Usage(format!(
+            "this device has no root for desk {desk}: ask your supervisor for the desk root \
+             safety number and log in again with --desk-root"
+        ))
+    })?;
+    let slug = DeskSlug::parse(desk).map_err(|e| ClientError::Usage(e.to_string()))?;
+    let entries = served(client, token).await?;
+    let state = chain::verify(&slug, &pins, &entries).map_err(|e| {
+        ClientError::Untrusted(format!(
+            "the desk's key statements do not verify from the root this device trusts ({}): {e}",
+            e.code()
+        ))
+    })?;
+    pin_head(server, desk, state.head()).map_err(io)?;
+    Ok(state)
+}
