@@ -3,7 +3,7 @@
 //! signing existed get a key without re-enrolling.
 //!
 //! ```text
-//! x_sk    = the 32 bytes inside the identity's AGE-SECRET-KEY-1… text (Bech32)
+//! x_sk    = the 32 bytes inside the identity's secret-key text (prefix AGE-SECRET-KEY-, Bech32)
 //! seed    = HKDF-SHA256(ikm = x_sk, salt = none, info = "resguardo/account/v1/signing", L = 32)
 //! signing = Ed25519 secret key with seed `seed` (RFC 8032 §5.1.5)
 //! ```

@@ -18,7 +18,7 @@ export function signingSeed(identity: string): Uint8Array {
   // prefix and size checks refuse anything but an X25519 identity, e.g. a post-quantum one.
   const { prefix, bytes } = bech32.decodeToBytes(identity);
   if (prefix !== "age-secret-key-" || bytes.length !== 32) {
-    throw new Error("not an age X25519 identity (AGE-SECRET-KEY-1…)");
+    throw new Error("not an age X25519 identity (an AGE-SECRET-KEY- text)");
   }
   // No salt: HKDF then keys its extract step with 32 zero bytes (RFC 5869 §2.2), as the Rust does.
   return hkdf(sha256, bytes, undefined, encoder.encode("resguardo/account/v1/signing"), 32);
