@@ -263,6 +263,14 @@ pub enum DeskKeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// (Supervisors) sign what a desk made before signed key statements already holds: this
+    /// account as the desk root, the current desk key, and each vetted account whose account
+    /// number you compare with the person's own screen. Under a policy of two approvals, a
+    /// second supervisor runs it too.
+    InitChain {
+        #[arg(long)]
+        json: bool,
+    },
     /// (Supervisors) make a new desk key, granted to the vetted accounts only; after disabling
     /// someone, so that new reports are closed to them.
     RotateKey {
@@ -577,6 +585,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::Statements { json },
         } => statements::show(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::InitChain { json },
+        } => statements::init_chain(json).await,
         Command::Desk {
             command:
                 DeskKeyCommand::RotateKey {

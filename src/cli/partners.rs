@@ -4,10 +4,10 @@
 use serde_json::{json, Value};
 
 use super::terminal::{ask, shown};
-use super::worker::{saved, unlocked};
+use super::worker::{desk_keys_of, saved, unlocked};
 use super::DirectoryCommand;
 use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use crate::client::{desk_keys, triage, ApiClient};
+use crate::client::{triage, ApiClient};
 use crate::domain::{Country, Recipient, Service};
 use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
 
@@ -137,8 +137,8 @@ fn print_token(created: &PartnerToken, json: bool, what: &str) {
 pub async fn suggest(case_id: &str, json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
-    let case = triage::open_case(&client, &saved.token, &identities, case_id).await?;
+    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
     let partners = client.partners(&saved.token).await?;
     let ranked = referrals::suggest(&report, &partners);
@@ -195,12 +195,10 @@ pub struct Refer {
 pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
-    let (_, newest) = identities
-        .last()
-        .ok_or_else(|| anyhow::anyhow!("you hold no desk key yet: ask to be vetted"))?;
-    let desk = Recipient::from(newest.to_public());
-    let case = triage::open_case(&client, &saved.token, &identities, case_id).await?;
+    // The desk copy goes to the key the desk's statements sign, never to one the server names.
+    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let desk = &keys.current.1;
+    let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
     let partners = client.partners(&saved.token).await?;
     let partner = referrals::find_partner(&partners, &order.partner)?;
@@ -227,7 +225,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
         consent,
         expires_in_days: order.expires_days,
     };
-    let created = referrals::refer(&client, &saved.token, &case, &desk, &plan).await?;
+    let created = referrals::refer(&client, &saved.token, &case, desk, &plan).await?;
     if order.json {
         super::print_json(&json!({"referral": created.id, "partner": partner.id}));
     } else {

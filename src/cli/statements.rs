@@ -1,10 +1,13 @@
 //! `resguardo desk statements`: the desk's signed key statements, verified on this device from the
-//! root it trusts, one line each (docs/protocol.md §10).
+//! root it trusts, one line each (docs/protocol.md §10); and `resguardo desk init-chain`, which
+//! starts the chain of a desk made before them.
 
 use serde_json::json;
 
-use super::worker::saved;
-use crate::client::{trust, ApiClient};
+use super::terminal::ask;
+use super::worker::{saved, unlocked};
+use crate::client::init_chain::{self, Candidate};
+use crate::client::{trust, ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{Body, Statement};
 use crate::domain::{Fingerprint, SigningPublic};
@@ -46,6 +49,63 @@ pub async fn show(json: bool) -> anyhow::Result<()> {
     }
     println!("Verified: {head_seq} statements, head {head}. Colleagues who see the same head see");
     println!("the same keys.");
+    Ok(())
+}
+
+/// `resguardo desk init-chain`: signs what a desk made before statements holds (§10.4).
+pub async fn init_chain(json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let chain_exists = !trust::served(&client, &saved.token).await?.is_empty();
+    let state = if chain_exists {
+        Some(trust::verified(&client, &saved.token, &saved.server, &saved.desk).await?)
+    } else {
+        None
+    };
+    let confirm = |c: &Candidate| -> Result<bool, ClientError> {
+        let typed = ask(&format!(
+            "{} ({}): the account safety number their own `resguardo worker login` printed:",
+            c.username,
+            c.role.as_str()
+        ))
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+        if c.safety_number.matches_typed(&typed) {
+            Ok(true)
+        } else {
+            Err(ClientError::Usage(format!(
+                "the number does not match {}'s keys ({}); nothing was signed: the keys may not \
+                 be theirs",
+                c.username, c.safety_number
+            )))
+        }
+    };
+    let started =
+        init_chain::start(&client, &saved.token, &identity, state.as_ref(), confirm).await?;
+    if let Some(root) = &started.root {
+        trust::pin_root(&saved.server, &saved.desk, root)?;
+    }
+    let state = trust::verified(&client, &saved.token, &saved.server, &saved.desk).await?;
+    let (head_seq, link) = state.head();
+    if json {
+        super::print_json(&json!({
+            "desk": saved.desk, "root": started.root.as_ref().map(Fingerprint::as_str),
+            "key_version": started.key_version, "approved": started.approved,
+            "head_seq": head_seq, "head": Fingerprint::of_digest(&link).as_str(),
+        }));
+        return Ok(());
+    }
+    if let Some(version) = started.key_version {
+        println!("Signed desk key version {version}.");
+    }
+    for name in &started.approved {
+        println!("Signed the approval of {name}.");
+    }
+    if let Some(root) = &started.root {
+        println!();
+        println!("Desk root safety number: {root}");
+        println!("It is your account's number. Give it to everyone in the desk: each logs in once");
+        println!("with `resguardo worker login --desk-root \"…\"` before their next command.");
+    }
     Ok(())
 }
 

@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use super::terminal::{ask_text, shown};
-use super::worker::{saved, unlocked};
-use crate::client::{desk_keys, triage, ApiClient};
-use crate::domain::{Recipient, Status};
+use super::worker::{desk_keys_of, saved, unlocked};
+use crate::client::{triage, ApiClient};
+use crate::domain::Status;
 
 pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
@@ -48,8 +48,8 @@ pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Re
 pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
-    let case = triage::open_case(&client, &saved.token, &identities, id).await?;
+    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
     let report: Option<serde_json::Value> = case
         .report
         .as_ref()
@@ -217,17 +217,15 @@ pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
         anyhow::bail!("nothing to send: the text is empty");
     }
     let client = ApiClient::new(&saved.server)?;
-    let identities = desk_keys::desk_identities(&client, &saved.token, &identity).await?;
-    let (_, newest) = identities
-        .last()
-        .ok_or_else(|| anyhow::anyhow!("you hold no desk key yet: ask to be vetted"))?;
-    let desk = Recipient::from(newest.to_public());
+    // Encrypted to the key the desk's statements sign, never to a key the server names.
+    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let desk = &keys.current.1;
     if reply {
-        let case = triage::open_case(&client, &saved.token, &identities, id).await?;
-        triage::reply(&client, &saved.token, &case, &desk, &text).await?;
+        let case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+        triage::reply(&client, &saved.token, &case, desk, &text).await?;
         println!("Reply sent; the reporter sees it with their receipt phrase.");
     } else {
-        triage::note(&client, &saved.token, id, &desk, &text).await?;
+        triage::note(&client, &saved.token, id, desk, &text).await?;
         println!("Note saved for the desk.");
     }
     Ok(())

@@ -6,8 +6,10 @@ use serde_json::json;
 
 use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
+use crate::client::desk_keys::DeskKeys;
 use crate::client::session::{self, SavedSession};
 use crate::client::{desk_keys, reencrypt, trust, worker, ApiClient};
+use crate::crypto::chain::DeskState;
 use crate::domain::{AccountStatus, Role};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
@@ -94,6 +96,19 @@ pub(super) async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Ide
     Ok((saved, identity))
 }
 
+/// This device's view of the desk after verifying its chain from the pinned root (§10.3): the
+/// verified state and the desk keys this account holds, checked against it. Every command that
+/// decrypts, encrypts, grants or re-encrypts starts here.
+pub(super) async fn desk_keys_of(
+    client: &ApiClient,
+    saved: &SavedSession,
+    identity: &age::x25519::Identity,
+) -> anyhow::Result<(DeskState, DeskKeys)> {
+    let state = trust::verified(client, &saved.token, &saved.server, &saved.desk).await?;
+    let keys = desk_keys::unlock(client, &saved.token, identity, &state).await?;
+    Ok((state, keys))
+}
+
 /// The safety number of a recipient, computed on this device (docs/protocol.md §9).
 fn local_safety_number(recipient: &str) -> anyhow::Result<crate::domain::Fingerprint> {
     crate::domain::Recipient::parse(recipient)
@@ -153,17 +168,25 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
     // identity also signs the new key's statement.
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let key = desk_keys::rotate(&client, &saved.token, &identity).await?;
+    let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
+    let rotated = desk_keys::rotate(&client, &saved.token, &identity, &state).await?;
     let outcome = if reencrypt_open {
-        Some(reencrypt(&client, &saved.token, &identity).await?)
+        Some(reencrypt(&client, &saved, &identity).await?)
     } else {
         None
     };
+    let key = &rotated.key;
     let number = local_safety_number(&key.recipient)?;
     if json {
+        let receivers: Vec<_> = rotated
+            .receivers
+            .iter()
+            .map(|r| json!({"username": r.username, "safety_number": r.safety_number.as_str()}))
+            .collect();
         super::print_json(&json!({
             "desk": saved.desk, "key_version": key.key_version,
             "recipient": key.recipient, "fingerprint": number.as_str(),
+            "granted_to": receivers, "not_signed": rotated.unsigned,
             "reencrypted": outcome.as_ref().map(outcome_json),
         }));
         return Ok(());
@@ -172,7 +195,17 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
         "Desk {} now uses key version {} (safety number {number}).",
         saved.desk, key.key_version
     );
-    println!("Only the vetted accounts can read new reports; publish the new safety number.");
+    println!("Granted to the accounts the desk's statements vet (compare their account numbers):");
+    for r in &rotated.receivers {
+        println!("  {:<20} {}", r.username, r.safety_number);
+    }
+    for name in &rotated.unsigned {
+        println!(
+            "  {name}: NOT granted; the server lists them as vetted, but no signed statement \
+             vets them (vet them again)"
+        );
+    }
+    println!("Publish the new safety number where reporters check it.");
     match outcome {
         Some(outcome) => print_outcome(&outcome),
         None => println!(
@@ -187,7 +220,7 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
 pub async fn reencrypt_open(json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let outcome = reencrypt(&client, &saved.token, &identity).await?;
+    let outcome = reencrypt(&client, &saved, &identity).await?;
     if json {
         super::print_json(&outcome_json(&outcome));
     } else {
@@ -198,11 +231,11 @@ pub async fn reencrypt_open(json: bool) -> anyhow::Result<()> {
 
 async fn reencrypt(
     client: &ApiClient,
-    token: &str,
+    saved: &SavedSession,
     identity: &age::x25519::Identity,
 ) -> anyhow::Result<reencrypt::Outcome> {
-    let identities = desk_keys::desk_identities(client, token, identity).await?;
-    let outcome = reencrypt::reencrypt_open(client, token, &identities, |done, total| {
+    let (_, keys) = desk_keys_of(client, saved, identity).await?;
+    let outcome = reencrypt::reencrypt_open(client, &saved.token, &keys, |done, total| {
         eprint!("\rRe-encrypting open cases: {done}/{total}");
     })
     .await;
@@ -287,7 +320,17 @@ async fn vet(username: &str) -> anyhow::Result<()> {
     ))?;
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let vetted = desk_keys::vet(&client, &saved.token, &identity, username, &typed).await?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let vetted = desk_keys::vet(
+        &client,
+        &saved.token,
+        &identity,
+        &keys,
+        &state,
+        username,
+        &typed,
+    )
+    .await?;
     let (fingerprint, outcome) = (vetted.fingerprint, vetted.outcome);
     if outcome.status == crate::domain::AccountStatus::Vetted {
         println!(

@@ -7,13 +7,14 @@ use std::str::FromStr;
 use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
+use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{append, Body, Signed};
 use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
 };
 use crate::server::routes::keys::{
-    AccountGrant, AccountView, DeskKeyView, NewDeskKey, Rotation, VetOutcome, Vetting,
+    AccountGrant, AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
 use crate::server::routes::statements::SignedStatement;
 
@@ -79,13 +80,13 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
 }
 
 /// An account id as the API shows it (32 hex digits).
-fn account_id(hex: &str) -> Result<[u8; 16], ClientError> {
+pub(super) fn account_id(hex: &str) -> Result<[u8; 16], ClientError> {
     unhex(hex)
         .and_then(|b| b.try_into().ok())
         .ok_or(ClientError::Unexpected(200))
 }
 
-fn sign(
+pub(super) fn sign(
     desk: &DeskSlug,
     head: Option<(u64, [u8; 32])>,
     own: &age::x25519::Identity,
@@ -94,88 +95,189 @@ fn sign(
     append(desk, head, own, body).map_err(|e| ClientError::Usage(e.to_string()))
 }
 
-fn wire(signed: &Signed) -> SignedStatement {
+pub(super) fn wire(signed: &Signed) -> SignedStatement {
     SignedStatement {
         statement: b64_encode(&signed.statement),
         signature: b64_encode(&signed.signature),
     }
 }
 
-/// The head (seq, link) of the chain the server serves, to sign the next statement after;
-/// `None` for a desk without statements (made by a client older than them), where nothing is
-/// signed. Verifying the chain from a pinned root is not done here yet (docs/protocol.md §10).
-async fn served_head(
-    client: &ApiClient,
-    token: &str,
-) -> Result<Option<(u64, [u8; 32])>, ClientError> {
-    let served = super::trust::served(client, token).await?;
-    Ok(served.last().map(|last| (served.len() as u64, last.link())))
+/// The desk keys this account holds, checked against the desk's verified chain (§10.3): what it
+/// decrypts with, and the one key it encrypts to.
+pub struct DeskKeys {
+    /// Every desk identity this account holds, by version, to decrypt with. Versions below the
+    /// chain's first signed one (a desk older than statements) are kept for decrypting only.
+    pub identities: Vec<(i64, age::x25519::Identity)>,
+    /// The desk's current key as the chain signs it: notes, replies, referrals and re-encrypted
+    /// cases go to this key and no other, whatever the server lists.
+    pub current: (i64, Recipient),
 }
 
-/// The desk identities this account holds, by key version, unlocked with its own identity.
-pub async fn desk_identities(
+impl DeskKeys {
+    /// This account's identity for the current key, if it holds a grant of it.
+    pub fn current_identity(&self) -> Option<&age::x25519::Identity> {
+        self.identities
+            .iter()
+            .find(|(v, _)| *v == self.current.0)
+            .map(|(_, identity)| identity)
+    }
+
+    /// The current key's identity, or a message saying this account lacks it.
+    pub fn current_identity_or_refuse(&self) -> Result<&age::x25519::Identity, ClientError> {
+        self.current_identity().ok_or_else(|| {
+            ClientError::Usage(format!(
+                "you hold no grant of the desk's current key (version {}): ask a supervisor to \
+                 vet you or to rotate the key",
+                self.current.0
+            ))
+        })
+    }
+}
+
+/// Whether a grant of `version` that opened to `identity` may be used, by the chain: it must be
+/// the key the chain signs for that version; a version below the first signed one is a legacy
+/// key, kept to decrypt old ciphertexts. A grant that opens but does not match is an attack
+/// signal, refused loudly rather than skipped.
+pub fn check_grant(
+    state: &DeskState,
+    version: i64,
+    identity: &age::x25519::Identity,
+) -> Result<(), ClientError> {
+    let first = state.first_version().unwrap_or(u64::MAX);
+    let signed = u64::try_from(version).ok().and_then(|v| state.key(v));
+    match signed {
+        Some(key) if *key == Recipient::from(identity.to_public()) => Ok(()),
+        Some(_) => Err(ClientError::Untrusted(format!(
+            "your grant of desk key version {version} holds a key the desk never signed: the \
+             server forged it; nothing was encrypted"
+        ))),
+        None if u64::try_from(version).is_ok_and(|v| v < first) => Ok(()),
+        None => Err(ClientError::Untrusted(format!(
+            "you hold a grant for desk key version {version} that no statement signs: the server \
+             hides a statement or forged the grant; nothing was encrypted"
+        ))),
+    }
+}
+
+/// The desk identities this account holds, unlocked with its own identity and each checked
+/// against the verified chain `state` (from `trust::verified` or `trust::checked`).
+pub async fn unlock(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
-) -> Result<Vec<(i64, age::x25519::Identity)>, ClientError> {
-    let grants = client.grants(token).await?;
-    grants
-        .iter()
-        .map(|g| {
-            let wrapped = b64_decode(&g.wrapped_key).ok_or(ClientError::Unexpected(200))?;
-            let plain = seal::open(own, &wrapped).map_err(|_| ClientError::Unexpected(200))?;
-            let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(200))?;
-            let identity = age::x25519::Identity::from_str(text.trim())
-                .map_err(|_| ClientError::Unexpected(200))?;
-            Ok((g.key_version, identity))
-        })
-        .collect()
+    state: &DeskState,
+) -> Result<DeskKeys, ClientError> {
+    let (version, key) = state
+        .current_key()
+        .ok_or_else(|| ClientError::Untrusted("the desk's statements sign no desk key".into()))?;
+    let mut identities = vec![];
+    for g in client.grants(token).await? {
+        let identity = open_grant(own, &g)?;
+        check_grant(state, g.key_version, &identity)?;
+        identities.push((g.key_version, identity));
+    }
+    identities.sort_by_key(|(v, _)| *v);
+    let current = (
+        i64::try_from(version).map_err(|_| ClientError::Unexpected(200))?,
+        key.clone(),
+    );
+    Ok(DeskKeys {
+        identities,
+        current,
+    })
 }
 
-/// Rotates the desk key: a new identity made here, granted to every vetted account the server
-/// lists (disabled and pending ones get nothing), the supervisor's own included.
+/// The desk identity a grant wraps, opened with the account's own identity.
+pub(super) fn open_grant(
+    own: &age::x25519::Identity,
+    grant: &GrantView,
+) -> Result<age::x25519::Identity, ClientError> {
+    let wrapped = b64_decode(&grant.wrapped_key).ok_or(ClientError::Unexpected(200))?;
+    let plain = Zeroizing::new(seal::open(own, &wrapped).map_err(|_| {
+        ClientError::Untrusted(format!(
+            "your grant of desk key version {} does not open with your key",
+            grant.key_version
+        ))
+    })?);
+    let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(200))?;
+    age::x25519::Identity::from_str(text.trim()).map_err(|_| ClientError::Unexpected(200))
+}
+
+/// Who a rotation granted the new key to, as the chain knows them.
+pub struct Receiver {
+    pub username: String,
+    /// Their account safety number, from the keys the chain signs.
+    pub safety_number: Fingerprint,
+}
+
+/// What a rotation did.
+pub struct Rotated {
+    pub key: DeskKeyView,
+    /// The accounts granted the new key.
+    pub receivers: Vec<Receiver>,
+    /// Accounts the server lists as vetted that no statement vets: not granted.
+    pub unsigned: Vec<String>,
+}
+
+/// Rotates the desk key: a new identity made here, granted to every account the verified chain
+/// vets, each sealed to the keys the chain signs. An account the server lists as disabled (or
+/// does not list) is left out: following an exclusion is safe; an account only the server calls
+/// vetted gets nothing.
 pub async fn rotate(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
-) -> Result<DeskKeyView, ClientError> {
+    state: &DeskState,
+) -> Result<Rotated, ClientError> {
+    let listed = client.accounts(token).await?;
+    let active = |id: &[u8; 16]| {
+        listed.iter().any(|a| {
+            account_id(&a.id).is_ok_and(|listed_id| listed_id == *id)
+                && a.status == crate::domain::AccountStatus::Vetted
+        })
+    };
     let desk = age::x25519::Identity::generate();
     let secret = secret_text(&desk);
-    let mut grants = vec![];
-    for account in client.accounts(token).await? {
-        if account.status != crate::domain::AccountStatus::Vetted {
-            continue;
-        }
-        let recipient =
-            Recipient::parse(&account.recipient).map_err(|_| ClientError::Unexpected(200))?;
-        let sealed = seal::seal(&[recipient.age()], secret.as_bytes())
+    let (mut grants, mut receivers) = (vec![], vec![]);
+    for account in state.vetted_accounts().filter(|a| active(&a.id)) {
+        let sealed = seal::seal(&[account.recipient.age()], secret.as_bytes())
             .map_err(|e| ClientError::Usage(e.to_string()))?;
         grants.push(AccountGrant {
-            username: account.username,
+            username: account.username.as_str().to_owned(),
             grant: b64_encode(&sealed),
         });
+        receivers.push(Receiver {
+            username: account.username.as_str().to_owned(),
+            safety_number: account.safety_number(),
+        });
     }
+    receivers.sort_by(|a: &Receiver, b: &Receiver| a.username.cmp(&b.username));
+    let unsigned = listed
+        .iter()
+        .filter(|a| a.status == crate::domain::AccountStatus::Vetted)
+        .filter(|a| account_id(&a.id).map_or(true, |id| state.account(&id).is_none()))
+        .map(|a| a.username.clone())
+        .collect();
     let recipient = Recipient::from(desk.to_public());
-    let statements = match served_head(client, token).await? {
-        None => vec![],
-        Some(head) => {
-            let me = client.whoami(token).await?;
-            let current = client.desk(&me.desk).await?;
-            let slug = DeskSlug::parse(&me.desk).map_err(|_| ClientError::Unexpected(200))?;
-            let next = Body::DeskKey {
-                version: u64::try_from(current.key_version + 1)
-                    .map_err(|_| ClientError::Unexpected(200))?,
-                recipient: recipient.clone(),
-            };
-            vec![wire(&sign(&slug, Some(head), own, next)?)]
-        }
+    let (version, _) = state
+        .current_key()
+        .ok_or_else(|| ClientError::Untrusted("the desk's statements sign no desk key".into()))?;
+    let next = Body::DeskKey {
+        version: version + 1,
+        recipient: recipient.clone(),
     };
+    let statement = sign(state.desk(), Some(state.head()), own, next)?;
     let rotation = Rotation {
         recipient: recipient.as_str().to_owned(),
         grants,
-        statements,
+        statements: vec![wire(&statement)],
     };
-    client.rotate_desk_key(token, &rotation).await
+    let key = client.rotate_desk_key(token, &rotation).await?;
+    Ok(Rotated {
+        key,
+        receivers,
+        unsigned,
+    })
 }
 
 /// An account's safety number computed on this device from the two public keys the server
@@ -193,7 +295,7 @@ pub fn account_safety_number(account: &AccountView) -> Result<Option<Fingerprint
     )))
 }
 
-fn signing_key_of(account: &AccountView) -> Result<SigningPublic, ClientError> {
+pub(super) fn signing_key_of(account: &AccountView) -> Result<SigningPublic, ClientError> {
     account
         .signing_key
         .as_deref()
@@ -211,12 +313,16 @@ pub struct Vetted {
 }
 
 /// Vets `username`: refuses unless `typed_safety_number` (read from the new worker's own screen)
-/// matches the fingerprint of the key the server lists, then sends the approval with a grant of
-/// the current desk key, which the server keeps once the approvals needed are in.
+/// matches the account number computed here from the keys the server lists, then sends a signed
+/// approval of exactly those keys. Only the approval that completes vetting by the verified
+/// chain's count carries a grant of the chain's current key: an earlier one holds nothing a
+/// server could keep and use (docs/protocol.md §6).
 pub async fn vet(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
+    keys: &DeskKeys,
+    state: &DeskState,
     username: &str,
     typed_safety_number: &str,
 ) -> Result<Vetted, ClientError> {
@@ -242,32 +348,28 @@ pub async fn vet(
              the keys may not be theirs"
         )));
     }
-    let mut identities = desk_identities(client, token, own).await?;
-    let (version, desk) = identities
-        .pop()
-        .ok_or_else(|| ClientError::Usage("you hold no desk key to grant".into()))?;
-    let grant = seal::seal(&[recipient.age()], secret_text(&desk).as_bytes())
-        .map_err(|e| ClientError::Usage(e.to_string()))?;
-    let statement = match served_head(client, token).await? {
-        None => None,
-        Some(head) => {
-            let me = client.whoami(token).await?;
-            let slug = DeskSlug::parse(&me.desk).map_err(|_| ClientError::Unexpected(200))?;
-            let approval = Body::Approval {
-                account: account_id(&account.id)?,
-                username: Username::parse(&account.username)
-                    .map_err(|_| ClientError::Unexpected(200))?,
-                role: account.role,
-                recipient: recipient.clone(),
-                signing_key: signing_key_of(account)?,
-            };
-            Some(wire(&sign(&slug, Some(head), own, approval)?))
-        }
+    let id = account_id(&account.id)?;
+    let last = state.approvals(&id) + 1 >= state.required();
+    let grant = if last {
+        let desk = keys.current_identity_or_refuse()?;
+        let sealed = seal::seal(&[recipient.age()], secret_text(desk).as_bytes())
+            .map_err(|e| ClientError::Usage(e.to_string()))?;
+        Some(b64_encode(&sealed))
+    } else {
+        None
     };
+    let approval = Body::Approval {
+        account: id,
+        username: Username::parse(&account.username).map_err(|_| ClientError::Unexpected(200))?,
+        role: account.role,
+        recipient: recipient.clone(),
+        signing_key: signing_key_of(account)?,
+    };
+    let statement = sign(state.desk(), Some(state.head()), own, approval)?;
     let vetting = Vetting {
-        key_version: version,
-        grant: b64_encode(&grant),
-        statement,
+        key_version: keys.current.0,
+        grant,
+        statement: Some(wire(&statement)),
     };
     let outcome = client.vet(token, username, &vetting).await?;
     Ok(Vetted {

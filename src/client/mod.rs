@@ -2,6 +2,7 @@
 //! server's handlers declare, so the two cannot disagree.
 
 pub mod desk_keys;
+pub mod init_chain;
 pub mod partner;
 pub mod reencrypt;
 pub mod referrals;
@@ -31,7 +32,7 @@ use crate::server::routes::keys::{
 };
 use crate::server::routes::pow::PowChallenge;
 use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
-use crate::server::routes::statements::StatementView;
+use crate::server::routes::statements::{ExistingStatements, StatementView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -215,6 +216,17 @@ impl ApiClient {
     ) -> Result<DeskKeyView, ClientError> {
         self.post_as(token, "/api/v1/desk/key/rotate", rotation)
             .await
+    }
+
+    /// Sends statements that sign what the desk already holds (`desk init-chain`).
+    pub async fn sign_existing(
+        &self,
+        token: &str,
+        statements: &ExistingStatements,
+    ) -> Result<(), ClientError> {
+        self.post_as::<_, Option<serde_json::Value>>(token, "/api/v1/desk/statements", statements)
+            .await
+            .map(|_| ())
     }
 
     pub async fn accounts(&self, token: &str) -> Result<Vec<AccountView>, ClientError> {

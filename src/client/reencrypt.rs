@@ -6,6 +6,7 @@
 //! (and, for thread messages, the reporter's reply key). Parts the newest key already opens are
 //! left alone, so a run that was cut off can simply be started again.
 
+use super::desk_keys::DeskKeys;
 use super::triage::{open_any, open_case, OpenCase};
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
@@ -25,24 +26,16 @@ pub struct Outcome {
     pub unreadable: usize,
 }
 
-fn newest(
-    identities: &[(i64, age::x25519::Identity)],
-) -> Result<&(i64, age::x25519::Identity), ClientError> {
-    identities
-        .iter()
-        .max_by_key(|(version, _)| *version)
-        .ok_or_else(|| ClientError::Usage("you hold no desk key: ask to be vetted".into()))
-}
-
-/// Re-encrypts every open case (new, in review, referred) to the newest desk key this device
-/// holds (`identities`, from `desk_keys::desk_identities`), which must be the desk's current one.
+/// Re-encrypts every open case (new, in review, referred) to the desk's current key as the
+/// verified chain signs it (`keys`, from `desk_keys::unlock`), which this account must hold.
 /// `progress(done, total)` is called per case.
 pub async fn reencrypt_open(
     client: &ApiClient,
     token: &str,
-    identities: &[(i64, age::x25519::Identity)],
+    keys: &DeskKeys,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ClientError> {
+    keys.current_identity_or_refuse()?;
     let open: Vec<String> = client
         .inbox(token, None, false)
         .await?
@@ -53,8 +46,8 @@ pub async fn reencrypt_open(
     let mut outcome = Outcome::default();
     for (done, id) in open.iter().enumerate() {
         progress(done, open.len());
-        let case = open_case(client, token, identities, id).await?;
-        reencrypt_case(client, token, identities, &case, &mut outcome).await?;
+        let case = open_case(client, token, &keys.identities, id).await?;
+        reencrypt_case(client, token, keys, &case, &mut outcome).await?;
         outcome.cases += 1;
     }
     progress(open.len(), open.len());
@@ -64,12 +57,12 @@ pub async fn reencrypt_open(
 async fn reencrypt_case(
     client: &ApiClient,
     token: &str,
-    identities: &[(i64, age::x25519::Identity)],
+    keys: &DeskKeys,
     case: &OpenCase,
     outcome: &mut Outcome,
 ) -> Result<(), ClientError> {
-    let (version, newest) = newest(identities)?;
-    let desk = Recipient::from(newest.to_public());
+    let newest = keys.current_identity_or_refuse()?;
+    let (version, desk) = &keys.current;
     let view = &case.view;
     let mut parts = vec![(PartRef::Report, &view.ciphertext, false)];
     parts.extend(
@@ -95,7 +88,7 @@ async fn reencrypt_case(
             outcome.current += 1;
             continue;
         }
-        let Some(plain) = open_any(identities, b64) else {
+        let Some(plain) = open_any(&keys.identities, b64) else {
             outcome.unreadable += 1;
             continue;
         };

@@ -137,8 +137,55 @@ pub async fn served(client: &ApiClient, token: &str) -> Result<Vec<Signed>, Clie
         .ok_or(ClientError::Unexpected(200))
 }
 
-/// Fetches the desk's statements and verifies them from this device's pins, then pins the new
-/// head. Refused: a device without a root for the desk, and any chain that does not verify.
+/// Fetches the desk's statements and verifies them from `pins`, then checks the two things the
+/// server answers beside the chain (docs/protocol.md §10.3): the desk key it hands reporters must
+/// be the chain's current one, and no grant of this account may name a version above the chain's
+/// newest (a hidden statement). Pure of this device's files: the library's entry for any client.
+pub async fn checked(
+    client: &ApiClient,
+    token: &str,
+    desk: &DeskSlug,
+    pins: &Pins,
+) -> Result<DeskState, ClientError> {
+    let entries = served(client, token).await?;
+    if entries.is_empty() {
+        return Err(ClientError::Untrusted(format!(
+            "desk {desk} has no signed key statements yet: its supervisor must run \
+             `resguardo desk init-chain` before anyone encrypts to its key"
+        )));
+    }
+    let state = chain::verify(desk, pins, &entries).map_err(|e| {
+        ClientError::Untrusted(format!(
+            "the desk's key statements do not verify from the root this device trusts ({}): {e}",
+            e.code()
+        ))
+    })?;
+    let (version, key) = state.current_key().ok_or_else(|| {
+        ClientError::Untrusted("the desk's statements sign no desk key yet".into())
+    })?;
+    let signed_version = i64::try_from(version).unwrap_or(i64::MAX);
+    for grant in client.grants(token).await? {
+        if grant.key_version > signed_version {
+            return Err(ClientError::Untrusted(format!(
+                "you hold a grant for desk key version {} that no statement signs: the server \
+                 hides a statement",
+                grant.key_version
+            )));
+        }
+    }
+    let public = client.desk(desk.as_str()).await?;
+    if public.key_version != signed_version || public.recipient != key.as_str() {
+        return Err(ClientError::Untrusted(format!(
+            "the server hands reporters a desk key the desk never signed (version {}, while the \
+             statements sign version {version}): do not use this server until that is explained",
+            public.key_version
+        )));
+    }
+    Ok(state)
+}
+
+/// [`checked`] from this device's pins for `desk` on `server`, and the new head pinned.
+/// Refused: a device without a root for the desk, and any chain that does not verify.
 pub async fn verified(
     client: &ApiClient,
     token: &str,
@@ -152,13 +199,7 @@ pub async fn verified(
         ))
     })?;
     let slug = DeskSlug::parse(desk).map_err(|e| ClientError::Usage(e.to_string()))?;
-    let entries = served(client, token).await?;
-    let state = chain::verify(&slug, &pins, &entries).map_err(|e| {
-        ClientError::Untrusted(format!(
-            "the desk's key statements do not verify from the root this device trusts ({}): {e}",
-            e.code()
-        ))
-    })?;
+    let state = checked(client, token, &slug, &pins).await?;
     pin_head(server, desk, state.head()).map_err(io)?;
     Ok(state)
 }

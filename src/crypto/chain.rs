@@ -105,6 +105,7 @@ struct Pending {
 /// What a verified chain says about the desk.
 #[derive(Debug, Clone)]
 pub struct DeskState {
+    desk: DeskSlug,
     policy: u8,
     accounts: BTreeMap<Id, Account>,
     pending: BTreeMap<Id, Pending>,
@@ -116,6 +117,11 @@ pub struct DeskState {
 }
 
 impl DeskState {
+    /// The desk the chain is about.
+    pub fn desk(&self) -> &DeskSlug {
+        &self.desk
+    }
+
     /// The newest signed desk key: what every device encrypts to.
     pub fn current_key(&self) -> Option<(u64, &Recipient)> {
         self.keys.last().map(|(v, r)| (*v, r))
@@ -158,6 +164,13 @@ impl DeskState {
     /// Distinct active supervisors who have approved a pending account so far.
     pub fn approvals(&self, id: &Id) -> usize {
         self.pending.get(id).map_or(0, |p| p.approvers.len())
+    }
+
+    /// Whether `signer` has approved the pending account `id` already.
+    pub fn has_approved(&self, id: &Id, signer: &SigningPublic) -> bool {
+        self.pending
+            .get(id)
+            .is_some_and(|p| p.approvers.contains(&signer.to_bytes()))
     }
 
     /// Approvals a pending account needs now: the policy, capped by the supervisors the desk ever
@@ -245,6 +258,7 @@ fn genesis(statement: &Statement, pins: &Pins, link: [u8; 32]) -> Result<DeskSta
         return Err(ChainError::Root);
     }
     Ok(DeskState {
+        desk: statement.desk.clone(),
         policy: *approvals_required,
         accounts: BTreeMap::from([(*account, root)]),
         pending: BTreeMap::new(),

@@ -574,6 +574,22 @@ macro_rules! impl_store {
                     .collect())
             }
 
+            async fn sign_existing(
+                &self,
+                desk: &DeskSlug,
+                statements: &[NewStatement],
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let (next,): (i64,) = sqlx::query_as(sql::NEXT_KEY_VERSION)
+                    .bind(desk.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Self::append_statements(&mut tx, desk, statements, Some(next - 1), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn approve(
                 &self,
                 approval: &Approval<'_>,
@@ -617,12 +633,14 @@ macro_rules! impl_store {
                         required,
                     });
                 }
+                // Dropping the transaction undoes the approval: vetting completes with a grant.
+                let grant = approval.grant.ok_or(StoreError::Conflict("the grant"))?;
                 Self::insert_grant(
                     &mut tx,
                     approval.desk,
                     approval.key_version,
                     approval.account,
-                    approval.grant,
+                    grant,
                     approval.approver,
                     now,
                 )

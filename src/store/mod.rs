@@ -200,7 +200,9 @@ pub struct Approval<'a> {
     pub approver: AccountId,
     /// The desk key version `grant` wraps: the desk's current one.
     pub key_version: i64,
-    pub grant: &'a AgeCiphertext,
+    /// Sent only with the approval that completes vetting; without it, that approval is a
+    /// `Conflict("the grant")` and nothing is recorded.
+    pub grant: Option<&'a AgeCiphertext>,
     /// `vetting.approvals_required`: distinct supervisors needed, capped at those the desk has.
     pub required: i64,
     /// The approver's signed approval, appended with it.
@@ -439,6 +441,15 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// The desk's signed key statements, in order.
     async fn statements_of(&self, desk: &DeskSlug) -> Result<Vec<StoredStatement>, StoreError>;
+    /// Appends statements that sign what the desk already holds (`desk init-chain`, for a desk
+    /// made before statements), in one transaction; a desk key statement among them must name
+    /// the desk's current version. `Conflict` if the chain or the desk key moved on.
+    async fn sign_existing(
+        &self,
+        desk: &DeskSlug,
+        statements: &[NewStatement],
+        now: i64,
+    ) -> Result<(), StoreError>;
     /// Records a supervisor's approval of a pending account; when the approvals needed are in,
     /// stores the grant and marks the account vetted, all in one transaction.
     async fn approve(&self, approval: &Approval<'_>, now: i64) -> Result<Approved, StoreError>;

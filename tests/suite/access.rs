@@ -40,40 +40,22 @@ async fn access_matrix(backend: Backend) {
     let client = server.client();
     let boss = desk_with_supervisor(&server, &client, "gt").await;
     let (vetted, vetted_fp) = login(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
-    desk_keys::vet(
-        &client,
-        &boss.session.token,
-        &boss.identity,
-        "ana",
-        &vetted_fp,
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(&client, &boss, "ana", &vetted_fp)
+        .await
+        .unwrap();
     let (pending, _) = login(&client, "gt", &invite(&server, "gt", "worker"), "pedro").await;
     let (disabled, disabled_fp) =
         login(&client, "gt", &invite(&server, "gt", "worker"), "dora").await;
-    desk_keys::vet(
-        &client,
-        &boss.session.token,
-        &boss.identity,
-        "dora",
-        &disabled_fp,
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(&client, &boss, "dora", &disabled_fp)
+        .await
+        .unwrap();
     client.disable(&boss.session.token, "dora").await.unwrap();
     let hn_boss = desk_with_supervisor(&server, &client, "hn").await;
     let (outsider, outsider_fp) =
         login(&client, "hn", &invite(&server, "hn", "worker"), "omar").await;
-    desk_keys::vet(
-        &client,
-        &hn_boss.session.token,
-        &hn_boss.identity,
-        "omar",
-        &outsider_fp,
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(&client, &hn_boss, "omar", &outsider_fp)
+        .await
+        .unwrap();
 
     let case = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await

@@ -1,7 +1,7 @@
 //! The audit log records every privileged action, including each opening of a case, and
 //! `resguardo admin audit verify` catches an entry changed, deleted or reordered in the database.
 
-use resguardo::client::{desk_keys, reporter, triage, worker};
+use resguardo::client::{reporter, triage, worker};
 use resguardo::crypto::receipt::Language;
 use resguardo::domain::{Recipient, Status};
 
@@ -32,7 +32,7 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     let client = server.client();
     let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
     let token = ana.session.token.clone();
-    let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
+    let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
     let desk_key = Recipient::from(desk_ids[0].1.to_public());

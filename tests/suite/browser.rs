@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use resguardo::client::{desk_keys, triage};
+use resguardo::client::triage;
 use resguardo::domain::Recipient;
 use serde_json::Value;
 
@@ -94,7 +94,7 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
 
     // The case worker decrypts what the browser encrypted, and replies.
     let token = &ana.session.token;
-    let keys = desk_keys::desk_identities(&client, token, &ana.identity)
+    let keys = crate::workers::desk_identities(&client, token, &ana.identity)
         .await
         .unwrap();
     let inbox = client.inbox(token, None, false).await.unwrap();

@@ -658,7 +658,7 @@ mod accounts {
             account,
             approver,
             key_version: 1,
-            grant: &grant,
+            grant: Some(&grant),
             required: 2,
             statement: None,
         };
@@ -711,5 +711,21 @@ mod accounts {
             ("tardio", "sofia")
         );
         assert!(store.grants(late).await.unwrap().is_empty());
+        // The approval that completes vetting must carry the grant; without one, it is undone.
+        let bare = Approval {
+            grant: None,
+            ..approval(late, rosa)
+        };
+        assert!(matches!(
+            store.approve(&bare, 0).await,
+            Err(StoreError::Conflict("the grant"))
+        ));
+        assert_eq!(store.approvals_of(&gt).await.unwrap().len(), 1);
+        assert!(store.grants(late).await.unwrap().is_empty());
+        assert!(matches!(
+            store.approve(&approval(late, rosa), 0).await.unwrap(),
+            Approved::Vetted { .. }
+        ));
+        assert_eq!(store.grants(late).await.unwrap().len(), 1);
     }
 }

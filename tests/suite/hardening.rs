@@ -297,10 +297,9 @@ async fn contention_gives_no_server_errors(backend: Backend) {
     let submitted = reporter::submit(&client, "gt", &form("abierto"), Language::Es, None, |_| {})
         .await
         .unwrap();
-    let keys =
-        resguardo::client::desk_keys::desk_identities(&client, &ana.session.token, &ana.identity)
-            .await
-            .unwrap();
+    let keys = crate::workers::desk_identities(&client, &ana.session.token, &ana.identity)
+        .await
+        .unwrap();
     let http = reqwest::Client::new();
     let mut guessers = vec![];
     for task in 0..30 {
@@ -367,7 +366,7 @@ async fn a_full_thread_does_not_silence_the_desk(backend: Backend) {
     assert_eq!(full.problem_slug(), Some("thread-full"), "{full}");
 
     let token = &ana.session.token;
-    let keys = resguardo::client::desk_keys::desk_identities(&client, token, &ana.identity)
+    let keys = crate::workers::desk_identities(&client, token, &ana.identity)
         .await
         .unwrap();
     let case = resguardo::client::triage::open_case(&client, token, &keys, &submitted.id)

@@ -150,12 +150,14 @@ impl TestServer {
     }
 
     /// A command of `username`'s terminal, with the session `worker login` would have saved for
-    /// `login` in a home of its own (`RESGUARDO_HOME`).
+    /// `login` in a home of its own (`RESGUARDO_HOME`), and the desk root `root` (the identity
+    /// of the desk's first supervisor) pinned as `--desk-root` would have pinned it.
     pub fn terminal_of(
         &self,
         desk: &str,
         username: &str,
         login: &resguardo::client::worker::Login,
+        root: &age::x25519::Identity,
     ) -> impl Fn(&[&str]) -> Command + '_ {
         let home = self.dir.path().join(username);
         let session = serde_json::json!({
@@ -166,6 +168,14 @@ impl TestServer {
         resguardo::cli::files::write_private(
             &home.join("session.json"),
             session.to_string().as_bytes(),
+        )
+        .unwrap();
+        let root = crate::workers::root_pins(root).root;
+        let trust = serde_json::json!({"v": 1, "desks": {
+            format!("{}|{desk}", self.url): {"root": root.as_str(), "head": null}}});
+        resguardo::cli::files::write_private(
+            &home.join("trust.json"),
+            trust.to_string().as_bytes(),
         )
         .unwrap();
         move |args| {
@@ -318,6 +328,21 @@ impl TestServer {
         }
     }
 
+    /// Runs one `SELECT` of a single blob column directly against the server's database.
+    pub async fn blobs(&self, sql: &str) -> Vec<Vec<u8>> {
+        use sqlx::Connection;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+                sqlx::query_scalar(sql).fetch_all(&mut conn).await.unwrap()
+            }
+        }
+    }
+
     pub async fn store(&self) -> Arc<dyn Store> {
         resguardo::store::open(&self.db_url, 2).await.unwrap()
     }
@@ -373,13 +398,16 @@ impl TestServer {
 
     /// A desk made the normal way: no key yet, its first supervisor makes it on a device. Accounts
     /// can be invited only to such a desk (one created with `--recipient` can never vet them).
-    pub fn create_keyless_desk(&self, slug: &str) {
-        let out = self.desk_create(slug).output().unwrap();
+    /// Returns the first supervisor's enrolment code.
+    pub fn create_keyless_desk(&self, slug: &str) -> String {
+        let out = self.desk_create(slug).arg("--json").output().unwrap();
         assert!(
             out.status.success(),
             "desk create failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+        let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        created["code"].as_str().unwrap().to_owned()
     }
 
     pub fn client(&self) -> resguardo::client::ApiClient {

@@ -2,7 +2,7 @@
 //! intruder or a corrupt official with database access could): devices must notice and refuse,
 //! and nothing may end up encrypted to a key the attacker holds (docs/decisions/0003).
 
-use resguardo::client::{desk_keys, worker};
+use resguardo::client::worker;
 use resguardo::crypto::signing;
 use resguardo::domain::{b64_encode, AccountStatus};
 use resguardo::server::routes::accounts::SigningKeyUpload;
@@ -36,9 +36,10 @@ async fn a_swapped_account_key_is_refused_at_vetting(backend: Backend) {
     let (ana, ana_number) =
         enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
     let attacker = age::x25519::Identity::generate();
+    let pins = crate::workers::root_pins(&boss.identity);
     let vet = |number: String| {
-        let (client, token, identity) = (&client, &boss.session.token, &boss.identity);
-        async move { desk_keys::vet(client, token, identity, "ana", &number).await }
+        let (client, boss, pins) = (&client, &boss, &pins);
+        async move { crate::workers::vet_pinned(client, boss, pins, "ana", &number).await }
     };
 
     let swapped_signing = signing::public_of(&attacker).to_bytes();
@@ -146,15 +147,9 @@ async fn a_legacy_account_records_its_signing_key_once(backend: Backend) {
 
     // Her number, as her device computes it, now vets her.
     let number = resguardo::domain::Fingerprint::of_account(&ana.identity.to_public().into(), &own);
-    desk_keys::vet(
-        &client,
-        &boss.session.token,
-        &boss.identity,
-        "ana",
-        number.as_str(),
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(&client, &boss, "ana", number.as_str())
+        .await
+        .unwrap();
 
     // A server that recorded a key of its own for beto: his device refuses the login.
     let attacker = signing::public_of(&age::x25519::Identity::generate()).to_bytes();
@@ -188,16 +183,10 @@ async fn a_legacy_account_without_a_key_cannot_be_vetted() {
     let recipient_number = resguardo::domain::Recipient::parse(&recipient_number)
         .unwrap()
         .fingerprint();
-    let refused = desk_keys::vet(
-        &client,
-        &boss.session.token,
-        &boss.identity,
-        "ana",
-        recipient_number.as_str(),
-    )
-    .await
-    .err()
-    .unwrap();
+    let refused = crate::workers::vet(&client, &boss, "ana", recipient_number.as_str())
+        .await
+        .err()
+        .unwrap();
     assert!(
         refused.to_string().contains("no signing key yet"),
         "{refused}"
@@ -370,7 +359,7 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
     let vet = |signed: resguardo::crypto::statement::Signed| {
         let vetting = Vetting {
             key_version: 1,
-            grant: grant.clone(),
+            grant: Some(grant.clone()),
             statement: Some(SignedStatement {
                 statement: b64_encode(&signed.statement),
                 signature: b64_encode(&signed.signature),

@@ -40,6 +40,7 @@ mod hardening;
 mod http;
 mod interop;
 mod lifecycle;
+mod lying_keys;
 mod lying_server;
 mod metrics;
 mod pages;

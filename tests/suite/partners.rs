@@ -7,7 +7,7 @@
 use resguardo::client::partner as partner_side;
 use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
 use resguardo::client::report_form::{message_text, ReportForm};
-use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
+use resguardo::client::{reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{b64_decode, Recipient, ReferralStatus, Status};
@@ -65,7 +65,7 @@ async fn open(
     worker: &resguardo::client::worker::Login,
     id: &str,
 ) -> (Recipient, triage::OpenCase) {
-    let keys = desk_keys::desk_identities(client, &worker.session.token, &worker.identity)
+    let keys = crate::workers::desk_identities(client, &worker.session.token, &worker.identity)
         .await
         .unwrap();
     let desk = Recipient::from(keys[0].1.to_public());
@@ -324,7 +324,7 @@ async fn consent_and_expiry(backend: Backend) {
     let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
         .await
         .unwrap();
-    let keys = desk_keys::desk_identities(&client, &ana.session.token, &ana.identity)
+    let keys = crate::workers::desk_identities(&client, &ana.session.token, &ana.identity)
         .await
         .unwrap();
     let log = server.store().await.audit_log().await.unwrap();

@@ -389,7 +389,7 @@ async fn supervisors_set_the_desk_policy() {
     );
 
     // The same from the supervisor's terminal: only the rules given change.
-    let terminal = server.terminal_of("gt", "sofia", &boss);
+    let terminal = server.terminal_of("gt", "sofia", &boss, &boss.identity);
     let as_sofia = |args: &[&str]| terminal(args).output().unwrap();
     let out = as_sofia(&["desk", "retention", "set", "--closed-days", "20", "--json"]);
     assert!(

@@ -50,7 +50,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     let (beto, beto_fp) =
         enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
     let boss_token = &boss.session.token;
-    desk_keys::vet(&client, boss_token, &boss.identity, "beto", &beto_fp)
+    crate::workers::vet(&client, &boss, "beto", &beto_fp)
         .await
         .unwrap();
 
@@ -63,7 +63,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
         .await
         .unwrap();
     let ana_token = &ana.session.token;
-    let ana_keys = desk_keys::desk_identities(&client, ana_token, &ana.identity)
+    let ana_keys = crate::workers::desk_identities(&client, ana_token, &ana.identity)
         .await
         .unwrap();
     let desk_v1 = Recipient::from(ana_keys[0].1.to_public());
@@ -86,12 +86,11 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
 
     // Ana leaves; the key is rotated; open cases are re-encrypted on the supervisor's device.
     client.disable(boss_token, "ana").await.unwrap();
-    desk_keys::rotate(&client, boss_token, &boss.identity)
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    desk_keys::rotate(&client, boss_token, &boss.identity, &state)
         .await
         .unwrap();
-    let boss_keys = desk_keys::desk_identities(&client, boss_token, &boss.identity)
-        .await
-        .unwrap();
+    let (_, boss_keys) = crate::workers::view(&client, &boss).await;
     let mut seen = vec![];
     let outcome = reencrypt_open(&client, boss_token, &boss_keys, |done, total| {
         seen.push((done, total))
@@ -110,7 +109,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     assert_eq!(seen, [(0, 1), (1, 1)], "progress is reported per case");
 
     // Ana's old desk key opens nothing of the open case any more; Beto's keys open all of it.
-    let beto_keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+    let beto_keys = crate::workers::desk_identities(&client, &beto.session.token, &beto.identity)
         .await
         .unwrap();
     let now_stored = stored_ciphertexts(&server, &open.id).await;
@@ -238,7 +237,7 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
         .await;
 
     let token = &boss.session.token;
-    let identities = desk_keys::desk_identities(&client, token, &boss.identity)
+    let identities = crate::workers::desk_identities(&client, token, &boss.identity)
         .await
         .unwrap();
     let desk = Recipient::from(identities[0].1.to_public());
@@ -250,13 +249,13 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
         .err()
         .unwrap();
     assert!(matches!(refused, ClientError::Untrusted(_)), "{refused}");
-    desk_keys::rotate(&client, token, &boss.identity)
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    desk_keys::rotate(&client, token, &boss.identity, &state)
         .await
         .unwrap();
-    let identities = desk_keys::desk_identities(&client, token, &boss.identity)
-        .await
-        .unwrap();
-    let refused = reencrypt_open(&client, token, &identities, |_, _| {})
+    let (_, keys) = crate::workers::view(&client, &boss).await;
+    let identities = keys.identities.clone();
+    let refused = reencrypt_open(&client, token, &keys, |_, _| {})
         .await
         .err()
         .unwrap();

@@ -38,15 +38,9 @@ pub async fn staffed_desk(
     let ana =
         crate::workers::enrolled_account(client, desk, &invite(server, desk, "worker"), "ana")
             .await;
-    desk_keys::vet(
-        client,
-        &boss.0.session.token,
-        &boss.0.identity,
-        "ana",
-        &ana.1,
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(client, &boss.0, "ana", &ana.1)
+        .await
+        .unwrap();
     (boss.0, ana.0)
 }
 
@@ -57,7 +51,7 @@ async fn triage_reply_and_followup(backend: Backend) {
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
     let token = ana.session.token.clone();
-    let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
+    let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
     let desk_key = Recipient::from(desk_ids[0].1.to_public());
@@ -255,7 +249,7 @@ async fn triage_through_the_cli() {
         return;
     };
     let client = server.client();
-    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
     let submitted = reporter::submit(
         &client,
         "gt",
@@ -268,7 +262,7 @@ async fn triage_through_the_cli() {
     .unwrap();
 
     // A session as `worker login` would have saved it.
-    let as_ana = server.terminal_of("gt", "ana", &ana);
+    let as_ana = server.terminal_of("gt", "ana", &ana, &boss.identity);
     let json = |out: std::process::Output| -> Value {
         assert!(
             out.status.success(),
@@ -369,7 +363,7 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
     let client = server.client();
     let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
     let token = ana.session.token.clone();
-    let desk_ids = desk_keys::desk_identities(&client, &token, &ana.identity)
+    let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
     let desk_key = Recipient::from(desk_ids[0].1.to_public());
@@ -407,7 +401,7 @@ async fn open_as(
     id: &str,
 ) -> (Vec<(i64, age::x25519::Identity)>, triage::OpenCase) {
     let token = &worker.session.token;
-    let keys = desk_keys::desk_identities(client, token, &worker.identity)
+    let keys = crate::workers::desk_identities(client, token, &worker.identity)
         .await
         .unwrap();
     let case = triage::open_case(client, token, &keys, id).await.unwrap();
@@ -433,15 +427,9 @@ async fn two_desks_two_workers_each(backend: Backend) {
             "beto",
         )
         .await;
-        desk_keys::vet(
-            &client,
-            &boss.session.token,
-            &boss.identity,
-            "beto",
-            &fingerprint,
-        )
-        .await
-        .unwrap();
+        crate::workers::vet(&client, &boss, "beto", &fingerprint)
+            .await
+            .unwrap();
         let narrative = format!("extorsión en {slug}");
         let submitted =
             reporter::submit(&client, slug, &form(&narrative), Language::Es, None, |_| {})

@@ -63,7 +63,7 @@ async fn bootstrap_vet_and_read(backend: Backend) {
         account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
     let ana_token = ana.session.token.clone();
     assert!(
-        desk_keys::desk_identities(&client, &ana_token, &ana.identity)
+        crate::workers::desk_identities(&client, &ana_token, &ana.identity)
             .await
             .unwrap()
             .is_empty()
@@ -91,7 +91,7 @@ async fn bootstrap_vet_and_read(backend: Backend) {
         (AccountStatus::Pending, ana_fingerprint.as_str())
     );
     let wrong = "0000 0000 0000 0000 0000 0000 0000 0000";
-    let refused = desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", wrong)
+    let refused = crate::workers::vet(&client, &sofia, "ana", wrong)
         .await
         .err()
         .unwrap();
@@ -102,19 +102,19 @@ async fn bootstrap_vet_and_read(backend: Backend) {
     );
 
     let typed = ana_fingerprint.replace(' ', "").to_uppercase();
-    desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", &typed)
+    crate::workers::vet(&client, &sofia, "ana", &typed)
         .await
         .unwrap();
     assert_eq!(
         client.whoami(&ana_token).await.unwrap().status,
         AccountStatus::Vetted
     );
-    let twice = desk_keys::vet(&client, &sofia_token, &sofia.identity, "ana", &typed)
+    let twice = crate::workers::vet(&client, &sofia, "ana", &typed)
         .await
         .err()
         .unwrap();
     assert_eq!(twice.problem_slug(), Some("key-conflict"));
-    let nobody = desk_keys::vet(&client, &sofia_token, &sofia.identity, "nadie", &typed)
+    let nobody = crate::workers::vet(&client, &sofia, "nadie", &typed)
         .await
         .err()
         .unwrap();
@@ -142,7 +142,7 @@ async fn bootstrap_vet_and_read(backend: Backend) {
     )
     .await
     .unwrap();
-    let identities = desk_keys::desk_identities(&client, &ana_token, &ana.identity)
+    let identities = crate::workers::desk_identities(&client, &ana_token, &ana.identity)
         .await
         .unwrap();
     assert_eq!(identities.len(), 1);
@@ -327,15 +327,9 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
     let client = server.client();
     let (boss, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
     let (beto, beto_fp) = account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
-    desk_keys::vet(
-        &client,
-        &boss.session.token,
-        &boss.identity,
-        "beto",
-        &beto_fp,
-    )
-    .await
-    .unwrap();
+    crate::workers::vet(&client, &boss, "beto", &beto_fp)
+        .await
+        .unwrap();
     let before = reporter::submit(&client, "gt", &form("antes"), Language::Es, None, |_| {})
         .await
         .unwrap();
@@ -362,10 +356,21 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
         .err()
         .unwrap();
     assert_eq!(refused.problem_slug(), Some("key-conflict"));
-    let key = desk_keys::rotate(&client, &boss.session.token, &boss.identity)
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    let rotated = desk_keys::rotate(&client, &boss.session.token, &boss.identity, &state)
         .await
         .unwrap();
-    assert_eq!(key.key_version, 2);
+    assert_eq!(rotated.key.key_version, 2);
+    let receivers: Vec<&str> = rotated
+        .receivers
+        .iter()
+        .map(|r| r.username.as_str())
+        .collect();
+    assert_eq!(
+        receivers,
+        ["beto", "sofia"],
+        "granted to the vetted, not to the disabled"
+    );
     assert_eq!(client.desk("gt").await.unwrap().key_version, 2);
     let after = reporter::submit(&client, "gt", &form("después"), Language::Es, None, |_| {})
         .await
@@ -407,7 +412,7 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
     );
 
     // The remaining worker reads both.
-    let beto_keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+    let beto_keys = crate::workers::desk_identities(&client, &beto.session.token, &beto.identity)
         .await
         .unwrap();
     assert_eq!(
@@ -450,14 +455,7 @@ async fn vet_as(
     user: &str,
     number: &str,
 ) -> Result<(AccountStatus, i64, i64), resguardo::client::ClientError> {
-    let vetted = desk_keys::vet(
-        client,
-        &supervisor.session.token,
-        &supervisor.identity,
-        user,
-        number,
-    )
-    .await?;
+    let vetted = crate::workers::vet(client, supervisor, user, number).await?;
     let outcome = vetted.outcome;
     Ok((outcome.status, outcome.approvals, outcome.required))
 }
@@ -519,7 +517,7 @@ async fn two_supervisors_must_approve(backend: Backend) {
     )
     .await
     .unwrap();
-    let keys = desk_keys::desk_identities(&client, &beto.session.token, &beto.identity)
+    let keys = crate::workers::desk_identities(&client, &beto.session.token, &beto.identity)
         .await
         .unwrap();
     let case =

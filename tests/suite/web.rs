@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use resguardo::client::{desk_keys, triage};
+use resguardo::client::triage;
 use resguardo::crypto::seal;
 use resguardo::domain::{Recipient, ReportId};
 use serde_json::Value;
@@ -86,7 +86,7 @@ async fn web_client_reports_interoperate(backend: Backend) {
 
     // The Rust crate opens it with the desk key.
     let token = &ana.session.token;
-    let keys = desk_keys::desk_identities(&client, token, &ana.identity)
+    let keys = crate::workers::desk_identities(&client, token, &ana.identity)
         .await
         .unwrap();
     let stored = server

@@ -634,3 +634,107 @@ pub async fn enrolled_account(
         });
     (login, enrolled.safety_number().to_string())
 }
+
+/// The pins of a device that trusts the desk root `root`: the identity of the desk's first
+/// supervisor, whose account number the desk gives everyone who enrols.
+pub fn root_pins(root: &age::x25519::Identity) -> resguardo::crypto::chain::Pins {
+    let recipient = resguardo::domain::Recipient::from(root.to_public());
+    resguardo::crypto::chain::Pins {
+        root: resguardo::domain::Fingerprint::of_account(
+            &recipient,
+            &resguardo::crypto::signing::public_of(root),
+        ),
+        head: None,
+    }
+}
+
+/// Pins that trust whatever genesis the server serves now. Only for tests about something else
+/// than trust, which need a device's keys: tests of a lying server pin the real root.
+pub async fn served_root_pins(
+    client: &resguardo::client::ApiClient,
+    token: &str,
+) -> resguardo::crypto::chain::Pins {
+    use resguardo::crypto::statement::{Body, Statement};
+    let served = resguardo::client::trust::served(client, token)
+        .await
+        .unwrap();
+    let genesis = Statement::decode(&served[0].statement).unwrap();
+    let Body::Genesis { recipient, .. } = &genesis.body else {
+        panic!("the chain does not start with a genesis");
+    };
+    resguardo::crypto::chain::Pins {
+        root: resguardo::domain::Fingerprint::of_account(recipient, &genesis.signer),
+        head: None,
+    }
+}
+
+/// How the device of `own`, with `pins`, sees its desk: the verified chain and the desk keys it
+/// holds, checked against it (what every CLI command starts with).
+pub async fn desk_view(
+    client: &resguardo::client::ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    pins: &resguardo::crypto::chain::Pins,
+) -> Result<
+    (
+        resguardo::crypto::chain::DeskState,
+        resguardo::client::desk_keys::DeskKeys,
+    ),
+    resguardo::client::ClientError,
+> {
+    let me = client.whoami(token).await?;
+    let desk = resguardo::domain::DeskSlug::parse(&me.desk).unwrap();
+    let state = resguardo::client::trust::checked(client, token, &desk, pins).await?;
+    let keys = resguardo::client::desk_keys::unlock(client, token, own, &state).await?;
+    Ok((state, keys))
+}
+
+/// The desk identities `own` holds, unlocked on a device that trusts the served root.
+pub async fn desk_identities(
+    client: &resguardo::client::ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+) -> Result<Vec<(i64, age::x25519::Identity)>, resguardo::client::ClientError> {
+    let pins = served_root_pins(client, token).await;
+    Ok(desk_view(client, token, own, &pins).await?.1.identities)
+}
+
+/// `supervisor` vets `username` with the number typed, from a device that trusts the served
+/// root (tests of a lying server use [`vet_pinned`]).
+pub async fn vet(
+    client: &resguardo::client::ApiClient,
+    supervisor: &worker::Login,
+    username: &str,
+    typed: &str,
+) -> Result<resguardo::client::desk_keys::Vetted, resguardo::client::ClientError> {
+    let pins = served_root_pins(client, &supervisor.session.token).await;
+    vet_pinned(client, supervisor, &pins, username, typed).await
+}
+
+/// `supervisor` vets `username` from a device with `pins`.
+pub async fn vet_pinned(
+    client: &resguardo::client::ApiClient,
+    supervisor: &worker::Login,
+    pins: &resguardo::crypto::chain::Pins,
+    username: &str,
+    typed: &str,
+) -> Result<resguardo::client::desk_keys::Vetted, resguardo::client::ClientError> {
+    let (token, own) = (&supervisor.session.token, &supervisor.identity);
+    let (state, keys) = desk_view(client, token, own, pins).await?;
+    resguardo::client::desk_keys::vet(client, token, own, &keys, &state, username, typed).await
+}
+
+/// [`desk_view`] of `login`'s device, trusting the served root, unwrapped.
+pub async fn view(
+    client: &resguardo::client::ApiClient,
+    login: &worker::Login,
+) -> (
+    resguardo::crypto::chain::DeskState,
+    resguardo::client::desk_keys::DeskKeys,
+) {
+    let token = &login.session.token;
+    let pins = served_root_pins(client, token).await;
+    desk_view(client, token, &login.identity, &pins)
+        .await
+        .unwrap()
+}

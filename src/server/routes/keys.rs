@@ -76,8 +76,11 @@ pub struct VetOutcome {
 #[serde(deny_unknown_fields)]
 pub struct Vetting {
     pub key_version: i64,
-    /// The desk identity of that version, age-encrypted to the account's key; base64.
-    pub grant: String,
+    /// The desk identity of that version, age-encrypted to the account's key; base64. Sent only
+    /// with the approval that completes vetting: an earlier approval carries none, so that no
+    /// single supervisor's approval holds a usable key (§6).
+    #[serde(default)]
+    pub grant: Option<String>,
     /// The supervisor's signed approval of exactly this account's id, name, role and keys (§10).
     #[serde(default)]
     pub statement: Option<SignedStatement>,
@@ -175,12 +178,14 @@ fn first_statements(
 
 /// A store conflict as the caller reads it: the desk's statements moved on, or `otherwise`.
 fn conflict(what: &str, otherwise: &'static str) -> ApiError {
-    if what == "the desk's statements" {
-        ApiError::KeyConflict(
+    match what {
+        "the desk's statements" => ApiError::KeyConflict(
             "the desk's statements moved on since your device read them: fetch them again",
-        )
-    } else {
-        ApiError::KeyConflict(otherwise)
+        ),
+        "the grant" => ApiError::KeyConflict(
+            "this approval completes vetting: send it with a grant of the desk's current key",
+        ),
+        _ => ApiError::KeyConflict(otherwise),
     }
 }
 
@@ -257,19 +262,26 @@ pub async fn vet(
             "grant the desk's current key version",
         ));
     }
-    let grant = grant_ciphertext(&state, &request.grant)?;
+    let grant = request
+        .grant
+        .as_deref()
+        .map(|text| grant_ciphertext(&state, text))
+        .transpose()?;
     let me = &supervisor.0.account;
     let statement = request
         .statement
         .as_ref()
         .map(|sent| statements::accept(sent, me, |body| statements::approves(body, &target)))
         .transpose()?;
+    if statement.is_none() {
+        statements::require_unsigned_desk(&state, desk).await?;
+    }
     let approval = Approval {
         desk,
         account: target.id,
         approver: supervisor.0.account.id,
         key_version: current.key_version,
-        grant: &grant,
+        grant: grant.as_ref(),
         required: state.approvals_required,
         statement: statement.as_ref(),
     };
@@ -443,6 +455,9 @@ pub async fn rotate(
         )?],
         _ => return Err(ApiError::BadField("statements", "one desk key statement")),
     };
+    if statements.is_empty() {
+        statements::require_unsigned_desk(&state, &me.desk).await?;
+    }
     let now = crate::time::now_bucket();
     let version = match state
         .store

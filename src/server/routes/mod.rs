@@ -104,7 +104,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
-    mount_get(cfg, "/api/v1/desk/statements", web::to(statements::list));
+    let (list, sign) = (
+        web::to(statements::list),
+        web::to(statements::sign_existing),
+    );
+    mount_get_post(cfg, "/api/v1/desk/statements", list, sign, limits.report);
     let disable = web::to(keys::disable);
     mount_post(
         cfg,

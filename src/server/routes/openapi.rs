@@ -30,6 +30,7 @@ use crate::server::problem::Problem;
         accounts::whoami,
         accounts::set_signing_key,
         statements::list,
+        statements::sign_existing,
         accounts::logout,
         keys::init_key,
         keys::accounts,

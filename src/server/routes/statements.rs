@@ -7,12 +7,14 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use crate::crypto::chain::{verify, ChainError, Pins};
 use crate::crypto::statement::{Body, Signed, Statement};
 use crate::domain::b64_encode;
-use crate::server::auth::SignedIn;
+use crate::domain::{AccountStatus, Fingerprint};
+use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
-use crate::server::AppState;
-use crate::store::{Account, NewStatement};
+use crate::server::{audit, AppState};
+use crate::store::{Account, NewStatement, StoreError};
 
 /// A statement and its signature, as a device sends them.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -114,6 +116,23 @@ fn describe(body: &Body) -> (i64, Option<[u8; 16]>, Option<i64>) {
     }
 }
 
+/// Refuses a change without its statement once the desk's keys are signed: a client older than
+/// statements would otherwise move the desk key or vet someone outside the chain, and every
+/// up-to-date device would then refuse to work.
+pub async fn require_unsigned_desk(
+    state: &AppState,
+    desk: &crate::domain::DeskSlug,
+) -> Result<(), ApiError> {
+    if state.store.statements_of(desk).await?.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::KeyConflict(
+            "this desk's keys are signed (docs/protocol.md §10): the change must carry its \
+             signed statement; update resguardo",
+        ))
+    }
+}
+
 /// Whether `body` is an approval of exactly this account and its keys.
 pub fn approves(body: &Body, target: &Account) -> bool {
     matches!(body, Body::Approval { account, username, role, recipient, signing_key }
@@ -122,4 +141,164 @@ pub fn approves(body: &Body, target: &Account) -> bool {
             && *role == target.role
             && *recipient == target.recipient
             && Some(*signing_key) == target.signing_key)
+}
+
+/// Statements that sign what a desk made before statements already holds (`desk init-chain`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingStatements {
+    /// In chain order, after the desk's current head: a genesis naming the caller (only as the
+    /// chain's first statement), approvals of accounts the desk has vetted naming exactly the
+    /// keys the server holds, and, while the chain signs no desk key, one desk key statement of
+    /// the current version and recipient. At most 1,000.
+    pub statements: Vec<SignedStatement>,
+}
+
+const MAX_EXISTING: usize = 1000;
+
+/// Signs what the desk already holds, for a desk whose key was made before statements: its
+/// root, its vetted accounts and its current key. Also how a second supervisor adds their
+/// approvals when the desk's policy needs two.
+#[utoipa::path(post, path = "/api/v1/desk/statements", request_body = ExistingStatements,
+    responses(
+        (status = 204),
+        doc::E400, doc::E401, doc::E403, doc::E409, doc::E413, doc::E415, doc::E503,
+    ), security(("bearer" = [])))]
+pub async fn sign_existing(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    request: web::Json<ExistingStatements>,
+) -> Result<HttpResponse, ApiError> {
+    let me = &supervisor.0.account;
+    if request.statements.is_empty() || request.statements.len() > MAX_EXISTING {
+        return Err(bad("1 to 1,000 statements"));
+    }
+    let desk = state
+        .store
+        .desk(&me.desk)
+        .await?
+        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+    let stored = state.store.statements_of(&me.desk).await?;
+    let mut key_signed = stored.iter().any(|s| {
+        Statement::decode(&s.statement).is_ok_and(|s| matches!(s.body, Body::DeskKey { .. }))
+    });
+    let mut accepted = Vec::with_capacity(request.statements.len());
+    for sent in &request.statements {
+        let statement = accept(sent, me, |_| true)?;
+        let body = Statement::decode(&statement.statement)
+            .map_err(|_| bad("a signed key statement (§10.1)"))?
+            .body;
+        let fits = match &body {
+            Body::Genesis {
+                account,
+                username,
+                recipient,
+                ..
+            } => {
+                statement.seq == 1
+                    && *account == me.id.0
+                    && *username == me.username
+                    && *recipient == me.recipient
+            }
+            Body::Approval { username, .. } => {
+                statement.seq > 1 && vetted_as_approved(&state, me, username, &body).await?
+            }
+            Body::DeskKey { version, recipient } => {
+                let current = !key_signed
+                    && i64::try_from(*version).is_ok_and(|v| v == desk.key_version)
+                    && *recipient == desk.recipient;
+                key_signed = true;
+                statement.seq > 1 && current
+            }
+            _ => false,
+        };
+        if !fits {
+            return Err(bad(
+                "statements that sign what the desk holds: your genesis, its vetted accounts, \
+                 its current key",
+            ));
+        }
+        accepted.push(statement);
+    }
+    if let Err(e) = verifies_after(&me.desk, &stored, &accepted) {
+        return Err(ApiError::BadField("statements", refusal_reason(&e)));
+    }
+    match state
+        .store
+        .sign_existing(&me.desk, &accepted, crate::time::now_bucket())
+        .await
+    {
+        Err(StoreError::Conflict(_)) => return Err(ApiError::KeyConflict(
+            "the desk's statements or key moved on since your device read them: fetch them again",
+        )),
+        other => other?,
+    }
+    let count = accepted.len().to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "desk.statements_sign",
+        &count,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Whether `body` approves an account the desk has vetted, naming exactly the keys it holds.
+async fn vetted_as_approved(
+    state: &AppState,
+    me: &Account,
+    username: &crate::domain::Username,
+    body: &Body,
+) -> Result<bool, ApiError> {
+    let account = state.store.account(&me.desk, username).await?;
+    Ok(account.is_some_and(|a| a.status == AccountStatus::Vetted && approves(body, &a)))
+}
+
+/// Whether the chain, with `new` appended, still verifies from its own genesis: the server
+/// cannot judge a root (devices do, from their pins), but it refuses statements that would
+/// break the chain for every device, such as an approval repeated.
+fn verifies_after(
+    desk: &crate::domain::DeskSlug,
+    stored: &[crate::store::StoredStatement],
+    new: &[NewStatement],
+) -> Result<(), ChainError> {
+    let mut entries = Vec::with_capacity(stored.len() + new.len());
+    for s in stored {
+        let signature = <[u8; 64]>::try_from(s.signature.as_slice())
+            .map_err(|_| ChainError::Malformed(s.seq.unsigned_abs(), "signature"))?;
+        entries.push(Signed {
+            statement: s.statement.clone(),
+            signature,
+        });
+    }
+    entries.extend(new.iter().map(|n| Signed {
+        statement: n.statement.clone(),
+        signature: n.signature,
+    }));
+    let first = entries
+        .first()
+        .and_then(|e| Statement::decode(&e.statement).ok())
+        .ok_or(ChainError::Root)?;
+    let Body::Genesis { recipient, .. } = &first.body else {
+        return Err(ChainError::Root);
+    };
+    let pins = Pins {
+        root: Fingerprint::of_account(recipient, &first.signer),
+        head: None,
+    };
+    verify(desk, &pins, &entries).map(|_| ())
+}
+
+fn refusal_reason(e: &ChainError) -> &'static str {
+    match e {
+        ChainError::Duplicate(_) | ChainError::Conflict(_) => {
+            "statements that do not repeat or contradict the desk's chain"
+        }
+        ChainError::NotSupervisor(_) | ChainError::Signer(_) => {
+            "statements signed by a supervisor the desk's chain vets"
+        }
+        _ => "statements that verify after the desk's chain",
+    }
 }
