@@ -7,8 +7,9 @@ use super::terminal::{ask, shown};
 use super::worker::{desk_keys_of, saved, unlocked};
 use super::DirectoryCommand;
 use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use crate::client::{triage, ApiClient};
-use crate::domain::{Country, Recipient, Service};
+use crate::client::{desk_statements, triage, trust, ApiClient};
+use crate::crypto::chain::DeskState;
+use crate::domain::{Country, PartnerStatus, Recipient, Service};
 use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
 
 pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
@@ -46,11 +47,20 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                 contact,
                 webhook,
             };
-            let created = client.add_partner(&saved.token, &partner).await?;
+            // Signed into the desk's statements, so that workers' devices refer to this key only.
+            let (saved, identity) = unlocked().await?;
+            let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
+            let created =
+                desk_statements::add_partner(&client, &saved.token, &identity, &state, &partner)
+                    .await?;
             print_token(&created, json, "added");
         }
         DirectoryCommand::List { json } => {
             let partners = client.partners(&saved.token).await?;
+            // The chain needs no password to verify; a device without a root lists without it.
+            let state = trust::verified(&client, &saved.token, &saved.server, &saved.desk)
+                .await
+                .ok();
             if json {
                 super::print_json(&serde_json::to_value(&partners)?);
             } else if partners.is_empty() {
@@ -76,14 +86,22 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                     |_| "(not an age recipient!)".to_owned(),
                     |r| r.fingerprint().to_string(),
                 );
-                println!("    safety number {number}");
+                println!(
+                    "    safety number {number}{}",
+                    signed_note(state.as_ref(), p)
+                );
             }
         }
         DirectoryCommand::Disable { partner } => {
             let partners = client.partners(&saved.token).await?;
             let p = referrals::find_partner(&partners, &partner)?;
-            client.disable_partner(&saved.token, &p.id).await?;
-            println!("{} is disabled: its token no longer works.", p.name);
+            let (saved, identity) = unlocked().await?;
+            let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
+            desk_statements::disable_partner(&client, &saved.token, &identity, &state, p).await?;
+            println!(
+                "{} is disabled: its token no longer works, and the desk's statements revoke its key.",
+                shown(&p.name)
+            );
         }
         DirectoryCommand::RotateToken { partner, json } => {
             let partners = client.partners(&saved.token).await?;
@@ -97,6 +115,18 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether the desk's statements hold this partner with the key listed, for the directory.
+fn signed_note(state: Option<&DeskState>, partner: &PartnerView) -> &'static str {
+    let Some(state) = state else {
+        return " (statements not verified on this device)";
+    };
+    match referrals::signed_partner_key(state, partner) {
+        Ok(_) => " (signed)",
+        Err(_) if partner.status != PartnerStatus::Active => "",
+        Err(_) => " (NOT signed with this key: referrals to it are refused)",
+    }
 }
 
 fn services_text(services: &[Service]) -> String {
@@ -195,13 +225,13 @@ pub struct Refer {
 pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    // The desk copy goes to the key the desk's statements sign, never to one the server names.
-    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let desk = &keys.current.1;
+    // The partner's and the desk's keys are those the desk's statements sign, never the server's.
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
     let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
     let partners = client.partners(&saved.token).await?;
     let partner = referrals::find_partner(&partners, &order.partner)?;
+    referrals::signed_partner_key(&state, partner)?;
     if order.reason.is_none() && !referrals::consented(&report) {
         anyhow::bail!(
             "the reporter did not consent to referral; refer anyway only with \
@@ -225,7 +255,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
         consent,
         expires_in_days: order.expires_days,
     };
-    let created = referrals::refer(&client, &saved.token, &case, desk, &plan).await?;
+    let created = referrals::refer(&client, &saved.token, &case, &state, &plan).await?;
     if order.json {
         super::print_json(&json!({"referral": created.id, "partner": partner.id}));
     } else {

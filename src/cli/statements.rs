@@ -63,19 +63,25 @@ pub async fn init_chain(json: bool) -> anyhow::Result<()> {
         None
     };
     let confirm = |c: &Candidate| -> Result<bool, ClientError> {
-        let typed = ask(&format!(
-            "{} ({}): the account safety number their own `resguardo worker login` printed:",
-            c.username,
-            c.role.as_str()
-        ))
-        .map_err(|e| ClientError::Usage(e.to_string()))?;
+        let question = match c.role {
+            Some(role) => format!(
+                "{} ({}): the account safety number their own `resguardo worker login` printed:",
+                c.name,
+                role.as_str()
+            ),
+            None => format!(
+                "{} (partner): its key's safety number, as the partner's own `resguardo keygen` printed it:",
+                c.name
+            ),
+        };
+        let typed = ask(&question).map_err(|e| ClientError::Usage(e.to_string()))?;
         if c.safety_number.matches_typed(&typed) {
             Ok(true)
         } else {
             Err(ClientError::Usage(format!(
                 "the number does not match {}'s keys ({}); nothing was signed: the keys may not \
                  be theirs",
-                c.username, c.safety_number
+                c.name, c.safety_number
             )))
         }
     };
@@ -98,7 +104,7 @@ pub async fn init_chain(json: bool) -> anyhow::Result<()> {
         println!("Signed desk key version {version}.");
     }
     for name in &started.approved {
-        println!("Signed the approval of {name}.");
+        println!("Signed {name}'s keys.");
     }
     if let Some(root) = &started.root {
         println!();

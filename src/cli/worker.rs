@@ -8,9 +8,9 @@ use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
 use crate::client::desk_keys::DeskKeys;
 use crate::client::session::{self, SavedSession};
-use crate::client::{desk_keys, reencrypt, trust, worker, ApiClient};
+use crate::client::{desk_keys, desk_statements, reencrypt, trust, worker, ApiClient};
 use crate::crypto::chain::DeskState;
-use crate::domain::{AccountStatus, Role};
+use crate::domain::{AccountStatus, Fingerprint, Role};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
     match command {
@@ -39,11 +39,15 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Pending { json } => pending(json).await,
         WorkerCommand::Vet { username } => vet(&username).await,
         WorkerCommand::Disable { username } => {
-            let saved = saved()?;
-            ApiClient::new(&saved.server)?
-                .disable(&saved.token, &username)
+            let (saved, identity) = unlocked().await?;
+            let client = ApiClient::new(&saved.server)?;
+            let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
+            desk_statements::disable_account(&client, &saved.token, &identity, &state, &username)
                 .await?;
-            println!("{username} is disabled and signed out everywhere.");
+            println!(
+                "{username} is disabled and signed out everywhere; the desk's statements revoke \
+                 their keys."
+            );
             println!(
                 "They still hold the current desk key: rotate it with \
                  `resguardo desk rotate-key --reencrypt-open`."
@@ -201,8 +205,8 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
     }
     for name in &rotated.unsigned {
         println!(
-            "  {name}: NOT granted; the server lists them as vetted, but no signed statement \
-             vets them (vet them again)"
+            "  {name}: NOT granted; the server lists them as vetted, but the desk's statements \
+             do not (never approved, or revoked)"
         );
     }
     println!("Publish the new safety number where reporters check it.");
@@ -234,8 +238,8 @@ async fn reencrypt(
     saved: &SavedSession,
     identity: &age::x25519::Identity,
 ) -> anyhow::Result<reencrypt::Outcome> {
-    let (_, keys) = desk_keys_of(client, saved, identity).await?;
-    let outcome = reencrypt::reencrypt_open(client, &saved.token, &keys, |done, total| {
+    let (state, keys) = desk_keys_of(client, saved, identity).await?;
+    let outcome = reencrypt::reencrypt_open(client, &saved.token, &keys, &state, |done, total| {
         eprint!("\rRe-encrypting open cases: {done}/{total}");
     })
     .await;
@@ -247,6 +251,7 @@ fn outcome_json(outcome: &reencrypt::Outcome) -> serde_json::Value {
     json!({
         "cases": outcome.cases, "replaced": outcome.replaced,
         "current": outcome.current, "unreadable": outcome.unreadable,
+        "partner_unsigned": outcome.partner_unsigned,
     })
 }
 
@@ -255,6 +260,14 @@ fn print_outcome(outcome: &reencrypt::Outcome) {
         "Re-encrypted {} ciphertexts of {} open cases to the current key ({} were already on it).",
         outcome.replaced, outcome.cases, outcome.current
     );
+    if outcome.partner_unsigned > 0 {
+        println!(
+            "{} referral copies and partner answers belong to partners the desk's statements do \
+             not hold and were left as they are: sign them with `resguardo desk init-chain`, \
+             then run this again.",
+            outcome.partner_unsigned
+        );
+    }
     if outcome.unreadable > 0 {
         println!(
             "{} ciphertexts open with no key you hold and were left as they are.",
@@ -464,16 +477,43 @@ async fn whoami(json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
     let client = ApiClient::new(&saved.server)?;
     let view = client.whoami(&saved.token).await?;
+    let root = trust::pins(&saved.server, &saved.desk)?.map(|p| p.root);
+    // The verified head, for colleagues to compare out of band (a split view shows as a
+    // difference); why it does not verify, otherwise.
+    let head = match &root {
+        None => Err("this device has no desk root: log in again with --desk-root".to_owned()),
+        Some(_) => trust::verified(&client, &saved.token, &saved.server, &saved.desk)
+            .await
+            .map(|state| state.head())
+            .map_err(|e| e.to_string()),
+    };
     if json {
+        let (head_seq, head_text) = match &head {
+            Ok((seq, link)) => (Some(*seq), Some(Fingerprint::of_digest(link).to_string())),
+            Err(_) => (None, None),
+        };
         super::print_json(&json!({
             "server": saved.server, "desk": view.desk, "username": view.username,
             "role": view.role, "status": view.status,
+            "desk_root": root.as_ref().map(Fingerprint::as_str),
+            "head_seq": head_seq, "head": head_text,
         }));
     } else {
         println!(
             "{} in desk {} on {} ({:?}, {:?})",
             view.username, view.desk, saved.server, view.role, view.status
         );
+        match (&root, &head) {
+            (Some(root), Ok((seq, link))) => println!(
+                "desk root {root} (pinned) · statements {seq} · head {}",
+                Fingerprint::of_digest(link)
+            ),
+            (Some(root), Err(why)) => {
+                println!("desk root {root} (pinned) · the statements do not verify: {why}")
+            }
+            (None, Err(why)) => println!("{why}"),
+            (None, Ok(_)) => {}
+        }
         let keyless = client
             .desk(&view.desk)
             .await

@@ -215,7 +215,8 @@ pub struct Rotated {
     pub key: DeskKeyView,
     /// The accounts granted the new key.
     pub receivers: Vec<Receiver>,
-    /// Accounts the server lists as vetted that no statement vets: not granted.
+    /// Accounts the server lists as vetted that no statement vets, or that a statement revoked:
+    /// not granted.
     pub unsigned: Vec<String>,
 }
 
@@ -255,7 +256,9 @@ pub async fn rotate(
     let unsigned = listed
         .iter()
         .filter(|a| a.status == crate::domain::AccountStatus::Vetted)
-        .filter(|a| account_id(&a.id).map_or(true, |id| state.account(&id).is_none()))
+        .filter(|a| {
+            account_id(&a.id).map_or(true, |id| state.account(&id).is_none_or(|c| c.revoked))
+        })
         .map(|a| a.username.clone())
         .collect();
     let recipient = Recipient::from(desk.to_public());

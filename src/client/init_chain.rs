@@ -2,25 +2,33 @@
 //! (`resguardo desk init-chain`, docs/protocol.md §10.4). The supervisor running it signs what
 //! the desk already holds: a genesis naming their own account (whose number becomes the desk
 //! root), the desk's current key, which they must hold a grant of, and an approval of each
-//! vetted account whose account number they compared with the person. Under a policy of two
-//! approvals, a second supervisor runs it too, to add their approvals.
+//! vetted account whose account number they compared with the person, and each active partner
+//! whose key's number they compared with the partner's. Under a policy of two approvals, a
+//! second supervisor runs it too, to add their approvals.
 
-use super::desk_keys::{account_id, open_grant, sign, wire};
+use super::desk_keys::{account_id, open_grant, wire};
+use super::desk_statements::sign_all;
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::signing;
-use crate::crypto::statement::{Body, Signed};
-use crate::domain::{AccountStatus, DeskSlug, Fingerprint, Recipient, Role, Username};
+use crate::crypto::statement::Body;
+use crate::domain::{
+    AccountStatus, DeskSlug, Fingerprint, PartnerName, PartnerStatus, Recipient, Role, Username,
+};
 use crate::server::routes::keys::AccountView;
+use crate::server::routes::partners::PartnerView;
 use crate::server::routes::statements::ExistingStatements;
 
-/// An account the desk vets that this supervisor has not signed yet.
+/// An account the desk vets, or an active partner, that this supervisor has not signed yet.
 pub struct Candidate {
-    pub username: String,
-    pub role: Role,
-    /// Computed here from the keys the server lists: compare it with the person's own screen.
+    /// The user name, or the partner's name.
+    pub name: String,
+    /// The account's role; `None` for a partner.
+    pub role: Option<Role>,
+    /// Computed here from the keys the server lists: the account safety number (§9.1), or the
+    /// partner key's safety number (§9). Compare it with the person's or partner's own.
     pub safety_number: Fingerprint,
-    approval: Body,
+    body: Body,
 }
 
 /// What `init-chain` signed.
@@ -29,7 +37,7 @@ pub struct Started {
     pub root: Option<Fingerprint>,
     /// The desk key version signed, when this run signed it.
     pub key_version: Option<i64>,
-    /// The accounts approved.
+    /// The accounts approved and the partners signed, by name.
     pub approved: Vec<String>,
 }
 
@@ -58,12 +66,13 @@ pub async fn start(
             ));
         }
     }
-    let candidates = candidates(&client.accounts(token).await?, &my_id, &own_key, state)?;
+    let mut candidates = candidates(&client.accounts(token).await?, &my_id, &own_key, state)?;
+    candidates.extend(partner_candidates(&client.partners(token).await?, state)?);
     for candidate in &candidates {
         if !confirm(candidate)? {
             return Err(ClientError::Usage(format!(
                 "{} was not confirmed: nothing was signed",
-                candidate.username
+                candidate.name
             )));
         }
     }
@@ -90,7 +99,7 @@ pub async fn start(
     } else {
         None
     };
-    bodies.extend(candidates.iter().map(|c| c.approval.clone()));
+    bodies.extend(candidates.iter().map(|c| c.body.clone()));
     if bodies.is_empty() {
         return Err(ClientError::Usage(
             "nothing to sign: the desk's statements already vet every account you could approve"
@@ -105,7 +114,7 @@ pub async fn start(
     Ok(Started {
         root,
         key_version,
-        approved: candidates.into_iter().map(|c| c.username).collect(),
+        approved: candidates.into_iter().map(|c| c.name).collect(),
     })
 }
 
@@ -141,10 +150,10 @@ fn candidates(
             signing_key: super::desk_keys::signing_key_of(account)?,
         };
         out.push(Candidate {
-            username: account.username.clone(),
-            role: account.role,
+            name: account.username.clone(),
+            role: Some(account.role),
             safety_number,
-            approval,
+            body: approval,
         });
     }
     if !without_key.is_empty() {
@@ -154,7 +163,40 @@ fn candidates(
             without_key.join(", ")
         )));
     }
-    out.sort_by_key(|c| c.role != Role::Supervisor);
+    out.sort_by_key(|c| c.role != Some(Role::Supervisor));
+    Ok(out)
+}
+
+/// Active partners of the directory whose key the chain does not hold yet.
+fn partner_candidates(
+    listed: &[PartnerView],
+    state: Option<&DeskState>,
+) -> Result<Vec<Candidate>, ClientError> {
+    let mut out = vec![];
+    for partner in listed.iter().filter(|p| p.status == PartnerStatus::Active) {
+        let id = account_id(&partner.id)?;
+        if state.is_some_and(|s| s.knows_partner(&id)) {
+            continue;
+        }
+        let recipient =
+            Recipient::parse(&partner.recipient).map_err(|_| ClientError::Unexpected(200))?;
+        let name = PartnerName::parse(&partner.name).map_err(|_| {
+            ClientError::Usage(format!(
+                "partner {:?} has a name a statement cannot carry: disable it and add it again",
+                partner.name
+            ))
+        })?;
+        out.push(Candidate {
+            name: partner.name.clone(),
+            role: None,
+            safety_number: recipient.fingerprint(),
+            body: Body::Partner {
+                partner: id,
+                name: name.as_str().to_owned(),
+                recipient,
+            },
+        });
+    }
     Ok(out)
 }
 
@@ -188,20 +230,4 @@ async fn held_desk_key(
         )));
     }
     Ok((desk.key_version, listed))
-}
-
-/// Signs `bodies` in order after `head`.
-fn sign_all(
-    desk: &DeskSlug,
-    mut head: Option<(u64, [u8; 32])>,
-    own: &age::x25519::Identity,
-    bodies: Vec<Body>,
-) -> Result<Vec<Signed>, ClientError> {
-    let mut signed = vec![];
-    for body in bodies {
-        let statement = sign(desk, head, own, body)?;
-        head = Some((head.map_or(1, |(seq, _)| seq + 1), statement.link()));
-        signed.push(statement);
-    }
-    Ok(signed)
 }

@@ -2,6 +2,7 @@
 //! server's handlers declare, so the two cannot disagree.
 
 pub mod desk_keys;
+pub mod desk_statements;
 pub mod init_chain;
 pub mod partner;
 pub mod reencrypt;

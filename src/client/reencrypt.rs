@@ -2,13 +2,16 @@
 //!
 //! A rotation stops a removed worker from reading *new* reports; an open case's old ciphertext is
 //! still readable with the old desk key the removed worker held. Re-encryption swaps each part of
-//! every open case (report, thread, notes) for the same plaintext encrypted to the newest desk key
-//! (and, for thread messages, the reporter's reply key). Parts the newest key already opens are
-//! left alone, so a run that was cut off can simply be started again.
+//! every open case (report, thread, notes, referral copies, consent-override reasons, partners'
+//! answers) for the same plaintext encrypted to the newest desk key (and, for thread messages,
+//! the reporter's reply key; for referrals and answers, the partner's key as the chain signs it).
+//! Parts the newest key already opens are left alone, so a run that was cut off can simply be
+//! started again.
 
 use super::desk_keys::DeskKeys;
 use super::triage::{open_any, open_case, OpenCase};
 use super::{ApiClient, ClientError};
+use crate::crypto::chain::DeskState;
 use crate::crypto::seal;
 use crate::domain::{b64_decode, Recipient};
 use crate::server::routes::cases::{PartRef, Reencryption};
@@ -24,6 +27,9 @@ pub struct Outcome {
     pub current: usize,
     /// Ciphertexts no key on this device opens: left as they are.
     pub unreadable: usize,
+    /// Referral copies and partner answers of partners the desk's statements do not hold: left
+    /// as they are (a supervisor signs the partner with `desk init-chain`, then runs this again).
+    pub partner_unsigned: usize,
 }
 
 /// Re-encrypts every open case (new, in review, referred) to the desk's current key as the
@@ -33,6 +39,7 @@ pub async fn reencrypt_open(
     client: &ApiClient,
     token: &str,
     keys: &DeskKeys,
+    state: &DeskState,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Outcome, ClientError> {
     keys.current_identity_or_refuse()?;
@@ -47,7 +54,7 @@ pub async fn reencrypt_open(
     for (done, id) in open.iter().enumerate() {
         progress(done, open.len());
         let case = open_case(client, token, &keys.identities, id).await?;
-        reencrypt_case(client, token, keys, &case, &mut outcome).await?;
+        reencrypt_case(client, token, keys, state, &case, &mut outcome).await?;
         outcome.cases += 1;
     }
     progress(open.len(), open.len());
@@ -58,31 +65,13 @@ async fn reencrypt_case(
     client: &ApiClient,
     token: &str,
     keys: &DeskKeys,
+    state: &DeskState,
     case: &OpenCase,
     outcome: &mut Outcome,
 ) -> Result<(), ClientError> {
     let newest = keys.current_identity_or_refuse()?;
     let (version, desk) = &keys.current;
-    let view = &case.view;
-    let mut parts = vec![(PartRef::Report, &view.ciphertext, false)];
-    parts.extend(
-        view.messages
-            .iter()
-            .map(|m| (PartRef::Message { seq: m.seq }, &m.ciphertext, true)),
-    );
-    parts.extend(
-        view.notes
-            .iter()
-            .map(|n| (PartRef::Note { seq: n.seq }, &n.ciphertext, false)),
-    );
-    // Thread messages are also the reporter's to read: their reply key is checked against the one
-    // sealed in the report before anything is encrypted to it.
-    let reply = if view.messages.is_empty() {
-        None
-    } else {
-        Some(case.reply_recipient()?)
-    };
-    for (part, b64, to_reporter) in parts {
+    for Part { part, b64, also } in parts(case, state, outcome)? {
         let bytes = b64_decode(b64).ok_or(ClientError::Unexpected(200))?;
         if seal::open(newest, &bytes).is_ok() {
             outcome.current += 1;
@@ -93,9 +82,7 @@ async fn reencrypt_case(
             continue;
         };
         let mut recipients = vec![desk.age()];
-        if to_reporter {
-            recipients.extend(reply.as_ref().map(Recipient::age));
-        }
+        recipients.extend(also.as_ref().map(Recipient::age));
         let sealed =
             seal::seal(&recipients, &plain).map_err(|e| ClientError::Usage(e.to_string()))?;
         let request = Reencryption {
@@ -103,8 +90,67 @@ async fn reencrypt_case(
             part,
             ciphertext: crate::domain::b64_encode(&sealed),
         };
-        client.reencrypt(token, &view.id, &request).await?;
+        client.reencrypt(token, &case.view.id, &request).await?;
         outcome.replaced += 1;
     }
     Ok(())
+}
+
+/// One ciphertext of a case (base64, as served) and the key it also goes to besides the desk's.
+struct Part<'a> {
+    part: PartRef,
+    b64: &'a String,
+    also: Option<Recipient>,
+}
+
+/// Every ciphertext of a case, with the key it also goes to besides the desk's: thread messages
+/// to the reporter's reply key (checked against the one sealed in the report), a referral's copy
+/// and the partner's answers to the partner key the chain signs. Referrals to a partner the chain
+/// does not hold are left as they are and counted.
+fn parts<'a>(
+    case: &'a OpenCase,
+    state: &DeskState,
+    outcome: &mut Outcome,
+) -> Result<Vec<Part<'a>>, ClientError> {
+    let view = &case.view;
+    let reply = if view.messages.is_empty() {
+        None
+    } else {
+        Some(case.reply_recipient()?)
+    };
+    let part = |part, b64, also| Part { part, b64, also };
+    let mut parts = vec![part(PartRef::Report, &view.ciphertext, None)];
+    for m in &view.messages {
+        let message = PartRef::Message { seq: m.seq };
+        parts.push(part(message, &m.ciphertext, reply.clone()));
+    }
+    for n in &view.notes {
+        parts.push(part(PartRef::Note { seq: n.seq }, &n.ciphertext, None));
+    }
+    for r in &view.referrals {
+        let id = || r.id.clone();
+        if let Some(reason) = &r.override_reason {
+            parts.push(part(PartRef::ReferralReason { id: id() }, reason, None));
+        }
+        let partner = super::desk_keys::account_id(&r.partner)?;
+        let Some(partner_key) = state.partner_key(&partner) else {
+            outcome.partner_unsigned += usize::from(r.ciphertext.is_some())
+                + r.updates.iter().filter(|u| u.ciphertext.is_some()).count();
+            continue;
+        };
+        let also = || Some(partner_key.clone());
+        if let Some(copy) = &r.ciphertext {
+            parts.push(part(PartRef::Referral { id: id() }, copy, also()));
+        }
+        for u in &r.updates {
+            if let Some(answer) = &u.ciphertext {
+                let update = PartRef::ReferralUpdate {
+                    id: id(),
+                    seq: u.seq,
+                };
+                parts.push(part(update, answer, also()));
+            }
+        }
+    }
+    Ok(parts)
 }

@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use super::triage::OpenCase;
 use super::{ApiClient, ClientError};
+use crate::crypto::chain::DeskState;
 use crate::crypto::{padding, seal};
 use crate::domain::{b64_encode, Recipient, Service};
 use crate::server::routes::partners::{
@@ -183,14 +184,44 @@ fn usage(e: impl std::fmt::Display) -> ClientError {
     ClientError::Usage(e.to_string())
 }
 
-/// Encrypts the referral document to the partner and the desk and sends it.
+/// The partner's key as the verified chain signs it, refused unless the server lists the same
+/// key for it: a partner the chain does not hold, or holds with another key, gets nothing.
+pub fn signed_partner_key(
+    state: &DeskState,
+    partner: &PartnerView,
+) -> Result<Recipient, ClientError> {
+    let id = super::desk_keys::account_id(&partner.id)?;
+    let signed = state.partner(&id).ok_or_else(|| {
+        ClientError::Untrusted(format!(
+            "partner {:?} is not in the desk's signed statements: a supervisor signs it with \
+             `desk partner add` or `desk init-chain`; nothing was sent",
+            partner.name
+        ))
+    })?;
+    if signed.recipient.as_str() != partner.recipient {
+        return Err(ClientError::Untrusted(format!(
+            "the server lists another key for partner {:?} than the one the desk signed \
+             (safety number {}): nothing was sent",
+            partner.name,
+            signed.recipient.fingerprint()
+        )));
+    }
+    Ok(signed.recipient.clone())
+}
+
+/// Encrypts the referral document to the partner's and the desk's keys as the verified chain
+/// `state` signs them, and sends it.
 pub async fn refer(
     client: &ApiClient,
     token: &str,
     case: &OpenCase,
-    desk: &Recipient,
+    state: &DeskState,
     order: &ReferralOrder<'_>,
 ) -> Result<ReferralCreated, ClientError> {
+    let partner_key = signed_partner_key(state, order.partner)?;
+    let (_, desk) = state
+        .current_key()
+        .ok_or_else(|| ClientError::Untrusted("the desk's statements sign no desk key".into()))?;
     let report = case.report.as_ref().ok_or_else(|| {
         usage("no desk key on this device opens the report, so nothing can be referred")
     })?;
@@ -215,8 +246,6 @@ pub async fn refer(
             (Consent::Override, Some(b64_encode(&sealed)))
         }
     };
-    let partner_key =
-        Recipient::parse(&order.partner.recipient).map_err(|_| ClientError::Unexpected(200))?;
     let plain: Zeroizing<Vec<u8>> = padding::pad(referral_document(&report, order.fields));
     let sealed = seal::seal(&[partner_key.age(), desk.age()], &plain).map_err(usage)?;
     let request = NewReferralRequest {

@@ -179,6 +179,17 @@ impl DeskState {
         usize::from(self.policy).min(self.supervisors_ever).max(1)
     }
 
+    /// Whether the chain has signed this partner's key (revoked since, or not).
+    pub fn knows_partner(&self, id: &Id) -> bool {
+        self.partners.contains_key(id)
+    }
+
+    /// The key the chain signed for a partner, revoked since or not: a referral made before a
+    /// revocation stays readable to the partner it was made for.
+    pub fn partner_key(&self, id: &Id) -> Option<&Recipient> {
+        self.partners.get(id).map(|p| &p.recipient)
+    }
+
     /// An active partner.
     pub fn partner(&self, id: &Id) -> Option<&Partner> {
         self.partners.get(id).filter(|p| !p.revoked)

@@ -749,6 +749,26 @@ macro_rules! impl_store {
                             .bind(seq)
                             .bind(ciphertext.as_bytes())
                     }
+                    CasePart::Referral(referral) | CasePart::ReferralReason(referral) => {
+                        let text = if matches!(part, CasePart::Referral(_)) {
+                            sql::REPLACE_REFERRAL_CIPHERTEXT
+                        } else {
+                            sql::REPLACE_REFERRAL_REASON
+                        };
+                        sqlx::query(text)
+                            .bind(&id.as_bytes()[..])
+                            .bind(desk.as_str())
+                            .bind(ciphertext.as_bytes())
+                            .bind(referral.as_bytes().to_vec())
+                    }
+                    CasePart::ReferralUpdate(referral, seq) => {
+                        sqlx::query(sql::REPLACE_REFERRAL_UPDATE)
+                            .bind(&id.as_bytes()[..])
+                            .bind(desk.as_str())
+                            .bind(ciphertext.as_bytes())
+                            .bind(referral.as_bytes().to_vec())
+                            .bind(seq)
+                    }
                 };
                 if query.execute(&self.pool).await?.rows_affected() == 0 {
                     return Err(StoreError::Missing("that part of the case"));

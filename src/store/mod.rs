@@ -253,6 +253,12 @@ pub enum CasePart {
     Report,
     Message(i64),
     Note(i64),
+    /// A referral's copy, while it has not expired.
+    Referral(ReferralId),
+    /// A referral's consent-override reason.
+    ReferralReason(ReferralId),
+    /// A partner's answer (`seq`) to a referral.
+    ReferralUpdate(ReferralId, i64),
 }
 
 /// A desk-only note on a case.

@@ -160,6 +160,16 @@ pub const REPLACE_MESSAGE_CIPHERTEXT: &str = "UPDATE messages SET ciphertext = $
      WHERE report_id = $1 AND seq = $3 AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
 pub const REPLACE_NOTE_CIPHERTEXT: &str = "UPDATE notes SET ciphertext = $4 \
      WHERE report_id = $1 AND seq = $3 AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
+pub const REPLACE_REFERRAL_CIPHERTEXT: &str = "UPDATE referrals SET ciphertext = $3 \
+     WHERE report_id = $1 AND id = $4 AND ciphertext IS NOT NULL \
+     AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
+pub const REPLACE_REFERRAL_REASON: &str = "UPDATE referrals SET override_reason = $3 \
+     WHERE report_id = $1 AND id = $4 AND override_reason IS NOT NULL \
+     AND report_id IN (SELECT id FROM reports WHERE desk_slug = $2)";
+pub const REPLACE_REFERRAL_UPDATE: &str = "UPDATE referral_updates SET ciphertext = $3 \
+     WHERE referral_id = $4 AND seq = $5 AND ciphertext IS NOT NULL AND referral_id IN \
+     (SELECT r.id FROM referrals r JOIN reports p ON p.id = r.report_id \
+      WHERE r.report_id = $1 AND p.desk_slug = $2)";
 pub const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE account_id = $1";
 
 // Audit log.

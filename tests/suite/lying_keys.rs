@@ -5,11 +5,13 @@
 //! identity on every ciphertext the server stores.
 
 use age::secrecy::ExposeSecret;
-use resguardo::client::{desk_keys, init_chain, reporter, ClientError};
+use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
+use resguardo::client::{desk_keys, desk_statements, init_chain, reporter, triage, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::{seal, signing};
 use resguardo::domain::{b64_encode, Recipient};
 use resguardo::server::routes::keys::{NewDeskKey, Vetting};
+use resguardo::server::routes::partners::NewPartner;
 use serde_json::Value;
 
 use crate::harness::{form, run_with_input, Backend, TestServer};
@@ -23,7 +25,9 @@ crate::on_both_backends!(
     an_omitted_newest_version_is_detected,
     a_swapped_account_key_gets_no_grant,
     a_kept_first_approval_gives_nothing,
-    a_desk_older_than_statements_starts_its_chain
+    a_desk_older_than_statements_starts_its_chain,
+    a_swapped_partner_key_is_refused,
+    a_revoked_account_gets_no_grant
 );
 
 /// How many of the ciphertexts the server stores open with `attacker`.
@@ -354,21 +358,35 @@ async fn a_desk_older_than_statements_starts_its_chain(backend: Backend) {
     let wrong = init_chain::start(&client, token, &boss.identity, None, |_| Ok(false)).await;
     assert!(wrong.is_err());
     assert_eq!(server.count("SELECT COUNT(*) FROM key_statements").await, 0);
+    // A partner added before statements is signed too, its key's number typed.
+    let bufete = Recipient::from(age::x25519::Identity::generate().to_public());
+    let request: NewPartner = serde_json::from_value(serde_json::json!({
+        "name": "Bufete", "services": ["legal"], "countries": ["GT"], "languages": ["es"],
+        "recipient": bufete.as_str(), "contact": "+502 5555 0000",
+    }))
+    .unwrap();
+    let added = client.add_partner(token, &request).await.unwrap();
     let started = init_chain::start(&client, token, &boss.identity, None, |c| {
-        Ok(c.username == "ana" && c.safety_number.matches_typed(&ana_number))
+        Ok(match c.role {
+            Some(_) => c.name == "ana" && c.safety_number.matches_typed(&ana_number),
+            None => c.safety_number == bufete.fingerprint(),
+        })
     })
     .await
     .unwrap();
     assert_eq!(started.root.as_ref(), Some(&pins.root));
     assert_eq!(
         (started.key_version, started.approved),
-        (Some(1), vec!["ana".to_owned()])
+        (Some(1), vec!["ana".to_owned(), "Bufete".to_owned()])
     );
     let (state, keys) = desk_view(&client, &ana.session.token, &ana.identity, &pins)
         .await
         .unwrap();
     assert_eq!(keys.current.1, Recipient::from(desk.to_public()));
     assert!(state.account_by_name("ana").is_some());
+    let bufete_id = resguardo::client::desk_keys::unhex(&added.partner.id).unwrap();
+    let signed = state.partner(&bufete_id.try_into().unwrap()).unwrap();
+    assert_eq!(signed.recipient, bufete);
     let (state, _) = desk_view(&client, token, &boss.identity, &pins)
         .await
         .unwrap();
@@ -418,4 +436,115 @@ async fn init_chain_from_the_cli() {
     assert_eq!(started["head_seq"], 2);
     let trust = std::fs::read_to_string(home.join("trust.json")).unwrap();
     assert!(trust.contains(started["root"].as_str().unwrap()));
+    // whoami shows the same head, for colleagues to compare.
+    let mut whoami = server.command();
+    whoami
+        .env("RESGUARDO_HOME", &home)
+        .args(["worker", "whoami", "--json"]);
+    let me: Value = serde_json::from_slice(&whoami.output().unwrap().stdout).unwrap();
+    crate::docs::assert_cli_shape("worker whoami", &me);
+    assert_eq!(
+        (&me["desk_root"], &me["head_seq"], &me["head"]),
+        (&started["root"], &started["head_seq"], &started["head"])
+    );
+}
+
+/// The supervisor signed Bufete's key; the server later lists M for it. A worker's referral is
+/// refused before anything is encrypted, and so is one to a partner the chain never signed.
+async fn a_swapped_partner_key_is_refused(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let partner = |name: &str, key: &age::x25519::Identity| -> NewPartner {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "services": ["legal"], "countries": ["GT"], "languages": ["es"],
+            "recipient": key.to_public().to_string(), "contact": "+502 5555 0000",
+        }))
+        .unwrap()
+    };
+    let bufete = age::x25519::Identity::generate();
+    let (state, _) = view(&client, &boss).await;
+    desk_statements::add_partner(
+        &client,
+        &boss.session.token,
+        &boss.identity,
+        &state,
+        &partner("Bufete", &bufete),
+    )
+    .await
+    .unwrap();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let m = age::x25519::Identity::generate();
+    server
+        .tamper(&format!(
+            "UPDATE partners SET recipient = '{}' WHERE desk_slug = 'gt' AND name = 'Bufete'",
+            m.to_public()
+        ))
+        .await;
+    let refer = |name: &'static str| {
+        let (client, ana) = (&client, &ana);
+        let id = submitted.id.clone();
+        async move {
+            let (state, keys) = view(client, ana).await;
+            let case = triage::open_case(client, &ana.session.token, &keys.identities, &id)
+                .await
+                .unwrap();
+            let partners = client.partners(&ana.session.token).await.unwrap();
+            let order = ReferralOrder {
+                partner: referrals::find_partner(&partners, name).unwrap(),
+                fields: &[ReferralField::Needs],
+                consent: ConsentDecision::Required,
+                expires_in_days: None,
+            };
+            referrals::refer(client, &ana.session.token, &case, &state, &order).await
+        }
+    };
+    untrusted(refer("Bufete").await, "another key");
+    // Added through the API alone, unsigned: refused as well.
+    client
+        .add_partner(&boss.session.token, &partner("Casa", &m))
+        .await
+        .unwrap();
+    untrusted(refer("Casa").await, "not in the desk's signed statements");
+    assert_eq!(server.count("SELECT COUNT(*) FROM referrals").await, 0);
+    assert_eq!(attacker_opens(&server, &m).await, 0);
+}
+
+/// A worker disabled on the supervisor's device is revoked in the chain: a server that marks
+/// them active again gets them no grant of the next key.
+async fn a_revoked_account_gets_no_grant(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, _ana) = staffed_desk(&server, &client, "gt").await;
+    let (state, _) = view(&client, &boss).await;
+    let (token, own) = (&boss.session.token, &boss.identity);
+    desk_statements::disable_account(&client, token, own, &state, "ana")
+        .await
+        .unwrap();
+    let revoked = "SELECT COUNT(*) FROM key_statements WHERE kind = 5";
+    assert_eq!(server.count(revoked).await, 1);
+    server
+        .tamper("UPDATE accounts SET status = 'vetted' WHERE username = 'ana'")
+        .await;
+    let pins = root_pins(&boss.identity);
+    let (state, _) = desk_view(&client, token, own, &pins).await.unwrap();
+    let rotated = desk_keys::rotate(&client, token, own, &state)
+        .await
+        .unwrap();
+    let receivers: Vec<&str> = rotated
+        .receivers
+        .iter()
+        .map(|r| r.username.as_str())
+        .collect();
+    assert_eq!(receivers, ["sofia"]);
+    assert_eq!(rotated.unsigned, ["ana"]);
+    let ana_v2 = "SELECT COUNT(*) FROM grants g JOIN accounts a ON a.id = g.account_id \
+                  WHERE a.username = 'ana' AND g.key_version = 2";
+    assert_eq!(server.count(ana_v2).await, 0);
 }

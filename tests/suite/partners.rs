@@ -7,10 +7,11 @@
 use resguardo::client::partner as partner_side;
 use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
 use resguardo::client::report_form::{message_text, ReportForm};
-use resguardo::client::{reporter, triage, ApiClient, ClientError};
+use resguardo::client::{desk_statements, reporter, triage, ApiClient, ClientError};
+use resguardo::crypto::chain::DeskState;
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
-use resguardo::domain::{b64_decode, Recipient, ReferralStatus, Status};
+use resguardo::domain::{b64_decode, ReferralStatus, Status};
 use resguardo::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
 use serde_json::{json, Value};
 
@@ -28,7 +29,7 @@ struct Org {
 
 async fn register(
     client: &ApiClient,
-    supervisor: &str,
+    supervisor: &resguardo::client::worker::Login,
     name: &str,
     services: Value,
     countries: Value,
@@ -39,13 +40,26 @@ async fn register(
         "recipient": identity.to_public().to_string(), "contact": "+502 5555 0000",
     }))
     .unwrap();
-    let PartnerToken { partner, token, .. } =
-        client.add_partner(supervisor, &request).await.unwrap();
+    let PartnerToken { partner, token, .. } = add_signed(client, supervisor, &request).await;
     Org {
         identity,
         token,
         view: partner,
     }
+}
+
+/// `supervisor` adds a partner and signs its key into the desk's statements, as `desk partner
+/// add` does.
+async fn add_signed(
+    client: &ApiClient,
+    supervisor: &resguardo::client::worker::Login,
+    request: &NewPartner,
+) -> PartnerToken {
+    let (state, _) = crate::workers::view(client, supervisor).await;
+    let (token, own) = (&supervisor.session.token, &supervisor.identity);
+    desk_statements::add_partner(client, token, own, &state, request)
+        .await
+        .unwrap()
 }
 
 /// The partner's device answers a referral.
@@ -59,20 +73,17 @@ async fn answer(
     partner_side::answer(client, &org.token, &org.identity, id, status, text, None).await
 }
 
-/// Everything a worker needs to refer: the desk key and the decrypted case.
+/// Everything a worker needs to refer: the verified chain and the decrypted case.
 async fn open(
     client: &ApiClient,
     worker: &resguardo::client::worker::Login,
     id: &str,
-) -> (Recipient, triage::OpenCase) {
-    let keys = crate::workers::desk_identities(client, &worker.session.token, &worker.identity)
+) -> (DeskState, triage::OpenCase) {
+    let (state, keys) = crate::workers::view(client, worker).await;
+    let case = triage::open_case(client, &worker.session.token, &keys.identities, id)
         .await
         .unwrap();
-    let desk = Recipient::from(keys[0].1.to_public());
-    let case = triage::open_case(client, &worker.session.token, &keys, id)
-        .await
-        .unwrap();
-    (desk, case)
+    (state, case)
 }
 
 async fn refer_accept_and_answer(backend: Backend) {
@@ -81,10 +92,9 @@ async fn refer_accept_and_answer(backend: Backend) {
     };
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
-    let sup = &boss.session.token;
     let legal = register(
         &client,
-        sup,
+        &boss,
         "Bufete Popular",
         json!(["legal"]),
         json!(["GT", "HN"]),
@@ -92,7 +102,7 @@ async fn refer_accept_and_answer(backend: Backend) {
     .await;
     let shelter = register(
         &client,
-        sup,
+        &boss,
         "Casa Refugio",
         json!(["shelter"]),
         json!(["SV"]),
@@ -103,7 +113,7 @@ async fn refer_accept_and_answer(backend: Backend) {
     let submitted = reporter::submit(&client, "gt", &form(&narrative), Language::Es, None, |_| {})
         .await
         .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let (state, case) = open(&client, &ana, &submitted.id).await;
     let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
 
     // Ranked on the worker's device: the legal-aid partner in the reporter's country comes first.
@@ -119,7 +129,7 @@ async fn refer_accept_and_answer(backend: Backend) {
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+    let referral = referrals::refer(&client, &ana.session.token, &case, &state, &order)
         .await
         .unwrap();
     let seen = client
@@ -228,7 +238,7 @@ async fn refer_accept_and_answer(backend: Backend) {
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    let to_shelter = referrals::refer(&client, &ana.session.token, &case, &desk, &second)
+    let to_shelter = referrals::refer(&client, &ana.session.token, &case, &state, &second)
         .await
         .unwrap();
     answer(
@@ -240,12 +250,12 @@ async fn refer_accept_and_answer(backend: Backend) {
     )
     .await
     .unwrap();
-    let dup = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+    let dup = referrals::refer(&client, &ana.session.token, &case, &state, &order)
         .await
         .err()
         .unwrap();
     assert_eq!(dup.problem_slug(), Some("referral-conflict"));
-    referrals::refer(&client, &ana.session.token, &case, &desk, &second)
+    referrals::refer(&client, &ana.session.token, &case, &state, &second)
         .await
         .unwrap();
 
@@ -284,27 +294,20 @@ async fn consent_and_expiry(backend: Backend) {
     };
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
-    let legal = register(
-        &client,
-        &boss.session.token,
-        "Bufete",
-        json!(["legal"]),
-        json!(["GT"]),
-    )
-    .await;
+    let legal = register(&client, &boss, "Bufete", json!(["legal"]), json!(["GT"])).await;
     let mut no_consent: ReportForm = form("sin consentimiento");
     no_consent.consent_referral = false;
     let submitted = reporter::submit(&client, "gt", &no_consent, Language::Es, None, |_| {})
         .await
         .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let (state, case) = open(&client, &ana, &submitted.id).await;
     let mut order = ReferralOrder {
         partner: &legal.view,
         fields: &[ReferralField::Narrative, ReferralField::Country],
         consent: ConsentDecision::Required,
         expires_in_days: Some(7),
     };
-    let refused = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+    let refused = referrals::refer(&client, &ana.session.token, &case, &state, &order)
         .await
         .err()
         .unwrap();
@@ -321,7 +324,7 @@ async fn consent_and_expiry(backend: Backend) {
 
     let reason = crate::canary::new_canary();
     order.consent = ConsentDecision::Override { reason: &reason };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+    let referral = referrals::refer(&client, &ana.session.token, &case, &state, &order)
         .await
         .unwrap();
     let keys = crate::workers::desk_identities(&client, &ana.session.token, &ana.identity)
@@ -388,12 +391,19 @@ async fn partner_access_matrix(backend: Backend) {
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
     let sup = &boss.session.token;
-    let a = register(&client, sup, "Bufete A", json!(["legal"]), json!(["GT"])).await;
-    let b = register(&client, sup, "Clínica B", json!(["medical"]), json!(["GT"])).await;
+    let a = register(&client, &boss, "Bufete A", json!(["legal"]), json!(["GT"])).await;
+    let b = register(
+        &client,
+        &boss,
+        "Clínica B",
+        json!(["medical"]),
+        json!(["GT"]),
+    )
+    .await;
     let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
-    let (desk, case) = open(&client, &ana, &submitted.id).await;
+    let (state, case) = open(&client, &ana, &submitted.id).await;
     let mut ids = vec![];
     for org in [&a, &b] {
         let order = ReferralOrder {
@@ -402,14 +412,14 @@ async fn partner_access_matrix(backend: Backend) {
             consent: ConsentDecision::Required,
             expires_in_days: None,
         };
-        let made = referrals::refer(&client, &ana.session.token, &case, &desk, &order)
+        let made = referrals::refer(&client, &ana.session.token, &case, &state, &order)
             .await
             .unwrap();
         ids.push(made.id);
     }
     let (ref_a, ref_b) = (&ids[0], &ids[1]);
     let note = json!({"ciphertext": resguardo::domain::b64_encode(
-        &seal::seal(&[&desk.age().clone()], &crate::harness::document("x")).unwrap())});
+        &seal::seal(&[state.current_key().unwrap().1.age()], &crate::harness::document("x")).unwrap())});
     let message = json!({"ciphertext": note["ciphertext"]});
     let case_id = &submitted.id;
 
@@ -587,7 +597,7 @@ async fn partners_from_the_cli() {
     let (code, _, err) = as_sofia(&add, "0000\n");
     assert_eq!(code, Some(1));
     assert!(err.contains("does not match"), "{err}");
-    let (code, out, err) = as_sofia(&add, &format!("{fingerprint}\n"));
+    let (code, out, err) = as_sofia(&add, &format!("{fingerprint}\n{PASSWORD}\n"));
     assert_eq!(code, Some(0), "{err}");
     let added: Value = serde_json::from_str(&out).unwrap();
     crate::docs::assert_cli_shape("desk partner add", &added);
@@ -833,10 +843,7 @@ async fn webhooks_announce_referrals(backend: Backend) {
         "webhook": url,
     }))
     .unwrap();
-    let created = client
-        .add_partner(&boss.session.token, &request)
-        .await
-        .unwrap();
+    let created = add_signed(&client, &boss, &request).await;
     let key = b64_decode(created.webhook_key.as_deref().unwrap()).unwrap();
     let referral = new_referral_to(&client, &ana, &created.partner).await;
 
@@ -941,10 +948,7 @@ async fn webhooks_stay_off_the_servers_network(backend: Backend) {
     // A name is taken at registration; at delivery it resolves to loopback and is not called.
     let (url, mut deliveries) = receiver().await;
     let named = url.replace("127.0.0.1", "localhost");
-    let created = client
-        .add_partner(&boss.session.token, &partner("Banco", &named))
-        .await
-        .unwrap();
+    let created = add_signed(&client, &boss, &partner("Banco", &named)).await;
     new_referral_to(&client, &ana, &created.partner).await;
     let called = tokio::time::timeout(std::time::Duration::from_secs(4), deliveries.recv()).await;
     assert!(called.is_err(), "the server called a loopback webhook");
@@ -1031,10 +1035,7 @@ async fn two_servers_announce_a_referral_once(backend: Backend) {
         "contact": "fraude@banco.example", "webhook": url,
     }))
     .unwrap();
-    let created = client
-        .add_partner(&boss.session.token, &request)
-        .await
-        .unwrap();
+    let created = add_signed(&client, &boss, &request).await;
     new_referral_to(&client, &ana, &created.partner).await;
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(
@@ -1053,14 +1054,14 @@ async fn new_referral_to(
     let submitted = reporter::submit(client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
-    let (desk, case) = open(client, worker, &submitted.id).await;
+    let (state, case) = open(client, worker, &submitted.id).await;
     let order = ReferralOrder {
         partner,
         fields: &[ReferralField::Needs],
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    referrals::refer(client, &worker.session.token, &case, &desk, &order)
+    referrals::refer(client, &worker.session.token, &case, &state, &order)
         .await
         .unwrap()
         .id

@@ -90,11 +90,15 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     desk_keys::rotate(&client, boss_token, &boss.identity, &state)
         .await
         .unwrap();
-    let (_, boss_keys) = crate::workers::view(&client, &boss).await;
+    let (boss_state, boss_keys) = crate::workers::view(&client, &boss).await;
     let mut seen = vec![];
-    let outcome = reencrypt_open(&client, boss_token, &boss_keys, |done, total| {
-        seen.push((done, total))
-    })
+    let outcome = reencrypt_open(
+        &client,
+        boss_token,
+        &boss_keys,
+        &boss_state,
+        |done, total| seen.push((done, total)),
+    )
     .await
     .unwrap();
     assert_eq!(
@@ -103,7 +107,8 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
             cases: 1,
             replaced: 4,
             current: 0,
-            unreadable: 0
+            unreadable: 0,
+            partner_unsigned: 0,
         }
     );
     assert_eq!(seen, [(0, 1), (1, 1)], "progress is reported per case");
@@ -146,7 +151,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     );
 
     // A second run finds everything on the current key and changes nothing.
-    let again = reencrypt_open(&client, boss_token, &boss_keys, |_, _| {})
+    let again = reencrypt_open(&client, boss_token, &boss_keys, &boss_state, |_, _| {})
         .await
         .unwrap();
     assert_eq!((again.replaced, again.current), (0, 4));
@@ -253,9 +258,9 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
     desk_keys::rotate(&client, token, &boss.identity, &state)
         .await
         .unwrap();
-    let (_, keys) = crate::workers::view(&client, &boss).await;
+    let (state, keys) = crate::workers::view(&client, &boss).await;
     let identities = keys.identities.clone();
-    let refused = reencrypt_open(&client, token, &keys, |_, _| {})
+    let refused = reencrypt_open(&client, token, &keys, &state, |_, _| {})
         .await
         .err()
         .unwrap();
@@ -322,4 +327,132 @@ async fn rotate_and_reencrypt_from_the_cli() {
     let again: Value = serde_json::from_slice(&out.stdout).unwrap();
     crate::docs::assert_cli_shape("desk reencrypt-open", &again);
     assert_eq!(again["replaced"], 0);
+}
+
+crate::on_both_backends!(reencryption_covers_referrals_and_answers);
+
+/// A referred case, made without the reporter's consent (so it carries an override reason) and
+/// answered by the partner: after ana leaves and the key is rotated, re-encryption moves the
+/// referral's copy, its reason and the answer too. Ana's old desk key opens none of them; the
+/// partner still reads its copy and answer; only the reason's copy in the hash-chained audit log
+/// stays under the old key, as SECURITY.md says.
+async fn reencryption_covers_referrals_and_answers(backend: Backend) {
+    use resguardo::client::desk_statements;
+    use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
+    use resguardo::domain::{b64_decode, ReferralStatus};
+    use resguardo::server::routes::partners::NewPartner;
+
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    let bufete = age::x25519::Identity::generate();
+    let request: NewPartner = serde_json::from_value(serde_json::json!({
+        "name": "Bufete", "services": ["legal"], "countries": ["GT"], "languages": ["es"],
+        "recipient": bufete.to_public().to_string(), "contact": "+502 5555 0000",
+    }))
+    .unwrap();
+    let (boss_token, own) = (&boss.session.token, &boss.identity);
+    let added = desk_statements::add_partner(&client, boss_token, own, &state, &request)
+        .await
+        .unwrap();
+    let without_consent: resguardo::client::report_form::ReportForm =
+        serde_json::from_value(serde_json::json!({
+            "kind": "sextortion", "narrative": "sin consentimiento", "country": "GT",
+            "needs": ["legal"], "consent_referral": false,
+        }))
+        .unwrap();
+    let submitted = reporter::submit(&client, "gt", &without_consent, Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let (ana_state, ana_keys) = crate::workers::view(&client, &ana).await;
+    let case = triage::open_case(
+        &client,
+        &ana.session.token,
+        &ana_keys.identities,
+        &submitted.id,
+    )
+    .await
+    .unwrap();
+    let order = ReferralOrder {
+        partner: &added.partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Override {
+            reason: "riesgo inminente",
+        },
+        expires_in_days: None,
+    };
+    let referral = referrals::refer(&client, &ana.session.token, &case, &ana_state, &order)
+        .await
+        .unwrap();
+    let (status, text) = (Some(ReferralStatus::Accepted), Some("lo tomamos"));
+    resguardo::client::partner::answer(
+        &client,
+        &added.token,
+        &bufete,
+        &referral.id,
+        status,
+        text,
+        None,
+    )
+    .await
+    .unwrap();
+
+    // Ana leaves; the key is rotated and open cases re-encrypted on the supervisor's device.
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    desk_statements::disable_account(&client, boss_token, own, &state, "ana")
+        .await
+        .unwrap();
+    let (state, _) = crate::workers::view(&client, &boss).await;
+    desk_keys::rotate(&client, boss_token, own, &state)
+        .await
+        .unwrap();
+    let (state, keys) = crate::workers::view(&client, &boss).await;
+    let outcome = reencrypt_open(&client, boss_token, &keys, &state, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            outcome.replaced,
+            outcome.unreadable,
+            outcome.partner_unsigned
+        ),
+        (4, 0, 0),
+        "the report, the referral's copy, its reason and the answer"
+    );
+
+    let referral_parts = server
+        .blobs(
+            "SELECT ciphertext FROM referrals UNION ALL SELECT override_reason FROM referrals \
+             UNION ALL SELECT ciphertext FROM referral_updates WHERE ciphertext IS NOT NULL",
+        )
+        .await;
+    assert_eq!(referral_parts.len(), 3);
+    for part in &referral_parts {
+        assert!(
+            !opens_with(&ana_keys.identities, part),
+            "closed to the removed"
+        );
+        assert!(opens_with(&keys.identities, part), "open to the desk");
+    }
+    let partner_copy = server.blobs("SELECT ciphertext FROM referrals").await;
+    let answer = server
+        .blobs("SELECT ciphertext FROM referral_updates WHERE ciphertext IS NOT NULL")
+        .await;
+    assert!(seal::open(&bufete, &partner_copy[0]).is_ok());
+    assert!(seal::open(&bufete, &answer[0]).is_ok());
+
+    // The audit log's copy of the reason cannot be rewritten: the old key still opens it.
+    let log = server.store().await.audit_log().await.unwrap();
+    let overridden = log
+        .iter()
+        .find(|r| r.entry.action == "referral.consent_override")
+        .unwrap();
+    let reason = overridden.entry.subject.rsplit("reason=").next().unwrap();
+    assert!(opens_with(
+        &ana_keys.identities,
+        &b64_decode(reason).unwrap()
+    ));
 }

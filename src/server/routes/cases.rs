@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, Author, ReportId, Status, Username};
+use crate::domain::{b64_encode, Author, ReferralId, ReportId, Status, Username};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
@@ -81,20 +81,52 @@ pub struct Entry {
 }
 
 /// Which ciphertext of a case a re-encryption replaces.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PartRef {
     Report,
-    Message { seq: i64 },
-    Note { seq: i64 },
+    Message {
+        seq: i64,
+    },
+    Note {
+        seq: i64,
+    },
+    /// A referral's copy (to the partner and the desk), while it has not expired.
+    Referral {
+        id: String,
+    },
+    /// A referral's consent-override reason (to the desk).
+    ReferralReason {
+        id: String,
+    },
+    /// A partner's answer to a referral (to the desk and the partner).
+    ReferralUpdate {
+        id: String,
+        seq: i64,
+    },
 }
 
-impl From<PartRef> for CasePart {
-    fn from(part: PartRef) -> Self {
-        match part {
+impl PartRef {
+    fn part(&self) -> Result<CasePart, ApiError> {
+        let referral = |id: &str| ReferralId::parse(id).map_err(|_| ApiError::CaseNotFound);
+        Ok(match self {
             PartRef::Report => CasePart::Report,
-            PartRef::Message { seq } => CasePart::Message(seq),
-            PartRef::Note { seq } => CasePart::Note(seq),
+            PartRef::Message { seq } => CasePart::Message(*seq),
+            PartRef::Note { seq } => CasePart::Note(*seq),
+            PartRef::Referral { id } => CasePart::Referral(referral(id)?),
+            PartRef::ReferralReason { id } => CasePart::ReferralReason(referral(id)?),
+            PartRef::ReferralUpdate { id, seq } => CasePart::ReferralUpdate(referral(id)?, *seq),
+        })
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            PartRef::Report => "report".into(),
+            PartRef::Message { seq } => format!("message {seq}"),
+            PartRef::Note { seq } => format!("note {seq}"),
+            PartRef::Referral { id } => format!("referral {id}"),
+            PartRef::ReferralReason { id } => format!("referral {id} reason"),
+            PartRef::ReferralUpdate { id, seq } => format!("referral {id} update {seq}"),
         }
     }
 }
@@ -388,26 +420,21 @@ pub async fn reencrypt(
         ));
     }
     let limits = match request.part {
-        PartRef::Report => state.ciphertext_limits,
-        PartRef::Message { .. } | PartRef::Note { .. } => state.message_limits,
+        PartRef::Report | PartRef::Referral { .. } | PartRef::ReferralReason { .. } => {
+            state.ciphertext_limits
+        }
+        PartRef::Message { .. } | PartRef::Note { .. } | PartRef::ReferralUpdate { .. } => {
+            state.message_limits
+        }
     };
+    let part = request.part.part()?;
     let ciphertext = super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?;
     state
         .store
-        .replace_ciphertext(
-            &me.desk,
-            &id,
-            request.part.into(),
-            &ciphertext,
-            current.key_version,
-        )
+        .replace_ciphertext(&me.desk, &id, part, &ciphertext, current.key_version)
         .await
         .map_err(missing_case)?;
-    let subject = match request.part {
-        PartRef::Report => format!("{id} report"),
-        PartRef::Message { seq } => format!("{id} message {seq}"),
-        PartRef::Note { seq } => format!("{id} note {seq}"),
-    };
+    let subject = format!("{id} {}", request.part.describe());
     audit(
         &state,
         me.desk.as_str(),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::chain::{verify, ChainError, Pins};
 use crate::crypto::statement::{Body, Signed, Statement};
 use crate::domain::b64_encode;
-use crate::domain::{AccountStatus, Fingerprint};
+use crate::domain::{AccountStatus, Fingerprint, PartnerId, PartnerStatus};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
@@ -143,22 +143,27 @@ pub fn approves(body: &Body, target: &Account) -> bool {
             && Some(*signing_key) == target.signing_key)
 }
 
-/// Statements that sign what a desk made before statements already holds (`desk init-chain`).
+/// Statements that sign what the desk already holds: for a desk made before statements
+/// (`desk init-chain`), and for changes made without one (a partner added or disabled, an
+/// account disabled).
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExistingStatements {
     /// In chain order, after the desk's current head: a genesis naming the caller (only as the
     /// chain's first statement), approvals of accounts the desk has vetted naming exactly the
-    /// keys the server holds, and, while the chain signs no desk key, one desk key statement of
-    /// the current version and recipient. At most 1,000.
+    /// keys the server holds, while the chain signs no desk key one desk key statement of the
+    /// current version and recipient, partners the desk holds as active with exactly their
+    /// name and key, and revocations of partners and accounts it holds as disabled. At most
+    /// 1,000.
     pub statements: Vec<SignedStatement>,
 }
 
 const MAX_EXISTING: usize = 1000;
 
-/// Signs what the desk already holds, for a desk whose key was made before statements: its
-/// root, its vetted accounts and its current key. Also how a second supervisor adds their
-/// approvals when the desk's policy needs two.
+/// Signs what the desk already holds: for a desk whose key was made before statements, its
+/// root, its vetted accounts, its current key and its partners (also how a second supervisor
+/// adds their approvals when the desk's policy needs two); and, after the change, a partner
+/// added to the directory or a partner or account disabled.
 #[utoipa::path(post, path = "/api/v1/desk/statements", request_body = ExistingStatements,
     responses(
         (status = 204),
@@ -171,7 +176,7 @@ pub async fn sign_existing(
 ) -> Result<HttpResponse, ApiError> {
     let me = &supervisor.0.account;
     if request.statements.is_empty() || request.statements.len() > MAX_EXISTING {
-        return Err(bad("1 to 1,000 statements"));
+        return Err(bad("list of 1 to 1,000 statements"));
     }
     let desk = state
         .store
@@ -210,15 +215,42 @@ pub async fn sign_existing(
                 key_signed = true;
                 statement.seq > 1 && current
             }
-            _ => false,
+            Body::Partner {
+                partner,
+                name,
+                recipient,
+            } => {
+                let held = partner_of(&state, me, partner).await?;
+                statement.seq > 1
+                    && held.is_some_and(|p| {
+                        p.status == PartnerStatus::Active
+                            && p.profile.name.as_str() == name
+                            && p.profile.recipient == *recipient
+                    })
+            }
+            Body::RevokePartner { partner } => {
+                let held = partner_of(&state, me, partner).await?;
+                statement.seq > 1 && held.is_some_and(|p| p.status == PartnerStatus::Disabled)
+            }
+            Body::RevokeAccount { account } => {
+                let accounts = state.store.accounts_of(&me.desk).await?;
+                statement.seq > 1
+                    && accounts
+                        .iter()
+                        .any(|a| a.id.0 == *account && a.status == AccountStatus::Disabled)
+            }
         };
         if !fits {
             return Err(bad(
-                "statements that sign what the desk holds: your genesis, its vetted accounts, \
-                 its current key",
+                "list of statements that sign what the desk holds: your genesis, its vetted \
+                 accounts, its current key, its active partners, its disabled partners and \
+                 accounts",
             ));
         }
         accepted.push(statement);
+    }
+    if !follows(&stored, &accepted) {
+        return Err(moved_on());
     }
     if let Err(e) = verifies_after(&me.desk, &stored, &accepted) {
         return Err(ApiError::BadField("statements", refusal_reason(&e)));
@@ -228,9 +260,7 @@ pub async fn sign_existing(
         .sign_existing(&me.desk, &accepted, crate::time::now_bucket())
         .await
     {
-        Err(StoreError::Conflict(_)) => return Err(ApiError::KeyConflict(
-            "the desk's statements or key moved on since your device read them: fetch them again",
-        )),
+        Err(StoreError::Conflict(_)) => return Err(moved_on()),
         other => other?,
     }
     let count = accepted.len().to_string();
@@ -245,6 +275,18 @@ pub async fn sign_existing(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The desk's partner with this id, if any.
+async fn partner_of(
+    state: &AppState,
+    me: &Account,
+    id: &[u8; 16],
+) -> Result<Option<crate::store::Partner>, ApiError> {
+    Ok(state
+        .store
+        .partner(&me.desk, &PartnerId::from_bytes(*id))
+        .await?)
+}
+
 /// Whether `body` approves an account the desk has vetted, naming exactly the keys it holds.
 async fn vetted_as_approved(
     state: &AppState,
@@ -254,6 +296,30 @@ async fn vetted_as_approved(
 ) -> Result<bool, ApiError> {
     let account = state.store.account(&me.desk, username).await?;
     Ok(account.is_some_and(|a| a.status == AccountStatus::Vetted && approves(body, &a)))
+}
+
+fn moved_on() -> ApiError {
+    ApiError::KeyConflict(
+        "the desk's statements or key moved on since your device read them: fetch them again",
+    )
+}
+
+/// Whether `new` starts right after the desk's last stored statement: otherwise the sender's
+/// device signed after a head that is no longer the desk's (a conflict, not a bad request).
+fn follows(stored: &[crate::store::StoredStatement], new: &[NewStatement]) -> bool {
+    let Some(first) = new.first() else {
+        return true;
+    };
+    let head_link = stored.last().and_then(|s| {
+        let signature = <[u8; 64]>::try_from(s.signature.as_slice()).ok()?;
+        let signed = Signed {
+            statement: s.statement.clone(),
+            signature,
+        };
+        Some(signed.link())
+    });
+    first.seq == i64::try_from(stored.len()).unwrap_or(i64::MAX) + 1
+        && first.prev == head_link.unwrap_or([0; 32])
 }
 
 /// Whether the chain, with `new` appended, still verifies from its own genesis: the server
@@ -294,11 +360,11 @@ fn verifies_after(
 fn refusal_reason(e: &ChainError) -> &'static str {
     match e {
         ChainError::Duplicate(_) | ChainError::Conflict(_) => {
-            "statements that do not repeat or contradict the desk's chain"
+            "list of statements that neither repeats nor contradicts the desk's chain"
         }
         ChainError::NotSupervisor(_) | ChainError::Signer(_) => {
-            "statements signed by a supervisor the desk's chain vets"
+            "list of statements signed by a supervisor the desk's chain vets"
         }
-        _ => "statements that verify after the desk's chain",
+        _ => "list of statements that keeps the desk's chain valid",
     }
 }

@@ -1,0 +1,114 @@
+//! Statements a supervisor's device signs after the desk's verified head and sends with
+//! `POST /api/v1/desk/statements` (docs/protocol.md §10.3–10.4): a partner's key when it joins the
+//! directory, a partner's or an account's revocation when it is disabled, and, for a desk made
+//! before statements, its root, key and accounts (`init_chain`).
+
+use super::desk_keys::{account_id, sign, wire};
+use super::{ApiClient, ClientError};
+use crate::crypto::chain::DeskState;
+use crate::crypto::statement::{Body, Signed};
+use crate::domain::{DeskSlug, PartnerName, Recipient};
+use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
+use crate::server::routes::statements::ExistingStatements;
+
+/// Signs `bodies` in order after `head`.
+pub(super) fn sign_all(
+    desk: &DeskSlug,
+    mut head: Option<(u64, [u8; 32])>,
+    own: &age::x25519::Identity,
+    bodies: Vec<Body>,
+) -> Result<Vec<Signed>, ClientError> {
+    let mut signed = vec![];
+    for body in bodies {
+        let statement = sign(desk, head, own, body)?;
+        head = Some((head.map_or(1, |(seq, _)| seq + 1), statement.link()));
+        signed.push(statement);
+    }
+    Ok(signed)
+}
+
+/// Signs `bodies` after the verified chain `state` and sends them.
+pub async fn append(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    state: &DeskState,
+    bodies: Vec<Body>,
+) -> Result<(), ClientError> {
+    let signed = sign_all(state.desk(), Some(state.head()), own, bodies)?;
+    let request = ExistingStatements {
+        statements: signed.iter().map(wire).collect(),
+    };
+    client.sign_existing(token, &request).await
+}
+
+/// Adds a partner to the directory and signs its key into the desk's statements, so that case
+/// workers' devices refer only to that key. `partner.recipient` is the key whose safety number
+/// the supervisor compared; an answer naming another key or name is refused.
+pub async fn add_partner(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    state: &DeskState,
+    partner: &NewPartner,
+) -> Result<PartnerToken, ClientError> {
+    let recipient = Recipient::parse(&partner.recipient)
+        .map_err(|_| ClientError::Usage("the partner's key is not an age recipient".into()))?;
+    let name = PartnerName::parse(&partner.name).map_err(|e| ClientError::Usage(e.to_string()))?;
+    let created = client.add_partner(token, partner).await?;
+    if created.partner.recipient != recipient.as_str() || created.partner.name != name.as_str() {
+        return Err(ClientError::Untrusted(
+            "the server answered with another key or name than the partner's: nothing was signed"
+                .into(),
+        ));
+    }
+    let body = Body::Partner {
+        partner: account_id(&created.partner.id)?,
+        name: name.as_str().to_owned(),
+        recipient,
+    };
+    append(client, token, own, state, vec![body]).await?;
+    Ok(created)
+}
+
+/// Disables a partner and, when the chain holds its key, signs its revocation.
+pub async fn disable_partner(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    state: &DeskState,
+    partner: &PartnerView,
+) -> Result<(), ClientError> {
+    client.disable_partner(token, &partner.id).await?;
+    let id = account_id(&partner.id)?;
+    if state.partner(&id).is_none() {
+        return Ok(());
+    }
+    append(
+        client,
+        token,
+        own,
+        state,
+        vec![Body::RevokePartner { partner: id }],
+    )
+    .await
+}
+
+/// Disables an account and, when the chain vets it, signs its revocation, so that no device
+/// grants it a desk key again whatever the server says.
+pub async fn disable_account(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    state: &DeskState,
+    username: &str,
+) -> Result<(), ClientError> {
+    client.disable(token, username).await?;
+    let Some(account) = state.account_by_name(username).filter(|a| !a.revoked) else {
+        return Ok(());
+    };
+    let body = Body::RevokeAccount {
+        account: account.id,
+    };
+    append(client, token, own, state, vec![body]).await
+}
