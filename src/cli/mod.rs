@@ -271,6 +271,13 @@ pub enum DeskKeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Seal every open case that has no seal yet (any vetted account; a supervisor, once, after
+    /// the upgrade that brought case seals): until then, replies to a case that has replies but
+    /// no seal are refused.
+    SealCases {
+        #[arg(long)]
+        json: bool,
+    },
     /// (Supervisors) make a new desk key, granted to the vetted accounts only; after disabling
     /// someone, so that new reports are closed to them.
     RotateKey {
@@ -588,6 +595,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::InitChain { json },
         } => statements::init_chain(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::SealCases { json },
+        } => triage::seal_cases(json).await,
         Command::Desk {
             command:
                 DeskKeyCommand::RotateKey {

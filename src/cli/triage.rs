@@ -48,8 +48,15 @@ pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Re
 pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+    // The first desk device to open a case seals the report it decrypted (protocol.md §10.5).
+    if case.seal == triage::Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
+        let sealed = triage::seal_case(&client, &saved.token, &identity, &state, &mut case, false);
+        if let Err(e) = sealed.await {
+            eprintln!("Warning: the case was not sealed: {e}");
+        }
+    }
     let report: Option<serde_json::Value> = case
         .report
         .as_ref()
@@ -218,15 +225,54 @@ pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
     }
     let client = ApiClient::new(&saved.server)?;
     // Encrypted to the key the desk's statements sign, never to a key the server names.
-    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
     let desk = &keys.current.1;
     if reply {
-        let case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
-        triage::reply(&client, &saved.token, &case, desk, &text).await?;
+        let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+        triage::reply(&client, &saved.token, &identity, &state, &mut case, &text).await?;
         println!("Reply sent; the reporter sees it with their receipt phrase.");
     } else {
         triage::note(&client, &saved.token, id, desk, &text).await?;
         println!("Note saved for the desk.");
+    }
+    Ok(())
+}
+
+/// `resguardo desk seal-cases`: seals every open case that has no seal (once, after the upgrade
+/// that brought seals: protocol.md §10.5).
+pub async fn seal_cases(json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let open: Vec<String> = client
+        .inbox(&saved.token, None, false)
+        .await?
+        .into_iter()
+        .filter(|c| c.status.is_open())
+        .map(|c| c.id)
+        .collect();
+    let (mut sealed, mut unreadable) = (0, 0);
+    for id in &open {
+        let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+        if case.seal != triage::Seal::Missing {
+            continue;
+        }
+        if case.report.is_none() {
+            unreadable += 1;
+            continue;
+        }
+        triage::seal_case(&client, &saved.token, &identity, &state, &mut case, true).await?;
+        sealed += 1;
+    }
+    if json {
+        super::print_json(
+            &json!({"cases": open.len(), "sealed": sealed, "unreadable": unreadable}),
+        );
+    } else {
+        println!(
+            "Sealed {sealed} of {} open cases; {unreadable} could not be opened here.",
+            open.len()
+        );
     }
     Ok(())
 }

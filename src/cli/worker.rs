@@ -239,10 +239,12 @@ async fn reencrypt(
     identity: &age::x25519::Identity,
 ) -> anyhow::Result<reencrypt::Outcome> {
     let (state, keys) = desk_keys_of(client, saved, identity).await?;
-    let outcome = reencrypt::reencrypt_open(client, &saved.token, &keys, &state, |done, total| {
-        eprint!("\rRe-encrypting open cases: {done}/{total}");
-    })
-    .await;
+    let token = &saved.token;
+    let outcome =
+        reencrypt::reencrypt_open(client, token, identity, &keys, &state, |done, total| {
+            eprint!("\rRe-encrypting open cases: {done}/{total}");
+        })
+        .await;
     eprintln!();
     Ok(outcome?)
 }

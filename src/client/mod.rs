@@ -328,6 +328,17 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    /// Stores a case's seal (age ciphertext to the desk key).
+    pub async fn seal_case(&self, token: &str, id: &str, sealed: &[u8]) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{id}/seal");
+        let body = Entry {
+            ciphertext: crate::domain::b64_encode(sealed),
+        };
+        self.post_as::<_, Option<serde_json::Value>>(token, &path, &body)
+            .await
+            .map(|_| ())
+    }
+
     pub async fn add_entry(
         &self,
         token: &str,

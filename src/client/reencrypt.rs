@@ -9,7 +9,7 @@
 //! started again.
 
 use super::desk_keys::DeskKeys;
-use super::triage::{open_any, open_case, OpenCase};
+use super::triage::{open_any, open_case, seal_case, OpenCase};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::seal;
@@ -32,12 +32,13 @@ pub struct Outcome {
     pub partner_unsigned: usize,
 }
 
-/// Re-encrypts every open case (new, in review, referred) to the desk's current key as the
+/// Re-encrypts every open case (new, in review, referred) on the device of `own` to the desk's current key as the
 /// verified chain signs it (`keys`, from `desk_keys::unlock`), which this account must hold.
 /// `progress(done, total)` is called per case.
 pub async fn reencrypt_open(
     client: &ApiClient,
     token: &str,
+    own: &age::x25519::Identity,
     keys: &DeskKeys,
     state: &DeskState,
     mut progress: impl FnMut(usize, usize),
@@ -53,7 +54,12 @@ pub async fn reencrypt_open(
     let mut outcome = Outcome::default();
     for (done, id) in open.iter().enumerate() {
         progress(done, open.len());
-        let case = open_case(client, token, &keys.identities, id).await?;
+        let mut case = open_case(client, token, &keys.identities, id).await?;
+        // A thread goes to the reply key the case seal vouches for: sealed now if it has none
+        // and no desk reply yet (refused otherwise, as for a reply).
+        if !case.view.messages.is_empty() {
+            seal_case(client, token, own, state, &mut case, false).await?;
+        }
         reencrypt_case(client, token, keys, state, &case, &mut outcome).await?;
         outcome.cases += 1;
     }
@@ -116,7 +122,7 @@ fn parts<'a>(
     let reply = if view.messages.is_empty() {
         None
     } else {
-        Some(case.reply_recipient()?)
+        Some(case.reply_recipient(state)?)
     };
     let part = |part, b64, also| Part { part, b64, also };
     let mut parts = vec![part(PartRef::Report, &view.ciphertext, None)];
@@ -126,6 +132,9 @@ fn parts<'a>(
     }
     for n in &view.notes {
         parts.push(part(PartRef::Note { seq: n.seq }, &n.ciphertext, None));
+    }
+    if let Some(seal) = &view.seal {
+        parts.push(part(PartRef::Seal, seal, None));
     }
     for r in &view.referrals {
         let id = || r.id.clone();

@@ -723,6 +723,27 @@ macro_rules! impl_store {
                 row.map(case_from_row).transpose()
             }
 
+            async fn seal_case(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+                seal: &AgeCiphertext,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::SET_CASE_SEAL)
+                    .bind(&id.as_bytes()[..])
+                    .bind(desk.as_str())
+                    .bind(seal.as_bytes())
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                match self.case(desk, id).await? {
+                    None => Err(StoreError::Missing("the case")),
+                    Some(_) => Err(StoreError::Conflict("the case's seal")),
+                }
+            }
+
             async fn replace_ciphertext(
                 &self,
                 desk: &DeskSlug,
@@ -761,6 +782,10 @@ macro_rules! impl_store {
                             .bind(ciphertext.as_bytes())
                             .bind(referral.as_bytes().to_vec())
                     }
+                    CasePart::Seal => sqlx::query(sql::REPLACE_CASE_SEAL)
+                        .bind(&id.as_bytes()[..])
+                        .bind(desk.as_str())
+                        .bind(ciphertext.as_bytes()),
                     CasePart::ReferralUpdate(referral, seq) => {
                         sqlx::query(sql::REPLACE_REFERRAL_UPDATE)
                             .bind(&id.as_bytes()[..])

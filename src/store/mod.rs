@@ -190,6 +190,8 @@ pub struct Case {
     pub report: StoredReport,
     pub reply_recipient: Recipient,
     pub assigned_to: Option<Username>,
+    /// The case seal (§10.5), age ciphertext to the desk key; `None` until a device seals it.
+    pub seal: Option<AgeCiphertext>,
 }
 
 /// A supervisor's approval of a pending account, with the grant to store if it completes vetting.
@@ -259,6 +261,8 @@ pub enum CasePart {
     ReferralReason(ReferralId),
     /// A partner's answer (`seq`) to a referral.
     ReferralUpdate(ReferralId, i64),
+    /// The case seal, once made.
+    Seal,
 }
 
 /// A desk-only note on a case.
@@ -499,6 +503,14 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
         account: Option<AccountId>,
         now: i64,
     ) -> Result<(), StoreError>;
+    /// Stores the seal of a case of `desk` that has none. `Missing` unless the case belongs to
+    /// `desk`; `Conflict` if it is sealed already.
+    async fn seal_case(
+        &self,
+        desk: &DeskSlug,
+        id: &ReportId,
+        seal: &AgeCiphertext,
+    ) -> Result<(), StoreError>;
     /// Replaces one ciphertext of a case of `desk` with its re-encryption to the desk key
     /// `key_version` (recorded for the report itself). `Missing` unless the part exists.
     async fn replace_ciphertext(
@@ -699,6 +711,7 @@ type CaseRow = (
     i64,
     String,
     Option<String>,
+    Option<Vec<u8>>,
 );
 
 fn parse_username(name: Option<String>) -> Result<Option<Username>, StoreError> {
@@ -707,7 +720,8 @@ fn parse_username(name: Option<String>) -> Result<Option<Username>, StoreError> 
 }
 
 fn case_from_row(row: CaseRow) -> Result<Case, StoreError> {
-    let (id, desk, key_version, ciphertext, status, created_at, updated_at, reply, assigned) = row;
+    let (id, desk, key_version, ciphertext, status, created_at, updated_at, reply, assigned, seal) =
+        row;
     Ok(Case {
         report: report_from_row((
             id,
@@ -721,6 +735,7 @@ fn case_from_row(row: CaseRow) -> Result<Case, StoreError> {
         reply_recipient: Recipient::parse(&reply)
             .map_err(|_| StoreError::Corrupt("reply recipient"))?,
         assigned_to: parse_username(assigned)?,
+        seal: seal.map(AgeCiphertext::from_stored),
     })
 }
 

@@ -142,9 +142,14 @@ pub const SELECT_DESK_REPORTS: &str =
      (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) \
      FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
      WHERE r.desk_slug = $1 ORDER BY r.updated_at DESC, r.id";
-pub const SELECT_CASE: &str = "SELECT r.id, r.desk_slug, r.key_version, r.ciphertext, r.status, r.created_at, \
-     r.updated_at, r.reply_recipient, a.username FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
-     WHERE r.id = $1 AND r.desk_slug = $2";
+pub const SELECT_CASE: &str =
+    "SELECT r.id, r.desk_slug, r.key_version, r.ciphertext, r.status, r.created_at, \
+     r.updated_at, r.reply_recipient, a.username, r.case_seal FROM reports r \
+     LEFT JOIN accounts a ON a.id = r.assigned_to WHERE r.id = $1 AND r.desk_slug = $2";
+pub const SET_CASE_SEAL: &str = "UPDATE reports SET case_seal = $3 \
+     WHERE id = $1 AND desk_slug = $2 AND case_seal IS NULL";
+pub const REPLACE_CASE_SEAL: &str = "UPDATE reports SET case_seal = $3 \
+     WHERE id = $1 AND desk_slug = $2 AND case_seal IS NOT NULL";
 pub const SET_STATUS: &str =
     "UPDATE reports SET status = $3, updated_at = $4, status_changed_at = $4 \
      WHERE id = $1 AND desk_slug = $2";

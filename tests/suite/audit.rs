@@ -50,7 +50,7 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     triage::note(&client, &token, &id, &desk_key, "nota secreta")
         .await
         .unwrap();
-    triage::reply(&client, &token, &case, &desk_key, "respuesta secreta")
+    crate::workers::reply(&client, &ana, &case.view.id, "respuesta secreta")
         .await
         .unwrap();
     let _ = worker::login(&client, "gt", "ana", "una contraseña equivocada", "000000").await;

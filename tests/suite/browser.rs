@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use resguardo::client::triage;
-use resguardo::domain::Recipient;
 use serde_json::Value;
 
 use crate::harness::{strict, Backend, TestServer};
@@ -122,12 +121,10 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
             {"type": "account", "value": "BANRURAL 3-012-34567-8"}
         ])
     );
-    let desk = Recipient::from(keys[0].1.to_public());
-    triage::reply(
+    crate::workers::reply(
         &client,
-        token,
-        &case,
-        &desk,
+        &ana,
+        &case.view.id,
         "Estamos con usted. ¿Está a salvo ahora?",
     )
     .await

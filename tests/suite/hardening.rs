@@ -372,9 +372,7 @@ async fn a_full_thread_does_not_silence_the_desk(backend: Backend) {
     let case = resguardo::client::triage::open_case(&client, token, &keys, &submitted.id)
         .await
         .unwrap();
-    let desk = client.desk("gt").await.unwrap().recipient;
-    let desk = resguardo::domain::Recipient::parse(&desk).unwrap();
-    resguardo::client::triage::reply(&client, token, &case, &desk, "te leemos")
+    crate::workers::reply(&client, &ana, &case.view.id, "te leemos")
         .await
         .unwrap();
     let thread = reporter::followup(&client, &receipt).await.unwrap();

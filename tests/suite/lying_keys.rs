@@ -27,7 +27,8 @@ crate::on_both_backends!(
     a_kept_first_approval_gives_nothing,
     a_desk_older_than_statements_starts_its_chain,
     a_swapped_partner_key_is_refused,
-    a_revoked_account_gets_no_grant
+    a_revoked_account_gets_no_grant,
+    a_fabricated_report_cannot_take_replies
 );
 
 /// How many of the ciphertexts the server stores open with `attacker`.
@@ -547,4 +548,76 @@ async fn a_revoked_account_gets_no_grant(backend: Backend) {
     let ana_v2 = "SELECT COUNT(*) FROM grants g JOIN accounts a ON a.id = g.account_id \
                   WHERE a.username = 'ana' AND g.key_version = 2";
     assert_eq!(server.count(ana_v2).await, 0);
+}
+
+/// After ana replied (which sealed the case), the server serves a report of its own for the case,
+/// encrypted to the real desk key, with `reply_to` = M, and lists M as the reply key; then it also
+/// takes the seal away. Each time the next reply is refused and nothing reaches M.
+async fn a_fabricated_report_cannot_take_replies(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let submitted = reporter::submit(&client, "gt", &form("real"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    crate::workers::reply(&client, &ana, &submitted.id, "le leemos")
+        .await
+        .unwrap();
+    let m = age::x25519::Identity::generate();
+    let desk_key = Recipient::parse(&client.desk("gt").await.unwrap().recipient).unwrap();
+    let fabricated = serde_json::json!({
+        "kind": "sextortion", "narrative": "otro", "country": "GT", "needs": [],
+        "consent_referral": false, "reply_to": m.to_public().to_string(),
+    });
+    let plain = resguardo::crypto::padding::pad(fabricated.as_object().unwrap().clone());
+    let sealed = seal::seal(&[desk_key.age()], &plain).unwrap();
+    let id = resguardo::client::desk_keys::unhex(&submitted.id).unwrap();
+    server
+        .tamper_with(
+            &format!(
+                "UPDATE reports SET ciphertext = $1, reply_recipient = '{}' WHERE id = $2",
+                m.to_public()
+            ),
+            &[&sealed, &id],
+        )
+        .await;
+    let refused = crate::workers::reply(&client, &ana, &submitted.id, "¿sigue ahí?").await;
+    untrusted(refused, "not the one its seal names");
+    server.tamper("UPDATE reports SET case_seal = NULL").await;
+    let refused = crate::workers::reply(&client, &ana, &submitted.id, "¿sigue ahí?").await;
+    untrusted(refused, "replies but no seal");
+    assert_eq!(attacker_opens(&server, &m).await, 0);
+}
+
+/// `desk seal-cases` from the terminal: an open case without a seal is sealed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seal_cases_from_the_cli() {
+    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+        return;
+    };
+    let home = crate::vetting::cli_supervisor(&server, "gt").await;
+    let client = server.client();
+    reporter::submit(&client, "gt", &form("antes"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let run = || {
+        let mut cmd = server.command();
+        cmd.env("RESGUARDO_HOME", &home)
+            .args(["desk", "seal-cases", "--json"]);
+        let out = run_with_input(cmd, &format!("{PASSWORD}\n"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = run();
+    crate::docs::assert_cli_shape("desk seal-cases", &first);
+    assert_eq!((&first["cases"], &first["sealed"]), (&1.into(), &1.into()));
+    let sealed = "SELECT COUNT(*) FROM reports WHERE case_seal IS NOT NULL";
+    assert_eq!(server.count(sealed).await, 1);
+    assert_eq!(run()["sealed"], 0, "a sealed case is left alone");
 }

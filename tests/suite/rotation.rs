@@ -70,7 +70,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     let case = triage::open_case(&client, ana_token, &ana_keys, &open.id)
         .await
         .unwrap();
-    triage::reply(&client, ana_token, &case, &desk_v1, "estamos con usted")
+    crate::workers::reply(&client, &ana, &case.view.id, "estamos con usted")
         .await
         .unwrap();
     triage::note(&client, ana_token, &open.id, &desk_v1, "nota interna")
@@ -95,6 +95,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     let outcome = reencrypt_open(
         &client,
         boss_token,
+        &boss.identity,
         &boss_keys,
         &boss_state,
         |done, total| seen.push((done, total)),
@@ -105,7 +106,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
         outcome,
         Outcome {
             cases: 1,
-            replaced: 4,
+            replaced: 5,
             current: 0,
             unreadable: 0,
             partner_unsigned: 0,
@@ -119,7 +120,12 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
         .unwrap();
     let now_stored = stored_ciphertexts(&server, &open.id).await;
     assert_eq!(now_stored.len(), 4);
-    for ciphertext in &now_stored {
+    // The case seal ana's reply made is moved too.
+    let seal = server
+        .blobs("SELECT case_seal FROM reports WHERE case_seal IS NOT NULL")
+        .await;
+    assert_eq!(seal.len(), 1);
+    for ciphertext in now_stored.iter().chain(&seal) {
         assert!(!opens_with(&ana_keys, ciphertext), "closed to the removed");
         assert!(opens_with(&beto_keys, ciphertext), "open to the remaining");
     }
@@ -151,10 +157,17 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     );
 
     // A second run finds everything on the current key and changes nothing.
-    let again = reencrypt_open(&client, boss_token, &boss_keys, &boss_state, |_, _| {})
-        .await
-        .unwrap();
-    assert_eq!((again.replaced, again.current), (0, 4));
+    let again = reencrypt_open(
+        &client,
+        boss_token,
+        &boss.identity,
+        &boss_keys,
+        &boss_state,
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.replaced, again.current), (0, 5));
     assert_eq!(stored_ciphertexts(&server, &open.id).await, now_stored);
 
     // Each replacement is on the audit record.
@@ -164,7 +177,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
         .filter(|r| r.entry.action == "case.reencrypt")
         .map(|r| r.entry.subject.as_str())
         .collect();
-    assert_eq!(reencrypted.len(), 4, "{reencrypted:?}");
+    assert_eq!(reencrypted.len(), 5, "{reencrypted:?}");
     assert!(reencrypted.iter().all(|s| s.starts_with(&open.id)));
 
     refusals(
@@ -245,11 +258,10 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
     let identities = crate::workers::desk_identities(&client, token, &boss.identity)
         .await
         .unwrap();
-    let desk = Recipient::from(identities[0].1.to_public());
     let case = triage::open_case(&client, token, &identities, &submitted.id)
         .await
         .unwrap();
-    let refused = triage::reply(&client, token, &case, &desk, "respuesta")
+    let refused = crate::workers::reply(&client, &boss, &case.view.id, "respuesta")
         .await
         .err()
         .unwrap();
@@ -260,7 +272,7 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
         .unwrap();
     let (state, keys) = crate::workers::view(&client, &boss).await;
     let identities = keys.identities.clone();
-    let refused = reencrypt_open(&client, token, &keys, &state, |_, _| {})
+    let refused = reencrypt_open(&client, token, &boss.identity, &keys, &state, |_, _| {})
         .await
         .err()
         .unwrap();
@@ -410,7 +422,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
         .await
         .unwrap();
     let (state, keys) = crate::workers::view(&client, &boss).await;
-    let outcome = reencrypt_open(&client, boss_token, &keys, &state, |_, _| {})
+    let outcome = reencrypt_open(&client, boss_token, own, &keys, &state, |_, _| {})
         .await
         .unwrap();
     assert_eq!(

@@ -115,11 +115,10 @@ async fn triage_reply_and_followup(backend: Backend) {
     )
     .await
     .unwrap();
-    triage::reply(
+    crate::workers::reply(
         &client,
-        &token,
-        &case,
-        &desk_key,
+        &ana,
+        &case.view.id,
         "Recibimos su reporte. Estamos con usted.",
     )
     .await
@@ -377,7 +376,7 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
     triage::note(&client, &token, &submitted.id, &desk_key, &note_canary)
         .await
         .unwrap();
-    triage::reply(&client, &token, &case, &desk_key, &reply_canary)
+    crate::workers::reply(&client, &ana, &case.view.id, &reply_canary)
         .await
         .unwrap();
 
@@ -458,7 +457,7 @@ async fn two_desks_two_workers_each(backend: Backend) {
         let (_, case) = open_as(&client, second, id).await;
         assert_eq!(case.notes[0].text.as_ref().unwrap().as_str(), "para Beto");
         let reply = format!("La mesa {slug} le acompaña.");
-        triage::reply(&client, &second.session.token, &case, &desk_key, &reply)
+        crate::workers::reply(&client, second, &case.view.id, &reply)
             .await
             .unwrap();
 

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use resguardo::client::triage;
 use resguardo::crypto::seal;
-use resguardo::domain::{Recipient, ReportId};
+use resguardo::domain::ReportId;
 use serde_json::Value;
 
 use crate::harness::{strict, Backend, TestServer};
@@ -129,13 +129,11 @@ async fn web_client_reports_interoperate(backend: Backend) {
     }
 
     // A reply from the Rust client (which checks the reply key against the sealed `reply_to`) …
-    let desk = Recipient::from(keys[0].1.to_public());
     let case = triage::open_case(&client, token, &keys, &id).await.unwrap();
-    triage::reply(
+    crate::workers::reply(
         &client,
-        token,
-        &case,
-        &desk,
+        &ana,
+        &case.view.id,
         "Le acompañamos. ¿Está a salvo?",
     )
     .await

@@ -738,3 +738,19 @@ pub async fn view(
         .await
         .unwrap()
 }
+
+/// `login` replies to case `id` from a device that trusts the served root, as `worker reply`
+/// does: the case is opened, sealed if it has no seal and no reply yet, and the reply encrypted
+/// to the reply key the seal vouches for.
+pub async fn reply(
+    client: &resguardo::client::ApiClient,
+    login: &worker::Login,
+    id: &str,
+    text: &str,
+) -> Result<(), resguardo::client::ClientError> {
+    let (state, keys) = view(client, login).await;
+    let token = &login.session.token;
+    let mut case =
+        resguardo::client::triage::open_case(client, token, &keys.identities, id).await?;
+    resguardo::client::triage::reply(client, token, &login.identity, &state, &mut case, text).await
+}

@@ -58,6 +58,9 @@ pub struct DeskCaseView {
     pub messages: Vec<EntryView>,
     pub notes: Vec<EntryView>,
     pub referrals: Vec<super::partners::DeskReferralView>,
+    /// The case seal (protocol.md §10.5), base64 age ciphertext to the desk key; `null` until a
+    /// desk device seals the case.
+    pub seal: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -104,6 +107,8 @@ pub enum PartRef {
         id: String,
         seq: i64,
     },
+    /// The case seal (to the desk), once made.
+    Seal,
 }
 
 impl PartRef {
@@ -116,6 +121,7 @@ impl PartRef {
             PartRef::Referral { id } => CasePart::Referral(referral(id)?),
             PartRef::ReferralReason { id } => CasePart::ReferralReason(referral(id)?),
             PartRef::ReferralUpdate { id, seq } => CasePart::ReferralUpdate(referral(id)?, *seq),
+            PartRef::Seal => CasePart::Seal,
         })
     }
 
@@ -127,6 +133,7 @@ impl PartRef {
             PartRef::Referral { id } => format!("referral {id}"),
             PartRef::ReferralReason { id } => format!("referral {id} reason"),
             PartRef::ReferralUpdate { id, seq } => format!("referral {id} update {seq}"),
+            PartRef::Seal => "seal".into(),
         }
     }
 }
@@ -242,6 +249,7 @@ pub async fn show(
             })
             .collect(),
         referrals,
+        seal: case.seal.as_ref().map(|c| b64_encode(c.as_bytes())),
     }))
 }
 
@@ -323,6 +331,48 @@ pub async fn assign(
 
 fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, ApiError> {
     super::ciphertext_field(&entry.ciphertext, "ciphertext", state.message_limits)
+}
+
+/// Seals a case that has no seal yet (protocol.md §10.5): the first desk device to act on it
+/// stores its signed account of the report, encrypted to the desk key.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/seal", params(("id" = String, Path)),
+    request_body = Entry, responses(
+    (status = 204),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
+), security(("bearer" = [])))]
+pub async fn seal(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+    entry: web::Json<Entry>,
+) -> Result<HttpResponse, ApiError> {
+    let case = find(&state, &caller, &id).await?;
+    // A seal's length depends only on the desk's and the reply key's, both public: nothing to pad.
+    let ciphertext =
+        super::wrapped_key_field(&entry.ciphertext, "ciphertext", state.message_limits)?;
+    let me = &caller.0.account;
+    match state
+        .store
+        .seal_case(&me.desk, &case.report.id, &ciphertext)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::KeyConflict(
+                "this case is sealed already: fetch it again",
+            ))
+        }
+        other => other.map_err(missing_case)?,
+    }
+    let subject = case.report.id.to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        "case.seal",
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Adds a note that only the desk reads (encrypted to the desk key).
@@ -423,12 +473,16 @@ pub async fn reencrypt(
         PartRef::Report | PartRef::Referral { .. } | PartRef::ReferralReason { .. } => {
             state.ciphertext_limits
         }
-        PartRef::Message { .. } | PartRef::Note { .. } | PartRef::ReferralUpdate { .. } => {
-            state.message_limits
-        }
+        PartRef::Message { .. }
+        | PartRef::Note { .. }
+        | PartRef::ReferralUpdate { .. }
+        | PartRef::Seal => state.message_limits,
     };
     let part = request.part.part()?;
-    let ciphertext = super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?;
+    let ciphertext = match part {
+        CasePart::Seal => super::wrapped_key_field(&request.ciphertext, "ciphertext", limits)?,
+        _ => super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?,
+    };
     state
         .store
         .replace_ciphertext(&me.desk, &id, part, &ciphertext, current.key_version)

@@ -133,6 +133,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     mount_post(
         cfg,
+        "/api/v1/desk/reports/{id}/seal",
+        web::to(cases::seal),
+        limits.message,
+    );
+    mount_post(
+        cfg,
         "/api/v1/desk/reports/{id}/notes",
         web::to(cases::note),
         limits.message,

@@ -42,6 +42,7 @@ use crate::server::problem::Problem;
         cases::show,
         cases::set_status,
         cases::assign,
+        cases::seal,
         cases::note,
         cases::reply,
         cases::reencrypt,
