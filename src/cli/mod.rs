@@ -173,6 +173,9 @@ pub enum WorkerCommand {
     },
     /// End your session; its token stops working at once.
     Logout,
+    /// Change your password: the current one and a code from your authenticator app, then the
+    /// new one twice. Your key is re-wrapped on this device; every session ends.
+    Password,
     /// (Supervisors) list accounts waiting for vetting, with their safety numbers.
     Pending {
         #[arg(long)]

@@ -36,6 +36,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         }
         WorkerCommand::Whoami { json } => whoami(json).await,
         WorkerCommand::Logout => logout().await,
+        WorkerCommand::Password => change_password().await,
         WorkerCommand::Pending { json } => pending(json).await,
         WorkerCommand::Vet { username } => vet(&username).await,
         WorkerCommand::Disable { username } => {
@@ -510,10 +511,12 @@ async fn whoami(json: bool) -> anyhow::Result<()> {
                 "desk root {root} (pinned) · statements {seq} · head {}",
                 Fingerprint::of_digest(link)
             ),
-            (Some(root), Err(why)) => {
-                println!("desk root {root} (pinned) · the statements do not verify: {why}")
-            }
-            (None, Err(why)) => println!("{why}"),
+            // The reason may quote the server's own words: printed as inert text.
+            (Some(root), Err(why)) => println!(
+                "desk root {root} (pinned) · the statements do not verify: {}",
+                super::terminal::shown(why)
+            ),
+            (None, Err(why)) => println!("{}", super::terminal::shown(why)),
             (None, Ok(_)) => {}
         }
         let keyless = client
@@ -528,6 +531,31 @@ async fn whoami(json: bool) -> anyhow::Result<()> {
             println!("device; as its first supervisor, you need no one's vetting.");
         }
     }
+    Ok(())
+}
+
+async fn change_password() -> anyhow::Result<()> {
+    let saved = saved()?;
+    let current = ask_secret("Current password:")?;
+    let totp = ask("Code from your authenticator app:")?;
+    let new = ask_secret("New password:")?;
+    let again = ask_secret("New password again:")?;
+    if new != again {
+        anyhow::bail!("the two new passwords differ; nothing was changed");
+    }
+    let client = ApiClient::new(&saved.server)?;
+    worker::change_password(
+        &client,
+        &saved.desk,
+        &saved.username,
+        &current,
+        &totp,
+        &new,
+        &saved.wrapped_identity,
+    )
+    .await?;
+    session::forget()?;
+    println!("Password changed. Every session of your account has ended: log in again with it.");
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use super::desk_keys::{account_id, sign, wire};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{Body, Signed};
-use crate::domain::{DeskSlug, PartnerName, Recipient};
+use crate::domain::{AccountStatus, DeskSlug, PartnerName, Recipient};
 use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
 use crate::server::routes::statements::ExistingStatements;
 
@@ -94,8 +94,9 @@ pub async fn disable_partner(
     .await
 }
 
-/// Disables an account and, when the chain vets it, signs its revocation, so that no device
-/// grants it a desk key again whatever the server says.
+/// Disables an account (or finds it disabled already) and, when the chain vets it, signs its
+/// revocation, so that no device grants it a desk key or accepts its statements again, whatever
+/// the server says.
 pub async fn disable_account(
     client: &ApiClient,
     token: &str,
@@ -103,7 +104,17 @@ pub async fn disable_account(
     state: &DeskState,
     username: &str,
 ) -> Result<(), ClientError> {
-    client.disable(token, username).await?;
+    if let Err(refused) = client.disable(token, username).await {
+        // Disabled already (by `admin disable` on the server host, say, which signs nothing):
+        // the revocation is still this device's to sign.
+        let listed = client.accounts(token).await?;
+        let disabled = listed
+            .iter()
+            .any(|a| a.username == username && a.status == AccountStatus::Disabled);
+        if !disabled {
+            return Err(refused);
+        }
+    }
     let Some(account) = state.account_by_name(username).filter(|a| !a.revoked) else {
         return Ok(());
     };

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::server::problem::Problem;
 use crate::server::routes::accounts::{
-    Credentials, Enrolled, Enrolment, LoggedIn, SessionView, SigningKeyUpload,
+    Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
 };
 use crate::server::routes::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
@@ -191,6 +191,13 @@ impl ApiClient {
     /// The desk's signed key statements, as the server stores them.
     pub async fn statements(&self, token: &str) -> Result<Vec<StatementView>, ClientError> {
         self.get_as(token, "/api/v1/desk/statements").await
+    }
+
+    /// Changes the password (`POST /api/v1/session/password`); every session of the account ends.
+    pub async fn change_password(&self, change: &PasswordChange) -> Result<(), ClientError> {
+        self.post::<_, Option<serde_json::Value>>("/api/v1/session/password", change)
+            .await
+            .map(|_| ())
     }
 
     pub async fn set_signing_key(

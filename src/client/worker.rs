@@ -12,7 +12,7 @@ use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
 };
 use crate::server::routes::accounts::{
-    Credentials, Enrolled, Enrolment, LoggedIn, SigningKeyUpload,
+    Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SigningKeyUpload,
 };
 
 fn usage(e: impl std::fmt::Display) -> ClientError {
@@ -115,6 +115,39 @@ pub async fn confirm_totp(
         .confirm_totp(&credentials(desk, username, &keys, totp))
         .await?;
     Ok(())
+}
+
+/// Changes the account's password: the identity is unlocked here with the current password
+/// (`wrapped_b64`, as the saved session holds it), checked against the new password's policy,
+/// re-wrapped to the new password's unlock key, and sent with the current credentials and a
+/// fresh TOTP code. The server ends every session of the account.
+pub async fn change_password(
+    client: &ApiClient,
+    desk: &str,
+    username: &str,
+    current: &str,
+    totp: &str,
+    new: &str,
+    wrapped_b64: &str,
+) -> Result<(), ClientError> {
+    let parsed_name = Username::parse(username).map_err(usage)?;
+    password::check_policy(new, &parsed_name).map_err(usage)?;
+    if new == current {
+        return Err(usage("the new password is the current one"));
+    }
+    let old_keys = keys_for(desk, username, current).await?;
+    let identity = open_identity(&old_keys, wrapped_b64)?;
+    let new_keys = keys_for(desk, username, new).await?;
+    let secret =
+        Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned());
+    let wrapped =
+        seal::seal(&[&new_keys.unlock_identity.to_public()], secret.as_bytes()).map_err(usage)?;
+    let change = PasswordChange {
+        current: credentials(desk, username, &old_keys, totp),
+        auth_key: b64_encode(new_keys.auth_key.expose()),
+        wrapped_identity: b64_encode(&wrapped),
+    };
+    client.change_password(&change).await
 }
 
 /// Unlocks a wrapped identity with the password (for commands after login).

@@ -407,6 +407,30 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn set_password(
+                &self,
+                account: AccountId,
+                auth_hash: &str,
+                wrapped_identity: &AgeCiphertext,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let changed = sqlx::query(sql::SET_PASSWORD)
+                    .bind(&account.0[..])
+                    .bind(auth_hash)
+                    .bind(wrapped_identity.as_bytes())
+                    .execute(&mut *tx)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::Missing("the account"));
+                }
+                sqlx::query(sql::DELETE_SESSIONS_OF)
+                    .bind(&account.0[..])
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn set_signing_key(
                 &self,
                 account: AccountId,

@@ -482,6 +482,14 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
     /// Disables an account and ends all its sessions in one transaction.
     async fn disable(&self, account: AccountId) -> Result<(), StoreError>;
+    /// A new password: the new auth key's hash and the identity re-wrapped to it; every session
+    /// of the account ends, in one transaction.
+    async fn set_password(
+        &self,
+        account: AccountId,
+        auth_hash: &str,
+        wrapped_identity: &AgeCiphertext,
+    ) -> Result<(), StoreError>;
 
     /// The cases of a desk, most recently changed first.
     async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError>;

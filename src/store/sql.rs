@@ -67,6 +67,8 @@ pub fn select_session() -> String {
 }
 
 /// Records a legacy account's signing key, sent at login; a key once recorded never changes here.
+pub const SET_PASSWORD: &str =
+    "UPDATE accounts SET auth_hash = $2, wrapped_identity = $3 WHERE id = $1";
 pub const SET_SIGNING_KEY: &str =
     "UPDATE accounts SET signing_key = $2 WHERE id = $1 AND signing_key IS NULL";
 

@@ -621,3 +621,35 @@ async fn seal_cases_from_the_cli() {
     assert_eq!(server.count(sealed).await, 1);
     assert_eq!(run()["sealed"], 0, "a sealed case is left alone");
 }
+
+/// Under a policy of two approvals, a supervisor is disabled on the server host, which signs
+/// nothing; the remaining supervisor's `worker disable` then signs the revocation all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_disabled_on_the_host_is_revoked_afterwards() {
+    let extra = [("RESGUARDO__VETTING__APPROVALS_REQUIRED", "2")];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &extra).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, _ana) = staffed_desk(&server, &client, "gt").await;
+    let code = invite(&server, "gt", "supervisor");
+    let (_sv2, sv2_number) = enrolled_account(&client, "gt", &code, "sv2").await;
+    vet(&client, &boss, "sv2", &sv2_number).await.unwrap();
+    let out = server
+        .command()
+        .args(["admin", "disable", "--desk", "gt", "--username", "sv2"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (state, _) = view(&client, &boss).await;
+    let (token, own) = (&boss.session.token, &boss.identity);
+    desk_statements::disable_account(&client, token, own, &state, "sv2")
+        .await
+        .unwrap();
+    let (state, _) = view(&client, &boss).await;
+    assert!(state.account_by_name("sv2").unwrap().revoked);
+}

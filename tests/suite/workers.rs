@@ -754,3 +754,80 @@ pub async fn reply(
         resguardo::client::triage::open_case(client, token, &keys.identities, id).await?;
     resguardo::client::triage::reply(client, token, &login.identity, &state, &mut case, text).await
 }
+
+crate::on_both_backends!(a_password_change_rewraps_the_key_and_ends_sessions);
+
+/// `worker password`, through the library: the same identity re-wrapped to the new password, the
+/// server's verifier replaced, every session ended; a weak new password or a wrong current one
+/// stops on the device.
+async fn a_password_change_rewraps_the_key_and_ends_sessions(backend: Backend) {
+    use resguardo::client::ClientError;
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let code = server.create_keyless_desk("gt");
+    let enrolled = worker::enrol(&client, "gt", &code, "sofia", PASSWORD)
+        .await
+        .unwrap();
+    let uri = enrolled.enrolled.totp_uri.clone();
+    worker::confirm_totp(&client, "gt", "sofia", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+    let login_step = resguardo::time::now_secs() / 30 + 1;
+    let login = worker::login(&client, "gt", "sofia", PASSWORD, &totp_code(&uri, 1))
+        .await
+        .unwrap();
+    // Each code works once, and the next one the server accepts is newer than the login's: wait
+    // for the clock to reach the login's step, so that the code one step ahead is in the window
+    // however long the password derivations take here.
+    while resguardo::time::now_secs() / 30 < login_step {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let wrapped = login.session.wrapped_identity.clone();
+    let new = "otra frase larga para la mesa";
+    let change = |current: &'static str, new: &'static str| {
+        let (client, uri, wrapped) = (&client, uri.clone(), wrapped.clone());
+        async move {
+            let totp = totp_code(&uri, 1);
+            worker::change_password(client, "gt", "sofia", current, &totp, new, &wrapped).await
+        }
+    };
+    let weak = change(PASSWORD, "corta").await;
+    assert!(matches!(weak, Err(ClientError::Usage(_))), "weak");
+    let wrong = change("no es la contraseña de sofia", new).await;
+    assert!(matches!(wrong, Err(ClientError::Usage(_))), "wrong current");
+    change(PASSWORD, new).await.unwrap();
+
+    let ended = client.whoami(&login.session.token).await.err().unwrap();
+    assert_eq!(ended.problem_slug(), Some("unauthorized"));
+    let stored = server
+        .blobs("SELECT wrapped_identity FROM accounts WHERE username = 'sofia'")
+        .await;
+    let stored = resguardo::domain::b64_encode(&stored[0]);
+    let reopened = worker::unlock("gt", "sofia", new, &stored).await.unwrap();
+    assert_eq!(
+        reopened.to_public().to_string(),
+        login.identity.to_public().to_string()
+    );
+    assert!(worker::unlock("gt", "sofia", PASSWORD, &stored)
+        .await
+        .is_err());
+    let hash_sql = match server.backend {
+        Backend::Sqlite => "SELECT CAST(auth_hash AS BLOB) FROM accounts WHERE username = 'sofia'",
+        Backend::Postgres => {
+            "SELECT convert_to(auth_hash, 'UTF8') FROM accounts WHERE username = 'sofia'"
+        }
+    };
+    let hash = String::from_utf8(server.blobs(hash_sql).await.remove(0)).unwrap();
+    let (desk, user) = (
+        resguardo::domain::DeskSlug::parse("gt").unwrap(),
+        resguardo::domain::Username::parse("sofia").unwrap(),
+    );
+    let auth = |password| resguardo::crypto::password::derive(password, &desk, &user).auth_key;
+    assert!(resguardo::server::auth::verify_auth_key(&hash, &auth(new)));
+    assert!(!resguardo::server::auth::verify_auth_key(
+        &hash,
+        &auth(PASSWORD)
+    ));
+}

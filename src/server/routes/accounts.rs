@@ -509,6 +509,61 @@ pub async fn set_signing_key(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// A new password: the current credentials, checked as at login (throttled, the TOTP code used
+/// once), and the new auth key with the same identity wrapped to the new password's unlock key.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: Credentials,
+    /// 32 bytes, base64: the first half of the new password's derivation.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub auth_key: String,
+    /// The same identity, age-encrypted to the new password's unlock key; base64.
+    #[schema(
+        min_length = 200,
+        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    )]
+    pub wrapped_identity: String,
+}
+
+/// Changes an account's password (design §3.2): the device re-wraps the account's identity to
+/// the new password and proves the current one and the second factor; every session of the
+/// account ends, so that a stolen token does not outlive the old password.
+#[utoipa::path(post, path = "/api/v1/session/password", request_body = PasswordChange,
+    responses(
+        (status = 204),
+        doc::E400, doc::E401, doc::E413, doc::E415, doc::E429, doc::E503,
+    ))]
+pub async fn change_password(
+    _allowed: LoginAllowed,
+    state: web::Data<AppState>,
+    request: web::Json<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
+    // Who asks is checked before what they send is parsed: a stranger learns nothing more.
+    let account = check(&state, &request.current, false).await?;
+    let wrapped = super::wrapped_key_field(
+        &request.wrapped_identity,
+        "wrapped_identity",
+        state.message_limits,
+    )?;
+    let _permit = state
+        .argon2
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    let auth_hash = web::block(move || auth::hash_auth_key(&auth_key))
+        .await
+        .map_err(|_| ApiError::Unavailable)??;
+    state
+        .store
+        .set_password(account.id, &auth_hash, &wrapped)
+        .await?;
+    let (desk, name) = (account.desk.as_str(), account.username.as_str());
+    audit(&state, desk, name, "account.password", "").await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Ends the session; its token stops working at once.
 #[utoipa::path(post, path = "/api/v1/session/logout", responses(
     (status = 204),

@@ -79,6 +79,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     mount_post(
         cfg,
+        "/api/v1/session/password",
+        web::to(accounts::change_password),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
         "/api/v1/session/logout",
         web::to(accounts::logout),
         ACCOUNT_BODY,

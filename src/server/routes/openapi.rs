@@ -29,6 +29,7 @@ use crate::server::problem::Problem;
         accounts::login,
         accounts::whoami,
         accounts::set_signing_key,
+        accounts::change_password,
         statements::list,
         statements::sign_existing,
         accounts::logout,
