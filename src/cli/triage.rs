@@ -54,7 +54,10 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     if case.seal == triage::Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
         let sealed = triage::seal_case(&client, &saved.token, &identity, &state, &mut case, false);
         if let Err(e) = sealed.await {
-            eprintln!("Warning: the case was not sealed: {e}");
+            eprintln!(
+                "Warning: the case was not sealed: {}",
+                shown(&e.to_string())
+            );
         }
     }
     let report: Option<serde_json::Value> = case

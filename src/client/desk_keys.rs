@@ -44,7 +44,7 @@ pub async fn init_desk_key(
         .map_err(|e| ClientError::Usage(e.to_string()))?;
     let own_recipient = Recipient::from(own.to_public());
     let genesis = Body::Genesis {
-        account: account_id(&me.id)?,
+        account: hex_id(&me.id)?,
         username: Username::parse(&me.username).map_err(|_| ClientError::Unexpected(200))?,
         recipient: own_recipient.clone(),
         approvals_required: u8::try_from(me.approvals_required.clamp(1, 2)).unwrap_or(1),
@@ -79,8 +79,8 @@ pub fn unhex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// An account id as the API shows it (32 hex digits).
-pub(super) fn account_id(hex: &str) -> Result<[u8; 16], ClientError> {
+/// An account or partner id as the API shows it (32 hex digits), as bytes.
+pub(super) fn hex_id(hex: &str) -> Result<[u8; 16], ClientError> {
     unhex(hex)
         .and_then(|b| b.try_into().ok())
         .ok_or(ClientError::Unexpected(200))
@@ -233,7 +233,7 @@ pub async fn rotate(
     let listed = client.accounts(token).await?;
     let active = |id: &[u8; 16]| {
         listed.iter().any(|a| {
-            account_id(&a.id).is_ok_and(|listed_id| listed_id == *id)
+            hex_id(&a.id).is_ok_and(|listed_id| listed_id == *id)
                 && a.status == crate::domain::AccountStatus::Vetted
         })
     };
@@ -256,9 +256,7 @@ pub async fn rotate(
     let unsigned = listed
         .iter()
         .filter(|a| a.status == crate::domain::AccountStatus::Vetted)
-        .filter(|a| {
-            account_id(&a.id).map_or(true, |id| state.account(&id).is_none_or(|c| c.revoked))
-        })
+        .filter(|a| hex_id(&a.id).map_or(true, |id| state.account(&id).is_none_or(|c| c.revoked)))
         .map(|a| a.username.clone())
         .collect();
     let recipient = Recipient::from(desk.to_public());
@@ -351,7 +349,7 @@ pub async fn vet(
              the keys may not be theirs"
         )));
     }
-    let id = account_id(&account.id)?;
+    let id = hex_id(&account.id)?;
     let last = state.approvals(&id) + 1 >= state.required();
     let grant = if last {
         let desk = keys.current_identity_or_refuse()?;

@@ -3,7 +3,7 @@
 //! directory, a partner's or an account's revocation when it is disabled, and, for a desk made
 //! before statements, its root, key and accounts (`init_chain`).
 
-use super::desk_keys::{account_id, sign, wire};
+use super::desk_keys::{hex_id, sign, wire};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{Body, Signed};
@@ -63,7 +63,7 @@ pub async fn add_partner(
         ));
     }
     let body = Body::Partner {
-        partner: account_id(&created.partner.id)?,
+        partner: hex_id(&created.partner.id)?,
         name: name.as_str().to_owned(),
         recipient,
     };
@@ -80,7 +80,7 @@ pub async fn disable_partner(
     partner: &PartnerView,
 ) -> Result<(), ClientError> {
     client.disable_partner(token, &partner.id).await?;
-    let id = account_id(&partner.id)?;
+    let id = hex_id(&partner.id)?;
     if state.partner(&id).is_none() {
         return Ok(());
     }

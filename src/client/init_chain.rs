@@ -6,7 +6,7 @@
 //! whose key's number they compared with the partner's. Under a policy of two approvals, a
 //! second supervisor runs it too, to add their approvals.
 
-use super::desk_keys::{account_id, open_grant, wire};
+use super::desk_keys::{hex_id, open_grant, wire};
 use super::desk_statements::sign_all;
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
@@ -53,7 +53,7 @@ pub async fn start(
     mut confirm: impl FnMut(&Candidate) -> Result<bool, ClientError>,
 ) -> Result<Started, ClientError> {
     let me = client.whoami(token).await?;
-    let my_id = account_id(&me.id)?;
+    let my_id = hex_id(&me.id)?;
     let own_key = signing::public_of(own);
     let own_recipient = Recipient::from(own.to_public());
     if let Some(state) = state {
@@ -130,7 +130,7 @@ fn candidates(
     let mut out = vec![];
     let mut without_key = vec![];
     for account in listed.iter().filter(|a| a.status == AccountStatus::Vetted) {
-        let id = account_id(&account.id)?;
+        let id = hex_id(&account.id)?;
         let signed =
             state.is_some_and(|s| s.account(&id).is_some() || s.has_approved(&id, own_key));
         if id == *me || signed {
@@ -174,7 +174,7 @@ fn partner_candidates(
 ) -> Result<Vec<Candidate>, ClientError> {
     let mut out = vec![];
     for partner in listed.iter().filter(|p| p.status == PartnerStatus::Active) {
-        let id = account_id(&partner.id)?;
+        let id = hex_id(&partner.id)?;
         if state.is_some_and(|s| s.knows_partner(&id)) {
             continue;
         }

@@ -141,7 +141,7 @@ fn parts<'a>(
         if let Some(reason) = &r.override_reason {
             parts.push(part(PartRef::ReferralReason { id: id() }, reason, None));
         }
-        let partner = super::desk_keys::account_id(&r.partner)?;
+        let partner = super::desk_keys::hex_id(&r.partner)?;
         let Some(partner_key) = state.partner_key(&partner) else {
             outcome.partner_unsigned += usize::from(r.ciphertext.is_some())
                 + r.updates.iter().filter(|u| u.ciphertext.is_some()).count();

@@ -190,7 +190,7 @@ pub fn signed_partner_key(
     state: &DeskState,
     partner: &PartnerView,
 ) -> Result<Recipient, ClientError> {
-    let id = super::desk_keys::account_id(&partner.id)?;
+    let id = super::desk_keys::hex_id(&partner.id)?;
     let signed = state.partner(&id).ok_or_else(|| {
         ClientError::Untrusted(format!(
             "partner {:?} is not in the desk's signed statements: a supervisor signs it with \
