@@ -18,7 +18,11 @@
 //! that are random bytes rather than Argon2id outputs (the server cannot tell the difference).
 //! Environment: RESGUARDO_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres; "off"
 //! skips PostgreSQL), RESGUARDO_BENCH_REQUESTS (per run, default 1000),
-//! RESGUARDO_BENCH_ONLY=instances (only the table of one instance against two), and
+//! RESGUARDO_BENCH_ONLY=instances (only the table of one instance against two) or =intake (only
+//! /healthz and intake with group commit, on SQLite and PostgreSQL, for profiling),
+//! RESGUARDO_BENCH_CONCURRENCY (a comma-separated list, default 1,16,64: fewer rows for a quick
+//! look while profiling), RESGUARDO_BENCH_BASELINE (the path of an older build of the binary:
+//! only that build's intake against this one's, see `compare`), and
 //! RESGUARDO_BENCH_FSYNC_DELAY_US: a slow disk, simulated by delaying every fsync and fdatasync
 //! of the server (and of the ceiling's own process) by that many microseconds with strace's fault
 //! injection (SQLite only: PostgreSQL's fsyncs happen in its own server).
@@ -38,6 +42,14 @@ use sqlx::Connection;
 
 const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
+
+/// The concurrency levels to run: RESGUARDO_BENCH_CONCURRENCY, else all of `CONCURRENCY`.
+fn concurrency_levels() -> Vec<usize> {
+    std::env::var("RESGUARDO_BENCH_CONCURRENCY")
+        .ok()
+        .map(|v| v.split(',').filter_map(|c| c.trim().parse().ok()).collect())
+        .unwrap_or_else(|| CONCURRENCY.to_vec())
+}
 
 /// A command, run under strace with delayed fsyncs when a slow disk is asked for.
 fn command(program: &Path) -> Command {
@@ -63,14 +75,15 @@ fn fsync_delay_us() -> Option<u64> {
 
 struct Server {
     child: Child,
+    bin: std::path::PathBuf,
     url: String,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
-    fn start(db_url: &str, group_commit: bool, dir: tempfile::TempDir) -> Server {
+    fn start(bin: &Path, db_url: &str, group_commit: bool, dir: tempfile::TempDir) -> Server {
         let key_file = dir.path().join("server.key");
-        let mut child = command(Path::new(BIN))
+        let mut child = command(bin)
             .arg("serve")
             .current_dir(dir.path())
             .env("RESGUARDO__DATABASE__URL", db_url)
@@ -107,6 +120,7 @@ impl Server {
             .expect("the server did not start");
         Server {
             child,
+            bin: bin.to_path_buf(),
             url: format!("http://127.0.0.1:{port}"),
             _dir: dir,
         }
@@ -120,7 +134,7 @@ impl Server {
             dir.path().join("server.key"),
         )
         .unwrap();
-        Server::start(db_url, group_commit, dir)
+        Server::start(&self.bin, db_url, group_commit, dir)
     }
 
     /// The server's process id: under strace, the traced child of the strace process.
@@ -174,8 +188,8 @@ impl Drop for Server {
     }
 }
 
-fn admin(db_url: &str, dir: &Path, args: &[&str]) -> Value {
-    let out = Command::new(BIN)
+fn admin(bin: &Path, db_url: &str, dir: &Path, args: &[&str]) -> Value {
+    let out = Command::new(bin)
         .args(args)
         .current_dir(dir)
         .env("RESGUARDO__DATABASE__URL", db_url)
@@ -263,6 +277,12 @@ async fn drive(
         .build()
         .unwrap();
     let requests = work.len();
+    // Bodies are serialised before the clock starts, as a load generator sends prepared bytes:
+    // the driver shares the machine's two cores with the server.
+    let work: Vec<Option<Vec<u8>>> = work
+        .into_iter()
+        .map(|body| body.map(|b| serde_json::to_vec(&b).unwrap()))
+        .collect();
     let queue = Arc::new(Mutex::new(work));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(requests)));
     let failures = Arc::new(Mutex::new(0usize));
@@ -285,8 +305,11 @@ async fn drive(
                         break;
                     };
                     let sent = Instant::now();
-                    let request = match &body {
-                        Some(body) => http.post(&url).json(body),
+                    let request = match body {
+                        Some(body) => http
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(body),
                         None => http.get(&url),
                     };
                     let ok = match request.send().await {
@@ -405,12 +428,15 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
     println!();
     println!("| what | concurrency | requests | failed | req/s | p50 ms | p99 ms | max ms | peak RSS MiB | server CPU µs/req | ÷ healthz | ÷ commit ceiling |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for group_commit in [false, true] {
+    // RESGUARDO_BENCH_ONLY=intake: only healthz and intake with group commit (for profiling).
+    let only_intake = std::env::var("RESGUARDO_BENCH_ONLY").is_ok_and(|v| v == "intake");
+    let passes: &[bool] = if only_intake { &[true] } else { &[false, true] };
+    for &group_commit in passes {
         let dir = tempfile::tempdir().unwrap();
         let db_url = db_urls();
-        bench_desk(&db_url, dir.path());
-        let server = Server::start(&db_url, group_commit, dir);
-        for concurrency in CONCURRENCY {
+        bench_desk(Path::new(BIN), &db_url, dir.path());
+        let server = Server::start(Path::new(BIN), &db_url, group_commit, dir);
+        for concurrency in concurrency_levels() {
             let health = drive(
                 &[&server],
                 concurrency,
@@ -429,6 +455,17 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
                 201,
             )
             .await;
+            if only_intake {
+                print_row("GET /healthz", concurrency, &health, None, ceiling);
+                print_row(
+                    "intake, group commit",
+                    concurrency,
+                    &run,
+                    Some(&health),
+                    ceiling,
+                );
+                continue;
+            }
             let reads = receipts
                 .iter()
                 .map(|r| Some(json!({"lookup": r.lookup, "auth": r.auth})))
@@ -453,32 +490,41 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
                 "intake, one commit each"
             };
             if !group_commit {
-                println!(
-                    "| GET /healthz | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | 1 | |",
-                    health.requests, health.failures, health.per_sec, ms(health.p50), ms(health.p99),
-                    ms(health.max), health.rss_mib, health.cpu_per_request.as_micros()
-                );
+                print_row("GET /healthz", concurrency, &health, None, ceiling);
             }
             for (label, run) in [
                 (label, &run),
                 ("follow-up read", &read),
                 ("reporter message", &wrote),
             ] {
-                println!(
-                    "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {:.3} | {:.2} |",
-                    run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
-                    run.rss_mib, run.cpu_per_request.as_micros(), run.per_sec / health.per_sec,
-                    run.per_sec / ceiling
-                );
+                print_row(label, concurrency, run, Some(&health), ceiling);
             }
         }
     }
 }
 
+/// One row of the table: a run, as a ratio of the health check's rate in the same pass (none for
+/// the health check itself) and of the durable-write ceiling.
+fn print_row(label: &str, concurrency: usize, run: &Run, health: Option<&Run>, ceiling: f64) {
+    let (vs_health, vs_ceiling) = match health {
+        Some(health) => (
+            format!("{:.3}", run.per_sec / health.per_sec),
+            format!("{:.2}", run.per_sec / ceiling),
+        ),
+        None => ("1".to_string(), String::new()),
+    };
+    println!(
+        "| {label} | {concurrency} | {} | {} | {:.0} | {} | {} | {} | {:.1} | {} | {vs_health} | {vs_ceiling} |",
+        run.requests, run.failures, run.per_sec, ms(run.p50), ms(run.p99), ms(run.max),
+        run.rss_mib, run.cpu_per_request.as_micros()
+    );
+}
+
 /// A desk named `bench` in a fresh database, made from `dir` (where the server key then lives).
-fn bench_desk(db_url: &str, dir: &Path) {
+fn bench_desk(bin: &Path, db_url: &str, dir: &Path) {
     let recipient = age::x25519::Identity::generate().to_public().to_string();
     admin(
+        bin,
         db_url,
         dir,
         &[
@@ -496,6 +542,68 @@ fn bench_desk(db_url: &str, dir: &Path) {
     );
 }
 
+/// RESGUARDO_BENCH_BASELINE=/path/to/an/older/resguardo: that build against this one, on SQLite
+/// with group commit, in one run and on fresh databases, alternating for
+/// RESGUARDO_BENCH_ROUNDS rounds (default 3) so that a noisy neighbour hits both alike. Each
+/// build's intake is a ratio of the `/healthz` rate its own server answered just before.
+async fn compare(baseline: &Path, db_urls: impl Fn() -> String, requests: usize) {
+    let rounds: usize = std::env::var("RESGUARDO_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let ceiling = commit_ceiling_apart(&db_urls());
+    println!();
+    println!(
+        "### SQLite, {} against this build (group commit)",
+        baseline.display()
+    );
+    println!();
+    println!("| what | concurrency | requests | failed | req/s | p50 ms | p99 ms | max ms | peak RSS MiB | server CPU µs/req | ÷ healthz | ÷ commit ceiling |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for _ in 0..rounds {
+        for (name, bin) in [("baseline", baseline), ("this build", Path::new(BIN))] {
+            for concurrency in concurrency_levels() {
+                let dir = tempfile::tempdir().unwrap();
+                let db_url = db_urls();
+                bench_desk(bin, &db_url, dir.path());
+                let server = Server::start(bin, &db_url, true, dir);
+                let health = drive(
+                    &[&server],
+                    concurrency,
+                    vec![None; requests * 2],
+                    "/healthz",
+                    200,
+                )
+                .await;
+                let work = envelopes(&server.url, requests).await;
+                let work = work.into_iter().map(|(e, _)| Some(e)).collect();
+                let run = drive(
+                    &[&server],
+                    concurrency,
+                    work,
+                    "/api/v1/desks/bench/reports",
+                    201,
+                )
+                .await;
+                print_row(
+                    &format!("GET /healthz, {name}"),
+                    concurrency,
+                    &health,
+                    None,
+                    ceiling,
+                );
+                print_row(
+                    &format!("intake, {name}"),
+                    concurrency,
+                    &run,
+                    Some(&health),
+                    ceiling,
+                );
+            }
+        }
+    }
+}
+
 /// One instance against two on one PostgreSQL database (group commit, 64 in flight): what a
 /// second `serve` behind a load balancer buys. On a 2-core machine the instances share the cores
 /// with each other, PostgreSQL and this driver, so the figure is a floor, not a promise.
@@ -509,8 +617,8 @@ async fn instances(db_urls: impl Fn() -> String, requests: usize) {
     for n in [1, 2] {
         let dir = tempfile::tempdir().unwrap();
         let db_url = db_urls();
-        bench_desk(&db_url, dir.path());
-        let first = Server::start(&db_url, true, dir);
+        bench_desk(Path::new(BIN), &db_url, dir.path());
+        let first = Server::start(Path::new(BIN), &db_url, true, dir);
         let second = (n == 2).then(|| first.another(&db_url, true));
         let servers: Vec<&Server> = std::iter::once(&first).chain(second.as_ref()).collect();
         let work = envelopes(&first.url, requests).await;
@@ -556,19 +664,19 @@ async fn main() {
     let only_instances = std::env::var("RESGUARDO_BENCH_ONLY").is_ok_and(|v| v == "instances");
     let scratch = tempfile::tempdir().unwrap();
     let counter = std::sync::atomic::AtomicUsize::new(0);
-    if !only_instances {
-        backend(
-            "SQLite",
-            || {
-                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                format!(
-                    "sqlite://{}",
-                    scratch.path().join(format!("bench-{n}.db")).display()
-                )
-            },
-            requests,
+    let sqlite_url = || {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        format!(
+            "sqlite://{}",
+            scratch.path().join(format!("bench-{n}.db")).display()
         )
-        .await;
+    };
+    if let Ok(baseline) = std::env::var("RESGUARDO_BENCH_BASELINE") {
+        compare(Path::new(&baseline), sqlite_url, requests).await;
+        return;
+    }
+    if !only_instances {
+        backend("SQLite", sqlite_url, requests).await;
     }
     let pg = std::env::var("RESGUARDO_BENCH_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());

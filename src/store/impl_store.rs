@@ -9,46 +9,132 @@
 macro_rules! impl_store {
     ($store:ident, $db:ty) => {
         impl $store {
-            /// The insert of one report, with its values bound.
-            fn insert_report_query(
-                report: &NewReport,
-            ) -> sqlx::query::Query<'_, $db, <$db as sqlx::Database>::Arguments<'_>> {
-                sqlx::query(sql::INSERT_REPORT)
-                    .bind(&report.id.as_bytes()[..])
-                    .bind(report.desk.as_str())
-                    .bind(report.key_version)
-                    .bind(report.ciphertext.as_bytes())
-                    .bind(&report.lookup.0[..])
-                    .bind(&report.verifier.0[..])
-                    .bind(report.reply_recipient.as_str())
-                    .bind(report.created_at)
+            /// Spends a batch's challenges and stores the reports of those spent now, in two
+            /// statements whatever the batch holds (see `sql::INSERT_SPENT_HEAD`).
+            async fn apply_intakes(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                intakes: &[&Intake],
+            ) -> Result<Vec<IntakeOutcome>, StoreError> {
+                if intakes.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut fresh = Self::spend_all(tx, intakes).await?;
+                // A digest twice in one batch: the first write claims it.
+                let spent_now: Vec<bool> = intakes
+                    .iter()
+                    .map(|i| fresh.remove(&i.spend.digest[..]))
+                    .collect();
+                let reports: Vec<&NewReport> = intakes
+                    .iter()
+                    .zip(&spent_now)
+                    .filter(|(_, now)| **now)
+                    .filter_map(|(i, _)| i.report.as_ref())
+                    .collect();
+                let stored = Self::insert_reports(tx, &reports).await?;
+                let mut outcomes = Vec::with_capacity(intakes.len());
+                for (intake, now) in intakes.iter().zip(spent_now) {
+                    outcomes.push(match (&intake.report, now) {
+                        (_, false) => IntakeOutcome::ChallengeSpent,
+                        (None, true) => IntakeOutcome::Committed,
+                        (Some(r), true) if stored.contains(&r.id.as_bytes()[..]) => {
+                            IntakeOutcome::Committed
+                        }
+                        (Some(r), true) if Self::desk_has_key(tx, &r.desk).await? => {
+                            IntakeOutcome::ReceiptConflict
+                        }
+                        (Some(_), true) => IntakeOutcome::NoSuchDesk,
+                    });
+                }
+                Ok(outcomes)
             }
 
-            /// Spends an intake's challenge and, unless it was spent before, stores its report.
-            async fn apply_intake(
+            /// Spends the challenges of `intakes`; returns the digests that were not spent before.
+            async fn spend_all(
                 tx: &mut sqlx::Transaction<'_, $db>,
-                intake: &Intake,
-            ) -> Result<IntakeOutcome, StoreError> {
-                let spent = sqlx::query(sql::INSERT_SPENT)
-                    .bind(&intake.spend.digest[..])
-                    .bind(intake.spend.expires_at)
-                    .execute(&mut **tx)
+                intakes: &[&Intake],
+            ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_SPENT_HEAD);
+                query.push_values(intakes, |mut row, intake| {
+                    row.push_bind(&intake.spend.digest[..])
+                        .push_bind(intake.spend.expires_at);
+                });
+                query.push(sql::INSERT_SPENT_TAIL);
+                // Not kept prepared: a statement per batch size would crowd the cache.
+                let rows: Vec<(Vec<u8>,)> = query
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(&mut **tx)
                     .await?;
-                if spent.rows_affected() == 0 {
-                    return Ok(IntakeOutcome::ChallengeSpent);
+                Ok(rows.into_iter().map(|(digest,)| digest).collect())
+            }
+
+            /// Inserts `reports`; returns the ids of those stored (see `sql::INSERT_REPORTS_HEAD`).
+            async fn insert_reports(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                reports: &[&NewReport],
+            ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+                if reports.is_empty() {
+                    return Ok(std::collections::HashSet::new());
                 }
-                let Some(report) = &intake.report else {
-                    return Ok(IntakeOutcome::Committed);
-                };
-                let stored = Self::insert_report_query(report)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
-                Ok(if stored.rows_affected() == 0 {
-                    IntakeOutcome::ReceiptConflict
-                } else {
-                    IntakeOutcome::Committed
-                })
+                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REPORTS_HEAD);
+                query.push_values(reports, |mut row, report| {
+                    row.push_bind(&report.id.as_bytes()[..])
+                        .push_bind(report.desk.as_str())
+                        .push_bind(report.ciphertext.as_bytes())
+                        .push_bind(&report.lookup.0[..])
+                        .push_bind(&report.verifier.0[..])
+                        .push_bind(report.reply_recipient.as_str())
+                        .push_bind(report.created_at);
+                });
+                query.push(sql::INSERT_REPORTS_TAIL);
+                let rows: Vec<(Vec<u8>,)> = query
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            /// One group commit on `connection`; see `commit_writes`.
+            async fn commit_batch(
+                connection: &mut <$db as sqlx::Database>::Connection,
+                batch: &[Write],
+            ) -> Result<Vec<Outcome>, StoreError> {
+                let mut tx = Self::begin_batch(connection).await?;
+                let intakes: Vec<&Intake> = batch
+                    .iter()
+                    .filter_map(|write| match write {
+                        Write::Intake(intake) => Some(intake),
+                        Write::Message(_) => None,
+                    })
+                    .collect();
+                let mut intake_outcomes = Self::apply_intakes(&mut tx, &intakes).await?.into_iter();
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for write in batch {
+                    outcomes.push(match write {
+                        Write::Intake(_) => Outcome::Intake(
+                            intake_outcomes
+                                .next()
+                                .ok_or(StoreError::Corrupt("intake outcome"))?,
+                        ),
+                        Write::Message(message) => {
+                            Outcome::Message(Self::apply_message(&mut tx, message).await?)
+                        }
+                    });
+                }
+                tx.commit().await?;
+                Ok(outcomes)
+            }
+
+            async fn desk_has_key(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                desk: &DeskSlug,
+            ) -> Result<bool, StoreError> {
+                let (keys,): (i64,) = sqlx::query_as(sql::DESK_HAS_KEY)
+                    .bind(desk.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                Ok(keys > 0)
             }
 
             /// Appends a message to its thread unless the report is gone or the thread is full.
@@ -246,30 +332,24 @@ macro_rules! impl_store {
             }
 
             async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
-                let mut tx = self.begin_write().await?;
-                let mut outcomes = Vec::with_capacity(batch.len());
-                for write in batch {
-                    outcomes.push(match write {
-                        Write::Intake(intake) => {
-                            Outcome::Intake(Self::apply_intake(&mut tx, intake).await?)
-                        }
-                        Write::Message(message) => {
-                            Outcome::Message(Self::apply_message(&mut tx, message).await?)
-                        }
-                    });
+                let mut connection = self.batch_connection().await?;
+                let committed = Self::commit_batch(&mut connection, batch).await;
+                if committed.is_err() {
+                    self.after_failed_batch(&mut connection).await;
                 }
-                tx.commit().await?;
-                Ok(outcomes)
+                committed
             }
 
             async fn insert_report(&self, report: &NewReport) -> Result<(), StoreError> {
-                let done = Self::insert_report_query(report)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("a report with this receipt"));
+                let mut tx = self.begin_write().await?;
+                if Self::insert_reports(&mut tx, &[report]).await?.is_empty() {
+                    return Err(if Self::desk_has_key(&mut tx, &report.desk).await? {
+                        StoreError::Conflict("a report with this receipt")
+                    } else {
+                        StoreError::Missing("the desk")
+                    });
                 }
+                tx.commit().await?;
                 Ok(())
             }
 

@@ -60,8 +60,8 @@ pub struct Grant {
 #[derive(Debug, Clone)]
 pub struct NewReport {
     pub id: ReportId,
+    /// Stored under this desk's key version current at commit.
     pub desk: DeskSlug,
-    pub key_version: i64,
     pub ciphertext: AgeCiphertext,
     pub lookup: Lookup,
     pub verifier: Verifier,
@@ -113,6 +113,8 @@ pub enum IntakeOutcome {
     ChallengeSpent,
     /// The challenge is now spent, but a report with the same receipt lookup exists.
     ReceiptConflict,
+    /// The challenge is now spent, but the desk does not exist or has no key yet.
+    NoSuchDesk,
 }
 
 /// A message for a case thread, as the server receives it.

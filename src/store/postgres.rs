@@ -41,6 +41,24 @@ impl PgStore {
         self.pool.begin().await
     }
 
+    /// The connection for a group commit: any pooled one (PostgreSQL keeps its page cache in the
+    /// server, shared by every connection).
+    async fn batch_connection(
+        &self,
+    ) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// Nothing to do after a failed group commit: the pool discards a connection whose rollback
+    /// fails.
+    async fn after_failed_batch(&self, _connection: &mut sqlx::PgConnection) {}
+
+    async fn begin_batch(
+        connection: &mut sqlx::PgConnection,
+    ) -> Result<sqlx::Transaction<'_, sqlx::Postgres>, sqlx::Error> {
+        sqlx::Connection::begin(connection).await
+    }
+
     /// After deletes: PostgreSQL leaves deleted rows in its table files until they are reused,
     /// and a plain VACUUM only marks them reusable. VACUUM FULL writes the live rows of the tables
     /// that purges touch into new files (with their TOAST data) and removes the old files. It

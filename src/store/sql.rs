@@ -21,10 +21,27 @@ pub const PURGE_SPENT: &str = "DELETE FROM spent_challenges WHERE expires_at < $
 // violation makes PostgreSQL write the conflicting key (a receipt lookup) into its server log.
 pub const INSERT_SPENT: &str =
     "INSERT INTO spent_challenges (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-pub const INSERT_REPORT: &str = "INSERT INTO reports \
+// Group commit spends a batch's challenges in one statement and stores its reports in another:
+// on SQLite every statement is a hand-off to the connection's thread and back, which cost a
+// report more than anything else when each took two statements of its own. The builder puts
+// `VALUES (…), (…)` between a head and a tail; a batch has at most `group_commit::MAX_BATCH`
+// rows, within both databases' limits on bound parameters.
+pub const INSERT_SPENT_HEAD: &str = "INSERT INTO spent_challenges (digest, expires_at) ";
+pub const INSERT_SPENT_TAIL: &str = " ON CONFLICT DO NOTHING RETURNING digest";
+/// Reports, each recorded under its desk's current key version, read in the same statement:
+/// intake needs no separate look-up of the desk (a read on another connection), and the version
+/// is the one current when the report commits. No row is inserted for a desk without a key, nor
+/// for a receipt lookup that exists; the ids of the rows inserted are returned.
+pub const INSERT_REPORTS_HEAD: &str = "INSERT INTO reports \
      (id, desk_slug, key_version, ciphertext, lookup, verifier, reply_recipient, status, created_at, \
      updated_at, status_changed_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'new', $8, $8, $8) ON CONFLICT DO NOTHING";
+     SELECT v.column1, k.desk_slug, k.version, v.column3, v.column4, v.column5, v.column6, 'new', \
+     v.column7, v.column7, v.column7 FROM (";
+pub const INSERT_REPORTS_TAIL: &str = ") AS v JOIN desk_keys k ON k.desk_slug = v.column2 \
+     AND k.version = (SELECT MAX(version) FROM desk_keys WHERE desk_slug = v.column2) \
+     WHERE true ON CONFLICT DO NOTHING RETURNING id";
+/// Whether a desk can take reports (it has a key): asked only when a report was not inserted.
+pub const DESK_HAS_KEY: &str = "SELECT COUNT(*) FROM desk_keys WHERE desk_slug = $1";
 
 pub const SELECT_RECEIPT: &str =
     "SELECT id, desk_slug, verifier, status, created_at, updated_at FROM reports WHERE lookup = $1";

@@ -60,7 +60,6 @@ fn report(desk: &str, lookup: u8) -> NewReport {
     NewReport {
         id: ReportId::random(),
         desk: DeskSlug::parse(desk).unwrap(),
-        key_version: 1,
         ciphertext: ciphertext(),
         lookup: Lookup([lookup; 16]),
         verifier: Verifier([9; 32]),
@@ -146,14 +145,25 @@ async fn writes_commit_in_batches(backend: Backend) {
             "challenge {n} was spent by the batch"
         );
     }
-    // A failing batch (a report for a desk that does not exist) commits nothing of itself.
-    let lost = [
+    // A report for a desk that does not exist is refused on its own: its challenge is spent
+    // (a solution buys one attempt), and the rest of the batch commits.
+    let mixed = [
         intake(5, Some(&report("gt", 5))),
         intake(6, Some(&report("hn", 6))),
     ];
-    assert!(store.commit_writes(&lost).await.is_err());
-    store.spend_challenge(pow(5)).await.unwrap();
-    assert!(store.receipt(&Lookup([5; 16])).await.unwrap().is_none());
+    assert_eq!(
+        store.commit_writes(&mixed).await.unwrap(),
+        [
+            Outcome::Intake(IntakeOutcome::Committed),
+            Outcome::Intake(IntakeOutcome::NoSuchDesk),
+        ]
+    );
+    assert!(store.receipt(&Lookup([5; 16])).await.unwrap().is_some());
+    assert!(store.receipt(&Lookup([6; 16])).await.unwrap().is_none());
+    assert!(matches!(
+        store.spend_challenge(pow(6)).await,
+        Err(StoreError::ChallengeSpent)
+    ));
 }
 
 async fn desks_are_unique_and_listed(backend: Backend) {

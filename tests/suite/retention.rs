@@ -42,7 +42,6 @@ pub async fn old_case(
     let report = NewReport {
         id: ReportId::random(),
         desk: DeskSlug::parse(desk).unwrap(),
-        key_version: 1,
         ciphertext: AgeCiphertext::from_stored(seal(3000)),
         lookup: Lookup(lookup),
         verifier: Verifier([7; 32]),

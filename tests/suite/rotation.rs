@@ -169,6 +169,13 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     .unwrap();
     assert_eq!((again.replaced, again.current), (0, 5));
     assert_eq!(stored_ciphertexts(&server, &open.id).await, now_stored);
+    // A report sent after the rotation is recorded under the new version (read in the insert).
+    let after = reporter::submit(&client, "gt", &form("después"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let after = report(&after.id).await;
+    assert_eq!(after.key_version, 2);
+    assert!(opens_with(&beto_keys, after.ciphertext.as_bytes()));
 
     // Each replacement is on the audit record.
     let log = store.audit_log().await.unwrap();

@@ -1,10 +1,10 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::{decode_exact, desks};
+use super::decode_exact;
 use crate::crypto::pow::Challenge;
 use crate::crypto::{AgeCiphertext, CiphertextLimits};
-use crate::domain::{b64_decode, Lookup, Recipient, ReportId, Verifier};
+use crate::domain::{b64_decode, DeskSlug, Lookup, Recipient, ReportId, Verifier};
 use crate::server::limits::{Class, IntakeAllowed};
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
@@ -123,6 +123,9 @@ fn admit(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError> {
     Ok(challenge)
 }
 
+/// Base64 ciphertexts up to this length are parsed on the async thread that received them.
+const INLINE_PARSE_BYTES: usize = 16 * 1024;
+
 /// The report an envelope makes, for the desk in the path. Decoding and checking the ciphertext
 /// is CPU work on up to `intake.max_body_bytes`, so it runs off the async threads.
 async fn prepare(
@@ -131,14 +134,21 @@ async fn prepare(
     envelope: ReportEnvelope,
 ) -> Result<NewReport, ApiError> {
     let limits = state.ciphertext_limits;
-    let parsed = web::block(move || parse_envelope(limits, &envelope))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
-    let desk = desks::find(state, slug).await?;
+    // A typical report (a few KiB) parses in microseconds, less than handing it to another
+    // thread costs; a large one could hold an async thread, so it is parsed off them.
+    let parsed = if envelope.ciphertext.len() <= INLINE_PARSE_BYTES {
+        parse_envelope(limits, &envelope)?
+    } else {
+        web::block(move || parse_envelope(limits, &envelope))
+            .await
+            .map_err(|_| ApiError::Unavailable)??
+    };
+    // Whether the desk exists (and has a key) is learnt when the report is inserted, in the same
+    // statement that reads its key version.
+    let desk = DeskSlug::parse(slug).map_err(|_| ApiError::DeskNotFound)?;
     Ok(NewReport {
         id: ReportId::random(),
-        desk: desk.slug,
-        key_version: desk.key_version,
+        desk,
         ciphertext: parsed.ciphertext,
         lookup: parsed.lookup,
         verifier: parsed.verifier,
@@ -181,6 +191,7 @@ pub async fn submit(
         (IntakeOutcome::ChallengeSpent, _) => Err(ApiError::PowReused),
         (_, Some(refusal)) => Err(refusal),
         (IntakeOutcome::ReceiptConflict, None) => Err(ApiError::ReceiptConflict),
+        (IntakeOutcome::NoSuchDesk, None) => Err(ApiError::DeskNotFound),
         (IntakeOutcome::Committed, None) => {
             // Without a refusal there was a report, so it has an id.
             let id = id.ok_or(ApiError::Unavailable)?;
