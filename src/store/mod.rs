@@ -290,8 +290,8 @@ pub struct Message {
 pub struct AccountId(pub [u8; 16]);
 
 /// An account as enrolment creates it; the role comes from the enrolment code, which must be
-/// for this desk.
-#[derive(Debug, Clone)]
+/// for this desk. `Debug` leaves out the auth hash and the sealed TOTP secret.
+#[derive(Clone)]
 pub struct NewAccount {
     pub id: AccountId,
     pub desk: DeskSlug,
@@ -306,8 +306,9 @@ pub struct NewAccount {
     pub signing_key: Option<SigningPublic>,
 }
 
-/// A stored account.
-#[derive(Debug, Clone)]
+/// A stored account. `Debug` leaves out the auth hash and the sealed TOTP secret: a hash an
+/// attacker could test guesses against, and a secret, have no business in a log or a panic.
+#[derive(Clone)]
 pub struct Account {
     pub id: AccountId,
     pub desk: DeskSlug,
@@ -322,6 +323,33 @@ pub struct Account {
     pub totp_last_step: i64,
     /// `None` for an account enrolled before signing keys that has not logged in since.
     pub signing_key: Option<SigningPublic>,
+}
+
+impl std::fmt::Debug for Account {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("desk", &self.desk)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("status", &self.status)
+            .field("recipient", &self.recipient)
+            .field("totp_confirmed", &self.totp_confirmed)
+            .field("signing_key", &self.signing_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("id", &self.id)
+            .field("desk", &self.desk)
+            .field("username", &self.username)
+            .field("recipient", &self.recipient)
+            .field("signing_key", &self.signing_key)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

@@ -161,6 +161,15 @@ async fn enrol_confirm_login_logout(backend: Backend) {
         .unwrap();
     assert!(ana.auth_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert!(!uri.contains(&resguardo::domain::base32_encode(&ana.totp_sealed)));
+    // Neither appears where an account is printed for debugging (a log line, a panic).
+    let printed = format!("{ana:?}");
+    assert!(printed.contains("ana"), "{printed}");
+    assert!(!printed.contains(&ana.auth_hash), "{printed}");
+    assert!(!printed.contains("argon2"), "{printed}");
+    assert!(
+        !printed.contains(&format!("{:?}", ana.totp_sealed)),
+        "{printed}"
+    );
 }
 
 trait ParseHelpers {
