@@ -484,7 +484,7 @@ impl Settings {
         }
         let path = &self.secrets.server_key_file;
         if path.exists() {
-            crate::cli::files::check_private(path).map_err(|e| secret_io(path, e))?;
+            crate::os::files::check_private(path).map_err(|e| secret_io(path, e))?;
             let text =
                 Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
             return decode_key(
@@ -554,7 +554,7 @@ fn generate_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
     let mut key = Zeroizing::new([0u8; 32]);
     rand::rngs::OsRng.fill_bytes(key.as_mut());
     let text = Zeroizing::new(crate::domain::b64_encode(key.as_ref()) + "\n");
-    crate::cli::files::write_private(path, text.as_bytes()).map_err(|e| secret_io(path, e))?;
+    crate::os::files::write_private(path, text.as_bytes()).map_err(|e| secret_io(path, e))?;
     tracing::info!(path = %path.display(), "generated a new server key");
     Ok(key)
 }

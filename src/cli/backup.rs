@@ -12,9 +12,9 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use super::files;
 use super::serve::open_store;
 use crate::config::Settings;
+use crate::os::files;
 
 const PG_HINT: &str = "this server uses PostgreSQL: back it up with \
     `pg_dump --format=custom --file=FILE DATABASE` and restore with `pg_restore --dbname=DATABASE FILE` \

@@ -7,10 +7,10 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde_json::{json, Value};
 
-use super::files::write_private;
 use super::serve::open_store;
 use crate::config::Settings;
 use crate::domain::{Author, DeskSlug};
+use crate::os::files::write_private;
 use crate::store::{AuditEntry, Store};
 
 /// What one export wrote.
@@ -63,7 +63,7 @@ fn prepare(out: &Path) -> anyhow::Result<()> {
                     out.display()
                 );
             }
-            super::files::check_private(out)
+            crate::os::files::check_private(out)
                 .with_context(|| format!("{} would expose the export", out.display()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

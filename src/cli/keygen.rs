@@ -3,8 +3,8 @@ use std::path::Path;
 use anyhow::Context;
 use serde_json::json;
 
-use super::files::write_private;
 use crate::domain::Recipient;
+use crate::os::files::write_private;
 
 /// Writes a new identity in the format of `age-keygen`, readable by `age -d -i`.
 pub fn keygen(output: &Path, json: bool) -> anyhow::Result<()> {

@@ -3,14 +3,15 @@
 
 pub mod admin;
 pub mod backup;
+pub mod desk_keys;
 pub mod export;
-pub mod files;
 pub mod keygen;
 pub mod partner;
 pub mod partners;
 pub mod report;
 pub mod retention;
 pub mod serve;
+pub mod signed_in;
 pub mod statements;
 pub mod terminal;
 pub mod triage;
@@ -538,7 +539,7 @@ pub enum ReportCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // Every subcommand may hold keys or plaintext in memory: none may end up in a core dump.
-    crate::server::hardening::harden_process();
+    crate::os::hardening::harden_process();
     let system = actix_web::rt::System::new();
     match system.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -591,7 +592,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker { command } => worker::run(command).await,
         Command::Desk {
             command: DeskKeyCommand::InitKey { json },
-        } => worker::init_key(json).await,
+        } => desk_keys::init_key(json).await,
         Command::Desk {
             command: DeskKeyCommand::Statements { json },
         } => statements::show(json).await,
@@ -607,10 +608,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     reencrypt_open,
                     json,
                 },
-        } => worker::rotate_key(reencrypt_open, json).await,
+        } => desk_keys::rotate_key(reencrypt_open, json).await,
         Command::Desk {
             command: DeskKeyCommand::ReencryptOpen { json },
-        } => worker::reencrypt_open(json).await,
+        } => desk_keys::reencrypt_open(json).await,
         Command::Desk {
             command: DeskKeyCommand::Partner { command },
         } => partners::directory(command).await,

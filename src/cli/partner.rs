@@ -8,11 +8,11 @@ use anyhow::Context;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::files::check_private;
 use super::terminal::shown;
 use super::{PartnerAccess, PartnerCommand};
 use crate::client::{partner, ApiClient};
 use crate::domain::ReferralStatus;
+use crate::os::files::check_private;
 
 /// What every partner command needs.
 struct Access {

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask, shown};
-use super::worker::{desk_keys_of, saved, unlocked};
 use super::DirectoryCommand;
 use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
 use crate::client::{desk_statements, triage, trust, ApiClient};

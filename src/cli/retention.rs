@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::worker::saved;
+use super::signed_in::saved;
 use super::RetentionCommand;
 use crate::client::ApiClient;
 use crate::domain::{Days, RetentionPolicy};

@@ -2,14 +2,15 @@
 //! root it trusts, one line each (docs/protocol.md §10); and `resguardo desk init-chain`, which
 //! starts the chain of a desk made before them.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
+use super::signed_in::{saved, unlocked};
 use super::terminal::ask;
-use super::worker::{saved, unlocked};
 use crate::client::init_chain::{self, Candidate};
 use crate::client::{trust, ApiClient, ClientError};
-use crate::crypto::chain::DeskState;
-use crate::crypto::statement::{Body, Statement};
+use crate::crypto::statement::{Body, Id, Statement};
 use crate::domain::{Fingerprint, SigningPublic};
 
 pub async fn show(json: bool) -> anyhow::Result<()> {
@@ -20,13 +21,17 @@ pub async fn show(json: bool) -> anyhow::Result<()> {
     let root = trust::pins(&saved.server, &saved.desk)?
         .map(|p| p.root.to_string())
         .unwrap_or_default();
-    let lines: Vec<(u64, &'static str, String, String)> = entries
+    let statements: Vec<(u64, Statement)> = entries
         .iter()
         .zip(1u64..)
         .filter_map(|(e, seq)| Statement::decode(&e.statement).ok().map(|s| (seq, s)))
+        .collect();
+    let names = Names::of(statements.iter().map(|(_, s)| s));
+    let lines: Vec<(u64, &'static str, String, String)> = statements
+        .iter()
         .map(|(seq, s)| {
-            let (kind, about) = describe(&state, &s.body);
-            (seq, kind, signer_name(&state, &s.signer), about)
+            let (kind, about) = describe(&names, &s.body);
+            (*seq, kind, names.signer(&s.signer), about)
         })
         .collect();
     let (head_seq, link) = state.head();
@@ -115,22 +120,68 @@ pub async fn init_chain(json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The user name of the account whose signing key this is, as the chain knows it.
-fn signer_name(state: &DeskState, key: &SigningPublic) -> String {
-    state
-        .accounts()
-        .find(|a| a.signing_key == *key)
-        .map_or_else(|| "(unknown key)".into(), |a| a.username.to_string())
+/// Who each account, signing key and partner in a verified chain is, by the name the statement
+/// that vetted or signed it gave: a revoked account or partner keeps its name in the history.
+#[derive(Default)]
+struct Names {
+    accounts: HashMap<Id, String>,
+    partners: HashMap<Id, String>,
+    signers: Vec<(SigningPublic, String)>,
+}
+
+impl Names {
+    fn of<'a>(statements: impl Iterator<Item = &'a Statement>) -> Self {
+        let mut names = Names::default();
+        for statement in statements {
+            match &statement.body {
+                Body::Genesis {
+                    account, username, ..
+                } => {
+                    names.accounts.insert(*account, username.to_string());
+                    names.signers.push((statement.signer, username.to_string()));
+                }
+                Body::Approval {
+                    account,
+                    username,
+                    signing_key,
+                    ..
+                } => {
+                    names.accounts.insert(*account, username.to_string());
+                    names.signers.push((*signing_key, username.to_string()));
+                }
+                Body::Partner { partner, name, .. } => {
+                    names.partners.insert(*partner, name.clone());
+                }
+                Body::DeskKey { .. } | Body::RevokeAccount { .. } | Body::RevokePartner { .. } => {}
+            }
+        }
+        names
+    }
+
+    fn account(&self, id: &Id) -> String {
+        self.accounts
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "(an account the chain never vetted)".into())
+    }
+
+    fn partner(&self, id: &Id) -> String {
+        self.partners
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "(a partner the chain never signed)".into())
+    }
+
+    fn signer(&self, key: &SigningPublic) -> String {
+        self.signers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or_else(|| "(unknown key)".into(), |(_, name)| name.clone())
+    }
 }
 
 /// The kind's name and what the statement is about, for a person to read.
-fn describe(state: &DeskState, body: &Body) -> (&'static str, String) {
-    let name_of = |id: &[u8; 16]| {
-        state.account(id).map_or_else(
-            || "(an account not vetted)".into(),
-            |a| a.username.to_string(),
-        )
-    };
+fn describe(names: &Names, body: &Body) -> (&'static str, String) {
     match body {
         Body::Genesis {
             username,
@@ -156,7 +207,7 @@ fn describe(state: &DeskState, body: &Body) -> (&'static str, String) {
             "partner",
             format!("{name}, safety number {}", recipient.fingerprint()),
         ),
-        Body::RevokeAccount { account } => ("revoke_account", name_of(account)),
-        Body::RevokePartner { .. } => ("revoke_partner", "a partner".into()),
+        Body::RevokeAccount { account } => ("revoke_account", names.account(account)),
+        Body::RevokePartner { partner } => ("revoke_partner", names.partner(partner)),
     }
 }

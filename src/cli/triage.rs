@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
+use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask_text, shown};
-use super::worker::{desk_keys_of, saved, unlocked};
 use crate::client::{triage, ApiClient};
 use crate::domain::Status;
 

@@ -4,12 +4,11 @@
 use anyhow::Context;
 use serde_json::json;
 
+use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask, ask_secret};
 use super::WorkerCommand;
-use crate::client::desk_keys::DeskKeys;
 use crate::client::session::{self, SavedSession};
-use crate::client::{desk_keys, desk_statements, reencrypt, trust, worker, ApiClient};
-use crate::crypto::chain::DeskState;
+use crate::client::{desk_keys, desk_statements, trust, worker, ApiClient};
 use crate::domain::{AccountStatus, Fingerprint, Role};
 
 pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
@@ -87,40 +86,6 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
     }
 }
 
-/// The saved session and the worker's identity, unlocked with the password.
-pub(super) async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Identity)> {
-    let saved = saved()?;
-    let password = ask_secret("Password (to unlock your key on this device):")?;
-    let identity = worker::unlock(
-        &saved.desk,
-        &saved.username,
-        &password,
-        &saved.wrapped_identity,
-    )
-    .await?;
-    Ok((saved, identity))
-}
-
-/// This device's view of the desk after verifying its chain from the pinned root (§10.3): the
-/// verified state and the desk keys this account holds, checked against it. Every command that
-/// decrypts, encrypts, grants or re-encrypts starts here.
-pub(super) async fn desk_keys_of(
-    client: &ApiClient,
-    saved: &SavedSession,
-    identity: &age::x25519::Identity,
-) -> anyhow::Result<(DeskState, DeskKeys)> {
-    let state = trust::verified(client, &saved.token, &saved.server, &saved.desk).await?;
-    let keys = desk_keys::unlock(client, &saved.token, identity, &state).await?;
-    Ok((state, keys))
-}
-
-/// The safety number of a recipient, computed on this device (docs/protocol.md §9).
-fn local_safety_number(recipient: &str) -> anyhow::Result<crate::domain::Fingerprint> {
-    crate::domain::Recipient::parse(recipient)
-        .map(|r| r.fingerprint())
-        .map_err(|_| anyhow::anyhow!("the server answered with a key that is not an age recipient"))
-}
-
 /// Pins the desk root typed with `--desk-root`, before anything is sent.
 fn pin_desk_root(server: &str, desk: &str, typed: Option<&str>) -> anyhow::Result<()> {
     let Some(typed) = typed else {
@@ -131,152 +96,6 @@ fn pin_desk_root(server: &str, desk: &str, typed: Option<&str>) -> anyhow::Resul
     )?;
     trust::pin_root(server, desk, &root)?;
     Ok(())
-}
-
-/// `resguardo desk init-key`: makes the desk key on this device (first supervisor only).
-pub async fn init_key(json: bool) -> anyhow::Result<()> {
-    let (saved, identity) = unlocked().await?;
-    let client = ApiClient::new(&saved.server)?;
-    let first = desk_keys::init_desk_key(&client, &saved.token, &identity).await?;
-    let key = &first.key;
-    // This device trusts the root it just made, and checks that the server kept the statements.
-    trust::pin_root(&saved.server, &saved.desk, &first.root)?;
-    trust::verified(&client, &saved.token, &saved.server, &saved.desk).await?;
-    // Computed here from the key this device made, never taken from the server's answer.
-    let number = local_safety_number(&key.recipient)?;
-    if json {
-        super::print_json(&json!({
-            "desk": saved.desk, "key_version": key.key_version,
-            "recipient": key.recipient, "fingerprint": number.as_str(),
-            "desk_root": first.root.as_str(),
-        }));
-    } else {
-        println!(
-            "Desk {} now has its key (version {}).",
-            saved.desk, key.key_version
-        );
-        println!("Safety number: {number}");
-        println!("Publish this safety number where reporters can check it (--desk-fingerprint).");
-        println!();
-        println!("Desk root safety number: {}", first.root);
-        println!("It is your account's number, which signs the desk's key statements. Give it to");
-        println!(
-            "everyone who enrols, with their code, and keep it where your staff can check it."
-        );
-    }
-    Ok(())
-}
-
-/// `resguardo desk rotate-key [--reencrypt-open]`.
-pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> {
-    // Unlocked first, so that a wrong password stops the command before anything changes; the
-    // identity also signs the new key's statement.
-    let (saved, identity) = unlocked().await?;
-    let client = ApiClient::new(&saved.server)?;
-    let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
-    let rotated = desk_keys::rotate(&client, &saved.token, &identity, &state).await?;
-    let outcome = if reencrypt_open {
-        Some(reencrypt(&client, &saved, &identity).await?)
-    } else {
-        None
-    };
-    let key = &rotated.key;
-    let number = local_safety_number(&key.recipient)?;
-    if json {
-        let receivers: Vec<_> = rotated
-            .receivers
-            .iter()
-            .map(|r| json!({"username": r.username, "safety_number": r.safety_number.as_str()}))
-            .collect();
-        super::print_json(&json!({
-            "desk": saved.desk, "key_version": key.key_version,
-            "recipient": key.recipient, "fingerprint": number.as_str(),
-            "granted_to": receivers, "not_signed": rotated.unsigned,
-            "reencrypted": outcome.as_ref().map(outcome_json),
-        }));
-        return Ok(());
-    }
-    println!(
-        "Desk {} now uses key version {} (safety number {number}).",
-        saved.desk, key.key_version
-    );
-    println!("Granted to the accounts the desk's statements vet (compare their account numbers):");
-    for r in &rotated.receivers {
-        println!("  {:<20} {}", r.username, r.safety_number);
-    }
-    for name in &rotated.unsigned {
-        println!(
-            "  {name}: NOT granted; the server lists them as vetted, but the desk's statements \
-             do not (never approved, or revoked)"
-        );
-    }
-    println!("Publish the new safety number where reporters check it.");
-    match outcome {
-        Some(outcome) => print_outcome(&outcome),
-        None => println!(
-            "Open cases stay under the older key; `resguardo desk reencrypt-open` moves them."
-        ),
-    }
-    Ok(())
-}
-
-/// `resguardo desk reencrypt-open`: moves open cases to the current desk key (again, after an
-/// interrupted run: parts already moved are skipped).
-pub async fn reencrypt_open(json: bool) -> anyhow::Result<()> {
-    let (saved, identity) = unlocked().await?;
-    let client = ApiClient::new(&saved.server)?;
-    let outcome = reencrypt(&client, &saved, &identity).await?;
-    if json {
-        super::print_json(&outcome_json(&outcome));
-    } else {
-        print_outcome(&outcome);
-    }
-    Ok(())
-}
-
-async fn reencrypt(
-    client: &ApiClient,
-    saved: &SavedSession,
-    identity: &age::x25519::Identity,
-) -> anyhow::Result<reencrypt::Outcome> {
-    let (state, keys) = desk_keys_of(client, saved, identity).await?;
-    let token = &saved.token;
-    let outcome =
-        reencrypt::reencrypt_open(client, token, identity, &keys, &state, |done, total| {
-            eprint!("\rRe-encrypting open cases: {done}/{total}");
-        })
-        .await;
-    eprintln!();
-    Ok(outcome?)
-}
-
-fn outcome_json(outcome: &reencrypt::Outcome) -> serde_json::Value {
-    json!({
-        "cases": outcome.cases, "replaced": outcome.replaced,
-        "current": outcome.current, "unreadable": outcome.unreadable,
-        "partner_unsigned": outcome.partner_unsigned,
-    })
-}
-
-fn print_outcome(outcome: &reencrypt::Outcome) {
-    println!(
-        "Re-encrypted {} ciphertexts of {} open cases to the current key ({} were already on it).",
-        outcome.replaced, outcome.cases, outcome.current
-    );
-    if outcome.partner_unsigned > 0 {
-        println!(
-            "{} referral copies and partner answers belong to partners the desk's statements do \
-             not hold and were left as they are: sign them with `resguardo desk init-chain`, \
-             then run this again.",
-            outcome.partner_unsigned
-        );
-    }
-    if outcome.unreadable > 0 {
-        println!(
-            "{} ciphertexts open with no key you hold and were left as they are.",
-            outcome.unreadable
-        );
-    }
 }
 
 async fn pending(json: bool) -> anyhow::Result<()> {
@@ -470,10 +289,6 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
         println!("Your account's safety number: {safety_number}");
     }
     Ok(())
-}
-
-pub(super) fn saved() -> anyhow::Result<SavedSession> {
-    session::load()?.context("not logged in: run `resguardo worker login` first")
 }
 
 async fn whoami(json: bool) -> anyhow::Result<()> {

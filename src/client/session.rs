@@ -53,7 +53,7 @@ pub fn save(session: &SavedSession) -> std::io::Result<()> {
         _ => {}
     }
     let text = zeroize::Zeroizing::new(serde_json::to_vec_pretty(session).unwrap_or_default());
-    crate::cli::files::write_private(&path, &text)
+    crate::os::files::write_private(&path, &text)
 }
 
 /// The saved session, if any.
@@ -62,7 +62,7 @@ pub fn load() -> std::io::Result<Option<SavedSession>> {
     if !path.exists() {
         return Ok(None);
     }
-    crate::cli::files::check_private(&path)?;
+    crate::os::files::check_private(&path)?;
     let text = zeroize::Zeroizing::new(std::fs::read(&path)?);
     serde_json::from_slice(&text)
         .map(Some)
@@ -107,7 +107,7 @@ pub fn remember_used_code(desk: &str, username: &str, code: &str) -> std::io::Re
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
         _ => {}
     }
-    crate::cli::files::write_private(&path, &serde_json::to_vec(&used).unwrap_or_default())
+    crate::os::files::write_private(&path, &serde_json::to_vec(&used).unwrap_or_default())
 }
 
 /// Whether this device used `code` for `username` of `desk` within the code's lifetime.

@@ -50,7 +50,7 @@ fn load() -> std::io::Result<TrustFile> {
             ..TrustFile::default()
         });
     }
-    crate::cli::files::check_private(&path)?;
+    crate::os::files::check_private(&path)?;
     serde_json::from_slice(&std::fs::read(&path)?)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
@@ -62,7 +62,7 @@ fn store(file: &TrustFile) -> std::io::Result<()> {
         _ => {}
     }
     let text = serde_json::to_vec_pretty(file).unwrap_or_default();
-    crate::cli::files::write_private(&path, &text)
+    crate::os::files::write_private(&path, &text)
 }
 
 fn hex(bytes: &[u8]) -> String {

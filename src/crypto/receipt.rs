@@ -28,41 +28,14 @@ const SALT: &[u8] = b"resguardo/receipt/v1";
 const ARGON2_M_KIB: u32 = 19_456;
 const ARGON2_T: u32 = 2;
 
-/// The languages of the reporter pages; each has its BIP-39 word list.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    clap::ValueEnum,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Es,
-    En,
-    Fr,
-}
+pub use crate::domain::Language;
 
-impl Language {
-    fn bip39(self) -> Bip39Language {
-        match self {
-            Language::Es => Bip39Language::Spanish,
-            Language::En => Bip39Language::English,
-            Language::Fr => Bip39Language::French,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Es => "es",
-            Language::En => "en",
-            Language::Fr => "fr",
-        }
+/// The BIP-39 word list of a language.
+fn word_list_of(lang: Language) -> Bip39Language {
+    match lang {
+        Language::Es => Bip39Language::Spanish,
+        Language::En => Bip39Language::English,
+        Language::Fr => Bip39Language::French,
     }
 }
 
@@ -80,7 +53,7 @@ pub enum PhraseError {
 impl ReceiptPhrase {
     /// Draws a new phrase from the word list of `lang`.
     pub fn generate(lang: Language) -> Self {
-        let list = lang.bip39().word_list();
+        let list = word_list_of(lang).word_list();
         let mut rng = rand::rngs::OsRng;
         let words: Vec<&str> = (0..WORDS)
             .map(|_| list[rng.gen_range(0..list.len())])
@@ -127,7 +100,7 @@ fn is_known_word(word: &str) -> bool {
     [Language::Es, Language::En, Language::Fr]
         .iter()
         .any(|lang| {
-            lang.bip39()
+            word_list_of(*lang)
                 .word_list()
                 .iter()
                 .any(|w| normalize(w).as_str() == word)

@@ -4,6 +4,7 @@
 mod account;
 mod desk;
 mod id;
+mod language;
 mod partner;
 mod report;
 mod retention;
@@ -14,6 +15,7 @@ pub use account::{
 };
 pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use id::BadId;
+pub use language::Language;
 pub use partner::{
     is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId,
     ReferralStatus, Service, WebhookUrl,

@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use super::account::{text_enum, BadEnum};
 use super::id::random_id;
+use super::Language;
 use super::Recipient;
-use crate::crypto::receipt::Language;
 
 random_id!(
     /// A partner's id.

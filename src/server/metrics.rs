@@ -39,12 +39,17 @@ pub struct Metrics {
     expired_referrals: AtomicU64,
 }
 
+/// Where the quick-exit button (and Esc pressed twice) goes first: this origin, so that the way
+/// out can tell the browser to forget what it holds of it, then straight on to `web.exit_url`
+/// (`pages` serves it). Kept here, with the other routes a reporter's device calls.
+pub(crate) const EXIT_PATH: &str = "/exit";
+
 /// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
 /// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
 /// very reason the logs carry no timestamps and reports keep only the hour.
 pub(crate) const REPORTER_ROUTES: [&str; 11] = [
     "/",
-    super::pages::EXIT_PATH,
+    EXIT_PATH,
     "/assets/app.js",
     "/assets/style.css",
     "/{lang}/",

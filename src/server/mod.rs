@@ -2,7 +2,6 @@
 //! use) and assembles the app; `run` serves until a shutdown signal.
 
 pub mod auth;
-pub mod hardening;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;

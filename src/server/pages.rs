@@ -12,6 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+use super::metrics::EXIT_PATH;
 use super::problem::ApiError;
 use super::AppState;
 use crate::store::DeskListing;
@@ -78,10 +79,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mount_get(cfg, "/{lang}/followup", web::to(followup));
     mount_get(cfg, EXIT_PATH, web::to(exit));
 }
-
-/// Where the quick-exit button (and Esc pressed twice) goes first: this origin, so that the way
-/// out can tell the browser to forget what it holds of it, then straight on to `web.exit_url`.
-pub(crate) const EXIT_PATH: &str = "/exit";
 
 /// 303 to the neutral site, with `Clear-Site-Data`: the pages store nothing and every answer is
 /// `no-store`, so this is a second lock on the same door, for browsers that kept something anyway.

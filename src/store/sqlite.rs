@@ -131,10 +131,10 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         return Ok(());
     }
     if path.exists() {
-        return crate::cli::files::check_private(path)
+        return crate::os::files::check_private(path)
             .map_err(|e| StoreError::Unavailable(e.to_string()));
     }
-    crate::cli::files::write_private(path, b"")
+    crate::os::files::write_private(path, b"")
         .map_err(|e| StoreError::Unavailable(format!("cannot create {}: {e}", path.display())))
 }
 

@@ -165,7 +165,7 @@ impl TestServer {
             "expires_at": login.session.expires_at,
             "wrapped_identity": login.session.wrapped_identity,
         });
-        resguardo::cli::files::write_private(
+        resguardo::os::files::write_private(
             &home.join("session.json"),
             session.to_string().as_bytes(),
         )
@@ -173,11 +173,8 @@ impl TestServer {
         let root = crate::workers::root_pins(root).root;
         let trust = serde_json::json!({"v": 1, "desks": {
             format!("{}|{desk}", self.url): {"root": root.as_str(), "head": null}}});
-        resguardo::cli::files::write_private(
-            &home.join("trust.json"),
-            trust.to_string().as_bytes(),
-        )
-        .unwrap();
+        resguardo::os::files::write_private(&home.join("trust.json"), trust.to_string().as_bytes())
+            .unwrap();
         move |args| {
             let mut cmd = self.command();
             cmd.env("RESGUARDO_HOME", &home).args(args);

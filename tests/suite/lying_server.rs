@@ -294,7 +294,7 @@ async fn a_forged_statement_is_detected(backend: Backend) {
     let wrong_root = number; // ana's number is not the desk's root
     let trust = serde_json::json!({"v": 1, "desks": {
         format!("{}|gt", server.url): {"root": wrong_root, "head": null}}});
-    resguardo::cli::files::write_private(
+    resguardo::os::files::write_private(
         &elsewhere.join("trust.json"),
         trust.to_string().as_bytes(),
     )

@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
 pub(crate) use on_both_backends;
 
 mod access;
+mod architecture;
 mod audit;
 mod backup;
 mod bad_inputs;

@@ -756,6 +756,19 @@ async fn partners_from_the_cli() {
     std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let (code, _, err) = as_partner(&["inbox", "--json"], "");
     assert_eq!(code, Some(0), "{err}");
+
+    // Disabled, the partner's key is revoked in the desk's statements, which still name it.
+    let (code, _, err) = as_sofia(&["desk", "partner", "disable", "bufete"], &unlock);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, _) = as_partner(&["inbox", "--json"], "");
+    assert_eq!(code, Some(1), "a disabled partner's token stopped working");
+    let (code, out, err) = as_sofia(&["desk", "statements", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let chain: Value = serde_json::from_str(&out).unwrap();
+    let last = chain["statements"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["kind"], "revoke_partner");
+    assert_eq!(last["about"], "Bufete");
+    assert_eq!(last["by"], "sofia");
 }
 
 /// A test receiver for webhook deliveries: answers 500 to the first request and 200 after, and

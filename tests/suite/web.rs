@@ -110,7 +110,7 @@ async fn web_client_reports_interoperate(backend: Backend) {
     if Command::new("age").arg("--version").output().is_ok() {
         let key_file = server.dir.path().join("desk.key");
         let secret = age::secrecy::ExposeSecret::expose_secret(&keys[0].1.to_string()).to_owned();
-        resguardo::cli::files::write_private(&key_file, secret.as_bytes()).unwrap();
+        resguardo::os::files::write_private(&key_file, secret.as_bytes()).unwrap();
         let file = server.dir.path().join("report.age");
         std::fs::write(&file, stored.ciphertext.as_bytes()).unwrap();
         let out = Command::new("age")

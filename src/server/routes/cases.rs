@@ -5,13 +5,14 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::case_lookup::{find, report_id};
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, Author, ReferralId, ReportId, Status, Username};
+use crate::domain::{b64_encode, Author, ReferralId, Status, Username};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Case, CasePart, NewMessage, StoreError};
+use crate::store::{CasePart, NewMessage, StoreError};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseSummaryView {
@@ -148,24 +149,11 @@ pub struct Reencryption {
     pub ciphertext: String,
 }
 
-fn report_id(text: &str) -> Result<ReportId, ApiError> {
-    ReportId::parse(text).map_err(|_| ApiError::CaseNotFound)
-}
-
 fn missing_case(e: StoreError) -> ApiError {
     match e {
         StoreError::Missing(_) => ApiError::CaseNotFound,
         other => other.into(),
     }
-}
-
-pub(super) async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<Case, ApiError> {
-    let id = report_id(id)?;
-    state
-        .store
-        .case(&caller.0.account.desk, &id)
-        .await?
-        .ok_or(ApiError::CaseNotFound)
 }
 
 /// The desk's cases, newest change first: metadata only.

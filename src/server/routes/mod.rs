@@ -1,6 +1,7 @@
 //! One module per resource; `configure` mounts them all.
 
 pub mod accounts;
+mod case_lookup;
 pub mod cases;
 pub mod desks;
 pub mod followup;

@@ -388,7 +388,7 @@ pub async fn refer(
     request: web::Json<NewReferralRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let me = &caller.0.account;
-    let case = super::cases::find(&state, &caller, &id).await?;
+    let case = super::case_lookup::find(&state, &caller, &id).await?;
     let partner = state
         .store
         .partner(&me.desk, &partner_id(&request.partner)?)
