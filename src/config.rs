@@ -171,8 +171,25 @@ pub fn redact_url(url: &str) -> String {
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretSettings {
-    pub server_key: Option<String>,
+    pub server_key: Option<SecretText>,
     pub server_key_file: PathBuf,
+}
+
+/// A secret written in the configuration (the server key given inline): wiped from memory when
+/// dropped, and without `Debug`, so that it cannot reach a log by accident.
+#[derive(Clone)]
+pub struct SecretText(Zeroizing<String>);
+
+impl SecretText {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| SecretText(Zeroizing::new(text)))
+    }
 }
 
 impl std::fmt::Debug for SecretSettings {
@@ -480,7 +497,7 @@ impl Settings {
     /// generated into that file with mode 0600.
     pub fn server_key(&self) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
         if let Some(text) = &self.secrets.server_key {
-            return decode_key("secrets.server_key", text);
+            return decode_key("secrets.server_key", text.expose());
         }
         let path = &self.secrets.server_key_file;
         if path.exists() {
@@ -568,6 +585,21 @@ mod tests {
         let settings: Settings = Figment::from(Toml::string(DEFAULTS)).extract().unwrap();
         settings.validate().unwrap();
         assert!(settings.database.url.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn an_inline_server_key_is_read_and_never_printed() {
+        let key = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTMyYnk=";
+        let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+            .merge(Toml::string(&format!("[secrets]\nserver_key = \"{key}\"")))
+            .extract()
+            .unwrap();
+        assert_eq!(
+            settings.server_key().unwrap().as_slice(),
+            b"secret-secret-secret-secret-32by"
+        );
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains(key), "{printed}");
     }
 
     #[test]
