@@ -2,7 +2,8 @@
 //!
 //! The server stores only age ciphertext (see `SECURITY.md`). Modules are named for what they own:
 //! `domain` holds the types that cannot exist unless valid, `crypto` the derivations every client must
-//! reproduce byte for byte (`docs/protocol.md`), `store` the two database backends, `server` the HTTP API,
+//! reproduce byte for byte (`docs/protocol.md`), `protocol` the wire types client and server share,
+//! `store` the two database backends, `server` the HTTP API,
 //! `client` the API client shared by the command-line roles, `cli` the subcommands, and `os` the
 //! private files and process hardening every layer may use.
 
@@ -12,6 +13,7 @@ pub mod config;
 pub mod crypto;
 pub mod domain;
 pub mod os;
+pub mod protocol;
 pub mod retention;
 pub mod server;
 pub mod store;

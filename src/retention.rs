@@ -3,21 +3,11 @@
 //! server on a timer and from `resguardo admin purge`. A desk's own policy, set by its supervisors,
 //! takes precedence over its table in the configuration, which takes precedence over the defaults.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::config::RetentionSettings;
-use crate::domain::{DeskSlug, PurgeRule, RetentionPolicy};
+use crate::domain::{DeskSlug, PolicySource, PurgeRule, RetentionPolicy};
 use crate::store::{AuditEntry, Store, StoreError};
-
-/// Where a desk's policy comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PolicySource {
-    /// Set by the desk's supervisors.
-    Desk,
-    /// From the server's configuration.
-    Configuration,
-}
 
 /// The policy in force for a desk.
 pub async fn policy_of(

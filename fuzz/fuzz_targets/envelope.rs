@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use resguardo::crypto::CiphertextLimits;
-use resguardo::server::routes::reports::{parse_envelope, ReportEnvelope};
+use resguardo::protocol::reports::ReportEnvelope;
+use resguardo::server::routes::reports::parse_envelope;
 
 const LIMITS: CiphertextLimits = CiphertextLimits {
     max_bytes: 262_144,

@@ -7,7 +7,7 @@ pub mod desk_keys;
 pub mod export;
 pub mod keygen;
 pub mod partner;
-pub mod partners;
+pub mod referrals;
 pub mod report;
 pub mod retention;
 pub mod serve;
@@ -614,7 +614,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => desk_keys::reencrypt_open(json).await,
         Command::Desk {
             command: DeskKeyCommand::Partner { command },
-        } => partners::directory(command).await,
+        } => referrals::directory(command).await,
         Command::Desk {
             command: DeskKeyCommand::Retention { command },
         } => retention::run(command).await,

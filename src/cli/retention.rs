@@ -5,9 +5,9 @@ use serde_json::json;
 use super::signed_in::saved;
 use super::RetentionCommand;
 use crate::client::ApiClient;
+use crate::domain::PolicySource;
 use crate::domain::{Days, RetentionPolicy};
-use crate::retention::PolicySource;
-use crate::server::routes::retention::RetentionView;
+use crate::protocol::retention::RetentionView;
 
 pub async fn run(command: RetentionCommand) -> anyhow::Result<()> {
     let saved = saved()?;

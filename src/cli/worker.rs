@@ -62,7 +62,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Status { id, status } => super::triage::status(&id, status).await,
         WorkerCommand::Note { id } => super::triage::write(&id, false).await,
         WorkerCommand::Reply { id } => super::triage::write(&id, true).await,
-        WorkerCommand::Partners { case, json } => super::partners::suggest(&case, json).await,
+        WorkerCommand::Partners { case, json } => super::referrals::suggest(&case, json).await,
         WorkerCommand::Refer {
             id,
             partner,
@@ -73,7 +73,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             yes,
             json,
         } => {
-            let order = super::partners::Refer {
+            let order = super::referrals::Refer {
                 partner,
                 fields,
                 reason: reason.filter(|_| override_consent),
@@ -81,7 +81,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
                 yes,
                 json,
             };
-            super::partners::refer(&id, order).await
+            super::referrals::refer(&id, order).await
         }
     }
 }

@@ -13,10 +13,10 @@ use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
 };
-use crate::server::routes::keys::{
+use crate::protocol::keys::{
     AccountGrant, AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
-use crate::server::routes::statements::SignedStatement;
+use crate::protocol::statements::SignedStatement;
 
 fn secret_text(identity: &age::x25519::Identity) -> Zeroizing<String> {
     Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned())

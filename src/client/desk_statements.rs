@@ -8,8 +8,8 @@ use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{Body, Signed};
 use crate::domain::{AccountStatus, DeskSlug, PartnerName, Recipient};
-use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
-use crate::server::routes::statements::ExistingStatements;
+use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
+use crate::protocol::statements::ExistingStatements;
 
 /// Signs `bodies` in order after `head`.
 pub(super) fn sign_all(

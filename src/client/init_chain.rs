@@ -15,9 +15,9 @@ use crate::crypto::statement::Body;
 use crate::domain::{
     AccountStatus, DeskSlug, Fingerprint, PartnerName, PartnerStatus, Recipient, Role, Username,
 };
-use crate::server::routes::keys::AccountView;
-use crate::server::routes::partners::PartnerView;
-use crate::server::routes::statements::ExistingStatements;
+use crate::protocol::keys::AccountView;
+use crate::protocol::referrals::PartnerView;
+use crate::protocol::statements::ExistingStatements;
 
 /// An account the desk vets, or an active partner, that this supervisor has not signed yet.
 pub struct Candidate {

@@ -17,23 +17,21 @@ pub mod worker;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::server::problem::Problem;
-use crate::server::routes::accounts::{
+use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
 };
-use crate::server::routes::cases::{
+use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
 };
-use crate::server::routes::desks::DeskView;
-use crate::server::routes::followup::{
-    CaseView, FollowupMessage, FollowupRequest, MessageAccepted,
-};
-use crate::server::routes::keys::{
+use crate::protocol::challenge::PowChallenge;
+use crate::protocol::desks::DeskView;
+use crate::protocol::followup::{CaseView, FollowupMessage, FollowupRequest, MessageAccepted};
+use crate::protocol::keys::{
     AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
-use crate::server::routes::pow::PowChallenge;
-use crate::server::routes::reports::{ReportCreated, ReportEnvelope};
-use crate::server::routes::statements::{ExistingStatements, StatementView};
+use crate::protocol::problem::Problem;
+use crate::protocol::reports::{ReportCreated, ReportEnvelope};
+use crate::protocol::statements::{ExistingStatements, StatementView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -261,7 +259,7 @@ impl ApiClient {
     pub async fn retention(
         &self,
         token: &str,
-    ) -> Result<crate::server::routes::retention::RetentionView, ClientError> {
+    ) -> Result<crate::protocol::retention::RetentionView, ClientError> {
         self.get_as(token, "/api/v1/desk/retention").await
     }
 
@@ -269,7 +267,7 @@ impl ApiClient {
         &self,
         token: &str,
         policy: &crate::domain::RetentionPolicy,
-    ) -> Result<crate::server::routes::retention::RetentionView, ClientError> {
+    ) -> Result<crate::protocol::retention::RetentionView, ClientError> {
         self.post_as(token, "/api/v1/desk/retention", policy).await
     }
 

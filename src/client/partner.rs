@@ -8,9 +8,7 @@ use super::report_form::{message_plaintext, message_text};
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
-use crate::server::routes::partner_api::{
-    PartnerAnswer, PartnerReferralSummary, PartnerReferralView,
-};
+use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 
 impl ApiClient {
     pub async fn partner_referrals(

@@ -14,7 +14,7 @@ use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::seal;
 use crate::domain::{b64_decode, Recipient};
-use crate::server::routes::cases::{PartRef, Reencryption};
+use crate::protocol::cases::{PartRef, Reencryption};
 
 /// What a re-encryption run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

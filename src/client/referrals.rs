@@ -10,7 +10,7 @@ use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::{padding, seal};
 use crate::domain::{b64_encode, Recipient, Service};
-use crate::server::routes::partners::{
+use crate::protocol::referrals::{
     Consent, NewPartner, NewReferralRequest, PartnerToken, PartnerView, ReferralCreated,
 };
 

@@ -9,8 +9,8 @@ use crate::crypto::pow::Challenge;
 use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
-use crate::server::routes::followup::{FollowupMessage, FollowupRequest};
-use crate::server::routes::reports::{PowSolution, ReceiptIn, ReportEnvelope};
+use crate::protocol::followup::{FollowupMessage, FollowupRequest};
+use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
 /// A submitted report: its id, the phrase to come back with, and the fingerprint of the desk key
 /// it was encrypted to (computed here, not taken from the server).

@@ -10,7 +10,7 @@ use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
 use crate::crypto::seal;
 use crate::domain::{b64_decode, Recipient};
-use crate::server::routes::cases::DeskCaseView;
+use crate::protocol::cases::DeskCaseView;
 
 /// A decrypted thread entry.
 pub struct Readable {
@@ -184,7 +184,7 @@ pub async fn open_case(
     id: &str,
 ) -> Result<OpenCase, ClientError> {
     let view = client.case(token, id).await?;
-    let readable = |entries: &[crate::server::routes::cases::EntryView]| {
+    let readable = |entries: &[crate::protocol::cases::EntryView]| {
         entries
             .iter()
             .map(|e| Readable {

@@ -11,7 +11,7 @@ use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
 };
-use crate::server::routes::accounts::{
+use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SigningKeyUpload,
 };
 

@@ -21,7 +21,7 @@ pub use partner::{
     ReferralStatus, Service, WebhookUrl,
 };
 pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
-pub use retention::{BadDays, Days, PurgeRule, RetentionPolicy};
+pub use retention::{BadDays, Days, PolicySource, PurgeRule, RetentionPolicy};
 
 use base64::Engine as _;
 

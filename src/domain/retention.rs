@@ -41,6 +41,18 @@ impl<'de> Deserialize<'de> for Days {
     }
 }
 
+/// Where a desk's policy comes from.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicySource {
+    /// Set by the desk's supervisors.
+    Desk,
+    /// From the server's configuration.
+    Configuration,
+}
+
 /// A desk's retention policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

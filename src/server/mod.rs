@@ -1,12 +1,12 @@
 //! The HTTP server: `Application::build` binds the listener (port 0 picks a free one, which tests
 //! use) and assembles the app; `run` serves until a shutdown signal.
 
+pub mod admission;
 pub mod auth;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod pages;
-pub mod pow;
 pub mod problem;
 pub mod routes;
 pub mod webhooks;
@@ -24,8 +24,8 @@ use crate::crypto::keys::server_key;
 use crate::crypto::pow::PowKey;
 use crate::crypto::CiphertextLimits;
 use crate::store::Store;
+use admission::PowService;
 use limits::Limits;
-use pow::PowService;
 use zeroize::Zeroizing;
 
 /// What every handler may reach.

@@ -4,10 +4,10 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
 
 use crate::crypto::pow::PowError;
 use crate::crypto::CiphertextError;
+use crate::protocol::problem::Problem;
 use crate::store::StoreError;
 
 /// The base of every problem type URI; `docs/api.md` lists them all.
@@ -154,18 +154,6 @@ impl ApiError {
             _ => "Service unavailable",
         }
     }
-}
-
-/// An RFC 9457 problem document.
-#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct Problem {
-    /// A stable URI naming the kind of problem.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    /// What was wrong, in words meant for the person who sent the request.
-    pub detail: String,
 }
 
 impl ResponseError for ApiError {

@@ -10,8 +10,8 @@ use resguardo::client::{desk_keys, desk_statements, init_chain, reporter, triage
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::{seal, signing};
 use resguardo::domain::{b64_encode, Recipient};
-use resguardo::server::routes::keys::{NewDeskKey, Vetting};
-use resguardo::server::routes::partners::NewPartner;
+use resguardo::protocol::keys::{NewDeskKey, Vetting};
+use resguardo::protocol::referrals::NewPartner;
 use serde_json::Value;
 
 use crate::harness::{form, run_with_input, Backend, TestServer};

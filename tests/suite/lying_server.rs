@@ -5,7 +5,7 @@
 use resguardo::client::worker;
 use resguardo::crypto::signing;
 use resguardo::domain::{b64_encode, AccountStatus};
-use resguardo::server::routes::accounts::SigningKeyUpload;
+use resguardo::protocol::accounts::SigningKeyUpload;
 
 use crate::access::desk_with_supervisor;
 use crate::harness::{Backend, TestServer};
@@ -314,8 +314,8 @@ fn refused_with_home(out: &std::process::Output, code: &str) {
 async fn the_server_keeps_only_the_callers_statements_in_order() {
     use resguardo::crypto::statement::{append, Body};
     use resguardo::domain::{DeskSlug, Recipient, Role, Username};
-    use resguardo::server::routes::keys::Vetting;
-    use resguardo::server::routes::statements::SignedStatement;
+    use resguardo::protocol::keys::Vetting;
+    use resguardo::protocol::statements::SignedStatement;
 
     let Some(server) = TestServer::start(Backend::Sqlite).await else {
         return;

@@ -12,7 +12,7 @@ use resguardo::crypto::chain::DeskState;
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{b64_decode, ReferralStatus, Status};
-use resguardo::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
+use resguardo::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 use serde_json::{json, Value};
 
 use crate::harness::{form, Backend, TestServer};

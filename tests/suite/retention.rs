@@ -342,10 +342,7 @@ async fn supervisors_set_the_desk_policy() {
     let (boss, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
     let shown = client.retention(&ana.session.token).await.unwrap();
     assert_eq!(shown.policy.closed_days.get(), 90);
-    assert_eq!(
-        shown.source,
-        resguardo::retention::PolicySource::Configuration
-    );
+    assert_eq!(shown.source, resguardo::domain::PolicySource::Configuration);
     let policy = RetentionPolicy {
         closed_days: Days::parse(30).unwrap(),
         spam_days: Days::parse(1).unwrap(),
@@ -366,7 +363,7 @@ async fn supervisors_set_the_desk_policy() {
     assert_eq!(set.policy, policy);
     let shown = client.retention(&ana.session.token).await.unwrap();
     assert_eq!(shown.policy, policy);
-    assert_eq!(shown.source, resguardo::retention::PolicySource::Desk);
+    assert_eq!(shown.source, resguardo::domain::PolicySource::Desk);
     let audit = server.store().await.audit_log().await.unwrap();
     assert!(audit.iter().any(|row| row.entry.action == "retention.set"
         && row.entry.actor == "sofia"

@@ -8,7 +8,7 @@ use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{Author, Recipient, ReportId, Status};
-use resguardo::server::routes::cases::{PartRef, Reencryption};
+use resguardo::protocol::cases::{PartRef, Reencryption};
 use serde_json::Value;
 
 use crate::harness::{form, run_with_input, Backend, TestServer};
@@ -359,7 +359,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     use resguardo::client::desk_statements;
     use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
     use resguardo::domain::{b64_decode, ReferralStatus};
-    use resguardo::server::routes::partners::NewPartner;
+    use resguardo::protocol::referrals::NewPartner;
 
     let Some(server) = TestServer::start(backend).await else {
         return;

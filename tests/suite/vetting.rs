@@ -336,7 +336,7 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
 
     client.disable(&boss.session.token, "ana").await.unwrap();
     // A rotation that tries to keep the disabled account in is refused by the server.
-    use resguardo::server::routes::keys::{AccountGrant, Rotation};
+    use resguardo::protocol::keys::{AccountGrant, Rotation};
     let some_grant =
         resguardo::domain::b64_encode(&seal::seal(&[&ana.identity.to_public()], b"k").unwrap());
     let keep_ana = Rotation {

@@ -3,15 +3,16 @@
 //! login failure looks the same, whether the account exists or not.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::decode_exact;
 use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
 use crate::domain::{
-    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Role, Secret32, SigningPublic,
-    Username,
+    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Secret32, SigningPublic, Username,
+};
+use crate::protocol::accounts::{
+    Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
 };
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
@@ -19,130 +20,7 @@ use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Account, AccountId, Attempt, NewAccount, StoreError};
 
-/// A new account, as the worker's client sends it.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Enrolment {
-    /// The one-time code from `resguardo admin invite`: 52 base32 characters; dashes, spaces and
-    /// case are ignored.
-    #[schema(pattern = r"^[A-Za-z2-7 -]{52,120}$")]
-    pub code: String,
-    /// The desk the code is for (it salts the password derivation, so the client knows it).
-    #[schema(pattern = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
-    pub desk: String,
-    #[schema(pattern = r"^[a-z][a-z0-9._-]{2,31}$")]
-    pub username: String,
-    /// The worker's own age X25519 recipient, generated on their device.
-    #[schema(pattern = r"^age1[02-9ac-hj-np-z]{58}$")]
-    pub recipient: String,
-    /// The worker's identity, age-encrypted to the unlock key their password derives; base64.
-    #[schema(
-        min_length = 200,
-        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
-    )]
-    pub wrapped_identity: String,
-    /// 32 bytes, base64: the first half of the password derivation.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
-    pub auth_key: String,
-    /// The account's Ed25519 public key (docs/protocol.md §9.1), derived on the device from its
-    /// identity; base64 of 32 bytes. Optional only for clients older than signing keys: an
-    /// account without one cannot be vetted by an up-to-date supervisor.
-    #[serde(default)]
-    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
-    pub signing_key: Option<String>,
-}
-
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Enrolled {
-    pub desk: String,
-    pub role: Role,
-    /// The TOTP secret as an otpauth URI, for an authenticator app. Shown once.
-    pub totp_uri: String,
-}
-
-/// Proof of password and second factor, for confirming TOTP and for logging in.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Credentials {
-    #[schema(pattern = r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")]
-    pub desk: String,
-    #[schema(pattern = r"^[a-z][a-z0-9._-]{2,31}$")]
-    pub username: String,
-    /// 32 bytes, base64: the first half of the password derivation.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
-    pub auth_key: String,
-    /// The 6-digit code of the authenticator app.
-    #[schema(pattern = r"^[0-9]{6}$")]
-    pub totp: String,
-}
-
-/// The signed-in account's signing key, for an account enrolled before signing keys.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SigningKeyUpload {
-    /// Base64 of the 32-byte Ed25519 public key derived from the account's identity (§9.1).
-    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
-    pub signing_key: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SessionView {
-    /// The account's id, 32 lower-case hex digits: what statements about it name (§10).
-    pub id: String,
-    pub desk: String,
-    pub username: String,
-    pub role: Role,
-    pub status: AccountStatus,
-    /// The signing key the server has recorded for this account, base64; `null` until a client
-    /// sends one (`POST /api/v1/session/signing-key`). A device compares it with its own.
-    pub signing_key: Option<String>,
-    /// The server's `vetting.approvals_required` (1 or 2), which a desk's first supervisor
-    /// signs into the desk's genesis statement (§10).
-    pub approvals_required: i64,
-}
-
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LoggedIn {
-    /// Send as `Authorization: Bearer <token>`. Shown once; the server keeps only its SHA-256.
-    pub token: String,
-    /// Unix seconds at which the session ends, however busy.
-    pub expires_at: i64,
-    /// Minutes without a request after which the session ends.
-    pub idle_minutes: u32,
-    pub account: SessionView,
-    /// The worker's wrapped identity, to unlock with the password on the device.
-    pub wrapped_identity: String,
-}
-
 // The TOTP secret and the session token must not reach a log line or a panic message.
-impl std::fmt::Debug for Enrolled {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Enrolled({} in {}, TOTP redacted)",
-            self.role.as_str(),
-            self.desk
-        )
-    }
-}
-
-impl std::fmt::Debug for LoggedIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LoggedIn({:?}, token redacted)", self.account)
-    }
-}
-
-impl std::fmt::Debug for Enrolment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Enrolment(redacted)")
-    }
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Credentials(redacted)")
-    }
-}
 
 fn view(state: &AppState, account: &Account) -> SessionView {
     SessionView {
@@ -507,23 +385,6 @@ pub async fn set_signing_key(
     let mut view = view(&state, account);
     view.signing_key = Some(b64_encode(&key.to_bytes()));
     Ok(HttpResponse::Ok().json(view))
-}
-
-/// A new password: the current credentials, checked as at login (throttled, the TOTP code used
-/// once), and the new auth key with the same identity wrapped to the new password's unlock key.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PasswordChange {
-    pub current: Credentials,
-    /// 32 bytes, base64: the first half of the new password's derivation.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
-    pub auth_key: String,
-    /// The same identity, age-encrypted to the new password's unlock key; base64.
-    #[schema(
-        min_length = 200,
-        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
-    )]
-    pub wrapped_identity: String,
 }
 
 /// Changes an account's password (design §3.2): the device re-wraps the account's identity to

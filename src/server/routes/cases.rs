@@ -3,150 +3,32 @@
 //! Every query is scoped to the caller's desk: another desk's case is simply not found.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
 use super::case_lookup::{find, report_id};
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, Author, ReferralId, Status, Username};
+use crate::domain::{b64_encode, Author, ReferralId, Username};
+use crate::protocol::cases::{
+    Assignment, CaseSummaryView, DeskCaseView, Entry, EntryView, InboxQuery, PartRef, Reencryption,
+    StatusChange,
+};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{CasePart, NewMessage, StoreError};
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CaseSummaryView {
-    pub id: String,
-    pub status: Status,
-    pub created: String,
-    pub updated: String,
-    pub assigned_to: Option<String>,
-    pub messages: i64,
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct InboxQuery {
-    /// Only cases with this status.
-    pub status: Option<Status>,
-    /// Only cases assigned to the caller.
-    #[serde(default)]
-    pub mine: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct EntryView {
-    pub seq: i64,
-    /// `reporter` or `desk` for thread messages; the author's user name for notes.
-    pub author: String,
-    pub day: String,
-    pub ciphertext: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DeskCaseView {
-    pub id: String,
-    pub status: Status,
-    pub created: String,
-    pub updated: String,
-    pub assigned_to: Option<String>,
-    /// The desk key version the report was encrypted to.
-    pub key_version: i64,
-    /// The report, base64 age ciphertext.
-    pub ciphertext: String,
-    /// Where replies are encrypted to (with the desk key).
-    pub reply_recipient: String,
-    pub messages: Vec<EntryView>,
-    pub notes: Vec<EntryView>,
-    pub referrals: Vec<super::partners::DeskReferralView>,
-    /// The case seal (protocol.md §10.5), base64 age ciphertext to the desk key; `null` until a
-    /// desk device seals the case.
-    pub seal: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StatusChange {
-    pub status: Status,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assignment {
-    /// A user name of this desk, or null to unassign.
-    pub username: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    /// Base64 age ciphertext: notes to the desk key; replies to the reply recipient and the desk key.
-    pub ciphertext: String,
-}
-
-/// Which ciphertext of a case a re-encryption replaces.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum PartRef {
-    Report,
-    Message {
-        seq: i64,
-    },
-    Note {
-        seq: i64,
-    },
-    /// A referral's copy (to the partner and the desk), while it has not expired.
-    Referral {
-        id: String,
-    },
-    /// A referral's consent-override reason (to the desk).
-    ReferralReason {
-        id: String,
-    },
-    /// A partner's answer to a referral (to the desk and the partner).
-    ReferralUpdate {
-        id: String,
-        seq: i64,
-    },
-    /// The case seal (to the desk), once made.
-    Seal,
-}
-
-impl PartRef {
-    fn part(&self) -> Result<CasePart, ApiError> {
-        let referral = |id: &str| ReferralId::parse(id).map_err(|_| ApiError::CaseNotFound);
-        Ok(match self {
-            PartRef::Report => CasePart::Report,
-            PartRef::Message { seq } => CasePart::Message(*seq),
-            PartRef::Note { seq } => CasePart::Note(*seq),
-            PartRef::Referral { id } => CasePart::Referral(referral(id)?),
-            PartRef::ReferralReason { id } => CasePart::ReferralReason(referral(id)?),
-            PartRef::ReferralUpdate { id, seq } => CasePart::ReferralUpdate(referral(id)?, *seq),
-            PartRef::Seal => CasePart::Seal,
-        })
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            PartRef::Report => "report".into(),
-            PartRef::Message { seq } => format!("message {seq}"),
-            PartRef::Note { seq } => format!("note {seq}"),
-            PartRef::Referral { id } => format!("referral {id}"),
-            PartRef::ReferralReason { id } => format!("referral {id} reason"),
-            PartRef::ReferralUpdate { id, seq } => format!("referral {id} update {seq}"),
-            PartRef::Seal => "seal".into(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Reencryption {
-    /// The desk's current key version: the one the new ciphertext is encrypted to.
-    pub key_version: i64,
-    pub part: PartRef,
-    /// Base64 age ciphertext of the same plaintext, to the same recipients but the new desk key.
-    pub ciphertext: String,
+/// The stored part a re-encryption names; a malformed referral id is a case the desk does not hold.
+fn stored_part(part: &PartRef) -> Result<CasePart, ApiError> {
+    let referral = |id: &str| ReferralId::parse(id).map_err(|_| ApiError::CaseNotFound);
+    Ok(match part {
+        PartRef::Report => CasePart::Report,
+        PartRef::Message { seq } => CasePart::Message(*seq),
+        PartRef::Note { seq } => CasePart::Note(*seq),
+        PartRef::Referral { id } => CasePart::Referral(referral(id)?),
+        PartRef::ReferralReason { id } => CasePart::ReferralReason(referral(id)?),
+        PartRef::ReferralUpdate { id, seq } => CasePart::ReferralUpdate(referral(id)?, *seq),
+        PartRef::Seal => CasePart::Seal,
+    })
 }
 
 fn missing_case(e: StoreError) -> ApiError {
@@ -208,7 +90,7 @@ pub async fn show(
     .await?;
     let messages = state.store.messages(&report.id).await?;
     let notes = state.store.notes(&report.id).await?;
-    let referrals = super::partners::of_case(&state, &report.id).await?;
+    let referrals = super::referrals::of_case(&state, &report.id).await?;
     Ok(HttpResponse::Ok().json(DeskCaseView {
         id: report.id.to_string(),
         status: report.status,
@@ -466,7 +348,7 @@ pub async fn reencrypt(
         | PartRef::ReferralUpdate { .. }
         | PartRef::Seal => state.message_limits,
     };
-    let part = request.part.part()?;
+    let part = stored_part(&request.part)?;
     let ciphertext = match part {
         CasePart::Seal => super::wrapped_key_field(&request.ciphertext, "ciphertext", limits)?,
         _ => super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?,

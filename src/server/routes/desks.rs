@@ -1,35 +1,11 @@
 use actix_web::{web, HttpResponse};
-use serde::Serialize;
 
 use crate::domain::DeskSlug;
+use crate::protocol::desks::DeskView;
 use crate::server::limits::ReadAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
 use crate::store::Desk;
-
-/// What anyone may know of a desk: enough to encrypt a report to it.
-#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct DeskView {
-    pub slug: String,
-    pub name: String,
-    /// The desk's current age X25519 recipient.
-    pub recipient: String,
-    pub key_version: i64,
-    /// First 16 bytes of SHA-256 of the recipient, in hex groups, for checking out of band.
-    pub fingerprint: String,
-}
-
-impl From<&Desk> for DeskView {
-    fn from(desk: &Desk) -> Self {
-        Self {
-            slug: desk.slug.to_string(),
-            name: desk.name.as_str().to_owned(),
-            recipient: desk.recipient.as_str().to_owned(),
-            key_version: desk.key_version,
-            fingerprint: desk.recipient.fingerprint().to_string(),
-        }
-    }
-}
 
 /// Finds a desk by the slug in a path, or answers 404.
 pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
@@ -51,4 +27,16 @@ pub async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let desk = find(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
+}
+
+impl From<&Desk> for DeskView {
+    fn from(desk: &Desk) -> Self {
+        Self {
+            slug: desk.slug.to_string(),
+            name: desk.name.as_str().to_owned(),
+            recipient: desk.recipient.as_str().to_owned(),
+            key_version: desk.key_version,
+            fingerprint: desk.recipient.fingerprint().to_string(),
+        }
+    }
 }

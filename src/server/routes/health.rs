@@ -1,13 +1,9 @@
 use actix_web::{web, HttpResponse};
 
+use crate::protocol::health::Health;
 use crate::server::limits::HealthAllowed;
 use crate::server::problem::ApiError;
 use crate::server::AppState;
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Health {
-    pub status: &'static str,
-}
 
 /// The process is up.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]

@@ -3,14 +3,14 @@
 pub mod accounts;
 mod case_lookup;
 pub mod cases;
+pub mod challenge;
 pub mod desks;
 pub mod followup;
 pub mod health;
 pub mod keys;
 pub mod openapi;
-pub mod partner_api;
-pub mod partners;
-pub mod pow;
+pub mod partner;
+pub mod referrals;
 pub mod reports;
 pub mod retention;
 pub mod statements;
@@ -41,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     mount_get(cfg, "/healthz", web::to(health::healthz));
     mount_get(cfg, "/readyz", web::to(health::readyz));
     mount_get(cfg, "/api/v1/openapi.json", web::to(openapi::document));
-    mount_get(cfg, "/api/v1/pow", web::to(pow::challenge));
+    mount_get(cfg, "/api/v1/pow", web::to(challenge::challenge));
     mount_get(cfg, "/api/v1/desks/{slug}", web::to(desks::show));
     let report = web::to(reports::submit);
     mount_post(cfg, "/api/v1/desks/{slug}/reports", report, limits.report);
@@ -190,40 +190,36 @@ fn mount_get_post(
 /// The partner directory, referrals, and the partners' own routes.
 fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     // Listed by vetted accounts (GET), added to by supervisors (POST).
-    let (list, add) = (web::to(partners::list), web::to(partners::add));
+    let (list, add) = (web::to(referrals::list), web::to(referrals::add));
     mount_get_post(cfg, "/api/v1/desk/partners", list, add, ACCOUNT_BODY);
     mount_post(
         cfg,
         "/api/v1/desk/partners/{id}/disable",
-        web::to(partners::disable),
+        web::to(referrals::disable),
         ACCOUNT_BODY,
     );
     mount_post(
         cfg,
         "/api/v1/desk/partners/{id}/token",
-        web::to(partners::rotate_token),
+        web::to(referrals::rotate_token),
         ACCOUNT_BODY,
     );
     mount_post(
         cfg,
         "/api/v1/desk/reports/{id}/referrals",
-        web::to(partners::refer),
+        web::to(referrals::refer),
         limits.report,
     );
-    mount_get(
-        cfg,
-        "/api/v1/partner/referrals",
-        web::to(partner_api::inbox),
-    );
+    mount_get(cfg, "/api/v1/partner/referrals", web::to(partner::inbox));
     mount_get(
         cfg,
         "/api/v1/partner/referrals/{id}",
-        web::to(partner_api::show),
+        web::to(partner::show),
     );
     mount_post(
         cfg,
         "/api/v1/partner/referrals/{id}/updates",
-        web::to(partner_api::answer),
+        web::to(partner::answer),
         limits.message,
     );
 }

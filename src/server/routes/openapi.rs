@@ -4,10 +4,10 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, cases, desks, followup, health, keys, partner_api, partners, pow, reports, retention,
-    statements,
+    accounts, cases, challenge, desks, followup, health, keys, partner, referrals, reports,
+    retention, statements,
 };
-use crate::server::problem::Problem;
+use crate::protocol::problem::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,7 +19,7 @@ use crate::server::problem::Problem;
         document,
         health::healthz,
         health::readyz,
-        pow::challenge,
+        challenge::challenge,
         desks::show,
         reports::submit,
         followup::show,
@@ -47,14 +47,14 @@ use crate::server::problem::Problem;
         cases::note,
         cases::reply,
         cases::reencrypt,
-        partners::add,
-        partners::list,
-        partners::disable,
-        partners::rotate_token,
-        partners::refer,
-        partner_api::inbox,
-        partner_api::show,
-        partner_api::answer,
+        referrals::add,
+        referrals::list,
+        referrals::disable,
+        referrals::rotate_token,
+        referrals::refer,
+        partner::inbox,
+        partner::show,
+        partner::answer,
         retention::show,
         retention::set,
     ),

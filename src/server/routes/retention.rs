@@ -2,20 +2,14 @@
 //! itself runs inside the server (`crate::retention`), never on request.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
+use crate::domain::PolicySource;
 use crate::domain::RetentionPolicy;
-use crate::retention::{policy_of, PolicySource};
+use crate::protocol::retention::RetentionView;
+use crate::retention::policy_of;
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-
-/// The policy in force for the caller's desk, and where it comes from.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RetentionView {
-    pub policy: RetentionPolicy,
-    pub source: PolicySource,
-}
 
 /// The desk's retention policy.
 #[utoipa::path(get, path = "/api/v1/desk/retention", responses(

@@ -5,36 +5,16 @@
 //! for devices to decide, from the root they pinned: the server cannot make a statement.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
 use crate::crypto::chain::{verify, ChainError, Pins};
 use crate::crypto::statement::{Body, Signed, Statement};
 use crate::domain::b64_encode;
 use crate::domain::{AccountStatus, Fingerprint, PartnerId, PartnerStatus};
+use crate::protocol::statements::{ExistingStatements, SignedStatement, StatementView};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Account, NewStatement, StoreError};
-
-/// A statement and its signature, as a device sends them.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignedStatement {
-    /// The statement's bytes (§10.1), base64; at most 2048 bytes.
-    #[schema(pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")]
-    pub statement: String,
-    /// Its Ed25519 signature by the sender's own signing key, base64 of 64 bytes.
-    #[schema(pattern = r"^[A-Za-z0-9+/]{85}[AQgw]==$")]
-    pub signature: String,
-}
-
-/// A stored statement, as devices fetch it.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StatementView {
-    pub seq: i64,
-    pub statement: String,
-    pub signature: String,
-}
 
 /// The desk's statements, in order, for the caller's device to verify from its pinned root.
 #[utoipa::path(get, path = "/api/v1/desk/statements", responses(
@@ -141,21 +121,6 @@ pub fn approves(body: &Body, target: &Account) -> bool {
             && *role == target.role
             && *recipient == target.recipient
             && Some(*signing_key) == target.signing_key)
-}
-
-/// Statements that sign what the desk already holds: for a desk made before statements
-/// (`desk init-chain`), and for changes made without one (a partner added or disabled, an
-/// account disabled).
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExistingStatements {
-    /// In chain order, after the desk's current head: a genesis naming the caller (only as the
-    /// chain's first statement), approvals of accounts the desk has vetted naming exactly the
-    /// keys the server holds, while the chain signs no desk key one desk key statement of the
-    /// current version and recipient, partners the desk holds as active with exactly their
-    /// name and key, and revocations of partners and accounts it holds as disabled. At most
-    /// 1,000.
-    pub statements: Vec<SignedStatement>,
 }
 
 const MAX_EXISTING: usize = 1000;

@@ -3,49 +3,14 @@
 //! reaches a report, a note, a thread or another partner's referral.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
-use super::partners::ReferralUpdateView;
 use crate::domain::{b64_encode, ReferralId, ReferralStatus};
+use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
+use crate::protocol::referrals::ReferralUpdateView;
 use crate::server::auth::PartnerCaller;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Referral, StoreError};
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PartnerReferralSummary {
-    pub id: String,
-    pub status: ReferralStatus,
-    pub created: String,
-    pub updated: String,
-    pub expires: Option<String>,
-    /// Whether the content can still be fetched (false once expired).
-    pub available: bool,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PartnerReferralView {
-    pub id: String,
-    pub status: ReferralStatus,
-    pub created: String,
-    pub updated: String,
-    pub expires: Option<String>,
-    /// Base64 age ciphertext of the `resguardo.referral.v1` document, to this partner's key.
-    pub ciphertext: String,
-    /// The desk's current recipient: messages back are encrypted to it.
-    pub desk_recipient: String,
-    pub desk_fingerprint: String,
-    pub updates: Vec<ReferralUpdateView>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PartnerAnswer {
-    /// `accepted` or `declined` (from `sent`), `closed` (from `accepted`); none for a message only.
-    pub status: Option<ReferralStatus>,
-    /// Base64 age ciphertext of a `resguardo.message.v1` document to the desk key.
-    pub ciphertext: Option<String>,
-}
 
 fn summary(r: &Referral) -> PartnerReferralSummary {
     PartnerReferralSummary {
@@ -80,7 +45,7 @@ fn actor(caller: &PartnerCaller) -> String {
 }
 
 /// The referrals made to the caller, newest change first.
-#[utoipa::path(get, path = "/api/v1/partner/referrals", responses(
+#[utoipa::path(get, tag = "partner_api", path = "/api/v1/partner/referrals", responses(
     (status = 200, body = Vec<PartnerReferralSummary>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
@@ -94,7 +59,7 @@ pub async fn inbox(
 }
 
 /// One referral's ciphertext and answers; 410 once it has expired.
-#[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
+#[utoipa::path(get, tag = "partner_api", path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
     responses(
     (status = 200, body = PartnerReferralView),
     doc::E401, doc::E404, doc::E410, doc::E503,
@@ -138,7 +103,7 @@ pub async fn show(
 }
 
 /// Answers a referral: accept, decline, close, or write to the desk.
-#[utoipa::path(post, path = "/api/v1/partner/referrals/{id}/updates", params(("id" = String, Path)),
+#[utoipa::path(post, tag = "partner_api", path = "/api/v1/partner/referrals/{id}/updates", params(("id" = String, Path)),
     request_body = PartnerAnswer, responses(
     (status = 201),
     doc::E400, doc::E401, doc::E404, doc::E409, doc::E410, doc::E413, doc::E415, doc::E503,

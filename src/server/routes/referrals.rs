@@ -3,86 +3,19 @@
 //! desk key, made on the worker's device with only the fields the worker chose.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
 
-use crate::crypto::receipt::Language;
 use crate::domain::{
-    b64_encode, is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
-    Recipient, ReferralId, ReferralStatus, ReportId, Secret32, Service, WebhookUrl,
+    b64_encode, is_public_address, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
+    Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
+};
+use crate::protocol::referrals::{
+    Consent, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken, PartnerView,
+    ReferralCreated, ReferralUpdateView,
 };
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{NewReferral, Partner, ReferralUpdate, StoreError};
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewPartner {
-    pub name: String,
-    pub services: Vec<Service>,
-    /// ISO 3166-1 alpha-2 codes.
-    #[schema(value_type = Vec<String>)]
-    pub countries: Vec<Country>,
-    pub languages: Vec<Language>,
-    /// The partner's own age X25519 recipient; its fingerprint is the safety number to compare.
-    pub recipient: String,
-    pub contact: String,
-    /// An https address told of each new referral (by id, HMAC-signed); optional.
-    #[serde(default)]
-    pub webhook: Option<String>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PartnerView {
-    pub id: String,
-    pub name: String,
-    pub services: Vec<Service>,
-    #[schema(value_type = Vec<String>)]
-    pub countries: Vec<Country>,
-    pub languages: Vec<Language>,
-    pub recipient: String,
-    pub fingerprint: String,
-    pub contact: String,
-    pub status: PartnerStatus,
-    pub webhook: Option<String>,
-}
-
-impl From<&Partner> for PartnerView {
-    fn from(p: &Partner) -> Self {
-        let profile = &p.profile;
-        PartnerView {
-            id: p.id.to_string(),
-            name: profile.name.as_str().to_owned(),
-            services: profile.services.clone(),
-            countries: profile.countries.clone(),
-            languages: profile.languages.clone(),
-            recipient: profile.recipient.as_str().to_owned(),
-            fingerprint: profile.recipient.fingerprint().to_string(),
-            contact: profile.contact.clone(),
-            status: p.status,
-            webhook: p.webhook.as_ref().map(|w| w.as_str().to_owned()),
-        }
-    }
-}
-
-/// A partner's API token, shown once: the server keeps only its SHA-256.
-#[derive(Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PartnerToken {
-    pub partner: PartnerView,
-    pub token: String,
-    /// With a webhook: the key its deliveries are signed with (base64), for the partner to check.
-    pub webhook_key: Option<String>,
-}
-
-impl std::fmt::Debug for PartnerToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "PartnerToken({}, token and webhook key redacted)",
-            self.partner.id
-        )
-    }
-}
 
 fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerToken {
     let key = crate::crypto::webhook::partner_key(
@@ -95,74 +28,6 @@ fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerT
         token: token.to_text().to_string(),
         webhook_key: partner.webhook.as_ref().map(|_| b64_encode(key.as_ref())),
     }
-}
-
-/// Whether the reporter agreed to be referred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Consent {
-    /// The report says `consent_referral: true`.
-    Given,
-    /// The worker refers without it; `override_reason` says why.
-    Override,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewReferralRequest {
-    pub partner: String,
-    /// Base64 age ciphertext of a `resguardo.referral.v1` document, to the partner and the desk.
-    pub ciphertext: String,
-    pub consent: Consent,
-    /// With `consent: override`: why, as base64 age ciphertext to the desk key.
-    pub override_reason: Option<String>,
-    /// Days after which the partner's copy is deleted from the server (1–365); none: kept.
-    pub expires_in_days: Option<u32>,
-}
-
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ReferralCreated {
-    pub id: String,
-}
-
-/// A partner's answer, as the desk and the partner see it.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ReferralUpdateView {
-    pub seq: i64,
-    /// The status the partner moved the referral to, if it did.
-    pub status: Option<ReferralStatus>,
-    pub day: String,
-    /// Base64 age ciphertext to the desk key (and the partner's), if the partner wrote.
-    pub ciphertext: Option<String>,
-}
-
-impl From<&ReferralUpdate> for ReferralUpdateView {
-    fn from(u: &ReferralUpdate) -> Self {
-        ReferralUpdateView {
-            seq: u.seq,
-            status: u.status,
-            day: crate::time::day(u.created_at),
-            ciphertext: u.ciphertext.as_ref().map(|c| b64_encode(c.as_bytes())),
-        }
-    }
-}
-
-/// A referral of a case, as its desk sees it.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct DeskReferralView {
-    pub id: String,
-    pub partner: String,
-    pub partner_name: String,
-    pub status: ReferralStatus,
-    pub created: String,
-    pub updated: String,
-    /// The day the partner's copy is deleted, if the referral expires.
-    pub expires: Option<String>,
-    /// Base64 age ciphertext to the partner and the desk; gone once expired.
-    pub ciphertext: Option<String>,
-    /// Why the worker referred without consent: base64 age ciphertext to the desk key.
-    pub override_reason: Option<String>,
-    pub updates: Vec<ReferralUpdateView>,
 }
 
 /// The referrals of a case with the partners' answers.
@@ -239,7 +104,7 @@ fn webhook(state: &AppState, text: &str) -> Result<WebhookUrl, ApiError> {
 }
 
 /// Adds a partner to the desk's directory and returns its API token, once.
-#[utoipa::path(post, path = "/api/v1/desk/partners", request_body = NewPartner, responses(
+#[utoipa::path(post, tag = "partners", path = "/api/v1/desk/partners", request_body = NewPartner, responses(
     (status = 201, body = PartnerToken),
     doc::E400, doc::E401, doc::E403, doc::E409, doc::E413, doc::E415, doc::E503,
 ), security(("bearer" = [])))]
@@ -292,7 +157,7 @@ pub async fn add(
 }
 
 /// The desk's partner directory.
-#[utoipa::path(get, path = "/api/v1/desk/partners", responses(
+#[utoipa::path(get, tag = "partners", path = "/api/v1/desk/partners", responses(
     (status = 200, body = Vec<PartnerView>),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
@@ -303,7 +168,7 @@ pub async fn list(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResp
 }
 
 /// Disables a partner: its token stops working at once; its referrals stay on record.
-#[utoipa::path(post, path = "/api/v1/desk/partners/{id}/disable", params(("id" = String, Path)),
+#[utoipa::path(post, tag = "partners", path = "/api/v1/desk/partners/{id}/disable", params(("id" = String, Path)),
     responses(
     (status = 204),
     doc::E401, doc::E403, doc::E404, doc::E503,
@@ -333,7 +198,7 @@ pub async fn disable(
 }
 
 /// Gives a partner a new API token (shown once); the old one stops working at once.
-#[utoipa::path(post, path = "/api/v1/desk/partners/{id}/token", params(("id" = String, Path)),
+#[utoipa::path(post, tag = "partners", path = "/api/v1/desk/partners/{id}/token", params(("id" = String, Path)),
     responses(
     (status = 200, body = PartnerToken),
     doc::E401, doc::E403, doc::E404, doc::E503,
@@ -376,7 +241,7 @@ fn missing_partner(e: StoreError) -> ApiError {
 }
 
 /// Refers a case to an active partner of the desk; the case becomes `referred`.
-#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/referrals", params(("id" = String, Path)),
+#[utoipa::path(post, tag = "partners", path = "/api/v1/desk/reports/{id}/referrals", params(("id" = String, Path)),
     request_body = NewReferralRequest, responses(
     (status = 201, body = ReferralCreated),
     doc::E400, doc::E401, doc::E403, doc::E404, doc::E409, doc::E413, doc::E415, doc::E503,
@@ -475,4 +340,33 @@ pub async fn refer(
     Ok(HttpResponse::Created().json(ReferralCreated {
         id: referral.id.to_string(),
     }))
+}
+
+impl From<&Partner> for PartnerView {
+    fn from(p: &Partner) -> Self {
+        let profile = &p.profile;
+        PartnerView {
+            id: p.id.to_string(),
+            name: profile.name.as_str().to_owned(),
+            services: profile.services.clone(),
+            countries: profile.countries.clone(),
+            languages: profile.languages.clone(),
+            recipient: profile.recipient.as_str().to_owned(),
+            fingerprint: profile.recipient.fingerprint().to_string(),
+            contact: profile.contact.clone(),
+            status: p.status,
+            webhook: p.webhook.as_ref().map(|w| w.as_str().to_owned()),
+        }
+    }
+}
+
+impl From<&ReferralUpdate> for ReferralUpdateView {
+    fn from(u: &ReferralUpdate) -> Self {
+        ReferralUpdateView {
+            seq: u.seq,
+            status: u.status,
+            day: crate::time::day(u.created_at),
+            ciphertext: u.ciphertext.as_ref().map(|c| b64_encode(c.as_bytes())),
+        }
+    }
 }

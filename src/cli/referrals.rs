@@ -10,7 +10,7 @@ use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrd
 use crate::client::{desk_statements, triage, trust, ApiClient};
 use crate::crypto::chain::DeskState;
 use crate::domain::{Country, PartnerStatus, Recipient, Service};
-use crate::server::routes::partners::{NewPartner, PartnerToken, PartnerView};
+use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 
 pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
     let saved = saved()?;

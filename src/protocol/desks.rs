@@ -1,0 +1,15 @@
+//! A desk's public face (`GET /api/v1/desks/{slug}`): its name and the key reporters encrypt to.
+
+use serde::Serialize;
+
+/// What anyone may know of a desk: enough to encrypt a report to it.
+#[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct DeskView {
+    pub slug: String,
+    pub name: String,
+    /// The desk's current age X25519 recipient.
+    pub recipient: String,
+    pub key_version: i64,
+    /// First 16 bytes of SHA-256 of the recipient, in hex groups, for checking out of band.
+    pub fingerprint: String,
+}
