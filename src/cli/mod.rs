@@ -22,8 +22,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::client::report_form::Kind;
 use crate::crypto::receipt::Language;
+use crate::domain::ReportKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -510,7 +510,7 @@ pub enum ReportCommand {
         file: Option<PathBuf>,
         /// For the interactive questions: the kind of incident.
         #[arg(long, value_enum)]
-        kind: Option<Kind>,
+        kind: Option<ReportKind>,
         /// Refuse to encrypt unless the desk's key has this fingerprint (as the desk publishes it
         /// elsewhere: a poster, a leaflet, a trusted contact).
         #[arg(long)]

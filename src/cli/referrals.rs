@@ -203,7 +203,7 @@ pub async fn suggest(case_id: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn decrypted_report(case: &triage::OpenCase) -> anyhow::Result<Value> {
+fn decrypted_report(case: &crate::protocol::case::OpenCase) -> anyhow::Result<Value> {
     let plain = case
         .report
         .as_ref()

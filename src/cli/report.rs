@@ -6,10 +6,11 @@ use serde_json::json;
 
 use super::terminal::{ask, ask_lines, ask_secret, ask_text, progress};
 use super::ReportCommand;
-use crate::client::report_form::{Kind, Need, ReportForm};
 use crate::client::reporter;
 use crate::client::ApiClient;
 use crate::crypto::receipt::ReceiptPhrase;
+use crate::domain::{ReportKind, Service};
+use crate::protocol::report::ReportForm;
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
     match command {
@@ -53,7 +54,7 @@ fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {
     Ok(form)
 }
 
-fn ask_form(kind: Option<Kind>) -> anyhow::Result<ReportForm> {
+fn ask_form(kind: Option<ReportKind>) -> anyhow::Result<ReportForm> {
     let kind = match kind {
         Some(kind) => kind,
         None => ask_kind()?,
@@ -84,27 +85,30 @@ fn ask_form(kind: Option<Kind>) -> anyhow::Result<ReportForm> {
     Ok(form)
 }
 
-fn ask_kind() -> anyhow::Result<Kind> {
+fn ask_kind() -> anyhow::Result<ReportKind> {
     let answer = ask(
         "What kind of incident? 1 sextortion, 2 extortion by phone, 3 extortion in person, 4 online extortion, 5 other:",
     )?;
     Ok(match answer.as_str() {
-        "1" => Kind::Sextortion,
-        "2" => Kind::PhoneExtortion,
-        "3" => Kind::InPersonExtortion,
-        "4" => Kind::OnlineExtortion,
-        "5" => Kind::Other,
+        "1" => ReportKind::Sextortion,
+        "2" => ReportKind::PhoneExtortion,
+        "3" => ReportKind::InPersonExtortion,
+        "4" => ReportKind::OnlineExtortion,
+        "5" => ReportKind::Other,
         other => anyhow::bail!("{other:?} is not one of 1–5"),
     })
 }
 
-fn parse_needs(text: &str) -> anyhow::Result<Vec<Need>> {
+fn parse_needs(text: &str) -> anyhow::Result<Vec<Service>> {
     text.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            <Need as clap::ValueEnum>::from_str(s, true)
-                .map_err(|_| anyhow::anyhow!("{s:?} is not a kind of help this form knows"))
+            s.to_ascii_lowercase()
+                .parse::<Service>()
+                .ok()
+                .filter(|n| n.asked_by_reporters())
+                .ok_or_else(|| anyhow::anyhow!("{s:?} is not a kind of help this form knows"))
         })
         .collect()
 }

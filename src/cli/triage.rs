@@ -7,6 +7,7 @@ use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask_text, shown};
 use crate::client::{triage, ApiClient};
 use crate::domain::Status;
+use crate::protocol::case::{OpenCase, Readable, Seal};
 
 pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
@@ -51,7 +52,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
     let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
     // The first desk device to open a case seals the report it decrypted (protocol.md §10.5).
-    if case.seal == triage::Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
+    if case.seal == Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
         let sealed = triage::seal_case(&client, &saved.token, &identity, &state, &mut case, false);
         if let Err(e) = sealed.await {
             eprintln!(
@@ -64,7 +65,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         .report
         .as_ref()
         .and_then(|p| serde_json::from_slice(p).ok());
-    let entries = |list: &[triage::Readable]| -> Vec<serde_json::Value> {
+    let entries = |list: &[Readable]| -> Vec<serde_json::Value> {
         list.iter()
             .map(|e| json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str())}))
             .collect()
@@ -151,7 +152,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn show_referrals(case: &triage::OpenCase) {
+fn show_referrals(case: &OpenCase) {
     if !case.referrals.is_empty() {
         println!("— Referrals —");
     }
@@ -257,7 +258,7 @@ pub async fn seal_cases(json: bool) -> anyhow::Result<()> {
     let (mut sealed, mut unreadable) = (0, 0);
     for id in &open {
         let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
-        if case.seal != triage::Seal::Missing {
+        if case.seal != Seal::Missing {
             continue;
         }
         if case.report.is_none() {

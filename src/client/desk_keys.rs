@@ -65,23 +65,9 @@ pub async fn init_desk_key(
     Ok(FirstKey { key, root })
 }
 
-/// Lower-case or upper-case hex, decoded; `None` for anything else.
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            text.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        })
-        .collect()
-}
-
 /// An account or partner id as the API shows it (32 hex digits), as bytes.
 pub(super) fn hex_id(hex: &str) -> Result<[u8; 16], ClientError> {
-    unhex(hex)
+    crate::domain::hex_decode(hex)
         .and_then(|b| b.try_into().ok())
         .ok_or(ClientError::Unexpected(200))
 }

@@ -7,7 +7,6 @@ pub mod init_chain;
 pub mod partner;
 pub mod reencrypt;
 pub mod referrals;
-pub mod report_form;
 pub mod reporter;
 pub mod session;
 pub mod triage;

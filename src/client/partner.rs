@@ -2,12 +2,12 @@
 //! encrypted to the desk key (and to itself, so it can read its own messages back).
 
 use serde_json::Value;
-use zeroize::Zeroizing;
 
-use super::report_form::{message_plaintext, message_text};
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
+use crate::protocol::case::{referral_document, ReadableUpdate};
+use crate::protocol::message::message_plaintext;
 use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 
 impl ApiClient {
@@ -40,25 +40,6 @@ impl ApiClient {
     }
 }
 
-/// A partner's answer to a referral, decrypted where the reader can: the status it moved the
-/// referral to (if it did) and its message (if it wrote one). Desk and partner see the same shape.
-pub struct ReadableUpdate {
-    pub status: Option<ReferralStatus>,
-    pub day: String,
-    pub text: Option<Zeroizing<String>>,
-}
-
-impl ReadableUpdate {
-    /// The `--json` shape of an answer, the same in `worker show` and `partner show`:
-    /// `{"day": "YYYY-MM-DD", "status": "accepted"|…|null, "text": "…"|null}`.
-    pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "day": self.day, "status": self.status,
-            "text": self.text.as_ref().map(|t| t.as_str()),
-        })
-    }
-}
-
 /// A referral, decrypted on the partner's device.
 pub struct OpenReferral {
     pub view: PartnerReferralView,
@@ -76,26 +57,11 @@ pub async fn open_referral(
 ) -> Result<OpenReferral, ClientError> {
     let view = client.partner_referral(token, id).await?;
     let open = |b64: &str| b64_decode(b64).and_then(|c| seal::open(identity, &c).ok());
-    let document = open(&view.ciphertext)
-        .and_then(|plain| serde_json::from_slice::<Value>(&plain).ok())
-        .map(|mut doc| {
-            if let Some(map) = doc.as_object_mut() {
-                map.remove("pad");
-            }
-            doc
-        });
+    let document = open(&view.ciphertext).and_then(|plain| referral_document(&plain));
     let updates = view
         .updates
         .iter()
-        .map(|u| ReadableUpdate {
-            status: u.status,
-            day: u.day.clone(),
-            text: u
-                .ciphertext
-                .as_deref()
-                .and_then(open)
-                .and_then(|p| message_text(&p)),
-        })
+        .map(|u| ReadableUpdate::open(u, open))
         .collect();
     Ok(OpenReferral {
         view,

@@ -9,11 +9,12 @@
 //! started again.
 
 use super::desk_keys::DeskKeys;
-use super::triage::{open_any, open_case, seal_case, OpenCase};
+use super::triage::{open_case, seal_case};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::seal;
 use crate::domain::{b64_decode, Recipient};
+use crate::protocol::case::{open_any, OpenCase};
 use crate::protocol::cases::{PartRef, Reencryption};
 
 /// What a re-encryption run did.

@@ -5,11 +5,11 @@
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
-use super::triage::OpenCase;
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::{padding, seal};
 use crate::domain::{b64_encode, Recipient, Service};
+use crate::protocol::case::OpenCase;
 use crate::protocol::referrals::{
     Consent, NewPartner, NewReferralRequest, PartnerToken, PartnerView, ReferralCreated,
 };
@@ -241,7 +241,7 @@ pub async fn refer(
             if reason.trim().is_empty() {
                 return Err(usage("an override needs a reason"));
             }
-            let text = super::report_form::message_plaintext(reason);
+            let text = crate::protocol::message::message_plaintext(reason);
             let sealed = seal::seal(&[desk.age()], &text).map_err(usage)?;
             (Consent::Override, Some(b64_encode(&sealed)))
         }

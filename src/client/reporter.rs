@@ -3,13 +3,14 @@
 
 use zeroize::Zeroizing;
 
-use super::report_form::{message_plaintext, message_text, ReportForm};
 use super::{ApiClient, ClientError};
 use crate::crypto::pow::Challenge;
 use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
+use crate::protocol::message::{message_plaintext, message_text};
+use crate::protocol::report::ReportForm;
 use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
 /// A submitted report: its id, the phrase to come back with, and the fingerprint of the desk key

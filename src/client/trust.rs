@@ -80,7 +80,7 @@ pub fn pins(server: &str, desk: &str) -> std::io::Result<Option<Pins>> {
     let head = match &pin.head {
         None => None,
         Some(h) => {
-            let link = crate::client::desk_keys::unhex(&h.link)
+            let link = crate::domain::hex_decode(&h.link)
                 .and_then(|b| <[u8; 32]>::try_from(b).ok())
                 .ok_or_else(bad)?;
             Some((h.seq, link))

@@ -20,7 +20,7 @@ pub use partner::{
     is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId,
     ReferralStatus, Service, WebhookUrl,
 };
-pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, Status, Verifier};
+pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, ReportKind, Status, Verifier};
 pub use retention::{BadDays, Days, PolicySource, PurgeRule, RetentionPolicy};
 
 use base64::Engine as _;
@@ -33,6 +33,20 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 /// Lower-case hexadecimal, two digits a byte (digests shown to people and in headers).
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower-case or upper-case hex, decoded; `None` for anything else.
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
 }
 
 /// Decodes standard base64; `None` for anything else.

@@ -36,6 +36,14 @@ pub enum Service {
     LawEnforcement,
 }
 
+impl Service {
+    /// Whether a reporter may ask for it in a report's `needs`: every service but law
+    /// enforcement, which only a desk arranges (docs/protocol.md §2).
+    pub fn asked_by_reporters(self) -> bool {
+        self != Service::LawEnforcement
+    }
+}
+
 text_enum!(Service {
     Legal => "legal", Psychosocial => "psychosocial", DigitalSecurity => "digital_security",
     Shelter => "shelter", Medical => "medical", Financial => "financial",

@@ -186,3 +186,18 @@ mod tests {
         }
     }
 }
+
+/// What kind of extortion a report is about. The command line spells values as the schema does
+/// (`phone_extortion`), one spelling everywhere.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum ReportKind {
+    Sextortion,
+    PhoneExtortion,
+    InPersonExtortion,
+    OnlineExtortion,
+    Other,
+}

@@ -485,10 +485,10 @@ pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// A padded message document, as every client sends: the server refuses plaintexts that are not
 /// a padding bucket (docs/protocol.md §2), whatever their content.
 pub fn document(text: &str) -> Vec<u8> {
-    resguardo::client::report_form::message_plaintext(text).to_vec()
+    resguardo::protocol::message::message_plaintext(text).to_vec()
 }
 
-pub fn form(narrative: &str) -> resguardo::client::report_form::ReportForm {
+pub fn form(narrative: &str) -> resguardo::protocol::report::ReportForm {
     serde_json::from_value(serde_json::json!({
         "kind": "sextortion", "narrative": narrative, "country": "GT",
         "needs": ["legal", "psychosocial"], "consent_referral": true,

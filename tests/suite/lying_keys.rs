@@ -385,7 +385,7 @@ async fn a_desk_older_than_statements_starts_its_chain(backend: Backend) {
         .unwrap();
     assert_eq!(keys.current.1, Recipient::from(desk.to_public()));
     assert!(state.account_by_name("ana").is_some());
-    let bufete_id = resguardo::client::desk_keys::unhex(&added.partner.id).unwrap();
+    let bufete_id = resguardo::domain::hex_decode(&added.partner.id).unwrap();
     let signed = state.partner(&bufete_id.try_into().unwrap()).unwrap();
     assert_eq!(signed.recipient, bufete);
     let (state, _) = desk_view(&client, token, &boss.identity, &pins)
@@ -573,7 +573,7 @@ async fn a_fabricated_report_cannot_take_replies(backend: Backend) {
     });
     let plain = resguardo::crypto::padding::pad(fabricated.as_object().unwrap().clone());
     let sealed = seal::seal(&[desk_key.age()], &plain).unwrap();
-    let id = resguardo::client::desk_keys::unhex(&submitted.id).unwrap();
+    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
     server
         .tamper_with(
             &format!(

@@ -343,7 +343,7 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
         .id
         .clone();
     let approval_of = |recipient: Recipient| Body::Approval {
-        account: resguardo::client::desk_keys::unhex(&ana_id)
+        account: resguardo::domain::hex_decode(&ana_id)
             .unwrap()
             .try_into()
             .unwrap(),

@@ -6,13 +6,14 @@
 
 use resguardo::client::partner as partner_side;
 use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use resguardo::client::report_form::{message_text, ReportForm};
 use resguardo::client::{desk_statements, reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::chain::DeskState;
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{b64_decode, ReferralStatus, Status};
+use resguardo::protocol::message::message_text;
 use resguardo::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
+use resguardo::protocol::report::ReportForm;
 use serde_json::{json, Value};
 
 use crate::harness::{form, Backend, TestServer};
@@ -78,7 +79,7 @@ async fn open(
     client: &ApiClient,
     worker: &resguardo::client::worker::Login,
     id: &str,
-) -> (DeskState, triage::OpenCase) {
+) -> (DeskState, resguardo::protocol::case::OpenCase) {
     let (state, keys) = crate::workers::view(client, worker).await;
     let case = triage::open_case(client, &worker.session.token, &keys.identities, id)
         .await

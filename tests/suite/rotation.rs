@@ -377,7 +377,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     let added = desk_statements::add_partner(&client, boss_token, own, &state, &request)
         .await
         .unwrap();
-    let without_consent: resguardo::client::report_form::ReportForm =
+    let without_consent: resguardo::protocol::report::ReportForm =
         serde_json::from_value(serde_json::json!({
             "kind": "sextortion", "narrative": "sin consentimiento", "country": "GT",
             "needs": ["legal"], "consent_referral": false,

@@ -398,7 +398,10 @@ async fn open_as(
     client: &ApiClient,
     worker: &resguardo::client::worker::Login,
     id: &str,
-) -> (Vec<(i64, age::x25519::Identity)>, triage::OpenCase) {
+) -> (
+    Vec<(i64, age::x25519::Identity)>,
+    resguardo::protocol::case::OpenCase,
+) {
     let token = &worker.session.token;
     let keys = crate::workers::desk_identities(client, token, &worker.identity)
         .await

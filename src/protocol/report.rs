@@ -1,4 +1,4 @@
-//! What a reporter tells the desk: the plaintext report, which exists only on the reporter's device
+//! What a reporter tells the desk: the plaintext report document, which exists only on the reporter's device
 //! and, encrypted, on the way to the desk (schema `resguardo.report.v1`, docs/protocol.md §2).
 
 use serde::{Deserialize, Serialize};
@@ -6,31 +6,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::crypto::padding;
-use crate::crypto::receipt::Language;
-
-// The command line spells values as the schema does (`phone_extortion`), one spelling everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Kind {
-    Sextortion,
-    PhoneExtortion,
-    InPersonExtortion,
-    OnlineExtortion,
-    Other,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Need {
-    Legal,
-    Psychosocial,
-    DigitalSecurity,
-    Shelter,
-    Medical,
-    Financial,
-}
+use crate::domain::{Language, ReportKind, Service};
 
 /// Roughly when it happened: coarse on purpose, a precise date can identify a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,14 +49,15 @@ pub const MAX_INDICATOR_LEN: usize = 200;
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReportForm {
-    pub kind: Kind,
+    pub kind: ReportKind,
     /// What happened, in the reporter's words.
     pub narrative: String,
     /// ISO 3166-1 alpha-2, if the reporter says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The help the reporter asks for: services a reporter may name (`Service::asked_by_reporters`).
     #[serde(default)]
-    pub needs: Vec<Need>,
+    pub needs: Vec<Service>,
     /// Whether the desk may refer the case to a support partner.
     #[serde(default)]
     pub consent_referral: bool,
@@ -111,12 +88,21 @@ pub enum FormError {
     BadCountry,
     #[error("at most {MAX_INDICATORS} indicators, each 1 to {MAX_INDICATOR_LEN} characters")]
     BadIndicators,
+    #[error(
+        "{} is not help a report can ask for: choose among legal, psychosocial, \
+         digital_security, shelter, medical, financial",
+        .0.as_str()
+    )]
+    NotANeed(Service),
 }
 
 impl ReportForm {
     pub fn check(&self) -> Result<(), FormError> {
         if self.narrative.trim().is_empty() {
             return Err(FormError::EmptyNarrative);
+        }
+        if let Some(need) = self.needs.iter().find(|n| !n.asked_by_reporters()) {
+            return Err(FormError::NotANeed(*need));
         }
         if let Some(country) = &self.country {
             if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
@@ -145,23 +131,6 @@ impl ReportForm {
         doc.insert("reply_to".into(), reply_to.into());
         padding::pad(doc)
     }
-}
-
-/// A message in a case thread (schema `resguardo.message.v1`), padded like a report.
-pub fn message_plaintext(text: &str) -> Zeroizing<Vec<u8>> {
-    let mut doc = Map::new();
-    doc.insert("schema".into(), "resguardo.message.v1".into());
-    doc.insert("text".into(), text.into());
-    padding::pad(doc)
-}
-
-/// The text of a decrypted message document, if it is one.
-pub fn message_text(plaintext: &[u8]) -> Option<Zeroizing<String>> {
-    let doc: Value = serde_json::from_slice(plaintext).ok()?;
-    if doc.get("schema")?.as_str()? != "resguardo.message.v1" {
-        return None;
-    }
-    Some(Zeroizing::new(doc.get("text")?.as_str()?.to_owned()))
 }
 
 #[cfg(test)]
@@ -196,6 +165,12 @@ mod tests {
             serde_json::from_str::<ReportForm>(r#"{"kind":"other","narrative":"a","x":1}"#)
                 .is_err()
         );
+        form.country = None;
+        form.needs = vec![Service::Legal, Service::LawEnforcement];
+        assert_eq!(
+            form.check(),
+            Err(FormError::NotANeed(Service::LawEnforcement))
+        );
     }
 
     #[test]
@@ -225,12 +200,5 @@ mod tests {
             r#"{"kind":"other","narrative":"a","indicators":[{"type":"fax","value":"1"}]}"#
         )
         .is_err());
-    }
-
-    #[test]
-    fn messages_round_trip() {
-        let plain = message_plaintext("hola");
-        assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
-        assert!(message_text(b"{}").is_none());
     }
 }

@@ -1,0 +1,467 @@
+//! A case on a desk device, as pure functions: decrypting what the server serves with the desk
+//! identities the worker's grants unlock, checking the report against its case seal
+//! (protocol.md §10.5), and encrypting notes (to the desk key) and replies (to the reporter's reply
+//! key and the desk key). Nothing here talks to a server: `client::triage` fetches and sends, and
+//! a second client (the desk dashboard) mirrors these functions against the same vectors.
+
+use zeroize::Zeroizing;
+
+use super::cases::{DeskCaseView, EntryView};
+use super::message::{message_plaintext, message_text};
+use super::referrals::{DeskReferralView, ReferralUpdateView};
+use crate::crypto::case_seal::CaseSeal;
+use crate::crypto::chain::DeskState;
+use crate::crypto::{seal, signing};
+use crate::domain::{b64_decode, hex_decode, Recipient, ReferralStatus};
+
+/// Why a case operation was refused on this device.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// This device cannot do it (no key opens the report, encryption failed).
+    #[error("{0}")]
+    Cannot(String),
+    /// What the server serves contradicts the desk's own ciphertext or the verified chain.
+    #[error("{0}")]
+    Untrusted(String),
+    /// The server served something that is not a case of this protocol.
+    #[error("the server served a case this device cannot parse")]
+    Malformed,
+}
+
+/// A decrypted thread entry.
+pub struct Readable {
+    pub author: String,
+    pub day: String,
+    /// `None` when no key at hand opens it.
+    pub text: Option<Zeroizing<String>>,
+}
+
+/// A partner's answer to a referral, decrypted where the reader can: the status it moved the
+/// referral to (if it did) and its message (if it wrote one). Desk and partner see the same shape.
+pub struct ReadableUpdate {
+    pub status: Option<ReferralStatus>,
+    pub day: String,
+    pub text: Option<Zeroizing<String>>,
+}
+
+impl ReadableUpdate {
+    /// An answer as served, its message opened by `open` where it can.
+    pub fn open(
+        update: &ReferralUpdateView,
+        open: impl Fn(&str) -> Option<Zeroizing<Vec<u8>>>,
+    ) -> ReadableUpdate {
+        ReadableUpdate {
+            status: update.status,
+            day: update.day.clone(),
+            text: update
+                .ciphertext
+                .as_deref()
+                .and_then(open)
+                .and_then(|p| message_text(&p)),
+        }
+    }
+
+    /// The `--json` shape of an answer, the same in `worker show` and `partner show`:
+    /// `{"day": "YYYY-MM-DD", "status": "accepted"|…|null, "text": "…"|null}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "day": self.day, "status": self.status,
+            "text": self.text.as_ref().map(|t| t.as_str()),
+        })
+    }
+}
+
+/// A referral document as sent to the partner, without its padding: `None` if `plain` is not JSON.
+pub fn referral_document(plain: &[u8]) -> Option<serde_json::Value> {
+    let mut doc: serde_json::Value = serde_json::from_slice(plain).ok()?;
+    if let Some(map) = doc.as_object_mut() {
+        map.remove("pad");
+    }
+    Some(doc)
+}
+
+/// A referral of the case, decrypted here.
+pub struct OpenReferral {
+    /// What was sent to the partner (padding removed); `None` once expired or unreadable.
+    pub document: Option<serde_json::Value>,
+    /// Why consent was overridden, if it was.
+    pub override_reason: Option<Zeroizing<String>>,
+    /// The partner's answers, in the shape the partner's own client shows them.
+    pub updates: Vec<ReadableUpdate>,
+}
+
+/// A case's seal (protocol.md §10.5), as this device finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seal {
+    /// The server serves none: the case was never sealed, or the seal was taken away.
+    Missing,
+    /// No desk identity at hand opens it, or it is not a seal whose signature verifies.
+    Unreadable,
+    Sealed(Box<CaseSeal>),
+}
+
+/// A case, decrypted here.
+pub struct OpenCase {
+    pub view: DeskCaseView,
+    /// The report's plaintext JSON, if a desk identity opens it.
+    pub report: Option<Zeroizing<Vec<u8>>>,
+    pub messages: Vec<Readable>,
+    pub notes: Vec<Readable>,
+    /// The case's referrals, in the order of `view.referrals`.
+    pub referrals: Vec<OpenReferral>,
+    /// The case seal, as a desk identity opened it.
+    pub seal: Seal,
+}
+
+/// A new case seal: what to store (age ciphertext to the desk's current key) and what it says.
+pub struct NewSeal {
+    pub ciphertext: Vec<u8>,
+    pub seal: CaseSeal,
+}
+
+/// Opens `b64` with the first of `identities` that can.
+pub fn open_any(
+    identities: &[(i64, age::x25519::Identity)],
+    b64: &str,
+) -> Option<Zeroizing<Vec<u8>>> {
+    let bytes = b64_decode(b64)?;
+    identities
+        .iter()
+        .find_map(|(_, id)| seal::open(id, &bytes).ok())
+}
+
+fn readable(identities: &[(i64, age::x25519::Identity)], entries: &[EntryView]) -> Vec<Readable> {
+    entries
+        .iter()
+        .map(|e| Readable {
+            author: e.author.clone(),
+            day: e.day.clone(),
+            text: open_any(identities, &e.ciphertext).and_then(|p| message_text(&p)),
+        })
+        .collect()
+}
+
+fn open_referral(
+    identities: &[(i64, age::x25519::Identity)],
+    referral: &DeskReferralView,
+) -> OpenReferral {
+    let open = |b64: &str| open_any(identities, b64);
+    OpenReferral {
+        document: referral
+            .ciphertext
+            .as_deref()
+            .and_then(open)
+            .and_then(|p| referral_document(&p)),
+        override_reason: referral
+            .override_reason
+            .as_deref()
+            .and_then(open)
+            .and_then(|p| message_text(&p)),
+        updates: referral
+            .updates
+            .iter()
+            .map(|u| ReadableUpdate::open(u, open))
+            .collect(),
+    }
+}
+
+fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<Vec<u8>, CaseError> {
+    seal::seal(recipients, plain).map_err(|e| CaseError::Cannot(e.to_string()))
+}
+
+fn current_desk_key(state: &DeskState) -> Result<&Recipient, CaseError> {
+    state
+        .current_key()
+        .map(|(_, desk)| desk)
+        .ok_or_else(|| CaseError::Untrusted("the desk's statements sign no desk key".into()))
+}
+
+/// A note only the desk can read, encrypted to `desk` (the chain's current desk key).
+pub fn seal_note(desk: &Recipient, text: &str) -> Result<Vec<u8>, CaseError> {
+    encrypt(&[desk.age()], &message_plaintext(text))
+}
+
+impl OpenCase {
+    /// Decrypts what `identities` (version, desk identity) open of the case the server served.
+    pub fn open(view: DeskCaseView, identities: &[(i64, age::x25519::Identity)]) -> OpenCase {
+        let seal = match &view.seal {
+            None => Seal::Missing,
+            Some(b64) => open_any(identities, b64)
+                .and_then(|bytes| CaseSeal::open(&bytes))
+                .map_or(Seal::Unreadable, |seal| Seal::Sealed(Box::new(seal))),
+        };
+        OpenCase {
+            seal,
+            report: open_any(identities, &view.ciphertext),
+            messages: readable(identities, &view.messages),
+            notes: readable(identities, &view.notes),
+            referrals: view
+                .referrals
+                .iter()
+                .map(|r| open_referral(identities, r))
+                .collect(),
+            view,
+        }
+    }
+
+    /// The decrypted report and the `reply_to` sealed inside it, once the server's copy of the
+    /// reply key is found equal to it: a server that swapped it would otherwise read every reply.
+    fn report_and_reply_to(&self) -> Result<(&[u8], String), CaseError> {
+        let report = self.report.as_ref().ok_or_else(|| {
+            CaseError::Cannot(
+                "no desk key on this device opens the report, so its reply key cannot be checked"
+                    .into(),
+            )
+        })?;
+        let doc: serde_json::Value =
+            serde_json::from_slice(report).map_err(|_| CaseError::Malformed)?;
+        let sealed = doc.get("reply_to").and_then(serde_json::Value::as_str);
+        if sealed != Some(self.view.reply_recipient.as_str()) {
+            return Err(CaseError::Untrusted(format!(
+                "the reply key the server lists for case {} is not the one inside the report; \
+                 nothing was encrypted to it. Tell your supervisor.",
+                self.view.id
+            )));
+        }
+        Ok((report, self.view.reply_recipient.clone()))
+    }
+
+    fn id_bytes(&self) -> Result<[u8; 16], CaseError> {
+        hex_decode(&self.view.id)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(CaseError::Malformed)
+    }
+
+    /// Whether a desk device has replied on this case: a case with replies must have a seal.
+    pub fn has_desk_replies(&self) -> bool {
+        self.view.messages.iter().any(|m| m.author == "desk")
+    }
+
+    /// The reporter's reply recipient, checked against the report and against the case seal:
+    /// signed by an account the verified chain `state` vets (or once vetted), about this desk,
+    /// this report's id, its exact plaintext and that `reply_to`. A report the server swapped
+    /// after the seal, or a seal taken away, is refused before anything is encrypted.
+    pub fn reply_recipient(&self, state: &DeskState) -> Result<Recipient, CaseError> {
+        let (report, reply_to) = self.report_and_reply_to()?;
+        let seal = match &self.seal {
+            Seal::Sealed(seal) => seal,
+            Seal::Missing => {
+                return Err(CaseError::Untrusted(format!(
+                    "case {} has no seal, so its report cannot be checked: after an upgrade, a \
+                     supervisor runs `resguardo desk seal-cases` once; otherwise the server took \
+                     the seal away. Nothing was encrypted.",
+                    self.view.id
+                )))
+            }
+            Seal::Unreadable => {
+                return Err(CaseError::Untrusted(format!(
+                    "no desk key on this device opens a valid seal of case {}: nothing was \
+                     encrypted",
+                    self.view.id
+                )))
+            }
+        };
+        let signer_vetted = state.accounts().any(|a| a.signing_key == seal.signer);
+        let covers = seal.covers(state.desk().as_str(), &self.id_bytes()?, report, &reply_to);
+        if !signer_vetted || !covers {
+            return Err(CaseError::Untrusted(format!(
+                "the report the server serves for case {} is not the one its seal names: \
+                 nothing was encrypted. Tell your supervisor.",
+                self.view.id
+            )));
+        }
+        Recipient::parse(&reply_to).map_err(|_| CaseError::Malformed)
+    }
+
+    /// A seal of this case by `own` (protocol.md §10.5), encrypted to the desk's current key as the
+    /// verified chain `state` signs it; `None` when the case already has one. Refused for a case
+    /// with desk replies (a seal taken away looks the same) unless `legacy` (`desk seal-cases`,
+    /// once, after an upgrade).
+    pub fn new_seal(
+        &self,
+        own: &age::x25519::Identity,
+        state: &DeskState,
+        legacy: bool,
+    ) -> Result<Option<NewSeal>, CaseError> {
+        if self.seal != Seal::Missing {
+            return Ok(None);
+        }
+        if self.has_desk_replies() && !legacy {
+            return Err(CaseError::Untrusted(format!(
+                "case {} has replies but no seal: after an upgrade, a supervisor runs `resguardo \
+                 desk seal-cases` once; otherwise the server took the seal away. Nothing was sent.",
+                self.view.id
+            )));
+        }
+        let (report, reply_to) = self.report_and_reply_to()?;
+        let seal = CaseSeal::of(
+            state.desk().as_str(),
+            self.id_bytes()?,
+            report,
+            &reply_to,
+            signing::public_of(own),
+        );
+        let bytes = seal.sign(own).ok_or(CaseError::Malformed)?;
+        let ciphertext = encrypt(&[current_desk_key(state)?.age()], &bytes)?;
+        Ok(Some(NewSeal { ciphertext, seal }))
+    }
+
+    /// A reply to the reporter that the desk can read too: encrypted to the reply key the case
+    /// seal vouches for and to the desk's current key as the verified chain `state` signs it.
+    pub fn seal_reply(&self, state: &DeskState, text: &str) -> Result<Vec<u8>, CaseError> {
+        let reporter = self.reply_recipient(state)?;
+        let desk = current_desk_key(state)?;
+        encrypt(&[reporter.age(), desk.age()], &message_plaintext(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use age::x25519::Identity;
+
+    use super::*;
+    use crate::crypto::chain::{verify, Pins};
+    use crate::crypto::statement::{append, Body};
+    use crate::domain::{b64_encode, hex, DeskSlug, Fingerprint, Language, Status, Username};
+    use crate::protocol::report::ReportForm;
+
+    /// A desk whose chain (genesis by `supervisor`, desk key version 1 = `desk`) verifies.
+    struct Desk {
+        supervisor: Identity,
+        desk: Identity,
+        state: DeskState,
+    }
+
+    fn desk() -> Desk {
+        let (supervisor, desk) = (Identity::generate(), Identity::generate());
+        let slug = DeskSlug::parse("gt").unwrap();
+        let genesis = Body::Genesis {
+            account: [1; 16],
+            username: Username::parse("sofia").unwrap(),
+            recipient: Recipient::from(supervisor.to_public()),
+            approvals_required: 1,
+        };
+        let first = append(&slug, None, &supervisor, genesis).unwrap();
+        let key = Body::DeskKey {
+            version: 1,
+            recipient: Recipient::from(desk.to_public()),
+        };
+        let second = append(&slug, Some((1, first.link())), &supervisor, key).unwrap();
+        let root = Fingerprint::of_account(
+            &Recipient::from(supervisor.to_public()),
+            &signing::public_of(&supervisor),
+        );
+        let pins = Pins { root, head: None };
+        let state = verify(&slug, &pins, &[first, second]).unwrap();
+        Desk {
+            supervisor,
+            desk,
+            state,
+        }
+    }
+
+    /// A case as the server serves it: a report to the desk key whose `reply_to` is `reporter`.
+    fn served(desk: &Desk, reporter: &Identity) -> DeskCaseView {
+        let form: ReportForm =
+            serde_json::from_str(r#"{"kind":"other","narrative":"me piden dinero"}"#).unwrap();
+        let reply_to = Recipient::from(reporter.to_public()).as_str().to_owned();
+        let plain = form.to_plaintext(Language::Es, &reply_to);
+        let ciphertext = seal::seal(&[&desk.desk.to_public()], &plain).unwrap();
+        DeskCaseView {
+            id: hex(&[7; 16]),
+            status: Status::New,
+            created: "2026-12-02".into(),
+            updated: "2026-12-02".into(),
+            assigned_to: None,
+            key_version: 1,
+            ciphertext: b64_encode(&ciphertext),
+            reply_recipient: reply_to,
+            messages: vec![],
+            notes: vec![],
+            referrals: vec![],
+            seal: None,
+        }
+    }
+
+    fn keys(desk: &Desk) -> Vec<(i64, Identity)> {
+        vec![(1, desk.desk.clone())]
+    }
+
+    #[test]
+    fn a_sealed_case_takes_a_reply_both_sides_can_read() {
+        let (desk, reporter) = (desk(), Identity::generate());
+        let mut case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
+        assert!(case.report.is_some());
+        assert!(matches!(case.seal, Seal::Missing));
+        let refused = case.seal_reply(&desk.state, "hola").unwrap_err();
+        assert!(
+            matches!(refused, CaseError::Untrusted(_)),
+            "no seal: {refused}"
+        );
+
+        let new = case
+            .new_seal(&desk.supervisor, &desk.state, false)
+            .unwrap()
+            .unwrap();
+        let opened = seal::open(&desk.desk, &new.ciphertext).unwrap();
+        assert_eq!(CaseSeal::open(&opened).as_ref(), Some(&new.seal));
+        case.seal = Seal::Sealed(Box::new(new.seal));
+        assert!(case
+            .new_seal(&desk.supervisor, &desk.state, false)
+            .unwrap()
+            .is_none());
+
+        let reply = case.seal_reply(&desk.state, "hola").unwrap();
+        for reader in [&reporter, &desk.desk] {
+            let plain = seal::open(reader, &reply).unwrap();
+            assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
+        }
+    }
+
+    #[test]
+    fn a_swapped_reply_key_or_report_gets_nothing() {
+        let (desk, reporter, attacker) = (desk(), Identity::generate(), Identity::generate());
+        let mut view = served(&desk, &reporter);
+        view.reply_recipient = Recipient::from(attacker.to_public()).as_str().to_owned();
+        let case = OpenCase::open(view, &keys(&desk));
+        let refused = case.new_seal(&desk.supervisor, &desk.state, false);
+        assert!(matches!(refused, Err(CaseError::Untrusted(_))));
+
+        // Sealed honestly, then the server serves another report (to the desk key) naming M.
+        let case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
+        let new = case
+            .new_seal(&desk.supervisor, &desk.state, false)
+            .unwrap()
+            .unwrap();
+        let mut swapped = OpenCase::open(served(&desk, &attacker), &keys(&desk));
+        swapped.seal = Seal::Sealed(Box::new(new.seal));
+        let refused = swapped.seal_reply(&desk.state, "hola").unwrap_err();
+        assert!(matches!(refused, CaseError::Untrusted(_)), "{refused}");
+    }
+
+    #[test]
+    fn a_seal_by_someone_the_chain_does_not_vet_is_refused() {
+        let (desk, reporter, stranger) = (desk(), Identity::generate(), Identity::generate());
+        let mut case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
+        let forged = case
+            .new_seal(&stranger, &desk.state, false)
+            .unwrap()
+            .unwrap();
+        case.seal = Seal::Sealed(Box::new(forged.seal));
+        assert!(matches!(
+            case.reply_recipient(&desk.state),
+            Err(CaseError::Untrusted(_))
+        ));
+    }
+
+    #[test]
+    fn without_a_desk_key_nothing_opens_and_nothing_is_sealed() {
+        let (desk, reporter) = (desk(), Identity::generate());
+        let case = OpenCase::open(served(&desk, &reporter), &[(1, Identity::generate())]);
+        assert!(case.report.is_none());
+        assert!(matches!(
+            case.new_seal(&desk.supervisor, &desk.state, false),
+            Err(CaseError::Cannot(_))
+        ));
+    }
+}
