@@ -4,10 +4,11 @@
 use anyhow::Context;
 
 use super::terminal::ask_secret;
-use crate::client::desk_keys::{self, DeskKeys};
+use crate::client::desk_keys;
 use crate::client::session::{self, SavedSession};
 use crate::client::{trust, worker, ApiClient};
 use crate::crypto::chain::DeskState;
+use crate::protocol::grants::DeskKeys;
 
 /// The session `resguardo worker login` saved on this device.
 pub(super) fn saved() -> anyhow::Result<SavedSession> {

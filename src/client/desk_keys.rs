@@ -2,8 +2,6 @@
 //! worker by encrypting the desk identity to the key whose safety number was checked out of band,
 //! and unlocking one's own grants.
 
-use std::str::FromStr;
-
 use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
@@ -13,8 +11,9 @@ use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
 };
+use crate::protocol::grants::{self, DeskKeys, GrantError};
 use crate::protocol::keys::{
-    AccountGrant, AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
+    AccountGrant, AccountView, DeskKeyView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
 use crate::protocol::statements::SignedStatement;
 
@@ -88,105 +87,27 @@ pub(super) fn wire(signed: &Signed) -> SignedStatement {
     }
 }
 
-/// The desk keys this account holds, checked against the desk's verified chain (§10.3): what it
-/// decrypts with, and the one key it encrypts to.
-pub struct DeskKeys {
-    /// Every desk identity this account holds, by version, to decrypt with. Versions below the
-    /// chain's first signed one (a desk older than statements) are kept for decrypting only.
-    pub identities: Vec<(i64, age::x25519::Identity)>,
-    /// The desk's current key as the chain signs it: notes, replies, referrals and re-encrypted
-    /// cases go to this key and no other, whatever the server lists.
-    pub current: (i64, Recipient),
-}
-
-impl DeskKeys {
-    /// This account's identity for the current key, if it holds a grant of it.
-    pub fn current_identity(&self) -> Option<&age::x25519::Identity> {
-        self.identities
-            .iter()
-            .find(|(v, _)| *v == self.current.0)
-            .map(|(_, identity)| identity)
-    }
-
-    /// The current key's identity, or a message saying this account lacks it.
-    pub fn current_identity_or_refuse(&self) -> Result<&age::x25519::Identity, ClientError> {
-        self.current_identity().ok_or_else(|| {
-            ClientError::Usage(format!(
-                "you hold no grant of the desk's current key (version {}): ask a supervisor to \
-                 vet you or to rotate the key",
-                self.current.0
-            ))
-        })
+impl From<GrantError> for ClientError {
+    fn from(e: GrantError) -> Self {
+        match e {
+            GrantError::NoCurrentGrant(_) => ClientError::Usage(e.to_string()),
+            GrantError::Malformed(_) => ClientError::Unexpected(200),
+            _ => ClientError::Untrusted(e.to_string()),
+        }
     }
 }
 
-/// Whether a grant of `version` that opened to `identity` may be used, by the chain: it must be
-/// the key the chain signs for that version; a version below the first signed one is a legacy
-/// key, kept to decrypt old ciphertexts. A grant that opens but does not match is an attack
-/// signal, refused loudly rather than skipped.
-pub fn check_grant(
-    state: &DeskState,
-    version: i64,
-    identity: &age::x25519::Identity,
-) -> Result<(), ClientError> {
-    let first = state.first_version().unwrap_or(u64::MAX);
-    let signed = u64::try_from(version).ok().and_then(|v| state.key(v));
-    match signed {
-        Some(key) if *key == Recipient::from(identity.to_public()) => Ok(()),
-        Some(_) => Err(ClientError::Untrusted(format!(
-            "your grant of desk key version {version} holds a key the desk never signed: the \
-             server forged it; nothing was encrypted"
-        ))),
-        None if u64::try_from(version).is_ok_and(|v| v < first) => Ok(()),
-        None => Err(ClientError::Untrusted(format!(
-            "you hold a grant for desk key version {version} that no statement signs: the server \
-             hides a statement or forged the grant; nothing was encrypted"
-        ))),
-    }
-}
-
-/// The desk identities this account holds, unlocked with its own identity and each checked
-/// against the verified chain `state` (from `trust::verified` or `trust::checked`).
+/// The desk identities this account holds (`protocol::grants::unlock`): its grants fetched, each
+/// opened with its own identity and checked against the verified chain `state` (from
+/// `trust::verified` or `trust::checked`).
 pub async fn unlock(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
     state: &DeskState,
 ) -> Result<DeskKeys, ClientError> {
-    let (version, key) = state
-        .current_key()
-        .ok_or_else(|| ClientError::Untrusted("the desk's statements sign no desk key".into()))?;
-    let mut identities = vec![];
-    for g in client.grants(token).await? {
-        let identity = open_grant(own, &g)?;
-        check_grant(state, g.key_version, &identity)?;
-        identities.push((g.key_version, identity));
-    }
-    identities.sort_by_key(|(v, _)| *v);
-    let current = (
-        i64::try_from(version).map_err(|_| ClientError::Unexpected(200))?,
-        key.clone(),
-    );
-    Ok(DeskKeys {
-        identities,
-        current,
-    })
-}
-
-/// The desk identity a grant wraps, opened with the account's own identity.
-pub(super) fn open_grant(
-    own: &age::x25519::Identity,
-    grant: &GrantView,
-) -> Result<age::x25519::Identity, ClientError> {
-    let wrapped = b64_decode(&grant.wrapped_key).ok_or(ClientError::Unexpected(200))?;
-    let plain = Zeroizing::new(seal::open(own, &wrapped).map_err(|_| {
-        ClientError::Untrusted(format!(
-            "your grant of desk key version {} does not open with your key",
-            grant.key_version
-        ))
-    })?);
-    let text = std::str::from_utf8(&plain).map_err(|_| ClientError::Unexpected(200))?;
-    age::x25519::Identity::from_str(text.trim()).map_err(|_| ClientError::Unexpected(200))
+    let grants = client.grants(token).await?;
+    Ok(grants::unlock(own, &grants, state)?)
 }
 
 /// Who a rotation granted the new key to, as the chain knows them.

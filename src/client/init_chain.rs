@@ -6,7 +6,7 @@
 //! whose key's number they compared with the partner's. Under a policy of two approvals, a
 //! second supervisor runs it too, to add their approvals.
 
-use super::desk_keys::{hex_id, open_grant, wire};
+use super::desk_keys::{hex_id, wire};
 use super::desk_statements::sign_all;
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
@@ -15,6 +15,7 @@ use crate::crypto::statement::Body;
 use crate::domain::{
     AccountStatus, DeskSlug, Fingerprint, PartnerName, PartnerStatus, Recipient, Role, Username,
 };
+use crate::protocol::grants::open_grant;
 use crate::protocol::keys::AccountView;
 use crate::protocol::referrals::PartnerView;
 use crate::protocol::statements::ExistingStatements;

@@ -8,7 +8,6 @@
 //! Parts the newest key already opens are left alone, so a run that was cut off can simply be
 //! started again.
 
-use super::desk_keys::DeskKeys;
 use super::triage::{open_case, seal_case};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
@@ -16,6 +15,7 @@ use crate::crypto::seal;
 use crate::domain::{b64_decode, Recipient};
 use crate::protocol::case::{open_any, OpenCase};
 use crate::protocol::cases::{PartRef, Reencryption};
+use crate::protocol::grants::DeskKeys;
 
 /// What a re-encryption run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod challenge;
 pub mod desks;
 pub mod followup;
+pub mod grants;
 pub mod health;
 pub mod keys;
 pub mod message;

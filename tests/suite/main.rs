@@ -37,6 +37,7 @@ mod export;
 mod fail_closed;
 mod faults;
 mod flow;
+mod grant_vectors;
 mod hardening;
 mod http;
 mod interop;

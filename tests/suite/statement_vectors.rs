@@ -19,17 +19,17 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A fixed identity per name, so that the vectors are reproducible.
-fn identity(name: &str) -> age::x25519::Identity {
+pub(crate) fn identity(name: &str) -> age::x25519::Identity {
     let secret: [u8; 32] =
         sha2::Sha256::digest(format!("resguardo statement vector {name}")).into();
     identity_from_secret(&secret)
 }
 
-fn identity_text(name: &str) -> String {
+pub(crate) fn identity_text(name: &str) -> String {
     age::secrecy::ExposeSecret::expose_secret(&identity(name).to_string()).to_owned()
 }
 
-fn recipient(name: &str) -> Recipient {
+pub(crate) fn recipient(name: &str) -> Recipient {
     Recipient::from(identity(name).to_public())
 }
 
@@ -39,7 +39,7 @@ fn id(name: &str) -> [u8; 16] {
         .unwrap()
 }
 
-fn root_number(name: &str) -> Fingerprint {
+pub(crate) fn root_number(name: &str) -> Fingerprint {
     Fingerprint::of_account(&recipient(name), &public_of(&identity(name)))
 }
 
@@ -61,7 +61,7 @@ fn desk_key(version: u64) -> Body {
 }
 
 /// Writes a chain of (signer, body), as devices would.
-fn chain(desk: &str, steps: Vec<(&str, Body)>) -> Vec<Signed> {
+pub(crate) fn chain(desk: &str, steps: Vec<(&str, Body)>) -> Vec<Signed> {
     let desk = DeskSlug::parse(desk).unwrap();
     let mut entries: Vec<Signed> = vec![];
     for (signer, body) in steps {
@@ -84,7 +84,7 @@ fn genesis(policy: u8) -> (&'static str, Body) {
 }
 
 /// The desk of the vectors: sofia (root), sv2 (supervisor), ana (worker), a partner, two keys.
-fn desk_steps() -> Vec<(&'static str, Body)> {
+pub(crate) fn desk_steps() -> Vec<(&'static str, Body)> {
     vec![
         genesis(2),
         ("sofia", desk_key(1)),
@@ -103,7 +103,7 @@ fn desk_steps() -> Vec<(&'static str, Body)> {
     ]
 }
 
-fn entries_json(entries: &[Signed]) -> Vec<Value> {
+pub(crate) fn entries_json(entries: &[Signed]) -> Vec<Value> {
     entries
         .iter()
         .map(|e| json!({"statement_hex": hex(&e.statement), "signature_hex": hex(&e.signature)}))
@@ -298,7 +298,7 @@ fn statements() -> Vec<Value> {
         .collect()
 }
 
-fn signed(v: &Value) -> Signed {
+pub(crate) fn signed(v: &Value) -> Signed {
     Signed {
         statement: unhex(v["statement_hex"].as_str().unwrap()),
         signature: unhex(v["signature_hex"].as_str().unwrap())

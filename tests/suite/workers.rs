@@ -687,7 +687,7 @@ pub async fn desk_view(
 ) -> Result<
     (
         resguardo::crypto::chain::DeskState,
-        resguardo::client::desk_keys::DeskKeys,
+        resguardo::protocol::grants::DeskKeys,
     ),
     resguardo::client::ClientError,
 > {
@@ -739,7 +739,7 @@ pub async fn view(
     login: &worker::Login,
 ) -> (
     resguardo::crypto::chain::DeskState,
-    resguardo::client::desk_keys::DeskKeys,
+    resguardo::protocol::grants::DeskKeys,
 ) {
     let token = &login.session.token;
     let pins = served_root_pins(client, token).await;
