@@ -10,9 +10,9 @@ use crate::protocol::case::{seal_note, CaseError, OpenCase, Seal};
 impl From<CaseError> for ClientError {
     fn from(e: CaseError) -> Self {
         match e {
-            CaseError::Cannot(why) => ClientError::Usage(why),
-            CaseError::Untrusted(why) => ClientError::Untrusted(why),
             CaseError::Malformed => ClientError::Unexpected(200),
+            e if e.is_untrusted() => ClientError::Untrusted(e.to_string()),
+            e => ClientError::Usage(e.to_string()),
         }
     }
 }

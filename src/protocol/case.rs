@@ -14,18 +14,66 @@ use crate::crypto::chain::DeskState;
 use crate::crypto::{seal, signing};
 use crate::domain::{b64_decode, hex_decode, Recipient, ReferralStatus};
 
-/// Why a case operation was refused on this device.
-#[derive(Debug, thiserror::Error)]
+/// Why a case operation was refused on this device. `code()` is stable: the vectors and the
+/// TypeScript twin use it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
-    /// This device cannot do it (no key opens the report, encryption failed).
-    #[error("{0}")]
-    Cannot(String),
-    /// What the server serves contradicts the desk's own ciphertext or the verified chain.
-    #[error("{0}")]
-    Untrusted(String),
-    /// The server served something that is not a case of this protocol.
+    #[error("no desk key on this device opens the report, so its reply key cannot be checked")]
+    NoReport,
+    #[error(
+        "the reply key the server lists for case {0} is not the one inside the report; nothing \
+         was encrypted to it. Tell your supervisor."
+    )]
+    ReplyKeySwapped(String),
+    #[error(
+        "case {0} has no seal, so its report cannot be checked: after an upgrade, a supervisor \
+         runs `resguardo desk seal-cases` once; otherwise the server took the seal away. Nothing \
+         was encrypted."
+    )]
+    NoSeal(String),
+    #[error("no desk key on this device opens a valid seal of case {0}: nothing was encrypted")]
+    UnreadableSeal(String),
+    #[error(
+        "the report the server serves for case {0} is not the one its seal names: nothing was \
+         encrypted. Tell your supervisor."
+    )]
+    SealMismatch(String),
+    #[error(
+        "case {0} has replies but no seal: after an upgrade, a supervisor runs `resguardo desk \
+         seal-cases` once; otherwise the server took the seal away. Nothing was sent."
+    )]
+    RepliesWithoutSeal(String),
+    #[error("the desk's statements sign no desk key")]
+    NoDeskKey,
+    #[error("cannot encrypt: {0}")]
+    Encrypt(String),
     #[error("the server served a case this device cannot parse")]
     Malformed,
+}
+
+impl CaseError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CaseError::NoReport => "no-report",
+            CaseError::ReplyKeySwapped(_) => "reply-key-swapped",
+            CaseError::NoSeal(_) => "no-seal",
+            CaseError::UnreadableSeal(_) => "unreadable-seal",
+            CaseError::SealMismatch(_) => "seal-mismatch",
+            CaseError::RepliesWithoutSeal(_) => "replies-without-seal",
+            CaseError::NoDeskKey => "no-desk-key",
+            CaseError::Encrypt(_) => "encrypt",
+            CaseError::Malformed => "malformed",
+        }
+    }
+
+    /// Whether the server's data contradicts the desk's own (an attack signal), rather than this
+    /// device lacking something.
+    pub fn is_untrusted(&self) -> bool {
+        !matches!(
+            self,
+            CaseError::NoReport | CaseError::Encrypt(_) | CaseError::Malformed
+        )
+    }
 }
 
 /// A decrypted thread entry.
@@ -166,14 +214,14 @@ fn open_referral(
 }
 
 fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<Vec<u8>, CaseError> {
-    seal::seal(recipients, plain).map_err(|e| CaseError::Cannot(e.to_string()))
+    seal::seal(recipients, plain).map_err(|e| CaseError::Encrypt(e.to_string()))
 }
 
 fn current_desk_key(state: &DeskState) -> Result<&Recipient, CaseError> {
     state
         .current_key()
         .map(|(_, desk)| desk)
-        .ok_or_else(|| CaseError::Untrusted("the desk's statements sign no desk key".into()))
+        .ok_or(CaseError::NoDeskKey)
 }
 
 /// A note only the desk can read, encrypted to `desk` (the chain's current desk key).
@@ -207,21 +255,12 @@ impl OpenCase {
     /// The decrypted report and the `reply_to` sealed inside it, once the server's copy of the
     /// reply key is found equal to it: a server that swapped it would otherwise read every reply.
     fn report_and_reply_to(&self) -> Result<(&[u8], String), CaseError> {
-        let report = self.report.as_ref().ok_or_else(|| {
-            CaseError::Cannot(
-                "no desk key on this device opens the report, so its reply key cannot be checked"
-                    .into(),
-            )
-        })?;
+        let report = self.report.as_ref().ok_or(CaseError::NoReport)?;
         let doc: serde_json::Value =
             serde_json::from_slice(report).map_err(|_| CaseError::Malformed)?;
         let sealed = doc.get("reply_to").and_then(serde_json::Value::as_str);
         if sealed != Some(self.view.reply_recipient.as_str()) {
-            return Err(CaseError::Untrusted(format!(
-                "the reply key the server lists for case {} is not the one inside the report; \
-                 nothing was encrypted to it. Tell your supervisor.",
-                self.view.id
-            )));
+            return Err(CaseError::ReplyKeySwapped(self.view.id.clone()));
         }
         Ok((report, self.view.reply_recipient.clone()))
     }
@@ -245,30 +284,13 @@ impl OpenCase {
         let (report, reply_to) = self.report_and_reply_to()?;
         let seal = match &self.seal {
             Seal::Sealed(seal) => seal,
-            Seal::Missing => {
-                return Err(CaseError::Untrusted(format!(
-                    "case {} has no seal, so its report cannot be checked: after an upgrade, a \
-                     supervisor runs `resguardo desk seal-cases` once; otherwise the server took \
-                     the seal away. Nothing was encrypted.",
-                    self.view.id
-                )))
-            }
-            Seal::Unreadable => {
-                return Err(CaseError::Untrusted(format!(
-                    "no desk key on this device opens a valid seal of case {}: nothing was \
-                     encrypted",
-                    self.view.id
-                )))
-            }
+            Seal::Missing => return Err(CaseError::NoSeal(self.view.id.clone())),
+            Seal::Unreadable => return Err(CaseError::UnreadableSeal(self.view.id.clone())),
         };
         let signer_vetted = state.accounts().any(|a| a.signing_key == seal.signer);
         let covers = seal.covers(state.desk().as_str(), &self.id_bytes()?, report, &reply_to);
         if !signer_vetted || !covers {
-            return Err(CaseError::Untrusted(format!(
-                "the report the server serves for case {} is not the one its seal names: \
-                 nothing was encrypted. Tell your supervisor.",
-                self.view.id
-            )));
+            return Err(CaseError::SealMismatch(self.view.id.clone()));
         }
         Recipient::parse(&reply_to).map_err(|_| CaseError::Malformed)
     }
@@ -287,11 +309,7 @@ impl OpenCase {
             return Ok(None);
         }
         if self.has_desk_replies() && !legacy {
-            return Err(CaseError::Untrusted(format!(
-                "case {} has replies but no seal: after an upgrade, a supervisor runs `resguardo \
-                 desk seal-cases` once; otherwise the server took the seal away. Nothing was sent.",
-                self.view.id
-            )));
+            return Err(CaseError::RepliesWithoutSeal(self.view.id.clone()));
         }
         let (report, reply_to) = self.report_and_reply_to()?;
         let seal = CaseSeal::of(
@@ -394,10 +412,7 @@ mod tests {
         assert!(case.report.is_some());
         assert!(matches!(case.seal, Seal::Missing));
         let refused = case.seal_reply(&desk.state, "hola").unwrap_err();
-        assert!(
-            matches!(refused, CaseError::Untrusted(_)),
-            "no seal: {refused}"
-        );
+        assert_eq!(refused, CaseError::NoSeal(case.view.id.clone()));
 
         let new = case
             .new_seal(&desk.supervisor, &desk.state, false)
@@ -425,7 +440,7 @@ mod tests {
         view.reply_recipient = Recipient::from(attacker.to_public()).as_str().to_owned();
         let case = OpenCase::open(view, &keys(&desk));
         let refused = case.new_seal(&desk.supervisor, &desk.state, false);
-        assert!(matches!(refused, Err(CaseError::Untrusted(_))));
+        assert_eq!(refused.err().map(|e| e.code()), Some("reply-key-swapped"));
 
         // Sealed honestly, then the server serves another report (to the desk key) naming M.
         let case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
@@ -436,7 +451,7 @@ mod tests {
         let mut swapped = OpenCase::open(served(&desk, &attacker), &keys(&desk));
         swapped.seal = Seal::Sealed(Box::new(new.seal));
         let refused = swapped.seal_reply(&desk.state, "hola").unwrap_err();
-        assert!(matches!(refused, CaseError::Untrusted(_)), "{refused}");
+        assert_eq!(refused.code(), "seal-mismatch", "{refused}");
     }
 
     #[test]
@@ -448,10 +463,10 @@ mod tests {
             .unwrap()
             .unwrap();
         case.seal = Seal::Sealed(Box::new(forged.seal));
-        assert!(matches!(
-            case.reply_recipient(&desk.state),
-            Err(CaseError::Untrusted(_))
-        ));
+        assert_eq!(
+            case.reply_recipient(&desk.state).err().map(|e| e.code()),
+            Some("seal-mismatch")
+        );
     }
 
     #[test]
@@ -459,9 +474,9 @@ mod tests {
         let (desk, reporter) = (desk(), Identity::generate());
         let case = OpenCase::open(served(&desk, &reporter), &[(1, Identity::generate())]);
         assert!(case.report.is_none());
-        assert!(matches!(
-            case.new_seal(&desk.supervisor, &desk.state, false),
-            Err(CaseError::Cannot(_))
-        ));
+        assert_eq!(
+            case.new_seal(&desk.supervisor, &desk.state, false).err(),
+            Some(CaseError::NoReport)
+        );
     }
 }

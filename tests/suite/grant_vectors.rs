@@ -3,29 +3,20 @@
 //! (`web/test/grants.test.ts`). Age encryption is randomised, so the grants were written once by
 //! `regenerate_grant_vectors`; the vectors are decrypt-only.
 
-use resguardo::crypto::chain::{self, DeskState, Pins};
+use resguardo::crypto::chain::DeskState;
 use resguardo::crypto::seal;
-use resguardo::domain::{b64_encode, DeskSlug, Recipient};
+use resguardo::domain::{b64_encode, Recipient};
 use resguardo::protocol::grants;
 use resguardo::protocol::keys::GrantView;
 use serde_json::{json, Value};
 
 use crate::statement_vectors::{
-    chain, desk_steps, entries_json, identity, identity_text, root_number, signed,
+    chain, desk_steps, entries_json, identity, identity_text, root_number, verified_desk,
 };
 
 const GRANTS: &str = "tests/vectors/grants.json";
 /// The account whose grants the vectors open: ana, vetted in the statement vectors' desk.
 const ACCOUNT: &str = "ana";
-
-fn state(entries: &[Value]) -> DeskState {
-    let entries: Vec<_> = entries.iter().map(signed).collect();
-    let pins = Pins {
-        root: root_number("sofia"),
-        head: None,
-    };
-    chain::verify(&DeskSlug::parse("gt").unwrap(), &pins, &entries).unwrap()
-}
 
 /// A grant of `version` whose plaintext is `plain`, encrypted to `to`'s key.
 fn grant(version: i64, to: &str, plain: &str) -> Value {
@@ -64,7 +55,7 @@ fn views(grants: &Value) -> Vec<GrantView> {
 #[test]
 fn grant_vectors_match() {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(GRANTS).unwrap()).unwrap();
-    let state = state(file["entries"].as_array().unwrap());
+    let state = verified_desk(file["entries"].as_array().unwrap());
     assert!(root_number("sofia").matches_typed(file["pinned_root"].as_str().unwrap()));
     assert_eq!(file["account_identity"], identity_text(ACCOUNT));
     let cases = file["cases"].as_array().unwrap();
@@ -90,7 +81,7 @@ fn grant_vectors_match() {
 fn regenerate_grant_vectors() {
     let entries = chain("gt", desk_steps());
     let entries_json = Value::Array(entries_json(&entries));
-    let state = state(entries_json.as_array().unwrap());
+    let state = verified_desk(entries_json.as_array().unwrap());
     let forged = grant(2, ACCOUNT, &identity_text("mallory"));
     let cases = [
         ("both signed versions", vec![honest(1), honest(2)]),

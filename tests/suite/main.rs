@@ -28,6 +28,7 @@ mod backup;
 mod bad_inputs;
 mod browser;
 mod canary;
+mod case_vectors;
 mod cli;
 mod conformance;
 mod crash;

@@ -382,3 +382,14 @@ fn regenerate_statement_vectors() {
     )
     .unwrap();
 }
+
+/// The vectors' desk (`desk_steps`), its served entries as the vector files hold them, verified
+/// from sofia's pinned number.
+pub(crate) fn verified_desk(entries: &[Value]) -> chain::DeskState {
+    let entries: Vec<_> = entries.iter().map(signed).collect();
+    let pins = Pins {
+        root: root_number("sofia"),
+        head: None,
+    };
+    chain::verify(&DeskSlug::parse("gt").unwrap(), &pins, &entries).unwrap()
+}

@@ -444,6 +444,11 @@ export class DeskState {
     return accountsInOrder(this.c).find((a) => a.username === username);
   }
 
+  /** Every account the chain ever vetted, revoked ones included, by id. */
+  accounts(): Account[] {
+    return accountsInOrder(this.c);
+  }
+
   /** Vetted accounts that are not revoked, by id: those a desk key may be granted to. */
   vettedAccounts(): Account[] {
     return vetted(this.c);
