@@ -231,7 +231,7 @@ pub enum WorkerCommand {
         partner: String,
         /// The report fields to send, and nothing else.
         #[arg(long, value_enum, value_delimiter = ',', required = true)]
-        fields: Vec<crate::client::referrals::ReferralField>,
+        fields: Vec<crate::domain::ReferralField>,
         /// Refer although the reporter did not consent (needs --reason; recorded in the audit log).
         #[arg(long, requires = "reason")]
         override_consent: bool,

@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask, shown};
 use super::DirectoryCommand;
-use crate::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use crate::client::{desk_statements, triage, trust, ApiClient};
+use crate::client::{desk_statements, referrals, triage, trust, ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
-use crate::domain::{Country, PartnerStatus, Recipient, Service};
+use crate::domain::{Country, PartnerStatus, Recipient, ReferralField, Service};
+use crate::protocol::referral::{self, ConsentDecision, ReferralOrder};
 use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 
 pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
@@ -94,7 +94,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         }
         DirectoryCommand::Disable { partner } => {
             let partners = client.partners(&saved.token).await?;
-            let p = referrals::find_partner(&partners, &partner)?;
+            let p = referral::find_partner(&partners, &partner)?;
             let (saved, identity) = unlocked().await?;
             let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
             desk_statements::disable_partner(&client, &saved.token, &identity, &state, p).await?;
@@ -105,7 +105,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
         }
         DirectoryCommand::RotateToken { partner, json } => {
             let partners = client.partners(&saved.token).await?;
-            let p = referrals::find_partner(&partners, &partner)?;
+            let p = referral::find_partner(&partners, &partner)?;
             let rotated = client.partner_token(&saved.token, &p.id).await?;
             print_token(
                 &rotated,
@@ -122,7 +122,7 @@ fn signed_note(state: Option<&DeskState>, partner: &PartnerView) -> &'static str
     let Some(state) = state else {
         return " (statements not verified on this device)";
     };
-    match referrals::signed_partner_key(state, partner) {
+    match referral::signed_partner_key(state, partner) {
         Ok(_) => " (signed)",
         Err(_) if partner.status != PartnerStatus::Active => "",
         Err(_) => " (NOT signed with this key: referrals to it are refused)",
@@ -171,7 +171,7 @@ pub async fn suggest(case_id: &str, json: bool) -> anyhow::Result<()> {
     let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
     let partners = client.partners(&saved.token).await?;
-    let ranked = referrals::suggest(&report, &partners);
+    let ranked = referral::suggest(&report, &partners);
     if json {
         let list: Vec<Value> = ranked
             .iter()
@@ -230,9 +230,9 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
     let partners = client.partners(&saved.token).await?;
-    let partner = referrals::find_partner(&partners, &order.partner)?;
-    referrals::signed_partner_key(&state, partner)?;
-    if order.reason.is_none() && !referrals::consented(&report) {
+    let partner = referral::find_partner(&partners, &order.partner)?;
+    referral::signed_partner_key(&state, partner).map_err(ClientError::from)?;
+    if order.reason.is_none() && !referral::consented(&report) {
         anyhow::bail!(
             "the reporter did not consent to referral; refer anyway only with \
              --override-consent --reason \"why\" (the reason is recorded)"
@@ -240,7 +240,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     }
     show_plan(
         partner,
-        &referrals::referral_document(&report, &order.fields),
+        &referral::referral_document(&report, &order.fields),
     );
     if !order.yes && !ask("Send this? [y/N]")?.trim().eq_ignore_ascii_case("y") {
         anyhow::bail!("nothing was sent");

@@ -1,19 +1,16 @@
 //! A case worker's side of enrolment and login (design §3.2): the password is stretched here, the
 //! worker's key pair is made here, and only the auth key and the wrapped identity leave the device.
 
-use std::str::FromStr;
-
 use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
 use crate::crypto::password::{self, PasswordKeys};
 use crate::crypto::{seal, signing};
-use crate::domain::{
-    b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
-};
+use crate::domain::{b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username};
 use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SigningKeyUpload,
 };
+use crate::protocol::identity::{open_identity, WrongPassword};
 
 fn usage(e: impl std::fmt::Display) -> ClientError {
     ClientError::Usage(e.to_string())
@@ -136,7 +133,7 @@ pub async fn change_password(
         return Err(usage("the new password is the current one"));
     }
     let old_keys = keys_for(desk, username, current).await?;
-    let identity = open_identity(&old_keys, wrapped_b64)?;
+    let identity = open_identity(&old_keys, wrapped_b64).map_err(wrong_password)?;
     let new_keys = keys_for(desk, username, new).await?;
     let secret =
         Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned());
@@ -158,18 +155,7 @@ pub async fn unlock(
     wrapped_b64: &str,
 ) -> Result<age::x25519::Identity, ClientError> {
     let keys = keys_for(desk, username, password).await?;
-    open_identity(&keys, wrapped_b64)
-}
-
-fn open_identity(
-    keys: &PasswordKeys,
-    wrapped_b64: &str,
-) -> Result<age::x25519::Identity, ClientError> {
-    let wrong = || ClientError::Usage("the password does not unlock this account's key".into());
-    let wrapped = b64_decode(wrapped_b64).ok_or_else(wrong)?;
-    let plain = seal::open(&keys.unlock_identity, &wrapped).map_err(|_| wrong())?;
-    let text = std::str::from_utf8(&plain).map_err(|_| wrong())?;
-    age::x25519::Identity::from_str(text.trim()).map_err(|_| wrong())
+    open_identity(&keys, wrapped_b64).map_err(wrong_password)
 }
 
 /// A signed-in worker: the session and the worker's own identity, unlocked here.
@@ -190,7 +176,7 @@ pub async fn login(
     let session = client
         .login(&credentials(desk, username, &keys, totp))
         .await?;
-    let identity = open_identity(&keys, &session.wrapped_identity)?;
+    let identity = open_identity(&keys, &session.wrapped_identity).map_err(wrong_password)?;
     let session = record_signing_key(client, session, &identity).await?;
     Ok(Login { session, identity })
 }
@@ -217,4 +203,8 @@ async fn record_signing_key(
             Ok(session)
         }
     }
+}
+
+fn wrong_password(e: WrongPassword) -> ClientError {
+    ClientError::Usage(e.to_string())
 }

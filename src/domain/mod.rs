@@ -20,7 +20,9 @@ pub use partner::{
     is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId,
     ReferralStatus, Service, WebhookUrl,
 };
-pub use report::{Author, BadStatus, Lookup, ReceiptAuth, ReportId, ReportKind, Status, Verifier};
+pub use report::{
+    Author, BadStatus, Lookup, ReceiptAuth, ReferralField, ReportId, ReportKind, Status, Verifier,
+};
 pub use retention::{BadDays, Days, PolicySource, PurgeRule, RetentionPolicy};
 
 use base64::Engine as _;

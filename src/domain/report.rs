@@ -201,3 +201,45 @@ pub enum ReportKind {
     OnlineExtortion,
     Other,
 }
+
+/// A report field a referral may carry. Nothing else of the report (not its reply key, not the
+/// consent flag) ever goes to a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum ReferralField {
+    Kind,
+    Narrative,
+    Country,
+    Needs,
+    SafeContact,
+    Lang,
+    When,
+    Indicators,
+}
+
+impl ReferralField {
+    /// Every field, in the order the schema lists them.
+    pub const ALL: [ReferralField; 8] = [
+        ReferralField::Kind,
+        ReferralField::Narrative,
+        ReferralField::Country,
+        ReferralField::Needs,
+        ReferralField::SafeContact,
+        ReferralField::Lang,
+        ReferralField::When,
+        ReferralField::Indicators,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ReferralField::Kind => "kind",
+            ReferralField::Narrative => "narrative",
+            ReferralField::Country => "country",
+            ReferralField::Needs => "needs",
+            ReferralField::SafeContact => "safe_contact",
+            ReferralField::Lang => "lang",
+            ReferralField::When => "when",
+            ReferralField::Indicators => "indicators",
+        }
+    }
+}

@@ -5,12 +5,14 @@
 //! identity on every ciphertext the server stores.
 
 use age::secrecy::ExposeSecret;
-use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use resguardo::client::{desk_keys, desk_statements, init_chain, reporter, triage, ClientError};
+use resguardo::client::{
+    desk_keys, desk_statements, init_chain, referrals, reporter, triage, ClientError,
+};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::{seal, signing};
-use resguardo::domain::{b64_encode, Recipient};
+use resguardo::domain::{b64_encode, Recipient, ReferralField};
 use resguardo::protocol::keys::{NewDeskKey, Vetting};
+use resguardo::protocol::referral::{self, ConsentDecision, ReferralOrder};
 use resguardo::protocol::referrals::NewPartner;
 use serde_json::Value;
 
@@ -496,7 +498,7 @@ async fn a_swapped_partner_key_is_refused(backend: Backend) {
                 .unwrap();
             let partners = client.partners(&ana.session.token).await.unwrap();
             let order = ReferralOrder {
-                partner: referrals::find_partner(&partners, name).unwrap(),
+                partner: referral::find_partner(&partners, name).unwrap(),
                 fields: &[ReferralField::Needs],
                 consent: ConsentDecision::Required,
                 expires_in_days: None,

@@ -48,6 +48,7 @@ mod lying_server;
 mod metrics;
 mod pages;
 mod partners;
+mod referral_vectors;
 mod retention;
 mod rotation;
 mod schemathesis;

@@ -5,13 +5,13 @@
 //! canary check come after.
 
 use resguardo::client::partner as partner_side;
-use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
-use resguardo::client::{desk_statements, reporter, triage, ApiClient, ClientError};
+use resguardo::client::{desk_statements, referrals, reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::chain::DeskState;
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
-use resguardo::domain::{b64_decode, ReferralStatus, Status};
+use resguardo::domain::{b64_decode, ReferralField, ReferralStatus, Status};
 use resguardo::protocol::message::message_text;
+use resguardo::protocol::referral::{self, ConsentDecision, ReferralOrder};
 use resguardo::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 use resguardo::protocol::report::ReportForm;
 use serde_json::{json, Value};
@@ -119,7 +119,7 @@ async fn refer_accept_and_answer(backend: Backend) {
 
     // Ranked on the worker's device: the legal-aid partner in the reporter's country comes first.
     let partners = client.partners(&ana.session.token).await.unwrap();
-    let ranked = referrals::suggest(&report, &partners);
+    let ranked = referral::suggest(&report, &partners);
     assert_eq!(ranked[0].partner.name, "Bufete Popular");
     assert!(ranked[0].score() > ranked[1].score());
 

@@ -357,8 +357,10 @@ crate::on_both_backends!(reencryption_covers_referrals_and_answers);
 /// stays under the old key, as SECURITY.md says.
 async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     use resguardo::client::desk_statements;
-    use resguardo::client::referrals::{self, ConsentDecision, ReferralField, ReferralOrder};
+    use resguardo::client::referrals;
+    use resguardo::domain::ReferralField;
     use resguardo::domain::{b64_decode, ReferralStatus};
+    use resguardo::protocol::referral::{ConsentDecision, ReferralOrder};
     use resguardo::protocol::referrals::NewPartner;
 
     let Some(server) = TestServer::start(backend).await else {

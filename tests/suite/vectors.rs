@@ -130,6 +130,77 @@ fn regenerate_worker_vectors() {
     .unwrap();
 }
 
+const WORKER_IDENTITY: &str = "tests/vectors/worker_identity.json";
+
+/// What a device reaches unwrapping `wrapped` with the keys of `password`.
+fn unwrap_worker(password: &str, desk: &str, username: &str, wrapped: &str) -> Value {
+    let keys = resguardo::crypto::password::derive(
+        password,
+        &resguardo::domain::DeskSlug::parse(desk).unwrap(),
+        &resguardo::domain::Username::parse(username).unwrap(),
+    );
+    match resguardo::protocol::identity::open_identity(&keys, wrapped) {
+        Ok(identity) => serde_json::json!({"recipient": identity.to_public().to_string()}),
+        Err(_) => serde_json::json!("wrong-password"),
+    }
+}
+
+/// Unwrapping a worker's identity against `tests/vectors/worker_identity.json` (docs/protocol.md
+/// §6), which the browser code passes too (`web/test/worker.test.ts`).
+#[test]
+fn worker_identity_vectors_match() {
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(WORKER_IDENTITY).unwrap()).unwrap();
+    let vectors = file["vectors"].as_array().unwrap();
+    assert!(vectors.len() >= 2);
+    for v in vectors {
+        let got = unwrap_worker(
+            v["password"].as_str().unwrap(),
+            v["desk"].as_str().unwrap(),
+            v["username"].as_str().unwrap(),
+            v["wrapped_identity"].as_str().unwrap(),
+        );
+        assert_eq!(got, v["expect"], "{}", v["password"]);
+    }
+}
+
+/// `cargo test -- --ignored regenerate_worker_identity_vectors`; only for adding vectors (age
+/// encryption is randomised: every wrapped_identity changes).
+#[test]
+#[ignore]
+fn regenerate_worker_identity_vectors() {
+    let (password, desk, username) = ("caballo correcto batería grapa", "gt", "ana");
+    let keys = resguardo::crypto::password::derive(
+        password,
+        &resguardo::domain::DeskSlug::parse(desk).unwrap(),
+        &resguardo::domain::Username::parse(username).unwrap(),
+    );
+    let own = resguardo::crypto::receipt::identity_from_secret(&[7; 32]);
+    let own_text = age::secrecy::ExposeSecret::expose_secret(&own.to_string()).to_owned();
+    let wrapped =
+        resguardo::crypto::seal::seal(&[&keys.unlock_identity.to_public()], own_text.as_bytes())
+            .unwrap();
+    let wrapped = resguardo::domain::b64_encode(&wrapped);
+    let vectors: Vec<Value> = [password, "caballo correcto bateria grapa"]
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "password": p, "desk": desk, "username": username, "wrapped_identity": wrapped,
+                "expect": unwrap_worker(p, desk, username, &wrapped),
+            })
+        })
+        .collect();
+    let file = serde_json::json!({
+        "description": "Unwrapping a worker's identity (docs/protocol.md §6). wrapped_identity is what the server stores: a binary age file, base64, to the unlock identity derived from password, desk and username (worker_password.json), whose plaintext is the worker's identity. expect: the identity's recipient, or \"wrong-password\" when the password's unlock identity does not open it. Decrypt-only: age encryption is randomised.",
+        "vectors": vectors,
+    });
+    std::fs::write(
+        WORKER_IDENTITY,
+        serde_json::to_string_pretty(&file).unwrap() + "\n",
+    )
+    .unwrap();
+}
+
 /// Safety numbers against `tests/vectors/safety_number.json` (docs/protocol.md §9), which the
 /// browser code passes too (`web/test/safety.test.ts`).
 #[test]

@@ -1,0 +1,229 @@
+//! A referral on the desk device, as pure functions (docs/protocol.md §8): ranking the directory
+//! against the decrypted report, the referral document made of only the fields the worker chose
+//! (schema `resguardo.referral.v1`; nothing else of the report, not its reply key, not the consent
+//! flag, ever goes to a partner), the reporter's consent, and the ciphertexts to the partner's and
+//! the desk's keys as the verified chain signs them. `client::referrals` sends what this makes.
+//! Vectors: `tests/vectors/referrals.json`, passed by this code and `web/src/referral.ts`.
+
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use super::case::OpenCase;
+use super::message::message_plaintext;
+use super::referrals::{Consent, PartnerView};
+use crate::crypto::chain::DeskState;
+use crate::crypto::{padding, seal};
+use crate::domain::{b64_encode, hex_decode, Recipient, ReferralField, Service};
+
+/// The schema of a referral document.
+pub const REFERRAL_SCHEMA: &str = "resguardo.referral.v1";
+
+/// Why a referral was refused on this device.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferralError {
+    #[error("no partner {0:?} in this desk's directory")]
+    NoSuchPartner(String),
+    #[error(
+        "partner {0:?} is not in the desk's signed statements: a supervisor signs it with `desk \
+         partner add` or `desk init-chain`; nothing was sent"
+    )]
+    UnsignedPartner(String),
+    #[error(
+        "the server lists another key for partner {name:?} than the one the desk signed (safety \
+         number {signed}): nothing was sent"
+    )]
+    SwappedPartnerKey { name: String, signed: String },
+    #[error("the desk's statements sign no desk key")]
+    NoDeskKey,
+    #[error("no desk key on this device opens the report, so nothing can be referred")]
+    NoReport,
+    #[error("choose at least one field to send (--fields)")]
+    NoFields,
+    #[error(
+        "the reporter did not consent to referral; refer anyway only with --override-consent \
+         --reason \"why\" (the reason is recorded)"
+    )]
+    NoConsent,
+    #[error("an override needs a reason")]
+    NoReason,
+    #[error("cannot encrypt: {0}")]
+    Encrypt(String),
+    #[error("the server served something this device cannot parse")]
+    Malformed,
+}
+
+impl ReferralError {
+    /// Whether the server's data contradicts the desk's signed statements (an attack signal).
+    pub fn is_untrusted(&self) -> bool {
+        matches!(
+            self,
+            ReferralError::UnsignedPartner(_)
+                | ReferralError::SwappedPartnerKey { .. }
+                | ReferralError::NoDeskKey
+        )
+    }
+}
+
+/// Finds a partner of the directory by id or by name (case-insensitive).
+pub fn find_partner<'a>(
+    partners: &'a [PartnerView],
+    wanted: &str,
+) -> Result<&'a PartnerView, ReferralError> {
+    partners
+        .iter()
+        .find(|p| p.id == wanted || p.name.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| ReferralError::NoSuchPartner(wanted.to_owned()))
+}
+
+/// A partner with how well it fits a report.
+pub struct Suggestion<'a> {
+    pub partner: &'a PartnerView,
+    /// The report's needs this partner serves.
+    pub serves: Vec<Service>,
+    pub country: bool,
+    pub language: bool,
+}
+
+impl Suggestion<'_> {
+    /// Needs served weigh most, then the country, then the language.
+    pub fn score(&self) -> usize {
+        self.serves.len() * 4 + usize::from(self.country) * 2 + usize::from(self.language)
+    }
+}
+
+/// Active partners ranked by fit with the decrypted report (best first); those serving none of
+/// the report's needs come last.
+pub fn suggest<'a>(report: &Value, partners: &'a [PartnerView]) -> Vec<Suggestion<'a>> {
+    let needs: Vec<Service> = report
+        .get("needs")
+        .and_then(|n| serde_json::from_value(n.clone()).ok())
+        .unwrap_or_default();
+    let text = |key: &str| report.get(key).and_then(Value::as_str).unwrap_or("");
+    let (country, lang) = (text("country"), text("lang"));
+    let mut ranked: Vec<Suggestion> = partners
+        .iter()
+        .filter(|p| p.status == crate::domain::PartnerStatus::Active)
+        .map(|p| Suggestion {
+            partner: p,
+            serves: needs
+                .iter()
+                .copied()
+                .filter(|n| p.services.contains(n))
+                .collect(),
+            country: p
+                .countries
+                .iter()
+                .any(|c| c.as_str().eq_ignore_ascii_case(country)),
+            language: p.languages.iter().any(|l| l.code() == lang),
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.score()
+            .cmp(&a.score())
+            .then(a.partner.name.cmp(&b.partner.name))
+    });
+    ranked
+}
+
+/// The referral document: the schema and exactly the chosen fields the report has (unpadded, for
+/// showing the worker what will be sent).
+pub fn referral_document(report: &Value, fields: &[ReferralField]) -> Map<String, Value> {
+    let mut doc = Map::new();
+    doc.insert("schema".into(), REFERRAL_SCHEMA.into());
+    for field in fields {
+        if let Some(value) = report.get(field.key()).filter(|v| !v.is_null()) {
+            doc.insert(field.key().into(), value.clone());
+        }
+    }
+    doc
+}
+
+/// Whether the decrypted report carries the reporter's consent to referral.
+pub fn consented(report: &Value) -> bool {
+    report.get("consent_referral") == Some(&Value::Bool(true))
+}
+
+/// What the reporter said about referral, and what the worker decided.
+pub enum ConsentDecision<'a> {
+    /// Refer only if the report carries the reporter's consent.
+    Required,
+    /// Refer even without it, for this reason (encrypted to the desk; kept in the audit log).
+    Override { reason: &'a str },
+}
+
+/// Everything a referral needs from the worker's side.
+pub struct ReferralOrder<'a> {
+    pub partner: &'a PartnerView,
+    pub fields: &'a [ReferralField],
+    pub consent: ConsentDecision<'a>,
+    pub expires_in_days: Option<u32>,
+}
+
+/// The partner's key as the verified chain signs it, refused unless the server lists the same
+/// key for it: a partner the chain does not hold, or holds with another key, gets nothing.
+pub fn signed_partner_key(
+    state: &DeskState,
+    partner: &PartnerView,
+) -> Result<Recipient, ReferralError> {
+    let id: [u8; 16] = hex_decode(&partner.id)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(ReferralError::Malformed)?;
+    let signed = state
+        .partner(&id)
+        .ok_or_else(|| ReferralError::UnsignedPartner(partner.name.clone()))?;
+    if signed.recipient.as_str() != partner.recipient {
+        return Err(ReferralError::SwappedPartnerKey {
+            name: partner.name.clone(),
+            signed: signed.recipient.fingerprint().to_string(),
+        });
+    }
+    Ok(signed.recipient.clone())
+}
+
+/// A referral made on this device, ready to send.
+pub struct SealedReferral {
+    /// The padded referral document, to the partner's and the desk's keys, base64.
+    pub ciphertext: String,
+    pub consent: Consent,
+    /// The override reason, to the desk's key, base64.
+    pub override_reason: Option<String>,
+}
+
+fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<String, ReferralError> {
+    seal::seal(recipients, plain)
+        .map(|c| b64_encode(&c))
+        .map_err(|e| ReferralError::Encrypt(e.to_string()))
+}
+
+/// The referral of `case` that `order` describes, encrypted to the partner's and the desk's keys
+/// as the verified chain `state` signs them.
+pub fn seal_referral(
+    case: &OpenCase,
+    state: &DeskState,
+    order: &ReferralOrder<'_>,
+) -> Result<SealedReferral, ReferralError> {
+    let partner_key = signed_partner_key(state, order.partner)?;
+    let (_, desk) = state.current_key().ok_or(ReferralError::NoDeskKey)?;
+    let report = case.report.as_ref().ok_or(ReferralError::NoReport)?;
+    let report: Value = serde_json::from_slice(report).map_err(|_| ReferralError::Malformed)?;
+    if order.fields.is_empty() {
+        return Err(ReferralError::NoFields);
+    }
+    let (consent, override_reason) = match (&order.consent, consented(&report)) {
+        (_, true) => (Consent::Given, None),
+        (ConsentDecision::Required, false) => return Err(ReferralError::NoConsent),
+        (ConsentDecision::Override { reason }, false) => {
+            if reason.trim().is_empty() {
+                return Err(ReferralError::NoReason);
+            }
+            let sealed = encrypt(&[desk.age()], &message_plaintext(reason))?;
+            (Consent::Override, Some(sealed))
+        }
+    };
+    let plain: Zeroizing<Vec<u8>> = padding::pad(referral_document(&report, order.fields));
+    Ok(SealedReferral {
+        ciphertext: encrypt(&[partner_key.age(), desk.age()], &plain)?,
+        consent,
+        override_reason,
+    })
+}
