@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::RetentionSettings;
-use crate::domain::{DeskSlug, PolicySource, PurgeRule, RetentionPolicy};
+use crate::domain::{AuditAction, DeskSlug, PolicySource, PurgeRule, RetentionPolicy};
 use crate::store::{AuditEntry, Store, StoreError};
 
 /// The policy in force for a desk.
@@ -133,14 +133,10 @@ async fn purge_desks(
 
 /// Records a desk's deletions, with the server as the actor.
 async fn audit(store: &dyn Store, purge: &DeskPurge, now: i64) -> Result<(), StoreError> {
-    let entry = AuditEntry {
-        desk: purge.desk.clone(),
-        actor: "server".into(),
-        action: "retention.purge".into(),
-        subject: format!(
-            "closed={} spam={} untriaged={}",
-            purge.closed, purge.spam, purge.untriaged
-        ),
-    };
+    let subject = format!(
+        "closed={} spam={} untriaged={}",
+        purge.closed, purge.spam, purge.untriaged
+    );
+    let entry = AuditEntry::new(&purge.desk, "server", AuditAction::RetentionPurge, &subject);
     store.audit(&entry, now).await
 }

@@ -62,12 +62,12 @@ pub async fn disable(desk: &str, username: &str, json: bool) -> anyhow::Result<(
         anyhow::bail!("desk {desk} has no account {username}");
     };
     store.disable(account.id).await?;
-    let entry = crate::store::AuditEntry {
-        desk: desk.as_str().to_owned(),
-        actor: "admin".to_owned(),
-        action: "account.disable".to_owned(),
-        subject: username.as_str().to_owned(),
-    };
+    let entry = crate::store::AuditEntry::new(
+        desk.as_str(),
+        "admin",
+        crate::domain::AuditAction::AccountDisable,
+        username.as_str(),
+    );
     store.audit(&entry, crate::time::now_secs()).await?;
     if json {
         super::print_json(&json!({

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::serve::open_store;
 use crate::config::Settings;
-use crate::domain::{Author, DeskSlug};
+use crate::domain::{AuditAction, Author, DeskSlug};
 use crate::os::files::write_private;
 use crate::store::{AuditEntry, Store};
 
@@ -28,12 +28,8 @@ pub async fn export(desk: &str, out: &Path, json: bool) -> anyhow::Result<()> {
     }
     prepare(out)?;
     let written = write_desk(store.as_ref(), &desk, out).await?;
-    let entry = AuditEntry {
-        desk: desk.as_str().to_owned(),
-        actor: "admin".to_owned(),
-        action: "desk.export".to_owned(),
-        subject: format!("reports={} messages={}", written.reports, written.messages),
-    };
+    let subject = format!("reports={} messages={}", written.reports, written.messages);
+    let entry = AuditEntry::new(desk.as_str(), "admin", AuditAction::DeskExport, &subject);
     store.audit(&entry, crate::time::now_secs()).await?;
     if json {
         super::print_json(&json!({

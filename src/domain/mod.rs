@@ -2,6 +2,8 @@
 //! so handlers and the store never re-check it.
 
 mod account;
+mod audit;
+pub use audit::AuditAction;
 mod desk;
 mod id;
 mod language;

@@ -257,15 +257,10 @@ pub async fn audit(
     state: &AppState,
     desk: &str,
     actor: &str,
-    action: &str,
+    action: crate::domain::AuditAction,
     subject: &str,
 ) -> Result<(), problem::ApiError> {
-    let entry = crate::store::AuditEntry {
-        desk: desk.to_owned(),
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        subject: subject.to_owned(),
-    };
+    let entry = crate::store::AuditEntry::new(desk, actor, action, subject);
     state.store.audit(&entry, crate::time::now_secs()).await?;
     // The log line says what happened in which desk; who and to what stay in the audit log only.
     tracing::info!(desk = %desk, action = %action, "audited");

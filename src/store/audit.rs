@@ -9,12 +9,15 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::domain::AuditAction;
+
 /// What is recorded of one privileged action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub desk: String,
     /// The account's user name, or `admin` for the server host's command line.
     pub actor: String,
+    /// An `AuditAction`'s text; a string here because rows are read back as stored.
     pub action: String,
     /// What it was done to: a case id, a user name, a key version.
     pub subject: String,
@@ -28,6 +31,17 @@ pub struct AuditRow {
     pub entry: AuditEntry,
     pub prev_hash: [u8; 32],
     pub hash: [u8; 32],
+}
+
+impl AuditEntry {
+    pub fn new(desk: &str, actor: &str, action: AuditAction, subject: &str) -> Self {
+        Self {
+            desk: desk.to_owned(),
+            actor: actor.to_owned(),
+            action: action.as_str().to_owned(),
+            subject: subject.to_owned(),
+        }
+    }
 }
 
 pub const GENESIS: [u8; 32] = [0; 32];

@@ -438,3 +438,26 @@ fn every_json_command_is_documented_and_checked() {
         );
     }
 }
+
+/// Every audit action the code can record is listed in protocol.md §7, and nothing else is.
+#[test]
+fn every_audit_action_is_documented() {
+    let md = std::fs::read_to_string("docs/protocol.md").unwrap();
+    let audit = section(&md, "## 7. Audit log");
+    let listed = audit
+        .split("Actions (")
+        .nth(1)
+        .and_then(|t| t.split("`resguardo admin audit verify`").next())
+        .expect("protocol.md §7 lists the actions");
+    let code: BTreeSet<&str> = resguardo::domain::AuditAction::ALL
+        .iter()
+        .map(|a| a.as_str())
+        .collect();
+    let documented: BTreeSet<&str> = listed
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| t.contains('.') && !t.contains('/') && !t.contains(' ') || *t == "logout")
+        .collect();
+    assert_eq!(code, documented);
+}

@@ -9,7 +9,8 @@ use super::decode_exact;
 use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
 use crate::domain::{
-    b64_encode, AccountStatus, Backoff, DeskSlug, Recipient, Secret32, SigningPublic, Username,
+    b64_encode, AccountStatus, AuditAction, Backoff, DeskSlug, Recipient, Secret32, SigningPublic,
+    Username,
 };
 use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
@@ -112,7 +113,7 @@ pub async fn enrol(
         &state,
         desk.as_str(),
         username.as_str(),
-        "account.enrol",
+        AuditAction::AccountEnrol,
         role.as_str(),
     )
     .await?;
@@ -213,9 +214,9 @@ async fn check(
         (true, Some(account)) => {
             state.store.clear_throttle(&claimed.throttle_key).await?;
             let action = if confirming {
-                "account.totp_confirm"
+                AuditAction::AccountTotpConfirm
             } else {
-                "login.ok"
+                AuditAction::LoginOk
             };
             audit(
                 state,
@@ -249,7 +250,7 @@ async fn audit_failure(state: &AppState, account: &Account, failures: i64) -> Re
         state,
         desk,
         user,
-        "login.failed",
+        AuditAction::LoginFailed,
         &format!("failures={failures}"),
     )
     .await
@@ -376,7 +377,7 @@ pub async fn set_signing_key(
                 &state,
                 account.desk.as_str(),
                 account.username.as_str(),
-                "account.signing_key",
+                AuditAction::AccountSigningKey,
                 "",
             )
             .await?;
@@ -421,7 +422,7 @@ pub async fn change_password(
         .set_password(account.id, &auth_hash, &wrapped)
         .await?;
     let (desk, name) = (account.desk.as_str(), account.username.as_str());
-    audit(&state, desk, name, "account.password", "").await?;
+    audit(&state, desk, name, AuditAction::AccountPassword, "").await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -440,7 +441,7 @@ pub async fn logout(
         &state,
         account.desk.as_str(),
         account.username.as_str(),
-        "logout",
+        AuditAction::Logout,
         "",
     )
     .await?;

@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 
 use super::case_lookup::{find, report_id};
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, Author, ReferralId, Username};
+use crate::domain::{b64_encode, AuditAction, Author, ReferralId, Username};
 use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, EntryView, InboxQuery, PartRef, Reencryption,
     StatusChange,
@@ -84,7 +84,7 @@ pub async fn show(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "case.open",
+        AuditAction::CaseOpen,
         &report.id.to_string(),
     )
     .await?;
@@ -148,7 +148,7 @@ pub async fn set_status(
         &state,
         desk.as_str(),
         caller.0.account.username.as_str(),
-        "case.status",
+        AuditAction::CaseStatus,
         &subject,
     )
     .await?;
@@ -192,7 +192,7 @@ pub async fn assign(
         &state,
         desk.as_str(),
         caller.0.account.username.as_str(),
-        "case.assign",
+        AuditAction::CaseAssign,
         &subject,
     )
     .await?;
@@ -238,7 +238,7 @@ pub async fn seal(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "case.seal",
+        AuditAction::CaseSeal,
         &subject,
     )
     .await?;
@@ -270,7 +270,7 @@ pub async fn note(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "case.note",
+        AuditAction::CaseNote,
         &case.report.id.to_string(),
     )
     .await?;
@@ -306,7 +306,7 @@ pub async fn reply(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "case.reply",
+        AuditAction::CaseReply,
         &case.report.id.to_string(),
     )
     .await?;
@@ -363,7 +363,7 @@ pub async fn reencrypt(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "case.reencrypt",
+        AuditAction::CaseReencrypt,
         &subject,
     )
     .await?;

@@ -7,7 +7,9 @@ use actix_web::{web, HttpResponse};
 use super::statements;
 use crate::crypto::statement::Body;
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, AccountStatus, Fingerprint, Recipient, Role, Username};
+use crate::domain::{
+    b64_encode, AccountStatus, AuditAction, Fingerprint, Recipient, Role, Username,
+};
 use crate::protocol::keys::{
     AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
 };
@@ -68,7 +70,7 @@ pub async fn init_key(
         &state,
         account.desk.as_str(),
         account.username.as_str(),
-        "desk.key_init",
+        AuditAction::DeskKeyInit,
         "1",
     )
     .await?;
@@ -240,12 +242,17 @@ pub async fn vet(
             AccountStatus::Pending,
             approvals,
             required,
-            "account.approve",
+            AuditAction::AccountApprove,
         ),
         Approved::Vetted {
             approvals,
             required,
-        } => (AccountStatus::Vetted, approvals, required, "account.vet"),
+        } => (
+            AccountStatus::Vetted,
+            approvals,
+            required,
+            AuditAction::AccountVet,
+        ),
     };
     let actor = supervisor.0.account.username.as_str();
     audit(&state, desk.as_str(), actor, action, username.as_str()).await?;
@@ -314,7 +321,7 @@ pub async fn disable(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "account.disable",
+        AuditAction::AccountDisable,
         username.as_str(),
     )
     .await?;
@@ -383,7 +390,7 @@ pub async fn rotate(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "desk.key_rotate",
+        AuditAction::DeskKeyRotate,
         &version.to_string(),
     )
     .await?;

@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::{b64_encode, ReferralId, ReferralStatus};
+use crate::domain::{b64_encode, AuditAction, ReferralId, ReferralStatus};
 use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 use crate::protocol::referrals::ReferralUpdateView;
 use crate::server::auth::PartnerCaller;
@@ -84,7 +84,7 @@ pub async fn show(
         &state,
         caller.0.desk.as_str(),
         &actor(&caller),
-        "referral.open",
+        AuditAction::ReferralOpen,
         &subject,
     )
     .await?;
@@ -172,7 +172,7 @@ pub async fn answer(
         &state,
         caller.0.desk.as_str(),
         &actor(&caller),
-        "referral.update",
+        AuditAction::ReferralUpdate,
         &subject,
     )
     .await?;

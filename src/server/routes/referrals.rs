@@ -5,8 +5,8 @@
 use actix_web::{web, HttpResponse};
 
 use crate::domain::{
-    b64_encode, is_public_address, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
-    Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
+    b64_encode, is_public_address, AuditAction, PartnerId, PartnerName, PartnerProfile,
+    PartnerStatus, Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
 };
 use crate::protocol::referrals::{
     Consent, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken, PartnerView,
@@ -149,7 +149,7 @@ pub async fn add(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "partner.add",
+        AuditAction::PartnerAdd,
         &subject,
     )
     .await?;
@@ -190,7 +190,7 @@ pub async fn disable(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "partner.disable",
+        AuditAction::PartnerDisable,
         &subject,
     )
     .await?;
@@ -226,7 +226,7 @@ pub async fn rotate_token(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "partner.token",
+        AuditAction::PartnerToken,
         &subject,
     )
     .await?;
@@ -316,7 +316,7 @@ pub async fn refer(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "referral.create",
+        AuditAction::ReferralCreate,
         &subject,
     )
     .await?;
@@ -332,7 +332,7 @@ pub async fn refer(
             &state,
             me.desk.as_str(),
             me.username.as_str(),
-            "referral.consent_override",
+            AuditAction::ReferralConsentOverride,
             &subject,
         )
         .await?;

@@ -3,8 +3,8 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::PolicySource;
 use crate::domain::RetentionPolicy;
+use crate::domain::{AuditAction, PolicySource};
 use crate::protocol::retention::RetentionView;
 use crate::retention::policy_of;
 use crate::server::auth::{Supervisor, Vetted};
@@ -49,7 +49,7 @@ pub async fn set(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "retention.set",
+        AuditAction::RetentionSet,
         &subject,
     )
     .await?;

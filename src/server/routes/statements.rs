@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use crate::crypto::chain::{verify, ChainError, Pins};
 use crate::crypto::statement::{Body, Signed, Statement};
 use crate::domain::b64_encode;
-use crate::domain::{AccountStatus, Fingerprint, PartnerId, PartnerStatus};
+use crate::domain::{AccountStatus, AuditAction, Fingerprint, PartnerId, PartnerStatus};
 use crate::protocol::statements::{ExistingStatements, SignedStatement, StatementView};
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
@@ -233,7 +233,7 @@ pub async fn sign_existing(
         &state,
         me.desk.as_str(),
         me.username.as_str(),
-        "desk.statements_sign",
+        AuditAction::DeskStatementsSign,
         &count,
     )
     .await?;
