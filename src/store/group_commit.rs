@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Intake, IntakeOutcome, MessageOutcome, NewMessage, Outcome, Store, StoreError, Write};
+use super::{
+    Intake, IntakeOutcome, MessageOutcome, NewMessage, Outcome, Store, StoreError, Thing, Write,
+};
 
 /// Most writes in one transaction: bounds the time one commit holds the write lock.
 pub const MAX_BATCH: usize = 128;
@@ -51,7 +53,7 @@ impl Committer {
         match self.commit(Write::Message(message)).await? {
             Outcome::Message(MessageOutcome::Added) => Ok(()),
             Outcome::Message(MessageOutcome::NoSuchReport) => {
-                Err(StoreError::Missing("the report"))
+                Err(StoreError::Missing(Thing::Report))
             }
             Outcome::Message(MessageOutcome::ThreadFull) => Err(StoreError::Full),
             Outcome::Intake(_) => Err(StoreError::Corrupt("message outcome")),

@@ -216,7 +216,7 @@ macro_rules! impl_store {
                     let other_version =
                         statement.key_version.is_some() && statement.key_version != made_version;
                     if moved_on || other_version {
-                        return Err(StoreError::Conflict("the desk's statements"));
+                        return Err(StoreError::Conflict(Thing::DeskStatements));
                     }
                     sqlx::query(sql::INSERT_STATEMENT)
                         .bind(desk.as_str())
@@ -232,7 +232,7 @@ macro_rules! impl_store {
                         .map_err(|e| match &e {
                             // Another device's statement took this seq first.
                             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                                StoreError::Conflict("the desk's statements")
+                                StoreError::Conflict(Thing::DeskStatements)
                             }
                             _ => StoreError::from(e),
                         })?;
@@ -264,7 +264,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if inserted.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("the desk"));
+                    return Err(StoreError::Conflict(Thing::Desk));
                 }
                 if let Some(recipient) = recipient {
                     sqlx::query(sql::INSERT_DESK_KEY)
@@ -344,9 +344,9 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 if Self::insert_reports(&mut tx, &[report]).await?.is_empty() {
                     return Err(if Self::desk_has_key(&mut tx, &report.desk).await? {
-                        StoreError::Conflict("a report with this receipt")
+                        StoreError::Conflict(Thing::ReportReceipt)
                     } else {
-                        StoreError::Missing("the desk")
+                        StoreError::Missing(Thing::Desk)
                     });
                 }
                 tx.commit().await?;
@@ -395,7 +395,7 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 match Self::apply_message(&mut tx, &message).await? {
                     MessageOutcome::Added => {}
-                    MessageOutcome::NoSuchReport => return Err(StoreError::Missing("the report")),
+                    MessageOutcome::NoSuchReport => return Err(StoreError::Missing(Thing::Report)),
                     MessageOutcome::ThreadFull => return Err(StoreError::Full),
                 }
                 tx.commit().await?;
@@ -416,7 +416,7 @@ macro_rules! impl_store {
                     .bind(expires_at)
                     .execute(&self.pool)
                     .await
-                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                    .map_err(|e| classify(e, StoreError::Missing(Thing::Desk)))?;
                 Ok(())
             }
 
@@ -433,7 +433,7 @@ macro_rules! impl_store {
                     .bind(account.desk.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                let (desk, role) = row.ok_or(StoreError::Missing("the enrolment code"))?;
+                let (desk, role) = row.ok_or(StoreError::Missing(Thing::EnrolmentCode))?;
                 let inserted = sqlx::query(sql::INSERT_ACCOUNT)
                     .bind(&account.id.0[..])
                     .bind(&desk)
@@ -451,7 +451,7 @@ macro_rules! impl_store {
                     // The code is spent all the same: otherwise one code could probe every
                     // user name of the desk.
                     tx.commit().await?;
-                    return Err(StoreError::Conflict("the user name"));
+                    return Err(StoreError::Conflict(Thing::Username));
                 }
                 tx.commit().await?;
                 let desk = DeskSlug::parse(&desk).map_err(|_| StoreError::Corrupt("desk slug"))?;
@@ -501,7 +501,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if changed.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the account"));
+                    return Err(StoreError::Missing(Thing::Account));
                 }
                 sqlx::query(sql::DELETE_SESSIONS_OF)
                     .bind(&account.0[..])
@@ -648,7 +648,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if keyed.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("the desk key"));
+                    return Err(StoreError::Conflict(Thing::DeskKey));
                 }
                 Self::insert_grant(&mut tx, desk, 1, supervisor, grant, supervisor, now).await?;
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
@@ -738,7 +738,7 @@ macro_rules! impl_store {
                     });
                 }
                 // Dropping the transaction undoes the approval: vetting completes with a grant.
-                let grant = approval.grant.ok_or(StoreError::Conflict("the grant"))?;
+                let grant = approval.grant.ok_or(StoreError::Conflict(Thing::Grant))?;
                 Self::insert_grant(
                     &mut tx,
                     approval.desk,
@@ -749,7 +749,7 @@ macro_rules! impl_store {
                     now,
                 )
                 .await
-                .map_err(|e| classify(e, StoreError::Missing("the desk key")))?;
+                .map_err(|e| classify(e, StoreError::Missing(Thing::DeskKey)))?;
                 sqlx::query(sql::SET_ACCOUNT_STATUS)
                     .bind(account)
                     .bind(AccountStatus::Vetted.as_str())
@@ -843,8 +843,8 @@ macro_rules! impl_store {
                     return Ok(());
                 }
                 match self.case(desk, id).await? {
-                    None => Err(StoreError::Missing("the case")),
-                    Some(_) => Err(StoreError::Conflict("the case's seal")),
+                    None => Err(StoreError::Missing(Thing::Case)),
+                    Some(_) => Err(StoreError::Conflict(Thing::CaseSeal)),
                 }
             }
 
@@ -900,7 +900,7 @@ macro_rules! impl_store {
                     }
                 };
                 if query.execute(&self.pool).await?.rows_affected() == 0 {
-                    return Err(StoreError::Missing("that part of the case"));
+                    return Err(StoreError::Missing(Thing::CasePart));
                 }
                 Ok(())
             }
@@ -920,7 +920,7 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the case"));
+                    return Err(StoreError::Missing(Thing::Case));
                 }
                 Ok(())
             }
@@ -940,7 +940,7 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the case"));
+                    return Err(StoreError::Missing(Thing::Case));
                 }
                 Ok(())
             }
@@ -960,7 +960,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 if touched.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the case"));
+                    return Err(StoreError::Missing(Thing::Case));
                 }
                 sqlx::query(sql::INSERT_NOTE)
                     .bind(&id.as_bytes()[..])
@@ -1091,7 +1091,7 @@ macro_rules! impl_store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await
-                    .map_err(|_| StoreError::Conflict("a desk key of that version"))?;
+                    .map_err(|_| StoreError::Conflict(Thing::DeskKeyVersion))?;
                 for (account, grant) in grants {
                     Self::insert_grant(&mut tx, desk, version, *account, grant, granted_by, now)
                         .await?;

@@ -132,7 +132,7 @@ macro_rules! impl_maintenance_store {
                     .bind(now)
                     .execute(&self.pool)
                     .await
-                    .map_err(|e| classify(e, StoreError::Missing("the desk")))?;
+                    .map_err(|e| classify(e, StoreError::Missing(Thing::Desk)))?;
                 Ok(())
             }
 

@@ -14,6 +14,7 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+use std::fmt;
 use std::sync::Arc;
 
 pub use audit::{AuditEntry, AuditRow};
@@ -352,12 +353,63 @@ impl std::fmt::Debug for NewAccount {
     }
 }
 
+/// What a conflict or a missing row is about: one name per kind, so that each maps to its own
+/// answer (a report gone from under a follow-up is not a missing desk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thing {
+    Desk,
+    DeskKey,
+    DeskKeyVersion,
+    DeskStatements,
+    Grant,
+    Account,
+    Username,
+    EnrolmentCode,
+    Report,
+    ReportReceipt,
+    Case,
+    CasePart,
+    CaseSeal,
+    Partner,
+    PartnerName,
+    NewerAnswer,
+}
+
+impl Thing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Thing::Desk => "the desk",
+            Thing::DeskKey => "the desk key",
+            Thing::DeskKeyVersion => "a desk key of that version",
+            Thing::DeskStatements => "the desk's statements",
+            Thing::Grant => "the grant",
+            Thing::Account => "the account",
+            Thing::Username => "the user name",
+            Thing::EnrolmentCode => "the enrolment code",
+            Thing::Report => "the report",
+            Thing::ReportReceipt => "a report with this receipt",
+            Thing::Case => "the case",
+            Thing::CasePart => "that part of the case",
+            Thing::CaseSeal => "the case's seal",
+            Thing::Partner => "the partner",
+            Thing::PartnerName => "a partner of that name",
+            Thing::NewerAnswer => "a newer answer on this referral",
+        }
+    }
+}
+
+impl fmt::Display for Thing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("{0} already exists")]
-    Conflict(&'static str),
+    Conflict(Thing),
     #[error("{0} does not exist")]
-    Missing(&'static str),
+    Missing(Thing),
     #[error("the proof-of-work challenge was already used")]
     ChallengeSpent,
     #[error("the case thread has reached its message limit")]

@@ -272,7 +272,7 @@ macro_rules! impl_partner_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("a partner of that name"));
+                    return Err(StoreError::Conflict(Thing::PartnerName));
                 }
                 Ok(())
             }
@@ -325,7 +325,7 @@ macro_rules! impl_partner_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the partner"));
+                    return Err(StoreError::Missing(Thing::Partner));
                 }
                 Ok(())
             }
@@ -343,7 +343,7 @@ macro_rules! impl_partner_store {
                     .execute(&self.pool)
                     .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing("the partner"));
+                    return Err(StoreError::Missing(Thing::Partner));
                 }
                 Ok(())
             }
@@ -444,7 +444,7 @@ macro_rules! impl_partner_store {
                     .execute(&mut *tx)
                     .await?;
                 if moved.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("a newer answer on this referral"));
+                    return Err(StoreError::Conflict(Thing::NewerAnswer));
                 }
                 sqlx::query(sql::INSERT_REFERRAL_UPDATE)
                     .bind(&id.as_bytes()[..])

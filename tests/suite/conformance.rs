@@ -728,7 +728,7 @@ mod accounts {
         };
         assert!(matches!(
             store.approve(&bare, 0).await,
-            Err(StoreError::Conflict("the grant"))
+            Err(StoreError::Conflict(resguardo::store::Thing::Grant))
         ));
         assert_eq!(store.approvals_of(&gt).await.unwrap().len(), 1);
         assert!(store.grants(late).await.unwrap().is_empty());

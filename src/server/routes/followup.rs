@@ -12,7 +12,7 @@ use crate::protocol::followup::{
 use crate::server::limits::FollowupAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
-use crate::store::{NewMessage, Receipt};
+use crate::store::{NewMessage, Receipt, StoreError, Thing};
 
 /// Compared against when a lookup is unknown, so both failures do the same work.
 const DUMMY: Verifier = Verifier([0u8; 32]);
@@ -80,8 +80,29 @@ pub async fn add_message(
         created_at: now,
         max_messages: state.max_messages,
     };
-    state.writes.message(message).await?;
+    state.writes.message(message).await.map_err(receipt_gone)?;
     Ok(HttpResponse::Created().json(MessageAccepted {
         status: receipt.status,
     }))
+}
+
+/// A report deleted between the receipt check and the write (a purge, or the desk deleting it)
+/// is, to the reporter, a receipt that no longer finds anything.
+fn receipt_gone(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Missing(Thing::Report) => ApiError::ReceiptNotFound,
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_gone_under_a_follow_up_is_a_receipt_not_found() {
+        let answer = receipt_gone(StoreError::Missing(Thing::Report));
+        assert_eq!(answer.slug(), "receipt-not-found");
+        assert_eq!(receipt_gone(StoreError::Full).slug(), "thread-full");
+    }
 }

@@ -17,7 +17,7 @@ use crate::protocol::statements::SignedStatement;
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, Approval, Approved, NewStatement, StoreError};
+use crate::store::{Account, Approval, Approved, NewStatement, StoreError, Thing};
 
 /// An id as the API shows it: lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -108,12 +108,12 @@ fn first_statements(
 }
 
 /// A store conflict as the caller reads it: the desk's statements moved on, or `otherwise`.
-fn conflict(what: &str, otherwise: &'static str) -> ApiError {
+fn conflict(what: Thing, otherwise: &'static str) -> ApiError {
     match what {
-        "the desk's statements" => ApiError::KeyConflict(
+        Thing::DeskStatements => ApiError::KeyConflict(
             "the desk's statements moved on since your device read them: fetch them again",
         ),
-        "the grant" => ApiError::KeyConflict(
+        Thing::Grant => ApiError::KeyConflict(
             "this approval completes vetting: send it with a grant of the desk's current key",
         ),
         _ => ApiError::KeyConflict(otherwise),
