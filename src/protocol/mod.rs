@@ -1,10 +1,11 @@
 //! What client and server say to each other, and nothing of how either is built: the request,
 //! response and query types of every route, one file per area, and `Problem`, the body of every
 //! error; the plaintext documents a device writes and reads (`report`, `message`); and the
-//! device-side operations on them as pure functions (`case`). Both `server::routes` and `client`
-//! take their types from here, so a second client needs only this layer and `crypto` (decision
-//! 0004). No web framework, database, HTTP client or
-//! runtime may be named here: `tests/suite/architecture.rs` fails if one is.
+//! device-side operations on them as pure functions (`grants`, `case`, `referral`, `identity`),
+//! each with shared vectors in `tests/vectors/` that the TypeScript twins in `web/src/` pass too.
+//! Both `server::routes` and `client` take their types from here, so a second client needs only
+//! this layer and `crypto` (decision 0004). No web framework, database, HTTP client or runtime may
+//! be named here: `tests/suite/architecture.rs` fails if one is.
 
 pub mod accounts;
 pub mod case;
