@@ -3,16 +3,19 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use crate::domain::{b64_decode_array, Days, DeskSlug, RetentionPolicy};
+use crate::domain::{Days, DeskSlug, RetentionPolicy};
 
-const DEFAULTS: &str = include_str!("../config/default.toml");
+mod secrets;
+mod validate;
+
+const DEFAULTS: &str = include_str!("../../config/default.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -299,281 +302,6 @@ impl Settings {
         settings.validate()?;
         Ok(settings)
     }
-
-    fn validate(&self) -> Result<(), ConfigError> {
-        let db = &self.database.url;
-        if !(db.starts_with("sqlite:")
-            || db.starts_with("postgres://")
-            || db.starts_with("postgresql://"))
-        {
-            return Err(invalid(
-                "database.url",
-                "must start with sqlite:, postgres:// or postgresql://",
-            ));
-        }
-        let accounts = &self.accounts;
-        if !(1..=720).contains(&accounts.code_ttl_hours) {
-            return Err(invalid(
-                "accounts.code_ttl_hours",
-                "must be between 1 and 720",
-            ));
-        }
-        if !(1..=1440).contains(&accounts.session_idle_minutes) {
-            return Err(invalid(
-                "accounts.session_idle_minutes",
-                "must be between 1 and 1440",
-            ));
-        }
-        if !(1..=168).contains(&accounts.session_max_hours) {
-            return Err(invalid(
-                "accounts.session_max_hours",
-                "must be between 1 and 168",
-            ));
-        }
-        if !(1..=3600).contains(&accounts.max_backoff_secs) {
-            return Err(invalid(
-                "accounts.max_backoff_secs",
-                "must be between 1 and 3600",
-            ));
-        }
-        if !(1..=64).contains(&accounts.argon2_permits) {
-            return Err(invalid(
-                "accounts.argon2_permits",
-                "must be between 1 and 64",
-            ));
-        }
-        if !self.web.exit_url.starts_with("https://") {
-            return Err(invalid("web.exit_url", "must be an https:// address"));
-        }
-        let hooks = &self.webhooks;
-        if !(1..=3600).contains(&hooks.poll_secs) {
-            return Err(invalid("webhooks.poll_secs", "must be between 1 and 3600"));
-        }
-        if !(1..=20).contains(&hooks.max_attempts) {
-            return Err(invalid("webhooks.max_attempts", "must be between 1 and 20"));
-        }
-        if !(1..=120).contains(&hooks.timeout_secs) {
-            return Err(invalid(
-                "webhooks.timeout_secs",
-                "must be between 1 and 120",
-            ));
-        }
-        if !(1..=2).contains(&self.vetting.approvals_required) {
-            return Err(invalid("vetting.approvals_required", "must be 1 or 2"));
-        }
-        if self.database.max_connections == 0 {
-            return Err(invalid("database.max_connections", "must be at least 1"));
-        }
-        if self.server.request_timeout_secs == 0 {
-            return Err(invalid("server.request_timeout_secs", "must be at least 1"));
-        }
-        if !(1024..=64 << 20).contains(&self.intake.max_body_bytes) {
-            return Err(invalid(
-                "intake.max_body_bytes",
-                "must be between 1024 and 67108864",
-            ));
-        }
-        if !(1024..=self.intake.max_body_bytes).contains(&self.intake.max_message_bytes) {
-            return Err(invalid(
-                "intake.max_message_bytes",
-                "must be between 1024 and intake.max_body_bytes",
-            ));
-        }
-        if self.intake.max_messages_per_report == 0 {
-            return Err(invalid(
-                "intake.max_messages_per_report",
-                "must be at least 1",
-            ));
-        }
-        if !(1..=64).contains(&self.intake.max_recipients) {
-            return Err(invalid("intake.max_recipients", "must be between 1 and 64"));
-        }
-        let pow = &self.pow;
-        if pow.difficulty > crate::crypto::pow::MAX_DIFFICULTY
-            || pow.difficulty.saturating_add(pow.max_extra_bits)
-                > crate::crypto::pow::MAX_DIFFICULTY
-        {
-            return Err(invalid(
-                "pow.difficulty",
-                "difficulty plus max_extra_bits must be at most 24 (clients refuse harder challenges)",
-            ));
-        }
-        if !(10..=86_400).contains(&pow.ttl_secs) {
-            return Err(invalid("pow.ttl_secs", "must be between 10 and 86400"));
-        }
-        if pow.load_threshold_per_minute == 0 {
-            return Err(invalid(
-                "pow.load_threshold_per_minute",
-                "must be at least 1",
-            ));
-        }
-        let limits = &self.limits;
-        for (key, value) in [
-            (
-                "limits.intake_per_address_per_minute",
-                limits.intake_per_address_per_minute,
-            ),
-            (
-                "limits.intake_global_per_minute",
-                limits.intake_global_per_minute,
-            ),
-            (
-                "limits.followup_per_address_per_minute",
-                limits.followup_per_address_per_minute,
-            ),
-            (
-                "limits.followup_global_per_minute",
-                limits.followup_global_per_minute,
-            ),
-            (
-                "limits.read_per_address_per_minute",
-                limits.read_per_address_per_minute,
-            ),
-            (
-                "limits.read_global_per_minute",
-                limits.read_global_per_minute,
-            ),
-            (
-                "limits.login_per_address_per_minute",
-                limits.login_per_address_per_minute,
-            ),
-            (
-                "limits.login_global_per_minute",
-                limits.login_global_per_minute,
-            ),
-            (
-                "limits.challenge_per_address_per_minute",
-                limits.challenge_per_address_per_minute,
-            ),
-            (
-                "limits.challenge_global_per_minute",
-                limits.challenge_global_per_minute,
-            ),
-            (
-                "limits.health_per_address_per_minute",
-                limits.health_per_address_per_minute,
-            ),
-            (
-                "limits.health_global_per_minute",
-                limits.health_global_per_minute,
-            ),
-        ] {
-            if value == 0 {
-                return Err(invalid(key, "must be at least 1"));
-            }
-        }
-        if !(1..=86_400).contains(&self.retention.interval_secs) {
-            return Err(invalid(
-                "retention.interval_secs",
-                "must be between 1 and 86400",
-            ));
-        }
-        if let Some(slug) = self
-            .retention
-            .desks
-            .keys()
-            .find(|slug| DeskSlug::parse(slug).is_err())
-        {
-            return Err(ConfigError::Invalid {
-                key: "retention.desks",
-                problem: format!("{slug:?} is not a desk slug"),
-            });
-        }
-        self.metrics.address()?;
-        if limits
-            .proxy_header
-            .parse::<actix_web::http::header::HeaderName>()
-            .is_err()
-        {
-            return Err(invalid(
-                "limits.proxy_header",
-                "is not a valid HTTP header name",
-            ));
-        }
-        Ok(())
-    }
-
-    /// The server secret: from `secrets.server_key`, else from `secrets.server_key_file`, else
-    /// generated into that file with mode 0600.
-    pub fn server_key(&self) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
-        if let Some(text) = &self.secrets.server_key {
-            return decode_key("secrets.server_key", text.expose());
-        }
-        let path = &self.secrets.server_key_file;
-        if path.exists() {
-            crate::os::files::check_private(path).map_err(|e| secret_io(path, e))?;
-            let text =
-                Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
-            return decode_key(
-                &format!("secrets.server_key_file ({})", path.display()),
-                &text,
-            );
-        }
-        generate_key_file(path)
-    }
-
-    /// The database URL with the password from `database.password_file` when one is set.
-    pub fn database_url(&self) -> Result<Zeroizing<String>, ConfigError> {
-        let url = Zeroizing::new(self.database.url.clone());
-        let Some(path) = &self.database.password_file else {
-            return Ok(url);
-        };
-        let password =
-            Zeroizing::new(std::fs::read_to_string(path).map_err(|e| secret_io(path, e))?);
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| invalid("database.url", "has no scheme"))?;
-        let (userinfo, host) = rest.split_once('@').ok_or_else(|| {
-            invalid(
-                "database.url",
-                "needs user@host when database.password_file is set",
-            )
-        })?;
-        let user = userinfo.split(':').next().unwrap_or_default();
-        Ok(Zeroizing::new(format!(
-            "{scheme}://{user}:{}@{host}",
-            percent_encode(password.trim())
-        )))
-    }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn secret_io(path: &Path, e: std::io::Error) -> ConfigError {
-    ConfigError::Secret {
-        key: path.display().to_string(),
-        problem: e.to_string(),
-    }
-}
-
-fn decode_key(key: &str, text: &str) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
-    b64_decode_array::<32>(text.trim())
-        .map(Zeroizing::new)
-        .ok_or_else(|| ConfigError::Secret {
-            key: key.to_owned(),
-            problem:
-                "must be 32 bytes in standard base64 (e.g. `head -c 32 /dev/urandom | base64`)"
-                    .into(),
-        })
-}
-
-fn generate_key_file(path: &Path) -> Result<Zeroizing<[u8; 32]>, ConfigError> {
-    use rand::RngCore;
-    let mut key = Zeroizing::new([0u8; 32]);
-    rand::rngs::OsRng.fill_bytes(key.as_mut());
-    let text = Zeroizing::new(crate::domain::b64_encode(key.as_ref()) + "\n");
-    crate::os::files::write_private(path, text.as_bytes()).map_err(|e| secret_io(path, e))?;
-    tracing::info!(path = %path.display(), "generated a new server key");
-    Ok(key)
 }
 
 #[cfg(test)]
@@ -613,7 +341,7 @@ mod tests {
 
     #[test]
     fn bad_keys_name_themselves() {
-        let err = decode_key("secrets.server_key", "short")
+        let err = secrets::decode_key("secrets.server_key", "short")
             .unwrap_err()
             .to_string();
         assert!(err.contains("secrets.server_key"), "{err}");
