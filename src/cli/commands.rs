@@ -1,0 +1,458 @@
+//! The subcommands of each role, as clap reads them: their arguments, help texts and parsers.
+//! `cli/mod.rs` holds the top of the tree and the dispatch.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use crate::crypto::receipt::Language;
+use crate::domain::ReportKind;
+
+/// How a partner reaches its referrals: the server, its API token and its own identity.
+#[derive(Debug, clap::Args)]
+pub struct PartnerAccess {
+    /// The server's address (as the desk told you).
+    #[arg(long, global = true)]
+    pub server: Option<String>,
+    /// A file (mode 0600) holding the API token the desk gave you.
+    #[arg(long, global = true)]
+    pub token_file: Option<PathBuf>,
+    /// Your age identity file (from `resguardo keygen`), mode 0600.
+    #[arg(long, global = true)]
+    pub identity: Option<PathBuf>,
+    /// Refuse to write to a desk key without this fingerprint (as the desk told you).
+    #[arg(long, global = true)]
+    pub desk_fingerprint: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerCommand {
+    /// List the referrals made to you.
+    Inbox {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decrypt a referral on this device and show it with the answers so far.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a referral.
+    Accept { id: String },
+    /// Decline a referral (the desk may route it to another partner).
+    Decline { id: String },
+    /// Close an accepted referral when your part is done.
+    Close { id: String },
+    /// Write to the desk about a referral: the message is read from FILE, or from standard
+    /// input with `-` (never from the command line, where shell history would keep it).
+    Update {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        message: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkerCommand {
+    /// Create your account with the one-time code your supervisor gave you: choose a user name
+    /// and password, set up your authenticator app. The account waits for vetting.
+    Enrol {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        desk: String,
+        /// The one-time code from your supervisor. Better left out: you are then asked for it
+        /// without echo, while on the command line it stays in your shell's history and shows in
+        /// the process list of everyone on this machine.
+        #[arg(long)]
+        code: Option<String>,
+        /// The desk root safety number your supervisor gave you (8 groups of 4 hex digits): this
+        /// device then trusts only the desk key statements signed from that root.
+        #[arg(long)]
+        desk_root: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log in with your password and a code from your authenticator app.
+    Login {
+        #[arg(long)]
+        server: String,
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        username: String,
+        /// The desk root safety number your supervisor gave you (8 groups of 4 hex digits): this
+        /// device then trusts only the desk key statements signed from that root.
+        #[arg(long)]
+        desk_root: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show who you are logged in as.
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
+    /// End your session; its token stops working at once.
+    Logout,
+    /// Change your password: the current one and a code from your authenticator app, then the
+    /// new one twice. Your key is re-wrapped on this device; every session ends.
+    Password,
+    /// (Supervisors) list accounts waiting for vetting, with their safety numbers.
+    Pending {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) vet an account: type the safety number from its owner's screen; the desk key
+    /// is then encrypted to its key on this device.
+    Vet { username: String },
+    /// (Supervisors) disable an account: its sessions end at once; rotate the desk key next.
+    Disable { username: String },
+    /// List the desk's cases (metadata only).
+    Inbox {
+        #[arg(long, value_parser = parse_status)]
+        status: Option<crate::domain::Status>,
+        /// Only cases assigned to you.
+        #[arg(long)]
+        mine: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decrypt a case on this device and show the report, the thread and the notes.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Assign a case to an account of the desk (`-` to unassign).
+    Assign { id: String, username: String },
+    /// Move a case to new, in_review, referred, closed or spam.
+    Status {
+        id: String,
+        #[arg(value_parser = parse_status)]
+        status: crate::domain::Status,
+    },
+    /// Write a note only the desk can read (typed at the terminal, or from standard input).
+    Note { id: String },
+    /// Reply to the reporter (typed at the terminal, or from standard input).
+    Reply { id: String },
+    /// Rank the desk's partners against a case's needs, country and language (on this device).
+    Partners {
+        #[arg(long = "for", value_name = "ID")]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refer a case to a partner: shows exactly what will be sent, then encrypts it to the
+    /// partner's and the desk's keys; the case becomes `referred`.
+    Refer {
+        id: String,
+        /// The partner's name or id.
+        #[arg(long)]
+        partner: String,
+        /// The report fields to send, and nothing else.
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        fields: Vec<crate::domain::ReferralField>,
+        /// Refer although the reporter did not consent (needs --reason; recorded in the audit log).
+        #[arg(long, requires = "reason")]
+        override_consent: bool,
+        /// Why consent is overridden; encrypted to the desk key before it leaves this device.
+        #[arg(long, requires = "override_consent")]
+        reason: Option<String>,
+        /// Delete the partner's copy from the server after this many days (1–365).
+        #[arg(long)]
+        expires_days: Option<u32>,
+        /// Send without asking for confirmation.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_status(text: &str) -> Result<crate::domain::Status, String> {
+    text.parse()
+        .map_err(|e: crate::domain::BadStatus| e.to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeskKeyCommand {
+    /// (The desk's first supervisor) make the desk key on this device and keep its grant.
+    InitKey {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The desk's signed key statements, verified on this device from the desk root it trusts
+    /// (docs/protocol.md §10): who vetted whom, which desk key is current, which partners.
+    Statements {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) sign what a desk made before signed key statements already holds: this
+    /// account as the desk root, the current desk key, and each vetted account whose account
+    /// number you compare with the person's own screen. Under a policy of two approvals, a
+    /// second supervisor runs it too.
+    InitChain {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seal every open case that has no seal yet (any vetted account; a supervisor, once, after
+    /// the upgrade that brought case seals): until then, replies to a case that has replies but
+    /// no seal are refused.
+    SealCases {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) make a new desk key, granted to the vetted accounts only; after disabling
+    /// someone, so that new reports are closed to them.
+    RotateKey {
+        /// Then re-encrypt every open case (new, in review, referred) to the new key, so that
+        /// accounts left out cannot read them either.
+        #[arg(long)]
+        reencrypt_open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) re-encrypt every open case to the current desk key; safe to run again after
+    /// an interrupted run.
+    ReencryptOpen {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The desk's directory of support partners (add, disable, new token: supervisors).
+    Partner {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
+    /// How long the server keeps the desk's cases (set: supervisors).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Show the policy in force and where it comes from.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) set the desk's own policy, in days; 0 keeps forever. Rules not given keep
+    /// their current value. Takes effect at the server's next purge.
+    Set {
+        /// Closed cases are deleted this many days after they were closed.
+        #[arg(long)]
+        closed_days: Option<u32>,
+        /// Cases marked spam are deleted this many days after being marked.
+        #[arg(long)]
+        spam_days: Option<u32>,
+        /// Reports nobody triaged (still new) are deleted this many days after they arrived.
+        #[arg(long)]
+        untriaged_days: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DirectoryCommand {
+    /// Register a partner after comparing its safety number; prints its API token once.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_service)]
+        services: Vec<crate::domain::Service>,
+        /// ISO 3166-1 alpha-2 codes, e.g. GT,HN,SV.
+        #[arg(long, value_delimiter = ',', required = true, value_parser = parse_country)]
+        countries: Vec<crate::domain::Country>,
+        #[arg(long, value_enum, value_delimiter = ',', required = true)]
+        languages: Vec<Language>,
+        /// The partner's age recipient (age1…), from `resguardo keygen` on its own machine.
+        #[arg(long)]
+        recipient: String,
+        /// How the desk reaches the partner.
+        #[arg(long)]
+        contact: String,
+        /// An https address the server tells of each new referral (by id only, HMAC-signed).
+        #[arg(long)]
+        webhook: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a partner: its token stops working at once.
+    Disable { partner: String },
+    /// Give a partner a new API token (printed once); the old one stops working at once.
+    RotateToken {
+        partner: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_service(text: &str) -> Result<crate::domain::Service, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "{text:?} is not a service: legal, psychosocial, digital_security, shelter, medical, \
+             financial, law_enforcement"
+        )
+    })
+}
+
+fn parse_country(text: &str) -> Result<crate::domain::Country, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a two-letter country code (ISO 3166-1)"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Manage desks.
+    Desk {
+        #[command(subcommand)]
+        command: DeskCommand,
+    },
+    /// Check the audit log's hash chain; exit 1 and name the first changed, deleted or reordered
+    /// entry.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Delete the cases that the desks' retention policies say are due (the server also does
+    /// this every retention.interval_secs), and the partner copies of expired referrals.
+    Purge {
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a desk's reports and reporter messages, still encrypted, as `.age` files into a new
+    /// directory, for a desk whose key is kept outside Resguardo: decrypt them with `age -d`.
+    Export {
+        #[arg(long)]
+        desk: String,
+        /// A new or empty directory (created with mode 0700; files 0600).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (SQLite) write a consistent copy of the database to a new file while the server runs.
+    /// For PostgreSQL use pg_dump (docs/operations.md).
+    Backup {
+        /// The new file (mode 0600); it must not exist yet.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// (SQLite) restore the database from a backup, with the server stopped. The configured
+    /// database must not exist: move it aside first.
+    Restore {
+        /// A file written by `admin backup`.
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account of a desk: its sessions end at once and it can no longer log in. Where
+    /// two approvals are required, this is how a supervisor is disabled. Rotate the desk key next.
+    Disable {
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a one-time enrolment code for a new case worker or supervisor of a desk.
+    Invite {
+        #[arg(long)]
+        desk: String,
+        #[arg(long, value_enum)]
+        role: crate::domain::Role,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify the whole chain.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeskCommand {
+    /// Create a desk and print the enrolment code of its first supervisor.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Only for desks whose key is kept outside Resguardo (age1…, from `resguardo keygen`).
+        /// Without it, the desk's first supervisor makes the key: a one-time code is printed.
+        #[arg(long)]
+        recipient: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List desks.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Submit a report, encrypted here to the desk's key; prints the receipt phrase.
+    Submit {
+        /// The server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        server: String,
+        /// The desk's short name.
+        #[arg(long)]
+        desk: String,
+        /// Language of the receipt phrase's words.
+        #[arg(long, value_enum, default_value = "es")]
+        lang: Language,
+        /// A JSON report instead of the interactive questions: the fields of docs/protocol.md §2
+        /// ("kind", "narrative", "country", "needs", "consent_referral", "safe_contact", "when",
+        /// "indicators", "consent_statistics"), values spelled as there (e.g. "phone_extortion").
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// For the interactive questions: the kind of incident.
+        #[arg(long, value_enum)]
+        kind: Option<ReportKind>,
+        /// Refuse to encrypt unless the desk's key has this fingerprint (as the desk publishes it
+        /// elsewhere: a poster, a leaflet, a trusted contact).
+        #[arg(long)]
+        desk_fingerprint: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a report's status and replies with its receipt phrase (asked without echo, or read
+    /// from the first line of standard input), and optionally write to the desk.
+    Followup {
+        #[arg(long)]
+        server: String,
+        /// After showing the case, write a message to the desk: typed at the terminal, or the rest
+        /// of standard input. (Never on the command line, where shell history would keep it.)
+        #[arg(long)]
+        write: bool,
+        /// Refuse to encrypt a message unless the desk's key has this fingerprint.
+        #[arg(long)]
+        desk_fingerprint: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
