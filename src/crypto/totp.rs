@@ -3,16 +3,16 @@
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use hmac::{Hmac, Mac};
 use rand::RngCore;
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::domain::base32_encode;
 
-const STEP_SECS: i64 = 30;
-const DIGITS: u32 = 6;
+const STEP_SECS: u64 = 30;
+const DIGITS: usize = 6;
 /// Steps of clock skew accepted either side (RFC 6238 §5.2 recommends at most one).
-const SKEW: i64 = 1;
+const SKEW: u8 = 1;
 
 /// A TOTP seed: 20 bytes (160 bits, as RFC 4226 recommends). Zeroized on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -39,32 +39,42 @@ impl TotpSecret {
         ))
     }
 
-    /// The code for a time step.
-    pub fn code_at(&self, step: i64) -> u32 {
-        let mut mac = <Hmac<sha1::Sha1> as Mac>::new_from_slice(&self.0)
-            .unwrap_or_else(|_| unreachable_key());
-        mac.update(&step.to_be_bytes());
-        let digest = mac.finalize().into_bytes();
-        let offset = usize::from(digest[19] & 0x0f);
-        let binary = u32::from_be_bytes([
-            digest[offset] & 0x7f,
-            digest[offset + 1],
-            digest[offset + 2],
-            digest[offset + 3],
-        ]);
-        binary % 10u32.pow(DIGITS)
+    /// The generator for this secret (RFC 6238 as the `totp-rs` crate computes it: HMAC-SHA1,
+    /// 30-second steps, 6 digits). Built per use: the crate takes the secret as a `Vec`, which its
+    /// `zeroize` feature wipes when the generator is dropped.
+    fn generator(&self) -> totp_rs::TOTP {
+        totp_rs::TOTP::new(
+            totp_rs::Algorithm::SHA1,
+            DIGITS,
+            SKEW,
+            STEP_SECS,
+            self.0.to_vec(),
+        )
+        .unwrap_or_else(|_| unreachable_key())
     }
 
-    /// The step a typed code matches at time `now`, within the allowed skew. The caller must
-    /// refuse a step at or before the last one it accepted, so that a code works once.
+    /// The code for a time step, as the digits an authenticator app shows.
+    pub fn code_at(&self, step: u64) -> Zeroizing<String> {
+        Zeroizing::new(self.generator().generate(step * STEP_SECS))
+    }
+
+    /// The step a typed code matches at time `now`, within the allowed skew (compared in constant
+    /// time). The caller must refuse a step at or before the last one it accepted, so that a code
+    /// works once.
     pub fn matching_step(&self, typed: &str, now: i64) -> Option<i64> {
         let typed = typed.trim();
-        if typed.len() != DIGITS as usize || !typed.bytes().all(|b| b.is_ascii_digit()) {
+        if typed.len() != DIGITS || !typed.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let code: u32 = typed.parse().ok()?;
-        let current = now.div_euclid(STEP_SECS);
-        (current - SKEW..=current + SKEW).find(|step| self.code_at(*step) == code)
+        let current = u64::try_from(now).ok()? / STEP_SECS;
+        let generator = self.generator();
+        let skew = u64::from(SKEW);
+        (current.saturating_sub(skew)..=current + skew)
+            .find(|step| {
+                let code = Zeroizing::new(generator.generate(step * STEP_SECS));
+                bool::from(code.as_bytes().ct_eq(typed.as_bytes()))
+            })
+            .and_then(|step| i64::try_from(step).ok())
     }
 
     /// Seals the secret under `key`, bound to `context` (the account it belongs to): a sealed
@@ -109,7 +119,7 @@ impl TotpSecret {
 
 #[allow(clippy::panic)]
 fn unreachable_key() -> ! {
-    panic!("HMAC rejected a 20-byte key")
+    panic!("totp-rs rejected the constant parameters or a 20-byte secret")
 }
 
 #[cfg(test)]
@@ -126,7 +136,11 @@ mod tests {
             (1_234_567_890, 5_924),
             (20_000_000_000, 353_130),
         ] {
-            assert_eq!(secret.code_at(time / 30), code, "T={time}");
+            assert_eq!(
+                secret.code_at(time / 30).as_str(),
+                format!("{code:06}"),
+                "T={time}"
+            );
         }
     }
 
@@ -134,9 +148,9 @@ mod tests {
     fn skew_is_one_step() {
         let secret = TotpSecret::random();
         let now = 1_800_000_000;
-        let step = now / 30;
-        for (offset, ok) in [(-2, false), (-1, true), (0, true), (1, true), (2, false)] {
-            let code = format!("{:06}", secret.code_at(step + offset));
+        let step: u64 = 1_800_000_000 / 30;
+        for (offset, ok) in [(-2i64, false), (-1, true), (0, true), (1, true), (2, false)] {
+            let code = secret.code_at(step.checked_add_signed(offset).unwrap());
             assert_eq!(
                 secret.matching_step(&code, now).is_some(),
                 ok,

@@ -52,7 +52,8 @@ pub fn totp_code(uri: &str, ahead: i64) -> String {
         .unwrap();
     let bytes: [u8; 20] = base32_decode(secret).unwrap().try_into().unwrap();
     let step = resguardo::time::now_secs() / 30 + ahead;
-    format!("{:06}", TotpSecret::from_bytes(bytes).code_at(step))
+    let code = TotpSecret::from_bytes(bytes).code_at(u64::try_from(step).unwrap());
+    code.as_str().to_owned()
 }
 
 async fn enrol_confirm_login_logout(backend: Backend) {
