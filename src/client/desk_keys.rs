@@ -66,9 +66,7 @@ pub async fn init_desk_key(
 
 /// An account or partner id as the API shows it (32 hex digits), as bytes.
 pub(super) fn hex_id(hex: &str) -> Result<[u8; 16], ClientError> {
-    crate::domain::hex_decode(hex)
-        .and_then(|b| b.try_into().ok())
-        .ok_or(ClientError::Unexpected(200))
+    crate::domain::hex_decode_array(hex).ok_or(ClientError::Unexpected(200))
 }
 
 pub(super) fn sign(

@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::{ApiClient, ClientError};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
-use crate::protocol::case::{referral_document, ReadableUpdate};
+use crate::protocol::case::{received_referral, ReadableUpdate};
 use crate::protocol::message::message_plaintext;
 use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 
@@ -57,7 +57,7 @@ pub async fn open_referral(
 ) -> Result<OpenReferral, ClientError> {
     let view = client.partner_referral(token, id).await?;
     let open = |b64: &str| b64_decode(b64).and_then(|c| seal::open(identity, &c).ok());
-    let document = open(&view.ciphertext).and_then(|plain| referral_document(&plain));
+    let document = open(&view.ciphertext).and_then(|plain| received_referral(&plain));
     let updates = view
         .updates
         .iter()

@@ -53,6 +53,11 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Decodes hex into exactly `N` bytes (ids and links as the API shows them).
+pub fn hex_decode_array<const N: usize>(text: &str) -> Option<[u8; N]> {
+    hex_decode(text)?.try_into().ok()
+}
+
 /// Decodes standard base64; `None` for anything else.
 pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text).ok()

@@ -12,7 +12,7 @@ use super::referrals::{DeskReferralView, ReferralUpdateView};
 use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
 use crate::crypto::{seal, signing};
-use crate::domain::{b64_decode, hex_decode, Recipient, ReferralStatus};
+use crate::domain::{b64_decode, hex_decode_array, Recipient, ReferralStatus};
 
 /// Why a case operation was refused on this device. `code()` is stable: the vectors and the
 /// TypeScript twin use it.
@@ -120,7 +120,7 @@ impl ReadableUpdate {
 }
 
 /// A referral document as sent to the partner, without its padding: `None` if `plain` is not JSON.
-pub fn referral_document(plain: &[u8]) -> Option<serde_json::Value> {
+pub fn received_referral(plain: &[u8]) -> Option<serde_json::Value> {
     let mut doc: serde_json::Value = serde_json::from_slice(plain).ok()?;
     if let Some(map) = doc.as_object_mut() {
         map.remove("pad");
@@ -199,7 +199,7 @@ fn open_referral(
             .ciphertext
             .as_deref()
             .and_then(open)
-            .and_then(|p| referral_document(&p)),
+            .and_then(|p| received_referral(&p)),
         override_reason: referral
             .override_reason
             .as_deref()
@@ -266,9 +266,7 @@ impl OpenCase {
     }
 
     fn id_bytes(&self) -> Result<[u8; 16], CaseError> {
-        hex_decode(&self.view.id)
-            .and_then(|b| b.try_into().ok())
-            .ok_or(CaseError::Malformed)
+        hex_decode_array(&self.view.id).ok_or(CaseError::Malformed)
     }
 
     /// Whether a desk device has replied on this case: a case with replies must have a seal.

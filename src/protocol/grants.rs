@@ -1,6 +1,6 @@
 //! Opening a worker's grants into desk identities, as pure functions (protocol.md §7 "Grant format",
 //! §10 "Before using a desk key"): each grant is a binary age file to the account's own recipient
-//! whose plaintext is a desk identity (`AGE-SECRET-KEY-1…`), and each must open to the key the
+//! whose plaintext is a desk identity (age's Bech32 secret-key text), and each must open to the key the
 //! verified chain signs for its version. The server chooses nothing: the current key is the
 //! chain's. Vectors: `tests/vectors/grants.json`, passed by this code and by `web/src/grants.ts`.
 

@@ -13,7 +13,7 @@ use super::message::message_plaintext;
 use super::referrals::{Consent, PartnerView};
 use crate::crypto::chain::DeskState;
 use crate::crypto::{padding, seal};
-use crate::domain::{b64_encode, hex_decode, Recipient, ReferralField, Service};
+use crate::domain::{b64_encode, hex_decode_array, Recipient, ReferralField, Service};
 
 /// The schema of a referral document.
 pub const REFERRAL_SCHEMA: &str = "resguardo.referral.v1";
@@ -165,9 +165,7 @@ pub fn signed_partner_key(
     state: &DeskState,
     partner: &PartnerView,
 ) -> Result<Recipient, ReferralError> {
-    let id: [u8; 16] = hex_decode(&partner.id)
-        .and_then(|b| b.try_into().ok())
-        .ok_or(ReferralError::Malformed)?;
+    let id: [u8; 16] = hex_decode_array(&partner.id).ok_or(ReferralError::Malformed)?;
     let signed = state
         .partner(&id)
         .ok_or_else(|| ReferralError::UnsignedPartner(partner.name.clone()))?;

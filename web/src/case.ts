@@ -189,7 +189,7 @@ async function readable(identities: readonly string[], entries: Entry[]): Promis
   return out;
 }
 
-/** Decrypts what the desk identities (`AGE-SECRET-KEY-1…`) open of the case the server served. */
+/** Decrypts what the desk identities (age secret-key texts) open of the case the server served. */
 export async function openCase(view: CaseView, identities: readonly string[]): Promise<OpenCase> {
   let seal: SealFound = { kind: "missing" };
   if (view.seal !== null) {

@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 export interface WorkerKeys {
   /** Sent at login; the server keeps only its Argon2id hash. */
   authKey: Uint8Array;
-  /** The age identity (`AGE-SECRET-KEY-1…`) the worker's own identity is wrapped to. */
+  /** The age identity (secret-key text) the worker's own identity is wrapped to. */
   unlockIdentity: string;
 }
 
