@@ -19,13 +19,8 @@ pub(super) fn saved() -> anyhow::Result<SavedSession> {
 pub(super) async fn unlocked() -> anyhow::Result<(SavedSession, age::x25519::Identity)> {
     let saved = saved()?;
     let password = ask_secret("Password (to unlock your key on this device):")?;
-    let identity = worker::unlock(
-        &saved.desk,
-        &saved.username,
-        &password,
-        &saved.wrapped_identity,
-    )
-    .await?;
+    let identity =
+        worker::unlock(&saved.desk, &saved.username, &password, &saved.wrapped()).await?;
     Ok((saved, identity))
 }
 

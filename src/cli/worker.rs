@@ -267,6 +267,7 @@ async fn login(server: &str, desk: &str, username: &str, json: bool) -> anyhow::
         token: session.token.clone(),
         expires_at: session.expires_at,
         wrapped_identity: session.wrapped_identity.clone(),
+        unlock_share: session.unlock_share.clone(),
     })
     .context("cannot save the session")?;
     if json {
@@ -366,7 +367,7 @@ async fn change_password() -> anyhow::Result<()> {
         &current,
         &totp,
         &new,
-        &saved.wrapped_identity,
+        &saved.wrapped(),
     )
     .await?;
     session::forget()?;

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
+    UnlockShareUpgrade,
 };
 use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
@@ -193,6 +194,17 @@ impl ApiClient {
     /// Changes the password (`POST /api/v1/session/password`); every session of the account ends.
     pub async fn change_password(&self, change: &PasswordChange) -> Result<(), ClientError> {
         self.post::<_, Option<serde_json::Value>>("/api/v1/session/password", change)
+            .await
+            .map(|_| ())
+    }
+
+    /// Gives an account made before unlock shares its share (`POST /api/v1/session/unlock-share`).
+    pub async fn add_unlock_share(
+        &self,
+        token: &str,
+        upgrade: &UnlockShareUpgrade,
+    ) -> Result<(), ClientError> {
+        self.post_as::<_, Option<serde_json::Value>>(token, "/api/v1/session/unlock-share", upgrade)
             .await
             .map(|_| ())
     }

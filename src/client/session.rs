@@ -1,8 +1,8 @@
 //! Where a worker's session lives between commands: `session.json` in the user's configuration
 //! directory (`$RESGUARDO_HOME`, else `$XDG_CONFIG_HOME/resguardo`, else `~/.config/resguardo`),
-//! mode 0600 in a 0700 directory. It holds the server, desk, user name, session token and the
-//! worker's identity *wrapped* to the password-derived key — never the password or a private key in
-//! the clear. Logout deletes it.
+//! mode 0600 in a 0700 directory. It holds the server, desk, user name, session token, the worker's
+//! identity *wrapped* to the key of password and unlock share, and that share — never the password
+//! or a private key in the clear. Logout deletes it.
 
 use std::path::PathBuf;
 
@@ -15,8 +15,22 @@ pub struct SavedSession {
     pub username: String,
     pub token: String,
     pub expires_at: i64,
-    /// Base64 of the worker's identity, age-encrypted to the password's unlock key.
+    /// Base64 of the worker's identity, age-encrypted to the unlock key of password and share.
     pub wrapped_identity: String,
+    /// Base64 of the account's unlock share, from the login answer; absent in sessions saved
+    /// before shares (docs/protocol.md §6).
+    #[serde(default)]
+    pub unlock_share: Option<String>,
+}
+
+impl SavedSession {
+    /// The wrapped identity and share, as `client::worker` unlocks them.
+    pub fn wrapped(&self) -> crate::client::worker::Wrapped<'_> {
+        crate::client::worker::Wrapped {
+            identity_b64: &self.wrapped_identity,
+            share_b64: self.unlock_share.as_deref(),
+        }
+    }
 }
 
 impl std::fmt::Debug for SavedSession {

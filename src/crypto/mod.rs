@@ -1,6 +1,7 @@
 //! The cryptography every Resguardo client must reproduce byte for byte (`docs/protocol.md`), and
 //! the structural checks the server makes on ciphertext it can never read.
 
+pub mod at_rest;
 pub mod case_seal;
 pub mod chain;
 pub mod ciphertext;

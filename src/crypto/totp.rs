@@ -1,11 +1,11 @@
 //! Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), the second
 //! factor of a case worker's login, and the sealing of TOTP secrets at rest under a server key.
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use super::at_rest;
 
 use crate::domain::base32_encode;
 
@@ -78,41 +78,14 @@ impl TotpSecret {
     }
 
     /// Seals the secret under `key`, bound to `context` (the account it belongs to): a sealed
-    /// secret copied onto another account's row does not open.
+    /// secret copied onto another account's row does not open (`crypto::at_rest`).
     pub fn seal(&self, key: &[u8; 32], context: &[u8]) -> Vec<u8> {
-        let cipher = XChaCha20Poly1305::new(key.into());
-        let mut nonce = [0u8; 24];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let sealed = cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: &self.0,
-                    aad: context,
-                },
-            )
-            .unwrap_or_default();
-        [nonce.as_slice(), &sealed].concat()
+        at_rest::seal(key, context, &self.0)
     }
 
     /// Opens what [`TotpSecret::seal`] produced; `None` if the key or context is wrong.
     pub fn open(key: &[u8; 32], context: &[u8], sealed: &[u8]) -> Option<Self> {
-        if sealed.len() < 24 {
-            return None;
-        }
-        let (nonce, ciphertext) = sealed.split_at(24);
-        let cipher = XChaCha20Poly1305::new(key.into());
-        let plain = Zeroizing::new(
-            cipher
-                .decrypt(
-                    XNonce::from_slice(nonce),
-                    Payload {
-                        msg: ciphertext,
-                        aad: context,
-                    },
-                )
-                .ok()?,
-        );
+        let plain = at_rest::open(key, context, sealed)?;
         Some(Self(plain.as_slice().try_into().ok()?))
     }
 }

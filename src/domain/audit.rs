@@ -9,6 +9,7 @@ pub enum AuditAction {
     AccountTotpConfirm,
     AccountSigningKey,
     AccountPassword,
+    AccountUnlockShare,
     LoginOk,
     LoginFailed,
     Logout,
@@ -39,11 +40,12 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
         AuditAction::AccountPassword,
+        AuditAction::AccountUnlockShare,
         AuditAction::LoginOk,
         AuditAction::LoginFailed,
         AuditAction::Logout,
@@ -79,6 +81,7 @@ impl AuditAction {
             AuditAction::AccountTotpConfirm => "account.totp_confirm",
             AuditAction::AccountSigningKey => "account.signing_key",
             AuditAction::AccountPassword => "account.password",
+            AuditAction::AccountUnlockShare => "account.unlock_share",
             AuditAction::LoginOk => "login.ok",
             AuditAction::LoginFailed => "login.failed",
             AuditAction::Logout => "logout",

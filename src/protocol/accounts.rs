@@ -1,6 +1,6 @@
 //! Accounts and sessions on the wire: enrolment, login, the signed-in view, the signing key and
 //! password change (`/api/v1/enrolments`, `/api/v1/sessions`, `/api/v1/session`). Secrets in these
-//! types (auth keys, TOTP codes, session tokens) print as `redacted`.
+//! types (auth keys, unlock shares, TOTP codes, session tokens) print as `redacted`.
 
 use crate::domain::{AccountStatus, Role};
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,8 @@ pub struct Enrolment {
     /// The worker's own age X25519 recipient, generated on their device.
     #[schema(pattern = r"^age1[02-9ac-hj-np-z]{58}$")]
     pub recipient: String,
-    /// The worker's identity, age-encrypted to the unlock key their password derives; base64.
+    /// The worker's identity, age-encrypted to the unlock key their password and `unlock_share`
+    /// derive (docs/protocol.md §6); base64.
     #[schema(
         min_length = 200,
         pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
@@ -30,6 +31,13 @@ pub struct Enrolment {
     /// 32 bytes, base64: the first half of the password derivation.
     #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth_key: String,
+    /// The account's unlock share: 32 random bytes made on the device, base64, mixed into the
+    /// unlock key. The server keeps it sealed under its own key and returns it only at login.
+    /// Optional only for clients older than shares: such an account is upgraded at its first
+    /// login (`POST /api/v1/session/unlock-share`).
+    #[serde(default)]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub unlock_share: Option<String>,
     /// The account's Ed25519 public key (docs/protocol.md §9.1), derived on the device from its
     /// identity; base64 of 32 bytes. Optional only for clients older than signing keys: an
     /// account without one cannot be vetted by an up-to-date supervisor.
@@ -98,6 +106,11 @@ pub struct LoggedIn {
     pub account: SessionView,
     /// The worker's wrapped identity, to unlock with the password on the device.
     pub wrapped_identity: String,
+    /// The account's unlock share, base64 (§6): with the password it derives the key that
+    /// opens `wrapped_identity`. `null` for an account made before shares: the device then
+    /// opens the identity with the password alone and sends a share at once
+    /// (`POST /api/v1/session/unlock-share`).
+    pub unlock_share: Option<String>,
 }
 
 impl std::fmt::Debug for Enrolled {
@@ -138,10 +151,44 @@ pub struct PasswordChange {
     /// 32 bytes, base64: the first half of the new password's derivation.
     #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
     pub auth_key: String,
-    /// The same identity, age-encrypted to the new password's unlock key; base64.
+    /// The same identity, age-encrypted to the unlock key of the new password and
+    /// `unlock_share`; base64.
     #[schema(
         min_length = 200,
         pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
     )]
     pub wrapped_identity: String,
+    /// The unlock share the new wrapping used, base64 of 32 bytes: the account's current share
+    /// (from the login answer) or a new one, which replaces it. Required when the account has a
+    /// share; leaving it out is for clients older than shares, on accounts without one.
+    #[serde(default)]
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub unlock_share: Option<String>,
+}
+
+/// An account made before unlock shares gets one (§6): sent by the device right after a login
+/// answered `unlock_share: null`, with the identity re-wrapped and the auth key, which the server
+/// checks again before it replaces anything.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockShareUpgrade {
+    /// 32 bytes, base64: the first half of the password derivation, as at login.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub auth_key: String,
+    /// 32 random bytes made on the device, base64.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$")]
+    pub unlock_share: String,
+    /// The account's identity, age-encrypted to the unlock key of the password and
+    /// `unlock_share`; base64.
+    #[schema(
+        min_length = 200,
+        pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+    )]
+    pub wrapped_identity: String,
+}
+
+impl std::fmt::Debug for UnlockShareUpgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnlockShareUpgrade(redacted)")
+    }
 }

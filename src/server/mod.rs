@@ -45,6 +45,10 @@ pub struct AppState {
     pub accounts: AccountSettings,
     /// Seals TOTP secrets at rest.
     pub totp_key: Zeroizing<[u8; 32]>,
+    /// Seals accounts' unlock shares at rest (docs/protocol.md §6).
+    pub share_key: Zeroizing<[u8; 32]>,
+    /// The pepper of the auth-key verifier of accounts with an unlock share.
+    pub auth_pepper: Zeroizing<[u8; 32]>,
     /// Bounds concurrent server-side Argon2 work.
     pub argon2: tokio::sync::Semaphore,
     /// `vetting.approvals_required`.
@@ -106,6 +110,8 @@ impl Application {
             max_messages: i64::from(intake.max_messages_per_report),
             accounts: settings.accounts.clone(),
             totp_key: server_key(secret, "resguardo/server/v1/totp"),
+            share_key: server_key(secret, "resguardo/server/v1/unlock-share"),
+            auth_pepper: server_key(secret, "resguardo/server/v1/auth-pepper"),
             argon2: tokio::sync::Semaphore::new(settings.accounts.argon2_permits as usize),
             approvals_required: i64::from(settings.vetting.approvals_required),
             webhook_key: server_key(secret, "resguardo/server/v1/webhook"),

@@ -280,7 +280,7 @@ fn missing(thing: Thing) -> ApiError {
     match thing {
         Thing::Desk => ApiError::DeskNotFound,
         Thing::Report | Thing::Case | Thing::CasePart => ApiError::CaseNotFound,
-        Thing::Account | Thing::Username => ApiError::AccountNotFound,
+        Thing::Account | Thing::Username | Thing::UnlockShare => ApiError::AccountNotFound,
         Thing::EnrolmentCode => ApiError::BadEnrolmentCode,
         Thing::Partner | Thing::PartnerName => ApiError::PartnerNotFound,
         Thing::NewerAnswer => ApiError::ReferralNotFound,
@@ -304,6 +304,7 @@ fn conflict(thing: Thing) -> ApiError {
         Thing::NewerAnswer => ApiError::ReferralConflict("a newer answer on this referral exists"),
         Thing::CaseSeal => ApiError::KeyConflict("the case is sealed already"),
         Thing::Grant => ApiError::KeyConflict("the grant exists already"),
+        Thing::UnlockShare => ApiError::KeyConflict("this account has its unlock share already"),
         Thing::Desk
         | Thing::DeskKey
         | Thing::DeskKeyVersion

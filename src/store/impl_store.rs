@@ -445,6 +445,7 @@ macro_rules! impl_store {
                     .bind(&account.totp_sealed)
                     .bind(account.created_at)
                     .bind(account.signing_key.map(|k| k.to_bytes().to_vec()))
+                    .bind(account.unlock_share_sealed.as_deref())
                     .execute(&mut *tx)
                     .await?;
                 if inserted.rows_affected() == 0 {
@@ -492,12 +493,14 @@ macro_rules! impl_store {
                 account: AccountId,
                 auth_hash: &str,
                 wrapped_identity: &AgeCiphertext,
+                unlock_share_sealed: Option<&[u8]>,
             ) -> Result<(), StoreError> {
                 let mut tx = self.begin_write().await?;
                 let changed = sqlx::query(sql::SET_PASSWORD)
                     .bind(&account.0[..])
                     .bind(auth_hash)
                     .bind(wrapped_identity.as_bytes())
+                    .bind(unlock_share_sealed)
                     .execute(&mut *tx)
                     .await?;
                 if changed.rows_affected() == 0 {
@@ -508,6 +511,26 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn add_unlock_share(
+                &self,
+                account: AccountId,
+                auth_hash: &str,
+                wrapped_identity: &AgeCiphertext,
+                unlock_share_sealed: &[u8],
+            ) -> Result<(), StoreError> {
+                let changed = sqlx::query(sql::ADD_UNLOCK_SHARE)
+                    .bind(&account.0[..])
+                    .bind(auth_hash)
+                    .bind(wrapped_identity.as_bytes())
+                    .bind(unlock_share_sealed)
+                    .execute(&self.pool)
+                    .await?;
+                if changed.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(Thing::UnlockShare));
+                }
                 Ok(())
             }
 

@@ -291,7 +291,7 @@ pub struct Message {
 pub struct AccountId(pub [u8; 16]);
 
 /// An account as enrolment creates it; the role comes from the enrolment code, which must be
-/// for this desk. `Debug` leaves out the auth hash and the sealed TOTP secret.
+/// for this desk. `Debug` leaves out the auth hash and the sealed secrets.
 #[derive(Clone)]
 pub struct NewAccount {
     pub id: AccountId,
@@ -302,13 +302,17 @@ pub struct NewAccount {
     /// Argon2id of the auth key, as a PHC string.
     pub auth_hash: String,
     pub totp_sealed: Vec<u8>,
+    /// The unlock share sealed under the server key (docs/protocol.md §6); `None` only from a
+    /// client older than shares, whose device adds one at the first login.
+    pub unlock_share_sealed: Option<Vec<u8>>,
     pub created_at: i64,
     /// `None` only from a client older than signing keys.
     pub signing_key: Option<SigningPublic>,
 }
 
-/// A stored account. `Debug` leaves out the auth hash and the sealed TOTP secret: a hash an
-/// attacker could test guesses against, and a secret, have no business in a log or a panic.
+/// A stored account. `Debug` leaves out the auth hash and the sealed TOTP secret and unlock
+/// share: a hash an attacker could test guesses against, and secrets, have no business in a log
+/// or a panic.
 #[derive(Clone)]
 pub struct Account {
     pub id: AccountId,
@@ -322,6 +326,9 @@ pub struct Account {
     pub totp_sealed: Vec<u8>,
     pub totp_confirmed: bool,
     pub totp_last_step: i64,
+    /// The unlock share sealed under the server key; with one, `auth_hash` is of the peppered
+    /// auth key. `None` for an account made before shares that has not logged in since.
+    pub unlock_share_sealed: Option<Vec<u8>>,
     /// `None` for an account enrolled before signing keys that has not logged in since.
     pub signing_key: Option<SigningPublic>,
 }
@@ -373,6 +380,7 @@ pub enum Thing {
     Partner,
     PartnerName,
     NewerAnswer,
+    UnlockShare,
 }
 
 impl Thing {
@@ -394,6 +402,7 @@ impl Thing {
             Thing::Partner => "the partner",
             Thing::PartnerName => "a partner of that name",
             Thing::NewerAnswer => "a newer answer on this referral",
+            Thing::UnlockShare => "the account's unlock share",
         }
     }
 }
@@ -564,13 +573,23 @@ pub trait Store: PartnerStore + MaintenanceStore + Send + Sync + 'static {
     async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
     /// Disables an account and ends all its sessions in one transaction.
     async fn disable(&self, account: AccountId) -> Result<(), StoreError>;
-    /// A new password: the new auth key's hash and the identity re-wrapped to it; every session
-    /// of the account ends, in one transaction.
+    /// A new password: the new auth key's hash, the identity re-wrapped to it and the unlock
+    /// share it was wrapped with; every session of the account ends, in one transaction.
     async fn set_password(
         &self,
         account: AccountId,
         auth_hash: &str,
         wrapped_identity: &AgeCiphertext,
+        unlock_share_sealed: Option<&[u8]>,
+    ) -> Result<(), StoreError>;
+    /// Gives an account made before unlock shares its share, with the peppered hash and the
+    /// identity re-wrapped with it, in one statement; sessions go on. `Conflict` if it has one.
+    async fn add_unlock_share(
+        &self,
+        account: AccountId,
+        auth_hash: &str,
+        wrapped_identity: &AgeCiphertext,
+        unlock_share_sealed: &[u8],
     ) -> Result<(), StoreError>;
 
     /// The cases of a desk, most recently changed first.
@@ -747,6 +766,7 @@ type AccountRow = (
     i64,
     i64,
     Option<Vec<u8>>,
+    Option<Vec<u8>>,
 );
 
 fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
@@ -763,6 +783,7 @@ fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
         confirmed,
         last_step,
         signing_key,
+        unlock_share_sealed,
     ) = row;
     Ok(Account {
         id: AccountId(
@@ -781,6 +802,7 @@ fn account_from_row(row: AccountRow) -> Result<Account, StoreError> {
         totp_sealed,
         totp_confirmed: confirmed != 0,
         totp_last_step: last_step,
+        unlock_share_sealed,
         signing_key: signing_key
             .map(|k| SigningPublic::from_bytes(&k))
             .transpose()

@@ -67,10 +67,11 @@ pub const USE_CODE: &str = "UPDATE enrolment_codes SET used = 1 \
      WHERE digest = $1 AND used = 0 AND expires_at > $2 AND desk_slug = $3 RETURNING desk_slug, role";
 pub const INSERT_ACCOUNT: &str = "INSERT INTO accounts \
      (id, desk_slug, username, role, recipient, wrapped_identity, auth_hash, totp_sealed, created_at, \
-     signing_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING";
+     signing_key, unlock_share_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+     ON CONFLICT DO NOTHING";
 const ACCOUNT_COLUMNS: &str = "SELECT a.id, a.desk_slug, a.username, a.role, a.status, a.recipient, \
-     a.wrapped_identity, a.auth_hash, a.totp_sealed, a.totp_confirmed, a.totp_last_step, a.signing_key \
-     FROM accounts a";
+     a.wrapped_identity, a.auth_hash, a.totp_sealed, a.totp_confirmed, a.totp_last_step, a.signing_key, \
+     a.unlock_share_sealed FROM accounts a";
 
 pub fn select_account() -> String {
     format!("{ACCOUNT_COLUMNS} WHERE a.desk_slug = $1 AND a.username = $2")
@@ -84,8 +85,12 @@ pub fn select_session() -> String {
 }
 
 /// Records a legacy account's signing key, sent at login; a key once recorded never changes here.
-pub const SET_PASSWORD: &str =
-    "UPDATE accounts SET auth_hash = $2, wrapped_identity = $3 WHERE id = $1";
+pub const SET_PASSWORD: &str = "UPDATE accounts \
+     SET auth_hash = $2, wrapped_identity = $3, unlock_share_sealed = $4 WHERE id = $1";
+/// Gives a version-1 account its unlock share; an account that has one keeps it.
+pub const ADD_UNLOCK_SHARE: &str = "UPDATE accounts \
+     SET auth_hash = $2, wrapped_identity = $3, unlock_share_sealed = $4 \
+     WHERE id = $1 AND unlock_share_sealed IS NULL";
 pub const SET_SIGNING_KEY: &str =
     "UPDATE accounts SET signing_key = $2 WHERE id = $1 AND signing_key IS NULL";
 

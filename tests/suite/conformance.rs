@@ -480,6 +480,7 @@ mod accounts {
             wrapped_identity: wrapped,
             auth_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
             totp_sealed: vec![1, 2, 3],
+            unlock_share_sealed: None,
             created_at: 0,
             signing_key: None,
         }
@@ -570,6 +571,31 @@ mod accounts {
         store.set_signing_key(ana.id, &key(8)).await.unwrap();
         let recorded = store.account(&gt, &ana.username).await.unwrap().unwrap();
         assert_eq!(recorded.signing_key, Some(key(7)));
+
+        // An account from before unlock shares gets one once, with its new verifier and wrapping,
+        // in one statement; a password change then replaces all three.
+        assert!(ana.unlock_share_sealed.is_none());
+        let wrapped = ciphertext();
+        store
+            .add_unlock_share(ana.id, "$argon2id$peppered", &wrapped, &[5; 40])
+            .await
+            .unwrap();
+        let twice = store
+            .add_unlock_share(ana.id, "$argon2id$other", &wrapped, &[6; 40])
+            .await;
+        assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
+        let upgraded = store.account(&gt, &ana.username).await.unwrap().unwrap();
+        assert_eq!(upgraded.unlock_share_sealed, Some(vec![5; 40]));
+        assert_eq!(upgraded.auth_hash, "$argon2id$peppered");
+        store
+            .set_password(ana.id, "$argon2id$new", &wrapped, Some(&[7; 40]))
+            .await
+            .unwrap();
+        let changed = store.account(&gt, &ana.username).await.unwrap().unwrap();
+        assert_eq!(
+            (changed.auth_hash.as_str(), changed.unlock_share_sealed),
+            ("$argon2id$new", Some(vec![7; 40]))
+        );
 
         // TOTP steps are accepted once, in increasing order.
         assert!(store.accept_totp_step(ana.id, 100, true).await.unwrap());

@@ -164,6 +164,7 @@ impl TestServer {
             "server": self.url, "desk": desk, "username": username, "token": login.session.token,
             "expires_at": login.session.expires_at,
             "wrapped_identity": login.session.wrapped_identity,
+            "unlock_share": login.session.unlock_share,
         });
         resguardo::os::files::write_private(
             &home.join("session.json"),
@@ -405,6 +406,13 @@ impl TestServer {
         );
         let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         created["code"].as_str().unwrap().to_owned()
+    }
+
+    /// The server key the server generated into its data directory: what an attacker who took
+    /// only the database does not have.
+    pub fn server_secret(&self) -> [u8; 32] {
+        let text = std::fs::read_to_string(self.dir.path().join("data/server.key")).unwrap();
+        resguardo::domain::b64_decode_array::<32>(text.trim()).unwrap()
     }
 
     pub fn client(&self) -> resguardo::client::ApiClient {

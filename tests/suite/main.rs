@@ -46,6 +46,7 @@ mod lifecycle;
 mod lying_keys;
 mod lying_server;
 mod metrics;
+mod offline_guessing;
 mod pages;
 mod partners;
 mod referral_vectors;

@@ -72,16 +72,28 @@ fn regenerate_receipt_vectors() {
 const WORKER_VECTORS: &str = "tests/vectors/worker_password.json";
 
 fn compute_worker(password: &str, desk: &str, username: &str) -> Value {
+    use sha2::Digest;
     let desk_slug = resguardo::domain::DeskSlug::parse(desk).unwrap();
     let user = resguardo::domain::Username::parse(username).unwrap();
     let keys = resguardo::crypto::password::derive(password, &desk_slug, &user);
-    let unlock =
-        age::secrecy::ExposeSecret::expose_secret(&keys.unlock_identity.to_string()).to_owned();
+    let secret_text = |identity: &age::x25519::Identity| {
+        age::secrecy::ExposeSecret::expose_secret(&identity.to_string()).to_owned()
+    };
+    let v1 = keys.unlock_identity(None);
+    // A fixed share per vector: its bytes are the SHA-256 of the user name.
+    let share_bytes: [u8; 32] = sha2::Sha256::digest(username.as_bytes()).into();
+    let share = resguardo::crypto::password::UnlockShare::from_bytes(share_bytes);
+    let v2 = keys.unlock_identity(Some(&share));
     serde_json::json!({
         "password": password, "desk": desk, "username": username,
         "auth_key_hex": hex(keys.auth_key.expose()),
-        "unlock_identity": unlock,
-        "unlock_recipient": keys.unlock_identity.to_public().to_string(),
+        "unlock_identity": secret_text(&v1),
+        "unlock_recipient": v1.to_public().to_string(),
+        "v2": {
+            "unlock_share_hex": hex(&share_bytes),
+            "unlock_identity": secret_text(&v2),
+            "unlock_recipient": v2.to_public().to_string(),
+        },
     })
 }
 
@@ -119,7 +131,7 @@ fn regenerate_worker_vectors() {
         .map(|(p, d, u)| compute_worker(p, d, u))
         .collect();
     let file = serde_json::json!({
-        "description": "Worker password derivation (docs/protocol.md §6). Every other field must be reproduced exactly from password, desk and username. Hex is lower case.",
+        "description": "Worker password derivation (docs/protocol.md §6). Every other field must be reproduced exactly from password, desk and username. unlock_identity is version 1 (accounts made before unlock shares: the second half of the derivation itself); v2 is HKDF-SHA256(second half || unlock share, no salt, \"resguardo/worker/v2/unlock\", 32 bytes) with the share given. Hex is lower case.",
         "argon2id": {"salt": "resguardo/worker/v1/<desk>/<username>", "m_kib": 65536, "t": 3, "p": 1, "len": 64},
         "vectors": vectors,
     });
@@ -132,14 +144,21 @@ fn regenerate_worker_vectors() {
 
 const WORKER_IDENTITY: &str = "tests/vectors/worker_identity.json";
 
-/// What a device reaches unwrapping `wrapped` with the keys of `password`.
-fn unwrap_worker(password: &str, desk: &str, username: &str, wrapped: &str) -> Value {
+/// What a device reaches unwrapping `wrapped` with the keys of `password` and `share` (base64).
+fn unwrap_worker(
+    password: &str,
+    desk: &str,
+    username: &str,
+    share: Option<&str>,
+    wrapped: &str,
+) -> Value {
     let keys = resguardo::crypto::password::derive(
         password,
         &resguardo::domain::DeskSlug::parse(desk).unwrap(),
         &resguardo::domain::Username::parse(username).unwrap(),
     );
-    match resguardo::protocol::identity::open_identity(&keys, wrapped) {
+    let share = share.map(|text| resguardo::protocol::identity::parse_share(text).unwrap());
+    match resguardo::protocol::identity::open_identity(&keys, share.as_ref(), wrapped) {
         Ok(identity) => serde_json::json!({"recipient": identity.to_public().to_string()}),
         Err(_) => serde_json::json!("wrong-password"),
     }
@@ -152,15 +171,20 @@ fn worker_identity_vectors_match() {
     let file: Value =
         serde_json::from_str(&std::fs::read_to_string(WORKER_IDENTITY).unwrap()).unwrap();
     let vectors = file["vectors"].as_array().unwrap();
-    assert!(vectors.len() >= 2);
+    assert!(vectors.len() >= 5);
     for v in vectors {
         let got = unwrap_worker(
             v["password"].as_str().unwrap(),
             v["desk"].as_str().unwrap(),
             v["username"].as_str().unwrap(),
+            v["unlock_share"].as_str(),
             v["wrapped_identity"].as_str().unwrap(),
         );
-        assert_eq!(got, v["expect"], "{}", v["password"]);
+        assert_eq!(
+            got, v["expect"],
+            "{} / {}",
+            v["password"], v["unlock_share"]
+        );
     }
 }
 
@@ -169,6 +193,8 @@ fn worker_identity_vectors_match() {
 #[test]
 #[ignore]
 fn regenerate_worker_identity_vectors() {
+    use resguardo::crypto::password::UnlockShare;
+    use resguardo::domain::b64_encode;
     let (password, desk, username) = ("caballo correcto batería grapa", "gt", "ana");
     let keys = resguardo::crypto::password::derive(
         password,
@@ -177,21 +203,35 @@ fn regenerate_worker_identity_vectors() {
     );
     let own = resguardo::crypto::receipt::identity_from_secret(&[7; 32]);
     let own_text = age::secrecy::ExposeSecret::expose_secret(&own.to_string()).to_owned();
-    let wrapped =
-        resguardo::crypto::seal::seal(&[&keys.unlock_identity.to_public()], own_text.as_bytes())
-            .unwrap();
-    let wrapped = resguardo::domain::b64_encode(&wrapped);
-    let vectors: Vec<Value> = [password, "caballo correcto bateria grapa"]
+    // Version 1: wrapped to the password's key alone (accounts made before unlock shares).
+    let v1 = resguardo::crypto::seal::seal(
+        &[&keys.unlock_identity(None).to_public()],
+        own_text.as_bytes(),
+    )
+    .unwrap();
+    let v1 = b64_encode(&v1);
+    let share = UnlockShare::from_bytes([0x5a; 32]);
+    let v2 = resguardo::protocol::identity::wrap_identity(&keys, &share, &own).unwrap();
+    let (right, wrong_share) = (b64_encode(share.expose()), b64_encode(&[0x5b; 32]));
+    let cases: [(&str, Option<&str>, &str); 5] = [
+        (password, None, &v1),
+        ("caballo correcto bateria grapa", None, &v1),
+        (password, Some(&right), &v2),
+        (password, Some(&wrong_share), &v2),
+        (password, None, &v2),
+    ];
+    let vectors: Vec<Value> = cases
         .iter()
-        .map(|p| {
+        .map(|(p, share, wrapped)| {
             serde_json::json!({
-                "password": p, "desk": desk, "username": username, "wrapped_identity": wrapped,
-                "expect": unwrap_worker(p, desk, username, &wrapped),
+                "password": p, "desk": desk, "username": username,
+                "unlock_share": share, "wrapped_identity": wrapped,
+                "expect": unwrap_worker(p, desk, username, *share, wrapped),
             })
         })
         .collect();
     let file = serde_json::json!({
-        "description": "Unwrapping a worker's identity (docs/protocol.md §6). wrapped_identity is what the server stores: a binary age file, base64, to the unlock identity derived from password, desk and username (worker_password.json), whose plaintext is the worker's identity. expect: the identity's recipient, or \"wrong-password\" when the password's unlock identity does not open it. Decrypt-only: age encryption is randomised.",
+        "description": "Unwrapping a worker's identity (docs/protocol.md §6). wrapped_identity is what the server stores: a binary age file, base64, to the unlock identity derived from password, desk, username and unlock_share (base64 of 32 bytes; null for an account made before shares) as worker_password.json shows, whose plaintext is the worker's identity. expect: the identity's recipient, or \"wrong-password\" when that unlock identity does not open it. Decrypt-only: age encryption is randomised.",
         "vectors": vectors,
     });
     std::fs::write(

@@ -794,12 +794,20 @@ async fn a_password_change_rewraps_the_key_and_ends_sessions(backend: Backend) {
     while resguardo::time::now_secs() / 30 < login_step {
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
-    let wrapped = login.session.wrapped_identity.clone();
+    let (wrapped, share) = (
+        login.session.wrapped_identity.clone(),
+        login.session.unlock_share.clone(),
+    );
     let new = "otra frase larga para la mesa";
     let change = |current: &'static str, new: &'static str| {
-        let (client, uri, wrapped) = (&client, uri.clone(), wrapped.clone());
+        let (client, uri) = (&client, uri.clone());
+        let (wrapped, share) = (wrapped.clone(), share.clone());
         async move {
             let totp = totp_code(&uri, 1);
+            let wrapped = worker::Wrapped {
+                identity_b64: &wrapped,
+                share_b64: share.as_deref(),
+            };
             worker::change_password(client, "gt", "sofia", current, &totp, new, &wrapped).await
         }
     };
@@ -815,14 +823,23 @@ async fn a_password_change_rewraps_the_key_and_ends_sessions(backend: Backend) {
         .blobs("SELECT wrapped_identity FROM accounts WHERE username = 'sofia'")
         .await;
     let stored = resguardo::domain::b64_encode(&stored[0]);
-    let reopened = worker::unlock("gt", "sofia", new, &stored).await.unwrap();
+    // The share stays the account's: the login answer's share opens the new wrapping.
+    let reopen = |password| {
+        let (stored, share) = (stored.clone(), share.clone());
+        async move {
+            let wrapped = worker::Wrapped {
+                identity_b64: &stored,
+                share_b64: share.as_deref(),
+            };
+            worker::unlock("gt", "sofia", password, &wrapped).await
+        }
+    };
+    let reopened = reopen(new).await.unwrap();
     assert_eq!(
         reopened.to_public().to_string(),
         login.identity.to_public().to_string()
     );
-    assert!(worker::unlock("gt", "sofia", PASSWORD, &stored)
-        .await
-        .is_err());
+    assert!(reopen(PASSWORD).await.is_err());
     let hash_sql = match server.backend {
         Backend::Sqlite => "SELECT CAST(auth_hash AS BLOB) FROM accounts WHERE username = 'sofia'",
         Backend::Postgres => {
@@ -834,7 +851,16 @@ async fn a_password_change_rewraps_the_key_and_ends_sessions(backend: Backend) {
         resguardo::domain::DeskSlug::parse("gt").unwrap(),
         resguardo::domain::Username::parse("sofia").unwrap(),
     );
-    let auth = |password| resguardo::crypto::password::derive(password, &desk, &user).auth_key;
+    // The verifier is of the auth key under the server's pepper (docs/protocol.md §6).
+    let pepper = resguardo::crypto::keys::server_key(
+        &server.server_secret(),
+        "resguardo/server/v1/auth-pepper",
+    );
+    let auth = |password| {
+        resguardo::crypto::password::derive(password, &desk, &user)
+            .auth_key
+            .peppered(&pepper)
+    };
     assert!(resguardo::server::auth::verify_auth_key(&hash, &auth(new)));
     assert!(!resguardo::server::auth::verify_auth_key(
         &hash,

@@ -1,25 +1,29 @@
 // A case worker's password on the device (docs/protocol.md §6), byte-exact with
 // src/crypto/password.rs and src/protocol/identity.rs: Argon2id stretches the password into the
-// auth key the server checks and the unlock identity the worker's own identity is wrapped to.
-// Both pass tests/vectors/worker_password.json and tests/vectors/worker_identity.json.
+// auth key the server checks and the secret that, with the account's unlock share, makes the
+// unlock identity the worker's own identity is wrapped to. Both pass
+// tests/vectors/worker_password.json and tests/vectors/worker_identity.json.
 
 import { Decrypter, identityToRecipient } from "age-encryption";
 import { argon2id } from "hash-wasm";
+import { hkdf } from "@noble/hashes/hkdf";
+import { sha256 } from "@noble/hashes/sha2";
+import { concatBytes } from "@noble/hashes/utils";
 import { base64, bech32 } from "@scure/base";
 
 const encoder = new TextEncoder();
 
-/** What a password unlocks. */
+/** What a password derives. */
 export interface WorkerKeys {
-  /** Sent at login; the server keeps only its Argon2id hash. */
+  /** Sent at login; the server keeps only a peppered Argon2id hash of it. */
   authKey: Uint8Array;
-  /** The age identity (secret-key text) the worker's own identity is wrapped to. */
-  unlockIdentity: string;
+  /** The second half of the derivation: with the unlock share, it makes the unlock identity. */
+  unlockSecret: Uint8Array;
 }
 
 /**
  * Argon2id(password, salt "resguardo/worker/v1/<desk>/<username>", 64 MiB, t = 3, p = 1, 64
- * bytes): the first 32 bytes are the auth key, the last 32 the unlock identity's secret.
+ * bytes): the first 32 bytes are the auth key, the last 32 the unlock secret.
  */
 export async function deriveWorker(
   password: string,
@@ -35,12 +39,20 @@ export async function deriveWorker(
     hashLength: 64,
     outputType: "binary",
   });
-  const unlock = pre.slice(32);
-  const unlockIdentity = bech32
-    .encode("age-secret-key-", bech32.toWords(unlock), false)
-    .toUpperCase();
-  unlock.fill(0);
-  return { authKey: pre.slice(0, 32), unlockIdentity };
+  return { authKey: pre.slice(0, 32), unlockSecret: pre.slice(32) };
+}
+
+/**
+ * The age identity (secret-key text) the worker's own identity is wrapped to:
+ * HKDF-SHA256(unlock secret || share, no salt, "resguardo/worker/v2/unlock") with the account's
+ * 32-byte unlock share, or the unlock secret itself for an account made before shares (`null`).
+ */
+export function unlockIdentity(keys: WorkerKeys, share: Uint8Array | null): string {
+  const secret =
+    share === null
+      ? keys.unlockSecret
+      : hkdf(sha256, concatBytes(keys.unlockSecret, share), undefined, "resguardo/worker/v2/unlock", 32);
+  return bech32.encode("age-secret-key-", bech32.toWords(secret), false).toUpperCase();
 }
 
 /** The password does not open the wrapped identity; one answer whatever the reason. */
@@ -50,11 +62,15 @@ export class WrongPassword extends Error {
   }
 }
 
-/** The worker's identity, unwrapped with the keys derived from the password. */
-export async function openIdentity(keys: WorkerKeys, wrappedB64: string): Promise<string> {
+/** The worker's identity, unwrapped with the keys of the password and the account's share. */
+export async function openIdentity(
+  keys: WorkerKeys,
+  share: Uint8Array | null,
+  wrappedB64: string,
+): Promise<string> {
   try {
     const decrypter = new Decrypter();
-    decrypter.addIdentity(keys.unlockIdentity);
+    decrypter.addIdentity(unlockIdentity(keys, share));
     const identity = (await decrypter.decrypt(base64.decode(wrappedB64), "text")).trim();
     await identityToRecipient(identity);
     return identity;

@@ -1,12 +1,17 @@
 //! Case-worker accounts: enrolment with a one-time code, TOTP confirmation, login, logout. The
 //! password never arrives here — only the auth key derived from it (design §3.2) — and every
 //! login failure looks the same, whether the account exists or not.
+//!
+//! What the database keeps confirms no password guess without the server key (docs/protocol.md
+//! §6): the auth key's hash is of the key under a pepper, and the identity is wrapped with an
+//! unlock share sealed under a server key, which only a login that proved auth key and TOTP code
+//! gets back.
 
 use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::decode_exact;
-use crate::crypto::password::AuthKey;
+use crate::crypto::password::{AuthKey, UnlockShare};
 use crate::crypto::totp::TotpSecret;
 use crate::domain::{
     b64_encode, AccountStatus, AuditAction, Backoff, DeskSlug, Recipient, Secret32, SigningPublic,
@@ -14,6 +19,7 @@ use crate::domain::{
 };
 use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
+    UnlockShareUpgrade,
 };
 use crate::server::auth::{self, SignedIn};
 use crate::server::limits::LoginAllowed;
@@ -40,6 +46,21 @@ fn totp_context(id: &AccountId) -> Vec<u8> {
     [b"resguardo/totp/v1/".as_slice(), &id.0].concat()
 }
 
+/// The additional data unlock shares are sealed with: the account they belong to.
+fn share_context(id: &AccountId) -> Vec<u8> {
+    [b"resguardo/unlock-share/v1/".as_slice(), &id.0].concat()
+}
+
+/// What the verifier is of: the auth key under the pepper for an account with an unlock share
+/// (version 2), the auth key itself for one made before shares (version 1).
+fn verifier_input(state: &AppState, key: &AuthKey, has_share: bool) -> AuthKey {
+    if has_share {
+        key.peppered(&state.auth_pepper)
+    } else {
+        key.clone()
+    }
+}
+
 /// Runs an Argon2 verification on a blocking thread, at most `accounts.argon2_permits` at once.
 async fn verify(state: &AppState, phc: String, key: AuthKey) -> Result<bool, ApiError> {
     let _permit = state
@@ -50,6 +71,43 @@ async fn verify(state: &AppState, phc: String, key: AuthKey) -> Result<bool, Api
     web::block(move || auth::verify_auth_key(&phc, &key))
         .await
         .map_err(|_| ApiError::Unavailable)
+}
+
+/// Hashes a verifier input on a blocking thread, under the same bound.
+async fn hash(state: &AppState, key: AuthKey) -> Result<String, ApiError> {
+    let _permit = state
+        .argon2
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Unavailable)?;
+    web::block(move || auth::hash_auth_key(&key))
+        .await
+        .map_err(|_| ApiError::Unavailable)?
+}
+
+/// An unlock share field, parsed.
+fn share_field(text: &str) -> Result<UnlockShare, ApiError> {
+    Ok(UnlockShare::from_bytes(decode_exact::<32>(
+        text,
+        "unlock_share",
+    )?))
+}
+
+/// The account's unlock share, opened for its owner after a login; `None` for version 1.
+fn open_share(state: &AppState, account: &Account) -> Result<Option<String>, ApiError> {
+    let Some(sealed) = &account.unlock_share_sealed else {
+        return Ok(None);
+    };
+    let share = UnlockShare::open(&state.share_key, &share_context(&account.id), sealed)
+        .ok_or_else(|| {
+            // Only a server key other than the one the account was made under gets here (and
+            // then its TOTP secret would not have opened either).
+            tracing::error!(
+                "an unlock share did not open: is this the server key it was made with?"
+            );
+            ApiError::Unavailable
+        })?;
+    Ok(Some(b64_encode(share.expose())))
 }
 
 /// Creates a pending account with a one-time enrolment code.
@@ -75,20 +133,18 @@ pub async fn enrol(
     )?;
     let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
     let signing_key = signing_key_field(request.signing_key.as_deref())?;
+    let share = request
+        .unlock_share
+        .as_deref()
+        .map(share_field)
+        .transpose()?;
     let id = AccountId(
         Secret32::random().digest()[..16]
             .try_into()
             .unwrap_or([0; 16]),
     );
     let totp = TotpSecret::random();
-    let _permit = state
-        .argon2
-        .acquire()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    let auth_hash = web::block(move || auth::hash_auth_key(&auth_key))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
+    let auth_hash = hash(&state, verifier_input(&state, &auth_key, share.is_some())).await?;
     let account = NewAccount {
         id,
         desk,
@@ -97,6 +153,7 @@ pub async fn enrol(
         wrapped_identity: wrapped,
         auth_hash,
         totp_sealed: totp.seal(&state.totp_key, &totp_context(&id)),
+        unlock_share_sealed: share.map(|share| share.seal(&state.share_key, &share_context(&id))),
         created_at: crate::time::now_bucket(),
         signing_key,
     };
@@ -199,11 +256,13 @@ async fn check(
             (true, 0)
         }
     };
-    let phc = claimed
-        .account
-        .as_ref()
-        .map_or_else(|| state.dummy_hash.clone(), |a| a.auth_hash.clone());
-    let password_ok = verify(state, phc, claimed.auth_key).await?;
+    // Unknown names are checked against the dummy hash, peppered like a current account's.
+    let (phc, has_share) = claimed.account.as_ref().map_or_else(
+        || (state.dummy_hash.clone(), true),
+        |a| (a.auth_hash.clone(), a.unlock_share_sealed.is_some()),
+    );
+    let input = verifier_input(state, &claimed.auth_key, has_share);
+    let password_ok = verify(state, phc, input).await?;
     let passed = match &claimed.account {
         Some(account) if password_ok && usable(account, confirming) => {
             code_used || take_code_of(state, account, credentials, confirming, now).await?
@@ -338,6 +397,7 @@ pub async fn login(
         idle_minutes: state.accounts.session_idle_minutes,
         account: view(&state, &account),
         wrapped_identity: b64_encode(account.wrapped_identity.as_bytes()),
+        unlock_share: open_share(&state, &account)?,
     }))
 }
 
@@ -394,7 +454,7 @@ pub async fn set_signing_key(
 #[utoipa::path(post, path = "/api/v1/session/password", request_body = PasswordChange,
     responses(
         (status = 204),
-        doc::E400, doc::E401, doc::E413, doc::E415, doc::E429, doc::E503,
+        doc::E400, doc::E401, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
     ))]
 pub async fn change_password(
     _allowed: LoginAllowed,
@@ -409,20 +469,66 @@ pub async fn change_password(
         "wrapped_identity",
         state.message_limits,
     )?;
-    let _permit = state
-        .argon2
-        .acquire()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    let auth_hash = web::block(move || auth::hash_auth_key(&auth_key))
-        .await
-        .map_err(|_| ApiError::Unavailable)??;
+    let share = request
+        .unlock_share
+        .as_deref()
+        .map(share_field)
+        .transpose()?;
+    if share.is_none() && account.unlock_share_sealed.is_some() {
+        // Without it, the new wrapping would be to a key the next login's share does not make.
+        return Err(ApiError::KeyConflict(
+            "this account has an unlock share: send it (or a new one) with the re-wrapped identity",
+        ));
+    }
+    let auth_hash = hash(&state, verifier_input(&state, &auth_key, share.is_some())).await?;
+    let sealed = share.map(|share| share.seal(&state.share_key, &share_context(&account.id)));
     state
         .store
-        .set_password(account.id, &auth_hash, &wrapped)
+        .set_password(account.id, &auth_hash, &wrapped, sealed.as_deref())
         .await?;
     let (desk, name) = (account.desk.as_str(), account.username.as_str());
     audit(&state, desk, name, AuditAction::AccountPassword, "").await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Gives an account made before unlock shares its share (docs/protocol.md §6): the device sends
+/// it right after a login that answered `unlock_share: null`, with the identity re-wrapped to the
+/// password and share and the auth key, checked again here so that a session token alone
+/// cannot replace a wrapped identity. From then on the database confirms no password guess.
+#[utoipa::path(post, path = "/api/v1/session/unlock-share", request_body = UnlockShareUpgrade,
+    responses(
+        (status = 204),
+        doc::E400, doc::E401, doc::E409, doc::E413, doc::E415, doc::E503,
+    ), security(("bearer" = [])))]
+pub async fn add_unlock_share(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    request: web::Json<UnlockShareUpgrade>,
+) -> Result<HttpResponse, ApiError> {
+    let account = &signed_in.account;
+    if account.unlock_share_sealed.is_some() {
+        return Err(ApiError::KeyConflict(
+            "this account has its unlock share already",
+        ));
+    }
+    let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
+    let share = share_field(&request.unlock_share)?;
+    let wrapped = super::wrapped_key_field(
+        &request.wrapped_identity,
+        "wrapped_identity",
+        state.message_limits,
+    )?;
+    if !verify(&state, account.auth_hash.clone(), auth_key.clone()).await? {
+        return Err(ApiError::LoginFailed);
+    }
+    let auth_hash = hash(&state, auth_key.peppered(&state.auth_pepper)).await?;
+    let sealed = share.seal(&state.share_key, &share_context(&account.id));
+    state
+        .store
+        .add_unlock_share(account.id, &auth_hash, &wrapped, &sealed)
+        .await?;
+    let (desk, name) = (account.desk.as_str(), account.username.as_str());
+    audit(&state, desk, name, AuditAction::AccountUnlockShare, "").await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -86,6 +86,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     mount_post(
         cfg,
+        "/api/v1/session/unlock-share",
+        web::to(accounts::add_unlock_share),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
         "/api/v1/session/logout",
         web::to(accounts::logout),
         ACCOUNT_BODY,

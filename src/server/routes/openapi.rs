@@ -30,6 +30,7 @@ use crate::protocol::problem::Problem;
         accounts::whoami,
         accounts::set_signing_key,
         accounts::change_password,
+        accounts::add_unlock_share,
         statements::list,
         statements::sign_existing,
         accounts::logout,
