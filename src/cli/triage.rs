@@ -7,7 +7,7 @@ use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask_text, shown};
 use crate::client::{triage, ApiClient};
 use crate::domain::Status;
-use crate::protocol::case::{OpenCase, Readable, Seal};
+use crate::protocol::case::{Authenticity, OpenCase, Readable, Seal};
 
 pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Result<()> {
     let saved = saved()?;
@@ -70,6 +70,15 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             .map(|e| json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str())}))
             .collect()
     };
+    let messages: Vec<serde_json::Value> = case
+        .messages
+        .iter()
+        .zip(entries(&case.messages))
+        .map(|(e, mut shown)| {
+            shown["authenticity"] = json!(e.authenticity.map(Authenticity::as_str));
+            shown
+        })
+        .collect();
     if json {
         let mut report = report.unwrap_or(serde_json::Value::Null);
         if let Some(map) = report.as_object_mut() {
@@ -90,7 +99,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         super::print_json(&json!({
             "id": case.view.id, "status": case.view.status, "created": case.view.created,
             "updated": case.view.updated, "assigned_to": case.view.assigned_to, "report": report,
-            "messages": entries(&case.messages), "notes": entries(&case.notes),
+            "messages": messages, "notes": entries(&case.notes),
             "referrals": referrals,
         }));
         return Ok(());
@@ -145,11 +154,29 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 .text
                 .as_ref()
                 .map_or("(cannot be read here)", |t| t.as_str());
-            println!("{} ({}): {}", e.author, e.day, shown(text));
+            println!(
+                "{}{} ({}): {}",
+                e.author,
+                authenticity_label(e.authenticity),
+                e.day,
+                shown(text)
+            );
         }
     }
     show_referrals(&case);
     Ok(())
+}
+
+/// What the terminal shows beside a reporter message: whether the reporter signed it.
+fn authenticity_label(authenticity: Option<Authenticity>) -> &'static str {
+    match authenticity {
+        None => "",
+        Some(Authenticity::Signed) => " ✓ signed",
+        Some(Authenticity::NotSigned) => {
+            " ✗ NOT SIGNED by the reporter (the server may have written this; do not act on it)"
+        }
+        Some(Authenticity::Unknown) => " (unverified: the report predates signatures)",
+    }
 }
 
 fn show_referrals(case: &OpenCase) {

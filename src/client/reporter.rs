@@ -9,7 +9,7 @@ use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
-use crate::protocol::message::{message_plaintext, message_text};
+use crate::protocol::message::{message_text, signed_message_plaintext, REPORTER};
 use crate::protocol::report::ReportForm;
 use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
@@ -93,7 +93,7 @@ pub async fn submit(
     let reply_recipient = keys.reply_recipient().to_string();
     let ciphertext = seal::seal(
         &[desk_key.age()],
-        &form.to_plaintext(lang, &reply_recipient),
+        &form.to_plaintext(lang, &reply_recipient, &keys.reporter_public()),
     )
     .map_err(|e| ClientError::Usage(e.to_string()))?;
     let pow = solve_pow(client, progress).await?;
@@ -161,7 +161,8 @@ pub async fn followup(client: &ApiClient, keys: &ReceiptKeys) -> Result<Case, Cl
     })
 }
 
-/// Sends a message, encrypted to the desk and to the reporter's own reply key (so it can be read back).
+/// Sends a message signed with the reporter key (protocol.md §2), encrypted to the desk and to the
+/// reporter's own reply key (so it can be read back).
 pub async fn send_message(
     client: &ApiClient,
     keys: &ReceiptKeys,
@@ -174,7 +175,8 @@ pub async fn send_message(
     }
     let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
     let reply_key = keys.reply_recipient();
-    let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &message_plaintext(text))
+    let plain = signed_message_plaintext(text, REPORTER, &keys.reporter_key);
+    let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &plain)
         .map_err(|e| ClientError::Usage(e.to_string()))?;
     let FollowupRequest { lookup, auth } = request(keys);
     client

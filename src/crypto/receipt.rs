@@ -7,7 +7,11 @@
 //! lookup   = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/lookup", 16)
 //! auth     = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/auth",   32)
 //! reply_sk = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/reply",  32)
+//! sign_sk  = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/sign",   32)  an Ed25519 seed
 //! ```
+//!
+//! The reporter key (`sign_sk`'s public half) is sealed in the report; the reporter's messages are
+//! signed with it, so the desk can tell them from messages the server wrote (protocol.md §2).
 
 use std::str::FromStr;
 
@@ -132,6 +136,8 @@ pub struct ReceiptKeys {
     pub lookup: Lookup,
     pub auth: ReceiptAuth,
     pub reply_identity: age::x25519::Identity,
+    /// Signs the reporter's messages (zeroized on drop by ed25519-dalek).
+    pub reporter_key: ed25519_dalek::SigningKey,
 }
 
 impl ReceiptKeys {
@@ -140,15 +146,23 @@ impl ReceiptKeys {
         let mut lookup = [0u8; 16];
         let mut auth = Zeroizing::new([0u8; 32]);
         let mut reply = Zeroizing::new([0u8; 32]);
+        let mut sign = Zeroizing::new([0u8; 32]);
         // HKDF-SHA256 can expand up to 8160 bytes; these lengths cannot fail.
         let _ = hk.expand(b"resguardo/receipt/v1/lookup", &mut lookup);
         let _ = hk.expand(b"resguardo/receipt/v1/auth", auth.as_mut());
         let _ = hk.expand(b"resguardo/receipt/v1/reply", reply.as_mut());
+        let _ = hk.expand(b"resguardo/receipt/v1/sign", sign.as_mut());
         Self {
             lookup: Lookup(lookup),
             auth: ReceiptAuth::from_bytes(*auth),
             reply_identity: identity_from_secret(&reply),
+            reporter_key: ed25519_dalek::SigningKey::from_bytes(&sign),
         }
+    }
+
+    /// The reporter key's public half, as the report carries it.
+    pub fn reporter_public(&self) -> crate::domain::SigningPublic {
+        crate::domain::SigningPublic::from_verifying(self.reporter_key.verifying_key())
     }
 
     pub fn reply_recipient(&self) -> age::x25519::Recipient {

@@ -7,12 +7,12 @@
 use zeroize::Zeroizing;
 
 use super::cases::{DeskCaseView, EntryView};
-use super::message::{message_plaintext, message_text};
+use super::message::{message_plaintext, message_text, open_message, Message, REPORTER};
 use super::referrals::{DeskReferralView, ReferralUpdateView};
 use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
 use crate::crypto::{seal, signing};
-use crate::domain::{b64_decode, hex_decode_array, Recipient, ReferralStatus};
+use crate::domain::{b64_decode, hex_decode_array, Recipient, ReferralStatus, SigningPublic};
 
 /// Why a case operation was refused on this device. `code()` is stable: the vectors and the
 /// TypeScript twin use it.
@@ -82,6 +82,49 @@ pub struct Readable {
     pub day: String,
     /// `None` when no key at hand opens it.
     pub text: Option<Zeroizing<String>>,
+    /// For an entry the server lists as the reporter's: whether the reporter signed it.
+    pub authenticity: Option<Authenticity>,
+}
+
+/// Whether a message the server lists as the reporter's is the reporter's (protocol.md §2): signed
+/// with the reporter key sealed in the report. The server can encrypt to the desk's public key,
+/// so without this it could write "reporter" messages of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authenticity {
+    /// Signed with the report's reporter key: whoever holds the receipt phrase wrote it.
+    Signed,
+    /// The report names a reporter key, but the message is not signed with it: the reporter's
+    /// software did not write it; the server, or anyone who can encrypt to the desk, may have.
+    NotSigned,
+    /// The report predates reporter keys, or this device cannot open the report or the message:
+    /// nothing to check against.
+    Unknown,
+}
+
+impl Authenticity {
+    /// The code `--json` output and the vectors use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authenticity::Signed => "signed",
+            Authenticity::NotSigned => "not-signed",
+            Authenticity::Unknown => "unknown",
+        }
+    }
+
+    fn of(message: Option<&Message>, reporter_key: Option<&SigningPublic>) -> Authenticity {
+        match (message, reporter_key) {
+            (Some(message), Some(key)) if message.signed_by(REPORTER, key) => Authenticity::Signed,
+            (Some(_), Some(_)) => Authenticity::NotSigned,
+            _ => Authenticity::Unknown,
+        }
+    }
+}
+
+/// The reporter key a decrypted report names (`reporter_key`, base64), if it names a valid one.
+pub fn reporter_key(report: &[u8]) -> Option<SigningPublic> {
+    let doc: serde_json::Value = serde_json::from_slice(report).ok()?;
+    let bytes = crate::domain::b64_decode_array::<32>(doc.get("reporter_key")?.as_str()?)?;
+    SigningPublic::from_bytes(&bytes).ok()
 }
 
 /// A partner's answer to a referral, decrypted where the reader can: the status it moved the
@@ -178,13 +221,24 @@ pub fn open_any(
         .find_map(|(_, id)| seal::open(id, &bytes).ok())
 }
 
-fn readable(identities: &[(i64, age::x25519::Identity)], entries: &[EntryView]) -> Vec<Readable> {
+/// The entries decrypted; those listed as the reporter's checked against `reporter_key`.
+fn readable(
+    identities: &[(i64, age::x25519::Identity)],
+    entries: &[EntryView],
+    reporter_key: Option<&SigningPublic>,
+) -> Vec<Readable> {
     entries
         .iter()
-        .map(|e| Readable {
-            author: e.author.clone(),
-            day: e.day.clone(),
-            text: open_any(identities, &e.ciphertext).and_then(|p| message_text(&p)),
+        .map(|e| {
+            let message = open_any(identities, &e.ciphertext).and_then(|p| open_message(&p));
+            let authenticity =
+                (e.author == REPORTER).then(|| Authenticity::of(message.as_ref(), reporter_key));
+            Readable {
+                author: e.author.clone(),
+                day: e.day.clone(),
+                text: message.map(|m| m.text),
+                authenticity,
+            }
         })
         .collect()
 }
@@ -238,11 +292,13 @@ impl OpenCase {
                 .and_then(|bytes| CaseSeal::open(&bytes))
                 .map_or(Seal::Unreadable, |seal| Seal::Sealed(Box::new(seal))),
         };
+        let report = open_any(identities, &view.ciphertext);
+        let reporter_key = report.as_deref().and_then(|plain| reporter_key(plain));
         OpenCase {
             seal,
-            report: open_any(identities, &view.ciphertext),
-            messages: readable(identities, &view.messages),
-            notes: readable(identities, &view.notes),
+            messages: readable(identities, &view.messages, reporter_key.as_ref()),
+            notes: readable(identities, &view.notes, None),
+            report,
             referrals: view
                 .referrals
                 .iter()
@@ -381,7 +437,7 @@ mod tests {
         let form: ReportForm =
             serde_json::from_str(r#"{"kind":"other","narrative":"me piden dinero"}"#).unwrap();
         let reply_to = Recipient::from(reporter.to_public()).as_str().to_owned();
-        let plain = form.to_plaintext(Language::Es, &reply_to);
+        let plain = form.to_plaintext(Language::Es, &reply_to, &reporter_key());
         let ciphertext = seal::seal(&[&desk.desk.to_public()], &plain).unwrap();
         DeskCaseView {
             id: hex(&[7; 16]),
@@ -401,6 +457,85 @@ mod tests {
 
     fn keys(desk: &Desk) -> Vec<(i64, Identity)> {
         vec![(1, desk.desk.clone())]
+    }
+
+    fn reporter_signing() -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(&[9; 32])
+    }
+
+    fn reporter_key() -> SigningPublic {
+        SigningPublic::from_verifying(reporter_signing().verifying_key())
+    }
+
+    fn entry(seq: i64, author: &str, to: &Identity, plain: &[u8]) -> EntryView {
+        EntryView {
+            seq,
+            author: author.into(),
+            day: "2026-12-03".into(),
+            ciphertext: b64_encode(&seal::seal(&[&to.to_public()], plain).unwrap()),
+        }
+    }
+
+    #[test]
+    fn reporter_messages_are_checked_against_the_reporter_key() {
+        use crate::protocol::message::signed_message_plaintext;
+        let (desk, reporter) = (desk(), Identity::generate());
+        let mut view = served(&desk, &reporter);
+        let signed = signed_message_plaintext("soy yo", REPORTER, &reporter_signing());
+        let other = ed25519_dalek::SigningKey::from_bytes(&[8; 32]);
+        view.messages = vec![
+            entry(1, "reporter", &desk.desk, &signed),
+            // The server writes to the desk's public key as "the reporter".
+            entry(
+                2,
+                "reporter",
+                &desk.desk,
+                &message_plaintext("envíe todo a …"),
+            ),
+            entry(
+                3,
+                "reporter",
+                &desk.desk,
+                &signed_message_plaintext("x", REPORTER, &other),
+            ),
+            entry(4, "desk", &desk.desk, &message_plaintext("respuesta")),
+        ];
+        let case = OpenCase::open(view, &keys(&desk));
+        let seen: Vec<_> = case.messages.iter().map(|m| m.authenticity).collect();
+        assert_eq!(
+            seen,
+            [
+                Some(Authenticity::Signed),
+                Some(Authenticity::NotSigned),
+                Some(Authenticity::NotSigned),
+                None
+            ]
+        );
+        assert_eq!(
+            case.messages[0].text.as_deref().map(String::as_str),
+            Some("soy yo")
+        );
+
+        // A report without a reporter key (from before them) has nothing to check against.
+        let mut old = served(&desk, &reporter);
+        let form: ReportForm = serde_json::from_str(r#"{"kind":"other","narrative":"x"}"#).unwrap();
+        let mut doc: serde_json::Value = serde_json::from_slice(&form.to_plaintext(
+            Language::Es,
+            &old.reply_recipient,
+            &reporter_key(),
+        ))
+        .unwrap();
+        doc.as_object_mut().unwrap().remove("reporter_key");
+        old.ciphertext = b64_encode(
+            &seal::seal(
+                &[&desk.desk.to_public()],
+                &serde_json::to_vec(&doc).unwrap(),
+            )
+            .unwrap(),
+        );
+        old.messages = vec![entry(1, "reporter", &desk.desk, &signed)];
+        let case = OpenCase::open(old, &keys(&desk));
+        assert_eq!(case.messages[0].authenticity, Some(Authenticity::Unknown));
     }
 
     #[test]

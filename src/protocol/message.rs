@@ -1,27 +1,98 @@
-//! A message document (schema `resguardo.message.v1`, docs/protocol.md §2): what a reporter's
-//! message, a desk reply, a desk note, a consent-override reason and a partner's answer each carry,
-//! padded like a report before it is encrypted.
+//! A message document (docs/protocol.md §2): what a reporter's message, a desk reply, a desk note,
+//! a consent-override reason and a partner's answer each carry, padded like a report before it is
+//! encrypted.
+//!
+//! `resguardo.message.v1` is `{schema, text}`. `resguardo.message.v2` adds who signed it and the
+//! signature, so that a reader can tell the author's messages from ones the server wrote (it can
+//! encrypt to any public key, but sign with none of the authors'):
+//!
+//! ```text
+//! {"schema": "resguardo.message.v2", "text": …, "author": "reporter", "sig": base64(64 bytes)}
+//! sig = Ed25519(author's key, "resguardo/message/v2" 0x00 || author 0x00 || text as UTF-8)
+//! ```
+//!
+//! The one author this version signs as is `reporter`, with the reporter key derived from the
+//! receipt phrase (`crypto::receipt`), whose public half is sealed in the report.
 
+use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::crypto::padding;
+use crate::domain::{b64_decode_array, b64_encode, SigningPublic};
+
+const V1: &str = "resguardo.message.v1";
+const V2: &str = "resguardo.message.v2";
+/// The author name of a reporter's signed message.
+pub const REPORTER: &str = "reporter";
 
 /// A message in a case thread (schema `resguardo.message.v1`), padded like a report.
 pub fn message_plaintext(text: &str) -> Zeroizing<Vec<u8>> {
     let mut doc = Map::new();
-    doc.insert("schema".into(), "resguardo.message.v1".into());
+    doc.insert("schema".into(), V1.into());
     doc.insert("text".into(), text.into());
     padding::pad(doc)
 }
 
+/// What a v2 signature covers.
+fn signed_bytes(author: &str, text: &str) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(
+        [
+            b"resguardo/message/v2\0".as_slice(),
+            author.as_bytes(),
+            b"\0",
+            text.as_bytes(),
+        ]
+        .concat(),
+    )
+}
+
+/// A message signed by `author` with `key` (schema `resguardo.message.v2`), padded.
+pub fn signed_message_plaintext(text: &str, author: &str, key: &SigningKey) -> Zeroizing<Vec<u8>> {
+    let signature = key.sign(&signed_bytes(author, text)).to_bytes();
+    let mut doc = Map::new();
+    doc.insert("schema".into(), V2.into());
+    doc.insert("text".into(), text.into());
+    doc.insert("author".into(), author.into());
+    doc.insert("sig".into(), b64_encode(&signature).into());
+    padding::pad(doc)
+}
+
+/// A decrypted message document of either version.
+pub struct Message {
+    pub text: Zeroizing<String>,
+    /// The author a v2 document names and its signature; `None` for v1.
+    signed: Option<(String, [u8; 64])>,
+}
+
+impl Message {
+    /// Whether the document is signed as `author` by `key`.
+    pub fn signed_by(&self, author: &str, key: &SigningPublic) -> bool {
+        self.signed.as_ref().is_some_and(|(named, signature)| {
+            named == author && key.verifies(&signed_bytes(author, &self.text), signature)
+        })
+    }
+}
+
+/// A decrypted message document, if it is one (v1, or v2 with a well-formed signature field).
+pub fn open_message(plaintext: &[u8]) -> Option<Message> {
+    let doc: Value = serde_json::from_slice(plaintext).ok()?;
+    let text = Zeroizing::new(doc.get("text")?.as_str()?.to_owned());
+    let signed = match doc.get("schema")?.as_str()? {
+        V1 => None,
+        V2 => {
+            let author = doc.get("author")?.as_str()?.to_owned();
+            let signature = b64_decode_array::<64>(doc.get("sig")?.as_str()?)?;
+            Some((author, signature))
+        }
+        _ => return None,
+    };
+    Some(Message { text, signed })
+}
+
 /// The text of a decrypted message document, if it is one.
 pub fn message_text(plaintext: &[u8]) -> Option<Zeroizing<String>> {
-    let doc: Value = serde_json::from_slice(plaintext).ok()?;
-    if doc.get("schema")?.as_str()? != "resguardo.message.v1" {
-        return None;
-    }
-    Some(Zeroizing::new(doc.get("text")?.as_str()?.to_owned()))
+    open_message(plaintext).map(|message| message.text)
 }
 
 #[cfg(test)]
@@ -33,5 +104,29 @@ mod tests {
         let plain = message_plaintext("hola");
         assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
         assert!(message_text(b"{}").is_none());
+    }
+
+    #[test]
+    fn signed_messages_verify_as_their_author_only() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let public = SigningPublic::from_verifying(key.verifying_key());
+        let other = SigningPublic::from_verifying(SigningKey::from_bytes(&[4; 32]).verifying_key());
+        let plain = signed_message_plaintext("hola\nadiós", REPORTER, &key);
+        assert_eq!(plain.len() % 1024, 0, "padded");
+        let message = open_message(&plain).unwrap();
+        assert_eq!(message.text.as_str(), "hola\nadiós");
+        assert!(message.signed_by(REPORTER, &public));
+        assert!(!message.signed_by(REPORTER, &other));
+        assert!(!message.signed_by("desk", &public));
+        // The same words under another text, or unsigned, verify as no one.
+        let edited = String::from_utf8(plain.to_vec())
+            .unwrap()
+            .replace("hola", "HOLA");
+        assert!(!open_message(edited.as_bytes())
+            .unwrap()
+            .signed_by(REPORTER, &public));
+        assert!(!open_message(&message_plaintext("hola"))
+            .unwrap()
+            .signed_by(REPORTER, &public));
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::crypto::padding;
-use crate::domain::{Language, ReportKind, Service};
+use crate::domain::{b64_encode, Language, ReportKind, Service, SigningPublic};
 
 /// Roughly when it happened: coarse on purpose, a precise date can identify a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,7 +121,14 @@ impl ReportForm {
 
     /// The padded plaintext document, ready to encrypt. `reply_to` is the reply recipient sent
     /// beside it: inside the ciphertext, it lets desk clients catch a server that swaps it.
-    pub fn to_plaintext(&self, lang: Language, reply_to: &str) -> Zeroizing<Vec<u8>> {
+    /// `reporter_key` is the public half of the key the reporter's messages are signed with
+    /// (`crypto::receipt`), so that the desk can tell them from messages the server wrote.
+    pub fn to_plaintext(
+        &self,
+        lang: Language,
+        reply_to: &str,
+        reporter_key: &SigningPublic,
+    ) -> Zeroizing<Vec<u8>> {
         let mut doc = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -129,6 +136,10 @@ impl ReportForm {
         doc.insert("schema".into(), "resguardo.report.v1".into());
         doc.insert("lang".into(), lang.code().into());
         doc.insert("reply_to".into(), reply_to.into());
+        doc.insert(
+            "reporter_key".into(),
+            b64_encode(&reporter_key.to_bytes()).into(),
+        );
         padding::pad(doc)
     }
 }
@@ -145,11 +156,15 @@ mod tests {
         .unwrap();
         form.check().unwrap();
         let reply_to = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
-        let plain = form.to_plaintext(Language::Es, reply_to);
+        let key = crate::domain::SigningPublic::from_verifying(
+            ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key(),
+        );
+        let plain = form.to_plaintext(Language::Es, reply_to, &key);
         assert_eq!(plain.len(), 1024);
         let doc: Value = serde_json::from_slice(&plain).unwrap();
         assert_eq!(doc["schema"], "resguardo.report.v1");
         assert_eq!(doc["reply_to"], reply_to);
+        assert_eq!(doc["reporter_key"], b64_encode(&key.to_bytes()));
         assert_eq!(doc["needs"][0], "legal");
     }
 

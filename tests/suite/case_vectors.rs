@@ -11,7 +11,7 @@ use resguardo::crypto::signing::public_of;
 use resguardo::domain::{b64_encode, hex, Language, Recipient, Status};
 use resguardo::protocol::case::{OpenCase, Readable, Seal};
 use resguardo::protocol::cases::{DeskCaseView, EntryView};
-use resguardo::protocol::message::message_plaintext;
+use resguardo::protocol::message::{message_plaintext, signed_message_plaintext, REPORTER};
 use resguardo::protocol::report::ReportForm;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -47,7 +47,8 @@ fn report(reply_to: &str) -> Vec<u8> {
         r#"{"kind":"phone_extortion","narrative":"Me llaman cada día y piden 5,000 quetzales","country":"GT","needs":["legal"],"consent_referral":true}"#,
     )
     .unwrap();
-    form.to_plaintext(Language::Es, reply_to).to_vec()
+    form.to_plaintext(Language::Es, reply_to, &public_of(&identity("reporter")))
+        .to_vec()
 }
 
 fn seal_of(signer: &str, id: [u8; 16], plaintext: &[u8], reply_to: &str) -> (CaseSeal, Vec<u8>) {
@@ -74,7 +75,10 @@ fn entry(author: &str, ciphertext: String) -> EntryView {
 
 fn readable_json(list: &[Readable]) -> Value {
     list.iter()
-        .map(|r| json!({"author": r.author, "day": r.day, "text": r.text.as_ref().map(|t| t.as_str())}))
+        .map(|r| {
+            json!({"author": r.author, "day": r.day, "text": r.text.as_ref().map(|t| t.as_str()),
+                   "authenticity": r.authenticity.map(|a| a.as_str())})
+        })
         .collect()
 }
 
@@ -180,12 +184,21 @@ fn regenerate_case_vectors() {
 
     let mut sealed = view("case", 2, &honest, &reporter);
     sealed.seal = Some(to(&["desk key 2"], &by_ana));
+    let reporter_key = resguardo::crypto::signing::signing_key(&identity("reporter"));
     sealed.messages = vec![
         entry(
             "reporter",
             to(
                 &["desk key 2", "reporter"],
-                &message_plaintext("Hoy volvieron a llamar"),
+                &signed_message_plaintext("Hoy volvieron a llamar", REPORTER, &reporter_key),
+            ),
+        ),
+        // Written by the server to the desk's public key, listed as the reporter's.
+        entry(
+            "reporter",
+            to(
+                &["desk key 2"],
+                &message_plaintext("Mande los datos del caso a este número"),
             ),
         ),
         entry(
@@ -237,7 +250,7 @@ fn regenerate_case_vectors() {
         })
         .collect();
     let file = json!({
-        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 document), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. Hex is lower case.",
+        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 or v2 document) and, for messages listed as the reporter's, their authenticity (signed: a v2 document signed as reporter with the reporter_key of the report; not-signed: the report names a reporter_key and the message is not signed with it; unknown: no report or message to check; null for other authors), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. Hex is lower case.",
         "desk": "gt",
         "pinned_root": root_number("sofia").as_str(),
         "desk_identities": HELD.iter().map(|v| json!({"version": v, "identity": identity_text(&format!("desk key {v}"))})).collect::<Vec<_>>(),

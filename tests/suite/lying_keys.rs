@@ -30,7 +30,8 @@ crate::on_both_backends!(
     a_desk_older_than_statements_starts_its_chain,
     a_swapped_partner_key_is_refused,
     a_revoked_account_gets_no_grant,
-    a_fabricated_report_cannot_take_replies
+    a_fabricated_report_cannot_take_replies,
+    a_forged_reporter_message_is_flagged
 );
 
 /// How many of the ciphertexts the server stores open with `attacker`.
@@ -591,6 +592,73 @@ async fn a_fabricated_report_cannot_take_replies(backend: Backend) {
     let refused = crate::workers::reply(&client, &ana, &submitted.id, "¿sigue ahí?").await;
     untrusted(refused, "replies but no seal");
     assert_eq!(attacker_opens(&server, &m).await, 0);
+}
+
+/// The server writes a "reporter" message of its own (it can encrypt to the desk's public key):
+/// the desk device finds it is not signed with the reporter key sealed in the report, and says so
+/// in the library, in `worker show --json` and on the terminal (protocol.md §2).
+async fn a_forged_reporter_message_is_flagged(backend: Backend) {
+    use resguardo::protocol::case::Authenticity;
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let submitted = reporter::submit(&client, "gt", &form("real"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    reporter::send_message(&client, &keys, "gt", None, "tengo las capturas")
+        .await
+        .unwrap();
+    let desk_key = Recipient::parse(&client.desk("gt").await.unwrap().recipient).unwrap();
+    let forged = resguardo::protocol::message::message_plaintext(
+        "Ya no necesito ayuda, cierren el caso y borren todo",
+    );
+    let sealed = seal::seal(&[desk_key.age()], &forged).unwrap();
+    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
+    server
+        .tamper_with(
+            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
+             VALUES ($1, 2, 'reporter', $2, 0)",
+            &[&id, &sealed],
+        )
+        .await;
+
+    let (_, held) = view(&client, &ana).await;
+    let case = triage::open_case(&client, &ana.session.token, &held.identities, &submitted.id)
+        .await
+        .unwrap();
+    let seen: Vec<_> = case.messages.iter().map(|m| m.authenticity).collect();
+    assert_eq!(
+        seen,
+        [Some(Authenticity::Signed), Some(Authenticity::NotSigned)]
+    );
+
+    let as_ana = server.terminal_of("gt", "ana", &ana, &boss.identity);
+    let out = run_with_input(
+        as_ana(&["worker", "show", &submitted.id, "--json"]),
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker show ID", &shown);
+    assert_eq!(shown["messages"][0]["authenticity"], "signed");
+    assert_eq!(shown["messages"][1]["authenticity"], "not-signed");
+    let out = run_with_input(
+        as_ana(&["worker", "show", &submitted.id]),
+        &format!("{PASSWORD}\n"),
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("reporter ✓ signed"), "{text}");
+    assert!(
+        text.contains("reporter ✗ NOT SIGNED by the reporter"),
+        "{text}"
+    );
 }
 
 /// `desk seal-cases` from the terminal: an open case without a seal is sealed once.

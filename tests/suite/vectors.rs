@@ -30,6 +30,7 @@ fn compute(typed: &str) -> Value {
         "verifier_hex": hex(&keys.auth.verifier().0),
         "reply_identity": identity,
         "reply_recipient": keys.reply_recipient().to_string(),
+        "reporter_key_hex": hex(&keys.reporter_public().to_bytes()),
     })
 }
 

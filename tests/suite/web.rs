@@ -155,6 +155,13 @@ async fn web_client_reports_interoperate(backend: Backend) {
         case.messages[1].text.as_ref().unwrap().as_str(),
         "Sí, gracias."
     );
+    // Signed in the page with the reporter key the phrase derives, checked by the Rust code
+    // against the key the page sealed in the report (protocol.md §2).
+    assert!(report["reporter_key"].is_string());
+    assert_eq!(
+        case.messages[1].authenticity,
+        Some(resguardo::protocol::case::Authenticity::Signed)
+    );
 }
 
 /// The assets the server embeds are exactly what a fresh build of the same sources gives: the

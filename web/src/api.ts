@@ -8,6 +8,7 @@ import { bytesToHex } from "@noble/hashes/utils";
 import { pad } from "./padding.ts";
 import { challengeDifficulty, solve } from "./pow.ts";
 import { deriveReceipt, generatePhrase, type Language, type ReceiptKeys } from "./receipt.ts";
+import { REPORTER, signedMessage } from "./message.ts";
 
 export interface Desk {
   slug: string;
@@ -126,7 +127,13 @@ export class Api {
     const desk = await this.desk(slug);
     const phrase = generatePhrase(lang);
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
-    const document = { ...form, schema: "resguardo.report.v1", lang, reply_to: keys.replyRecipient };
+    const document = {
+      ...form,
+      schema: "resguardo.report.v1",
+      lang,
+      reply_to: keys.replyRecipient,
+      reporter_key: base64.encode(keys.reporterKey),
+    };
     const ciphertext = await encrypt([desk.recipient], pad(document));
     const pow = await this.pow(progress, solver);
     const created = await this.call<{ id: string }>(
@@ -180,10 +187,13 @@ export class Api {
     return { ...view, messages };
   }
 
-  /** Sends a message to the desk (and to the reporter's own reply key, to read it back). */
+  /**
+   * Sends a message signed with the reporter key (docs/protocol.md §2) to the desk, and to the
+   * reporter's own reply key, to read it back.
+   */
   async send(keys: ReceiptKeys, slug: string, text: string): Promise<void> {
     const desk = await this.desk(slug);
-    const plaintext = pad({ schema: "resguardo.message.v1", text });
+    const plaintext = pad(signedMessage(text, REPORTER, keys.reporterSeed));
     const ciphertext = await encrypt([desk.recipient, keys.replyRecipient], plaintext);
     await this.call("/api/v1/followup/messages", {
       method: "POST",

@@ -13,6 +13,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { equalBytes } from "@noble/curves/utils.js";
 import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { isSigningKey, sign, signingPublic, verifyStrict } from "./account.ts";
+import { openMessage, REPORTER, signedBy, type Message } from "./message.ts";
 import { isCanonicalRecipient, type DeskState } from "./statements.ts";
 
 const encoder = new TextEncoder();
@@ -108,15 +109,33 @@ export function sealCovers(
   );
 }
 
-/** The text of a decrypted message document (`resguardo.message.v1`), if it is one. */
+/** The text of a decrypted message document (v1 or v2), if it is one. */
 export function messageText(plaintext: Uint8Array): string | undefined {
+  return openMessage(plaintext)?.text;
+}
+
+/**
+ * Whether a message the server lists as the reporter's is the reporter's: "signed" with the
+ * reporter key sealed in the report, "not-signed" (the report names a key, the message is not
+ * signed with it: the server may have written it), "unknown" (nothing to check against).
+ */
+export type Authenticity = "signed" | "not-signed" | "unknown";
+
+/** The reporter key a decrypted report names (`reporter_key`, base64), if a valid one. */
+export function reporterKey(report: Uint8Array): Uint8Array | undefined {
   try {
-    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
-    if (doc?.schema !== MESSAGE_SCHEMA || typeof doc.text !== "string") return undefined;
-    return doc.text;
+    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(report));
+    if (typeof doc?.reporter_key !== "string") return undefined;
+    const key = base64.decode(doc.reporter_key);
+    return key.length === 32 && isSigningKey(key) ? key : undefined;
   } catch {
     return undefined;
   }
+}
+
+function authenticity(message: Message | undefined, key: Uint8Array | undefined): Authenticity {
+  if (!message || !key) return "unknown";
+  return signedBy(message, REPORTER, key) ? "signed" : "not-signed";
 }
 
 /** A thread entry or note as served. */
@@ -142,6 +161,8 @@ export interface Readable {
   day: string;
   /** undefined when no key at hand opens it, or it is not a message document. */
   text?: string;
+  /** For an entry listed as the reporter's; undefined for other authors. */
+  authenticity?: Authenticity;
 }
 
 export type SealFound = { kind: "missing" } | { kind: "unreadable" } | { kind: "sealed"; seal: CaseSeal };
@@ -180,11 +201,19 @@ async function openAny(identities: readonly string[], b64: string): Promise<Uint
   }
 }
 
-async function readable(identities: readonly string[], entries: Entry[]): Promise<Readable[]> {
+async function readable(
+  identities: readonly string[],
+  entries: Entry[],
+  key: Uint8Array | undefined,
+  checkReporter: boolean,
+): Promise<Readable[]> {
   const out: Readable[] = [];
   for (const e of entries) {
     const plain = await openAny(identities, e.ciphertext);
-    out.push({ author: e.author, day: e.day, text: plain && messageText(plain) });
+    const message = plain && openMessage(plain);
+    const entry: Readable = { author: e.author, day: e.day, text: message?.text };
+    if (checkReporter && e.author === REPORTER) entry.authenticity = authenticity(message, key);
+    out.push(entry);
   }
   return out;
 }
@@ -197,11 +226,13 @@ export async function openCase(view: CaseView, identities: readonly string[]): P
     const opened = bytes && openSeal(bytes);
     seal = opened ? { kind: "sealed", seal: opened } : { kind: "unreadable" };
   }
+  const report = await openAny(identities, view.ciphertext);
+  const key = report && reporterKey(report);
   return {
     view,
-    report: await openAny(identities, view.ciphertext),
-    messages: await readable(identities, view.messages),
-    notes: await readable(identities, view.notes),
+    report,
+    messages: await readable(identities, view.messages, key, true),
+    notes: await readable(identities, view.notes, undefined, false),
     seal,
   };
 }

@@ -1,5 +1,6 @@
 // The receipt phrase (docs/protocol.md §3): eight words, stretched with Argon2id and split with
-// HKDF into a lookup, an auth key and the reporter's reply identity. Byte-exact with the Rust code:
+// HKDF into a lookup, an auth key, the reporter's reply identity and the reporter key that signs
+// the reporter's messages. Byte-exact with the Rust code:
 // both pass tests/vectors/receipt.json. Argon2id runs in WebAssembly (hash-wasm), about ten times
 // faster than in JavaScript, because reporters wait on slow phones; where WebAssembly is switched
 // off (Tor Browser's "Safer" level does that) it runs in JavaScript instead (docs/decisions/0002).
@@ -9,6 +10,7 @@ import { argon2id } from "hash-wasm";
 import { hkdf } from "@noble/hashes/hkdf";
 import { sha256 } from "@noble/hashes/sha2";
 import { bech32 } from "@scure/base";
+import { ed25519 } from "@noble/curves/ed25519.js";
 import { identityToRecipient } from "age-encryption";
 import { wordlist as english } from "@scure/bip39/wordlists/english";
 import { wordlist as french } from "@scure/bip39/wordlists/french";
@@ -52,6 +54,10 @@ export interface ReceiptKeys {
   verifier: Uint8Array;
   replyIdentity: string;
   replyRecipient: string;
+  /** The Ed25519 seed the reporter's messages are signed with (docs/protocol.md §2). */
+  reporterSeed: Uint8Array;
+  /** Its public half, sealed in the report as `reporter_key`. */
+  reporterKey: Uint8Array;
 }
 
 /** Argon2id(password, salt) with the receipt's parameters: m = 19456 KiB, t = 2, p = 1, 32 bytes. */
@@ -116,6 +122,7 @@ export async function deriveReceipt(
   const lookup = expand("resguardo/receipt/v1/lookup", 16);
   const auth = expand("resguardo/receipt/v1/auth", 32);
   const replySecret = expand("resguardo/receipt/v1/reply", 32);
+  const reporterSeed = expand("resguardo/receipt/v1/sign", 32);
   master.fill(0);
   const replyIdentity = bech32
     .encode("age-secret-key-", bech32.toWords(replySecret), false)
@@ -127,5 +134,7 @@ export async function deriveReceipt(
     verifier: sha256(auth),
     replyIdentity,
     replyRecipient: await identityToRecipient(replyIdentity),
+    reporterSeed,
+    reporterKey: ed25519.getPublicKey(reporterSeed),
   };
 }

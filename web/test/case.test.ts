@@ -36,7 +36,12 @@ function state(): DeskState {
 
 const identities: string[] = file.desk_identities.map((d: { identity: string }) => d.identity);
 const shown = (list: Readable[]) =>
-  list.map((r) => ({ author: r.author, day: r.day, text: r.text ?? null }));
+  list.map((r) => ({
+    author: r.author,
+    day: r.day,
+    text: r.text ?? null,
+    authenticity: r.authenticity ?? null,
+  }));
 
 test("case seals match the shared vectors byte for byte", () => {
   assert.ok(file.seals.length >= 1);

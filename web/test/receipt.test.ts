@@ -23,6 +23,7 @@ interface Vector {
   verifier_hex: string;
   reply_identity: string;
   reply_recipient: string;
+  reporter_key_hex: string;
 }
 
 const vectors: Vector[] = JSON.parse(
@@ -35,6 +36,7 @@ function assertMatches(keys: ReceiptKeys, v: Vector) {
   assert.equal(bytesToHex(keys.verifier), v.verifier_hex, v.typed);
   assert.equal(keys.replyIdentity, v.reply_identity, v.typed);
   assert.equal(keys.replyRecipient, v.reply_recipient, v.typed);
+  assert.equal(bytesToHex(keys.reporterKey), v.reporter_key_hex, v.typed);
 }
 
 for (const [engine, argon] of [

@@ -1,0 +1,58 @@
+// Message documents (docs/protocol.md §2), byte-exact with src/protocol/message.rs:
+// `resguardo.message.v1` {schema, text}, and `resguardo.message.v2`, which adds `author` and an
+// Ed25519 signature `sig` over "resguardo/message/v2" 0x00 || author 0x00 || text, so that a
+// reader can tell the author's messages from ones the server wrote. The one author signed as
+// today is "reporter", with the reporter key the receipt phrase derives (receipt.ts).
+
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { concatBytes } from "@noble/hashes/utils";
+import { base64 } from "@scure/base";
+import { verifyStrict } from "./account.ts";
+
+const encoder = new TextEncoder();
+export const REPORTER = "reporter";
+
+function signedBytes(author: string, text: string): Uint8Array {
+  return concatBytes(
+    encoder.encode("resguardo/message/v2\0"),
+    encoder.encode(author),
+    new Uint8Array([0]),
+    encoder.encode(text),
+  );
+}
+
+/** A message document signed as `author` with the Ed25519 `seed` (to pad, then encrypt). */
+export function signedMessage(text: string, author: string, seed: Uint8Array): Record<string, string> {
+  const sig = ed25519.sign(signedBytes(author, text), seed);
+  return { schema: "resguardo.message.v2", text, author, sig: base64.encode(sig) };
+}
+
+/** A decrypted message document of either version. */
+export interface Message {
+  text: string;
+  /** The author a v2 document names and its signature; undefined for v1. */
+  signed?: { author: string; sig: Uint8Array };
+}
+
+/** A decrypted message document, if it is one (v1, or v2 with a well-formed signature). */
+export function openMessage(plaintext: Uint8Array): Message | undefined {
+  try {
+    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
+    if (typeof doc?.text !== "string") return undefined;
+    if (doc.schema === "resguardo.message.v1") return { text: doc.text };
+    if (doc.schema !== "resguardo.message.v2" || typeof doc.author !== "string") return undefined;
+    if (typeof doc.sig !== "string") return undefined;
+    const sig = base64.decode(doc.sig);
+    if (sig.length !== 64) return undefined;
+    return { text: doc.text, signed: { author: doc.author, sig } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the message is signed as `author` by the Ed25519 public key `key` (strictly). */
+export function signedBy(message: Message, author: string, key: Uint8Array): boolean {
+  const signed = message.signed;
+  if (!signed || signed.author !== author) return false;
+  return verifyStrict(key, signedBytes(author, message.text), signed.sig);
+}
