@@ -51,6 +51,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     let client = ApiClient::new(&saved.server)?;
     let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
     let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+    case.verify_authors(&state);
     // The first desk device to open a case seals the report it decrypted (protocol.md §10.5).
     if case.seal == Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
         let sealed = triage::seal_case(&client, &saved.token, &identity, &state, &mut case, false);
@@ -67,18 +68,14 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         .and_then(|p| serde_json::from_slice(p).ok());
     let entries = |list: &[Readable]| -> Vec<serde_json::Value> {
         list.iter()
-            .map(|e| json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str())}))
+            .map(|e| {
+                let checked = e.authenticity.as_ref();
+                json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str()),
+                       "authenticity": checked.map(Authenticity::as_str),
+                       "signed_by": checked.and_then(Authenticity::signer).map(|name| name.as_str())})
+            })
             .collect()
     };
-    let messages: Vec<serde_json::Value> = case
-        .messages
-        .iter()
-        .zip(entries(&case.messages))
-        .map(|(e, mut shown)| {
-            shown["authenticity"] = json!(e.authenticity.map(Authenticity::as_str));
-            shown
-        })
-        .collect();
     if json {
         let mut report = report.unwrap_or(serde_json::Value::Null);
         if let Some(map) = report.as_object_mut() {
@@ -99,7 +96,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         super::print_json(&json!({
             "id": case.view.id, "status": case.view.status, "created": case.view.created,
             "updated": case.view.updated, "assigned_to": case.view.assigned_to, "report": report,
-            "messages": messages, "notes": entries(&case.notes),
+            "messages": entries(&case.messages), "notes": entries(&case.notes),
             "referrals": referrals,
         }));
         return Ok(());
@@ -157,7 +154,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             println!(
                 "{}{} ({}): {}",
                 e.author,
-                authenticity_label(e.authenticity),
+                authenticity_label(e.authenticity.as_ref()),
                 e.day,
                 shown(text)
             );
@@ -167,15 +164,20 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What the terminal shows beside a reporter message: whether the reporter signed it.
-fn authenticity_label(authenticity: Option<Authenticity>) -> &'static str {
+/// What the terminal shows beside an entry: who signed it, as this device checked.
+fn authenticity_label(authenticity: Option<&Authenticity>) -> String {
     match authenticity {
-        None => "",
-        Some(Authenticity::Signed) => " ✓ signed",
+        None => String::new(),
+        Some(Authenticity::Signed) => " ✓ signed".into(),
+        Some(Authenticity::SignedBy(name)) => format!(" ✓ signed by {name}"),
         Some(Authenticity::NotSigned) => {
-            " ✗ NOT SIGNED by the reporter (the server may have written this; do not act on it)"
+            " ✗ NOT SIGNED by its author (the server may have written this; do not act on it)"
+                .into()
         }
-        Some(Authenticity::Unknown) => " (unverified: the report predates signatures)",
+        Some(Authenticity::Unknown) => {
+            " (unsigned: from before signatures, or not from whom it claims: check before acting)"
+                .into()
+        }
     }
 }
 
@@ -257,13 +259,12 @@ pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
     let client = ApiClient::new(&saved.server)?;
     // Encrypted to the key the desk's statements sign, never to a key the server names.
     let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let desk = &keys.current.1;
     if reply {
         let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
         triage::reply(&client, &saved.token, &identity, &state, &mut case, &text).await?;
         println!("Reply sent; the reporter sees it with their receipt phrase.");
     } else {
-        triage::note(&client, &saved.token, id, desk, &text).await?;
+        triage::note(&client, &saved.token, id, &identity, &state, &text).await?;
         println!("Note saved for the desk.");
     }
     Ok(())

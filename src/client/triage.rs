@@ -4,7 +4,6 @@
 
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
-use crate::domain::Recipient;
 use crate::protocol::case::{seal_note, CaseError, OpenCase, Seal};
 
 impl From<CaseError> for ClientError {
@@ -47,15 +46,16 @@ pub async fn seal_case(
     Ok(())
 }
 
-/// Writes a note only the desk can read.
+/// Writes a note only the desk can read, signed by `own` (`protocol::case::seal_note`).
 pub async fn note(
     client: &ApiClient,
     token: &str,
     id: &str,
-    desk: &Recipient,
+    own: &age::x25519::Identity,
+    state: &DeskState,
     text: &str,
 ) -> Result<(), ClientError> {
-    let sealed = seal_note(desk, text)?;
+    let sealed = seal_note(state, own, text)?;
     client.add_entry(token, id, "notes", &sealed).await
 }
 
@@ -70,7 +70,7 @@ pub async fn reply(
     text: &str,
 ) -> Result<(), ClientError> {
     seal_case(client, token, own, state, case, false).await?;
-    let sealed = case.seal_reply(state, text)?;
+    let sealed = case.seal_reply(state, own, text)?;
     client
         .add_entry(token, &case.view.id, "replies", &sealed)
         .await

@@ -7,12 +7,14 @@
 use zeroize::Zeroizing;
 
 use super::cases::{DeskCaseView, EntryView};
-use super::message::{message_plaintext, message_text, open_message, Message, REPORTER};
+use super::message::{message_text, open_message, signed_message_plaintext, Message, REPORTER};
 use super::referrals::{DeskReferralView, ReferralUpdateView};
 use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
 use crate::crypto::{seal, signing};
-use crate::domain::{b64_decode, hex_decode_array, Recipient, ReferralStatus, SigningPublic};
+use crate::domain::{
+    b64_decode, hex, hex_decode_array, Recipient, ReferralStatus, SigningPublic, Username,
+};
 
 /// Why a case operation was refused on this device. `code()` is stable: the vectors and the
 /// TypeScript twin use it.
@@ -45,6 +47,11 @@ pub enum CaseError {
     RepliesWithoutSeal(String),
     #[error("the desk's statements sign no desk key")]
     NoDeskKey,
+    #[error(
+        "the desk's statements do not name this account's key, so nothing it writes could be \
+         verified by colleagues: ask a supervisor"
+    )]
+    NotInChain,
     #[error("cannot encrypt: {0}")]
     Encrypt(String),
     #[error("the server served a case this device cannot parse")]
@@ -61,6 +68,7 @@ impl CaseError {
             CaseError::SealMismatch(_) => "seal-mismatch",
             CaseError::RepliesWithoutSeal(_) => "replies-without-seal",
             CaseError::NoDeskKey => "no-desk-key",
+            CaseError::NotInChain => "not-in-chain",
             CaseError::Encrypt(_) => "encrypt",
             CaseError::Malformed => "malformed",
         }
@@ -71,7 +79,10 @@ impl CaseError {
     pub fn is_untrusted(&self) -> bool {
         !matches!(
             self,
-            CaseError::NoReport | CaseError::Encrypt(_) | CaseError::Malformed
+            CaseError::NoReport
+                | CaseError::Encrypt(_)
+                | CaseError::Malformed
+                | CaseError::NotInChain
         )
     }
 }
@@ -82,40 +93,68 @@ pub struct Readable {
     pub day: String,
     /// `None` when no key at hand opens it.
     pub text: Option<Zeroizing<String>>,
-    /// For an entry the server lists as the reporter's: whether the reporter signed it.
+    /// Who signed it, as this device checked: for entries the server lists as the reporter's,
+    /// from `OpenCase::open`; for the desk's replies and notes, from `OpenCase::verify_authors`.
     pub authenticity: Option<Authenticity>,
+    message: Option<Message>,
 }
 
-/// Whether a message the server lists as the reporter's is the reporter's (protocol.md §2): signed
-/// with the reporter key sealed in the report. The server can encrypt to the desk's public key,
-/// so without this it could write "reporter" messages of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a thread entry or note is by whom it claims (protocol.md §2). The server can encrypt to
+/// the desk's public key and to the reply key, so without signatures it could write "reporter"
+/// messages, desk replies and notes of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Authenticity {
     /// Signed with the report's reporter key: whoever holds the receipt phrase wrote it.
     Signed,
-    /// The report names a reporter key, but the message is not signed with it: the reporter's
-    /// software did not write it; the server, or anyone who can encrypt to the desk, may have.
+    /// Signed by this desk account, as the verified statements name it.
+    SignedBy(Username),
+    /// It claims a signer it is not signed by: for a reporter message, the report names a reporter
+    /// key and the message is not signed with it; for a desk entry, a signature that does not
+    /// verify or names no account of the desk. The server, or anyone who can encrypt to the desk,
+    /// may have written it.
     NotSigned,
-    /// The report predates reporter keys, or this device cannot open the report or the message:
-    /// nothing to check against.
+    /// Nothing to check: the report predates reporter keys, the entry is unsigned (written before
+    /// signatures), or this device cannot open it.
     Unknown,
 }
 
 impl Authenticity {
     /// The code `--json` output and the vectors use.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
-            Authenticity::Signed => "signed",
+            Authenticity::Signed | Authenticity::SignedBy(_) => "signed",
             Authenticity::NotSigned => "not-signed",
             Authenticity::Unknown => "unknown",
         }
     }
 
-    fn of(message: Option<&Message>, reporter_key: Option<&SigningPublic>) -> Authenticity {
+    /// The account that signed a desk entry, if one did.
+    pub fn signer(&self) -> Option<&Username> {
+        match self {
+            Authenticity::SignedBy(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    fn of_reporter(message: Option<&Message>, reporter_key: Option<&SigningPublic>) -> Self {
         match (message, reporter_key) {
             (Some(message), Some(key)) if message.signed_by(REPORTER, key) => Authenticity::Signed,
             (Some(_), Some(_)) => Authenticity::NotSigned,
             _ => Authenticity::Unknown,
+        }
+    }
+
+    fn of_desk(message: Option<&Message>, state: &DeskState) -> Self {
+        let Some((message, author)) = message.and_then(|m| Some((m, m.author()?))) else {
+            return Authenticity::Unknown;
+        };
+        // Named exactly as `signed_by_own` writes it: the id in lower-case hex.
+        let account = state.accounts().find(|account| hex(&account.id) == author);
+        match account {
+            Some(account) if message.signed_by(author, &account.signing_key) => {
+                Authenticity::SignedBy(account.username.clone())
+            }
+            _ => Authenticity::NotSigned,
         }
     }
 }
@@ -231,13 +270,14 @@ fn readable(
         .iter()
         .map(|e| {
             let message = open_any(identities, &e.ciphertext).and_then(|p| open_message(&p));
-            let authenticity =
-                (e.author == REPORTER).then(|| Authenticity::of(message.as_ref(), reporter_key));
+            let authenticity = (e.author == REPORTER)
+                .then(|| Authenticity::of_reporter(message.as_ref(), reporter_key));
             Readable {
                 author: e.author.clone(),
                 day: e.day.clone(),
-                text: message.map(|m| m.text),
+                text: message.as_ref().map(|m| m.text.clone()),
                 authenticity,
+                message,
             }
         })
         .collect()
@@ -278,9 +318,32 @@ fn current_desk_key(state: &DeskState) -> Result<&Recipient, CaseError> {
         .ok_or(CaseError::NoDeskKey)
 }
 
-/// A note only the desk can read, encrypted to `desk` (the chain's current desk key).
-pub fn seal_note(desk: &Recipient, text: &str) -> Result<Vec<u8>, CaseError> {
-    encrypt(&[desk.age()], &message_plaintext(text))
+/// A desk entry signed by `own` as its account in the verified chain `state` (protocol.md §2).
+fn signed_by_own(
+    state: &DeskState,
+    own: &age::x25519::Identity,
+    text: &str,
+) -> Result<Zeroizing<Vec<u8>>, CaseError> {
+    let key = signing::public_of(own);
+    let account = state
+        .accounts()
+        .find(|account| account.signing_key == key)
+        .ok_or(CaseError::NotInChain)?;
+    Ok(signed_message_plaintext(
+        text,
+        &hex(&account.id),
+        &signing::signing_key(own),
+    ))
+}
+
+/// A note only the desk can read, signed by `own` and encrypted to the chain's current desk key.
+pub fn seal_note(
+    state: &DeskState,
+    own: &age::x25519::Identity,
+    text: &str,
+) -> Result<Vec<u8>, CaseError> {
+    let desk = current_desk_key(state)?;
+    encrypt(&[desk.age()], &signed_by_own(state, own, text)?)
 }
 
 impl OpenCase {
@@ -378,12 +441,34 @@ impl OpenCase {
         Ok(Some(NewSeal { ciphertext, seal }))
     }
 
-    /// A reply to the reporter that the desk can read too: encrypted to the reply key the case
-    /// seal vouches for and to the desk's current key as the verified chain `state` signs it.
-    pub fn seal_reply(&self, state: &DeskState, text: &str) -> Result<Vec<u8>, CaseError> {
+    /// A reply to the reporter that the desk can read too, signed by `own`: encrypted to the reply
+    /// key the case seal vouches for and to the desk's current key as the verified chain `state`
+    /// signs it.
+    pub fn seal_reply(
+        &self,
+        state: &DeskState,
+        own: &age::x25519::Identity,
+        text: &str,
+    ) -> Result<Vec<u8>, CaseError> {
         let reporter = self.reply_recipient(state)?;
         let desk = current_desk_key(state)?;
-        encrypt(&[reporter.age(), desk.age()], &message_plaintext(text))
+        encrypt(
+            &[reporter.age(), desk.age()],
+            &signed_by_own(state, own, text)?,
+        )
+    }
+
+    /// Checks who signed the desk's replies and notes against the accounts the verified chain
+    /// `state` names (reporter messages were checked when the case was opened).
+    pub fn verify_authors(&mut self, state: &DeskState) {
+        let desk_entries = self
+            .messages
+            .iter_mut()
+            .filter(|m| m.author != REPORTER)
+            .chain(self.notes.iter_mut());
+        for entry in desk_entries {
+            entry.authenticity = Some(Authenticity::of_desk(entry.message.as_ref(), state));
+        }
     }
 }
 
@@ -395,6 +480,7 @@ mod tests {
     use crate::crypto::chain::{verify, Pins};
     use crate::crypto::statement::{append, Body};
     use crate::domain::{b64_encode, hex, DeskSlug, Fingerprint, Language, Status, Username};
+    use crate::protocol::message::message_plaintext;
     use crate::protocol::report::ReportForm;
 
     /// A desk whose chain (genesis by `supervisor`, desk key version 1 = `desk`) verifies.
@@ -477,6 +563,50 @@ mod tests {
     }
 
     #[test]
+    fn desk_entries_are_checked_against_the_chain() {
+        let (desk, reporter, stranger) = (desk(), Identity::generate(), Identity::generate());
+        let mut view = served(&desk, &reporter);
+        let own = seal_note(&desk.state, &desk.supervisor, "llamar al bufete").unwrap();
+        // A stranger signs as the supervisor's account id; the server writes an unsigned note.
+        let supervisor_id = hex(&desk.state.accounts().next().unwrap().id);
+        let forged = crate::protocol::message::signed_message_plaintext(
+            "cerrar el caso",
+            &supervisor_id,
+            &signing::signing_key(&stranger),
+        );
+        let b64 = |c: &[u8]| b64_encode(c);
+        view.notes = vec![
+            EntryView {
+                seq: 1,
+                author: "sofia".into(),
+                day: "2026-12-03".into(),
+                ciphertext: b64(&own),
+            },
+            entry(2, "sofia", &desk.desk, &forged),
+            entry(3, "sofia", &desk.desk, &message_plaintext("antigua")),
+        ];
+        let mut case = OpenCase::open(view, &keys(&desk));
+        assert!(
+            case.notes.iter().all(|n| n.authenticity.is_none()),
+            "not checked yet"
+        );
+        case.verify_authors(&desk.state);
+        let seen: Vec<_> = case.notes.iter().map(|n| n.authenticity.clone()).collect();
+        let name = desk.state.accounts().next().unwrap().username.clone();
+        assert_eq!(
+            seen,
+            [
+                Some(Authenticity::SignedBy(name)),
+                Some(Authenticity::NotSigned),
+                Some(Authenticity::Unknown)
+            ]
+        );
+        // A device whose key the chain does not name writes nothing.
+        let refused = seal_note(&desk.state, &stranger, "x").unwrap_err();
+        assert_eq!(refused.code(), "not-in-chain");
+    }
+
+    #[test]
     fn reporter_messages_are_checked_against_the_reporter_key() {
         use crate::protocol::message::signed_message_plaintext;
         let (desk, reporter) = (desk(), Identity::generate());
@@ -501,7 +631,11 @@ mod tests {
             entry(4, "desk", &desk.desk, &message_plaintext("respuesta")),
         ];
         let case = OpenCase::open(view, &keys(&desk));
-        let seen: Vec<_> = case.messages.iter().map(|m| m.authenticity).collect();
+        let seen: Vec<_> = case
+            .messages
+            .iter()
+            .map(|m| m.authenticity.clone())
+            .collect();
         assert_eq!(
             seen,
             [
@@ -544,7 +678,9 @@ mod tests {
         let mut case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
         assert!(case.report.is_some());
         assert!(matches!(case.seal, Seal::Missing));
-        let refused = case.seal_reply(&desk.state, "hola").unwrap_err();
+        let refused = case
+            .seal_reply(&desk.state, &desk.supervisor, "hola")
+            .unwrap_err();
         assert_eq!(refused, CaseError::NoSeal(case.view.id.clone()));
 
         let new = case
@@ -559,7 +695,9 @@ mod tests {
             .unwrap()
             .is_none());
 
-        let reply = case.seal_reply(&desk.state, "hola").unwrap();
+        let reply = case
+            .seal_reply(&desk.state, &desk.supervisor, "hola")
+            .unwrap();
         for reader in [&reporter, &desk.desk] {
             let plain = seal::open(reader, &reply).unwrap();
             assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
@@ -583,7 +721,9 @@ mod tests {
             .unwrap();
         let mut swapped = OpenCase::open(served(&desk, &attacker), &keys(&desk));
         swapped.seal = Seal::Sealed(Box::new(new.seal));
-        let refused = swapped.seal_reply(&desk.state, "hola").unwrap_err();
+        let refused = swapped
+            .seal_reply(&desk.state, &desk.supervisor, "hola")
+            .unwrap_err();
         assert_eq!(refused.code(), "seal-mismatch", "{refused}");
     }
 

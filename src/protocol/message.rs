@@ -11,8 +11,10 @@
 //! sig = Ed25519(author's key, "resguardo/message/v2" 0x00 || author 0x00 || text as UTF-8)
 //! ```
 //!
-//! The one author this version signs as is `reporter`, with the reporter key derived from the
-//! receipt phrase (`crypto::receipt`), whose public half is sealed in the report.
+//! Authors are `reporter`, signing with the reporter key derived from the receipt phrase
+//! (`crypto::receipt`), whose public half is sealed in the report; and desk accounts, named by
+//! their account id (32 lower-case hex digits), signing with their account key (`crypto::signing`),
+//! which the desk's verified statements name.
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Map, Value};
@@ -66,6 +68,11 @@ pub struct Message {
 }
 
 impl Message {
+    /// The author a v2 document names; `None` for v1.
+    pub fn author(&self) -> Option<&str> {
+        self.signed.as_ref().map(|(author, _)| author.as_str())
+    }
+
     /// Whether the document is signed as `author` by `key`.
     pub fn signed_by(&self, author: &str, key: &SigningPublic) -> bool {
         self.signed.as_ref().is_some_and(|(named, signature)| {

@@ -3,7 +3,7 @@
 
 use resguardo::client::{reporter, triage, worker};
 use resguardo::crypto::receipt::Language;
-use resguardo::domain::{Recipient, Status};
+use resguardo::domain::Status;
 
 use crate::harness::{form, Backend, TestServer};
 use crate::triage::staffed_desk;
@@ -35,7 +35,6 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
-    let desk_key = Recipient::from(desk_ids[0].1.to_public());
     let id = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap()
@@ -47,7 +46,7 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
         .set_status(&token, &id, Status::Closed)
         .await
         .unwrap();
-    triage::note(&client, &token, &id, &desk_key, "nota secreta")
+    crate::workers::note(&client, &ana, &id, "nota secreta")
         .await
         .unwrap();
     crate::workers::reply(&client, &ana, &case.view.id, "respuesta secreta")

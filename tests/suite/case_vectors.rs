@@ -77,7 +77,8 @@ fn readable_json(list: &[Readable]) -> Value {
     list.iter()
         .map(|r| {
             json!({"author": r.author, "day": r.day, "text": r.text.as_ref().map(|t| t.as_str()),
-                   "authenticity": r.authenticity.map(|a| a.as_str())})
+                   "authenticity": r.authenticity.as_ref().map(|a| a.as_str()),
+                   "signed_by": r.authenticity.as_ref().and_then(|a| a.signer()).map(|n| n.as_str())})
         })
         .collect()
 }
@@ -85,7 +86,8 @@ fn readable_json(list: &[Readable]) -> Value {
 /// What the device reaches for a served case.
 fn outcome(state: &DeskState, view: DeskCaseView) -> Value {
     let identities: Vec<_> = HELD.iter().map(|v| (*v, desk_identity(*v))).collect();
-    let case = OpenCase::open(view, &identities);
+    let mut case = OpenCase::open(view, &identities);
+    case.verify_authors(state);
     let seal = match &case.seal {
         Seal::Missing => "missing",
         Seal::Unreadable => "unreadable",
@@ -185,6 +187,13 @@ fn regenerate_case_vectors() {
     let mut sealed = view("case", 2, &honest, &reporter);
     sealed.seal = Some(to(&["desk key 2"], &by_ana));
     let reporter_key = resguardo::crypto::signing::signing_key(&identity("reporter"));
+    let ana_key = resguardo::crypto::signing::signing_key(&identity("ana"));
+    let mallory_key = resguardo::crypto::signing::signing_key(&identity("mallory"));
+    let ana_id = hex(&state
+        .accounts()
+        .find(|a| a.username.as_str() == "ana")
+        .unwrap()
+        .id);
     sealed.messages = vec![
         entry(
             "reporter",
@@ -205,14 +214,31 @@ fn regenerate_case_vectors() {
             "desk",
             to(
                 &["desk key 1", "reporter"],
-                &message_plaintext("Estamos aquí para ayudarle"),
+                &signed_message_plaintext("Estamos aquí para ayudarle", &ana_id, &ana_key),
             ),
         ),
     ];
-    sealed.notes = vec![entry(
-        "ana",
-        to(&["desk key 1"], &message_plaintext("Llamar al bufete")),
-    )];
+    sealed.notes = vec![
+        entry(
+            "ana",
+            to(
+                &["desk key 1"],
+                &signed_message_plaintext("Llamar al bufete", &ana_id, &ana_key),
+            ),
+        ),
+        // Mallory signs as ana's account; the server writes an unsigned note.
+        entry(
+            "ana",
+            to(
+                &["desk key 2"],
+                &signed_message_plaintext("Cerrar el caso", &ana_id, &mallory_key),
+            ),
+        ),
+        entry(
+            "ana",
+            to(&["desk key 2"], &message_plaintext("Nota de antes")),
+        ),
+    ];
     let unsealed = view("case", 2, &honest, &reporter);
     let mut key_swapped = view("case", 2, &honest, &mallory);
     key_swapped.seal = sealed.seal.clone();
@@ -250,7 +276,7 @@ fn regenerate_case_vectors() {
         })
         .collect();
     let file = json!({
-        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 or v2 document) and, for messages listed as the reporter's, their authenticity (signed: a v2 document signed as reporter with the reporter_key of the report; not-signed: the report names a reporter_key and the message is not signed with it; unknown: no report or message to check; null for other authors), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. Hex is lower case.",
+        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 or v2 document) and their authenticity: for messages listed as the reporter's, signed (a v2 document signed as reporter with the reporter_key of the report), not-signed (the report names a reporter_key and the message is not signed with it) or unknown (no report or message to check); for desk replies and notes, signed with signed_by (a v2 document whose author is the hex id of an account of the verified chain, signed with its key; signed_by is the chain's user name), not-signed (a v2 document that does not verify as its author) or unknown (v1, or unreadable), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. Hex is lower case.",
         "desk": "gt",
         "pinned_root": root_number("sofia").as_str(),
         "desk_identities": HELD.iter().map(|v| json!({"version": v, "identity": identity_text(&format!("desk key {v}"))})).collect::<Vec<_>>(),

@@ -594,9 +594,10 @@ async fn a_fabricated_report_cannot_take_replies(backend: Backend) {
     assert_eq!(attacker_opens(&server, &m).await, 0);
 }
 
-/// The server writes a "reporter" message of its own (it can encrypt to the desk's public key):
-/// the desk device finds it is not signed with the reporter key sealed in the report, and says so
-/// in the library, in `worker show --json` and on the terminal (protocol.md §2).
+/// The server writes a "reporter" message and a note of its own (it can encrypt to the desk's
+/// public key): the desk device finds the message is not signed with the reporter key sealed in
+/// the report, and the note not by the account it names, and says so in the library, in
+/// `worker show --json` and on the terminal (protocol.md §2).
 async fn a_forged_reporter_message_is_flagged(backend: Backend) {
     use resguardo::protocol::case::Authenticity;
     let Some(server) = TestServer::start(backend).await else {
@@ -625,14 +626,50 @@ async fn a_forged_reporter_message_is_flagged(backend: Backend) {
         )
         .await;
 
-    let (_, held) = view(&client, &ana).await;
-    let case = triage::open_case(&client, &ana.session.token, &held.identities, &submitted.id)
+    // A note ana signs, and one the server signs as ana with a key of its own.
+    crate::workers::note(&client, &ana, &submitted.id, "llamar mañana")
         .await
         .unwrap();
-    let seen: Vec<_> = case.messages.iter().map(|m| m.authenticity).collect();
+    let (state, held) = view(&client, &ana).await;
+    let ana_id = state
+        .accounts()
+        .find(|a| a.username.as_str() == "ana")
+        .map(|a| resguardo::domain::hex(&a.id))
+        .unwrap();
+    let m = age::x25519::Identity::generate();
+    let fake = resguardo::protocol::message::signed_message_plaintext(
+        "el caso es falso, ciérrenlo",
+        &ana_id,
+        &signing::signing_key(&m),
+    );
+    server
+        .tamper_with(
+            "INSERT INTO notes (report_id, seq, author, ciphertext, created_at) \
+             VALUES ($1, 2, (SELECT id FROM accounts WHERE username = 'ana'), $2, 0)",
+            &[&id, &seal::seal(&[desk_key.age()], &fake).unwrap()],
+        )
+        .await;
+    let mut case = triage::open_case(&client, &ana.session.token, &held.identities, &submitted.id)
+        .await
+        .unwrap();
+    let seen: Vec<_> = case
+        .messages
+        .iter()
+        .map(|m| m.authenticity.clone())
+        .collect();
     assert_eq!(
         seen,
         [Some(Authenticity::Signed), Some(Authenticity::NotSigned)]
+    );
+    case.verify_authors(&state);
+    let notes: Vec<_> = case.notes.iter().map(|n| n.authenticity.clone()).collect();
+    let ana_name = resguardo::domain::Username::parse("ana").unwrap();
+    assert_eq!(
+        notes,
+        [
+            Some(Authenticity::SignedBy(ana_name)),
+            Some(Authenticity::NotSigned)
+        ]
     );
 
     let as_ana = server.terminal_of("gt", "ana", &ana, &boss.identity);
@@ -649,6 +686,8 @@ async fn a_forged_reporter_message_is_flagged(backend: Backend) {
     crate::docs::assert_cli_shape("worker show ID", &shown);
     assert_eq!(shown["messages"][0]["authenticity"], "signed");
     assert_eq!(shown["messages"][1]["authenticity"], "not-signed");
+    assert_eq!(shown["notes"][0]["signed_by"], "ana");
+    assert_eq!(shown["notes"][1]["authenticity"], "not-signed");
     let out = run_with_input(
         as_ana(&["worker", "show", &submitted.id]),
         &format!("{PASSWORD}\n"),
@@ -656,7 +695,7 @@ async fn a_forged_reporter_message_is_flagged(backend: Backend) {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("reporter ✓ signed"), "{text}");
     assert!(
-        text.contains("reporter ✗ NOT SIGNED by the reporter"),
+        text.contains("reporter ✗ NOT SIGNED by its author"),
         "{text}"
     );
 }

@@ -7,7 +7,7 @@ use resguardo::client::reencrypt::{reencrypt_open, Outcome};
 use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
-use resguardo::domain::{Author, Recipient, ReportId, Status};
+use resguardo::domain::{Author, ReportId, Status};
 use resguardo::protocol::cases::{PartRef, Reencryption};
 use serde_json::Value;
 
@@ -66,14 +66,13 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     let ana_keys = crate::workers::desk_identities(&client, ana_token, &ana.identity)
         .await
         .unwrap();
-    let desk_v1 = Recipient::from(ana_keys[0].1.to_public());
     let case = triage::open_case(&client, ana_token, &ana_keys, &open.id)
         .await
         .unwrap();
     crate::workers::reply(&client, &ana, &case.view.id, "estamos con usted")
         .await
         .unwrap();
-    triage::note(&client, ana_token, &open.id, &desk_v1, "nota interna")
+    crate::workers::note(&client, &ana, &open.id, "nota interna")
         .await
         .unwrap();
     let closed = reporter::submit(&client, "gt", &form("cerrado"), Language::Es, None, |_| {})

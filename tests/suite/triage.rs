@@ -4,7 +4,7 @@
 
 use resguardo::client::{desk_keys, reporter, triage, ApiClient};
 use resguardo::crypto::receipt::Language;
-use resguardo::domain::{Recipient, Status};
+use resguardo::domain::Status;
 use serde_json::Value;
 
 use crate::harness::{form, Backend, TestServer};
@@ -54,7 +54,6 @@ async fn triage_reply_and_followup(backend: Backend) {
     let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
-    let desk_key = Recipient::from(desk_ids[0].1.to_public());
 
     let submitted = reporter::submit(
         &client,
@@ -106,15 +105,9 @@ async fn triage_reply_and_followup(backend: Backend) {
         .unwrap()
         .is_empty());
 
-    triage::note(
-        &client,
-        &token,
-        &submitted.id,
-        &desk_key,
-        "posible red de extorsión",
-    )
-    .await
-    .unwrap();
+    crate::workers::note(&client, &ana, &submitted.id, "posible red de extorsión")
+        .await
+        .unwrap();
     crate::workers::reply(
         &client,
         &ana,
@@ -365,7 +358,6 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
     let desk_ids = crate::workers::desk_identities(&client, &token, &ana.identity)
         .await
         .unwrap();
-    let desk_key = Recipient::from(desk_ids[0].1.to_public());
     let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
@@ -373,7 +365,7 @@ async fn notes_replies_and_keys_never_reach_the_server(backend: Backend) {
         .await
         .unwrap();
     let (note_canary, reply_canary) = (new_canary(), new_canary());
-    triage::note(&client, &token, &submitted.id, &desk_key, &note_canary)
+    crate::workers::note(&client, &ana, &submitted.id, &note_canary)
         .await
         .unwrap();
     crate::workers::reply(&client, &ana, &case.view.id, &reply_canary)
@@ -441,10 +433,9 @@ async fn two_desks_two_workers_each(backend: Backend) {
     }
     for (slug, first, second, submitted, narrative) in &desks {
         let id = &submitted.id;
-        let (keys, case) = open_as(&client, first, id).await;
+        let (_, case) = open_as(&client, first, id).await;
         let report: Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
         assert_eq!(report["narrative"], narrative.as_str());
-        let desk_key = Recipient::from(keys[0].1.to_public());
         client
             .assign(&first.session.token, id, Some("beto"))
             .await
@@ -453,7 +444,7 @@ async fn two_desks_two_workers_each(backend: Backend) {
             .set_status(&first.session.token, id, Status::InReview)
             .await
             .unwrap();
-        triage::note(&client, &first.session.token, id, &desk_key, "para Beto")
+        crate::workers::note(&client, first, id, "para Beto")
             .await
             .unwrap();
 

@@ -749,6 +749,19 @@ pub async fn view(
         .unwrap()
 }
 
+/// `login` writes a note on case `id`, signed, from a device that trusts the served root, as
+/// `worker note` does.
+pub async fn note(
+    client: &resguardo::client::ApiClient,
+    login: &worker::Login,
+    id: &str,
+    text: &str,
+) -> Result<(), resguardo::client::ClientError> {
+    let (state, _) = view(client, login).await;
+    let token = &login.session.token;
+    resguardo::client::triage::note(client, token, id, &login.identity, &state, text).await
+}
+
 /// `login` replies to case `id` from a device that trusts the served root, as `worker reply`
 /// does: the case is opened, sealed if it has no seal and no reply yet, and the reply encrypted
 /// to the reply key the seal vouches for.

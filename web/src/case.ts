@@ -138,6 +138,23 @@ function authenticity(message: Message | undefined, key: Uint8Array | undefined)
   return signedBy(message, REPORTER, key) ? "signed" : "not-signed";
 }
 
+/**
+ * Who signed a desk reply or note: a v2 document whose author is the lower-case hex id of an
+ * account of the verified chain, signed with that account's key.
+ */
+function deskAuthenticity(
+  message: Message | undefined,
+  state: DeskState,
+): { authenticity: Authenticity; signedBy?: string } {
+  const author = message?.signed?.author;
+  if (!message || author === undefined) return { authenticity: "unknown" };
+  const account = state.accounts().find((a) => a.id === author);
+  if (account && signedBy(message, author, account.signingKey)) {
+    return { authenticity: "signed", signedBy: account.username };
+  }
+  return { authenticity: "not-signed" };
+}
+
 /** A thread entry or note as served. */
 export interface Entry {
   seq: number;
@@ -161,8 +178,14 @@ export interface Readable {
   day: string;
   /** undefined when no key at hand opens it, or it is not a message document. */
   text?: string;
-  /** For an entry listed as the reporter's; undefined for other authors. */
+  /**
+   * Who signed it: for an entry listed as the reporter's, from openCase; for the desk's replies
+   * and notes, from verifyAuthors.
+   */
   authenticity?: Authenticity;
+  /** The user name of the desk account that signed it, from the verified chain. */
+  signedBy?: string;
+  message?: Message;
 }
 
 export type SealFound = { kind: "missing" } | { kind: "unreadable" } | { kind: "sealed"; seal: CaseSeal };
@@ -211,7 +234,7 @@ async function readable(
   for (const e of entries) {
     const plain = await openAny(identities, e.ciphertext);
     const message = plain && openMessage(plain);
-    const entry: Readable = { author: e.author, day: e.day, text: message?.text };
+    const entry: Readable = { author: e.author, day: e.day, text: message?.text, message };
     if (checkReporter && e.author === REPORTER) entry.authenticity = authenticity(message, key);
     out.push(entry);
   }
@@ -235,6 +258,12 @@ export async function openCase(view: CaseView, identities: readonly string[]): P
     notes: await readable(identities, view.notes, undefined, false),
     seal,
   };
+}
+
+/** Checks who signed the desk's replies and notes against the verified chain `state`. */
+export function verifyAuthors(c: OpenCase, state: DeskState): void {
+  const desk = [...c.messages.filter((m) => m.author !== REPORTER), ...c.notes];
+  for (const entry of desk) Object.assign(entry, deskAuthenticity(entry.message, state));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   sealCovers,
   sealOf,
   signSeal,
+  verifyAuthors,
   type CaseView,
   type Readable,
 } from "../src/case.ts";
@@ -41,6 +42,7 @@ const shown = (list: Readable[]) =>
     day: r.day,
     text: r.text ?? null,
     authenticity: r.authenticity ?? null,
+    signed_by: r.signedBy ?? null,
   }));
 
 test("case seals match the shared vectors byte for byte", () => {
@@ -64,6 +66,7 @@ test("served cases open as the shared vectors say", async () => {
   const desk = state();
   for (const c of file.cases) {
     const opened = await openCase(c.view as CaseView, identities);
+    verifyAuthors(opened, desk);
     let reply: object;
     try {
       reply = { ok: replyRecipient(opened, desk, file.desk) };
