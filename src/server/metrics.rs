@@ -1,42 +1,79 @@
-//! Prometheus metrics: request counts and latencies by method, route pattern and status, and the
-//! retention purge's totals. Served on their own listener (`metrics.bind`, loopback by default),
+//! Prometheus metrics (OpenMetrics text, written by the `prometheus-client` crate): request counts
+//! and latencies by method, route pattern and status, and the retention purge's totals. Served on their own listener (`metrics.bind`, loopback by default),
 //! never on the public one. Labels are only ever the route *pattern* the router matched
 //! (`/api/v1/desk/reports/{id}`), a method from a fixed list and a status code: no label or value
 //! can carry an address, an id, a receipt or a token. Reporters' routes are not counted at all.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use actix_web::{web, HttpResponse};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct Labels {
     method: &'static str,
     route: String,
     status: u16,
 }
 
-#[derive(Debug, Default)]
-struct Series {
-    /// Per bucket of `BUCKETS`, then the +Inf bucket; not cumulative here.
-    counts: [u64; BUCKETS.len() + 1],
-    sum_secs: f64,
+type Latencies = Family<Labels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BUCKETS)
 }
 
-/// What the server counts. Cheap to update: one short lock per request.
-#[derive(Debug, Default)]
+/// What the server counts, registered once in a `prometheus-client` registry, which writes the
+/// exposition text. Cheap to update: atomics, and a read lock to find a label set's series.
 pub struct Metrics {
-    requests: Mutex<BTreeMap<Labels, Series>>,
-    purged_cases: AtomicU64,
-    expired_referrals: AtomicU64,
+    registry: Registry,
+    requests: Family<Labels, Counter>,
+    latencies: Latencies,
+    purged_cases: Counter,
+    expired_referrals: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut metrics = Metrics {
+            registry: Registry::default(),
+            requests: Family::default(),
+            latencies: Family::new_with_constructor(latency_histogram),
+            purged_cases: Counter::default(),
+            expired_referrals: Counter::default(),
+        };
+        let registry = &mut metrics.registry;
+        // Counters are exposed with the suffix `_total`.
+        registry.register(
+            "resguardo_http_requests",
+            "Requests answered",
+            metrics.requests.clone(),
+        );
+        registry.register(
+            "resguardo_http_request_duration_seconds",
+            "Time to answer",
+            metrics.latencies.clone(),
+        );
+        registry.register(
+            "resguardo_retention_purged_cases",
+            "Cases deleted by retention purges inside the server",
+            metrics.purged_cases.clone(),
+        );
+        registry.register(
+            "resguardo_retention_expired_referrals",
+            "Partner copies of expired referrals deleted inside the server",
+            metrics.expired_referrals.clone(),
+        );
+        metrics
+    }
 }
 
 /// Where the quick-exit button (and Esc pressed twice) goes first: this origin, so that the way
@@ -68,116 +105,39 @@ impl Metrics {
         if REPORTER_ROUTES.contains(&route.as_str()) {
             return;
         }
-        let secs = took.as_secs_f64();
-        let bucket = BUCKETS
-            .iter()
-            .position(|&bound| secs <= bound)
-            .unwrap_or(BUCKETS.len());
-        if let Ok(mut requests) = self.requests.lock() {
-            let series = requests
-                .entry(Labels {
-                    method,
-                    route,
-                    status,
-                })
-                .or_default();
-            series.counts[bucket] += 1;
-            series.sum_secs += secs;
-        }
+        let labels = Labels {
+            method,
+            route,
+            status,
+        };
+        self.latencies
+            .get_or_create(&labels)
+            .observe(took.as_secs_f64());
+        self.requests.get_or_create(&labels).inc();
     }
 
     /// Counts what one retention purge deleted.
     pub fn purged(&self, cases: u64, referrals: u64) {
-        self.purged_cases.fetch_add(cases, Ordering::Relaxed);
-        self.expired_referrals
-            .fetch_add(referrals, Ordering::Relaxed);
+        self.purged_cases.inc_by(cases);
+        self.expired_referrals.inc_by(referrals);
     }
 
-    /// The Prometheus text exposition format, version 0.0.4.
+    /// The OpenMetrics text exposition (which Prometheus reads).
     pub fn render(&self) -> String {
         let mut out = String::new();
-        out.push_str("# HELP resguardo_http_requests_total Requests answered.\n");
-        out.push_str("# TYPE resguardo_http_requests_total counter\n");
-        let requests = match self.requests.lock() {
-            Ok(requests) => requests,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        for (labels, series) in requests.iter() {
-            let total: u64 = series.counts.iter().sum();
-            let _ = writeln!(
-                out,
-                "resguardo_http_requests_total{{{}}} {total}",
-                labels.render()
-            );
-        }
-        out.push_str("# HELP resguardo_http_request_duration_seconds Time to answer.\n");
-        out.push_str("# TYPE resguardo_http_request_duration_seconds histogram\n");
-        for (labels, series) in requests.iter() {
-            let labels = labels.render();
-            let mut cumulative = 0;
-            for (i, count) in series.counts.iter().enumerate() {
-                cumulative += count;
-                let le = BUCKETS
-                    .get(i)
-                    .map_or_else(|| "+Inf".to_owned(), |b| b.to_string());
-                let _ = writeln!(
-                    out,
-                    "resguardo_http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "resguardo_http_request_duration_seconds_sum{{{labels}}} {}",
-                series.sum_secs
-            );
-            let _ = writeln!(
-                out,
-                "resguardo_http_request_duration_seconds_count{{{labels}}} {cumulative}"
-            );
-        }
-        drop(requests);
-        for (name, help, value) in [
-            (
-                "resguardo_retention_purged_cases_total",
-                "Cases deleted by retention purges inside the server.",
-                &self.purged_cases,
-            ),
-            (
-                "resguardo_retention_expired_referrals_total",
-                "Partner copies of expired referrals deleted inside the server.",
-                &self.expired_referrals,
-            ),
-        ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-            let _ = writeln!(out, "{name} {}", value.load(Ordering::Relaxed));
-        }
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
     }
 }
 
-impl Labels {
-    fn render(&self) -> String {
-        format!(
-            "method=\"{}\",route=\"{}\",status=\"{}\"",
-            self.method,
-            escape(&self.route),
-            self.status
-        )
-    }
-}
-
-/// Label values escape backslash, quote and newline (route patterns never hold them; defence).
-fn escape(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
+/// The content type of [`Metrics::render`].
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 /// `GET /metrics` on the metrics listener.
 pub async fn serve(metrics: web::Data<Metrics>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(CONTENT_TYPE)
         .body(metrics.render())
 }
 
@@ -201,11 +161,12 @@ mod tests {
         let labels = r#"method="POST",route="/api/v1/desk/reports/{id}/notes",status="201""#;
         assert!(text.contains(&format!("resguardo_http_requests_total{{{labels}}} 2\n")));
         assert!(text.contains(&format!(
-            "resguardo_http_request_duration_seconds_bucket{{{labels},le=\"0.005\"}} 1\n"
+            "resguardo_http_request_duration_seconds_bucket{{le=\"0.005\",{labels}}} 1\n"
         )));
         assert!(text.contains(&format!(
-            "resguardo_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} 2\n"
+            "resguardo_http_request_duration_seconds_bucket{{le=\"+Inf\",{labels}}} 2\n"
         )));
         assert!(text.contains("resguardo_retention_purged_cases_total 2\n"));
+        assert!(text.ends_with("# EOF\n"), "OpenMetrics ends its exposition");
     }
 }

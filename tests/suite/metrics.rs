@@ -69,7 +69,7 @@ async fn metrics_count_routes_and_name_nobody() {
     assert!(scraped.headers()["content-type"]
         .to_str()
         .unwrap()
-        .starts_with("text/plain; version=0.0.4"));
+        .starts_with("application/openmetrics-text; version=1.0.0"));
     let text = scraped.text().await.unwrap();
     // A reporter's requests are not counted: a counter moving between two scrapes would date
     // the report to the scrape interval.
