@@ -159,7 +159,10 @@ async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> a
         let messages: Vec<_> = case
             .messages
             .iter()
-            .map(|m| json!({"author": m.author, "day": m.day, "text": m.text.as_ref().map(|t| t.as_str())}))
+            .map(|m| {
+                json!({"author": m.author, "day": m.day, "text": m.text.as_ref().map(|t| t.as_str()),
+                       "verified": m.from_desk_verified})
+            })
             .collect();
         super::print_json(&json!({
             "desk": case.desk, "status": case.status, "created": case.created,
@@ -177,9 +180,13 @@ async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> a
         println!("No messages yet.");
     }
     for m in &case.messages {
-        let who = match m.author {
-            crate::domain::Author::Reporter => "You",
-            crate::domain::Author::Desk => "Desk",
+        let who = match (m.author, m.from_desk_verified) {
+            (crate::domain::Author::Reporter, _) => "You",
+            (crate::domain::Author::Desk, Some(true)) => "Desk (verified)",
+            (crate::domain::Author::Desk, _) => {
+                "Desk? NOT VERIFIED: the desk did not write this, or wrote it before replies \
+                 were verified. Do not follow its instructions without checking with the desk"
+            }
         };
         let text = m
             .text

@@ -9,8 +9,8 @@ use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
-use crate::protocol::message::{message_text, signed_message_plaintext, REPORTER};
-use crate::protocol::report::ReportForm;
+use crate::protocol::message::{open_message, signed_message_plaintext, REPORTER};
+use crate::protocol::report::{Binding, ReportForm};
 use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
 /// A submitted report: its id, the phrase to come back with, and the fingerprint of the desk key
@@ -91,11 +91,13 @@ pub async fn submit(
     let phrase = ReceiptPhrase::generate(lang);
     let keys = derive(&phrase).await;
     let reply_recipient = keys.reply_recipient().to_string();
-    let ciphertext = seal::seal(
-        &[desk_key.age()],
-        &form.to_plaintext(lang, &reply_recipient, &keys.reporter_public()),
-    )
-    .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let binding = Binding {
+        reply_to: &reply_recipient,
+        reporter_key: &keys.reporter_public(),
+        reply_mac_key: &keys.reply_mac_key,
+    };
+    let ciphertext = seal::seal(&[desk_key.age()], &form.to_plaintext(lang, &binding))
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
     let pow = solve_pow(client, progress).await?;
     let envelope = ReportEnvelope {
         ciphertext: b64_encode(&ciphertext),
@@ -120,6 +122,10 @@ pub struct ThreadMessage {
     pub day: String,
     /// `None` when the message is not readable with the reply key (e.g. sealed to the desk only).
     pub text: Option<Zeroizing<String>>,
+    /// For a message the server lists as the desk's: whether it carries the tag of the reply MAC
+    /// key this phrase derives (protocol.md §2), which only the desk could make. `false` means the
+    /// server, or a desk from before tags, may have written it. `None` for the reporter's own.
+    pub from_desk_verified: Option<bool>,
 }
 
 /// A case as the reporter sees it.
@@ -144,12 +150,21 @@ pub async fn followup(client: &ApiClient, keys: &ReceiptKeys) -> Result<Case, Cl
     let messages = view
         .messages
         .into_iter()
-        .map(|m| ThreadMessage {
-            author: m.author,
-            day: m.day,
-            text: b64_decode(&m.ciphertext)
+        .map(|m| {
+            let message = b64_decode(&m.ciphertext)
                 .and_then(|c| seal::open(&keys.reply_identity, &c).ok())
-                .and_then(|plain| message_text(&plain)),
+                .and_then(|plain| open_message(&plain));
+            let from_desk_verified = (m.author == Author::Desk).then(|| {
+                message
+                    .as_ref()
+                    .is_some_and(|msg| msg.tagged_for(&keys.reply_mac_key))
+            });
+            ThreadMessage {
+                author: m.author,
+                day: m.day,
+                text: message.map(|msg| msg.text),
+                from_desk_verified,
+            }
         })
         .collect();
     Ok(Case {

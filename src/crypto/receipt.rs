@@ -8,10 +8,13 @@
 //! auth     = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/auth",   32)
 //! reply_sk = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/reply",  32)
 //! sign_sk  = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/sign",   32)  an Ed25519 seed
+//! reply_mac_key = HKDF-SHA256(master, no salt, "resguardo/receipt/v1/reply-mac", 32)
 //! ```
 //!
 //! The reporter key (`sign_sk`'s public half) is sealed in the report; the reporter's messages are
-//! signed with it, so the desk can tell them from messages the server wrote (protocol.md §2).
+//! signed with it, so the desk can tell them from messages the server wrote. The reply MAC key is
+//! sealed in the report too: the desk authenticates its replies with it, so the reporter can tell
+//! them from messages the server wrote (protocol.md §2).
 
 use std::str::FromStr;
 
@@ -138,6 +141,44 @@ pub struct ReceiptKeys {
     pub reply_identity: age::x25519::Identity,
     /// Signs the reporter's messages (zeroized on drop by ed25519-dalek).
     pub reporter_key: ed25519_dalek::SigningKey,
+    /// Authenticates the desk's replies to this reporter (sealed in the report).
+    pub reply_mac_key: ReplyMacKey,
+}
+
+/// The key the desk's replies are authenticated with (HMAC-SHA256), known only to the reporter's
+/// device and, inside the report, to the desk. Zeroized on drop; `Debug` shows nothing.
+#[derive(Clone, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct ReplyMacKey([u8; 32]);
+
+impl ReplyMacKey {
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The tag of a desk reply: HMAC-SHA256(key, "resguardo/reply/v1" 0x00 || text).
+    pub fn tag(&self, text: &str) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = super::keys::hmac_sha256(&self.0);
+        mac.update(b"resguardo/reply/v1\0");
+        mac.update(text.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the tag of `text` (compared in constant time).
+    pub fn verifies(&self, text: &str, tag: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.tag(text).as_slice().ct_eq(tag))
+    }
+}
+
+impl std::fmt::Debug for ReplyMacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReplyMacKey(redacted)")
+    }
 }
 
 impl ReceiptKeys {
@@ -147,16 +188,19 @@ impl ReceiptKeys {
         let mut auth = Zeroizing::new([0u8; 32]);
         let mut reply = Zeroizing::new([0u8; 32]);
         let mut sign = Zeroizing::new([0u8; 32]);
+        let mut reply_mac = Zeroizing::new([0u8; 32]);
         // HKDF-SHA256 can expand up to 8160 bytes; these lengths cannot fail.
         let _ = hk.expand(b"resguardo/receipt/v1/lookup", &mut lookup);
         let _ = hk.expand(b"resguardo/receipt/v1/auth", auth.as_mut());
         let _ = hk.expand(b"resguardo/receipt/v1/reply", reply.as_mut());
         let _ = hk.expand(b"resguardo/receipt/v1/sign", sign.as_mut());
+        let _ = hk.expand(b"resguardo/receipt/v1/reply-mac", reply_mac.as_mut());
         Self {
             lookup: Lookup(lookup),
             auth: ReceiptAuth::from_bytes(*auth),
             reply_identity: identity_from_secret(&reply),
             reporter_key: ed25519_dalek::SigningKey::from_bytes(&sign),
+            reply_mac_key: ReplyMacKey(*reply_mac),
         }
     }
 

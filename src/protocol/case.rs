@@ -7,10 +7,13 @@
 use zeroize::Zeroizing;
 
 use super::cases::{DeskCaseView, EntryView};
-use super::message::{message_text, open_message, signed_message_plaintext, Message, REPORTER};
+use super::message::{
+    message_text, open_message, reply_plaintext, signed_message_plaintext, Message, REPORTER,
+};
 use super::referrals::{DeskReferralView, ReferralUpdateView};
 use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
+use crate::crypto::receipt::ReplyMacKey;
 use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, hex, hex_decode_array, Recipient, ReferralStatus, SigningPublic, Username,
@@ -157,6 +160,13 @@ impl Authenticity {
             _ => Authenticity::NotSigned,
         }
     }
+}
+
+/// The reply MAC key a decrypted report seals (`reply_mac_key`, base64), if it has one.
+fn reply_mac_key(report: &[u8]) -> Option<ReplyMacKey> {
+    let doc: serde_json::Value = serde_json::from_slice(report).ok()?;
+    let bytes = crate::domain::b64_decode_array::<32>(doc.get("reply_mac_key")?.as_str()?)?;
+    Some(ReplyMacKey::from_bytes(bytes))
 }
 
 /// The reporter key a decrypted report names (`reporter_key`, base64), if it names a valid one.
@@ -318,20 +328,26 @@ fn current_desk_key(state: &DeskState) -> Result<&Recipient, CaseError> {
         .ok_or(CaseError::NoDeskKey)
 }
 
+/// `own`'s account id in the verified chain `state`, as desk entries name their author.
+fn own_author(state: &DeskState, own: &age::x25519::Identity) -> Result<String, CaseError> {
+    let key = signing::public_of(own);
+    state
+        .accounts()
+        .find(|account| account.signing_key == key)
+        .map(|account| hex(&account.id))
+        .ok_or(CaseError::NotInChain)
+}
+
 /// A desk entry signed by `own` as its account in the verified chain `state` (protocol.md §2).
 fn signed_by_own(
     state: &DeskState,
     own: &age::x25519::Identity,
     text: &str,
 ) -> Result<Zeroizing<Vec<u8>>, CaseError> {
-    let key = signing::public_of(own);
-    let account = state
-        .accounts()
-        .find(|account| account.signing_key == key)
-        .ok_or(CaseError::NotInChain)?;
+    let author = own_author(state, own)?;
     Ok(signed_message_plaintext(
         text,
-        &hex(&account.id),
+        &author,
         &signing::signing_key(own),
     ))
 }
@@ -452,10 +468,17 @@ impl OpenCase {
     ) -> Result<Vec<u8>, CaseError> {
         let reporter = self.reply_recipient(state)?;
         let desk = current_desk_key(state)?;
-        encrypt(
-            &[reporter.age(), desk.age()],
-            &signed_by_own(state, own, text)?,
-        )
+        let mac_key = self
+            .report
+            .as_deref()
+            .and_then(|plain| reply_mac_key(plain));
+        let plain = reply_plaintext(
+            text,
+            &own_author(state, own)?,
+            &signing::signing_key(own),
+            mac_key.as_ref(),
+        );
+        encrypt(&[reporter.age(), desk.age()], &plain)
     }
 
     /// Checks who signed the desk's replies and notes against the accounts the verified chain
@@ -523,7 +546,7 @@ mod tests {
         let form: ReportForm =
             serde_json::from_str(r#"{"kind":"other","narrative":"me piden dinero"}"#).unwrap();
         let reply_to = Recipient::from(reporter.to_public()).as_str().to_owned();
-        let plain = form.to_plaintext(Language::Es, &reply_to, &reporter_key());
+        let plain = report_plaintext(&form, &reply_to);
         let ciphertext = seal::seal(&[&desk.desk.to_public()], &plain).unwrap();
         DeskCaseView {
             id: hex(&[7; 16]),
@@ -551,6 +574,21 @@ mod tests {
 
     fn reporter_key() -> SigningPublic {
         SigningPublic::from_verifying(reporter_signing().verifying_key())
+    }
+
+    fn reply_mac_key() -> ReplyMacKey {
+        ReplyMacKey::from_bytes([4; 32])
+    }
+
+    /// A report's plaintext, bound to `reply_to` and the test reporter's keys.
+    fn report_plaintext(form: &ReportForm, reply_to: &str) -> Zeroizing<Vec<u8>> {
+        let (key, mac) = (reporter_key(), reply_mac_key());
+        let binding = crate::protocol::report::Binding {
+            reply_to,
+            reporter_key: &key,
+            reply_mac_key: &mac,
+        };
+        form.to_plaintext(Language::Es, &binding)
     }
 
     fn entry(seq: i64, author: &str, to: &Identity, plain: &[u8]) -> EntryView {
@@ -653,12 +691,8 @@ mod tests {
         // A report without a reporter key (from before them) has nothing to check against.
         let mut old = served(&desk, &reporter);
         let form: ReportForm = serde_json::from_str(r#"{"kind":"other","narrative":"x"}"#).unwrap();
-        let mut doc: serde_json::Value = serde_json::from_slice(&form.to_plaintext(
-            Language::Es,
-            &old.reply_recipient,
-            &reporter_key(),
-        ))
-        .unwrap();
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&report_plaintext(&form, &old.reply_recipient)).unwrap();
         doc.as_object_mut().unwrap().remove("reporter_key");
         old.ciphertext = b64_encode(
             &seal::seal(
@@ -702,6 +736,9 @@ mod tests {
             let plain = seal::open(reader, &reply).unwrap();
             assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
         }
+        // The reporter's device checks the tag with the key the report sealed.
+        let plain = seal::open(&reporter, &reply).unwrap();
+        assert!(open_message(&plain).unwrap().tagged_for(&reply_mac_key()));
     }
 
     #[test]

@@ -11,6 +11,10 @@
 //! sig = Ed25519(author's key, "resguardo/message/v2" 0x00 || author 0x00 || text as UTF-8)
 //! ```
 //!
+//! A desk reply also carries `mac`, base64 of HMAC-SHA256(reply MAC key, "resguardo/reply/v1" 0x00
+//! || text), with the key the reporter sealed in the report (`crypto::receipt`): the reporter's
+//! device, which holds no desk statements, checks that with its phrase.
+//!
 //! Authors are `reporter`, signing with the reporter key derived from the receipt phrase
 //! (`crypto::receipt`), whose public half is sealed in the report; and desk accounts, named by
 //! their account id (32 lower-case hex digits), signing with their account key (`crypto::signing`),
@@ -21,6 +25,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::crypto::padding;
+use crate::crypto::receipt::ReplyMacKey;
 use crate::domain::{b64_decode_array, b64_encode, SigningPublic};
 
 const V1: &str = "resguardo.message.v1";
@@ -51,13 +56,32 @@ fn signed_bytes(author: &str, text: &str) -> Zeroizing<Vec<u8>> {
 
 /// A message signed by `author` with `key` (schema `resguardo.message.v2`), padded.
 pub fn signed_message_plaintext(text: &str, author: &str, key: &SigningKey) -> Zeroizing<Vec<u8>> {
+    padding::pad(signed_doc(text, author, key))
+}
+
+/// A desk reply: signed by its author and, when the report sealed a reply MAC key, tagged with it
+/// for the reporter.
+pub fn reply_plaintext(
+    text: &str,
+    author: &str,
+    key: &SigningKey,
+    reply_mac_key: Option<&ReplyMacKey>,
+) -> Zeroizing<Vec<u8>> {
+    let mut doc = signed_doc(text, author, key);
+    if let Some(mac_key) = reply_mac_key {
+        doc.insert("mac".into(), b64_encode(&mac_key.tag(text)).into());
+    }
+    padding::pad(doc)
+}
+
+fn signed_doc(text: &str, author: &str, key: &SigningKey) -> Map<String, Value> {
     let signature = key.sign(&signed_bytes(author, text)).to_bytes();
     let mut doc = Map::new();
     doc.insert("schema".into(), V2.into());
     doc.insert("text".into(), text.into());
     doc.insert("author".into(), author.into());
     doc.insert("sig".into(), b64_encode(&signature).into());
-    padding::pad(doc)
+    doc
 }
 
 /// A decrypted message document of either version.
@@ -65,12 +89,19 @@ pub struct Message {
     pub text: Zeroizing<String>,
     /// The author a v2 document names and its signature; `None` for v1.
     signed: Option<(String, [u8; 64])>,
+    /// A desk reply's tag for the reporter; `None` when it has none.
+    mac: Option<[u8; 32]>,
 }
 
 impl Message {
     /// The author a v2 document names; `None` for v1.
     pub fn author(&self) -> Option<&str> {
         self.signed.as_ref().map(|(author, _)| author.as_str())
+    }
+
+    /// Whether a desk reply carries the tag of its text under the reporter's `key`.
+    pub fn tagged_for(&self, key: &ReplyMacKey) -> bool {
+        self.mac.is_some_and(|tag| key.verifies(&self.text, &tag))
     }
 
     /// Whether the document is signed as `author` by `key`.
@@ -94,7 +125,11 @@ pub fn open_message(plaintext: &[u8]) -> Option<Message> {
         }
         _ => return None,
     };
-    Some(Message { text, signed })
+    let mac = match doc.get("mac") {
+        None => None,
+        Some(tag) => Some(b64_decode_array::<32>(tag.as_str()?)?),
+    };
+    Some(Message { text, signed, mac })
 }
 
 /// The text of a decrypted message document, if it is one.
@@ -111,6 +146,23 @@ mod tests {
         let plain = message_plaintext("hola");
         assert_eq!(message_text(&plain).unwrap().as_str(), "hola");
         assert!(message_text(b"{}").is_none());
+    }
+
+    #[test]
+    fn replies_are_tagged_for_the_reporter() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let (mac, other) = (
+            ReplyMacKey::from_bytes([1; 32]),
+            ReplyMacKey::from_bytes([2; 32]),
+        );
+        let reply = open_message(&reply_plaintext("hola", "desk", &key, Some(&mac))).unwrap();
+        assert!(reply.tagged_for(&mac));
+        assert!(!reply.tagged_for(&other));
+        let untagged = open_message(&reply_plaintext("hola", "desk", &key, None)).unwrap();
+        assert!(!untagged.tagged_for(&mac));
+        assert!(!open_message(&message_plaintext("hola"))
+            .unwrap()
+            .tagged_for(&mac));
     }
 
     #[test]

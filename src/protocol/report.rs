@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::crypto::padding;
+use crate::crypto::receipt::ReplyMacKey;
 use crate::domain::{b64_encode, Language, ReportKind, Service, SigningPublic};
 
 /// Roughly when it happened: coarse on purpose, a precise date can identify a person.
@@ -119,29 +120,35 @@ impl ReportForm {
         Ok(())
     }
 
-    /// The padded plaintext document, ready to encrypt. `reply_to` is the reply recipient sent
-    /// beside it: inside the ciphertext, it lets desk clients catch a server that swaps it.
-    /// `reporter_key` is the public half of the key the reporter's messages are signed with
-    /// (`crypto::receipt`), so that the desk can tell them from messages the server wrote.
-    pub fn to_plaintext(
-        &self,
-        lang: Language,
-        reply_to: &str,
-        reporter_key: &SigningPublic,
-    ) -> Zeroizing<Vec<u8>> {
+    /// The padded plaintext document, ready to encrypt, bound to the reporter's keys.
+    pub fn to_plaintext(&self, lang: Language, binding: &Binding<'_>) -> Zeroizing<Vec<u8>> {
         let mut doc = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
         doc.insert("schema".into(), "resguardo.report.v1".into());
         doc.insert("lang".into(), lang.code().into());
-        doc.insert("reply_to".into(), reply_to.into());
+        doc.insert("reply_to".into(), binding.reply_to.into());
         doc.insert(
             "reporter_key".into(),
-            b64_encode(&reporter_key.to_bytes()).into(),
+            b64_encode(&binding.reporter_key.to_bytes()).into(),
+        );
+        doc.insert(
+            "reply_mac_key".into(),
+            b64_encode(binding.reply_mac_key.expose()).into(),
         );
         padding::pad(doc)
     }
+}
+
+/// What a report seals about its reporter's keys (protocol.md §2), all derived from the receipt
+/// phrase: the reply recipient sent beside it (so desk clients catch a server that swaps it), the
+/// reporter key the reporter's messages are signed with, and the key the desk's replies are
+/// authenticated with.
+pub struct Binding<'a> {
+    pub reply_to: &'a str,
+    pub reporter_key: &'a SigningPublic,
+    pub reply_mac_key: &'a ReplyMacKey,
 }
 
 #[cfg(test)]
@@ -159,12 +166,19 @@ mod tests {
         let key = crate::domain::SigningPublic::from_verifying(
             ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key(),
         );
-        let plain = form.to_plaintext(Language::Es, reply_to, &key);
+        let mac = ReplyMacKey::from_bytes([6; 32]);
+        let binding = Binding {
+            reply_to,
+            reporter_key: &key,
+            reply_mac_key: &mac,
+        };
+        let plain = form.to_plaintext(Language::Es, &binding);
         assert_eq!(plain.len(), 1024);
         let doc: Value = serde_json::from_slice(&plain).unwrap();
         assert_eq!(doc["schema"], "resguardo.report.v1");
         assert_eq!(doc["reply_to"], reply_to);
         assert_eq!(doc["reporter_key"], b64_encode(&key.to_bytes()));
+        assert_eq!(doc["reply_mac_key"], b64_encode(&[6; 32]));
         assert_eq!(doc["needs"][0], "legal");
     }
 

@@ -129,8 +129,23 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     )
     .await
     .unwrap();
+    // And one the server writes as "the desk" to the reporter's public reply key.
+    let phrase_keys = resguardo::client::reporter::derive(
+        &resguardo::crypto::receipt::ReceiptPhrase::parse(&phrase).unwrap(),
+    )
+    .await;
+    let forged = resguardo::protocol::message::message_plaintext("Venga sola a esta dirección");
+    let sealed = resguardo::crypto::seal::seal(&[&phrase_keys.reply_recipient()], &forged).unwrap();
+    let report_id = resguardo::domain::hex_decode(&case.view.id).unwrap();
+    server
+        .tamper_with(
+            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
+             VALUES ($1, 2, 'desk', $2, 0)",
+            &[&report_id, &sealed],
+        )
+        .await;
 
-    // The follow-up page shows the reply and sends an answer.
+    // The follow-up page shows the reply (and warns under the forged one) and sends an answer.
     let seen = browser(
         &web,
         &[
@@ -150,14 +165,18 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         .iter()
         .map(|t| t.as_str().unwrap())
         .collect();
-    assert_eq!(thread.len(), 2, "{thread:?}");
+    assert_eq!(thread.len(), 3, "{thread:?}");
+    let warning = "no pudimos comprobar que este mensaje venga de la mesa";
     assert!(thread[0].contains("Estamos con usted. ¿Está a salvo ahora?"));
-    assert!(thread[1].contains("Sí, gracias. Estoy en casa."));
+    assert!(!thread[0].contains(warning), "{thread:?}");
+    assert!(thread[1].contains("Venga sola a esta dirección"));
+    assert!(thread[1].contains(warning), "{thread:?}");
+    assert!(thread[2].contains("Sí, gracias. Estoy en casa."));
     let case = triage::open_case(&client, token, &keys, &inbox[0].id)
         .await
         .unwrap();
     assert_eq!(
-        case.messages[1].text.as_ref().unwrap().as_str(),
+        case.messages[2].text.as_ref().unwrap().as_str(),
         "Sí, gracias. Estoy en casa."
     );
 

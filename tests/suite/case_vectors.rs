@@ -11,8 +11,10 @@ use resguardo::crypto::signing::public_of;
 use resguardo::domain::{b64_encode, hex, Language, Recipient, Status};
 use resguardo::protocol::case::{OpenCase, Readable, Seal};
 use resguardo::protocol::cases::{DeskCaseView, EntryView};
-use resguardo::protocol::message::{message_plaintext, signed_message_plaintext, REPORTER};
-use resguardo::protocol::report::ReportForm;
+use resguardo::protocol::message::{
+    message_plaintext, reply_plaintext, signed_message_plaintext, REPORTER,
+};
+use resguardo::protocol::report::{Binding, ReportForm};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -41,14 +43,23 @@ fn recipient_of(name: &str) -> String {
         .to_owned()
 }
 
+/// The vectors' reporter's reply MAC key (as a phrase would derive one).
+fn reply_mac_key() -> resguardo::crypto::receipt::ReplyMacKey {
+    resguardo::crypto::receipt::ReplyMacKey::from_bytes(Sha256::digest("reply mac key").into())
+}
+
 /// The report the vectors' reporter sends, naming `reply_to`.
 fn report(reply_to: &str) -> Vec<u8> {
     let form: ReportForm = serde_json::from_str(
         r#"{"kind":"phone_extortion","narrative":"Me llaman cada día y piden 5,000 quetzales","country":"GT","needs":["legal"],"consent_referral":true}"#,
     )
     .unwrap();
-    form.to_plaintext(Language::Es, reply_to, &public_of(&identity("reporter")))
-        .to_vec()
+    let binding = Binding {
+        reply_to,
+        reporter_key: &public_of(&identity("reporter")),
+        reply_mac_key: &reply_mac_key(),
+    };
+    form.to_plaintext(Language::Es, &binding).to_vec()
 }
 
 fn seal_of(signer: &str, id: [u8; 16], plaintext: &[u8], reply_to: &str) -> (CaseSeal, Vec<u8>) {
@@ -106,9 +117,22 @@ fn outcome(state: &DeskState, view: DeskCaseView) -> Value {
     })
 }
 
+/// Desk replies' tags for the reporter (protocol.md §2): HMAC-SHA256 under the reply MAC key.
+fn reply_tags() -> Value {
+    let key = reply_mac_key();
+    ["Estamos aquí para ayudarle", "", "línea 1\nlínea 2"]
+        .iter()
+        .map(|text| {
+            json!({"reply_mac_key_hex": hex(key.expose()), "text": text,
+                   "tag_b64": b64_encode(&key.tag(text))})
+        })
+        .collect()
+}
+
 #[test]
 fn case_vectors_match() {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(CASES).unwrap()).unwrap();
+    assert_eq!(file["reply_tags"], reply_tags());
     let state = verified_desk(file["entries"].as_array().unwrap());
     for v in file["seals"].as_array().unwrap() {
         let signer: age::x25519::Identity = v["signer_identity"].as_str().unwrap().parse().unwrap();
@@ -214,7 +238,12 @@ fn regenerate_case_vectors() {
             "desk",
             to(
                 &["desk key 1", "reporter"],
-                &signed_message_plaintext("Estamos aquí para ayudarle", &ana_id, &ana_key),
+                &reply_plaintext(
+                    "Estamos aquí para ayudarle",
+                    &ana_id,
+                    &ana_key,
+                    Some(&reply_mac_key()),
+                ),
             ),
         ),
     ];
@@ -276,12 +305,13 @@ fn regenerate_case_vectors() {
         })
         .collect();
     let file = json!({
-        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 or v2 document) and their authenticity: for messages listed as the reporter's, signed (a v2 document signed as reporter with the reporter_key of the report), not-signed (the report names a reporter_key and the message is not signed with it) or unknown (no report or message to check); for desk replies and notes, signed with signed_by (a v2 document whose author is the hex id of an account of the verified chain, signed with its key; signed_by is the chain's user name), not-signed (a v2 document that does not verify as its author) or unknown (v1, or unreadable), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. Hex is lower case.",
+        "description": "A case on a desk device (docs/protocol.md §2, §10.5). entries: the desk's statements (statements.json's desk), verified from pinned_root. seals: a case seal's bytes, signed by signer_identity (Ed25519 is deterministic: seal_hex must be reproduced exactly). cases: a case as GET /api/v1/desk/reports/{id} serves it, opened with desk_identities: expect the SHA-256 of the report's plaintext (null if no identity opens it), each message and note's text (null if unreadable or not a resguardo.message.v1 or v2 document) and their authenticity: for messages listed as the reporter's, signed (a v2 document signed as reporter with the reporter_key of the report), not-signed (the report names a reporter_key and the message is not signed with it) or unknown (no report or message to check); for desk replies and notes, signed with signed_by (a v2 document whose author is the hex id of an account of the verified chain, signed with its key; signed_by is the chain's user name), not-signed (a v2 document that does not verify as its author) or unknown (v1, or unreadable), the seal as found (missing, unreadable, sealed) and the reply key a device may encrypt to, or its refusal code. reply_tags: a desk reply's tag for the reporter, base64 of HMAC-SHA256(reply MAC key, \"resguardo/reply/v1\" 0x00 || text). Hex is lower case.",
         "desk": "gt",
         "pinned_root": root_number("sofia").as_str(),
         "desk_identities": HELD.iter().map(|v| json!({"version": v, "identity": identity_text(&format!("desk key {v}"))})).collect::<Vec<_>>(),
         "entries": entries,
         "seals": seals,
+        "reply_tags": reply_tags(),
         "cases": cases,
     });
     std::fs::write(CASES, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();

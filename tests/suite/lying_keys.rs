@@ -31,7 +31,8 @@ crate::on_both_backends!(
     a_swapped_partner_key_is_refused,
     a_revoked_account_gets_no_grant,
     a_fabricated_report_cannot_take_replies,
-    a_forged_reporter_message_is_flagged
+    a_forged_reporter_message_is_flagged,
+    a_forged_desk_reply_is_flagged_to_the_reporter
 );
 
 /// How many of the ciphertexts the server stores open with `attacker`.
@@ -698,6 +699,63 @@ async fn a_forged_reporter_message_is_flagged(backend: Backend) {
         text.contains("reporter ✗ NOT SIGNED by its author"),
         "{text}"
     );
+}
+
+/// The server writes a "desk" reply of its own to the reporter (the reply recipient is public):
+/// the reporter's device finds it lacks the tag of the reply MAC key its phrase derives, which
+/// only the desk could make, and says so in the library, `report followup --json` and the
+/// terminal (protocol.md §2).
+async fn a_forged_desk_reply_is_flagged_to_the_reporter(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let submitted = reporter::submit(&client, "gt", &form("real"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    crate::workers::reply(&client, &ana, &submitted.id, "Le llamamos hoy")
+        .await
+        .unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    let desk_key = Recipient::parse(&client.desk("gt").await.unwrap().recipient).unwrap();
+    let forged = resguardo::protocol::message::message_plaintext(
+        "Venga mañana a la 5a avenida 10-20 y traiga sus documentos",
+    );
+    let to = [&keys.reply_recipient(), desk_key.age()];
+    let sealed = seal::seal(&to, &forged).unwrap();
+    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
+    server
+        .tamper_with(
+            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
+             VALUES ($1, 2, 'desk', $2, 0)",
+            &[&id, &sealed],
+        )
+        .await;
+
+    let case = reporter::followup(&client, &keys).await.unwrap();
+    let seen: Vec<_> = case.messages.iter().map(|m| m.from_desk_verified).collect();
+    assert_eq!(seen, [Some(true), Some(false)]);
+
+    let phrase = submitted.phrase.expose().to_owned();
+    let mut cmd = server.command();
+    cmd.args(["report", "followup", "--server", &server.url, "--json"]);
+    let out = run_with_input(cmd, &format!("{phrase}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("report followup", &shown);
+    assert_eq!(shown["messages"][0]["verified"], true);
+    assert_eq!(shown["messages"][1]["verified"], false);
+    let mut cmd = server.command();
+    cmd.args(["report", "followup", "--server", &server.url]);
+    let out = run_with_input(cmd, &format!("{phrase}\n"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Desk (verified)"), "{text}");
+    assert!(text.contains("Desk? NOT VERIFIED"), "{text}");
 }
 
 /// `desk seal-cases` from the terminal: an open case without a seal is sealed once.

@@ -32,7 +32,13 @@ fn report(json: &str, reply_to: &str) -> Value {
     let form: ReportForm = serde_json::from_str(json).unwrap();
     let key =
         resguardo::crypto::signing::public_of(&crate::statement_vectors::identity("reporter"));
-    serde_json::from_slice(&form.to_plaintext(Language::Es, reply_to, &key)).unwrap()
+    let mac = resguardo::crypto::receipt::ReplyMacKey::from_bytes([0x6d; 32]);
+    let binding = resguardo::protocol::report::Binding {
+        reply_to,
+        reporter_key: &key,
+        reply_mac_key: &mac,
+    };
+    serde_json::from_slice(&form.to_plaintext(Language::Es, &binding)).unwrap()
 }
 
 #[test]

@@ -31,6 +31,7 @@ fn compute(typed: &str) -> Value {
         "reply_identity": identity,
         "reply_recipient": keys.reply_recipient().to_string(),
         "reporter_key_hex": hex(&keys.reporter_public().to_bytes()),
+        "reply_mac_key_hex": hex(keys.reply_mac_key.expose()),
     })
 }
 

@@ -8,7 +8,7 @@ import { bytesToHex } from "@noble/hashes/utils";
 import { pad } from "./padding.ts";
 import { challengeDifficulty, solve } from "./pow.ts";
 import { deriveReceipt, generatePhrase, type Language, type ReceiptKeys } from "./receipt.ts";
-import { REPORTER, signedMessage } from "./message.ts";
+import { openMessage, REPORTER, signedMessage, taggedFor } from "./message.ts";
 
 export interface Desk {
   slug: string;
@@ -36,6 +36,12 @@ export interface ThreadMessage {
   day: string;
   /** `null` when the reply key does not open it. */
   text: string | null;
+  /**
+   * For a message the server lists as the desk's: whether it carries the tag of the reply MAC key
+   * the phrase derives, which only the desk could make (docs/protocol.md §2). `null` for the
+   * reporter's own.
+   */
+  verified: boolean | null;
 }
 
 export interface Case {
@@ -133,6 +139,7 @@ export class Api {
       lang,
       reply_to: keys.replyRecipient,
       reporter_key: base64.encode(keys.reporterKey),
+      reply_mac_key: base64.encode(keys.replyMacKey),
     };
     const ciphertext = await encrypt([desk.recipient], pad(document));
     const pow = await this.pow(progress, solver);
@@ -175,14 +182,18 @@ export class Api {
     const decrypter = new Decrypter();
     decrypter.addIdentity(keys.replyIdentity);
     const messages = await Promise.all(
-      view.messages.map(async (m) => ({
-        author: m.author,
-        day: m.day,
-        text: await decrypter
-          .decrypt(base64.decode(m.ciphertext), "text")
-          .then((json) => JSON.parse(json).text as string)
-          .catch(() => null),
-      })),
+      view.messages.map(async (m) => {
+        const message = await decrypter
+          .decrypt(base64.decode(m.ciphertext))
+          .then(openMessage)
+          .catch(() => undefined);
+        return {
+          author: m.author,
+          day: m.day,
+          text: message?.text ?? null,
+          verified: m.author === "desk" ? message !== undefined && taggedFor(message, keys.replyMacKey) : null,
+        };
+      }),
     );
     return { ...view, messages };
   }

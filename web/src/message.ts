@@ -5,7 +5,10 @@
 // today is "reporter", with the reporter key the receipt phrase derives (receipt.ts).
 
 import { ed25519 } from "@noble/curves/ed25519.js";
+import { hmac } from "@noble/hashes/hmac";
+import { sha256 } from "@noble/hashes/sha2";
 import { concatBytes } from "@noble/hashes/utils";
+import { equalBytes } from "@noble/curves/utils.js";
 import { base64 } from "@scure/base";
 import { verifyStrict } from "./account.ts";
 
@@ -32,6 +35,18 @@ export interface Message {
   text: string;
   /** The author a v2 document names and its signature; undefined for v1. */
   signed?: { author: string; sig: Uint8Array };
+  /** A desk reply's tag for the reporter; undefined when it has none. */
+  mac?: Uint8Array;
+}
+
+/** The tag of a desk reply: HMAC-SHA256(reply MAC key, "resguardo/reply/v1" 0x00 || text). */
+export function replyTag(key: Uint8Array, text: string): Uint8Array {
+  return hmac(sha256, key, concatBytes(encoder.encode("resguardo/reply/v1\0"), encoder.encode(text)));
+}
+
+/** Whether a desk reply carries the tag of its text under the reporter's reply MAC key. */
+export function taggedFor(message: Message, key: Uint8Array): boolean {
+  return message.mac !== undefined && equalBytes(message.mac, replyTag(key, message.text));
 }
 
 /** A decrypted message document, if it is one (v1, or v2 with a well-formed signature). */
@@ -44,7 +59,13 @@ export function openMessage(plaintext: Uint8Array): Message | undefined {
     if (typeof doc.sig !== "string") return undefined;
     const sig = base64.decode(doc.sig);
     if (sig.length !== 64) return undefined;
-    return { text: doc.text, signed: { author: doc.author, sig } };
+    const message: Message = { text: doc.text, signed: { author: doc.author, sig } };
+    if (doc.mac !== undefined) {
+      if (typeof doc.mac !== "string") return undefined;
+      message.mac = base64.decode(doc.mac);
+      if (message.mac.length !== 32) return undefined;
+    }
+    return message;
   } catch {
     return undefined;
   }

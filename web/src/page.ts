@@ -199,6 +199,13 @@ function wireFollowup(form: HTMLFormElement): void {
           const who = document.createElement("strong");
           who.textContent = `${text(m.author === "desk" ? "from-desk" : "from-you")} (${m.day}): `;
           item.append(who, m.text ?? text("unreadable"));
+          if (m.verified === false) {
+            // Only the desk can tag its replies: without the tag, the server may have written it.
+            const warning = document.createElement("p");
+            warning.className = "notice";
+            warning.textContent = text("not-verified");
+            item.append(warning);
+          }
           return item;
         }),
       );

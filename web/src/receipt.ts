@@ -58,6 +58,8 @@ export interface ReceiptKeys {
   reporterSeed: Uint8Array;
   /** Its public half, sealed in the report as `reporter_key`. */
   reporterKey: Uint8Array;
+  /** Sealed in the report as `reply_mac_key`: the desk tags its replies with it. */
+  replyMacKey: Uint8Array;
 }
 
 /** Argon2id(password, salt) with the receipt's parameters: m = 19456 KiB, t = 2, p = 1, 32 bytes. */
@@ -123,6 +125,7 @@ export async function deriveReceipt(
   const auth = expand("resguardo/receipt/v1/auth", 32);
   const replySecret = expand("resguardo/receipt/v1/reply", 32);
   const reporterSeed = expand("resguardo/receipt/v1/sign", 32);
+  const replyMacKey = expand("resguardo/receipt/v1/reply-mac", 32);
   master.fill(0);
   const replyIdentity = bech32
     .encode("age-secret-key-", bech32.toWords(replySecret), false)
@@ -136,5 +139,6 @@ export async function deriveReceipt(
     replyRecipient: await identityToRecipient(replyIdentity),
     reporterSeed,
     reporterKey: ed25519.getPublicKey(reporterSeed),
+    replyMacKey,
   };
 }

@@ -20,6 +20,8 @@ import {
   type Readable,
 } from "../src/case.ts";
 import { verifyChain, type DeskState } from "../src/statements.ts";
+import { replyTag } from "../src/message.ts";
+import { base64 } from "@scure/base";
 
 const file = JSON.parse(
   readFileSync(new URL("../../tests/vectors/cases.json", import.meta.url), "utf8"),
@@ -58,6 +60,14 @@ test("case seals match the shared vectors byte for byte", () => {
     const flipped = bytes.slice();
     flipped[40] ^= 1;
     assert.equal(openSeal(flipped), undefined, "a changed byte breaks the signature");
+  }
+});
+
+test("desk replies are tagged for the reporter as the shared vectors say", () => {
+  assert.ok(file.reply_tags.length >= 3);
+  for (const v of file.reply_tags) {
+    const tag = replyTag(hexToBytes(v.reply_mac_key_hex), v.text);
+    assert.equal(base64.encode(tag), v.tag_b64, v.text);
   }
 });
 

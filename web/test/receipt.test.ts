@@ -24,6 +24,7 @@ interface Vector {
   reply_identity: string;
   reply_recipient: string;
   reporter_key_hex: string;
+  reply_mac_key_hex: string;
 }
 
 const vectors: Vector[] = JSON.parse(
@@ -37,6 +38,7 @@ function assertMatches(keys: ReceiptKeys, v: Vector) {
   assert.equal(keys.replyIdentity, v.reply_identity, v.typed);
   assert.equal(keys.replyRecipient, v.reply_recipient, v.typed);
   assert.equal(bytesToHex(keys.reporterKey), v.reporter_key_hex, v.typed);
+  assert.equal(bytesToHex(keys.replyMacKey), v.reply_mac_key_hex, v.typed);
 }
 
 for (const [engine, argon] of [

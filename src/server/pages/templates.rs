@@ -200,6 +200,7 @@ pub fn followup(t: &Texts) -> Markup {
         span id="from-desk" hidden { (t.from_desk) }
         span id="from-you" hidden { (t.from_you) }
         span id="unreadable" hidden { (t.unreadable) }
+        span id="not-verified" hidden { (t.not_verified) }
         @for (status, label) in t.statuses {
             span id={ "status-" (status) } hidden { (label) }
         }

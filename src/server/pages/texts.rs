@@ -60,6 +60,8 @@ pub struct Texts {
     pub from_desk: &'static str,
     pub from_you: &'static str,
     pub unreadable: &'static str,
+    /// Under a message listed as the desk's that does not carry the desk's tag.
+    pub not_verified: &'static str,
 }
 
 pub const ALL: &[&Texts] = &[&ES, &EN, &FR];
@@ -180,6 +182,8 @@ pub const ES: Texts = Texts {
     from_desk: "La mesa",
     from_you: "Usted",
     unreadable: "(no se puede leer)",
+    not_verified: "Atención: no pudimos comprobar que este mensaje venga de la mesa. No siga sus \
+        instrucciones ni comparta datos sin confirmarlo con la mesa por otra vía.",
 };
 
 pub const EN: Texts = Texts {
@@ -288,6 +292,8 @@ pub const EN: Texts = Texts {
     from_desk: "The desk",
     from_you: "You",
     unreadable: "(cannot be read)",
+    not_verified: "Caution: we could not confirm that this message comes from the desk. Do not \
+        follow its instructions or share details without confirming with the desk another way.",
 };
 
 pub const FR: Texts = Texts {
@@ -388,4 +394,7 @@ pub const FR: Texts = Texts {
     from_desk: "La permanence",
     from_you: "Vous",
     unreadable: "(illisible)",
+    not_verified: "Attention : nous n'avons pas pu vérifier que ce message vient de la \
+        permanence. Ne suivez pas ses instructions et ne partagez rien sans le confirmer avec la \
+        permanence par un autre moyen.",
 };
