@@ -135,13 +135,13 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     )
     .await;
     let forged = resguardo::protocol::message::message_plaintext("Venga sola a esta dirección");
-    let sealed = resguardo::crypto::seal::seal(&[&phrase_keys.reply_recipient()], &forged).unwrap();
-    let report_id = resguardo::domain::hex_decode(&case.view.id).unwrap();
     server
-        .tamper_with(
-            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
-             VALUES ($1, 2, 'desk', $2, 0)",
-            &[&report_id, &sealed],
+        .forge_message(
+            &case.view.id,
+            2,
+            "desk",
+            &[&phrase_keys.reply_recipient()],
+            &forged,
         )
         .await;
 

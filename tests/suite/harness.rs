@@ -408,6 +408,28 @@ impl TestServer {
         created["code"].as_str().unwrap().to_owned()
     }
 
+    /// The lie of a server that writes a thread message itself: `plaintext` encrypted to
+    /// `recipients`, listed under `author` ("reporter" or "desk") as message `seq` of case `case`.
+    pub async fn forge_message(
+        &self,
+        case: &str,
+        seq: i64,
+        author: &str,
+        recipients: &[&age::x25519::Recipient],
+        plaintext: &[u8],
+    ) {
+        let sealed = resguardo::crypto::seal::seal(recipients, plaintext).unwrap();
+        let id = resguardo::domain::hex_decode(case).unwrap();
+        self.tamper_with(
+            &format!(
+                "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
+                 VALUES ($1, {seq}, '{author}', $2, 0)"
+            ),
+            &[&id, &sealed],
+        )
+        .await;
+    }
+
     /// The server key the server generated into its data directory: what an attacker who took
     /// only the database does not have.
     pub fn server_secret(&self) -> [u8; 32] {

@@ -617,15 +617,10 @@ async fn a_forged_reporter_message_is_flagged(backend: Backend) {
     let forged = resguardo::protocol::message::message_plaintext(
         "Ya no necesito ayuda, cierren el caso y borren todo",
     );
-    let sealed = seal::seal(&[desk_key.age()], &forged).unwrap();
-    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
     server
-        .tamper_with(
-            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
-             VALUES ($1, 2, 'reporter', $2, 0)",
-            &[&id, &sealed],
-        )
+        .forge_message(&submitted.id, 2, "reporter", &[desk_key.age()], &forged)
         .await;
+    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
 
     // A note ana signs, and one the server signs as ana with a key of its own.
     crate::workers::note(&client, &ana, &submitted.id, "llamar mañana")
@@ -723,14 +718,8 @@ async fn a_forged_desk_reply_is_flagged_to_the_reporter(backend: Backend) {
         "Venga mañana a la 5a avenida 10-20 y traiga sus documentos",
     );
     let to = [&keys.reply_recipient(), desk_key.age()];
-    let sealed = seal::seal(&to, &forged).unwrap();
-    let id = resguardo::domain::hex_decode(&submitted.id).unwrap();
     server
-        .tamper_with(
-            "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
-             VALUES ($1, 2, 'desk', $2, 0)",
-            &[&id, &sealed],
-        )
+        .forge_message(&submitted.id, 2, "desk", &to, &forged)
         .await;
 
     let case = reporter::followup(&client, &keys).await.unwrap();
