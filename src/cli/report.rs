@@ -192,7 +192,8 @@ async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> a
             .text
             .as_ref()
             .map_or("(cannot be read with this phrase)", |t| t.as_str());
-        println!("\n{who}, {}:\n{}", m.day, super::terminal::shown(text));
+        let day = super::terminal::shown(&m.day);
+        println!("\n{who}, {day}:\n{}", super::terminal::shown(text));
     }
     if message.is_some() {
         println!("\nYour message was sent, encrypted to the desk.");

@@ -60,15 +60,28 @@ pub async fn serve() -> anyhow::Result<()> {
         metrics_port = app.metrics_port(),
         "listening"
     );
-    // Anyone can compare these with the footer of the pages and with a build of their own.
+    // Where reporters go, and the digest anyone can compare with the footer of the pages and
+    // with a build of their own.
     let assets = crate::server::pages::assets();
     tracing::info!(
+        address = %pages_address(settings.server.bind, app.port()),
         app_js_sha256 = %assets.app.sha256_hex,
         "reporter pages"
     );
     app.run(shutdown)
         .await
         .context("the server stopped with an error")
+}
+
+/// The reporter pages' address on this listener (behind Tor or a proxy, reporters use the onion or
+/// public name instead; docs/operations.md).
+fn pages_address(bind: std::net::SocketAddr, port: u16) -> String {
+    let host = match bind.ip() {
+        ip if ip.is_unspecified() => "<this host>".to_owned(),
+        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        std::net::IpAddr::V4(ip) => ip.to_string(),
+    };
+    format!("http://{host}:{port}/es/")
 }
 
 fn warn_about_limits(settings: &Settings) {

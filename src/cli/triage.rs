@@ -151,11 +151,12 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 .text
                 .as_ref()
                 .map_or("(cannot be read here)", |t| t.as_str());
+            // The author and day come from the server too: shown like the text.
             println!(
                 "{}{} ({}): {}",
-                e.author,
+                shown(&e.author),
                 authenticity_label(e.authenticity.as_ref()),
-                e.day,
+                shown(&e.day),
                 shown(text)
             );
         }

@@ -81,6 +81,8 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     assert_eq!(sent["wasm"], true);
     let phrase = sent["phrase"].as_str().unwrap().to_owned();
     assert_eq!(phrase.split(' ').count(), 8);
+    // The receipt says first that the report arrived, then gives the phrase.
+    assert_eq!(sent["receiptTitle"], "Recibimos su reporte");
     // The receipt shows the safety number of the key the page encrypted to, computed in the page,
     // and offers no Copy (keyboards keep clipboard history).
     let recipient = client.desk("gt").await.unwrap().recipient;
@@ -263,15 +265,20 @@ async fn english_and_french_pages_send_reports() {
     };
     server.create_desk("gt");
     let shots = screenshots();
-    for (lang, list) in [
-        ("en", bip39::Language::English),
-        ("fr", bip39::Language::French),
+    for (lang, list, received) in [
+        ("en", bip39::Language::English, "We received your report"),
+        (
+            "fr",
+            bip39::Language::French,
+            "Nous avons reçu votre signalement",
+        ),
     ] {
         let sent = browser(
             &web,
             &["intake", &server.url, shots.to_str().unwrap(), lang],
         );
         assert_eq!(sent["lang"], lang);
+        assert_eq!(sent["receiptTitle"], received);
         assert_eq!(sent["foreign"], 0);
         let phrase = sent["phrase"].as_str().unwrap();
         let words = list.word_list();

@@ -118,6 +118,13 @@ async fn pages_and_assets_are_locked_down() {
         server.logs().contains(&hex(&app)),
         "serve prints the digest"
     );
+    // And where reporters go (the test server listens on 127.0.0.1).
+    let address = format!("{}/es/", server.url);
+    assert!(
+        server.logs().contains(&address),
+        "serve names the pages' address {address}:\n{}",
+        server.logs()
+    );
     let es = http
         .get(format!("{}/es/", server.url))
         .send()

@@ -102,6 +102,7 @@ try {
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
     const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
     const deskNumber = (await page.textContent("#desk-number"))?.trim() ?? "";
+    const receiptTitle = (await page.textContent("#receipt h2"))?.trim() ?? "";
     const copyButton = await page.$("#copy");
     await shot(page, `${prefix}03-receipt`);
     // Nothing may outlive the tab: no cookie, no web storage, no cache storage, no database.
@@ -115,6 +116,7 @@ try {
       JSON.stringify({
         phrase,
         deskNumber,
+        receiptTitle,
         copyButton: copyButton !== null,
         foreign: foreign.length,
         lang: await page.getAttribute("html", "lang"),

@@ -154,8 +154,8 @@ pub const ES: Texts = Texts {
     working: "Cifrando y enviando… no cierre esta página.",
     error_server: "El servidor no aceptó el envío:",
     error_network: "No se pudo enviar. Revise su conexión e intente de nuevo.",
-    receipt_title: "Su frase para volver",
-    receipt_intro: "Guarde estas 8 palabras. Es la única forma de ver las respuestas y no se \
+    receipt_title: "Recibimos su reporte",
+    receipt_intro: "Esta es su frase para volver. Guarde estas 8 palabras. Es la única forma de ver las respuestas y no se \
         puede recuperar. No la mostramos otra vez.",
     desk_number: "Su reporte se cifró para la mesa con este número de seguridad; compárelo con \
         el que la mesa publica:",
@@ -265,8 +265,8 @@ pub const EN: Texts = Texts {
     working: "Encrypting and sending… do not close this page.",
     error_server: "The server did not accept it:",
     error_network: "It could not be sent. Check your connection and try again.",
-    receipt_title: "Your phrase to come back",
-    receipt_intro: "Keep these 8 words. They are the only way to read replies and cannot be \
+    receipt_title: "We received your report",
+    receipt_intro: "This is your phrase to come back. Keep these 8 words. They are the only way to read replies and cannot be \
         recovered. We will not show them again.",
     desk_number: "Your report was encrypted for the desk with this safety number; compare it with \
         the one the desk publishes:",
@@ -367,8 +367,8 @@ pub const FR: Texts = Texts {
     working: "Chiffrement et envoi… ne fermez pas cette page.",
     error_server: "Le serveur n'a pas accepté l'envoi :",
     error_network: "L'envoi a échoué. Vérifiez votre connexion et réessayez.",
-    receipt_title: "Votre phrase pour revenir",
-    receipt_intro: "Gardez ces 8 mots. C'est le seul moyen de lire les réponses et ils ne peuvent \
+    receipt_title: "Nous avons reçu votre signalement",
+    receipt_intro: "Voici votre phrase pour revenir. Gardez ces 8 mots. C'est le seul moyen de lire les réponses et ils ne peuvent \
         pas être récupérés. Nous ne les montrerons plus.",
     desk_number: "Votre signalement a été chiffré pour le bureau avec ce numéro de sécurité ; \
         comparez-le à celui que le bureau publie :",
