@@ -182,6 +182,18 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         "Sí, gracias. Estoy en casa."
     );
 
+    // Sending an empty form sends nothing: the page names what is missing next to each field
+    // (no kind is preselected, and with two desks none is), and moves to the first.
+    server.create_desk("hn");
+    let empty = browser(&web, &["empty", &server.url, shots]);
+    assert_eq!(empty["posted"], serde_json::json!([]), "{empty}");
+    assert_eq!(empty["receipt"], false);
+    assert_eq!(empty["kindMissing"], true);
+    assert_eq!(empty["deskMissing"], true);
+    assert_eq!(empty["narrativeCleared"], true);
+    assert_eq!(empty["focused"], "desk", "{empty}");
+    assert_eq!(empty["violations"], serde_json::json!([]), "{empty}");
+
     // With JavaScript off, the page says why it needs it, and shows no form that cannot work.
     let off = browser(&web, &["nojs", &server.url, shots]);
     assert!(

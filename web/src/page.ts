@@ -80,6 +80,28 @@ function fail(error: unknown): void {
   box.focus();
 }
 
+/** Shows or hides the "this is missing" note of a required field, and marks the field. */
+function markMissing(id: string, missing: boolean): void {
+  const field = $(id);
+  if (!field) return;
+  show(`${id}-missing`, missing);
+  if (missing) field.setAttribute("aria-invalid", "true");
+  else field.removeAttribute("aria-invalid");
+}
+
+/**
+ * Whether the required fields are filled (a desk when there is a choice, what happened, the
+ * story); otherwise says what is missing next to each field and moves to the first. Nothing is
+ * encrypted or sent until they are.
+ */
+function complete(data: FormData): boolean {
+  const empty = (name: string) => data.has(name) && String(data.get(name) ?? "").trim() === "";
+  const missing = ["desk", "kind", "narrative"].filter((id) => $(id) !== null && empty(id));
+  for (const id of ["desk", "kind", "narrative"]) markMissing(id, missing.includes(id));
+  if (missing.length > 0) $(missing[0])?.focus();
+  return missing.length === 0;
+}
+
 /** The (type, value) rows of "what the extortionist used", empty ones left out. */
 function indicators(data: FormData): ReportForm["indicators"] {
   const types = data.getAll("indicator_type").map(String);
@@ -100,9 +122,14 @@ function wireIntake(form: HTMLFormElement): void {
     rows.append(row);
     row.querySelector("input")?.focus();
   });
+  form.addEventListener("input", (event) => {
+    const field = event.target as HTMLElement;
+    if (field.getAttribute("aria-invalid") === "true") markMissing(field.id, false);
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
+    if (!complete(data)) return;
     const needs = data.getAll("needs").map(String);
     const report: ReportForm = {
       kind: String(data.get("kind")) as "other",

@@ -124,6 +124,36 @@ try {
         ...(await policyReport(page)),
       }),
     );
+  } else if (command === "empty") {
+    // "Send" with nothing filled in: nothing may be sent; the page says what is missing.
+    const { page, foreign } = await open();
+    const sent: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST") sent.push(new URL(request.url()).pathname);
+    });
+    await page.goto(`${url}/es/`);
+    await page.waitForSelector("#intake");
+    await page.click("#intake button[type=submit]");
+    await page.waitForSelector("#narrative-missing:not([hidden])", { timeout: 10_000 });
+    await shot(page, "06-intake-missing");
+    const visible = async (id: string) => page.isVisible(`#${id}`);
+    const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    // Typing a story clears its note; the kind is still missing.
+    await page.fill("#narrative", "Me piden dinero");
+    const narrativeCleared = !(await visible("narrative-missing"));
+    await page.click("#intake button[type=submit]");
+    console.log(
+      JSON.stringify({
+        kindMissing: await visible("kind-missing"),
+        narrativeCleared,
+        deskMissing: await visible("desk-missing"),
+        focused,
+        receipt: await visible("receipt"),
+        posted: sent,
+        foreign: foreign.length,
+        ...(await policyReport(page)),
+      }),
+    );
   } else if (command === "followup") {
     const [phrase, message] = rest;
     const { page, foreign } = await open();

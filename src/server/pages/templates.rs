@@ -57,13 +57,17 @@ fn desk_choice(t: &Texts, desks: &[DeskListing]) -> Markup {
                 input type="hidden" name="desk" value=(one.slug.as_str());
                 p { (t.desk) ": " strong { (one.name.as_str()) } }
             },
+            // No desk chosen for the reporter: a victim must not send to another country's desk
+            // by leaving a default.
             many => {
                 label for="desk" { (t.desk) }
-                select id="desk" name="desk" required {
+                select id="desk" name="desk" required aria-describedby="desk-missing" {
+                    option value="" { (t.choose) }
                     @for desk in many {
                         option value=(desk.slug.as_str()) { (desk.name.as_str()) }
                     }
                 }
+                (missing(t, "desk-missing"))
             },
         }
     }
@@ -96,6 +100,11 @@ fn yes_no(t: &Texts, name: &str, legend: &str) -> Markup {
     }
 }
 
+/// Said next to a required field the reporter left empty (the script shows it on sending).
+fn missing(t: &Texts, id: &str) -> Markup {
+    html! { p class="missing" id=(id) hidden { (t.required) } }
+}
+
 /// The texts the script shows on a failure, by the id it looks them up with.
 fn error_texts(t: &Texts) -> Markup {
     html! {
@@ -115,14 +124,20 @@ pub fn intake(t: &Texts, desks: &[DeskListing]) -> Markup {
         form id="intake" class="js-only" novalidate {
             (desk_choice(t, desks))
             label for="kind" { (t.kind) }
-            select id="kind" name="kind" required { (options(t.kinds)) }
+            select id="kind" name="kind" required aria-describedby="kind-missing" {
+                option value="" { (t.choose) }
+                (options(t.kinds))
+            }
+            (missing(t, "kind-missing"))
             label for="when" { (t.when) }
             select id="when" name="when" { option value="" { "—" } (options(t.whens)) }
             label for="country" { (t.country) }
             select id="country" name="country" { option value="" { "—" } (options(t.countries)) }
             label for="narrative" { (t.narrative) }
             p class="hint" id="narrative-hint" { (t.narrative_hint) }
-            textarea id="narrative" name="narrative" required aria-describedby="narrative-hint" {}
+            textarea id="narrative" name="narrative" required
+                aria-describedby="narrative-hint narrative-missing" {}
+            (missing(t, "narrative-missing"))
             fieldset {
                 legend { (t.indicators) }
                 p class="hint" id="indicators-hint" { (t.indicators_hint) }

@@ -15,6 +15,10 @@ pub struct Texts {
     pub intake_intro: &'static str,
     pub who_reads: &'static str,
     pub kind: &'static str,
+    /// The empty first option of a choice the reporter must make.
+    pub choose: &'static str,
+    /// Next to a required field left empty.
+    pub required: &'static str,
     pub kinds: &'static [(&'static str, &'static str)],
     pub when: &'static str,
     pub whens: &'static [(&'static str, &'static str)],
@@ -88,6 +92,8 @@ pub const ES: Texts = Texts {
         las personas de esa mesa, revisadas por su coordinación, pueden leerlo. Recibirá una frase \
         de 8 palabras para volver a ver las respuestas.",
     kind: "¿Qué pasó?",
+    choose: "Elija una opción",
+    required: "Falta este dato: complételo para poder enviar.",
     kinds: &[
         (
             "sextortion",
@@ -203,6 +209,8 @@ pub const EN: Texts = Texts {
         desk's vetted staff can read it. You will get an 8-word phrase to come back and read \
         replies.",
     kind: "What happened?",
+    choose: "Choose one",
+    required: "This is missing: fill it in to send.",
     kinds: &[
         (
             "sextortion",
@@ -315,6 +323,8 @@ pub const FR: Texts = Texts {
         permanence : seules ses personnes vérifiées peuvent le lire. Vous recevrez une phrase de \
         8 mots pour revenir lire les réponses.",
     kind: "Que s'est-il passé ?",
+    choose: "Choisissez une option",
+    required: "Cette information manque : complétez-la pour envoyer.",
     kinds: &[
         (
             "sextortion",
