@@ -179,6 +179,14 @@ mod tests {
             assert_eq!(t.whens.len(), 4, "{}", t.code);
             assert_eq!(t.indicator_types.len(), 4, "{}", t.code);
             assert!(!t.noscript.is_empty() && !t.shared_device.is_empty());
+            let kinds: Vec<_> = t.problems.iter().map(|(kind, _)| *kind).collect();
+            let spanish: Vec<_> = texts::ES.problems.iter().map(|(kind, _)| *kind).collect();
+            assert_eq!(
+                kinds, spanish,
+                "{}: the same problems in every language",
+                t.code
+            );
+            assert!(t.unknown_word.contains("{n}") && t.word_count.contains("{n}"));
         }
         assert_eq!(texts::ES.code, "es");
     }

@@ -182,6 +182,20 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         "Sí, gracias. Estoy en casa."
     );
 
+    // A mistyped word is named before anything is sent; a phrase of real words that opens no
+    // case is said in Spanish, not with the server's English detail.
+    let mut words: Vec<&str> = phrase.split(' ').collect();
+    words[3] = "zzzz";
+    let typo = browser(&web, &["badphrase", &server.url, shots, &words.join(" ")]);
+    assert_eq!(typo["error"], "La palabra 4 no está en la lista: revísela.");
+    let other =
+        resguardo::crypto::receipt::ReceiptPhrase::generate(resguardo::domain::Language::Es);
+    let unknown = browser(&web, &["badphrase", &server.url, shots, other.expose()]);
+    assert_eq!(
+        unknown["error"],
+        "Ningún reporte corresponde a esta frase. Revise las 8 palabras."
+    );
+
     // Sending an empty form sends nothing: the page names what is missing next to each field
     // (no kind is preselected, and with two desks none is), and moves to the first.
     server.create_desk("hn");

@@ -3,7 +3,7 @@
 // in the browser, no cookie is set, nothing goes anywhere but this server.
 
 import { Api, Problem, solveHere, type ReportForm, type Solver } from "./api.ts";
-import { deriveReceipt, normalise, wordlists, type Language } from "./receipt.ts";
+import { deriveReceipt, normalise, wordlists, WORDS, type Language } from "./receipt.ts";
 
 const api = new Api();
 const lang = (document.documentElement.lang || "es") as Language;
@@ -71,11 +71,23 @@ function show(id: string, visible: boolean): void {
   if (element) element.hidden = !visible;
 }
 
+/**
+ * Says what went wrong in the page's language: a problem by its type (the server's `detail` is
+ * English and for developers), anything else as a connection failure.
+ */
 function fail(error: unknown): void {
+  if (error instanceof Problem) {
+    const kind = error.type.split("/").pop() ?? "";
+    say(text(`problem-${kind}`) || text("error-server"));
+  } else {
+    say(text("error-network"));
+  }
+}
+
+function say(message: string): void {
   const box = $("error");
   if (!box) return;
-  box.textContent =
-    error instanceof Problem ? `${text("error-server")} ${error.message}` : text("error-network");
+  box.textContent = message;
   box.hidden = false;
   box.focus();
 }
@@ -178,6 +190,19 @@ function wireIntake(form: HTMLFormElement): void {
 
 /** Word boxes: completion from the page's list, a pasted phrase spread over the boxes, and
  * words that are in no list marked (accents and capitals do not matter). */
+function knownWords(): Set<string> {
+  return new Set(Object.values(wordlists).flatMap((words) => words.map(normalise)));
+}
+
+/** What is wrong with the typed words, named as the CLI names it; undefined when nothing is. */
+function phraseProblem(typed: string[], known: Set<string>): string | undefined {
+  const words = typed.flatMap((box) => normalise(box).split(" ")).filter((w) => w !== "");
+  if (words.length !== WORDS) return text("word-count").replace("{n}", String(words.length));
+  const unknown = words.findIndex((word) => !known.has(word));
+  if (unknown >= 0) return text("unknown-word").replace("{n}", String(unknown + 1));
+  return undefined;
+}
+
 function wireWords(form: HTMLFormElement): HTMLInputElement[] {
   const boxes = Array.from(form.querySelectorAll<HTMLInputElement>("input[name=word]"));
   const list = $("wordlist");
@@ -188,7 +213,7 @@ function wireWords(form: HTMLFormElement): HTMLInputElement[] {
       return option;
     }),
   );
-  const known = new Set(Object.values(wordlists).flatMap((words) => words.map(normalise)));
+  const known = knownWords();
   boxes.forEach((box, index) => {
     box.addEventListener("input", () => {
       const words = box.value.trim().split(/\s+/);
@@ -210,9 +235,19 @@ function wireFollowup(form: HTMLFormElement): void {
   let keys: Awaited<ReturnType<typeof deriveReceipt>> | null = null;
   let desk = "";
   const boxes = wireWords(form);
+  const known = knownWords();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const phrase = boxes.map((box) => box.value).join(" ");
+    const problem = phraseProblem(
+      boxes.map((box) => box.value),
+      known,
+    );
+    if (problem) {
+      say(problem);
+      return;
+    }
+    show("error", false);
     show("sending", true);
     try {
       keys = await deriveReceipt(phrase);

@@ -154,6 +154,15 @@ try {
         ...(await policyReport(page)),
       }),
     );
+  } else if (command === "badphrase") {
+    // A phrase that cannot open a case: what the page says, in its language.
+    const [phrase] = rest;
+    const { page } = await open();
+    await page.goto(`${url}/es/followup`);
+    await page.fill("#w1", phrase);
+    await page.click("#followup button[type=submit]");
+    await page.waitForSelector("#error:not([hidden])", { timeout: 60_000 });
+    console.log(JSON.stringify({ error: (await page.textContent("#error"))?.trim() }));
   } else if (command === "followup") {
     const [phrase, message] = rest;
     const { page, foreign } = await open();

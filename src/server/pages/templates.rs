@@ -111,6 +111,9 @@ fn error_texts(t: &Texts) -> Markup {
         p id="error" role="alert" tabindex="-1" hidden {}
         span id="error-server" hidden { (t.error_server) }
         span id="error-network" hidden { (t.error_network) }
+        @for (kind, said) in t.problems {
+            span id={ "problem-" (kind) } hidden { (said) }
+        }
     }
 }
 
@@ -202,6 +205,8 @@ pub fn followup(t: &Texts) -> Markup {
             button type="submit" { (t.open) }
         }
         div id="sending" hidden { p { (t.working) } }
+        span id="unknown-word" hidden { (t.unknown_word) }
+        span id="word-count" hidden { (t.word_count) }
         (error_texts(t))
         section id="case" tabindex="-1" hidden {
             p { (t.status) ": " strong id="status" {} }
