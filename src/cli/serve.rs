@@ -73,13 +73,14 @@ pub async fn serve() -> anyhow::Result<()> {
         .context("the server stopped with an error")
 }
 
-/// The reporter pages' address on this listener (behind Tor or a proxy, reporters use the onion or
-/// public name instead; docs/operations.md).
+/// The reporter pages' address on this listener, without an IP address: the logs never carry
+/// one, not even the server's own (behind Tor or a proxy, reporters use the onion or public name
+/// instead; docs/operations.md).
 fn pages_address(bind: std::net::SocketAddr, port: u16) -> String {
-    let host = match bind.ip() {
-        ip if ip.is_unspecified() => "<this host>".to_owned(),
-        std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-        std::net::IpAddr::V4(ip) => ip.to_string(),
+    let host = if bind.ip().is_loopback() {
+        "localhost"
+    } else {
+        "<this host>"
     };
     format!("http://{host}:{port}/es/")
 }

@@ -83,6 +83,12 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     assert_eq!(phrase.split(' ').count(), 8);
     // The receipt says first that the report arrived, then gives the phrase.
     assert_eq!(sent["receiptTitle"], "Recibimos su reporte");
+    // Back from the next page brings neither the story nor the phrase back.
+    assert_eq!(
+        sent["afterBack"],
+        serde_json::json!({"narrative": "", "receipt": false, "phrase": ""}),
+        "{sent}"
+    );
     // The receipt shows the safety number of the key the page encrypted to, computed in the page,
     // and offers no Copy (keyboards keep clipboard history).
     let recipient = client.desk("gt").await.unwrap().recipient;
@@ -161,6 +167,10 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
     assert_eq!(seen["foreign"], 0, "requests to other origins");
     assert_eq!(seen["violations"], serde_json::json!([]), "{seen}");
     assert_eq!(seen["status"], "Recibido");
+    assert_eq!(
+        seen["wordsLeft"], "",
+        "the 8 words stay in the boxes: {seen}"
+    );
     let thread: Vec<&str> = seen["thread"]
         .as_array()
         .unwrap()

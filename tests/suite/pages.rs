@@ -118,8 +118,9 @@ async fn pages_and_assets_are_locked_down() {
         server.logs().contains(&hex(&app)),
         "serve prints the digest"
     );
-    // And where reporters go (the test server listens on 127.0.0.1).
-    let address = format!("{}/es/", server.url);
+    // And where reporters go (the test server listens on 127.0.0.1; logs carry no IP address).
+    let port = server.url.rsplit(':').next().unwrap();
+    let address = format!("http://localhost:{port}/es/");
     assert!(
         server.logs().contains(&address),
         "serve names the pages' address {address}:\n{}",

@@ -2,7 +2,7 @@
 // labels and texts; this script only wires it up: quick exit, intake, follow-up. Nothing is stored
 // in the browser, no cookie is set, nothing goes anywhere but this server.
 
-import { Api, Problem, solveHere, type ReportForm, type Solver } from "./api.ts";
+import { Api, Problem, solveHere, type Case, type ReportForm, type Solver } from "./api.ts";
 import { deriveReceipt, normalise, wordlists, WORDS, type Language } from "./receipt.ts";
 
 const api = new Api();
@@ -231,18 +231,51 @@ function wireWords(form: HTMLFormElement): HTMLInputElement[] {
   return boxes;
 }
 
+/** The thread, written into the page as text (never as HTML: strangers wrote it). */
+function showThread(found: Case): void {
+  $("thread")?.replaceChildren(
+    ...found.messages.map((m) => {
+      const item = document.createElement("li");
+      item.className = m.author;
+      const who = document.createElement("strong");
+      who.textContent = `${text(m.author === "desk" ? "from-desk" : "from-you")} (${day(m.day)}): `;
+      item.append(who, m.text ?? text("unreadable"));
+      if (m.verified === false) {
+        // Only the desk can tag its replies: without the tag, the server may have written it.
+        const warning = document.createElement("p");
+        warning.className = "notice";
+        warning.textContent = text("not-verified");
+        item.append(warning);
+      }
+      return item;
+    }),
+  );
+  const status = $("status");
+  if (status) status.textContent = text(`status-${found.status}`) || found.status;
+}
+
+/** A day (YYYY-MM-DD, UTC) as the page's language writes it. */
+function day(iso: string): string {
+  const date = new Date(`${iso}T12:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(date);
+}
+
 function wireFollowup(form: HTMLFormElement): void {
   let keys: Awaited<ReturnType<typeof deriveReceipt>> | null = null;
   let desk = "";
   const boxes = wireWords(form);
   const known = knownWords();
+  const load = async () => {
+    if (!keys) return;
+    const found = await api.followup(keys);
+    desk = found.desk;
+    showThread(found);
+  };
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const phrase = boxes.map((box) => box.value).join(" ");
-    const problem = phraseProblem(
-      boxes.map((box) => box.value),
-      known,
-    );
+    const typed = boxes.map((box) => box.value);
+    const problem = phraseProblem(typed, known);
     if (problem) {
       say(problem);
       return;
@@ -250,29 +283,10 @@ function wireFollowup(form: HTMLFormElement): void {
     show("error", false);
     show("sending", true);
     try {
-      keys = await deriveReceipt(phrase);
-      const found = await api.followup(keys);
-      desk = found.desk;
-      const list = $("thread");
-      list?.replaceChildren(
-        ...found.messages.map((m) => {
-          const item = document.createElement("li");
-          item.className = m.author;
-          const who = document.createElement("strong");
-          who.textContent = `${text(m.author === "desk" ? "from-desk" : "from-you")} (${m.day}): `;
-          item.append(who, m.text ?? text("unreadable"));
-          if (m.verified === false) {
-            // Only the desk can tag its replies: without the tag, the server may have written it.
-            const warning = document.createElement("p");
-            warning.className = "notice";
-            warning.textContent = text("not-verified");
-            item.append(warning);
-          }
-          return item;
-        }),
-      );
-      const status = $("status");
-      if (status) status.textContent = text(`status-${found.status}`) || found.status;
+      keys = await deriveReceipt(typed.join(" "));
+      await load();
+      // The words leave the page once they have opened the case: a shared phone keeps no trace.
+      boxes.forEach((box) => (box.value = ""));
       show("case", true);
       show("sending", false);
       $("case")?.focus();
@@ -288,14 +302,33 @@ function wireFollowup(form: HTMLFormElement): void {
     try {
       await api.send(keys, desk, box.value.trim());
       box.value = "";
-      form.requestSubmit();
+      await load();
     } catch (error) {
       fail(error);
     }
   });
+  // Leaving the page (or the browser keeping it for Back) forgets the keys and the thread.
+  window.addEventListener("pagehide", () => {
+    keys = null;
+    $("thread")?.replaceChildren();
+    show("case", false);
+  });
+}
+
+/** Leaving the page (or the browser keeping it for Back) wipes what the reporter typed or got. */
+function forgetOnLeaving(): void {
+  window.addEventListener("pagehide", () => {
+    document.querySelectorAll("form").forEach((f) => f.reset());
+    const phrase = $("phrase");
+    if (phrase) phrase.textContent = "";
+    show("receipt", false);
+    const intake = $("intake");
+    if (intake) intake.hidden = false;
+  });
 }
 
 wireQuickExit();
+forgetOnLeaving();
 const intake = $<HTMLFormElement>("intake");
 if (intake) wireIntake(intake);
 const followup = $<HTMLFormElement>("followup");

@@ -112,11 +112,22 @@ try {
       return localStorage.length + sessionStorage.length + databases.length + cached.length;
     });
     const cookies = (await page.context().cookies()).length;
+    // Back after the receipt must not bring the story or the phrase back (a shared phone).
+    await page.click("#receipt a");
+    await page.waitForSelector("#followup");
+    await page.goBack();
+    await page.waitForSelector("#intake");
+    const afterBack = {
+      narrative: await page.inputValue("#narrative"),
+      receipt: await page.isVisible("#receipt"),
+      phrase: ((await page.textContent("#phrase")) ?? "").trim(),
+    };
     console.log(
       JSON.stringify({
         phrase,
         deskNumber,
         receiptTitle,
+        afterBack,
         copyButton: copyButton !== null,
         foreign: foreign.length,
         lang: await page.getAttribute("html", "lang"),
@@ -176,6 +187,9 @@ try {
     await page.click("#followup button[type=submit]");
     await page.waitForSelector("#case:not([hidden])", { timeout: 60_000 });
     await shot(page, "04-followup");
+    const wordsLeft = (await page.locator("input[name=word]").evaluateAll((boxes) =>
+      boxes.map((box) => (box as HTMLInputElement).value),
+    )).join("");
     const before = await page.locator("#thread li").count();
     await page.fill("#message", message);
     await page.click("#write button[type=submit]");
@@ -186,7 +200,13 @@ try {
     const thread = await page.locator("#thread li").allTextContents();
     const status = (await page.textContent("#status"))?.trim();
     console.log(
-      JSON.stringify({ status, thread, foreign: foreign.length, ...(await policyReport(page)) }),
+      JSON.stringify({
+        status,
+        thread,
+        wordsLeft,
+        foreign: foreign.length,
+        ...(await policyReport(page)),
+      }),
     );
   } else if (command === "exit") {
     // Esc twice leaves for the neutral site, replacing this page in the history.

@@ -124,7 +124,7 @@ pub fn intake(t: &Texts, desks: &[DeskListing]) -> Markup {
         h1 { (t.intake_title) }
         p { (t.intake_intro) }
         p class="notice" { (t.who_reads) }
-        form id="intake" class="js-only" novalidate {
+        form id="intake" class="js-only" novalidate autocomplete="off" {
             (desk_choice(t, desks))
             label for="kind" { (t.kind) }
             select id="kind" name="kind" required aria-describedby="kind-missing" {
@@ -186,7 +186,7 @@ pub fn intake(t: &Texts, desks: &[DeskListing]) -> Markup {
 pub fn followup(t: &Texts) -> Markup {
     html! {
         h1 { (t.followup_title) }
-        form id="followup" class="js-only" novalidate {
+        form id="followup" class="js-only" novalidate autocomplete="off" {
             fieldset {
                 legend { (t.phrase_label) }
                 p class="hint" id="phrase-hint" { (t.phrase_hint) }
@@ -211,7 +211,7 @@ pub fn followup(t: &Texts) -> Markup {
         section id="case" tabindex="-1" hidden {
             p { (t.status) ": " strong id="status" {} }
             ul id="thread" {}
-            form id="write" novalidate {
+            form id="write" novalidate autocomplete="off" {
                 label for="message" { (t.write) }
                 textarea id="message" name="message" {}
                 button type="submit" { (t.send) }
