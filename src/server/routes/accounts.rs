@@ -11,7 +11,7 @@ use actix_web::{web, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use super::decode_exact;
-use crate::crypto::password::{AuthKey, UnlockShare};
+use crate::crypto::password::AuthKey;
 use crate::crypto::totp::TotpSecret;
 use crate::domain::{
     b64_encode, AccountStatus, AuditAction, Backoff, DeskSlug, Recipient, Secret32, SigningPublic,
@@ -21,13 +21,17 @@ use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
     UnlockShareUpgrade,
 };
-use crate::server::auth::{self, SignedIn};
+use crate::server::auth::SignedIn;
 use crate::server::limits::LoginAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
 use crate::store::{Account, AccountId, Attempt, NewAccount, StoreError};
 
 // The TOTP secret and the session token must not reach a log line or a panic message.
+
+mod secrets;
+
+use secrets::{hash, open_share, share_context, share_field, totp_context, verifier_input, verify};
 
 fn view(state: &AppState, account: &Account) -> SessionView {
     SessionView {
@@ -39,75 +43,6 @@ fn view(state: &AppState, account: &Account) -> SessionView {
         signing_key: account.signing_key.map(|k| b64_encode(&k.to_bytes())),
         approvals_required: state.approvals_required,
     }
-}
-
-/// The additional data TOTP secrets are sealed with: the account they belong to.
-fn totp_context(id: &AccountId) -> Vec<u8> {
-    [b"resguardo/totp/v1/".as_slice(), &id.0].concat()
-}
-
-/// The additional data unlock shares are sealed with: the account they belong to.
-fn share_context(id: &AccountId) -> Vec<u8> {
-    [b"resguardo/unlock-share/v1/".as_slice(), &id.0].concat()
-}
-
-/// What the verifier is of: the auth key under the pepper for an account with an unlock share
-/// (version 2), the auth key itself for one made before shares (version 1).
-fn verifier_input(state: &AppState, key: &AuthKey, has_share: bool) -> AuthKey {
-    if has_share {
-        key.peppered(&state.auth_pepper)
-    } else {
-        key.clone()
-    }
-}
-
-/// Runs an Argon2 verification on a blocking thread, at most `accounts.argon2_permits` at once.
-async fn verify(state: &AppState, phc: String, key: AuthKey) -> Result<bool, ApiError> {
-    let _permit = state
-        .argon2
-        .acquire()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    web::block(move || auth::verify_auth_key(&phc, &key))
-        .await
-        .map_err(|_| ApiError::Unavailable)
-}
-
-/// Hashes a verifier input on a blocking thread, under the same bound.
-async fn hash(state: &AppState, key: AuthKey) -> Result<String, ApiError> {
-    let _permit = state
-        .argon2
-        .acquire()
-        .await
-        .map_err(|_| ApiError::Unavailable)?;
-    web::block(move || auth::hash_auth_key(&key))
-        .await
-        .map_err(|_| ApiError::Unavailable)?
-}
-
-/// An unlock share field, parsed.
-fn share_field(text: &str) -> Result<UnlockShare, ApiError> {
-    Ok(UnlockShare::from_bytes(decode_exact::<32>(
-        text,
-        "unlock_share",
-    )?))
-}
-
-/// The account's unlock share, opened for its owner after a login; `None` for version 1.
-fn open_share(state: &AppState, account: &Account) -> Result<Option<String>, ApiError> {
-    let Some(sealed) = &account.unlock_share_sealed else {
-        return Ok(None);
-    };
-    let share = UnlockShare::open(&state.share_key, &share_context(&account.id), sealed)
-        .ok_or_else(|| {
-            // Only a server key other than the one the account was made under gets here (and
-            // then its TOTP secret would not have opened either).
-            tracing::error!(
-                "an unlock share did not open: is this the server key it was made with?"
-            );
-            ApiError::Unavailable
-        })?;
-    Ok(Some(b64_encode(share.expose())))
 }
 
 /// Creates a pending account with a one-time enrolment code.
