@@ -84,11 +84,12 @@ pub(crate) const EXIT_PATH: &str = "/exit";
 /// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
 /// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
 /// very reason the logs carry no timestamps and reports keep only the hour.
-pub(crate) const REPORTER_ROUTES: [&str; 11] = [
+pub(crate) const REPORTER_ROUTES: [&str; 12] = [
     "/",
     EXIT_PATH,
     "/assets/app.js",
     "/assets/style.css",
+    "/assets/icon.svg",
     "/{lang}/",
     "/{lang}/followup",
     "/api/v1/pow",

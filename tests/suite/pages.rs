@@ -15,7 +15,7 @@ const PAGES: [&str; 6] = [
     "/en/followup",
     "/fr/followup",
 ];
-const ASSETS: [&str; 2] = ["/assets/app.js", "/assets/style.css"];
+const ASSETS: [&str; 3] = ["/assets/app.js", "/assets/style.css", "/assets/icon.svg"];
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -118,6 +118,25 @@ async fn pages_and_assets_are_locked_down() {
         server.logs().contains(&hex(&app)),
         "serve prints the digest"
     );
+    // The pages name their icon, and it is served (browsers asked for /favicon.ico and got 404).
+    let es_page = http
+        .get(format!("{}/es/", server.url))
+        .send()
+        .await
+        .unwrap();
+    let html = es_page.text().await.unwrap();
+    assert!(html.contains(r#"<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">"#));
+    assert!(
+        html.contains("<summary>Para personas expertas</summary>"),
+        "{html}"
+    );
+    let icon = http
+        .get(format!("{}/assets/icon.svg", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
     // And where reporters go (the test server listens on 127.0.0.1; logs carry no IP address).
     let port = server.url.rsplit(':').next().unwrap();
     let address = format!("http://localhost:{port}/es/");

@@ -219,11 +219,16 @@ try {
     await page.keyboard.press("Escape");
     const request = await leaving;
     await page.waitForLoadState("domcontentloaded").catch(() => {});
-    await page.waitForTimeout(500);
-    // The report page must not stay in the history to go back to: it was replaced.
+    // The report page must not stay in the history to go back to: it was replaced. On a loaded
+    // machine the navigation commits late: wait for it (up to 10 s) before reading the history.
     const cdp = await page.context().newCDPSession(page);
-    const { entries } = await cdp.send("Page.getNavigationHistory");
-    const urls: string[] = entries.map((e: { url: string }) => e.url);
+    let urls: string[] = [];
+    for (let tries = 0; tries < 40; tries++) {
+      const { entries } = await cdp.send("Page.getNavigationHistory");
+      urls = entries.map((e: { url: string }) => e.url);
+      if (!urls.at(-1)?.startsWith(origin)) break;
+      await page.waitForTimeout(250);
+    }
     console.log(JSON.stringify({ to: request.url(), history: urls }));
   } else if (command === "timing") {
     // Milliseconds per receipt derivation in this Chromium, one run after another.

@@ -21,6 +21,7 @@ pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
                 meta name="referrer" content="no-referrer";
                 title { (title) }
                 link rel="stylesheet" href="/assets/style.css" integrity=(assets.style.sri);
+                link rel="icon" href=(super::ICON_PATH) type="image/svg+xml";
                 script src="/assets/app.js" integrity=(assets.app.sri) defer {}
             }
             body {
@@ -40,7 +41,11 @@ pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
                 }
                 footer {
                     p { (t.footer) }
-                    p { (t.digest) ": app.js " (assets.app.sha256_hex) }
+                    // For experts: what to compare with a build of their own.
+                    details aria-label=(t.for_experts) {
+                        summary { (t.for_experts) }
+                        p { (t.digest) ": app.js " (assets.app.sha256_hex) }
+                    }
                 }
             }
         }
