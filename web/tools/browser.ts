@@ -221,12 +221,19 @@ try {
     await page.waitForLoadState("domcontentloaded").catch(() => {});
     // The report page must not stay in the history to go back to: it was replaced. On a loaded
     // machine the navigation commits late: wait for it (up to 10 s) before reading the history.
-    const cdp = await page.context().newCDPSession(page);
+    // A cross-site navigation moves the page to another renderer, which detaches a CDP session:
+    // open one per reading.
     let urls: string[] = [];
     for (let tries = 0; tries < 40; tries++) {
-      const { entries } = await cdp.send("Page.getNavigationHistory");
-      urls = entries.map((e: { url: string }) => e.url);
-      if (!urls.at(-1)?.startsWith(origin)) break;
+      try {
+        const cdp = await page.context().newCDPSession(page);
+        const { entries } = await cdp.send("Page.getNavigationHistory");
+        urls = entries.map((e: { url: string }) => e.url);
+        await cdp.detach().catch(() => {});
+        if (!urls.at(-1)?.startsWith(origin)) break;
+      } catch {
+        // Detached mid-navigation: read again.
+      }
       await page.waitForTimeout(250);
     }
     console.log(JSON.stringify({ to: request.url(), history: urls }));
