@@ -164,16 +164,18 @@ impl Authenticity {
 
 /// The reply MAC key a decrypted report seals (`reply_mac_key`, base64), if it has one.
 fn reply_mac_key(report: &[u8]) -> Option<ReplyMacKey> {
-    let doc: serde_json::Value = serde_json::from_slice(report).ok()?;
-    let bytes = crate::domain::b64_decode_array::<32>(doc.get("reply_mac_key")?.as_str()?)?;
-    Some(ReplyMacKey::from_bytes(bytes))
+    sealed_key(report, "reply_mac_key").map(ReplyMacKey::from_bytes)
 }
 
 /// The reporter key a decrypted report names (`reporter_key`, base64), if it names a valid one.
 pub fn reporter_key(report: &[u8]) -> Option<SigningPublic> {
+    SigningPublic::from_bytes(&sealed_key(report, "reporter_key")?).ok()
+}
+
+/// A 32-byte key a decrypted report seals in the field `name` (base64) (protocol.md §2).
+fn sealed_key(report: &[u8], name: &str) -> Option<[u8; 32]> {
     let doc: serde_json::Value = serde_json::from_slice(report).ok()?;
-    let bytes = crate::domain::b64_decode_array::<32>(doc.get("reporter_key")?.as_str()?)?;
-    SigningPublic::from_bytes(&bytes).ok()
+    crate::domain::b64_decode_array::<32>(doc.get(name)?.as_str()?)
 }
 
 /// A partner's answer to a referral, decrypted where the reader can: the status it moved the
