@@ -6,18 +6,20 @@
 use serde::Serialize;
 
 use crate::config::RetentionSettings;
-use crate::domain::{AuditAction, DeskSlug, PolicySource, PurgeRule, RetentionPolicy};
-use crate::store::{AuditEntry, Store, StoreError};
+use crate::domain::{AuditAction, PolicySource, PurgeRule, RetentionPolicy};
+use crate::store::{AuditEntry, DeskStore, Maintenance, StoreError};
 
 /// The policy in force for a desk.
 pub async fn policy_of(
-    store: &dyn Store,
+    desk: &DeskStore,
     settings: &RetentionSettings,
-    desk: &DeskSlug,
 ) -> Result<(RetentionPolicy, PolicySource), StoreError> {
-    Ok(match store.retention(desk).await? {
+    Ok(match desk.retention().await? {
         Some(policy) => (policy, PolicySource::Desk),
-        None => (settings.configured(desk), PolicySource::Configuration),
+        None => (
+            settings.configured(desk.slug()),
+            PolicySource::Configuration,
+        ),
     })
 }
 
@@ -66,7 +68,7 @@ impl PurgeReport {
 /// audit log as soon as they are made, and whatever was deleted is scrubbed from the database
 /// files, even when a later step fails.
 pub async fn purge(
-    store: &dyn Store,
+    store: &Maintenance,
     settings: &RetentionSettings,
     now: i64,
     dry_run: bool,
@@ -87,14 +89,14 @@ pub async fn purge(
 
 /// The purge of every desk, then of expired referrals; returns how many referrals expired.
 async fn purge_desks(
-    store: &dyn Store,
+    store: &Maintenance,
     settings: &RetentionSettings,
     now: i64,
     dry_run: bool,
     done: &mut Vec<DeskPurge>,
 ) -> Result<u64, StoreError> {
     for listing in store.desks().await? {
-        let (policy, source) = policy_of(store, settings, &listing.slug).await?;
+        let (policy, source) = policy_of(&store.desk(&listing.slug), settings).await?;
         let mut purge = DeskPurge {
             desk: listing.slug.to_string(),
             policy,
@@ -132,11 +134,11 @@ async fn purge_desks(
 }
 
 /// Records a desk's deletions, with the server as the actor.
-async fn audit(store: &dyn Store, purge: &DeskPurge, now: i64) -> Result<(), StoreError> {
+async fn audit(store: &Maintenance, purge: &DeskPurge, now: i64) -> Result<(), StoreError> {
     let subject = format!(
         "closed={} spam={} untriaged={}",
         purge.closed, purge.spam, purge.untriaged
     );
     let entry = AuditEntry::new(&purge.desk, "server", AuditAction::RetentionPurge, &subject);
-    store.audit(&entry, now).await
+    store.audit_log().append(&entry, now).await
 }

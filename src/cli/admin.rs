@@ -11,7 +11,7 @@ use crate::domain::{DeskName, DeskSlug, Recipient, Role, Secret32};
 pub async fn verify_audit(json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let store = open_store(&settings).await?;
-    let rows = store.audit_log().await?;
+    let rows = store.audit_rows().await?;
     match crate::store::audit::verify(&rows) {
         Ok(count) => {
             if json {
@@ -48,7 +48,7 @@ pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
              with `resguardo admin export --desk {desk} --out DIR` and `age -d`"
         );
     }
-    issue_code(&settings, store.as_ref(), &desk, role, json).await
+    issue_code(&settings, &store.desk(&desk), role, json).await
 }
 
 /// Disables an account from the server host, audited as done by `admin`.
@@ -58,17 +58,20 @@ pub async fn disable(desk: &str, username: &str, json: bool) -> anyhow::Result<(
     let username =
         crate::domain::Username::parse(username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
     let store = open_store(&settings).await?;
-    let Some(account) = store.account(&desk, &username).await? else {
+    let Some(account) = store.desk(&desk).account(&username).await? else {
         anyhow::bail!("desk {desk} has no account {username}");
     };
-    store.disable(account.id).await?;
+    store.desk(&desk).disable(account.id).await?;
     let entry = crate::store::AuditEntry::new(
         desk.as_str(),
         "admin",
         crate::domain::AuditAction::AccountDisable,
         username.as_str(),
     );
-    store.audit(&entry, crate::time::now_secs()).await?;
+    store
+        .audit_log()
+        .append(&entry, crate::time::now_secs())
+        .await?;
     if json {
         super::print_json(&json!({
             "desk": desk.as_str(), "username": username.as_str(), "status": "disabled",
@@ -84,8 +87,7 @@ pub async fn disable(desk: &str, username: &str, json: bool) -> anyhow::Result<(
 
 async fn issue_code(
     settings: &Settings,
-    store: &dyn crate::store::Store,
-    desk: &DeskSlug,
+    store: &crate::store::DeskStore,
     role: Role,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -93,8 +95,9 @@ async fn issue_code(
     let hours = settings.accounts.code_ttl_hours;
     let expires_at = crate::time::now_secs() + i64::from(hours) * 3600;
     store
-        .create_enrolment_code(&code.digest(), desk, role, expires_at)
+        .create_enrolment_code(&code.digest(), role, expires_at)
         .await?;
+    let desk = store.slug();
     if json {
         super::print_json(&json!({
             "desk": desk.as_str(), "role": role.as_str(), "code": code.to_text().as_str(),
@@ -166,7 +169,7 @@ async fn create(
             name.as_str()
         );
     }
-    issue_code(settings, store.as_ref(), &slug, Role::Supervisor, json).await
+    issue_code(settings, &store.desk(&slug), Role::Supervisor, json).await
 }
 
 async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
@@ -216,7 +219,7 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let store = open_store(&settings).await?;
     let now = crate::time::now_secs();
-    let report = crate::retention::purge(store.as_ref(), &settings.retention, now, dry_run)
+    let report = crate::retention::purge(&store, &settings.retention, now, dry_run)
         .await
         .map_err(|e| anyhow::anyhow!("the purge stopped: {e}"))?;
     if !dry_run {

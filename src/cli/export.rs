@@ -11,7 +11,7 @@ use super::serve::open_store;
 use crate::config::Settings;
 use crate::domain::{AuditAction, Author, DeskSlug};
 use crate::os::files::write_private;
-use crate::store::{AuditEntry, Store};
+use crate::store::{AuditEntry, DeskStore};
 
 /// What one export wrote.
 struct Written {
@@ -27,10 +27,13 @@ pub async fn export(desk: &str, out: &Path, json: bool) -> anyhow::Result<()> {
         anyhow::bail!("there is no desk {desk}; `resguardo admin desk list` shows the desks");
     }
     prepare(out)?;
-    let written = write_desk(store.as_ref(), &desk, out).await?;
+    let written = write_desk(&store.desk(&desk), out).await?;
     let subject = format!("reports={} messages={}", written.reports, written.messages);
     let entry = AuditEntry::new(desk.as_str(), "admin", AuditAction::DeskExport, &subject);
-    store.audit(&entry, crate::time::now_secs()).await?;
+    store
+        .audit_log()
+        .append(&entry, crate::time::now_secs())
+        .await?;
     if json {
         super::print_json(&json!({
             "desk": desk.as_str(), "out": out.display().to_string(),
@@ -76,8 +79,8 @@ fn prepare(out: &Path) -> anyhow::Result<()> {
 
 /// Writes `ID/report.age` and `ID/message-SEQ.age` (the reporter's messages: the desk's own
 /// replies are encrypted to the reporter) for every case, then `index.json`.
-async fn write_desk(store: &dyn Store, desk: &DeskSlug, out: &Path) -> anyhow::Result<Written> {
-    let cases = store.desk_reports(desk).await?;
+async fn write_desk(store: &DeskStore, out: &Path) -> anyhow::Result<Written> {
+    let cases = store.cases().await?;
     let mut index = Vec::with_capacity(cases.len());
     let mut written = Written {
         reports: 0,
@@ -85,7 +88,7 @@ async fn write_desk(store: &dyn Store, desk: &DeskSlug, out: &Path) -> anyhow::R
     };
     for (done, summary) in cases.iter().enumerate() {
         // A case purged since the listing is simply not exported.
-        let Some(case) = store.case(desk, &summary.id).await? else {
+        let Some(case) = store.case(&summary.id).await? else {
             continue;
         };
         let dir = out.join(summary.id.to_string());

@@ -1,12 +1,10 @@
 //! `resguardo serve` and `resguardo migrate`.
 
-use std::sync::Arc;
-
 use anyhow::Context;
 
 use crate::config::{redact_url, Settings};
 use crate::server::Application;
-use crate::store::{self, Store};
+use crate::store::{self, Database, Maintenance};
 
 /// Logs are JSON lines on stderr. What goes into them is decided at each call site; the request
 /// log (`server::middleware::log_request`) never records addresses, headers or ids. actix-server's
@@ -29,8 +27,13 @@ pub fn init_logging() {
         .try_init();
 }
 
+/// The server host's capability over the configured database (opened and migrated).
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Maintenance> {
+    Ok(open_database(settings).await?.maintenance())
+}
+
 /// Opens (and migrates) the configured database.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     let url = settings.database_url()?;
     store::open(&url, settings.database.max_connections)
         .await
@@ -48,8 +51,8 @@ pub async fn serve() -> anyhow::Result<()> {
     warn_about_limits(&settings);
     let secret = settings.server_key()?;
     let shutdown = crate::server::Shutdown::listen().context("cannot listen for SIGTERM")?;
-    let store = open_store(&settings).await?;
-    let app = Application::build(&settings, store, &secret).with_context(|| {
+    let db = open_database(&settings).await?;
+    let app = Application::build(&settings, db, &secret).with_context(|| {
         format!(
             "cannot start listening (server.bind {})",
             settings.server.bind

@@ -11,13 +11,17 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::crypto::password::AuthKey;
 use crate::domain::{AccountStatus, Role, Secret32};
-use crate::store::Account;
+use crate::store::{Account, DeskStore, OwnAccount, Partner, PartnerStore};
 
-/// A request from a signed-in, not disabled account.
+/// A request from a signed-in, not disabled account, with the capabilities that account holds.
 pub struct SignedIn {
     pub account: Account,
     /// SHA-256 of the session token, to end the session.
     pub session: [u8; 32],
+    /// The account's own desk, and nothing of any other.
+    pub desk: DeskStore,
+    /// What the account may change about itself.
+    pub own: OwnAccount,
 }
 
 impl FromRequest for SignedIn {
@@ -32,18 +36,21 @@ impl FromRequest for SignedIn {
             let digest = token.ok_or(ApiError::Unauthorized)?.digest();
             let now = crate::time::now_secs();
             let idle_since = now - i64::from(state.accounts.session_idle_minutes) * 60;
-            let account = state
-                .store
+            let sign_in = state.sign_in();
+            let account = sign_in
                 .session(&digest, now, idle_since)
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
             // A disabled account's sessions die on its next request, whatever their expiry.
             if account.status == AccountStatus::Disabled {
-                state.store.end_session(&digest).await?;
+                sign_in.end_session(&digest).await?;
                 return Err(ApiError::Unauthorized);
             }
-            state.store.touch_session(&digest, now).await?;
+            sign_in.touch_session(&digest, now).await?;
+            let db = state.database();
             Ok(SignedIn {
+                desk: db.desk(&account.desk),
+                own: db.own_account(&account),
                 account,
                 session: digest,
             })
@@ -129,9 +136,10 @@ pub fn dummy_hash() -> String {
     hash_auth_key(&AuthKey::from_bytes(Secret32::random().digest())).unwrap_or_default()
 }
 
-/// A partner organisation, signed in with its API token. Its own table, its own routes: a case
-/// worker's session token is never a partner token, nor the other way round.
-pub struct PartnerCaller(pub crate::store::Partner);
+/// A partner organisation, signed in with its API token, and the capability bound to it. Its own
+/// table, its own routes: a case worker's session token is never a partner token, nor the other
+/// way round.
+pub struct PartnerCaller(pub Partner, pub PartnerStore);
 
 impl FromRequest for PartnerCaller {
     type Error = ApiError;
@@ -144,15 +152,16 @@ impl FromRequest for PartnerCaller {
             let state = state.ok_or(ApiError::Unavailable)?;
             let digest = token.ok_or(ApiError::Unauthorized)?.digest();
             let partner = state
-                .store
-                .partner_by_token(&digest)
+                .sign_in()
+                .partner(&digest)
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
             // A disabled partner is refused at once, whatever it holds.
             if partner.status != crate::domain::PartnerStatus::Active {
                 return Err(ApiError::Unauthorized);
             }
-            Ok(PartnerCaller(partner))
+            let store = state.database().partner(&partner);
+            Ok(PartnerCaller(partner, store))
         })
     }
 }

@@ -23,14 +23,16 @@ use crate::config::{AccountSettings, RetentionSettings, Settings};
 use crate::crypto::keys::server_key;
 use crate::crypto::pow::PowKey;
 use crate::crypto::CiphertextLimits;
-use crate::store::Store;
+use crate::store::{AuditLog, Database, IntakeStore, Maintenance, SignIn};
 use admission::PowService;
 use limits::Limits;
 use zeroize::Zeroizing;
 
 /// What every handler may reach.
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    /// Private: handlers get capabilities, never the database (`intake`, `sign_in`,
+    /// `audit_log`, and the desk and partner capabilities `auth` hands out with the caller).
+    db: Database,
     /// Commits reports and thread messages: grouped, or one transaction each
     /// (`intake.group_commit`).
     pub writes: crate::store::group_commit::Committer,
@@ -67,6 +69,27 @@ pub struct AppState {
     pub retention: RetentionSettings,
 }
 
+impl AppState {
+    /// What anyone may reach: the desks, receipts, intake.
+    pub fn intake(&self) -> IntakeStore {
+        self.db.intake()
+    }
+
+    /// Enrolment, login and sessions, before anyone is known.
+    pub fn sign_in(&self) -> SignIn {
+        self.db.sign_in()
+    }
+
+    pub fn audit_log(&self) -> AuditLog {
+        self.db.audit_log()
+    }
+
+    /// Only for `auth`, which binds capabilities to the caller it proved.
+    fn database(&self) -> &Database {
+        &self.db
+    }
+}
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -77,26 +100,26 @@ pub struct Application {
 impl Application {
     /// Binds and assembles the server; it starts serving when [`Application::run`] is awaited.
     /// `secret` is the server secret; the keys for each purpose are derived from it.
-    pub fn build(
-        settings: &Settings,
-        store: Arc<dyn Store>,
-        secret: &[u8; 32],
-    ) -> std::io::Result<Self> {
+    pub fn build(settings: &Settings, db: Database, secret: &[u8; 32]) -> std::io::Result<Self> {
         let listener = TcpListener::bind(settings.server.bind)?;
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
         let idle_secs = i64::from(settings.accounts.session_idle_minutes) * 60;
-        spawn_purging(store.clone(), Duration::from_secs(600), idle_secs);
+        spawn_purging(db.maintenance(), Duration::from_secs(600), idle_secs);
         let metrics = web::Data::new(metrics::Metrics::default());
-        spawn_retention(store.clone(), settings.retention.clone(), metrics.clone());
+        spawn_retention(
+            db.maintenance(),
+            settings.retention.clone(),
+            metrics.clone(),
+        );
         let intake = &settings.intake;
         let state = web::Data::new(AppState {
             writes: crate::store::group_commit::Committer::new(
-                store.clone(),
+                db.intake(),
                 settings.intake.group_commit,
             ),
-            store,
+            db,
             pow: PowService::new(PowKey::from_server_secret(secret), settings.pow.clone()),
             limits,
             ciphertext_limits: CiphertextLimits {
@@ -122,7 +145,7 @@ impl Application {
             retention: settings.retention.clone(),
         });
         webhooks::spawn(
-            state.store.clone(),
+            state.db.maintenance(),
             state.webhook_key.clone(),
             settings.webhooks.clone(),
         );
@@ -267,7 +290,8 @@ pub async fn audit(
     subject: &str,
 ) -> Result<(), problem::ApiError> {
     let entry = crate::store::AuditEntry::new(desk, actor, action, subject);
-    state.store.audit(&entry, crate::time::now_secs()).await?;
+    let now = crate::time::now_secs();
+    state.audit_log().append(&entry, now).await?;
     // The log line says what happened in which desk; who and to what stay in the audit log only.
     tracing::info!(desk = %desk, action = %action, "audited");
     Ok(())
@@ -284,7 +308,7 @@ const THROTTLE_MEMORY_SECS: i64 = 86_400;
 /// The lease whose holder runs the retention purge.
 const RETENTION_LEASE: &str = "retention";
 
-fn spawn_purging(store: Arc<dyn Store>, period: Duration, idle_secs: i64) {
+fn spawn_purging(store: Maintenance, period: Duration, idle_secs: i64) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
         loop {
@@ -308,7 +332,7 @@ fn spawn_purging(store: Arc<dyn Store>, period: Duration, idle_secs: i64) {
 /// `retention.interval_secs`, on whichever instance holds the retention lease for that interval:
 /// several instances on one database purge (and audit) once. The log line carries totals only.
 fn spawn_retention(
-    store: Arc<dyn Store>,
+    store: Maintenance,
     settings: RetentionSettings,
     metrics: web::Data<metrics::Metrics>,
 ) {
@@ -330,7 +354,7 @@ fn spawn_retention(
                     continue;
                 }
             }
-            match crate::retention::purge(store.as_ref(), &settings, now, false).await {
+            match crate::retention::purge(&store, &settings, now, false).await {
                 Ok(report) if report.cases() > 0 || report.expired_referrals > 0 => {
                     metrics.purged(report.cases(), report.expired_referrals);
                     tracing::info!(

@@ -161,7 +161,7 @@ async fn intake(
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let t = texts(&lang)?;
-    let desks = state.store.desks().await?;
+    let desks = state.intake().desks().await?;
     Ok(page(t, t.intake_title, templates::intake(t, &desks)))
 }
 

@@ -3,7 +3,6 @@
 //! given up; the partner's inbox is always the source of truth.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use zeroize::Zeroizing;
@@ -11,19 +10,19 @@ use zeroize::Zeroizing;
 use crate::config::WebhookSettings;
 use crate::crypto::webhook::{partner_key, signature};
 use crate::domain::{is_public_address, WebhookUrl};
-use crate::store::{Store, WebhookDelivery};
+use crate::store::{Maintenance, WebhookDelivery};
 
 /// Deliveries looked at per round.
 const BATCH: i64 = 20;
 /// The longest wait between two attempts.
 const MAX_DELAY_SECS: u64 = 3600;
 
-pub fn spawn(store: Arc<dyn Store>, key: Zeroizing<[u8; 32]>, settings: WebhookSettings) {
+pub fn spawn(store: Maintenance, key: Zeroizing<[u8; 32]>, settings: WebhookSettings) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(settings.poll_secs));
         loop {
             tick.tick().await;
-            if let Err(e) = deliver_due(&*store, &key, &settings).await {
+            if let Err(e) = deliver_due(&store, &key, &settings).await {
                 tracing::warn!(error = %e, "webhook round failed");
             }
         }
@@ -31,7 +30,7 @@ pub fn spawn(store: Arc<dyn Store>, key: Zeroizing<[u8; 32]>, settings: WebhookS
 }
 
 async fn deliver_due(
-    store: &dyn Store,
+    store: &Maintenance,
     key: &[u8; 32],
     settings: &WebhookSettings,
 ) -> Result<(), crate::store::StoreError> {

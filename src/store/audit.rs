@@ -7,9 +7,36 @@
 //! ```
 //! The first entry's `prev_hash` is 32 zero bytes.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 
+use super::{Backend, StoreError};
 use crate::domain::AuditAction;
+
+#[async_trait::async_trait]
+pub trait AuditRows: Send + Sync + 'static {
+    /// Appends an entry at the chain's tail.
+    async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError>;
+    async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
+}
+
+/// Appending to the audit log: every area records its privileged actions here, and none can
+/// read or change what is recorded (`Maintenance::audit_log` reads it).
+#[derive(Clone)]
+pub struct AuditLog {
+    db: Arc<dyn Backend>,
+}
+
+impl AuditLog {
+    pub(super) fn new(db: Arc<dyn Backend>) -> Self {
+        Self { db }
+    }
+
+    pub async fn append(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError> {
+        self.db.audit(entry, at).await
+    }
+}
 
 /// What is recorded of one privileged action.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +108,78 @@ pub fn verify(rows: &[AuditRow]) -> Result<usize, ChainBreak> {
     }
     Ok(rows.len())
 }
+
+/// The one `AuditRows` implementation, for each backend's pool type (see `sqlite.rs`).
+macro_rules! impl_audit_rows {
+    ($store:ident, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::AuditRows for $store {
+            async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError> {
+                // Two appends may read the same tail; the loser's insert does nothing and retries.
+                for _ in 0..8 {
+                    let mut tx = self.begin_write().await?;
+                    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(sql::LAST_AUDIT)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let (seq, prev) = match last {
+                        Some((seq, hash)) => (
+                            seq + 1,
+                            hash.try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                        ),
+                        None => (1, $crate::store::audit::GENESIS),
+                    };
+                    let hash = $crate::store::audit::chain_hash(&prev, seq, at, entry);
+                    let inserted = sqlx::query(sql::INSERT_AUDIT)
+                        .bind(seq)
+                        .bind(at)
+                        .bind(&entry.desk)
+                        .bind(&entry.actor)
+                        .bind(&entry.action)
+                        .bind(&entry.subject)
+                        .bind(&prev[..])
+                        .bind(&hash[..])
+                        .execute(&mut *tx)
+                        .await?;
+                    if inserted.rows_affected() == 1 {
+                        tx.commit().await?;
+                        return Ok(());
+                    }
+                }
+                Err(StoreError::Unavailable("the audit log is too busy".into()))
+            }
+
+            async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
+                let rows: Vec<(i64, i64, String, String, String, String, Vec<u8>, Vec<u8>)> =
+                    sqlx::query_as(sql::SELECT_AUDIT)
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(|(seq, at, desk, actor, action, subject, prev, hash)| {
+                        Ok(AuditRow {
+                            seq,
+                            at,
+                            entry: AuditEntry {
+                                desk,
+                                actor,
+                                action,
+                                subject,
+                            },
+                            prev_hash: prev
+                                .try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                            hash: hash
+                                .try_into()
+                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+
+pub(crate) use impl_audit_rows;
 
 #[cfg(test)]
 mod tests {

@@ -7,12 +7,11 @@
 //! There is no timer: a lone write is committed at once, and batches grow only as far as
 //! the queue did while the previous commit was running (at most `MAX_BATCH`).
 
-use std::sync::Arc;
-
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
-    Intake, IntakeOutcome, MessageOutcome, NewMessage, Outcome, Store, StoreError, Thing, Write,
+    Intake, IntakeOutcome, IntakeStore, MessageOutcome, NewMessage, Outcome, StoreError, Thing,
+    Write,
 };
 
 /// Most writes in one transaction: bounds the time one commit holds the write lock.
@@ -26,12 +25,12 @@ type Reply = oneshot::Sender<Result<Outcome, StoreError>>;
 #[derive(Clone)]
 pub enum Committer {
     Grouped(mpsc::Sender<(Write, Reply)>),
-    OneByOne(Arc<dyn Store>),
+    OneByOne(IntakeStore),
 }
 
 impl Committer {
     /// With `grouped`, starts the committer task (on the current Tokio runtime).
-    pub fn new(store: Arc<dyn Store>, grouped: bool) -> Self {
+    pub fn new(store: IntakeStore, grouped: bool) -> Self {
         if !grouped {
             return Committer::OneByOne(store);
         }
@@ -48,7 +47,8 @@ impl Committer {
         }
     }
 
-    /// Appends a message to its thread: `Missing` without the report, `Full` at the cap.
+    /// Appends a message to its thread: `Missing` without the report (in the message's desk),
+    /// `Full` at the cap.
     pub async fn message(&self, message: NewMessage) -> Result<(), StoreError> {
         match self.commit(Write::Message(message)).await? {
             Outcome::Message(MessageOutcome::Added) => Ok(()),
@@ -63,7 +63,7 @@ impl Committer {
     async fn commit(&self, write: Write) -> Result<Outcome, StoreError> {
         match self {
             Committer::OneByOne(store) => {
-                let mut outcomes = store.commit_writes(std::slice::from_ref(&write)).await?;
+                let mut outcomes = store.commit(std::slice::from_ref(&write)).await?;
                 outcomes.pop().ok_or(StoreError::Corrupt("write outcome"))
             }
             Committer::Grouped(queue) => {
@@ -80,7 +80,7 @@ impl Committer {
     }
 }
 
-async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Write, Reply)>) {
+async fn run(store: IntakeStore, mut queue: mpsc::Receiver<(Write, Reply)>) {
     let mut waiting = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut waiting, MAX_BATCH).await > 0 {
         // A requester that gave up while waiting (its time limit answered 408) is not told of
@@ -90,7 +90,7 @@ async fn run(store: Arc<dyn Store>, mut queue: mpsc::Receiver<(Write, Reply)>) {
             continue;
         }
         let (batch, replies): (Vec<Write>, Vec<Reply>) = waiting.drain(..).unzip();
-        match store.commit_writes(&batch).await {
+        match store.commit(&batch).await {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     // One that gave up during the commit itself is not waiting: its write stays.

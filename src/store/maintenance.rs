@@ -1,6 +1,8 @@
-//! Upkeep of the stored data: desks' retention policies, the deletion of cases a policy says are
-//! due, and backups. The `MaintenanceStore` part of the store, stamped out for both backends
-//! like the others.
+//! Upkeep of the stored data, for the server host and the server's own periodic jobs: creating
+//! desks, desks' retention policies, the deletion of cases a policy says are due, forgetting
+//! spent challenges, old sessions and expired referral copies, webhook deliveries, and backups.
+//! The `MaintenanceRows` part of the store, its one implementation, and the `Maintenance`
+//! capability, which is unscoped and named so: it spans every desk.
 //!
 //! Deleting a report cascades to its thread, notes, referrals and their answers. A delete alone
 //! leaves bytes behind, so each backend then scrubs what it freed (`scrub_freed`): SQLite has
@@ -8,12 +10,34 @@
 //! the database, truncating it; PostgreSQL rewrites the affected tables (`VACUUM FULL`), since
 //! plain deletes and plain vacuums leave dead rows in its files.
 
-use crate::domain::{Days, DeskSlug, PurgeRule, RetentionPolicy};
+use std::sync::Arc;
 
-use super::StoreError;
+use super::{
+    AuditLog, AuditRow, Backend, DeskListing, DeskStore, ReferralId, StoreError, WebhookDelivery,
+};
+use crate::domain::{Days, DeskName, DeskSlug, PurgeRule, Recipient, RetentionPolicy};
 
 #[async_trait::async_trait]
-pub trait MaintenanceStore {
+pub trait MaintenanceRows: Send + Sync + 'static {
+    /// A new desk, with the key kept outside Resguardo if `recipient` is given; `Conflict` if
+    /// the slug is taken.
+    async fn create_desk(
+        &self,
+        slug: &DeskSlug,
+        name: &DeskName,
+        recipient: Option<&Recipient>,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Forgets spent challenges that expired before `now`; returns how many.
+    async fn purge_spent(&self, now: i64) -> Result<u64, StoreError>;
+    /// Forgets sessions expired at `now` or idle since `idle_since`, and login throttles quiet
+    /// since `quiet_since`; returns how many.
+    async fn forget_expired(
+        &self,
+        now: i64,
+        idle_since: i64,
+        quiet_since: i64,
+    ) -> Result<u64, StoreError>;
     /// Sets a desk's own policy, which takes precedence over the configuration's.
     async fn set_retention(
         &self,
@@ -113,11 +137,66 @@ pub(super) mod sql {
         "DELETE FROM reports WHERE desk_slug = $1 AND status = 'new' AND created_at < $2";
 }
 
-/// The one `MaintenanceStore` implementation, for each backend's pool type.
-macro_rules! impl_maintenance_store {
-    ($store:ident) => {
+/// The one `MaintenanceRows` implementation, for each backend's pool type (see `sqlite.rs`).
+macro_rules! impl_maintenance_rows {
+    ($store:ident, $db:ty) => {
         #[async_trait::async_trait]
-        impl $crate::store::maintenance::MaintenanceStore for $store {
+        impl $crate::store::MaintenanceRows for $store {
+            async fn create_desk(
+                &self,
+                slug: &DeskSlug,
+                name: &DeskName,
+                recipient: Option<&Recipient>,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let inserted = sqlx::query(sql::INSERT_DESK)
+                    .bind(slug.as_str())
+                    .bind(name.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if inserted.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(Thing::Desk));
+                }
+                if let Some(recipient) = recipient {
+                    sqlx::query(sql::INSERT_DESK_KEY)
+                        .bind(slug.as_str())
+                        .bind(recipient.as_str())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn purge_spent(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql::PURGE_SPENT)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn forget_expired(
+                &self,
+                now: i64,
+                idle_since: i64,
+                quiet_since: i64,
+            ) -> Result<u64, StoreError> {
+                let sessions = sqlx::query(sql::FORGET_SESSIONS)
+                    .bind(now)
+                    .bind(idle_since)
+                    .execute(&self.pool)
+                    .await?;
+                let throttles = sqlx::query(sql::FORGET_THROTTLES)
+                    .bind(quiet_since)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(sessions.rows_affected() + throttles.rows_affected())
+            }
+
             async fn set_retention(
                 &self,
                 desk: &DeskSlug,
@@ -215,4 +294,120 @@ macro_rules! impl_maintenance_store {
     };
 }
 
-pub(crate) use impl_maintenance_store;
+pub(crate) use impl_maintenance_rows;
+
+/// The server host's and the server's own jobs: every desk at once.
+#[derive(Clone)]
+pub struct Maintenance {
+    db: Arc<dyn Backend>,
+}
+
+impl Maintenance {
+    pub(super) fn new(db: Arc<dyn Backend>) -> Self {
+        Self { db }
+    }
+
+    /// The desk capability for one desk, as the server host acts for it.
+    pub fn desk(&self, slug: &DeskSlug) -> DeskStore {
+        DeskStore::new(self.db.clone(), slug.clone())
+    }
+
+    pub async fn create_desk(
+        &self,
+        slug: &DeskSlug,
+        name: &DeskName,
+        recipient: Option<&Recipient>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.db.create_desk(slug, name, recipient, now).await
+    }
+
+    pub async fn desks(&self) -> Result<Vec<DeskListing>, StoreError> {
+        self.db.desks().await
+    }
+
+    pub async fn purge_spent(&self, now: i64) -> Result<u64, StoreError> {
+        self.db.purge_spent(now).await
+    }
+
+    pub async fn forget_expired(
+        &self,
+        now: i64,
+        idle_since: i64,
+        quiet_since: i64,
+    ) -> Result<u64, StoreError> {
+        self.db.forget_expired(now, idle_since, quiet_since).await
+    }
+
+    /// See `MaintenanceRows::purge`.
+    pub async fn purge(
+        &self,
+        desk: &DeskSlug,
+        rule: PurgeRule,
+        before: i64,
+        delete: bool,
+    ) -> Result<u64, StoreError> {
+        self.db.purge(desk, rule, before, delete).await
+    }
+
+    pub async fn expiring_referrals(&self, now: i64) -> Result<u64, StoreError> {
+        self.db.expiring_referrals(now).await
+    }
+
+    pub async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError> {
+        self.db.expire_referrals(now).await
+    }
+
+    pub async fn scrub_freed(&self) -> Result<(), StoreError> {
+        self.db.scrub_freed().await
+    }
+
+    pub async fn forget_arrival_order(&self) -> Result<(), StoreError> {
+        self.db.forget_arrival_order().await
+    }
+
+    pub async fn claim_lease(
+        &self,
+        name: &str,
+        holder: &[u8; 16],
+        now: i64,
+        until: i64,
+    ) -> Result<bool, StoreError> {
+        self.db.claim_lease(name, holder, now, until).await
+    }
+
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        self.db.backup_to(path).await
+    }
+
+    pub async fn claim_webhooks(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> Result<Vec<WebhookDelivery>, StoreError> {
+        self.db.claim_webhooks(now, lease_until, limit).await
+    }
+
+    pub async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError> {
+        self.db.webhook_done(referral).await
+    }
+
+    pub async fn webhook_retry(
+        &self,
+        referral: &ReferralId,
+        next_at: i64,
+    ) -> Result<(), StoreError> {
+        self.db.webhook_retry(referral, next_at).await
+    }
+
+    /// The whole audit log, in order.
+    pub async fn audit_rows(&self) -> Result<Vec<AuditRow>, StoreError> {
+        self.db.audit_log().await
+    }
+
+    /// Appending to the audit log, for what the host's commands and jobs do.
+    pub fn audit_log(&self) -> AuditLog {
+        AuditLog::new(self.db.clone())
+    }
+}

@@ -1,14 +1,17 @@
-//! The partner directory and referrals: their models, the `PartnerStore` half of the store, and
-//! its one implementation stamped out for both backends (as `impl_store.rs` does for the rest).
+//! Partners: what the store keeps of them (directory entries, referrals, answers, webhook
+//! deliveries), and the partner capability, bound to the one partner whose API token was
+//! presented (`SignIn::partner`): it reads that partner's referrals and writes its answers, and
+//! nothing else. The `PartnerRows` part of the store and its one implementation; the desk's side
+//! is `directory.rs`.
 
-use crate::crypto::receipt::Language;
+use std::sync::Arc;
+
+use super::{Backend, StoreError};
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
-    Country, DeskSlug, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
+    Country, DeskSlug, Language, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
     ReferralId, ReferralStatus, ReportId, Service, WebhookUrl,
 };
-
-use super::StoreError;
 
 /// A partner as the directory holds it.
 #[derive(Debug, Clone)]
@@ -73,44 +76,26 @@ pub struct ReferralUpdate {
 }
 
 #[async_trait::async_trait]
-pub trait PartnerStore: Send + Sync + 'static {
-    /// Adds a partner to `desk`'s directory; `Conflict` if the desk has one of that name.
-    async fn add_partner(
-        &self,
-        partner: &Partner,
-        token_digest: &[u8; 32],
-        now: i64,
-    ) -> Result<(), StoreError>;
-    async fn partners(&self, desk: &DeskSlug) -> Result<Vec<Partner>, StoreError>;
-    async fn partner(&self, desk: &DeskSlug, id: &PartnerId)
-        -> Result<Option<Partner>, StoreError>;
+pub trait PartnerRows: Send + Sync + 'static {
     /// The partner whose token has this SHA-256, whatever its status.
     async fn partner_by_token(&self, digest: &[u8; 32]) -> Result<Option<Partner>, StoreError>;
-    /// `Missing` unless the partner is `desk`'s.
-    async fn set_partner_status(
-        &self,
-        desk: &DeskSlug,
-        id: &PartnerId,
-        status: PartnerStatus,
-    ) -> Result<(), StoreError>;
-    /// Replaces the partner's token: the old one stops working at once.
-    async fn set_partner_token(
-        &self,
-        desk: &DeskSlug,
-        id: &PartnerId,
-        digest: &[u8; 32],
-    ) -> Result<(), StoreError>;
-
-    /// Stores the referral and moves its case to `referred`, in one transaction.
-    async fn refer(&self, referral: &NewReferral, now: i64) -> Result<(), StoreError>;
-    async fn referrals_of_case(&self, report: &ReportId) -> Result<Vec<Referral>, StoreError>;
     async fn referrals_of_partner(&self, partner: &PartnerId) -> Result<Vec<Referral>, StoreError>;
-    async fn referral(&self, id: &ReferralId) -> Result<Option<Referral>, StoreError>;
-    async fn referral_updates(&self, id: &ReferralId) -> Result<Vec<ReferralUpdate>, StoreError>;
+    /// One referral to `partner`; `None` for any other partner's.
+    async fn referral(
+        &self,
+        partner: &PartnerId,
+        id: &ReferralId,
+    ) -> Result<Option<Referral>, StoreError>;
+    async fn referral_updates(
+        &self,
+        partner: &PartnerId,
+        id: &ReferralId,
+    ) -> Result<Vec<ReferralUpdate>, StoreError>;
     /// Adds a partner's answer. With a status, the referral moves from `from` to it; `Conflict`
-    /// if it is no longer at `from` (another answer came first).
+    /// if it is no longer at `from` (another answer came first) or is not `partner`'s.
     async fn add_referral_update(
         &self,
+        partner: &PartnerId,
         id: &ReferralId,
         from: ReferralStatus,
         status: Option<ReferralStatus>,
@@ -120,7 +105,6 @@ pub trait PartnerStore: Send + Sync + 'static {
     /// Deletes the ciphertext of referrals whose expiry is before `now`; returns how many.
     async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError>;
 
-    /// Webhook announcements due at `now`, oldest first, at most `limit`.
     /// Claims up to `limit` deliveries due at `now` for this server until `lease_until`: another
     /// server on the same database skips them until then (and takes them over if this one died).
     async fn claim_webhooks(
@@ -133,6 +117,48 @@ pub trait PartnerStore: Send + Sync + 'static {
     async fn webhook_done(&self, referral: &ReferralId) -> Result<(), StoreError>;
     /// Counts a failed attempt and sets the next one.
     async fn webhook_retry(&self, referral: &ReferralId, next_at: i64) -> Result<(), StoreError>;
+}
+
+/// The partner capability, bound to one partner.
+#[derive(Clone)]
+pub struct PartnerStore {
+    db: Arc<dyn Backend>,
+    partner: PartnerId,
+}
+
+impl PartnerStore {
+    pub(super) fn new(db: Arc<dyn Backend>, partner: PartnerId) -> Self {
+        Self { db, partner }
+    }
+
+    /// The partner's referrals, most recently updated first.
+    pub async fn referrals(&self) -> Result<Vec<Referral>, StoreError> {
+        self.db.referrals_of_partner(&self.partner).await
+    }
+
+    pub async fn referral(&self, id: &ReferralId) -> Result<Option<Referral>, StoreError> {
+        self.db.referral(&self.partner, id).await
+    }
+
+    pub async fn referral_updates(
+        &self,
+        id: &ReferralId,
+    ) -> Result<Vec<ReferralUpdate>, StoreError> {
+        self.db.referral_updates(&self.partner, id).await
+    }
+
+    pub async fn add_referral_update(
+        &self,
+        id: &ReferralId,
+        from: ReferralStatus,
+        status: Option<ReferralStatus>,
+        ciphertext: Option<&AgeCiphertext>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        (self.db)
+            .add_referral_update(&self.partner, id, from, status, ciphertext, now)
+            .await
+    }
 }
 
 pub(super) type PartnerRow = (
@@ -245,61 +271,11 @@ pub(super) fn update_from_row(row: UpdateRow) -> Result<ReferralUpdate, StoreErr
     })
 }
 
-/// The one `PartnerStore` implementation, for each backend's pool type.
-macro_rules! impl_partner_store {
-    ($store:ident) => {
+/// The one `PartnerRows` implementation, for each backend's pool type (see `sqlite.rs`).
+macro_rules! impl_partner_rows {
+    ($store:ident, $db:ty) => {
         #[async_trait::async_trait]
-        impl $crate::store::partners::PartnerStore for $store {
-            async fn add_partner(
-                &self,
-                partner: &Partner,
-                token_digest: &[u8; 32],
-                now: i64,
-            ) -> Result<(), StoreError> {
-                let p = &partner.profile;
-                let done = sqlx::query(sql::INSERT_PARTNER)
-                    .bind(&partner.id.as_bytes()[..])
-                    .bind(partner.desk.as_str())
-                    .bind(p.name.as_str())
-                    .bind(partners::list_text(&p.services))
-                    .bind(partners::list_text(&p.countries))
-                    .bind(partners::list_text(&p.languages))
-                    .bind(p.recipient.as_str())
-                    .bind(&p.contact)
-                    .bind(&token_digest[..])
-                    .bind(now)
-                    .bind(partner.webhook.as_ref().map(|w| w.as_str().to_owned()))
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict(Thing::PartnerName));
-                }
-                Ok(())
-            }
-
-            async fn partners(&self, desk: &DeskSlug) -> Result<Vec<Partner>, StoreError> {
-                let rows: Vec<partners::PartnerRow> =
-                    sqlx::query_as(&sql::select_partners("p.desk_slug = $1 ORDER BY p.name"))
-                        .bind(desk.as_str())
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter().map(partners::partner_from_row).collect()
-            }
-
-            async fn partner(
-                &self,
-                desk: &DeskSlug,
-                id: &PartnerId,
-            ) -> Result<Option<Partner>, StoreError> {
-                let row: Option<partners::PartnerRow> =
-                    sqlx::query_as(&sql::select_partners("p.desk_slug = $1 AND p.id = $2"))
-                        .bind(desk.as_str())
-                        .bind(&id.as_bytes()[..])
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map(partners::partner_from_row).transpose()
-            }
-
+        impl $crate::store::PartnerRows for $store {
             async fn partner_by_token(
                 &self,
                 digest: &[u8; 32],
@@ -310,87 +286,6 @@ macro_rules! impl_partner_store {
                         .fetch_optional(&self.pool)
                         .await?;
                 row.map(partners::partner_from_row).transpose()
-            }
-
-            async fn set_partner_status(
-                &self,
-                desk: &DeskSlug,
-                id: &PartnerId,
-                status: PartnerStatus,
-            ) -> Result<(), StoreError> {
-                let done = sqlx::query(sql::SET_PARTNER_STATUS)
-                    .bind(desk.as_str())
-                    .bind(&id.as_bytes()[..])
-                    .bind(status.as_str())
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing(Thing::Partner));
-                }
-                Ok(())
-            }
-
-            async fn set_partner_token(
-                &self,
-                desk: &DeskSlug,
-                id: &PartnerId,
-                digest: &[u8; 32],
-            ) -> Result<(), StoreError> {
-                let done = sqlx::query(sql::SET_PARTNER_TOKEN)
-                    .bind(desk.as_str())
-                    .bind(&id.as_bytes()[..])
-                    .bind(&digest[..])
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Missing(Thing::Partner));
-                }
-                Ok(())
-            }
-
-            async fn refer(&self, referral: &NewReferral, now: i64) -> Result<(), StoreError> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query(sql::INSERT_REFERRAL)
-                    .bind(&referral.id.as_bytes()[..])
-                    .bind(&referral.report.as_bytes()[..])
-                    .bind(&referral.partner.as_bytes()[..])
-                    .bind(referral.ciphertext.as_bytes())
-                    .bind(
-                        referral
-                            .override_reason
-                            .as_ref()
-                            .map(|r| r.as_bytes().to_vec()),
-                    )
-                    .bind(referral.expires_at)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::MARK_REFERRED)
-                    .bind(&referral.report.as_bytes()[..])
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::QUEUE_WEBHOOK)
-                    .bind(&referral.id.as_bytes()[..])
-                    .bind(now)
-                    .bind(&referral.partner.as_bytes()[..])
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn referrals_of_case(
-                &self,
-                report: &ReportId,
-            ) -> Result<Vec<Referral>, StoreError> {
-                let rows: Vec<partners::ReferralRow> = sqlx::query_as(&sql::select_referrals(
-                    "r.report_id = $1 ORDER BY r.created_at, r.id",
-                ))
-                .bind(&report.as_bytes()[..])
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(partners::referral_from_row).collect()
             }
 
             async fn referrals_of_partner(
@@ -406,10 +301,15 @@ macro_rules! impl_partner_store {
                 rows.into_iter().map(partners::referral_from_row).collect()
             }
 
-            async fn referral(&self, id: &ReferralId) -> Result<Option<Referral>, StoreError> {
+            async fn referral(
+                &self,
+                partner: &PartnerId,
+                id: &ReferralId,
+            ) -> Result<Option<Referral>, StoreError> {
                 let row: Option<partners::ReferralRow> =
-                    sqlx::query_as(&sql::select_referrals("r.id = $1"))
+                    sqlx::query_as(&sql::select_referrals("r.id = $1 AND r.partner_id = $2"))
                         .bind(&id.as_bytes()[..])
+                        .bind(&partner.as_bytes()[..])
                         .fetch_optional(&self.pool)
                         .await?;
                 row.map(partners::referral_from_row).transpose()
@@ -417,17 +317,21 @@ macro_rules! impl_partner_store {
 
             async fn referral_updates(
                 &self,
+                partner: &PartnerId,
                 id: &ReferralId,
             ) -> Result<Vec<ReferralUpdate>, StoreError> {
-                let rows: Vec<partners::UpdateRow> = sqlx::query_as(sql::SELECT_REFERRAL_UPDATES)
-                    .bind(&id.as_bytes()[..])
-                    .fetch_all(&self.pool)
-                    .await?;
+                let rows: Vec<partners::UpdateRow> =
+                    sqlx::query_as(&sql::select_referral_updates("r.partner_id = $2"))
+                        .bind(&id.as_bytes()[..])
+                        .bind(&partner.as_bytes()[..])
+                        .fetch_all(&self.pool)
+                        .await?;
                 rows.into_iter().map(partners::update_from_row).collect()
             }
 
             async fn add_referral_update(
                 &self,
+                partner: &PartnerId,
                 id: &ReferralId,
                 from: ReferralStatus,
                 status: Option<ReferralStatus>,
@@ -441,6 +345,7 @@ macro_rules! impl_partner_store {
                     .bind(from.as_str())
                     .bind(status.unwrap_or(from).as_str())
                     .bind(now)
+                    .bind(&partner.as_bytes()[..])
                     .execute(&mut *tx)
                     .await?;
                 if moved.rows_affected() == 0 {
@@ -455,6 +360,14 @@ macro_rules! impl_partner_store {
                     .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError> {
+                let done = sqlx::query(sql::EXPIRE_REFERRALS)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
             }
 
             async fn claim_webhooks(
@@ -503,16 +416,8 @@ macro_rules! impl_partner_store {
                     .await?;
                 Ok(())
             }
-
-            async fn expire_referrals(&self, now: i64) -> Result<u64, StoreError> {
-                let done = sqlx::query(sql::EXPIRE_REFERRALS)
-                    .bind(now)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(done.rows_affected())
-            }
         }
     };
 }
 
-pub(crate) use impl_partner_store;
+pub(crate) use impl_partner_rows;

@@ -119,6 +119,11 @@ async fn check_durability(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-crate::store::impl_store::impl_store!(PgStore, sqlx::Postgres);
-crate::store::partners::impl_partner_store!(PgStore);
-crate::store::maintenance::impl_maintenance_store!(PgStore);
+crate::store::intake::impl_intake_rows!(PgStore, sqlx::Postgres);
+crate::store::accounts::impl_account_rows!(PgStore, sqlx::Postgres);
+crate::store::desk_keys::impl_desk_key_rows!(PgStore, sqlx::Postgres);
+crate::store::cases::impl_case_rows!(PgStore, sqlx::Postgres);
+crate::store::directory::impl_directory_rows!(PgStore, sqlx::Postgres);
+crate::store::partners::impl_partner_rows!(PgStore, sqlx::Postgres);
+crate::store::maintenance::impl_maintenance_rows!(PgStore, sqlx::Postgres);
+crate::store::audit::impl_audit_rows!(PgStore, sqlx::Postgres);

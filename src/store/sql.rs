@@ -17,10 +17,6 @@ pub fn select_desk() -> String {
 }
 
 pub const PURGE_SPENT: &str = "DELETE FROM spent_challenges WHERE expires_at < $1";
-// `ON CONFLICT DO NOTHING` and a look at the rows affected, rather than a unique violation: a
-// violation makes PostgreSQL write the conflicting key (a receipt lookup) into its server log.
-pub const INSERT_SPENT: &str =
-    "INSERT INTO spent_challenges (digest, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 // Group commit spends a batch's challenges in one statement and stores its reports in another:
 // on SQLite every statement is a hand-off to the connection's thread and back, which cost a
 // report more than anything else when each took two statements of its own. The builder puts
@@ -45,19 +41,18 @@ pub const DESK_HAS_KEY: &str = "SELECT COUNT(*) FROM desk_keys WHERE desk_slug =
 
 pub const SELECT_RECEIPT: &str =
     "SELECT id, desk_slug, verifier, status, created_at, updated_at FROM reports WHERE lookup = $1";
-pub const SELECT_REPORT: &str =
-    "SELECT id, desk_slug, key_version, ciphertext, status, created_at, updated_at \
-     FROM reports WHERE id = $1";
 
-pub const SELECT_MESSAGES: &str =
-    "SELECT seq, author, ciphertext, created_at FROM messages WHERE report_id = $1 ORDER BY seq";
+pub const SELECT_MESSAGES: &str = "SELECT m.seq, m.author, m.ciphertext, m.created_at \
+     FROM messages m JOIN reports r ON r.id = m.report_id \
+     WHERE m.report_id = $1 AND r.desk_slug = $2 ORDER BY m.seq";
 pub const INSERT_MESSAGE: &str =
     "INSERT INTO messages (report_id, seq, author, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM messages WHERE report_id = $1";
 // The cap is per author: a phrase holder filling the thread must not silence the desk.
 pub const COUNT_MESSAGES: &str =
     "SELECT COUNT(*) FROM messages WHERE report_id = $1 AND author = $2";
-pub const TOUCH_REPORT: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1";
+// Every write to a case's thread or notes touches the case first, in the desk it was addressed to.
+pub const TOUCH_CASE: &str = "UPDATE reports SET updated_at = $2 WHERE id = $1 AND desk_slug = $3";
 
 // Accounts, enrolment codes, sessions, login throttles.
 
@@ -130,11 +125,12 @@ pub const INSERT_FIRST_DESK_KEY: &str =
      AND NOT EXISTS (SELECT 1 FROM desk_keys WHERE desk_slug = $1)";
 pub const INSERT_GRANT: &str =
     "INSERT INTO grants (desk_slug, key_version, account_id, wrapped_key, granted_by, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+     SELECT $1, $2, a.id, $4, $5, $6 FROM accounts a WHERE a.id = $3 AND a.desk_slug = $1 \
+     ON CONFLICT DO NOTHING";
 // Taken first in an approval's transaction: the write locks the account's row (PostgreSQL) or the
 // database (SQLite), so two supervisors approving at once are counted one after the other.
 pub const LOCK_PENDING_ACCOUNT: &str =
-    "UPDATE accounts SET status = status WHERE id = $1 AND status = 'pending'";
+    "UPDATE accounts SET status = status WHERE id = $1 AND desk_slug = $2 AND status = 'pending'";
 pub const INSERT_APPROVAL: &str =
     "INSERT INTO vetting_approvals (account_id, approver_id, created_at) \
      VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
@@ -151,7 +147,8 @@ pub const SELECT_APPROVALS_OF_DESK: &str =
     "SELECT t.username, a.username FROM vetting_approvals v \
      JOIN accounts t ON t.id = v.account_id JOIN accounts a ON a.id = v.approver_id \
      WHERE t.desk_slug = $1 AND t.status = 'pending' ORDER BY t.username, a.username";
-pub const SET_ACCOUNT_STATUS: &str = "UPDATE accounts SET status = $2 WHERE id = $1";
+pub const SET_ACCOUNT_STATUS: &str =
+    "UPDATE accounts SET status = $2 WHERE id = $1 AND desk_slug = $3";
 pub const SELECT_GRANTS: &str =
     "SELECT key_version, wrapped_key FROM grants WHERE account_id = $1 ORDER BY key_version";
 
@@ -177,12 +174,15 @@ pub const REPLACE_CASE_SEAL: &str = "UPDATE reports SET case_seal = $3 \
 pub const SET_STATUS: &str =
     "UPDATE reports SET status = $3, updated_at = $4, status_changed_at = $4 \
      WHERE id = $1 AND desk_slug = $2";
-pub const ASSIGN: &str =
-    "UPDATE reports SET assigned_to = $3, updated_at = $4 WHERE id = $1 AND desk_slug = $2";
+// Only to an account of the case's desk, or to no one.
+pub const ASSIGN: &str = "UPDATE reports SET assigned_to = $3, updated_at = $4 \
+     WHERE id = $1 AND desk_slug = $2 \
+     AND ($3 IS NULL OR EXISTS (SELECT 1 FROM accounts a WHERE a.id = $3 AND a.desk_slug = $2))";
 pub const INSERT_NOTE: &str = "INSERT INTO notes (report_id, seq, author, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM notes WHERE report_id = $1";
 pub const SELECT_NOTES: &str = "SELECT n.seq, a.username, n.ciphertext, n.created_at FROM notes n \
-     JOIN accounts a ON a.id = n.author WHERE n.report_id = $1 ORDER BY n.seq";
+     JOIN accounts a ON a.id = n.author JOIN reports r ON r.id = n.report_id \
+     WHERE n.report_id = $1 AND r.desk_slug = $2 ORDER BY n.seq";
 pub const REPLACE_REPORT_CIPHERTEXT: &str =
     "UPDATE reports SET ciphertext = $3, key_version = $4 WHERE id = $1 AND desk_slug = $2";
 pub const REPLACE_MESSAGE_CIPHERTEXT: &str = "UPDATE messages SET ciphertext = $4 \
@@ -231,9 +231,12 @@ pub const SET_PARTNER_STATUS: &str =
     "UPDATE partners SET status = $3 WHERE desk_slug = $1 AND id = $2";
 pub const SET_PARTNER_TOKEN: &str =
     "UPDATE partners SET token_hash = $3 WHERE desk_slug = $1 AND id = $2";
+// Only a case and a partner of the same desk, $8.
 pub const INSERT_REFERRAL: &str = "INSERT INTO referrals \
      (id, report_id, partner_id, ciphertext, override_reason, expires_at, created_at, updated_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)";
+     SELECT $1, $2, $3, $4, $5, $6, $7, $7 \
+     WHERE EXISTS (SELECT 1 FROM reports WHERE id = $2 AND desk_slug = $8) \
+     AND EXISTS (SELECT 1 FROM partners WHERE id = $3 AND desk_slug = $8)";
 pub const MARK_REFERRED: &str =
     "UPDATE reports SET status = 'referred', updated_at = $2, status_changed_at = $2 WHERE id = $1";
 
@@ -245,10 +248,16 @@ pub fn select_referrals(condition: &str) -> String {
     )
 }
 
-pub const SELECT_REFERRAL_UPDATES: &str = "SELECT seq, status, ciphertext, created_at \
-     FROM referral_updates WHERE referral_id = $1 ORDER BY seq";
-pub const MOVE_REFERRAL: &str =
-    "UPDATE referrals SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2";
+/// The answers on referral $1, where `condition` ($2) holds of its referral `r` or partner `p`.
+pub fn select_referral_updates(condition: &str) -> String {
+    format!(
+        "SELECT u.seq, u.status, u.ciphertext, u.created_at FROM referral_updates u \
+         JOIN referrals r ON r.id = u.referral_id JOIN partners p ON p.id = r.partner_id \
+         WHERE u.referral_id = $1 AND {condition} ORDER BY u.seq"
+    )
+}
+pub const MOVE_REFERRAL: &str = "UPDATE referrals SET status = $3, updated_at = $4 \
+     WHERE id = $1 AND status = $2 AND partner_id = $5";
 pub const INSERT_REFERRAL_UPDATE: &str =
     "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM referral_updates WHERE referral_id = $1";

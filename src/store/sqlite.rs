@@ -152,6 +152,11 @@ async fn check_durability(pool: &SqlitePool) -> Result<(), StoreError> {
     Ok(())
 }
 
-crate::store::impl_store::impl_store!(SqliteStore, sqlx::Sqlite);
-crate::store::partners::impl_partner_store!(SqliteStore);
-crate::store::maintenance::impl_maintenance_store!(SqliteStore);
+crate::store::intake::impl_intake_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::accounts::impl_account_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::desk_keys::impl_desk_key_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::cases::impl_case_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::directory::impl_directory_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::partners::impl_partner_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::maintenance::impl_maintenance_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::audit::impl_audit_rows!(SqliteStore, sqlx::Sqlite);

@@ -121,6 +121,33 @@ fn the_device_side_names_no_framework() {
     );
 }
 
+/// Handlers reach the store only through the capabilities `server::auth` binds to the caller
+/// (`SignedIn::desk`, `PartnerCaller`'s store) or the public ones on `AppState` (`intake`,
+/// `sign_in`, `audit_log`): no file under `server/` but `server/mod.rs` and `server/auth.rs`
+/// touches the `Database` that mints them.
+#[test]
+fn handlers_reach_the_store_only_through_capabilities() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let minting = ["Database", ".database()", "state.db", ".db."];
+    let allowed = [Path::new("server/mod.rs"), Path::new("server/auth.rs")];
+    let mut found = vec![];
+    for file in rust_files(&src.join("server")) {
+        let relative = file.strip_prefix(&src).unwrap();
+        if allowed.contains(&relative) {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&file).unwrap());
+        for word in minting.iter().filter(|w| code.contains(*w)) {
+            found.push(format!("{} uses {word}", relative.display()));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "handlers reaching the database itself:\n  {}",
+        found.join("\n  ")
+    );
+}
+
 /// Whether `code` uses the crate `name` by path (`name::…`), not as part of a longer word.
 fn names_crate(code: &str, name: &str) -> bool {
     let needle = format!("{name}::");

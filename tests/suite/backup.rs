@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 
 use resguardo::domain::{ReportId, Status};
-use resguardo::store::Store;
+use resguardo::store::Database;
 
 use crate::harness::{pg_admin_url, Backend, TestServer};
 use crate::retention::old_case;
@@ -21,20 +21,18 @@ async fn fill(server: &TestServer) -> Snapshot {
     let mut ids = vec![];
     for i in 0..10 {
         let (desk, key) = if i % 2 == 0 { ("gt", &gt) } else { ("hn", &hn) };
-        ids.push(
-            old_case(store.as_ref(), desk, key, Status::InReview, 1)
-                .await
-                .0,
-        );
+        ids.push(old_case(&store, desk, key, Status::InReview, 1).await.0);
     }
-    snapshot(store.as_ref(), &ids).await
+    snapshot(&store, &ids).await
 }
 
-async fn snapshot(store: &dyn Store, ids: &[ReportId]) -> Snapshot {
+async fn snapshot(store: &Database, ids: &[ReportId]) -> Snapshot {
     let mut cases = vec![];
     for id in ids {
-        let report = store.report(id).await.unwrap().expect("report present");
-        let thread = store.messages(id).await.unwrap();
+        let report = crate::harness::find_report(store, id)
+            .await
+            .expect("report present");
+        let thread = crate::harness::find_thread(store, id).await;
         cases.push((
             *id,
             report.ciphertext.as_bytes().to_vec(),
@@ -129,7 +127,7 @@ async fn sqlite_backup_and_restore_round_trip() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
     server.restart();
-    let after = snapshot(server.store().await.as_ref(), &ids(&before)).await;
+    let after = snapshot(&server.store().await, &ids(&before)).await;
     assert!(
         after == before,
         "a report or thread changed in the round trip"
@@ -205,7 +203,7 @@ async fn postgres_backup_with_pg_dump_round_trip() {
         .unwrap();
     ok("pg_restore", &out);
     server.restart();
-    let after = snapshot(server.store().await.as_ref(), &ids(&before)).await;
+    let after = snapshot(&server.store().await, &ids(&before)).await;
     assert!(
         after == before,
         "a report or thread changed in the round trip"

@@ -327,7 +327,8 @@ async fn english_and_french_pages_send_reports() {
         server
             .store()
             .await
-            .desk_reports(&resguardo::domain::DeskSlug::parse("gt").unwrap())
+            .desk(&resguardo::domain::DeskSlug::parse("gt").unwrap())
+            .cases()
             .await
             .unwrap()
             .len(),

@@ -110,7 +110,7 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
     server.restart();
     let store = server.store().await;
     for (id, ciphertext) in &survivors {
-        let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
+        let stored = crate::harness::find_report(&store, &ReportId::parse(id).unwrap()).await;
         let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
         assert_eq!(
             stored.ciphertext.as_bytes(),
@@ -258,7 +258,7 @@ async fn two_instances_lose_nothing_when_one_is_killed() {
     );
     let store = second.store().await;
     for (id, ciphertext) in &survivors {
-        let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
+        let stored = crate::harness::find_report(&store, &ReportId::parse(id).unwrap()).await;
         let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
         assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..]);
     }
@@ -272,14 +272,14 @@ async fn two_instances_lose_nothing_when_one_is_killed() {
     for _ in 0..3 {
         let status = resguardo::domain::Status::Spam;
         due.push(
-            crate::retention::old_case(store.as_ref(), "hn", &desk, status, 30)
+            crate::retention::old_case(&store, "hn", &desk, status, 30)
                 .await
                 .0,
         );
     }
     let mut gone = false;
     for _ in 0..200 {
-        if store.report(&due[2]).await.unwrap().is_none() {
+        if crate::harness::find_report(&store, &due[2]).await.is_none() {
             gone = true;
             break;
         }
@@ -291,7 +291,8 @@ async fn two_instances_lose_nothing_when_one_is_killed() {
     );
     tokio::time::sleep(std::time::Duration::from_secs(4)).await;
     let purges: Vec<String> = store
-        .audit_log()
+        .maintenance()
+        .audit_rows()
         .await
         .unwrap()
         .into_iter()

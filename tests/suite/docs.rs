@@ -4,6 +4,7 @@
 //! in `server::problem`), and when a `--json` command prints a shape docs/cli.md does not show.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -415,10 +416,10 @@ fn every_json_command_is_documented_and_checked() {
         .collect();
     assert_eq!(commands, documented, "commands with --json vs docs/cli.md");
 
-    let tests: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/suite"))
-        .unwrap()
-        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
-        .collect();
+    let tests = suite_text(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/suite"
+    )));
     for command in &documented {
         for shape in cli_shapes(command) {
             let mut paths = BTreeSet::new();
@@ -460,4 +461,18 @@ fn every_audit_action_is_documented() {
         .filter(|t| t.contains('.') && !t.contains('/') && !t.contains(' ') || *t == "logout")
         .collect();
     assert_eq!(code, documented);
+}
+
+/// Every test source under `dir`, subdirectories included, as one text.
+fn suite_text(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            text.push_str(&suite_text(&path));
+        } else {
+            text.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    text
 }

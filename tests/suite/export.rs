@@ -129,7 +129,7 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         .unwrap();
     let desks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(desks[0]["key_outside"], true);
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let exports: Vec<_> = log
         .iter()
         .filter(|row| row.entry.action == "desk.export")

@@ -246,7 +246,7 @@ async fn postgres_outage_under_load_loses_nothing() {
     let store = server.store().await;
     let acknowledged = acknowledged.lock().unwrap().clone();
     for (id, ciphertext) in &acknowledged {
-        let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
+        let stored = crate::harness::find_report(&store, &ReportId::parse(id).unwrap()).await;
         let stored = stored.unwrap_or_else(|| panic!("acknowledged report {id} was lost"));
         assert_eq!(stored.ciphertext.as_bytes(), &ciphertext[..]);
     }
@@ -372,7 +372,7 @@ async fn a_full_disk_refuses_reports_and_recovers() {
     assert!(resumed, "intake did not resume once space was back");
     let store = server.store().await;
     for (id, ciphertext) in &acknowledged {
-        let stored = store.report(&ReportId::parse(id).unwrap()).await.unwrap();
+        let stored = crate::harness::find_report(&store, &ReportId::parse(id).unwrap()).await;
         assert_eq!(
             stored
                 .expect("acknowledged report lost")

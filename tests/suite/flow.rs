@@ -43,10 +43,8 @@ async fn submit_followup_message(backend: Backend) {
 
     // The desk, and only the desk, can read what was stored.
     let store = server.store().await;
-    let stored = store
-        .report(&ReportId::parse(&submitted.id).unwrap())
+    let stored = crate::harness::find_report(&store, &ReportId::parse(&submitted.id).unwrap())
         .await
-        .unwrap()
         .unwrap();
     assert_eq!(stored.status, Status::New);
     assert_eq!(
@@ -83,7 +81,7 @@ async fn submit_followup_message(backend: Backend) {
     );
 
     // The desk can read the reporter's message too.
-    let thread = store.messages(&stored.id).await.unwrap();
+    let thread = crate::harness::find_thread(&store, &stored.id).await;
     let plain = seal::open(&desk, thread[0].ciphertext.as_bytes()).unwrap();
     assert!(String::from_utf8_lossy(&plain).contains("tengo capturas"));
 

@@ -505,7 +505,7 @@ async fn what_would_date_logins_is_forgotten(backend: Backend) {
             assert_eq!(post(&http, &url, &body, None).await.0, 401);
         }
     }
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let failed: Vec<(&str, &str)> = log
         .iter()
         .filter(|r| r.entry.action == "login.failed")
@@ -573,7 +573,7 @@ async fn postgres_forgets_the_order_reports_arrived_in() {
             action: "login.ok".into(),
             subject: String::new(),
         };
-        store.audit(&entry, 1_000 + i).await.unwrap();
+        store.audit_log().append(&entry, 1_000 + i).await.unwrap();
     }
     let db_url = server.db_url.clone();
     let order = |sql: &'static str| {

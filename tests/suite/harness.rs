@@ -8,7 +8,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-use resguardo::store::Store;
+use resguardo::domain::ReportId;
+use resguardo::store::{
+    Database, Intake, IntakeOutcome, Message, MessageOutcome, NewMessage, NewReport, Outcome,
+    SpentChallenge, StoredReport, Write,
+};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
 
@@ -59,8 +63,63 @@ pub async fn fresh_pg_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// Stores `report` the one way intake does: committed with a challenge of its own.
+pub async fn commit_report(db: &Database, report: &NewReport) -> IntakeOutcome {
+    let intake = Intake {
+        spend: SpentChallenge {
+            digest: rand::random(),
+            expires_at: i64::MAX / 2,
+        },
+        report: Some(report.clone()),
+    };
+    match db.intake().commit(&[Write::Intake(intake)]).await.unwrap()[..] {
+        [Outcome::Intake(outcome)] => outcome,
+        ref other => panic!("one intake outcome expected, got {other:?}"),
+    }
+}
+
+/// The report `id` in whichever desk holds it, read through that desk's capability.
+pub async fn find_report(db: &Database, id: &ReportId) -> Option<StoredReport> {
+    for listing in db.maintenance().desks().await.unwrap() {
+        if let Some(case) = db.desk(&listing.slug).case(id).await.unwrap() {
+            return Some(case.report);
+        }
+    }
+    None
+}
+
+/// How many reports the store holds, across desks: read as the server host.
+pub async fn count_reports(db: &Database) -> usize {
+    let mut count = 0;
+    for listing in db.maintenance().desks().await.unwrap() {
+        count += db.desk(&listing.slug).cases().await.unwrap().len();
+    }
+    count
+}
+
+/// The thread of report `id` in whichever desk holds it (empty when none does).
+pub async fn find_thread(db: &Database, id: &ReportId) -> Vec<Message> {
+    match find_report(db, id).await {
+        Some(report) => db.desk(&report.desk).messages(id).await.unwrap(),
+        None => vec![],
+    }
+}
+
+/// Appends `message` the one way follow-up and replies do: through a commit.
+pub async fn commit_message(db: &Database, message: NewMessage) -> MessageOutcome {
+    match db
+        .intake()
+        .commit(&[Write::Message(message)])
+        .await
+        .unwrap()[..]
+    {
+        [Outcome::Message(outcome)] => outcome,
+        ref other => panic!("one message outcome expected, got {other:?}"),
+    }
+}
+
 /// A fresh store opened through the library, for tests below the HTTP layer.
-pub async fn fresh_store(backend: Backend, dir: &Path) -> Option<(Arc<dyn Store>, String)> {
+pub async fn fresh_store(backend: Backend, dir: &Path) -> Option<(Database, String)> {
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.join("store.db").display()),
         Backend::Postgres => fresh_pg_database().await?,
@@ -341,8 +400,13 @@ impl TestServer {
         }
     }
 
-    pub async fn store(&self) -> Arc<dyn Store> {
+    pub async fn store(&self) -> Database {
         resguardo::store::open(&self.db_url, 2).await.unwrap()
+    }
+
+    /// The audit log as the server host reads it.
+    pub async fn audit_rows(&self) -> Vec<resguardo::store::AuditRow> {
+        self.store().await.maintenance().audit_rows().await.unwrap()
     }
 
     pub fn data_dir(&self) -> PathBuf {

@@ -76,12 +76,9 @@ async fn age_cli_interoperates(backend: Backend) {
     let id: serde_json::Value = response.json().await.unwrap();
 
     // What was stored decrypts with `age -d -i`.
-    let stored = server
-        .store()
+    let id = ReportId::parse(id["id"].as_str().unwrap()).unwrap();
+    let stored = crate::harness::find_report(&server.store().await, &id)
         .await
-        .report(&ReportId::parse(id["id"].as_str().unwrap()).unwrap())
-        .await
-        .unwrap()
         .unwrap();
     assert_eq!(
         stored.ciphertext.as_bytes(),

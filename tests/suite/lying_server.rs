@@ -228,7 +228,7 @@ async fn a_forged_statement_is_detected(backend: Backend) {
     assert!(statements(&home).status.success());
 
     let gt = DeskSlug::parse("gt").unwrap();
-    let stored = server.store().await.statements_of(&gt).await.unwrap();
+    let stored = server.store().await.desk(&gt).statements().await.unwrap();
     assert_eq!(stored.len(), 3);
     let head = resguardo::crypto::statement::Signed {
         statement: stored[2].statement.clone(),
@@ -324,7 +324,7 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
     let boss = desk_with_supervisor(&server, &client, "gt").await;
     let (ana, _) = enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "ana").await;
     let gt = DeskSlug::parse("gt").unwrap();
-    let stored = server.store().await.statements_of(&gt).await.unwrap();
+    let stored = server.store().await.desk(&gt).statements().await.unwrap();
     assert_eq!(
         stored.len(),
         2,
@@ -425,7 +425,14 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
         assert_eq!(refused.problem_slug(), Some(slug), "{refused}");
     }
     assert_eq!(
-        server.store().await.statements_of(&gt).await.unwrap().len(),
+        server
+            .store()
+            .await
+            .desk(&gt)
+            .statements()
+            .await
+            .unwrap()
+            .len(),
         2
     );
     assert_eq!(grants_of(&server, "ana").await, 0);
@@ -438,7 +445,14 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
     );
     vet(right.unwrap()).await.unwrap();
     assert_eq!(
-        server.store().await.statements_of(&gt).await.unwrap().len(),
+        server
+            .store()
+            .await
+            .desk(&gt)
+            .statements()
+            .await
+            .unwrap()
+            .len(),
         3
     );
 }

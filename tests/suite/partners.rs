@@ -261,7 +261,7 @@ async fn refer_accept_and_answer(backend: Backend) {
         .unwrap();
 
     // Every referral action is on the audit record, the partner's under its id.
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let partner_actor = format!("partner:{}", legal.view.id);
     let has = |actor: &str, action: &str| {
         log.iter()
@@ -331,7 +331,7 @@ async fn consent_and_expiry(backend: Backend) {
     let keys = crate::workers::desk_identities(&client, &ana.session.token, &ana.identity)
         .await
         .unwrap();
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let entry = log
         .iter()
         .find(|r| r.entry.action == "referral.consent_override")
@@ -364,6 +364,7 @@ async fn consent_and_expiry(backend: Backend) {
     let store = server.store().await;
     assert_eq!(
         store
+            .maintenance()
             .expire_referrals(resguardo::time::now_secs())
             .await
             .unwrap(),

@@ -10,10 +10,10 @@ use resguardo::crypto::AgeCiphertext;
 use resguardo::domain::{
     Author, Days, DeskSlug, Lookup, Recipient, ReportId, RetentionPolicy, Status, Verifier,
 };
-use resguardo::store::{NewReport, Store};
+use resguardo::store::{Database, IntakeOutcome, MessageOutcome, NewMessage, NewReport};
 use serde_json::Value;
 
-use crate::harness::{Backend, TestServer};
+use crate::harness::{commit_message, commit_report, Backend, TestServer};
 
 crate::on_both_backends!(
     purge_deletes_due_cases_and_their_bytes,
@@ -25,7 +25,7 @@ const DAY: i64 = 86_400;
 /// A case stored as it would have been `age_days` ago, with one message in its thread; returns
 /// its id and the bytes of its ciphertexts.
 pub async fn old_case(
-    store: &dyn Store,
+    store: &Database,
     desk: &str,
     key: &age::x25519::Recipient,
     status: Status,
@@ -48,23 +48,23 @@ pub async fn old_case(
         reply_recipient: Recipient::from(key.clone()),
         created_at: then,
     };
-    store.insert_report(&report).await.unwrap();
+    assert_eq!(
+        commit_report(store, &report).await,
+        IntakeOutcome::Committed
+    );
     let message = seal(1500);
-    store
-        .add_message(
-            &report.id,
-            Author::Reporter,
-            &AgeCiphertext::from_stored(message.clone()),
-            then,
-            100,
-        )
-        .await
-        .unwrap();
+    let added = NewMessage {
+        report: report.id,
+        desk: report.desk.clone(),
+        author: Author::Reporter,
+        ciphertext: AgeCiphertext::from_stored(message.clone()),
+        created_at: then,
+        max_messages: 100,
+    };
+    assert_eq!(commit_message(store, added).await, MessageOutcome::Added);
     if status != Status::New {
-        store
-            .set_status(&report.desk, &report.id, status, then)
-            .await
-            .unwrap();
+        let desk = store.desk(&report.desk);
+        desk.set_status(&report.id, status, then).await.unwrap();
     }
     let stored = vec![report.ciphertext.as_bytes().to_vec(), message];
     (report.id, stored)
@@ -192,22 +192,21 @@ async fn purge_deletes_due_cases_and_their_bytes(backend: Backend) {
     let hn = server.create_desk("hn").to_public();
     let sv = server.create_desk("sv").to_public();
     let store = server.store().await;
-    let store = store.as_ref();
+    let store = &store;
     // Defaults: closed 90 days, spam 7, never triaged 365.
     let closed_old = old_case(store, "gt", &gt, Status::Closed, 100).await;
     let mut spam_old = old_case(store, "gt", &gt, Status::Spam, 8).await;
     // A message today does not keep a spam case alive: it ages from when it was marked.
     let today = resguardo::crypto::seal::seal(&[&gt], &[3u8; 700]).unwrap();
-    store
-        .add_message(
-            &spam_old.0,
-            Author::Reporter,
-            &AgeCiphertext::from_stored(today.clone()),
-            resguardo::time::now_bucket(),
-            100,
-        )
-        .await
-        .unwrap();
+    let added = NewMessage {
+        report: spam_old.0,
+        desk: DeskSlug::parse("gt").unwrap(),
+        author: Author::Reporter,
+        ciphertext: AgeCiphertext::from_stored(today.clone()),
+        created_at: resguardo::time::now_bucket(),
+        max_messages: 100,
+    };
+    assert_eq!(commit_message(store, added).await, MessageOutcome::Added);
     spam_old.1.push(today);
     let new_old = old_case(store, "gt", &gt, Status::New, 400).await;
     let closed_recent = old_case(store, "gt", &gt, Status::Closed, 10).await;
@@ -220,7 +219,8 @@ async fn purge_deletes_due_cases_and_their_bytes(backend: Backend) {
         untriaged_days: keep,
     };
     store
-        .set_retention(&DeskSlug::parse("hn").unwrap(), &policy, 0)
+        .desk(&DeskSlug::parse("hn").unwrap())
+        .set_retention(&policy, 0)
         .await
         .unwrap();
     let hn_new_old = old_case(store, "hn", &hn, Status::New, 400).await;
@@ -242,7 +242,9 @@ async fn purge_deletes_due_cases_and_their_bytes(backend: Backend) {
     assert_eq!(counts(desk(&dry, "sv")), expect(1, 0, 0), "{dry}");
     assert_eq!(desk(&dry, "sv")["policy"]["closed_days"], 5);
     assert!(
-        store.report(&closed_old.0).await.unwrap().is_some(),
+        crate::harness::find_report(store, &closed_old.0)
+            .await
+            .is_some(),
         "a dry run deletes nothing"
     );
 
@@ -252,19 +254,22 @@ async fn purge_deletes_due_cases_and_their_bytes(backend: Backend) {
     let gone = [&closed_old, &spam_old, &new_old, &sv_closed];
     let kept = [&closed_recent, &in_review_old, &hn_new_old];
     for (id, _) in gone {
-        assert!(store.report(id).await.unwrap().is_none(), "{id} survived");
         assert!(
-            store.messages(id).await.unwrap().is_empty(),
+            crate::harness::find_report(store, id).await.is_none(),
+            "{id} survived"
+        );
+        assert!(
+            crate::harness::find_thread(store, id).await.is_empty(),
             "{id}'s thread survived"
         );
     }
     for (id, _) in kept {
         assert!(
-            store.report(id).await.unwrap().is_some(),
+            crate::harness::find_report(store, id).await.is_some(),
             "{id} was deleted"
         );
     }
-    let audit = store.audit_log().await.unwrap();
+    let audit = store.maintenance().audit_rows().await.unwrap();
     assert!(audit.iter().any(|row| row.entry.action == "retention.purge"
         && row.entry.desk == "gt"
         && row.entry.subject == "closed=1 spam=1 untriaged=1"));
@@ -305,10 +310,10 @@ async fn the_server_purges_on_its_own(backend: Backend) {
     };
     let key = server.create_desk("gt").to_public();
     let store = server.store().await;
-    let (id, _) = old_case(store.as_ref(), "gt", &key, Status::Spam, 30).await;
+    let (id, _) = old_case(&store, "gt", &key, Status::Spam, 30).await;
     let mut purged = false;
     for _ in 0..100 {
-        if store.report(&id).await.unwrap().is_none() {
+        if crate::harness::find_report(&store, &id).await.is_none() {
             purged = true;
             break;
         }
@@ -364,7 +369,7 @@ async fn supervisors_set_the_desk_policy() {
     let shown = client.retention(&ana.session.token).await.unwrap();
     assert_eq!(shown.policy, policy);
     assert_eq!(shown.source, resguardo::domain::PolicySource::Desk);
-    let audit = server.store().await.audit_log().await.unwrap();
+    let audit = server.audit_rows().await;
     assert!(audit.iter().any(|row| row.entry.action == "retention.set"
         && row.entry.actor == "sofia"
         && row.entry.subject == "closed=30 spam=1 untriaged=0"));

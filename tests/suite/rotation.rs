@@ -21,17 +21,16 @@ crate::on_both_backends!(reencryption_closes_open_cases_to_the_removed);
 async fn stored_ciphertexts(server: &TestServer, id: &str) -> Vec<Vec<u8>> {
     let store = server.store().await;
     let id = ReportId::parse(id).unwrap();
-    let mut all = vec![store
-        .report(&id)
+    let mut all = vec![crate::harness::find_report(&store, &id)
         .await
-        .unwrap()
         .unwrap()
         .ciphertext
         .into_bytes()];
-    for m in store.messages(&id).await.unwrap() {
+    for m in crate::harness::find_thread(&store, &id).await {
         all.push(m.ciphertext.into_bytes());
     }
-    for n in store.notes(&id).await.unwrap() {
+    let desk = crate::harness::find_report(&store, &id).await.unwrap().desk;
+    for n in store.desk(&desk).notes(&id).await.unwrap() {
         all.push(n.ciphertext.into_bytes());
     }
     all
@@ -132,7 +131,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     let report = |id: &str| {
         let store = store.clone();
         let id = ReportId::parse(id).unwrap();
-        async move { store.report(&id).await.unwrap().unwrap() }
+        async move { crate::harness::find_report(&store, &id).await.unwrap() }
     };
     assert_eq!(report(&open.id).await.key_version, 2);
     // The closed case was left alone.
@@ -177,7 +176,7 @@ async fn reencryption_closes_open_cases_to_the_removed(backend: Backend) {
     assert!(opens_with(&beto_keys, after.ciphertext.as_bytes()));
 
     // Each replacement is on the audit record.
-    let log = store.audit_log().await.unwrap();
+    let log = store.maintenance().audit_rows().await.unwrap();
     let reencrypted: Vec<&str> = log
         .iter()
         .filter(|r| r.entry.action == "case.reencrypt")
@@ -283,12 +282,8 @@ async fn a_swapped_reply_key_is_refused(backend: Backend) {
         .err()
         .unwrap();
     assert!(matches!(refused, ClientError::Untrusted(_)), "{refused}");
-    let messages = server
-        .store()
-        .await
-        .messages(&ReportId::parse(&submitted.id).unwrap())
-        .await
-        .unwrap();
+    let id = ReportId::parse(&submitted.id).unwrap();
+    let messages = crate::harness::find_thread(&server.store().await, &id).await;
     assert_eq!(messages.len(), 1, "no reply was stored");
     assert!(
         opens_with(&identities[..1], messages[0].ciphertext.as_bytes()),
@@ -465,7 +460,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     assert!(seal::open(&bufete, &answer[0]).is_ok());
 
     // The audit log's copy of the reason cannot be rewritten: the old key still opens it.
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let overridden = log
         .iter()
         .find(|r| r.entry.action == "referral.consent_override")

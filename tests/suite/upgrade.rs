@@ -116,27 +116,25 @@ async fn previous_schema_with_data_upgrades(backend: Backend) {
     };
     // The new release opens it: the newest migration runs, the old rows read back unchanged.
     let store = resguardo::store::open(&url, 2).await.unwrap();
-    let report = store
-        .report(&id)
+    let report = crate::harness::find_report(&store, &id)
         .await
-        .unwrap()
         .expect("the report survived");
     assert_eq!(report.ciphertext.as_bytes(), &ciphertext[..]);
     assert_eq!(report.status, resguardo::domain::Status::Closed);
-    let thread = store.messages(&id).await.unwrap();
+    let thread = crate::harness::find_thread(&store, &id).await;
     assert_eq!(thread.len(), 1);
     assert_eq!(thread[0].ciphertext.as_bytes(), &ciphertext[..]);
     // And what the newest migration added works on the upgraded data.
     let gt = DeskSlug::parse("gt").unwrap();
-    assert!(store.retention(&gt).await.unwrap().is_none());
+    assert!(store.desk(&gt).retention().await.unwrap().is_none());
     let settings_default = resguardo::domain::Days::parse(1).unwrap();
     let policy = resguardo::domain::RetentionPolicy {
         closed_days: settings_default,
         spam_days: settings_default,
         untriaged_days: settings_default,
     };
-    store.set_retention(&gt, &policy, 0).await.unwrap();
-    assert_eq!(store.retention(&gt).await.unwrap(), Some(policy));
+    store.desk(&gt).set_retention(&policy, 0).await.unwrap();
+    assert_eq!(store.desk(&gt).retention().await.unwrap(), Some(policy));
     // Opening again applies nothing twice.
     drop(store);
     resguardo::store::open(&url, 2).await.unwrap();

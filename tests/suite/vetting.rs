@@ -146,12 +146,9 @@ async fn bootstrap_vet_and_read(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(identities.len(), 1);
-    let stored = server
-        .store()
+    let id = ReportId::parse(&submitted.id).unwrap();
+    let stored = crate::harness::find_report(&server.store().await, &id)
         .await
-        .report(&ReportId::parse(&submitted.id).unwrap())
-        .await
-        .unwrap()
         .unwrap();
     let plain = seal::open(&identities[0].1, stored.ciphertext.as_bytes()).unwrap();
     assert!(String::from_utf8_lossy(&plain).contains("me extorsionan"));
@@ -380,20 +377,23 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
     let ciphertext = |id: &str| {
         let store = store.clone();
         let id = ReportId::parse(id).unwrap();
-        async move { store.report(&id).await.unwrap().unwrap().ciphertext }
+        async move {
+            crate::harness::find_report(&store, &id)
+                .await
+                .unwrap()
+                .ciphertext
+        }
     };
     let (old, new) = (ciphertext(&before.id).await, ciphertext(&after.id).await);
 
     // The disabled worker's key opens the old grant only: not the new report.
     let ana_account = store
-        .account(
-            &"gt".parse_slug_for_test(),
-            &resguardo::domain::Username::parse("ana").unwrap(),
-        )
+        .desk(&"gt".parse_slug_for_test())
+        .account(&resguardo::domain::Username::parse("ana").unwrap())
         .await
         .unwrap()
         .unwrap();
-    let ana_v1 = store.grants(ana_account.id).await.unwrap();
+    let ana_v1 = store.sign_in().proven(&ana_account).grants().await.unwrap();
     assert_eq!(
         ana_v1.len(),
         1,
@@ -426,10 +426,8 @@ async fn rotation_closes_new_reports_to_the_disabled(backend: Backend) {
         .iter()
         .any(|(_, k)| seal::open(k, new.as_bytes()).is_ok()));
     assert_eq!(
-        store
-            .report(&ReportId::parse(&after.id).unwrap())
+        crate::harness::find_report(&store, &ReportId::parse(&after.id).unwrap())
             .await
-            .unwrap()
             .unwrap()
             .key_version,
         2
@@ -529,7 +527,7 @@ async fn two_supervisors_must_approve(backend: Backend) {
         "the vetted worker decrypts the report"
     );
 
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     let actions: Vec<(&str, &str)> = log
         .iter()
         .filter(|r| r.entry.subject == "beto" && r.entry.action.starts_with("account."))
@@ -582,7 +580,7 @@ async fn two_supervisors_must_approve(backend: Backend) {
         .unwrap();
     assert!(!nobody.status.success());
     assert!(String::from_utf8_lossy(&nobody.stderr).contains("no account nadie"));
-    let log = server.store().await.audit_log().await.unwrap();
+    let log = server.audit_rows().await;
     assert!(log.iter().any(|r| (
         r.entry.actor.as_str(),
         r.entry.action.as_str(),

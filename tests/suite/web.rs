@@ -89,12 +89,9 @@ async fn web_client_reports_interoperate(backend: Backend) {
     let keys = crate::workers::desk_identities(&client, token, &ana.identity)
         .await
         .unwrap();
-    let stored = server
-        .store()
+    let report_id = ReportId::parse(&id).unwrap();
+    let stored = crate::harness::find_report(&server.store().await, &report_id)
         .await
-        .report(&ReportId::parse(&id).unwrap())
-        .await
-        .unwrap()
         .unwrap();
     let plain = seal::open(&keys[0].1, stored.ciphertext.as_bytes()).unwrap();
     assert_eq!(plain.len(), 1024, "padded to the first bucket");

@@ -156,7 +156,8 @@ async fn enrol_confirm_login_logout(backend: Backend) {
     // The server stored an Argon2id PHC of the auth key, not the key, and a sealed TOTP secret.
     let stored = server.store().await;
     let ana = stored
-        .account(&"gt".parse_slug(), &"ana".parse_user())
+        .desk(&"gt".parse_slug())
+        .account(&"ana".parse_user())
         .await
         .unwrap()
         .unwrap();

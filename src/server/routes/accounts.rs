@@ -93,7 +93,7 @@ pub async fn enrol(
         signing_key,
     };
     let (desk, role) = match state
-        .store
+        .sign_in()
         .enrol(&code.digest(), crate::time::now_secs(), &account)
         .await
     {
@@ -148,7 +148,7 @@ async fn claim(state: &AppState, credentials: &Credentials) -> Result<Claimed, A
         DeskSlug::parse(&credentials.desk),
         Username::parse(&credentials.username),
     ) {
-        (Ok(desk), Ok(username)) => state.store.account(&desk, &username).await?,
+        (Ok(desk), Ok(username)) => state.sign_in().account(&desk, &username).await?,
         _ => None,
     };
     Ok(Claimed {
@@ -177,7 +177,7 @@ async fn check(
         cap: state.accounts.max_backoff_secs,
     };
     let reserved = state
-        .store
+        .sign_in()
         .reserve_attempt(&claimed.throttle_key, now, backoff)
         .await?;
     let (code_used, failures) = match reserved {
@@ -206,7 +206,10 @@ async fn check(
     };
     match (passed, claimed.account) {
         (true, Some(account)) => {
-            state.store.clear_throttle(&claimed.throttle_key).await?;
+            state
+                .sign_in()
+                .clear_throttle(&claimed.throttle_key)
+                .await?;
             let action = if confirming {
                 AuditAction::AccountTotpConfirm
             } else {
@@ -287,7 +290,7 @@ async fn take_code_of(
     .and_then(|secret| secret.matching_step(&credentials.totp, now));
     match step {
         Some(step) => Ok(state
-            .store
+            .sign_in()
             .accept_totp_step(account.id, step, confirming)
             .await?),
         None => Ok(false),
@@ -323,7 +326,7 @@ pub async fn login(
     let now = crate::time::now_secs();
     let expires_at = now + i64::from(state.accounts.session_max_hours) * 3600;
     state
-        .store
+        .sign_in()
         .create_session(&token.digest(), account.id, now, expires_at)
         .await?;
     Ok(HttpResponse::Created().json(LoggedIn {
@@ -367,7 +370,7 @@ pub async fn set_signing_key(
             ))
         }
         None => {
-            state.store.set_signing_key(account.id, &key).await?;
+            signed_in.own.set_signing_key(&key).await?;
             audit(
                 &state,
                 account.desk.as_str(),
@@ -418,8 +421,9 @@ pub async fn change_password(
     let auth_hash = hash(&state, verifier_input(&state, &auth_key, share.is_some())).await?;
     let sealed = share.map(|share| share.seal(&state.share_key, &share_context(&account.id)));
     state
-        .store
-        .set_password(account.id, &auth_hash, &wrapped, sealed.as_deref())
+        .sign_in()
+        .proven(&account)
+        .set_password(&auth_hash, &wrapped, sealed.as_deref())
         .await?;
     let (desk, name) = (account.desk.as_str(), account.username.as_str());
     audit(&state, desk, name, AuditAction::AccountPassword, "").await?;
@@ -458,9 +462,9 @@ pub async fn add_unlock_share(
     }
     let auth_hash = hash(&state, auth_key.peppered(&state.auth_pepper)).await?;
     let sealed = share.seal(&state.share_key, &share_context(&account.id));
-    state
-        .store
-        .add_unlock_share(account.id, &auth_hash, &wrapped, &sealed)
+    signed_in
+        .own
+        .add_unlock_share(&auth_hash, &wrapped, &sealed)
         .await?;
     let (desk, name) = (account.desk.as_str(), account.username.as_str());
     audit(&state, desk, name, AuditAction::AccountUnlockShare, "").await?;
@@ -476,7 +480,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     signed_in: SignedIn,
 ) -> Result<HttpResponse, ApiError> {
-    state.store.end_session(&signed_in.session).await?;
+    state.sign_in().end_session(&signed_in.session).await?;
     let account = &signed_in.account;
     audit(
         &state,

@@ -4,7 +4,6 @@
 use crate::domain::ReportId;
 use crate::server::auth::Vetted;
 use crate::server::problem::ApiError;
-use crate::server::AppState;
 use crate::store::Case;
 
 /// A report id from a path; one that does not parse is a case that is not found.
@@ -13,11 +12,7 @@ pub(super) fn report_id(text: &str) -> Result<ReportId, ApiError> {
 }
 
 /// The case `id` of the caller's desk.
-pub(super) async fn find(state: &AppState, caller: &Vetted, id: &str) -> Result<Case, ApiError> {
+pub(super) async fn find(caller: &Vetted, id: &str) -> Result<Case, ApiError> {
     let id = report_id(id)?;
-    state
-        .store
-        .case(&caller.0.account.desk, &id)
-        .await?
-        .ok_or(ApiError::CaseNotFound)
+    (caller.0.desk.case(&id).await?).ok_or(ApiError::CaseNotFound)
 }

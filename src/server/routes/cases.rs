@@ -6,7 +6,7 @@ use actix_web::{web, HttpResponse};
 
 use super::case_lookup::{find, report_id};
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, AuditAction, Author, ReferralId, Username};
+use crate::domain::{b64_encode, AuditAction, ReferralId, Username};
 use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, EntryView, InboxQuery, PartRef, Reencryption,
     StatusChange,
@@ -15,7 +15,7 @@ use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{CasePart, NewMessage, StoreError};
+use crate::store::{CasePart, StoreError};
 
 /// The stored part a re-encryption names; a malformed referral id is a case the desk does not hold.
 fn stored_part(part: &PartRef) -> Result<CasePart, ApiError> {
@@ -44,12 +44,11 @@ fn missing_case(e: StoreError) -> ApiError {
     doc::E400, doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn inbox(
-    state: web::Data<AppState>,
     caller: Vetted,
     query: web::Query<InboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let me = &caller.0.account.username;
-    let cases = state.store.desk_reports(&caller.0.account.desk).await?;
+    let cases = caller.0.desk.cases().await?;
     let views: Vec<CaseSummaryView> = cases
         .into_iter()
         .filter(|c| query.status.is_none_or(|s| s == c.status))
@@ -76,7 +75,7 @@ pub async fn show(
     caller: Vetted,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = find(&state, &caller, &id).await?;
+    let case = find(&caller, &id).await?;
     let report = &case.report;
     // Recorded before anything is handed out: who opened which case is on record.
     let me = &caller.0.account;
@@ -88,9 +87,10 @@ pub async fn show(
         &report.id.to_string(),
     )
     .await?;
-    let messages = state.store.messages(&report.id).await?;
-    let notes = state.store.notes(&report.id).await?;
-    let referrals = super::referrals::of_case(&state, &report.id).await?;
+    let desk = &caller.0.desk;
+    let messages = desk.messages(&report.id).await?;
+    let notes = desk.notes(&report.id).await?;
+    let referrals = super::referrals::of_case(desk, &report.id).await?;
     Ok(HttpResponse::Ok().json(DeskCaseView {
         id: report.id.to_string(),
         status: report.status,
@@ -138,9 +138,10 @@ pub async fn set_status(
     let id = report_id(&id)?;
     let now = crate::time::now_bucket();
     let desk = &caller.0.account.desk;
-    state
-        .store
-        .set_status(desk, &id, change.status, now)
+    caller
+        .0
+        .desk
+        .set_status(&id, change.status, now)
         .await
         .map_err(missing_case)?;
     let subject = format!("{id} {}", change.status.as_str());
@@ -173,18 +174,20 @@ pub async fn assign(
         None => None,
         Some(name) => {
             let name = Username::parse(name).map_err(|_| ApiError::AccountNotFound)?;
-            let account = state
-                .store
-                .account(desk, &name)
+            let account = caller
+                .0
+                .desk
+                .account(&name)
                 .await?
                 .ok_or(ApiError::AccountNotFound)?;
             Some(account.id)
         }
     };
     let now = crate::time::now_bucket();
-    state
-        .store
-        .assign(desk, &id, account, now)
+    caller
+        .0
+        .desk
+        .assign(&id, account, now)
         .await
         .map_err(missing_case)?;
     let subject = format!("{id} {}", assignment.username.as_deref().unwrap_or("-"));
@@ -216,16 +219,12 @@ pub async fn seal(
     id: web::Path<String>,
     entry: web::Json<Entry>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = find(&state, &caller, &id).await?;
+    let case = find(&caller, &id).await?;
     // A seal's length depends only on the desk's and the reply key's, both public: nothing to pad.
     let ciphertext =
         super::wrapped_key_field(&entry.ciphertext, "ciphertext", state.message_limits)?;
     let me = &caller.0.account;
-    match state
-        .store
-        .seal_case(&me.desk, &case.report.id, &ciphertext)
-        .await
-    {
+    match caller.0.desk.seal_case(&case.report.id, &ciphertext).await {
         Err(StoreError::Conflict(_)) => {
             return Err(ApiError::KeyConflict(
                 "this case is sealed already: fetch it again",
@@ -257,11 +256,12 @@ pub async fn note(
     id: web::Path<String>,
     entry: web::Json<Entry>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = find(&state, &caller, &id).await?;
+    let case = find(&caller, &id).await?;
     let ciphertext = entry_ciphertext(&state, &entry)?;
     let now = crate::time::now_bucket();
-    state
-        .store
+    caller
+        .0
+        .desk
         .add_note(&case.report.id, caller.0.account.id, &ciphertext, now)
         .await
         .map_err(missing_case)?;
@@ -290,16 +290,10 @@ pub async fn reply(
     id: web::Path<String>,
     entry: web::Json<Entry>,
 ) -> Result<HttpResponse, ApiError> {
-    let case = find(&state, &caller, &id).await?;
+    let case = find(&caller, &id).await?;
     let ciphertext = entry_ciphertext(&state, &entry)?;
     let now = crate::time::now_bucket();
-    let message = NewMessage {
-        report: case.report.id,
-        author: Author::Desk,
-        ciphertext,
-        created_at: now,
-        max_messages: state.max_messages,
-    };
+    let message = (caller.0.desk).message(&case.report.id, ciphertext, now, state.max_messages);
     state.writes.message(message).await.map_err(missing_case)?;
     let me = &caller.0.account;
     audit(
@@ -329,9 +323,10 @@ pub async fn reencrypt(
 ) -> Result<HttpResponse, ApiError> {
     let me = &supervisor.0.account;
     let id = report_id(&id)?;
-    let current = state
-        .store
-        .desk(&me.desk)
+    let current = supervisor
+        .0
+        .desk
+        .desk()
         .await?
         .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
     if request.key_version != current.key_version {
@@ -353,9 +348,10 @@ pub async fn reencrypt(
         CasePart::Seal => super::wrapped_key_field(&request.ciphertext, "ciphertext", limits)?,
         _ => super::ciphertext_field(&request.ciphertext, "ciphertext", limits)?,
     };
-    state
-        .store
-        .replace_ciphertext(&me.desk, &id, part, &ciphertext, current.key_version)
+    supervisor
+        .0
+        .desk
+        .replace_ciphertext(&id, part, &ciphertext, current.key_version)
         .await
         .map_err(missing_case)?;
     let subject = format!("{id} {}", request.part.describe());

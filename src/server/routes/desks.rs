@@ -10,7 +10,11 @@ use crate::store::Desk;
 /// Finds a desk by the slug in a path, or answers 404.
 pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
     let slug = DeskSlug::parse(slug).map_err(|_| ApiError::DeskNotFound)?;
-    state.store.desk(&slug).await?.ok_or(ApiError::DeskNotFound)
+    state
+        .intake()
+        .desk(&slug)
+        .await?
+        .ok_or(ApiError::DeskNotFound)
 }
 
 /// A desk's public key.

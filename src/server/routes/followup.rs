@@ -5,28 +5,25 @@
 use actix_web::{web, HttpResponse};
 
 use super::decode_exact;
-use crate::domain::{b64_encode, Author, Lookup, ReceiptAuth, Verifier};
+use crate::domain::{b64_encode, Lookup, ReceiptAuth};
 use crate::protocol::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted, MessageView,
 };
 use crate::server::limits::FollowupAllowed;
 use crate::server::problem::{doc, ApiError};
 use crate::server::AppState;
-use crate::store::{NewMessage, Receipt, StoreError, Thing};
+use crate::store::{ReporterStore, StoreError, Thing};
 
-/// Compared against when a lookup is unknown, so both failures do the same work.
-const DUMMY: Verifier = Verifier([0u8; 32]);
-
-async fn authenticate(state: &AppState, lookup: &str, auth: &str) -> Result<Receipt, ApiError> {
+/// The reporter capability for the report whose phrase the caller proved.
+async fn authenticate(
+    state: &AppState,
+    lookup: &str,
+    auth: &str,
+) -> Result<ReporterStore, ApiError> {
     let lookup = Lookup(decode_exact::<16>(lookup, "lookup")?);
     let auth = ReceiptAuth::from_bytes(decode_exact::<32>(auth, "auth")?);
-    let found = state.store.receipt(&lookup).await?;
-    let expected = found.as_ref().map_or(DUMMY, |r| r.verifier);
-    let matches = auth.verifier().matches(&expected);
-    match found {
-        Some(receipt) if matches => Ok(receipt),
-        _ => Err(ApiError::ReceiptNotFound),
-    }
+    let reporter = state.intake().reporter(&lookup, &auth).await?;
+    reporter.ok_or(ApiError::ReceiptNotFound)
 }
 
 /// A case's status and thread, for the reporter who holds the receipt phrase.
@@ -40,8 +37,9 @@ pub async fn show(
     state: web::Data<AppState>,
     request: web::Json<FollowupRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
-    let messages = state.store.messages(&receipt.report_id).await?;
+    let reporter = authenticate(&state, &request.lookup, &request.auth).await?;
+    let messages = reporter.messages().await?;
+    let receipt = reporter.receipt();
     Ok(HttpResponse::Ok().json(CaseView {
         desk: receipt.desk.to_string(),
         status: receipt.status,
@@ -71,18 +69,12 @@ pub async fn add_message(
 ) -> Result<HttpResponse, ApiError> {
     let ciphertext =
         super::ciphertext_field(&request.ciphertext, "ciphertext", state.message_limits)?;
-    let receipt = authenticate(&state, &request.lookup, &request.auth).await?;
+    let reporter = authenticate(&state, &request.lookup, &request.auth).await?;
     let now = crate::time::now_bucket();
-    let message = NewMessage {
-        report: receipt.report_id,
-        author: Author::Reporter,
-        ciphertext,
-        created_at: now,
-        max_messages: state.max_messages,
-    };
+    let message = reporter.message(ciphertext, now, state.max_messages);
     state.writes.message(message).await.map_err(receipt_gone)?;
     Ok(HttpResponse::Created().json(MessageAccepted {
-        status: receipt.status,
+        status: reporter.receipt().status,
     }))
 }
 

@@ -21,6 +21,6 @@ pub async fn readyz(
     _allowed: HealthAllowed,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.store.ping().await?;
+    state.intake().ping().await?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

@@ -49,16 +49,9 @@ pub async fn init_key(
     let grant = grant_ciphertext(&state, &request.grant)?;
     let statements = first_statements(&request.statements, account, &recipient)?;
     let now = crate::time::now_bucket();
-    match state
-        .store
-        .init_desk_key(
-            &account.desk,
-            &recipient,
-            account.id,
-            &grant,
-            &statements,
-            now,
-        )
+    match signed_in
+        .desk
+        .init_key(&recipient, account.id, &grant, &statements, now)
         .await
     {
         Err(StoreError::Conflict(what)) => {
@@ -125,13 +118,10 @@ fn conflict(what: Thing, otherwise: &'static str) -> ApiError {
     (status = 200, body = Vec<AccountView>),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn accounts(
-    state: web::Data<AppState>,
-    supervisor: Supervisor,
-) -> Result<HttpResponse, ApiError> {
-    let desk = &supervisor.0.account.desk;
-    let accounts = state.store.accounts_of(desk).await?;
-    let approvals = state.store.approvals_of(desk).await?;
+pub async fn accounts(supervisor: Supervisor) -> Result<HttpResponse, ApiError> {
+    let desk = &supervisor.0.desk;
+    let accounts = desk.accounts().await?;
+    let approvals = desk.approvals().await?;
     let views: Vec<AccountView> = accounts
         .iter()
         .map(|a| AccountView {
@@ -171,11 +161,10 @@ pub async fn vet(
     username: web::Path<String>,
     request: web::Json<Vetting>,
 ) -> Result<HttpResponse, ApiError> {
-    let desk = &supervisor.0.account.desk;
+    let desk = &supervisor.0.desk;
     let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
-    let target = state
-        .store
-        .account(desk, &username)
+    let target = desk
+        .account(&username)
         .await?
         .ok_or(ApiError::AccountNotFound)?;
     if target.status != AccountStatus::Pending {
@@ -183,9 +172,8 @@ pub async fn vet(
             "only a pending account can be vetted",
         ));
     }
-    let current = state
-        .store
-        .desk(desk)
+    let current = desk
+        .desk()
         .await?
         .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
     if request.key_version != current.key_version {
@@ -205,10 +193,9 @@ pub async fn vet(
         .map(|sent| statements::accept(sent, me, |body| statements::approves(body, &target)))
         .transpose()?;
     if statement.is_none() {
-        statements::require_unsigned_desk(&state, desk).await?;
+        statements::require_unsigned_desk(desk).await?;
     }
     let approval = Approval {
-        desk,
         account: target.id,
         approver: supervisor.0.account.id,
         key_version: current.key_version,
@@ -216,11 +203,7 @@ pub async fn vet(
         required: state.approvals_required,
         statement: statement.as_ref(),
     };
-    let approved = match state
-        .store
-        .approve(&approval, crate::time::now_bucket())
-        .await
-    {
+    let approved = match desk.approve(&approval, crate::time::now_bucket()).await {
         Err(StoreError::Conflict(what)) => return Err(conflict(what, "the approval conflicts")),
         other => other?,
     };
@@ -255,7 +238,14 @@ pub async fn vet(
         ),
     };
     let actor = supervisor.0.account.username.as_str();
-    audit(&state, desk.as_str(), actor, action, username.as_str()).await?;
+    audit(
+        &state,
+        desk.slug().as_str(),
+        actor,
+        action,
+        username.as_str(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(VetOutcome {
         status,
         approvals,
@@ -268,11 +258,8 @@ pub async fn vet(
     (status = 200, body = Vec<GrantView>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn grants(
-    state: web::Data<AppState>,
-    signed_in: SignedIn,
-) -> Result<HttpResponse, ApiError> {
-    let grants = state.store.grants(signed_in.account.id).await?;
+pub async fn grants(signed_in: SignedIn) -> Result<HttpResponse, ApiError> {
+    let grants = signed_in.own.grants().await?;
     let views: Vec<GrantView> = grants
         .iter()
         .map(|g| GrantView {
@@ -298,9 +285,10 @@ pub async fn disable(
 ) -> Result<HttpResponse, ApiError> {
     let me = &supervisor.0.account;
     let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
-    let target = state
-        .store
-        .account(&me.desk, &username)
+    let target = supervisor
+        .0
+        .desk
+        .account(&username)
         .await?
         .ok_or(ApiError::AccountNotFound)?;
     if target.id == me.id {
@@ -316,7 +304,7 @@ pub async fn disable(
              (`resguardo admin disable`), not by another supervisor alone",
         ));
     }
-    state.store.disable(target.id).await?;
+    supervisor.0.desk.disable(target.id).await?;
     audit(
         &state,
         me.desk.as_str(),
@@ -345,9 +333,10 @@ pub async fn rotate(
     let mut grants = Vec::with_capacity(request.grants.len());
     for entry in &request.grants {
         let username = Username::parse(&entry.username).map_err(|_| ApiError::AccountNotFound)?;
-        let account = state
-            .store
-            .account(&me.desk, &username)
+        let account = supervisor
+            .0
+            .desk
+            .account(&username)
             .await?
             .ok_or(ApiError::AccountNotFound)?;
         if account.status != AccountStatus::Vetted {
@@ -373,12 +362,13 @@ pub async fn rotate(
         _ => return Err(ApiError::BadField("statements", "one desk key statement")),
     };
     if statements.is_empty() {
-        statements::require_unsigned_desk(&state, &me.desk).await?;
+        statements::require_unsigned_desk(&supervisor.0.desk).await?;
     }
     let now = crate::time::now_bucket();
-    let version = match state
-        .store
-        .rotate_desk_key(&me.desk, &recipient, &grants, me.id, &statements, now)
+    let version = match supervisor
+        .0
+        .desk
+        .rotate_key(&recipient, &grants, me.id, &statements, now)
         .await
     {
         Err(StoreError::Conflict(what)) => {

@@ -24,14 +24,9 @@ fn summary(r: &Referral) -> PartnerReferralSummary {
 }
 
 /// The caller's referral `id`; another partner's looks exactly like a missing one.
-async fn own(state: &AppState, caller: &PartnerCaller, id: &str) -> Result<Referral, ApiError> {
+async fn own(caller: &PartnerCaller, id: &str) -> Result<Referral, ApiError> {
     let id = ReferralId::parse(id).map_err(|_| ApiError::ReferralNotFound)?;
-    state
-        .store
-        .referral(&id)
-        .await?
-        .filter(|r| r.partner == caller.0.id)
-        .ok_or(ApiError::ReferralNotFound)
+    (caller.1.referral(&id).await?).ok_or(ApiError::ReferralNotFound)
 }
 
 /// Whether the partner's copy is gone, or due to go at the next purge.
@@ -49,11 +44,8 @@ fn actor(caller: &PartnerCaller) -> String {
     (status = 200, body = Vec<PartnerReferralSummary>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn inbox(
-    state: web::Data<AppState>,
-    caller: PartnerCaller,
-) -> Result<HttpResponse, ApiError> {
-    let referrals = state.store.referrals_of_partner(&caller.0.id).await?;
+pub async fn inbox(caller: PartnerCaller) -> Result<HttpResponse, ApiError> {
+    let referrals = caller.1.referrals().await?;
     let views: Vec<PartnerReferralSummary> = referrals.iter().map(summary).collect();
     Ok(HttpResponse::Ok().json(views))
 }
@@ -69,13 +61,14 @@ pub async fn show(
     caller: PartnerCaller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let referral = own(&state, &caller, &id).await?;
+    let referral = own(&caller, &id).await?;
     let ciphertext = match &referral.ciphertext {
         Some(c) if !expired(&referral) => c,
         _ => return Err(ApiError::ReferralExpired),
     };
+    // The desk's current public key, as the public pages show it: answers are encrypted to it.
     let desk = state
-        .store
+        .intake()
         .desk(&caller.0.desk)
         .await?
         .ok_or(ApiError::Unavailable)?;
@@ -88,7 +81,7 @@ pub async fn show(
         &subject,
     )
     .await?;
-    let updates = state.store.referral_updates(&referral.id).await?;
+    let updates = caller.1.referral_updates(&referral.id).await?;
     Ok(HttpResponse::Ok().json(PartnerReferralView {
         id: referral.id.to_string(),
         status: referral.status,
@@ -114,7 +107,7 @@ pub async fn answer(
     id: web::Path<String>,
     request: web::Json<PartnerAnswer>,
 ) -> Result<HttpResponse, ApiError> {
-    let referral = own(&state, &caller, &id).await?;
+    let referral = own(&caller, &id).await?;
     if expired(&referral) {
         return Err(ApiError::ReferralExpired);
     }
@@ -145,8 +138,8 @@ pub async fn answer(
         _ => {}
     }
     let now = crate::time::now_bucket();
-    match state
-        .store
+    match caller
+        .1
         .add_referral_update(
             &referral.id,
             referral.status,

@@ -15,7 +15,7 @@ use crate::protocol::referrals::{
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{NewReferral, Partner, ReferralUpdate, StoreError};
+use crate::store::{DeskStore, NewReferral, Partner, ReferralUpdate, StoreError};
 
 fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerToken {
     let key = crate::crypto::webhook::partner_key(
@@ -32,12 +32,12 @@ fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerT
 
 /// The referrals of a case with the partners' answers.
 pub(super) async fn of_case(
-    state: &AppState,
+    desk: &DeskStore,
     report: &ReportId,
 ) -> Result<Vec<DeskReferralView>, ApiError> {
     let mut views = vec![];
-    for r in state.store.referrals_of_case(report).await? {
-        let updates = state.store.referral_updates(&r.id).await?;
+    for r in desk.referrals_of_case(report).await? {
+        let updates = desk.referral_updates(&r.id).await?;
         views.push(DeskReferralView {
             id: r.id.to_string(),
             partner: r.partner.to_string(),
@@ -127,7 +127,7 @@ pub async fn add(
     };
     // A name that looks like one already in the directory is taken: a case worker picking "P1"
     // must not get a look-alike registered to another key.
-    let listed = state.store.partners(&me.desk).await?;
+    let listed = supervisor.0.desk.partners().await?;
     if listed
         .iter()
         .any(|p| p.profile.name.looks_like(&partner.profile.name))
@@ -136,8 +136,9 @@ pub async fn add(
     }
     let token = Secret32::random();
     let now = crate::time::now_bucket();
-    match state
-        .store
+    match supervisor
+        .0
+        .desk
         .add_partner(&partner, &token.digest(), now)
         .await
     {
@@ -161,8 +162,8 @@ pub async fn add(
     (status = 200, body = Vec<PartnerView>),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn list(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
-    let partners = state.store.partners(&caller.0.account.desk).await?;
+pub async fn list(caller: Vetted) -> Result<HttpResponse, ApiError> {
+    let partners = caller.0.desk.partners().await?;
     let views: Vec<PartnerView> = partners.iter().map(PartnerView::from).collect();
     Ok(HttpResponse::Ok().json(views))
 }
@@ -180,9 +181,10 @@ pub async fn disable(
 ) -> Result<HttpResponse, ApiError> {
     let me = &supervisor.0.account;
     let id = partner_id(&id)?;
-    state
-        .store
-        .set_partner_status(&me.desk, &id, PartnerStatus::Disabled)
+    supervisor
+        .0
+        .desk
+        .set_partner_status(&id, PartnerStatus::Disabled)
         .await
         .map_err(missing_partner)?;
     let subject = id.to_string();
@@ -211,14 +213,16 @@ pub async fn rotate_token(
     let me = &supervisor.0.account;
     let id = partner_id(&id)?;
     let token = Secret32::random();
-    state
-        .store
-        .set_partner_token(&me.desk, &id, &token.digest())
+    supervisor
+        .0
+        .desk
+        .set_partner_token(&id, &token.digest())
         .await
         .map_err(missing_partner)?;
-    let partner = state
-        .store
-        .partner(&me.desk, &id)
+    let partner = supervisor
+        .0
+        .desk
+        .partner(&id)
         .await?
         .ok_or(ApiError::PartnerNotFound)?;
     let subject = id.to_string();
@@ -253,17 +257,19 @@ pub async fn refer(
     request: web::Json<NewReferralRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let me = &caller.0.account;
-    let case = super::case_lookup::find(&state, &caller, &id).await?;
-    let partner = state
-        .store
-        .partner(&me.desk, &partner_id(&request.partner)?)
+    let case = super::case_lookup::find(&caller, &id).await?;
+    let partner = caller
+        .0
+        .desk
+        .partner(&partner_id(&request.partner)?)
         .await?
         .ok_or(ApiError::PartnerNotFound)?;
     if partner.status != PartnerStatus::Active {
         return Err(ApiError::ReferralConflict("this partner is disabled"));
     }
-    let open_already = state
-        .store
+    let open_already = caller
+        .0
+        .desk
         .referrals_of_case(&case.report.id)
         .await?
         .iter()
@@ -307,8 +313,9 @@ pub async fn refer(
         override_reason,
         expires_at,
     };
-    state
-        .store
+    caller
+        .0
+        .desk
         .refer(&referral, crate::time::now_bucket())
         .await?;
     let subject = format!("{} {} {}", case.report.id, referral.id, partner.id);

@@ -17,8 +17,7 @@ use crate::server::{audit, AppState};
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn show(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
-    let desk = &caller.0.account.desk;
-    let (policy, source) = policy_of(state.store.as_ref(), &state.retention, desk).await?;
+    let (policy, source) = policy_of(&caller.0.desk, &state.retention).await?;
     Ok(HttpResponse::Ok().json(RetentionView { policy, source }))
 }
 
@@ -35,9 +34,10 @@ pub async fn set(
 ) -> Result<HttpResponse, ApiError> {
     let me = &supervisor.0.account;
     let policy = policy.into_inner();
-    state
-        .store
-        .set_retention(&me.desk, &policy, crate::time::now_bucket())
+    supervisor
+        .0
+        .desk
+        .set_retention(&policy, crate::time::now_bucket())
         .await?;
     let subject = format!(
         "closed={} spam={} untriaged={}",

@@ -14,18 +14,15 @@ use crate::protocol::statements::{ExistingStatements, SignedStatement, Statement
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, NewStatement, StoreError};
+use crate::store::{Account, DeskStore, NewStatement, StoreError};
 
 /// The desk's statements, in order, for the caller's device to verify from its pinned root.
 #[utoipa::path(get, path = "/api/v1/desk/statements", responses(
     (status = 200, body = Vec<StatementView>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn list(
-    state: web::Data<AppState>,
-    signed_in: SignedIn,
-) -> Result<HttpResponse, ApiError> {
-    let stored = state.store.statements_of(&signed_in.account.desk).await?;
+pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, ApiError> {
+    let stored = signed_in.desk.statements().await?;
     let views: Vec<StatementView> = stored
         .into_iter()
         .map(|s| StatementView {
@@ -99,11 +96,8 @@ fn describe(body: &Body) -> (i64, Option<[u8; 16]>, Option<i64>) {
 /// Refuses a change without its statement once the desk's keys are signed: a client older than
 /// statements would otherwise move the desk key or vet someone outside the chain, and every
 /// up-to-date device would then refuse to work.
-pub async fn require_unsigned_desk(
-    state: &AppState,
-    desk: &crate::domain::DeskSlug,
-) -> Result<(), ApiError> {
-    if state.store.statements_of(desk).await?.is_empty() {
+pub async fn require_unsigned_desk(desk: &DeskStore) -> Result<(), ApiError> {
+    if desk.statements().await?.is_empty() {
         Ok(())
     } else {
         Err(ApiError::KeyConflict(
@@ -139,16 +133,15 @@ pub async fn sign_existing(
     supervisor: Supervisor,
     request: web::Json<ExistingStatements>,
 ) -> Result<HttpResponse, ApiError> {
-    let me = &supervisor.0.account;
+    let (me, store) = (&supervisor.0.account, &supervisor.0.desk);
     if request.statements.is_empty() || request.statements.len() > MAX_EXISTING {
         return Err(bad("list of 1 to 1,000 statements"));
     }
-    let desk = state
-        .store
-        .desk(&me.desk)
+    let desk = store
+        .desk()
         .await?
         .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
-    let stored = state.store.statements_of(&me.desk).await?;
+    let stored = store.statements().await?;
     let mut key_signed = stored.iter().any(|s| {
         Statement::decode(&s.statement).is_ok_and(|s| matches!(s.body, Body::DeskKey { .. }))
     });
@@ -171,7 +164,7 @@ pub async fn sign_existing(
                     && *recipient == me.recipient
             }
             Body::Approval { username, .. } => {
-                statement.seq > 1 && vetted_as_approved(&state, me, username, &body).await?
+                statement.seq > 1 && vetted_as_approved(store, username, &body).await?
             }
             Body::DeskKey { version, recipient } => {
                 let current = !key_signed
@@ -185,7 +178,7 @@ pub async fn sign_existing(
                 name,
                 recipient,
             } => {
-                let held = partner_of(&state, me, partner).await?;
+                let held = partner_of(store, partner).await?;
                 statement.seq > 1
                     && held.is_some_and(|p| {
                         p.status == PartnerStatus::Active
@@ -194,11 +187,11 @@ pub async fn sign_existing(
                     })
             }
             Body::RevokePartner { partner } => {
-                let held = partner_of(&state, me, partner).await?;
+                let held = partner_of(store, partner).await?;
                 statement.seq > 1 && held.is_some_and(|p| p.status == PartnerStatus::Disabled)
             }
             Body::RevokeAccount { account } => {
-                let accounts = state.store.accounts_of(&me.desk).await?;
+                let accounts = store.accounts().await?;
                 statement.seq > 1
                     && accounts
                         .iter()
@@ -220,9 +213,8 @@ pub async fn sign_existing(
     if let Err(e) = verifies_after(&me.desk, &stored, &accepted) {
         return Err(ApiError::BadField("statements", refusal_reason(&e)));
     }
-    match state
-        .store
-        .sign_existing(&me.desk, &accepted, crate::time::now_bucket())
+    match store
+        .sign_existing(&accepted, crate::time::now_bucket())
         .await
     {
         Err(StoreError::Conflict(_)) => return Err(moved_on()),
@@ -242,24 +234,19 @@ pub async fn sign_existing(
 
 /// The desk's partner with this id, if any.
 async fn partner_of(
-    state: &AppState,
-    me: &Account,
+    desk: &DeskStore,
     id: &[u8; 16],
 ) -> Result<Option<crate::store::Partner>, ApiError> {
-    Ok(state
-        .store
-        .partner(&me.desk, &PartnerId::from_bytes(*id))
-        .await?)
+    Ok(desk.partner(&PartnerId::from_bytes(*id)).await?)
 }
 
 /// Whether `body` approves an account the desk has vetted, naming exactly the keys it holds.
 async fn vetted_as_approved(
-    state: &AppState,
-    me: &Account,
+    desk: &DeskStore,
     username: &crate::domain::Username,
     body: &Body,
 ) -> Result<bool, ApiError> {
-    let account = state.store.account(&me.desk, username).await?;
+    let account = desk.account(username).await?;
     Ok(account.is_some_and(|a| a.status == AccountStatus::Vetted && approves(body, &a)))
 }
 

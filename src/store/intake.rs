@@ -1,0 +1,285 @@
+//! Intake: what anyone on the internet may cause the store to do, before anyone is known. List the
+//! desks, find a receipt by its lookup, and commit submissions and thread messages through group
+//! commit (`group_commit.rs`). The `IntakeRows` part of the store and its one implementation.
+
+use std::sync::Arc;
+
+use super::{
+    Backend, Desk, DeskListing, Lookup, Outcome, Receipt, ReporterStore, StoreError, Write,
+};
+use crate::domain::{ReceiptAuth, Verifier};
+
+/// Compared against when a lookup is unknown, so both failures do the same work.
+const DUMMY: Verifier = Verifier([0u8; 32]);
+
+#[async_trait::async_trait]
+pub trait IntakeRows: Send + Sync + 'static {
+    /// A trivial query: whether the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+    async fn desks(&self) -> Result<Vec<DeskListing>, StoreError>;
+    /// A desk with its current key; `None` without one.
+    async fn desk(&self, slug: &super::DeskSlug) -> Result<Option<Desk>, StoreError>;
+    async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError>;
+    /// Commits a batch of writes in one transaction; one outcome per write, in order.
+    async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError>;
+}
+
+/// The intake capability: unauthenticated, so it reads only what the public pages show (the
+/// desks and their keys) and a receipt by its lookup, and writes only through `commit`.
+#[derive(Clone)]
+pub struct IntakeStore {
+    db: Arc<dyn Backend>,
+}
+
+impl IntakeStore {
+    pub(super) fn new(db: Arc<dyn Backend>) -> Self {
+        Self { db }
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await
+    }
+
+    /// Every desk, with its current key if it has one.
+    pub async fn desks(&self) -> Result<Vec<DeskListing>, StoreError> {
+        self.db.desks().await
+    }
+
+    /// A desk that can take reports (one with a key); `None` otherwise.
+    pub async fn desk(&self, slug: &super::DeskSlug) -> Result<Option<Desk>, StoreError> {
+        self.db.desk(slug).await
+    }
+
+    /// The reporter capability for the report a receipt names, if `auth` proves its phrase. An
+    /// unknown lookup and a wrong auth key do the same work and both give `None`, so the answer
+    /// does not tell whether a report exists.
+    pub async fn reporter(
+        &self,
+        lookup: &Lookup,
+        auth: &ReceiptAuth,
+    ) -> Result<Option<ReporterStore>, StoreError> {
+        let found = self.db.receipt(lookup).await?;
+        let expected = found.as_ref().map_or(DUMMY, |r| r.verifier);
+        let matches = auth.verifier().matches(&expected);
+        Ok(found
+            .filter(|_| matches)
+            .map(|receipt| ReporterStore::new(self.db.clone(), receipt)))
+    }
+
+    /// Commits writes in one transaction (group commit calls this with a batch).
+    pub async fn commit(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
+        self.db.commit_writes(batch).await
+    }
+}
+
+/// The one `IntakeRows` implementation, for each backend's pool type (see `sqlite.rs`).
+macro_rules! impl_intake_rows {
+    ($store:ident, $db:ty) => {
+        impl $store {
+            /// Spends a batch's challenges and stores the reports of those spent now, in two
+            /// statements whatever the batch holds (see `sql::INSERT_SPENT_HEAD`).
+            async fn apply_intakes(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                intakes: &[&Intake],
+            ) -> Result<Vec<IntakeOutcome>, StoreError> {
+                if intakes.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut fresh = Self::spend_all(tx, intakes).await?;
+                // A digest twice in one batch: the first write claims it.
+                let spent_now: Vec<bool> = intakes
+                    .iter()
+                    .map(|i| fresh.remove(&i.spend.digest[..]))
+                    .collect();
+                let reports: Vec<&NewReport> = intakes
+                    .iter()
+                    .zip(&spent_now)
+                    .filter(|(_, now)| **now)
+                    .filter_map(|(i, _)| i.report.as_ref())
+                    .collect();
+                let stored = Self::insert_reports(tx, &reports).await?;
+                let mut outcomes = Vec::with_capacity(intakes.len());
+                for (intake, now) in intakes.iter().zip(spent_now) {
+                    outcomes.push(match (&intake.report, now) {
+                        (_, false) => IntakeOutcome::ChallengeSpent,
+                        (None, true) => IntakeOutcome::Committed,
+                        (Some(r), true) if stored.contains(&r.id.as_bytes()[..]) => {
+                            IntakeOutcome::Committed
+                        }
+                        (Some(r), true) if Self::desk_has_key(tx, &r.desk).await? => {
+                            IntakeOutcome::ReceiptConflict
+                        }
+                        (Some(_), true) => IntakeOutcome::NoSuchDesk,
+                    });
+                }
+                Ok(outcomes)
+            }
+
+            /// Spends the challenges of `intakes`; returns the digests that were not spent before.
+            async fn spend_all(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                intakes: &[&Intake],
+            ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_SPENT_HEAD);
+                query.push_values(intakes, |mut row, intake| {
+                    row.push_bind(&intake.spend.digest[..])
+                        .push_bind(intake.spend.expires_at);
+                });
+                query.push(sql::INSERT_SPENT_TAIL);
+                // Not kept prepared: a statement per batch size would crowd the cache.
+                let rows: Vec<(Vec<u8>,)> = query
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                Ok(rows.into_iter().map(|(digest,)| digest).collect())
+            }
+
+            /// Inserts `reports`; returns the ids of those stored (see `sql::INSERT_REPORTS_HEAD`).
+            async fn insert_reports(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                reports: &[&NewReport],
+            ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+                if reports.is_empty() {
+                    return Ok(std::collections::HashSet::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REPORTS_HEAD);
+                query.push_values(reports, |mut row, report| {
+                    row.push_bind(&report.id.as_bytes()[..])
+                        .push_bind(report.desk.as_str())
+                        .push_bind(report.ciphertext.as_bytes())
+                        .push_bind(&report.lookup.0[..])
+                        .push_bind(&report.verifier.0[..])
+                        .push_bind(report.reply_recipient.as_str())
+                        .push_bind(report.created_at);
+                });
+                query.push(sql::INSERT_REPORTS_TAIL);
+                let rows: Vec<(Vec<u8>,)> = query
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            /// One group commit on `connection`; see `commit_writes`.
+            async fn commit_batch(
+                connection: &mut <$db as sqlx::Database>::Connection,
+                batch: &[Write],
+            ) -> Result<Vec<Outcome>, StoreError> {
+                let mut tx = Self::begin_batch(connection).await?;
+                let intakes: Vec<&Intake> = batch
+                    .iter()
+                    .filter_map(|write| match write {
+                        Write::Intake(intake) => Some(intake),
+                        Write::Message(_) => None,
+                    })
+                    .collect();
+                let mut intake_outcomes = Self::apply_intakes(&mut tx, &intakes).await?.into_iter();
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for write in batch {
+                    outcomes.push(match write {
+                        Write::Intake(_) => Outcome::Intake(
+                            intake_outcomes
+                                .next()
+                                .ok_or(StoreError::Corrupt("intake outcome"))?,
+                        ),
+                        Write::Message(message) => {
+                            Outcome::Message(Self::apply_message(&mut tx, message).await?)
+                        }
+                    });
+                }
+                tx.commit().await?;
+                Ok(outcomes)
+            }
+
+            async fn desk_has_key(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                desk: &DeskSlug,
+            ) -> Result<bool, StoreError> {
+                let (keys,): (i64,) = sqlx::query_as(sql::DESK_HAS_KEY)
+                    .bind(desk.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                Ok(keys > 0)
+            }
+
+            /// Appends a message to its thread unless the report is gone or the thread is full.
+            async fn apply_message(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                message: &NewMessage,
+            ) -> Result<MessageOutcome, StoreError> {
+                let report = &message.report.as_bytes()[..];
+                // Touching the report first locks its row, so concurrent appends to one thread
+                // queue up instead of racing for the same sequence number.
+                let touched = sqlx::query(sql::TOUCH_CASE)
+                    .bind(report)
+                    .bind(message.created_at)
+                    .bind(message.desk.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                if touched.rows_affected() == 0 {
+                    return Ok(MessageOutcome::NoSuchReport);
+                }
+                let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
+                    .bind(report)
+                    .bind(message.author.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?;
+                if count >= message.max_messages {
+                    return Ok(MessageOutcome::ThreadFull);
+                }
+                sqlx::query(sql::INSERT_MESSAGE)
+                    .bind(report)
+                    .bind(message.author.as_str())
+                    .bind(message.ciphertext.as_bytes())
+                    .bind(message.created_at)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(MessageOutcome::Added)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::IntakeRows for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query(sql::PING).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn desks(&self) -> Result<Vec<DeskListing>, StoreError> {
+                let rows: Vec<ListingRow> = sqlx::query_as(sql::SELECT_DESK_LISTING)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(listing_from_row).collect()
+            }
+
+            async fn desk(&self, slug: &DeskSlug) -> Result<Option<Desk>, StoreError> {
+                let row: Option<DeskRow> = sqlx::query_as(&sql::select_desk())
+                    .bind(slug.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|(s, n, r, v)| parse_desk(s, n, r, v)).transpose()
+            }
+
+            async fn receipt(&self, lookup: &Lookup) -> Result<Option<Receipt>, StoreError> {
+                let row: Option<ReceiptRow> = sqlx::query_as(sql::SELECT_RECEIPT)
+                    .bind(&lookup.0[..])
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(receipt_from_row).transpose()
+            }
+
+            async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
+                let mut connection = self.batch_connection().await?;
+                let committed = Self::commit_batch(&mut connection, batch).await;
+                if committed.is_err() {
+                    self.after_failed_batch(&mut connection).await;
+                }
+                committed
+            }
+        }
+    };
+}
+
+pub(crate) use impl_intake_rows;
