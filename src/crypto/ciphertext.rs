@@ -43,7 +43,7 @@ impl fmt::Debug for AgeCiphertext {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum CiphertextError {
     #[error("the ciphertext is larger than {0} bytes")]
     TooLarge(usize),

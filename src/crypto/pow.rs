@@ -50,7 +50,7 @@ pub struct Challenge {
     bytes: [u8; CHALLENGE_LEN],
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum PowError {
     #[error("the proof-of-work challenge is malformed")]
     Malformed,

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use super::problem::ApiError;
+use super::problem::{store_failure, ApiError};
 use super::AppState;
 use crate::crypto::password::AuthKey;
 use crate::domain::{AccountStatus, Role, Secret32};
@@ -39,14 +39,18 @@ impl FromRequest for SignedIn {
             let sign_in = state.sign_in();
             let account = sign_in
                 .session(&digest, now, idle_since)
-                .await?
+                .await
+                .map_err(store_failure)?
                 .ok_or(ApiError::Unauthorized)?;
             // A disabled account's sessions die on its next request, whatever their expiry.
             if account.status == AccountStatus::Disabled {
-                sign_in.end_session(&digest).await?;
+                sign_in.end_session(&digest).await.map_err(store_failure)?;
                 return Err(ApiError::Unauthorized);
             }
-            sign_in.touch_session(&digest, now).await?;
+            sign_in
+                .touch_session(&digest, now)
+                .await
+                .map_err(store_failure)?;
             let db = state.database();
             Ok(SignedIn {
                 desk: db.desk(&account.desk),
@@ -154,7 +158,8 @@ impl FromRequest for PartnerCaller {
             let partner = state
                 .sign_in()
                 .partner(&digest)
-                .await?
+                .await
+                .map_err(store_failure)?
                 .ok_or(ApiError::Unauthorized)?;
             // A disabled partner is refused at once, whatever it holds.
             if partner.status != crate::domain::PartnerStatus::Active {

@@ -26,6 +26,7 @@ use crate::crypto::CiphertextLimits;
 use crate::store::{AuditLog, Database, IntakeStore, Maintenance, SignIn};
 use admission::PowService;
 use limits::Limits;
+use problem::store_failure;
 use zeroize::Zeroizing;
 
 /// What every handler may reach.
@@ -291,7 +292,11 @@ pub async fn audit(
 ) -> Result<(), problem::ApiError> {
     let entry = crate::store::AuditEntry::new(desk, actor, action, subject);
     let now = crate::time::now_secs();
-    state.audit_log().append(&entry, now).await?;
+    state
+        .audit_log()
+        .append(&entry, now)
+        .await
+        .map_err(store_failure)?;
     // The log line says what happened in which desk; who and to what stay in the audit log only.
     tracing::info!(desk = %desk, action = %action, "audited");
     Ok(())

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::metrics::EXIT_PATH;
-use super::problem::ApiError;
+use super::problem::{store_failure, ApiError};
 use super::AppState;
 
 mod templates;
@@ -161,7 +161,7 @@ async fn intake(
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let t = texts(&lang)?;
-    let desks = state.intake().desks().await?;
+    let desks = state.intake().desks().await.map_err(store_failure)?;
     Ok(page(t, t.intake_title, templates::intake(t, &desks)))
 }
 

@@ -8,12 +8,17 @@ use actix_web::{HttpResponse, ResponseError};
 use crate::crypto::pow::PowError;
 use crate::crypto::CiphertextError;
 use crate::protocol::problem::Problem;
-use crate::store::{StoreError, Thing};
+
+mod areas;
+
+pub use areas::{
+    store_failure, AccountError, CaseError, FollowupError, IntakeError, KeyError, PartnerError,
+};
 
 /// The base of every problem type URI; `docs/api.md` lists them all.
 pub const TYPE_BASE: &str = "https://resguardo.invalid/problems/";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
     MalformedRequest(String),
@@ -215,26 +220,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::ChallengeSpent => ApiError::PowReused,
-            StoreError::Full => ApiError::ThreadFull,
-            StoreError::Conflict(thing) => conflict(thing),
-            StoreError::Missing(thing) => missing(thing),
-            StoreError::StorageFull => {
-                tracing::error!("the database's disk is full: refusing writes");
-                ApiError::StorageFull
-            }
-            StoreError::Corrupt(_) | StoreError::Unavailable(_) | StoreError::Unsupported(_) => {
-                // The cause holds no request data (sqlx never prints bound values).
-                tracing::error!(error = %e, "database operation failed");
-                ApiError::Unavailable
-            }
-        }
-    }
-}
-
 /// OpenAPI documentation of problem answers, one type per status, so that each route lists the
 /// errors it can give in one line: `responses((status = 200, body = X), doc::E400, doc::E401)`.
 pub mod doc {
@@ -273,51 +258,6 @@ pub mod doc {
 
 /// docs/api.md is what third parties build from: its table of problem types must be exactly the
 /// server's, statuses included.
-/// The answer for a row that is not there, by what it is. Where the same row means something else
-/// to the caller (a report gone from under a follow-up is a receipt not found), the route maps it
-/// first.
-fn missing(thing: Thing) -> ApiError {
-    match thing {
-        Thing::Desk => ApiError::DeskNotFound,
-        Thing::Report | Thing::Case | Thing::CasePart => ApiError::CaseNotFound,
-        Thing::Account | Thing::Username | Thing::UnlockShare => ApiError::AccountNotFound,
-        Thing::EnrolmentCode => ApiError::BadEnrolmentCode,
-        Thing::Partner | Thing::PartnerName => ApiError::PartnerNotFound,
-        Thing::NewerAnswer => ApiError::ReferralNotFound,
-        Thing::DeskKey
-        | Thing::DeskKeyVersion
-        | Thing::DeskStatements
-        | Thing::Grant
-        | Thing::ReportReceipt
-        | Thing::CaseSeal => ApiError::KeyConflict(
-            "the desk key version named does not exist: fetch the desk's keys again",
-        ),
-    }
-}
-
-/// The answer for a row that is there already, by what it is.
-fn conflict(thing: Thing) -> ApiError {
-    match thing {
-        Thing::ReportReceipt => ApiError::ReceiptConflict,
-        Thing::Username => ApiError::UsernameTaken,
-        Thing::PartnerName => ApiError::PartnerNameTaken,
-        Thing::NewerAnswer => ApiError::ReferralConflict("a newer answer on this referral exists"),
-        Thing::CaseSeal => ApiError::KeyConflict("the case is sealed already"),
-        Thing::Grant => ApiError::KeyConflict("the grant exists already"),
-        Thing::UnlockShare => ApiError::KeyConflict("this account has its unlock share already"),
-        Thing::Desk
-        | Thing::DeskKey
-        | Thing::DeskKeyVersion
-        | Thing::DeskStatements
-        | Thing::Account
-        | Thing::EnrolmentCode
-        | Thing::Report
-        | Thing::Case
-        | Thing::CasePart
-        | Thing::Partner => ApiError::KeyConflict("the desk's keys changed: fetch them again"),
-    }
-}
-
 #[cfg(test)]
 mod docs_agree {
     use std::collections::BTreeSet;
@@ -419,54 +359,5 @@ mod docs_agree {
                 .any(|l| l.to_ascii_lowercase().starts_with(&format!("| `{name}` |")));
             assert!(documented, "{header} is in docs/api.md's Headers table");
         }
-    }
-}
-
-#[cfg(test)]
-mod store_errors {
-    use super::*;
-
-    #[test]
-    fn a_missing_row_is_answered_by_what_it_is() {
-        let slug = |e: StoreError| ApiError::from(e).slug();
-        assert_eq!(slug(StoreError::Missing(Thing::Desk)), "desk-not-found");
-        // Not "no such desk" for a case or report that went away (purged, or another desk's).
-        for thing in [Thing::Report, Thing::Case, Thing::CasePart] {
-            assert_eq!(slug(StoreError::Missing(thing)), "case-not-found");
-        }
-        assert_eq!(
-            slug(StoreError::Missing(Thing::Account)),
-            "account-not-found"
-        );
-        assert_eq!(
-            slug(StoreError::Missing(Thing::Partner)),
-            "partner-not-found"
-        );
-        assert_eq!(
-            slug(StoreError::Missing(Thing::EnrolmentCode)),
-            "invalid-enrolment-code"
-        );
-    }
-
-    #[test]
-    fn a_conflict_is_answered_by_what_it_is() {
-        let slug = |e: StoreError| ApiError::from(e).slug();
-        assert_eq!(
-            slug(StoreError::Conflict(Thing::ReportReceipt)),
-            "receipt-conflict"
-        );
-        assert_eq!(
-            slug(StoreError::Conflict(Thing::Username)),
-            "username-taken"
-        );
-        assert_eq!(
-            slug(StoreError::Conflict(Thing::PartnerName)),
-            "partner-name-taken"
-        );
-        // Only a receipt clash is a receipt conflict.
-        assert_eq!(
-            slug(StoreError::Conflict(Thing::DeskStatements)),
-            "key-conflict"
-        );
     }
 }

@@ -23,9 +23,9 @@ use crate::protocol::accounts::{
 };
 use crate::server::auth::SignedIn;
 use crate::server::limits::LoginAllowed;
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, AccountError, ApiError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, AccountId, Attempt, NewAccount, StoreError};
+use crate::store::{Account, AccountId, Attempt, NewAccount};
 
 // The TOTP secret and the session token must not reach a log line or a panic message.
 
@@ -54,9 +54,9 @@ pub async fn enrol(
     _allowed: LoginAllowed,
     state: web::Data<AppState>,
     request: web::Json<Enrolment>,
-) -> Result<HttpResponse, ApiError> {
-    let code = Secret32::parse(&request.code).map_err(|_| ApiError::BadEnrolmentCode)?;
-    let desk = DeskSlug::parse(&request.desk).map_err(|_| ApiError::BadEnrolmentCode)?;
+) -> Result<HttpResponse, AccountError> {
+    let code = Secret32::parse(&request.code).map_err(|_| AccountError::BadEnrolmentCode)?;
+    let desk = DeskSlug::parse(&request.desk).map_err(|_| AccountError::BadEnrolmentCode)?;
     let username = Username::parse(&request.username)
         .map_err(|_| ApiError::BadField("username", "user name"))?;
     let recipient =
@@ -92,15 +92,11 @@ pub async fn enrol(
         created_at: crate::time::now_bucket(),
         signing_key,
     };
-    let (desk, role) = match state
+    // An unknown code is `BadEnrolmentCode`, a taken name `UsernameTaken` (`AccountError`).
+    let (desk, role) = state
         .sign_in()
         .enrol(&code.digest(), crate::time::now_secs(), &account)
-        .await
-    {
-        Err(StoreError::Missing(_)) => return Err(ApiError::BadEnrolmentCode),
-        Err(StoreError::Conflict(_)) => return Err(ApiError::UsernameTaken),
-        other => other?,
-    };
+        .await?;
     audit(
         &state,
         desk.as_str(),
@@ -135,7 +131,7 @@ struct Claimed {
     auth_key: AuthKey,
 }
 
-async fn claim(state: &AppState, credentials: &Credentials) -> Result<Claimed, ApiError> {
+async fn claim(state: &AppState, credentials: &Credentials) -> Result<Claimed, AccountError> {
     let auth_key = AuthKey::from_bytes(decode_exact::<32>(&credentials.auth_key, "auth_key")?);
     let throttle_key: [u8; 32] = Sha256::new()
         .chain_update(b"resguardo/login/v1/")
@@ -169,7 +165,7 @@ async fn check(
     state: &AppState,
     credentials: &Credentials,
     confirming: bool,
-) -> Result<Account, ApiError> {
+) -> Result<Account, AccountError> {
     let now = crate::time::now_secs();
     let claimed = claim(state, credentials).await?;
     let backoff = Backoff {
@@ -184,9 +180,8 @@ async fn check(
         Attempt::Reserved { failures } => (false, failures),
         Attempt::Wait { secs } => {
             if !take_code(state, &claimed, credentials, confirming, now).await? {
-                return Err(ApiError::RateLimited(
-                    u64::try_from(secs).unwrap_or(1).max(1),
-                ));
+                let secs = u64::try_from(secs).unwrap_or(1).max(1);
+                return Err(ApiError::RateLimited(secs).into());
             }
             (true, 0)
         }
@@ -229,7 +224,7 @@ async fn check(
             if let Some(account) = &account {
                 audit_failure(state, account, failures).await?;
             }
-            Err(ApiError::LoginFailed)
+            Err(AccountError::LoginFailed)
         }
     }
 }
@@ -238,7 +233,11 @@ async fn check(
 /// a streak is written, with the count so far as its subject, so anonymous guessing cannot flood
 /// the hash chain (a streak of a million failures writes 21 entries). Failures for names that do
 /// not exist are not written at all: they tell a desk nothing about its own people.
-async fn audit_failure(state: &AppState, account: &Account, failures: i64) -> Result<(), ApiError> {
+async fn audit_failure(
+    state: &AppState,
+    account: &Account,
+    failures: i64,
+) -> Result<(), AccountError> {
     if failures < 1 || failures & (failures - 1) != 0 {
         return Ok(());
     }
@@ -250,7 +249,8 @@ async fn audit_failure(state: &AppState, account: &Account, failures: i64) -> Re
         AuditAction::LoginFailed,
         &format!("failures={failures}"),
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Whether an account may pass this check at all: not disabled, and confirming its TOTP only once.
@@ -266,7 +266,7 @@ async fn take_code(
     credentials: &Credentials,
     confirming: bool,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AccountError> {
     match &claimed.account {
         Some(account) if usable(account, confirming) => {
             take_code_of(state, account, credentials, confirming, now).await
@@ -281,7 +281,7 @@ async fn take_code_of(
     credentials: &Credentials,
     confirming: bool,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AccountError> {
     let step = TotpSecret::open(
         &state.totp_key,
         &totp_context(&account.id),
@@ -306,7 +306,7 @@ pub async fn confirm(
     _allowed: LoginAllowed,
     state: web::Data<AppState>,
     credentials: web::Json<Credentials>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     let account = check(&state, &credentials, true).await?;
     Ok(HttpResponse::Ok().json(view(&state, &account)))
 }
@@ -320,7 +320,7 @@ pub async fn login(
     _allowed: LoginAllowed,
     state: web::Data<AppState>,
     credentials: web::Json<Credentials>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     let account = check(&state, &credentials, false).await?;
     let token = Secret32::random();
     let now = crate::time::now_secs();
@@ -359,13 +359,13 @@ pub async fn set_signing_key(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     request: web::Json<SigningKeyUpload>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     let key = parse_signing_key(&request.signing_key)?;
     let account = &signed_in.account;
     match account.signing_key {
         Some(recorded) if recorded == key => {}
         Some(_) => {
-            return Err(ApiError::KeyConflict(
+            return Err(AccountError::KeyConflict(
                 "this account already has a different signing key",
             ))
         }
@@ -398,7 +398,7 @@ pub async fn change_password(
     _allowed: LoginAllowed,
     state: web::Data<AppState>,
     request: web::Json<PasswordChange>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     let auth_key = AuthKey::from_bytes(decode_exact::<32>(&request.auth_key, "auth_key")?);
     // Who asks is checked before what they send is parsed: a stranger learns nothing more.
     let account = check(&state, &request.current, false).await?;
@@ -414,7 +414,7 @@ pub async fn change_password(
         .transpose()?;
     if share.is_none() && account.unlock_share_sealed.is_some() {
         // Without it, the new wrapping would be to a key the next login's share does not make.
-        return Err(ApiError::KeyConflict(
+        return Err(AccountError::KeyConflict(
             "this account has an unlock share: send it (or a new one) with the re-wrapped identity",
         ));
     }
@@ -443,10 +443,10 @@ pub async fn add_unlock_share(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     request: web::Json<UnlockShareUpgrade>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     let account = &signed_in.account;
     if account.unlock_share_sealed.is_some() {
-        return Err(ApiError::KeyConflict(
+        return Err(AccountError::KeyConflict(
             "this account has its unlock share already",
         ));
     }
@@ -458,7 +458,7 @@ pub async fn add_unlock_share(
         state.message_limits,
     )?;
     if !verify(&state, account.auth_hash.clone(), auth_key.clone()).await? {
-        return Err(ApiError::LoginFailed);
+        return Err(AccountError::LoginFailed);
     }
     let auth_hash = hash(&state, auth_key.peppered(&state.auth_pepper)).await?;
     let sealed = share.seal(&state.share_key, &share_context(&account.id));
@@ -479,7 +479,7 @@ pub async fn add_unlock_share(
 pub async fn logout(
     state: web::Data<AppState>,
     signed_in: SignedIn,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, AccountError> {
     state.sign_in().end_session(&signed_in.session).await?;
     let account = &signed_in.account;
     audit(

@@ -3,16 +3,16 @@
 
 use crate::domain::ReportId;
 use crate::server::auth::Vetted;
-use crate::server::problem::ApiError;
+use crate::server::problem::CaseError;
 use crate::store::Case;
 
 /// A report id from a path; one that does not parse is a case that is not found.
-pub(super) fn report_id(text: &str) -> Result<ReportId, ApiError> {
-    ReportId::parse(text).map_err(|_| ApiError::CaseNotFound)
+pub(super) fn report_id(text: &str) -> Result<ReportId, CaseError> {
+    ReportId::parse(text).map_err(|_| CaseError::CaseNotFound)
 }
 
 /// The case `id` of the caller's desk.
-pub(super) async fn find(caller: &Vetted, id: &str) -> Result<Case, ApiError> {
+pub(super) async fn find(caller: &Vetted, id: &str) -> Result<Case, CaseError> {
     let id = report_id(id)?;
-    (caller.0.desk.case(&id).await?).ok_or(ApiError::CaseNotFound)
+    (caller.0.desk.case(&id).await?).ok_or(CaseError::CaseNotFound)
 }

@@ -13,13 +13,13 @@ use crate::protocol::cases::{
 };
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, CaseError};
 use crate::server::{audit, AppState};
-use crate::store::{CasePart, StoreError};
+use crate::store::CasePart;
 
 /// The stored part a re-encryption names; a malformed referral id is a case the desk does not hold.
-fn stored_part(part: &PartRef) -> Result<CasePart, ApiError> {
-    let referral = |id: &str| ReferralId::parse(id).map_err(|_| ApiError::CaseNotFound);
+fn stored_part(part: &PartRef) -> Result<CasePart, CaseError> {
+    let referral = |id: &str| ReferralId::parse(id).map_err(|_| CaseError::CaseNotFound);
     Ok(match part {
         PartRef::Report => CasePart::Report,
         PartRef::Message { seq } => CasePart::Message(*seq),
@@ -31,13 +31,6 @@ fn stored_part(part: &PartRef) -> Result<CasePart, ApiError> {
     })
 }
 
-fn missing_case(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Missing(_) => ApiError::CaseNotFound,
-        other => other.into(),
-    }
-}
-
 /// The desk's cases, newest change first: metadata only.
 #[utoipa::path(get, path = "/api/v1/desk/reports", params(InboxQuery), responses(
     (status = 200, body = Vec<CaseSummaryView>),
@@ -46,7 +39,7 @@ fn missing_case(e: StoreError) -> ApiError {
 pub async fn inbox(
     caller: Vetted,
     query: web::Query<InboxQuery>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let me = &caller.0.account.username;
     let cases = caller.0.desk.cases().await?;
     let views: Vec<CaseSummaryView> = cases
@@ -74,7 +67,7 @@ pub async fn show(
     state: web::Data<AppState>,
     caller: Vetted,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let case = find(&caller, &id).await?;
     let report = &case.report;
     // Recorded before anything is handed out: who opened which case is on record.
@@ -134,16 +127,11 @@ pub async fn set_status(
     caller: Vetted,
     id: web::Path<String>,
     change: web::Json<StatusChange>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let id = report_id(&id)?;
     let now = crate::time::now_bucket();
     let desk = &caller.0.account.desk;
-    caller
-        .0
-        .desk
-        .set_status(&id, change.status, now)
-        .await
-        .map_err(missing_case)?;
+    caller.0.desk.set_status(&id, change.status, now).await?;
     let subject = format!("{id} {}", change.status.as_str());
     audit(
         &state,
@@ -167,29 +155,24 @@ pub async fn assign(
     caller: Vetted,
     id: web::Path<String>,
     assignment: web::Json<Assignment>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let id = report_id(&id)?;
     let desk = &caller.0.account.desk;
     let account = match &assignment.username {
         None => None,
         Some(name) => {
-            let name = Username::parse(name).map_err(|_| ApiError::AccountNotFound)?;
+            let name = Username::parse(name).map_err(|_| CaseError::AccountNotFound)?;
             let account = caller
                 .0
                 .desk
                 .account(&name)
                 .await?
-                .ok_or(ApiError::AccountNotFound)?;
+                .ok_or(CaseError::AccountNotFound)?;
             Some(account.id)
         }
     };
     let now = crate::time::now_bucket();
-    caller
-        .0
-        .desk
-        .assign(&id, account, now)
-        .await
-        .map_err(missing_case)?;
+    caller.0.desk.assign(&id, account, now).await?;
     let subject = format!("{id} {}", assignment.username.as_deref().unwrap_or("-"));
     audit(
         &state,
@@ -218,20 +201,18 @@ pub async fn seal(
     caller: Vetted,
     id: web::Path<String>,
     entry: web::Json<Entry>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let case = find(&caller, &id).await?;
     // A seal's length depends only on the desk's and the reply key's, both public: nothing to pad.
     let ciphertext =
         super::wrapped_key_field(&entry.ciphertext, "ciphertext", state.message_limits)?;
     let me = &caller.0.account;
-    match caller.0.desk.seal_case(&case.report.id, &ciphertext).await {
-        Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::KeyConflict(
-                "this case is sealed already: fetch it again",
-            ))
-        }
-        other => other.map_err(missing_case)?,
-    }
+    // A seal there already is a key conflict ("sealed already"): `CaseError`.
+    caller
+        .0
+        .desk
+        .seal_case(&case.report.id, &ciphertext)
+        .await?;
     let subject = case.report.id.to_string();
     audit(
         &state,
@@ -255,7 +236,7 @@ pub async fn note(
     caller: Vetted,
     id: web::Path<String>,
     entry: web::Json<Entry>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let case = find(&caller, &id).await?;
     let ciphertext = entry_ciphertext(&state, &entry)?;
     let now = crate::time::now_bucket();
@@ -263,8 +244,7 @@ pub async fn note(
         .0
         .desk
         .add_note(&case.report.id, caller.0.account.id, &ciphertext, now)
-        .await
-        .map_err(missing_case)?;
+        .await?;
     let me = &caller.0.account;
     audit(
         &state,
@@ -289,12 +269,12 @@ pub async fn reply(
     caller: Vetted,
     id: web::Path<String>,
     entry: web::Json<Entry>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let case = find(&caller, &id).await?;
     let ciphertext = entry_ciphertext(&state, &entry)?;
     let now = crate::time::now_bucket();
     let message = (caller.0.desk).message(&case.report.id, ciphertext, now, state.max_messages);
-    state.writes.message(message).await.map_err(missing_case)?;
+    state.writes.message(message).await?;
     let me = &caller.0.account;
     audit(
         &state,
@@ -320,7 +300,7 @@ pub async fn reencrypt(
     supervisor: Supervisor,
     id: web::Path<String>,
     request: web::Json<Reencryption>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let me = &supervisor.0.account;
     let id = report_id(&id)?;
     let current = supervisor
@@ -328,9 +308,9 @@ pub async fn reencrypt(
         .desk
         .desk()
         .await?
-        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+        .ok_or(CaseError::KeyConflict("this desk has no key yet"))?;
     if request.key_version != current.key_version {
-        return Err(ApiError::KeyConflict(
+        return Err(CaseError::KeyConflict(
             "re-encrypt to the desk's current key version",
         ));
     }
@@ -352,8 +332,7 @@ pub async fn reencrypt(
         .0
         .desk
         .replace_ciphertext(&id, part, &ciphertext, current.key_version)
-        .await
-        .map_err(missing_case)?;
+        .await?;
     let subject = format!("{id} {}", request.part.describe());
     audit(
         &state,

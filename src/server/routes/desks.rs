@@ -3,18 +3,18 @@ use actix_web::{web, HttpResponse};
 use crate::domain::DeskSlug;
 use crate::protocol::desks::DeskView;
 use crate::server::limits::ReadAllowed;
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, IntakeError};
 use crate::server::AppState;
 use crate::store::Desk;
 
 /// Finds a desk by the slug in a path, or answers 404.
-pub async fn find(state: &AppState, slug: &str) -> Result<Desk, ApiError> {
-    let slug = DeskSlug::parse(slug).map_err(|_| ApiError::DeskNotFound)?;
+pub async fn find(state: &AppState, slug: &str) -> Result<Desk, IntakeError> {
+    let slug = DeskSlug::parse(slug).map_err(|_| IntakeError::DeskNotFound)?;
     state
         .intake()
         .desk(&slug)
         .await?
-        .ok_or(ApiError::DeskNotFound)
+        .ok_or(IntakeError::DeskNotFound)
 }
 
 /// A desk's public key.
@@ -28,7 +28,7 @@ pub async fn show(
     _allowed: ReadAllowed,
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, IntakeError> {
     let desk = find(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
 }

@@ -10,20 +10,20 @@ use crate::protocol::followup::{
     CaseView, FollowupMessage, FollowupRequest, MessageAccepted, MessageView,
 };
 use crate::server::limits::FollowupAllowed;
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, FollowupError};
 use crate::server::AppState;
-use crate::store::{ReporterStore, StoreError, Thing};
+use crate::store::ReporterStore;
 
 /// The reporter capability for the report whose phrase the caller proved.
 async fn authenticate(
     state: &AppState,
     lookup: &str,
     auth: &str,
-) -> Result<ReporterStore, ApiError> {
+) -> Result<ReporterStore, FollowupError> {
     let lookup = Lookup(decode_exact::<16>(lookup, "lookup")?);
     let auth = ReceiptAuth::from_bytes(decode_exact::<32>(auth, "auth")?);
     let reporter = state.intake().reporter(&lookup, &auth).await?;
-    reporter.ok_or(ApiError::ReceiptNotFound)
+    reporter.ok_or(FollowupError::ReceiptNotFound)
 }
 
 /// A case's status and thread, for the reporter who holds the receipt phrase.
@@ -36,7 +36,7 @@ pub async fn show(
     _allowed: FollowupAllowed,
     state: web::Data<AppState>,
     request: web::Json<FollowupRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FollowupError> {
     let reporter = authenticate(&state, &request.lookup, &request.auth).await?;
     let messages = reporter.messages().await?;
     let receipt = reporter.receipt();
@@ -66,35 +66,16 @@ pub async fn add_message(
     _allowed: FollowupAllowed,
     state: web::Data<AppState>,
     request: web::Json<FollowupMessage>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, FollowupError> {
     let ciphertext =
         super::ciphertext_field(&request.ciphertext, "ciphertext", state.message_limits)?;
     let reporter = authenticate(&state, &request.lookup, &request.auth).await?;
     let now = crate::time::now_bucket();
     let message = reporter.message(ciphertext, now, state.max_messages);
-    state.writes.message(message).await.map_err(receipt_gone)?;
+    // A report deleted between the receipt check and the write (a purge, or the desk deleting
+    // it) is, to the reporter, a receipt that no longer finds anything (`FollowupError`).
+    state.writes.message(message).await?;
     Ok(HttpResponse::Created().json(MessageAccepted {
         status: reporter.receipt().status,
     }))
-}
-
-/// A report deleted between the receipt check and the write (a purge, or the desk deleting it)
-/// is, to the reporter, a receipt that no longer finds anything.
-fn receipt_gone(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Missing(Thing::Report) => ApiError::ReceiptNotFound,
-        other => other.into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_report_gone_under_a_follow_up_is_a_receipt_not_found() {
-        let answer = receipt_gone(StoreError::Missing(Thing::Report));
-        assert_eq!(answer.slug(), "receipt-not-found");
-        assert_eq!(receipt_gone(StoreError::Full).slug(), "thread-full");
-    }
 }

@@ -2,7 +2,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::protocol::health::Health;
 use crate::server::limits::HealthAllowed;
-use crate::server::problem::ApiError;
+use crate::server::problem::{store_failure, ApiError};
 use crate::server::AppState;
 
 /// The process is up.
@@ -21,6 +21,6 @@ pub async fn readyz(
     _allowed: HealthAllowed,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.intake().ping().await?;
+    state.intake().ping().await.map_err(store_failure)?;
     Ok(HttpResponse::Ok().json(Health { status: "ready" }))
 }

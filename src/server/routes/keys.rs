@@ -15,9 +15,9 @@ use crate::protocol::keys::{
 };
 use crate::protocol::statements::SignedStatement;
 use crate::server::auth::{SignedIn, Supervisor};
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, KeyError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, Approval, Approved, NewStatement, StoreError, Thing};
+use crate::store::{Account, Approval, Approved, NewStatement};
 
 /// An id as the API shows it: lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
@@ -37,28 +37,21 @@ pub async fn init_key(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     request: web::Json<NewDeskKey>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, KeyError> {
     let account = &signed_in.account;
     if account.role != Role::Supervisor {
-        return Err(ApiError::Forbidden(
-            "only a supervisor may make the desk key",
-        ));
+        return Err(ApiError::Forbidden("only a supervisor may make the desk key").into());
     }
     let recipient =
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
     let grant = grant_ciphertext(&state, &request.grant)?;
     let statements = first_statements(&request.statements, account, &recipient)?;
     let now = crate::time::now_bucket();
-    match signed_in
+    // A key there already, or statements that moved on, are key conflicts (`KeyError`).
+    signed_in
         .desk
         .init_key(&recipient, account.id, &grant, &statements, now)
-        .await
-    {
-        Err(StoreError::Conflict(what)) => {
-            return Err(conflict(what, "this desk has a key already"))
-        }
-        other => other?,
-    }
+        .await?;
     audit(
         &state,
         account.desk.as_str(),
@@ -79,7 +72,7 @@ fn first_statements(
     sent: &[SignedStatement],
     me: &Account,
     recipient: &Recipient,
-) -> Result<Vec<NewStatement>, ApiError> {
+) -> Result<Vec<NewStatement>, KeyError> {
     match sent {
         [] => Ok(vec![]),
         [genesis, key] => Ok(vec![
@@ -93,23 +86,7 @@ fn first_statements(
                 |body| matches!(body, Body::DeskKey { version: 1, recipient: r } if r == recipient),
             )?,
         ]),
-        _ => Err(ApiError::BadField(
-            "statements",
-            "a genesis and a desk key statement",
-        )),
-    }
-}
-
-/// A store conflict as the caller reads it: the desk's statements moved on, or `otherwise`.
-fn conflict(what: Thing, otherwise: &'static str) -> ApiError {
-    match what {
-        Thing::DeskStatements => ApiError::KeyConflict(
-            "the desk's statements moved on since your device read them: fetch them again",
-        ),
-        Thing::Grant => ApiError::KeyConflict(
-            "this approval completes vetting: send it with a grant of the desk's current key",
-        ),
-        _ => ApiError::KeyConflict(otherwise),
+        _ => Err(ApiError::BadField("statements", "a genesis and a desk key statement").into()),
     }
 }
 
@@ -118,7 +95,7 @@ fn conflict(what: Thing, otherwise: &'static str) -> ApiError {
     (status = 200, body = Vec<AccountView>),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn accounts(supervisor: Supervisor) -> Result<HttpResponse, ApiError> {
+pub async fn accounts(supervisor: Supervisor) -> Result<HttpResponse, KeyError> {
     let desk = &supervisor.0.desk;
     let accounts = desk.accounts().await?;
     let approvals = desk.approvals().await?;
@@ -160,24 +137,24 @@ pub async fn vet(
     supervisor: Supervisor,
     username: web::Path<String>,
     request: web::Json<Vetting>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, KeyError> {
     let desk = &supervisor.0.desk;
-    let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
+    let username = Username::parse(&username).map_err(|_| KeyError::AccountNotFound)?;
     let target = desk
         .account(&username)
         .await?
-        .ok_or(ApiError::AccountNotFound)?;
+        .ok_or(KeyError::AccountNotFound)?;
     if target.status != AccountStatus::Pending {
-        return Err(ApiError::KeyConflict(
+        return Err(KeyError::KeyConflict(
             "only a pending account can be vetted",
         ));
     }
     let current = desk
         .desk()
         .await?
-        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+        .ok_or(KeyError::KeyConflict("this desk has no key yet"))?;
     if request.key_version != current.key_version {
-        return Err(ApiError::KeyConflict(
+        return Err(KeyError::KeyConflict(
             "grant the desk's current key version",
         ));
     }
@@ -203,18 +180,15 @@ pub async fn vet(
         required: state.approvals_required,
         statement: statement.as_ref(),
     };
-    let approved = match desk.approve(&approval, crate::time::now_bucket()).await {
-        Err(StoreError::Conflict(what)) => return Err(conflict(what, "the approval conflicts")),
-        other => other?,
-    };
+    let approved = desk.approve(&approval, crate::time::now_bucket()).await?;
     let (status, approvals, required, action) = match approved {
         Approved::NotPending => {
-            return Err(ApiError::KeyConflict(
+            return Err(KeyError::KeyConflict(
                 "only a pending account can be vetted",
             ))
         }
         Approved::Repeated => {
-            return Err(ApiError::KeyConflict(
+            return Err(KeyError::KeyConflict(
                 "you approved this account already: another supervisor must approve it",
             ))
         }
@@ -258,7 +232,7 @@ pub async fn vet(
     (status = 200, body = Vec<GrantView>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn grants(signed_in: SignedIn) -> Result<HttpResponse, ApiError> {
+pub async fn grants(signed_in: SignedIn) -> Result<HttpResponse, KeyError> {
     let grants = signed_in.own.grants().await?;
     let views: Vec<GrantView> = grants
         .iter()
@@ -282,17 +256,17 @@ pub async fn disable(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     username: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, KeyError> {
     let me = &supervisor.0.account;
-    let username = Username::parse(&username).map_err(|_| ApiError::AccountNotFound)?;
+    let username = Username::parse(&username).map_err(|_| KeyError::AccountNotFound)?;
     let target = supervisor
         .0
         .desk
         .account(&username)
         .await?
-        .ok_or(ApiError::AccountNotFound)?;
+        .ok_or(KeyError::AccountNotFound)?;
     if target.id == me.id {
-        return Err(ApiError::KeyConflict(
+        return Err(KeyError::KeyConflict(
             "a supervisor cannot disable their own account",
         ));
     }
@@ -302,7 +276,8 @@ pub async fn disable(
         return Err(ApiError::Forbidden(
             "while two approvals are required, a supervisor is disabled on the server host \
              (`resguardo admin disable`), not by another supervisor alone",
-        ));
+        )
+        .into());
     }
     supervisor.0.desk.disable(target.id).await?;
     audit(
@@ -326,29 +301,29 @@ pub async fn rotate(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     request: web::Json<Rotation>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, KeyError> {
     let me = &supervisor.0.account;
     let recipient =
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
     let mut grants = Vec::with_capacity(request.grants.len());
     for entry in &request.grants {
-        let username = Username::parse(&entry.username).map_err(|_| ApiError::AccountNotFound)?;
+        let username = Username::parse(&entry.username).map_err(|_| KeyError::AccountNotFound)?;
         let account = supervisor
             .0
             .desk
             .account(&username)
             .await?
-            .ok_or(ApiError::AccountNotFound)?;
+            .ok_or(KeyError::AccountNotFound)?;
         if account.status != AccountStatus::Vetted {
-            return Err(ApiError::KeyConflict("grants go to vetted accounts only"));
+            return Err(KeyError::KeyConflict("grants go to vetted accounts only"));
         }
         if grants.iter().any(|(id, _)| *id == account.id) {
-            return Err(ApiError::KeyConflict("one grant per account"));
+            return Err(KeyError::KeyConflict("one grant per account"));
         }
         grants.push((account.id, grant_ciphertext(&state, &entry.grant)?));
     }
     if !grants.iter().any(|(id, _)| *id == me.id) {
-        return Err(ApiError::KeyConflict(
+        return Err(KeyError::KeyConflict(
             "include your own grant, or you lose access to the new key",
         ));
     }
@@ -359,23 +334,17 @@ pub async fn rotate(
             me,
             |body| matches!(body, Body::DeskKey { recipient: r, .. } if *r == recipient),
         )?],
-        _ => return Err(ApiError::BadField("statements", "one desk key statement")),
+        _ => return Err(ApiError::BadField("statements", "one desk key statement").into()),
     };
     if statements.is_empty() {
         statements::require_unsigned_desk(&supervisor.0.desk).await?;
     }
     let now = crate::time::now_bucket();
-    let version = match supervisor
+    let version = supervisor
         .0
         .desk
         .rotate_key(&recipient, &grants, me.id, &statements, now)
-        .await
-    {
-        Err(StoreError::Conflict(what)) => {
-            return Err(conflict(what, "another rotation happened at the same time"))
-        }
-        other => other?,
-    };
+        .await?;
     audit(
         &state,
         me.desk.as_str(),

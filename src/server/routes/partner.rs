@@ -8,7 +8,7 @@ use crate::domain::{b64_encode, AuditAction, ReferralId, ReferralStatus};
 use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 use crate::protocol::referrals::ReferralUpdateView;
 use crate::server::auth::PartnerCaller;
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, PartnerError};
 use crate::server::{audit, AppState};
 use crate::store::{Referral, StoreError};
 
@@ -24,9 +24,9 @@ fn summary(r: &Referral) -> PartnerReferralSummary {
 }
 
 /// The caller's referral `id`; another partner's looks exactly like a missing one.
-async fn own(caller: &PartnerCaller, id: &str) -> Result<Referral, ApiError> {
-    let id = ReferralId::parse(id).map_err(|_| ApiError::ReferralNotFound)?;
-    (caller.1.referral(&id).await?).ok_or(ApiError::ReferralNotFound)
+async fn own(caller: &PartnerCaller, id: &str) -> Result<Referral, PartnerError> {
+    let id = ReferralId::parse(id).map_err(|_| PartnerError::ReferralNotFound)?;
+    (caller.1.referral(&id).await?).ok_or(PartnerError::ReferralNotFound)
 }
 
 /// Whether the partner's copy is gone, or due to go at the next purge.
@@ -44,7 +44,7 @@ fn actor(caller: &PartnerCaller) -> String {
     (status = 200, body = Vec<PartnerReferralSummary>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn inbox(caller: PartnerCaller) -> Result<HttpResponse, ApiError> {
+pub async fn inbox(caller: PartnerCaller) -> Result<HttpResponse, PartnerError> {
     let referrals = caller.1.referrals().await?;
     let views: Vec<PartnerReferralSummary> = referrals.iter().map(summary).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -60,18 +60,18 @@ pub async fn show(
     state: web::Data<AppState>,
     caller: PartnerCaller,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let referral = own(&caller, &id).await?;
     let ciphertext = match &referral.ciphertext {
         Some(c) if !expired(&referral) => c,
-        _ => return Err(ApiError::ReferralExpired),
+        _ => return Err(PartnerError::ReferralExpired),
     };
     // The desk's current public key, as the public pages show it: answers are encrypted to it.
     let desk = state
         .intake()
         .desk(&caller.0.desk)
         .await?
-        .ok_or(ApiError::Unavailable)?;
+        .ok_or(PartnerError::Request(ApiError::Unavailable))?;
     let subject = referral.id.to_string();
     audit(
         &state,
@@ -106,10 +106,10 @@ pub async fn answer(
     caller: PartnerCaller,
     id: web::Path<String>,
     request: web::Json<PartnerAnswer>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let referral = own(&caller, &id).await?;
     if expired(&referral) {
-        return Err(ApiError::ReferralExpired);
+        return Err(PartnerError::ReferralExpired);
     }
     let message = match &request.ciphertext {
         None => None,
@@ -121,17 +121,17 @@ pub async fn answer(
     };
     match request.status {
         None if message.is_none() => {
-            return Err(ApiError::MalformedRequest(
-                "send a status, a message, or both".into(),
-            ))
+            return Err(
+                ApiError::MalformedRequest("send a status, a message, or both".into()).into(),
+            )
         }
         None if referral.status.is_final() => {
-            return Err(ApiError::ReferralConflict(
+            return Err(PartnerError::ReferralConflict(
                 "this referral is declined or closed",
             ))
         }
         Some(next) if !referral.status.may_become(next) => {
-            return Err(ApiError::ReferralConflict(
+            return Err(PartnerError::ReferralConflict(
                 "that status cannot follow the referral's current one",
             ))
         }
@@ -149,8 +149,9 @@ pub async fn answer(
         )
         .await
     {
+        // Not a newer answer's conflict as the desk reads it: this partner's answer lost a race.
         Err(StoreError::Conflict(_)) => {
-            return Err(ApiError::ReferralConflict(
+            return Err(PartnerError::ReferralConflict(
                 "another answer came first; look again",
             ))
         }

@@ -13,7 +13,7 @@ use crate::protocol::referrals::{
     ReferralCreated, ReferralUpdateView,
 };
 use crate::server::auth::{Supervisor, Vetted};
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, PartnerError};
 use crate::server::{audit, AppState};
 use crate::store::{DeskStore, NewReferral, Partner, ReferralUpdate, StoreError};
 
@@ -34,7 +34,7 @@ fn token_view(state: &AppState, partner: &Partner, token: &Secret32) -> PartnerT
 pub(super) async fn of_case(
     desk: &DeskStore,
     report: &ReportId,
-) -> Result<Vec<DeskReferralView>, ApiError> {
+) -> Result<Vec<DeskReferralView>, StoreError> {
     let mut views = vec![];
     for r in desk.referrals_of_case(report).await? {
         let updates = desk.referral_updates(&r.id).await?;
@@ -54,15 +54,16 @@ pub(super) async fn of_case(
     Ok(views)
 }
 
-fn partner_id(text: &str) -> Result<PartnerId, ApiError> {
-    PartnerId::parse(text).map_err(|_| ApiError::PartnerNotFound)
+fn partner_id(text: &str) -> Result<PartnerId, PartnerError> {
+    PartnerId::parse(text).map_err(|_| PartnerError::PartnerNotFound)
 }
 
-fn profile(request: &NewPartner) -> Result<PartnerProfile, ApiError> {
+fn profile(request: &NewPartner) -> Result<PartnerProfile, PartnerError> {
     if request.services.is_empty() || request.countries.is_empty() || request.languages.is_empty() {
         return Err(ApiError::MalformedRequest(
             "a partner offers at least one service, in one country and one language".into(),
-        ));
+        )
+        .into());
     }
     Ok(PartnerProfile {
         name: PartnerName::parse(&request.name)
@@ -90,14 +91,15 @@ fn dedup<T: PartialEq + Clone>(items: &[T]) -> Vec<T> {
 /// A webhook address as registration takes it: of the right form, and not an address on the
 /// server's own host or network unless `webhooks.allow_private` (names are checked again, once
 /// resolved, at each delivery).
-fn webhook(state: &AppState, text: &str) -> Result<WebhookUrl, ApiError> {
+fn webhook(state: &AppState, text: &str) -> Result<WebhookUrl, PartnerError> {
     let url = WebhookUrl::parse(text, state.allow_http_webhooks)
         .map_err(|e| ApiError::MalformedRequest(e.to_string()))?;
     match url.ip_host() {
         Some(ip) if !state.allow_private_webhooks && !is_public_address(ip) => {
             Err(ApiError::MalformedRequest(
                 "a webhook may not point at a loopback, private or link-local address".into(),
-            ))
+            )
+            .into())
         }
         _ => Ok(url),
     }
@@ -112,7 +114,7 @@ pub async fn add(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     request: web::Json<NewPartner>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let me = &supervisor.0.account;
     let partner = Partner {
         id: PartnerId::random(),
@@ -132,19 +134,16 @@ pub async fn add(
         .iter()
         .any(|p| p.profile.name.looks_like(&partner.profile.name))
     {
-        return Err(ApiError::PartnerNameTaken);
+        return Err(PartnerError::PartnerNameTaken);
     }
     let token = Secret32::random();
     let now = crate::time::now_bucket();
-    match supervisor
+    // The name taken meanwhile is `PartnerNameTaken` (`PartnerError`).
+    supervisor
         .0
         .desk
         .add_partner(&partner, &token.digest(), now)
-        .await
-    {
-        Err(StoreError::Conflict(_)) => return Err(ApiError::PartnerNameTaken),
-        other => other?,
-    }
+        .await?;
     let subject = partner.id.to_string();
     audit(
         &state,
@@ -162,7 +161,7 @@ pub async fn add(
     (status = 200, body = Vec<PartnerView>),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn list(caller: Vetted) -> Result<HttpResponse, ApiError> {
+pub async fn list(caller: Vetted) -> Result<HttpResponse, PartnerError> {
     let partners = caller.0.desk.partners().await?;
     let views: Vec<PartnerView> = partners.iter().map(PartnerView::from).collect();
     Ok(HttpResponse::Ok().json(views))
@@ -178,15 +177,14 @@ pub async fn disable(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let me = &supervisor.0.account;
     let id = partner_id(&id)?;
     supervisor
         .0
         .desk
         .set_partner_status(&id, PartnerStatus::Disabled)
-        .await
-        .map_err(missing_partner)?;
+        .await?;
     let subject = id.to_string();
     audit(
         &state,
@@ -209,7 +207,7 @@ pub async fn rotate_token(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let me = &supervisor.0.account;
     let id = partner_id(&id)?;
     let token = Secret32::random();
@@ -217,14 +215,13 @@ pub async fn rotate_token(
         .0
         .desk
         .set_partner_token(&id, &token.digest())
-        .await
-        .map_err(missing_partner)?;
+        .await?;
     let partner = supervisor
         .0
         .desk
         .partner(&id)
         .await?
-        .ok_or(ApiError::PartnerNotFound)?;
+        .ok_or(PartnerError::PartnerNotFound)?;
     let subject = id.to_string();
     audit(
         &state,
@@ -235,13 +232,6 @@ pub async fn rotate_token(
     )
     .await?;
     Ok(HttpResponse::Ok().json(token_view(&state, &partner, &token)))
-}
-
-fn missing_partner(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Missing(_) => ApiError::PartnerNotFound,
-        other => other.into(),
-    }
 }
 
 /// Refers a case to an active partner of the desk; the case becomes `referred`.
@@ -255,7 +245,7 @@ pub async fn refer(
     caller: Vetted,
     id: web::Path<String>,
     request: web::Json<NewReferralRequest>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, PartnerError> {
     let me = &caller.0.account;
     let case = super::case_lookup::find(&caller, &id).await?;
     let partner = caller
@@ -263,9 +253,9 @@ pub async fn refer(
         .desk
         .partner(&partner_id(&request.partner)?)
         .await?
-        .ok_or(ApiError::PartnerNotFound)?;
+        .ok_or(PartnerError::PartnerNotFound)?;
     if partner.status != PartnerStatus::Active {
-        return Err(ApiError::ReferralConflict("this partner is disabled"));
+        return Err(PartnerError::ReferralConflict("this partner is disabled"));
     }
     let open_already = caller
         .0
@@ -275,7 +265,7 @@ pub async fn refer(
         .iter()
         .any(|r| r.partner == partner.id && !r.status.is_final());
     if open_already {
-        return Err(ApiError::ReferralConflict(
+        return Err(PartnerError::ReferralConflict(
             "this case is already referred to that partner",
         ));
     }
@@ -289,16 +279,17 @@ pub async fn refer(
         (Consent::Given, Some(_)) | (Consent::Override, None) => {
             return Err(ApiError::MalformedRequest(
                 "override_reason goes with consent `override`, and only with it".into(),
-            ))
+            )
+            .into())
         }
     };
     let expires_at = match request.expires_in_days {
         None => None,
         Some(days @ 1..=365) => Some(crate::time::now_bucket() + i64::from(days) * 86_400),
         Some(_) => {
-            return Err(ApiError::MalformedRequest(
-                "expires_in_days is between 1 and 365".into(),
-            ))
+            return Err(
+                ApiError::MalformedRequest("expires_in_days is between 1 and 365".into()).into(),
+            )
         }
     };
     let referral = NewReferral {

@@ -6,7 +6,7 @@ use crate::crypto::{AgeCiphertext, CiphertextLimits};
 use crate::domain::{b64_decode, DeskSlug, Lookup, Recipient, ReportId, Verifier};
 use crate::protocol::reports::{PowSolution, ReportCreated, ReportEnvelope};
 use crate::server::limits::{Class, IntakeAllowed};
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, IntakeError};
 use crate::server::AppState;
 use crate::store::{Intake, IntakeOutcome, NewReport, SpentChallenge};
 
@@ -56,15 +56,15 @@ fn verify_pow(state: &AppState, pow: &PowSolution, now: i64) -> Result<Challenge
 /// solved, fresh challenge this instance has not admitted before — all checked without the
 /// database — is charged. Garbage, unsolved or replayed submissions cost the quota nothing, so
 /// they cannot starve reporters who did the work.
-fn admit(state: &AppState, pow: &PowSolution) -> Result<Challenge, ApiError> {
+fn admit(state: &AppState, pow: &PowSolution) -> Result<Challenge, IntakeError> {
     let now = crate::time::now_secs();
     let challenge = verify_pow(state, pow, now)?;
     if state.pow.seen(&challenge, now) {
-        return Err(ApiError::PowReused);
+        return Err(IntakeError::PowReused);
     }
     state.limits.charge_global(Class::Intake)?;
     if !state.pow.admit(&challenge, now) {
-        return Err(ApiError::PowReused);
+        return Err(IntakeError::PowReused);
     }
     // Counted whatever becomes of the envelope: a flood of solved but refused submissions must
     // raise the difficulty too.
@@ -81,7 +81,7 @@ async fn prepare(
     state: &AppState,
     slug: &str,
     envelope: ReportEnvelope,
-) -> Result<NewReport, ApiError> {
+) -> Result<NewReport, IntakeError> {
     let limits = state.ciphertext_limits;
     // A typical report (a few KiB) parses in microseconds, less than handing it to another
     // thread costs; a large one could hold an async thread, so it is parsed off them.
@@ -94,7 +94,7 @@ async fn prepare(
     };
     // Whether the desk exists (and has a key) is learnt when the report is inserted, in the same
     // statement that reads its key version.
-    let desk = DeskSlug::parse(slug).map_err(|_| ApiError::DeskNotFound)?;
+    let desk = DeskSlug::parse(slug).map_err(|_| IntakeError::DeskNotFound)?;
     Ok(NewReport {
         id: ReportId::random(),
         desk,
@@ -120,12 +120,12 @@ pub async fn submit(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     body: web::Json<serde_json::Value>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, IntakeError> {
     let (pow, envelope) = split_envelope(body.into_inner())?;
     let challenge = admit(&state, &pow)?;
     let prepared = match envelope {
         Ok(envelope) => prepare(&state, &slug, envelope).await,
-        Err(malformed) => Err(malformed),
+        Err(malformed) => Err(malformed.into()),
     };
     let (report, refusal) = match prepared {
         Ok(report) => (Some(report), None),
@@ -137,10 +137,10 @@ pub async fn submit(
         report,
     };
     match (state.writes.intake(intake).await?, refusal) {
-        (IntakeOutcome::ChallengeSpent, _) => Err(ApiError::PowReused),
+        (IntakeOutcome::ChallengeSpent, _) => Err(IntakeError::PowReused),
         (_, Some(refusal)) => Err(refusal),
-        (IntakeOutcome::ReceiptConflict, None) => Err(ApiError::ReceiptConflict),
-        (IntakeOutcome::NoSuchDesk, None) => Err(ApiError::DeskNotFound),
+        (IntakeOutcome::ReceiptConflict, None) => Err(IntakeError::ReceiptConflict),
+        (IntakeOutcome::NoSuchDesk, None) => Err(IntakeError::DeskNotFound),
         (IntakeOutcome::Committed, None) => {
             // Without a refusal there was a report, so it has an id.
             let id = id.ok_or(ApiError::Unavailable)?;

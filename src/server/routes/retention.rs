@@ -8,7 +8,7 @@ use crate::domain::{AuditAction, PolicySource};
 use crate::protocol::retention::RetentionView;
 use crate::retention::policy_of;
 use crate::server::auth::{Supervisor, Vetted};
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, CaseError};
 use crate::server::{audit, AppState};
 
 /// The desk's retention policy.
@@ -16,7 +16,7 @@ use crate::server::{audit, AppState};
     (status = 200, body = RetentionView),
     doc::E401, doc::E403, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn show(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, ApiError> {
+pub async fn show(state: web::Data<AppState>, caller: Vetted) -> Result<HttpResponse, CaseError> {
     let (policy, source) = policy_of(&caller.0.desk, &state.retention).await?;
     Ok(HttpResponse::Ok().json(RetentionView { policy, source }))
 }
@@ -31,7 +31,7 @@ pub async fn set(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     policy: web::Json<RetentionPolicy>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, CaseError> {
     let me = &supervisor.0.account;
     let policy = policy.into_inner();
     supervisor

@@ -12,7 +12,7 @@ use crate::domain::b64_encode;
 use crate::domain::{AccountStatus, AuditAction, Fingerprint, PartnerId, PartnerStatus};
 use crate::protocol::statements::{ExistingStatements, SignedStatement, StatementView};
 use crate::server::auth::{SignedIn, Supervisor};
-use crate::server::problem::{doc, ApiError};
+use crate::server::problem::{doc, ApiError, KeyError};
 use crate::server::{audit, AppState};
 use crate::store::{Account, DeskStore, NewStatement, StoreError};
 
@@ -21,7 +21,7 @@ use crate::store::{Account, DeskStore, NewStatement, StoreError};
     (status = 200, body = Vec<StatementView>),
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
-pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, ApiError> {
+pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, KeyError> {
     let stored = signed_in.desk.statements().await?;
     let views: Vec<StatementView> = stored
         .into_iter()
@@ -34,8 +34,8 @@ pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(views))
 }
 
-fn bad(why: &'static str) -> ApiError {
-    ApiError::BadField("statements", why)
+fn bad(why: &'static str) -> KeyError {
+    ApiError::BadField("statements", why).into()
 }
 
 /// Parses one statement sent by `caller` and checks everything but its place in the chain:
@@ -45,13 +45,13 @@ pub fn accept(
     sent: &SignedStatement,
     caller: &Account,
     says: impl Fn(&Body) -> bool,
-) -> Result<NewStatement, ApiError> {
+) -> Result<NewStatement, KeyError> {
     let bytes =
         crate::domain::b64_decode(&sent.statement).ok_or(ApiError::NotBase64("statement"))?;
     let signature = super::decode_exact::<64>(&sent.signature, "signature")?;
     let statement = Statement::decode(&bytes).map_err(|_| bad("a signed key statement (§10.1)"))?;
     let Some(own_key) = caller.signing_key else {
-        return Err(ApiError::KeyConflict(
+        return Err(KeyError::KeyConflict(
             "your account has no signing key yet: log in again with an up-to-date client",
         ));
     };
@@ -96,11 +96,11 @@ fn describe(body: &Body) -> (i64, Option<[u8; 16]>, Option<i64>) {
 /// Refuses a change without its statement once the desk's keys are signed: a client older than
 /// statements would otherwise move the desk key or vet someone outside the chain, and every
 /// up-to-date device would then refuse to work.
-pub async fn require_unsigned_desk(desk: &DeskStore) -> Result<(), ApiError> {
+pub async fn require_unsigned_desk(desk: &DeskStore) -> Result<(), KeyError> {
     if desk.statements().await?.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::KeyConflict(
+        Err(KeyError::KeyConflict(
             "this desk's keys are signed (docs/protocol.md §10): the change must carry its \
              signed statement; update resguardo",
         ))
@@ -132,7 +132,7 @@ pub async fn sign_existing(
     state: web::Data<AppState>,
     supervisor: Supervisor,
     request: web::Json<ExistingStatements>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<HttpResponse, KeyError> {
     let (me, store) = (&supervisor.0.account, &supervisor.0.desk);
     if request.statements.is_empty() || request.statements.len() > MAX_EXISTING {
         return Err(bad("list of 1 to 1,000 statements"));
@@ -140,7 +140,7 @@ pub async fn sign_existing(
     let desk = store
         .desk()
         .await?
-        .ok_or(ApiError::KeyConflict("this desk has no key yet"))?;
+        .ok_or(KeyError::KeyConflict("this desk has no key yet"))?;
     let stored = store.statements().await?;
     let mut key_signed = stored.iter().any(|s| {
         Statement::decode(&s.statement).is_ok_and(|s| matches!(s.body, Body::DeskKey { .. }))
@@ -211,7 +211,7 @@ pub async fn sign_existing(
         return Err(moved_on());
     }
     if let Err(e) = verifies_after(&me.desk, &stored, &accepted) {
-        return Err(ApiError::BadField("statements", refusal_reason(&e)));
+        return Err(ApiError::BadField("statements", refusal_reason(&e)).into());
     }
     match store
         .sign_existing(&accepted, crate::time::now_bucket())
@@ -236,7 +236,7 @@ pub async fn sign_existing(
 async fn partner_of(
     desk: &DeskStore,
     id: &[u8; 16],
-) -> Result<Option<crate::store::Partner>, ApiError> {
+) -> Result<Option<crate::store::Partner>, KeyError> {
     Ok(desk.partner(&PartnerId::from_bytes(*id)).await?)
 }
 
@@ -245,13 +245,13 @@ async fn vetted_as_approved(
     desk: &DeskStore,
     username: &crate::domain::Username,
     body: &Body,
-) -> Result<bool, ApiError> {
+) -> Result<bool, KeyError> {
     let account = desk.account(username).await?;
     Ok(account.is_some_and(|a| a.status == AccountStatus::Vetted && approves(body, &a)))
 }
 
-fn moved_on() -> ApiError {
-    ApiError::KeyConflict(
+fn moved_on() -> KeyError {
+    KeyError::KeyConflict(
         "the desk's statements or key moved on since your device read them: fetch them again",
     )
 }
