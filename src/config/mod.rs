@@ -89,6 +89,10 @@ impl MetricsSettings {
 pub struct WebSettings {
     /// Where the pages' quick-exit button (and Esc pressed twice) takes the reader.
     pub exit_url: String,
+    /// Other ways to reach each desk (a phone line, a visit), by slug: shown on its pages to
+    /// whoever cannot run the pages' encryption (`[web.contacts]`).
+    #[serde(default)]
+    pub contacts: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -328,6 +332,27 @@ mod tests {
         );
         let printed = format!("{settings:?}");
         assert!(!printed.contains(key), "{printed}");
+    }
+
+    #[test]
+    fn desk_contacts_are_one_line_for_a_desk_slug() {
+        let with = |table: &str| {
+            let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+                .merge(Toml::string(&format!("[web.contacts]\n{table}")))
+                .extract()
+                .unwrap();
+            settings.validate().map_err(|e| e.to_string())
+        };
+        with(r#"gt = "Línea 1515""#).unwrap();
+        for bad in [
+            r#""no es slug" = "Línea 1515""#,
+            r#"gt = "  ""#,
+            r#"gt = "Línea\n1515""#,
+        ] {
+            let err = with(bad).unwrap_err();
+            assert!(err.contains("web.contacts"), "{bad}: {err}");
+        }
+        assert!(with(&format!("gt = \"{}\"", "x".repeat(301))).is_err());
     }
 
     #[test]

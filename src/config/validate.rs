@@ -50,6 +50,21 @@ impl Settings {
         if !self.web.exit_url.starts_with("https://") {
             return Err(invalid("web.exit_url", "must be an https:// address"));
         }
+        for (slug, contact) in &self.web.contacts {
+            let problem = if DeskSlug::parse(slug).is_err() {
+                format!("{slug:?} is not a desk slug")
+            } else if contact.trim().is_empty() || contact.chars().count() > 300 {
+                format!("{slug}: 1 to 300 characters")
+            } else if contact.chars().any(char::is_control) {
+                format!("{slug}: one line, without control characters")
+            } else {
+                continue;
+            };
+            return Err(ConfigError::Invalid {
+                key: "web.contacts",
+                problem,
+            });
+        }
         let hooks = &self.webhooks;
         if !(1..=3600).contains(&hooks.poll_secs) {
             return Err(invalid("webhooks.poll_secs", "must be between 1 and 3600"));

@@ -64,6 +64,8 @@ pub struct AppState {
     pub allow_private_webhooks: bool,
     /// Where the pages' quick-exit button goes (`web.exit_url`).
     pub exit_url: String,
+    /// Other ways to reach each desk, shown on its pages without JavaScript (`web.contacts`).
+    pub contacts: std::collections::BTreeMap<String, String>,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
     /// Retention defaults and per-desk policies from the configuration.
@@ -142,6 +144,7 @@ impl Application {
             allow_http_webhooks: settings.webhooks.allow_http,
             allow_private_webhooks: settings.webhooks.allow_private,
             exit_url: settings.web.exit_url.clone(),
+            contacts: settings.web.contacts.clone(),
             dummy_hash: auth::dummy_hash(),
             retention: settings.retention.clone(),
         });

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::metrics::EXIT_PATH;
 use super::problem::{store_failure, ApiError};
 use super::AppState;
+use crate::store::DeskListing;
 
 mod templates;
 mod texts;
@@ -78,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mount_get(cfg, "/assets/style.css", web::to(style_css));
     mount_get(cfg, ICON_PATH, web::to(icon));
     mount_get(cfg, "/{lang}/", web::to(intake));
+    mount_get(cfg, "/{lang}/d/{desk}/", web::to(desk_intake));
     mount_get(cfg, "/{lang}/followup", web::to(followup));
     mount_get(cfg, EXIT_PATH, web::to(exit));
 }
@@ -148,26 +150,88 @@ fn texts(lang: &str) -> Result<&'static Texts, ApiError> {
     texts::for_language(lang).ok_or(ApiError::NotFound)
 }
 
-fn page(t: &Texts, title: &str, main: maud::Markup) -> HttpResponse {
-    let html = templates::page(t, assets(), title, main);
+fn page(
+    t: &Texts,
+    here: templates::Here,
+    notice: maud::Markup,
+    main: maud::Markup,
+) -> HttpResponse {
+    let html = templates::page(t, assets(), here, notice, main);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", PAGE_POLICY))
         .body(html.into_string())
 }
 
+/// The desks' other ways in, for those of `desks` that configured one (`web.contacts`).
+fn contacts<'a>(state: &'a AppState, desks: &[&'a DeskListing]) -> Vec<templates::Contact<'a>> {
+    desks
+        .iter()
+        .filter_map(|d| {
+            let text = state.contacts.get(d.slug.as_str())?;
+            Some(templates::Contact {
+                desk: d.name.as_str(),
+                text: text.as_str(),
+            })
+        })
+        .collect()
+}
+
+/// The desks that take reports (those with a key).
+async fn open_desks(state: &AppState) -> Result<Vec<DeskListing>, ApiError> {
+    let mut desks = state.intake().desks().await.map_err(store_failure)?;
+    desks.retain(|d| d.key.is_some());
+    Ok(desks)
+}
+
+/// The report form for every desk that takes reports: the reporter chooses one.
 async fn intake(
     state: web::Data<AppState>,
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let t = texts(&lang)?;
-    let desks = state.intake().desks().await.map_err(store_failure)?;
-    Ok(page(t, t.intake_title, templates::intake(t, &desks)))
+    let desks = open_desks(&state).await?;
+    let open: Vec<&DeskListing> = desks.iter().collect();
+    let notice = templates::noscript(t, t.noscript, &contacts(&state, &open));
+    Ok(page(
+        t,
+        templates::Here(""),
+        notice,
+        templates::intake(t, &open),
+    ))
 }
 
-async fn followup(lang: web::Path<String>) -> Result<HttpResponse, ApiError> {
+/// A desk's own address (`/es/d/hn/`, for its leaflets): the form sends to that desk only.
+async fn desk_intake(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (lang, slug) = path.into_inner();
     let t = texts(&lang)?;
-    Ok(page(t, t.followup_title, templates::followup(t)))
+    let desks = open_desks(&state).await?;
+    let desk = (desks.iter())
+        .find(|d| d.slug.as_str() == slug)
+        .ok_or(ApiError::DeskNotFound)?;
+    let notice = templates::noscript(t, t.noscript, &contacts(&state, &[desk]));
+    let here = format!("d/{}/", desk.slug.as_str());
+    let main = templates::intake(t, &[desk]);
+    Ok(page(t, templates::Here(&here), notice, main))
+}
+
+async fn followup(
+    state: web::Data<AppState>,
+    lang: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let t = texts(&lang)?;
+    let desks = open_desks(&state).await?;
+    let open: Vec<&DeskListing> = desks.iter().collect();
+    let notice = templates::noscript(t, t.noscript_followup, &contacts(&state, &open));
+    Ok(page(
+        t,
+        templates::Here("followup"),
+        notice,
+        templates::followup(t),
+    ))
 }
 
 #[cfg(test)]

@@ -98,6 +98,9 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         .to_string();
     assert_eq!(sent["deskNumber"], expected.as_str(), "{sent}");
     assert_eq!(sent["copyButton"], false);
+    // At 360 px nothing is cut: choices are radio buttons whose labels wrap, and no option of a
+    // drop-down list is wider than the list.
+    assert_eq!(sent["cut"], serde_json::json!([]), "{sent}");
 
     // The case worker decrypts what the browser encrypted, and replies.
     let token = &ana.session.token;
@@ -229,6 +232,61 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         "{off}"
     );
     assert_eq!(off["formVisible"], false);
+    // The follow-up page says why it needs JavaScript too, instead of a blank page.
+    let followup = off["followupNoscript"].as_str().unwrap();
+    assert!(followup.contains("8 palabras"), "{off}");
+    assert_eq!(off["followupFormVisible"], false);
+}
+
+/// A desk's own address (`/es/d/hn/`, for its leaflets) sends to that desk only, with no choice
+/// to get wrong; without JavaScript it shows that desk's other ways in (`web.contacts`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desk_address_sends_to_that_desk() {
+    let Some(web) = chromium_and_web() else {
+        return;
+    };
+    let line = "Línea 1515, de lunes a viernes · Oficina en Tegucigalpa";
+    let contacts = [("RESGUARDO__WEB__CONTACTS__HN", line)];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &contacts).await else {
+        return;
+    };
+    server.create_desk("gt");
+    server.create_desk("hn");
+    let shots = screenshots();
+    let shots = shots.to_str().unwrap();
+    let sent = browser(&web, &["intake", &server.url, shots, "es", "hn"]);
+    assert_eq!(sent["deskChoice"], false, "{sent}");
+    assert_eq!(sent["receiptTitle"], "Recibimos su reporte");
+    let store = server.store().await;
+    let count = |slug: &str| {
+        let desk = store.desk(&resguardo::domain::DeskSlug::parse(slug).unwrap());
+        async move { desk.cases().await.unwrap().len() }
+    };
+    assert_eq!((count("hn").await, count("gt").await), (1, 0));
+    // Its other languages stay on its own address.
+    let html = reqwest::get(format!("{}/es/d/hn/", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"href="/en/d/hn/""#), "{html}");
+    assert!(html.contains(r#"href="/fr/d/hn/""#), "{html}");
+    // An address of no desk is not a page.
+    let missing = reqwest::get(format!("{}/es/d/sv/", server.url))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let off = browser(&web, &["nojs", &server.url, shots, "/es/d/hn/"]);
+    let noscript = off["noscript"].as_str().unwrap();
+    assert!(noscript.contains(line), "{off}");
+    assert!(
+        off["followupNoscript"].as_str().unwrap().contains(line),
+        "{off}"
+    );
+    // gt configured no other way in; its name is not listed.
+    assert!(!noscript.contains("gt"), "{off}");
 }
 
 /// Tor Browser's "Safer" level switches WebAssembly off: the pages then derive the receipt in

@@ -107,10 +107,15 @@ function markMissing(id: string, missing: boolean): void {
  * encrypted or sent until they are.
  */
 function complete(data: FormData): boolean {
-  const empty = (name: string) => data.has(name) && String(data.get(name) ?? "").trim() === "";
+  // A choice among radio buttons with none checked is absent from the form data.
+  const empty = (name: string) => String(data.get(name) ?? "").trim() === "";
   const missing = ["desk", "kind", "narrative"].filter((id) => $(id) !== null && empty(id));
   for (const id of ["desk", "kind", "narrative"]) markMissing(id, missing.includes(id));
-  if (missing.length > 0) $(missing[0])?.focus();
+  if (missing.length > 0) {
+    const first = $(missing[0]);
+    // A group of radio buttons takes focus on its first button.
+    (first?.querySelector<HTMLElement>("input") ?? first)?.focus();
+  }
   return missing.length === 0;
 }
 
@@ -135,7 +140,9 @@ function wireIntake(form: HTMLFormElement): void {
     row.querySelector("input")?.focus();
   });
   form.addEventListener("input", (event) => {
-    const field = event.target as HTMLElement;
+    const target = event.target as HTMLElement;
+    // A radio button answers for its group.
+    const field = target.closest<HTMLElement>("fieldset.choice") ?? target;
     if (field.getAttribute("aria-invalid") === "true") markMissing(field.id, false);
   });
   form.addEventListener("submit", async (event) => {

@@ -1,12 +1,14 @@
 // Drives Debian's Chromium (through playwright-core) through the reporter pages of a real server,
 // for tests/suite/browser.rs. Prints one JSON object; screenshots at 360×740 go to ARTIFACTS.
-//   node browser.mjs intake URL ARTIFACTS [LANG]       → {"phrase", "deskNumber", "copyButton", "foreign", "lang", …}
+//   node browser.mjs intake URL ARTIFACTS [LANG [DESK]] → {"phrase", "deskNumber", "copyButton", "foreign", "lang", "cut", …}
+//                                                         (with DESK, from the desk's own address /LANG/d/DESK/)
 //   node browser.mjs followup URL ARTIFACTS PHRASE MSG  → {"status", "thread", "foreign"}
 //   node browser.mjs exit URL ARTIFACTS                 → {"to", "history"}
 //   node browser.mjs timing - - [RUNS]                  → {"wasm": [ms, …], "js": [ms, …]}
 //   node browser.mjs a11y URL ARTIFACTS                 → per page: unnamed controls, tab order,
 //                                                         the accessibility tree's unnamed nodes
-//   node browser.mjs nojs URL ARTIFACTS                 → {"noscript", "formVisible"}
+//   node browser.mjs nojs URL ARTIFACTS [PATH]          → {"noscript", "formVisible", "followupNoscript",
+//                                                          "followupFormVisible"} (PATH: /es/ unless given)
 // `foreign` counts requests to any origin other than the server's; `violations` lists what the
 // Content-Security-Policy blocked; `wasm` says whether the page had WebAssembly. With
 // RESGUARDO_WASM=off, pages run without WebAssembly (removed before any script of theirs runs),
@@ -63,6 +65,33 @@ async function open(javaScript = true): Promise<{ page: Page; foreign: string[] 
   return { page, foreign };
 }
 
+/**
+ * What the page cuts at its width: option texts wider than their drop-down list, and a page that
+ * scrolls sideways. Each option is measured in the list's own font against the room the list
+ * leaves for text (its width less padding and the arrow).
+ */
+async function cutTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const cut: string[] = [];
+    const probe = document.createElement("span");
+    probe.style.cssText = "position:absolute;visibility:hidden;white-space:nowrap";
+    document.body.append(probe);
+    for (const select of Array.from(document.querySelectorAll("select"))) {
+      const style = getComputedStyle(select);
+      probe.style.font = style.font;
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      const room = select.clientWidth - padding - 1.5 * parseFloat(style.fontSize);
+      for (const option of Array.from(select.options)) {
+        probe.textContent = option.text;
+        if (probe.offsetWidth > room) cut.push(option.text);
+      }
+    }
+    probe.remove();
+    if (document.documentElement.scrollWidth > window.innerWidth) cut.push("(scrolls sideways)");
+    return cut;
+  });
+}
+
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
 }
@@ -78,11 +107,14 @@ try {
   if (command === "intake") {
     const { page, foreign } = await open();
     // Without a language, the root: it sends a Spanish-speaking browser to /es/.
-    await page.goto(rest[0] ? `${url}/${rest[0]}/` : `${url}/`);
+    const [lang, desk] = rest;
+    const path = desk ? `/${lang}/d/${desk}/` : lang ? `/${lang}/` : "/";
+    await page.goto(`${url}${path}`);
     await page.waitForSelector("#intake");
-    const prefix = rest[0] ? `${rest[0]}-` : "";
+    const prefix = `${lang ? `${lang}-` : ""}${desk ? `${desk}-` : ""}`;
     await shot(page, `${prefix}01-intake-empty`);
-    await page.selectOption("#kind", "sextortion");
+    const deskChoice = (await page.locator("#desk").count()) > 0;
+    await page.check("input[name=kind][value=sextortion]");
     await page.selectOption("#country", "GT");
     await page.fill(
       "#narrative",
@@ -97,6 +129,7 @@ try {
     await page.check("input[name=needs][value=legal]");
     await page.check("input[name=needs][value=psychosocial]");
     await page.check("input[name=consent_referral][value=yes]");
+    const cut = await cutTexts(page);
     await shot(page, `${prefix}02-intake-filled`);
     await page.click("#intake button[type=submit]");
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
@@ -128,6 +161,8 @@ try {
         deskNumber,
         receiptTitle,
         afterBack,
+        cut,
+        deskChoice,
         copyButton: copyButton !== null,
         foreign: foreign.length,
         lang: await page.getAttribute("html", "lang"),
@@ -148,7 +183,10 @@ try {
     await page.waitForSelector("#narrative-missing:not([hidden])", { timeout: 10_000 });
     await shot(page, "06-intake-missing");
     const visible = async (id: string) => page.isVisible(`#${id}`);
-    const focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    // A group of radio buttons is named by its fieldset.
+    const focused = await page.evaluate(
+      () => document.activeElement?.closest("fieldset")?.id || document.activeElement?.id || "",
+    );
     // Typing a story clears its note; the kind is still missing.
     await page.fill("#narrative", "Me piden dinero");
     const narrativeCleared = !(await visible("narrative-missing"));
@@ -271,7 +309,14 @@ try {
           document.querySelectorAll<HTMLElement>("a[href], input, select, textarea, button"),
         )
           .filter((e) => e.offsetParent !== null && e.getAttribute("type") !== "hidden")
-          .filter((e) => !(e instanceof HTMLInputElement && e.type === "radio" && !e.checked))
+          // Tab stops once in a group of radio buttons: on the checked one, else on the first.
+          .filter((e) => {
+            if (!(e instanceof HTMLInputElement && e.type === "radio")) return true;
+            const group = Array.from(
+              document.querySelectorAll<HTMLInputElement>(`input[type=radio][name="${e.name}"]`),
+            );
+            return e.checked || (!group.some((r) => r.checked) && group[0] === e);
+          })
           .map((e) => e.id || e.getAttribute("name") || e.getAttribute("href") || e.tagName),
       );
       const visited: string[] = [];
@@ -362,11 +407,16 @@ try {
     console.log(JSON.stringify(report));
   } else if (command === "nojs") {
     const { page } = await open(false);
-    await page.goto(`${url}/es/`);
-    await shot(page, "00-no-javascript");
+    const path = rest[0] ?? "/es/";
+    await page.goto(`${url}${path}`);
+    await shot(page, `00-no-javascript${path.replaceAll("/", "-")}`);
     const noscript = await page.locator("noscript").first().innerText();
     const formVisible = await page.locator("#intake").isVisible();
-    console.log(JSON.stringify({ noscript, formVisible }));
+    await page.goto(`${url}/es/followup`);
+    await shot(page, "00-no-javascript-followup");
+    const followupNoscript = await page.locator("noscript").first().innerText();
+    const followupFormVisible = await page.locator("#followup").isVisible();
+    console.log(JSON.stringify({ noscript, formVisible, followupNoscript, followupFormVisible }));
   } else {
     throw new Error(`unknown command ${command}`);
   }

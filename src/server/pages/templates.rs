@@ -9,9 +9,35 @@ use super::Assets;
 use crate::server::metrics::EXIT_PATH;
 use crate::store::DeskListing;
 
-/// The frame around every page: languages, quick exit, the no-script notice and the footer with
+/// Another way to reach a desk (`web.contacts`), for whoever cannot run the pages' encryption.
+pub struct Contact<'a> {
+    pub desk: &'a str,
+    pub text: &'a str,
+}
+
+/// What a page says without JavaScript: why it needs it, and the desks' other ways in.
+pub fn noscript(t: &Texts, why: &str, contacts: &[Contact]) -> Markup {
+    html! {
+        noscript {
+            p class="notice" role="alert" { (why) }
+            @for contact in contacts {
+                p class="notice contact" { (t.other_ways) " " strong { (contact.desk) } ": " (contact.text) }
+            }
+        }
+    }
+}
+
+/// Where a page is, after its language: `""` (the intake page), `"followup"`, `"d/hn/"`.
+pub struct Here<'a>(pub &'a str);
+
+/// The frame around every page: languages (each link to this same page in that language, so a
+/// desk's own address stays that desk's), quick exit, the no-script notice and the footer with
 /// the script's digest. Scripts and styles are pinned by Subresource Integrity.
-pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
+pub fn page(t: &Texts, assets: &Assets, here: Here, notice: Markup, main: Markup) -> Markup {
+    let title = match here.0 {
+        "followup" => t.followup_title,
+        _ => t.intake_title,
+    };
     html! {
         (DOCTYPE)
         html lang=(t.code) {
@@ -28,7 +54,7 @@ pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
                 header {
                     nav {
                         @for other in texts::ALL.iter().filter(|o| o.code != t.code) {
-                            a href={ "/" (other.code) "/" } hreflang=(other.code) lang=(other.code) {
+                            a href={ "/" (other.code) "/" (here.0) } hreflang=(other.code) lang=(other.code) {
                                 (other.name)
                             }
                         }
@@ -36,7 +62,7 @@ pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
                     a id="exit" href=(EXIT_PATH) rel="noreferrer" { (t.exit) }
                 }
                 main {
-                    noscript { p class="notice" role="alert" { (t.noscript) } }
+                    (notice)
                     (main)
                 }
                 footer {
@@ -52,11 +78,11 @@ pub fn page(t: &Texts, assets: &Assets, title: &str, main: Markup) -> Markup {
     }
 }
 
-/// Which desk the report goes to: none open, the one open, or a choice among several.
-fn desk_choice(t: &Texts, desks: &[DeskListing]) -> Markup {
-    let open: Vec<&DeskListing> = desks.iter().filter(|d| d.key.is_some()).collect();
+/// Which desk the report goes to: none open, the one open (or the one whose own address this
+/// is), or a choice among several.
+fn desk_choice(t: &Texts, open: &[&DeskListing]) -> Markup {
     html! {
-        @match open.as_slice() {
+        @match open {
             [] => p class="notice" { (t.no_desk) },
             [one] => {
                 input type="hidden" name="desk" value=(one.slug.as_str());
@@ -65,16 +91,29 @@ fn desk_choice(t: &Texts, desks: &[DeskListing]) -> Markup {
             // No desk chosen for the reporter: a victim must not send to another country's desk
             // by leaving a default.
             many => {
-                label for="desk" { (t.desk) }
-                select id="desk" name="desk" required aria-describedby="desk-missing" {
-                    option value="" { (t.choose) }
-                    @for desk in many {
-                        option value=(desk.slug.as_str()) { (desk.name.as_str()) }
-                    }
-                }
-                (missing(t, "desk-missing"))
+                @let desks: Vec<(&str, &str)> = many
+                    .iter()
+                    .map(|d| (d.slug.as_str(), d.name.as_str()))
+                    .collect();
+                (choice(t, "desk", t.desk, &desks))
             },
         }
+    }
+}
+
+/// A required choice among a few options, as radio buttons: their labels wrap on a narrow
+/// screen, where a drop-down list cuts them. None is chosen for the reporter.
+fn choice(t: &Texts, name: &str, legend: &str, items: &[(&str, &str)]) -> Markup {
+    let missing_id = format!("{name}-missing");
+    html! {
+        fieldset id=(name) class="choice" role="radiogroup" aria-required="true"
+            aria-describedby=(missing_id) {
+            legend { (legend) }
+            @for (value, label) in items {
+                label { input type="radio" name=(name) value=(value); " " (label) }
+            }
+        }
+        (missing(t, &missing_id))
     }
 }
 
@@ -122,21 +161,17 @@ fn error_texts(t: &Texts) -> Markup {
     }
 }
 
-/// The report form, and the receipt the script fills in after sending.
-pub fn intake(t: &Texts, desks: &[DeskListing]) -> Markup {
+/// The report form, and the receipt the script fills in after sending. `open` are the desks
+/// the report may go to: all that take reports, or the one whose own address this is.
+pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
     let followup = format!("/{}/followup", t.code);
     html! {
         h1 { (t.intake_title) }
         p { (t.intake_intro) }
         p class="notice" { (t.who_reads) }
         form id="intake" class="js-only" novalidate autocomplete="off" {
-            (desk_choice(t, desks))
-            label for="kind" { (t.kind) }
-            select id="kind" name="kind" required aria-describedby="kind-missing" {
-                option value="" { (t.choose) }
-                (options(t.kinds))
-            }
-            (missing(t, "kind-missing"))
+            (desk_choice(t, open))
+            (choice(t, "kind", t.kind, t.kinds))
             label for="when" { (t.when) }
             select id="when" name="when" { option value="" { "—" } (options(t.whens)) }
             label for="country" { (t.country) }
@@ -248,7 +283,14 @@ mod tests {
             key_outside: false,
         };
         let desks = [listing("gt"), listing("hn")];
-        let html = desk_choice(&texts::ES, &desks).into_string();
+        let open: Vec<&DeskListing> = desks.iter().collect();
+        let mut html = desk_choice(&texts::ES, &open).into_string();
+        let contact = Contact {
+            desk: hostile.as_str(),
+            text: "<b>1515</b>",
+        };
+        html += &noscript(&texts::ES, "x", &[contact]).into_string();
+        assert!(html.contains("&lt;b&gt;1515&lt;/b&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert!(
             html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'y'"),

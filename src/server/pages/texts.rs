@@ -7,6 +7,10 @@ pub struct Texts {
     pub name: &'static str,
     pub exit: &'static str,
     pub noscript: &'static str,
+    /// The follow-up page's notice without JavaScript: what it needs, and why.
+    pub noscript_followup: &'static str,
+    /// Before a desk's other ways to be reached (`web.contacts`), shown without JavaScript.
+    pub other_ways: &'static str,
     pub footer: &'static str,
     pub digest: &'static str,
     /// The summary the script's digest hides behind.
@@ -17,8 +21,6 @@ pub struct Texts {
     pub intake_intro: &'static str,
     pub who_reads: &'static str,
     pub kind: &'static str,
-    /// The empty first option of a choice the reporter must make.
-    pub choose: &'static str,
     /// Next to a required field left empty.
     pub required: &'static str,
     pub kinds: &'static [(&'static str, &'static str)],
@@ -92,6 +94,11 @@ pub const ES: Texts = Texts {
         "Esta página necesita JavaScript para cifrar su reporte en su propio teléfono antes de \
         enviarlo: sin él, nada se puede enviar de forma segura. En Tor Browser, toque el escudo y \
         elija el nivel «Más seguro» (no «El más seguro»), luego vuelva a cargar la página.",
+    noscript_followup: "Para ver las respuestas, esta página descifra su caso en su propio teléfono \
+        con sus 8 palabras, y para eso necesita JavaScript: el servidor no puede leer su caso ni \
+        mostrarlo. En Tor Browser, toque el escudo y elija el nivel «Más seguro» (no «El más \
+        seguro»), luego vuelva a cargar la página. Guarde sus palabras mientras tanto.",
+    other_ways: "Otras formas de contactar a",
     footer: "Su reporte se cifra en este dispositivo. El servidor no puede leerlo.",
     digest: "Huella del código de esta página (SHA-256)",
     for_experts: "Para personas expertas",
@@ -103,7 +110,6 @@ pub const ES: Texts = Texts {
         las personas de esa mesa, revisadas por su coordinación, pueden leerlo. Recibirá una frase \
         de 8 palabras para volver a ver las respuestas.",
     kind: "¿Qué pasó?",
-    choose: "Elija una opción",
     required: "Falta este dato: complételo para poder enviar.",
     kinds: &[
         (
@@ -225,6 +231,11 @@ pub const EN: Texts = Texts {
     noscript: "This page needs JavaScript to encrypt your report on your own phone before it is \
         sent: without it, nothing can be sent safely. In Tor Browser, tap the shield and choose \
         the \"Safer\" level (not \"Safest\"), then reload the page.",
+    noscript_followup: "To show the answers, this page decrypts your case on your own phone with \
+        your 8 words, and for that it needs JavaScript: the server cannot read your case or show \
+        it. In Tor Browser, tap the shield and choose the \"Safer\" level (not \"Safest\"), then \
+        reload the page. Keep your words safe meanwhile.",
+    other_ways: "Other ways to reach",
     footer: "Your report is encrypted on this device. The server cannot read it.",
     digest: "Fingerprint of this page's code (SHA-256)",
     for_experts: "For experts",
@@ -236,7 +247,6 @@ pub const EN: Texts = Texts {
         desk's vetted staff can read it. You will get an 8-word phrase to come back and read \
         replies.",
     kind: "What happened?",
-    choose: "Choose one",
     required: "This is missing: fill it in to send.",
     kinds: &[
         (
@@ -354,6 +364,12 @@ pub const FR: Texts = Texts {
         téléphone avant l'envoi : sans lui, rien ne peut être envoyé en sécurité. Dans Tor \
         Browser, touchez le bouclier et choisissez le niveau « Plus sûr » (pas « Le plus sûr »), \
         puis rechargez la page.",
+    noscript_followup: "Pour afficher les réponses, cette page déchiffre votre dossier sur votre \
+        propre téléphone avec vos 8 mots, et pour cela elle a besoin de JavaScript : le serveur ne \
+        peut ni lire ni afficher votre dossier. Dans Tor Browser, touchez le bouclier et choisissez \
+        le niveau « Plus sûr » (pas « Le plus sûr »), puis rechargez la page. Gardez vos mots en \
+        lieu sûr en attendant.",
+    other_ways: "Autres moyens de joindre",
     footer: "Votre signalement est chiffré sur cet appareil. Le serveur ne peut pas le lire.",
     digest: "Empreinte du code de cette page (SHA-256)",
     for_experts: "Pour les spécialistes",
@@ -366,7 +382,6 @@ pub const FR: Texts = Texts {
         permanence : seules ses personnes vérifiées peuvent le lire. Vous recevrez une phrase de \
         8 mots pour revenir lire les réponses.",
     kind: "Que s'est-il passé ?",
-    choose: "Choisissez une option",
     required: "Cette information manque : complétez-la pour envoyer.",
     kinds: &[
         (
