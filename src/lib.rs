@@ -4,8 +4,9 @@
 //! `domain` holds the types that cannot exist unless valid, `crypto` the derivations every client must
 //! reproduce byte for byte (`docs/protocol.md`), `protocol` the wire types client and server share,
 //! `store` the two database backends, `server` the HTTP API,
-//! `client` the API client shared by the command-line roles, `cli` the subcommands, and `os` the
-//! private files and process hardening every layer may use.
+//! `client` the API client shared by the command-line roles, `cli` the subcommands, `texts` the
+//! words reporters read (pages and command line), and `os` the private files and process hardening
+//! every layer may use.
 
 pub mod cli;
 pub mod client;
@@ -17,4 +18,5 @@ pub mod protocol;
 pub mod retention;
 pub mod server;
 pub mod store;
+pub mod texts;
 pub mod time;

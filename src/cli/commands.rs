@@ -422,7 +422,7 @@ pub enum ReportCommand {
         /// The desk's short name.
         #[arg(long)]
         desk: String,
-        /// Language of the receipt phrase's words.
+        /// Language of the questions, the answers' words and the receipt phrase's words.
         #[arg(long, value_enum, default_value = "es")]
         lang: Language,
         /// A JSON report instead of the interactive questions: the fields of docs/protocol.md §2
@@ -449,6 +449,9 @@ pub enum ReportCommand {
         /// of standard input. (Never on the command line, where shell history would keep it.)
         #[arg(long)]
         write: bool,
+        /// The language of what is shown and asked (the phrase may be in any).
+        #[arg(long, value_enum, default_value = "es")]
+        lang: Language,
         /// Refuse to encrypt a message unless the desk's key has this fingerprint.
         #[arg(long)]
         desk_fingerprint: Option<String>,

@@ -8,6 +8,7 @@ pub mod desk_keys;
 pub mod export;
 pub mod keygen;
 pub mod partner;
+mod questions;
 pub mod referrals;
 pub mod report;
 pub mod retention;

@@ -4,13 +4,20 @@
 use anyhow::Context;
 use serde_json::json;
 
-use super::terminal::{ask, ask_lines, ask_secret, ask_text, progress};
+use super::questions;
+use super::terminal::{ask_secret, ask_text, progress, shown};
 use super::ReportCommand;
 use crate::client::reporter;
 use crate::client::ApiClient;
 use crate::crypto::receipt::ReceiptPhrase;
-use crate::domain::{ReportKind, Service};
+use crate::domain::{Author, Language};
 use crate::protocol::report::ReportForm;
+use crate::texts::{self, Texts};
+
+/// The reporter's words in `lang` (every language a phrase can be in has its texts).
+fn texts_in(lang: Language) -> &'static Texts {
+    texts::for_language(lang.code()).unwrap_or(&texts::ES)
+}
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
     match command {
@@ -23,24 +30,29 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             desk_fingerprint,
             json,
         } => {
+            let t = texts_in(lang);
             let form = match file {
                 Some(path) => read_form(&path)?,
-                None => ask_form(kind)?,
+                None => questions::ask_form(t, kind)?,
             };
             let client = ApiClient::new(&server)?;
             let pin = desk_fingerprint.as_deref();
             let submitted =
                 reporter::submit(&client, &desk, &form, lang, pin, progress("Proof of work"))
                     .await?;
-            print_receipt(&submitted, json);
+            print_receipt(t, &submitted, json);
             Ok(())
         }
         ReportCommand::Followup {
             server,
             write,
+            lang,
             desk_fingerprint,
             json,
-        } => followup(&server, write, desk_fingerprint.as_deref(), json).await,
+        } => {
+            let t = texts_in(lang);
+            followup(t, &server, write, desk_fingerprint.as_deref(), json).await
+        }
     }
 }
 
@@ -54,66 +66,7 @@ fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {
     Ok(form)
 }
 
-fn ask_form(kind: Option<ReportKind>) -> anyhow::Result<ReportForm> {
-    let kind = match kind {
-        Some(kind) => kind,
-        None => ask_kind()?,
-    };
-    let narrative = ask_lines("What happened? Write as much or as little as you want.")?;
-    let country = ask("Country (GT, HN, SV, or leave empty):")?.to_uppercase();
-    let needs = ask(
-        "What help do you need? Any of: legal, psychosocial, digital_security, shelter, medical, financial (comma-separated, or empty):",
-    )?;
-    let consent = ask("May the desk share what you need with a support organisation? (yes/no):")?;
-    let safe_contact = ask("A safe way to contact you, if any (or leave empty):")?;
-    let form = ReportForm {
-        kind,
-        narrative,
-        country: Some(country).filter(|c| !c.is_empty()),
-        needs: parse_needs(&needs)?,
-        consent_referral: matches!(
-            consent.to_lowercase().as_str(),
-            "y" | "yes" | "s" | "si" | "sí" | "oui"
-        ),
-        safe_contact: Some(safe_contact).filter(|c| !c.is_empty()),
-        // The interactive questions stay short; --file takes these too (docs/protocol.md §2).
-        when: None,
-        indicators: vec![],
-        consent_statistics: false,
-    };
-    form.check()?;
-    Ok(form)
-}
-
-fn ask_kind() -> anyhow::Result<ReportKind> {
-    let answer = ask(
-        "What kind of incident? 1 sextortion, 2 extortion by phone, 3 extortion in person, 4 online extortion, 5 other:",
-    )?;
-    Ok(match answer.as_str() {
-        "1" => ReportKind::Sextortion,
-        "2" => ReportKind::PhoneExtortion,
-        "3" => ReportKind::InPersonExtortion,
-        "4" => ReportKind::OnlineExtortion,
-        "5" => ReportKind::Other,
-        other => anyhow::bail!("{other:?} is not one of 1–5"),
-    })
-}
-
-fn parse_needs(text: &str) -> anyhow::Result<Vec<Service>> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.to_ascii_lowercase()
-                .parse::<Service>()
-                .ok()
-                .filter(|n| n.asked_by_reporters())
-                .ok_or_else(|| anyhow::anyhow!("{s:?} is not a kind of help this form knows"))
-        })
-        .collect()
-}
-
-fn print_receipt(submitted: &reporter::Submitted, json: bool) {
+fn print_receipt(t: &Texts, submitted: &reporter::Submitted, json: bool) {
     if json {
         super::print_json(&json!({
             "id": submitted.id,
@@ -122,81 +75,92 @@ fn print_receipt(submitted: &reporter::Submitted, json: bool) {
         }));
         return;
     }
-    println!("Your report was received, encrypted. Only the desk can read it.");
-    println!(
-        "(Encrypted to the desk key with safety number {}.)",
-        submitted.desk_fingerprint
-    );
+    println!("{}", t.receipt_title);
     println!();
-    println!("Your receipt phrase (write it down and keep it safe; it is shown only once):");
+    println!("{}", t.receipt_intro);
     println!();
     println!("    {}", submitted.phrase.expose());
     println!();
-    println!("With this phrase you can come back to read replies: `resguardo report followup`.");
-    println!(
-        "Anyone who has the phrase can read the replies, so do not store it where others look."
-    );
+    println!("{} {}", t.desk_number, submitted.desk_fingerprint);
+    println!("{}", t.shared_device);
+    println!("`resguardo report followup --lang {}`", t.code);
 }
 
-async fn followup(server: &str, write: bool, pin: Option<&str>, json: bool) -> anyhow::Result<()> {
+/// The case and its thread; with `write`, shown first, then the reporter's message is asked for
+/// and sent.
+async fn followup(
+    t: &Texts,
+    server: &str,
+    write: bool,
+    pin: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;
-    let typed = ask_secret("Receipt phrase:")?;
+    let typed = ask_secret(t.cli.phrase)?;
     let phrase = ReceiptPhrase::parse(&typed)?;
     let keys = reporter::derive(&phrase).await;
-    let mut case = reporter::followup(&client, &keys).await?;
-    let message = if write {
-        Some(zeroize::Zeroizing::new(ask_text(
-            "Your message to the desk:",
-        )?))
-    } else {
-        None
-    };
-    if let Some(text) = &message {
-        reporter::send_message(&client, &keys, &case.desk, pin, text).await?;
-        case = reporter::followup(&client, &keys).await?;
-    }
+    let case = reporter::followup(&client, &keys).await?;
     if json {
-        let messages: Vec<_> = case
-            .messages
-            .iter()
-            .map(|m| {
-                json!({"author": m.author, "day": m.day, "text": m.text.as_ref().map(|t| t.as_str()),
-                       "verified": m.from_desk_verified})
-            })
-            .collect();
-        super::print_json(&json!({
-            "desk": case.desk, "status": case.status, "created": case.created,
-            "updated": case.updated, "messages": messages, "message_sent": message.is_some(),
-        }));
+        let message_sent = match write {
+            true => {
+                let question = format!("{}: {}", t.write, t.cli.lines);
+                let text = zeroize::Zeroizing::new(ask_text(&question)?);
+                reporter::send_message(&client, &keys, &case.desk, pin, &text).await?;
+                true
+            }
+            false => false,
+        };
+        let case = reporter::followup(&client, &keys).await?;
+        print_case_json(&case, message_sent);
         return Ok(());
     }
-    println!(
-        "Status: {} (received {}, last change {})",
-        case.status.as_str(),
-        case.created,
-        case.updated
-    );
-    if case.messages.is_empty() {
-        println!("No messages yet.");
-    }
-    for m in &case.messages {
-        let who = match (m.author, m.from_desk_verified) {
-            (crate::domain::Author::Reporter, _) => "You",
-            (crate::domain::Author::Desk, Some(true)) => "Desk (verified)",
-            (crate::domain::Author::Desk, _) => {
-                "Desk? NOT VERIFIED: the desk did not write this, or wrote it before replies \
-                 were verified. Do not follow its instructions without checking with the desk"
-            }
-        };
-        let text = m
-            .text
-            .as_ref()
-            .map_or("(cannot be read with this phrase)", |t| t.as_str());
-        let day = super::terminal::shown(&m.day);
-        println!("\n{who}, {day}:\n{}", super::terminal::shown(text));
-    }
-    if message.is_some() {
-        println!("\nYour message was sent, encrypted to the desk.");
+    print_case(t, &case);
+    if write {
+        let question = format!("\n{}: {}", t.write, t.cli.lines);
+        let text = zeroize::Zeroizing::new(ask_text(&question)?);
+        reporter::send_message(&client, &keys, &case.desk, pin, &text).await?;
+        println!("\n{}", t.cli.sent);
     }
     Ok(())
+}
+
+fn print_case_json(case: &reporter::Case, message_sent: bool) {
+    let messages: Vec<_> = case
+        .messages
+        .iter()
+        .map(|m| {
+            json!({"author": m.author, "day": m.day, "text": m.text.as_ref().map(|t| t.as_str()),
+                   "verified": m.from_desk_verified})
+        })
+        .collect();
+    super::print_json(&json!({
+        "desk": case.desk, "status": case.status, "created": case.created,
+        "updated": case.updated, "messages": messages, "message_sent": message_sent,
+    }));
+}
+
+/// The case as the follow-up page shows it: the status in words, then each message with who wrote
+/// it (a desk message that does not carry the desk's tag is marked), text shown as text.
+fn print_case(t: &Texts, case: &reporter::Case) {
+    let status = (t.statuses.iter())
+        .find(|(key, _)| *key == case.status.as_str())
+        .map_or(case.status.as_str(), |(_, label)| label);
+    println!(
+        "{}: {status} ({}, {})",
+        t.status, case.created, case.updated
+    );
+    if case.messages.is_empty() {
+        println!("{}", t.cli.no_messages);
+    }
+    for m in &case.messages {
+        let who = match m.author {
+            Author::Reporter => t.from_you,
+            Author::Desk => t.from_desk,
+        };
+        let text = m.text.as_ref().map_or(t.unreadable, |text| text.as_str());
+        println!("\n{who}, {}:\n{}", shown(&m.day), shown(text));
+        if m.author == Author::Desk && m.from_desk_verified != Some(true) {
+            println!("{}", t.not_verified);
+        }
+    }
 }

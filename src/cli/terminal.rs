@@ -34,9 +34,9 @@ pub fn ask_secret(question: &str) -> io::Result<Zeroizing<String>> {
     Ok(Zeroizing::new(line.trim().to_owned()))
 }
 
-/// Reads lines until an empty one (or end of input).
+/// Reads lines until an empty one (or end of input). The question says so, in its language.
 pub fn ask_lines(question: &str) -> io::Result<String> {
-    eprintln!("{question} (finish with an empty line)");
+    eprintln!("{question}");
     let mut text = String::new();
     for line in io::stdin().lock().lines() {
         let line = line?;
@@ -49,7 +49,8 @@ pub fn ask_lines(question: &str) -> io::Result<String> {
     Ok(text.trim_end().to_owned())
 }
 
-/// Reads a free text: at a terminal, lines until an empty one; from a pipe, everything left.
+/// Reads a free text: at a terminal, lines until an empty one (the question says so); from a
+/// pipe, everything left.
 pub fn ask_text(question: &str) -> io::Result<String> {
     if io::stdin().is_terminal() {
         return ask_lines(question);

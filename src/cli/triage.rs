@@ -250,9 +250,9 @@ pub async fn status(id: &str, status: Status) -> anyhow::Result<()> {
 pub async fn write(id: &str, reply: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let text = zeroize::Zeroizing::new(ask_text(if reply {
-        "Your reply to the reporter:"
+        "Your reply to the reporter (finish with an empty line):"
     } else {
-        "Your note:"
+        "Your note (finish with an empty line):"
     })?);
     if text.trim().is_empty() {
         anyhow::bail!("nothing to send: the text is empty");

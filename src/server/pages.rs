@@ -19,9 +19,8 @@ use super::AppState;
 use crate::store::DeskListing;
 
 mod templates;
-mod texts;
 
-use texts::Texts;
+use crate::texts::{self, Texts};
 
 const APP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/app.js"));
 const STYLE_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/style.css"));

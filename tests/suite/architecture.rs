@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("os", 0),
     ("time", 0),
     ("domain", 1),
+    ("texts", 1),
     ("crypto", 2),
     ("protocol", 3),
     ("config", 3),

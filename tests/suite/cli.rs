@@ -4,7 +4,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use crate::harness::{run_with_input, Backend, TestServer, BIN};
+use crate::harness::{run_in_terminal, run_with_input, Backend, TestServer, BIN};
 
 crate::on_both_backends!(interactive_report_and_followup, admin_desks_and_migrate);
 
@@ -16,21 +16,93 @@ async fn interactive_report_and_followup(backend: Backend) {
     let Some(server) = TestServer::start(backend).await else {
         return;
     };
-    server.create_desk("gt");
+    let client = server.client();
+    let (_, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
 
-    // Kind 1, two lines of narrative ended by an empty line, country, needs, consent, no contact.
+    // At a terminal, in Spanish (the default): the page's questions one by one, each answer
+    // checked as it is given. A wrong answer is explained and asked again, nothing typed before
+    // is lost; options are taken by number, by label without accents, or by a word of it.
+    let answers = [
+        "9",                      // what happened: not an option
+        "extorsion por telefono", // … by its label, without accents
+        "ayer",                   // when: not an option
+        "esta semana",
+        "Guatemala",
+        "Me llaman desde un número de Honduras.",
+        "Piden 5000 lempiras.",
+        "",  // the story ends
+        "1", // what the extortionist used: a phone
+        "+504 9999 0000",
+        "", // no other
+        "seguridad, Asesoría legal",
+        "",       // no safe contact
+        "si",     // consent to referral
+        "quizás", // statistics: neither yes nor no
+        "no",
+    ];
+    let submit = ["report", "submit", "--server", &server.url, "--desk", "gt"];
+    let (ok, shown) = run_in_terminal(&server, &submit, &(answers.join("\n") + "\n"));
+    assert!(ok, "{shown}");
+    for asked in [
+        "¿Qué pasó?",
+        "¿Cuándo pasó?",
+        "¿En qué país?",
+        "Cuéntenos qué pasó",
+    ] {
+        assert!(shown.contains(asked), "asks {asked:?}: {shown}");
+    }
+    for refused in ["No entendí «9»", "No entendí «ayer»", "No entendí «quizás»"] {
+        assert!(shown.contains(refused), "{refused}: {shown}");
+    }
+    assert!(shown.contains("Recibimos su reporte"), "{shown}");
+    assert!(
+        !shown.contains("What "),
+        "no English at a Spanish terminal: {shown}"
+    );
+    // The phrase: the line of eight words of the Spanish list (shown normalised: no accents).
+    let spanish: Vec<String> = (bip39::Language::Spanish.word_list().iter())
+        .map(|w| resguardo::crypto::receipt::normalize(w).to_string())
+        .collect();
+    let is_spanish = |line: &str| {
+        line.split(' ').count() == 8 && line.split(' ').all(|w| spanish.iter().any(|s| s == w))
+    };
+    let phrase = (shown.lines().map(str::trim))
+        .find(|l| is_spanish(l))
+        .unwrap_or_else(|| panic!("no phrase printed: {shown}"))
+        .to_owned();
+
+    // The desk reads exactly what was answered.
+    let token = &ana.session.token;
+    let keys = crate::workers::desk_identities(&client, token, &ana.identity)
+        .await
+        .unwrap();
+    let inbox = client.inbox(token, None, false).await.unwrap();
+    let case = resguardo::client::triage::open_case(&client, token, &keys, &inbox[0].id)
+        .await
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(case.report.as_ref().unwrap()).unwrap();
+    assert_eq!(report["kind"], "phone_extortion");
+    assert_eq!(report["when"], "this_week");
+    assert_eq!(report["country"], "GT");
+    assert_eq!(
+        report["narrative"],
+        "Me llaman desde un número de Honduras.\nPiden 5000 lempiras."
+    );
+    assert_eq!(
+        report["indicators"],
+        serde_json::json!([{"type": "phone", "value": "+504 9999 0000"}])
+    );
+    assert_eq!(
+        report["needs"],
+        serde_json::json!(["digital_security", "legal"])
+    );
+    assert_eq!(report["consent_referral"], true);
+    assert_eq!(report["consent_statistics"], false);
+
+    // In English from a script (a pipe): the same questions, answered line by line.
     let mut cmd = server.command();
-    cmd.args([
-        "report",
-        "submit",
-        "--server",
-        &server.url,
-        "--desk",
-        "gt",
-        "--lang",
-        "en",
-    ]);
-    let answers = "1\nMe escribieron por WhatsApp.\nPiden 5000 quetzales.\n\ngt\nlegal, digital_security\nsí\n\n";
+    cmd.args(submit).args(["--lang", "en"]);
+    let answers = "1\n\ngt\nThey wrote on WhatsApp.\n\n\nlegal, digital_security\n\nyes\n\n";
     let out = run_with_input(cmd, answers);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -42,7 +114,8 @@ async fn interactive_report_and_followup(backend: Backend) {
         String::from_utf8_lossy(&out.stderr).contains("Proof of work"),
         "progress is shown"
     );
-    let phrase = stdout
+    assert!(stdout.contains("We received your report"), "{stdout}");
+    let english = stdout
         .lines()
         .map(str::trim)
         .find(|l| l.split(' ').count() == 8)
@@ -50,22 +123,50 @@ async fn interactive_report_and_followup(backend: Backend) {
         .to_owned();
     let words = bip39::Language::English.word_list();
     assert!(
-        phrase.split(' ').all(|w| words.contains(&w)),
+        english.split(' ').all(|w| words.contains(&w)),
         "--lang en gives English words"
     );
 
-    // Follow-up with the phrase on stdin: status new, no messages.
+    // Follow-up, at a terminal: the status in words and the desk's reply are shown first, then
+    // the reporter is asked for a message, which is sent.
+    let reply = "Gracias por escribir. ¿Está a salvo ahora?";
+    crate::workers::reply(&client, &ana, &inbox[0].id, reply)
+        .await
+        .unwrap();
+    let followup = ["report", "followup", "--server", &server.url, "--write"];
+    let typed = format!("{}\nSí, gracias.\n\n", phrase.to_uppercase());
+    let (ok, shown) = run_in_terminal(&server, &followup, &typed);
+    assert!(ok, "{shown}");
+    let status = shown.find("Estado: Recibido").expect(&shown);
+    let replied = shown.find(reply).expect(&shown);
+    let asked = shown.find("Escribir a la mesa").expect(&shown);
+    assert!(status < replied && replied < asked, "{shown}");
+    assert!(shown.contains("Su mensaje fue enviado"), "{shown}");
+    let case = resguardo::client::triage::open_case(&client, token, &keys, &inbox[0].id)
+        .await
+        .unwrap();
+    assert_eq!(case.view.messages.len(), 2);
+
+    // Follow-up in English with the phrase on stdin: status in words, no messages.
     let mut cmd = server.command();
-    cmd.args(["report", "followup", "--server", &server.url]);
-    let out = run_with_input(cmd, &format!("{}\n", phrase.to_uppercase()));
+    cmd.args([
+        "report",
+        "followup",
+        "--server",
+        &server.url,
+        "--lang",
+        "en",
+    ]);
+    let out = run_with_input(cmd, &format!("{english}\n"));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("Status: new"), "{stdout}");
+    assert!(stdout.contains("Status: Received"), "{stdout}");
     assert!(stdout.contains("No messages yet."), "{stdout}");
+    let phrase = english;
 
     // A mistyped word is named, and nothing is sent.
     let mut cmd = server.command();
@@ -84,7 +185,9 @@ async fn interactive_report_and_followup(backend: Backend) {
     cmd.args(["report", "submit", "--server", &server.url, "--desk", "gt"]);
     let out = run_with_input(cmd, "9\n");
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not one of 1–5"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("No entendí «9»"), "{said}");
+    assert!(said.contains("no more input"), "{said}");
 
     // An unknown desk is named as such.
     let file = server.dir.path().join("r.json");

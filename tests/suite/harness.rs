@@ -538,6 +538,45 @@ fn collect(
 }
 
 /// Runs `cmd` with `input` on its standard input and collects what it prints.
+/// Runs `resguardo ARGS` at a pseudo-terminal (util-linux `script`), as a person at a terminal
+/// would: `input` is typed into it, and what the command printed on stdout and stderr comes back
+/// interleaved, in the order a person reads it. Typed lines are not echoed (`--echo never`).
+pub fn run_in_terminal(server: &TestServer, args: &[&str], input: &str) -> (bool, String) {
+    let quoted: Vec<String> = std::iter::once(BIN)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', r"'\''")))
+        .collect();
+    let mut cmd = Command::new("script");
+    cmd.args(["--quiet", "--return", "--echo", "never", "--command"])
+        .arg(quoted.join(" "))
+        .arg("/dev/null")
+        .current_dir(server.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(server.env.iter().map(|(k, v)| (k, v)));
+    // The typed input stays open until the command ends: `script` ends its session (and cuts the
+    // command's last output) as soon as its own input closes.
+    use std::io::{Read, Write};
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut keyboard = child.stdin.take().unwrap();
+    keyboard.write_all(input.as_bytes()).unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        stdout.read_to_end(&mut text).map(|_| text)
+    });
+    let status = child.wait().unwrap();
+    drop(keyboard);
+    let text = reader.join().unwrap().unwrap();
+    let text = String::from_utf8_lossy(&text).replace("\r\n", "\n");
+    (status.success(), text)
+}
+
 pub fn run_with_input(mut cmd: Command, input: &str) -> std::process::Output {
     use std::io::Write;
     let mut child = cmd

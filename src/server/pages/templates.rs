@@ -4,10 +4,10 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use super::texts::{self, Texts};
 use super::Assets;
 use crate::server::metrics::EXIT_PATH;
 use crate::store::DeskListing;
+use crate::texts::{self, Texts};
 
 /// Another way to reach a desk (`web.contacts`), for whoever cannot run the pages' encryption.
 pub struct Contact<'a> {

@@ -1,4 +1,5 @@
-//! The reporter pages' words, in Spanish (first), English and French. Plain language, short
+//! The reporter's words, in Spanish (first), English and French: the pages' and the reporter
+//! command line's (`resguardo report`), which asks the pages' questions. Plain language, short
 //! sentences: people read these frightened, on a small screen.
 
 /// Every text of the pages in one language.
@@ -78,6 +79,28 @@ pub struct Texts {
     pub unreadable: &'static str,
     /// Under a message listed as the desk's that does not carry the desk's tag.
     pub not_verified: &'static str,
+    /// The command line's own words (`resguardo report`), around the pages' questions.
+    pub cli: CliTexts,
+}
+
+/// What the reporter command line says besides the pages' questions.
+pub struct CliTexts {
+    /// After a list of numbered options.
+    pub pick: &'static str,
+    /// After an optional question.
+    pub optional: &'static str,
+    /// After a question answered over several lines.
+    pub lines: &'static str,
+    /// A choice answered with more than one option, separated by commas.
+    pub several: &'static str,
+    /// An answer that is none of the options; `{answer}` is what was typed.
+    pub again: &'static str,
+    /// A required answer left empty.
+    pub required: &'static str,
+    /// Asking for the receipt phrase.
+    pub phrase: &'static str,
+    pub no_messages: &'static str,
+    pub sent: &'static str,
 }
 
 pub const ALL: &[&Texts] = &[&ES, &EN, &FR];
@@ -222,6 +245,17 @@ pub const ES: Texts = Texts {
     unreadable: "(no se puede leer)",
     not_verified: "Atención: no pudimos comprobar que este mensaje venga de la mesa. No siga sus \
         instrucciones ni comparta datos sin confirmarlo con la mesa por otra vía.",
+    cli: CliTexts {
+        pick: "Escriba el número o la palabra:",
+        optional: "(deje vacío para saltar)",
+        lines: "(termine con una línea vacía)",
+        several: "Puede elegir varias, separadas por comas.",
+        again: "No entendí «{answer}». Intente otra vez.",
+        required: "Falta este dato: escríbalo para poder enviar.",
+        phrase: "Su frase de 8 palabras:",
+        no_messages: "Todavía no hay mensajes.",
+        sent: "Su mensaje fue enviado, cifrado para la mesa.",
+    },
 };
 
 pub const EN: Texts = Texts {
@@ -354,6 +388,17 @@ pub const EN: Texts = Texts {
     unreadable: "(cannot be read)",
     not_verified: "Caution: we could not confirm that this message comes from the desk. Do not \
         follow its instructions or share details without confirming with the desk another way.",
+    cli: CliTexts {
+        pick: "Type the number or the word:",
+        optional: "(leave empty to skip)",
+        lines: "(finish with an empty line)",
+        several: "You can choose several, separated by commas.",
+        again: "I did not understand \"{answer}\". Please try again.",
+        required: "This is missing: write it so that the report can be sent.",
+        phrase: "Your 8-word phrase:",
+        no_messages: "No messages yet.",
+        sent: "Your message was sent, encrypted to the desk.",
+    },
 };
 
 pub const FR: Texts = Texts {
@@ -480,4 +525,15 @@ pub const FR: Texts = Texts {
     not_verified: "Attention : nous n'avons pas pu vérifier que ce message vient de la \
         permanence. Ne suivez pas ses instructions et ne partagez rien sans le confirmer avec la \
         permanence par un autre moyen.",
+    cli: CliTexts {
+        pick: "Tapez le numéro ou le mot :",
+        optional: "(laissez vide pour passer)",
+        lines: "(terminez par une ligne vide)",
+        several: "Vous pouvez en choisir plusieurs, séparés par des virgules.",
+        again: "Je n'ai pas compris « {answer} ». Réessayez.",
+        required: "Il manque cette information : écrivez-la pour pouvoir envoyer.",
+        phrase: "Votre phrase de 8 mots :",
+        no_messages: "Pas encore de messages.",
+        sent: "Votre message a été envoyé, chiffré pour la permanence.",
+    },
 };
