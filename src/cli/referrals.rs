@@ -255,7 +255,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
         consent,
         expires_in_days: order.expires_days,
     };
-    let created = referrals::refer(&client, &saved.token, &case, &state, &plan).await?;
+    let created = referrals::refer(&client, &saved.token, &case, &state, &identity, &plan).await?;
     if order.json {
         super::print_json(&json!({"referral": created.id, "partner": partner.id}));
     } else {

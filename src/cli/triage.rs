@@ -90,6 +90,9 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 json!({"id": v.id, "partner": v.partner_name, "status": v.status,
                        "created": v.created, "expires": v.expires, "sent": r.document,
                        "override_reason": r.override_reason.as_ref().map(|t| t.as_str()),
+                       "override_authenticity": r.override_authenticity.as_ref().map(Authenticity::as_str),
+                       "override_signed_by": r.override_authenticity.as_ref()
+                           .and_then(Authenticity::signer).map(|name| name.as_str()),
                        "updates": r.updates.iter().map(|u| u.to_json()).collect::<Vec<_>>()})
             })
             .collect();
@@ -201,8 +204,9 @@ fn show_referrals(case: &OpenCase) {
         );
         if let Some(reason) = &r.override_reason {
             println!(
-                "    sent without the reporter's consent because: {}",
-                shown(reason.as_str())
+                "    sent without the reporter's consent because: {}{}",
+                shown(reason.as_str()),
+                authenticity_label(r.override_authenticity.as_ref())
             );
         }
         if let Some(fields) = r.document.as_ref().and_then(|d| d.as_object()) {

@@ -63,9 +63,10 @@ pub async fn refer(
     token: &str,
     case: &OpenCase,
     state: &DeskState,
+    own: &age::x25519::Identity,
     order: &ReferralOrder<'_>,
 ) -> Result<ReferralCreated, ClientError> {
-    let sealed = seal_referral(case, state, order)?;
+    let sealed = seal_referral(case, state, own, order)?;
     let request = NewReferralRequest {
         partner: order.partner.id.clone(),
         ciphertext: sealed.ciphertext,

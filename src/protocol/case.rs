@@ -228,6 +228,10 @@ pub struct OpenReferral {
     pub document: Option<serde_json::Value>,
     /// Why consent was overridden, if it was.
     pub override_reason: Option<Zeroizing<String>>,
+    /// Who signed the override reason, as this device checked (`OpenCase::verify_authors`): a
+    /// reason is signed by the worker who referred, like a note.
+    pub override_authenticity: Option<Authenticity>,
+    override_message: Option<Message>,
     /// The partner's answers, in the shape the partner's own client shows them.
     pub updates: Vec<ReadableUpdate>,
 }
@@ -300,17 +304,18 @@ fn open_referral(
     referral: &DeskReferralView,
 ) -> OpenReferral {
     let open = |b64: &str| open_any(identities, b64);
+    let override_message = (referral.override_reason.as_deref())
+        .and_then(open)
+        .and_then(|p| open_message(&p));
     OpenReferral {
         document: referral
             .ciphertext
             .as_deref()
             .and_then(open)
             .and_then(|p| received_referral(&p)),
-        override_reason: referral
-            .override_reason
-            .as_deref()
-            .and_then(open)
-            .and_then(|p| message_text(&p)),
+        override_reason: override_message.as_ref().map(|m| m.text.clone()),
+        override_authenticity: None,
+        override_message,
         updates: referral
             .updates
             .iter()
@@ -493,6 +498,12 @@ impl OpenCase {
             .chain(self.notes.iter_mut());
         for entry in desk_entries {
             entry.authenticity = Some(Authenticity::of_desk(entry.message.as_ref(), state));
+        }
+        for referral in self.referrals.iter_mut() {
+            if let Some(message) = &referral.override_message {
+                let checked = Authenticity::of_desk(Some(message), state);
+                referral.override_authenticity = Some(checked);
+            }
         }
     }
 }

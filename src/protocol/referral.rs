@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::case::OpenCase;
-use super::message::message_plaintext;
 use super::referrals::{Consent, PartnerView};
 use crate::crypto::chain::DeskState;
 use crate::crypto::{padding, seal};
@@ -198,6 +197,7 @@ fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<Strin
 pub fn seal_referral(
     case: &OpenCase,
     state: &DeskState,
+    own: &age::x25519::Identity,
     order: &ReferralOrder<'_>,
 ) -> Result<SealedReferral, ReferralError> {
     let partner_key = signed_partner_key(state, order.partner)?;
@@ -214,8 +214,11 @@ pub fn seal_referral(
             if reason.trim().is_empty() {
                 return Err(ReferralError::NoReason);
             }
-            let sealed = encrypt(&[desk.age()], &message_plaintext(reason))?;
-            (Consent::Override, Some(sealed))
+            // Signed by the referring worker's account, like a note, so that the server cannot
+            // put words in their mouth.
+            let sealed = super::case::seal_note(state, own, reason)
+                .map_err(|e| ReferralError::Encrypt(e.to_string()))?;
+            (Consent::Override, Some(b64_encode(&sealed)))
         }
     };
     let plain: Zeroizing<Vec<u8>> = padding::pad(referral_document(&report, order.fields));

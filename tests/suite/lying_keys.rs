@@ -505,7 +505,15 @@ async fn a_swapped_partner_key_is_refused(backend: Backend) {
                 consent: ConsentDecision::Required,
                 expires_in_days: None,
             };
-            referrals::refer(client, &ana.session.token, &case, &state, &order).await
+            referrals::refer(
+                client,
+                &ana.session.token,
+                &case,
+                &state,
+                &ana.identity,
+                &order,
+            )
+            .await
         }
     };
     untrusted(refer("Bufete").await, "another key");

@@ -130,9 +130,16 @@ async fn refer_accept_and_answer(backend: Backend) {
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &state, &order)
-        .await
-        .unwrap();
+    let referral = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &order,
+    )
+    .await
+    .unwrap();
     let seen = client
         .partner_referral(&legal.token, &referral.id)
         .await
@@ -239,9 +246,16 @@ async fn refer_accept_and_answer(backend: Backend) {
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    let to_shelter = referrals::refer(&client, &ana.session.token, &case, &state, &second)
-        .await
-        .unwrap();
+    let to_shelter = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &second,
+    )
+    .await
+    .unwrap();
     answer(
         &client,
         &shelter,
@@ -251,14 +265,28 @@ async fn refer_accept_and_answer(backend: Backend) {
     )
     .await
     .unwrap();
-    let dup = referrals::refer(&client, &ana.session.token, &case, &state, &order)
-        .await
-        .err()
-        .unwrap();
+    let dup = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &order,
+    )
+    .await
+    .err()
+    .unwrap();
     assert_eq!(dup.problem_slug(), Some("referral-conflict"));
-    referrals::refer(&client, &ana.session.token, &case, &state, &second)
-        .await
-        .unwrap();
+    referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &second,
+    )
+    .await
+    .unwrap();
 
     // Every referral action is on the audit record, the partner's under its id.
     let log = server.audit_rows().await;
@@ -308,10 +336,17 @@ async fn consent_and_expiry(backend: Backend) {
         consent: ConsentDecision::Required,
         expires_in_days: Some(7),
     };
-    let refused = referrals::refer(&client, &ana.session.token, &case, &state, &order)
-        .await
-        .err()
-        .unwrap();
+    let refused = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &order,
+    )
+    .await
+    .err()
+    .unwrap();
     assert!(matches!(refused, ClientError::Usage(_)), "{refused}");
     assert!(refused.to_string().contains("did not consent"), "{refused}");
     assert_eq!(
@@ -325,9 +360,16 @@ async fn consent_and_expiry(backend: Backend) {
 
     let reason = crate::canary::new_canary();
     order.consent = ConsentDecision::Override { reason: &reason };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &state, &order)
-        .await
-        .unwrap();
+    let referral = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        &order,
+    )
+    .await
+    .unwrap();
     let keys = crate::workers::desk_identities(&client, &ana.session.token, &ana.identity)
         .await
         .unwrap();
@@ -414,9 +456,16 @@ async fn partner_access_matrix(backend: Backend) {
             consent: ConsentDecision::Required,
             expires_in_days: None,
         };
-        let made = referrals::refer(&client, &ana.session.token, &case, &state, &order)
-            .await
-            .unwrap();
+        let made = referrals::refer(
+            &client,
+            &ana.session.token,
+            &case,
+            &state,
+            &ana.identity,
+            &order,
+        )
+        .await
+        .unwrap();
         ids.push(made.id);
     }
     let (ref_a, ref_b) = (&ids[0], &ids[1]);
@@ -1076,8 +1125,15 @@ async fn new_referral_to(
         consent: ConsentDecision::Required,
         expires_in_days: None,
     };
-    referrals::refer(client, &worker.session.token, &case, &state, &order)
-        .await
-        .unwrap()
-        .id
+    referrals::refer(
+        client,
+        &worker.session.token,
+        &case,
+        &state,
+        &worker.identity,
+        &order,
+    )
+    .await
+    .unwrap()
+    .id
 }

@@ -8,6 +8,7 @@ use resguardo::client::{desk_keys, reporter, triage, ApiClient, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::seal;
 use resguardo::domain::{Author, ReportId, Status};
+use resguardo::protocol::case::Authenticity;
 use resguardo::protocol::cases::{PartRef, Reencryption};
 use serde_json::Value;
 
@@ -399,9 +400,16 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
         },
         expires_in_days: None,
     };
-    let referral = referrals::refer(&client, &ana.session.token, &case, &ana_state, &order)
-        .await
-        .unwrap();
+    let referral = referrals::refer(
+        &client,
+        &ana.session.token,
+        &case,
+        &ana_state,
+        &ana.identity,
+        &order,
+    )
+    .await
+    .unwrap();
     let (status, text) = (Some(ReferralStatus::Accepted), Some("lo tomamos"));
     resguardo::client::partner::answer(
         &client,
@@ -470,4 +478,46 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
         &ana_keys.identities,
         &b64_decode(reason).unwrap()
     ));
+
+    // The reason is signed by ana, who referred, and re-encryption kept her signature; one the
+    // server writes in her name with a key of its own is flagged (protocol.md §2).
+    let override_of = |state: resguardo::crypto::chain::DeskState| {
+        let (client, token, keys) = (&client, boss_token, &keys);
+        let id = submitted.id.clone();
+        async move {
+            let mut case = triage::open_case(client, token, &keys.identities, &id)
+                .await
+                .unwrap();
+            case.verify_authors(&state);
+            let referral = &case.referrals[0];
+            let text = referral.override_reason.as_ref().map(|t| t.to_string());
+            (text, referral.override_authenticity.clone())
+        }
+    };
+    let ana_name = resguardo::domain::Username::parse("ana").unwrap();
+    assert_eq!(
+        override_of(state.clone()).await,
+        (
+            Some("riesgo inminente".to_owned()),
+            Some(Authenticity::SignedBy(ana_name))
+        )
+    );
+    let ana_id = (state.accounts())
+        .find(|a| a.username.as_str() == "ana")
+        .map(|a| resguardo::domain::hex(&a.id))
+        .unwrap();
+    let m = age::x25519::Identity::generate();
+    let forged = resguardo::protocol::message::signed_message_plaintext(
+        "la persona lo pidió",
+        &ana_id,
+        &resguardo::crypto::signing::signing_key(&m),
+    );
+    let (_, desk_now) = state.current_key().unwrap();
+    let sealed = seal::seal(&[desk_now.age()], &forged).unwrap();
+    server
+        .tamper_with("UPDATE referrals SET override_reason = $1", &[&sealed])
+        .await;
+    let (text, checked) = override_of(state).await;
+    assert_eq!(text.as_deref(), Some("la persona lo pidió"));
+    assert_eq!(checked, Some(Authenticity::NotSigned));
 }
