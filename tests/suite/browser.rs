@@ -194,6 +194,14 @@ async fn report_and_follow_up_in_chromium(backend: Backend) {
         case.messages[2].text.as_ref().unwrap().as_str(),
         "Sí, gracias. Estoy en casa."
     );
+    // The flow's timings, kept beside the screenshots (BENCHMARKS.md quotes a run): how long a
+    // person waits at each step, not a pass/fail bound (this machine is shared).
+    let timings = serde_json::json!({
+        "backend": format!("{backend:?}"),
+        "intake": sent["timings"], "followup": seen["timings"],
+    });
+    eprintln!("Spanish flow in Chromium, ms: {timings}");
+    std::fs::write(Path::new(shots).join("timings.json"), timings.to_string()).unwrap();
 
     // A mistyped word is named before anything is sent; a phrase of real words that opens no
     // case is said in Spanish, not with the server's English detail.

@@ -109,8 +109,10 @@ try {
     // Without a language, the root: it sends a Spanish-speaking browser to /es/.
     const [lang, desk] = rest;
     const path = desk ? `/${lang}/d/${desk}/` : lang ? `/${lang}/` : "/";
+    const opened = Date.now();
     await page.goto(`${url}${path}`);
     await page.waitForSelector("#intake");
+    const openMs = Date.now() - opened;
     const prefix = `${lang ? `${lang}-` : ""}${desk ? `${desk}-` : ""}`;
     await shot(page, `${prefix}01-intake-empty`);
     const deskChoice = (await page.locator("#desk").count()) > 0;
@@ -131,8 +133,10 @@ try {
     await page.check("input[name=consent_referral][value=yes]");
     const cut = await cutTexts(page);
     await shot(page, `${prefix}02-intake-filled`);
+    const sending = Date.now();
     await page.click("#intake button[type=submit]");
     await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
+    const sendMs = Date.now() - sending;
     const phrase = (await page.textContent("#phrase"))?.trim() ?? "";
     const deskNumber = (await page.textContent("#desk-number"))?.trim() ?? "";
     const receiptTitle = (await page.textContent("#receipt h2"))?.trim() ?? "";
@@ -162,6 +166,7 @@ try {
         receiptTitle,
         afterBack,
         cut,
+        timings: { openMs, sendMs },
         deskChoice,
         copyButton: copyButton !== null,
         foreign: foreign.length,
@@ -215,25 +220,32 @@ try {
   } else if (command === "followup") {
     const [phrase, message] = rest;
     const { page, foreign } = await open();
+    const opened = Date.now();
     await page.goto(`${url}/es/followup`);
+    await page.waitForSelector("#followup");
+    const openMs = Date.now() - opened;
     // Pasted whole into the first box, as people do; the page spreads it over the eight.
     await page.fill("#w1", phrase);
     const words = await page.locator("input[name=word]").evaluateAll((boxes) =>
       boxes.map((box) => (box as HTMLInputElement).value),
     );
     if (words.join(" ") !== phrase) throw new Error(`the boxes hold ${words.join(" ")}`);
+    const reading = Date.now();
     await page.click("#followup button[type=submit]");
     await page.waitForSelector("#case:not([hidden])", { timeout: 60_000 });
+    const readMs = Date.now() - reading;
     await shot(page, "04-followup");
     const wordsLeft = (await page.locator("input[name=word]").evaluateAll((boxes) =>
       boxes.map((box) => (box as HTMLInputElement).value),
     )).join("");
     const before = await page.locator("#thread li").count();
     await page.fill("#message", message);
+    const writing = Date.now();
     await page.click("#write button[type=submit]");
     await page.waitForFunction((n) => document.querySelectorAll("#thread li").length > n, before, {
       timeout: 60_000,
     });
+    const writeMs = Date.now() - writing;
     await shot(page, "05-followup-answered");
     const thread = await page.locator("#thread li").allTextContents();
     const status = (await page.textContent("#status"))?.trim();
@@ -242,6 +254,7 @@ try {
         status,
         thread,
         wordsLeft,
+        timings: { openMs, readMs, writeMs },
         foreign: foreign.length,
         ...(await policyReport(page)),
       }),
