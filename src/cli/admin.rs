@@ -190,7 +190,7 @@ async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
                 json!({
                     "slug": d.slug.as_str(), "name": d.name.as_str(),
                     "recipient": recipient, "key_version": version, "fingerprint": fingerprint,
-                    "key_outside": d.key_outside,
+                    "key_outside": d.key_outside, "page": reporters_page(&d.slug),
                 })
             })
             .collect();
@@ -209,9 +209,16 @@ async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {
                 ""
             };
             println!("{:<20} {key}  {}{outside}", d.slug, d.name.as_str());
+            println!("{:<20} reporters' page: {}", "", reporters_page(&d.slug));
         }
     }
     Ok(())
+}
+
+/// The desk's own address on the reporters' pages, after the server's public address: what its
+/// leaflets print (`/en/d/SLUG/` and `/fr/d/SLUG/` are the same page in English and French).
+fn reporters_page(slug: &DeskSlug) -> String {
+    format!("/es/d/{}/", slug.as_str())
 }
 
 /// Deletes (or counts, with `--dry-run`) what the retention policies say is due.
