@@ -48,7 +48,14 @@ pub async fn invite(desk: &str, role: Role, json: bool) -> anyhow::Result<()> {
              with `resguardo admin export --desk {desk} --out DIR` and `age -d`"
         );
     }
-    issue_code(&settings, &store.desk(&desk), role, json).await
+    issue_code(
+        &settings,
+        &store.desk(&desk),
+        &store.audit_log(),
+        role,
+        json,
+    )
+    .await
 }
 
 /// Disables an account from the server host, audited as done by `admin`.
@@ -88,6 +95,7 @@ pub async fn disable(desk: &str, username: &str, json: bool) -> anyhow::Result<(
 async fn issue_code(
     settings: &Settings,
     store: &crate::store::DeskStore,
+    audit: &crate::store::AuditLog,
     role: Role,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -98,6 +106,9 @@ async fn issue_code(
         .create_enrolment_code(&code.digest(), role, expires_at)
         .await?;
     let desk = store.slug();
+    let action = crate::domain::AuditAction::AccountInvite;
+    let entry = crate::store::AuditEntry::new(desk.as_str(), "admin", action, role.as_str());
+    audit.append(&entry, crate::time::now_secs()).await?;
     if json {
         super::print_json(&json!({
             "desk": desk.as_str(), "role": role.as_str(), "code": code.to_text().as_str(),
@@ -169,7 +180,14 @@ async fn create(
             name.as_str()
         );
     }
-    issue_code(settings, &store.desk(&slug), Role::Supervisor, json).await
+    issue_code(
+        settings,
+        &store.desk(&slug),
+        &store.audit_log(),
+        Role::Supervisor,
+        json,
+    )
+    .await
 }
 
 async fn list(settings: &Settings, json: bool) -> anyhow::Result<()> {

@@ -99,6 +99,14 @@ pub enum WorkerCommand {
     /// Change your password: the current one and a code from your authenticator app, then the
     /// new one twice. Your key is re-wrapped on this device; every session ends.
     Password,
+    /// (Supervisors) make a one-time enrolment code for a new account of your desk; give it to
+    /// that person only. They enrol with it, then you vet them.
+    Invite {
+        #[arg(long, value_enum, default_value = "worker")]
+        role: crate::domain::Role,
+        #[arg(long)]
+        json: bool,
+    },
     /// (Supervisors) list accounts waiting for vetting, with their safety numbers.
     Pending {
         #[arg(long)]

@@ -36,6 +36,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Whoami { json } => whoami(json).await,
         WorkerCommand::Logout => logout().await,
         WorkerCommand::Password => change_password().await,
+        WorkerCommand::Invite { role, json } => invite(role, json).await,
         WorkerCommand::Pending { json } => pending(json).await,
         WorkerCommand::Vet { username } => vet(&username).await,
         WorkerCommand::Disable { username } => {
@@ -95,6 +96,33 @@ fn pin_desk_root(server: &str, desk: &str, typed: Option<&str>) -> anyhow::Resul
         "--desk-root is not a safety number (8 groups of 4 hex digits, as your supervisor gave it)",
     )?;
     trust::pin_root(server, desk, &root)?;
+    Ok(())
+}
+
+async fn invite(role: crate::domain::Role, json: bool) -> anyhow::Result<()> {
+    let saved = saved()?;
+    let client = ApiClient::new(&saved.server)?;
+    let made = client.invite(&saved.token, role).await?;
+    if json {
+        super::print_json(&json!({
+            "code": made.code, "desk": made.desk, "role": made.role, "expires_at": made.expires_at,
+        }));
+        return Ok(());
+    }
+    println!(
+        "One-time enrolment code for a {} of desk {}:",
+        made.role.as_str(),
+        made.desk
+    );
+    println!();
+    println!("    {}", made.code);
+    println!();
+    println!("Give it to that person only, in person or over a channel you trust. They run:");
+    println!(
+        "    resguardo worker enrol --server URL --desk {}",
+        made.desk
+    );
+    println!("and type the code when asked. Then vet them: resguardo worker pending");
     Ok(())
 }
 

@@ -282,6 +282,16 @@ impl ApiClient {
         self.post_as(token, "/api/v1/desk/retention", policy).await
     }
 
+    /// (Supervisors) a one-time enrolment code for a new account of the caller's desk.
+    pub async fn invite(
+        &self,
+        token: &str,
+        role: crate::domain::Role,
+    ) -> Result<crate::protocol::keys::InviteView, ClientError> {
+        let request = crate::protocol::keys::NewInvite { role };
+        self.post_as(token, "/api/v1/desk/invites", &request).await
+    }
+
     pub async fn grants(&self, token: &str) -> Result<Vec<GrantView>, ClientError> {
         self.get_as(token, "/api/v1/desk/grants").await
     }

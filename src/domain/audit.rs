@@ -20,6 +20,7 @@ pub enum AuditAction {
     AccountApprove,
     AccountVet,
     AccountDisable,
+    AccountInvite,
     CaseOpen,
     CaseStatus,
     CaseAssign,
@@ -40,7 +41,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -56,6 +57,7 @@ impl AuditAction {
         AuditAction::AccountApprove,
         AuditAction::AccountVet,
         AuditAction::AccountDisable,
+        AuditAction::AccountInvite,
         AuditAction::CaseOpen,
         AuditAction::CaseStatus,
         AuditAction::CaseAssign,
@@ -92,6 +94,7 @@ impl AuditAction {
             AuditAction::AccountApprove => "account.approve",
             AuditAction::AccountVet => "account.vet",
             AuditAction::AccountDisable => "account.disable",
+            AuditAction::AccountInvite => "account.invite",
             AuditAction::CaseOpen => "case.open",
             AuditAction::CaseStatus => "case.status",
             AuditAction::CaseAssign => "case.assign",

@@ -73,6 +73,34 @@ pub struct Vetting {
     pub statement: Option<SignedStatement>,
 }
 
+/// A one-time enrolment code a supervisor makes for a new account of their own desk.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvite {
+    /// The new account's role.
+    pub role: Role,
+}
+
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InviteView {
+    /// The one-time enrolment code: 52 base32 characters in groups of 4 joined by `-`. Shown
+    /// only in this answer; the server keeps its SHA-256.
+    pub code: String,
+    pub desk: String,
+    pub role: Role,
+    /// Unix seconds from which the code is refused (now plus `accounts.code_ttl_hours`).
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for InviteView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InviteView")
+            .field("desk", &self.desk)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct GrantView {
     pub key_version: i64,

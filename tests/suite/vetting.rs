@@ -587,3 +587,59 @@ async fn two_supervisors_must_approve(backend: Backend) {
         r.entry.subject.as_str()
     ) == ("admin", "account.disable", "rosa")));
 }
+
+crate::on_both_backends!(supervisors_invite_to_their_own_desk);
+
+/// A vetted supervisor makes an enrolment code for their own desk through the API (and the
+/// terminal): a new account enrols with it, once; a worker cannot make one; the audit log holds
+/// the role, never the code.
+async fn supervisors_invite_to_their_own_desk(backend: Backend) {
+    use resguardo::domain::Role;
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = crate::triage::staffed_desk(&server, &client, "gt").await;
+    let made = client
+        .invite(&boss.session.token, Role::Worker)
+        .await
+        .unwrap();
+    assert_eq!((made.desk.as_str(), made.role), ("gt", Role::Worker));
+    let (beto, _) = account(&client, "gt", &made.code, "beto").await;
+    assert_eq!(beto.session.account.status, AccountStatus::Pending);
+    let again = resguardo::client::worker::enrol(&client, "gt", &made.code, "carla", PASSWORD)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(again.problem_slug(), Some("invalid-enrolment-code"));
+    let refused = client.invite(&ana.session.token, Role::Worker).await;
+    assert_eq!(refused.err().unwrap().problem_slug(), Some("forbidden"));
+
+    // From the terminal too, in the documented shape.
+    let as_boss = server.terminal_of("gt", "sofia", &boss, &boss.identity);
+    let out = crate::harness::run_with_input(
+        as_boss(&["worker", "invite", "--role", "supervisor", "--json"]),
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("worker invite", &shown);
+    assert_eq!(shown["role"], "supervisor");
+
+    let log = server.audit_rows().await;
+    let invites: Vec<_> = (log.iter())
+        .filter(|r| r.entry.action == "account.invite")
+        .map(|r| (r.entry.actor.as_str(), r.entry.subject.as_str()))
+        .collect();
+    // staffed_desk's own invites come from the server host (`admin`).
+    assert!(invites.contains(&("sofia", "worker")), "{invites:?}");
+    assert!(invites.contains(&("sofia", "supervisor")), "{invites:?}");
+    assert!(invites.contains(&("admin", "worker")), "{invites:?}");
+    let code = shown["code"].as_str().unwrap();
+    assert!(log.iter().all(|r| !r.entry.subject.contains(code)));
+    assert!(log.iter().all(|r| !r.entry.subject.contains(&made.code)));
+}

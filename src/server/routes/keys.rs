@@ -8,10 +8,11 @@ use super::statements;
 use crate::crypto::statement::Body;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
-    b64_encode, AccountStatus, AuditAction, Fingerprint, Recipient, Role, Username,
+    b64_encode, AccountStatus, AuditAction, Fingerprint, Recipient, Role, Secret32, Username,
 };
 use crate::protocol::keys::{
-    AccountView, DeskKeyView, GrantView, NewDeskKey, Rotation, VetOutcome, Vetting,
+    AccountView, DeskKeyView, GrantView, InviteView, NewDeskKey, NewInvite, Rotation, VetOutcome,
+    Vetting,
 };
 use crate::protocol::statements::SignedStatement;
 use crate::server::auth::{SignedIn, Supervisor};
@@ -224,6 +225,35 @@ pub async fn vet(
         status,
         approvals,
         required,
+    }))
+}
+
+/// Makes a one-time enrolment code for a new account of the supervisor's own desk (the server
+/// host's `resguardo admin invite` stays). The code is in this answer only; the server keeps its
+/// SHA-256, and the audit log the role, never the code.
+#[utoipa::path(post, path = "/api/v1/desk/invites", request_body = NewInvite, responses(
+    (status = 201, body = InviteView),
+    doc::E400, doc::E401, doc::E403, doc::E409, doc::E413, doc::E415, doc::E503,
+), security(("bearer" = [])))]
+pub async fn invite(
+    state: web::Data<AppState>,
+    supervisor: Supervisor,
+    request: web::Json<NewInvite>,
+) -> Result<HttpResponse, KeyError> {
+    let (me, desk) = (&supervisor.0.account, &supervisor.0.desk);
+    let code = Secret32::random();
+    let hours = i64::from(state.accounts.code_ttl_hours);
+    let expires_at = crate::time::now_secs() + hours * 3600;
+    desk.create_enrolment_code(&code.digest(), request.role, expires_at)
+        .await?;
+    let role = request.role.as_str();
+    let action = AuditAction::AccountInvite;
+    audit(&state, me.desk.as_str(), me.username.as_str(), action, role).await?;
+    Ok(HttpResponse::Created().json(InviteView {
+        code: code.to_text().to_string(),
+        desk: me.desk.to_string(),
+        role: request.role,
+        expires_at,
     }))
 }
 

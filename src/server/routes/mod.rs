@@ -117,6 +117,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         ACCOUNT_BODY,
     );
     mount_get(cfg, "/api/v1/desk/grants", web::to(keys::grants));
+    mount_post(
+        cfg,
+        "/api/v1/desk/invites",
+        web::to(keys::invite),
+        ACCOUNT_BODY,
+    );
     let (list, sign) = (
         web::to(statements::list),
         web::to(statements::sign_existing),

@@ -38,6 +38,7 @@ use crate::protocol::problem::Problem;
         keys::accounts,
         keys::vet,
         keys::grants,
+        keys::invite,
         keys::disable,
         keys::rotate,
         cases::inbox,
