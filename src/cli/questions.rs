@@ -4,8 +4,6 @@
 //! (`phone_extortion`, `GT`) or by their label, accents and capitals ignored ("guatemala",
 //! "extorsion por telefono").
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::terminal::{ask, ask_lines};
 use crate::domain::{ReportKind, Service};
 use crate::protocol::report::{Indicator, ReportForm, MAX_INDICATORS};
@@ -54,13 +52,10 @@ fn parsed_json<T: serde::de::DeserializeOwned>(key: &str) -> anyhow::Result<T> {
     Ok(serde_json::from_value(serde_json::Value::from(key))?)
 }
 
-/// Lower case, without accents or surrounding space: how answers and labels are compared.
+/// Lower case, without accents, spaces collapsed: how answers and labels are compared (the
+/// receipt phrase's own normalisation, protocol.md §3).
 fn folded(text: &str) -> String {
-    text.trim()
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    crate::crypto::receipt::normalize(text).to_string()
 }
 
 /// The option an answer names: its number, its key, its label, or the start of exactly one

@@ -15,9 +15,11 @@ use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
 use crate::crypto::receipt::ReplyMacKey;
 use crate::crypto::{seal, signing};
-use crate::domain::{
-    b64_decode, hex, hex_decode_array, Recipient, ReferralStatus, SigningPublic, Username,
-};
+use crate::domain::{b64_decode, hex, hex_decode_array, Recipient, ReferralStatus, SigningPublic};
+
+mod authenticity;
+
+pub use authenticity::Authenticity;
 
 /// Why a case operation was refused on this device. `code()` is stable: the vectors and the
 /// TypeScript twin use it.
@@ -100,66 +102,6 @@ pub struct Readable {
     /// from `OpenCase::open`; for the desk's replies and notes, from `OpenCase::verify_authors`.
     pub authenticity: Option<Authenticity>,
     message: Option<Message>,
-}
-
-/// Whether a thread entry or note is by whom it claims (protocol.md §2). The server can encrypt to
-/// the desk's public key and to the reply key, so without signatures it could write "reporter"
-/// messages, desk replies and notes of its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Authenticity {
-    /// Signed with the report's reporter key: whoever holds the receipt phrase wrote it.
-    Signed,
-    /// Signed by this desk account, as the verified statements name it.
-    SignedBy(Username),
-    /// It claims a signer it is not signed by: for a reporter message, the report names a reporter
-    /// key and the message is not signed with it; for a desk entry, a signature that does not
-    /// verify or names no account of the desk. The server, or anyone who can encrypt to the desk,
-    /// may have written it.
-    NotSigned,
-    /// Nothing to check: the report predates reporter keys, the entry is unsigned (written before
-    /// signatures), or this device cannot open it.
-    Unknown,
-}
-
-impl Authenticity {
-    /// The code `--json` output and the vectors use.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Authenticity::Signed | Authenticity::SignedBy(_) => "signed",
-            Authenticity::NotSigned => "not-signed",
-            Authenticity::Unknown => "unknown",
-        }
-    }
-
-    /// The account that signed a desk entry, if one did.
-    pub fn signer(&self) -> Option<&Username> {
-        match self {
-            Authenticity::SignedBy(name) => Some(name),
-            _ => None,
-        }
-    }
-
-    fn of_reporter(message: Option<&Message>, reporter_key: Option<&SigningPublic>) -> Self {
-        match (message, reporter_key) {
-            (Some(message), Some(key)) if message.signed_by(REPORTER, key) => Authenticity::Signed,
-            (Some(_), Some(_)) => Authenticity::NotSigned,
-            _ => Authenticity::Unknown,
-        }
-    }
-
-    fn of_desk(message: Option<&Message>, state: &DeskState) -> Self {
-        let Some((message, author)) = message.and_then(|m| Some((m, m.author()?))) else {
-            return Authenticity::Unknown;
-        };
-        // Named exactly as `signed_by_own` writes it: the id in lower-case hex.
-        let account = state.accounts().find(|account| hex(&account.id) == author);
-        match account {
-            Some(account) if message.signed_by(author, &account.signing_key) => {
-                Authenticity::SignedBy(account.username.clone())
-            }
-            _ => Authenticity::NotSigned,
-        }
-    }
 }
 
 /// The reply MAC key a decrypted report seals (`reply_mac_key`, base64), if it has one.

@@ -54,7 +54,7 @@ impl FromRequest for SignedIn {
             let db = state.database();
             Ok(SignedIn {
                 desk: db.desk(&account.desk),
-                own: db.own_account(&account),
+                own: sign_in.proven(&account),
                 account,
                 session: digest,
             })

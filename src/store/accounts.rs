@@ -174,8 +174,8 @@ impl SignIn {
         self.db.accept_totp_step(account, step, confirm).await
     }
 
-    /// What `account` may change about itself: only once the caller has checked its auth key
-    /// and TOTP code (a password change proves them again instead of using a session).
+    /// What `account` may change about itself: only once the caller has proven it, by a live
+    /// session (`server::auth`) or by its auth key and TOTP code again (a password change).
     pub fn proven(&self, account: &Account) -> OwnAccount {
         OwnAccount::new(self.db.clone(), account.id)
     }

@@ -107,11 +107,6 @@ impl Database {
         SignIn::new(self.db.clone())
     }
 
-    /// What `account` may change about itself, once its password is proven.
-    pub fn own_account(&self, account: &Account) -> OwnAccount {
-        OwnAccount::new(self.db.clone(), account.id)
-    }
-
     /// The desk capability for `desk`: given to that desk's signed-in accounts.
     pub fn desk(&self, desk: &DeskSlug) -> DeskStore {
         DeskStore::new(self.db.clone(), desk.clone())
