@@ -27,6 +27,12 @@ pub struct PartnerAccess {
 
 #[derive(Debug, Subcommand)]
 pub enum PartnerCommand {
+    /// Print what the desk registers you with: your recipient, your signing key and the safety
+    /// number over both, to read to the supervisor. Needs only --identity.
+    Keys {
+        #[arg(long)]
+        json: bool,
+    },
     /// List the referrals made to you.
     Inbox {
         #[arg(long)]
@@ -277,9 +283,14 @@ pub enum DirectoryCommand {
         countries: Vec<crate::domain::Country>,
         #[arg(long, value_enum, value_delimiter = ',', required = true)]
         languages: Vec<Language>,
-        /// The partner's age recipient (age1…), from `resguardo keygen` on its own machine.
+        /// The partner's age recipient (age1…), as `resguardo partner keys` printed it on the
+        /// partner's own machine.
         #[arg(long)]
         recipient: String,
+        /// The key the partner signs its answers with (base64), as `resguardo partner keys`
+        /// printed it there.
+        #[arg(long)]
+        signing_key: String,
         /// How the desk reaches the partner.
         #[arg(long)]
         contact: String,
@@ -292,6 +303,14 @@ pub enum DirectoryCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Sign the answer-signing key of a partner registered before partners had one, after
+    /// comparing its safety number: from then on its answers show as signed or not.
+    SignKey {
+        partner: String,
+        /// The key as `resguardo partner keys` printed it on the partner's machine (base64).
+        #[arg(long)]
+        signing_key: String,
     },
     /// Disable a partner: its token stops working at once.
     Disable { partner: String },

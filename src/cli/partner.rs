@@ -8,10 +8,11 @@ use anyhow::Context;
 use serde_json::json;
 use zeroize::Zeroizing;
 
-use super::terminal::shown;
+use super::terminal::{authenticity_label, shown};
 use super::{PartnerAccess, PartnerCommand};
 use crate::client::{partner, ApiClient};
-use crate::domain::ReferralStatus;
+use crate::crypto::signing;
+use crate::domain::{Fingerprint, Recipient, ReferralStatus};
 use crate::os::files::check_private;
 
 /// What every partner command needs.
@@ -58,8 +59,18 @@ fn access(args: PartnerAccess) -> anyhow::Result<Access> {
 }
 
 pub async fn run(args: PartnerAccess, command: PartnerCommand) -> anyhow::Result<()> {
+    // The one command that needs no server: the partner runs it before it has a token.
+    if let PartnerCommand::Keys { json } = command {
+        let path = args.identity.ok_or_else(|| {
+            anyhow::anyhow!(
+                "partner keys needs --identity FILE (your key, from `resguardo keygen`)"
+            )
+        })?;
+        return keys(&read_identity(&path)?, json);
+    }
     let access = access(args)?;
     match command {
+        PartnerCommand::Keys { json } => keys(&access.identity, json),
         PartnerCommand::Inbox { json } => inbox(&access, json).await,
         PartnerCommand::Show { id, json } => show(&access, &id, json).await,
         PartnerCommand::Accept { id } => set(&access, &id, ReferralStatus::Accepted).await,
@@ -67,6 +78,29 @@ pub async fn run(args: PartnerAccess, command: PartnerCommand) -> anyhow::Result
         PartnerCommand::Close { id } => set(&access, &id, ReferralStatus::Closed).await,
         PartnerCommand::Update { id, message } => update(&access, &id, &message).await,
     }
+}
+
+/// What the desk registers the partner with (docs/partners.md): the recipient referrals are
+/// encrypted to, the key answers are signed with, and the safety number over both (§9.1).
+fn keys(identity: &age::x25519::Identity, json: bool) -> anyhow::Result<()> {
+    let recipient = Recipient::from(identity.to_public());
+    let signing_key = signing::public_of(identity);
+    let number = Fingerprint::of_account(&recipient, &signing_key);
+    if json {
+        super::print_json(&json!({
+            "recipient": recipient.as_str(), "signing_key": signing_key.to_b64(),
+            "safety_number": number.as_str(),
+        }));
+    } else {
+        println!("Recipient:     {}", recipient.as_str());
+        println!("Signing key:   {}", signing_key.to_b64());
+        println!("Safety number: {number}");
+        eprintln!(
+            "Give the desk the recipient and the signing key, then read the safety number to its \
+             supervisor over a channel you trust."
+        );
+    }
+    Ok(())
 }
 
 async fn inbox(access: &Access, json: bool) -> anyhow::Result<()> {
@@ -128,7 +162,8 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
             .map(|s| format!("[{}] ", s.as_str()))
             .unwrap_or_default();
         let text = u.text.as_ref().map_or("", |t| t.as_str());
-        println!("{} {status}{}", u.day, shown(text));
+        let checked = authenticity_label(u.authenticity.as_ref());
+        println!("{} {status}{}{checked}", u.day, shown(text));
     }
     Ok(())
 }

@@ -8,7 +8,10 @@ use super::terminal::{ask, shown};
 use super::DirectoryCommand;
 use crate::client::{desk_statements, referrals, triage, trust, ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
-use crate::domain::{Country, PartnerStatus, Recipient, ReferralField, Service};
+use crate::domain::{
+    hex_decode_array, Country, Fingerprint, PartnerStatus, Recipient, ReferralField, Service,
+    SigningPublic,
+};
 use crate::protocol::referral::{self, ConsentDecision, ReferralOrder};
 use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 
@@ -22,22 +25,15 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             countries,
             languages,
             recipient,
+            signing_key,
             contact,
             webhook,
             json,
         } => {
             let key = Recipient::parse(&recipient)
                 .map_err(|_| anyhow::anyhow!("--recipient is not an age recipient (age1…)"))?;
-            let typed = ask(&format!(
-                "Safety number shown on {name}'s own screen (`resguardo keygen` or `resguardo safety-number` printed it there):"
-            ))?;
-            if !key.fingerprint().matches_typed(&typed) {
-                anyhow::bail!(
-                    "the safety number does not match the recipient given ({}); nothing was added: \
-                     the key may not be the partner's",
-                    key.fingerprint()
-                );
-            }
+            let signing_key = parse_signing_key(&signing_key)?;
+            compare_number(&name, &key, &signing_key, "nothing was added")?;
             let partner = NewPartner {
                 name,
                 services,
@@ -50,10 +46,42 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
             // Signed into the desk's statements, so that workers' devices refer to this key only.
             let (saved, identity) = unlocked().await?;
             let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
-            let created =
-                desk_statements::add_partner(&client, &saved.token, &identity, &state, &partner)
-                    .await?;
+            let created = desk_statements::add_partner(
+                &client,
+                &saved.token,
+                &identity,
+                &state,
+                &partner,
+                signing_key,
+            )
+            .await?;
             print_token(&created, json, "added");
+        }
+        DirectoryCommand::SignKey {
+            partner,
+            signing_key,
+        } => {
+            let signing_key = parse_signing_key(&signing_key)?;
+            let partners = client.partners(&saved.token).await?;
+            let p = referral::find_partner(&partners, &partner)?;
+            let (saved, identity) = unlocked().await?;
+            let (state, _) = desk_keys_of(&client, &saved, &identity).await?;
+            // The name and key the chain signed, not the server's listing.
+            let signed = referral::signed_partner_key(&state, p)?;
+            compare_number(&p.name, &signed, &signing_key, "nothing was signed")?;
+            desk_statements::add_partner_signing_key(
+                &client,
+                &saved.token,
+                &identity,
+                &state,
+                p,
+                signing_key,
+            )
+            .await?;
+            println!(
+                "{}'s answers are now checked against its signing key.",
+                shown(&p.name)
+            );
         }
         DirectoryCommand::List { json } => {
             let partners = client.partners(&saved.token).await?;
@@ -81,15 +109,7 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
                         .join(","),
                     shown(&p.contact)
                 );
-                // From the key that referrals will be encrypted to, not the server's text.
-                let number = Recipient::parse(&p.recipient).map_or_else(
-                    |_| "(not an age recipient!)".to_owned(),
-                    |r| r.fingerprint().to_string(),
-                );
-                println!(
-                    "    safety number {number}{}",
-                    signed_note(state.as_ref(), p)
-                );
+                println!("    {}", signed_note(state.as_ref(), p));
             }
         }
         DirectoryCommand::Disable { partner } => {
@@ -117,15 +137,60 @@ pub async fn directory(command: DirectoryCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Whether the desk's statements hold this partner with the key listed, for the directory.
-fn signed_note(state: Option<&DeskState>, partner: &PartnerView) -> &'static str {
+fn parse_signing_key(text: &str) -> anyhow::Result<SigningPublic> {
+    SigningPublic::parse_b64(text).map_err(|_| {
+        anyhow::anyhow!(
+            "--signing-key is not a signing key (base64 of 32 bytes, as `resguardo partner keys` \
+             prints it)"
+        )
+    })
+}
+
+/// Asks for the safety number the partner reads from its own screen and refuses unless it is the
+/// number of exactly these two keys (docs/protocol.md §9.1).
+fn compare_number(
+    name: &str,
+    recipient: &Recipient,
+    signing_key: &SigningPublic,
+    otherwise: &str,
+) -> anyhow::Result<()> {
+    let number = Fingerprint::of_account(recipient, signing_key);
+    let typed = ask(&format!(
+        "Safety number shown on {}'s own screen (`resguardo partner keys` printed it there):",
+        shown(name)
+    ))?;
+    if !number.matches_typed(&typed) {
+        anyhow::bail!(
+            "the safety number does not match the keys given ({number}); {otherwise}: the keys \
+             may not be the partner's"
+        );
+    }
+    Ok(())
+}
+
+/// The partner's safety number and whether the desk's statements hold it with the key listed,
+/// for the directory: computed here from the keys referrals go to, never the server's text.
+fn signed_note(state: Option<&DeskState>, partner: &PartnerView) -> String {
+    let listed = Recipient::parse(&partner.recipient).map_or_else(
+        |_| "safety number (not an age recipient!)".to_owned(),
+        |r| format!("safety number {}", r.fingerprint()),
+    );
     let Some(state) = state else {
-        return " (statements not verified on this device)";
+        return format!("{listed} (statements not verified on this device)");
     };
-    match referral::signed_partner_key(state, partner) {
-        Ok(_) => " (signed)",
-        Err(_) if partner.status != PartnerStatus::Active => "",
-        Err(_) => " (NOT signed with this key: referrals to it are refused)",
+    let signed = hex_decode_array(&partner.id).and_then(|id| state.partner(&id));
+    match (referral::signed_partner_key(state, partner), signed) {
+        (Ok(_), Some(p)) if p.signing_key.is_some() => {
+            format!(
+                "safety number {} (signed, with its signing key)",
+                p.safety_number()
+            )
+        }
+        (Ok(_), _) => format!(
+            "{listed} (signed; its answers cannot be checked until `desk partner sign-key`)"
+        ),
+        (Err(_), _) if partner.status != PartnerStatus::Active => listed,
+        (Err(_), _) => format!("{listed} (NOT signed with this key: referrals to it are refused)"),
     }
 }
 

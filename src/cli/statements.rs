@@ -149,7 +149,7 @@ impl Names {
                     names.accounts.insert(*account, username.to_string());
                     names.signers.push((*signing_key, username.to_string()));
                 }
-                Body::Partner { partner, name, .. } => {
+                Body::Partner { partner, name, .. } | Body::PartnerKeys { partner, name, .. } => {
                     names.partners.insert(*partner, name.clone());
                 }
                 Body::DeskKey { .. } | Body::RevokeAccount { .. } | Body::RevokePartner { .. } => {}
@@ -206,6 +206,18 @@ fn describe(names: &Names, body: &Body) -> (&'static str, String) {
         } => (
             "partner",
             format!("{name}, safety number {}", recipient.fingerprint()),
+        ),
+        Body::PartnerKeys {
+            name,
+            recipient,
+            signing_key,
+            ..
+        } => (
+            "partner_keys",
+            format!(
+                "{name}, safety number {} (with its signing key)",
+                Fingerprint::of_account(recipient, signing_key)
+            ),
         ),
         Body::RevokeAccount { account } => ("revoke_account", names.account(account)),
         Body::RevokePartner { partner } => ("revoke_partner", names.partner(partner)),

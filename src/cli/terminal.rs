@@ -5,6 +5,8 @@ use std::io::{self, BufRead, IsTerminal, Write};
 
 use zeroize::Zeroizing;
 
+use crate::protocol::case::Authenticity;
+
 /// Asks a question on stderr and reads one line from stdin (trimmed).
 pub fn ask(question: &str) -> io::Result<String> {
     eprint!("{question} ");
@@ -148,5 +150,23 @@ mod shown_tests {
         assert!(!safe
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t'));
+    }
+}
+
+/// What the terminal shows beside an entry: who signed it, as this device checked.
+pub fn authenticity_label(authenticity: Option<&Authenticity>) -> String {
+    match authenticity {
+        None => String::new(),
+        Some(Authenticity::Signed) => " ✓ signed".into(),
+        Some(Authenticity::SignedBy(name)) => format!(" ✓ signed by {name}"),
+        Some(Authenticity::SignedByPartner(name)) => format!(" ✓ signed by {}", shown(name)),
+        Some(Authenticity::NotSigned) => {
+            " ✗ NOT SIGNED by its author (the server may have written this; do not act on it)"
+                .into()
+        }
+        Some(Authenticity::Unknown) => {
+            " (unsigned: from before signatures, or not from whom it claims: check before acting)"
+                .into()
+        }
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::signed_in::{desk_keys_of, saved, unlocked};
-use super::terminal::{ask_text, shown};
+use super::terminal::{ask_text, authenticity_label, shown};
 use crate::client::{triage, ApiClient};
 use crate::domain::Status;
 use crate::protocol::case::{Authenticity, OpenCase, Readable, Seal};
@@ -72,7 +72,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 let checked = e.authenticity.as_ref();
                 json!({"author": e.author, "day": e.day, "text": e.text.as_ref().map(|t| t.as_str()),
                        "authenticity": checked.map(Authenticity::as_str),
-                       "signed_by": checked.and_then(Authenticity::signer).map(|name| name.as_str())})
+                       "signed_by": checked.and_then(Authenticity::signer)})
             })
             .collect()
     };
@@ -92,7 +92,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                        "override_reason": r.override_reason.as_ref().map(|t| t.as_str()),
                        "override_authenticity": r.override_authenticity.as_ref().map(Authenticity::as_str),
                        "override_signed_by": r.override_authenticity.as_ref()
-                           .and_then(Authenticity::signer).map(|name| name.as_str()),
+                           .and_then(Authenticity::signer),
                        "updates": r.updates.iter().map(|u| u.to_json()).collect::<Vec<_>>()})
             })
             .collect();
@@ -168,23 +168,6 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What the terminal shows beside an entry: who signed it, as this device checked.
-fn authenticity_label(authenticity: Option<&Authenticity>) -> String {
-    match authenticity {
-        None => String::new(),
-        Some(Authenticity::Signed) => " ✓ signed".into(),
-        Some(Authenticity::SignedBy(name)) => format!(" ✓ signed by {name}"),
-        Some(Authenticity::NotSigned) => {
-            " ✗ NOT SIGNED by its author (the server may have written this; do not act on it)"
-                .into()
-        }
-        Some(Authenticity::Unknown) => {
-            " (unsigned: from before signatures, or not from whom it claims: check before acting)"
-                .into()
-        }
-    }
-}
-
 fn show_referrals(case: &OpenCase) {
     if !case.referrals.is_empty() {
         println!("— Referrals —");
@@ -220,7 +203,8 @@ fn show_referrals(case: &OpenCase) {
         for u in &r.updates {
             let text = u.text.as_ref().map_or("", |t| t.as_str());
             let what = u.status.map_or("message", |s| s.as_str());
-            println!("    {what} ({}) {}", u.day, shown(text));
+            let checked = authenticity_label(u.authenticity.as_ref());
+            println!("    {what} ({}) {}{checked}", u.day, shown(text));
         }
         if v.status == crate::domain::ReferralStatus::Declined {
             println!("    declined: `resguardo worker refer {} --partner …` routes it to another partner", case.view.id);

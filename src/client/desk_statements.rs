@@ -7,7 +7,7 @@ use super::desk_keys::{hex_id, sign, wire};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::crypto::statement::{Body, Signed};
-use crate::domain::{AccountStatus, DeskSlug, PartnerName, Recipient};
+use crate::domain::{AccountStatus, DeskSlug, PartnerName, Recipient, SigningPublic};
 use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 use crate::protocol::statements::ExistingStatements;
 
@@ -42,15 +42,17 @@ pub async fn append(
     client.sign_existing(token, &request).await
 }
 
-/// Adds a partner to the directory and signs its key into the desk's statements, so that case
-/// workers' devices refer only to that key. `partner.recipient` is the key whose safety number
-/// the supervisor compared; an answer naming another key or name is refused.
+/// Adds a partner to the directory and signs its keys into the desk's statements, so that case
+/// workers' devices refer only to that key and check its answers against `signing_key`.
+/// `partner.recipient` and `signing_key` are the keys whose safety number the supervisor
+/// compared; an answer naming another key or name is refused.
 pub async fn add_partner(
     client: &ApiClient,
     token: &str,
     own: &age::x25519::Identity,
     state: &DeskState,
     partner: &NewPartner,
+    signing_key: SigningPublic,
 ) -> Result<PartnerToken, ClientError> {
     let recipient = Recipient::parse(&partner.recipient)
         .map_err(|_| ClientError::Usage("the partner's key is not an age recipient".into()))?;
@@ -62,13 +64,43 @@ pub async fn add_partner(
                 .into(),
         ));
     }
-    let body = Body::Partner {
+    let body = Body::PartnerKeys {
         partner: hex_id(&created.partner.id)?,
         name: name.as_str().to_owned(),
         recipient,
+        signing_key,
     };
     append(client, token, own, state, vec![body]).await?;
     Ok(created)
+}
+
+/// Signs the answer-signing key of a partner the chain holds without one (added before partners
+/// had one), under the name and recipient the chain signed; the supervisor compared the number
+/// over both keys.
+pub async fn add_partner_signing_key(
+    client: &ApiClient,
+    token: &str,
+    own: &age::x25519::Identity,
+    state: &DeskState,
+    partner: &PartnerView,
+    signing_key: SigningPublic,
+) -> Result<(), ClientError> {
+    let id = hex_id(&partner.id)?;
+    let signed = state.partner(&id).ok_or_else(|| {
+        ClientError::Untrusted("the desk's statements hold no active partner with this id".into())
+    })?;
+    if signed.signing_key.is_some() {
+        return Err(ClientError::Usage(
+            "the desk's statements already hold this partner's signing key".into(),
+        ));
+    }
+    let body = Body::PartnerKeys {
+        partner: id,
+        name: signed.name.clone(),
+        recipient: signed.recipient.clone(),
+        signing_key,
+    };
+    append(client, token, own, state, vec![body]).await
 }
 
 /// Disables a partner and, when the chain holds its key, signs its revocation.

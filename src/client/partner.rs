@@ -4,10 +4,10 @@
 use serde_json::Value;
 
 use super::{ApiClient, ClientError};
-use crate::crypto::seal;
+use crate::crypto::{seal, signing};
 use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
 use crate::protocol::case::{received_referral, ReadableUpdate};
-use crate::protocol::message::message_plaintext;
+use crate::protocol::message::{partner_author, signed_message_plaintext};
 use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
 
 impl ApiClient {
@@ -58,10 +58,16 @@ pub async fn open_referral(
     let view = client.partner_referral(token, id).await?;
     let open = |b64: &str| b64_decode(b64).and_then(|c| seal::open(identity, &c).ok());
     let document = open(&view.ciphertext).and_then(|plain| received_referral(&plain));
+    // The partner checks its own answers too: the server could write one in its name.
+    let own_key = signing::public_of(identity);
     let updates = view
         .updates
         .iter()
-        .map(|u| ReadableUpdate::open(u, open))
+        .map(|u| {
+            let mut update = ReadableUpdate::open(u, open);
+            update.verify_partner(&view.id, Some(&own_key), None);
+            update
+        })
         .collect();
     Ok(OpenReferral {
         view,
@@ -96,7 +102,14 @@ pub async fn answer(
                 }
             }
             let own = identity.to_public();
-            let sealed = seal::seal(&[desk.age(), &own], &message_plaintext(text))
+            // Signed as an answer to this referral, so that the desk can tell it from one the
+            // server wrote (docs/protocol.md §8).
+            let plain = signed_message_plaintext(
+                text,
+                &partner_author(&view.id),
+                &signing::signing_key(identity),
+            );
+            let sealed = seal::seal(&[desk.age(), &own], &plain)
                 .map_err(|e| ClientError::Usage(e.to_string()))?;
             Some(b64_encode(&sealed))
         }

@@ -92,7 +92,20 @@ impl Account {
 pub struct Partner {
     pub name: String,
     pub recipient: Recipient,
+    /// The key its answers are signed with; `None` for a partner signed before partners had one.
+    pub signing_key: Option<SigningPublic>,
     pub revoked: bool,
+}
+
+impl Partner {
+    /// The number the supervisor compared: over both keys (§9.1) once the partner has a signing
+    /// key, over the recipient alone (§9) before.
+    pub fn safety_number(&self) -> Fingerprint {
+        match &self.signing_key {
+            Some(signing_key) => Fingerprint::of_account(&self.recipient, signing_key),
+            None => self.recipient.fingerprint(),
+        }
+    }
 }
 
 /// Approvals of one pending account: the exact keys approved, and by whom.
@@ -188,6 +201,12 @@ impl DeskState {
     /// revocation stays readable to the partner it was made for.
     pub fn partner_key(&self, id: &Id) -> Option<&Recipient> {
         self.partners.get(id).map(|p| &p.recipient)
+    }
+
+    /// A partner the chain signed, revoked since or not: its answers written before a revocation
+    /// still verify.
+    pub fn partner_ever(&self, id: &Id) -> Option<&Partner> {
+        self.partners.get(id)
     }
 
     /// An active partner.
@@ -329,10 +348,25 @@ fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), C
             let entry = Partner {
                 name: name.clone(),
                 recipient: recipient.clone(),
+                signing_key: None,
                 revoked: false,
             };
             state.partners.insert(*partner, entry);
             Ok(())
+        }
+        Body::PartnerKeys {
+            partner,
+            name,
+            recipient,
+            signing_key,
+        } => {
+            let entry = Partner {
+                name: name.clone(),
+                recipient: recipient.clone(),
+                signing_key: Some(*signing_key),
+                revoked: false,
+            };
+            add_partner_keys(state, *partner, entry, seq)
         }
         Body::RevokeAccount { account } => revoke_account(state, account, seq),
         Body::RevokePartner { partner } => match state.partners.get_mut(partner) {
@@ -343,6 +377,32 @@ fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), C
                 Ok(())
             }
         },
+    }
+}
+
+/// A new partner with its signing key, or a partner a `partner` statement named (same name, same
+/// recipient, active) gaining one. A partner that has a signing key keeps it.
+fn add_partner_keys(
+    state: &mut DeskState,
+    id: Id,
+    entry: Partner,
+    seq: u64,
+) -> Result<(), ChainError> {
+    match state.partners.get_mut(&id) {
+        None => {
+            state.partners.insert(id, entry);
+            Ok(())
+        }
+        Some(known) if known.signing_key.is_some() => Err(ChainError::Duplicate(seq)),
+        Some(known)
+            if known.revoked || known.name != entry.name || known.recipient != entry.recipient =>
+        {
+            Err(ChainError::Conflict(seq))
+        }
+        Some(known) => {
+            known.signing_key = entry.signing_key;
+            Ok(())
+        }
     }
 }
 

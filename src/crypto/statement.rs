@@ -60,6 +60,15 @@ pub enum Body {
     RevokePartner {
         partner: Id,
     },
+    /// Partner `partner`, named `name`, has key `recipient` and signs its answers with
+    /// `signing_key`: a new partner, or one a `Partner` statement named, with the same name and
+    /// key, gaining its signing key.
+    PartnerKeys {
+        partner: Id,
+        name: String,
+        recipient: Recipient,
+        signing_key: SigningPublic,
+    },
 }
 
 impl Body {
@@ -71,6 +80,7 @@ impl Body {
             Body::Partner { .. } => 4,
             Body::RevokeAccount { .. } => 5,
             Body::RevokePartner { .. } => 6,
+            Body::PartnerKeys { .. } => 7,
         }
     }
 }
@@ -146,6 +156,17 @@ impl Statement {
             Body::RevokeAccount { account: id } | Body::RevokePartner { partner: id } => {
                 out.extend_from_slice(id)
             }
+            Body::PartnerKeys {
+                partner,
+                name,
+                recipient,
+                signing_key,
+            } => {
+                out.extend_from_slice(partner);
+                put_str(&mut out, name.as_bytes());
+                put_str(&mut out, recipient.as_str().as_bytes());
+                out.extend_from_slice(&signing_key.to_bytes());
+            }
         }
         out
     }
@@ -187,8 +208,7 @@ impl Statement {
                     _ => return Err(Malformed("role")),
                 },
                 recipient: r.recipient()?,
-                signing_key: SigningPublic::from_bytes(&r.array::<32>()?)
-                    .map_err(|_| Malformed("signing key"))?,
+                signing_key: r.signing_key()?,
             },
             3 => Body::DeskKey {
                 version: match r.u64()? {
@@ -207,6 +227,12 @@ impl Statement {
             },
             6 => Body::RevokePartner {
                 partner: r.array()?,
+            },
+            7 => Body::PartnerKeys {
+                partner: r.array()?,
+                name: r.partner_name()?,
+                recipient: r.recipient()?,
+                signing_key: r.signing_key()?,
             },
             _ => return Err(Malformed("unknown kind")),
         };
@@ -323,6 +349,10 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn signing_key(&mut self) -> Result<SigningPublic, Malformed> {
+        SigningPublic::from_bytes(&self.array::<32>()?).map_err(|_| Malformed("signing key"))
+    }
+
     fn username(&mut self) -> Result<Username, Malformed> {
         Username::parse(self.text()?).map_err(|_| Malformed("username"))
     }
@@ -379,10 +409,16 @@ mod tests {
             Body::Partner {
                 partner: [3; 16],
                 name: "Bufete Popular, Zona 1".into(),
-                recipient,
+                recipient: recipient.clone(),
             },
             Body::RevokeAccount { account: [4; 16] },
             Body::RevokePartner { partner: [5; 16] },
+            Body::PartnerKeys {
+                partner: [6; 16],
+                name: "Acompañamiento Psicosocial".into(),
+                recipient,
+                signing_key: key,
+            },
         ] {
             let statement = sample(body);
             assert_eq!(Statement::decode(&statement.encode()), Ok(statement));

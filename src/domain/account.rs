@@ -115,6 +115,15 @@ impl SigningPublic {
         Ok(Self(key))
     }
 
+    /// The key as the wire and the terminal carry it: base64 of its 32 bytes.
+    pub fn parse_b64(text: &str) -> Result<Self, BadSigningKey> {
+        Self::from_bytes(&super::b64_decode(text.trim()).ok_or(BadSigningKey)?)
+    }
+
+    pub fn to_b64(&self) -> String {
+        super::b64_encode(&self.to_bytes())
+    }
+
     /// Wraps a key made here (from a signing key, which cannot be weak in practice).
     pub fn from_verifying(key: ed25519_dalek::VerifyingKey) -> Self {
         Self(key)

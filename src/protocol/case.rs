@@ -7,9 +7,7 @@
 use zeroize::Zeroizing;
 
 use super::cases::{DeskCaseView, EntryView};
-use super::message::{
-    message_text, open_message, reply_plaintext, signed_message_plaintext, Message, REPORTER,
-};
+use super::message::{open_message, reply_plaintext, signed_message_plaintext, Message, REPORTER};
 use super::referrals::{DeskReferralView, ReferralUpdateView};
 use crate::crypto::case_seal::CaseSeal;
 use crate::crypto::chain::DeskState;
@@ -126,6 +124,10 @@ pub struct ReadableUpdate {
     pub status: Option<ReferralStatus>,
     pub day: String,
     pub text: Option<Zeroizing<String>>,
+    /// Whether the partner signed its message, once checked (`verify_partner`); `None` for a
+    /// status without a message, or before the check.
+    pub authenticity: Option<Authenticity>,
+    message: Option<Message>,
 }
 
 impl ReadableUpdate {
@@ -134,23 +136,43 @@ impl ReadableUpdate {
         update: &ReferralUpdateView,
         open: impl Fn(&str) -> Option<Zeroizing<Vec<u8>>>,
     ) -> ReadableUpdate {
+        let message = (update.ciphertext.as_deref())
+            .and_then(open)
+            .and_then(|p| open_message(&p));
         ReadableUpdate {
             status: update.status,
             day: update.day.clone(),
-            text: update
-                .ciphertext
-                .as_deref()
-                .and_then(open)
-                .and_then(|p| message_text(&p)),
+            text: message.as_ref().map(|m| m.text.clone()),
+            authenticity: None,
+            message,
+        }
+    }
+
+    /// Checks the partner's signature on the message of an answer to referral `referral`, with
+    /// the partner's signing key `key` (protocol.md §8); `name` names the signer to the reader.
+    /// A status alone carries no signature and is left unchecked.
+    pub fn verify_partner(
+        &mut self,
+        referral: &str,
+        key: Option<&SigningPublic>,
+        name: Option<&str>,
+    ) {
+        if self.message.is_some() {
+            let checked = Authenticity::of_partner(self.message.as_ref(), referral, key, name);
+            self.authenticity = Some(checked);
         }
     }
 
     /// The `--json` shape of an answer, the same in `worker show` and `partner show`:
-    /// `{"day": "YYYY-MM-DD", "status": "accepted"|…|null, "text": "…"|null}`.
+    /// `{"day": "YYYY-MM-DD", "status": "accepted"|…|null, "text": "…"|null,
+    /// "authenticity": "signed"|"not-signed"|"unknown"|null, "signed_by": "…"|null}`.
     pub fn to_json(&self) -> serde_json::Value {
+        let checked = self.authenticity.as_ref();
         serde_json::json!({
             "day": self.day, "status": self.status,
             "text": self.text.as_ref().map(|t| t.as_str()),
+            "authenticity": checked.map(Authenticity::as_str),
+            "signed_by": checked.and_then(Authenticity::signer),
         })
     }
 }
@@ -441,10 +463,17 @@ impl OpenCase {
         for entry in desk_entries {
             entry.authenticity = Some(Authenticity::of_desk(entry.message.as_ref(), state));
         }
-        for referral in self.referrals.iter_mut() {
+        for (referral, view) in self.referrals.iter_mut().zip(&self.view.referrals) {
             if let Some(message) = &referral.override_message {
                 let checked = Authenticity::of_desk(Some(message), state);
                 referral.override_authenticity = Some(checked);
+            }
+            // Named and keyed as the chain signs the partner, not as the server lists it.
+            let partner = hex_decode_array(&view.partner).and_then(|id| state.partner_ever(&id));
+            let key = partner.and_then(|p| p.signing_key.as_ref());
+            let name = partner.map(|p| p.name.as_str());
+            for update in referral.updates.iter_mut() {
+                update.verify_partner(&view.id, key, name);
             }
         }
     }

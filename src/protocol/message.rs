@@ -16,9 +16,11 @@
 //! device, which holds no desk statements, checks that with its phrase.
 //!
 //! Authors are `reporter`, signing with the reporter key derived from the receipt phrase
-//! (`crypto::receipt`), whose public half is sealed in the report; and desk accounts, named by
-//! their account id (32 lower-case hex digits), signing with their account key (`crypto::signing`),
-//! which the desk's verified statements name.
+//! (`crypto::receipt`), whose public half is sealed in the report; desk accounts, named by their
+//! account id (32 lower-case hex digits), signing with their account key (`crypto::signing`),
+//! which the desk's verified statements name; and partners, named `partner:` and the referral's
+//! id, signing with the key derived from their identity as an account's is, which a
+//! `partner_keys` statement names.
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Map, Value};
@@ -32,6 +34,12 @@ const V1: &str = "resguardo.message.v1";
 const V2: &str = "resguardo.message.v2";
 /// The author name of a reporter's signed message.
 pub const REPORTER: &str = "reporter";
+
+/// The author a partner's answer to referral `referral` (its id, 32 lower-case hex digits) is
+/// signed as: naming the referral, so that the server cannot replay an answer under another one.
+pub fn partner_author(referral: &str) -> String {
+    format!("partner:{referral}")
+}
 
 /// A message in a case thread (schema `resguardo.message.v1`), padded like a report.
 pub fn message_plaintext(text: &str) -> Zeroizing<Vec<u8>> {

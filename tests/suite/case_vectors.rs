@@ -89,7 +89,7 @@ fn readable_json(list: &[Readable]) -> Value {
         .map(|r| {
             json!({"author": r.author, "day": r.day, "text": r.text.as_ref().map(|t| t.as_str()),
                    "authenticity": r.authenticity.as_ref().map(|a| a.as_str()),
-                   "signed_by": r.authenticity.as_ref().and_then(|a| a.signer()).map(|n| n.as_str())})
+                   "signed_by": r.authenticity.as_ref().and_then(|a| a.signer())})
         })
         .collect()
 }

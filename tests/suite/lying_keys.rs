@@ -477,6 +477,7 @@ async fn a_swapped_partner_key_is_refused(backend: Backend) {
         &boss.identity,
         &state,
         &partner("Bufete", &bufete),
+        resguardo::crypto::signing::public_of(&bufete),
     )
     .await
     .unwrap();

@@ -48,6 +48,7 @@ mod lying_server;
 mod metrics;
 mod offline_guessing;
 mod pages;
+mod partner_answers;
 mod partners;
 mod referral_vectors;
 mod retention;

@@ -41,7 +41,8 @@ async fn register(
         "recipient": identity.to_public().to_string(), "contact": "+502 5555 0000",
     }))
     .unwrap();
-    let PartnerToken { partner, token, .. } = add_signed(client, supervisor, &request).await;
+    let PartnerToken { partner, token, .. } =
+        add_signed(client, supervisor, &request, &identity).await;
     Org {
         identity,
         token,
@@ -49,16 +50,18 @@ async fn register(
     }
 }
 
-/// `supervisor` adds a partner and signs its key into the desk's statements, as `desk partner
-/// add` does.
+/// `supervisor` adds a partner and signs its keys into the desk's statements, as `desk partner
+/// add` does: its recipient and the signing key of `partner`, its identity.
 async fn add_signed(
     client: &ApiClient,
     supervisor: &resguardo::client::worker::Login,
     request: &NewPartner,
+    partner: &age::x25519::Identity,
 ) -> PartnerToken {
     let (state, _) = crate::workers::view(client, supervisor).await;
     let (token, own) = (&supervisor.session.token, &supervisor.identity);
-    desk_statements::add_partner(client, token, own, &state, request)
+    let signing_key = resguardo::crypto::signing::public_of(partner);
+    desk_statements::add_partner(client, token, own, &state, request, signing_key)
         .await
         .unwrap()
 }
@@ -620,13 +623,26 @@ async fn partners_from_the_cli() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    // The partner makes its key on its own machine.
+    // The partner makes its key on its own machine, and prints what the desk registers.
     let key_file = server.dir.path().join("bufete.key");
-    let key = server.keygen(&key_file);
-    let (recipient, fingerprint) = (
+    server.keygen(&key_file);
+    let mut cmd = server.command();
+    cmd.args(["partner", "keys", "--json", "--identity"])
+        .arg(&key_file);
+    let out = run_with_input(cmd, "");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::docs::assert_cli_shape("partner keys", &key);
+    let (recipient, signing_key, number) = (
         key["recipient"].as_str().unwrap(),
-        key["fingerprint"].as_str().unwrap(),
+        key["signing_key"].as_str().unwrap(),
+        key["safety_number"].as_str().unwrap(),
     );
+    // The number covers both keys: the recipient's own number is not it.
+    let recipient_only = resguardo::domain::Recipient::parse(recipient)
+        .unwrap()
+        .fingerprint();
+    assert_ne!(recipient_only.as_str(), number);
     let add = [
         "desk",
         "partner",
@@ -641,6 +657,8 @@ async fn partners_from_the_cli() {
         "es",
         "--recipient",
         recipient,
+        "--signing-key",
+        signing_key,
         "--contact",
         "+503 2222 0000",
         "--json",
@@ -648,7 +666,10 @@ async fn partners_from_the_cli() {
     let (code, _, err) = as_sofia(&add, "0000\n");
     assert_eq!(code, Some(1));
     assert!(err.contains("does not match"), "{err}");
-    let (code, out, err) = as_sofia(&add, &format!("{fingerprint}\n{PASSWORD}\n"));
+    let (code, _, err) = as_sofia(&add, &format!("{recipient_only}\n"));
+    assert_eq!(code, Some(1), "the recipient's number alone is not enough");
+    assert!(err.contains("does not match"), "{err}");
+    let (code, out, err) = as_sofia(&add, &format!("{number}\n{PASSWORD}\n"));
     assert_eq!(code, Some(0), "{err}");
     let added: Value = serde_json::from_str(&out).unwrap();
     crate::docs::assert_cli_shape("desk partner add", &added);
@@ -771,10 +792,12 @@ async fn partners_from_the_cli() {
     assert_eq!(code, Some(0), "{err}");
     let shown: Value = serde_json::from_str(&out).unwrap();
     crate::docs::assert_cli_shape("partner show ID", &shown);
-    assert_eq!(shown["updates"], case["referrals"][0]["updates"]);
     let updates = shown["updates"].as_array().unwrap();
     assert_eq!(updates.len(), 2);
-    for update in updates {
+    for (update, desk_copy) in updates
+        .iter()
+        .zip(case["referrals"][0]["updates"].as_array().unwrap())
+    {
         let mut keys: Vec<&str> = update
             .as_object()
             .unwrap()
@@ -782,10 +805,27 @@ async fn partners_from_the_cli() {
             .map(String::as_str)
             .collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["day", "status", "text"]);
+        assert_eq!(keys, ["authenticity", "day", "signed_by", "status", "text"]);
+        for same in ["authenticity", "day", "status", "text"] {
+            assert_eq!(update[same], desk_copy[same], "{same}");
+        }
     }
     assert_eq!(updates[0]["status"], "accepted");
+    assert_eq!(
+        updates[0]["authenticity"],
+        Value::Null,
+        "a status carries no signature"
+    );
     assert_eq!(updates[1]["status"], Value::Null);
+    // The message is signed by the partner: the desk names it as the statements do.
+    assert_eq!(updates[1]["authenticity"], "signed");
+    assert_eq!(updates[1]["signed_by"], Value::Null);
+    assert_eq!(case["referrals"][0]["updates"][1]["signed_by"], "Bufete");
+    let (_, text, _) = as_sofia(&["worker", "show", &submitted.id], &unlock);
+    assert!(
+        text.contains("Cita el lunes a las 9. ✓ signed by Bufete"),
+        "{text}"
+    );
 
     // The directory lists the partner; a new token replaces the old one at once.
     let (code, out, err) = as_sofia(&["desk", "partner", "list", "--json"], &unlock);
@@ -907,7 +947,7 @@ async fn webhooks_announce_referrals(backend: Backend) {
         "webhook": url,
     }))
     .unwrap();
-    let created = add_signed(&client, &boss, &request).await;
+    let created = add_signed(&client, &boss, &request, &identity).await;
     let key = b64_decode(created.webhook_key.as_deref().unwrap()).unwrap();
     let referral = new_referral_to(&client, &ana, &created.partner).await;
 
@@ -1012,7 +1052,13 @@ async fn webhooks_stay_off_the_servers_network(backend: Backend) {
     // A name is taken at registration; at delivery it resolves to loopback and is not called.
     let (url, mut deliveries) = receiver().await;
     let named = url.replace("127.0.0.1", "localhost");
-    let created = add_signed(&client, &boss, &partner("Banco", &named)).await;
+    let created = add_signed(
+        &client,
+        &boss,
+        &partner("Banco", &named),
+        &age::x25519::Identity::generate(),
+    )
+    .await;
     new_referral_to(&client, &ana, &created.partner).await;
     let called = tokio::time::timeout(std::time::Duration::from_secs(4), deliveries.recv()).await;
     assert!(called.is_err(), "the server called a loopback webhook");
@@ -1099,7 +1145,7 @@ async fn two_servers_announce_a_referral_once(backend: Backend) {
         "contact": "fraude@banco.example", "webhook": url,
     }))
     .unwrap();
-    let created = add_signed(&client, &boss, &request).await;
+    let created = add_signed(&client, &boss, &request, &age::x25519::Identity::generate()).await;
     new_referral_to(&client, &ana, &created.partner).await;
     tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     assert_eq!(

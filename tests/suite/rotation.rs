@@ -371,9 +371,11 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     }))
     .unwrap();
     let (boss_token, own) = (&boss.session.token, &boss.identity);
-    let added = desk_statements::add_partner(&client, boss_token, own, &state, &request)
-        .await
-        .unwrap();
+    let bufete_key = resguardo::crypto::signing::public_of(&bufete);
+    let added =
+        desk_statements::add_partner(&client, boss_token, own, &state, &request, bufete_key)
+            .await
+            .unwrap();
     let without_consent: resguardo::protocol::report::ReportForm =
         serde_json::from_value(serde_json::json!({
             "kind": "sextortion", "narrative": "sin consentimiento", "country": "GT",
@@ -491,7 +493,8 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
             case.verify_authors(&state);
             let referral = &case.referrals[0];
             let text = referral.override_reason.as_ref().map(|t| t.to_string());
-            (text, referral.override_authenticity.clone())
+            let answer = referral.updates.iter().find_map(|u| u.authenticity.clone());
+            (text, referral.override_authenticity.clone(), answer)
         }
     };
     let ana_name = resguardo::domain::Username::parse("ana").unwrap();
@@ -499,7 +502,9 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
         override_of(state.clone()).await,
         (
             Some("riesgo inminente".to_owned()),
-            Some(Authenticity::SignedBy(ana_name))
+            Some(Authenticity::SignedBy(ana_name)),
+            // The partner's answer kept its signature through re-encryption too.
+            Some(Authenticity::SignedByPartner("Bufete".into())),
         )
     );
     let ana_id = (state.accounts())
@@ -517,7 +522,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     server
         .tamper_with("UPDATE referrals SET override_reason = $1", &[&sealed])
         .await;
-    let (text, checked) = override_of(state).await;
+    let (text, checked, _) = override_of(state).await;
     assert_eq!(text.as_deref(), Some("la persona lo pidió"));
     assert_eq!(checked, Some(Authenticity::NotSigned));
 }

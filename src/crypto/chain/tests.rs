@@ -300,3 +300,73 @@ fn a_pinned_head_catches_rollback_and_fork() {
         Some("fork")
     );
 }
+
+#[test]
+fn a_partner_gains_its_signing_key_once() {
+    let sofia = Person::new(1, "sofia");
+    let (bufete, casa) = (Person::new(9, "bufete"), Person::new(10, "casa"));
+    let keys = |p: &Person, name: &str, recipient: Recipient| Body::PartnerKeys {
+        partner: p.id,
+        name: name.into(),
+        recipient,
+        signing_key: public_of(&p.identity),
+    };
+    let mut chain = Chain::new(&sofia, 1);
+    chain
+        .add(&sofia, desk_key(1).0)
+        // A new partner with both keys, and one signed before partners had a signing key.
+        .add(&sofia, keys(&bufete, "Bufete", bufete.recipient()))
+        .add(
+            &sofia,
+            Body::Partner {
+                partner: casa.id,
+                name: "Casa".into(),
+                recipient: casa.recipient(),
+            },
+        );
+    let state = chain.verify(&sofia).unwrap();
+    let signed = state.partner(&bufete.id).unwrap();
+    assert_eq!(signed.signing_key, Some(public_of(&bufete.identity)));
+    assert_eq!(signed.safety_number(), bufete.number());
+    let old = state.partner(&casa.id).unwrap();
+    assert_eq!(old.signing_key, None);
+    assert_eq!(old.safety_number(), casa.recipient().fingerprint());
+
+    // The old partner gains its key under the same name and recipient, once.
+    let upgraded = chain.clone_with(&sofia, keys(&casa, "Casa", casa.recipient()));
+    let state = upgraded.verify(&sofia).unwrap();
+    assert_eq!(
+        state.partner(&casa.id).unwrap().signing_key,
+        Some(public_of(&casa.identity))
+    );
+    let other = Recipient::from(Identity::generate().to_public());
+    for (why, body, expect) in [
+        ("another recipient", keys(&casa, "Casa", other), "conflict"),
+        (
+            "another name",
+            keys(&casa, "Casa B", casa.recipient()),
+            "conflict",
+        ),
+        (
+            "a second key",
+            keys(&bufete, "Bufete", bufete.recipient()),
+            "duplicate",
+        ),
+    ] {
+        assert_eq!(
+            code(chain.clone_with(&sofia, body).verify(&sofia)),
+            expect,
+            "{why}"
+        );
+    }
+    let twice = upgraded.clone_with(&sofia, keys(&casa, "Casa", casa.recipient()));
+    assert_eq!(code(twice.verify(&sofia)), "duplicate", "upgraded twice");
+    // A revoked partner gains nothing.
+    let mut revoked = Chain {
+        desk: chain.desk.clone(),
+        entries: chain.entries.clone(),
+    };
+    revoked.add(&sofia, Body::RevokePartner { partner: casa.id });
+    let late = revoked.clone_with(&sofia, keys(&casa, "Casa", casa.recipient()));
+    assert_eq!(code(late.verify(&sofia)), "conflict");
+}

@@ -2,7 +2,7 @@
 
 use crate::crypto::chain::DeskState;
 use crate::domain::{hex, SigningPublic, Username};
-use crate::protocol::message::{Message, REPORTER};
+use crate::protocol::message::{partner_author, Message, REPORTER};
 
 /// Whether a thread entry or note is by whom it claims (protocol.md §2). The server can encrypt to
 /// the desk's public key and to the reply key, so without signatures it could write "reporter"
@@ -13,6 +13,9 @@ pub enum Authenticity {
     Signed,
     /// Signed by this desk account, as the verified statements name it.
     SignedBy(Username),
+    /// Signed by the partner the referral went to, with the key the verified statements sign for
+    /// it (named as they name it), as an answer to that referral.
+    SignedByPartner(String),
     /// It claims a signer it is not signed by: for a reporter message, the report names a reporter
     /// key and the message is not signed with it; for a desk entry, a signature that does not
     /// verify or names no account of the desk. The server, or anyone who can encrypt to the desk,
@@ -27,17 +30,39 @@ impl Authenticity {
     /// The code `--json` output and the vectors use.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Authenticity::Signed | Authenticity::SignedBy(_) => "signed",
+            Authenticity::Signed | Authenticity::SignedBy(_) | Authenticity::SignedByPartner(_) => {
+                "signed"
+            }
             Authenticity::NotSigned => "not-signed",
             Authenticity::Unknown => "unknown",
         }
     }
 
-    /// The account that signed a desk entry, if one did.
-    pub fn signer(&self) -> Option<&Username> {
+    /// The account that signed a desk entry, or the partner that signed an answer, if one did.
+    pub fn signer(&self) -> Option<&str> {
         match self {
-            Authenticity::SignedBy(name) => Some(name),
+            Authenticity::SignedBy(name) => Some(name.as_str()),
+            Authenticity::SignedByPartner(name) => Some(name),
             _ => None,
+        }
+    }
+
+    /// A partner's answer to referral `referral`, checked against `key`, the partner's signing key
+    /// (`None`: the partner was signed into the chain before partners had one). `name` is how the
+    /// reader names the signer; the partner's own device, checking its answers, names no one.
+    pub(super) fn of_partner(
+        message: Option<&Message>,
+        referral: &str,
+        key: Option<&SigningPublic>,
+        name: Option<&str>,
+    ) -> Self {
+        match (message, key) {
+            (Some(message), Some(key)) if message.signed_by(&partner_author(referral), key) => name
+                .map_or(Authenticity::Signed, |name| {
+                    Authenticity::SignedByPartner(name.to_owned())
+                }),
+            (Some(_), Some(_)) => Authenticity::NotSigned,
+            _ => Authenticity::Unknown,
         }
     }
 

@@ -6,7 +6,7 @@ use super::*;
 use crate::crypto::chain::{verify, Pins};
 use crate::crypto::statement::{append, Body};
 use crate::domain::{b64_encode, hex, DeskSlug, Fingerprint, Language, Status, Username};
-use crate::protocol::message::message_plaintext;
+use crate::protocol::message::{message_plaintext, message_text};
 use crate::protocol::report::ReportForm;
 
 /// A desk whose chain (genesis by `supervisor`, desk key version 1 = `desk`) verifies.

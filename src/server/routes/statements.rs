@@ -90,6 +90,7 @@ fn describe(body: &Body) -> (i64, Option<[u8; 16]>, Option<i64>) {
         Body::Partner { partner, .. } => (4, Some(*partner), None),
         Body::RevokeAccount { account } => (5, Some(*account), None),
         Body::RevokePartner { partner } => (6, Some(*partner), None),
+        Body::PartnerKeys { partner, .. } => (7, Some(*partner), None),
     }
 }
 
@@ -173,10 +174,18 @@ pub async fn sign_existing(
                 key_signed = true;
                 statement.seq > 1 && current
             }
+            // The signing key is the partner's to give and the supervisor's to compare: the
+            // server holds no copy to check it against, and needs none (§10.3).
             Body::Partner {
                 partner,
                 name,
                 recipient,
+            }
+            | Body::PartnerKeys {
+                partner,
+                name,
+                recipient,
+                ..
             } => {
                 let held = partner_of(store, partner).await?;
                 statement.seq > 1

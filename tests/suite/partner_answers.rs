@@ -1,0 +1,249 @@
+//! Partners sign their answers (docs/protocol.md §8, issue 19): the desk tells a partner's own
+//! words from ones the server wrote in its name or moved from another referral, by the key the
+//! desk's statements sign for the partner, not by what the server lists.
+
+use resguardo::client::partner as partner_side;
+use resguardo::client::{desk_statements, referrals, reporter, triage, ApiClient};
+use resguardo::crypto::receipt::Language;
+use resguardo::crypto::statement::Body;
+use resguardo::crypto::{seal, signing};
+use resguardo::domain::{hex_decode_array, Recipient, ReferralField};
+use resguardo::protocol::case::{Authenticity, OpenCase};
+use resguardo::protocol::message::message_plaintext;
+use resguardo::protocol::referral::{ConsentDecision, ReferralOrder};
+use resguardo::protocol::referrals::{NewPartner, PartnerView};
+
+use crate::harness::{form, Backend, TestServer};
+use crate::triage::staffed_desk;
+use crate::workers::view;
+
+crate::on_both_backends!(partner_answers_are_signed);
+
+fn partner_request(name: &str, identity: &age::x25519::Identity) -> NewPartner {
+    serde_json::from_value(serde_json::json!({
+        "name": name, "services": ["legal"], "countries": ["GT"], "languages": ["es"],
+        "recipient": identity.to_public().to_string(), "contact": "+502 5555 0000",
+    }))
+    .unwrap()
+}
+
+/// A case the desk opened and checked, as `worker show` does.
+async fn checked_case(
+    client: &ApiClient,
+    worker: &resguardo::client::worker::Login,
+    id: &str,
+) -> OpenCase {
+    let (state, keys) = view(client, worker).await;
+    let mut case = triage::open_case(client, &worker.session.token, &keys.identities, id)
+        .await
+        .unwrap();
+    case.verify_authors(&state);
+    case
+}
+
+/// How the desk reads each answer of the case's referral to `partner`: (text, authenticity).
+fn answers(case: &OpenCase, partner: &PartnerView) -> Vec<(String, Option<Authenticity>)> {
+    let index = (case.view.referrals.iter())
+        .position(|r| r.partner == partner.id)
+        .unwrap();
+    case.referrals[index]
+        .updates
+        .iter()
+        .map(|u| {
+            let text = u.text.as_ref().map_or(String::new(), |t| t.to_string());
+            (text, u.authenticity.clone())
+        })
+        .collect()
+}
+
+async fn partner_answers_are_signed(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (token, own) = (&boss.session.token, &boss.identity);
+
+    // Bufete joins with both keys; Casa as a partner did before signing keys (a `partner`
+    // statement, recipient only).
+    let bufete = age::x25519::Identity::generate();
+    let (state, _) = view(&client, &boss).await;
+    let request = partner_request("Bufete Popular", &bufete);
+    let signing_key = signing::public_of(&bufete);
+    let bufete_view =
+        desk_statements::add_partner(&client, token, own, &state, &request, signing_key)
+            .await
+            .unwrap();
+    let casa = age::x25519::Identity::generate();
+    let casa_view = client
+        .add_partner(token, &partner_request("Casa Refugio", &casa))
+        .await
+        .unwrap();
+    let (state, _) = view(&client, &boss).await;
+    let legacy = Body::Partner {
+        partner: hex_decode_array(&casa_view.partner.id).unwrap(),
+        name: "Casa Refugio".into(),
+        recipient: Recipient::from(casa.to_public()),
+    };
+    desk_statements::append(&client, token, own, &state, vec![legacy])
+        .await
+        .unwrap();
+
+    // Two cases referred to Bufete, the first also to Casa.
+    let mut referral_to = vec![];
+    for (story, partners) in [
+        ("primero", vec![&bufete_view.partner, &casa_view.partner]),
+        ("segundo", vec![&bufete_view.partner]),
+    ] {
+        let submitted = reporter::submit(&client, "gt", &form(story), Language::Es, None, |_| {})
+            .await
+            .unwrap();
+        let (state, _) = view(&client, &ana).await;
+        let case = checked_case(&client, &ana, &submitted.id).await;
+        for partner in partners {
+            let order = ReferralOrder {
+                partner,
+                fields: &[ReferralField::Needs],
+                consent: ConsentDecision::Required,
+                expires_in_days: None,
+            };
+            let made = referrals::refer(
+                &client,
+                &ana.session.token,
+                &case,
+                &state,
+                &ana.identity,
+                &order,
+            )
+            .await
+            .unwrap();
+            referral_to.push((submitted.id.clone(), partner.id.clone(), made.id));
+        }
+    }
+    let (case_1, _, to_bufete_1) = referral_to[0].clone();
+    let (_, _, to_casa) = referral_to[1].clone();
+    let (_, _, to_bufete_2) = referral_to[2].clone();
+    for (token, identity, id, text) in [
+        (&bufete_view.token, &bufete, &to_bufete_1, "Cita el lunes."),
+        (&bufete_view.token, &bufete, &to_bufete_2, "Caso aceptado."),
+        (&casa_view.token, &casa, &to_casa, "Hay lugar."),
+    ] {
+        partner_side::answer(&client, token, identity, id, None, Some(text), None)
+            .await
+            .unwrap();
+    }
+
+    // The server writes an answer in Bufete's name to the desk's key, and moves Bufete's answer
+    // on the second case under the first.
+    let (desk_state, _) = view(&client, &ana).await;
+    let desk_key = desk_state.current_key().unwrap().1.clone();
+    let forged = seal::seal(
+        &[desk_key.age()],
+        &message_plaintext("Ya no atendemos este caso."),
+    )
+    .unwrap();
+    let id_bytes = |id: &str| hex_decode_array::<16>(id).unwrap();
+    let insert = "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at) \
+                  VALUES ($1, 90, NULL, $2, 0)";
+    server
+        .tamper_with(insert, &[&id_bytes(&to_bufete_1), &forged])
+        .await;
+    let seen = client
+        .partner_referral(&bufete_view.token, &to_bufete_2)
+        .await
+        .unwrap();
+    let moved =
+        resguardo::domain::b64_decode(seen.updates[0].ciphertext.as_deref().unwrap()).unwrap();
+    let insert = insert.replace("90", "91");
+    server
+        .tamper_with(&insert, &[&id_bytes(&to_bufete_1), &moved])
+        .await;
+
+    let case = checked_case(&client, &ana, &case_1).await;
+    let bufete_named = Some(Authenticity::SignedByPartner("Bufete Popular".into()));
+    assert_eq!(
+        answers(&case, &bufete_view.partner),
+        [
+            ("Cita el lunes.".to_owned(), bufete_named.clone()),
+            (
+                "Ya no atendemos este caso.".to_owned(),
+                Some(Authenticity::NotSigned)
+            ),
+            ("Caso aceptado.".to_owned(), Some(Authenticity::NotSigned)),
+        ],
+        "the partner's own answer is signed; the forged and the moved one are not"
+    );
+    // Casa's statement holds no signing key: its answer is signed, but nothing says with what.
+    assert_eq!(
+        answers(&case, &casa_view.partner),
+        [("Hay lugar.".to_owned(), Some(Authenticity::Unknown))]
+    );
+    // The partner's own device tells its words from the server's too.
+    let own_view = partner_side::open_referral(&client, &bufete_view.token, &bufete, &to_bufete_1)
+        .await
+        .unwrap();
+    let checked: Vec<_> = own_view
+        .updates
+        .iter()
+        .map(|u| u.authenticity.clone())
+        .collect();
+    assert_eq!(
+        checked,
+        [
+            Some(Authenticity::Signed),
+            None,
+            Some(Authenticity::NotSigned)
+        ],
+        "the forged answer to the desk's key alone is not the partner's to open"
+    );
+
+    // Casa's signing key is signed after comparing its number: its answer now verifies.
+    let (state, _) = view(&client, &boss).await;
+    let casa_key = signing::public_of(&casa);
+    desk_statements::add_partner_signing_key(
+        &client,
+        token,
+        own,
+        &state,
+        &casa_view.partner,
+        casa_key,
+    )
+    .await
+    .unwrap();
+    let case = checked_case(&client, &ana, &case_1).await;
+    assert_eq!(
+        answers(&case, &casa_view.partner),
+        [(
+            "Hay lugar.".to_owned(),
+            Some(Authenticity::SignedByPartner("Casa Refugio".into()))
+        )]
+    );
+    let (state, _) = view(&client, &boss).await;
+    let again = desk_statements::add_partner_signing_key(
+        &client,
+        token,
+        own,
+        &state,
+        &casa_view.partner,
+        signing::public_of(&bufete),
+    )
+    .await
+    .err()
+    .unwrap();
+    assert!(again.to_string().contains("already"), "{again}");
+
+    // A statement giving a partner another key than the directory holds is refused by the server
+    // (and would be by every device: the chain allows one key per partner).
+    let other = age::x25519::Identity::generate();
+    let swapped = Body::PartnerKeys {
+        partner: hex_decode_array(&bufete_view.partner.id).unwrap(),
+        name: "Bufete Popular".into(),
+        recipient: Recipient::from(other.to_public()),
+        signing_key: signing::public_of(&other),
+    };
+    let refused = desk_statements::append(&client, token, own, &state, vec![swapped])
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.problem_slug(), Some("invalid-field"), "{refused}");
+}
