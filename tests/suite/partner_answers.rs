@@ -247,3 +247,167 @@ async fn partner_answers_are_signed(backend: Backend) {
         .unwrap();
     assert_eq!(refused.problem_slug(), Some("invalid-field"), "{refused}");
 }
+
+// ---- vectors: tests/vectors/partner_answers.json, passed by web/test/partner_answers.test.ts ----
+
+const VECTORS: &str = "tests/vectors/partner_answers.json";
+
+/// The vectors' desk: statements.json's desk, with Bufete gaining its signing key and Casa named
+/// by a `partner` statement only.
+fn vector_desk() -> Vec<resguardo::crypto::statement::Signed> {
+    use crate::statement_vectors::{chain, desk_steps, id, identity, recipient};
+    let mut steps = desk_steps();
+    steps.push((
+        "sofia",
+        Body::PartnerKeys {
+            partner: id("bufete"),
+            name: "Bufete Popular, Zona 1".into(),
+            recipient: recipient("bufete"),
+            signing_key: signing::public_of(&identity("bufete")),
+        },
+    ));
+    steps.push((
+        "sofia",
+        Body::Partner {
+            partner: id("casa"),
+            name: "Casa Refugio".into(),
+            recipient: recipient("casa"),
+        },
+    ));
+    chain("gt", steps)
+}
+
+/// An answer of the vectors: (name, partner, referral, plaintext of the message document).
+type VectorAnswer = (&'static str, [u8; 16], [u8; 16], Vec<u8>);
+
+fn vector_answers() -> Vec<VectorAnswer> {
+    use crate::statement_vectors::{id, identity};
+    use resguardo::protocol::message::{partner_author, signed_message_plaintext};
+    let referral = |name: &str| id(&format!("referral {name}"));
+    let signed = |by: &str, to: &str, text: &str| {
+        let author = partner_author(&resguardo::domain::hex(&referral(to)));
+        signed_message_plaintext(text, &author, &signing::signing_key(&identity(by))).to_vec()
+    };
+    let (bufete, casa) = (id("bufete"), id("casa"));
+    vec![
+        (
+            "signed by the partner, for this referral",
+            bufete,
+            referral("a"),
+            signed("bufete", "a", "Cita el lunes a las 9.\nTraiga su DPI."),
+        ),
+        (
+            "signed by the partner, for another referral",
+            bufete,
+            referral("a"),
+            signed("bufete", "b", "Cita el lunes a las 9."),
+        ),
+        (
+            "signed by another key",
+            bufete,
+            referral("a"),
+            signed("eve", "a", "Ya no atendemos."),
+        ),
+        (
+            "unsigned (resguardo.message.v1)",
+            bufete,
+            referral("a"),
+            message_plaintext("Ya no atendemos.").to_vec(),
+        ),
+        (
+            "a partner without a signing key in the chain",
+            casa,
+            referral("c"),
+            signed("casa", "c", "Hay lugar."),
+        ),
+        (
+            "a partner the chain does not know",
+            id("nadie"),
+            referral("d"),
+            signed("nadie", "d", "Hola."),
+        ),
+    ]
+}
+
+/// How a desk device reads an answer: (text, authenticity, signed_by).
+fn read_answer(
+    state: &resguardo::crypto::chain::DeskState,
+    partner: &[u8; 16],
+    referral: &[u8; 16],
+    plaintext: &[u8],
+) -> serde_json::Value {
+    use resguardo::protocol::case::ReadableUpdate;
+    use resguardo::protocol::referrals::ReferralUpdateView;
+    let served = ReferralUpdateView {
+        seq: 1,
+        status: None,
+        day: "2026-12-03".into(),
+        ciphertext: Some(resguardo::domain::b64_encode(plaintext)),
+    };
+    // The vectors hold plaintexts: "opening" is decoding the base64.
+    let mut update = ReadableUpdate::open(&served, |b64| {
+        resguardo::domain::b64_decode(b64).map(zeroize::Zeroizing::new)
+    });
+    let known = state.partner_ever(partner);
+    let key = known.and_then(|p| p.signing_key.as_ref());
+    let name = known.map(|p| p.name.as_str());
+    update.verify_partner(&resguardo::domain::hex(referral), key, name);
+    let json = update.to_json();
+    serde_json::json!({"text": json["text"], "authenticity": json["authenticity"],
+                       "signed_by": json["signed_by"]})
+}
+
+fn vector_file() -> serde_json::Value {
+    use crate::statement_vectors::{entries_json, verified_desk};
+    let entries = entries_json(&vector_desk());
+    let state = verified_desk(&entries);
+    let answers: Vec<_> = vector_answers()
+        .into_iter()
+        .map(|(name, partner, referral, plaintext)| {
+            let mut v = serde_json::json!({
+                "name": name, "partner_hex": resguardo::domain::hex(&partner),
+                "referral_hex": resguardo::domain::hex(&referral),
+                "plaintext": String::from_utf8(plaintext.clone()).unwrap(),
+            });
+            v["expect"] = read_answer(&state, &partner, &referral, &plaintext);
+            v
+        })
+        .collect();
+    serde_json::json!({
+        "description": "Partners' answers (docs/protocol.md §2, §8). entries: the desk's statements (statements.json's desk, then a partner_keys statement for Bufete and a partner statement for Casa), verified from pinned_root. answers: the plaintext of an answer's message document to the referral referral_hex of the partner partner_hex, as a desk device reads it: its text, and authenticity signed (a resguardo.message.v2 whose author is partner:<referral_hex> and whose signature verifies under the signing key the chain holds for partner_hex; signed_by is the partner's name in the chain), not-signed (the chain holds a signing key for the partner and the message is not so signed), or unknown (the chain holds no signing key for the partner).",
+        "desk": "gt",
+        "pinned_root": crate::statement_vectors::root_number("sofia").as_str(),
+        "entries": entries,
+        "answers": answers,
+    })
+}
+
+#[test]
+fn partner_answer_vectors_match() {
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(VECTORS).unwrap()).unwrap();
+    // Ed25519 is deterministic and nothing is encrypted: the file is reproduced exactly.
+    assert_eq!(file, vector_file());
+    let expects: Vec<&str> = (file["answers"].as_array().unwrap().iter())
+        .map(|a| a["expect"]["authenticity"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        expects,
+        [
+            "signed",
+            "not-signed",
+            "not-signed",
+            "not-signed",
+            "unknown",
+            "unknown"
+        ]
+    );
+}
+
+/// `cargo test -- --ignored regenerate_partner_answer_vectors`; only for adding vectors.
+#[test]
+#[ignore]
+fn regenerate_partner_answer_vectors() {
+    let text = serde_json::to_string_pretty(&vector_file()).unwrap() + "\n";
+    std::fs::write(VECTORS, text).unwrap();
+}

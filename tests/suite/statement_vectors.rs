@@ -33,7 +33,7 @@ pub(crate) fn recipient(name: &str) -> Recipient {
     Recipient::from(identity(name).to_public())
 }
 
-fn id(name: &str) -> [u8; 16] {
+pub(crate) fn id(name: &str) -> [u8; 16] {
     sha2::Sha256::digest(name.as_bytes())[..16]
         .try_into()
         .unwrap()
@@ -50,6 +50,16 @@ fn approval(name: &str, role: Role) -> Body {
         role,
         recipient: recipient(name),
         signing_key: public_of(&identity(name)),
+    }
+}
+
+/// A `partner_keys` statement for `partner` (its id, recipient and signing key by name).
+fn partner_keys(partner: &str, name: &str, recipient_of: &str) -> Body {
+    Body::PartnerKeys {
+        partner: id(partner),
+        name: name.into(),
+        recipient: recipient(recipient_of),
+        signing_key: public_of(&identity(partner)),
     }
 }
 
@@ -128,6 +138,10 @@ fn outcome(desk: &str, pins: &Pins, entries: &[Signed]) -> Value {
                 "current_key_version": version, "current_key": key, "vetted": vetted,
                 "required": state.required(),
                 "partner_bufete": state.partner(&id("bufete")).map(|p| p.recipient.as_str()),
+                "partner_bufete_signing_key_hex": state.partner(&id("bufete"))
+                    .and_then(|p| p.signing_key).map(|k| hex(&k.to_bytes())),
+                "partner_casa_signing_key_hex": state.partner(&id("casa"))
+                    .and_then(|p| p.signing_key).map(|k| hex(&k.to_bytes())),
                 "head_seq": seq, "head_link_hex": hex(&link),
             }})
         }
@@ -162,6 +176,20 @@ fn chains() -> Vec<Value> {
         &unpinned,
         &prefix(4),
     ));
+    // Partners' signing keys: a new partner with both keys, and the desk's partner (named by a
+    // `partner` statement) gaining its own.
+    let mut keyed = desk_steps();
+    keyed.push(("sofia", partner_keys("casa", "Casa Refugio", "casa")));
+    keyed.push((
+        "sv2",
+        partner_keys("bufete", "Bufete Popular, Zona 1", "bufete"),
+    ));
+    vectors.push(chain_vector(
+        "partners with signing keys",
+        "gt",
+        &unpinned,
+        &chain("gt", keyed.clone()),
+    ));
     let mut refusals: Vec<(&str, Vec<Signed>)> = vec![];
     let with = |extra: (&'static str, Body)| {
         let mut steps = desk_steps();
@@ -169,6 +197,23 @@ fn chains() -> Vec<Value> {
         chain("gt", steps)
     };
     refusals.push(("a key the desk never vetted", with(("eve", desk_key(3)))));
+    refusals.push((
+        "a partner's signing key under another recipient",
+        with((
+            "sofia",
+            partner_keys("bufete", "Bufete Popular, Zona 1", "eve"),
+        )),
+    ));
+    refusals.push((
+        "a partner's signing key under another name",
+        with(("sofia", partner_keys("bufete", "Bufete Popular", "bufete"))),
+    ));
+    let mut twice = keyed.clone();
+    twice.push((
+        "sofia",
+        partner_keys("bufete", "Bufete Popular, Zona 1", "bufete"),
+    ));
+    refusals.push(("a partner's second signing key", chain("gt", twice)));
     refusals.push(("a worker's desk key", with(("ana", desk_key(3)))));
     refusals.push(("a skipped version", with(("sofia", desk_key(4)))));
     refusals.push((
@@ -282,6 +327,9 @@ fn statements() -> Vec<Value> {
     let revoking = chain("gt", steps);
     picked.push(("revoke_account", revoking[7].clone()));
     picked.push(("revoke_partner", revoking[8].clone()));
+    let mut steps = desk_steps();
+    steps.push(("sofia", partner_keys("casa", "Casa Refugio", "casa")));
+    picked.push(("partner_keys", chain("gt", steps)[7].clone()));
     picked
         .into_iter()
         .map(|(kind, signed)| {
@@ -311,7 +359,7 @@ pub(crate) fn signed(v: &Value) -> Signed {
 fn statement_vectors_match() {
     let file: Value = serde_json::from_str(&std::fs::read_to_string(STATEMENTS).unwrap()).unwrap();
     let statements = file["statements"].as_array().unwrap();
-    assert_eq!(statements.len(), 6);
+    assert_eq!(statements.len(), 7);
     for v in statements {
         let entry = signed(v);
         let statement = Statement::decode(&entry.statement).unwrap();
@@ -357,6 +405,7 @@ fn statement_vectors_match() {
         "version",
         "duplicate",
         "unknown-subject",
+        "conflict",
         "signature",
         "seq",
         "wrong-desk",

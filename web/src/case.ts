@@ -13,7 +13,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { equalBytes } from "@noble/curves/utils.js";
 import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { isSigningKey, sign, signingPublic, verifyStrict } from "./account.ts";
-import { openMessage, REPORTER, signedBy, type Message } from "./message.ts";
+import { openMessage, partnerAuthor, REPORTER, signedBy, type Message } from "./message.ts";
 import { isCanonicalRecipient, type DeskState } from "./statements.ts";
 
 const encoder = new TextEncoder();
@@ -151,6 +151,26 @@ function deskAuthenticity(
   const account = state.accounts().find((a) => a.id === author);
   if (account && signedBy(message, author, account.signingKey)) {
     return { authenticity: "signed", signedBy: account.username };
+  }
+  return { authenticity: "not-signed" };
+}
+
+/**
+ * Whether a partner's answer to referral `referral` (hex id) is signed by the partner `partner`
+ * (hex id) with the signing key the verified chain holds for it, revoked since or not
+ * (protocol.md §8): "unknown" when the chain holds no signing key for it (signed in before
+ * partners had one) or nothing opened. `signedBy` is the partner's name as the chain gives it.
+ */
+export function partnerAuthenticity(
+  message: Message | undefined,
+  referral: string,
+  partner: string,
+  state: DeskState,
+): { authenticity: Authenticity; signedBy?: string } {
+  const known = state.partnerEver(partner);
+  if (!message || !known?.signingKey) return { authenticity: "unknown" };
+  if (signedBy(message, partnerAuthor(referral.toLowerCase()), known.signingKey)) {
+    return { authenticity: "signed", signedBy: known.name };
   }
   return { authenticity: "not-signed" };
 }

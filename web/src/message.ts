@@ -1,8 +1,9 @@
 // Message documents (docs/protocol.md §2), byte-exact with src/protocol/message.rs:
 // `resguardo.message.v1` {schema, text}, and `resguardo.message.v2`, which adds `author` and an
 // Ed25519 signature `sig` over "resguardo/message/v2" 0x00 || author 0x00 || text, so that a
-// reader can tell the author's messages from ones the server wrote. The one author signed as
-// today is "reporter", with the reporter key the receipt phrase derives (receipt.ts).
+// reader can tell the author's messages from ones the server wrote. Authors: "reporter", with the
+// reporter key the receipt phrase derives (receipt.ts); a desk account's hex id; and a partner's
+// answer, `partner:` and the referral's hex id (partnerAuthor).
 
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { hmac } from "@noble/hashes/hmac";
@@ -14,6 +15,10 @@ import { verifyStrict } from "./account.ts";
 
 const encoder = new TextEncoder();
 export const REPORTER = "reporter";
+
+/** The author a partner's answer to referral `referral` (32 lower-case hex digits) is signed as:
+ * naming the referral, so that the server cannot move an answer under another one. */
+export const partnerAuthor = (referral: string): string => `partner:${referral}`;
 
 function signedBytes(author: string, text: string): Uint8Array {
   return concatBytes(

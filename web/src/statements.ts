@@ -12,7 +12,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, concatBytes } from "@noble/hashes/utils";
 import { bech32 } from "@scure/base";
 import { accountSafetyNumber, isSigningKey, verifyStrict } from "./account.ts";
-import { fingerprintMatches } from "./api.ts";
+import { fingerprint, fingerprintMatches } from "./api.ts";
 
 const encoder = new TextEncoder();
 const PREFIX = encoder.encode("resguardo/statement/v1\0");
@@ -47,7 +47,16 @@ export type Body =
   | { kind: "desk_key"; version: bigint; recipient: string }
   | { kind: "partner"; partner: Uint8Array; name: string; recipient: string }
   | { kind: "revoke_account"; account: Uint8Array }
-  | { kind: "revoke_partner"; partner: Uint8Array };
+  | { kind: "revoke_partner"; partner: Uint8Array }
+  | {
+      /** A partner's recipient and the key its answers are signed with: a new partner, or one a
+       * `partner` statement named, with the same name and recipient, gaining its signing key. */
+      kind: "partner_keys";
+      partner: Uint8Array;
+      name: string;
+      recipient: string;
+      signingKey: Uint8Array;
+    };
 
 export type Kind = Body["kind"];
 // The byte of each kind is its index + 1.
@@ -58,6 +67,7 @@ const KINDS: readonly Kind[] = [
   "partner",
   "revoke_account",
   "revoke_partner",
+  "partner_keys",
 ];
 
 /** One statement. `seq` and `version` are u64 in the bytes, hence bigint. */
@@ -229,6 +239,11 @@ function decodeBody(r: Reader, kind: Kind | undefined): Body {
       return { kind, account: r.array(16) };
     case "revoke_partner":
       return { kind, partner: r.array(16) };
+    case "partner_keys": {
+      const partner = r.array(16);
+      const [name, recipient] = [r.checked(r.text(), isPartnerName, "partner name"), r.recipient()];
+      return { kind, partner, name, recipient, signingKey: r.key("signing key") };
+    }
     default:
       throw new Malformed("unknown kind");
   }
@@ -311,6 +326,11 @@ function encodeBody(w: Writer, body: Body): void {
       return w.bytes(body.account, 16, "account");
     case "revoke_partner":
       return w.bytes(body.partner, 16, "partner");
+    case "partner_keys":
+      w.bytes(body.partner, 16, "partner");
+      w.text(body.name);
+      w.text(body.recipient);
+      return w.bytes(body.signingKey, 32, "signing key");
   }
 }
 
@@ -367,7 +387,17 @@ export interface Account {
 export interface Partner {
   readonly name: string;
   readonly recipient: string;
+  /** The key its answers are signed with; undefined for a partner signed before partners had one. */
+  readonly signingKey?: Uint8Array;
   readonly revoked: boolean;
+}
+
+/** The number the supervisor compared: over both keys (§9.1) once the partner has a signing key,
+ * over the recipient alone (§9) before. */
+export function partnerNumber(partner: Partner): string {
+  return partner.signingKey
+    ? accountSafetyNumber(partner.recipient, partner.signingKey)
+    : fingerprint(partner.recipient);
 }
 
 /** The account's safety number (§9.1), from the keys the chain signs. */
@@ -462,6 +492,12 @@ export class DeskState {
   /** Approvals a pending account needs now. */
   required(): number {
     return required(this.c);
+  }
+
+  /** A partner the chain signed, revoked since or not: its answers written before a revocation
+   * still verify. */
+  partnerEver(id: Id): Partner | undefined {
+    return this.c.partners.get(idKey(id));
   }
 
   /** An active partner. */
@@ -606,6 +642,8 @@ function apply(c: Chain, s: Statement, seq: number): void {
       return revokeAccount(c, bytesToHex(body.account), seq);
     case "revoke_partner":
       return revokePartner(c, bytesToHex(body.partner), seq);
+    case "partner_keys":
+      return addPartnerKeys(c, bytesToHex(body.partner), body, seq);
   }
 }
 
@@ -663,6 +701,27 @@ function addPartner(c: Chain, id: string, body: { name: string; recipient: strin
   // Revoked partners keep their id: it is never reused.
   if (c.partners.has(id)) throw new ChainError("duplicate", seq);
   c.partners.set(id, { name: body.name, recipient: body.recipient, revoked: false });
+}
+
+/** A new partner with its signing key, or a partner a `partner` statement named (same name, same
+ * recipient, active) gaining one. A partner that has a signing key keeps it. */
+function addPartnerKeys(
+  c: Chain,
+  id: string,
+  body: { name: string; recipient: string; signingKey: Uint8Array },
+  seq: number,
+): void {
+  const { name, recipient, signingKey } = body;
+  const known = c.partners.get(id);
+  if (!known) {
+    c.partners.set(id, { name, recipient, signingKey, revoked: false });
+    return;
+  }
+  if (known.signingKey) throw new ChainError("duplicate", seq);
+  if (known.revoked || known.name !== name || known.recipient !== recipient) {
+    throw new ChainError("conflict", seq);
+  }
+  c.partners.set(id, { ...known, signingKey });
 }
 
 function revokeAccount(c: Chain, id: string, seq: number): void {

@@ -74,6 +74,9 @@ function pins(v: ChainVector): Pins {
 /** The verdict and state, computed as statement_vectors.rs's `outcome` computes them. */
 type Outcome = { expect: string; state?: object };
 
+const signingKeyHex = (p: { signingKey?: Uint8Array } | undefined) =>
+  p?.signingKey ? bytesToHex(p.signingKey) : null;
+
 function outcome(desk: string, pinned: Pins, entries: Signed[]): Outcome {
   const result = verifyChain(desk, pinned, entries);
   if (!result.ok) return { expect: result.code };
@@ -86,6 +89,8 @@ function outcome(desk: string, pinned: Pins, entries: Signed[]): Outcome {
     vetted: s.vettedAccounts().map((a) => a.username).sort(),
     required: s.required(),
     partner_bufete: s.partner(id("bufete"))?.recipient ?? null,
+    partner_bufete_signing_key_hex: signingKeyHex(s.partner(id("bufete"))),
+    partner_casa_signing_key_hex: signingKeyHex(s.partner(id("casa"))),
     head_seq: head.seq,
     head_link_hex: bytesToHex(head.link),
   };
@@ -114,7 +119,7 @@ function refusal(bytes: Uint8Array): string {
 const vectorOf = (kind: string) => file.statements.find((v) => v.kind === kind)!;
 
 test("statements match the shared vectors", () => {
-  assert.equal(file.statements.length, 6);
+  assert.equal(file.statements.length, 7);
   for (const v of file.statements) {
     const bytes = hexToBytes(v.statement_hex);
     const statement = decodeStatement(bytes);
@@ -212,7 +217,7 @@ test("decoding is strict", () => {
   assert.equal(refusal(concatBytes(bytes, Uint8Array.of(0))), "bytes after the body");
   assert.equal(refusal(bytes.subarray(0, bytes.length - 1)), "truncated");
   const prefix = utf8("resguardo/statement/v1\0").length;
-  for (const kind of [0, 7, 9, 255]) {
+  for (const kind of [0, 8, 9, 255]) {
     const unknown = bytes.slice();
     unknown[prefix] = kind;
     assert.equal(refusal(unknown), "unknown kind", `kind ${kind}`);
