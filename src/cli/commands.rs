@@ -20,7 +20,11 @@ pub struct PartnerAccess {
     /// Your age identity file (from `resguardo keygen`), mode 0600.
     #[arg(long, global = true)]
     pub identity: Option<PathBuf>,
-    /// Refuse to write to a desk key without this fingerprint (as the desk told you).
+    /// The desk root safety number, as the desk's supervisor gave it to you: pinned on this
+    /// device the first time, checked every time after.
+    #[arg(long, global = true)]
+    pub desk_root: Option<String>,
+    /// Also refuse to write to a desk key without this fingerprint (as the desk told you).
     #[arg(long, global = true)]
     pub desk_fingerprint: Option<String>,
 }
@@ -30,6 +34,12 @@ pub enum PartnerCommand {
     /// Print what the desk registers you with: your recipient, your signing key and the safety
     /// number over both, to read to the supervisor. Needs only --identity.
     Keys {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify the desk's signed key statements from its root (pinned on this device with
+    /// --desk-root the first time) and show the desk key your messages go to.
+    Desk {
         #[arg(long)]
         json: bool,
     },

@@ -10,16 +10,19 @@ use zeroize::Zeroizing;
 
 use super::terminal::{authenticity_label, shown};
 use super::{PartnerAccess, PartnerCommand};
-use crate::client::{partner, ApiClient};
+use crate::client::{partner, trust, ApiClient};
+use crate::crypto::chain::{DeskState, Pins};
 use crate::crypto::signing;
-use crate::domain::{Fingerprint, Recipient, ReferralStatus};
+use crate::domain::{DeskSlug, Fingerprint, Recipient, ReferralStatus};
 use crate::os::files::check_private;
 
 /// What every partner command needs.
 struct Access {
+    server: String,
     client: ApiClient,
     token: Zeroizing<String>,
     identity: age::x25519::Identity,
+    desk_root: Option<Fingerprint>,
     desk_fingerprint: Option<String>,
 }
 
@@ -50,10 +53,22 @@ fn access(args: PartnerAccess) -> anyhow::Result<Access> {
         .ok_or_else(|| missing("--token-file FILE"))?;
     let identity_file = args.identity.ok_or_else(|| missing("--identity FILE"))?;
     let token = read_private(&token_file, "token file")?;
+    let desk_root = args
+        .desk_root
+        .map(|typed| {
+            Fingerprint::parse_typed(&typed).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--desk-root is not a safety number (32 hexadecimal digits, as the desk gave it)"
+                )
+            })
+        })
+        .transpose()?;
     Ok(Access {
         client: ApiClient::new(&server)?,
+        server,
         token: Zeroizing::new(token.trim().to_owned()),
         identity: read_identity(&identity_file)?,
+        desk_root,
         desk_fingerprint: args.desk_fingerprint,
     })
 }
@@ -71,6 +86,7 @@ pub async fn run(args: PartnerAccess, command: PartnerCommand) -> anyhow::Result
     let access = access(args)?;
     match command {
         PartnerCommand::Keys { json } => keys(&access.identity, json),
+        PartnerCommand::Desk { json } => desk(&access, json).await,
         PartnerCommand::Inbox { json } => inbox(&access, json).await,
         PartnerCommand::Show { id, json } => show(&access, &id, json).await,
         PartnerCommand::Accept { id } => set(&access, &id, ReferralStatus::Accepted).await,
@@ -98,6 +114,79 @@ fn keys(identity: &age::x25519::Identity, json: bool) -> anyhow::Result<()> {
         eprintln!(
             "Give the desk the recipient and the signing key, then read the safety number to its \
              supervisor over a channel you trust."
+        );
+    }
+    Ok(())
+}
+
+/// The partner's desk, its chain verified from the root this device pinned (or pins now, from
+/// --desk-root), the head pinned after: what every message to the desk is encrypted by.
+async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)> {
+    let (desk, entries) = partner::served_desk(&access.client, &access.token).await?;
+    let pinned = trust::pins(&access.server, desk.as_str())
+        .with_context(|| "cannot read this device's trust file")?;
+    let pins = match (pinned, &access.desk_root) {
+        (Some(pins), Some(typed)) if !pins.root.matches_typed(typed.as_str()) => anyhow::bail!(
+            "this device already trusts another root for desk {desk} ({}); it was not replaced",
+            pins.root
+        ),
+        (Some(pins), _) => pins,
+        (None, Some(typed)) => Pins {
+            root: typed.clone(),
+            head: None,
+        },
+        (None, None) => anyhow::bail!(
+            "this device has no root for desk {desk}: ask the desk's supervisor for the desk root \
+             safety number and run once with --desk-root NUMBER"
+        ),
+    };
+    let state = partner::verify_desk(&desk, &entries, &pins, &access.identity)?;
+    // Pinned only once the chain verified from it: a mistyped root is refused, not kept.
+    trust::pin_root(&access.server, desk.as_str(), &pins.root)?;
+    let (_, key) = state
+        .current_key()
+        .ok_or_else(|| anyhow::anyhow!("the desk's statements sign no desk key yet"))?;
+    if let Some(expected) = &access.desk_fingerprint {
+        if !key.fingerprint().matches_typed(expected) {
+            anyhow::bail!(
+                "the desk key the desk's statements sign has safety number {}, not {expected}: \
+                 nothing was sent",
+                key.fingerprint()
+            );
+        }
+    }
+    trust::pin_head(&access.server, desk.as_str(), state.head())?;
+    Ok((desk, state))
+}
+
+async fn desk(access: &Access, json: bool) -> anyhow::Result<()> {
+    let (desk, state) = verified_desk(access).await?;
+    let (version, key) = state
+        .current_key()
+        .ok_or_else(|| anyhow::anyhow!("the desk's statements sign no desk key yet"))?;
+    let pins = trust::pins(&access.server, desk.as_str())?
+        .ok_or_else(|| anyhow::anyhow!("this device has no root for desk {desk}"))?;
+    let (seq, link) = state.head();
+    let head = Fingerprint::of_digest(&link);
+    let name = partner::signed_as(&state, &access.identity).unwrap_or_default();
+    if json {
+        super::print_json(&json!({
+            "desk": desk.as_str(), "root": pins.root.as_str(), "head": head.as_str(),
+            "head_seq": seq, "desk_key_version": version,
+            "desk_key_safety_number": key.fingerprint().as_str(), "signed_as": name,
+        }));
+    } else {
+        println!(
+            "Desk {desk}: its key statements verify from the root {}.",
+            pins.root
+        );
+        println!(
+            "Your messages go to desk key version {version}, safety number {}.",
+            key.fingerprint()
+        );
+        println!("The desk signed you as {}.", shown(name));
+        println!(
+            "Head {seq}: {head} (a colleague of the desk who reads the same saw the same keys)"
         );
     }
     Ok(())
@@ -176,7 +265,6 @@ async fn set(access: &Access, id: &str, status: ReferralStatus) -> anyhow::Resul
         id,
         Some(status),
         None,
-        access.desk_fingerprint.as_deref(),
     )
     .await?;
     println!("Referral {id} is now {}.", status.as_str());
@@ -193,14 +281,14 @@ async fn update(access: &Access, id: &str, message: &Path) -> anyhow::Result<()>
     if text.trim().is_empty() {
         anyhow::bail!("nothing to send: the message is empty");
     }
+    let (_, state) = verified_desk(access).await?;
     partner::answer(
         &access.client,
         &access.token,
         &access.identity,
         id,
         None,
-        Some(text.trim()),
-        access.desk_fingerprint.as_deref(),
+        Some((text.trim(), &state)),
     )
     .await?;
     println!("Message sent to the desk, encrypted to its key.");

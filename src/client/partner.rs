@@ -3,12 +3,17 @@
 
 use serde_json::Value;
 
+use super::trust;
 use super::{ApiClient, ClientError};
+use crate::crypto::chain::{self, DeskState, Pins};
+use crate::crypto::statement::Signed;
 use crate::crypto::{seal, signing};
-use crate::domain::{b64_decode, b64_encode, Recipient, ReferralStatus};
+use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, ReferralStatus};
 use crate::protocol::case::{received_referral, ReadableUpdate};
 use crate::protocol::message::{partner_author, signed_message_plaintext};
-use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
+use crate::protocol::partner::{
+    PartnerAnswer, PartnerDeskStatements, PartnerReferralSummary, PartnerReferralView,
+};
 
 impl ApiClient {
     pub async fn partner_referrals(
@@ -25,6 +30,13 @@ impl ApiClient {
     ) -> Result<PartnerReferralView, ClientError> {
         self.get_as(token, &format!("/api/v1/partner/referrals/{id}"))
             .await
+    }
+
+    pub async fn partner_statements(
+        &self,
+        token: &str,
+    ) -> Result<PartnerDeskStatements, ClientError> {
+        self.get_as(token, "/api/v1/partner/statements").await
     }
 
     pub async fn partner_answer(
@@ -76,30 +88,89 @@ pub async fn open_referral(
     })
 }
 
-/// Answers referral `id` with a status, a message to the desk, or both. With `desk_fingerprint`,
-/// refuses unless the desk key the server names has that fingerprint.
+/// The partner's desk as the server names it, and its statements.
+pub async fn served_desk(
+    client: &ApiClient,
+    token: &str,
+) -> Result<(DeskSlug, Vec<Signed>), ClientError> {
+    let served = client.partner_statements(token).await?;
+    let desk = DeskSlug::parse(&served.desk).map_err(|_| ClientError::Unexpected(200))?;
+    Ok((desk, trust::decode(&served.statements)?))
+}
+
+/// What a partner's device checks before it writes to its desk (docs/protocol.md §10.6): the
+/// desk's statements verify from the root it pinned, sign a desk key, and hold this partner,
+/// active, with this identity's recipient (and its signing key, once the desk signed one). Pure.
+pub fn verify_desk(
+    desk: &DeskSlug,
+    entries: &[Signed],
+    pins: &Pins,
+    identity: &age::x25519::Identity,
+) -> Result<DeskState, ClientError> {
+    if entries.is_empty() {
+        return Err(ClientError::Untrusted(format!(
+            "desk {desk} has no signed key statements yet: its supervisor must run \
+             `resguardo desk init-chain` before you write to its key"
+        )));
+    }
+    let state = chain::verify(desk, pins, entries).map_err(|e| {
+        ClientError::Untrusted(format!(
+            "the desk's key statements do not verify from the desk root this device trusts \
+             ({}): {e}",
+            e.code()
+        ))
+    })?;
+    if state.current_key().is_none() {
+        return Err(ClientError::Untrusted(
+            "the desk's statements sign no desk key yet".into(),
+        ));
+    }
+    if signed_as(&state, identity).is_none() {
+        return Err(ClientError::Untrusted(
+            "the desk's statements do not hold your key as an active partner: the desk has not \
+             signed you (ask its supervisor), or the server answers for another desk"
+                .into(),
+        ));
+    }
+    Ok(state)
+}
+
+/// The name under which the verified chain `state` holds this identity as an active partner.
+pub fn signed_as<'a>(state: &'a DeskState, identity: &age::x25519::Identity) -> Option<&'a str> {
+    let recipient = Recipient::from(identity.to_public());
+    let signing_key = signing::public_of(identity);
+    state
+        .partners()
+        .find(|p| {
+            !p.revoked && p.recipient == recipient && p.signing_key.is_none_or(|k| k == signing_key)
+        })
+        .map(|p| p.name.as_str())
+}
+
+/// Answers referral `id` with a status, a message to the desk, or both. A message goes to the
+/// desk key that `desk`, the desk's chain as this device verified it, signs; refused if the server
+/// names another for the referral.
 pub async fn answer(
     client: &ApiClient,
     token: &str,
     identity: &age::x25519::Identity,
     id: &str,
     status: Option<ReferralStatus>,
-    message: Option<&str>,
-    desk_fingerprint: Option<&str>,
+    message: Option<(&str, &DeskState)>,
 ) -> Result<(), ClientError> {
     let ciphertext = match message {
         None => None,
-        Some(text) => {
+        Some((text, state)) => {
             let view = client.partner_referral(token, id).await?;
-            let desk =
-                Recipient::parse(&view.desk_recipient).map_err(|_| ClientError::Unexpected(200))?;
-            if let Some(expected) = desk_fingerprint {
-                if !desk.fingerprint().matches_typed(expected) {
-                    return Err(ClientError::Untrusted(format!(
-                        "the desk key the server names has fingerprint {}, not {expected}",
-                        desk.fingerprint()
-                    )));
-                }
+            let (_, desk) = state.current_key().ok_or_else(|| {
+                ClientError::Untrusted("the desk's statements sign no desk key yet".into())
+            })?;
+            if view.desk_recipient != desk.as_str() {
+                return Err(ClientError::Untrusted(
+                    "the server names another desk key for this referral than the desk's \
+                     statements sign: nothing was sent"
+                        .into(),
+                ));
             }
             let own = identity.to_public();
             // Signed as an answer to this referral, so that the desk can tell it from one the

@@ -13,6 +13,7 @@ use super::{session, ApiClient, ClientError};
 use crate::crypto::chain::{self, DeskState, Pins};
 use crate::crypto::statement::Signed;
 use crate::domain::{b64_decode, DeskSlug, Fingerprint};
+use crate::protocol::statements::StatementView;
 
 #[derive(Serialize, Deserialize, Default)]
 struct TrustFile {
@@ -106,7 +107,13 @@ pub fn pin_root(server: &str, desk: &str, root: &Fingerprint) -> Result<(), Clie
     store(&file).map_err(io)
 }
 
-fn pin_head(server: &str, desk: &str, head: (u64, [u8; 32])) -> std::io::Result<()> {
+/// Pins `head`, the head of a chain just verified, for `desk` on `server` (a device with a root
+/// for it only).
+pub fn pin_head(server: &str, desk: &str, head: (u64, [u8; 32])) -> Result<(), ClientError> {
+    remember_head(server, desk, head).map_err(io)
+}
+
+fn remember_head(server: &str, desk: &str, head: (u64, [u8; 32])) -> std::io::Result<()> {
     let mut file = load()?;
     if let Some(entry) = file.desks.get_mut(&key(server, desk)) {
         entry.head = Some(HeadPin {
@@ -123,9 +130,12 @@ fn io(e: std::io::Error) -> ClientError {
 
 /// The desk's statements as the server serves them.
 pub async fn served(client: &ApiClient, token: &str) -> Result<Vec<Signed>, ClientError> {
-    client
-        .statements(token)
-        .await?
+    decode(&client.statements(token).await?)
+}
+
+/// Statements as the wire carries them (base64), as bytes.
+pub(crate) fn decode(views: &[StatementView]) -> Result<Vec<Signed>, ClientError> {
+    views
         .iter()
         .map(|s| {
             Some(Signed {
@@ -200,6 +210,6 @@ pub async fn verified(
     })?;
     let slug = DeskSlug::parse(desk).map_err(|e| ClientError::Usage(e.to_string()))?;
     let state = checked(client, token, &slug, &pins).await?;
-    pin_head(server, desk, state.head()).map_err(io)?;
+    pin_head(server, desk, state.head())?;
     Ok(state)
 }

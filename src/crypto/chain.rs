@@ -209,6 +209,11 @@ impl DeskState {
         self.partners.get(id)
     }
 
+    /// Every partner the chain signed, revoked since or not.
+    pub fn partners(&self) -> impl Iterator<Item = &Partner> {
+        self.partners.values()
+    }
+
     /// An active partner.
     pub fn partner(&self, id: &Id) -> Option<&Partner> {
         self.partners.get(id).filter(|p| !p.revoked)

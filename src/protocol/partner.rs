@@ -16,6 +16,15 @@ pub struct PartnerReferralSummary {
     pub available: bool,
 }
 
+/// The partner's desk and its signed key statements (docs/protocol.md §10.6), for the partner's
+/// device to verify from the desk root it pinned before it writes to the desk's key.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PartnerDeskStatements {
+    /// The desk's slug, as its statements name it.
+    pub desk: String,
+    pub statements: Vec<super::statements::StatementView>,
+}
+
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PartnerReferralView {
     pub id: String,

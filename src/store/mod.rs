@@ -114,7 +114,7 @@ impl Database {
 
     /// The partner capability for `partner`: given to the holder of its API token.
     pub fn partner(&self, partner: &Partner) -> PartnerStore {
-        PartnerStore::new(self.db.clone(), partner.id)
+        PartnerStore::new(self.db.clone(), partner.id, partner.desk.clone())
     }
 
     pub fn audit_log(&self) -> AuditLog {

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::{Backend, StoreError};
+use super::{Backend, StoreError, StoredStatement};
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
     Country, DeskSlug, Language, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
@@ -124,11 +124,18 @@ pub trait PartnerRows: Send + Sync + 'static {
 pub struct PartnerStore {
     db: Arc<dyn Backend>,
     partner: PartnerId,
+    desk: DeskSlug,
 }
 
 impl PartnerStore {
-    pub(super) fn new(db: Arc<dyn Backend>, partner: PartnerId) -> Self {
-        Self { db, partner }
+    pub(super) fn new(db: Arc<dyn Backend>, partner: PartnerId, desk: DeskSlug) -> Self {
+        Self { db, partner, desk }
+    }
+
+    /// The signed key statements of the partner's own desk, for its device to verify before it
+    /// writes to the desk's key (docs/protocol.md §10.6).
+    pub async fn desk_statements(&self) -> Result<Vec<StoredStatement>, StoreError> {
+        self.db.statements_of(&self.desk).await
     }
 
     /// The partner's referrals, most recently updated first.

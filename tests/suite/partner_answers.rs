@@ -41,6 +41,26 @@ async fn checked_case(
     case
 }
 
+/// `worker` refers case `id` to `partner` with its needs, as `worker refer` does; the referral id.
+async fn refer(
+    client: &ApiClient,
+    worker: &resguardo::client::worker::Login,
+    id: &str,
+    partner: &PartnerView,
+) -> String {
+    let (state, _) = view(client, worker).await;
+    let case = checked_case(client, worker, id).await;
+    let order = ReferralOrder {
+        partner,
+        fields: &[ReferralField::Needs],
+        consent: ConsentDecision::Required,
+        expires_in_days: None,
+    };
+    let token = &worker.session.token;
+    let made = referrals::refer(client, token, &case, &state, &worker.identity, &order);
+    made.await.unwrap().id
+}
+
 /// How the desk reads each answer of the case's referral to `partner`: (text, authenticity).
 fn answers(case: &OpenCase, partner: &PartnerView) -> Vec<(String, Option<Authenticity>)> {
     let index = (case.view.referrals.iter())
@@ -98,26 +118,9 @@ async fn partner_answers_are_signed(backend: Backend) {
         let submitted = reporter::submit(&client, "gt", &form(story), Language::Es, None, |_| {})
             .await
             .unwrap();
-        let (state, _) = view(&client, &ana).await;
-        let case = checked_case(&client, &ana, &submitted.id).await;
         for partner in partners {
-            let order = ReferralOrder {
-                partner,
-                fields: &[ReferralField::Needs],
-                consent: ConsentDecision::Required,
-                expires_in_days: None,
-            };
-            let made = referrals::refer(
-                &client,
-                &ana.session.token,
-                &case,
-                &state,
-                &ana.identity,
-                &order,
-            )
-            .await
-            .unwrap();
-            referral_to.push((submitted.id.clone(), partner.id.clone(), made.id));
+            let made = refer(&client, &ana, &submitted.id, partner).await;
+            referral_to.push((submitted.id.clone(), partner.id.clone(), made));
         }
     }
     let (case_1, _, to_bufete_1) = referral_to[0].clone();
@@ -128,7 +131,8 @@ async fn partner_answers_are_signed(backend: Backend) {
         (&bufete_view.token, &bufete, &to_bufete_2, "Caso aceptado."),
         (&casa_view.token, &casa, &to_casa, "Hay lugar."),
     ] {
-        partner_side::answer(&client, token, identity, id, None, Some(text), None)
+        let state = crate::partners::partner_desk(&client, token, identity).await;
+        partner_side::answer(&client, token, identity, id, None, Some((text, &state)))
             .await
             .unwrap();
     }
@@ -410,4 +414,120 @@ fn partner_answer_vectors_match() {
 fn regenerate_partner_answer_vectors() {
     let text = serde_json::to_string_pretty(&vector_file()).unwrap() + "\n";
     std::fs::write(VECTORS, text).unwrap();
+}
+
+crate::on_both_backends!(a_partner_writes_only_to_the_signed_desk_key);
+
+/// A lying server that names another desk key to a partner, or serves statements of its own,
+/// gets nothing: the partner's device refuses before it encrypts, and the attacker's key opens
+/// nothing written afterwards.
+async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let bufete = age::x25519::Identity::generate();
+    let (state, _) = view(&client, &boss).await;
+    let request = partner_request("Bufete Popular", &bufete);
+    let (token, own) = (&boss.session.token, &boss.identity);
+    let added = desk_statements::add_partner(
+        &client,
+        token,
+        own,
+        &state,
+        &request,
+        signing::public_of(&bufete),
+    )
+    .await
+    .unwrap();
+    let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let referral = refer(&client, &ana, &submitted.id, &added.partner).await;
+    let desk = crate::partners::partner_desk(&client, &added.token, &bufete).await;
+    let write = |state: resguardo::crypto::chain::DeskState| {
+        let (client, token, bufete, id) = (&client, &added.token, &bufete, &referral);
+        async move {
+            partner_side::answer(
+                client,
+                token,
+                bufete,
+                id,
+                None,
+                Some(("Cita el lunes.", &state)),
+            )
+            .await
+        }
+    };
+
+    // The server names its own key as the desk's.
+    let m = age::x25519::Identity::generate();
+    let real = desk.current_key().unwrap().1.clone();
+    server
+        .tamper(&format!(
+            "UPDATE desk_keys SET recipient = '{}' WHERE desk_slug = 'gt'",
+            m.to_public()
+        ))
+        .await;
+    let refused = write(desk.clone()).await.err().unwrap();
+    assert!(
+        refused.to_string().contains("another desk key"),
+        "{refused}"
+    );
+    server
+        .tamper(&format!(
+            "UPDATE desk_keys SET recipient = '{}' WHERE desk_slug = 'gt'",
+            real.as_str()
+        ))
+        .await;
+
+    // The server appends a desk key statement of its own: the chain no longer verifies.
+    let (_, entries) = partner_side::served_desk(&client, &added.token)
+        .await
+        .unwrap();
+    let pins = crate::workers::genesis_pins(&entries);
+    let forged = resguardo::crypto::statement::append(
+        &resguardo::domain::DeskSlug::parse("gt").unwrap(),
+        Some((entries.len() as u64, entries.last().unwrap().link())),
+        &m,
+        Body::DeskKey {
+            version: 2,
+            recipient: Recipient::from(m.to_public()),
+        },
+    )
+    .unwrap();
+    server
+        .tamper_with(
+            &format!(
+                "INSERT INTO key_statements (desk_slug, seq, kind, subject, statement, signature, \
+                 link, created_at) VALUES ('gt', {}, 3, NULL, $1, $2, $3, 0)",
+                entries.len() + 1
+            ),
+            &[&forged.statement, &forged.signature, &forged.link()],
+        )
+        .await;
+    let (desk_slug, served) = partner_side::served_desk(&client, &added.token)
+        .await
+        .unwrap();
+    let refused = partner_side::verify_desk(&desk_slug, &served, &pins, &bufete)
+        .err()
+        .unwrap();
+    assert!(refused.to_string().contains("(signer)"), "{refused}");
+    // A partner the desk never signed (another identity with the same token) is refused too.
+    let stranger = age::x25519::Identity::generate();
+    let refused = partner_side::verify_desk(&desk_slug, &entries, &pins, &stranger)
+        .err()
+        .unwrap();
+    assert!(
+        refused.to_string().contains("do not hold your key"),
+        "{refused}"
+    );
+
+    // Nothing anyone wrote is open to the attacker's key.
+    let written = server
+        .blobs("SELECT ciphertext FROM referral_updates WHERE ciphertext IS NOT NULL")
+        .await;
+    assert!(written.iter().all(|c| seal::open(&m, c).is_err()));
+    assert!(written.is_empty(), "nothing was sent");
 }

@@ -66,7 +66,8 @@ async fn add_signed(
         .unwrap()
 }
 
-/// The partner's device answers a referral.
+/// The partner's device answers a referral; a message goes to the desk key of its desk's chain,
+/// verified first.
 async fn answer(
     client: &ApiClient,
     org: &Org,
@@ -74,7 +75,21 @@ async fn answer(
     status: Option<ReferralStatus>,
     text: Option<&str>,
 ) -> Result<(), ClientError> {
-    partner_side::answer(client, &org.token, &org.identity, id, status, text, None).await
+    let state = partner_desk(client, &org.token, &org.identity).await;
+    let message = text.map(|text| (text, &state));
+    partner_side::answer(client, &org.token, &org.identity, id, status, message).await
+}
+
+/// How a partner's device sees its desk: the chain verified from its root, as `partner desk`
+/// does with the root the desk gave it.
+pub async fn partner_desk(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+) -> DeskState {
+    let (desk, entries) = partner_side::served_desk(client, token).await.unwrap();
+    let pins = crate::workers::genesis_pins(&entries);
+    partner_side::verify_desk(&desk, &entries, &pins, identity).unwrap()
 }
 
 /// Everything a worker needs to refer: the verified chain and the decrypted case.
@@ -771,10 +786,31 @@ async fn partners_from_the_cli() {
     );
     let (code, _, err) = as_partner(&["accept", &referral], "");
     assert_eq!(code, Some(0), "{err}");
-    let (code, _, err) = as_partner(
-        &["update", &referral, "--message", "-"],
-        "Cita el lunes a las 9.\n",
-    );
+    // A message needs the desk's chain verified from the root the desk gave the partner.
+    let write = ["update", &referral, "--message", "-"];
+    let (code, _, err) = as_partner(&write, "Cita el lunes a las 9.\n");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no root for desk sv"), "{err}");
+    let (code, out, err) = as_sofia(&["desk", "statements", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let root = serde_json::from_str::<Value>(&out).unwrap()["root"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = "0000 1111 2222 3333 4444 5555 6666 7777";
+    let (code, _, err) = as_partner(&["--desk-root", wrong, "desk"], "");
+    assert_eq!(code, Some(1));
+    assert!(err.contains("(root)"), "a mistyped root is refused: {err}");
+    let (code, out, err) = as_partner(&["--desk-root", &root, "desk", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let desk: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("partner desk", &desk);
+    assert_eq!(desk["signed_as"], "Bufete");
+    assert_eq!(desk["desk"], "sv");
+    let (code, _, err) = as_partner(&["--desk-root", wrong, "desk"], "");
+    assert_eq!(code, Some(1), "the pinned root is not replaced");
+    assert!(err.contains("another root"), "{err}");
+    let (code, _, err) = as_partner(&write, "Cita el lunes a las 9.\n");
     assert_eq!(code, Some(0), "{err}");
 
     let (code, out, err) = as_sofia(&["worker", "show", &submitted.id, "--json"], &unlock);

@@ -412,15 +412,15 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
     )
     .await
     .unwrap();
-    let (status, text) = (Some(ReferralStatus::Accepted), Some("lo tomamos"));
+    let desk_of_bufete = crate::partners::partner_desk(&client, &added.token, &bufete).await;
+    let (status, text) = (Some(ReferralStatus::Accepted), "lo tomamos");
     resguardo::client::partner::answer(
         &client,
         &added.token,
         &bufete,
         &referral.id,
         status,
-        text,
-        None,
+        Some((text, &desk_of_bufete)),
     )
     .await
     .unwrap();

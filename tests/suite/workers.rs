@@ -665,10 +665,17 @@ pub async fn served_root_pins(
     client: &resguardo::client::ApiClient,
     token: &str,
 ) -> resguardo::crypto::chain::Pins {
-    use resguardo::crypto::statement::{Body, Statement};
     let served = resguardo::client::trust::served(client, token)
         .await
         .unwrap();
+    genesis_pins(&served)
+}
+
+/// Pins for the root of a served chain: its genesis's account number, as a person would type it.
+pub fn genesis_pins(
+    served: &[resguardo::crypto::statement::Signed],
+) -> resguardo::crypto::chain::Pins {
+    use resguardo::crypto::statement::{Body, Statement};
     let genesis = Statement::decode(&served[0].statement).unwrap();
     let Body::Genesis { recipient, .. } = &genesis.body else {
         panic!("the chain does not start with a genesis");

@@ -225,6 +225,11 @@ fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     mount_get(cfg, "/api/v1/partner/referrals", web::to(partner::inbox));
     mount_get(
         cfg,
+        "/api/v1/partner/statements",
+        web::to(partner::statements),
+    );
+    mount_get(
+        cfg,
         "/api/v1/partner/referrals/{id}",
         web::to(partner::show),
     );

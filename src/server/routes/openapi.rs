@@ -55,6 +55,7 @@ use crate::protocol::problem::Problem;
         referrals::rotate_token,
         referrals::refer,
         partner::inbox,
+        partner::statements,
         partner::show,
         partner::answer,
         retention::show,

@@ -5,7 +5,9 @@
 use actix_web::{web, HttpResponse};
 
 use crate::domain::{b64_encode, AuditAction, ReferralId, ReferralStatus};
-use crate::protocol::partner::{PartnerAnswer, PartnerReferralSummary, PartnerReferralView};
+use crate::protocol::partner::{
+    PartnerAnswer, PartnerDeskStatements, PartnerReferralSummary, PartnerReferralView,
+};
 use crate::protocol::referrals::ReferralUpdateView;
 use crate::server::auth::PartnerCaller;
 use crate::server::problem::{doc, ApiError, PartnerError};
@@ -48,6 +50,20 @@ pub async fn inbox(caller: PartnerCaller) -> Result<HttpResponse, PartnerError> 
     let referrals = caller.1.referrals().await?;
     let views: Vec<PartnerReferralSummary> = referrals.iter().map(summary).collect();
     Ok(HttpResponse::Ok().json(views))
+}
+
+/// The partner's desk's signed key statements, in order, for the partner's device to verify
+/// from the desk root it pinned (docs/protocol.md §10.6).
+#[utoipa::path(get, tag = "partner_api", path = "/api/v1/partner/statements", responses(
+    (status = 200, body = PartnerDeskStatements),
+    doc::E401, doc::E503,
+), security(("bearer" = [])))]
+pub async fn statements(caller: PartnerCaller) -> Result<HttpResponse, PartnerError> {
+    let stored = caller.1.desk_statements().await?;
+    Ok(HttpResponse::Ok().json(PartnerDeskStatements {
+        desk: caller.0.desk.to_string(),
+        statements: super::statements::views(stored),
+    }))
 }
 
 /// One referral's ciphertext and answers; 410 once it has expired.

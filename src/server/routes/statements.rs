@@ -14,7 +14,7 @@ use crate::protocol::statements::{ExistingStatements, SignedStatement, Statement
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError, KeyError};
 use crate::server::{audit, AppState};
-use crate::store::{Account, DeskStore, NewStatement, StoreError};
+use crate::store::{Account, DeskStore, NewStatement, StoreError, StoredStatement};
 
 /// The desk's statements, in order, for the caller's device to verify from its pinned root.
 #[utoipa::path(get, path = "/api/v1/desk/statements", responses(
@@ -23,15 +23,19 @@ use crate::store::{Account, DeskStore, NewStatement, StoreError};
 ), security(("bearer" = [])))]
 pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, KeyError> {
     let stored = signed_in.desk.statements().await?;
-    let views: Vec<StatementView> = stored
+    Ok(HttpResponse::Ok().json(views(stored)))
+}
+
+/// Stored statements as devices fetch them (base64).
+pub fn views(stored: Vec<StoredStatement>) -> Vec<StatementView> {
+    stored
         .into_iter()
         .map(|s| StatementView {
             seq: s.seq,
             statement: b64_encode(&s.statement),
             signature: b64_encode(&s.signature),
         })
-        .collect();
-    Ok(HttpResponse::Ok().json(views))
+        .collect()
 }
 
 fn bad(why: &'static str) -> KeyError {
