@@ -122,7 +122,8 @@ fn keys(identity: &age::x25519::Identity, json: bool) -> anyhow::Result<()> {
 /// The partner's desk, its chain verified from the root this device pinned (or pins now, from
 /// --desk-root), the head pinned after: what every message to the desk is encrypted by.
 async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)> {
-    let (desk, entries) = partner::served_desk(&access.client, &access.token).await?;
+    let served = partner::served_desk(&access.client, &access.token).await?;
+    let desk = served.desk.clone();
     let pinned = trust::pins(&access.server, desk.as_str())
         .with_context(|| "cannot read this device's trust file")?;
     let pins = match (pinned, &access.desk_root) {
@@ -140,7 +141,7 @@ async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)>
              safety number and run once with --desk-root NUMBER"
         ),
     };
-    let state = partner::verify_desk(&desk, &entries, &pins, &access.identity)?;
+    let state = partner::verify_desk(&served, &pins, &access.identity)?;
     // Pinned only once the chain verified from it: a mistyped root is refused, not kept.
     trust::pin_root(&access.server, desk.as_str(), &pins.root)?;
     let (_, key) = state

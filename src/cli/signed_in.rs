@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use super::terminal::ask_secret;
+use super::terminal::{ask_secret, shown};
 use crate::client::desk_keys;
 use crate::client::session::{self, SavedSession};
 use crate::client::{trust, worker, ApiClient};
@@ -34,5 +34,12 @@ pub(super) async fn desk_keys_of(
 ) -> anyhow::Result<(DeskState, DeskKeys)> {
     let state = trust::verified(client, &saved.token, &saved.server, &saved.desk).await?;
     let keys = desk_keys::unlock(client, &saved.token, identity, &state).await?;
+    // What this device saw, for colleagues to compare; not being able to say it stops nothing.
+    if let Err(e) = trust::witness(client, &saved.token, identity, &state).await {
+        eprintln!(
+            "Warning: this device's checkpoint was not posted: {}",
+            shown(&e.to_string())
+        );
+    }
     Ok((state, keys))
 }

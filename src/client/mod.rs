@@ -31,7 +31,7 @@ use crate::protocol::keys::{
 };
 use crate::protocol::problem::Problem;
 use crate::protocol::reports::{ReportCreated, ReportEnvelope};
-use crate::protocol::statements::{ExistingStatements, StatementView};
+use crate::protocol::statements::{CheckpointView, ExistingStatements, StatementView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -233,6 +233,22 @@ impl ApiClient {
     ) -> Result<DeskKeyView, ClientError> {
         self.post_as(token, "/api/v1/desk/key/rotate", rotation)
             .await
+    }
+
+    /// Colleagues' witness checkpoints of the desk's chain (docs/protocol.md §10.7).
+    pub async fn checkpoints(&self, token: &str) -> Result<Vec<CheckpointView>, ClientError> {
+        self.get_as(token, "/api/v1/desk/checkpoints").await
+    }
+
+    /// Posts this account's witness checkpoint.
+    pub async fn post_checkpoint(
+        &self,
+        token: &str,
+        checkpoint: &CheckpointView,
+    ) -> Result<(), ClientError> {
+        self.post_as::<_, Option<serde_json::Value>>(token, "/api/v1/desk/checkpoints", checkpoint)
+            .await
+            .map(|_| ())
     }
 
     /// Sends statements that sign what the desk already holds (`desk init-chain`).

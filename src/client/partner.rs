@@ -88,25 +88,32 @@ pub async fn open_referral(
     })
 }
 
-/// The partner's desk as the server names it, and its statements.
-pub async fn served_desk(
-    client: &ApiClient,
-    token: &str,
-) -> Result<(DeskSlug, Vec<Signed>), ClientError> {
+/// The partner's desk as the server names it, its statements and its accounts' checkpoints.
+pub struct ServedDesk {
+    pub desk: DeskSlug,
+    pub entries: Vec<Signed>,
+    pub checkpoints: Vec<(Vec<u8>, [u8; 64])>,
+}
+
+pub async fn served_desk(client: &ApiClient, token: &str) -> Result<ServedDesk, ClientError> {
     let served = client.partner_statements(token).await?;
-    let desk = DeskSlug::parse(&served.desk).map_err(|_| ClientError::Unexpected(200))?;
-    Ok((desk, trust::decode(&served.statements)?))
+    Ok(ServedDesk {
+        desk: DeskSlug::parse(&served.desk).map_err(|_| ClientError::Unexpected(200))?,
+        entries: trust::decode(&served.statements)?,
+        checkpoints: trust::witnessed(&served.checkpoints),
+    })
 }
 
 /// What a partner's device checks before it writes to its desk (docs/protocol.md §10.6): the
-/// desk's statements verify from the root it pinned, sign a desk key, and hold this partner,
-/// active, with this identity's recipient (and its signing key, once the desk signed one). Pure.
+/// desk's statements verify from the root it pinned, agree with the desk accounts' checkpoints
+/// (§10.7), sign a desk key, and hold this partner, active, with this identity's recipient (and
+/// its signing key, once the desk signed one). Pure.
 pub fn verify_desk(
-    desk: &DeskSlug,
-    entries: &[Signed],
+    served: &ServedDesk,
     pins: &Pins,
     identity: &age::x25519::Identity,
 ) -> Result<DeskState, ClientError> {
+    let (desk, entries) = (&served.desk, &served.entries);
     if entries.is_empty() {
         return Err(ClientError::Untrusted(format!(
             "desk {desk} has no signed key statements yet: its supervisor must run \
@@ -120,6 +127,7 @@ pub fn verify_desk(
             e.code()
         ))
     })?;
+    trust::compare_witnesses(&state, entries, &served.checkpoints)?;
     if state.current_key().is_none() {
         return Err(ClientError::Untrusted(
             "the desk's statements sign no desk key yet".into(),

@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{session, ApiClient, ClientError};
 use crate::crypto::chain::{self, DeskState, Pins};
+use crate::crypto::checkpoint::{self, Checkpoint};
 use crate::crypto::statement::Signed;
-use crate::domain::{b64_decode, DeskSlug, Fingerprint};
-use crate::protocol::statements::StatementView;
+use crate::domain::{b64_decode, b64_encode, DeskSlug, Fingerprint};
+use crate::protocol::statements::{CheckpointView, StatementView};
 
 #[derive(Serialize, Deserialize, Default)]
 struct TrustFile {
@@ -157,6 +158,8 @@ pub async fn checked(
     desk: &DeskSlug,
     pins: &Pins,
 ) -> Result<DeskState, ClientError> {
+    // Checkpoints first: a colleague's is never ahead of an honest server's chain fetched after.
+    let checkpoints = witnessed(&client.checkpoints(token).await?);
     let entries = served(client, token).await?;
     if entries.is_empty() {
         return Err(ClientError::Untrusted(format!(
@@ -170,6 +173,7 @@ pub async fn checked(
             e.code()
         ))
     })?;
+    compare_witnesses(&state, &entries, &checkpoints)?;
     let (version, key) = state.current_key().ok_or_else(|| {
         ClientError::Untrusted("the desk's statements sign no desk key yet".into())
     })?;
@@ -192,6 +196,52 @@ pub async fn checked(
         )));
     }
     Ok(state)
+}
+
+/// Checkpoints as the wire carries them (base64), as bytes; malformed ones are left out (they
+/// would count for nothing: §10.7).
+pub(crate) fn witnessed(views: &[CheckpointView]) -> Vec<(Vec<u8>, [u8; 64])> {
+    views
+        .iter()
+        .filter_map(|v| {
+            let signature = b64_decode(&v.signature)?.try_into().ok()?;
+            Some((b64_decode(&v.checkpoint)?, signature))
+        })
+        .collect()
+}
+
+/// Refuses a chain that a colleague's checkpoint shows to be shorter than, or different from, the
+/// one they saw (docs/protocol.md §10.7).
+pub(crate) fn compare_witnesses(
+    state: &DeskState,
+    entries: &[Signed],
+    checkpoints: &[(Vec<u8>, [u8; 64])],
+) -> Result<(), ClientError> {
+    checkpoint::compare(state, entries, checkpoints)
+        .map(|_| ())
+        .map_err(|e| {
+            ClientError::Untrusted(format!(
+                "a colleague's checkpoint does not match the desk's key statements this device is \
+                 served ({}): {e}; do not use this server until that is explained",
+                e.code()
+            ))
+        })
+}
+
+/// Posts this account's witness checkpoint of the chain it verified into `state`, for colleagues'
+/// devices to compare with theirs (docs/protocol.md §10.7).
+pub async fn witness(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+    state: &DeskState,
+) -> Result<(), ClientError> {
+    let (bytes, signature) = Checkpoint::sign(state, identity);
+    let view = CheckpointView {
+        checkpoint: b64_encode(&bytes),
+        signature: b64_encode(&signature),
+    };
+    client.post_checkpoint(token, &view).await
 }
 
 /// [`checked`] from this device's pins for `desk` on `server`, and the new head pinned.

@@ -4,6 +4,7 @@
 pub mod at_rest;
 pub mod case_seal;
 pub mod chain;
+pub mod checkpoint;
 pub mod ciphertext;
 pub mod keys;
 pub mod padding;

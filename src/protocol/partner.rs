@@ -23,6 +23,8 @@ pub struct PartnerDeskStatements {
     /// The desk's slug, as its statements name it.
     pub desk: String,
     pub statements: Vec<super::statements::StatementView>,
+    /// The desk's accounts' witness checkpoints of that chain (§10.7).
+    pub checkpoints: Vec<super::statements::CheckpointView>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

@@ -23,6 +23,19 @@ pub struct StatementView {
     pub signature: String,
 }
 
+/// A witness checkpoint (docs/protocol.md §10.7) and its signature, as devices send and fetch
+/// them.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointView {
+    /// The checkpoint's bytes (§10.7), base64; at most 256 bytes.
+    #[schema(pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")]
+    pub checkpoint: String,
+    /// Its Ed25519 signature by the sender's own signing key, base64 of 64 bytes.
+    #[schema(pattern = r"^[A-Za-z0-9+/]{85}[AQgw]==$")]
+    pub signature: String,
+}
+
 /// Statements that sign what the desk already holds: for a desk made before statements
 /// (`desk init-chain`), and for changes made without one (a partner added or disabled, an
 /// account disabled).

@@ -6,7 +6,8 @@
 //! - `ReporterStore` (`reporter.rs`): one report, after its receipt phrase was proven;
 //! - `SignIn` and `OwnAccount` (`accounts.rs`): enrolment, login and sessions, then what an account
 //!   changes about itself;
-//! - `DeskStore` (`desk.rs`, with `desk_keys.rs`, `cases.rs`, `directory.rs`): one desk; every
+//! - `DeskStore` (`desk.rs`, with `desk_keys.rs`, `checkpoints.rs`, `cases.rs`, `directory.rs`):
+//!   one desk; every
 //!   query names it in SQL, so a valid id from another desk finds nothing;
 //! - `PartnerStore` (`partners.rs`): one partner's referrals and answers;
 //! - `AuditLog` (`audit.rs`): appending to the hash-chained audit log;
@@ -24,6 +25,7 @@
 mod accounts;
 pub mod audit;
 mod cases;
+pub mod checkpoints;
 mod desk;
 mod desk_keys;
 mod directory;
@@ -44,6 +46,7 @@ use std::sync::Arc;
 pub use accounts::{AccountRows, OwnAccount, SignIn};
 pub use audit::{AuditEntry, AuditLog, AuditRow, AuditRows};
 pub use cases::CaseRows;
+pub use checkpoints::{CheckpointRows, StoredCheckpoint};
 pub use desk::DeskStore;
 pub use desk_keys::DeskKeyRows;
 pub use directory::DirectoryRows;
@@ -76,6 +79,7 @@ pub trait Backend:
     + PartnerRows
     + MaintenanceRows
     + AuditRows
+    + CheckpointRows
 {
 }
 
@@ -88,6 +92,7 @@ impl<T> Backend for T where
         + PartnerRows
         + MaintenanceRows
         + AuditRows
+        + CheckpointRows
 {
 }
 

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::{Backend, StoreError, StoredStatement};
+use super::{Backend, StoreError, StoredCheckpoint, StoredStatement};
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
     Country, DeskSlug, Language, PartnerId, PartnerName, PartnerProfile, PartnerStatus, Recipient,
@@ -136,6 +136,11 @@ impl PartnerStore {
     /// writes to the desk's key (docs/protocol.md §10.6).
     pub async fn desk_statements(&self) -> Result<Vec<StoredStatement>, StoreError> {
         self.db.statements_of(&self.desk).await
+    }
+
+    /// The partner's desk's accounts' witness checkpoints (docs/protocol.md §10.7).
+    pub async fn desk_checkpoints(&self) -> Result<Vec<StoredCheckpoint>, StoreError> {
+        self.db.checkpoints_of(&self.desk).await
     }
 
     /// The partner's referrals, most recently updated first.

@@ -289,3 +289,13 @@ pub const INSERT_STATEMENT: &str = "INSERT INTO key_statements \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 pub const SELECT_STATEMENTS: &str =
     "SELECT seq, statement, signature FROM key_statements WHERE desk_slug = $1 ORDER BY seq";
+
+// Witness checkpoints (docs/protocol.md §10.7): the highest seq per account wins.
+pub const PUT_CHECKPOINT: &str = "INSERT INTO checkpoints \
+     (desk_slug, account_id, seq, checkpoint, signature, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (desk_slug, account_id) DO UPDATE SET seq = excluded.seq, \
+     checkpoint = excluded.checkpoint, signature = excluded.signature, \
+     created_at = excluded.created_at WHERE excluded.seq >= checkpoints.seq";
+pub const SELECT_CHECKPOINTS: &str =
+    "SELECT checkpoint, signature FROM checkpoints WHERE desk_slug = $1 ORDER BY account_id";

@@ -160,3 +160,4 @@ crate::store::directory::impl_directory_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::partners::impl_partner_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::maintenance::impl_maintenance_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::audit::impl_audit_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::checkpoints::impl_checkpoint_rows!(SqliteStore, sqlx::Sqlite);

@@ -346,6 +346,32 @@ impl TestServer {
         }
     }
 
+    /// Writes statement `seq` of `desk`'s chain directly, as a server that lies would (it can
+    /// store any bytes, and sign nothing with a key it does not hold).
+    pub async fn insert_statement(
+        &self,
+        desk: &str,
+        seq: u64,
+        statement: &resguardo::crypto::statement::Signed,
+    ) {
+        let decoded = resguardo::crypto::statement::Statement::decode(&statement.statement);
+        let kind = match decoded.map(|s| s.body) {
+            Ok(resguardo::crypto::statement::Body::DeskKey { .. }) => 3,
+            Ok(resguardo::crypto::statement::Body::Partner { .. }) => 4,
+            other => panic!("insert_statement takes desk keys and partners, not {other:?}"),
+        };
+        let sql = format!(
+            "INSERT INTO key_statements (desk_slug, seq, kind, subject, statement, signature, \
+             link, created_at) VALUES ('{desk}', {seq}, {kind}, NULL, $1, $2, $3, 0)"
+        );
+        let blobs: [&[u8]; 3] = [
+            &statement.statement,
+            &statement.signature,
+            &statement.link(),
+        ];
+        self.tamper_with(&sql, &blobs).await;
+    }
+
     /// Like `tamper`, with byte strings bound to `$1, $2 …` (the same placeholders on both
     /// backends), so that blobs need no backend-specific literals.
     pub async fn tamper_with(&self, sql: &str, blobs: &[&[u8]]) {

@@ -29,6 +29,7 @@ mod bad_inputs;
 mod browser;
 mod canary;
 mod case_vectors;
+mod checkpoints;
 mod cli;
 mod conformance;
 mod crash;

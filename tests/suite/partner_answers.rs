@@ -483,10 +483,13 @@ async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
         .await;
 
     // The server appends a desk key statement of its own: the chain no longer verifies.
-    let (_, entries) = partner_side::served_desk(&client, &added.token)
+    let before = partner_side::served_desk(&client, &added.token)
         .await
         .unwrap();
-    let pins = crate::workers::genesis_pins(&entries);
+    let (entries, pins) = (
+        &before.entries,
+        crate::workers::genesis_pins(&before.entries),
+    );
     let forged = resguardo::crypto::statement::append(
         &resguardo::domain::DeskSlug::parse("gt").unwrap(),
         Some((entries.len() as u64, entries.last().unwrap().link())),
@@ -498,25 +501,18 @@ async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
     )
     .unwrap();
     server
-        .tamper_with(
-            &format!(
-                "INSERT INTO key_statements (desk_slug, seq, kind, subject, statement, signature, \
-                 link, created_at) VALUES ('gt', {}, 3, NULL, $1, $2, $3, 0)",
-                entries.len() + 1
-            ),
-            &[&forged.statement, &forged.signature, &forged.link()],
-        )
+        .insert_statement("gt", entries.len() as u64 + 1, &forged)
         .await;
-    let (desk_slug, served) = partner_side::served_desk(&client, &added.token)
+    let served = partner_side::served_desk(&client, &added.token)
         .await
         .unwrap();
-    let refused = partner_side::verify_desk(&desk_slug, &served, &pins, &bufete)
+    let refused = partner_side::verify_desk(&served, &pins, &bufete)
         .err()
         .unwrap();
     assert!(refused.to_string().contains("(signer)"), "{refused}");
     // A partner the desk never signed (another identity with the same token) is refused too.
     let stranger = age::x25519::Identity::generate();
-    let refused = partner_side::verify_desk(&desk_slug, &entries, &pins, &stranger)
+    let refused = partner_side::verify_desk(&before, &pins, &stranger)
         .err()
         .unwrap();
     assert!(

@@ -87,9 +87,9 @@ pub async fn partner_desk(
     token: &str,
     identity: &age::x25519::Identity,
 ) -> DeskState {
-    let (desk, entries) = partner_side::served_desk(client, token).await.unwrap();
-    let pins = crate::workers::genesis_pins(&entries);
-    partner_side::verify_desk(&desk, &entries, &pins, identity).unwrap()
+    let served = partner_side::served_desk(client, token).await.unwrap();
+    let pins = crate::workers::genesis_pins(&served.entries);
+    partner_side::verify_desk(&served, &pins, identity).unwrap()
 }
 
 /// Everything a worker needs to refer: the verified chain and the decrypted case.

@@ -113,6 +113,20 @@ pub(crate) fn desk_steps() -> Vec<(&'static str, Body)> {
     ]
 }
 
+/// The vectors' desk with another statement 7: a second desk key of another recipient.
+pub(crate) fn forked_desk_steps() -> Vec<(&'static str, Body)> {
+    let mut steps = desk_steps();
+    steps.pop();
+    steps.push((
+        "sofia",
+        Body::DeskKey {
+            version: 2,
+            recipient: recipient("another desk key 2"),
+        },
+    ));
+    steps
+}
+
 pub(crate) fn entries_json(entries: &[Signed]) -> Vec<Value> {
     entries
         .iter()
@@ -289,15 +303,7 @@ fn chains() -> Vec<Value> {
         &seen,
         &prefix(6),
     ));
-    let mut forked_steps = desk_steps();
-    forked_steps.pop();
-    forked_steps.push((
-        "sofia",
-        Body::DeskKey {
-            version: 2,
-            recipient: recipient("another desk key 2"),
-        },
-    ));
+    let forked_steps = forked_desk_steps();
     vectors.push(chain_vector(
         "a chain other than seen",
         "gt",

@@ -4,6 +4,7 @@ pub mod accounts;
 mod case_lookup;
 pub mod cases;
 pub mod challenge;
+pub mod checkpoints;
 pub mod desks;
 pub mod followup;
 pub mod health;
@@ -128,6 +129,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(statements::sign_existing),
     );
     mount_get_post(cfg, "/api/v1/desk/statements", list, sign, limits.report);
+    let (list, post) = (web::to(checkpoints::list), web::to(checkpoints::post));
+    mount_get_post(cfg, "/api/v1/desk/checkpoints", list, post, ACCOUNT_BODY);
     let disable = web::to(keys::disable);
     mount_post(
         cfg,

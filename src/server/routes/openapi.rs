@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, cases, challenge, desks, followup, health, keys, partner, referrals, reports,
-    retention, statements,
+    accounts, cases, challenge, checkpoints, desks, followup, health, keys, partner, referrals,
+    reports, retention, statements,
 };
 use crate::protocol::problem::Problem;
 
@@ -56,6 +56,8 @@ use crate::protocol::problem::Problem;
         referrals::refer,
         partner::inbox,
         partner::statements,
+        checkpoints::list,
+        checkpoints::post,
         partner::show,
         partner::answer,
         retention::show,

@@ -59,10 +59,13 @@ pub async fn inbox(caller: PartnerCaller) -> Result<HttpResponse, PartnerError> 
     doc::E401, doc::E503,
 ), security(("bearer" = [])))]
 pub async fn statements(caller: PartnerCaller) -> Result<HttpResponse, PartnerError> {
+    // Checkpoints first, as a desk device reads them (§10.7).
+    let checkpoints = caller.1.desk_checkpoints().await?;
     let stored = caller.1.desk_statements().await?;
     Ok(HttpResponse::Ok().json(PartnerDeskStatements {
         desk: caller.0.desk.to_string(),
         statements: super::statements::views(stored),
+        checkpoints: super::checkpoints::views(checkpoints),
     }))
 }
 
