@@ -193,6 +193,16 @@ pub enum WorkerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write to the partner a case was referred to: the message is read from FILE, or from
+    /// standard input with `-`, signed by your account and encrypted to the partner and the desk.
+    WritePartner {
+        id: String,
+        /// The partner's name or id.
+        #[arg(long)]
+        partner: String,
+        #[arg(long, value_name = "FILE")]
+        message: PathBuf,
+    },
 }
 
 fn parse_status(text: &str) -> Result<crate::domain::Status, String> {

@@ -219,7 +219,20 @@ async fn inbox(access: &Access, json: bool) -> anyhow::Result<()> {
 }
 
 async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
-    let open = partner::open_referral(&access.client, &access.token, &access.identity, id).await?;
+    // The desk's messages are checked against its chain, when this device can verify it; reading
+    // goes on without (the messages then show as unchecked).
+    let desk = match verified_desk(access).await {
+        Ok((_, state)) => Some(state),
+        Err(e) => {
+            eprintln!(
+                "Note: the desk's messages cannot be checked on this device: {}",
+                shown(&e.to_string())
+            );
+            None
+        }
+    };
+    let (client, token, identity) = (&access.client, &access.token, &access.identity);
+    let open = partner::open_referral(client, token, identity, id, desk.as_ref()).await?;
     let updates: Vec<_> = open.updates.iter().map(|u| u.to_json()).collect();
     if json {
         super::print_json(&json!({
@@ -253,7 +266,8 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
             .unwrap_or_default();
         let text = u.text.as_ref().map_or("", |t| t.as_str());
         let checked = authenticity_label(u.authenticity.as_ref());
-        println!("{} {status}{}{checked}", u.day, shown(text));
+        let from = if u.from_desk { "desk: " } else { "" };
+        println!("{} {status}{from}{}{checked}", u.day, shown(text));
     }
     Ok(())
 }
@@ -273,15 +287,7 @@ async fn set(access: &Access, id: &str, status: ReferralStatus) -> anyhow::Resul
 }
 
 async fn update(access: &Access, id: &str, message: &Path) -> anyhow::Result<()> {
-    let text = Zeroizing::new(if message == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())?
-    } else {
-        std::fs::read_to_string(message)
-            .with_context(|| format!("cannot read {}", message.display()))?
-    });
-    if text.trim().is_empty() {
-        anyhow::bail!("nothing to send: the message is empty");
-    }
+    let text = super::terminal::read_message(message)?;
     let (_, state) = verified_desk(access).await?;
     partner::answer(
         &access.client,

@@ -1,6 +1,8 @@
 //! `resguardo desk partner …` (the directory, for supervisors) and `resguardo worker partners|refer`
 //! (routing a case, for vetted accounts). Ranking and encryption happen on this device.
 
+use std::path::Path;
+
 use serde_json::{json, Value};
 
 use super::signed_in::{desk_keys_of, saved, unlocked};
@@ -287,6 +289,35 @@ pub struct Refer {
 }
 
 /// `worker refer ID --partner P --fields …`.
+/// `worker write-partner`: a message to the partner of the case's newest referral to it.
+pub async fn write_to_partner(case_id: &str, partner: &str, message: &Path) -> anyhow::Result<()> {
+    let text = super::terminal::read_message(message)?;
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
+    let partners = client.partners(&saved.token).await?;
+    let partner = referral::find_partner(&partners, partner)?;
+    let referral = (case.view.referrals.iter())
+        .rev()
+        .find(|r| r.partner == partner.id)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "case {case_id} was never referred to {}: `worker refer` first",
+                shown(&partner.name)
+            )
+        })?;
+    let (token, own) = (&saved.token, &identity);
+    let to = (referral, partner);
+    referrals::write_to_partner(&client, token, &case, &state, own, to, &text).await?;
+    println!(
+        "Message sent to {} on referral {}, signed by you and encrypted to its key and the desk's.",
+        shown(&partner.name),
+        referral.id
+    );
+    Ok(())
+}
+
 pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;

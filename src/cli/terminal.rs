@@ -170,3 +170,18 @@ pub fn authenticity_label(authenticity: Option<&Authenticity>) -> String {
         }
     }
 }
+
+/// A message to send, read from `path`, or from standard input for `-` (never from the command
+/// line, where shell history would keep it); trimmed, and refused when empty.
+pub fn read_message(path: &std::path::Path) -> anyhow::Result<Zeroizing<String>> {
+    let text = Zeroizing::new(if path == std::path::Path::new("-") {
+        io::read_to_string(io::stdin())?
+    } else {
+        std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
+    });
+    if text.trim().is_empty() {
+        anyhow::bail!("nothing to send: the message is empty");
+    }
+    Ok(Zeroizing::new(text.trim().to_owned()))
+}

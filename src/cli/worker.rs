@@ -84,6 +84,11 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             };
             super::referrals::refer(&id, order).await
         }
+        WorkerCommand::WritePartner {
+            id,
+            partner,
+            message,
+        } => super::referrals::write_to_partner(&id, &partner, &message).await,
     }
 }
 

@@ -8,7 +8,7 @@ use super::{ApiClient, ClientError};
 use crate::crypto::chain::{self, DeskState, Pins};
 use crate::crypto::statement::Signed;
 use crate::crypto::{seal, signing};
-use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, ReferralStatus};
+use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, ReferralId, ReferralStatus};
 use crate::protocol::case::{received_referral, ReadableUpdate};
 use crate::protocol::message::{partner_author, signed_message_plaintext};
 use crate::protocol::partner::{
@@ -60,12 +60,15 @@ pub struct OpenReferral {
     pub updates: Vec<ReadableUpdate>,
 }
 
-/// Fetches and decrypts referral `id`.
+/// Fetches and decrypts referral `id`, checking who signed each entry: the partner's own answers
+/// against its own key, the desk's messages against the accounts of `desk`, the desk's chain as
+/// this device verified it (`None`: it has none, and says it cannot tell).
 pub async fn open_referral(
     client: &ApiClient,
     token: &str,
     identity: &age::x25519::Identity,
     id: &str,
+    desk: Option<&DeskState>,
 ) -> Result<OpenReferral, ClientError> {
     let view = client.partner_referral(token, id).await?;
     let open = |b64: &str| b64_decode(b64).and_then(|c| seal::open(identity, &c).ok());
@@ -78,6 +81,7 @@ pub async fn open_referral(
         .map(|u| {
             let mut update = ReadableUpdate::open(u, open);
             update.verify_partner(&view.id, Some(&own_key), None);
+            update.verify_desk_message(&view.id, desk);
             update
         })
         .collect();
@@ -166,10 +170,22 @@ pub async fn answer(
     status: Option<ReferralStatus>,
     message: Option<(&str, &DeskState)>,
 ) -> Result<(), ClientError> {
+    // The id in its one canonical spelling: what the signature names (docs/protocol.md §8).
+    let id = ReferralId::parse(id)
+        .map_err(|_| ClientError::Usage(format!("{id:?} is not a referral id")))?
+        .to_string();
+    let id = id.as_str();
     let ciphertext = match message {
         None => None,
         Some((text, state)) => {
             let view = client.partner_referral(token, id).await?;
+            if view.id != id {
+                return Err(ClientError::Untrusted(
+                    "the server answered with another referral than the one asked for: nothing \
+                     was sent"
+                        .into(),
+                ));
+            }
             let (_, desk) = state.current_key().ok_or_else(|| {
                 ClientError::Untrusted("the desk's statements sign no desk key yet".into())
             })?;
@@ -185,7 +201,7 @@ pub async fn answer(
             // server wrote (docs/protocol.md §8).
             let plain = signed_message_plaintext(
                 text,
-                &partner_author(&view.id),
+                &partner_author(id),
                 &signing::signing_key(identity),
             );
             let sealed = seal::seal(&[desk.age(), &own], &plain)

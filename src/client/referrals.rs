@@ -6,9 +6,10 @@ use serde_json::{Map, Value};
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::protocol::case::OpenCase;
-use crate::protocol::referral::{seal_referral, ReferralError, ReferralOrder};
+use crate::protocol::referral::{self, seal_referral, ReferralError, ReferralOrder};
 use crate::protocol::referrals::{
-    NewPartner, NewReferralRequest, PartnerToken, PartnerView, ReferralCreated,
+    DeskMessageToPartner, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken,
+    PartnerView, ReferralCreated,
 };
 
 impl ApiClient {
@@ -45,6 +46,43 @@ impl ApiClient {
         let path = format!("/api/v1/desk/reports/{case}/referrals");
         self.post_as(token, &path, request).await
     }
+
+    pub async fn write_to_partner(
+        &self,
+        token: &str,
+        case: &str,
+        referral: &str,
+        message: &DeskMessageToPartner,
+    ) -> Result<(), ClientError> {
+        let path = format!("/api/v1/desk/reports/{case}/referrals/{referral}/messages");
+        self.post_as::<_, Option<Value>>(token, &path, message)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Writes `text` to `partner` on the case's referral `referral` to it, signed by `own` and
+/// encrypted to the keys the verified chain `state` signs for that partner and the desk
+/// (`protocol::referral::seal_to_partner`).
+pub async fn write_to_partner(
+    client: &ApiClient,
+    token: &str,
+    case: &OpenCase,
+    state: &DeskState,
+    own: &age::x25519::Identity,
+    (referral, partner): (&DeskReferralView, &PartnerView),
+    text: &str,
+) -> Result<(), ClientError> {
+    if partner.id != referral.partner {
+        return Err(ClientError::Usage(
+            "that referral is to another partner".into(),
+        ));
+    }
+    let ciphertext = referral::seal_to_partner(state, own, partner, &referral.id, text)?;
+    let message = DeskMessageToPartner { ciphertext };
+    client
+        .write_to_partner(token, &case.view.id, &referral.id, &message)
+        .await
 }
 
 impl From<ReferralError> for ClientError {

@@ -44,7 +44,7 @@ impl Checkpoint {
         let rest = bytes.strip_prefix(PREFIX)?;
         let (len, rest) = rest.split_first_chunk::<4>()?;
         let len = usize::try_from(u32::from_be_bytes(*len)).ok()?;
-        if rest.len() != len + 8 + 32 + 32 {
+        if Some(rest.len()) != len.checked_add(8 + 32 + 32) {
             return None;
         }
         let (desk, rest) = rest.split_at(len);
@@ -84,13 +84,15 @@ pub enum SplitView {
     Behind { by: String, seq: u64 },
     #[error("{by} saw another statement {seq} than this device is served: the server shows devices different chains")]
     Fork { by: Username, seq: u64 },
+    #[error("{by} saw another statement {seq} than this device is served: the server shows devices different chains")]
+    UnknownFork { by: String, seq: u64 },
 }
 
 impl SplitView {
     pub fn code(&self) -> &'static str {
         match self {
             SplitView::Behind { .. } => "behind",
-            SplitView::Fork { .. } => "fork",
+            SplitView::Fork { .. } | SplitView::UnknownFork { .. } => "fork",
         }
     }
 }
@@ -98,9 +100,9 @@ impl SplitView {
 /// Compares colleagues' checkpoints, as served, with `entries`, the chain this device just
 /// verified into `state`. A checkpoint counts only if it decodes, names this desk, its signature
 /// verifies under the key it names, and that key is an account the chain vets (or vetted): the
-/// server can withhold checkpoints, never make one. One exception fails closed: a checkpoint of
-/// more statements than this device is served, by a key the chain does not know, is refused too,
-/// since a chain cut back to before an account was vetted does not know that account (a server
+/// server can withhold checkpoints, never make one. A checkpoint by a key the chain does not know
+/// fails closed too when it claims more statements than served or another link at its seq: a
+/// chain cut back, or forked, before an account was vetted does not know that account (a server
 /// that forges one only stops devices, which it can do anyway). Returns how many counted.
 pub fn compare(
     state: &DeskState,
@@ -120,14 +122,23 @@ pub fn compare(
             .accounts()
             .find(|a| a.signing_key == checkpoint.signer);
         let Some(signer) = signer else {
-            if seen > entries.len() {
-                let by = "an account this chain does not know".to_owned();
-                return Err(SplitView::Behind {
-                    by,
-                    seq: checkpoint.seq,
-                });
+            // A chain forked before that account was vetted does not know it, however long.
+            let by = "an account this chain does not know".to_owned();
+            match entries.get(seen - 1) {
+                None => {
+                    return Err(SplitView::Behind {
+                        by,
+                        seq: checkpoint.seq,
+                    })
+                }
+                Some(entry) if entry.link() != checkpoint.link => {
+                    return Err(SplitView::UnknownFork {
+                        by,
+                        seq: checkpoint.seq,
+                    })
+                }
+                Some(_) => continue,
             }
-            continue;
         };
         let by = signer.username.clone();
         match entries.get(seen - 1) {
@@ -233,9 +244,16 @@ mod tests {
         // A stranger's checkpoint: ignored when it claims no more than is served, refused when
         // it claims more (fail closed), and a bad signature is nobody's.
         let stranger = Identity::generate();
-        let mut claim = Checkpoint::decode(&Checkpoint::sign(&state, &stranger).0).unwrap();
-        claim.link = [7; 32];
+        let claim = Checkpoint::decode(&Checkpoint::sign(&state, &stranger).0).unwrap();
         assert_eq!(compare(&state, &long, &[signed(&claim, &stranger)]), Ok(0));
+        let mut claim = claim;
+        claim.link = [7; 32];
+        let refused = compare(&state, &long, &[signed(&claim, &stranger)]).unwrap_err();
+        assert_eq!(
+            refused.code(),
+            "fork",
+            "another link, however long the fork"
+        );
         claim.seq = 9;
         let refused = compare(&state, &long, &[signed(&claim, &stranger)]).unwrap_err();
         assert_eq!(refused.code(), "behind");

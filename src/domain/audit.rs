@@ -33,6 +33,7 @@ pub enum AuditAction {
     PartnerToken,
     ReferralCreate,
     ReferralConsentOverride,
+    ReferralMessage,
     ReferralOpen,
     ReferralUpdate,
     RetentionSet,
@@ -41,7 +42,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -70,6 +71,7 @@ impl AuditAction {
         AuditAction::PartnerToken,
         AuditAction::ReferralCreate,
         AuditAction::ReferralConsentOverride,
+        AuditAction::ReferralMessage,
         AuditAction::ReferralOpen,
         AuditAction::ReferralUpdate,
         AuditAction::RetentionSet,
@@ -109,6 +111,7 @@ impl AuditAction {
             AuditAction::ReferralConsentOverride => "referral.consent_override",
             AuditAction::ReferralOpen => "referral.open",
             AuditAction::ReferralUpdate => "referral.update",
+            AuditAction::ReferralMessage => "referral.message",
             AuditAction::RetentionSet => "retention.set",
             AuditAction::RetentionPurge => "retention.purge",
         }

@@ -18,9 +18,10 @@
 //! Authors are `reporter`, signing with the reporter key derived from the receipt phrase
 //! (`crypto::receipt`), whose public half is sealed in the report; desk accounts, named by their
 //! account id (32 lower-case hex digits), signing with their account key (`crypto::signing`),
-//! which the desk's verified statements name; and partners, named `partner:` and the referral's
-//! id, signing with the key derived from their identity as an account's is, which a
-//! `partner_keys` statement names.
+//! which the desk's verified statements name; partners, named `partner:` and the referral's id,
+//! signing with the key derived from their identity as an account's is, which a `partner_keys`
+//! statement names; and desk accounts writing to a partner, named `desk:`, the account's id, `:`
+//! and the referral's id.
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Map, Value};
@@ -39,6 +40,13 @@ pub const REPORTER: &str = "reporter";
 /// signed as: naming the referral, so that the server cannot replay an answer under another one.
 pub fn partner_author(referral: &str) -> String {
     format!("partner:{referral}")
+}
+
+/// The author a desk account's message to the partner of referral `referral` is signed as: the
+/// account's id and the referral's (32 lower-case hex digits each), so that it cannot be moved
+/// under another referral either.
+pub fn desk_to_partner_author(account: &str, referral: &str) -> String {
+    format!("desk:{account}:{referral}")
 }
 
 /// A message in a case thread (schema `resguardo.message.v1`), padded like a report.

@@ -9,9 +9,10 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::case::OpenCase;
+use super::message::{desk_to_partner_author, signed_message_plaintext};
 use super::referrals::{Consent, PartnerView};
 use crate::crypto::chain::DeskState;
-use crate::crypto::{padding, seal};
+use crate::crypto::{padding, seal, signing};
 use crate::domain::{b64_encode, hex_decode_array, Recipient, ReferralField, Service};
 
 /// The schema of a referral document.
@@ -190,6 +191,26 @@ fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<Strin
     seal::seal(recipients, plain)
         .map(|c| b64_encode(&c))
         .map_err(|e| ReferralError::Encrypt(e.to_string()))
+}
+
+/// A message of `own`'s to the partner of referral `referral` (its id), signed as a desk message
+/// to that referral and encrypted to the partner's key and the desk's current key as the verified
+/// chain `state` signs them (protocol.md §8), base64: the conversation with a partner goes both
+/// ways.
+pub fn seal_to_partner(
+    state: &DeskState,
+    own: &age::x25519::Identity,
+    partner: &PartnerView,
+    referral: &str,
+    text: &str,
+) -> Result<String, ReferralError> {
+    let partner_key = signed_partner_key(state, partner)?;
+    let (_, desk) = state.current_key().ok_or(ReferralError::NoDeskKey)?;
+    let account =
+        super::case::own_author(state, own).map_err(|e| ReferralError::Encrypt(e.to_string()))?;
+    let author = desk_to_partner_author(&account, referral);
+    let plain = signed_message_plaintext(text, &author, &signing::signing_key(own));
+    encrypt(&[partner_key.age(), desk.age()], &plain)
 }
 
 /// The referral of `case` that `order` describes, encrypted to the partner's and the desk's keys

@@ -84,14 +84,38 @@ pub struct ReferralCreated {
     pub id: String,
 }
 
-/// A partner's answer, as the desk and the partner see it.
+/// A desk account's message to the partner of a referral: base64 age ciphertext of a
+/// `resguardo.message.v2` document signed by the worker (docs/protocol.md §8), to the partner's
+/// key and the desk's.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeskMessageToPartner {
+    pub ciphertext: String,
+}
+
+/// Who wrote an entry of a referral's conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UpdateAuthor {
+    /// The partner: an answer, with a status, a message or both.
+    #[default]
+    Partner,
+    /// A desk account: a message to the partner (docs/protocol.md §8).
+    Desk,
+}
+
+/// An entry of a referral's conversation, as the desk and the partner see it: the partner's
+/// answer, or a desk account's message to the partner.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReferralUpdateView {
     pub seq: i64,
+    /// Who wrote it (`partner` for entries from servers older than desk messages).
+    #[serde(default)]
+    pub author: UpdateAuthor,
     /// The status the partner moved the referral to, if it did.
     pub status: Option<ReferralStatus>,
     pub day: String,
-    /// Base64 age ciphertext to the desk key (and the partner's), if the partner wrote.
+    /// Base64 age ciphertext to the desk key and the partner's, if it carries a message.
     pub ciphertext: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 //! implementation, and the `DeskStore` methods that reach it. Every query names the desk.
 
 use super::{DeskStore, NewReferral, Partner, Referral, ReferralUpdate, StoreError};
+use crate::crypto::AgeCiphertext;
 use crate::domain::{DeskSlug, PartnerId, PartnerStatus, ReferralId, ReportId};
 
 #[async_trait::async_trait]
@@ -50,6 +51,16 @@ pub trait DirectoryRows: Send + Sync + 'static {
         desk: &DeskSlug,
         id: &ReferralId,
     ) -> Result<Vec<ReferralUpdate>, StoreError>;
+    /// A desk account's message to the partner on referral `id` of case `report` of `desk`;
+    /// `Missing` if it is not one, or the partner's copy has expired.
+    async fn add_desk_message(
+        &self,
+        desk: &DeskSlug,
+        report: &ReportId,
+        id: &ReferralId,
+        ciphertext: &AgeCiphertext,
+        now: i64,
+    ) -> Result<(), StoreError>;
 }
 
 impl DeskStore {
@@ -97,6 +108,19 @@ impl DeskStore {
 
     pub async fn referrals_of_case(&self, report: &ReportId) -> Result<Vec<Referral>, StoreError> {
         self.db.referrals_of_case(&self.desk, report).await
+    }
+
+    /// A message of this desk's to the partner of referral `id` of case `report`.
+    pub async fn add_desk_message(
+        &self,
+        report: &ReportId,
+        id: &ReferralId,
+        ciphertext: &AgeCiphertext,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        (self.db)
+            .add_desk_message(&self.desk, report, id, ciphertext, now)
+            .await
     }
 
     pub async fn referral_updates(
@@ -266,6 +290,35 @@ macro_rules! impl_directory_rows {
                         .fetch_all(&self.pool)
                         .await?;
                 rows.into_iter().map(partners::update_from_row).collect()
+            }
+
+            async fn add_desk_message(
+                &self,
+                desk: &DeskSlug,
+                report: &ReportId,
+                id: &ReferralId,
+                ciphertext: &AgeCiphertext,
+                now: i64,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin_write().await?;
+                let added = sqlx::query(sql::INSERT_DESK_MESSAGE)
+                    .bind(&id.as_bytes()[..])
+                    .bind(&report.as_bytes()[..])
+                    .bind(desk.as_str())
+                    .bind(ciphertext.as_bytes())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if added.rows_affected() == 0 {
+                    return Err(StoreError::Missing(Thing::Referral));
+                }
+                sqlx::query(sql::TOUCH_REFERRAL)
+                    .bind(&id.as_bytes()[..])
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

@@ -23,6 +23,7 @@ pub enum Thing {
     Partner,
     PartnerName,
     NewerAnswer,
+    Referral,
     UnlockShare,
 }
 
@@ -45,6 +46,7 @@ impl Thing {
             Thing::Partner => "the partner",
             Thing::PartnerName => "a partner of that name",
             Thing::NewerAnswer => "a newer answer on this referral",
+            Thing::Referral => "the referral",
             Thing::UnlockShare => "the account's unlock share",
         }
     }

@@ -73,6 +73,8 @@ pub struct ReferralUpdate {
     pub status: Option<ReferralStatus>,
     pub ciphertext: Option<AgeCiphertext>,
     pub created_at: i64,
+    /// A desk account's message to the partner, rather than the partner's answer.
+    pub from_desk: bool,
 }
 
 #[async_trait::async_trait]
@@ -271,15 +273,20 @@ pub(super) fn referral_from_row(row: ReferralRow) -> Result<Referral, StoreError
     })
 }
 
-pub(super) type UpdateRow = (i64, Option<String>, Option<Vec<u8>>, i64);
+pub(super) type UpdateRow = (i64, Option<String>, Option<Vec<u8>>, i64, String);
 
 pub(super) fn update_from_row(row: UpdateRow) -> Result<ReferralUpdate, StoreError> {
-    let (seq, status, ciphertext, created_at) = row;
+    let (seq, status, ciphertext, created_at, author) = row;
     Ok(ReferralUpdate {
         seq,
         status: status.map(|s| parse(&s, "referral status")).transpose()?,
         ciphertext: ciphertext.map(AgeCiphertext::from_stored),
         created_at,
+        from_desk: match author.as_str() {
+            "partner" => false,
+            "desk" => true,
+            _ => return Err(StoreError::Corrupt("referral update author")),
+        },
     })
 }
 

@@ -251,7 +251,7 @@ pub fn select_referrals(condition: &str) -> String {
 /// The answers on referral $1, where `condition` ($2) holds of its referral `r` or partner `p`.
 pub fn select_referral_updates(condition: &str) -> String {
     format!(
-        "SELECT u.seq, u.status, u.ciphertext, u.created_at FROM referral_updates u \
+        "SELECT u.seq, u.status, u.ciphertext, u.created_at, u.author FROM referral_updates u \
          JOIN referrals r ON r.id = u.referral_id JOIN partners p ON p.id = r.partner_id \
          WHERE u.referral_id = $1 AND {condition} ORDER BY u.seq"
     )
@@ -261,6 +261,14 @@ pub const MOVE_REFERRAL: &str = "UPDATE referrals SET status = $3, updated_at = 
 pub const INSERT_REFERRAL_UPDATE: &str =
     "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at) \
      SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM referral_updates WHERE referral_id = $1";
+// A desk account's message to the partner on referral $1 of case $2 of desk $3, while the
+// partner's copy is there (not expired); the referral shows as changed to its partner.
+pub const INSERT_DESK_MESSAGE: &str =
+    "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at, author) \
+     SELECT $1, COALESCE((SELECT MAX(seq) FROM referral_updates WHERE referral_id = $1), 0) + 1, \
+     NULL, $4, $5, 'desk' FROM referrals r JOIN reports c ON c.id = r.report_id \
+     WHERE r.id = $1 AND r.report_id = $2 AND c.desk_slug = $3 AND r.ciphertext IS NOT NULL";
+pub const TOUCH_REFERRAL: &str = "UPDATE referrals SET updated_at = $2 WHERE id = $1";
 pub const EXPIRE_REFERRALS: &str =
     "UPDATE referrals SET ciphertext = NULL WHERE expires_at < $1 AND ciphertext IS NOT NULL";
 // Queued in the referral's transaction when its partner has a webhook.

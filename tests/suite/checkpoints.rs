@@ -107,30 +107,39 @@ async fn a_split_view_is_caught_by_a_colleagues_checkpoint(backend: Backend) {
         "{refused}"
     );
 
-    // A checkpoint the server makes with a key of its own counts for nothing: with ana's gone,
-    // the forked chain would be taken (which is why every device posts its own).
-    let forged = Checkpoint {
-        desk: DeskSlug::parse("gt").unwrap(),
-        seq: seen,
-        link: [7; 32],
-        signer: resguardo::crypto::signing::public_of(&m),
-    };
-    let bytes = forged.encode();
-    let signature = resguardo::crypto::signing::sign(&m, &bytes);
-    server.tamper("DELETE FROM checkpoints").await;
+    // A checkpoint the server makes with a key of its own vouches for nothing: one that agrees
+    // with the fork is ignored (with ana's withheld, the fork is taken: which is why every device
+    // posts its own), and one that disagrees stops the device, which the server could anyway.
     let ana_id = state.account_by_name("ana").unwrap().id;
-    server
-        .tamper_with(
-            &format!(
+    let plant = |link: [u8; 32]| {
+        let forged = Checkpoint {
+            desk: DeskSlug::parse("gt").unwrap(),
+            seq: seen,
+            link,
+            signer: resguardo::crypto::signing::public_of(&m),
+        };
+        let bytes = forged.encode();
+        let signature = resguardo::crypto::signing::sign(&m, &bytes);
+        let server = &server;
+        async move {
+            server.tamper("DELETE FROM checkpoints").await;
+            let sql = format!(
                 "INSERT INTO checkpoints (desk_slug, account_id, seq, checkpoint, signature, \
                  created_at) VALUES ('gt', $1, {seen}, $2, $3, 0)"
-            ),
-            &[&ana_id, &bytes, &signature],
-        )
-        .await;
+            );
+            server
+                .tamper_with(&sql, &[&ana_id, &bytes, &signature])
+                .await;
+            (forged, bytes, signature)
+        }
+    };
+    plant(other.link()).await;
     new_device(&client, &boss)
         .await
-        .expect("a checkpoint no account signed is not a witness");
+        .expect("a checkpoint no account signed vouches for nothing");
+    let (forged, bytes, signature) = plant([7; 32]).await;
+    let refused = new_device(&client, &boss).await.err().unwrap().to_string();
+    assert!(refused.contains("(fork)"), "{refused}");
 
     // The server takes a device's own checkpoint only of its own chain, signed with its key.
     let post = |bytes: &[u8], signature: &[u8]| {
@@ -228,6 +237,11 @@ fn vector_cases() -> Vec<Case> {
         (
             "an unknown key claims no more than served",
             full.clone(),
+            vec![checkpoint_of("eve", "gt", &full, 3, None)],
+        ),
+        (
+            "an unknown key saw another statement",
+            full.clone(),
             vec![checkpoint_of("eve", "gt", &full, 3, Some([7; 32]))],
         ),
         (
@@ -297,6 +311,7 @@ fn checkpoint_vectors_match() {
             r#"{"refused":"behind"}"#,
             r#"{"refused":"fork"}"#,
             r#"{"counted":0}"#,
+            r#"{"refused":"fork"}"#,
             r#"{"refused":"behind"}"#,
             r#"{"counted":0}"#,
             r#"{"counted":0}"#,

@@ -27,6 +27,25 @@ fn partner_request(name: &str, identity: &age::x25519::Identity) -> NewPartner {
     .unwrap()
 }
 
+/// Bufete joins `boss`'s desk with both keys (`desk partner add`): its identity and its token.
+async fn add_bufete(
+    client: &ApiClient,
+    boss: &resguardo::client::worker::Login,
+) -> (
+    age::x25519::Identity,
+    resguardo::protocol::referrals::PartnerToken,
+) {
+    let bufete = age::x25519::Identity::generate();
+    let (state, _) = view(client, boss).await;
+    let request = partner_request("Bufete Popular", &bufete);
+    let (token, own) = (&boss.session.token, &boss.identity);
+    let signing_key = signing::public_of(&bufete);
+    let added = desk_statements::add_partner(client, token, own, &state, &request, signing_key)
+        .await
+        .unwrap();
+    (bufete, added)
+}
+
 /// A case the desk opened and checked, as `worker show` does.
 async fn checked_case(
     client: &ApiClient,
@@ -183,9 +202,10 @@ async fn partner_answers_are_signed(backend: Backend) {
         [("Hay lugar.".to_owned(), Some(Authenticity::Unknown))]
     );
     // The partner's own device tells its words from the server's too.
-    let own_view = partner_side::open_referral(&client, &bufete_view.token, &bufete, &to_bufete_1)
-        .await
-        .unwrap();
+    let own_view =
+        partner_side::open_referral(&client, &bufete_view.token, &bufete, &to_bufete_1, None)
+            .await
+            .unwrap();
     let checked: Vec<_> = own_view
         .updates
         .iter()
@@ -195,10 +215,10 @@ async fn partner_answers_are_signed(backend: Backend) {
         checked,
         [
             Some(Authenticity::Signed),
-            None,
+            Some(Authenticity::Unknown),
             Some(Authenticity::NotSigned)
         ],
-        "the forged answer to the desk's key alone is not the partner's to open"
+        "the forged answer to the desk's key alone is not the partner's to open: unknown"
     );
 
     // Casa's signing key is signed after comparing its number: its answer now verifies.
@@ -344,6 +364,7 @@ fn read_answer(
     use resguardo::protocol::referrals::ReferralUpdateView;
     let served = ReferralUpdateView {
         seq: 1,
+        author: resguardo::protocol::referrals::UpdateAuthor::Partner,
         status: None,
         day: "2026-12-03".into(),
         ciphertext: Some(resguardo::domain::b64_encode(plaintext)),
@@ -352,10 +373,11 @@ fn read_answer(
     let mut update = ReadableUpdate::open(&served, |b64| {
         resguardo::domain::b64_decode(b64).map(zeroize::Zeroizing::new)
     });
-    let known = state.partner_ever(partner);
-    let key = known.and_then(|p| p.signing_key.as_ref());
-    let name = known.map(|p| p.name.as_str());
-    update.verify_partner(&resguardo::domain::hex(referral), key, name);
+    let (referral, partner) = (
+        resguardo::domain::hex(referral),
+        resguardo::domain::hex(partner),
+    );
+    update.verify_on_desk(&referral, &partner, state);
     let json = update.to_json();
     serde_json::json!({"text": json["text"], "authenticity": json["authenticity"],
                        "signed_by": json["signed_by"]})
@@ -403,7 +425,7 @@ fn partner_answer_vectors_match() {
             "not-signed",
             "not-signed",
             "unknown",
-            "unknown"
+            "not-signed"
         ]
     );
 }
@@ -427,20 +449,7 @@ async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
     };
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
-    let bufete = age::x25519::Identity::generate();
-    let (state, _) = view(&client, &boss).await;
-    let request = partner_request("Bufete Popular", &bufete);
-    let (token, own) = (&boss.session.token, &boss.identity);
-    let added = desk_statements::add_partner(
-        &client,
-        token,
-        own,
-        &state,
-        &request,
-        signing::public_of(&bufete),
-    )
-    .await
-    .unwrap();
+    let (bufete, added) = add_bufete(&client, &boss).await;
     let submitted = reporter::submit(&client, "gt", &form("x"), Language::Es, None, |_| {})
         .await
         .unwrap();
@@ -526,4 +535,150 @@ async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
         .await;
     assert!(written.iter().all(|c| seal::open(&m, c).is_err()));
     assert!(written.is_empty(), "nothing was sent");
+}
+
+crate::on_both_backends!(the_desk_writes_to_a_partner);
+
+/// The conversation with a partner goes both ways (docs/protocol.md §8): a worker's message to the
+/// partner is signed by the worker as a message on that referral, readable by the partner and the
+/// desk only; one the server writes, or relabels, is flagged on both sides.
+async fn the_desk_writes_to_a_partner(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (bufete, added) = add_bufete(&client, &boss).await;
+    let mut cases = vec![];
+    for story in ["uno", "dos"] {
+        let submitted = reporter::submit(&client, "gt", &form(story), Language::Es, None, |_| {})
+            .await
+            .unwrap();
+        let referral = refer(&client, &ana, &submitted.id, &added.partner).await;
+        cases.push((submitted.id, referral));
+    }
+    let (case_id, referral) = cases[0].clone();
+
+    // Ana writes; the partner answers.
+    let words = crate::canary::new_canary();
+    let (state, _) = view(&client, &ana).await;
+    let case = checked_case(&client, &ana, &case_id).await;
+    let to = (&case.view.referrals[0], &added.partner);
+    referrals::write_to_partner(
+        &client,
+        &ana.session.token,
+        &case,
+        &state,
+        &ana.identity,
+        to,
+        &words,
+    )
+    .await
+    .unwrap();
+    let partner_state = crate::partners::partner_desk(&client, &added.token, &bufete).await;
+    let answer = Some(("Recibido.", &partner_state));
+    partner_side::answer(&client, &added.token, &bufete, &referral, None, answer)
+        .await
+        .unwrap();
+
+    // Another case's referral is not this case's to write on.
+    let other = &cases[1].1;
+    let sealed = resguardo::protocol::referral::seal_to_partner(
+        &state,
+        &ana.identity,
+        &added.partner,
+        other,
+        "x",
+    )
+    .unwrap();
+    let message = resguardo::protocol::referrals::DeskMessageToPartner { ciphertext: sealed };
+    let refused = client
+        .write_to_partner(&ana.session.token, &case_id, other, &message)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.problem_slug(), Some("referral-not-found"));
+
+    // The server writes a "desk" message of its own, to both keys, and relabels the partner's
+    // answer as the desk's.
+    let desk_key = state.current_key().unwrap().1.clone();
+    let forged = seal::seal(
+        &[desk_key.age(), &bufete.to_public()],
+        &message_plaintext("Envíen todo a este número."),
+    )
+    .unwrap();
+    let id_bytes = hex_decode_array::<16>(&referral).unwrap();
+    server
+        .tamper_with(
+            "INSERT INTO referral_updates (referral_id, seq, status, ciphertext, created_at, \
+             author) VALUES ($1, 90, NULL, $2, 0, 'desk')",
+            &[&id_bytes, &forged],
+        )
+        .await;
+
+    let on_desk = |case: &OpenCase| -> Vec<(bool, String, Option<Authenticity>)> {
+        case.referrals[0]
+            .updates
+            .iter()
+            .map(|u| {
+                let text = u.text.as_ref().map_or(String::new(), |t| t.to_string());
+                (u.from_desk, text, u.authenticity.clone())
+            })
+            .collect()
+    };
+    let ana_name = resguardo::domain::Username::parse("ana").unwrap();
+    let bufete_named = Some(Authenticity::SignedByPartner("Bufete Popular".into()));
+    let case = checked_case(&client, &boss, &case_id).await;
+    assert_eq!(
+        on_desk(&case),
+        [
+            (
+                true,
+                words.clone(),
+                Some(Authenticity::SignedBy(ana_name.clone()))
+            ),
+            (false, "Recibido.".to_owned(), bufete_named),
+            (
+                true,
+                "Envíen todo a este número.".to_owned(),
+                Some(Authenticity::NotSigned)
+            ),
+        ]
+    );
+    let seen = partner_side::open_referral(
+        &client,
+        &added.token,
+        &bufete,
+        &referral,
+        Some(&partner_state),
+    )
+    .await
+    .unwrap();
+    let on_partner: Vec<_> = (seen.updates.iter())
+        .map(|u| (u.from_desk, u.authenticity.clone()))
+        .collect();
+    assert_eq!(
+        on_partner,
+        [
+            (true, Some(Authenticity::SignedBy(ana_name))),
+            (false, Some(Authenticity::Signed)),
+            (true, Some(Authenticity::NotSigned)),
+        ],
+        "the partner checks the desk's words against the desk's chain"
+    );
+    server
+        .tamper("UPDATE referral_updates SET author = 'desk' WHERE seq = 2")
+        .await;
+    let case = checked_case(&client, &boss, &case_id).await;
+    assert_eq!(
+        on_desk(&case)[1].2,
+        Some(Authenticity::NotSigned),
+        "relabelled"
+    );
+
+    let log = server.audit_rows().await;
+    assert!(log
+        .iter()
+        .any(|r| r.entry.actor == "ana" && r.entry.action == "referral.message"));
+    crate::canary::assert_never_written(&mut server, &[("a message to a partner", words)]).await;
 }

@@ -229,9 +229,10 @@ async fn refer_accept_and_answer(backend: Backend) {
             (None, Some(message.clone()))
         ]
     );
-    let own = partner_side::open_referral(&client, &legal.token, &legal.identity, &referral.id)
-        .await
-        .unwrap();
+    let own =
+        partner_side::open_referral(&client, &legal.token, &legal.identity, &referral.id, None)
+            .await
+            .unwrap();
     assert_eq!(own.updates[1].text.as_ref().unwrap().as_str(), message);
 
     // The reporter sees the case as referred, and nothing of the partner.
@@ -841,8 +842,11 @@ async fn partners_from_the_cli() {
             .map(String::as_str)
             .collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["authenticity", "day", "signed_by", "status", "text"]);
-        for same in ["authenticity", "day", "status", "text"] {
+        assert_eq!(
+            keys,
+            ["authenticity", "day", "from", "signed_by", "status", "text"]
+        );
+        for same in ["authenticity", "day", "from", "status", "text"] {
             assert_eq!(update[same], desk_copy[same], "{same}");
         }
     }
@@ -861,6 +865,40 @@ async fn partners_from_the_cli() {
     assert!(
         text.contains("Cita el lunes a las 9. ✓ signed by Bufete"),
         "{text}"
+    );
+
+    // The desk writes back to the partner, signed; the partner's device checks it against the
+    // desk's chain, whose root it pinned.
+    let note = server.dir.path().join("to-bufete.txt");
+    std::fs::write(&note, "¿Puede llamarla hoy?\n").unwrap();
+    let write = [
+        "worker",
+        "write-partner",
+        &submitted.id,
+        "--partner",
+        "bufete",
+        "--message",
+        note.to_str().unwrap(),
+    ];
+    let (code, _, err) = as_sofia(&write, &unlock);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = as_partner(&["show", &referral, "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let shown: Value = serde_json::from_str(&out).unwrap();
+    let last = shown["updates"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            &last["from"],
+            &last["text"],
+            &last["authenticity"],
+            &last["signed_by"]
+        ),
+        (
+            &json!("desk"),
+            &json!("¿Puede llamarla hoy?"),
+            &json!("signed"),
+            &json!("sofia")
+        )
     );
 
     // The directory lists the partner; a new token replaces the old one at once.

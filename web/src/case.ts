@@ -159,7 +159,8 @@ function deskAuthenticity(
  * Whether a partner's answer to referral `referral` (hex id) is signed by the partner `partner`
  * (hex id) with the signing key the verified chain holds for it, revoked since or not
  * (protocol.md §8): "unknown" when the chain holds no signing key for it (signed in before
- * partners had one) or nothing opened. `signedBy` is the partner's name as the chain gives it.
+ * partners had one) or nothing opened, "not-signed" when the chain names no such partner.
+ * `signedBy` is the partner's name as the chain gives it. Ids are compared exactly as served.
  */
 export function partnerAuthenticity(
   message: Message | undefined,
@@ -168,8 +169,11 @@ export function partnerAuthenticity(
   state: DeskState,
 ): { authenticity: Authenticity; signedBy?: string } {
   const known = state.partnerEver(partner);
-  if (!message || !known?.signingKey) return { authenticity: "unknown" };
-  if (signedBy(message, partnerAuthor(referral.toLowerCase()), known.signingKey)) {
+  if (!message) return { authenticity: "unknown" };
+  // A partner no statement names wrote nothing the desk can trust.
+  if (!known) return { authenticity: "not-signed" };
+  if (!known.signingKey) return { authenticity: "unknown" };
+  if (signedBy(message, partnerAuthor(referral), known.signingKey)) {
     return { authenticity: "signed", signedBy: known.name };
   }
   return { authenticity: "not-signed" };

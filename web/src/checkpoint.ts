@@ -81,9 +81,10 @@ export type Witnessed =
 /**
  * Compares colleagues' checkpoints with `entries`, the chain of `desk` just verified into
  * `state`. A checkpoint counts only if it decodes, names this desk, verifies under the key it
- * names, and that key is an account the chain vets (or vetted). A checkpoint of more statements
- * than served by a key the chain does not know is refused too (a chain cut back to before an
- * account was vetted does not know it); one of no more is ignored.
+ * names, and that key is an account the chain vets (or vetted). A checkpoint by a key the chain
+ * does not know is refused too when it claims more statements than served or another link at its
+ * seq (a chain cut back, or forked, before an account was vetted does not know it); otherwise it
+ * is ignored.
  */
 export function compareCheckpoints(
   desk: string,
@@ -98,7 +99,12 @@ export function compareCheckpoints(
     const signer = state.accounts().find((a) => equalBytes(a.signingKey, c.signer));
     const served = BigInt(entries.length);
     if (!signer) {
+      // A chain forked, or cut back, before that account was vetted does not know it.
       if (c.seq > served) return { ok: false, code: "behind", seq: c.seq };
+      const entry = entries[Number(c.seq) - 1];
+      if (!equalBytes(link(entry.statement, entry.signature), c.link)) {
+        return { ok: false, code: "fork", seq: c.seq };
+      }
       continue;
     }
     if (c.seq > served) return { ok: false, code: "behind", by: signer.username, seq: c.seq };

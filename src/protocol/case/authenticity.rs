@@ -2,7 +2,7 @@
 
 use crate::crypto::chain::DeskState;
 use crate::domain::{hex, SigningPublic, Username};
-use crate::protocol::message::{partner_author, Message, REPORTER};
+use crate::protocol::message::{desk_to_partner_author, partner_author, Message, REPORTER};
 
 /// Whether a thread entry or note is by whom it claims (protocol.md §2). The server can encrypt to
 /// the desk's public key and to the reply key, so without signatures it could write "reporter"
@@ -74,6 +74,26 @@ impl Authenticity {
             (Some(message), Some(key)) if message.signed_by(REPORTER, key) => Authenticity::Signed,
             (Some(_), Some(_)) => Authenticity::NotSigned,
             _ => Authenticity::Unknown,
+        }
+    }
+
+    /// A desk account's message to the partner of referral `referral`: signed by an account the
+    /// verified chain `state` names, as a message to that referral.
+    pub(super) fn of_desk_to_partner(
+        message: Option<&Message>,
+        referral: &str,
+        state: &DeskState,
+    ) -> Self {
+        let Some(message) = message else {
+            return Authenticity::Unknown;
+        };
+        let signer = state.accounts().find(|account| {
+            let author = desk_to_partner_author(&hex(&account.id), referral);
+            message.signed_by(&author, &account.signing_key)
+        });
+        match signer {
+            Some(account) => Authenticity::SignedBy(account.username.clone()),
+            None => Authenticity::NotSigned,
         }
     }
 

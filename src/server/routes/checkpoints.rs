@@ -52,9 +52,11 @@ pub async fn post(
     signed_in: SignedIn,
     sent: web::Json<CheckpointView>,
 ) -> Result<HttpResponse, KeyError> {
-    let bytes = crate::domain::b64_decode(&sent.checkpoint)
-        .filter(|b| b.len() <= MAX_BYTES)
-        .ok_or(ApiError::NotBase64("checkpoint"))?;
+    let bytes =
+        crate::domain::b64_decode(&sent.checkpoint).ok_or(ApiError::NotBase64("checkpoint"))?;
+    if bytes.len() > MAX_BYTES {
+        return Err(bad("a checkpoint of at most 256 bytes"));
+    }
     let signature = super::decode_exact::<64>(&sent.signature, "signature")?;
     let checkpoint =
         Checkpoint::decode(&bytes).ok_or_else(|| bad("a witness checkpoint (§10.7)"))?;

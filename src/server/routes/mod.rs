@@ -225,6 +225,12 @@ fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(referrals::refer),
         limits.report,
     );
+    mount_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/referrals/{referral}/messages",
+        web::to(referrals::write_to_partner),
+        limits.message,
+    );
     mount_get(cfg, "/api/v1/partner/referrals", web::to(partner::inbox));
     mount_get(
         cfg,

@@ -54,6 +54,7 @@ use crate::protocol::problem::Problem;
         referrals::disable,
         referrals::rotate_token,
         referrals::refer,
+        referrals::write_to_partner,
         partner::inbox,
         partner::statements,
         checkpoints::list,

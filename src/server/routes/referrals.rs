@@ -9,8 +9,8 @@ use crate::domain::{
     PartnerStatus, Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
 };
 use crate::protocol::referrals::{
-    Consent, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken, PartnerView,
-    ReferralCreated, ReferralUpdateView,
+    Consent, DeskMessageToPartner, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken,
+    PartnerView, ReferralCreated, ReferralUpdateView, UpdateAuthor,
 };
 use crate::server::auth::{Supervisor, Vetted};
 use crate::server::problem::{doc, ApiError, PartnerError};
@@ -340,6 +340,53 @@ pub async fn refer(
     }))
 }
 
+/// A message of the desk's to the partner of one of the case's referrals, encrypted on the
+/// worker's device to the partner's and the desk's keys and signed by the worker (docs/protocol.md
+/// §8); refused once the partner's copy has expired.
+#[utoipa::path(post, tag = "partners", path = "/api/v1/desk/reports/{id}/referrals/{referral}/messages",
+    params(("id" = String, Path), ("referral" = String, Path)),
+    request_body = DeskMessageToPartner, responses(
+    (status = 204),
+    doc::E400, doc::E401, doc::E403, doc::E404, doc::E413, doc::E415, doc::E503,
+), security(("bearer" = [])))]
+pub async fn write_to_partner(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    path: web::Path<(String, String)>,
+    request: web::Json<DeskMessageToPartner>,
+) -> Result<HttpResponse, PartnerError> {
+    let me = &caller.0.account;
+    let (case_id, referral_id) = path.into_inner();
+    let case = super::case_lookup::find(&caller, &case_id).await?;
+    let referral = ReferralId::parse(&referral_id).map_err(|_| PartnerError::ReferralNotFound)?;
+    let ciphertext =
+        super::ciphertext_field(&request.ciphertext, "ciphertext", state.message_limits)?;
+    match caller
+        .0
+        .desk
+        .add_desk_message(
+            &case.report.id,
+            &referral,
+            &ciphertext,
+            crate::time::now_bucket(),
+        )
+        .await
+    {
+        Err(StoreError::Missing(_)) => return Err(PartnerError::ReferralNotFound),
+        other => other?,
+    }
+    let subject = format!("{} {}", case.report.id, referral);
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        AuditAction::ReferralMessage,
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 impl From<&Partner> for PartnerView {
     fn from(p: &Partner) -> Self {
         let profile = &p.profile;
@@ -362,6 +409,11 @@ impl From<&ReferralUpdate> for ReferralUpdateView {
     fn from(u: &ReferralUpdate) -> Self {
         ReferralUpdateView {
             seq: u.seq,
+            author: if u.from_desk {
+                UpdateAuthor::Desk
+            } else {
+                UpdateAuthor::Partner
+            },
             status: u.status,
             day: crate::time::day(u.created_at),
             ciphertext: u.ciphertext.as_ref().map(|c| b64_encode(c.as_bytes())),
