@@ -46,6 +46,7 @@ mod interop;
 mod lifecycle;
 mod lying_keys;
 mod lying_server;
+mod message_vectors;
 mod metrics;
 mod offline_guessing;
 mod pages;

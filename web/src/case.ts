@@ -13,7 +13,14 @@ import { sha256 } from "@noble/hashes/sha2";
 import { equalBytes } from "@noble/curves/utils.js";
 import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { isSigningKey, sign, signingPublic, verifyStrict } from "./account.ts";
-import { openMessage, partnerAuthor, REPORTER, signedBy, type Message } from "./message.ts";
+import {
+  deskToPartnerAuthor,
+  openMessage,
+  partnerAuthor,
+  REPORTER,
+  signedBy,
+  type Message,
+} from "./message.ts";
 import { isCanonicalRecipient, type DeskState } from "./statements.ts";
 
 const encoder = new TextEncoder();
@@ -177,6 +184,22 @@ export function partnerAuthenticity(
     return { authenticity: "signed", signedBy: known.name };
   }
   return { authenticity: "not-signed" };
+}
+
+/**
+ * Whether a desk message to the partner of referral `referral` (hex id) is signed by an account
+ * of the verified chain `state` as a message on that referral (protocol.md §8).
+ */
+export function deskToPartnerAuthenticity(
+  message: Message | undefined,
+  referral: string,
+  state: DeskState,
+): { authenticity: Authenticity; signedBy?: string } {
+  if (!message) return { authenticity: "unknown" };
+  const signer = state
+    .accounts()
+    .find((a) => signedBy(message, deskToPartnerAuthor(a.id, referral), a.signingKey));
+  return signer ? { authenticity: "signed", signedBy: signer.username } : { authenticity: "not-signed" };
 }
 
 /** A thread entry or note as served. */

@@ -12,6 +12,7 @@ import { concatBytes } from "@noble/hashes/utils";
 import { equalBytes } from "@noble/curves/utils.js";
 import { base64 } from "@scure/base";
 import { verifyStrict } from "./account.ts";
+import { pad } from "./padding.ts";
 
 const encoder = new TextEncoder();
 export const REPORTER = "reporter";
@@ -33,6 +34,30 @@ function signedBytes(author: string, text: string): Uint8Array {
 export function signedMessage(text: string, author: string, seed: Uint8Array): Record<string, string> {
   const sig = ed25519.sign(signedBytes(author, text), seed);
   return { schema: "resguardo.message.v2", text, author, sig: base64.encode(sig) };
+}
+
+/** The author a desk account's message to the partner of referral `referral` is signed as: the
+ * account's id and the referral's (32 lower-case hex digits each). */
+export const deskToPartnerAuthor = (account: string, referral: string): string =>
+  `desk:${account}:${referral}`;
+
+/** A signed message document, padded (§2), to encrypt: a note (author: the account's hex id), a
+ * desk message to a partner, a partner's answer. The twin of Rust's signed_message_plaintext. */
+export function signedPlaintext(text: string, author: string, seed: Uint8Array): Uint8Array {
+  return pad(signedMessage(text, author, seed));
+}
+
+/** A desk reply, padded: signed by its author and, when the report sealed a reply MAC key, tagged
+ * with it for the reporter. The twin of Rust's reply_plaintext. */
+export function replyPlaintext(
+  text: string,
+  author: string,
+  seed: Uint8Array,
+  macKey?: Uint8Array,
+): Uint8Array {
+  const doc = signedMessage(text, author, seed);
+  if (macKey) doc.mac = base64.encode(replyTag(macKey, text));
+  return pad(doc);
 }
 
 /** A decrypted message document of either version. */

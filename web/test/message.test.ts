@@ -1,0 +1,55 @@
+// Signed message documents against the vectors the Rust code writes (docs/protocol.md §2, §8;
+// tests/suite/message_vectors.rs): the twins of signed_message_plaintext and reply_plaintext, for
+// the desk dashboard, produce the same signature, tag and padded length, and read Rust's back.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { hexToBytes } from "@noble/hashes/utils";
+import { signingSeed } from "../src/account.ts";
+import { deskToPartnerAuthenticity } from "../src/case.ts";
+import { openMessage, replyPlaintext, signedPlaintext } from "../src/message.ts";
+import { verifyChain } from "../src/statements.ts";
+
+const file = JSON.parse(
+  readFileSync(new URL("../../tests/vectors/messages.json", import.meta.url), "utf8"),
+);
+const utf8 = new TextEncoder();
+
+test("the twins write what Rust writes", () => {
+  assert.ok(file.messages.length >= 5);
+  for (const v of file.messages) {
+    const seed = signingSeed(v.signer_identity);
+    const mac = v.reply_mac_key_hex === null ? undefined : hexToBytes(v.reply_mac_key_hex);
+    const ours =
+      v.kind === "reply"
+        ? replyPlaintext(v.text, v.author, seed, mac)
+        : signedPlaintext(v.text, v.author, seed);
+    const theirs = utf8.encode(v.plaintext);
+    assert.equal(ours.length, theirs.length, `${v.kind}: padded length`);
+    const [a, b] = [JSON.parse(new TextDecoder().decode(ours)), JSON.parse(v.plaintext)];
+    for (const key of ["schema", "text", "author", "sig", "mac"]) {
+      assert.equal(a[key], b[key], `${v.kind}: ${key}`);
+    }
+    assert.deepEqual(openMessage(ours), openMessage(theirs), v.kind);
+  }
+});
+
+test("a desk message to a partner reads as signed by its account, for that referral only", () => {
+  const entries = file.entries.map((e: { statement_hex: string; signature_hex: string }) => ({
+    statement: hexToBytes(e.statement_hex),
+    signature: hexToBytes(e.signature_hex),
+  }));
+  const result = verifyChain(file.desk, { root: file.pinned_root }, entries);
+  assert.ok(result.ok);
+  const v = file.messages.find((m: { kind: string }) => m.kind === "to_partner");
+  const message = openMessage(utf8.encode(v.plaintext));
+  assert.deepEqual(deskToPartnerAuthenticity(message, file.referral_hex, result.state), {
+    authenticity: "signed",
+    signedBy: "ana",
+  });
+  const other = "0".repeat(32);
+  assert.deepEqual(deskToPartnerAuthenticity(message, other, result.state), {
+    authenticity: "not-signed",
+  });
+});
