@@ -312,11 +312,13 @@ macro_rules! impl_directory_rows {
                 if added.rows_affected() == 0 {
                     return Err(StoreError::Missing(Thing::Referral));
                 }
-                sqlx::query(sql::TOUCH_REFERRAL)
-                    .bind(&id.as_bytes()[..])
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                for announce in [sql::TOUCH_REFERRAL, sql::QUEUE_WEBHOOK_AGAIN] {
+                    sqlx::query(announce)
+                        .bind(&id.as_bytes()[..])
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }

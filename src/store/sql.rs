@@ -269,6 +269,12 @@ pub const INSERT_DESK_MESSAGE: &str =
      NULL, $4, $5, 'desk' FROM referrals r JOIN reports c ON c.id = r.report_id \
      WHERE r.id = $1 AND r.report_id = $2 AND c.desk_slug = $3 AND r.ciphertext IS NOT NULL";
 pub const TOUCH_REFERRAL: &str = "UPDATE referrals SET updated_at = $2 WHERE id = $1";
+// The partner is told again (by id only) when the desk writes, unless an announcement of the
+// referral is pending already, which covers it.
+pub const QUEUE_WEBHOOK_AGAIN: &str =
+    "INSERT INTO webhook_deliveries (referral_id, attempts, next_at) \
+     SELECT r.id, 0, $2 FROM referrals r JOIN partners p ON p.id = r.partner_id \
+     WHERE r.id = $1 AND p.webhook_url IS NOT NULL ON CONFLICT (referral_id) DO NOTHING";
 pub const EXPIRE_REFERRALS: &str =
     "UPDATE referrals SET ciphertext = NULL WHERE expires_at < $1 AND ciphertext IS NOT NULL";
 // Queued in the referral's transaction when its partner has a webhook.

@@ -1047,6 +1047,35 @@ async fn webhooks_announce_referrals(backend: Backend) {
     let more = tokio::time::timeout(std::time::Duration::from_secs(3), deliveries.recv()).await;
     assert!(more.is_err(), "a delivered announcement is not repeated");
 
+    // The desk writes to the partner on that referral: the partner is told again, by id only.
+    let case_id = server
+        .blobs("SELECT report_id FROM referrals")
+        .await
+        .into_iter()
+        .map(|id| resguardo::domain::hex(&id))
+        .next()
+        .unwrap();
+    let (state, case) = open(&client, &ana, &case_id).await;
+    let to = (&case.view.referrals[0], &created.partner);
+    let token = &ana.session.token;
+    referrals::write_to_partner(
+        &client,
+        token,
+        &case,
+        &state,
+        &ana.identity,
+        to,
+        "¿Nos llaman?",
+    )
+    .await
+    .unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(20), deliveries.recv());
+    let (_, body) = next.await.expect("a delivery within 20 s").unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"referral": referral})
+    );
+
     // A new token brings a new webhook key: the next announcement is signed with it, and the old
     // key (perhaps leaked with the old token) no longer verifies anything.
     let rotated = client
