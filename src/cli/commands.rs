@@ -193,6 +193,13 @@ pub enum WorkerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The case's trail from the desk's audit log, oldest first: who opened, changed, referred or
+    /// answered it, and when (to the hour).
+    Trail {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write to the partner a case was referred to: the message is read from FILE, or from
     /// standard input with `-`, signed by your account and encrypted to the partner and the desk.
     WritePartner {
@@ -220,6 +227,24 @@ pub enum DeskKeyCommand {
     /// The desk's signed key statements, verified on this device from the desk root it trusts
     /// (docs/protocol.md §10): who vetted whom, which desk key is current, which partners.
     Statements {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) the desk's audit log, newest first: who did what to which case, referral or
+    /// account, and when (to the hour).
+    Audit {
+        /// Only entries by this actor (a user name, `admin`, `server` or `partner:<id>`).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only entries of this action, e.g. `case.open`.
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries before this number (the next page).
+        #[arg(long)]
+        before: Option<i64>,
+        /// At most this many entries (1–1000).
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
         #[arg(long)]
         json: bool,
     },

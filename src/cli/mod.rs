@@ -2,6 +2,7 @@
 //! default, `--json` for scripts; errors are one clear line on stderr and a non-zero exit.
 
 pub mod admin;
+mod audit_log;
 pub mod backup;
 mod commands;
 pub mod desk_keys;
@@ -151,6 +152,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::Statements { json },
         } => statements::show(json).await,
+        Command::Desk {
+            command:
+                DeskKeyCommand::Audit {
+                    actor,
+                    action,
+                    before,
+                    limit,
+                    json,
+                },
+        } => {
+            let query = crate::protocol::audit::AuditQuery {
+                actor,
+                action,
+                before,
+                limit: Some(limit),
+            };
+            audit_log::desk(&query, json).await
+        }
         Command::Desk {
             command: DeskKeyCommand::InitChain { json },
         } => statements::init_chain(json).await,

@@ -84,6 +84,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             };
             super::referrals::refer(&id, order).await
         }
+        WorkerCommand::Trail { id, json } => super::audit_log::trail(&id, json).await,
         WorkerCommand::WritePartner {
             id,
             partner,

@@ -20,6 +20,7 @@ use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
     UnlockShareUpgrade,
 };
+use crate::protocol::audit::{AuditEntryView, AuditQuery};
 use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
 };
@@ -322,6 +323,36 @@ impl ApiClient {
         if let Some(status) = status {
             path.push_str(&format!("&status={}", status.as_str()));
         }
+        self.get_as(token, &path).await
+    }
+
+    /// The trail of case `id` from the desk's audit log, oldest first.
+    pub async fn case_trail(
+        &self,
+        token: &str,
+        id: &str,
+    ) -> Result<Vec<AuditEntryView>, ClientError> {
+        self.get_as(token, &format!("/api/v1/desk/reports/{id}/audit"))
+            .await
+    }
+
+    /// The desk's audit log, newest first, filtered (supervisors).
+    pub async fn desk_audit(
+        &self,
+        token: &str,
+        query: &AuditQuery,
+    ) -> Result<Vec<AuditEntryView>, ClientError> {
+        let mut params = vec![];
+        let mut add = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                params.push(format!("{name}={}", crate::domain::percent_encode(&value)));
+            }
+        };
+        add("actor", query.actor.clone());
+        add("action", query.action.clone());
+        add("before", query.before.map(|n| n.to_string()));
+        add("limit", query.limit.map(|n| n.to_string()));
+        let path = format!("/api/v1/desk/audit?{}", params.join("&"));
         self.get_as(token, &path).await
     }
 

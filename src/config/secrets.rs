@@ -6,7 +6,7 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use super::{invalid, ConfigError, Settings};
-use crate::domain::b64_decode_array;
+use crate::domain::{b64_decode_array, percent_encode};
 
 impl Settings {
     /// The server secret: from `secrets.server_key`, else from `secrets.server_key_file`, else
@@ -51,17 +51,6 @@ impl Settings {
             percent_encode(password.trim())
         )))
     }
-}
-
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn secret_io(path: &Path, e: std::io::Error) -> ConfigError {

@@ -30,6 +30,19 @@ pub use retention::{BadDays, Days, PolicySource, PurgeRule, RetentionPolicy};
 use base64::Engine as _;
 
 /// Standard base64 (RFC 4648 §4, with padding): the one encoding for binary fields in the API.
+/// `text` percent-encoded for a URL's query value or user-info (RFC 3986): unreserved characters
+/// as they are, every other byte as `%XX`.
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 pub fn b64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -11,14 +11,38 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use super::{Backend, StoreError};
-use crate::domain::AuditAction;
+use super::{Backend, DeskStore, StoreError};
+use crate::domain::{AuditAction, DeskSlug};
 
 #[async_trait::async_trait]
 pub trait AuditRows: Send + Sync + 'static {
     /// Appends an entry at the chain's tail.
     async fn audit(&self, entry: &AuditEntry, at: i64) -> Result<(), StoreError>;
     async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError>;
+    /// `desk`'s entries that `filter` keeps, newest first.
+    async fn desk_audit(
+        &self,
+        desk: &DeskSlug,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRow>, StoreError>;
+}
+
+/// Which of a desk's audit entries to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    /// Entries whose subject is this, or starts with it and a space (a case or referral id).
+    pub subject: Option<String>,
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+impl DeskStore {
+    /// This desk's audit entries that `filter` keeps, newest first.
+    pub async fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>, StoreError> {
+        self.db.desk_audit(&self.desk, filter).await
+    }
 }
 
 /// Appending to the audit log: every area records its privileged actions here, and none can
@@ -150,36 +174,60 @@ macro_rules! impl_audit_rows {
             }
 
             async fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
-                let rows: Vec<(i64, i64, String, String, String, String, Vec<u8>, Vec<u8>)> =
-                    sqlx::query_as(sql::SELECT_AUDIT)
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter()
-                    .map(|(seq, at, desk, actor, action, subject, prev, hash)| {
-                        Ok(AuditRow {
-                            seq,
-                            at,
-                            entry: AuditEntry {
-                                desk,
-                                actor,
-                                action,
-                                subject,
-                            },
-                            prev_hash: prev
-                                .try_into()
-                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
-                            hash: hash
-                                .try_into()
-                                .map_err(|_| StoreError::Corrupt("audit hash"))?,
-                        })
-                    })
-                    .collect()
+                let rows: Vec<$crate::store::audit::Row> = sqlx::query_as(sql::SELECT_AUDIT)
+                    .fetch_all(&self.pool)
+                    .await?;
+                $crate::store::audit::rows(rows)
+            }
+
+            async fn desk_audit(
+                &self,
+                desk: &$crate::domain::DeskSlug,
+                filter: &$crate::store::audit::AuditFilter,
+            ) -> Result<Vec<AuditRow>, StoreError> {
+                let text = |t: &Option<String>| t.clone().unwrap_or_default();
+                let rows: Vec<$crate::store::audit::Row> = sqlx::query_as(sql::SELECT_DESK_AUDIT)
+                    .bind(desk.as_str())
+                    .bind(text(&filter.actor))
+                    .bind(text(&filter.action))
+                    .bind(text(&filter.subject))
+                    .bind(filter.before.unwrap_or(i64::MAX))
+                    .bind(filter.limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                $crate::store::audit::rows(rows)
             }
         }
     };
 }
 
 pub(crate) use impl_audit_rows;
+
+/// An audit row as stored.
+pub(crate) type Row = (i64, i64, String, String, String, String, Vec<u8>, Vec<u8>);
+
+pub(crate) fn rows(rows: Vec<Row>) -> Result<Vec<AuditRow>, StoreError> {
+    rows.into_iter()
+        .map(|(seq, at, desk, actor, action, subject, prev, hash)| {
+            Ok(AuditRow {
+                seq,
+                at,
+                entry: AuditEntry {
+                    desk,
+                    actor,
+                    action,
+                    subject,
+                },
+                prev_hash: prev
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("audit hash"))?,
+                hash: hash
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("audit hash"))?,
+            })
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -209,6 +209,13 @@ pub const INSERT_AUDIT: &str =
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING";
 pub const SELECT_AUDIT: &str =
     "SELECT seq, at, desk_slug, actor, action, subject, prev_hash, hash FROM audit_log ORDER BY seq";
+// One desk's entries, newest first: $2 actor, $3 action, $4 a subject or the first word of one
+// ('' for any), below seq $5, at most $6.
+pub const SELECT_DESK_AUDIT: &str =
+    "SELECT seq, at, desk_slug, actor, action, subject, prev_hash, hash FROM audit_log \
+     WHERE desk_slug = $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR action = $3) \
+     AND ($4 = '' OR subject = $4 OR subject LIKE $4 || ' %') AND seq < $5 \
+     ORDER BY seq DESC LIMIT $6";
 pub const NEXT_KEY_VERSION: &str =
     "SELECT COALESCE(MAX(version), 0) + 1 FROM desk_keys WHERE desk_slug = $1";
 pub const INSERT_KEY_VERSION: &str =

@@ -138,3 +138,108 @@ async fn audit_records_and_detects_tampering(backend: Backend) {
     let (ok, text) = verify(&fresh);
     assert!(!ok && text.contains("before entry 4"), "{text}");
 }
+
+crate::on_both_backends!(desks_read_their_own_audit_log);
+
+/// A desk reads its own audit log (docs/api.md): a case's trail for any vetted account, with the
+/// partner's entries on its referrals; the whole log, filtered, for supervisors; nothing of
+/// another desk; only ids, names and hours.
+async fn desks_read_their_own_audit_log(backend: Backend) {
+    use resguardo::protocol::audit::AuditQuery;
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let (_, hn_worker) = staffed_desk(&server, &client, "hn").await;
+    let story = crate::canary::new_canary();
+    let mut ids = vec![];
+    for text in [story.as_str(), "otro"] {
+        let submitted = reporter::submit(&client, "gt", &form(text), Language::Es, None, |_| {})
+            .await
+            .unwrap();
+        client
+            .case(&ana.session.token, &submitted.id)
+            .await
+            .unwrap();
+        ids.push(submitted.id);
+    }
+    client
+        .set_status(&ana.session.token, &ids[0], Status::InReview)
+        .await
+        .unwrap();
+
+    let trail = client
+        .case_trail(&ana.session.token, &ids[0])
+        .await
+        .unwrap();
+    let actions: Vec<(&str, &str)> = trail
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(actions, [("ana", "case.open"), ("ana", "case.status")]);
+    assert!(
+        trail.iter().all(|e| e.subject.starts_with(&ids[0])),
+        "{trail:?}"
+    );
+    assert!(
+        trail.windows(2).all(|w| w[0].seq < w[1].seq),
+        "oldest first"
+    );
+    assert!(
+        trail[0].at.ends_with(":00Z") && trail[0].at.len() == 17,
+        "{}",
+        trail[0].at
+    );
+    let foreign = client
+        .case_trail(&hn_worker.session.token, &ids[0])
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(foreign.problem_slug(), Some("case-not-found"));
+
+    // The whole log: supervisors only, newest first, filtered, in pages.
+    let query = |actor: Option<&str>, action: Option<&str>, before, limit| AuditQuery {
+        actor: actor.map(str::to_owned),
+        action: action.map(str::to_owned),
+        before,
+        limit,
+    };
+    let refused = client
+        .desk_audit(&ana.session.token, &query(None, None, None, None))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.problem_slug(), Some("forbidden"));
+    let token = &boss.session.token;
+    let all = client
+        .desk_audit(token, &query(None, None, None, None))
+        .await
+        .unwrap();
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    assert!(all.iter().any(|e| e.action == "account.enrol"));
+    let opens = client
+        .desk_audit(token, &query(Some("ana"), Some("case.open"), None, None))
+        .await
+        .unwrap();
+    assert_eq!(opens.len(), 2);
+    let page = client
+        .desk_audit(token, &query(None, None, Some(opens[0].seq), Some(1)))
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert!(page[0].seq < opens[0].seq);
+    let bad = client
+        .desk_audit(token, &query(None, None, None, Some(0)))
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(bad.problem_slug(), Some("invalid-field"));
+    // Another desk's entries never appear, and nothing a reporter wrote does.
+    let hn = client
+        .desk_audit(token, &query(Some("admin"), None, None, Some(1000)))
+        .await
+        .unwrap();
+    assert!(hn.iter().all(|e| !e.subject.contains("hn")), "{hn:?}");
+    assert!(all.iter().all(|e| !e.subject.contains(&story)));
+}

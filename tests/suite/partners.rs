@@ -901,6 +901,27 @@ async fn partners_from_the_cli() {
         )
     );
 
+    // The case's trail names who touched it, the partner's entries on its referral included.
+    let (code, out, err) = as_sofia(&["worker", "trail", &submitted.id, "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let trail: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("worker trail ID", &trail);
+    let did = |actor: &str, action: &str| {
+        trail
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["actor"] == actor && e["action"] == action)
+    };
+    let partner_actor = format!("partner:{}", added["partner"]["id"].as_str().unwrap());
+    assert!(did("sofia", "referral.create") && did("sofia", "referral.message"));
+    assert!(did(&partner_actor, "referral.open") && did(&partner_actor, "referral.update"));
+    let (code, out, err) = as_sofia(&["desk", "audit", "--limit", "3", "--json"], "");
+    assert_eq!(code, Some(0), "{err}");
+    let log: Value = serde_json::from_str(&out).unwrap();
+    crate::docs::assert_cli_shape("desk audit", &log);
+    assert_eq!(log.as_array().unwrap().len(), 3);
+
     // The directory lists the partner; a new token replaces the old one at once.
     let (code, out, err) = as_sofia(&["desk", "partner", "list", "--json"], &unlock);
     assert_eq!(code, Some(0), "{err}");

@@ -5,6 +5,7 @@ mod case_lookup;
 pub mod cases;
 pub mod challenge;
 pub mod checkpoints;
+pub mod desk_audit;
 pub mod desks;
 pub mod followup;
 pub mod health;
@@ -129,6 +130,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(statements::sign_existing),
     );
     mount_get_post(cfg, "/api/v1/desk/statements", list, sign, limits.report);
+    mount_get(cfg, "/api/v1/desk/audit", web::to(desk_audit::desk_log));
+    mount_get(
+        cfg,
+        "/api/v1/desk/reports/{id}/audit",
+        web::to(desk_audit::case_trail),
+    );
     let (list, post) = (web::to(checkpoints::list), web::to(checkpoints::post));
     mount_get_post(cfg, "/api/v1/desk/checkpoints", list, post, ACCOUNT_BODY);
     let disable = web::to(keys::disable);

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, cases, challenge, checkpoints, desks, followup, health, keys, partner, referrals,
-    reports, retention, statements,
+    accounts, cases, challenge, checkpoints, desk_audit, desks, followup, health, keys, partner,
+    referrals, reports, retention, statements,
 };
 use crate::protocol::problem::Problem;
 
@@ -58,6 +58,8 @@ use crate::protocol::problem::Problem;
         partner::inbox,
         partner::statements,
         checkpoints::list,
+        desk_audit::desk_log,
+        desk_audit::case_trail,
         checkpoints::post,
         partner::show,
         partner::answer,
