@@ -1,6 +1,7 @@
 //! The HTTP client the command-line roles share. It speaks the same request and response types the
 //! server's handlers declare, so the two cannot disagree.
 
+pub mod audit;
 pub mod desk_keys;
 pub mod desk_statements;
 pub mod init_chain;
@@ -20,7 +21,6 @@ use crate::protocol::accounts::{
     Credentials, Enrolled, Enrolment, LoggedIn, PasswordChange, SessionView, SigningKeyUpload,
     UnlockShareUpgrade,
 };
-use crate::protocol::audit::{AuditEntryView, AuditQuery};
 use crate::protocol::cases::{
     Assignment, CaseSummaryView, DeskCaseView, Entry, Reencryption, StatusChange,
 };
@@ -32,7 +32,7 @@ use crate::protocol::keys::{
 };
 use crate::protocol::problem::Problem;
 use crate::protocol::reports::{ReportCreated, ReportEnvelope};
-use crate::protocol::statements::{CheckpointView, ExistingStatements, StatementView};
+use crate::protocol::statements::{ExistingStatements, StatementView};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -236,22 +236,6 @@ impl ApiClient {
             .await
     }
 
-    /// Colleagues' witness checkpoints of the desk's chain (docs/protocol.md §10.7).
-    pub async fn checkpoints(&self, token: &str) -> Result<Vec<CheckpointView>, ClientError> {
-        self.get_as(token, "/api/v1/desk/checkpoints").await
-    }
-
-    /// Posts this account's witness checkpoint.
-    pub async fn post_checkpoint(
-        &self,
-        token: &str,
-        checkpoint: &CheckpointView,
-    ) -> Result<(), ClientError> {
-        self.post_as::<_, Option<serde_json::Value>>(token, "/api/v1/desk/checkpoints", checkpoint)
-            .await
-            .map(|_| ())
-    }
-
     /// Sends statements that sign what the desk already holds (`desk init-chain`).
     pub async fn sign_existing(
         &self,
@@ -323,36 +307,6 @@ impl ApiClient {
         if let Some(status) = status {
             path.push_str(&format!("&status={}", status.as_str()));
         }
-        self.get_as(token, &path).await
-    }
-
-    /// The trail of case `id` from the desk's audit log, oldest first.
-    pub async fn case_trail(
-        &self,
-        token: &str,
-        id: &str,
-    ) -> Result<Vec<AuditEntryView>, ClientError> {
-        self.get_as(token, &format!("/api/v1/desk/reports/{id}/audit"))
-            .await
-    }
-
-    /// The desk's audit log, newest first, filtered (supervisors).
-    pub async fn desk_audit(
-        &self,
-        token: &str,
-        query: &AuditQuery,
-    ) -> Result<Vec<AuditEntryView>, ClientError> {
-        let mut params = vec![];
-        let mut add = |name: &str, value: Option<String>| {
-            if let Some(value) = value {
-                params.push(format!("{name}={}", crate::domain::percent_encode(&value)));
-            }
-        };
-        add("actor", query.actor.clone());
-        add("action", query.action.clone());
-        add("before", query.before.map(|n| n.to_string()));
-        add("limit", query.limit.map(|n| n.to_string()));
-        let path = format!("/api/v1/desk/audit?{}", params.join("&"));
         self.get_as(token, &path).await
     }
 

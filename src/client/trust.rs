@@ -129,6 +129,24 @@ fn io(e: std::io::Error) -> ClientError {
     ClientError::Usage(format!("cannot use this device's trust file: {e}"))
 }
 
+impl ApiClient {
+    /// Colleagues' witness checkpoints of the desk's chain (docs/protocol.md §10.7).
+    pub async fn checkpoints(&self, token: &str) -> Result<Vec<CheckpointView>, ClientError> {
+        self.get_as(token, "/api/v1/desk/checkpoints").await
+    }
+
+    /// Posts this account's witness checkpoint.
+    pub async fn post_checkpoint(
+        &self,
+        token: &str,
+        checkpoint: &CheckpointView,
+    ) -> Result<(), ClientError> {
+        self.post_as::<_, Option<serde_json::Value>>(token, "/api/v1/desk/checkpoints", checkpoint)
+            .await
+            .map(|_| ())
+    }
+}
+
 /// The desk's statements as the server serves them.
 pub async fn served(client: &ApiClient, token: &str) -> Result<Vec<Signed>, ClientError> {
     decode(&client.statements(token).await?)

@@ -8,7 +8,7 @@ import { hkdf } from "@noble/hashes/hkdf";
 import { sha256, sha512 } from "@noble/hashes/sha2";
 import { concatBytes } from "@noble/hashes/utils";
 import { bech32 } from "@scure/base";
-import { safetyNumber } from "./api.ts";
+import { safetyNumber } from "./safety.ts";
 
 const encoder = new TextEncoder();
 

@@ -12,7 +12,7 @@ import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, concatBytes } from "@noble/hashes/utils";
 import { bech32 } from "@scure/base";
 import { accountSafetyNumber, isSigningKey, verifyStrict } from "./account.ts";
-import { fingerprint, fingerprintMatches } from "./api.ts";
+import { fingerprint, fingerprintMatches } from "./safety.ts";
 
 const encoder = new TextEncoder();
 const PREFIX = encoder.encode("resguardo/statement/v1\0");
