@@ -119,9 +119,16 @@ fn keys(identity: &age::x25519::Identity, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The partner's desk as this device verified it: its slug, the root it trusts, its chain.
+struct VerifiedDesk {
+    desk: DeskSlug,
+    root: Fingerprint,
+    state: DeskState,
+}
+
 /// The partner's desk, its chain verified from the root this device pinned (or pins now, from
 /// --desk-root), the head pinned after: what every message to the desk is encrypted by.
-async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)> {
+async fn verified_desk(access: &Access) -> anyhow::Result<VerifiedDesk> {
     let served = partner::served_desk(&access.client, &access.token).await?;
     let desk = served.desk.clone();
     let pinned = trust::pins(&access.server, desk.as_str())
@@ -144,10 +151,9 @@ async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)>
     let state = partner::verify_desk(&served, &pins, &access.identity)?;
     // Pinned only once the chain verified from it: a mistyped root is refused, not kept.
     trust::pin_root(&access.server, desk.as_str(), &pins.root)?;
-    let (_, key) = state
-        .current_key()
-        .ok_or_else(|| anyhow::anyhow!("the desk's statements sign no desk key yet"))?;
-    if let Some(expected) = &access.desk_fingerprint {
+    // verify_desk refuses a chain that signs no desk key.
+    let key = state.current_key().map(|(_, key)| key.clone());
+    if let (Some(expected), Some(key)) = (&access.desk_fingerprint, key) {
         if !key.fingerprint().matches_typed(expected) {
             anyhow::bail!(
                 "the desk key the desk's statements sign has safety number {}, not {expected}: \
@@ -157,30 +163,29 @@ async fn verified_desk(access: &Access) -> anyhow::Result<(DeskSlug, DeskState)>
         }
     }
     trust::pin_head(&access.server, desk.as_str(), state.head())?;
-    Ok((desk, state))
+    Ok(VerifiedDesk {
+        desk,
+        root: pins.root,
+        state,
+    })
 }
 
 async fn desk(access: &Access, json: bool) -> anyhow::Result<()> {
-    let (desk, state) = verified_desk(access).await?;
+    let VerifiedDesk { desk, root, state } = verified_desk(access).await?;
     let (version, key) = state
         .current_key()
         .ok_or_else(|| anyhow::anyhow!("the desk's statements sign no desk key yet"))?;
-    let pins = trust::pins(&access.server, desk.as_str())?
-        .ok_or_else(|| anyhow::anyhow!("this device has no root for desk {desk}"))?;
     let (seq, link) = state.head();
     let head = Fingerprint::of_digest(&link);
     let name = partner::signed_as(&state, &access.identity).unwrap_or_default();
     if json {
         super::print_json(&json!({
-            "desk": desk.as_str(), "root": pins.root.as_str(), "head": head.as_str(),
+            "desk": desk.as_str(), "root": root.as_str(), "head": head.as_str(),
             "head_seq": seq, "desk_key_version": version,
             "desk_key_safety_number": key.fingerprint().as_str(), "signed_as": name,
         }));
     } else {
-        println!(
-            "Desk {desk}: its key statements verify from the root {}.",
-            pins.root
-        );
+        println!("Desk {desk}: its key statements verify from the root {root}.");
         println!(
             "Your messages go to desk key version {version}, safety number {}.",
             key.fingerprint()
@@ -222,7 +227,7 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
     // The desk's messages are checked against its chain, when this device can verify it; reading
     // goes on without (the messages then show as unchecked).
     let desk = match verified_desk(access).await {
-        Ok((_, state)) => Some(state),
+        Ok(verified) => Some(verified.state),
         Err(e) => {
             eprintln!(
                 "Note: the desk's messages cannot be checked on this device: {}",
@@ -288,7 +293,7 @@ async fn set(access: &Access, id: &str, status: ReferralStatus) -> anyhow::Resul
 
 async fn update(access: &Access, id: &str, message: &Path) -> anyhow::Result<()> {
     let text = super::terminal::read_message(message)?;
-    let (_, state) = verified_desk(access).await?;
+    let state = verified_desk(access).await?.state;
     partner::answer(
         &access.client,
         &access.token,

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::trust;
 use super::{ApiClient, ClientError};
-use crate::crypto::chain::{self, DeskState, Pins};
+use crate::crypto::chain::{DeskState, Pins};
 use crate::crypto::statement::Signed;
 use crate::crypto::{seal, signing};
 use crate::domain::{b64_decode, b64_encode, DeskSlug, Recipient, ReferralId, ReferralStatus};
@@ -117,26 +117,7 @@ pub fn verify_desk(
     pins: &Pins,
     identity: &age::x25519::Identity,
 ) -> Result<DeskState, ClientError> {
-    let (desk, entries) = (&served.desk, &served.entries);
-    if entries.is_empty() {
-        return Err(ClientError::Untrusted(format!(
-            "desk {desk} has no signed key statements yet: its supervisor must run \
-             `resguardo desk init-chain` before you write to its key"
-        )));
-    }
-    let state = chain::verify(desk, pins, entries).map_err(|e| {
-        ClientError::Untrusted(format!(
-            "the desk's key statements do not verify from the desk root this device trusts \
-             ({}): {e}",
-            e.code()
-        ))
-    })?;
-    trust::compare_witnesses(&state, entries, &served.checkpoints)?;
-    if state.current_key().is_none() {
-        return Err(ClientError::Untrusted(
-            "the desk's statements sign no desk key yet".into(),
-        ));
-    }
+    let state = trust::verify_served(&served.desk, pins, &served.entries, &served.checkpoints)?;
     if signed_as(&state, identity).is_none() {
         return Err(ClientError::Untrusted(
             "the desk's statements do not hold your key as an active partner: the desk has not \

@@ -179,22 +179,8 @@ pub async fn checked(
     // Checkpoints first: a colleague's is never ahead of an honest server's chain fetched after.
     let checkpoints = witnessed(&client.checkpoints(token).await?);
     let entries = served(client, token).await?;
-    if entries.is_empty() {
-        return Err(ClientError::Untrusted(format!(
-            "desk {desk} has no signed key statements yet: its supervisor must run \
-             `resguardo desk init-chain` before anyone encrypts to its key"
-        )));
-    }
-    let state = chain::verify(desk, pins, &entries).map_err(|e| {
-        ClientError::Untrusted(format!(
-            "the desk's key statements do not verify from the root this device trusts ({}): {e}",
-            e.code()
-        ))
-    })?;
-    compare_witnesses(&state, &entries, &checkpoints)?;
-    let (version, key) = state.current_key().ok_or_else(|| {
-        ClientError::Untrusted("the desk's statements sign no desk key yet".into())
-    })?;
+    let state = verify_served(desk, pins, &entries, &checkpoints)?;
+    let (version, key) = state.current_key().ok_or_else(no_desk_key)?;
     let signed_version = i64::try_from(version).unwrap_or(i64::MAX);
     for grant in client.grants(token).await? {
         if grant.key_version > signed_version {
@@ -228,9 +214,39 @@ pub(crate) fn witnessed(views: &[CheckpointView]) -> Vec<(Vec<u8>, [u8; 64])> {
         .collect()
 }
 
+/// What every device, a case worker's or a partner's, checks of the chain it is served before it
+/// trusts a desk key: statements there are, they verify from `pins` (§10.2), they agree with
+/// colleagues' checkpoints (§10.7), and they sign a desk key. Pure.
+pub fn verify_served(
+    desk: &DeskSlug,
+    pins: &Pins,
+    entries: &[Signed],
+    checkpoints: &[(Vec<u8>, [u8; 64])],
+) -> Result<DeskState, ClientError> {
+    if entries.is_empty() {
+        return Err(ClientError::Untrusted(format!(
+            "desk {desk} has no signed key statements yet: its supervisor must run \
+             `resguardo desk init-chain` before anyone encrypts to its key"
+        )));
+    }
+    let state = chain::verify(desk, pins, entries).map_err(|e| {
+        ClientError::Untrusted(format!(
+            "the desk's key statements do not verify from the root this device trusts ({}): {e}",
+            e.code()
+        ))
+    })?;
+    compare_witnesses(&state, entries, checkpoints)?;
+    state.current_key().ok_or_else(no_desk_key)?;
+    Ok(state)
+}
+
+fn no_desk_key() -> ClientError {
+    ClientError::Untrusted("the desk's statements sign no desk key yet".into())
+}
+
 /// Refuses a chain that a colleague's checkpoint shows to be shorter than, or different from, the
 /// one they saw (docs/protocol.md §10.7).
-pub(crate) fn compare_witnesses(
+fn compare_witnesses(
     state: &DeskState,
     entries: &[Signed],
     checkpoints: &[(Vec<u8>, [u8; 64])],
