@@ -5,6 +5,8 @@
 //! - The reporter pages' JavaScript and CSS (web/) are built with the locked npm packages
 //!   (`npm ci`, then `node build.mjs`) into OUT_DIR and embedded in the binary, so `serve` hands out
 //!   exactly the bytes whose SHA-256 it prints. Node.js and npm are needed to build.
+//! - The language catalogues (`locales/*.ftl`) are embedded as a list this writes, so a language
+//!   is built in by adding its file, without touching code (`crate::texts`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,6 +14,7 @@ use std::process::Command;
 fn main() {
     for watched in [
         "migrations",
+        "locales",
         "web/src",
         "web/static",
         "web/build.mjs",
@@ -22,13 +25,39 @@ fn main() {
         println!("cargo:rerun-if-changed={watched}");
     }
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
+    if let Err(message) = list_locales(&manifest.join("locales"), &out_dir.join("locales.rs")) {
+        eprintln!("error: listing the language catalogues failed: {message}");
+        std::process::exit(1);
+    }
     let web = manifest.join("web");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("web");
+    let out = out_dir.join("web");
     if let Err(message) = build_web(&web, &out) {
         eprintln!("error: building the web client failed: {message}");
         eprintln!("Node.js 20+ and npm are needed to build Resguardo (see README.md).");
         std::process::exit(1);
     }
+}
+
+/// Writes `&[("es", include_str!(".../locales/es.ftl")), ...]` for every `*.ftl` in `dir`.
+fn list_locales(dir: &Path, out: &Path) -> Result<(), String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "ftl"))
+        .collect();
+    files.sort();
+    let mut list = String::from("&[\n");
+    for path in &files {
+        let code = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or("a file name is not UTF-8")?;
+        let path = path.to_str().ok_or("a path is not UTF-8")?;
+        list += &format!("    ({code:?}, include_str!({path:?})),\n");
+    }
+    list += "]\n";
+    std::fs::write(out, list).map_err(|e| format!("{}: {e}", out.display()))
 }
 
 fn build_web(web: &Path, out: &Path) -> Result<(), String> {

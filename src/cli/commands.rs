@@ -494,9 +494,10 @@ pub enum ReportCommand {
         /// The desk's short name.
         #[arg(long)]
         desk: String,
-        /// Language of the questions, the answers' words and the receipt phrase's words.
-        #[arg(long, value_enum, default_value = "es")]
-        lang: Language,
+        /// Language of the questions, the answers' words and the receipt phrase's words: a
+        /// built-in catalogue's code (es, en, fr, or one added under locales/).
+        #[arg(long, default_value = "es")]
+        lang: String,
         /// A JSON report instead of the interactive questions: the fields of docs/protocol.md §2
         /// ("kind", "narrative", "country", "needs", "consent_referral", "safe_contact", "when",
         /// "indicators", "consent_statistics"), values spelled as there (e.g. "phone_extortion").
@@ -522,8 +523,8 @@ pub enum ReportCommand {
         #[arg(long)]
         write: bool,
         /// The language of what is shown and asked (the phrase may be in any).
-        #[arg(long, value_enum, default_value = "es")]
-        lang: Language,
+        #[arg(long, default_value = "es")]
+        lang: String,
         /// Refuse to encrypt a message unless the desk's key has this fingerprint.
         #[arg(long)]
         desk_fingerprint: Option<String>,

@@ -9,21 +9,21 @@ use crate::domain::{ReportKind, Service};
 use crate::protocol::report::{Indicator, ReportForm, MAX_INDICATORS};
 use crate::texts::Texts;
 
-type Options = [(&'static str, &'static str)];
+type Options = [(&'static str, String)];
 
 /// The whole form, question by question, as the page asks it.
 pub fn ask_form(t: &Texts, kind: Option<ReportKind>) -> anyhow::Result<ReportForm> {
     let kind = match kind {
         Some(kind) => kind,
-        None => parsed_json(choose(t, t.kind, t.kinds)?)?,
+        None => parsed_json(choose(t, &t.kind, &t.kinds)?)?,
     };
-    let when = choose_optional(t, t.when, t.whens)?
+    let when = choose_optional(t, &t.when, &t.whens)?
         .map(parsed_json)
         .transpose()?;
-    let country = choose_optional(t, t.country, t.countries)?.map(str::to_owned);
-    let narrative = ask_required_lines(t, t.narrative)?;
+    let country = choose_optional(t, &t.country, &t.countries)?.map(str::to_owned);
+    let narrative = ask_required_lines(t, &t.narrative)?;
     let indicators = ask_indicators(t)?;
-    let needs = choose_several(t, t.needs, t.need_labels)?
+    let needs = choose_several(t, &t.needs, &t.need_labels)?
         .into_iter()
         .map(parsed::<Service>)
         .collect::<anyhow::Result<_>>()?;
@@ -33,11 +33,11 @@ pub fn ask_form(t: &Texts, kind: Option<ReportKind>) -> anyhow::Result<ReportFor
         narrative,
         country,
         needs,
-        consent_referral: yes_or_no(t, t.consent)?,
+        consent_referral: yes_or_no(t, &t.consent)?,
         safe_contact: Some(safe_contact).filter(|c| !c.is_empty()),
         when,
         indicators,
-        consent_statistics: yes_or_no(t, t.consent_statistics)?,
+        consent_statistics: yes_or_no(t, &t.consent_statistics)?,
     };
     form.check()?;
     Ok(form)
@@ -60,7 +60,7 @@ fn folded(text: &str) -> String {
 
 /// The option an answer names: its number, its key, its label, or the start of exactly one
 /// label (at least three letters).
-fn option_named<'a>(options: &'a Options, answer: &str) -> Option<&'a str> {
+fn option_named(options: &Options, answer: &str) -> Option<&'static str> {
     let answer = folded(answer);
     if let Ok(n) = answer.parse::<usize>() {
         return options.get(n.checked_sub(1)?).map(|(key, _)| *key);
@@ -69,13 +69,13 @@ fn option_named<'a>(options: &'a Options, answer: &str) -> Option<&'a str> {
         .iter()
         .find(|(key, label)| folded(key) == answer || folded(label) == answer);
     if let Some((key, _)) = exact {
-        return Some(key);
+        return Some(*key);
     }
     let mut starting = options
         .iter()
         .filter(|(_, label)| answer.chars().count() >= 3 && folded(label).starts_with(&answer));
     match (starting.next(), starting.next()) {
-        (Some((key, _)), None) => Some(key),
+        (Some((key, _)), None) => Some(*key),
         _ => None,
     }
 }
@@ -92,10 +92,10 @@ fn not_understood(t: &Texts, answer: &str) {
 }
 
 /// One option, required: asked until an answer names one.
-fn choose(t: &Texts, question: &str, options: &'static Options) -> anyhow::Result<&'static str> {
+fn choose(t: &Texts, question: &str, options: &Options) -> anyhow::Result<&'static str> {
     list(question, options);
     loop {
-        let answer = ask(t.cli.pick)?;
+        let answer = ask(&t.cli.pick)?;
         match option_named(options, &answer) {
             Some(key) => return Ok(key),
             None if answer.is_empty() => eprintln!("{}", t.cli.required),
@@ -108,7 +108,7 @@ fn choose(t: &Texts, question: &str, options: &'static Options) -> anyhow::Resul
 fn choose_optional(
     t: &Texts,
     question: &str,
-    options: &'static Options,
+    options: &Options,
 ) -> anyhow::Result<Option<&'static str>> {
     list(question, options);
     loop {
@@ -127,7 +127,7 @@ fn choose_optional(
 fn choose_several(
     t: &Texts,
     question: &str,
-    options: &'static Options,
+    options: &Options,
 ) -> anyhow::Result<Vec<&'static str>> {
     list(question, options);
     eprintln!("{}", t.cli.several);
@@ -157,8 +157,8 @@ fn yes_or_no(t: &Texts, question: &str) -> anyhow::Result<bool> {
         match folded(&answer).as_str() {
             "si" | "s" | "yes" | "y" | "oui" | "o" => return Ok(true),
             "" | "no" | "n" | "non" => return Ok(false),
-            _ if folded(&answer) == folded(t.yes) => return Ok(true),
-            _ if folded(&answer) == folded(t.no) => return Ok(false),
+            _ if folded(&answer) == folded(&t.yes) => return Ok(true),
+            _ if folded(&answer) == folded(&t.no) => return Ok(false),
             _ => not_understood(t, &answer),
         }
     }
@@ -178,9 +178,9 @@ fn ask_required_lines(t: &Texts, question: &str) -> anyhow::Result<String> {
 /// What the extortionist used, one (type, value) at a time until an empty answer.
 fn ask_indicators(t: &Texts) -> anyhow::Result<Vec<Indicator>> {
     let mut indicators = vec![];
-    let mut question = t.indicators;
+    let mut question = t.indicators.as_str();
     while indicators.len() < MAX_INDICATORS {
-        let Some(kind) = choose_optional(t, question, t.indicator_types)? else {
+        let Some(kind) = choose_optional(t, question, &t.indicator_types)? else {
             break;
         };
         let value = ask(&format!("{} {}", t.indicator_value, t.cli.optional))?;
@@ -191,7 +191,7 @@ fn ask_indicators(t: &Texts) -> anyhow::Result<Vec<Indicator>> {
             kind: parsed_json(kind)?,
             value,
         });
-        question = t.add_indicator;
+        question = &t.add_indicator;
     }
     Ok(indicators)
 }
@@ -199,26 +199,52 @@ fn ask_indicators(t: &Texts) -> anyhow::Result<Vec<Indicator>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::texts::ES;
+    use crate::texts::Catalogues;
 
     #[test]
     fn options_are_named_by_number_key_or_label() {
-        assert_eq!(option_named(ES.kinds, "2"), Some("phone_extortion"));
-        assert_eq!(option_named(ES.kinds, "9"), None);
-        assert_eq!(option_named(ES.kinds, "0"), None);
+        let languages = Catalogues::shipped().unwrap();
+        let es = languages.get("es").unwrap();
+        assert_eq!(option_named(&es.kinds, "2"), Some("phone_extortion"));
+        assert_eq!(option_named(&es.kinds, "9"), None);
+        assert_eq!(option_named(&es.kinds, "0"), None);
         assert_eq!(
-            option_named(ES.kinds, "Extorsion por TELEFONO"),
+            option_named(&es.kinds, "Extorsion por TELEFONO"),
             Some("phone_extortion")
         );
-        assert_eq!(option_named(ES.kinds, "sextortion"), Some("sextortion"));
-        assert_eq!(option_named(ES.countries, "guatemala"), Some("GT"));
-        assert_eq!(option_named(ES.countries, "hn"), Some("HN"));
+        assert_eq!(option_named(&es.kinds, "sextortion"), Some("sextortion"));
+        assert_eq!(option_named(&es.countries, "guatemala"), Some("GT"));
+        assert_eq!(option_named(&es.countries, "hn"), Some("HN"));
         assert_eq!(
-            option_named(ES.need_labels, "seguridad"),
+            option_named(&es.need_labels, "seguridad"),
             Some("digital_security")
         );
         // The start of more than one label names none.
-        assert_eq!(option_named(ES.kinds, "extorsión"), None);
-        assert_eq!(option_named(ES.kinds, "ex"), None);
+        assert_eq!(option_named(&es.kinds, "extorsión"), None);
+        assert_eq!(option_named(&es.kinds, "ex"), None);
+    }
+
+    #[test]
+    fn every_option_is_a_value_of_the_report_format() {
+        use crate::domain::Status;
+        use crate::protocol::report::{IndicatorKind, When};
+        let languages = Catalogues::shipped().unwrap();
+        let t = languages.default_texts();
+        for (kind, _) in &t.kinds {
+            parsed_json::<ReportKind>(kind).unwrap();
+        }
+        for (when, _) in &t.whens {
+            parsed_json::<When>(when).unwrap();
+        }
+        for (kind, _) in &t.indicator_types {
+            parsed_json::<IndicatorKind>(kind).unwrap();
+        }
+        for (need, _) in &t.need_labels {
+            assert!(parsed::<Service>(need).unwrap().asked_by_reporters());
+        }
+        assert_eq!(t.need_labels.len(), 6, "every need a reporter may ask for");
+        for (status, _) in &t.statuses {
+            parsed::<Status>(status).unwrap();
+        }
     }
 }

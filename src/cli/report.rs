@@ -10,13 +10,19 @@ use super::ReportCommand;
 use crate::client::reporter;
 use crate::client::ApiClient;
 use crate::crypto::receipt::ReceiptPhrase;
-use crate::domain::{Author, Language};
-use crate::protocol::report::ReportForm;
-use crate::texts::{self, Texts};
+use crate::domain::Author;
+use crate::protocol::report::{FormLanguage, ReportForm};
+use crate::texts::{Catalogues, Texts};
 
-/// The reporter's words in `lang` (every language a phrase can be in has its texts).
-fn texts_in(lang: Language) -> &'static Texts {
-    texts::for_language(lang.code()).unwrap_or(&texts::ES)
+/// The reporter's words in `lang`, from the built-in catalogues.
+fn texts_in<'a>(languages: &'a Catalogues, lang: &str) -> anyhow::Result<&'a Texts> {
+    languages.get(lang).ok_or_else(|| {
+        let codes: Vec<&str> = languages.all().iter().map(|t| t.code.as_str()).collect();
+        anyhow::anyhow!(
+            "--lang {lang:?}: there are no texts in that language; choose one of {}",
+            codes.join(", ")
+        )
+    })
 }
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
@@ -30,16 +36,20 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             desk_fingerprint,
             json,
         } => {
-            let t = texts_in(lang);
+            let languages = Catalogues::shipped()?;
+            let t = texts_in(&languages, &lang)?;
             let form = match file {
                 Some(path) => read_form(&path)?,
                 None => questions::ask_form(t, kind)?,
             };
             let client = ApiClient::new(&server)?;
             let pin = desk_fingerprint.as_deref();
-            let submitted =
-                reporter::submit(&client, &desk, &form, lang, pin, progress("Proof of work"))
-                    .await?;
+            let lang = FormLanguage {
+                code: &t.code,
+                words: t.words,
+            };
+            let working = progress(&t.cli.working);
+            let submitted = reporter::submit(&client, &desk, &form, lang, pin, working).await?;
             print_receipt(t, &submitted, json);
             Ok(())
         }
@@ -50,7 +60,8 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             desk_fingerprint,
             json,
         } => {
-            let t = texts_in(lang);
+            let languages = Catalogues::shipped()?;
+            let t = texts_in(&languages, &lang)?;
             followup(t, &server, write, desk_fingerprint.as_deref(), json).await
         }
     }
@@ -96,7 +107,7 @@ async fn followup(
     json: bool,
 ) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;
-    let typed = ask_secret(t.cli.phrase)?;
+    let typed = ask_secret(&t.cli.phrase)?;
     let phrase = ReceiptPhrase::parse(&typed)?;
     let keys = reporter::derive(&phrase).await;
     let case = reporter::followup(&client, &keys).await?;
@@ -144,7 +155,7 @@ fn print_case_json(case: &reporter::Case, message_sent: bool) {
 fn print_case(t: &Texts, case: &reporter::Case) {
     let status = (t.statuses.iter())
         .find(|(key, _)| *key == case.status.as_str())
-        .map_or(case.status.as_str(), |(_, label)| label);
+        .map_or(case.status.as_str(), |(_, label)| label.as_str());
     println!(
         "{}: {status} ({}, {})",
         t.status, case.created, case.updated
@@ -154,10 +165,13 @@ fn print_case(t: &Texts, case: &reporter::Case) {
     }
     for m in &case.messages {
         let who = match m.author {
-            Author::Reporter => t.from_you,
-            Author::Desk => t.from_desk,
+            Author::Reporter => &t.from_you,
+            Author::Desk => &t.from_desk,
         };
-        let text = m.text.as_ref().map_or(t.unreadable, |text| text.as_str());
+        let text = m
+            .text
+            .as_ref()
+            .map_or(t.unreadable.as_str(), |text| text.as_str());
         println!("\n{who}, {}:\n{}", shown(&m.day), shown(text));
         if m.author == Author::Desk && m.from_desk_verified != Some(true) {
             println!("{}", t.not_verified);

@@ -74,9 +74,11 @@ pub fn qr(text: &str) -> Option<String> {
     )
 }
 
-/// A progress callback that draws a percentage on stderr when it is a terminal.
-pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
+/// A progress callback that draws a percentage on stderr when it is a terminal, and only the end
+/// otherwise; numbers only, so that it reads the same in every language.
+pub fn progress(label: &str) -> impl Fn(f64) + Send + 'static {
     let tty = io::stderr().is_terminal();
+    let label = label.to_owned();
     move |fraction: f64| {
         let percent = (fraction * 100.0).round();
         if tty {
@@ -85,7 +87,7 @@ pub fn progress(label: &'static str) -> impl Fn(f64) + Send + 'static {
                 eprintln!();
             }
         } else if fraction >= 1.0 {
-            eprintln!("{label}: done");
+            eprintln!("{label}: 100%");
         }
     }
 }

@@ -5,12 +5,12 @@ use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
 use crate::crypto::pow::Challenge;
-use crate::crypto::receipt::{Language, ReceiptKeys, ReceiptPhrase};
+use crate::crypto::receipt::{ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
 use crate::protocol::message::{open_message, signed_message_plaintext, REPORTER};
-use crate::protocol::report::{Binding, ReportForm};
+use crate::protocol::report::{Binding, FormLanguage, ReportForm};
 use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
 /// A submitted report: its id, the phrase to come back with, and the fingerprint of the desk key
@@ -77,18 +77,19 @@ pub async fn solve_pow(
 }
 
 /// Encrypts `form` to the desk's key, solves the proof-of-work and submits.
-pub async fn submit(
+pub async fn submit<'a>(
     client: &ApiClient,
     desk_slug: &str,
     form: &ReportForm,
-    lang: Language,
+    lang: impl Into<FormLanguage<'a>>,
     expected_fingerprint: Option<&str>,
     progress: impl Fn(f64) + Send + 'static,
 ) -> Result<Submitted, ClientError> {
     form.check()
         .map_err(|e| ClientError::Usage(e.to_string()))?;
     let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
-    let phrase = ReceiptPhrase::generate(lang);
+    let lang = lang.into();
+    let phrase = ReceiptPhrase::generate(lang.words);
     let keys = derive(&phrase).await;
     let reply_recipient = keys.reply_recipient().to_string();
     let binding = Binding {

@@ -93,6 +93,10 @@ pub struct WebSettings {
     /// whoever cannot run the pages' encryption (`[web.contacts]`).
     #[serde(default)]
     pub contacts: BTreeMap<String, String>,
+    /// A directory of language catalogues (`*.ftl`) that add languages to the pages, or replace a
+    /// built-in one's texts (`crate::texts`, docs/translating.md).
+    #[serde(default)]
+    pub languages_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,7 +1,8 @@
-//! The languages Resguardo speaks: of the reporter pages, of the receipt phrase's word lists
-//! (`crypto::receipt`) and of what partners offer.
+//! The languages with a receipt phrase word list (`crypto::receipt`), which partners also name
+//! as what they offer. The pages speak these and any language a catalogue adds (`crate::texts`);
+//! each catalogue names which of these lists its reporters' phrases use.
 
-/// The languages of the reporter pages; each has its BIP-39 word list.
+/// A language with its own BIP-39 word list.
 #[derive(
     Debug,
     Clone,
@@ -22,6 +23,12 @@ pub enum Language {
 }
 
 impl Language {
+    pub fn parse(code: &str) -> Option<Self> {
+        [Language::Es, Language::En, Language::Fr]
+            .into_iter()
+            .find(|l| l.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Language::Es => "es",

@@ -97,6 +97,23 @@ pub enum FormError {
     NotANeed(Service),
 }
 
+/// The language a report is written in: its catalogue's code (`es`, or one a deployment added,
+/// such as `quc`), which the report carries as `lang`, and the word list of its receipt phrase.
+#[derive(Debug, Clone, Copy)]
+pub struct FormLanguage<'a> {
+    pub code: &'a str,
+    pub words: Language,
+}
+
+impl From<Language> for FormLanguage<'static> {
+    fn from(lang: Language) -> Self {
+        FormLanguage {
+            code: lang.code(),
+            words: lang,
+        }
+    }
+}
+
 impl ReportForm {
     pub fn check(&self) -> Result<(), FormError> {
         if self.narrative.trim().is_empty() {
@@ -121,13 +138,17 @@ impl ReportForm {
     }
 
     /// The padded plaintext document, ready to encrypt, bound to the reporter's keys.
-    pub fn to_plaintext(&self, lang: Language, binding: &Binding<'_>) -> Zeroizing<Vec<u8>> {
+    pub fn to_plaintext<'a>(
+        &self,
+        lang: impl Into<FormLanguage<'a>>,
+        binding: &Binding<'_>,
+    ) -> Zeroizing<Vec<u8>> {
         let mut doc = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
         doc.insert("schema".into(), "resguardo.report.v1".into());
-        doc.insert("lang".into(), lang.code().into());
+        doc.insert("lang".into(), lang.into().code.into());
         doc.insert("reply_to".into(), binding.reply_to.into());
         doc.insert(
             "reporter_key".into(),

@@ -66,6 +66,8 @@ pub struct AppState {
     pub exit_url: String,
     /// Other ways to reach each desk, shown on its pages without JavaScript (`web.contacts`).
     pub contacts: std::collections::BTreeMap<String, String>,
+    /// The pages' languages: the built-in catalogues and `web.languages_dir`'s.
+    pub languages: crate::texts::Catalogues,
     /// What unknown accounts' auth keys are checked against.
     pub dummy_hash: String,
     /// Retention defaults and per-desk policies from the configuration.
@@ -117,6 +119,12 @@ impl Application {
             metrics.clone(),
         );
         let intake = &settings.intake;
+        let languages = match &settings.web.languages_dir {
+            Some(dir) => crate::texts::Catalogues::with_added(dir)
+                .map_err(|e| format!("web.languages_dir ({}): {e}", dir.display())),
+            None => crate::texts::Catalogues::shipped().map_err(|e| e.to_string()),
+        }
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let state = web::Data::new(AppState {
             writes: crate::store::group_commit::Committer::new(
                 db.intake(),
@@ -145,6 +153,7 @@ impl Application {
             allow_private_webhooks: settings.webhooks.allow_private,
             exit_url: settings.web.exit_url.clone(),
             contacts: settings.web.contacts.clone(),
+            languages,
             dummy_hash: auth::dummy_hash(),
             retention: settings.retention.clone(),
         });

@@ -1,4 +1,5 @@
-//! The reporter pages: intake and follow-up in Spanish, English and French. The HTML is rendered
+//! The reporter pages: intake and follow-up in every language of the catalogues (`crate::texts`:
+//! Spanish, English, French, and any a network adds). The HTML is rendered
 //! here (maud templates in `pages/templates.rs`, which escape every value), complete with labels
 //! and texts (so it reads well to screen readers and explains itself
 //! with JavaScript off); the embedded script (web/, built by build.rs) does the encryption.
@@ -20,7 +21,7 @@ use crate::store::DeskListing;
 
 mod templates;
 
-use crate::texts::{self, Texts};
+use crate::texts::{Catalogues, Texts};
 
 const APP_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/app.js"));
 const STYLE_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/style.css"));
@@ -118,39 +119,24 @@ async fn style_css() -> HttpResponse {
 }
 
 /// `/` goes to the reader's language when it is one of ours, else to Spanish.
-async fn root(req: HttpRequest) -> HttpResponse {
+async fn root(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let accepted = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let lang = preferred(accepted);
+    let lang = &state.languages.preferred(accepted).code;
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/{lang}/")))
         .finish()
 }
 
-/// The first of es, en, fr in an Accept-Language list (weights ignored: order is enough here).
-fn preferred(accepted: &str) -> &'static str {
-    accepted
-        .split(',')
-        .filter_map(|part| part.split(';').next())
-        .map(|tag| tag.trim().to_ascii_lowercase())
-        .find_map(|tag| match tag.get(..2) {
-            Some("es") => Some("es"),
-            Some("en") => Some("en"),
-            Some("fr") => Some("fr"),
-            _ => None,
-        })
-        .unwrap_or("es")
-}
-
-fn texts(lang: &str) -> Result<&'static Texts, ApiError> {
-    texts::for_language(lang).ok_or(ApiError::NotFound)
+fn texts<'a>(state: &'a AppState, lang: &str) -> Result<&'a Texts, ApiError> {
+    state.languages.get(lang).ok_or(ApiError::NotFound)
 }
 
 fn page(
-    t: &Texts,
+    t: (&Texts, &Catalogues),
     here: templates::Here,
     notice: maud::Markup,
     main: maud::Markup,
@@ -188,12 +174,12 @@ async fn intake(
     state: web::Data<AppState>,
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let t = texts(&lang)?;
+    let t = texts(&state, &lang)?;
     let desks = open_desks(&state).await?;
     let open: Vec<&DeskListing> = desks.iter().collect();
-    let notice = templates::noscript(t, t.noscript, &contacts(&state, &open));
+    let notice = templates::noscript(t, &t.noscript, &contacts(&state, &open));
     Ok(page(
-        t,
+        (t, &state.languages),
         templates::Here(""),
         notice,
         templates::intake(t, &open),
@@ -206,63 +192,34 @@ async fn desk_intake(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (lang, slug) = path.into_inner();
-    let t = texts(&lang)?;
+    let t = texts(&state, &lang)?;
     let desks = open_desks(&state).await?;
     let desk = (desks.iter())
         .find(|d| d.slug.as_str() == slug)
         .ok_or(ApiError::DeskNotFound)?;
-    let notice = templates::noscript(t, t.noscript, &contacts(&state, &[desk]));
+    let notice = templates::noscript(t, &t.noscript, &contacts(&state, &[desk]));
     let here = format!("d/{}/", desk.slug.as_str());
     let main = templates::intake(t, &[desk]);
-    Ok(page(t, templates::Here(&here), notice, main))
+    Ok(page(
+        (t, &state.languages),
+        templates::Here(&here),
+        notice,
+        main,
+    ))
 }
 
 async fn followup(
     state: web::Data<AppState>,
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let t = texts(&lang)?;
+    let t = texts(&state, &lang)?;
     let desks = open_desks(&state).await?;
     let open: Vec<&DeskListing> = desks.iter().collect();
-    let notice = templates::noscript(t, t.noscript_followup, &contacts(&state, &open));
+    let notice = templates::noscript(t, &t.noscript_followup, &contacts(&state, &open));
     Ok(page(
-        t,
+        (t, &state.languages),
         templates::Here("followup"),
         notice,
         templates::followup(t),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accept_language_picks_the_first_of_ours() {
-        assert_eq!(preferred("fr-CA,fr;q=0.9,en;q=0.8"), "fr");
-        assert_eq!(preferred("de-DE,en-US;q=0.7"), "en");
-        assert_eq!(preferred("de"), "es");
-        assert_eq!(preferred(""), "es");
-    }
-
-    #[test]
-    fn every_language_has_every_text() {
-        for t in texts::ALL {
-            assert_eq!(t.kinds.len(), 5, "{}", t.code);
-            assert_eq!(t.need_labels.len(), 6, "{}", t.code);
-            assert_eq!(t.statuses.len(), 5, "{}", t.code);
-            assert_eq!(t.whens.len(), 4, "{}", t.code);
-            assert_eq!(t.indicator_types.len(), 4, "{}", t.code);
-            assert!(!t.noscript.is_empty() && !t.shared_device.is_empty());
-            let kinds: Vec<_> = t.problems.iter().map(|(kind, _)| *kind).collect();
-            let spanish: Vec<_> = texts::ES.problems.iter().map(|(kind, _)| *kind).collect();
-            assert_eq!(
-                kinds, spanish,
-                "{}: the same problems in every language",
-                t.code
-            );
-            assert!(t.unknown_word.contains("{n}") && t.word_count.contains("{n}"));
-        }
-        assert_eq!(texts::ES.code, "es");
-    }
 }

@@ -342,6 +342,14 @@ mod docs_agree {
     }
 
     #[test]
+    fn every_problem_a_reporter_reads_in_words_is_served() {
+        let served: BTreeSet<&str> = examples().iter().map(|e| e.slug()).collect();
+        for slug in crate::texts::PROBLEMS {
+            assert!(served.contains(slug), "{slug} is a problem type");
+        }
+    }
+
+    #[test]
     fn headers_on_problems_are_the_documented_ones() {
         let api = include_str!("../../docs/api.md");
         for (error, header, value) in [

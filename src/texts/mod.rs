@@ -1,118 +1,326 @@
-//! The reporter's words, in Spanish (first), English and French: the pages' and the reporter
-//! command line's (`resguardo report`), which asks the pages' questions. Plain language, short
-//! sentences: people read these frightened, on a small screen.
+//! The reporter's words: the pages' and the reporter command line's (`resguardo report`), which
+//! asks the pages' questions. They live in one Fluent catalogue per language (`locales/es.ftl`…,
+//! read by `catalogue`), the format translators' tools already edit, so that a network adds a
+//! language by adding a file: built in (`locales/`, embedded by build.rs) or beside a running
+//! server (`web.languages_dir`). Every catalogue must have every message: one that lacks a
+//! message is refused, naming it, rather than showing a reporter half a page in another language.
 
-mod en;
-mod es;
-mod fr;
+mod catalogue;
 
-pub use en::EN;
-pub use es::ES;
-pub use fr::FR;
+use std::path::Path;
+
+pub use catalogue::CatalogueError;
+use catalogue::Messages;
+
+use crate::domain::Language;
+
+/// Options of a question: the value the report format uses, and its label.
+pub type Options = Vec<(&'static str, String)>;
+
+/// The values of each question's options, in the order they are offered. They are the report
+/// format's (docs/protocol.md §2); a catalogue labels each as `<prefix>-<value>`.
+const KINDS: &[&str] = &[
+    "sextortion",
+    "phone_extortion",
+    "in_person_extortion",
+    "online_extortion",
+    "other",
+];
+const WHENS: &[&str] = &["today", "this_week", "this_month", "earlier"];
+const INDICATOR_KINDS: &[&str] = &["phone", "account", "handle", "wallet"];
+const COUNTRIES: &[&str] = &["GT", "HN", "SV"];
+const NEEDS: &[&str] = &[
+    "legal",
+    "psychosocial",
+    "digital_security",
+    "shelter",
+    "medical",
+    "financial",
+];
+const STATUSES: &[&str] = &["new", "in_review", "referred", "closed", "spam"];
+/// The problem types (RFC 9457 `type`, last path segment) the reporter's routes can answer.
+pub const PROBLEMS: &[&str] = &[
+    "receipt-not-found",
+    "rate-limited",
+    "thread-full",
+    "desk-not-found",
+    "payload-too-large",
+    "pow-expired",
+    "pow-stale",
+    "pow-reused",
+    "timeout",
+    "service-unavailable",
+    "storage-full",
+];
 
 /// Every text of the pages in one language.
 pub struct Texts {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub exit: &'static str,
-    pub noscript: &'static str,
+    /// The language's code, its catalogue's file name: `es`, `quc`.
+    pub code: String,
+    pub name: String,
+    /// The receipt phrase's word list for reporters of this language.
+    pub words: Language,
+    pub exit: String,
+    pub noscript: String,
     /// The follow-up page's notice without JavaScript: what it needs, and why.
-    pub noscript_followup: &'static str,
+    pub noscript_followup: String,
     /// Before a desk's other ways to be reached (`web.contacts`), shown without JavaScript.
-    pub other_ways: &'static str,
-    pub footer: &'static str,
-    pub digest: &'static str,
+    pub other_ways: String,
+    pub footer: String,
+    pub digest: String,
     /// The summary the script's digest hides behind.
-    pub for_experts: &'static str,
-    pub no_desk: &'static str,
-    pub desk: &'static str,
-    pub intake_title: &'static str,
-    pub intake_intro: &'static str,
-    pub who_reads: &'static str,
-    pub kind: &'static str,
+    pub for_experts: String,
+    pub no_desk: String,
+    pub desk: String,
+    pub intake_title: String,
+    pub intake_intro: String,
+    pub who_reads: String,
+    pub kind: String,
     /// Next to a required field left empty.
-    pub required: &'static str,
-    pub kinds: &'static [(&'static str, &'static str)],
-    pub when: &'static str,
-    pub whens: &'static [(&'static str, &'static str)],
-    pub indicators: &'static str,
-    pub indicators_hint: &'static str,
-    pub indicator_types: &'static [(&'static str, &'static str)],
-    pub indicator_type: &'static str,
-    pub indicator_value: &'static str,
-    pub add_indicator: &'static str,
-    pub consent_statistics: &'static str,
-    pub country: &'static str,
-    pub countries: &'static [(&'static str, &'static str)],
-    pub narrative: &'static str,
-    pub narrative_hint: &'static str,
-    pub needs: &'static str,
-    pub need_labels: &'static [(&'static str, &'static str)],
-    pub contact: &'static str,
-    pub contact_hint: &'static str,
-    pub consent: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub before_sending: &'static str,
-    pub send: &'static str,
-    pub working: &'static str,
+    pub required: String,
+    pub kinds: Options,
+    pub when: String,
+    pub whens: Options,
+    pub indicators: String,
+    pub indicators_hint: String,
+    pub indicator_types: Options,
+    pub indicator_type: String,
+    pub indicator_value: String,
+    pub add_indicator: String,
+    pub consent_statistics: String,
+    pub country: String,
+    pub countries: Options,
+    pub narrative: String,
+    pub narrative_hint: String,
+    pub needs: String,
+    pub need_labels: Options,
+    pub contact: String,
+    pub contact_hint: String,
+    pub consent: String,
+    pub yes: String,
+    pub no: String,
+    pub before_sending: String,
+    pub send: String,
+    pub working: String,
     /// A problem the server answered that has no text of its own below.
-    pub error_server: &'static str,
-    pub error_network: &'static str,
-    /// What the reporter reads for each problem type the reporter's routes answer (RFC 9457
-    /// `type`, last path segment): never the server's English `detail`.
-    pub problems: &'static [(&'static str, &'static str)],
+    pub error_server: String,
+    pub error_network: String,
+    /// What the reporter reads for each of [`PROBLEMS`]: never the server's English `detail`.
+    pub problems: Options,
     /// A typed word that is in none of the word lists; `{n}` is its place (1–8).
-    pub unknown_word: &'static str,
+    pub unknown_word: String,
     /// A phrase of the wrong length; `{n}` is how many words were typed.
-    pub word_count: &'static str,
-    pub receipt_title: &'static str,
-    pub receipt_intro: &'static str,
+    pub word_count: String,
+    pub receipt_title: String,
+    pub receipt_intro: String,
     /// Before the desk's safety number on the receipt, computed in the page from the key it
     /// encrypted to. There is no Copy button: phone keyboards keep clipboard history.
-    pub desk_number: &'static str,
-    pub print: &'static str,
-    pub shared_device: &'static str,
-    pub followup_title: &'static str,
-    pub have_phrase: &'static str,
-    pub phrase_label: &'static str,
-    pub phrase_hint: &'static str,
-    pub word: &'static str,
-    pub open: &'static str,
-    pub status: &'static str,
-    pub statuses: &'static [(&'static str, &'static str)],
-    pub write: &'static str,
-    pub from_desk: &'static str,
-    pub from_you: &'static str,
-    pub unreadable: &'static str,
+    pub desk_number: String,
+    pub print: String,
+    pub shared_device: String,
+    pub followup_title: String,
+    pub have_phrase: String,
+    pub phrase_label: String,
+    pub phrase_hint: String,
+    pub word: String,
+    pub open: String,
+    pub status: String,
+    pub statuses: Options,
+    pub write: String,
+    pub from_desk: String,
+    pub from_you: String,
+    pub unreadable: String,
     /// Under a message listed as the desk's that does not carry the desk's tag.
-    pub not_verified: &'static str,
+    pub not_verified: String,
     /// The command line's own words (`resguardo report`), around the pages' questions.
     pub cli: CliTexts,
+    /// Every message's text, for checks that a page shows nothing else.
+    pub every_text: Vec<String>,
 }
 
 /// What the reporter command line says besides the pages' questions.
 pub struct CliTexts {
     /// After a list of numbered options.
-    pub pick: &'static str,
+    pub pick: String,
     /// After an optional question.
-    pub optional: &'static str,
+    pub optional: String,
     /// After a question answered over several lines.
-    pub lines: &'static str,
+    pub lines: String,
     /// A choice answered with more than one option, separated by commas.
-    pub several: &'static str,
+    pub several: String,
     /// An answer that is none of the options; `{answer}` is what was typed.
-    pub again: &'static str,
+    pub again: String,
     /// A required answer left empty.
-    pub required: &'static str,
+    pub required: String,
+    /// While the proof of work is solved.
+    pub working: String,
     /// Asking for the receipt phrase.
-    pub phrase: &'static str,
-    pub no_messages: &'static str,
-    pub sent: &'static str,
+    pub phrase: String,
+    pub no_messages: String,
+    pub sent: String,
 }
 
-pub const ALL: &[&Texts] = &[&ES, &EN, &FR];
-
-pub fn for_language(code: &str) -> Option<&'static Texts> {
-    ALL.iter().copied().find(|t| t.code == code)
+impl Texts {
+    /// The texts of a catalogue's messages, each looked up by its name; every message missing or
+    /// unknown is named in the error.
+    fn from_messages(code: &str, mut m: Messages) -> Result<Self, CatalogueError> {
+        let words = m.take("language-words");
+        let mut texts = Texts {
+            code: code.to_owned(),
+            name: m.take("language-name"),
+            words: Language::parse(&words).unwrap_or(Language::Es),
+            exit: m.take("exit"),
+            noscript: m.take("noscript"),
+            noscript_followup: m.take("noscript-followup"),
+            other_ways: m.take("other-ways"),
+            footer: m.take("footer"),
+            digest: m.take("digest"),
+            for_experts: m.take("for-experts"),
+            no_desk: m.take("no-desk"),
+            desk: m.take("desk"),
+            intake_title: m.take("intake-title"),
+            intake_intro: m.take("intake-intro"),
+            who_reads: m.take("who-reads"),
+            kind: m.take("kind"),
+            required: m.take("required"),
+            kinds: m.options("kind", KINDS),
+            when: m.take("when"),
+            whens: m.options("when", WHENS),
+            indicators: m.take("indicators"),
+            indicators_hint: m.take("indicators-hint"),
+            indicator_types: m.options("indicator-kind", INDICATOR_KINDS),
+            indicator_type: m.take("indicator-type"),
+            indicator_value: m.take("indicator-value"),
+            add_indicator: m.take("add-indicator"),
+            consent_statistics: m.take("consent-statistics"),
+            country: m.take("country"),
+            countries: m.options("country", COUNTRIES),
+            narrative: m.take("narrative"),
+            narrative_hint: m.take("narrative-hint"),
+            needs: m.take("needs"),
+            need_labels: m.options("need", NEEDS),
+            contact: m.take("contact"),
+            contact_hint: m.take("contact-hint"),
+            consent: m.take("consent"),
+            yes: m.take("yes"),
+            no: m.take("no"),
+            before_sending: m.take("before-sending"),
+            send: m.take("send"),
+            working: m.take("working"),
+            error_server: m.take("error-server"),
+            error_network: m.take("error-network"),
+            problems: m.options("problem", PROBLEMS),
+            unknown_word: m.take("unknown-word"),
+            word_count: m.take("word-count"),
+            receipt_title: m.take("receipt-title"),
+            receipt_intro: m.take("receipt-intro"),
+            desk_number: m.take("desk-number"),
+            print: m.take("print"),
+            shared_device: m.take("shared-device"),
+            followup_title: m.take("followup-title"),
+            have_phrase: m.take("have-phrase"),
+            phrase_label: m.take("phrase-label"),
+            phrase_hint: m.take("phrase-hint"),
+            word: m.take("word"),
+            open: m.take("open"),
+            status: m.take("status"),
+            statuses: m.options("status", STATUSES),
+            write: m.take("write"),
+            from_desk: m.take("from-desk"),
+            from_you: m.take("from-you"),
+            unreadable: m.take("unreadable"),
+            not_verified: m.take("not-verified"),
+            cli: CliTexts {
+                pick: m.take("cli-pick"),
+                optional: m.take("cli-optional"),
+                lines: m.take("cli-lines"),
+                several: m.take("cli-several"),
+                again: m.take("cli-again"),
+                required: m.take("cli-required"),
+                working: m.take("cli-working"),
+                phrase: m.take("cli-phrase"),
+                no_messages: m.take("cli-no-messages"),
+                sent: m.take("cli-sent"),
+            },
+            every_text: vec![],
+        };
+        texts.every_text = m.finish()?;
+        if Language::parse(&words).is_none() {
+            return Err(CatalogueError::BadWords {
+                code: code.to_owned(),
+                words,
+            });
+        }
+        Ok(texts)
+    }
 }
+
+/// The catalogues shipped in the binary (`locales/*.ftl`, listed by build.rs): (code, text).
+const SHIPPED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
+
+/// The languages the pages and the reporter command line speak, Spanish first (the default).
+pub struct Catalogues {
+    all: Vec<Texts>,
+}
+
+impl Catalogues {
+    /// The languages built in.
+    pub fn shipped() -> Result<Self, CatalogueError> {
+        let mut all = SHIPPED
+            .iter()
+            .map(|(code, text)| {
+                catalogue::parse(code, text).and_then(|m| Texts::from_messages(code, m))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        all.sort_by_key(|t| t.code != "es");
+        match all.first() {
+            Some(first) if first.code == "es" => Ok(Catalogues { all }),
+            _ => Err(CatalogueError::NoDefault),
+        }
+    }
+
+    /// The built-in languages and those of `dir`'s `*.ftl` files (`web.languages_dir`): a file
+    /// named like a built-in language replaces it, so a network can correct a translation too.
+    pub fn with_added(dir: &Path) -> Result<Self, CatalogueError> {
+        let mut catalogues = Self::shipped()?;
+        for (code, text) in catalogue::read_dir(dir)? {
+            let texts =
+                catalogue::parse(&code, &text).and_then(|m| Texts::from_messages(&code, m))?;
+            match catalogues.all.iter_mut().find(|t| t.code == code) {
+                Some(shipped) => *shipped = texts,
+                None => catalogues.all.push(texts),
+            }
+        }
+        Ok(catalogues)
+    }
+
+    pub fn all(&self) -> &[Texts] {
+        &self.all
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Texts> {
+        self.all.iter().find(|t| t.code == code)
+    }
+
+    /// Spanish: the language of the networks this is for (`shipped` makes sure it is first).
+    pub fn default_texts(&self) -> &Texts {
+        &self.all[0]
+    }
+
+    /// The first of ours in an Accept-Language list (weights ignored: order is enough here),
+    /// matching `fr-CA` to `fr`; else the default.
+    pub fn preferred(&self, accepted: &str) -> &Texts {
+        accepted
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .map(|tag| tag.trim().to_ascii_lowercase())
+            .find_map(|tag| {
+                let primary = tag.split('-').next().unwrap_or_default();
+                self.get(&tag).or_else(|| self.get(primary))
+            })
+            .unwrap_or_else(|| self.default_texts())
+    }
+}
+
+#[cfg(test)]
+mod tests;

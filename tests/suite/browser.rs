@@ -15,7 +15,7 @@ use crate::harness::{strict, Backend, TestServer};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-fn browser(web: &Path, args: &[&str]) -> Value {
+pub(crate) fn browser(web: &Path, args: &[&str]) -> Value {
     browser_with(web, args, &[])
 }
 
@@ -36,7 +36,7 @@ fn browser_with(web: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
 
 /// The web directory with its test tools built, when Chromium is there to drive (it must be in
 /// CI); `None` skips the test.
-fn chromium_and_web() -> Option<PathBuf> {
+pub(crate) fn chromium_and_web() -> Option<PathBuf> {
     if !Path::new(CHROMIUM).exists() {
         assert!(
             !strict(),
@@ -48,7 +48,7 @@ fn chromium_and_web() -> Option<PathBuf> {
     Some(crate::web::installed_web())
 }
 
-fn screenshots() -> PathBuf {
+pub(crate) fn screenshots() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -111,8 +111,8 @@ async fn interactive_report_and_followup(backend: Backend) {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("Proof of work"),
-        "progress is shown"
+        String::from_utf8_lossy(&out.stderr).contains("Security check: 100%"),
+        "progress is shown, in the reporter's language"
     );
     assert!(stdout.contains("We received your report"), "{stdout}");
     let english = stdout

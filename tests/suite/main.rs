@@ -58,6 +58,7 @@ mod rotation;
 mod schemathesis;
 mod statement_vectors;
 mod tor;
+mod translations;
 mod triage;
 mod upgrade;
 mod vectors;

@@ -106,21 +106,26 @@ export class Api {
     return { ...desk, fingerprint: computed };
   }
 
-  /** Encrypts and submits a report; returns its id and the receipt phrase, to show once. */
+  /**
+   * Encrypts and submits a report; returns its id and the receipt phrase, to show once. `lang` is
+   * the form's language: a code with a word list of its own, or a catalogue's code (`quc`) and
+   * the word list its reporters' phrases use.
+   */
   async submit(
     slug: string,
     form: ReportForm,
-    lang: Language,
+    lang: Language | { code: string; words: Language },
     progress: (stage: "keys" | "work", done: number) => void = () => {},
     solver: Solver = solveHere,
   ): Promise<{ id: string; phrase: string; deskNumber: string }> {
     const desk = await this.desk(slug);
-    const phrase = generatePhrase(lang);
+    const { code, words } = typeof lang === "string" ? { code: lang, words: lang } : lang;
+    const phrase = generatePhrase(words);
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
     const document = {
       ...form,
       schema: "resguardo.report.v1",
-      lang,
+      lang: code,
       reply_to: keys.replyRecipient,
       reporter_key: base64.encode(keys.reporterKey),
       reply_mac_key: base64.encode(keys.replyMacKey),

@@ -6,7 +6,9 @@ import { Api, Problem, solveHere, type Case, type ReportForm, type Solver } from
 import { deriveReceipt, normalise, wordlists, WORDS, type Language } from "./receipt.ts";
 
 const api = new Api();
-const lang = (document.documentElement.lang || "es") as Language;
+const lang = document.documentElement.lang || "es";
+/** The receipt phrase's word list of this language (a catalogue names it; the server says). */
+const words = (document.documentElement.dataset.words || "es") as Language;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 
 /** Leaves for a neutral site, replacing this page in the history. */
@@ -162,6 +164,8 @@ function wireIntake(form: HTMLFormElement): void {
       safe_contact: String(data.get("safe_contact") ?? "").trim() || undefined,
     };
     const progress = $<HTMLProgressElement>("progress");
+    // An earlier attempt's problem is gone once the reporter tries again.
+    show("error", false);
     show("sending", true);
     form.querySelectorAll("button, input, select, textarea").forEach((e) => {
       (e as HTMLInputElement).disabled = true;
@@ -170,7 +174,7 @@ function wireIntake(form: HTMLFormElement): void {
       const { phrase, deskNumber } = await api.submit(
         String(data.get("desk")),
         report,
-        lang,
+        { code: lang, words },
         (stage, done) => {
           if (progress) progress.value = stage === "keys" ? done * 0.5 : 0.5 + done * 0.5;
         },
@@ -214,7 +218,7 @@ function wireWords(form: HTMLFormElement): HTMLInputElement[] {
   const boxes = Array.from(form.querySelectorAll<HTMLInputElement>("input[name=word]"));
   const list = $("wordlist");
   list?.replaceChildren(
-    ...wordlists[lang].map((word) => {
+    ...wordlists[words].map((word) => {
       const option = document.createElement("option");
       option.value = word;
       return option;
@@ -245,8 +249,15 @@ function showThread(found: Case): void {
       const item = document.createElement("li");
       item.className = m.author;
       const who = document.createElement("strong");
-      who.textContent = `${text(m.author === "desk" ? "from-desk" : "from-you")} (${day(m.day)}): `;
-      item.append(who, m.text ?? text("unreadable"));
+      who.textContent = text(m.author === "desk" ? "from-desk" : "from-you");
+      const when = document.createElement("time");
+      when.dateTime = m.day;
+      when.textContent = day(m.day);
+      // What was written stays as written: not for a browser's machine translation.
+      const said = document.createElement("span");
+      said.translate = false;
+      said.textContent = m.text ?? "";
+      item.append(who, " (", when, "): ", m.text === null ? text("unreadable") : said);
       if (m.verified === false) {
         // Only the desk can tag its replies: without the tag, the server may have written it.
         const warning = document.createElement("p");

@@ -7,6 +7,11 @@
 //   node browser.mjs timing - - [RUNS]                  → {"wasm": [ms, …], "js": [ms, …]}
 //   node browser.mjs a11y URL ARTIFACTS                 → per page: unnamed controls, tab order,
 //                                                         the accessibility tree's unnamed nodes
+//   node browser.mjs walk URL ARTIFACTS LANG PHRASE OTHER → {"states": {NAME: [{"text", "lang"}]}}: every
+//                                                         text a person reads in each page state of LANG,
+//                                                         each problem type's included (PHRASE opens a
+//                                                         case, OTHER is a phrase that opens none); text
+//                                                         marked translate="no" (data) and dates left out
 //   node browser.mjs nojs URL ARTIFACTS [PATH]          → {"noscript", "formVisible", "followupNoscript",
 //                                                          "followupFormVisible"} (PATH: /es/ unless given)
 // `foreign` counts requests to any origin other than the server's; `violations` lists what the
@@ -89,6 +94,43 @@ async function cutTexts(page: Page): Promise<string[]> {
     probe.remove();
     if (document.documentElement.scrollWidth > window.innerWidth) cut.push("(scrolls sideways)");
     return cut;
+  });
+}
+
+type Shown = { text: string; lang: string };
+
+/**
+ * Every text a person can read on the page now: visible text, the options of drop-down lists,
+ * accessible names and the title; with the language of the element it is in. Data (marked
+ * translate="no": the phrase, safety numbers, desk names, what people wrote) and dates (`time`,
+ * written by the browser's own locale data) are left out.
+ */
+async function shownTexts(page: Page): Promise<Shown[]> {
+  return page.evaluate(() => {
+    const found: { text: string; lang: string }[] = [];
+    const add = (text: string | null, at: Element) => {
+      const said = (text ?? "").replace(/\s+/g, " ").trim();
+      if (!said || at.closest("[translate=no], time")) return;
+      found.push({ text: said, lang: at.closest("[lang]")?.getAttribute("lang") ?? "" });
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest("select, script, style")) continue;
+      if (parent.checkVisibility()) add(node.textContent, parent);
+    }
+    for (const select of Array.from(document.querySelectorAll("select"))) {
+      if (!select.checkVisibility()) continue;
+      for (const option of Array.from(select.options)) add(option.text, option);
+    }
+    for (const named of Array.from(document.querySelectorAll("[aria-label], [title], [placeholder], [alt]"))) {
+      if (!named.checkVisibility()) continue;
+      for (const attribute of ["aria-label", "title", "placeholder", "alt"]) {
+        add(named.getAttribute(attribute), named);
+      }
+    }
+    add(document.title, document.documentElement);
+    return found;
   });
 }
 
@@ -418,6 +460,88 @@ try {
       };
     }
     console.log(JSON.stringify(report));
+  } else if (command === "walk") {
+    const [lang, phrase, other] = rest;
+    const states: Record<string, Shown[]> = {};
+    const { page } = await open();
+    const keep = async (name: string) => {
+      states[name] = await shownTexts(page);
+      await shot(page, `walk-${lang}-${name}`);
+    };
+    await page.goto(`${url}/${lang}/`);
+    await page.waitForSelector("#intake");
+    await keep("intake");
+    await page.click("#intake button[type=submit]");
+    await page.waitForSelector("#narrative-missing:not([hidden])");
+    await keep("intake-missing");
+    await page.check("input[name=kind] >> nth=0");
+    await page.fill("#narrative", "+502 5555 9876");
+    // Every problem the page has words for, then one it has none for, then a lost connection:
+    // the report's POST is answered here instead of by the server.
+    const slugs = await page
+      .locator("span[id^=problem-]")
+      .evaluateAll((spans) => spans.map((s) => s.id.replace("problem-", "")));
+    const reports = "**/api/v1/desks/*/reports";
+    for (const slug of [...slugs, "internal", "(network)"]) {
+      await page.route(reports, async (route) => {
+        if (slug === "(network)") return route.abort();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await route.fulfill({
+          status: 400,
+          contentType: "application/problem+json",
+          body: JSON.stringify({
+            type: `https://resguardo.invalid/problems/${slug}`,
+            title: "English title",
+            status: 400,
+            detail: "English detail, for developers",
+          }),
+        });
+      });
+      await page.click("#intake button[type=submit]");
+      if (slug === slugs[0]) {
+        await page.waitForSelector("#sending:not([hidden])");
+        await keep("sending");
+      }
+      await page.waitForSelector("#error:not([hidden])", { timeout: 60_000 });
+      await page.waitForSelector("#intake button[type=submit]:enabled");
+      await keep(`problem-${slug}`);
+      await page.unroute(reports);
+    }
+    await page.click("#intake button[type=submit]");
+    await page.waitForSelector("#receipt:not([hidden])", { timeout: 60_000 });
+    await keep("receipt");
+    await page.goto(`${url}/${lang}/followup`);
+    await page.waitForSelector("#followup");
+    await keep("followup");
+    const tryPhrase = async (typed: string, name: string) => {
+      await page.locator("input[name=word]").evaluateAll((boxes) =>
+        boxes.forEach((box) => ((box as HTMLInputElement).value = "")),
+      );
+      await page.fill("#w1", typed);
+      await page.click("#followup button[type=submit]");
+      await page.waitForSelector("#error:not([hidden])", { timeout: 60_000 });
+      await keep(name);
+      await page.evaluate(() => document.getElementById("error")?.setAttribute("hidden", ""));
+    };
+    await tryPhrase(phrase.split(" ").slice(0, 3).join(" "), "followup-word-count");
+    await tryPhrase(phrase.replace(/\S+$/, "zzzz"), "followup-unknown-word");
+    await tryPhrase(other, "followup-not-found");
+    await page.locator("input[name=word]").evaluateAll((boxes) =>
+      boxes.forEach((box) => ((box as HTMLInputElement).value = "")),
+    );
+    await page.fill("#w1", phrase);
+    await page.click("#followup button[type=submit]");
+    await page.waitForSelector("#case:not([hidden])", { timeout: 60_000 });
+    await page.fill("#message", "+502 5555 9876");
+    await page.click("#write button[type=submit]");
+    await page.waitForSelector("#thread li");
+    await keep("case");
+    const off = await open(false);
+    for (const path of ["", "followup"]) {
+      await off.page.goto(`${url}/${lang}/${path}`);
+      states[`nojs-${path || "intake"}`] = await shownTexts(off.page);
+    }
+    console.log(JSON.stringify({ states }));
   } else if (command === "nojs") {
     const { page } = await open(false);
     const path = rest[0] ?? "/es/";

@@ -1,13 +1,13 @@
 //! The reporter pages' HTML, as maud templates: every `(value)` is escaped by maud at compile
 //! time, so a desk name or any text can only ever be text, never markup. The page script finds its
-//! elements by the ids written here; the texts come from `texts.rs`.
+//! elements by the ids written here; the texts come from the language's catalogue (`crate::texts`).
 
 use maud::{html, Markup, DOCTYPE};
 
 use super::Assets;
 use crate::server::metrics::EXIT_PATH;
 use crate::store::DeskListing;
-use crate::texts::{self, Texts};
+use crate::texts::{Catalogues, Texts};
 
 /// Another way to reach a desk (`web.contacts`), for whoever cannot run the pages' encryption.
 pub struct Contact<'a> {
@@ -21,7 +21,10 @@ pub fn noscript(t: &Texts, why: &str, contacts: &[Contact]) -> Markup {
         noscript {
             p class="notice" role="alert" { (why) }
             @for contact in contacts {
-                p class="notice contact" { (t.other_ways) " " strong { (contact.desk) } ": " (contact.text) }
+                p class="notice contact" {
+                    (t.other_ways) " " strong translate="no" { (contact.desk) } ": "
+                    span translate="no" { (contact.text) }
+                }
             }
         }
     }
@@ -33,14 +36,21 @@ pub struct Here<'a>(pub &'a str);
 /// The frame around every page: languages (each link to this same page in that language, so a
 /// desk's own address stays that desk's), quick exit, the no-script notice and the footer with
 /// the script's digest. Scripts and styles are pinned by Subresource Integrity.
-pub fn page(t: &Texts, assets: &Assets, here: Here, notice: Markup, main: Markup) -> Markup {
+/// `data-words` names the receipt phrase's word list of this language for the script.
+pub fn page(
+    (t, languages): (&Texts, &Catalogues),
+    assets: &Assets,
+    here: Here,
+    notice: Markup,
+    main: Markup,
+) -> Markup {
     let title = match here.0 {
-        "followup" => t.followup_title,
-        _ => t.intake_title,
+        "followup" => &t.followup_title,
+        _ => &t.intake_title,
     };
     html! {
         (DOCTYPE)
-        html lang=(t.code) {
+        html lang=(t.code) data-words=(t.words.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -53,7 +63,7 @@ pub fn page(t: &Texts, assets: &Assets, here: Here, notice: Markup, main: Markup
             body {
                 header {
                     nav {
-                        @for other in texts::ALL.iter().filter(|o| o.code != t.code) {
+                        @for other in languages.all().iter().filter(|o| o.code != t.code) {
                             a href={ "/" (other.code) "/" (here.0) } hreflang=(other.code) lang=(other.code) {
                                 (other.name)
                             }
@@ -70,7 +80,7 @@ pub fn page(t: &Texts, assets: &Assets, here: Here, notice: Markup, main: Markup
                     // For experts: what to compare with a build of their own.
                     details aria-label=(t.for_experts) {
                         summary { (t.for_experts) }
-                        p { (t.digest) ": app.js " (assets.app.sha256_hex) }
+                        p { (t.digest) ": " code translate="no" { "app.js " (assets.app.sha256_hex) } }
                     }
                 }
             }
@@ -86,7 +96,7 @@ fn desk_choice(t: &Texts, open: &[&DeskListing]) -> Markup {
             [] => p class="notice" { (t.no_desk) },
             [one] => {
                 input type="hidden" name="desk" value=(one.slug.as_str());
-                p { (t.desk) ": " strong { (one.name.as_str()) } }
+                p { (t.desk) ": " strong translate="no" { (one.name.as_str()) } }
             },
             // No desk chosen for the reporter: a victim must not send to another country's desk
             // by leaving a default.
@@ -95,7 +105,7 @@ fn desk_choice(t: &Texts, open: &[&DeskListing]) -> Markup {
                     .iter()
                     .map(|d| (d.slug.as_str(), d.name.as_str()))
                     .collect();
-                (choice(t, "desk", t.desk, &desks))
+                (choice(t, "desk", &t.desk, &desks))
             },
         }
     }
@@ -103,21 +113,21 @@ fn desk_choice(t: &Texts, open: &[&DeskListing]) -> Markup {
 
 /// A required choice among a few options, as radio buttons: their labels wrap on a narrow
 /// screen, where a drop-down list cuts them. None is chosen for the reporter.
-fn choice(t: &Texts, name: &str, legend: &str, items: &[(&str, &str)]) -> Markup {
+fn choice<L: AsRef<str>>(t: &Texts, name: &str, legend: &str, items: &[(&str, L)]) -> Markup {
     let missing_id = format!("{name}-missing");
     html! {
         fieldset id=(name) class="choice" role="radiogroup" aria-required="true"
             aria-describedby=(missing_id) {
             legend { (legend) }
             @for (value, label) in items {
-                label { input type="radio" name=(name) value=(value); " " (label) }
+                label { input type="radio" name=(name) value=(value); " " (label.as_ref()) }
             }
         }
         (missing(t, &missing_id))
     }
 }
 
-fn options(items: &[(&str, &str)]) -> Markup {
+fn options(items: &[(&str, String)]) -> Markup {
     html! {
         @for (value, label) in items {
             option value=(value) { (label) }
@@ -125,7 +135,7 @@ fn options(items: &[(&str, &str)]) -> Markup {
     }
 }
 
-fn checkboxes(name: &str, items: &[(&str, &str)]) -> Markup {
+fn checkboxes(name: &str, items: &[(&str, String)]) -> Markup {
     html! {
         @for (value, label) in items {
             label { input type="checkbox" name=(name) value=(value); " " (label) }
@@ -155,7 +165,7 @@ fn error_texts(t: &Texts) -> Markup {
         p id="error" role="alert" tabindex="-1" hidden {}
         span id="error-server" hidden { (t.error_server) }
         span id="error-network" hidden { (t.error_network) }
-        @for (kind, said) in t.problems {
+        @for (kind, said) in &t.problems {
             span id={ "problem-" (kind) } hidden { (said) }
         }
     }
@@ -171,11 +181,11 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
         p class="notice" { (t.who_reads) }
         form id="intake" class="js-only" novalidate autocomplete="off" {
             (desk_choice(t, open))
-            (choice(t, "kind", t.kind, t.kinds))
+            (choice(t, "kind", &t.kind, &t.kinds))
             label for="when" { (t.when) }
-            select id="when" name="when" { option value="" { "—" } (options(t.whens)) }
+            select id="when" name="when" { option value="" { "—" } (options(&t.whens)) }
             label for="country" { (t.country) }
-            select id="country" name="country" { option value="" { "—" } (options(t.countries)) }
+            select id="country" name="country" { option value="" { "—" } (options(&t.countries)) }
             label for="narrative" { (t.narrative) }
             p class="hint" id="narrative-hint" { (t.narrative_hint) }
             textarea id="narrative" name="narrative" required
@@ -187,20 +197,20 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
                 div id="indicators" {
                     div class="indicator" {
                         select name="indicator_type" aria-label=(t.indicator_type)
-                            aria-describedby="indicators-hint" { (options(t.indicator_types)) }
+                            aria-describedby="indicators-hint" { (options(&t.indicator_types)) }
                         input type="text" name="indicator_value" aria-label=(t.indicator_value)
                             autocomplete="off";
                     }
                 }
                 button type="button" id="add-indicator" { (t.add_indicator) }
             }
-            fieldset { legend { (t.needs) } (checkboxes("needs", t.need_labels)) }
+            fieldset { legend { (t.needs) } (checkboxes("needs", &t.need_labels)) }
             label for="safe_contact" { (t.contact) }
             p class="hint" id="contact-hint" { (t.contact_hint) }
             input type="text" id="safe_contact" name="safe_contact" autocomplete="off"
                 aria-describedby="contact-hint";
-            (yes_no(t, "consent_referral", t.consent))
-            (yes_no(t, "consent_statistics", t.consent_statistics))
+            (yes_no(t, "consent_referral", &t.consent))
+            (yes_no(t, "consent_statistics", &t.consent_statistics))
             p class="hint" { (t.before_sending) }
             button type="submit" { (t.send) }
         }
@@ -212,9 +222,10 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
         section id="receipt" tabindex="-1" hidden {
             h2 { (t.receipt_title) }
             p { (t.receipt_intro) }
-            p id="phrase" lang=(t.code) {}
+            // Never machine-translated: a translated phrase would not open the case.
+            p id="phrase" lang=(t.code) translate="no" {}
             button type="button" id="print" { (t.print) }
-            p { (t.desk_number) " " span id="desk-number" class="number" {} }
+            p { (t.desk_number) " " span id="desk-number" class="number" translate="no" {} }
             p class="notice" { (t.shared_device) }
             p { a href=(followup) { (t.followup_title) } }
         }
@@ -261,7 +272,7 @@ pub fn followup(t: &Texts) -> Markup {
         span id="from-you" hidden { (t.from_you) }
         span id="unreadable" hidden { (t.unreadable) }
         span id="not-verified" hidden { (t.not_verified) }
-        @for (status, label) in t.statuses {
+        @for (status, label) in &t.statuses {
             span id={ "status-" (status) } hidden { (label) }
         }
     }
@@ -284,12 +295,14 @@ mod tests {
         };
         let desks = [listing("gt"), listing("hn")];
         let open: Vec<&DeskListing> = desks.iter().collect();
-        let mut html = desk_choice(&texts::ES, &open).into_string();
+        let languages = Catalogues::shipped().unwrap();
+        let es = languages.default_texts();
+        let mut html = desk_choice(es, &open).into_string();
         let contact = Contact {
             desk: hostile.as_str(),
             text: "<b>1515</b>",
         };
-        html += &noscript(&texts::ES, "x", &[contact]).into_string();
+        html += &noscript(es, "x", &[contact]).into_string();
         assert!(html.contains("&lt;b&gt;1515&lt;/b&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert!(

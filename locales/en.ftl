@@ -1,0 +1,132 @@
+### Resguardo's reporter pages and reporter command line, in English.
+###
+### One file per language, named by its code (es.ftl). docs/translating.md says how to add a
+### language: every message of es.ftl must be here, or the server refuses to start, naming it.
+### Plain language, short sentences: people read these frightened, on a small screen.
+### { $n } and { $answer } are filled in where the text is shown.
+
+## About this language
+# Its own name, as its speakers write it, in the language links of every page.
+language-name = English
+# The receipt phrase's word list: es, en or fr (BIP-39 lists). A language without a list
+# of its own names the one its speakers read best.
+language-words = en
+
+## On every page
+exit = Quick exit
+noscript = This page needs JavaScript to encrypt your report on your own phone before it is sent: without it, nothing can be sent safely. In Tor Browser, tap the shield and choose the "Safer" level (not "Safest"), then reload the page.
+noscript-followup = To show the answers, this page decrypts your case on your own phone with your 8 words, and for that it needs JavaScript: the server cannot read your case or show it. In Tor Browser, tap the shield and choose the "Safer" level (not "Safest"), then reload the page. Keep your words safe meanwhile.
+other-ways = Other ways to reach
+footer = Your report is encrypted on this device. The server cannot read it.
+digest = Fingerprint of this page's code (SHA-256)
+for-experts = For experts
+no-desk = No desk receives reports here right now. Please try later.
+desk = Desk that will receive your report
+
+## The report form
+intake-title = Report extortion
+intake-intro = Tell us what happened. Answer only what you want to. We do not ask your name.
+who-reads = Before it leaves your phone, your report is encrypted for the help desk: only the desk's vetted staff can read it. You will get an 8-word phrase to come back and read replies.
+kind = What happened?
+required = This is missing: fill it in to send.
+kind-sextortion = Someone threatens to publish intimate photos or videos
+kind-phone_extortion = Extortion by phone
+kind-in_person_extortion = Extortion in person
+kind-online_extortion = Extortion online or on social media
+kind-other = Something else
+when = When did it happen?
+when-today = Today
+when-this_week = This week
+when-this_month = This month
+when-earlier = Earlier
+indicators = What does the extortionist use? (optional)
+indicators-hint = Phone numbers, bank or remittance accounts, social-media profiles, wallets. They help block them and see whether they extort others.
+indicator-kind-phone = Phone
+indicator-kind-account = Bank or remittance account
+indicator-kind-handle = Social-media profile
+indicator-kind-wallet = Cryptocurrency wallet
+indicator-type = Type
+indicator-value = Number, account or profile
+add-indicator = Add another
+consent-statistics = May we count your case, with nothing that identifies you, in anonymous statistics?
+country = In which country?
+country-GT = Guatemala
+country-HN = Honduras
+country-SV = El Salvador
+narrative = Tell us what happened
+narrative-hint = You can include when it started, what they ask for and what they use (phone numbers, bank or remittance accounts, social-media profiles).
+needs = What help do you need?
+need-legal = Legal advice
+need-psychosocial = Psychological support
+need-digital_security = Digital security
+need-shelter = A safe place
+need-medical = Medical care
+need-financial = Help with banks or money
+contact = How and when is it safe to contact you? (optional)
+contact-hint = Leave it empty if it is not safe. You can come back to this page with your phrase.
+consent = May we send what is needed to a support organisation (lawyers, psychologists, shelters)?
+yes = Yes
+no = No
+before-sending = When you send, your phone encrypts the report and solves a small puzzle that protects the service from abuse. It can take a few seconds.
+send = Send safely
+working = Encrypting and sending… do not close this page.
+
+## When something fails
+# problem-*: what the reporter reads for each problem the server answers (its RFC 9457 type).
+error-server = The server could not handle the request. Try again in a moment.
+error-network = Could not connect. Check your connection and try again.
+problem-receipt-not-found = No report matches this phrase. Check the 8 words.
+problem-rate-limited = There are many requests right now. Wait a minute and try again.
+problem-thread-full = This case has too many messages already. The desk will answer here.
+problem-desk-not-found = This desk no longer receives reports.
+problem-payload-too-large = The text is too long. Shorten it and try again.
+problem-pow-expired = The security check expired. Try again.
+problem-pow-stale = The security check expired. Try again.
+problem-pow-reused = The security check was already used. Try again.
+problem-timeout = The server took too long. Try again.
+problem-service-unavailable = The service is not available now. Try again later.
+problem-storage-full = The service is not available now. Try again later.
+
+## Typing the receipt phrase
+unknown-word = Word { $n } is not in the list: check it.
+word-count = The phrase has 8 words; there are { $n } here.
+
+## The receipt
+receipt-title = We received your report
+receipt-intro = This is your phrase to come back. Keep these 8 words. They are the only way to read replies and cannot be recovered. We will not show them again.
+desk-number = Your report was encrypted for the desk with this safety number; compare it with the one the desk publishes:
+print = Print
+shared-device = If the phone is shared, do not keep the phrase on it: write it on paper and keep it somewhere safe. Close this tab when you are done.
+
+## Reading the replies
+followup-title = Read replies
+have-phrase = Already have a phrase? Read the replies.
+phrase-label = Your 8-word phrase
+phrase-hint = One word per box; accents and capitals do not matter. You can paste the whole phrase into the first one.
+word = Word
+open = Open
+status = Status
+status-new = Received
+status-in_review = Being reviewed
+status-referred = Referred to a support organisation
+status-closed = Closed
+status-spam = Closed
+write = Write to the desk
+from-desk = The desk
+from-you = You
+unreadable = (cannot be read)
+not-verified = Caution: we could not confirm that this message comes from the desk. Do not follow its instructions or share details without confirming with the desk another way.
+
+## The command line's own words (resguardo report)
+
+cli-pick = Type the number or the word:
+cli-optional = (leave empty to skip)
+cli-lines = (finish with an empty line)
+cli-several = You can choose several, separated by commas.
+cli-again = I did not understand "{ $answer }". Please try again.
+cli-required = This is missing: write it so that the report can be sent.
+# While the device solves the small calculation that protects the service.
+cli-working = Security check
+cli-phrase = Your 8-word phrase:
+cli-no-messages = No messages yet.
+cli-sent = Your message was sent, encrypted to the desk.

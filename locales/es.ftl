@@ -1,0 +1,132 @@
+### Resguardo's reporter pages and reporter command line, in Spanish.
+###
+### One file per language, named by its code (es.ftl). docs/translating.md says how to add a
+### language: every message of es.ftl must be here, or the server refuses to start, naming it.
+### Plain language, short sentences: people read these frightened, on a small screen.
+### { $n } and { $answer } are filled in where the text is shown.
+
+## About this language
+# Its own name, as its speakers write it, in the language links of every page.
+language-name = Español
+# The receipt phrase's word list: es, en or fr (BIP-39 lists). A language without a list
+# of its own names the one its speakers read best.
+language-words = es
+
+## On every page
+exit = Salir rápido
+noscript = Esta página necesita JavaScript para cifrar su reporte en su propio teléfono antes de enviarlo: sin él, nada se puede enviar de forma segura. En Tor Browser, toque el escudo y elija el nivel «Más seguro» (no «El más seguro»), luego vuelva a cargar la página.
+noscript-followup = Para ver las respuestas, esta página descifra su caso en su propio teléfono con sus 8 palabras, y para eso necesita JavaScript: el servidor no puede leer su caso ni mostrarlo. En Tor Browser, toque el escudo y elija el nivel «Más seguro» (no «El más seguro»), luego vuelva a cargar la página. Guarde sus palabras mientras tanto.
+other-ways = Otras formas de contactar a
+footer = Su reporte se cifra en este dispositivo. El servidor no puede leerlo.
+digest = Huella del código de esta página (SHA-256)
+for-experts = Para personas expertas
+no-desk = Ahora no hay ninguna mesa que reciba reportes aquí. Intente más tarde.
+desk = Mesa que recibirá su reporte
+
+## The report form
+intake-title = Reportar una extorsión
+intake-intro = Cuéntenos qué pasó. Solo responda lo que quiera. No pedimos su nombre.
+who-reads = Antes de salir de su teléfono, su reporte se cifra para la mesa de atención: solo las personas de esa mesa, revisadas por su coordinación, pueden leerlo. Recibirá una frase de 8 palabras para volver a ver las respuestas.
+kind = ¿Qué pasó?
+required = Falta este dato: complételo para poder enviar.
+kind-sextortion = Me amenazan con publicar fotos o videos íntimos
+kind-phone_extortion = Extorsión por teléfono
+kind-in_person_extortion = Extorsión en persona
+kind-online_extortion = Extorsión por internet o redes sociales
+kind-other = Otra cosa
+when = ¿Cuándo pasó?
+when-today = Hoy
+when-this_week = Esta semana
+when-this_month = Este mes
+when-earlier = Antes
+indicators = ¿Qué usa la persona que le extorsiona? (opcional)
+indicators-hint = Números de teléfono, cuentas de banco o de remesas, perfiles de redes sociales, billeteras. Ayudan a bloquearlos y a ver si extorsionan a otras personas.
+indicator-kind-phone = Teléfono
+indicator-kind-account = Cuenta de banco o remesas
+indicator-kind-handle = Perfil de red social
+indicator-kind-wallet = Billetera de criptomonedas
+indicator-type = Tipo
+indicator-value = Número, cuenta o perfil
+add-indicator = Añadir otro
+consent-statistics = ¿Podemos contar su caso, sin ningún dato que le identifique, en estadísticas anónimas?
+country = ¿En qué país?
+country-GT = Guatemala
+country-HN = Honduras
+country-SV = El Salvador
+narrative = Cuéntenos qué pasó
+narrative-hint = Puede incluir cuándo empezó, qué le piden y qué datos usan (números de teléfono, cuentas bancarias o de remesas, perfiles de redes sociales).
+needs = ¿Qué ayuda necesita?
+need-legal = Asesoría legal
+need-psychosocial = Apoyo psicológico
+need-digital_security = Seguridad digital
+need-shelter = Un lugar seguro
+need-medical = Atención médica
+need-financial = Ayuda con bancos o dinero
+contact = ¿Cómo y cuándo es seguro contactarle? (opcional)
+contact-hint = Déjelo vacío si no es seguro. Puede volver a esta página con su frase.
+consent = ¿Podemos enviar lo necesario a una organización de apoyo (abogados, psicólogas, refugios)?
+yes = Sí
+no = No
+before-sending = Al enviar, su teléfono cifra el reporte y resuelve un pequeño cálculo que protege el servicio contra abusos. Puede tardar unos segundos.
+send = Enviar de forma segura
+working = Cifrando y enviando… no cierre esta página.
+
+## When something fails
+# problem-*: what the reporter reads for each problem the server answers (its RFC 9457 type).
+error-server = El servidor no pudo atender la solicitud. Intente de nuevo en un momento.
+error-network = No se pudo conectar. Revise su conexión e intente de nuevo.
+problem-receipt-not-found = Ningún reporte corresponde a esta frase. Revise las 8 palabras.
+problem-rate-limited = Hay muchas solicitudes en este momento. Espere un minuto e intente de nuevo.
+problem-thread-full = Este caso ya tiene demasiados mensajes. La mesa le responderá aquí.
+problem-desk-not-found = Esta mesa ya no recibe reportes.
+problem-payload-too-large = El texto es demasiado largo. Acórtelo e intente de nuevo.
+problem-pow-expired = La comprobación de seguridad caducó. Intente de nuevo.
+problem-pow-stale = La comprobación de seguridad caducó. Intente de nuevo.
+problem-pow-reused = La comprobación de seguridad ya se usó. Intente de nuevo.
+problem-timeout = El servidor tardó demasiado. Intente de nuevo.
+problem-service-unavailable = El servicio no está disponible ahora. Intente más tarde.
+problem-storage-full = El servicio no está disponible ahora. Intente más tarde.
+
+## Typing the receipt phrase
+unknown-word = La palabra { $n } no está en la lista: revísela.
+word-count = La frase tiene 8 palabras; aquí hay { $n }.
+
+## The receipt
+receipt-title = Recibimos su reporte
+receipt-intro = Esta es su frase para volver. Guarde estas 8 palabras. Es la única forma de ver las respuestas y no se puede recuperar. No la mostramos otra vez.
+desk-number = Su reporte se cifró para la mesa con este número de seguridad; compárelo con el que la mesa publica:
+print = Imprimir
+shared-device = Si el teléfono es compartido, no guarde la frase en él: escríbala en papel y guárdela en un lugar seguro. Cierre esta pestaña al terminar.
+
+## Reading the replies
+followup-title = Ver respuestas
+have-phrase = ¿Ya tiene una frase? Vea las respuestas.
+phrase-label = Su frase de 8 palabras
+phrase-hint = Una palabra en cada casilla; las tildes y las mayúsculas no importan. Puede pegar la frase entera en la primera.
+word = Palabra
+open = Abrir
+status = Estado
+status-new = Recibido
+status-in_review = En revisión
+status-referred = Derivado a una organización de apoyo
+status-closed = Cerrado
+status-spam = Cerrado
+write = Escribir a la mesa
+from-desk = La mesa
+from-you = Usted
+unreadable = (no se puede leer)
+not-verified = Atención: no pudimos comprobar que este mensaje venga de la mesa. No siga sus instrucciones ni comparta datos sin confirmarlo con la mesa por otra vía.
+
+## The command line's own words (resguardo report)
+
+cli-pick = Escriba el número o la palabra:
+cli-optional = (deje vacío para saltar)
+cli-lines = (termine con una línea vacía)
+cli-several = Puede elegir varias, separadas por comas.
+cli-again = No entendí «{ $answer }». Intente otra vez.
+cli-required = Falta este dato: escríbalo para poder enviar.
+# While the device solves the small calculation that protects the service.
+cli-working = Comprobación de seguridad
+cli-phrase = Su frase de 8 palabras:
+cli-no-messages = Todavía no hay mensajes.
+cli-sent = Su mensaje fue enviado, cifrado para la mesa.

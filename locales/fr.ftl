@@ -1,0 +1,132 @@
+### Resguardo's reporter pages and reporter command line, in French.
+###
+### One file per language, named by its code (es.ftl). docs/translating.md says how to add a
+### language: every message of es.ftl must be here, or the server refuses to start, naming it.
+### Plain language, short sentences: people read these frightened, on a small screen.
+### { $n } and { $answer } are filled in where the text is shown.
+
+## About this language
+# Its own name, as its speakers write it, in the language links of every page.
+language-name = Français
+# The receipt phrase's word list: es, en or fr (BIP-39 lists). A language without a list
+# of its own names the one its speakers read best.
+language-words = fr
+
+## On every page
+exit = Sortie rapide
+noscript = Cette page a besoin de JavaScript pour chiffrer votre signalement sur votre propre téléphone avant l'envoi : sans lui, rien ne peut être envoyé en sécurité. Dans Tor Browser, touchez le bouclier et choisissez le niveau « Plus sûr » (pas « Le plus sûr »), puis rechargez la page.
+noscript-followup = Pour afficher les réponses, cette page déchiffre votre dossier sur votre propre téléphone avec vos 8 mots, et pour cela elle a besoin de JavaScript : le serveur ne peut ni lire ni afficher votre dossier. Dans Tor Browser, touchez le bouclier et choisissez le niveau « Plus sûr » (pas « Le plus sûr »), puis rechargez la page. Gardez vos mots en lieu sûr en attendant.
+other-ways = Autres moyens de joindre
+footer = Votre signalement est chiffré sur cet appareil. Le serveur ne peut pas le lire.
+digest = Empreinte du code de cette page (SHA-256)
+for-experts = Pour les spécialistes
+no-desk = Aucune permanence ne reçoit de signalements ici pour le moment. Réessayez plus tard.
+desk = Permanence qui recevra votre signalement
+
+## The report form
+intake-title = Signaler une extorsion
+intake-intro = Dites-nous ce qui s'est passé. Répondez seulement à ce que vous voulez. Nous ne demandons pas votre nom.
+who-reads = Avant de quitter votre téléphone, votre signalement est chiffré pour la permanence : seules ses personnes vérifiées peuvent le lire. Vous recevrez une phrase de 8 mots pour revenir lire les réponses.
+kind = Que s'est-il passé ?
+required = Cette information manque : complétez-la pour envoyer.
+kind-sextortion = On menace de publier des photos ou vidéos intimes
+kind-phone_extortion = Extorsion par téléphone
+kind-in_person_extortion = Extorsion en personne
+kind-online_extortion = Extorsion en ligne ou sur les réseaux sociaux
+kind-other = Autre chose
+when = Quand est-ce arrivé ?
+when-today = Aujourd'hui
+when-this_week = Cette semaine
+when-this_month = Ce mois-ci
+when-earlier = Avant
+indicators = Qu'utilise la personne qui vous extorque ? (facultatif)
+indicators-hint = Numéros de téléphone, comptes bancaires ou de transfert, profils de réseaux sociaux, portefeuilles. Ils aident à les bloquer et à voir s'ils extorquent d'autres personnes.
+indicator-kind-phone = Téléphone
+indicator-kind-account = Compte bancaire ou de transfert
+indicator-kind-handle = Profil de réseau social
+indicator-kind-wallet = Portefeuille de cryptomonnaies
+indicator-type = Type
+indicator-value = Numéro, compte ou profil
+add-indicator = Ajouter
+consent-statistics = Pouvons-nous compter votre cas, sans rien qui vous identifie, dans des statistiques anonymes ?
+country = Dans quel pays ?
+country-GT = Guatemala
+country-HN = Honduras
+country-SV = Salvador
+narrative = Racontez ce qui s'est passé
+narrative-hint = Vous pouvez dire quand cela a commencé, ce qu'on vous demande et ce qui est utilisé (numéros de téléphone, comptes bancaires ou de transfert, profils de réseaux sociaux).
+needs = De quelle aide avez-vous besoin ?
+need-legal = Conseil juridique
+need-psychosocial = Soutien psychologique
+need-digital_security = Sécurité numérique
+need-shelter = Un lieu sûr
+need-medical = Soins médicaux
+need-financial = Aide avec la banque ou l'argent
+contact = Comment et quand est-il sûr de vous contacter ? (facultatif)
+contact-hint = Laissez vide si ce n'est pas sûr. Vous pouvez revenir sur cette page avec votre phrase.
+consent = Pouvons-nous transmettre le nécessaire à une organisation d'aide (avocats, psychologues, refuges) ?
+yes = Oui
+no = Non
+before-sending = À l'envoi, votre téléphone chiffre le signalement et résout un petit calcul qui protège le service contre les abus. Cela peut prendre quelques secondes.
+send = Envoyer en sécurité
+working = Chiffrement et envoi… ne fermez pas cette page.
+
+## When something fails
+# problem-*: what the reporter reads for each problem the server answers (its RFC 9457 type).
+error-server = Le serveur n'a pas pu traiter la demande. Réessayez dans un instant.
+error-network = Connexion impossible. Vérifiez votre connexion et réessayez.
+problem-receipt-not-found = Aucun signalement ne correspond à cette phrase. Vérifiez les 8 mots.
+problem-rate-limited = Il y a beaucoup de demandes en ce moment. Attendez une minute et réessayez.
+problem-thread-full = Ce dossier a déjà trop de messages. La permanence vous répondra ici.
+problem-desk-not-found = Cette permanence ne reçoit plus de signalements.
+problem-payload-too-large = Le texte est trop long. Raccourcissez-le et réessayez.
+problem-pow-expired = La vérification de sécurité a expiré. Réessayez.
+problem-pow-stale = La vérification de sécurité a expiré. Réessayez.
+problem-pow-reused = La vérification de sécurité a déjà servi. Réessayez.
+problem-timeout = Le serveur a mis trop de temps. Réessayez.
+problem-service-unavailable = Le service n'est pas disponible. Réessayez plus tard.
+problem-storage-full = Le service n'est pas disponible. Réessayez plus tard.
+
+## Typing the receipt phrase
+unknown-word = Le mot { $n } n'est pas dans la liste : vérifiez-le.
+word-count = La phrase a 8 mots ; il y en a { $n } ici.
+
+## The receipt
+receipt-title = Nous avons reçu votre signalement
+receipt-intro = Voici votre phrase pour revenir. Gardez ces 8 mots. C'est le seul moyen de lire les réponses et ils ne peuvent pas être récupérés. Nous ne les montrerons plus.
+desk-number = Votre signalement a été chiffré pour la permanence avec ce numéro de sécurité ; comparez-le à celui que la permanence publie :
+print = Imprimer
+shared-device = Si le téléphone est partagé, n'y gardez pas la phrase : écrivez-la sur papier et rangez-la en lieu sûr. Fermez cet onglet ensuite.
+
+## Reading the replies
+followup-title = Lire les réponses
+have-phrase = Vous avez déjà une phrase ? Lisez les réponses.
+phrase-label = Votre phrase de 8 mots
+phrase-hint = Un mot par case ; les accents et les majuscules ne comptent pas. Vous pouvez coller toute la phrase dans la première.
+word = Mot
+open = Ouvrir
+status = État
+status-new = Reçu
+status-in_review = En cours d'examen
+status-referred = Transmis à une organisation d'aide
+status-closed = Clos
+status-spam = Clos
+write = Écrire à la permanence
+from-desk = La permanence
+from-you = Vous
+unreadable = (illisible)
+not-verified = Attention : nous n'avons pas pu vérifier que ce message vient de la permanence. Ne suivez pas ses instructions et ne partagez rien sans le confirmer avec la permanence par un autre moyen.
+
+## The command line's own words (resguardo report)
+
+cli-pick = Tapez le numéro ou le mot :
+cli-optional = (laissez vide pour passer)
+cli-lines = (terminez par une ligne vide)
+cli-several = Vous pouvez en choisir plusieurs, séparés par des virgules.
+cli-again = Je n'ai pas compris « { $answer } ». Réessayez.
+cli-required = Il manque cette information : écrivez-la pour pouvoir envoyer.
+# While the device solves the small calculation that protects the service.
+cli-working = Vérification de sécurité
+cli-phrase = Votre phrase de 8 mots :
+cli-no-messages = Pas encore de messages.
+cli-sent = Votre message a été envoyé, chiffré pour la permanence.
