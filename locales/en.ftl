@@ -128,5 +128,7 @@ cli-required = This is missing: write it so that the report can be sent.
 # While the device solves the small calculation that protects the service.
 cli-working = Security check
 cli-phrase = Your 8-word phrase:
+# The answers piped in ended before the last question.
+cli-no-input = The input ended before every question was answered: nothing was sent.
 cli-no-messages = No messages yet.
 cli-sent = Your message was sent, encrypted to the desk.

@@ -128,5 +128,7 @@ cli-required = Falta este dato: escríbalo para poder enviar.
 # While the device solves the small calculation that protects the service.
 cli-working = Comprobación de seguridad
 cli-phrase = Su frase de 8 palabras:
+# The answers piped in ended before the last question.
+cli-no-input = La entrada terminó antes de responder todo: no se envió nada.
 cli-no-messages = Todavía no hay mensajes.
 cli-sent = Su mensaje fue enviado, cifrado para la mesa.

@@ -128,5 +128,7 @@ cli-required = Il manque cette information : écrivez-la pour pouvoir envoyer.
 # While the device solves the small calculation that protects the service.
 cli-working = Vérification de sécurité
 cli-phrase = Votre phrase de 8 mots :
+# The answers piped in ended before the last question.
+cli-no-input = L'entrée s'est terminée avant toutes les réponses : rien n'a été envoyé.
 cli-no-messages = Pas encore de messages.
 cli-sent = Votre message a été envoyé, chiffré pour la permanence.

@@ -8,9 +8,9 @@ use super::questions;
 use super::terminal::{ask_secret, ask_text, progress, shown};
 use super::ReportCommand;
 use crate::client::reporter;
-use crate::client::ApiClient;
-use crate::crypto::receipt::ReceiptPhrase;
-use crate::domain::Author;
+use crate::client::{ApiClient, ClientError};
+use crate::crypto::receipt::{PhraseError, ReceiptPhrase};
+use crate::domain::{Author, ReportKind};
 use crate::protocol::report::{FormLanguage, ReportForm};
 use crate::texts::{Catalogues, Texts};
 
@@ -26,45 +26,87 @@ fn texts_in<'a>(languages: &'a Catalogues, lang: &str) -> anyhow::Result<&'a Tex
 }
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
-    match command {
+    let languages = Catalogues::shipped()?;
+    let (ReportCommand::Submit { lang, .. } | ReportCommand::Followup { lang, .. }) = &command;
+    let t = texts_in(&languages, lang)?;
+    let done = match command {
         ReportCommand::Submit {
             server,
             desk,
-            lang,
             file,
             kind,
             desk_fingerprint,
             json,
+            ..
         } => {
-            let languages = Catalogues::shipped()?;
-            let t = texts_in(&languages, &lang)?;
-            let form = match file {
-                Some(path) => read_form(&path)?,
-                None => questions::ask_form(t, kind)?,
-            };
-            let client = ApiClient::new(&server)?;
             let pin = desk_fingerprint.as_deref();
-            let lang = FormLanguage {
-                code: &t.code,
-                words: t.words,
-            };
-            let working = progress(&t.cli.working);
-            let submitted = reporter::submit(&client, &desk, &form, lang, pin, working).await?;
-            print_receipt(t, &submitted, json);
-            Ok(())
+            submit(t, &server, &desk, (file, kind), pin, json).await
         }
         ReportCommand::Followup {
             server,
             write,
-            lang,
             desk_fingerprint,
             json,
-        } => {
-            let languages = Catalogues::shipped()?;
-            let t = texts_in(&languages, &lang)?;
-            followup(t, &server, write, desk_fingerprint.as_deref(), json).await
+            ..
+        } => followup(t, &server, write, desk_fingerprint.as_deref(), json).await,
+    };
+    done.map_err(|error| in_words(t, error))
+}
+
+/// The report from `file`, or asked question by question (of `kind`, when given), then sent.
+async fn submit(
+    t: &Texts,
+    server: &str,
+    desk: &str,
+    (file, kind): (Option<std::path::PathBuf>, Option<ReportKind>),
+    pin: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let form = match file {
+        Some(path) => read_form(&path)?,
+        None => questions::ask_form(t, kind)?,
+    };
+    let client = ApiClient::new(server)?;
+    let lang = FormLanguage {
+        code: &t.code,
+        words: t.words,
+    };
+    let working = progress(&t.cli.working);
+    let submitted = reporter::submit(&client, desk, &form, lang, pin, working).await?;
+    print_receipt(t, &submitted, json);
+    Ok(())
+}
+
+/// What went wrong, in the reporter's words where the catalogue has them, as the pages say it: a
+/// mistyped phrase, a problem the server answered (by its type, never the server's English
+/// detail), a server out of reach, input that ended. Anything else (a file that cannot be read, a
+/// desk key that does not match its pin) is said as it is.
+fn in_words(t: &Texts, error: anyhow::Error) -> anyhow::Error {
+    let said = if let Some(mistake) = error.downcast_ref::<PhraseError>() {
+        match mistake {
+            PhraseError::WordCount(n) => t.word_count.replace("{n}", &n.to_string()),
+            PhraseError::UnknownWord(n) => t.unknown_word.replace("{n}", &n.to_string()),
         }
-    }
+    } else if let Some(failure) = error.downcast_ref::<ClientError>() {
+        match failure {
+            ClientError::Refused { .. } => {
+                let slug = failure.problem_slug().unwrap_or_default();
+                (t.problems.iter())
+                    .find(|(kind, _)| *kind == slug)
+                    .map_or(&t.error_server, |(_, said)| said)
+                    .clone()
+            }
+            ClientError::Unreachable { .. } => t.error_network.clone(),
+            _ => return error,
+        }
+    } else if (error.downcast_ref::<std::io::Error>())
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::UnexpectedEof)
+    {
+        t.cli.no_input.clone()
+    } else {
+        return error;
+    };
+    anyhow::anyhow!(said)
 }
 
 fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {

@@ -156,6 +156,8 @@ pub struct CliTexts {
     pub working: String,
     /// Asking for the receipt phrase.
     pub phrase: String,
+    /// The input ended before every question was answered.
+    pub no_input: String,
     pub no_messages: String,
     pub sent: String,
 }
@@ -239,6 +241,7 @@ impl Texts {
                 required: m.take("cli-required"),
                 working: m.take("cli-working"),
                 phrase: m.take("cli-phrase"),
+                no_input: m.take("cli-no-input"),
                 no_messages: m.take("cli-no-messages"),
                 sent: m.take("cli-sent"),
             },

@@ -175,7 +175,8 @@ async fn interactive_report_and_followup(backend: Backend) {
     let out = run_with_input(cmd, &format!("{wrong}\n"));
     assert!(!out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("word 1"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("La palabra 1 no está en la lista: revísela."),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -187,7 +188,10 @@ async fn interactive_report_and_followup(backend: Backend) {
     assert_eq!(out.status.code(), Some(1));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("No entendí «9»"), "{said}");
-    assert!(said.contains("no more input"), "{said}");
+    assert!(
+        said.contains("La entrada terminó antes de responder todo"),
+        "{said}"
+    );
 
     // An unknown desk is named as such.
     let file = server.dir.path().join("r.json");
@@ -207,7 +211,45 @@ async fn interactive_report_and_followup(backend: Backend) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no desk with this name"));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("Esta mesa ya no recibe reportes."), "{said}");
+    assert!(
+        !said.contains("no desk with this name"),
+        "the server's English: {said}"
+    );
+
+    // A phrase of no case is said in the reporter's language, as the page says it; a language
+    // without a catalogue is refused, naming those there are.
+    let mut cmd = server.command();
+    cmd.args([
+        "report",
+        "followup",
+        "--server",
+        &server.url,
+        "--lang",
+        "fr",
+    ]);
+    let other =
+        resguardo::crypto::receipt::ReceiptPhrase::generate(resguardo::domain::Language::Fr);
+    let out = run_with_input(cmd, &format!("{}\n", other.expose()));
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("Aucun signalement ne correspond à cette phrase."),
+        "{said}"
+    );
+    let mut cmd = server.command();
+    cmd.args([
+        "report",
+        "followup",
+        "--server",
+        &server.url,
+        "--lang",
+        "de",
+    ]);
+    let out = run_with_input(cmd, "");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("choose one of es, en, fr"), "{said}");
 
     // The README's example of a --file report, with `when` and `indicators`, is accepted as written.
     let readme =
