@@ -40,7 +40,7 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             ..
         } => {
             let pin = desk_fingerprint.as_deref();
-            submit(t, &server, &desk, (file, kind), pin, json).await
+            submit(t, &server, &desk, file, kind, pin, json).await
         }
         ReportCommand::Followup {
             server,
@@ -58,7 +58,8 @@ async fn submit(
     t: &Texts,
     server: &str,
     desk: &str,
-    (file, kind): (Option<std::path::PathBuf>, Option<ReportKind>),
+    file: Option<std::path::PathBuf>,
+    kind: Option<ReportKind>,
     pin: Option<&str>,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -78,9 +79,11 @@ async fn submit(
 }
 
 /// What went wrong, in the reporter's words where the catalogue has them, as the pages say it: a
-/// mistyped phrase, a problem the server answered (by its type, never the server's English
-/// detail), a server out of reach, input that ended. Anything else (a file that cannot be read, a
-/// desk key that does not match its pin) is said as it is.
+/// mistyped phrase, a problem the pages have words for (by its type, never the server's English
+/// detail), input that ended. A server out of reach is said in those words followed by the cause
+/// (the address, whether Tor is running), which a reporter or a helper needs to act on. Anything
+/// else (a refusal the pages have no words for, a file that cannot be read, a desk key that does
+/// not match its pin) is said as it is: "try again" would mislead there.
 fn in_words(t: &Texts, error: anyhow::Error) -> anyhow::Error {
     let said = if let Some(mistake) = error.downcast_ref::<PhraseError>() {
         match mistake {
@@ -91,12 +94,12 @@ fn in_words(t: &Texts, error: anyhow::Error) -> anyhow::Error {
         match failure {
             ClientError::Refused { .. } => {
                 let slug = failure.problem_slug().unwrap_or_default();
-                (t.problems.iter())
-                    .find(|(kind, _)| *kind == slug)
-                    .map_or(&t.error_server, |(_, said)| said)
-                    .clone()
+                match t.problems.iter().find(|(kind, _)| *kind == slug) {
+                    Some((_, said)) => said.clone(),
+                    None => return error,
+                }
             }
-            ClientError::Unreachable { .. } => t.error_network.clone(),
+            ClientError::Unreachable { .. } => format!("{}: {error:#}", t.error_network),
             _ => return error,
         }
     } else if (error.downcast_ref::<std::io::Error>())

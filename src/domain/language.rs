@@ -24,8 +24,9 @@ pub enum Language {
 
 impl Language {
     pub fn parse(code: &str) -> Option<Self> {
-        [Language::Es, Language::En, Language::Fr]
-            .into_iter()
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .copied()
             .find(|l| l.code() == code)
     }
 

@@ -114,7 +114,8 @@ pub fn suggest<'a>(report: &Value, partners: &'a [PartnerView]) -> Vec<Suggestio
                 .countries
                 .iter()
                 .any(|c| c.as_str().eq_ignore_ascii_case(country)),
-            language: p.languages.iter().any(|l| l.code() == lang),
+            // `es-hn` is Spanish; a language no partner lists (`quc`) matches none.
+            language: (p.languages.iter()).any(|l| lang.split('-').next() == Some(l.code())),
         })
         .collect();
     ranked.sort_by(|a, b| {

@@ -136,12 +136,13 @@ fn texts<'a>(state: &'a AppState, lang: &str) -> Result<&'a Texts, ApiError> {
 }
 
 fn page(
-    t: (&Texts, &Catalogues),
+    t: &Texts,
+    languages: &Catalogues,
     here: templates::Here,
     notice: maud::Markup,
     main: maud::Markup,
 ) -> HttpResponse {
-    let html = templates::page(t, assets(), here, notice, main);
+    let html = templates::page(t, languages, assets(), here, notice, main);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", PAGE_POLICY))
@@ -179,7 +180,8 @@ async fn intake(
     let open: Vec<&DeskListing> = desks.iter().collect();
     let notice = templates::noscript(t, &t.noscript, &contacts(&state, &open));
     Ok(page(
-        (t, &state.languages),
+        t,
+        &state.languages,
         templates::Here(""),
         notice,
         templates::intake(t, &open),
@@ -201,7 +203,8 @@ async fn desk_intake(
     let here = format!("d/{}/", desk.slug.as_str());
     let main = templates::intake(t, &[desk]);
     Ok(page(
-        (t, &state.languages),
+        t,
+        &state.languages,
         templates::Here(&here),
         notice,
         main,
@@ -217,7 +220,8 @@ async fn followup(
     let open: Vec<&DeskListing> = desks.iter().collect();
     let notice = templates::noscript(t, &t.noscript_followup, &contacts(&state, &open));
     Ok(page(
-        (t, &state.languages),
+        t,
+        &state.languages,
         templates::Here("followup"),
         notice,
         templates::followup(t),

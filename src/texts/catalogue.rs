@@ -54,6 +54,13 @@ impl Messages {
         text
     }
 
+    /// A setting rather than a text people read (`language-words`): not among the texts taken.
+    pub fn take_setting(&mut self, key: &str) -> String {
+        let text = self.take(key);
+        self.taken.pop();
+        text
+    }
+
     /// The labels of a question's options: `<prefix>-<value>` for each value.
     pub fn options(&mut self, prefix: &str, values: &[&'static str]) -> super::Options {
         values
@@ -106,12 +113,19 @@ pub fn parse(code: &str, text: &str) -> Result<Messages, CatalogueError> {
     }
     let resource = FluentResource::try_new(text.to_owned()).map_err(|(_, errors)| {
         let first = errors.first();
-        let at = first.map_or(0, |e| e.pos.start);
+        // Where the broken entry starts (the error itself may be found lines later, at the end
+        // of the file for an unclosed `{`), past the blank lines before it: the line a translator
+        // looks for.
+        let at = first.map_or(0, |e| e.slice.as_ref().map_or(e.pos.start, |s| s.start));
+        let at = at
+            + text
+                .get(at..)
+                .map_or(0, |rest| rest.len() - rest.trim_start().len());
         CatalogueError::Syntax {
             code: code.to_owned(),
             line: text
                 .get(..at)
-                .map_or(1, |before| before.lines().count().max(1)),
+                .map_or(1, |before| before.matches('\n').count() + 1),
             problem: first.map_or_else(String::new, |e| e.kind.to_string()),
         }
     })?;

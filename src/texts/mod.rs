@@ -134,7 +134,8 @@ pub struct Texts {
     pub not_verified: String,
     /// The command line's own words (`resguardo report`), around the pages' questions.
     pub cli: CliTexts,
-    /// Every message's text, for checks that a page shows nothing else.
+    /// Every text people read (every message but `language-words`), for the checks that a page
+    /// shows nothing else and that slots are where they are filled in.
     pub every_text: Vec<String>,
 }
 
@@ -166,11 +167,15 @@ impl Texts {
     /// The texts of a catalogue's messages, each looked up by its name; every message missing or
     /// unknown is named in the error.
     fn from_messages(code: &str, mut m: Messages) -> Result<Self, CatalogueError> {
-        let words = m.take("language-words");
+        let words = m.take_setting("language-words");
+        let words = Language::parse(&words).ok_or_else(|| CatalogueError::BadWords {
+            code: code.to_owned(),
+            words,
+        })?;
         let mut texts = Texts {
             code: code.to_owned(),
             name: m.take("language-name"),
-            words: Language::parse(&words).unwrap_or(Language::Es),
+            words,
             exit: m.take("exit"),
             noscript: m.take("noscript"),
             noscript_followup: m.take("noscript-followup"),
@@ -248,13 +253,37 @@ impl Texts {
             every_text: vec![],
         };
         texts.every_text = m.finish()?;
-        if Language::parse(&words).is_none() {
-            return Err(CatalogueError::BadWords {
-                code: code.to_owned(),
-                words,
-            });
-        }
+        texts.check_slots()?;
         Ok(texts)
+    }
+
+    /// `{n}` where a number is filled in and `{answer}` where an answer is, each exactly there:
+    /// a slot left out would drop the number, one elsewhere would be shown as typed.
+    fn check_slots(&self) -> Result<(), CatalogueError> {
+        let slotted = [
+            (&self.unknown_word, "unknown-word", "{n}"),
+            (&self.word_count, "word-count", "{n}"),
+            (&self.cli.again, "cli-again", "{answer}"),
+        ];
+        for (text, key, slot) in slotted {
+            if !text.contains(slot) {
+                return Err(self.slot_error(format!("{key} must show {slot}")));
+            }
+        }
+        let elsewhere = (self.every_text.iter())
+            .filter(|t| !slotted.iter().any(|(s, _, _)| s == t))
+            .find(|t| t.contains("{n}") || t.contains("{answer}"));
+        match elsewhere {
+            Some(text) => Err(self.slot_error(format!("{text:?} has a slot nothing fills in"))),
+            None => Ok(()),
+        }
+    }
+
+    fn slot_error(&self, problem: String) -> CatalogueError {
+        CatalogueError::Message {
+            code: self.code.clone(),
+            problem,
+        }
     }
 }
 
@@ -310,11 +339,18 @@ impl Catalogues {
         &self.all[0]
     }
 
-    /// The first of ours in an Accept-Language list (weights ignored: order is enough here),
-    /// matching `fr-CA` to `fr`; else the default.
+    /// The first of ours in an Accept-Language list (order is enough here; `q=0`, "not this
+    /// one", is skipped), matching `fr-CA` to `fr`; else the default.
     pub fn preferred(&self, accepted: &str) -> &Texts {
+        let refused = |weight: &str| {
+            let weight = weight.trim();
+            weight
+                .strip_prefix("q=")
+                .is_some_and(|q| q.parse() == Ok(0.0))
+        };
         accepted
             .split(',')
+            .filter(|part| !part.split(';').skip(1).any(refused))
             .filter_map(|part| part.split(';').next())
             .map(|tag| tag.trim().to_ascii_lowercase())
             .find_map(|tag| {

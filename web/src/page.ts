@@ -208,9 +208,9 @@ function knownWords(): Set<string> {
 /** What is wrong with the typed words, named as the CLI names it; undefined when nothing is. */
 function phraseProblem(typed: string[], known: Set<string>): string | undefined {
   const words = typed.flatMap((box) => normalise(box).split(" ")).filter((w) => w !== "");
-  if (words.length !== WORDS) return text("word-count").replace("{n}", String(words.length));
+  if (words.length !== WORDS) return text("word-count").replaceAll("{n}", String(words.length));
   const unknown = words.findIndex((word) => !known.has(word));
-  if (unknown >= 0) return text("unknown-word").replace("{n}", String(unknown + 1));
+  if (unknown >= 0) return text("unknown-word").replaceAll("{n}", String(unknown + 1));
   return undefined;
 }
 
@@ -276,7 +276,9 @@ function showThread(found: Case): void {
 function day(iso: string): string {
   const date = new Date(`${iso}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(date);
+  // A language the browser has no date words for (an added one, `quc`) falls back to the
+  // language of its phrase words, not to the browser's own.
+  return new Intl.DateTimeFormat([lang, words], { dateStyle: "long", timeZone: "UTC" }).format(date);
 }
 
 function wireFollowup(form: HTMLFormElement): void {

@@ -38,7 +38,8 @@ pub struct Here<'a>(pub &'a str);
 /// the script's digest. Scripts and styles are pinned by Subresource Integrity.
 /// `data-words` names the receipt phrase's word list of this language for the script.
 pub fn page(
-    (t, languages): (&Texts, &Catalogues),
+    t: &Texts,
+    languages: &Catalogues,
     assets: &Assets,
     here: Here,
     notice: Markup,
@@ -223,7 +224,7 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
             h2 { (t.receipt_title) }
             p { (t.receipt_intro) }
             // Never machine-translated: a translated phrase would not open the case.
-            p id="phrase" lang=(t.code) translate="no" {}
+            p id="phrase" lang=(t.words.code()) translate="no" {}
             button type="button" id="print" { (t.print) }
             p { (t.desk_number) " " span id="desk-number" class="number" translate="no" {} }
             p class="notice" { (t.shared_device) }
