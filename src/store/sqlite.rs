@@ -1,6 +1,7 @@
 //! The embedded backend. Durability and forensics settings are not optional here: WAL with
 //! `synchronous=FULL` so a report acknowledged with 201 survives power loss, `secure_delete` so
-//! deleted rows are overwritten, and the database file created with mode 0600.
+//! deleted rows are overwritten, temporary data kept in memory (never a file in /var/tmp), and
+//! the database file created with mode 0600.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -33,7 +34,12 @@ impl SqliteStore {
             .busy_timeout(std::time::Duration::from_secs(10))
             .pragma("secure_delete", "ON")
             .pragma("auto_vacuum", "FULL")
-            .pragma("trusted_schema", "OFF");
+            .pragma("trusted_schema", "OFF")
+            // A multi-row INSERT keeps a statement journal in case a row must be rolled back;
+            // on disk that is a temporary file written (pwrite) for every page a batch changes,
+            // about a tenth of intake's server CPU. In memory it costs no system call and
+            // leaves no file behind; durability is the WAL's, unchanged.
+            .pragma("temp_store", "MEMORY");
         create_private_file(options.get_filename())?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)

@@ -140,13 +140,7 @@ async fn acknowledged_reports_survive_sigkill(backend: Backend) {
 /// process); this shows the 201 waits for the disk.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_acknowledgement_follows_an_fsync() {
-    let found = Command::new("strace").arg("-V").output().is_ok();
-    assert!(
-        found || !crate::harness::strict(),
-        "strace is required in CI (apt-get install strace)"
-    );
-    if !found {
-        crate::harness::skipped("strace is not installed");
+    if !strace_found() {
         return;
     }
     let Some(mut server) = TestServer::start(Backend::Sqlite).await else {
@@ -208,6 +202,63 @@ async fn every_acknowledgement_follows_an_fsync() {
         .filter(|l| l.contains("sync(") || l.contains("sync resumed>"))
         .count();
     eprintln!("{answers} acknowledgements, each after an fsync; {syncs} fsync lines in the trace");
+}
+
+/// Whether strace is there (it must be in CI); `false` skips the test.
+fn strace_found() -> bool {
+    let found = Command::new("strace").arg("-V").output().is_ok();
+    assert!(
+        found || !crate::harness::strict(),
+        "strace is required in CI (apt-get install strace)"
+    );
+    if !found {
+        crate::harness::skipped("strace is not installed");
+    }
+    found
+}
+
+/// Group commit writes many reports in one transaction, and SQLite keeps a statement journal for
+/// each multi-row INSERT after the first. Kept in a temporary file (`etilqs_…`, SQLite's default)
+/// it cost a system call for every page a batch changed, about a tenth of intake's server CPU
+/// (BENCHMARKS.md), and left ciphertext pages in a file outside the data directory. The server
+/// runs under strace while 200 reports arrive at once: it opens no temporary file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_open_no_temporary_file() {
+    if !strace_found() {
+        return;
+    }
+    // Difficulty stays put, so that challenges fetched before the burst are not stale in it.
+    let steady = [("RESGUARDO__POW__LOAD_THRESHOLD_PER_MINUTE", "100000")];
+    let Some(mut server) = TestServer::start_with(Backend::Sqlite, &steady).await else {
+        return;
+    };
+    let desk = server.create_desk("gt").to_public();
+    let trace = server.dir.path().join("trace.txt");
+    let trace_arg = trace.to_str().unwrap().to_owned();
+    let args = ["-f", "-qq", "-o", &trace_arg, "-e", "trace=openat,open"];
+    server.restart_under("strace", &args);
+    let url = format!("{}/api/v1/desks/gt/reports", server.url);
+    let mut bodies = vec![];
+    for _ in 0..200 {
+        bodies.push(envelope(&server, &desk).await.1);
+    }
+    let http = reqwest::Client::new();
+    let sent = bodies.into_iter().map(|body| {
+        let request = http.post(&url).json(&body).send();
+        tokio::spawn(async move { request.await.map(|r| r.status().as_u16()).ok() })
+    });
+    let tasks: Vec<_> = sent.collect();
+    let mut statuses = vec![];
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    assert!(statuses.iter().all(|s| *s == Some(201)), "{statuses:?}");
+    server.kill9();
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let opened: Vec<&str> = text.lines().filter(|l| l.contains("open")).collect();
+    assert!(!opened.is_empty(), "the trace shows the server's opens");
+    let temporary: Vec<&&str> = opened.iter().filter(|l| l.contains("etilqs")).collect();
+    assert!(temporary.is_empty(), "temporary files: {temporary:#?}");
 }
 
 /// Two instances behind a load balancer share one PostgreSQL; one is killed with SIGKILL in the
