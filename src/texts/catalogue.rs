@@ -44,21 +44,20 @@ pub struct Messages {
 }
 
 impl Messages {
-    /// The text of `key`; an empty one (and a note of it) when the catalogue lacks it.
+    /// The text of `key`, one people read; an empty one (and a note of it) when the catalogue
+    /// lacks it.
     pub fn take(&mut self, key: &str) -> String {
-        let text = self.texts.remove(key).unwrap_or_else(|| {
-            self.missing.push(key.to_owned());
-            String::new()
-        });
+        let text = self.take_setting(key);
         self.taken.push(text.clone());
         text
     }
 
     /// A setting rather than a text people read (`language-words`): not among the texts taken.
     pub fn take_setting(&mut self, key: &str) -> String {
-        let text = self.take(key);
-        self.taken.pop();
-        text
+        self.texts.remove(key).unwrap_or_else(|| {
+            self.missing.push(key.to_owned());
+            String::new()
+        })
     }
 
     /// The labels of a question's options: `<prefix>-<value>` for each value.

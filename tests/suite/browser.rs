@@ -272,12 +272,7 @@ async fn a_desk_address_sends_to_that_desk() {
     };
     assert_eq!((count("hn").await, count("gt").await), (1, 0));
     // Its other languages stay on its own address.
-    let html = reqwest::get(format!("{}/es/d/hn/", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.page("/es/d/hn/").await;
     assert!(html.contains(r#"href="/en/d/hn/""#), "{html}");
     assert!(html.contains(r#"href="/fr/d/hn/""#), "{html}");
     // An address of no desk is not a page.

@@ -321,15 +321,8 @@ async fn admin_desks_and_migrate(backend: Backend) {
     assert_eq!(list[0]["key_version"], 1);
     // The desk's own page, for its leaflets, is served and is that desk's.
     assert_eq!(list[0]["page"], "/es/d/sv/");
-    let page = reqwest::get(format!("{}/es/d/sv/", server.url))
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 200);
-    assert!(page
-        .text()
-        .await
-        .unwrap()
-        .contains(r#"name="desk" value="sv""#));
+    let page = server.page("/es/d/sv/").await;
+    assert!(page.contains(r#"name="desk" value="sv""#));
 
     // The API shows the same desk.
     let desk = server.client().desk("sv").await.unwrap();

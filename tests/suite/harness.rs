@@ -426,6 +426,13 @@ impl TestServer {
         }
     }
 
+    /// A page the server serves (`path` from its root), as text; fails the test unless it is 200.
+    pub async fn page(&self, path: &str) -> String {
+        let response = reqwest::get(format!("{}{path}", self.url)).await.unwrap();
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
     pub async fn store(&self) -> Database {
         resguardo::store::open(&self.db_url, 2).await.unwrap()
     }

@@ -173,12 +173,7 @@ async fn a_language_added_beside_the_server_is_served() {
     let languages = Catalogues::with_added(locales.path()).unwrap();
 
     // Listed on every page, in its own name, after the built-in languages.
-    let html = reqwest::get(format!("{}/es/", server.url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = server.page("/es/").await;
     assert!(
         html.contains(r#"<a href="/quc/" hreflang="quc" lang="quc">K'iche'</a>"#),
         "{html}"
