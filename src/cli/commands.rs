@@ -508,8 +508,12 @@ pub enum ReportCommand {
         kind: Option<ReportKind>,
         /// Refuse to encrypt unless the desk's key has this fingerprint (as the desk publishes it
         /// elsewhere: a poster, a leaflet, a trusted contact).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "desk_root")]
         desk_fingerprint: Option<String>,
+        /// The desk root's safety number, as the desk publishes it: the desk's signed key
+        /// statements are verified from it, and only the newest key they sign is used.
+        #[arg(long)]
+        desk_root: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -526,8 +530,12 @@ pub enum ReportCommand {
         #[arg(long, default_value = "es")]
         lang: String,
         /// Refuse to encrypt a message unless the desk's key has this fingerprint.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "desk_root")]
         desk_fingerprint: Option<String>,
+        /// Encrypt a message only to the newest key the desk's statements sign, verified from
+        /// the desk root's safety number.
+        #[arg(long)]
+        desk_root: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::questions;
 use super::terminal::{ask_secret, ask_text, progress, shown};
 use super::ReportCommand;
-use crate::client::reporter;
+use crate::client::reporter::{self, DeskPin};
 use crate::client::{ApiClient, ClientError};
 use crate::crypto::receipt::{PhraseError, ReceiptPhrase};
 use crate::domain::{Author, ReportKind};
@@ -36,21 +36,32 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             file,
             kind,
             desk_fingerprint,
+            desk_root,
             json,
             ..
         } => {
-            let pin = desk_fingerprint.as_deref();
+            let pin = desk_pin(desk_root.as_deref(), desk_fingerprint.as_deref());
             submit(t, &server, &desk, file, kind, pin, json).await
         }
         ReportCommand::Followup {
             server,
             write,
             desk_fingerprint,
+            desk_root,
             json,
             ..
-        } => followup(t, &server, write, desk_fingerprint.as_deref(), json).await,
+        } => {
+            let pin = desk_pin(desk_root.as_deref(), desk_fingerprint.as_deref());
+            followup(t, &server, write, pin, json).await
+        }
     };
     done.map_err(|error| in_words(t, error))
+}
+
+/// The pin given on the command line: the desk root, or the desk key's number (clap lets
+/// through one of them at most).
+fn desk_pin<'a>(root: Option<&'a str>, key: Option<&'a str>) -> Option<DeskPin<'a>> {
+    root.map(DeskPin::Root).or(key.map(DeskPin::Key))
 }
 
 /// The report from `file`, or asked question by question (of `kind`, when given), then sent.
@@ -60,7 +71,7 @@ async fn submit(
     desk: &str,
     file: Option<std::path::PathBuf>,
     kind: Option<ReportKind>,
-    pin: Option<&str>,
+    pin: Option<DeskPin<'_>>,
     json: bool,
 ) -> anyhow::Result<()> {
     let form = match file {
@@ -148,7 +159,7 @@ async fn followup(
     t: &Texts,
     server: &str,
     write: bool,
-    pin: Option<&str>,
+    pin: Option<DeskPin<'_>>,
     json: bool,
 ) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;

@@ -24,7 +24,11 @@ pub async fn show(json: bool) -> anyhow::Result<()> {
     let statements: Vec<(u64, Statement)> = entries
         .iter()
         .zip(1u64..)
-        .filter_map(|(e, seq)| Statement::decode(&e.statement).ok().map(|s| (seq, s)))
+        .filter_map(|(e, seq)| {
+            Statement::decode(&e.statement, e.opening.as_ref())
+                .ok()
+                .map(|s| (seq, s))
+        })
         .collect();
     let names = Names::of(statements.iter().map(|(_, s)| s));
     let lines: Vec<(u64, &'static str, String, String)> = statements

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
-use crate::crypto::statement::{append, Body, Signed};
+use crate::crypto::statement::{append, append_as, Body, Format, Signed};
 use crate::crypto::{seal, signing};
 use crate::domain::{
     b64_decode, b64_encode, DeskSlug, Fingerprint, Recipient, SigningPublic, Username,
@@ -48,12 +48,12 @@ pub async fn init_desk_key(
         recipient: own_recipient.clone(),
         approvals_required: u8::try_from(me.approvals_required.clamp(1, 2)).unwrap_or(1),
     };
-    let genesis = sign(&desk_slug, None, own, genesis)?;
+    let genesis = sign(&desk_slug, None, own, genesis, None)?;
     let first_key = Body::DeskKey {
         version: 1,
         recipient: desk_recipient.clone(),
     };
-    let first_key = sign(&desk_slug, Some((1, genesis.link())), own, first_key)?;
+    let first_key = sign(&desk_slug, Some((1, genesis.link())), own, first_key, None)?;
     let key = NewDeskKey {
         recipient: desk_recipient.as_str().to_owned(),
         grant: b64_encode(&grant),
@@ -69,19 +69,27 @@ pub(super) fn hex_id(hex: &str) -> Result<[u8; 16], ClientError> {
     crate::domain::hex_decode_array(hex).ok_or(ClientError::Unexpected(200))
 }
 
+/// Signs `body` after `head`: in `format` when a statement about the same account or partner
+/// fixed it (`DeskState::kept_format`), otherwise in format 2 with a fresh salt.
 pub(super) fn sign(
     desk: &DeskSlug,
     head: Option<(u64, [u8; 32])>,
     own: &age::x25519::Identity,
     body: Body,
+    format: Option<Format>,
 ) -> Result<Signed, ClientError> {
-    append(desk, head, own, body).map_err(|e| ClientError::Usage(e.to_string()))
+    match format {
+        Some(format) => append_as(desk, head, own, body, format),
+        None => append(desk, head, own, body),
+    }
+    .map_err(|e| ClientError::Usage(e.to_string()))
 }
 
 pub(super) fn wire(signed: &Signed) -> SignedStatement {
     SignedStatement {
         statement: b64_encode(&signed.statement),
         signature: b64_encode(&signed.signature),
+        opening: signed.opening.as_ref().map(|o| b64_encode(&o.to_bytes())),
     }
 }
 
@@ -172,7 +180,7 @@ pub async fn rotate(
         version: version + 1,
         recipient: recipient.clone(),
     };
-    let statement = sign(state.desk(), Some(state.head()), own, next)?;
+    let statement = sign(state.desk(), Some(state.head()), own, next, None)?;
     let rotation = Rotation {
         recipient: recipient.as_str().to_owned(),
         grants,
@@ -271,7 +279,8 @@ pub async fn vet(
         recipient: recipient.clone(),
         signing_key: signing_key_of(account)?,
     };
-    let statement = sign(state.desk(), Some(state.head()), own, approval)?;
+    let format = state.kept_format(&approval);
+    let statement = sign(state.desk(), Some(state.head()), own, approval, format)?;
     let vetting = Vetting {
         key_version: keys.current.0,
         grant,

@@ -11,16 +11,18 @@ use crate::domain::{AccountStatus, DeskSlug, PartnerName, Recipient, SigningPubl
 use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 use crate::protocol::statements::ExistingStatements;
 
-/// Signs `bodies` in order after `head`.
+/// Signs `bodies` in order after the verified chain `state` (`None`: the desk has none yet).
 pub(super) fn sign_all(
     desk: &DeskSlug,
-    mut head: Option<(u64, [u8; 32])>,
+    state: Option<&DeskState>,
     own: &age::x25519::Identity,
     bodies: Vec<Body>,
 ) -> Result<Vec<Signed>, ClientError> {
+    let mut head = state.map(DeskState::head);
     let mut signed = vec![];
     for body in bodies {
-        let statement = sign(desk, head, own, body)?;
+        let format = state.and_then(|s| s.kept_format(&body));
+        let statement = sign(desk, head, own, body, format)?;
         head = Some((head.map_or(1, |(seq, _)| seq + 1), statement.link()));
         signed.push(statement);
     }
@@ -35,7 +37,7 @@ pub async fn append(
     state: &DeskState,
     bodies: Vec<Body>,
 ) -> Result<(), ClientError> {
-    let signed = sign_all(state.desk(), Some(state.head()), own, bodies)?;
+    let signed = sign_all(state.desk(), Some(state), own, bodies)?;
     let request = ExistingStatements {
         statements: signed.iter().map(wire).collect(),
     };

@@ -107,7 +107,7 @@ pub async fn start(
                 .into(),
         ));
     }
-    let signed = sign_all(&slug, state.map(DeskState::head), own, bodies)?;
+    let signed = sign_all(&slug, state, own, bodies)?;
     let request = ExistingStatements {
         statements: signed.iter().map(wire).collect(),
     };

@@ -7,7 +7,7 @@ use super::{ApiClient, ClientError};
 use crate::crypto::pow::Challenge;
 use crate::crypto::receipt::{ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
-use crate::domain::{b64_decode, b64_encode, Author, Fingerprint, Recipient};
+use crate::domain::{b64_decode, b64_encode, Author, DeskSlug, Fingerprint, Recipient};
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
 use crate::protocol::message::{open_message, signed_message_plaintext, REPORTER};
 use crate::protocol::report::{Binding, FormLanguage, ReportForm};
@@ -21,17 +21,38 @@ pub struct Submitted {
     pub desk_fingerprint: Fingerprint,
 }
 
-/// Fetches a desk's key. With `expected`, refuses a key whose fingerprint differs: whoever runs or
+/// What a reporter's device checks the desk's key against before it encrypts to it.
+#[derive(Debug, Clone, Copy)]
+pub enum DeskPin<'a> {
+    /// The desk key's number (§9), as the desk publishes it; it changes when the key rotates.
+    Key(&'a str),
+    /// The desk root's safety number (§9.1): the device verifies the desk's public chain from it
+    /// (§10.8) and encrypts only to the newest key the chain signs, across rotations.
+    Root(&'a str),
+}
+
+/// Fetches a desk's key. With a pin, refuses a key the pin does not vouch for: whoever runs or
 /// seizes the server could otherwise hand out a key of their own.
 pub async fn desk_key(
     client: &ApiClient,
     desk_slug: &str,
-    expected: Option<&str>,
+    pin: Option<DeskPin<'_>>,
 ) -> Result<Recipient, ClientError> {
+    if let Some(DeskPin::Root(root)) = pin {
+        let root = Fingerprint::parse_typed(root).ok_or_else(|| {
+            ClientError::Usage(format!(
+                "{root:?} is not a desk root safety number (eight groups of four letters and \
+                 digits, as the desk publishes it)"
+            ))
+        })?;
+        let slug = DeskSlug::parse(desk_slug).map_err(|e| ClientError::Usage(e.to_string()))?;
+        let (_, key) = super::trust::public_desk_key(client, &slug, &root).await?;
+        return Ok(key);
+    }
     let desk = client.desk(desk_slug).await?;
     let key = Recipient::parse(&desk.recipient).map_err(|_| ClientError::Unexpected(200))?;
     let actual = key.fingerprint();
-    if let Some(expected) = expected {
+    if let Some(DeskPin::Key(expected)) = pin {
         if !actual.matches_typed(expected) {
             return Err(ClientError::Usage(format!(
                 "the desk's key has fingerprint {actual}, not the expected {expected}; refusing to encrypt to it"
@@ -82,12 +103,12 @@ pub async fn submit<'a>(
     desk_slug: &str,
     form: &ReportForm,
     lang: impl Into<FormLanguage<'a>>,
-    expected_fingerprint: Option<&str>,
+    pin: Option<DeskPin<'_>>,
     progress: impl Fn(f64) + Send + 'static,
 ) -> Result<Submitted, ClientError> {
     form.check()
         .map_err(|e| ClientError::Usage(e.to_string()))?;
-    let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
+    let desk_key = desk_key(client, desk_slug, pin).await?;
     let lang = lang.into();
     let phrase = ReceiptPhrase::generate(lang.words);
     let keys = derive(&phrase).await;
@@ -183,13 +204,13 @@ pub async fn send_message(
     client: &ApiClient,
     keys: &ReceiptKeys,
     desk_slug: &str,
-    expected_fingerprint: Option<&str>,
+    pin: Option<DeskPin<'_>>,
     text: &str,
 ) -> Result<(), ClientError> {
     if text.trim().is_empty() {
         return Err(ClientError::Usage("the message is empty".into()));
     }
-    let desk_key = desk_key(client, desk_slug, expected_fingerprint).await?;
+    let desk_key = desk_key(client, desk_slug, pin).await?;
     let reply_key = keys.reply_recipient();
     let plain = signed_message_plaintext(text, REPORTER, &keys.reporter_key);
     let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &plain)

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::{session, ApiClient, ClientError};
-use crate::crypto::chain::{self, DeskState, Pins};
+use crate::crypto::chain::{self, DeskState, Pins, View};
 use crate::crypto::checkpoint::{self, Checkpoint};
-use crate::crypto::statement::Signed;
+use crate::crypto::statement::{Opening, Signed};
 use crate::domain::{b64_decode, b64_encode, DeskSlug, Fingerprint};
 use crate::protocol::statements::{CheckpointView, StatementView};
 
@@ -157,9 +157,14 @@ pub(crate) fn decode(views: &[StatementView]) -> Result<Vec<Signed>, ClientError
     views
         .iter()
         .map(|s| {
+            let opening = match &s.opening {
+                None => None,
+                Some(text) => Some(Opening::from_bytes(&b64_decode(text)?)?),
+            };
             Some(Signed {
                 statement: b64_decode(&s.statement)?,
                 signature: b64_decode(&s.signature)?.try_into().ok()?,
+                opening,
             })
         })
         .collect::<Option<Vec<_>>>()
@@ -223,13 +228,28 @@ pub fn verify_served(
     entries: &[Signed],
     checkpoints: &[(Vec<u8>, [u8; 64])],
 ) -> Result<DeskState, ClientError> {
+    verify_served_as(View::Desk, desk, pins, entries, checkpoints)
+}
+
+/// [`verify_served`] as a desk's device (names opened) or in the public view (a reporter's).
+fn verify_served_as(
+    view: View,
+    desk: &DeskSlug,
+    pins: &Pins,
+    entries: &[Signed],
+    checkpoints: &[(Vec<u8>, [u8; 64])],
+) -> Result<DeskState, ClientError> {
     if entries.is_empty() {
         return Err(ClientError::Untrusted(format!(
             "desk {desk} has no signed key statements yet: its supervisor must run \
              `resguardo desk init-chain` before anyone encrypts to its key"
         )));
     }
-    let state = chain::verify(desk, pins, entries).map_err(|e| {
+    let verified = match view {
+        View::Desk => chain::verify(desk, pins, entries),
+        View::Public => chain::verify_public(desk, pins, entries),
+    };
+    let state = verified.map_err(|e| {
         ClientError::Untrusted(format!(
             "the desk's key statements do not verify from the root this device trusts ({}): {e}",
             e.code()
@@ -296,4 +316,33 @@ pub async fn verified(
     let state = checked(client, token, &slug, &pins).await?;
     pin_head(server, desk, state.head())?;
     Ok(state)
+}
+
+/// The desk's newest signed key, for a reporter's device that holds the desk root's safety
+/// number (docs/protocol.md §10.8): the desk's public chain, every name sealed, verified from
+/// that root and compared with its accounts' checkpoints; then the key the server hands
+/// reporters must be that one. Nothing is pinned: a reporter's device keeps no file.
+pub async fn public_desk_key(
+    client: &ApiClient,
+    desk: &DeskSlug,
+    root: &Fingerprint,
+) -> Result<(u64, crate::domain::Recipient), ClientError> {
+    let served = client.public_statements(desk.as_str()).await?;
+    let pins = Pins {
+        root: root.clone(),
+        head: None,
+    };
+    let entries = decode(&served.statements)?;
+    let checkpoints = witnessed(&served.checkpoints);
+    let state = verify_served_as(View::Public, desk, &pins, &entries, &checkpoints)?;
+    let (version, key) = state.current_key().ok_or_else(no_desk_key)?;
+    let public = client.desk(desk.as_str()).await?;
+    if i64::try_from(version).ok() != Some(public.key_version) || public.recipient != key.as_str() {
+        return Err(ClientError::Untrusted(format!(
+            "the server hands reporters a desk key (version {}) other than the newest one the \
+             desk's statements sign (version {version}): nothing was encrypted",
+            public.key_version
+        )));
+    }
+    Ok((version, key.clone()))
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::statement::{Body, Id, Signed, Statement};
+use super::statement::{Body, Format, Id, Signed, Statement};
 use crate::domain::{DeskSlug, Fingerprint, Recipient, Role, SigningPublic, Username};
 
 /// What a device pinned: the desk's root safety number (typed at enrolment) and, once it has
@@ -78,6 +78,9 @@ pub struct Account {
     pub recipient: Recipient,
     pub signing_key: SigningPublic,
     pub revoked: bool,
+    /// How the statement that vetted it carried its name: two approvals of one account must
+    /// commit to its name alike (the same salt), or the public view would see two accounts.
+    pub format: Format,
 }
 
 impl Account {
@@ -95,6 +98,8 @@ pub struct Partner {
     /// The key its answers are signed with; `None` for a partner signed before partners had one.
     pub signing_key: Option<SigningPublic>,
     pub revoked: bool,
+    /// How the statement that named it carried its name (see [`Account::format`]).
+    pub format: Format,
 }
 
 impl Partner {
@@ -179,6 +184,21 @@ impl DeskState {
         self.pending.get(id).map_or(0, |p| p.approvers.len())
     }
 
+    /// The format a statement about someone the chain names already must keep, so that both
+    /// commit to the name alike (protocol §10.1): a further approval takes the pending ones', a
+    /// partner's signing key the sealed partner statement's. `None`: a fresh salt will do.
+    pub fn kept_format(&self, body: &Body) -> Option<Format> {
+        match body {
+            Body::Approval { account, .. } => self.pending.get(account).map(|p| p.account.format),
+            Body::PartnerKeys { partner, .. } => self
+                .partners
+                .get(partner)
+                .map(|p| p.format)
+                .filter(|f| *f != Format::V1),
+            _ => None,
+        }
+    }
+
     /// Whether `signer` has approved the pending account `id` already.
     pub fn has_approved(&self, id: &Id, signer: &SigningPublic) -> bool {
         self.pending
@@ -225,14 +245,44 @@ impl DeskState {
     }
 }
 
-/// Verifies `entries` (statements 1, 2, … of `desk`) from the pinned root and head.
+/// How a device reads the chain: as a desk's device, with every format-2 name opened (a name the
+/// server withholds is refused), or in the public view, names known by their commitments only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Desk,
+    Public,
+}
+
+/// Verifies `entries` (statements 1, 2, … of `desk`) from the pinned root and head, as a desk's
+/// device reads them.
 pub fn verify(desk: &DeskSlug, pins: &Pins, entries: &[Signed]) -> Result<DeskState, ChainError> {
+    verify_as(View::Desk, desk, pins, entries)
+}
+
+/// Verifies `entries` in the public view (a reporter's device, §10.8): every check but names.
+pub fn verify_public(
+    desk: &DeskSlug,
+    pins: &Pins,
+    entries: &[Signed],
+) -> Result<DeskState, ChainError> {
+    verify_as(View::Public, desk, pins, entries)
+}
+
+fn verify_as(
+    view: View,
+    desk: &DeskSlug,
+    pins: &Pins,
+    entries: &[Signed],
+) -> Result<DeskState, ChainError> {
     let mut state: Option<DeskState> = None;
     let mut prev_link = [0u8; 32];
     for (i, entry) in entries.iter().enumerate() {
         let seq = i as u64 + 1;
-        let statement =
-            Statement::decode(&entry.statement).map_err(|e| ChainError::Malformed(seq, e.0))?;
+        let statement = match view {
+            View::Desk => Statement::decode(&entry.statement, entry.opening.as_ref()),
+            View::Public => Statement::decode_public(&entry.statement),
+        }
+        .map_err(|e| ChainError::Malformed(seq, e.0))?;
         if statement.desk != *desk {
             return Err(ChainError::WrongDesk(seq));
         }
@@ -288,6 +338,7 @@ fn genesis(statement: &Statement, pins: &Pins, link: [u8; 32]) -> Result<DeskSta
         recipient: recipient.clone(),
         signing_key: statement.signer,
         revoked: false,
+        format: statement.format,
     };
     if !pins.root.matches_typed(root.safety_number().as_str()) {
         return Err(ChainError::Root);
@@ -338,6 +389,7 @@ fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), C
                 recipient: recipient.clone(),
                 signing_key: *signing_key,
                 revoked: false,
+                format: statement.format,
             };
             approve(state, approved, signer, seq)
         }
@@ -355,6 +407,7 @@ fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), C
                 recipient: recipient.clone(),
                 signing_key: None,
                 revoked: false,
+                format: statement.format,
             };
             state.partners.insert(*partner, entry);
             Ok(())
@@ -370,6 +423,7 @@ fn apply(state: &mut DeskState, statement: &Statement, seq: u64) -> Result<(), C
                 recipient: recipient.clone(),
                 signing_key: Some(*signing_key),
                 revoked: false,
+                format: statement.format,
             };
             add_partner_keys(state, *partner, entry, seq)
         }
@@ -400,7 +454,10 @@ fn add_partner_keys(
         }
         Some(known) if known.signing_key.is_some() => Err(ChainError::Duplicate(seq)),
         Some(known)
-            if known.revoked || known.name != entry.name || known.recipient != entry.recipient =>
+            if known.revoked
+                || known.name != entry.name
+                || known.recipient != entry.recipient
+                || !same_commitment(known.format, entry.format) =>
         {
             Err(ChainError::Conflict(seq))
         }
@@ -409,6 +466,13 @@ fn add_partner_keys(
             Ok(())
         }
     }
+}
+
+/// Whether a later statement commits to a name as the first one did: a name first signed in the
+/// clear may be committed to afterwards, but a commitment only with its own salt, so that the
+/// public view, which compares commitments, reaches what a desk's device reaches.
+fn same_commitment(first: Format, later: Format) -> bool {
+    first == Format::V1 || first == later
 }
 
 fn approve(

@@ -2,13 +2,18 @@
 //! hash-linked chain per desk. The byte format is fixed here; what a chain means is `chain.rs`.
 //!
 //! ```text
-//! statement = "resguardo/statement/v1" 0x00 · kind u8 · desk str · seq u64be · prev [32]
+//! statement = "resguardo/statement/v2" 0x00 · kind u8 · desk str · seq u64be · prev [32]
 //!             · signer [32] · body (by kind; nothing may follow it)
 //! str(x)    = u32be(len x) · x, len ≤ 1024
 //! signature = Ed25519(signer, statement)
 //! link      = SHA-256("resguardo/statement/v1/link" 0x00 · statement · signature)
+//! name      = SHA-256("resguardo/statement/v2/name" 0x00 · subject id [16] · salt [16] · str(name))
 //! ```
 //!
+//! Format 2 signs a salted commitment where format 1 signed an account's user name or a
+//! partner's name in the clear, so that the chain can be shown to anyone (reporters verify it,
+//! §10.8) without naming a person. The salt and the name, the *opening*, travel beside the
+//! statement to the desk's own devices. Devices write format 2; format 1 chains stay valid.
 //! There is no JSON inside a signature and no time: order is `seq`.
 
 use sha2::{Digest, Sha256};
@@ -16,7 +21,9 @@ use sha2::{Digest, Sha256};
 use crate::domain::{DeskSlug, Recipient, Role, SigningPublic, Username};
 
 const PREFIX: &[u8] = b"resguardo/statement/v1\0";
+const PREFIX_V2: &[u8] = b"resguardo/statement/v2\0";
 const LINK_PREFIX: &[u8] = b"resguardo/statement/v1/link\0";
+const NAME_PREFIX: &[u8] = b"resguardo/statement/v2/name\0";
 /// The longest statement accepted: far above any real one, far below anything costly.
 pub const MAX_BYTES: usize = 2048;
 const MAX_STR: usize = 1024;
@@ -72,6 +79,17 @@ pub enum Body {
 }
 
 impl Body {
+    /// Whether the body carries the name of an account or partner (sealed in format 2).
+    pub fn names_someone(&self) -> bool {
+        matches!(
+            self,
+            Body::Genesis { .. }
+                | Body::Approval { .. }
+                | Body::Partner { .. }
+                | Body::PartnerKeys { .. }
+        )
+    }
+
     fn kind(&self) -> u8 {
         match self {
             Body::Genesis { .. } => 1,
@@ -85,6 +103,66 @@ impl Body {
     }
 }
 
+/// How a statement carries the name of the account or partner it is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `resguardo/statement/v1`: the name in the clear.
+    V1,
+    /// `resguardo/statement/v2`: the name as a commitment with this salt (unused by the kinds
+    /// that name no one).
+    V2 { salt: [u8; 16] },
+    /// `resguardo/statement/v2` read without its opening (the public view): only the commitment
+    /// is known, and the body holds a stand-in name made from it ([`stand_in`]).
+    V2Sealed { commitment: [u8; 32] },
+}
+
+/// A format-2 name's salt and text: what opens its commitment, for the desk's devices only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub salt: [u8; 16],
+    pub name: String,
+}
+
+impl Opening {
+    /// On the wire: the salt, then the name's UTF-8.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        [self.salt.as_slice(), self.name.as_bytes()].concat()
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() > 16 + MAX_STR {
+            return None;
+        }
+        let (salt, name) = bytes.split_at_checked(16)?;
+        Some(Self {
+            salt: salt.try_into().ok()?,
+            name: String::from_utf8(name.to_vec()).ok()?,
+        })
+    }
+}
+
+/// The commitment format 2 signs in place of a name.
+pub fn commitment(subject: &Id, salt: &[u8; 16], name: &str) -> [u8; 32] {
+    let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
+    Sha256::new()
+        .chain_update(NAME_PREFIX)
+        .chain_update(subject)
+        .chain_update(salt)
+        .chain_update(len.to_be_bytes())
+        .chain_update(name.as_bytes())
+        .finalize()
+        .into()
+}
+
+/// The name a device reads for a commitment it holds no opening of: `sealed-` and hex of the
+/// commitment (25 digits for a user name, 64 for a partner's). Equal commitments give equal
+/// stand-ins, so the public view compares commitments where the desk's devices compare names;
+/// no user name or partner name of format 1 can take this form by chance.
+pub fn stand_in(commitment: &[u8; 32], digits: usize) -> String {
+    let hex: String = commitment.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sealed-{}", &hex[..digits])
+}
+
 /// One statement, before or after signing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -94,22 +172,37 @@ pub struct Statement {
     pub prev: [u8; 32],
     pub signer: SigningPublic,
     pub body: Body,
+    pub format: Format,
 }
 
-/// A statement's bytes and its signature, as stored and served.
+/// A statement's bytes and its signature, as stored and served, with the opening of the name it
+/// commits to (format 2, for the desk's devices; `None` in the public view and for format 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed {
     pub statement: Vec<u8>,
     pub signature: [u8; 64],
+    pub opening: Option<Opening>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("not a well-formed key statement: {0}")]
 pub struct Malformed(pub &'static str);
 
+/// How `decode` reads format-2 names: opened with what the server served beside the statement
+/// (a desk's device, which refuses a name it cannot open), or as stand-ins (the public view).
+#[derive(Clone, Copy)]
+enum Names<'o> {
+    Opened(Option<&'o Opening>),
+    Public,
+}
+
 impl Statement {
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = PREFIX.to_vec();
+        let mut out = match self.format {
+            Format::V1 => PREFIX,
+            Format::V2 { .. } | Format::V2Sealed { .. } => PREFIX_V2,
+        }
+        .to_vec();
         out.push(self.body.kind());
         put_str(&mut out, self.desk.as_str().as_bytes());
         out.extend_from_slice(&self.seq.to_be_bytes());
@@ -123,7 +216,7 @@ impl Statement {
                 approvals_required,
             } => {
                 out.extend_from_slice(account);
-                put_str(&mut out, username.as_str().as_bytes());
+                self.put_name(&mut out, account, username.as_str());
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.push(*approvals_required);
             }
@@ -135,7 +228,7 @@ impl Statement {
                 signing_key,
             } => {
                 out.extend_from_slice(account);
-                put_str(&mut out, username.as_str().as_bytes());
+                self.put_name(&mut out, account, username.as_str());
                 out.push(role_byte(*role));
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.extend_from_slice(&signing_key.to_bytes());
@@ -150,7 +243,7 @@ impl Statement {
                 recipient,
             } => {
                 out.extend_from_slice(partner);
-                put_str(&mut out, name.as_bytes());
+                self.put_name(&mut out, partner, name);
                 put_str(&mut out, recipient.as_str().as_bytes());
             }
             Body::RevokeAccount { account: id } | Body::RevokePartner { partner: id } => {
@@ -163,7 +256,7 @@ impl Statement {
                 signing_key,
             } => {
                 out.extend_from_slice(partner);
-                put_str(&mut out, name.as_bytes());
+                self.put_name(&mut out, partner, name);
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.extend_from_slice(&signing_key.to_bytes());
             }
@@ -171,14 +264,61 @@ impl Statement {
         out
     }
 
+    fn put_name(&self, out: &mut Vec<u8>, subject: &Id, name: &str) {
+        match &self.format {
+            Format::V1 => put_str(out, name.as_bytes()),
+            Format::V2 { salt } => out.extend_from_slice(&commitment(subject, salt, name)),
+            Format::V2Sealed { commitment } => out.extend_from_slice(commitment),
+        }
+    }
+
+    /// The opening of the name this statement commits to: format 2 of a kind that names someone.
+    pub fn opening(&self) -> Option<Opening> {
+        let Format::V2 { salt } = self.format else {
+            return None;
+        };
+        let name = match &self.body {
+            Body::Genesis { username, .. } | Body::Approval { username, .. } => username.as_str(),
+            Body::Partner { name, .. } | Body::PartnerKeys { name, .. } => name,
+            _ => return None,
+        };
+        Some(Opening {
+            salt,
+            name: name.to_owned(),
+        })
+    }
+
     /// Parses a statement strictly: every field in its set, canonical texts, nothing left over.
-    pub fn decode(bytes: &[u8]) -> Result<Self, Malformed> {
+    /// A format-2 name must come with the `opening` that matches its commitment; a statement
+    /// that seals no name must come without one.
+    pub fn decode(bytes: &[u8], opening: Option<&Opening>) -> Result<Self, Malformed> {
+        let statement = Self::decode_with(bytes, Names::Opened(opening))?;
+        if opening.is_some() && statement.opening().is_none() {
+            return Err(Malformed("an opening for a statement that seals no name"));
+        }
+        Ok(statement)
+    }
+
+    /// Parses a statement as anyone may read it (§10.8): a format-2 name is known by its
+    /// commitment only, and the body holds its stand-in ([`stand_in`]).
+    pub fn decode_public(bytes: &[u8]) -> Result<Self, Malformed> {
+        Self::decode_with(bytes, Names::Public)
+    }
+
+    fn decode_with(bytes: &[u8], names: Names) -> Result<Self, Malformed> {
         if bytes.len() > MAX_BYTES {
             return Err(Malformed("longer than 2048 bytes"));
         }
-        let mut r = Reader(bytes);
-        if r.take(PREFIX.len())? != PREFIX {
-            return Err(Malformed("not a resguardo/statement/v1"));
+        let mut r = Reader {
+            rest: bytes,
+            names,
+            format: Format::V1,
+        };
+        let prefix = r.take(PREFIX.len())?;
+        if prefix == PREFIX_V2 {
+            r.format = Format::V2 { salt: [0; 16] };
+        } else if prefix != PREFIX {
+            return Err(Malformed("not a resguardo/statement/v1 or v2"));
         }
         let kind = r.byte()?;
         let desk = DeskSlug::parse(r.text()?).map_err(|_| Malformed("desk"))?;
@@ -190,26 +330,32 @@ impl Statement {
         let signer =
             SigningPublic::from_bytes(&r.array::<32>()?).map_err(|_| Malformed("signer"))?;
         let body = match kind {
-            1 => Body::Genesis {
-                account: r.array()?,
-                username: r.username()?,
-                recipient: r.recipient()?,
-                approvals_required: match r.byte()? {
-                    n @ (1 | 2) => n,
-                    _ => return Err(Malformed("approvals_required")),
-                },
-            },
-            2 => Body::Approval {
-                account: r.array()?,
-                username: r.username()?,
-                role: match r.byte()? {
-                    1 => Role::Worker,
-                    2 => Role::Supervisor,
-                    _ => return Err(Malformed("role")),
-                },
-                recipient: r.recipient()?,
-                signing_key: r.signing_key()?,
-            },
+            1 => {
+                let account = r.array()?;
+                Body::Genesis {
+                    account,
+                    username: r.username(&account)?,
+                    recipient: r.recipient()?,
+                    approvals_required: match r.byte()? {
+                        n @ (1 | 2) => n,
+                        _ => return Err(Malformed("approvals_required")),
+                    },
+                }
+            }
+            2 => {
+                let account = r.array()?;
+                Body::Approval {
+                    account,
+                    username: r.username(&account)?,
+                    role: match r.byte()? {
+                        1 => Role::Worker,
+                        2 => Role::Supervisor,
+                        _ => return Err(Malformed("role")),
+                    },
+                    recipient: r.recipient()?,
+                    signing_key: r.signing_key()?,
+                }
+            }
             3 => Body::DeskKey {
                 version: match r.u64()? {
                     0 => return Err(Malformed("version 0")),
@@ -217,26 +363,32 @@ impl Statement {
                 },
                 recipient: r.recipient()?,
             },
-            4 => Body::Partner {
-                partner: r.array()?,
-                name: r.partner_name()?,
-                recipient: r.recipient()?,
-            },
+            4 => {
+                let partner = r.array()?;
+                Body::Partner {
+                    partner,
+                    name: r.partner_name(&partner)?,
+                    recipient: r.recipient()?,
+                }
+            }
             5 => Body::RevokeAccount {
                 account: r.array()?,
             },
             6 => Body::RevokePartner {
                 partner: r.array()?,
             },
-            7 => Body::PartnerKeys {
-                partner: r.array()?,
-                name: r.partner_name()?,
-                recipient: r.recipient()?,
-                signing_key: r.signing_key()?,
-            },
+            7 => {
+                let partner = r.array()?;
+                Body::PartnerKeys {
+                    partner,
+                    name: r.partner_name(&partner)?,
+                    recipient: r.recipient()?,
+                    signing_key: r.signing_key()?,
+                }
+            }
             _ => return Err(Malformed("unknown kind")),
         };
-        if !r.0.is_empty() {
+        if !r.rest.is_empty() {
             return Err(Malformed("bytes after the body"));
         }
         Ok(Self {
@@ -245,6 +397,7 @@ impl Statement {
             prev,
             signer,
             body,
+            format: r.format,
         })
     }
 
@@ -252,22 +405,38 @@ impl Statement {
     /// verifier can decode is signed: a partner name of 101 characters, say, is refused here.
     pub fn sign(&self, identity: &age::x25519::Identity) -> Result<Signed, Malformed> {
         let statement = self.encode();
-        Self::decode(&statement)?;
+        let opening = self.opening();
+        Self::decode(&statement, opening.as_ref())?;
         let signature = super::signing::sign(identity, &statement);
         Ok(Signed {
             statement,
             signature,
+            opening,
         })
     }
 }
 
 /// Signs `body` as `desk`'s statement after `head` (the (seq, link) of the last one; `None` for
-/// the first) with the account whose identity this is.
+/// the first) with the account whose identity this is, in format 2 with a fresh salt.
 pub fn append(
     desk: &DeskSlug,
     head: Option<(u64, [u8; 32])>,
     identity: &age::x25519::Identity,
     body: Body,
+) -> Result<Signed, Malformed> {
+    let mut salt = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut salt);
+    append_as(desk, head, identity, body, Format::V2 { salt })
+}
+
+/// [`append`] in a given format: a second approval reuses the first one's salt, so that both
+/// commit to the same name (§10.1); vectors fix theirs.
+pub fn append_as(
+    desk: &DeskSlug,
+    head: Option<(u64, [u8; 32])>,
+    identity: &age::x25519::Identity,
+    body: Body,
+    format: Format,
 ) -> Result<Signed, Malformed> {
     let (seq, prev) = head.map_or((1, [0; 32]), |(seq, link)| (seq + 1, link));
     Statement {
@@ -276,6 +445,7 @@ pub fn append(
         prev,
         signer: super::signing::public_of(identity),
         body,
+        format,
     }
     .sign(identity)
 }
@@ -305,15 +475,20 @@ fn put_str(out: &mut Vec<u8>, text: &[u8]) {
     out.extend_from_slice(text);
 }
 
-struct Reader<'a>(&'a [u8]);
+struct Reader<'a> {
+    rest: &'a [u8],
+    names: Names<'a>,
+    /// The statement's format, with the salt of its name once read.
+    format: Format,
+}
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
-        if self.0.len() < n {
+        if self.rest.len() < n {
             return Err(Malformed("truncated"));
         }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
+        let (head, rest) = self.rest.split_at(n);
+        self.rest = rest;
         Ok(head)
     }
 
@@ -337,13 +512,36 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).map_err(|_| Malformed("a text that is not UTF-8"))
     }
 
+    /// The name of `subject`: in the clear (format 1); opened, or a stand-in of `digits` hex
+    /// digits (format 2).
+    fn name(&mut self, subject: &Id, digits: usize) -> Result<String, Malformed> {
+        if self.format == Format::V1 {
+            return Ok(self.text()?.to_owned());
+        }
+        let sealed = self.array::<32>()?;
+        match self.names {
+            Names::Public => {
+                self.format = Format::V2Sealed { commitment: sealed };
+                Ok(stand_in(&sealed, digits))
+            }
+            Names::Opened(None) => Err(Malformed("a sealed name without its opening")),
+            Names::Opened(Some(opening)) => {
+                if commitment(subject, &opening.salt, &opening.name) != sealed {
+                    return Err(Malformed("a name that does not open its commitment"));
+                }
+                self.format = Format::V2 { salt: opening.salt };
+                Ok(opening.name.clone())
+            }
+        }
+    }
+
     /// 1 to 100 characters (Unicode scalar values), none of them a control character: what
     /// a person reads before referring a case there.
-    fn partner_name(&mut self) -> Result<String, Malformed> {
-        let text = self.text()?;
+    fn partner_name(&mut self, subject: &Id) -> Result<String, Malformed> {
+        let text = self.name(subject, 64)?;
         let chars = text.chars().count();
         if (1..=100).contains(&chars) && !text.chars().any(char::is_control) {
-            Ok(text.to_owned())
+            Ok(text)
         } else {
             Err(Malformed("partner name"))
         }
@@ -353,8 +551,8 @@ impl<'a> Reader<'a> {
         SigningPublic::from_bytes(&self.array::<32>()?).map_err(|_| Malformed("signing key"))
     }
 
-    fn username(&mut self) -> Result<Username, Malformed> {
-        Username::parse(self.text()?).map_err(|_| Malformed("username"))
+    fn username(&mut self, subject: &Id) -> Result<Username, Malformed> {
+        Username::parse(&self.name(subject, 25)?).map_err(|_| Malformed("username"))
     }
 
     /// A recipient in its canonical text only: another spelling of the same key is refused, so
@@ -380,6 +578,7 @@ mod tests {
             prev: [7; 32],
             signer: super::super::signing::public_of(&signer),
             body,
+            format: Format::V1,
         }
     }
 
@@ -421,7 +620,7 @@ mod tests {
             },
         ] {
             let statement = sample(body);
-            assert_eq!(Statement::decode(&statement.encode()), Ok(statement));
+            assert_eq!(Statement::decode(&statement.encode(), None), Ok(statement));
         }
     }
 
@@ -433,7 +632,7 @@ mod tests {
             recipient: recipient.clone(),
         });
         let bytes = statement.encode();
-        let refused = |bytes: &[u8]| Statement::decode(bytes).is_err();
+        let refused = |bytes: &[u8]| Statement::decode(bytes, None).is_err();
         assert!(refused(&[bytes.as_slice(), &[0]].concat()), "trailing byte");
         assert!(refused(&bytes[..bytes.len() - 1]), "truncated");
         let mut kind = bytes.clone();
@@ -454,5 +653,71 @@ mod tests {
         });
         assert!(refused(&zero_version.encode()), "version 0");
         assert!(refused(&vec![0; MAX_BYTES + 1]), "too long");
+    }
+
+    #[test]
+    fn format_two_commits_to_names_and_opens_them() {
+        let recipient = Recipient::from(age::x25519::Identity::generate().to_public());
+        let mut statement = sample(Body::Approval {
+            account: [2; 16],
+            username: Username::parse("ana").unwrap(),
+            role: Role::Worker,
+            recipient: recipient.clone(),
+            signing_key: super::super::signing::public_of(&age::x25519::Identity::generate()),
+        });
+        statement.format = Format::V2 { salt: [9; 16] };
+        let bytes = statement.encode();
+        assert!(bytes.starts_with(PREFIX_V2));
+        assert!(
+            !bytes.windows(3).any(|w| w == b"ana"),
+            "the name is not in the clear"
+        );
+        let opening = statement.opening().unwrap();
+        assert_eq!(
+            Opening::from_bytes(&opening.to_bytes()),
+            Some(opening.clone())
+        );
+        assert_eq!(
+            Statement::decode(&bytes, Some(&opening)),
+            Ok(statement.clone())
+        );
+
+        // Without the opening, a desk's device refuses; the public view reads a stand-in.
+        assert!(Statement::decode(&bytes, None).is_err());
+        let public = Statement::decode_public(&bytes).unwrap();
+        let sealed = commitment(&[2; 16], &[9; 16], "ana");
+        assert_eq!(public.format, Format::V2Sealed { commitment: sealed });
+        let Body::Approval { username, .. } = &public.body else {
+            panic!("an approval")
+        };
+        assert_eq!(username.as_str(), stand_in(&sealed, 25));
+        assert_eq!(
+            public.encode(),
+            bytes,
+            "the public view encodes the same bytes"
+        );
+
+        // Another name, another salt, or another subject does not open it.
+        for wrong in [
+            Opening {
+                salt: [9; 16],
+                name: "eva".into(),
+            },
+            Opening {
+                salt: [8; 16],
+                name: "ana".into(),
+            },
+        ] {
+            assert!(Statement::decode(&bytes, Some(&wrong)).is_err());
+        }
+        assert_ne!(commitment(&[3; 16], &[9; 16], "ana"), sealed);
+        // A statement that names no one takes no opening.
+        let mut key = sample(Body::DeskKey {
+            version: 1,
+            recipient,
+        });
+        key.format = Format::V2 { salt: [0; 16] };
+        assert!(Statement::decode(&key.encode(), None).is_ok());
+        assert!(Statement::decode(&key.encode(), Some(&opening)).is_err());
     }
 }

@@ -13,6 +13,11 @@ pub struct SignedStatement {
     /// Its Ed25519 signature by the sender's own signing key, base64 of 64 bytes.
     #[schema(pattern = r"^[A-Za-z0-9+/]{85}[AQgw]==$")]
     pub signature: String,
+    /// For a statement of format 2 that names an account or partner: the opening of the name it
+    /// commits to (§10.1), base64 of the 16-byte salt followed by the name's UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")]
+    pub opening: Option<String>,
 }
 
 /// A stored statement, as devices fetch it.
@@ -21,6 +26,19 @@ pub struct StatementView {
     pub seq: i64,
     pub statement: String,
     pub signature: String,
+    /// The opening of a format-2 name (§10.1), base64; served to the desk's accounts and
+    /// partners, never in the public view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<String>,
+}
+
+/// A desk's chain as anyone may read it (§10.8): no opening, so no name.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PublicDeskStatements {
+    /// The desk's statements in order, every name sealed.
+    pub statements: Vec<StatementView>,
+    /// Its accounts' witness checkpoints (§10.7), to be compared before the chain is trusted.
+    pub checkpoints: Vec<CheckpointView>,
 }
 
 /// A witness checkpoint (docs/protocol.md §10.7) and its signature, as devices send and fetch

@@ -177,6 +177,7 @@ macro_rules! impl_desk_key_rows {
                         .bind(&statement.statement)
                         .bind(&statement.signature[..])
                         .bind(&statement.link[..])
+                        .bind(statement.opening.as_deref())
                         .bind(now)
                         .execute(&mut **tx)
                         .await
@@ -238,16 +239,18 @@ macro_rules! impl_desk_key_rows {
                 &self,
                 desk: &DeskSlug,
             ) -> Result<Vec<StoredStatement>, StoreError> {
-                let rows: Vec<(i64, Vec<u8>, Vec<u8>)> = sqlx::query_as(sql::SELECT_STATEMENTS)
+                type Row = (i64, Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+                let rows: Vec<Row> = sqlx::query_as(sql::SELECT_STATEMENTS)
                     .bind(desk.as_str())
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(seq, statement, signature)| StoredStatement {
+                    .map(|(seq, statement, signature, opening)| StoredStatement {
                         seq,
                         statement,
                         signature,
+                        opening,
                     })
                     .collect())
             }

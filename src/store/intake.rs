@@ -50,6 +50,27 @@ impl IntakeStore {
         self.db.desk(slug).await
     }
 
+    /// A desk's signed key statements as anyone may read them (docs/protocol.md §10.8): the
+    /// openings of their names are left here, so nothing above this line can serve a name.
+    pub async fn public_statements(
+        &self,
+        slug: &super::DeskSlug,
+    ) -> Result<Vec<super::StoredStatement>, StoreError> {
+        let mut statements = self.db.statements_of(slug).await?;
+        for statement in &mut statements {
+            statement.opening = None;
+        }
+        Ok(statements)
+    }
+
+    /// A desk's accounts' witness checkpoints (§10.7): signed heads, which name no one.
+    pub async fn public_checkpoints(
+        &self,
+        slug: &super::DeskSlug,
+    ) -> Result<Vec<super::StoredCheckpoint>, StoreError> {
+        self.db.checkpoints_of(slug).await
+    }
+
     /// The reporter capability for the report a receipt names, if `auth` proves its phrase. An
     /// unknown lookup and a wrong auth key do the same work and both give `None`, so the answer
     /// does not tell whether a report exists.

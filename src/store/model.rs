@@ -206,6 +206,8 @@ pub struct NewStatement {
     pub statement: Vec<u8>,
     pub signature: [u8; 64],
     pub link: [u8; 32],
+    /// The opening of the name a format-2 statement commits to (salt, then the name).
+    pub opening: Option<Vec<u8>>,
     /// For a desk key statement, the version it signs: it must be the one the change makes.
     pub key_version: Option<i64>,
 }
@@ -216,6 +218,23 @@ pub struct StoredStatement {
     pub seq: i64,
     pub statement: Vec<u8>,
     pub signature: Vec<u8>,
+    pub opening: Option<Vec<u8>>,
+}
+
+impl StoredStatement {
+    /// As devices verify it; `None` for a row the store could not have written (a signature of
+    /// another length, an opening that does not parse).
+    pub fn signed(&self) -> Option<crate::crypto::statement::Signed> {
+        let opening = match &self.opening {
+            None => None,
+            Some(bytes) => Some(crate::crypto::statement::Opening::from_bytes(bytes)?),
+        };
+        Some(crate::crypto::statement::Signed {
+            statement: self.statement.clone(),
+            signature: self.signature.as_slice().try_into().ok()?,
+            opening,
+        })
+    }
 }
 
 /// Where an account stands after an approval.

@@ -306,10 +306,11 @@ pub const RETRY_WEBHOOK: &str =
 pub const SELECT_STATEMENT_HEAD: &str =
     "SELECT seq, link FROM key_statements WHERE desk_slug = $1 ORDER BY seq DESC LIMIT 1";
 pub const INSERT_STATEMENT: &str = "INSERT INTO key_statements \
-     (desk_slug, seq, kind, subject, statement, signature, link, created_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     (desk_slug, seq, kind, subject, statement, signature, link, opening, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 pub const SELECT_STATEMENTS: &str =
-    "SELECT seq, statement, signature FROM key_statements WHERE desk_slug = $1 ORDER BY seq";
+    "SELECT seq, statement, signature, opening FROM key_statements WHERE desk_slug = $1 \
+     ORDER BY seq";
 
 // Witness checkpoints (docs/protocol.md §10.7): the highest seq per account wins.
 pub const PUT_CHECKPOINT: &str = "INSERT INTO checkpoints \

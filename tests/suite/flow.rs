@@ -1,6 +1,6 @@
 //! A reporter's whole path on each backend: submit → follow-up → message → follow-up.
 
-use resguardo::client::reporter;
+use resguardo::client::reporter::{self, DeskPin};
 use resguardo::crypto::receipt::{Language, ReceiptPhrase};
 use resguardo::crypto::seal;
 use resguardo::domain::{Author, Recipient, ReportId, Status};
@@ -19,8 +19,15 @@ async fn submit_followup_message(backend: Backend) {
 
     // A reporter who knows the desk's fingerprint refuses any other key.
     let wrong = "0000 0000 0000 0000 0000 0000 0000 0000";
-    let refused =
-        reporter::submit(&client, "gt", &form("x"), Language::Es, Some(wrong), |_| {}).await;
+    let refused = reporter::submit(
+        &client,
+        "gt",
+        &form("x"),
+        Language::Es,
+        Some(DeskPin::Key(wrong)),
+        |_| {},
+    )
+    .await;
     assert!(refused
         .err()
         .unwrap()
@@ -33,7 +40,7 @@ async fn submit_followup_message(backend: Backend) {
         "gt",
         &form("me piden dinero"),
         Language::Es,
-        Some(&pin),
+        Some(DeskPin::Key(&pin)),
         |_| {},
     )
     .await

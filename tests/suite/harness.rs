@@ -354,7 +354,10 @@ impl TestServer {
         seq: u64,
         statement: &resguardo::crypto::statement::Signed,
     ) {
-        let decoded = resguardo::crypto::statement::Statement::decode(&statement.statement);
+        let decoded = resguardo::crypto::statement::Statement::decode(
+            &statement.statement,
+            statement.opening.as_ref(),
+        );
         let kind = match decoded.map(|s| s.body) {
             Ok(resguardo::crypto::statement::Body::DeskKey { .. }) => 3,
             Ok(resguardo::crypto::statement::Body::Partner { .. }) => 4,
@@ -362,12 +365,16 @@ impl TestServer {
         };
         let sql = format!(
             "INSERT INTO key_statements (desk_slug, seq, kind, subject, statement, signature, \
-             link, created_at) VALUES ('{desk}', {seq}, {kind}, NULL, $1, $2, $3, 0)"
+             link, opening, created_at) VALUES ('{desk}', {seq}, {kind}, NULL, $1, $2, $3, \
+             CASE WHEN length($4) = 0 THEN NULL ELSE $4 END, 0)"
         );
-        let blobs: [&[u8]; 3] = [
+        // A statement that names no one has no opening: an empty blob stands for NULL.
+        let opening = statement.opening.as_ref().map(|o| o.to_bytes());
+        let blobs: [&[u8]; 4] = [
             &statement.statement,
             &statement.signature,
             &statement.link(),
+            opening.as_deref().unwrap_or_default(),
         ];
         self.tamper_with(&sql, &blobs).await;
     }

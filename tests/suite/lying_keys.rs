@@ -5,6 +5,7 @@
 //! identity on every ciphertext the server stores.
 
 use age::secrecy::ExposeSecret;
+use resguardo::client::reporter::DeskPin;
 use resguardo::client::{
     desk_keys, desk_statements, init_chain, referrals, reporter, triage, ClientError,
 };
@@ -36,7 +37,7 @@ crate::on_both_backends!(
 );
 
 /// How many of the ciphertexts the server stores open with `attacker`.
-async fn attacker_opens(server: &TestServer, attacker: &age::x25519::Identity) -> usize {
+pub(crate) async fn attacker_opens(server: &TestServer, attacker: &age::x25519::Identity) -> usize {
     let all = server
         .blobs(
             "SELECT ciphertext FROM reports UNION ALL SELECT ciphertext FROM messages \
@@ -53,7 +54,7 @@ async fn attacker_opens(server: &TestServer, attacker: &age::x25519::Identity) -
 }
 
 /// The lie: desk key version 2 is M.
-async fn forge_desk_key(server: &TestServer, m: &age::x25519::Identity) {
+pub(crate) async fn forge_desk_key(server: &TestServer, m: &age::x25519::Identity) {
     server
         .tamper(&format!(
             "INSERT INTO desk_keys (desk_slug, version, recipient, created_at) \
@@ -67,7 +68,7 @@ fn secret(identity: &age::x25519::Identity) -> String {
     identity.to_string().expose_secret().to_owned()
 }
 
-fn untrusted(result: Result<impl Sized, ClientError>, says: &str) {
+pub(crate) fn untrusted(result: Result<impl Sized, ClientError>, says: &str) {
     match result {
         Err(ClientError::Untrusted(why)) => assert!(why.contains(says), "{why}"),
         Err(other) => panic!("expected Untrusted ({says}), got {other}"),
@@ -114,7 +115,7 @@ async fn a_forged_desk_key_version_is_refused(backend: Backend) {
         "gt",
         &form("después"),
         Language::Es,
-        Some(published.as_str()),
+        Some(DeskPin::Key(published.as_str())),
         |_| {},
     )
     .await;

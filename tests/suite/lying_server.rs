@@ -230,10 +230,7 @@ async fn a_forged_statement_is_detected(backend: Backend) {
     let gt = DeskSlug::parse("gt").unwrap();
     let stored = server.store().await.desk(&gt).statements().await.unwrap();
     assert_eq!(stored.len(), 3);
-    let head = resguardo::crypto::statement::Signed {
-        statement: stored[2].statement.clone(),
-        signature: stored[2].signature.clone().try_into().unwrap(),
-    };
+    let head = stored[2].signed().unwrap();
     let attacker = age::x25519::Identity::generate();
     let attacker_key = Body::DeskKey {
         version: 2,
@@ -330,11 +327,7 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
         2,
         "init-key wrote the genesis and the first desk key"
     );
-    let head = resguardo::crypto::statement::Signed {
-        statement: stored[1].statement.clone(),
-        signature: stored[1].signature.clone().try_into().unwrap(),
-    }
-    .link();
+    let head = stored[1].signed().unwrap().link();
     let listed = client.accounts(&boss.session.token).await.unwrap();
     let ana_id = listed
         .iter()
@@ -363,6 +356,7 @@ async fn the_server_keeps_only_the_callers_statements_in_order() {
             statement: Some(SignedStatement {
                 statement: b64_encode(&signed.statement),
                 signature: b64_encode(&signed.signature),
+                opening: signed.opening.as_ref().map(|o| b64_encode(&o.to_bytes())),
             }),
         };
         let (client, token) = (&client, boss.session.token.clone());

@@ -5,7 +5,7 @@
 use resguardo::crypto::chain::{self, Pins};
 use resguardo::crypto::receipt::identity_from_secret;
 use resguardo::crypto::signing::public_of;
-use resguardo::crypto::statement::{append, Body, Signed, Statement};
+use resguardo::crypto::statement::{append_as, Body, Format, Opening, Signed, Statement};
 use resguardo::domain::{DeskSlug, Fingerprint, Recipient, Role, Username};
 use serde_json::{json, Value};
 use sha2::Digest;
@@ -76,7 +76,7 @@ pub(crate) fn chain(desk: &str, steps: Vec<(&str, Body)>) -> Vec<Signed> {
     let mut entries: Vec<Signed> = vec![];
     for (signer, body) in steps {
         let head = entries.last().map(|e| (entries.len() as u64, e.link()));
-        entries.push(append(&desk, head, &identity(signer), body).unwrap());
+        entries.push(append_as(&desk, head, &identity(signer), body, Format::V1).unwrap());
     }
     entries
 }
@@ -339,7 +339,7 @@ fn statements() -> Vec<Value> {
     picked
         .into_iter()
         .map(|(kind, signed)| {
-            let signer = match Statement::decode(&signed.statement).unwrap().signer {
+            let signer = match Statement::decode(&signed.statement, None).unwrap().signer {
                 k if k == public_of(&identity("sv2")) => "sv2",
                 _ => "sofia",
             };
@@ -358,6 +358,9 @@ pub(crate) fn signed(v: &Value) -> Signed {
         signature: unhex(v["signature_hex"].as_str().unwrap())
             .try_into()
             .unwrap(),
+        opening: v["opening_hex"]
+            .as_str()
+            .map(|hex| Opening::from_bytes(&unhex(hex)).unwrap()),
     }
 }
 
@@ -368,7 +371,7 @@ fn statement_vectors_match() {
     assert_eq!(statements.len(), 7);
     for v in statements {
         let entry = signed(v);
-        let statement = Statement::decode(&entry.statement).unwrap();
+        let statement = Statement::decode(&entry.statement, None).unwrap();
         assert_eq!(statement.encode(), entry.statement, "{}", v["kind"]);
         let signer: age::x25519::Identity = v["signer_identity"].as_str().unwrap().parse().unwrap();
         assert_eq!(statement.sign(&signer).unwrap(), entry, "{}", v["kind"]);

@@ -676,7 +676,7 @@ pub fn genesis_pins(
     served: &[resguardo::crypto::statement::Signed],
 ) -> resguardo::crypto::chain::Pins {
     use resguardo::crypto::statement::{Body, Statement};
-    let genesis = Statement::decode(&served[0].statement).unwrap();
+    let genesis = Statement::decode(&served[0].statement, served[0].opening.as_ref()).unwrap();
     let Body::Genesis { recipient, .. } = &genesis.body else {
         panic!("the chain does not start with a genesis");
     };

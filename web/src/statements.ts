@@ -3,10 +3,15 @@
 // in the same order, so that a browser reaches the verdict and state a Rust client reaches. Both
 // pass tests/vectors/statements.json. Pure: no I/O.
 //
-//   statement = "resguardo/statement/v1" 0x00 · kind u8 · desk str · seq u64be · prev [32]
+//   statement = "resguardo/statement/v2" 0x00 · kind u8 · desk str · seq u64be · prev [32]
 //               · signer [32] · body (by kind; nothing may follow it)
 //   str(x)    = u32be(len x) · x, len ≤ 1024
 //   link      = SHA-256("resguardo/statement/v1/link" 0x00 · statement · signature)
+//   name      = SHA-256("resguardo/statement/v2/name" 0x00 · subject id [16] · salt [16] · str(name))
+//
+// Format 2 signs a salted commitment where format 1 signed a name in the clear; the opening (salt
+// and name) travels beside the statement to the desk's devices, and the public view (§10.8) reads
+// a stand-in made from the commitment.
 
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex, concatBytes } from "@noble/hashes/utils";
@@ -16,7 +21,9 @@ import { fingerprint, fingerprintMatches } from "./safety.ts";
 
 const encoder = new TextEncoder();
 const PREFIX = encoder.encode("resguardo/statement/v1\0");
+const PREFIX_V2 = encoder.encode("resguardo/statement/v2\0");
 const LINK_PREFIX = encoder.encode("resguardo/statement/v1/link\0");
+const NAME_PREFIX = encoder.encode("resguardo/statement/v2/name\0");
 /** The longest statement accepted: far above any real one, far below anything costly. */
 export const MAX_BYTES = 2048;
 const MAX_STR = 1024;
@@ -70,6 +77,14 @@ const KINDS: readonly Kind[] = [
   "partner_keys",
 ];
 
+/** How a statement carries the name of the account or partner it is about (Rust's Format). */
+export type Format =
+  | { v: 1 }
+  /** The name as a commitment with this salt (16 bytes; unused by kinds that name no one). */
+  | { v: 2; salt: Uint8Array }
+  /** Read without its opening (the public view): the body holds a stand-in of the commitment. */
+  | { v: 2; commitment: Uint8Array };
+
 /** One statement. `seq` and `version` are u64 in the bytes, hence bigint. */
 export interface Statement {
   desk: string;
@@ -78,12 +93,53 @@ export interface Statement {
   prev: Uint8Array;
   signer: Uint8Array;
   body: Body;
+  format: Format;
 }
 
-/** A statement's bytes and its signature, as stored and served. */
+/** A format-2 name's salt and text: what opens its commitment, for the desk's devices only. */
+export interface Opening {
+  salt: Uint8Array;
+  name: string;
+}
+
+/** A statement's bytes and its signature, as stored and served, with the opening of the name it
+ * commits to (format 2, desk devices only). */
 export interface Signed {
   statement: Uint8Array;
   signature: Uint8Array;
+  opening?: Opening | null;
+}
+
+/** An opening on the wire: the salt, then the name's UTF-8. */
+export function openingBytes(o: Opening): Uint8Array {
+  return concatBytes(o.salt, encoder.encode(o.name));
+}
+
+export function openingFromBytes(bytes: Uint8Array): Opening | undefined {
+  if (bytes.length < 16 || bytes.length > 16 + MAX_STR) return undefined;
+  try {
+    return { salt: bytes.slice(0, 16), name: utf8.decode(bytes.subarray(16)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commitment format 2 signs in place of a name. */
+export function nameCommitment(subject: Uint8Array, salt: Uint8Array, name: string): Uint8Array {
+  const text = encoder.encode(name);
+  const len = new Uint8Array(4);
+  new DataView(len.buffer).setUint32(0, text.length);
+  return sha256(concatBytes(NAME_PREFIX, subject, salt, len, text));
+}
+
+/** The name read for a commitment without its opening: `sealed-` and `digits` hex digits of it. */
+export function standIn(commitment: Uint8Array, digits: number): string {
+  return `sealed-${bytesToHex(commitment).slice(0, digits)}`;
+}
+
+/** Whether the body carries the name of an account or partner (sealed in format 2). */
+export function namesSomeone(body: Body): boolean {
+  return ["genesis", "approval", "partner", "partner_keys"].includes(body.kind);
 }
 
 /** Thrown by decodeStatement (and encodeStatement) with the Rust reference's reason. */
@@ -137,9 +193,17 @@ export function isPartnerName(text: string): boolean {
 // not silently dropped; otherwise "\uFEFFgt" would pass as the desk "gt" here and not in Rust.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** How format-2 names are read: opened (a desk's device), or as stand-ins (the public view). */
+type Names = { opened: Opening | null | undefined } | "public";
+
 class Reader {
   private at = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  /** The statement's format, with the salt of its name once read. */
+  format: Format = { v: 1 };
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly names: Names = { opened: undefined },
+  ) {}
 
   take(n: number): Uint8Array {
     if (this.bytes.length - this.at < n) throw new Malformed("truncated");
@@ -173,8 +237,29 @@ class Reader {
     return this.take(n).slice();
   }
 
-  username(): string {
-    return this.checked(this.text(), isUsername, "username");
+  /** The name of `subject`: in the clear (format 1); opened, or a stand-in (format 2). */
+  name(subject: Uint8Array, digits: number): string {
+    if (this.format.v === 1) return this.text();
+    const sealed = this.array(32);
+    if (this.names === "public") {
+      this.format = { v: 2, commitment: sealed };
+      return standIn(sealed, digits);
+    }
+    const opening = this.names.opened;
+    if (!opening) throw new Malformed("a sealed name without its opening");
+    if (!sameBytes(nameCommitment(subject, opening.salt, opening.name), sealed)) {
+      throw new Malformed("a name that does not open its commitment");
+    }
+    this.format = { v: 2, salt: opening.salt.slice() };
+    return opening.name;
+  }
+
+  username(subject: Uint8Array): string {
+    return this.checked(this.name(subject, 25), isUsername, "username");
+  }
+
+  partnerName(subject: Uint8Array): string {
+    return this.checked(this.name(subject, 64), isPartnerName, "partner name");
   }
 
   recipient(): string {
@@ -195,12 +280,45 @@ class Reader {
   }
 }
 
-/** Parses a statement strictly: every field in its set, canonical texts, nothing left over. */
-export function decodeStatement(bytes: Uint8Array): Statement {
+/**
+ * Parses a statement strictly: every field in its set, canonical texts, nothing left over. A
+ * format-2 name must come with the `opening` that matches its commitment; a statement that seals
+ * no name must come without one.
+ */
+export function decodeStatement(bytes: Uint8Array, opening?: Opening | null): Statement {
+  const statement = decodeWith(bytes, { opened: opening });
+  if (opening && !statementOpening(statement)) {
+    throw new Malformed("an opening for a statement that seals no name");
+  }
+  return statement;
+}
+
+/** Parses a statement as anyone may read it (§10.8): format-2 names as their stand-ins. */
+export function decodeStatementPublic(bytes: Uint8Array): Statement {
+  return decodeWith(bytes, "public");
+}
+
+/** The opening of the name a statement commits to: format 2 of a kind that names someone. */
+export function statementOpening(s: Statement): Opening | undefined {
+  if (s.format.v !== 2 || !("salt" in s.format)) return undefined;
+  const b = s.body;
+  const name =
+    b.kind === "genesis" || b.kind === "approval"
+      ? b.username
+      : b.kind === "partner" || b.kind === "partner_keys"
+        ? b.name
+        : undefined;
+  return name === undefined ? undefined : { salt: s.format.salt.slice(), name };
+}
+
+function decodeWith(bytes: Uint8Array, names: Names): Statement {
   if (bytes.length > MAX_BYTES) throw new Malformed("longer than 2048 bytes");
-  const r = new Reader(bytes);
-  if (!sameBytes(r.take(PREFIX.length), PREFIX)) {
-    throw new Malformed("not a resguardo/statement/v1");
+  const r = new Reader(bytes, names);
+  const prefix = r.take(PREFIX.length);
+  if (sameBytes(prefix, PREFIX_V2)) {
+    r.format = { v: 2, salt: new Uint8Array(16) };
+  } else if (!sameBytes(prefix, PREFIX)) {
+    throw new Malformed("not a resguardo/statement/v1 or v2");
   }
   const kind = r.byte();
   const desk = r.checked(r.text(), isDeskSlug, "desk");
@@ -210,18 +328,20 @@ export function decodeStatement(bytes: Uint8Array): Statement {
   // The kind is refused only here, after the header, as in Rust.
   const body = decodeBody(r, KINDS[kind - 1]);
   if (!r.done) throw new Malformed("bytes after the body");
-  return { desk, seq, prev, signer, body };
+  return { desk, seq, prev, signer, body, format: r.format };
 }
 
 function decodeBody(r: Reader, kind: Kind | undefined): Body {
   switch (kind) {
     case "genesis": {
-      const [account, username, recipient] = [r.array(16), r.username(), r.recipient()];
+      const account = r.array(16);
+      const [username, recipient] = [r.username(account), r.recipient()];
       const policy = r.checked(r.byte(), (n) => n === 1 || n === 2, "approvals_required");
       return { kind, account, username, recipient, approvalsRequired: policy as 1 | 2 };
     }
     case "approval": {
-      const [account, username] = [r.array(16), r.username()];
+      const account = r.array(16);
+      const username = r.username(account);
       const role = ROLES[r.checked(r.byte(), (n) => n === 1 || n === 2, "role") - 1];
       const [recipient, signingKey] = [r.recipient(), r.key("signing key")];
       return { kind, account, username, role, recipient, signingKey };
@@ -232,7 +352,7 @@ function decodeBody(r: Reader, kind: Kind | undefined): Body {
     }
     case "partner": {
       const partner = r.array(16);
-      const [name, recipient] = [r.checked(r.text(), isPartnerName, "partner name"), r.recipient()];
+      const [name, recipient] = [r.partnerName(partner), r.recipient()];
       return { kind, partner, name, recipient };
     }
     case "revoke_account":
@@ -241,7 +361,7 @@ function decodeBody(r: Reader, kind: Kind | undefined): Body {
       return { kind, partner: r.array(16) };
     case "partner_keys": {
       const partner = r.array(16);
-      const [name, recipient] = [r.checked(r.text(), isPartnerName, "partner name"), r.recipient()];
+      const [name, recipient] = [r.partnerName(partner), r.recipient()];
       return { kind, partner, name, recipient, signingKey: r.key("signing key") };
     }
     default:
@@ -253,6 +373,18 @@ function decodeBody(r: Reader, kind: Kind | undefined): Body {
 
 class Writer {
   readonly parts: Uint8Array[] = [];
+  constructor(private readonly format: Format = { v: 1 }) {}
+
+  /** A name as the format carries it: in the clear, or committed to. */
+  name(subject: Uint8Array, name: string): void {
+    const f = this.format;
+    if (f.v === 1) return this.text(name);
+    if ("commitment" in f) return this.bytes(f.commitment, 32, "commitment");
+    if (f.salt.length !== 16) throw new Malformed("salt is not 16 bytes");
+    // A lone surrogate would commit to U+FFFD: a name other than `name`.
+    if (utf8.decode(encoder.encode(name)) !== name) throw new Malformed("a text that is not UTF-8");
+    this.parts.push(nameCommitment(subject, f.salt, name));
+  }
 
   bytes(b: Uint8Array, length: number, what: string): void {
     if (b.length !== length) throw new Malformed(`${what} is not ${length} bytes`);
@@ -289,8 +421,8 @@ class Writer {
  * such as a partner name of 101 characters.
  */
 export function encodeStatement(s: Statement): Uint8Array {
-  const w = new Writer();
-  w.parts.push(PREFIX);
+  const w = new Writer(s.format);
+  w.parts.push(s.format.v === 1 ? PREFIX : PREFIX_V2);
   w.byte(KINDS.indexOf(s.body.kind) + 1);
   w.text(s.desk);
   w.u64(s.seq);
@@ -298,7 +430,8 @@ export function encodeStatement(s: Statement): Uint8Array {
   w.bytes(s.signer, 32, "signer");
   encodeBody(w, s.body);
   const out = concatBytes(...w.parts);
-  decodeStatement(out);
+  if (s.format.v === 2 && "commitment" in s.format) decodeStatementPublic(out);
+  else decodeStatement(out, statementOpening(s));
   return out;
 }
 
@@ -306,12 +439,12 @@ function encodeBody(w: Writer, body: Body): void {
   switch (body.kind) {
     case "genesis":
       w.bytes(body.account, 16, "account");
-      w.text(body.username);
+      w.name(body.account, body.username);
       w.text(body.recipient);
       return w.byte(body.approvalsRequired);
     case "approval":
       w.bytes(body.account, 16, "account");
-      w.text(body.username);
+      w.name(body.account, body.username);
       w.byte(ROLES.indexOf(body.role) + 1);
       w.text(body.recipient);
       return w.bytes(body.signingKey, 32, "signing key");
@@ -320,7 +453,7 @@ function encodeBody(w: Writer, body: Body): void {
       return w.text(body.recipient);
     case "partner":
       w.bytes(body.partner, 16, "partner");
-      w.text(body.name);
+      w.name(body.partner, body.name);
       return w.text(body.recipient);
     case "revoke_account":
       return w.bytes(body.account, 16, "account");
@@ -328,7 +461,7 @@ function encodeBody(w: Writer, body: Body): void {
       return w.bytes(body.partner, 16, "partner");
     case "partner_keys":
       w.bytes(body.partner, 16, "partner");
-      w.text(body.name);
+      w.name(body.partner, body.name);
       w.text(body.recipient);
       return w.bytes(body.signingKey, 32, "signing key");
   }
@@ -382,6 +515,8 @@ export interface Account {
   readonly recipient: string;
   readonly signingKey: Uint8Array;
   readonly revoked: boolean;
+  /** How the statement that vetted it carried its name: two approvals must commit alike. */
+  readonly format: Format;
 }
 
 export interface Partner {
@@ -390,6 +525,8 @@ export interface Partner {
   /** The key its answers are signed with; undefined for a partner signed before partners had one. */
   readonly signingKey?: Uint8Array;
   readonly revoked: boolean;
+  /** How the statement that named it carried its name. */
+  readonly format: Format;
 }
 
 /** The number the supervisor compared: over both keys (§9.1) once the partner has a signing key,
@@ -489,6 +626,12 @@ export class DeskState {
     return this.c.pending.get(idKey(id))?.approvers.size ?? 0;
   }
 
+  /** The format the pending approvals of account `id` carry its name in: a further approval
+   * must commit to it with the same salt. */
+  approvalFormat(id: Id): Format | undefined {
+    return this.c.pending.get(idKey(id))?.account.format;
+  }
+
   /** Approvals a pending account needs now. */
   required(): number {
     return required(this.c);
@@ -498,6 +641,11 @@ export class DeskState {
    * still verify. */
   partnerEver(id: Id): Partner | undefined {
     return this.c.partners.get(idKey(id));
+  }
+
+  /** Every partner the chain signed, revoked since or not, by id (as Rust's BTreeMap). */
+  partners(): Partner[] {
+    return [...this.c.partners.keys()].sort().map((id) => this.c.partners.get(id)!);
   }
 
   /** An active partner. */
@@ -516,16 +664,25 @@ export type ChainResult =
   | { ok: true; state: DeskState }
   | { ok: false; code: ChainCode; seq?: number; reason?: string };
 
+/** How a device reads the chain: a desk's device opens every format-2 name (one the server
+ * withholds is refused); the public view (a reporter's) knows names by their commitments only. */
+export type View = "desk" | "public";
+
 /**
  * Verifies `entries` (statements 1, 2, … of `desk`) from the pinned root and head. A refusal is
  * a result, not an exception: it is what a hostile server causes. Only a caller's mistake (a desk
  * that is not a slug, a malformed pin) throws.
  */
-export function verifyChain(desk: string, pins: Pins, entries: readonly Signed[]): ChainResult {
+export function verifyChain(
+  desk: string,
+  pins: Pins,
+  entries: readonly Signed[],
+  view: View = "desk",
+): ChainResult {
   if (!isDeskSlug(desk)) throw new TypeError(`not a desk slug: ${desk}`);
   const seen = pinnedHead(pins);
   try {
-    const chain = verify(desk, pins.root, entries);
+    const chain = verify(desk, pins.root, entries, view);
     checkHead(seen, entries);
     return { ok: true, state: new DeskState(chain) };
   } catch (e) {
@@ -544,12 +701,12 @@ function pinnedHead(pins: Pins): PinnedHead | undefined {
   return { seq, link: pins.head.link };
 }
 
-function verify(desk: string, root: string, entries: readonly Signed[]): Chain {
+function verify(desk: string, root: string, entries: readonly Signed[], view: View): Chain {
   let chain: Chain | undefined;
   let prevLink: Uint8Array = new Uint8Array(32);
   entries.forEach((entry, i) => {
     const seq = i + 1;
-    const statement = checked(desk, entry, seq, prevLink);
+    const statement = checked(desk, entry, seq, prevLink, view);
     prevLink = link(entry.statement, entry.signature);
     if (chain === undefined) {
       chain = genesis(statement, root, prevLink);
@@ -563,10 +720,19 @@ function verify(desk: string, root: string, entries: readonly Signed[]): Chain {
 }
 
 /** Step 1 of §10.2, for every statement: decode, desk, seq, prev, signature, in that order. */
-function checked(desk: string, entry: Signed, seq: number, prevLink: Uint8Array): Statement {
+function checked(
+  desk: string,
+  entry: Signed,
+  seq: number,
+  prevLink: Uint8Array,
+  view: View,
+): Statement {
   let statement: Statement;
   try {
-    statement = decodeStatement(entry.statement);
+    statement =
+      view === "public"
+        ? decodeStatementPublic(entry.statement)
+        : decodeStatement(entry.statement, entry.opening);
   } catch (e) {
     if (e instanceof Malformed) throw new ChainError("malformed", seq, e.reason);
     throw e;
@@ -599,6 +765,7 @@ function genesis(s: Statement, root: string, headLink: Uint8Array): Chain {
     recipient,
     signingKey: s.signer,
     revoked: false,
+    format: s.format,
   };
   if (!fingerprintMatches(accountNumber(first), root)) throw new ChainError("root");
   return {
@@ -632,18 +799,18 @@ function apply(c: Chain, s: Statement, seq: number): void {
     case "approval": {
       const { account, username, role, recipient, signingKey } = body;
       const approved = { id: bytesToHex(account), username, role, recipient, signingKey };
-      return approve(c, { ...approved, revoked: false }, s.signer, seq);
+      return approve(c, { ...approved, revoked: false, format: s.format }, s.signer, seq);
     }
     case "desk_key":
       return addDeskKey(c, body.version, body.recipient, seq);
     case "partner":
-      return addPartner(c, bytesToHex(body.partner), body, seq);
+      return addPartner(c, bytesToHex(body.partner), body, s.format, seq);
     case "revoke_account":
       return revokeAccount(c, bytesToHex(body.account), seq);
     case "revoke_partner":
       return revokePartner(c, bytesToHex(body.partner), seq);
     case "partner_keys":
-      return addPartnerKeys(c, bytesToHex(body.partner), body, seq);
+      return addPartnerKeys(c, bytesToHex(body.partner), body, s.format, seq);
   }
 }
 
@@ -684,8 +851,23 @@ function sameAccount(a: Account, b: Account): boolean {
     a.role === b.role &&
     a.recipient === b.recipient &&
     sameBytes(a.signingKey, b.signingKey) &&
-    a.revoked === b.revoked
+    a.revoked === b.revoked &&
+    sameFormat(a.format, b.format)
   );
+}
+
+function sameFormat(a: Format, b: Format): boolean {
+  if (a.v === 1 || b.v === 1) return a.v === b.v;
+  if ("salt" in a && "salt" in b) return sameBytes(a.salt, b.salt);
+  if ("commitment" in a && "commitment" in b) return sameBytes(a.commitment, b.commitment);
+  return false;
+}
+
+/** Whether a later statement commits to a name as the first one did: a name first signed in the
+ * clear may be committed to afterwards, but a commitment only with its own salt, so that the
+ * public view reaches what a desk's device reaches. */
+function sameCommitment(first: Format, later: Format): boolean {
+  return first.v === 1 || sameFormat(first, later);
 }
 
 /** The first key may have any version; each later one is the previous + 1, a key never used. */
@@ -697,10 +879,16 @@ function addDeskKey(c: Chain, version: bigint, recipient: string, seq: number): 
   c.keys.push({ version, recipient });
 }
 
-function addPartner(c: Chain, id: string, body: { name: string; recipient: string }, seq: number) {
+function addPartner(
+  c: Chain,
+  id: string,
+  body: { name: string; recipient: string },
+  format: Format,
+  seq: number,
+) {
   // Revoked partners keep their id: it is never reused.
   if (c.partners.has(id)) throw new ChainError("duplicate", seq);
-  c.partners.set(id, { name: body.name, recipient: body.recipient, revoked: false });
+  c.partners.set(id, { name: body.name, recipient: body.recipient, revoked: false, format });
 }
 
 /** A new partner with its signing key, or a partner a `partner` statement named (same name, same
@@ -709,16 +897,18 @@ function addPartnerKeys(
   c: Chain,
   id: string,
   body: { name: string; recipient: string; signingKey: Uint8Array },
+  format: Format,
   seq: number,
 ): void {
   const { name, recipient, signingKey } = body;
   const known = c.partners.get(id);
   if (!known) {
-    c.partners.set(id, { name, recipient, signingKey, revoked: false });
+    c.partners.set(id, { name, recipient, signingKey, revoked: false, format });
     return;
   }
   if (known.signingKey) throw new ChainError("duplicate", seq);
-  if (known.revoked || known.name !== name || known.recipient !== recipient) {
+  const sameName = known.name === name && sameCommitment(known.format, format);
+  if (known.revoked || !sameName || known.recipient !== recipient) {
     throw new ChainError("conflict", seq);
   }
   c.partners.set(id, { ...known, signingKey });

@@ -382,6 +382,7 @@ function append(entries: Signed[], identity: string, body: Body): Signed[] {
     prev: last ? link(last.statement, last.signature) : new Uint8Array(32),
     signer: signingPublic(identity),
     body,
+    format: { v: 1 },
   });
   return [...entries, { statement, signature: sign(identity, statement) }];
 }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::crypto::signing::public_of;
-use crate::crypto::statement::append;
+use crate::crypto::statement::{append_as, Format};
 use age::x25519::Identity;
 
 struct Person {
@@ -64,8 +64,15 @@ impl Chain {
             .entries
             .last()
             .map(|e| (self.entries.len() as u64, e.link()));
+        // One salt per subject, as devices keep the first statement's (`DeskState::kept_format`).
+        let salt = match &body {
+            Body::Genesis { account, .. } | Body::Approval { account, .. } => *account,
+            Body::Partner { partner, .. } | Body::PartnerKeys { partner, .. } => *partner,
+            _ => [0; 16],
+        };
+        let format = Format::V2 { salt };
         self.entries
-            .push(append(&self.desk, head, &signer.identity, body).unwrap());
+            .push(append_as(&self.desk, head, &signer.identity, body, format).unwrap());
         self
     }
 

@@ -6,7 +6,6 @@
 use actix_web::{web, HttpResponse};
 
 use crate::crypto::checkpoint::Checkpoint;
-use crate::crypto::statement::Signed;
 use crate::domain::b64_encode;
 use crate::protocol::statements::CheckpointView;
 use crate::server::auth::SignedIn;
@@ -74,17 +73,7 @@ pub async fn post(
     }
     let stored = signed_in.desk.statements().await?;
     let seen = usize::try_from(checkpoint.seq).unwrap_or(usize::MAX);
-    let link = stored.get(seen - 1).and_then(|s| {
-        let signature = s.signature.clone().try_into().ok()?;
-        let statement = s.statement.clone();
-        Some(
-            Signed {
-                statement,
-                signature,
-            }
-            .link(),
-        )
-    });
+    let link = stored.get(seen - 1).and_then(|s| Some(s.signed()?.link()));
     if link != Some(checkpoint.link) {
         return Err(KeyError::KeyConflict(
             "the checkpoint names a statement this desk's chain does not hold: fetch and verify \

@@ -1,11 +1,14 @@
 use actix_web::{web, HttpResponse};
 
+use crate::crypto::statement::{Format, Statement};
 use crate::domain::DeskSlug;
 use crate::protocol::desks::DeskView;
+use crate::protocol::statements::PublicDeskStatements;
 use crate::server::limits::ReadAllowed;
-use crate::server::problem::{doc, IntakeError};
+use crate::server::problem::{doc, ApiError, IntakeError};
 use crate::server::AppState;
 use crate::store::Desk;
+use crate::store::StoredStatement;
 
 /// Finds a desk by the slug in a path, or answers 404.
 pub async fn find(state: &AppState, slug: &str) -> Result<Desk, IntakeError> {
@@ -31,6 +34,50 @@ pub async fn show(
 ) -> Result<HttpResponse, IntakeError> {
     let desk = find(&state, &slug).await?;
     Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
+}
+
+/// A desk's signed key statements with every name sealed, and its accounts' checkpoints, for a
+/// reporter's device to verify from the desk root it was given (docs/protocol.md §10.8). A chain
+/// that names someone in the clear (format 1, signed before sealed names) is not served.
+#[utoipa::path(get, path = "/api/v1/desks/{slug}/statements",
+    params(("slug" = String, Path, description = "The desk's short name", example = "gt")),
+    responses(
+        (status = 200, body = PublicDeskStatements),
+        doc::E404, doc::E409, doc::E429, doc::E503,
+    ))]
+pub async fn statements(
+    _allowed: ReadAllowed,
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<HttpResponse, IntakeError> {
+    let desk = find(&state, &slug).await?;
+    // Checkpoints first, as every device reads them (§10.7).
+    let checkpoints = state.intake().public_checkpoints(&desk.slug).await?;
+    let stored = state.intake().public_statements(&desk.slug).await?;
+    if stored.is_empty() {
+        return Err(IntakeError::Request(ApiError::KeyConflict(
+            "this desk has no signed key statements yet: compare the desk key's number with the \
+             one the desk publishes instead",
+        )));
+    }
+    if stored.iter().any(names_in_clear) {
+        return Err(IntakeError::Request(ApiError::KeyConflict(
+            "this desk's statements name people in the clear (signed before names were sealed) \
+             and are shown to its own devices only: compare the desk key's number with the one \
+             the desk publishes instead",
+        )));
+    }
+    Ok(HttpResponse::Ok().json(PublicDeskStatements {
+        statements: super::statements::views(stored),
+        checkpoints: super::checkpoints::views(checkpoints),
+    }))
+}
+
+/// Whether a stored statement carries a name in the clear: format 1 of a kind that names an
+/// account or partner.
+fn names_in_clear(stored: &StoredStatement) -> bool {
+    Statement::decode_public(&stored.statement)
+        .map_or(true, |s| s.format == Format::V1 && s.body.names_someone())
 }
 
 impl From<&Desk> for DeskView {

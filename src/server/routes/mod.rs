@@ -45,6 +45,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     mount_get(cfg, "/api/v1/openapi.json", web::to(openapi::document));
     mount_get(cfg, "/api/v1/pow", web::to(challenge::challenge));
     mount_get(cfg, "/api/v1/desks/{slug}", web::to(desks::show));
+    mount_get(
+        cfg,
+        "/api/v1/desks/{slug}/statements",
+        web::to(desks::statements),
+    );
     let report = web::to(reports::submit);
     mount_post(cfg, "/api/v1/desks/{slug}/reports", report, limits.report);
     mount_post(

@@ -21,6 +21,7 @@ use crate::protocol::problem::Problem;
         health::readyz,
         challenge::challenge,
         desks::show,
+        desks::statements,
         reports::submit,
         followup::show,
         followup::add_message,

@@ -7,7 +7,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::crypto::chain::{verify, ChainError, Pins};
-use crate::crypto::statement::{Body, Signed, Statement};
+use crate::crypto::statement::{Body, Opening, Signed, Statement};
 use crate::domain::b64_encode;
 use crate::domain::{AccountStatus, AuditAction, Fingerprint, PartnerId, PartnerStatus};
 use crate::protocol::statements::{ExistingStatements, SignedStatement, StatementView};
@@ -26,7 +26,7 @@ pub async fn list(signed_in: SignedIn) -> Result<HttpResponse, KeyError> {
     Ok(HttpResponse::Ok().json(views(stored)))
 }
 
-/// Stored statements as devices fetch them (base64).
+/// Stored statements as the desk's devices fetch them (base64), names opened.
 pub fn views(stored: Vec<StoredStatement>) -> Vec<StatementView> {
     stored
         .into_iter()
@@ -34,6 +34,7 @@ pub fn views(stored: Vec<StoredStatement>) -> Vec<StatementView> {
             seq: s.seq,
             statement: b64_encode(&s.statement),
             signature: b64_encode(&s.signature),
+            opening: s.opening.as_deref().map(b64_encode),
         })
         .collect()
 }
@@ -53,7 +54,18 @@ pub fn accept(
     let bytes =
         crate::domain::b64_decode(&sent.statement).ok_or(ApiError::NotBase64("statement"))?;
     let signature = super::decode_exact::<64>(&sent.signature, "signature")?;
-    let statement = Statement::decode(&bytes).map_err(|_| bad("a signed key statement (§10.1)"))?;
+    let opening = match &sent.opening {
+        None => None,
+        Some(text) => {
+            let raw = crate::domain::b64_decode(text).ok_or(ApiError::NotBase64("opening"))?;
+            Some(Opening::from_bytes(&raw).ok_or(ApiError::BadField(
+                "opening",
+                "a 16-byte salt followed by a name in UTF-8",
+            ))?)
+        }
+    };
+    let statement = Statement::decode(&bytes, opening.as_ref())
+        .map_err(|_| bad("a signed key statement (§10.1) with the opening of its name"))?;
     let Some(own_key) = caller.signing_key else {
         return Err(KeyError::KeyConflict(
             "your account has no signing key yet: log in again with an up-to-date client",
@@ -71,6 +83,7 @@ pub fn accept(
     let signed = Signed {
         statement: bytes,
         signature,
+        opening,
     };
     let (kind, subject, key_version) = describe(&statement.body);
     Ok(NewStatement {
@@ -79,6 +92,7 @@ pub fn accept(
         subject,
         prev: statement.prev,
         link: signed.link(),
+        opening: signed.opening.as_ref().map(Opening::to_bytes),
         statement: signed.statement,
         signature: signed.signature,
         key_version,
@@ -148,12 +162,13 @@ pub async fn sign_existing(
         .ok_or(KeyError::KeyConflict("this desk has no key yet"))?;
     let stored = store.statements().await?;
     let mut key_signed = stored.iter().any(|s| {
-        Statement::decode(&s.statement).is_ok_and(|s| matches!(s.body, Body::DeskKey { .. }))
+        Statement::decode_public(&s.statement).is_ok_and(|s| matches!(s.body, Body::DeskKey { .. }))
     });
     let mut accepted = Vec::with_capacity(request.statements.len());
     for sent in &request.statements {
         let statement = accept(sent, me, |_| true)?;
-        let body = Statement::decode(&statement.statement)
+        let opening = statement.opening.as_deref().and_then(Opening::from_bytes);
+        let body = Statement::decode(&statement.statement, opening.as_ref())
             .map_err(|_| bad("a signed key statement (§10.1)"))?
             .body;
         let fits = match &body {
@@ -275,14 +290,7 @@ fn follows(stored: &[crate::store::StoredStatement], new: &[NewStatement]) -> bo
     let Some(first) = new.first() else {
         return true;
     };
-    let head_link = stored.last().and_then(|s| {
-        let signature = <[u8; 64]>::try_from(s.signature.as_slice()).ok()?;
-        let signed = Signed {
-            statement: s.statement.clone(),
-            signature,
-        };
-        Some(signed.link())
-    });
+    let head_link = stored.last().and_then(|s| Some(s.signed()?.link()));
     first.seq == i64::try_from(stored.len()).unwrap_or(i64::MAX) + 1
         && first.prev == head_link.unwrap_or([0; 32])
 }
@@ -297,20 +305,28 @@ fn verifies_after(
 ) -> Result<(), ChainError> {
     let mut entries = Vec::with_capacity(stored.len() + new.len());
     for s in stored {
-        let signature = <[u8; 64]>::try_from(s.signature.as_slice())
-            .map_err(|_| ChainError::Malformed(s.seq.unsigned_abs(), "signature"))?;
+        let signed = s
+            .signed()
+            .ok_or(ChainError::Malformed(s.seq.unsigned_abs(), "stored row"))?;
+        entries.push(signed);
+    }
+    for n in new {
+        let opening = match &n.opening {
+            None => None,
+            Some(bytes) => Some(
+                Opening::from_bytes(bytes)
+                    .ok_or(ChainError::Malformed(n.seq.unsigned_abs(), "opening"))?,
+            ),
+        };
         entries.push(Signed {
-            statement: s.statement.clone(),
-            signature,
+            statement: n.statement.clone(),
+            signature: n.signature,
+            opening,
         });
     }
-    entries.extend(new.iter().map(|n| Signed {
-        statement: n.statement.clone(),
-        signature: n.signature,
-    }));
     let first = entries
         .first()
-        .and_then(|e| Statement::decode(&e.statement).ok())
+        .and_then(|e| Statement::decode(&e.statement, e.opening.as_ref()).ok())
         .ok_or(ChainError::Root)?;
     let Body::Genesis { recipient, .. } = &first.body else {
         return Err(ChainError::Root);

@@ -37,6 +37,7 @@ fn statement(seq: i64, prev: u8, key_version: Option<i64>) -> resguardo::store::
         statement: vec![seq as u8; 40],
         signature: [seq as u8; 64],
         link: [seq as u8; 32],
+        opening: None,
         key_version,
     }
 }
