@@ -20,10 +20,15 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::{DeskSlug, Recipient, Role, SigningPublic, Username};
 
+mod reader;
+mod sealed;
+
+use reader::{Names, Reader};
+pub use sealed::{commitment, stand_in, Format, Opening};
+
 const PREFIX: &[u8] = b"resguardo/statement/v1\0";
 const PREFIX_V2: &[u8] = b"resguardo/statement/v2\0";
 const LINK_PREFIX: &[u8] = b"resguardo/statement/v1/link\0";
-const NAME_PREFIX: &[u8] = b"resguardo/statement/v2/name\0";
 /// The longest statement accepted: far above any real one, far below anything costly.
 pub const MAX_BYTES: usize = 2048;
 const MAX_STR: usize = 1024;
@@ -103,66 +108,6 @@ impl Body {
     }
 }
 
-/// How a statement carries the name of the account or partner it is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `resguardo/statement/v1`: the name in the clear.
-    V1,
-    /// `resguardo/statement/v2`: the name as a commitment with this salt (unused by the kinds
-    /// that name no one).
-    V2 { salt: [u8; 16] },
-    /// `resguardo/statement/v2` read without its opening (the public view): only the commitment
-    /// is known, and the body holds a stand-in name made from it ([`stand_in`]).
-    V2Sealed { commitment: [u8; 32] },
-}
-
-/// A format-2 name's salt and text: what opens its commitment, for the desk's devices only.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Opening {
-    pub salt: [u8; 16],
-    pub name: String,
-}
-
-impl Opening {
-    /// On the wire: the salt, then the name's UTF-8.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        [self.salt.as_slice(), self.name.as_bytes()].concat()
-    }
-
-    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() > 16 + MAX_STR {
-            return None;
-        }
-        let (salt, name) = bytes.split_at_checked(16)?;
-        Some(Self {
-            salt: salt.try_into().ok()?,
-            name: String::from_utf8(name.to_vec()).ok()?,
-        })
-    }
-}
-
-/// The commitment format 2 signs in place of a name.
-pub fn commitment(subject: &Id, salt: &[u8; 16], name: &str) -> [u8; 32] {
-    let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
-    Sha256::new()
-        .chain_update(NAME_PREFIX)
-        .chain_update(subject)
-        .chain_update(salt)
-        .chain_update(len.to_be_bytes())
-        .chain_update(name.as_bytes())
-        .finalize()
-        .into()
-}
-
-/// The name a device reads for a commitment it holds no opening of: `sealed-` and hex of the
-/// commitment (25 digits for a user name, 64 for a partner's). Equal commitments give equal
-/// stand-ins, so the public view compares commitments where the desk's devices compare names;
-/// no user name or partner name of format 1 can take this form by chance.
-pub fn stand_in(commitment: &[u8; 32], digits: usize) -> String {
-    let hex: String = commitment.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sealed-{}", &hex[..digits])
-}
-
 /// One statement, before or after signing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
@@ -187,14 +132,6 @@ pub struct Signed {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("not a well-formed key statement: {0}")]
 pub struct Malformed(pub &'static str);
-
-/// How `decode` reads format-2 names: opened with what the server served beside the statement
-/// (a desk's device, which refuses a name it cannot open), or as stand-ins (the public view).
-#[derive(Clone, Copy)]
-enum Names<'o> {
-    Opened(Option<&'o Opening>),
-    Public,
-}
 
 impl Statement {
     pub fn encode(&self) -> Vec<u8> {
@@ -475,249 +412,5 @@ fn put_str(out: &mut Vec<u8>, text: &[u8]) {
     out.extend_from_slice(text);
 }
 
-struct Reader<'a> {
-    rest: &'a [u8],
-    names: Names<'a>,
-    /// The statement's format, with the salt of its name once read.
-    format: Format,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
-        if self.rest.len() < n {
-            return Err(Malformed("truncated"));
-        }
-        let (head, rest) = self.rest.split_at(n);
-        self.rest = rest;
-        Ok(head)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], Malformed> {
-        self.take(N)?.try_into().map_err(|_| Malformed("truncated"))
-    }
-
-    fn byte(&mut self) -> Result<u8, Malformed> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn u64(&mut self) -> Result<u64, Malformed> {
-        Ok(u64::from_be_bytes(self.array()?))
-    }
-
-    fn text(&mut self) -> Result<&'a str, Malformed> {
-        let len = u32::from_be_bytes(self.array()?) as usize;
-        if len > MAX_STR {
-            return Err(Malformed("a text longer than 1024 bytes"));
-        }
-        std::str::from_utf8(self.take(len)?).map_err(|_| Malformed("a text that is not UTF-8"))
-    }
-
-    /// The name of `subject`: in the clear (format 1); opened, or a stand-in of `digits` hex
-    /// digits (format 2).
-    fn name(&mut self, subject: &Id, digits: usize) -> Result<String, Malformed> {
-        if self.format == Format::V1 {
-            return Ok(self.text()?.to_owned());
-        }
-        let sealed = self.array::<32>()?;
-        match self.names {
-            Names::Public => {
-                self.format = Format::V2Sealed { commitment: sealed };
-                Ok(stand_in(&sealed, digits))
-            }
-            Names::Opened(None) => Err(Malformed("a sealed name without its opening")),
-            Names::Opened(Some(opening)) => {
-                if commitment(subject, &opening.salt, &opening.name) != sealed {
-                    return Err(Malformed("a name that does not open its commitment"));
-                }
-                self.format = Format::V2 { salt: opening.salt };
-                Ok(opening.name.clone())
-            }
-        }
-    }
-
-    /// 1 to 100 characters (Unicode scalar values), none of them a control character: what
-    /// a person reads before referring a case there.
-    fn partner_name(&mut self, subject: &Id) -> Result<String, Malformed> {
-        let text = self.name(subject, 64)?;
-        let chars = text.chars().count();
-        if (1..=100).contains(&chars) && !text.chars().any(char::is_control) {
-            Ok(text)
-        } else {
-            Err(Malformed("partner name"))
-        }
-    }
-
-    fn signing_key(&mut self) -> Result<SigningPublic, Malformed> {
-        SigningPublic::from_bytes(&self.array::<32>()?).map_err(|_| Malformed("signing key"))
-    }
-
-    fn username(&mut self, subject: &Id) -> Result<Username, Malformed> {
-        Username::parse(&self.name(subject, 25)?).map_err(|_| Malformed("username"))
-    }
-
-    /// A recipient in its canonical text only: another spelling of the same key is refused, so
-    /// that one key has one encoding and one link.
-    fn recipient(&mut self) -> Result<Recipient, Malformed> {
-        let text = self.text()?;
-        match Recipient::parse(text) {
-            Ok(recipient) if recipient.as_str() == text => Ok(recipient),
-            _ => Err(Malformed("recipient")),
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample(body: Body) -> Statement {
-        let signer = age::x25519::Identity::generate();
-        Statement {
-            desk: DeskSlug::parse("gt").unwrap(),
-            seq: 3,
-            prev: [7; 32],
-            signer: super::super::signing::public_of(&signer),
-            body,
-            format: Format::V1,
-        }
-    }
-
-    #[test]
-    fn every_kind_round_trips() {
-        let recipient = Recipient::from(age::x25519::Identity::generate().to_public());
-        let key = super::super::signing::public_of(&age::x25519::Identity::generate());
-        let ana = Username::parse("ana").unwrap();
-        for body in [
-            Body::Genesis {
-                account: [1; 16],
-                username: ana.clone(),
-                recipient: recipient.clone(),
-                approvals_required: 2,
-            },
-            Body::Approval {
-                account: [2; 16],
-                username: ana,
-                role: Role::Supervisor,
-                recipient: recipient.clone(),
-                signing_key: key,
-            },
-            Body::DeskKey {
-                version: 4,
-                recipient: recipient.clone(),
-            },
-            Body::Partner {
-                partner: [3; 16],
-                name: "Bufete Popular, Zona 1".into(),
-                recipient: recipient.clone(),
-            },
-            Body::RevokeAccount { account: [4; 16] },
-            Body::RevokePartner { partner: [5; 16] },
-            Body::PartnerKeys {
-                partner: [6; 16],
-                name: "Acompañamiento Psicosocial".into(),
-                recipient,
-                signing_key: key,
-            },
-        ] {
-            let statement = sample(body);
-            assert_eq!(Statement::decode(&statement.encode(), None), Ok(statement));
-        }
-    }
-
-    #[test]
-    fn decoding_is_strict() {
-        let recipient = Recipient::from(age::x25519::Identity::generate().to_public());
-        let statement = sample(Body::DeskKey {
-            version: 1,
-            recipient: recipient.clone(),
-        });
-        let bytes = statement.encode();
-        let refused = |bytes: &[u8]| Statement::decode(bytes, None).is_err();
-        assert!(refused(&[bytes.as_slice(), &[0]].concat()), "trailing byte");
-        assert!(refused(&bytes[..bytes.len() - 1]), "truncated");
-        let mut kind = bytes.clone();
-        kind[PREFIX.len()] = 9;
-        assert!(refused(&kind), "unknown kind");
-        // The same key in upper case is another encoding: refused.
-        let upper = bytes
-            .windows(recipient.as_str().len())
-            .position(|w| w == recipient.as_str().as_bytes())
-            .unwrap();
-        let mut shouting = bytes.clone();
-        shouting[upper..upper + recipient.as_str().len()]
-            .copy_from_slice(recipient.as_str().to_uppercase().as_bytes());
-        assert!(refused(&shouting), "non-canonical recipient");
-        let zero_version = sample(Body::DeskKey {
-            version: 0,
-            recipient,
-        });
-        assert!(refused(&zero_version.encode()), "version 0");
-        assert!(refused(&vec![0; MAX_BYTES + 1]), "too long");
-    }
-
-    #[test]
-    fn format_two_commits_to_names_and_opens_them() {
-        let recipient = Recipient::from(age::x25519::Identity::generate().to_public());
-        let mut statement = sample(Body::Approval {
-            account: [2; 16],
-            username: Username::parse("ana").unwrap(),
-            role: Role::Worker,
-            recipient: recipient.clone(),
-            signing_key: super::super::signing::public_of(&age::x25519::Identity::generate()),
-        });
-        statement.format = Format::V2 { salt: [9; 16] };
-        let bytes = statement.encode();
-        assert!(bytes.starts_with(PREFIX_V2));
-        assert!(
-            !bytes.windows(3).any(|w| w == b"ana"),
-            "the name is not in the clear"
-        );
-        let opening = statement.opening().unwrap();
-        assert_eq!(
-            Opening::from_bytes(&opening.to_bytes()),
-            Some(opening.clone())
-        );
-        assert_eq!(
-            Statement::decode(&bytes, Some(&opening)),
-            Ok(statement.clone())
-        );
-
-        // Without the opening, a desk's device refuses; the public view reads a stand-in.
-        assert!(Statement::decode(&bytes, None).is_err());
-        let public = Statement::decode_public(&bytes).unwrap();
-        let sealed = commitment(&[2; 16], &[9; 16], "ana");
-        assert_eq!(public.format, Format::V2Sealed { commitment: sealed });
-        let Body::Approval { username, .. } = &public.body else {
-            panic!("an approval")
-        };
-        assert_eq!(username.as_str(), stand_in(&sealed, 25));
-        assert_eq!(
-            public.encode(),
-            bytes,
-            "the public view encodes the same bytes"
-        );
-
-        // Another name, another salt, or another subject does not open it.
-        for wrong in [
-            Opening {
-                salt: [9; 16],
-                name: "eva".into(),
-            },
-            Opening {
-                salt: [8; 16],
-                name: "ana".into(),
-            },
-        ] {
-            assert!(Statement::decode(&bytes, Some(&wrong)).is_err());
-        }
-        assert_ne!(commitment(&[3; 16], &[9; 16], "ana"), sealed);
-        // A statement that names no one takes no opening.
-        let mut key = sample(Body::DeskKey {
-            version: 1,
-            recipient,
-        });
-        key.format = Format::V2 { salt: [0; 16] };
-        assert!(Statement::decode(&key.encode(), None).is_ok());
-        assert!(Statement::decode(&key.encode(), Some(&opening)).is_err());
-    }
-}
+mod tests;

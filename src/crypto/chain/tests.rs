@@ -1,6 +1,7 @@
 use super::*;
 use crate::crypto::signing::public_of;
 use crate::crypto::statement::{append_as, Format};
+use crate::domain::Username;
 use age::x25519::Identity;
 
 struct Person {
