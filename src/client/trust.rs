@@ -156,19 +156,22 @@ pub async fn served(client: &ApiClient, token: &str) -> Result<Vec<Signed>, Clie
 pub(crate) fn decode(views: &[StatementView]) -> Result<Vec<Signed>, ClientError> {
     views
         .iter()
-        .map(|s| {
-            let opening = match &s.opening {
-                None => None,
-                Some(text) => Some(Opening::from_bytes(&b64_decode(text)?)?),
-            };
-            Some(Signed {
-                statement: b64_decode(&s.statement)?,
-                signature: b64_decode(&s.signature)?.try_into().ok()?,
-                opening,
-            })
-        })
+        .map(|s| from_wire(&s.statement, &s.signature, s.opening.as_deref()))
         .collect::<Option<Vec<_>>>()
         .ok_or(ClientError::Unexpected(200))
+}
+
+/// One statement as the wire carries it (base64), as bytes; `None` if a field does not decode.
+fn from_wire(statement: &str, signature: &str, opening: Option<&str>) -> Option<Signed> {
+    let opening = match opening {
+        None => None,
+        Some(text) => Some(Opening::from_bytes(&b64_decode(text)?)?),
+    };
+    Some(Signed {
+        statement: b64_decode(statement)?,
+        signature: b64_decode(signature)?.try_into().ok()?,
+        opening,
+    })
 }
 
 /// Fetches the desk's statements and verifies them from `pins`, then checks the two things the
@@ -332,7 +335,13 @@ pub async fn public_desk_key(
         root: root.clone(),
         head: None,
     };
-    let entries = decode(&served.statements)?;
+    // The public view reads no opening (§10.8): none is taken from the answer.
+    let entries = served
+        .statements
+        .iter()
+        .map(|s| from_wire(&s.statement, &s.signature, None))
+        .collect::<Option<Vec<_>>>()
+        .ok_or(ClientError::Unexpected(200))?;
     let checkpoints = witnessed(&served.checkpoints);
     let state = verify_served_as(View::Public, desk, &pins, &entries, &checkpoints)?;
     let (version, key) = state.current_key().ok_or_else(no_desk_key)?;

@@ -54,6 +54,24 @@ pub enum ChainError {
 }
 
 impl ChainError {
+    /// The statement a refusal names, if it names one.
+    pub fn seq(&self) -> Option<u64> {
+        match *self {
+            ChainError::Malformed(seq, _) => Some(seq),
+            ChainError::WrongDesk(seq)
+            | ChainError::Seq(seq)
+            | ChainError::Prev(seq)
+            | ChainError::Signature(seq)
+            | ChainError::Signer(seq)
+            | ChainError::NotSupervisor(seq)
+            | ChainError::Duplicate(seq)
+            | ChainError::Version(seq)
+            | ChainError::UnknownSubject(seq)
+            | ChainError::Conflict(seq) => Some(seq),
+            ChainError::Root | ChainError::Rollback | ChainError::Fork => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             ChainError::Malformed(..) => "malformed",
@@ -311,10 +329,14 @@ fn approve(
     seq: u64,
 ) -> Result<(), ChainError> {
     let id = approved.id;
-    let name_taken = state
-        .accounts
-        .values()
-        .any(|a| a.username == approved.username);
+    // The public view knows a sealed name by its commitment only, which differs for two accounts
+    // of one name: it cannot tell that names repeat, and a desk's device can (§10.8).
+    let name_known = !matches!(approved.format, Format::V2Sealed { .. });
+    let name_taken = name_known
+        && state
+            .accounts
+            .values()
+            .any(|a| a.username == approved.username);
     if state.accounts.contains_key(&id) || name_taken || state.revoked_pending.contains(&id) {
         return Err(ChainError::Duplicate(seq));
     }

@@ -7,7 +7,8 @@
 //! str(x)    = u32be(len x) · x, len ≤ 1024
 //! signature = Ed25519(signer, statement)
 //! link      = SHA-256("resguardo/statement/v1/link" 0x00 · statement · signature)
-//! name      = SHA-256("resguardo/statement/v2/name" 0x00 · subject id [16] · salt [16] · str(name))
+//! name      = SHA-256("resguardo/statement/v2/name" 0x00 · named u8 · subject id [16] · salt [16]
+//!             · str(name))   (named: 1 an account, 2 a partner)
 //! ```
 //!
 //! Format 2 signs a salted commitment where format 1 signed an account's user name or a
@@ -24,7 +25,7 @@ mod reader;
 mod sealed;
 
 use reader::{Names, Reader};
-pub use sealed::{commitment, stand_in, Format, Opening};
+pub use sealed::{commitment, stand_in, Format, Named, Opening};
 
 const PREFIX: &[u8] = b"resguardo/statement/v1\0";
 const PREFIX_V2: &[u8] = b"resguardo/statement/v2\0";
@@ -153,7 +154,7 @@ impl Statement {
                 approvals_required,
             } => {
                 out.extend_from_slice(account);
-                self.put_name(&mut out, account, username.as_str());
+                self.put_name(&mut out, Named::Account, account, username.as_str());
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.push(*approvals_required);
             }
@@ -165,7 +166,7 @@ impl Statement {
                 signing_key,
             } => {
                 out.extend_from_slice(account);
-                self.put_name(&mut out, account, username.as_str());
+                self.put_name(&mut out, Named::Account, account, username.as_str());
                 out.push(role_byte(*role));
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.extend_from_slice(&signing_key.to_bytes());
@@ -180,7 +181,7 @@ impl Statement {
                 recipient,
             } => {
                 out.extend_from_slice(partner);
-                self.put_name(&mut out, partner, name);
+                self.put_name(&mut out, Named::Partner, partner, name);
                 put_str(&mut out, recipient.as_str().as_bytes());
             }
             Body::RevokeAccount { account: id } | Body::RevokePartner { partner: id } => {
@@ -193,7 +194,7 @@ impl Statement {
                 signing_key,
             } => {
                 out.extend_from_slice(partner);
-                self.put_name(&mut out, partner, name);
+                self.put_name(&mut out, Named::Partner, partner, name);
                 put_str(&mut out, recipient.as_str().as_bytes());
                 out.extend_from_slice(&signing_key.to_bytes());
             }
@@ -201,10 +202,10 @@ impl Statement {
         out
     }
 
-    fn put_name(&self, out: &mut Vec<u8>, subject: &Id, name: &str) {
+    fn put_name(&self, out: &mut Vec<u8>, named: Named, subject: &Id, name: &str) {
         match &self.format {
             Format::V1 => put_str(out, name.as_bytes()),
-            Format::V2 { salt } => out.extend_from_slice(&commitment(subject, salt, name)),
+            Format::V2 { salt } => out.extend_from_slice(&commitment(named, subject, salt, name)),
             Format::V2Sealed { commitment } => out.extend_from_slice(commitment),
         }
     }

@@ -32,11 +32,20 @@ pub struct StatementView {
     pub opening: Option<String>,
 }
 
+/// A stored statement as anyone may read it (§10.8): it has no field for an opening, so no
+/// name can reach the public view through it.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PublicStatementView {
+    pub seq: i64,
+    pub statement: String,
+    pub signature: String,
+}
+
 /// A desk's chain as anyone may read it (§10.8): no opening, so no name.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublicDeskStatements {
     /// The desk's statements in order, every name sealed.
-    pub statements: Vec<StatementView>,
+    pub statements: Vec<PublicStatementView>,
     /// Its accounts' witness checkpoints (§10.7), to be compared before the chain is trusted.
     pub checkpoints: Vec<CheckpointView>,
 }

@@ -14,11 +14,12 @@ use serde_json::Value;
 use crate::harness::{form, Backend, TestServer};
 use crate::lying_keys::{attacker_opens, forge_desk_key, untrusted};
 use crate::triage::staffed_desk;
-use crate::workers::{root_pins, view};
+use crate::workers::{enrolled_account, invite, root_pins, vet, view};
 
 crate::on_both_backends!(
     reporters_verify_the_desk_chain,
-    a_server_that_lies_to_reporters_is_refused
+    a_server_that_lies_to_reporters_is_refused,
+    a_second_approval_must_seal_the_name_alike
 );
 
 /// The public chain as raw JSON text, for what it must not say.
@@ -265,4 +266,72 @@ async fn a_server_that_lies_to_reporters_is_refused(backend: Backend) {
         "{:?}",
         refused.err().map(|e| e.to_string())
     );
+}
+
+/// With two approvals required, a second approval that seals the account's name with another
+/// salt than the first would make the chain refuse (`conflict`) on every device, for good: the
+/// server refuses to store it, and the right approval still completes the vetting.
+async fn a_second_approval_must_seal_the_name_alike(backend: Backend) {
+    let Some(server) =
+        TestServer::start_with(backend, &[("RESGUARDO__VETTING__APPROVALS_REQUIRED", "2")]).await
+    else {
+        return;
+    };
+    let client = server.client();
+    let (sofia, _) = staffed_desk(&server, &client, "gt").await;
+    let (rosa, rosa_number) =
+        enrolled_account(&client, "gt", &invite(&server, "gt", "supervisor"), "rosa").await;
+    vet(&client, &sofia, "rosa", &rosa_number).await.unwrap();
+    let (beto, beto_number) =
+        enrolled_account(&client, "gt", &invite(&server, "gt", "worker"), "beto").await;
+    vet(&client, &sofia, "beto", &beto_number).await.unwrap();
+
+    let (state, _) = view(&client, &rosa).await;
+    let listed = client.accounts(&rosa.session.token).await.unwrap();
+    let listed_beto = listed.iter().find(|a| a.username == "beto").unwrap();
+    let approval = Body::Approval {
+        account: resguardo::domain::hex_decode_array(&listed_beto.id).unwrap(),
+        username: resguardo::domain::Username::parse("beto").unwrap(),
+        role: resguardo::domain::Role::Worker,
+        recipient: Recipient::from(beto.identity.to_public()),
+        signing_key: signing::public_of(&beto.identity),
+    };
+    assert!(matches!(
+        state.kept_format(&approval),
+        Some(Format::V2 { .. })
+    ));
+    let other_salt = Format::V2 { salt: [7; 16] };
+    let gt = DeskSlug::parse("gt").unwrap();
+    let wrong = append_as(
+        &gt,
+        Some(state.head()),
+        &rosa.identity,
+        approval,
+        other_salt,
+    )
+    .unwrap();
+    let grant = resguardo::crypto::seal::seal(&[&beto.identity.to_public()], b"a grant").unwrap();
+    let vetting = resguardo::protocol::keys::Vetting {
+        key_version: 1,
+        grant: Some(resguardo::domain::b64_encode(&grant)),
+        statement: Some(resguardo::protocol::statements::SignedStatement {
+            statement: resguardo::domain::b64_encode(&wrong.statement),
+            signature: resguardo::domain::b64_encode(&wrong.signature),
+            opening: wrong
+                .opening
+                .map(|o| resguardo::domain::b64_encode(&o.to_bytes())),
+        }),
+    };
+    let refused = client
+        .vet(&rosa.session.token, "beto", &vetting)
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(refused.problem_slug(), Some("invalid-field"), "{refused}");
+    assert!(refused.to_string().contains("contradicts"), "{refused}");
+
+    // Nothing was stored: Rosa's device, keeping the first approval's salt, completes it.
+    vet(&client, &rosa, "beto", &beto_number).await.unwrap();
+    let (state, _) = view(&client, &beto).await;
+    assert!(state.account_by_name("beto").is_some());
 }

@@ -5,7 +5,7 @@
 
 use resguardo::crypto::chain::{self, Pins, View};
 use resguardo::crypto::statement::{
-    append_as, commitment, stand_in, Body, Format, Opening, Signed, Statement,
+    append_as, commitment, stand_in, Body, Format, Named, Opening, Signed, Statement,
 };
 use resguardo::domain::{DeskSlug, Role, Username};
 use serde_json::{json, Value};
@@ -18,6 +18,9 @@ const SEALED: &str = "tests/vectors/sealed_statements.json";
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Statements that name no one carry no salt.
+const NO_NAME: Format = Format::V2 { salt: [0; 16] };
 
 /// A fixed salt per subject, so that the vectors are reproducible (devices draw theirs).
 fn salt(subject: &str) -> Format {
@@ -60,22 +63,48 @@ fn sealed_steps() -> Vec<Step> {
             },
             salt("sofia"),
         ),
-        ("sofia", desk_key(1), salt("none")),
+        ("sofia", desk_key(1), NO_NAME),
         ("sofia", approval("sv2", Role::Supervisor), salt("sv2")),
         ("sofia", approval("ana", Role::Worker), salt("ana")),
         ("sv2", approval("ana", Role::Worker), salt("ana")),
-        (
-            "sv2",
-            Body::PartnerKeys {
-                partner: id("casa"),
-                name: "Casa Refugio".into(),
-                recipient: recipient("casa"),
-                signing_key: resguardo::crypto::signing::public_of(&identity("casa")),
-            },
-            salt("casa"),
-        ),
-        ("sofia", desk_key(2), salt("none")),
+        ("sv2", casa_keys(), salt("casa")),
+        ("sofia", desk_key(2), NO_NAME),
     ]
+}
+
+fn casa_keys() -> Body {
+    Body::PartnerKeys {
+        partner: id("casa"),
+        name: "Casa Refugio".into(),
+        recipient: recipient("casa"),
+        signing_key: resguardo::crypto::signing::public_of(&identity("casa")),
+    }
+}
+
+fn bufete(format: Format) -> Step {
+    let body = Body::Partner {
+        partner: id("bufete"),
+        name: "Bufete Popular".into(),
+        recipient: recipient("bufete"),
+    };
+    ("sofia", body, format)
+}
+
+fn bufete_keys(format: Format) -> Step {
+    let body = Body::PartnerKeys {
+        partner: id("bufete"),
+        name: "Bufete Popular".into(),
+        recipient: recipient("bufete"),
+        signing_key: resguardo::crypto::signing::public_of(&identity("bufete")),
+    };
+    ("sofia", body, format)
+}
+
+/// The sealed desk with `extra` statements after it.
+fn sealed_with(extra: Vec<Step>) -> Vec<Signed> {
+    let mut steps = sealed_steps();
+    steps.extend(extra);
+    chain(steps)
 }
 
 fn chain(steps: Vec<Step>) -> Vec<Signed> {
@@ -113,7 +142,7 @@ fn outcome(view: View, entries: &[Signed]) -> Value {
         View::Public => chain::verify_public(&desk, &pins, entries),
     };
     match verified {
-        Err(e) => json!({"expect": e.code()}),
+        Err(e) => json!({"expect": e.code(), "at": e.seq()}),
         Ok(state) => {
             let (version, key) = state.current_key().unwrap();
             let mut vetted: Vec<&str> = state
@@ -151,13 +180,7 @@ fn chain_vector(name: &str, view: View, entries: &[Signed]) -> Value {
 
 fn chains() -> Vec<Value> {
     let sealed = chain(sealed_steps());
-    let unopened: Vec<Signed> = sealed
-        .iter()
-        .map(|e| Signed {
-            opening: None,
-            ..e.clone()
-        })
-        .collect();
+    let unopened: Vec<Signed> = sealed.iter().map(without_opening).collect();
     let mut misopened = sealed.clone();
     misopened[3].opening = Some(Opening {
         name: "eva".into(),
@@ -167,9 +190,27 @@ fn chains() -> Vec<Value> {
     // who compares commitments, so every device refuses it.
     let mut resalted = sealed_steps();
     resalted[4].2 = salt("ana again");
-    // A format-1 name beside sealed ones: a desk's device reads both.
+    // A format-1 name beside sealed ones: a desk's device reads both, and so does the public view
+    // (the server does not serve it, §10.8).
     let mut mixed = sealed_steps();
     mixed[2].2 = Format::V1;
+    let mixed = chain(mixed);
+    let mixed_public: Vec<Signed> = mixed.iter().map(without_opening).collect();
+    // A partner sealed, then given its signing key: with the same salt, or another; a partner
+    // named in the clear, then sealed (a desk's device compares names; the public view cannot).
+    let keys_same_salt = sealed_with(vec![bufete(salt("bufete")), bufete_keys(salt("bufete"))]);
+    let keys_other_salt = sealed_with(vec![bufete(salt("bufete")), bufete_keys(salt("other"))]);
+    let clear_then_sealed = sealed_with(vec![bufete(Format::V1), bufete_keys(salt("bufete"))]);
+    let public = |entries: &[Signed]| entries.iter().map(without_opening).collect::<Vec<_>>();
+    // Two accounts of one user name: a desk's device refuses, the public view cannot tell.
+    let mut twin = approval("twin", Role::Worker);
+    if let Body::Approval { username, .. } = &mut twin {
+        *username = Username::parse("ana").unwrap();
+    }
+    let twins = sealed_with(vec![
+        ("sofia", twin.clone(), salt("twin")),
+        ("sv2", twin, salt("twin")),
+    ]);
     vec![
         chain_vector("a sealed desk, opened", View::Desk, &sealed),
         chain_vector("a sealed desk, public", View::Public, &unopened),
@@ -184,14 +225,58 @@ fn chains() -> Vec<Value> {
         chain_vector(
             "approvals with two salts, public",
             View::Public,
-            &chain(resalted),
+            &public(&chain(resalted)),
+        ),
+        chain_vector("a name in the clear among sealed ones", View::Desk, &mixed),
+        chain_vector(
+            "a name in the clear among sealed ones, public",
+            View::Public,
+            &mixed_public,
         ),
         chain_vector(
-            "a name in the clear among sealed ones",
+            "a partner's keys with its salt",
             View::Desk,
-            &chain(mixed),
+            &keys_same_salt,
+        ),
+        chain_vector(
+            "a partner's keys with its salt, public",
+            View::Public,
+            &public(&keys_same_salt),
+        ),
+        chain_vector(
+            "a partner's keys with another salt",
+            View::Desk,
+            &keys_other_salt,
+        ),
+        chain_vector(
+            "a partner's keys with another salt, public",
+            View::Public,
+            &public(&keys_other_salt),
+        ),
+        chain_vector(
+            "a partner in the clear, then sealed",
+            View::Desk,
+            &clear_then_sealed,
+        ),
+        chain_vector(
+            "a partner in the clear, then sealed, public",
+            View::Public,
+            &public(&clear_then_sealed),
+        ),
+        chain_vector("two accounts of one name", View::Desk, &twins),
+        chain_vector(
+            "two accounts of one name, public",
+            View::Public,
+            &public(&twins),
         ),
     ]
+}
+
+fn without_opening(entry: &Signed) -> Signed {
+    Signed {
+        opening: None,
+        ..entry.clone()
+    }
 }
 
 fn statements() -> Vec<Value> {
@@ -254,10 +339,13 @@ fn sealed_statement_vectors_match() {
                 Body::PartnerKeys { partner, .. } => *partner,
                 _ => unreachable!(),
             };
-            let sealed = commitment(&subject, &opening.salt, &opening.name);
+            let named = match v["kind"] == "partner_keys" {
+                true => Named::Partner,
+                false => Named::Account,
+            };
+            let sealed = commitment(named, &subject, &opening.salt, &opening.name);
             assert_eq!(hex(&sealed), v["commitment_hex"].as_str().unwrap());
-            let digits = if v["kind"] == "partner_keys" { 64 } else { 25 };
-            assert_eq!(stand_in(&sealed, digits), v["stand_in"].as_str().unwrap());
+            assert_eq!(stand_in(&sealed, named), v["stand_in"].as_str().unwrap());
             let text = String::from_utf8_lossy(&entry.statement);
             assert!(
                 !text.contains(&opening.name),
@@ -266,7 +354,7 @@ fn sealed_statement_vectors_match() {
         }
     }
     let chains = file["chains"].as_array().unwrap();
-    assert!(chains.len() >= 8);
+    assert!(chains.len() >= 17);
     for v in chains {
         let entries: Vec<Signed> = v["entries"]
             .as_array()
@@ -281,6 +369,7 @@ fn sealed_statement_vectors_match() {
         };
         let got = outcome(view, &entries);
         assert_eq!(got["expect"], v["expect"], "{}", v["name"]);
+        assert_eq!(got["at"], v["at"], "{}", v["name"]);
         assert_eq!(got["state"], v["state"], "{}", v["name"]);
     }
 }
@@ -290,7 +379,7 @@ fn sealed_statement_vectors_match() {
 #[ignore]
 fn regenerate_sealed_statement_vectors() {
     let file = json!({
-        "description": "Format-2 key statements, names sealed (docs/protocol.md §10.1, §10.8). statements: decoding statement_hex with the opening in opening_hex (16-byte salt, then the name's UTF-8) and encoding it again gives the same bytes, signing it with signer_identity's key gives signature_hex, link_hex is its link; commitment_hex is SHA-256(\"resguardo/statement/v2/name\" 0x00 · subject id · salt · str(name)) and stand_in the name the public view reads for it. chains: entries verified from pinned_root by a desk's device (view \"desk\", openings used) or in the public view (view \"public\", openings ignored), to expect: \"ok\" with state, or a refusal code. Hex is lower case.",
+        "description": "Format-2 key statements, names sealed (docs/protocol.md §10.1, §10.8). statements: decoding statement_hex with the opening in opening_hex (16-byte salt, then the name's UTF-8) and encoding it again gives the same bytes, signing it with signer_identity's key gives signature_hex, link_hex is its link; commitment_hex is SHA-256(\"resguardo/statement/v2/name\" 0x00 · named (1 account, 2 partner) · subject id · salt · str(name)) and stand_in the name the public view reads for it. chains: entries verified from pinned_root by a desk's device (view \"desk\", openings used) or in the public view (view \"public\", openings ignored), to expect: \"ok\" with state, or a refusal code and the statement it names (at). Hex is lower case.",
         "statements": statements(),
         "chains": chains(),
     });

@@ -6,7 +6,8 @@
 //               · signer [32] · body (by kind; nothing may follow it)
 //   str(x)    = u32be(len x) · x, len ≤ 1024
 //   link      = SHA-256("resguardo/statement/v1/link" 0x00 · statement · signature)
-//   name      = SHA-256("resguardo/statement/v2/name" 0x00 · subject id [16] · salt [16] · str(name))
+//   name      = SHA-256("resguardo/statement/v2/name" 0x00 · named u8 · subject id [16] · salt [16]
+//               · str(name))   (named: 1 an account, 2 a partner)
 //
 // Format 2 signs a salted commitment where format 1 signed a name in the clear; the opening (salt
 // and name) travels beside the statement to the desk's devices, and the public view (§10.8) reads
@@ -122,17 +123,29 @@ export function openingFromBytes(bytes: Uint8Array): Opening | undefined {
   }
 }
 
+/** Whose name a commitment seals; its byte (1, 2) is in the commitment (Rust's Named). */
+export type Named = "account" | "partner";
+const NAMED_BYTE: Record<Named, number> = { account: 1, partner: 2 };
+
 /** The commitment format 2 signs in place of a name. */
-export function nameCommitment(subject: Uint8Array, salt: Uint8Array, name: string): Uint8Array {
+export function nameCommitment(
+  named: Named,
+  subject: Uint8Array,
+  salt: Uint8Array,
+  name: string,
+): Uint8Array {
   const text = encoder.encode(name);
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, text.length);
-  return sha256(concatBytes(NAME_PREFIX, subject, salt, len, text));
+  const tag = Uint8Array.of(NAMED_BYTE[named]);
+  return sha256(concatBytes(NAME_PREFIX, tag, subject, salt, len, text));
 }
 
-/** The name read for a commitment without its opening: `sealed-` and `digits` hex digits of it. */
-export function standIn(commitment: Uint8Array, digits: number): string {
-  return `sealed-${bytesToHex(commitment).slice(0, digits)}`;
+/** The name the public view reads for a commitment without its opening: `sealed-` and hex of
+ * it, 25 digits for a user name, all 64 for a partner name. Accounts and partners are compared
+ * by their whole commitment there, never by this text. */
+export function standIn(commitment: Uint8Array, named: Named): string {
+  return `sealed-${bytesToHex(commitment).slice(0, named === "account" ? 25 : 64)}`;
 }
 
 /** Whether the body carries the name of an account or partner (sealed in format 2). */
@@ -236,16 +249,16 @@ class Reader {
   }
 
   /** The name of `subject`: in the clear (format 1); opened, or a stand-in (format 2). */
-  name(subject: Uint8Array, digits: number): string {
+  name(named: Named, subject: Uint8Array): string {
     if (this.format.v === 1) return this.text();
     const sealed = this.array(32);
     if (this.names === "public") {
       this.format = { v: 2, commitment: sealed };
-      return standIn(sealed, digits);
+      return standIn(sealed, named);
     }
     const opening = this.names.opened;
     if (!opening) throw new Malformed("a sealed name without its opening");
-    if (!sameBytes(nameCommitment(subject, opening.salt, opening.name), sealed)) {
+    if (!sameBytes(nameCommitment(named, subject, opening.salt, opening.name), sealed)) {
       throw new Malformed("a name that does not open its commitment");
     }
     this.format = { v: 2, salt: opening.salt.slice() };
@@ -253,11 +266,11 @@ class Reader {
   }
 
   username(subject: Uint8Array): string {
-    return this.checked(this.name(subject, 25), isUsername, "username");
+    return this.checked(this.name("account", subject), isUsername, "username");
   }
 
   partnerName(subject: Uint8Array): string {
-    return this.checked(this.name(subject, 64), isPartnerName, "partner name");
+    return this.checked(this.name("partner", subject), isPartnerName, "partner name");
   }
 
   recipient(): string {
@@ -374,14 +387,14 @@ class Writer {
   constructor(private readonly format: Format = { v: 1 }) {}
 
   /** A name as the format carries it: in the clear, or committed to. */
-  name(subject: Uint8Array, name: string): void {
+  name(named: Named, subject: Uint8Array, name: string): void {
     const f = this.format;
     if (f.v === 1) return this.text(name);
     if ("commitment" in f) return this.bytes(f.commitment, 32, "commitment");
     if (f.salt.length !== 16) throw new Malformed("salt is not 16 bytes");
     // A lone surrogate would commit to U+FFFD: a name other than `name`.
     if (utf8.decode(encoder.encode(name)) !== name) throw new Malformed("a text that is not UTF-8");
-    this.parts.push(nameCommitment(subject, f.salt, name));
+    this.parts.push(nameCommitment(named, subject, f.salt, name));
   }
 
   bytes(b: Uint8Array, length: number, what: string): void {
@@ -437,12 +450,12 @@ function encodeBody(w: Writer, body: Body): void {
   switch (body.kind) {
     case "genesis":
       w.bytes(body.account, 16, "account");
-      w.name(body.account, body.username);
+      w.name("account", body.account, body.username);
       w.text(body.recipient);
       return w.byte(body.approvalsRequired);
     case "approval":
       w.bytes(body.account, 16, "account");
-      w.name(body.account, body.username);
+      w.name("account", body.account, body.username);
       w.byte(ROLES.indexOf(body.role) + 1);
       w.text(body.recipient);
       return w.bytes(body.signingKey, 32, "signing key");
@@ -451,7 +464,7 @@ function encodeBody(w: Writer, body: Body): void {
       return w.text(body.recipient);
     case "partner":
       w.bytes(body.partner, 16, "partner");
-      w.name(body.partner, body.name);
+      w.name("partner", body.partner, body.name);
       return w.text(body.recipient);
     case "revoke_account":
       return w.bytes(body.account, 16, "account");
@@ -459,7 +472,7 @@ function encodeBody(w: Writer, body: Body): void {
       return w.bytes(body.partner, 16, "partner");
     case "partner_keys":
       w.bytes(body.partner, 16, "partner");
-      w.name(body.partner, body.name);
+      w.name("partner", body.partner, body.name);
       w.text(body.recipient);
       return w.bytes(body.signingKey, 32, "signing key");
   }

@@ -15,6 +15,7 @@ import {
   sameBytes,
   U64_END,
   type Format,
+  type Body,
   type Role,
   type Signed,
   type Statement,
@@ -174,10 +175,19 @@ export class DeskState {
     return this.c.pending.get(idKey(id))?.approvers.size ?? 0;
   }
 
-  /** The format the pending approvals of account `id` carry its name in: a further approval
-   * must commit to it with the same salt. */
-  approvalFormat(id: Id): Format | undefined {
-    return this.c.pending.get(idKey(id))?.account.format;
+  /** The format a statement about someone the chain names already must keep, so that both
+   * commit to the name alike (Rust's kept_format): a further approval takes the pending ones', a
+   * partner's signing key the sealed partner statement's; undefined: a fresh salt will do. Only
+   * a desk's device signs: in the public view this is undefined. */
+  keptFormat(body: Body): Format | undefined {
+    let kept: Format | undefined;
+    if (body.kind === "approval") {
+      kept = this.c.pending.get(bytesToHex(body.account))?.account.format;
+    } else if (body.kind === "partner_keys") {
+      const format = this.c.partners.get(bytesToHex(body.partner))?.format;
+      kept = format?.v === 1 ? undefined : format;
+    }
+    return kept && !("commitment" in kept) ? kept : undefined;
   }
 
   /** Approvals a pending account needs now. */
@@ -364,7 +374,11 @@ function apply(c: Chain, s: Statement, seq: number): void {
 
 function approve(c: Chain, approved: Account, signer: Uint8Array, seq: number): void {
   const id = approved.id;
-  const nameTaken = [...c.accounts.values()].some((a) => a.username === approved.username);
+  // The public view knows a sealed name by its commitment only, which differs for two accounts of
+  // one name: it cannot tell that names repeat, and a desk's device can (§10.8).
+  const nameKnown = !("commitment" in approved.format);
+  const nameTaken =
+    nameKnown && [...c.accounts.values()].some((a) => a.username === approved.username);
   if (c.accounts.has(id) || nameTaken || c.revokedPending.has(id)) {
     throw new ChainError("duplicate", seq);
   }

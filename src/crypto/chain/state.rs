@@ -125,8 +125,9 @@ impl DeskState {
     /// The format a statement about someone the chain names already must keep, so that both
     /// commit to the name alike (protocol §10.1): a further approval takes the pending ones', a
     /// partner's signing key the sealed partner statement's. `None`: a fresh salt will do.
+    /// Only a desk's device signs: in the public view the salt is unknown, and this is `None`.
     pub fn kept_format(&self, body: &Body) -> Option<Format> {
-        match body {
+        let kept = match body {
             Body::Approval { account, .. } => self.pending.get(account).map(|p| p.account.format),
             Body::PartnerKeys { partner, .. } => self
                 .partners
@@ -134,7 +135,8 @@ impl DeskState {
                 .map(|p| p.format)
                 .filter(|f| *f != Format::V1),
             _ => None,
-        }
+        };
+        kept.filter(|f| !matches!(f, Format::V2Sealed { .. }))
     }
 
     /// Whether `signer` has approved the pending account `id` already.

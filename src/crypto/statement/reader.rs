@@ -1,7 +1,7 @@
 //! Reading a statement's fields strictly (docs/protocol.md §10.1): canonical texts only, and a
 //! format-2 name opened or read as its stand-in.
 
-use super::{commitment, stand_in, Format, Id, Malformed, Opening, MAX_STR};
+use super::{commitment, stand_in, Format, Id, Malformed, Named, Opening, MAX_STR};
 use crate::domain::{Recipient, SigningPublic, Username};
 
 /// How `decode` reads format-2 names: opened with what the server served beside the statement
@@ -49,9 +49,8 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.take(len)?).map_err(|_| Malformed("a text that is not UTF-8"))
     }
 
-    /// The name of `subject`: in the clear (format 1); opened, or a stand-in of `digits` hex
-    /// digits (format 2).
-    fn name(&mut self, subject: &Id, digits: usize) -> Result<String, Malformed> {
+    /// The name of `subject`: in the clear (format 1); opened, or its stand-in (format 2).
+    fn name(&mut self, named: Named, subject: &Id) -> Result<String, Malformed> {
         if self.format == Format::V1 {
             return Ok(self.text()?.to_owned());
         }
@@ -59,11 +58,11 @@ impl<'a> Reader<'a> {
         match self.names {
             Names::Public => {
                 self.format = Format::V2Sealed { commitment: sealed };
-                Ok(stand_in(&sealed, digits))
+                Ok(stand_in(&sealed, named))
             }
             Names::Opened(None) => Err(Malformed("a sealed name without its opening")),
             Names::Opened(Some(opening)) => {
-                if commitment(subject, &opening.salt, &opening.name) != sealed {
+                if commitment(named, subject, &opening.salt, &opening.name) != sealed {
                     return Err(Malformed("a name that does not open its commitment"));
                 }
                 self.format = Format::V2 { salt: opening.salt };
@@ -75,7 +74,7 @@ impl<'a> Reader<'a> {
     /// 1 to 100 characters (Unicode scalar values), none of them a control character: what
     /// a person reads before referring a case there.
     pub(super) fn partner_name(&mut self, subject: &Id) -> Result<String, Malformed> {
-        let text = self.name(subject, 64)?;
+        let text = self.name(Named::Partner, subject)?;
         let chars = text.chars().count();
         if (1..=100).contains(&chars) && !text.chars().any(char::is_control) {
             Ok(text)
@@ -89,7 +88,7 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn username(&mut self, subject: &Id) -> Result<Username, Malformed> {
-        Username::parse(&self.name(subject, 25)?).map_err(|_| Malformed("username"))
+        Username::parse(&self.name(Named::Account, subject)?).map_err(|_| Malformed("username"))
     }
 
     /// A recipient in its canonical text only: another spelling of the same key is refused, so

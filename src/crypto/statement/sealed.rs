@@ -13,8 +13,8 @@ const NAME_PREFIX: &[u8] = b"resguardo/statement/v2/name\0";
 pub enum Format {
     /// `resguardo/statement/v1`: the name in the clear.
     V1,
-    /// `resguardo/statement/v2`: the name as a commitment with this salt (unused by the kinds
-    /// that name no one).
+    /// `resguardo/statement/v2`: the name as a commitment with this salt. The kinds that name no
+    /// one carry no salt: theirs is zeros when decoded, and ignored when encoded.
     V2 { salt: [u8; 16] },
     /// `resguardo/statement/v2` read without its opening (the public view): only the commitment
     /// is known, and the body holds a stand-in name made from it ([`stand_in`]).
@@ -46,11 +46,20 @@ impl Opening {
     }
 }
 
+/// Whose name a commitment seals: an account's user name or a partner's name. Its byte is in the
+/// commitment, so that the two never share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Account = 1,
+    Partner = 2,
+}
+
 /// The commitment format 2 signs in place of a name.
-pub fn commitment(subject: &Id, salt: &[u8; 16], name: &str) -> [u8; 32] {
+pub fn commitment(named: Named, subject: &Id, salt: &[u8; 16], name: &str) -> [u8; 32] {
     let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
     Sha256::new()
         .chain_update(NAME_PREFIX)
+        .chain_update([named as u8])
         .chain_update(subject)
         .chain_update(salt)
         .chain_update(len.to_be_bytes())
@@ -59,11 +68,15 @@ pub fn commitment(subject: &Id, salt: &[u8; 16], name: &str) -> [u8; 32] {
         .into()
 }
 
-/// The name a device reads for a commitment it holds no opening of: `sealed-` and hex of the
-/// commitment (25 digits for a user name, 64 for a partner's). Equal commitments give equal
-/// stand-ins, so the public view compares commitments where the desk's devices compare names;
-/// no user name or partner name of format 1 can take this form by chance.
-pub fn stand_in(commitment: &[u8; 32], digits: usize) -> String {
+/// The name the public view reads for a commitment it holds no opening of: `sealed-` and hex of
+/// the commitment, 25 digits for a user name (which has at most 32 characters), all 64 for a
+/// partner name. The public view compares accounts and partners by their whole commitment
+/// ([`Format::V2Sealed`]), never by this text.
+pub fn stand_in(commitment: &[u8; 32], named: Named) -> String {
     let hex: String = commitment.iter().map(|b| format!("{b:02x}")).collect();
+    let digits = match named {
+        Named::Account => 25,
+        Named::Partner => 64,
+    };
     format!("sealed-{}", &hex[..digits])
 }

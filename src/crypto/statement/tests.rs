@@ -115,12 +115,12 @@ fn format_two_commits_to_names_and_opens_them() {
     // Without the opening, a desk's device refuses; the public view reads a stand-in.
     assert!(Statement::decode(&bytes, None).is_err());
     let public = Statement::decode_public(&bytes).unwrap();
-    let sealed = commitment(&[2; 16], &[9; 16], "ana");
+    let sealed = commitment(Named::Account, &[2; 16], &[9; 16], "ana");
     assert_eq!(public.format, Format::V2Sealed { commitment: sealed });
     let Body::Approval { username, .. } = &public.body else {
         panic!("an approval")
     };
-    assert_eq!(username.as_str(), stand_in(&sealed, 25));
+    assert_eq!(username.as_str(), stand_in(&sealed, Named::Account));
     assert_eq!(
         public.encode(),
         bytes,
@@ -140,7 +140,14 @@ fn format_two_commits_to_names_and_opens_them() {
     ] {
         assert!(Statement::decode(&bytes, Some(&wrong)).is_err());
     }
-    assert_ne!(commitment(&[3; 16], &[9; 16], "ana"), sealed);
+    assert_ne!(
+        commitment(Named::Account, &[3; 16], &[9; 16], "ana"),
+        sealed
+    );
+    assert_ne!(
+        commitment(Named::Partner, &[2; 16], &[9; 16], "ana"),
+        sealed
+    );
     // A statement that names no one takes no opening.
     let mut key = sample(Body::DeskKey {
         version: 1,

@@ -1,9 +1,9 @@
 use actix_web::{web, HttpResponse};
 
 use crate::crypto::statement::{Format, Statement};
-use crate::domain::DeskSlug;
+use crate::domain::{b64_encode, DeskSlug};
 use crate::protocol::desks::DeskView;
-use crate::protocol::statements::PublicDeskStatements;
+use crate::protocol::statements::{PublicDeskStatements, PublicStatementView};
 use crate::server::limits::ReadAllowed;
 use crate::server::problem::{doc, ApiError, IntakeError};
 use crate::server::AppState;
@@ -67,8 +67,16 @@ pub async fn statements(
              the desk publishes instead",
         )));
     }
+    let statements = stored
+        .into_iter()
+        .map(|s| PublicStatementView {
+            seq: s.seq,
+            statement: b64_encode(&s.statement),
+            signature: b64_encode(&s.signature),
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(PublicDeskStatements {
-        statements: super::statements::views(stored),
+        statements,
         checkpoints: super::checkpoints::views(checkpoints),
     }))
 }

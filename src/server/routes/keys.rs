@@ -5,6 +5,7 @@
 use actix_web::{web, HttpResponse};
 
 use super::statements;
+use crate::crypto::chain::ChainError;
 use crate::crypto::statement::Body;
 use crate::crypto::AgeCiphertext;
 use crate::domain::{
@@ -47,6 +48,10 @@ pub async fn init_key(
         Recipient::parse(&request.recipient).map_err(|_| ApiError::BadRecipient("recipient"))?;
     let grant = grant_ciphertext(&state, &request.grant)?;
     let statements = first_statements(&request.statements, account, &recipient)?;
+    if !statements.is_empty() {
+        let stored = signed_in.desk.statements().await?;
+        statements::keeps_chain_valid(&account.desk, &stored, &statements)?;
+    }
     let now = crate::time::now_bucket();
     // A key there already, or statements that moved on, are key conflicts (`KeyError`).
     signed_in
@@ -89,6 +94,20 @@ fn first_statements(
         ]),
         _ => Err(ApiError::BadField("statements", "a genesis and a desk key statement").into()),
     }
+}
+
+/// Why the chain refuses an approval of a pending account: this supervisor's second approval of
+/// it, said as the store says it, or an approval that contradicts the pending ones (another salt
+/// for the name, say).
+fn approval_refusal(e: &ChainError) -> KeyError {
+    match e {
+        ChainError::Duplicate(_) => repeated(),
+        _ => ApiError::BadField("statements", statements::refusal_reason(e)).into(),
+    }
+}
+
+fn repeated() -> KeyError {
+    KeyError::KeyConflict("you approved this account already: another supervisor must approve it")
 }
 
 /// The accounts of the supervisor's desk, with their safety numbers.
@@ -170,8 +189,13 @@ pub async fn vet(
         .as_ref()
         .map(|sent| statements::accept(sent, me, |body| statements::approves(body, &target)))
         .transpose()?;
-    if statement.is_none() {
-        statements::require_unsigned_desk(desk).await?;
+    match &statement {
+        None => statements::require_unsigned_desk(desk).await?,
+        Some(statement) => {
+            let stored = desk.statements().await?;
+            let new = std::slice::from_ref(statement);
+            statements::keeps_chain_valid_or(&me.desk, &stored, new, approval_refusal)?;
+        }
     }
     let approval = Approval {
         account: target.id,
@@ -188,11 +212,7 @@ pub async fn vet(
                 "only a pending account can be vetted",
             ))
         }
-        Approved::Repeated => {
-            return Err(KeyError::KeyConflict(
-                "you approved this account already: another supervisor must approve it",
-            ))
-        }
+        Approved::Repeated => return Err(repeated()),
         Approved::Waiting {
             approvals,
             required,
@@ -368,6 +388,9 @@ pub async fn rotate(
     };
     if statements.is_empty() {
         statements::require_unsigned_desk(&supervisor.0.desk).await?;
+    } else {
+        let stored = supervisor.0.desk.statements().await?;
+        statements::keeps_chain_valid(&me.desk, &stored, &statements)?;
     }
     let now = crate::time::now_bucket();
     let version = supervisor

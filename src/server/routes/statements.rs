@@ -235,12 +235,7 @@ pub async fn sign_existing(
         }
         accepted.push(statement);
     }
-    if !follows(&stored, &accepted) {
-        return Err(moved_on());
-    }
-    if let Err(e) = verifies_after(&me.desk, &stored, &accepted) {
-        return Err(ApiError::BadField("statements", refusal_reason(&e)).into());
-    }
+    keeps_chain_valid(&me.desk, &stored, &accepted)?;
     match store
         .sign_existing(&accepted, crate::time::now_bucket())
         .await
@@ -276,6 +271,33 @@ async fn vetted_as_approved(
 ) -> Result<bool, KeyError> {
     let account = desk.account(username).await?;
     Ok(account.is_some_and(|a| a.status == AccountStatus::Vetted && approves(body, &a)))
+}
+
+/// Refuses statements that do not follow the desk's last stored one (`key-conflict`: the sender
+/// signed after an older head), or after which the chain would no longer verify from its own
+/// genesis (`invalid-field`), such as a second approval that seals the name with another salt:
+/// stored, either would stop every device of the desk.
+pub fn keeps_chain_valid(
+    desk: &crate::domain::DeskSlug,
+    stored: &[StoredStatement],
+    new: &[NewStatement],
+) -> Result<(), KeyError> {
+    keeps_chain_valid_or(desk, stored, new, |e| {
+        ApiError::BadField("statements", refusal_reason(e)).into()
+    })
+}
+
+/// [`keeps_chain_valid`], with the caller's answer to a chain that would not verify.
+pub fn keeps_chain_valid_or(
+    desk: &crate::domain::DeskSlug,
+    stored: &[StoredStatement],
+    new: &[NewStatement],
+    refusal: impl Fn(&ChainError) -> KeyError,
+) -> Result<(), KeyError> {
+    if !follows(stored, new) {
+        return Err(moved_on());
+    }
+    verifies_after(desk, stored, new).map_err(|e| refusal(&e))
 }
 
 fn moved_on() -> KeyError {
@@ -338,7 +360,7 @@ fn verifies_after(
     verify(desk, &pins, &entries).map(|_| ())
 }
 
-fn refusal_reason(e: &ChainError) -> &'static str {
+pub fn refusal_reason(e: &ChainError) -> &'static str {
     match e {
         ChainError::Duplicate(_) | ChainError::Conflict(_) => {
             "list of statements that neither repeats nor contradicts the desk's chain"
