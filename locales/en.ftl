@@ -132,3 +132,24 @@ cli-phrase = Your 8-word phrase:
 cli-no-input = The input ended before every question was answered: nothing was sent.
 cli-no-messages = No messages yet.
 cli-sent = Your message was sent, encrypted to the desk.
+
+## The desk dashboard (its own listener: docs/decisions/0008)
+desk-title = Desk dashboard
+desk-noscript = The desk dashboard needs JavaScript: cases are decrypted on this device, never on the server.
+desk-desk = Desk
+desk-username = User name
+desk-password = Password
+desk-code = Authenticator app code
+desk-root = Desk root safety number
+desk-root-hint = Only the first time in this browser: your supervisor gives it to you with the enrolment code.
+desk-sign-in = Sign in
+desk-working = Checking the password and the keys…
+desk-signed-in-as = Signed in as
+desk-key-verified = Desk keys verified from the root number. Key version:
+desk-lock = Lock
+desk-sign-out = Sign out
+desk-locked = Locked: the keys were removed from this browser. Type your password and a new code to go on.
+desk-unlock = Unlock
+desk-error-login = The desk, user name, password or code is wrong. Each code works only once: if you used it already, wait for the next one.
+desk-error-untrusted = The keys the server shows do not verify from the desk's root number. Do not use this server until your supervisor has cleared it up.
+desk-error-network = The server could not be reached. Check the connection and try again.

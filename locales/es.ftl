@@ -132,3 +132,24 @@ cli-phrase = Su frase de 8 palabras:
 cli-no-input = La entrada terminó antes de responder todo: no se envió nada.
 cli-no-messages = Todavía no hay mensajes.
 cli-sent = Su mensaje fue enviado, cifrado para la mesa.
+
+## The desk dashboard (its own listener: docs/decisions/0008)
+desk-title = Panel de la mesa
+desk-noscript = El panel de la mesa necesita JavaScript: los casos se descifran en este dispositivo, nunca en el servidor.
+desk-desk = Mesa
+desk-username = Usuario
+desk-password = Contraseña
+desk-code = Código de la aplicación de autenticación
+desk-root = Número raíz de la mesa
+desk-root-hint = Solo la primera vez en este navegador: se lo da su supervisora o supervisor con el código de inscripción.
+desk-sign-in = Entrar
+desk-working = Comprobando la contraseña y las claves…
+desk-signed-in-as = Sesión abierta como
+desk-key-verified = Claves de la mesa verificadas desde el número raíz. Versión de la clave:
+desk-lock = Bloquear
+desk-sign-out = Salir
+desk-locked = Pantalla bloqueada: las claves se borraron de este navegador. Escriba su contraseña y un código nuevo para seguir.
+desk-unlock = Desbloquear
+desk-error-login = La mesa, el usuario, la contraseña o el código no son correctos. Cada código sirve una sola vez: si ya lo usó, espere el siguiente.
+desk-error-untrusted = Las claves que muestra el servidor no se verifican desde el número raíz de la mesa. No use este servidor hasta que su supervisora o supervisor lo aclare.
+desk-error-network = No se pudo llegar al servidor. Revise la conexión e inténtelo de nuevo.

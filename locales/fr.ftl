@@ -132,3 +132,24 @@ cli-phrase = Votre phrase de 8 mots :
 cli-no-input = L'entrée s'est terminée avant toutes les réponses : rien n'a été envoyé.
 cli-no-messages = Pas encore de messages.
 cli-sent = Votre message a été envoyé, chiffré pour la permanence.
+
+## The desk dashboard (its own listener: docs/decisions/0008)
+desk-title = Tableau de la permanence
+desk-noscript = Le tableau de la permanence a besoin de JavaScript : les dossiers sont déchiffrés sur cet appareil, jamais sur le serveur.
+desk-desk = Permanence
+desk-username = Nom d'utilisateur
+desk-password = Mot de passe
+desk-code = Code de l'application d'authentification
+desk-root = Numéro racine de la permanence
+desk-root-hint = Seulement la première fois dans ce navigateur : votre superviseure ou superviseur vous le donne avec le code d'inscription.
+desk-sign-in = Se connecter
+desk-working = Vérification du mot de passe et des clés…
+desk-signed-in-as = Connecté en tant que
+desk-key-verified = Clés de la permanence vérifiées depuis le numéro racine. Version de la clé :
+desk-lock = Verrouiller
+desk-sign-out = Se déconnecter
+desk-locked = Écran verrouillé : les clés ont été effacées de ce navigateur. Saisissez votre mot de passe et un nouveau code pour continuer.
+desk-unlock = Déverrouiller
+desk-error-login = La permanence, le nom d'utilisateur, le mot de passe ou le code est incorrect. Chaque code ne sert qu'une fois : si vous l'avez déjà utilisé, attendez le suivant.
+desk-error-untrusted = Les clés que montre le serveur ne se vérifient pas depuis le numéro racine de la permanence. N'utilisez pas ce serveur avant que votre superviseure ou superviseur ait éclairci la situation.
+desk-error-network = Le serveur est injoignable. Vérifiez la connexion et réessayez.

@@ -1,4 +1,4 @@
-// Builds the reporter pages' assets (`node build.mjs --out DIR`, default dist/), or with --tests the
+// Builds the reporter pages' and the desk dashboard's assets (`node build.mjs --out DIR`, default dist/), or with --tests the
 // unit tests and the test tools for Node. esbuild only strips types; `npm run typecheck` checks
 // them. The output is deterministic: the same sources give the same bytes (tests check it).
 
@@ -26,7 +26,7 @@ if (process.argv.includes("--tests")) {
   });
   await build({
     ...forNode,
-    entryPoints: ["tools/flow.ts", "tools/browser.ts"],
+    entryPoints: ["tools/flow.ts", "tools/browser.ts", "tools/desk.ts"],
     outdir: ".test-build/tools",
     // Resolved from web/node_modules when run; it drives the browser and is never shipped.
     external: ["playwright-core"],
@@ -62,4 +62,7 @@ if (process.argv.includes("--tests")) {
     define: { __POW_WORKER__: JSON.stringify(worker.outputFiles[0].text) },
   });
   copyFileSync("static/style.css", `${out}/style.css`);
+  // The desk dashboard (docs/decisions/0008): its own script and style, served on its own origin.
+  await build({ ...forBrowsers, entryPoints: { desk: "src/desk/main.ts" }, outdir: out });
+  copyFileSync("static/desk.css", `${out}/desk.css`);
 }

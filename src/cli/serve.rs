@@ -61,31 +61,40 @@ pub async fn serve() -> anyhow::Result<()> {
     tracing::info!(
         port = app.port(),
         metrics_port = app.metrics_port(),
+        desk_port = app.desk_port(),
         "listening"
     );
     // Where reporters go, and the digest anyone can compare with the footer of the pages and
     // with a build of their own.
     let assets = crate::server::pages::assets();
     tracing::info!(
-        address = %pages_address(settings.server.bind, app.port()),
+        address = %host_address(settings.server.bind, app.port(), "/es/"),
         app_js_sha256 = %assets.app.sha256_hex,
         "reporter pages"
     );
+    if let (Some(bind), Some(port)) = (settings.desk.address()?, app.desk_port()) {
+        let desk = crate::server::dashboard::assets();
+        tracing::info!(
+            address = %host_address(bind, port, "/es/"),
+            desk_js_sha256 = %desk.script.sha256_hex,
+            "desk dashboard"
+        );
+    }
     app.run(shutdown)
         .await
         .context("the server stopped with an error")
 }
 
-/// The reporter pages' address on this listener, without an IP address: the logs never carry
-/// one, not even the server's own (behind Tor or a proxy, reporters use the onion or public name
-/// instead; docs/operations.md).
-fn pages_address(bind: std::net::SocketAddr, port: u16) -> String {
+/// A listener's address for a person, without an IP address: the logs never carry one, not even
+/// the server's own (behind Tor or a proxy, people use the onion or public name instead;
+/// docs/operations.md).
+fn host_address(bind: std::net::SocketAddr, port: u16, path: &str) -> String {
     let host = if bind.ip().is_loopback() {
         "localhost"
     } else {
         "<this host>"
     };
-    format!("http://{host}:{port}/es/")
+    format!("http://{host}:{port}{path}")
 }
 
 fn warn_about_limits(settings: &Settings) {

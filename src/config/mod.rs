@@ -32,6 +32,7 @@ pub struct Settings {
     pub web: WebSettings,
     pub retention: RetentionSettings,
     pub metrics: MetricsSettings,
+    pub desk: DeskSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -72,16 +73,43 @@ impl RetentionSettings {
 impl MetricsSettings {
     /// The metrics address, or `None` when metrics are off.
     pub fn address(&self) -> Result<Option<SocketAddr>, ConfigError> {
-        if self.bind.trim().is_empty() {
-            return Ok(None);
-        }
-        self.bind.parse().map(Some).map_err(|_| {
-            invalid(
-                "metrics.bind",
-                "must be ADDRESS:PORT, or empty to turn metrics off",
-            )
-        })
+        optional_address(
+            &self.bind,
+            "metrics.bind",
+            "must be ADDRESS:PORT, or empty to turn metrics off",
+        )
     }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskSettings {
+    /// Where the case workers' dashboard listens, an origin apart from the reporter pages'
+    /// (docs/decisions/0008). Empty: off.
+    pub bind: String,
+}
+
+impl DeskSettings {
+    /// The dashboard's address, or `None` when it is off.
+    pub fn address(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        optional_address(
+            &self.bind,
+            "desk.bind",
+            "must be ADDRESS:PORT, or empty to turn the dashboard off",
+        )
+    }
+}
+
+/// A listener that may be off: `ADDRESS:PORT`, or empty.
+fn optional_address(
+    bind: &str,
+    key: &'static str,
+    rule: &'static str,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    if bind.trim().is_empty() {
+        return Ok(None);
+    }
+    bind.parse().map(Some).map_err(|_| invalid(key, rule))
 }
 
 #[derive(Debug, Clone, Deserialize)]

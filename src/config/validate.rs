@@ -200,6 +200,7 @@ impl Settings {
             });
         }
         self.metrics.address()?;
+        self.desk.address()?;
         if limits
             .proxy_header
             .parse::<actix_web::http::header::HeaderName>()

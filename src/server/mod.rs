@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod auth;
+pub mod dashboard;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
 use crate::config::{AccountSettings, RetentionSettings, Settings};
@@ -100,6 +101,28 @@ pub struct Application {
     server: Server,
     /// The metrics listener's port and server, when `metrics.bind` is set.
     metrics: Option<(u16, Server)>,
+    /// The dashboard's listener, when `desk.bind` is set: an origin of its own.
+    desk: Option<(u16, Server)>,
+}
+
+/// Which pages a listener serves beside the API: the reporters', or the desk dashboard's. Never
+/// both: they are different origins, so neither app's scripts reach what the other keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Site {
+    Reporters,
+    Desk,
+}
+
+/// What every listener's app is made of, cloned into each worker.
+#[derive(Clone)]
+struct Parts {
+    state: web::Data<AppState>,
+    metrics: web::Data<metrics::Metrics>,
+    body_limit: usize,
+    body_limits: routes::BodyLimits,
+    time_limit: Duration,
+    keep_alive: Duration,
+    workers: usize,
 }
 
 impl Application {
@@ -167,40 +190,37 @@ impl Application {
             report: intake.max_body_bytes,
             message: intake.max_message_bytes / 3 * 4 + 1024,
         };
-        let body_limit = intake.max_body_bytes;
-        let time_limit = Duration::from_secs(settings.server.request_timeout_secs);
-        let metrics_server = metrics_server(settings, metrics.clone())?;
-        let mut server = HttpServer::new(move || {
-            App::new()
-                .app_data(state.clone())
-                .app_data(metrics.clone())
-                .app_data(web::PayloadConfig::new(body_limit))
-                .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    problem::ApiError::MalformedRequest(format!(
-                        "the query string is not acceptable: {err}"
-                    ))
-                    .into()
-                }))
-                .app_data(middleware::RequestTimeLimit(time_limit))
-                .configure(|cfg| routes::configure(cfg, body_limits))
-                .configure(pages::configure)
-                .default_service(web::to(routes::not_found))
-                .wrap(middleware::security_headers())
-                .wrap(from_fn(middleware::log_request))
-        })
-        .client_request_timeout(time_limit)
-        .client_disconnect_timeout(Duration::from_secs(5))
-        .keep_alive(Duration::from_secs(settings.server.keep_alive_secs))
-        .shutdown_timeout(10)
-        .disable_signals();
-        if settings.server.workers > 0 {
-            server = server.workers(settings.server.workers);
-        }
-        let server = server.listen(listener)?.run();
+        let parts = Parts {
+            state,
+            metrics: metrics.clone(),
+            body_limit: intake.max_body_bytes,
+            body_limits,
+            time_limit: Duration::from_secs(settings.server.request_timeout_secs),
+            keep_alive: Duration::from_secs(settings.server.keep_alive_secs),
+            workers: settings.server.workers,
+        };
+        let metrics_server = metrics_server(settings, metrics)?;
+        let desk = match settings.desk.address().map_err(std::io::Error::other)? {
+            None => None,
+            Some(address) => {
+                let listener = TcpListener::bind(address).map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!(
+                            "desk.bind {address}: {e} (set desk.bind to another address, or empty)"
+                        ),
+                    )
+                })?;
+                let port = listener.local_addr()?.port();
+                Some((port, site_server(parts.clone(), Site::Desk, listener)?))
+            }
+        };
+        let server = site_server(parts, Site::Reporters, listener)?;
         Ok(Self {
             port,
             server,
             metrics: metrics_server,
+            desk,
         })
     }
 
@@ -213,10 +233,16 @@ impl Application {
         self.metrics.as_ref().map(|(port, _)| *port)
     }
 
+    /// The dashboard listener's port, if the dashboard is on.
+    pub fn desk_port(&self) -> Option<u16> {
+        self.desk.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until `shutdown` fires, then finishes the requests in flight.
     pub async fn run(self, shutdown: Shutdown) -> std::io::Result<()> {
         let handles: Vec<_> = std::iter::once(self.server.handle())
             .chain(self.metrics.iter().map(|(_, m)| m.handle()))
+            .chain(self.desk.iter().map(|(_, d)| d.handle()))
             .collect();
         actix_web::rt::spawn(async move {
             shutdown.signalled().await;
@@ -228,14 +254,68 @@ impl Application {
                 stop.await;
             }
         });
-        match self.metrics {
-            Some((_, metrics)) => {
-                let (public, metrics) = tokio::join!(self.server, metrics);
-                public.and(metrics)
-            }
-            None => self.server.await,
-        }
+        let (public, metrics, desk) = tokio::join!(
+            self.server,
+            serve_if(self.metrics.map(|(_, m)| m)),
+            serve_if(self.desk.map(|(_, d)| d)),
+        );
+        public.and(metrics).and(desk)
     }
+}
+
+/// Serves a listener that may be off.
+async fn serve_if(server: Option<Server>) -> std::io::Result<()> {
+    match server {
+        Some(server) => server.await,
+        None => Ok(()),
+    }
+}
+
+/// A listener's server: the API, and the pages of `site`.
+fn site_server(parts: Parts, site: Site, listener: TcpListener) -> std::io::Result<Server> {
+    let Parts {
+        state,
+        metrics,
+        body_limit,
+        body_limits,
+        time_limit,
+        keep_alive,
+        workers,
+    } = parts;
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(web::PayloadConfig::new(body_limit))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                problem::ApiError::MalformedRequest(format!(
+                    "the query string is not acceptable: {err}"
+                ))
+                .into()
+            }))
+            .app_data(middleware::RequestTimeLimit(time_limit))
+            .configure(|cfg| routes::configure(cfg, body_limits))
+            .configure(|cfg| match site {
+                Site::Reporters => pages::configure(cfg),
+                Site::Desk => dashboard::configure(cfg),
+            })
+            .default_service(web::to(routes::not_found))
+            .wrap(Condition::new(
+                site == Site::Desk,
+                from_fn(dashboard::clear_site_data_on_logout),
+            ))
+            .wrap(middleware::security_headers())
+            .wrap(from_fn(middleware::log_request))
+    })
+    .client_request_timeout(time_limit)
+    .client_disconnect_timeout(Duration::from_secs(5))
+    .keep_alive(keep_alive)
+    .shutdown_timeout(10)
+    .disable_signals();
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
 }
 
 /// SIGTERM and SIGINT, listened for from the moment this is made. `serve` makes it before it

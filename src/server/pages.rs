@@ -43,7 +43,7 @@ pub struct Asset {
 }
 
 impl Asset {
-    fn of(bytes: &'static [u8]) -> Self {
+    pub(crate) fn of(bytes: &'static [u8]) -> Self {
         let digest = Sha256::digest(bytes);
         Asset {
             bytes,
@@ -93,7 +93,7 @@ async fn exit(state: web::Data<AppState>) -> HttpResponse {
         .finish()
 }
 
-fn asset(asset: &Asset, content_type: &str) -> HttpResponse {
+pub(crate) fn asset(asset: &Asset, content_type: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .body(asset.bytes)
@@ -119,7 +119,7 @@ async fn style_css() -> HttpResponse {
 }
 
 /// `/` goes to the reader's language when it is one of ours, else to Spanish.
-async fn root(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+pub(crate) async fn root(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let accepted = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)

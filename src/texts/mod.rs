@@ -134,6 +134,8 @@ pub struct Texts {
     pub not_verified: String,
     /// The command line's own words (`resguardo report`), around the pages' questions.
     pub cli: CliTexts,
+    /// The desk dashboard's words (docs/decisions/0008), on its own listener.
+    pub dashboard: DeskTexts,
     /// Every text people read (every message but `language-words`), for the checks that a page
     /// shows nothing else and that slots are where they are filled in.
     pub every_text: Vec<String>,
@@ -161,6 +163,35 @@ pub struct CliTexts {
     pub no_input: String,
     pub no_messages: String,
     pub sent: String,
+}
+
+/// What the desk dashboard says (`desk-*` messages): signing in, the lock and signing out.
+pub struct DeskTexts {
+    pub title: String,
+    /// Without JavaScript: why the dashboard needs it.
+    pub noscript: String,
+    pub desk: String,
+    pub username: String,
+    pub password: String,
+    /// The authenticator app's one-time code.
+    pub code: String,
+    /// The desk root safety number, typed once per browser.
+    pub root: String,
+    pub root_hint: String,
+    pub sign_in: String,
+    pub working: String,
+    pub signed_in_as: String,
+    /// Before the desk key's version, once the device verified the desk's statements.
+    pub key_verified: String,
+    pub lock: String,
+    pub sign_out: String,
+    pub locked: String,
+    pub unlock: String,
+    /// Login refused: the same words whatever was wrong, with the one-time code's rule.
+    pub error_login: String,
+    /// The desk's statements do not verify from the root this browser trusts.
+    pub error_untrusted: String,
+    pub error_network: String,
 }
 
 impl Texts {
@@ -249,6 +280,27 @@ impl Texts {
                 no_input: m.take("cli-no-input"),
                 no_messages: m.take("cli-no-messages"),
                 sent: m.take("cli-sent"),
+            },
+            dashboard: DeskTexts {
+                title: m.take("desk-title"),
+                noscript: m.take("desk-noscript"),
+                desk: m.take("desk-desk"),
+                username: m.take("desk-username"),
+                password: m.take("desk-password"),
+                code: m.take("desk-code"),
+                root: m.take("desk-root"),
+                root_hint: m.take("desk-root-hint"),
+                sign_in: m.take("desk-sign-in"),
+                working: m.take("desk-working"),
+                signed_in_as: m.take("desk-signed-in-as"),
+                key_verified: m.take("desk-key-verified"),
+                lock: m.take("desk-lock"),
+                sign_out: m.take("desk-sign-out"),
+                locked: m.take("desk-locked"),
+                unlock: m.take("desk-unlock"),
+                error_login: m.take("desk-error-login"),
+                error_untrusted: m.take("desk-error-untrusted"),
+                error_network: m.take("desk-error-network"),
             },
             every_text: vec![],
         };

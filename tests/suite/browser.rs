@@ -20,15 +20,20 @@ pub(crate) fn browser(web: &Path, args: &[&str]) -> Value {
 }
 
 fn browser_with(web: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
+    web_tool(web, "browser", args, env)
+}
+
+/// Runs the built test tool `web/tools/TOOL.ts` with `args`; what it printed, as JSON.
+pub(crate) fn web_tool(web: &Path, tool: &str, args: &[&str], env: &[(&str, &str)]) -> Value {
     let out = Command::new("node")
-        .arg(web.join(".test-build/tools/browser.mjs"))
+        .arg(web.join(format!(".test-build/tools/{tool}.mjs")))
         .args(args)
         .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "browser {args:?}:\n{}",
+        "{tool} {args:?}:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()

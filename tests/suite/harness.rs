@@ -134,6 +134,8 @@ pub struct TestServer {
     pub url: String,
     /// The metrics listener, `http://127.0.0.1:PORT` (on a random port of its own).
     pub metrics_url: String,
+    /// The desk dashboard's listener, when `desk.bind` was set; else empty.
+    pub desk_url: String,
     env: Vec<(String, String)>,
     child: Option<Child>,
     log: Arc<Mutex<String>>,
@@ -183,6 +185,7 @@ impl TestServer {
             db_url,
             url: String::new(),
             metrics_url: String::new(),
+            desk_url: String::new(),
             env,
             child: None,
             log: Arc::new(Mutex::new(String::new())),
@@ -200,6 +203,7 @@ impl TestServer {
             db_url: self.db_url.clone(),
             url: String::new(),
             metrics_url: String::new(),
+            desk_url: String::new(),
             env: self.env.clone(),
             child: None,
             log: Arc::new(Mutex::new(String::new())),
@@ -288,13 +292,13 @@ impl TestServer {
         let (tx, rx) = mpsc::channel();
         collect(child.stderr.take().unwrap(), self.log.clone(), Some(tx));
         collect(child.stdout.take().unwrap(), self.log.clone(), None);
-        let (port, metrics) = rx
+        let (port, metrics, desk) = rx
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("server did not start; output:\n{}", self.logs()));
         self.url = format!("http://127.0.0.1:{port}");
-        self.metrics_url = metrics
-            .map(|p| format!("http://127.0.0.1:{p}"))
-            .unwrap_or_default();
+        let local = |port: Option<u16>| port.map(|p| format!("http://127.0.0.1:{p}"));
+        self.metrics_url = local(metrics).unwrap_or_default();
+        self.desk_url = local(desk).unwrap_or_default();
         self.child = Some(child);
     }
 
@@ -552,11 +556,14 @@ impl Drop for TestServer {
     }
 }
 
+/// The ports of a server's "listening" line: public, metrics, desk dashboard.
+type Ports = (u16, Option<u16>, Option<u16>);
+
 /// Copies a child's output into `log`; reports the ports of the "listening" line on `port`.
 fn collect(
     stream: impl std::io::Read + Send + 'static,
     log: Arc<Mutex<String>>,
-    port: Option<mpsc::Sender<(u16, Option<u16>)>>,
+    port: Option<mpsc::Sender<Ports>>,
 ) {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines() {
@@ -565,8 +572,8 @@ fn collect(
                 if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
                     if v["fields"]["message"] == "listening" {
                         let public = v["fields"]["port"].as_u64().unwrap() as u16;
-                        let metrics = v["fields"]["metrics_port"].as_u64().map(|p| p as u16);
-                        let _ = tx.send((public, metrics));
+                        let port = |key: &str| v["fields"][key].as_u64().map(|p| p as u16);
+                        let _ = tx.send((public, port("metrics_port"), port("desk_port")));
                     }
                 }
             }

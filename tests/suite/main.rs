@@ -33,6 +33,7 @@ mod checkpoints;
 mod cli;
 mod conformance;
 mod crash;
+mod dashboard;
 mod deploy;
 mod docs;
 mod export;

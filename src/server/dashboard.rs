@@ -1,0 +1,176 @@
+//! The desk dashboard's page (docs/decisions/0008), on its own listener (`desk.bind`): an origin
+//! apart from the reporter pages, so that neither app's script reaches what the other keeps. The
+//! page is rendered here in the reader's language, every screen in the HTML; the embedded script
+//! (web/src/desk/, built by build.rs) signs in, verifies the desk's keys on the device and keeps
+//! them in memory only. Its policy adds Trusted Types with no policy at all: the script writes
+//! the DOM only with text nodes and elements, so an HTML sink reached by mistake throws and
+//! reports instead of running.
+
+use std::sync::OnceLock;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::{web, Error, HttpResponse};
+use maud::{html, Markup, DOCTYPE};
+
+use super::pages::{self, asset, Asset};
+use super::problem::ApiError;
+use super::AppState;
+use crate::texts::Texts;
+
+const DESK_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.js"));
+const DESK_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.css"));
+
+/// The reporter pages' policy, without a worker (Argon2id runs on the page's own thread), and
+/// with Trusted Types enforced and no policy allowed to be made.
+const DESK_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; \
+    base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
+
+/// Where signing out is answered: the dashboard's answer also clears what the browser kept.
+const LOGOUT_PATH: &str = "/api/v1/session/logout";
+
+/// The dashboard's script and style sheet, hashed once.
+pub struct DeskAssets {
+    pub script: Asset,
+    pub style: Asset,
+}
+
+pub fn assets() -> &'static DeskAssets {
+    static ASSETS: OnceLock<DeskAssets> = OnceLock::new();
+    ASSETS.get_or_init(|| DeskAssets {
+        script: Asset::of(DESK_JS),
+        style: Asset::of(DESK_CSS),
+    })
+}
+
+/// The dashboard answers GET and HEAD, and a 405 problem to any other method, like the API.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    use super::routes::mount_get;
+    // `/` goes to the reader's language, as on the reporter pages.
+    mount_get(cfg, "/", web::to(pages::root));
+    mount_get(cfg, "/assets/desk.js", web::to(script));
+    mount_get(cfg, "/assets/desk.css", web::to(style));
+    mount_get(cfg, "/{lang}/", web::to(page));
+}
+
+async fn script() -> HttpResponse {
+    asset(&assets().script, "text/javascript; charset=utf-8")
+}
+
+async fn style() -> HttpResponse {
+    asset(&assets().style, "text/css; charset=utf-8")
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    lang: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let t = state.languages.get(&lang).ok_or(ApiError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Content-Security-Policy", DESK_POLICY))
+        .body(render(t, assets()).into_string()))
+}
+
+/// Signing out on the dashboard's origin also asks the browser to drop what it kept there:
+/// the dashboard keeps nothing secret and every answer is `no-store`, so this is a second lock on
+/// the same door. Only on a successful sign-out, so that nobody can clear it by a failed one.
+pub async fn clear_site_data_on_logout(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let logout = req.method() == Method::POST && req.path() == LOGOUT_PATH;
+    let mut response = next.call(req).await?;
+    if logout && response.status().is_success() {
+        response.headers_mut().insert(
+            header::HeaderName::from_static("clear-site-data"),
+            header::HeaderValue::from_static(r#""cache", "storage""#),
+        );
+    }
+    Ok(response)
+}
+
+/// Every screen of the dashboard, in the reader's language: signing in, signed in, locked. The
+/// script shows one at a time; its texts for what happens later are in `data-` attributes.
+fn render(t: &Texts, assets: &DeskAssets) -> Markup {
+    let d = &t.dashboard;
+    html! {
+        (DOCTYPE)
+        html lang=(t.code) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (d.title) }
+                link rel="stylesheet" href="/assets/desk.css" integrity=(assets.style.sri);
+                script src="/assets/desk.js" integrity=(assets.script.sri) defer {}
+            }
+            body {
+                header { h1 { (d.title) } }
+                main id="desk"
+                    data-error-login=(d.error_login)
+                    data-error-untrusted=(d.error_untrusted)
+                    data-error-network=(d.error_network)
+                    data-working=(d.working) {
+                    noscript { p class="notice" role="alert" { (d.noscript) } }
+                    (sign_in(t))
+                    section id="signed-in" hidden {
+                        p { (d.signed_in_as) " " strong id="who" translate="no" {} }
+                        p { (d.key_verified) " " strong id="key-version" translate="no" {} }
+                        p {
+                            button type="button" id="lock" { (d.lock) }
+                            " "
+                            button type="button" id="sign-out" { (d.sign_out) }
+                        }
+                    }
+                }
+                footer {
+                    details {
+                        summary { (t.for_experts) }
+                        p { (t.digest) ": " code translate="no" { "desk.js " (assets.script.sha256_hex) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The sign-in form, also the lock screen (`#locked` says why it is back).
+fn sign_in(t: &Texts) -> Markup {
+    let d = &t.dashboard;
+    html! {
+        form id="sign-in" hidden {
+            p id="locked" class="notice" hidden { (d.locked) }
+            p {
+                label for="desk-slug" { (d.desk) }
+                input id="desk-slug" name="desk" autocomplete="off" required
+                    autocapitalize="none" spellcheck="false";
+            }
+            p {
+                label for="username" { (d.username) }
+                input id="username" name="username" autocomplete="username" required
+                    autocapitalize="none" spellcheck="false";
+            }
+            p {
+                label for="password" { (d.password) }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+            }
+            p {
+                label for="code" { (d.code) }
+                input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9]{6}" maxlength="6" required;
+            }
+            p id="root-field" hidden {
+                label for="root" { (d.root) }
+                input id="root" name="root" autocomplete="off" spellcheck="false" aria-describedby="root-hint";
+                small id="root-hint" { (d.root_hint) }
+            }
+            p id="error" class="notice" role="alert" hidden {}
+            p id="working" hidden { (d.working) }
+            button type="submit" id="sign-in-button" data-unlock=(d.unlock) { (d.sign_in) }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// The API routes the dashboard calls (docs/api.md), on its own origin: the session token goes in
+// the Authorization header of each call and nowhere else; no cookie is sent or kept.
+
+import type { Grant } from "../grants.ts";
+
+/** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
+export interface LoggedIn {
+  token: string;
+  idle_minutes: number;
+  wrapped_identity: string;
+  unlock_share: string | null;
+}
+
+export interface StatementView {
+  statement: string;
+  signature: string;
+  opening?: string;
+}
+
+export interface CheckpointView {
+  checkpoint: string;
+  signature: string;
+}
+
+/** An answer other than 2xx: its status and problem type. */
+export class Refused extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+  ) {
+    super(`${status} ${type}`);
+  }
+}
+
+export class DeskApi {
+  private token: string | undefined;
+
+  private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      throw new Refused(response.status, problem.type ?? "");
+    }
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  async login(desk: string, username: string, authKey: string, totp: string): Promise<LoggedIn> {
+    const body = { desk, username, auth_key: authKey, totp };
+    const loggedIn = await this.call<LoggedIn>("POST", "/api/v1/sessions", body);
+    this.token = loggedIn.token;
+    return loggedIn;
+  }
+
+  /** Ends the session on the server; the token is forgotten here whatever the answer. */
+  async logout(): Promise<void> {
+    if (!this.token) return;
+    try {
+      await this.call<void>("POST", "/api/v1/session/logout", {});
+    } finally {
+      this.token = undefined;
+    }
+  }
+
+  statements(): Promise<StatementView[]> {
+    return this.call("GET", "/api/v1/desk/statements");
+  }
+
+  checkpoints(): Promise<CheckpointView[]> {
+    return this.call("GET", "/api/v1/desk/checkpoints");
+  }
+
+  postCheckpoint(checkpoint: string, signature: string): Promise<void> {
+    return this.call("POST", "/api/v1/desk/checkpoints", { checkpoint, signature });
+  }
+
+  grants(): Promise<Grant[]> {
+    return this.call("GET", "/api/v1/desk/grants");
+  }
+
+  /** The desk key handed to reporters. */
+  desk(slug: string): Promise<{ recipient: string; key_version: number }> {
+    return this.call("GET", `/api/v1/desks/${encodeURIComponent(slug)}`);
+  }
+}

@@ -1,0 +1,139 @@
+// Drives Debian's Chromium (through playwright-core) through the desk dashboard of a real server,
+// for tests/suite/dashboard.rs. Prints one JSON object; screenshots go to ARTIFACTS.
+//   node desk.mjs sign-in URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
+//     {"who", "keyVersion", "violations", "foreign", "storage", "token", "probe", "afterProbe",
+//      "locked", "reused", "reloaded"}: signs in, reads every kind of storage, proves the policy
+//     catches an HTML sink, locks, tries the used code again, reloads
+//   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT → {"error", "storage"}
+// `foreign` counts requests to any other origin; `violations` lists what the policy refused.
+
+import { chromium, type Page } from "playwright-core";
+
+const [command, url, artifacts, desk, user, password, code, root] = process.argv.slice(2);
+const origin = new URL(url).origin;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
+const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "es-GT" });
+
+declare global {
+  interface Window {
+    cspViolations: string[];
+  }
+}
+
+await context.addInitScript(() => {
+  window.cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.cspViolations.push(`${e.effectiveDirective} ${e.blockedURI}`),
+  );
+});
+const page = await context.newPage();
+const foreign: string[] = [];
+page.on("request", (request) => {
+  const target = new URL(request.url());
+  if (target.protocol.startsWith("http") && target.origin !== origin) foreign.push(target.origin);
+});
+// The session token, as the server answered it: the test looks for it in every storage.
+let token = "";
+page.on("response", async (response) => {
+  if (response.url().endsWith("/api/v1/sessions") && response.ok()) {
+    token = (await response.json()).token;
+  }
+});
+
+/** Everything the browser keeps for this origin, of every kind. */
+async function storage(p: Page) {
+  const state = await context.storageState({ indexedDB: true });
+  const inPage = await p.evaluate(async () => ({
+    session: Object.fromEntries(Object.entries(sessionStorage)),
+    local: Object.fromEntries(Object.entries(localStorage)),
+    databases: (await indexedDB.databases()).map((d) => d.name),
+    caches: await caches.keys(),
+    workers: (await navigator.serviceWorker.getRegistrations()).length,
+    cookies: document.cookie,
+  }));
+  return { ...inPage, cookieJar: state.cookies.length, origins: state.origins };
+}
+
+async function fill(p: Page, withCode: string, withRoot: string) {
+  await p.fill("#desk-slug", desk);
+  await p.fill("#username", user);
+  await p.fill("#password", password);
+  await p.fill("#code", withCode);
+  if (await p.isVisible("#root")) await p.fill("#root", withRoot);
+  await p.click("#sign-in-button");
+}
+
+const violations = () => page.evaluate(() => window.cspViolations.slice());
+const shown = (selector: string) => page.isVisible(selector);
+
+await page.goto(url);
+if (command === "sign-in") {
+  await fill(page, code, root);
+  await page.waitForSelector("#signed-in:not([hidden])", { timeout: 30_000 });
+  await page.screenshot({ path: `${artifacts}/desk-signed-in.png`, fullPage: true });
+  const who = await page.textContent("#who");
+  const keyVersion = await page.textContent("#key-version");
+  const before = await violations();
+  const signedInStorage = await storage(page);
+  // The policy at work: an HTML sink throws and is reported (the probe proves the count above).
+  const probe = await page.evaluate(() => {
+    try {
+      document.body.insertAdjacentHTML("beforeend", "<b id=probe>x</b>");
+      return "assigned";
+    } catch (e) {
+      return (e as Error).name;
+    }
+  });
+  await page.waitForTimeout(200);
+  const afterProbe = await violations();
+  await page.click("#lock");
+  const locked = (await shown("#locked")) && !(await shown("#signed-in"));
+  const lockedStorage = await storage(page);
+  await fill(page, code, root);
+  await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+  const reused = await page.textContent("#error");
+  await page.screenshot({ path: `${artifacts}/desk-locked.png`, fullPage: true });
+  await page.reload();
+  // The desk is typed again (nothing of the session is remembered); its root is pinned.
+  await page.fill("#desk-slug", desk);
+  const reloaded = {
+    signIn: await shown("#sign-in"),
+    signedIn: await shown("#signed-in"),
+    rootAsked: await shown("#root"),
+  };
+  console.log(
+    JSON.stringify({
+      who,
+      keyVersion,
+      violations: before,
+      foreign,
+      storage: { signedIn: signedInStorage, locked: lockedStorage, reloaded: await storage(page) },
+      token,
+      probe,
+      afterProbe,
+      locked,
+      reused,
+      reloaded,
+    }),
+  );
+} else if (command === "wrong-root") {
+  await fill(page, code, root);
+  await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+  await page.screenshot({ path: `${artifacts}/desk-wrong-root.png`, fullPage: true });
+  console.log(
+    JSON.stringify({
+      error: await page.textContent("#error"),
+      signedIn: await shown("#signed-in"),
+      storage: await storage(page),
+      violations: await violations(),
+      foreign,
+    }),
+  );
+} else {
+  throw new Error(`unknown command ${command}`);
+}
+await browser.close();
