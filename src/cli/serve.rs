@@ -49,15 +49,12 @@ pub async fn serve() -> anyhow::Result<()> {
     init_logging();
     let settings = Settings::load()?;
     warn_about_limits(&settings);
+    warn_about_dashboard(&settings);
     let secret = settings.server_key()?;
     let shutdown = crate::server::Shutdown::listen().context("cannot listen for SIGTERM")?;
     let db = open_database(&settings).await?;
-    let app = Application::build(&settings, db, &secret).with_context(|| {
-        format!(
-            "cannot start listening (server.bind {})",
-            settings.server.bind
-        )
-    })?;
+    // The error names the listener that failed (server.bind, desk.bind or metrics.bind).
+    let app = Application::build(&settings, db, &secret).context("cannot start listening")?;
     tracing::info!(
         port = app.port(),
         metrics_port = app.metrics_port(),
@@ -95,6 +92,19 @@ fn host_address(bind: std::net::SocketAddr, port: u16, path: &str) -> String {
         "<this host>"
     };
     format!("http://{host}:{port}{path}")
+}
+
+/// The dashboard answers in plain HTTP: on another address than loopback, a network between the
+/// case worker and the server reads the session token (docs/operations.md §8a).
+fn warn_about_dashboard(settings: &Settings) {
+    if let Ok(Some(bind)) = settings.desk.address() {
+        if !bind.ip().is_loopback() {
+            tracing::warn!(
+                "desk.bind is not a loopback address: the dashboard speaks plain HTTP, so reach it \
+                 through a tunnel, an onion service or a TLS proxy on this host, never directly"
+            );
+        }
+    }
 }
 
 fn warn_about_limits(settings: &Settings) {

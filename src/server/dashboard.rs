@@ -8,11 +8,7 @@
 
 use std::sync::OnceLock;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{header, Method};
-use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpResponse};
+use actix_web::{web, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
 use super::pages::{self, asset, Asset};
@@ -28,9 +24,6 @@ const DESK_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.css")
 const DESK_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; \
     base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
-
-/// Where signing out is answered: the dashboard's answer also clears what the browser kept.
-const LOGOUT_PATH: &str = "/api/v1/session/logout";
 
 /// The dashboard's script and style sheet, hashed once.
 pub struct DeskAssets {
@@ -75,24 +68,6 @@ async fn page(
         .body(render(t, assets()).into_string()))
 }
 
-/// Signing out on the dashboard's origin also asks the browser to drop what it kept there:
-/// the dashboard keeps nothing secret and every answer is `no-store`, so this is a second lock on
-/// the same door. Only on a successful sign-out, so that nobody can clear it by a failed one.
-pub async fn clear_site_data_on_logout(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let logout = req.method() == Method::POST && req.path() == LOGOUT_PATH;
-    let mut response = next.call(req).await?;
-    if logout && response.status().is_success() {
-        response.headers_mut().insert(
-            header::HeaderName::from_static("clear-site-data"),
-            header::HeaderValue::from_static(r#""cache", "storage""#),
-        );
-    }
-    Ok(response)
-}
-
 /// Every screen of the dashboard, in the reader's language: signing in, signed in, locked. The
 /// script shows one at a time; its texts for what happens later are in `data-` attributes.
 fn render(t: &Texts, assets: &DeskAssets) -> Markup {
@@ -114,10 +89,12 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                     data-error-login=(d.error_login)
                     data-error-untrusted=(d.error_untrusted)
                     data-error-network=(d.error_network)
-                    data-working=(d.working) {
+                    data-error-root=(d.error_root)
+                    data-error-device=(d.error_device)
+                    {
                     noscript { p class="notice" role="alert" { (d.noscript) } }
                     (sign_in(t))
-                    section id="signed-in" hidden {
+                    section id="signed-in" tabindex="-1" hidden {
                         p { (d.signed_in_as) " " strong id="who" translate="no" {} }
                         p { (d.key_verified) " " strong id="key-version" translate="no" {} }
                         p {
@@ -142,7 +119,7 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
 fn sign_in(t: &Texts) -> Markup {
     let d = &t.dashboard;
     html! {
-        form id="sign-in" hidden {
+        form id="sign-in" method="post" hidden {
             p id="locked" class="notice" hidden { (d.locked) }
             p {
                 label for="desk-slug" { (d.desk) }
@@ -168,8 +145,8 @@ fn sign_in(t: &Texts) -> Markup {
                 input id="root" name="root" autocomplete="off" spellcheck="false" aria-describedby="root-hint";
                 small id="root-hint" { (d.root_hint) }
             }
-            p id="error" class="notice" role="alert" hidden {}
-            p id="working" hidden { (d.working) }
+            p id="error" class="notice" role="alert" tabindex="-1" hidden {}
+            p id="working" role="status" hidden { (d.working) }
             button type="submit" id="sign-in-button" data-unlock=(d.unlock) { (d.sign_in) }
         }
     }

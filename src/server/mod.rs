@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Condition};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::{AccountSettings, RetentionSettings, Settings};
@@ -129,7 +129,7 @@ impl Application {
     /// Binds and assembles the server; it starts serving when [`Application::run`] is awaited.
     /// `secret` is the server secret; the keys for each purpose are derived from it.
     pub fn build(settings: &Settings, db: Database, secret: &[u8; 32]) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(settings.server.bind)?;
+        let listener = bind("server.bind", settings.server.bind)?;
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
@@ -203,14 +203,7 @@ impl Application {
         let desk = match settings.desk.address().map_err(std::io::Error::other)? {
             None => None,
             Some(address) => {
-                let listener = TcpListener::bind(address).map_err(|e| {
-                    std::io::Error::new(
-                        e.kind(),
-                        format!(
-                            "desk.bind {address}: {e} (set desk.bind to another address, or empty)"
-                        ),
-                    )
-                })?;
+                let listener = bind("desk.bind", address)?;
                 let port = listener.local_addr()?.port();
                 Some((port, site_server(parts.clone(), Site::Desk, listener)?))
             }
@@ -263,6 +256,17 @@ impl Application {
     }
 }
 
+/// Binds a listener; an error names the setting and the address (another process on the port, a
+/// privileged port), as the operator must change one of them.
+fn bind(key: &str, address: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    TcpListener::bind(address).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("{key} {address}: {e} (set {key} to another address)"),
+        )
+    })
+}
+
 /// Serves a listener that may be off.
 async fn serve_if(server: Option<Server>) -> std::io::Result<()> {
     match server {
@@ -300,10 +304,6 @@ fn site_server(parts: Parts, site: Site, listener: TcpListener) -> std::io::Resu
                 Site::Desk => dashboard::configure(cfg),
             })
             .default_service(web::to(routes::not_found))
-            .wrap(Condition::new(
-                site == Site::Desk,
-                from_fn(dashboard::clear_site_data_on_logout),
-            ))
             .wrap(middleware::security_headers())
             .wrap(from_fn(middleware::log_request))
     })
@@ -352,12 +352,7 @@ fn metrics_server(
     let Some(address) = settings.metrics.address().map_err(std::io::Error::other)? else {
         return Ok(None);
     };
-    let listener = TcpListener::bind(address).map_err(|e| {
-        std::io::Error::new(
-            e.kind(),
-            format!("metrics.bind {address}: {e} (set metrics.bind to another address, or empty)"),
-        )
-    })?;
+    let listener = bind("metrics.bind", address)?;
     let port = listener.local_addr()?.port();
     let server = HttpServer::new(move || {
         App::new()

@@ -192,6 +192,10 @@ pub struct DeskTexts {
     /// The desk's statements do not verify from the root this browser trusts.
     pub error_untrusted: String,
     pub error_network: String,
+    /// No root pinned for the desk and none typed, or one typed that is not a safety number.
+    pub error_root: String,
+    /// The browser could not run the password's Argon2id (no WebAssembly, no memory).
+    pub error_device: String,
 }
 
 impl Texts {
@@ -301,6 +305,8 @@ impl Texts {
                 error_login: m.take("desk-error-login"),
                 error_untrusted: m.take("desk-error-untrusted"),
                 error_network: m.take("desk-error-network"),
+                error_root: m.take("desk-error-root"),
+                error_device: m.take("desk-error-device"),
             },
             every_text: vec![],
         };

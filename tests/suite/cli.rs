@@ -422,6 +422,7 @@ fn bad_configuration_names_the_key() {
         // 21 + the default 4 extra bits: above what clients will work for.
         ("RESGUARDO__POW__DIFFICULTY", "21", "at most 24"),
         ("RESGUARDO__SERVER__BIND", "not an address", "server.bind"),
+        ("RESGUARDO__DESK__BIND", "not an address", "desk.bind"),
         ("RESGUARDO__DATABASE__URL", "mysql://x", "database.url"),
         (
             "RESGUARDO__INTAKE__MAX_RECIPIENTS",

@@ -166,7 +166,8 @@ async fn web_client_reports_interoperate(backend: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_embedded_bundle_is_reproducible() {
     let web = installed_web();
-    let Some(server) = TestServer::start(Backend::Sqlite).await else {
+    let desk = [("RESGUARDO__DESK__BIND", "127.0.0.1:0")];
+    let Some(server) = TestServer::start_with(Backend::Sqlite, &desk).await else {
         return;
     };
     let out = tempfile::tempdir().unwrap();
@@ -177,8 +178,14 @@ async fn the_embedded_bundle_is_reproducible() {
         .output()
         .unwrap();
     succeeded("node build.mjs", &build);
-    for name in ["app.js", "style.css"] {
-        let served = reqwest::get(format!("{}/assets/{name}", server.url))
+    let assets = [
+        (&server.url, "app.js"),
+        (&server.url, "style.css"),
+        (&server.desk_url, "desk.js"),
+        (&server.desk_url, "desk.css"),
+    ];
+    for (base, name) in assets {
+        let served = reqwest::get(format!("{base}/assets/{name}"))
             .await
             .unwrap()
             .bytes()

@@ -2,9 +2,11 @@
 // for tests/suite/dashboard.rs. Prints one JSON object; screenshots go to ARTIFACTS.
 //   node desk.mjs sign-in URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
 //     {"who", "keyVersion", "violations", "foreign", "storage", "token", "probe", "afterProbe",
-//      "locked", "reused", "reloaded"}: signs in, reads every kind of storage, proves the policy
-//     catches an HTML sink, locks, tries the used code again, reloads
-//   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT → {"error", "storage"}
+//      "locked", "reused", "reusedStatus", "reloaded"}: signs in, reads every kind of storage,
+//     proves the policy catches an HTML sink, lets 31 minutes pass on the page's clock (the idle
+//     lock), tries the used code again, reloads
+//   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
+//     {"error", "signedIn", "storage", "violations", "foreign", "token"}
 // `foreign` counts requests to any other origin; `violations` lists what the policy refused.
 
 import { chromium, type Page } from "playwright-core";
@@ -31,17 +33,21 @@ await context.addInitScript(() => {
   );
 });
 const page = await context.newPage();
+// The page's clock, moved forward by the test for the idle lock; it runs at its own pace otherwise.
+await page.clock.install();
 const foreign: string[] = [];
 page.on("request", (request) => {
   const target = new URL(request.url());
   if (target.protocol.startsWith("http") && target.origin !== origin) foreign.push(target.origin);
 });
-// The session token, as the server answered it: the test looks for it in every storage.
+// The session token, as the server answered it: the test looks for it in every storage and
+// checks that the server's session ended. And the status of each sign-in.
 let token = "";
+const signIns: number[] = [];
 page.on("response", async (response) => {
-  if (response.url().endsWith("/api/v1/sessions") && response.ok()) {
-    token = (await response.json()).token;
-  }
+  if (!response.url().endsWith("/api/v1/sessions")) return;
+  signIns.push(response.status());
+  if (response.ok()) token = (await response.json()).token;
 });
 
 /** Everything the browser keeps for this origin, of every kind. */
@@ -73,7 +79,7 @@ const shown = (selector: string) => page.isVisible(selector);
 await page.goto(url);
 if (command === "sign-in") {
   await fill(page, code, root);
-  await page.waitForSelector("#signed-in:not([hidden])", { timeout: 30_000 });
+  await page.waitForSelector("#signed-in:not([hidden])", { timeout: 60_000 });
   await page.screenshot({ path: `${artifacts}/desk-signed-in.png`, fullPage: true });
   const who = await page.textContent("#who");
   const keyVersion = await page.textContent("#key-version");
@@ -88,15 +94,18 @@ if (command === "sign-in") {
       return (e as Error).name;
     }
   });
-  await page.waitForTimeout(200);
+  await page.waitForFunction(() => window.cspViolations.length > 0, null, { timeout: 5_000 });
   const afterProbe = await violations();
-  await page.click("#lock");
+  // Half an hour without use (the default accounts.session_idle_minutes is 30).
+  await page.clock.fastForward("31:00");
+  await page.waitForSelector("#locked:not([hidden])", { timeout: 10_000 });
   const locked = (await shown("#locked")) && !(await shown("#signed-in"));
   const lockedStorage = await storage(page);
   await fill(page, code, root);
-  await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+  await page.waitForSelector("#error:not([hidden])", { timeout: 60_000 });
   const reused = await page.textContent("#error");
   await page.screenshot({ path: `${artifacts}/desk-locked.png`, fullPage: true });
+  const afterLock = await violations();
   await page.reload();
   // The desk is typed again (nothing of the session is remembered); its root is pinned.
   await page.fill("#desk-slug", desk);
@@ -109,7 +118,7 @@ if (command === "sign-in") {
     JSON.stringify({
       who,
       keyVersion,
-      violations: before,
+      violations: [...before, ...afterLock.slice(afterProbe.length)],
       foreign,
       storage: { signedIn: signedInStorage, locked: lockedStorage, reloaded: await storage(page) },
       token,
@@ -117,12 +126,13 @@ if (command === "sign-in") {
       afterProbe,
       locked,
       reused,
+      reusedStatus: signIns.at(-1),
       reloaded,
     }),
   );
 } else if (command === "wrong-root") {
   await fill(page, code, root);
-  await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+  await page.waitForSelector("#error:not([hidden])", { timeout: 60_000 });
   await page.screenshot({ path: `${artifacts}/desk-wrong-root.png`, fullPage: true });
   console.log(
     JSON.stringify({
@@ -131,6 +141,7 @@ if (command === "sign-in") {
       storage: await storage(page),
       violations: await violations(),
       foreign,
+      token,
     }),
   );
 } else {

@@ -6,7 +6,10 @@ import type { Grant } from "../grants.ts";
 /** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
 export interface LoggedIn {
   token: string;
+  /** Unix seconds at which the session ends, however busy. */
+  expires_at: number;
   idle_minutes: number;
+  account: { signing_key: string | null };
   wrapped_identity: string;
   unlock_share: string | null;
 }
@@ -22,6 +25,9 @@ export interface CheckpointView {
   signature: string;
 }
 
+/** The server could not be reached (fetch itself failed). */
+export class Unreachable extends Error {}
+
 /** An answer other than 2xx: its status and problem type. */
 export class Refused extends Error {
   constructor(
@@ -32,6 +38,8 @@ export class Refused extends Error {
   }
 }
 
+const LOGOUT = "/api/v1/session/logout";
+
 export class DeskApi {
   private token: string | undefined;
 
@@ -39,14 +47,21 @@ export class DeskApi {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "omit",
-      referrerPolicy: "no-referrer",
-      cache: "no-store",
-    });
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+        cache: "no-store",
+        // Signing out as the page goes away must still reach the server.
+        keepalive: path === LOGOUT,
+      });
+    } catch (e) {
+      throw new Unreachable(e instanceof Error ? e.message : String(e));
+    }
     if (!response.ok) {
       const problem = await response.json().catch(() => ({}));
       throw new Refused(response.status, problem.type ?? "");
@@ -65,10 +80,15 @@ export class DeskApi {
   async logout(): Promise<void> {
     if (!this.token) return;
     try {
-      await this.call<void>("POST", "/api/v1/session/logout", {});
+      await this.call<void>("POST", LOGOUT, {});
     } finally {
       this.token = undefined;
     }
+  }
+
+  /** Records the account's signing key, for an account enrolled before signing keys. */
+  setSigningKey(signingKey: string): Promise<unknown> {
+    return this.call("POST", "/api/v1/session/signing-key", { signing_key: signingKey });
   }
 
   statements(): Promise<StatementView[]> {

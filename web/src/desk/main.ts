@@ -2,7 +2,8 @@
 // rendered, in the reader's language; this script shows one at a time and fills in data with
 // text nodes only (the page enforces Trusted Types with no policy, so no HTML sink can run).
 // The session and keys live in `session` below and nowhere else: the idle lock, signing out and
-// leaving the page drop them.
+// leaving the page drop them. Idle time is measured on the wall clock, checked every few seconds
+// and whenever the page comes back, so that a computer put to sleep locks when it wakes.
 
 import { pinned } from "./pins.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
@@ -23,7 +24,6 @@ const fields = {
   root: byId<HTMLInputElement>("root"),
 };
 const rootField = byId<HTMLElement>("root-field");
-const rootHint = byId<HTMLElement>("root-hint");
 const error = byId<HTMLElement>("error");
 const working = byId<HTMLElement>("working");
 const button = byId<HTMLButtonElement>("sign-in-button");
@@ -32,13 +32,17 @@ const lockedNotice = byId<HTMLElement>("locked");
 const signedIn = byId<HTMLElement>("signed-in");
 
 let session: Session | undefined;
-let idleTimer: ReturnType<typeof setTimeout> | undefined;
+/** When the page was last used (milliseconds of the wall clock). */
+let lastUse = 0;
+
+/** Minutes without use that lock the page: the server's value, within sane bounds (a server that
+ * lies cannot keep keys in a page for days). */
+const idleLimit = (s: Session) => Math.min(Math.max(s.idleMinutes, 1), 1440) * 60_000;
 
 /** Forgets the session and its keys; the server's session is ended too, when there is one. */
 function drop(): void {
   const ending = session;
   session = undefined;
-  clearTimeout(idleTimer);
   void ending?.api.logout().catch(() => {});
 }
 
@@ -53,17 +57,30 @@ function showSignIn(locked: boolean): void {
   (fields.desk.value ? fields.password : fields.desk).focus();
 }
 
+/** The lock screen: the keys are gone, the desk and user name stay typed. */
+function lock(): void {
+  drop();
+  showSignIn(true);
+}
+
 function showSignedIn(s: Session): void {
   form.hidden = true;
   error.hidden = true;
   signedIn.hidden = false;
   byId("who").textContent = `${s.username} · ${s.desk}`;
   byId("key-version").textContent = String(s.keys.current.version);
+  signedIn.focus();
 }
 
 /** The root is typed once per browser and desk: asked for only when none is pinned. */
 function showRootField(): void {
-  rootField.hidden = pinned(fields.desk.value.trim()) !== undefined;
+  let known: boolean;
+  try {
+    known = pinned(fields.desk.value.trim()) !== undefined;
+  } catch {
+    known = true; // a damaged pin: signing in says so (untrusted), typing a root would not help
+  }
+  rootField.hidden = known;
 }
 
 function say(reason: SignInFailed["reason"]): void {
@@ -71,24 +88,29 @@ function say(reason: SignInFailed["reason"]): void {
     login: main.dataset.errorLogin,
     untrusted: main.dataset.errorUntrusted,
     network: main.dataset.errorNetwork,
-    "root-needed": rootHint.textContent ?? undefined,
+    root: main.dataset.errorRoot,
+    device: main.dataset.errorDevice,
   };
   error.textContent = texts[reason] ?? reason;
   error.hidden = false;
-  if (reason === "root-needed") {
+  if (reason === "root") {
     rootField.hidden = false;
     fields.root.focus();
+  } else {
+    error.focus();
   }
 }
 
-/** Any use of the page keeps the keys; `idleMinutes` without one drops them (the lock screen). */
+/** Any use of the page keeps the keys. */
 function touch(): void {
+  if (session) lastUse = Date.now();
+}
+
+/** Locks a page idle too long, or whose session the server has ended (its `expires_at`). */
+function checkIdle(): void {
   if (!session) return;
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    drop();
-    showSignIn(true);
-  }, session.idleMinutes * 60_000);
+  const now = Date.now();
+  if (now - lastUse >= idleLimit(session) || now >= session.expiresAt * 1000) lock();
 }
 
 form.addEventListener("submit", async (event) => {
@@ -104,8 +126,9 @@ form.addEventListener("submit", async (event) => {
       code: fields.code.value.trim(),
       root: fields.root.value,
     });
+    fields.root.value = "";
+    lastUse = Date.now();
     showSignedIn(session);
-    touch();
   } catch (e) {
     say(e instanceof SignInFailed ? e.reason : "untrusted");
   } finally {
@@ -113,14 +136,10 @@ form.addEventListener("submit", async (event) => {
     button.disabled = false;
     fields.password.value = "";
     fields.code.value = "";
-    fields.root.value = "";
   }
 });
 
-byId("lock").addEventListener("click", () => {
-  drop();
-  showSignIn(true);
-});
+byId("lock").addEventListener("click", lock);
 byId("sign-out").addEventListener("click", () => {
   drop();
   fields.username.value = "";
@@ -128,7 +147,10 @@ byId("sign-out").addEventListener("click", () => {
 });
 fields.desk.addEventListener("input", showRootField);
 for (const kind of ["pointerdown", "keydown"]) document.addEventListener(kind, touch);
-// Leaving the page (or the browser putting it away) drops the keys; a reload signs in again.
-window.addEventListener("pagehide", drop);
+setInterval(checkIdle, 5_000);
+for (const kind of ["visibilitychange", "pageshow", "focus"]) window.addEventListener(kind, checkIdle);
+// Leaving the page (or the browser putting it away) drops the keys and shows the lock screen, so
+// that a page brought back from the browser's cache shows nothing; a reload signs in again.
+window.addEventListener("pagehide", lock);
 
 showSignIn(false);

@@ -12,16 +12,32 @@ export interface Pins {
   head: { seq: number; link: Uint8Array } | null;
 }
 
+/** This browser's pins for `desk`; `undefined` without any. A pin that does not read back is
+ * refused, as the command line refuses a damaged trust.json: losing the head would lose the check
+ * against a chain cut back. */
 export function pinned(desk: string): Pins | undefined {
+  const text = localStorage.getItem(key(desk));
+  if (text === null) return undefined;
+  const damaged = () => new Error(`the pin of desk ${desk} in this browser is damaged`);
+  let saved: { root?: unknown; head?: { seq?: unknown; link?: unknown } | null };
   try {
-    const saved = JSON.parse(localStorage.getItem(key(desk)) ?? "null");
-    if (typeof saved?.root !== "string") return undefined;
-    const head = saved.head;
-    const valid = head && Number.isInteger(head.seq) && /^[0-9a-f]{64}$/.test(head.link);
-    return { root: saved.root, head: valid ? { seq: head.seq, link: hexToBytes(head.link) } : null };
+    saved = JSON.parse(text);
   } catch {
-    return undefined;
+    throw damaged();
   }
+  if (typeof saved?.root !== "string") throw damaged();
+  const head = saved.head;
+  if (head === null || head === undefined) return { root: saved.root, head: null };
+  const { seq, link } = head;
+  if (!Number.isInteger(seq) || typeof link !== "string" || !/^[0-9a-f]{64}$/.test(link)) {
+    throw damaged();
+  }
+  return { root: saved.root, head: { seq: seq as number, link: hexToBytes(link) } };
+}
+
+/** A desk root safety number as a person types it: 32 hex digits, spaces anywhere. */
+export function isRootNumber(typed: string): boolean {
+  return /^[0-9a-f]{32}$/i.test(typed.replace(/\s+/g, ""));
 }
 
 /** Pins the root (once) and the head just verified. */

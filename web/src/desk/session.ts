@@ -5,12 +5,13 @@
 // reporters are handed. Everything it returns lives in memory only (docs/decisions/0008 §3).
 
 import { base64 } from "@scure/base";
+import { signingPublic } from "../account.ts";
 import { compareCheckpoints, signCheckpoint } from "../checkpoint.ts";
 import { unlockGrants, type DeskKeys, type Grant } from "../grants.ts";
 import { openingFromBytes, verifyChain, type DeskState, type Signed } from "../statements.ts";
 import { deriveWorker, openIdentity } from "../worker.ts";
-import { DeskApi, type LoggedIn, type StatementView } from "./api.ts";
-import { pinned, pin } from "./pins.ts";
+import { DeskApi, Unreachable, type LoggedIn, type StatementView } from "./api.ts";
+import { isRootNumber, pinned, pin } from "./pins.ts";
 
 /** A signed-in session: the token and keys, held by the page's memory only. */
 export interface Session {
@@ -18,6 +19,8 @@ export interface Session {
   desk: string;
   username: string;
   idleMinutes: number;
+  /** Unix seconds at which the server ends the session, however busy. */
+  expiresAt: number;
   /** The account's own identity (secret-key text). */
   own: string;
   keys: DeskKeys;
@@ -27,7 +30,7 @@ export interface Session {
 /** Why signing in stopped; the page says each in the reader's words. */
 export class SignInFailed extends Error {
   constructor(
-    readonly reason: "login" | "untrusted" | "network" | "root-needed",
+    readonly reason: "login" | "untrusted" | "network" | "root" | "device",
     detail: string = reason,
   ) {
     super(detail);
@@ -44,29 +47,48 @@ export interface Credentials {
 }
 
 export async function signIn(c: Credentials): Promise<Session> {
-  const pins = pinned(c.desk) ?? (c.root.trim() ? { root: c.root.trim(), head: null } : undefined);
-  if (!pins) throw new SignInFailed("root-needed");
-  const derived = await deriveWorker(c.password, c.desk, c.username);
+  let pins: ReturnType<typeof pinned>;
+  try {
+    pins = pinned(c.desk);
+  } catch (e) {
+    throw failure(e, "untrusted");
+  }
+  // Checked before anything is sent: a mistyped root would spend the one-time code for nothing.
+  if (!pins && !isRootNumber(c.root)) throw new SignInFailed("root");
+  const trusted = pins ?? { root: c.root.trim(), head: null };
+  let derived: Awaited<ReturnType<typeof deriveWorker>>;
+  try {
+    derived = await deriveWorker(c.password, c.desk, c.username);
+  } catch (e) {
+    throw new SignInFailed("device", e instanceof Error ? e.message : String(e));
+  }
   const api = new DeskApi();
   let loggedIn: LoggedIn;
   try {
     loggedIn = await api.login(c.desk, c.username, base64.encode(derived.authKey), c.code);
   } catch (e) {
+    derived.authKey.fill(0);
+    derived.unlockSecret.fill(0);
     throw failure(e, "login");
   }
   try {
     const share = loggedIn.unlock_share === null ? null : base64.decode(loggedIn.unlock_share);
     const own = await openIdentity(derived, share, loggedIn.wrapped_identity);
-    const { state, keys } = await verifiedKeys(api, c.desk, pins, own);
-    pin(c.desk, pins.root, state.head());
-    // Colleagues' devices compare what this one saw (§10.7).
+    await ownSigningKey(api, loggedIn, own);
+    const { state, keys } = await verifiedKeys(api, c.desk, trusted, own);
+    pin(c.desk, trusted.root, state.head());
+    // Colleagues' devices compare what this one saw (§10.7). A checkpoint the server refuses is
+    // not this device's problem: as on the command line, it does not stop the session.
     const signed = signCheckpoint(c.desk, state, own);
-    await api.postCheckpoint(base64.encode(signed.checkpoint), base64.encode(signed.signature));
+    await api
+      .postCheckpoint(base64.encode(signed.checkpoint), base64.encode(signed.signature))
+      .catch(() => {});
     return {
       api,
       desk: c.desk,
       username: c.username,
       idleMinutes: loggedIn.idle_minutes,
+      expiresAt: loggedIn.expires_at,
       own,
       keys,
       state,
@@ -75,6 +97,21 @@ export async function signIn(c: Credentials): Promise<Session> {
     // Nothing is kept of a session the device refused: the server ends it too.
     await api.logout().catch(() => {});
     throw failure(e, "untrusted");
+  } finally {
+    derived.authKey.fill(0);
+    derived.unlockSecret.fill(0);
+  }
+}
+
+/** The signing key the server lists for this account must be this identity's own; an account
+ * enrolled before signing keys records it now (as `worker login` does). */
+async function ownSigningKey(api: DeskApi, loggedIn: LoggedIn, own: string): Promise<void> {
+  const mine = base64.encode(signingPublic(own));
+  const listed = loggedIn.account.signing_key;
+  if (listed === null) {
+    await api.setSigningKey(mine);
+  } else if (listed !== mine) {
+    throw new SignInFailed("untrusted", "the server lists another signing key for this account");
   }
 }
 
@@ -121,10 +158,10 @@ function signedOf(s: StatementView): Signed {
   };
 }
 
-/** A refusal kept as it is; a problem the server answered at login is the login's; anything else
- * (a thrown TypeError of fetch) is the network's. */
+/** A refusal kept as it is; a server out of reach is the network's; anything else (a problem the
+ * server answered, an answer of the wrong shape) is `otherwise`. */
 function failure(e: unknown, otherwise: "login" | "untrusted"): SignInFailed {
   if (e instanceof SignInFailed) return e;
-  if (e instanceof TypeError) return new SignInFailed("network", e.message);
+  if (e instanceof Unreachable) return new SignInFailed("network", e.message);
   return new SignInFailed(otherwise, e instanceof Error ? e.message : String(e));
 }
