@@ -144,14 +144,6 @@ impl ApiClient {
         self.get(&format!("/api/v1/desks/{slug}")).await
     }
 
-    /// A desk's chain as anyone may read it, every name sealed (docs/protocol.md §10.8).
-    pub async fn public_statements(
-        &self,
-        slug: &str,
-    ) -> Result<crate::protocol::statements::PublicDeskStatements, ClientError> {
-        self.get(&format!("/api/v1/desks/{slug}/statements")).await
-    }
-
     pub async fn pow(&self) -> Result<PowChallenge, ClientError> {
         self.get("/api/v1/pow").await
     }

@@ -14,7 +14,7 @@ use crate::crypto::chain::{self, DeskState, Pins, View};
 use crate::crypto::checkpoint::{self, Checkpoint};
 use crate::crypto::statement::{Opening, Signed};
 use crate::domain::{b64_decode, b64_encode, DeskSlug, Fingerprint};
-use crate::protocol::statements::{CheckpointView, StatementView};
+use crate::protocol::statements::{CheckpointView, PublicDeskStatements, StatementView};
 
 #[derive(Serialize, Deserialize, Default)]
 struct TrustFile {
@@ -130,6 +130,11 @@ fn io(e: std::io::Error) -> ClientError {
 }
 
 impl ApiClient {
+    /// A desk's chain as anyone may read it, every name sealed (docs/protocol.md §10.8).
+    pub async fn public_statements(&self, slug: &str) -> Result<PublicDeskStatements, ClientError> {
+        self.get(&format!("/api/v1/desks/{slug}/statements")).await
+    }
+
     /// Colleagues' witness checkpoints of the desk's chain (docs/protocol.md §10.7).
     pub async fn checkpoints(&self, token: &str) -> Result<Vec<CheckpointView>, ClientError> {
         self.get_as(token, "/api/v1/desk/checkpoints").await

@@ -175,10 +175,8 @@ export class DeskState {
     return this.c.pending.get(idKey(id))?.approvers.size ?? 0;
   }
 
-  /** The format a statement about someone the chain names already must keep, so that both
-   * commit to the name alike (Rust's kept_format): a further approval takes the pending ones', a
-   * partner's signing key the sealed partner statement's; undefined: a fresh salt will do. Only
-   * a desk's device signs: in the public view this is undefined. */
+  /** Rust's kept_format: the format a further approval, or a partner's signing key, must keep
+   * (the first statement's salt); undefined for a fresh salt, and in the public view. */
   keptFormat(body: Body): Format | undefined {
     let kept: Format | undefined;
     if (body.kind === "approval") {

@@ -58,6 +58,8 @@ export async function signIn(c: Credentials): Promise<Session> {
   const trusted = pins ?? { root: c.root.trim(), head: null };
   let derived: Awaited<ReturnType<typeof deriveWorker>>;
   try {
+    // Argon2id holds the page's thread for a moment: let the "working" notice paint first.
+    await new Promise((painted) => setTimeout(painted, 50));
     derived = await deriveWorker(c.password, c.desk, c.username);
   } catch (e) {
     throw new SignInFailed("device", e instanceof Error ? e.message : String(e));
