@@ -350,6 +350,28 @@ impl TestServer {
         }
     }
 
+    /// Appends, after `head`, a desk key statement of `version` naming `m`'s key and signed by
+    /// `m` itself: the one statement a lying server can make about a desk's key.
+    pub async fn append_own_desk_key(
+        &self,
+        desk: &str,
+        head: (u64, [u8; 32]),
+        m: &age::x25519::Identity,
+        version: u64,
+    ) {
+        let forged = resguardo::crypto::statement::append(
+            &resguardo::domain::DeskSlug::parse(desk).unwrap(),
+            Some(head),
+            m,
+            resguardo::crypto::statement::Body::DeskKey {
+                version,
+                recipient: resguardo::domain::Recipient::from(m.to_public()),
+            },
+        )
+        .unwrap();
+        self.insert_statement(desk, head.0 + 1, &forged).await;
+    }
+
     /// Writes statement `seq` of `desk`'s chain directly, as a server that lies would (it can
     /// store any bytes, and sign nothing with a key it does not hold).
     pub async fn insert_statement(

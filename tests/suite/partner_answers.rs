@@ -499,19 +499,8 @@ async fn a_partner_writes_only_to_the_signed_desk_key(backend: Backend) {
         &before.entries,
         crate::workers::genesis_pins(&before.entries),
     );
-    let forged = resguardo::crypto::statement::append(
-        &resguardo::domain::DeskSlug::parse("gt").unwrap(),
-        Some((entries.len() as u64, entries.last().unwrap().link())),
-        &m,
-        Body::DeskKey {
-            version: 2,
-            recipient: Recipient::from(m.to_public()),
-        },
-    )
-    .unwrap();
-    server
-        .insert_statement("gt", entries.len() as u64 + 1, &forged)
-        .await;
+    let head = (entries.len() as u64, entries.last().unwrap().link());
+    server.append_own_desk_key("gt", head, &m, 2).await;
     let served = partner_side::served_desk(&client, &added.token)
         .await
         .unwrap();

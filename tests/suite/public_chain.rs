@@ -7,7 +7,7 @@ use resguardo::client::reporter::{self, DeskPin};
 use resguardo::client::{desk_keys, desk_statements, trust, ClientError};
 use resguardo::crypto::receipt::Language;
 use resguardo::crypto::signing;
-use resguardo::crypto::statement::{append, append_as, Body, Format};
+use resguardo::crypto::statement::{append_as, Body, Format};
 use resguardo::domain::{DeskSlug, Recipient};
 use serde_json::Value;
 
@@ -171,19 +171,7 @@ async fn a_server_that_lies_to_reporters_is_refused(backend: Backend) {
         .unwrap();
 
     // The server hands reporters M as version 2, with a statement M signed itself.
-    let forged = append(
-        &gt,
-        Some(state.head()),
-        &m,
-        Body::DeskKey {
-            version: 2,
-            recipient: Recipient::from(m.to_public()),
-        },
-    )
-    .unwrap();
-    server
-        .insert_statement("gt", state.head().0 + 1, &forged)
-        .await;
+    server.append_own_desk_key("gt", state.head(), &m, 2).await;
     forge_desk_key(&server, &m).await;
     let sent = reporter::submit(&client, "gt", &form("después"), Language::Es, pin, |_| {}).await;
     untrusted(sent, "this device trusts (signer)");
