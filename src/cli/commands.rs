@@ -143,6 +143,13 @@ pub enum WorkerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Decrypt every report on this device and list the cases whose reporter wrote every word
+    /// of QUERY (accents and case do not matter); the server never sees the query.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decrypt a case on this device and show the report, the thread and the notes.
     Show {
         id: String,

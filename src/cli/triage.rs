@@ -19,7 +19,10 @@ pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Re
             .iter()
             .map(|c| {
                 json!({"id": c.id, "status": c.status, "created": c.created, "updated": c.updated,
-                           "assigned_to": c.assigned_to, "messages": c.messages})
+                       "assigned_to": c.assigned_to, "messages": c.messages,
+                       "reporter_messages": c.reporter_messages,
+                       "unread_messages": c.unread_messages, "partner_answers": c.partner_answers,
+                       "unread_answers": c.unread_answers, "waiting_since": c.waiting_since})
             })
             .collect();
         super::print_json(&json!(list));
@@ -27,21 +30,85 @@ pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Re
         println!("No cases.");
     } else {
         println!(
-            "{:<32}  {:<10} {:<10} {:<10} {:<16} msgs",
-            "id", "status", "received", "changed", "assigned"
+            "{:<32}  {:<10} {:<10} {:<10} {:<16} {:<10} unread",
+            "id", "status", "received", "changed", "assigned", "waiting"
         );
         for c in cases {
             let assigned = c.assigned_to.unwrap_or_else(|| "-".into());
             println!(
-                "{:<32}  {:<10} {:<10} {:<10} {:<16} {}",
+                "{:<32}  {:<10} {:<10} {:<10} {:<16} {:<10} {}",
                 c.id,
                 c.status.as_str(),
                 c.created,
                 c.updated,
                 assigned,
-                c.messages
+                c.waiting_since.as_deref().unwrap_or("-"),
+                unread(c.unread_messages, c.unread_answers),
             );
         }
+    }
+    Ok(())
+}
+
+/// "2 messages, 1 answer" not yet shown to you, or "-".
+fn unread(messages: i64, answers: i64) -> String {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let parts: Vec<String> = [
+        (messages > 0).then(|| plural(messages, "message", "messages")),
+        (answers > 0).then(|| plural(answers, "answer", "answers")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub async fn search(query: &str, json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let found = triage::search(&client, &saved.token, &keys.identities, query).await?;
+    if json {
+        let list: Vec<_> = found
+            .iter()
+            .map(|c| {
+                let (s, f) = (&c.summary, c.facts.clone().unwrap_or_default());
+                json!({"id": s.id, "status": s.status, "created": s.created,
+                       "assigned_to": s.assigned_to, "opened": c.facts.is_some(),
+                       "kind": f.kind, "when": f.when, "country": f.country, "needs": f.needs})
+            })
+            .collect();
+        super::print_json(&json!(list));
+        return Ok(());
+    }
+    if found.is_empty() {
+        println!("No case matches.");
+        return Ok(());
+    }
+    println!(
+        "{:<32}  {:<10} {:<10} {:<20} {:<7} needs",
+        "id", "status", "received", "kind", "country"
+    );
+    for c in &found {
+        let facts = c.facts.clone().unwrap_or_default();
+        let text = |v: &Option<String>| shown(v.as_deref().unwrap_or("-")).into_owned();
+        println!(
+            "{:<32}  {:<10} {:<10} {:<20} {:<7} {}",
+            c.summary.id,
+            c.summary.status.as_str(),
+            c.summary.created,
+            text(&facts.kind),
+            text(&facts.country),
+            shown(&facts.needs.join(", ")),
+        );
+    }
+    let unopened = found.iter().filter(|c| c.facts.is_none()).count();
+    if unopened > 0 {
+        println!("{unopened} report(s) could not be opened with the desk keys you hold.");
     }
     Ok(())
 }

@@ -58,6 +58,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         WorkerCommand::Inbox { status, mine, json } => {
             super::triage::inbox(status, mine, json).await
         }
+        WorkerCommand::Search { query, json } => super::triage::search(&query, json).await,
         WorkerCommand::Show { id, json } => super::triage::show(&id, json).await,
         WorkerCommand::Assign { id, username } => super::triage::assign(&id, &username).await,
         WorkerCommand::Status { id, status } => super::triage::status(&id, status).await,

@@ -4,7 +4,64 @@
 
 use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
-use crate::protocol::case::{seal_note, CaseError, OpenCase, Seal};
+use crate::protocol::case::{open_any, seal_note, CaseError, OpenCase, Seal};
+use crate::protocol::cases::{CaseSummaryView, ContentsPage};
+use crate::protocol::search::ReportFacts;
+
+impl ApiClient {
+    /// One page of the desk's report ciphertexts, after the case `after` (the first without one).
+    pub async fn contents(
+        &self,
+        token: &str,
+        after: Option<&str>,
+    ) -> Result<ContentsPage, ClientError> {
+        let path = match after {
+            Some(id) => format!("/api/v1/desk/contents?after={id}"),
+            None => "/api/v1/desk/contents".to_owned(),
+        };
+        self.get_as(token, &path).await
+    }
+}
+
+/// A case of the inbox with what its decrypted report says; `facts` is `None` when no desk
+/// identity at hand opens the report.
+pub struct FoundCase {
+    pub summary: CaseSummaryView,
+    pub facts: Option<ReportFacts>,
+}
+
+/// Every case of the desk with its report decrypted on this device, newest change first, and
+/// those whose reporter wrote every word of `query` (all of them for an empty query). The server
+/// sees the pages fetched, never the query.
+pub async fn search(
+    client: &ApiClient,
+    token: &str,
+    identities: &[(i64, age::x25519::Identity)],
+    query: &str,
+) -> Result<Vec<FoundCase>, ClientError> {
+    let inbox = client.inbox(token, None, false).await?;
+    let mut facts = std::collections::HashMap::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = client.contents(token, after.as_deref()).await?;
+        for case in page.cases {
+            let opened = open_any(identities, &case.ciphertext);
+            facts.insert(case.id, opened.and_then(|plain| ReportFacts::of(&plain)));
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    Ok(inbox
+        .into_iter()
+        .map(|summary| {
+            let facts = facts.remove(&summary.id).flatten();
+            FoundCase { summary, facts }
+        })
+        .filter(|c| query.trim().is_empty() || c.facts.as_ref().is_some_and(|f| f.matches(query)))
+        .collect())
+}
 
 impl From<CaseError> for ClientError {
     fn from(e: CaseError) -> Self {

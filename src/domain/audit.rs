@@ -22,6 +22,7 @@ pub enum AuditAction {
     AccountDisable,
     AccountInvite,
     CaseOpen,
+    CasesRead,
     CaseStatus,
     CaseAssign,
     CaseNote,
@@ -42,7 +43,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -60,6 +61,7 @@ impl AuditAction {
         AuditAction::AccountDisable,
         AuditAction::AccountInvite,
         AuditAction::CaseOpen,
+        AuditAction::CasesRead,
         AuditAction::CaseStatus,
         AuditAction::CaseAssign,
         AuditAction::CaseNote,
@@ -98,6 +100,7 @@ impl AuditAction {
             AuditAction::AccountDisable => "account.disable",
             AuditAction::AccountInvite => "account.invite",
             AuditAction::CaseOpen => "case.open",
+            AuditAction::CasesRead => "cases.read",
             AuditAction::CaseStatus => "case.status",
             AuditAction::CaseAssign => "case.assign",
             AuditAction::CaseNote => "case.note",

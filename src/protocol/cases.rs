@@ -12,6 +12,43 @@ pub struct CaseSummaryView {
     pub updated: String,
     pub assigned_to: Option<String>,
     pub messages: i64,
+    /// The reporter's messages in the thread, and how many of them the caller has not been
+    /// shown (by `GET /api/v1/desk/reports/{id}`).
+    pub reporter_messages: i64,
+    pub unread_messages: i64,
+    /// Partners' answers on the case's referrals, and how many the caller has not been shown.
+    pub partner_answers: i64,
+    pub unread_answers: i64,
+    /// The day since which the reporter waits for the desk: the oldest reporter message after
+    /// the desk's last reply, or the report itself while nobody has replied to a `new` or
+    /// `in_review` case; `null` when nothing waits (and for closed and spam cases).
+    pub waiting_since: Option<String>,
+}
+
+/// One page of the desk's report ciphertexts (`GET /api/v1/desk/contents`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContentsPage {
+    pub cases: Vec<CaseContentView>,
+    /// The `after` of the next page; `null` on the last one.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CaseContentView {
+    pub id: String,
+    /// The desk key version the report is encrypted to.
+    pub key_version: i64,
+    /// The report, base64 age ciphertext.
+    pub ciphertext: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ContentsQuery {
+    /// The `next` of the page before; left out for the first page.
+    pub after: Option<String>,
+    /// Cases per page, 1 to 500 (default 200).
+    pub limit: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -26,4 +26,5 @@ pub mod referrals;
 pub mod report;
 pub mod reports;
 pub mod retention;
+pub mod search;
 pub mod statements;

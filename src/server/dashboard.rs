@@ -102,6 +102,7 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                             " "
                             button type="button" id="sign-out" { (d.sign_out) }
                         }
+                        (inbox(t))
                     }
                 }
                 footer {
@@ -150,4 +151,59 @@ fn sign_in(t: &Texts) -> Markup {
             button type="submit" id="sign-in-button" data-unlock=(d.unlock) { (d.sign_in) }
         }
     }
+}
+
+/// The inbox: the search and filters (their options are also the labels the script shows), the
+/// list the script fills in, and its other words in `data-` attributes.
+fn inbox(t: &Texts) -> Markup {
+    let d = &t.dashboard;
+    let select = |id: &str, label: &str, options: &[(&str, String)], extra: Option<&str>| {
+        html! {
+            p class="filter" {
+                label for=(id) { (label) }
+                select id=(id) {
+                    option value="" { (d.any) }
+                    @if let Some(none) = extra { option value="-" { (none) } }
+                    @for (value, text) in options { option value=(value) { (text) } }
+                }
+            }
+        }
+    };
+    html! {
+        section id="inbox" aria-labelledby="inbox-title" hidden
+            data-loading=(d.loading) data-count=(d.count) data-no-match=(d.no_match)
+            data-error=(d.error_inbox) data-received=(d.received) data-waiting=(d.waiting)
+            data-unread-messages=(d.unread_messages) data-unread-answers=(d.unread_answers)
+            data-assigned=(d.assigned) data-unassigned=(d.unassigned) data-unopened=(d.unopened)
+            data-when-today=(option(&t.whens, "today")) data-when-this_week=(option(&t.whens, "this_week"))
+            data-when-this_month=(option(&t.whens, "this_month")) data-when-earlier=(option(&t.whens, "earlier"))
+        {
+            h2 id="inbox-title" { (d.inbox) }
+            form id="filters" role="search" {
+                p class="filter search" {
+                    label for="search" { (d.search) }
+                    input id="search" type="search" autocomplete="off" spellcheck="false"
+                        aria-describedby="search-hint";
+                    small id="search-hint" { (d.search_hint) }
+                }
+                (select("filter-status", &d.filter_status, &d.statuses, None))
+                (select("filter-kind", &d.filter_kind, &d.kinds, None))
+                (select("filter-need", &d.filter_need, &t.need_labels, None))
+                (select("filter-country", &d.filter_country, &t.countries, None))
+                (select("filter-assignee", &d.filter_assignee, &[], Some(&d.unassigned)))
+            }
+            p id="inbox-progress" role="status" hidden {}
+            p id="inbox-error" class="notice" role="alert" hidden {}
+            p id="inbox-count" aria-live="polite" {}
+            ol id="cases" {}
+        }
+    }
+}
+
+/// The label of one option of a question.
+fn option<'a>(options: &'a [(&str, String)], value: &'a str) -> &'a str {
+    options
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map_or(value, |(_, text)| text.as_str())
 }

@@ -3,14 +3,35 @@
 //! implementation, and the `DeskStore` methods that reach it. Every query names the desk.
 
 use super::{
-    AccountId, Case, CasePart, CaseSummary, DeskStore, Message, NewMessage, Note, StoreError,
+    AccountId, Case, CaseContent, CasePart, CaseSummary, DeskStore, Message, NewMessage, Note,
+    Seen, StoreError,
 };
 use crate::crypto::AgeCiphertext;
 use crate::domain::{Author, DeskSlug, ReportId, Status};
 
 #[async_trait::async_trait]
 pub trait CaseRows: Send + Sync + 'static {
-    async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError>;
+    /// The desk's cases, newest change first, with `account`'s read marks (none without one).
+    async fn desk_reports(
+        &self,
+        desk: &DeskSlug,
+        account: Option<AccountId>,
+    ) -> Result<Vec<CaseSummary>, StoreError>;
+    /// Up to `limit` report ciphertexts of the desk whose id comes after `after`, in id order.
+    async fn contents(
+        &self,
+        desk: &DeskSlug,
+        after: Option<&ReportId>,
+        limit: i64,
+    ) -> Result<Vec<CaseContent>, StoreError>;
+    /// Records what `account` was shown of a case: so many reporter messages and partner answers.
+    async fn mark_read(
+        &self,
+        desk: &DeskSlug,
+        id: &ReportId,
+        account: AccountId,
+        seen: Seen,
+    ) -> Result<(), StoreError>;
     async fn case(&self, desk: &DeskSlug, id: &ReportId) -> Result<Option<Case>, StoreError>;
     /// Sets the case seal once; `Conflict` if it has one, `Missing` without the case.
     async fn seal_case(
@@ -59,8 +80,31 @@ pub trait CaseRows: Send + Sync + 'static {
 
 impl DeskStore {
     /// The desk's cases, most recently updated first.
+    /// Every case of the desk, for no account in particular (nothing counts as read).
     pub async fn cases(&self) -> Result<Vec<CaseSummary>, StoreError> {
-        self.db.desk_reports(&self.desk).await
+        self.db.desk_reports(&self.desk, None).await
+    }
+
+    /// Every case of the desk, with what `account` has not been shown yet.
+    pub async fn inbox(&self, account: AccountId) -> Result<Vec<CaseSummary>, StoreError> {
+        self.db.desk_reports(&self.desk, Some(account)).await
+    }
+
+    pub async fn contents(
+        &self,
+        after: Option<&ReportId>,
+        limit: i64,
+    ) -> Result<Vec<CaseContent>, StoreError> {
+        self.db.contents(&self.desk, after, limit).await
+    }
+
+    pub async fn mark_read(
+        &self,
+        id: &ReportId,
+        account: AccountId,
+        seen: Seen,
+    ) -> Result<(), StoreError> {
+        self.db.mark_read(&self.desk, id, account, seen).await
     }
 
     pub async fn case(&self, id: &ReportId) -> Result<Option<Case>, StoreError> {
@@ -146,24 +190,60 @@ macro_rules! impl_case_rows {
     ($store:ident, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::CaseRows for $store {
-            async fn desk_reports(&self, desk: &DeskSlug) -> Result<Vec<CaseSummary>, StoreError> {
-                let rows: Vec<(Vec<u8>, String, i64, i64, Option<String>, i64)> =
-                    sqlx::query_as(sql::SELECT_DESK_REPORTS)
-                        .bind(desk.as_str())
-                        .fetch_all(&self.pool)
-                        .await?;
+            async fn desk_reports(
+                &self,
+                desk: &DeskSlug,
+                account: Option<AccountId>,
+            ) -> Result<Vec<CaseSummary>, StoreError> {
+                let rows: Vec<SummaryRow> = sqlx::query_as(sql::SELECT_DESK_REPORTS)
+                    .bind(desk.as_str())
+                    .bind(account.map(|a| a.0.to_vec()))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(summary_from_row).collect()
+            }
+
+            async fn contents(
+                &self,
+                desk: &DeskSlug,
+                after: Option<&ReportId>,
+                limit: i64,
+            ) -> Result<Vec<CaseContent>, StoreError> {
+                // Every id is 16 bytes, so the empty string comes before them all.
+                let after = after.map_or(Vec::new(), |id| id.as_bytes().to_vec());
+                let rows: Vec<(Vec<u8>, i64, Vec<u8>)> = sqlx::query_as(sql::SELECT_CONTENTS)
+                    .bind(desk.as_str())
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 rows.into_iter()
-                    .map(|(id, status, created_at, updated_at, assigned, messages)| {
-                        Ok(CaseSummary {
+                    .map(|(id, key_version, ciphertext)| {
+                        Ok(CaseContent {
                             id: parse_id(id)?,
-                            status: parse_status(&status)?,
-                            created_at,
-                            updated_at,
-                            assigned_to: parse_username(assigned)?,
-                            messages,
+                            key_version,
+                            ciphertext: AgeCiphertext::from_stored(ciphertext),
                         })
                     })
                     .collect()
+            }
+
+            async fn mark_read(
+                &self,
+                desk: &DeskSlug,
+                id: &ReportId,
+                account: AccountId,
+                seen: Seen,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::MARK_READ)
+                    .bind(&id.as_bytes()[..])
+                    .bind(&account.0[..])
+                    .bind(seen.messages)
+                    .bind(seen.answers)
+                    .bind(desk.as_str())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn case(

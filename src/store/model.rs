@@ -165,6 +165,46 @@ pub struct CaseSummary {
     pub updated_at: i64,
     pub assigned_to: Option<Username>,
     pub messages: i64,
+    /// The reporter's messages in the thread.
+    pub reporter_messages: i64,
+    /// Partners' answers (and status changes) on the case's referrals.
+    pub partner_answers: i64,
+    /// How many of each the account the inbox is for was shown when it last opened the case
+    /// (0 for an inbox listed for no account).
+    pub messages_seen: i64,
+    pub answers_seen: i64,
+    /// Whether the desk has replied to the reporter at all.
+    pub desk_replied: bool,
+    /// When the oldest reporter message after the desk's last reply (or after none) arrived.
+    pub first_unanswered_at: Option<i64>,
+}
+
+impl CaseSummary {
+    /// Since when the reporter has been waiting for the desk: from the oldest message the desk has
+    /// not answered, or from the report itself while a case nobody answered is still being
+    /// triaged. Closed and spam cases wait for no one.
+    pub fn waiting_since(&self) -> Option<i64> {
+        match self.status {
+            Status::Closed | Status::Spam => None,
+            Status::New | Status::InReview if !self.desk_replied => Some(self.created_at),
+            _ => self.first_unanswered_at,
+        }
+    }
+}
+
+/// A case's report ciphertext, as the desk's devices fetch them all to search on the device.
+#[derive(Debug, Clone)]
+pub struct CaseContent {
+    pub id: ReportId,
+    pub key_version: i64,
+    pub ciphertext: AgeCiphertext,
+}
+
+/// What an account was shown of a case when it opened it.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    pub messages: i64,
+    pub answers: i64,
 }
 
 /// A case as a vetted worker of its desk opens it.

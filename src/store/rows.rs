@@ -139,6 +139,42 @@ pub(super) fn parse_username(name: Option<String>) -> Result<Option<Username>, S
         .transpose()
 }
 
+/// `SELECT_DESK_REPORTS`: id, status, created, updated, assignee, messages, the reporter's,
+/// partners' answers, both read marks, the desk's last reply, the oldest unanswered message.
+pub(super) type SummaryRow = (
+    Vec<u8>,
+    String,
+    i64,
+    i64,
+    Option<String>,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
+
+pub(super) fn summary_from_row(row: SummaryRow) -> Result<CaseSummary, StoreError> {
+    let (id, status, created_at, updated_at, assigned, messages, reporter_messages) =
+        (row.0, row.1, row.2, row.3, row.4, row.5, row.6);
+    Ok(CaseSummary {
+        id: parse_id(id)?,
+        status: parse_status(&status)?,
+        created_at,
+        updated_at,
+        assigned_to: parse_username(assigned)?,
+        messages,
+        reporter_messages,
+        partner_answers: row.7,
+        messages_seen: row.8,
+        answers_seen: row.9,
+        desk_replied: row.10.is_some(),
+        first_unanswered_at: row.11,
+    })
+}
+
 pub(super) fn case_from_row(row: CaseRow) -> Result<Case, StoreError> {
     let (id, desk, key_version, ciphertext, status, created_at, updated_at, reply, assigned, seal) =
         row;

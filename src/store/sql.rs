@@ -158,11 +158,30 @@ pub fn select_accounts_of_desk() -> String {
 
 // Triage.
 
+// $2 is the account whose read marks count (NULL for none). The desk's last reply is looked up
+// twice rather than joined: each subquery walks one case's thread by its primary key.
 pub const SELECT_DESK_REPORTS: &str =
     "SELECT r.id, r.status, r.created_at, r.updated_at, a.username, \
-     (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id) \
+     (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id), \
+     (SELECT COUNT(*) FROM messages m WHERE m.report_id = r.id AND m.author = 'reporter'), \
+     (SELECT COUNT(*) FROM referral_updates u JOIN referrals f ON f.id = u.referral_id \
+      WHERE f.report_id = r.id AND u.author = 'partner'), \
+     COALESCE(s.messages_seen, 0), COALESCE(s.answers_seen, 0), \
+     (SELECT MAX(m.seq) FROM messages m WHERE m.report_id = r.id AND m.author = 'desk'), \
+     (SELECT MIN(m.created_at) FROM messages m WHERE m.report_id = r.id \
+      AND m.author = 'reporter' AND m.seq > COALESCE((SELECT MAX(d.seq) FROM messages d \
+      WHERE d.report_id = r.id AND d.author = 'desk'), 0)) \
      FROM reports r LEFT JOIN accounts a ON a.id = r.assigned_to \
+     LEFT JOIN case_reads s ON s.report_id = r.id AND s.account_id = $2 \
      WHERE r.desk_slug = $1 ORDER BY r.updated_at DESC, r.id";
+// The report ciphertexts of a desk in pages, in id order (random: the order tells nothing).
+pub const SELECT_CONTENTS: &str = "SELECT id, key_version, ciphertext FROM reports \
+     WHERE desk_slug = $1 AND id > $2 ORDER BY id LIMIT $3";
+pub const MARK_READ: &str =
+    "INSERT INTO case_reads (report_id, account_id, messages_seen, answers_seen) \
+     SELECT id, $2, $3, $4 FROM reports WHERE id = $1 AND desk_slug = $5 \
+     ON CONFLICT (report_id, account_id) DO UPDATE \
+     SET messages_seen = excluded.messages_seen, answers_seen = excluded.answers_seen";
 pub const SELECT_CASE: &str =
     "SELECT r.id, r.desk_slug, r.key_version, r.ciphertext, r.status, r.created_at, \
      r.updated_at, r.reply_recipient, a.username, r.case_seal FROM reports r \

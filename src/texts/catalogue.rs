@@ -1,7 +1,7 @@
 //! One Fluent catalogue (`.ftl`), parsed and formatted with the reference implementation
 //! (`fluent-bundle`), so translators may use what Fluent offers (terms, selectors) and their
 //! tools' checks hold here too. Each message is formatted once, when the catalogue is read:
-//! `{ $n }` and `{ $answer }` become the slots `{n}` and `{answer}` that whoever shows the text
+//! variables such as `{ $n }` become the slots `{n}` (`super::SLOTS`) that whoever shows the text
 //! fills in (the page script, the command line).
 
 use std::collections::BTreeMap;
@@ -149,8 +149,9 @@ pub fn parse(code: &str, text: &str) -> Result<Messages, CatalogueError> {
         .add_resource(resource)
         .map_err(|errors| message(format!("{} defined twice", duplicates(&errors))))?;
     let mut args = FluentArgs::new();
-    args.set("n", "{n}");
-    args.set("answer", "{answer}");
+    for &slot in super::SLOTS {
+        args.set(slot, format!("{{{slot}}}"));
+    }
     let mut texts = BTreeMap::new();
     for id in ids {
         let pattern = (bundle.get_message(&id))

@@ -6,11 +6,13 @@
 //! message is refused, naming it, rather than showing a reporter half a page in another language.
 
 mod catalogue;
+mod desk;
 
 use std::path::Path;
 
 pub use catalogue::CatalogueError;
 use catalogue::Messages;
+pub use desk::DeskTexts;
 
 use crate::domain::Language;
 
@@ -19,7 +21,7 @@ pub type Options = Vec<(&'static str, String)>;
 
 /// The values of each question's options, in the order they are offered. They are the report
 /// format's (docs/protocol.md §2); a catalogue labels each as `<prefix>-<value>`.
-const KINDS: &[&str] = &[
+pub(crate) const KINDS: &[&str] = &[
     "sextortion",
     "phone_extortion",
     "in_person_extortion",
@@ -37,7 +39,10 @@ const NEEDS: &[&str] = &[
     "medical",
     "financial",
 ];
-const STATUSES: &[&str] = &["new", "in_review", "referred", "closed", "spam"];
+pub(crate) const STATUSES: &[&str] = &["new", "in_review", "referred", "closed", "spam"];
+/// The variables a catalogue's texts may use (`{ $n }`…), each kept as a slot (`{n}`) that the
+/// page script or the command line fills in; `check_slots` says where each belongs.
+const SLOTS: &[&str] = &["n", "answer", "done", "total", "shown"];
 /// The problem types (RFC 9457 `type`, last path segment) the reporter's routes can answer.
 pub const PROBLEMS: &[&str] = &[
     "receipt-not-found",
@@ -165,39 +170,6 @@ pub struct CliTexts {
     pub sent: String,
 }
 
-/// What the desk dashboard says (`desk-*` messages): signing in, the lock and signing out.
-pub struct DeskTexts {
-    pub title: String,
-    /// Without JavaScript: why the dashboard needs it.
-    pub noscript: String,
-    pub desk: String,
-    pub username: String,
-    pub password: String,
-    /// The authenticator app's one-time code.
-    pub code: String,
-    /// The desk root safety number, typed once per browser.
-    pub root: String,
-    pub root_hint: String,
-    pub sign_in: String,
-    pub working: String,
-    pub signed_in_as: String,
-    /// Before the desk key's version, once the device verified the desk's statements.
-    pub key_verified: String,
-    pub lock: String,
-    pub sign_out: String,
-    pub locked: String,
-    pub unlock: String,
-    /// Login refused: the same words whatever was wrong, with the one-time code's rule.
-    pub error_login: String,
-    /// The desk's statements do not verify from the root this browser trusts.
-    pub error_untrusted: String,
-    pub error_network: String,
-    /// No root pinned for the desk and none typed, or one typed that is not a safety number.
-    pub error_root: String,
-    /// The browser could not run the password's Argon2id (no WebAssembly, no memory).
-    pub error_device: String,
-}
-
 impl Texts {
     /// The texts of a catalogue's messages, each looked up by its name; every message missing or
     /// unknown is named in the error.
@@ -285,29 +257,7 @@ impl Texts {
                 no_messages: m.take("cli-no-messages"),
                 sent: m.take("cli-sent"),
             },
-            dashboard: DeskTexts {
-                title: m.take("desk-title"),
-                noscript: m.take("desk-noscript"),
-                desk: m.take("desk-desk"),
-                username: m.take("desk-username"),
-                password: m.take("desk-password"),
-                code: m.take("desk-code"),
-                root: m.take("desk-root"),
-                root_hint: m.take("desk-root-hint"),
-                sign_in: m.take("desk-sign-in"),
-                working: m.take("desk-working"),
-                signed_in_as: m.take("desk-signed-in-as"),
-                key_verified: m.take("desk-key-verified"),
-                lock: m.take("desk-lock"),
-                sign_out: m.take("desk-sign-out"),
-                locked: m.take("desk-locked"),
-                unlock: m.take("desk-unlock"),
-                error_login: m.take("desk-error-login"),
-                error_untrusted: m.take("desk-error-untrusted"),
-                error_network: m.take("desk-error-network"),
-                error_root: m.take("desk-error-root"),
-                error_device: m.take("desk-error-device"),
-            },
+            dashboard: DeskTexts::take(&mut m),
             every_text: vec![],
         };
         texts.every_text = m.finish()?;
@@ -322,6 +272,10 @@ impl Texts {
             (&self.unknown_word, "unknown-word", "{n}"),
             (&self.word_count, "word-count", "{n}"),
             (&self.cli.again, "cli-again", "{answer}"),
+            (&self.dashboard.loading, "desk-loading", "{done}"),
+            (&self.dashboard.loading, "desk-loading", "{total}"),
+            (&self.dashboard.count, "desk-count", "{shown}"),
+            (&self.dashboard.count, "desk-count", "{total}"),
         ];
         for (text, key, slot) in slotted {
             if !text.contains(slot) {
@@ -330,7 +284,7 @@ impl Texts {
         }
         let elsewhere = (self.every_text.iter())
             .filter(|t| !slotted.iter().any(|(s, _, _)| s == t))
-            .find(|t| t.contains("{n}") || t.contains("{answer}"));
+            .find(|t| SLOTS.iter().any(|slot| t.contains(&format!("{{{slot}}}"))));
         match elsewhere {
             Some(text) => Err(self.slot_error(format!("{text:?} has a slot nothing fills in"))),
             None => Ok(()),

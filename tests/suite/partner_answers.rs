@@ -28,7 +28,7 @@ fn partner_request(name: &str, identity: &age::x25519::Identity) -> NewPartner {
 }
 
 /// Bufete joins `boss`'s desk with both keys (`desk partner add`): its identity and its token.
-async fn add_bufete(
+pub async fn add_bufete(
     client: &ApiClient,
     boss: &resguardo::client::worker::Login,
 ) -> (
@@ -61,7 +61,7 @@ async fn checked_case(
 }
 
 /// `worker` refers case `id` to `partner` with its needs, as `worker refer` does; the referral id.
-async fn refer(
+pub async fn refer(
     client: &ApiClient,
     worker: &resguardo::client::worker::Login,
     id: &str,

@@ -6,16 +6,16 @@ use actix_web::{web, HttpResponse};
 
 use super::case_lookup::{find, report_id};
 use crate::crypto::AgeCiphertext;
-use crate::domain::{b64_encode, AuditAction, ReferralId, Username};
+use crate::domain::{b64_encode, AuditAction, Author, ReferralId, Username};
 use crate::protocol::cases::{
-    Assignment, CaseSummaryView, DeskCaseView, Entry, EntryView, InboxQuery, PartRef, Reencryption,
-    StatusChange,
+    Assignment, DeskCaseView, Entry, EntryView, PartRef, Reencryption, StatusChange,
 };
+use crate::protocol::referrals::{DeskReferralView, UpdateAuthor};
 use crate::server::auth::Supervisor;
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError, CaseError};
 use crate::server::{audit, AppState};
-use crate::store::CasePart;
+use crate::store::{CasePart, Message, Seen};
 
 /// The stored part a re-encryption names; a malformed referral id is a case the desk does not hold.
 fn stored_part(part: &PartRef) -> Result<CasePart, CaseError> {
@@ -29,33 +29,6 @@ fn stored_part(part: &PartRef) -> Result<CasePart, CaseError> {
         PartRef::ReferralUpdate { id, seq } => CasePart::ReferralUpdate(referral(id)?, *seq),
         PartRef::Seal => CasePart::Seal,
     })
-}
-
-/// The desk's cases, newest change first: metadata only.
-#[utoipa::path(get, path = "/api/v1/desk/reports", params(InboxQuery), responses(
-    (status = 200, body = Vec<CaseSummaryView>),
-    doc::E400, doc::E401, doc::E403, doc::E503,
-), security(("bearer" = [])))]
-pub async fn inbox(
-    caller: Vetted,
-    query: web::Query<InboxQuery>,
-) -> Result<HttpResponse, CaseError> {
-    let me = &caller.0.account.username;
-    let cases = caller.0.desk.cases().await?;
-    let views: Vec<CaseSummaryView> = cases
-        .into_iter()
-        .filter(|c| query.status.is_none_or(|s| s == c.status))
-        .filter(|c| !query.mine || c.assigned_to.as_ref() == Some(me))
-        .map(|c| CaseSummaryView {
-            id: c.id.to_string(),
-            status: c.status,
-            created: crate::time::day(c.created_at),
-            updated: crate::time::day(c.updated_at),
-            assigned_to: c.assigned_to.map(|u| u.to_string()),
-            messages: c.messages,
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(views))
 }
 
 /// One case with its report, thread and notes, all ciphertext to decrypt on the device.
@@ -84,6 +57,8 @@ pub async fn show(
     let messages = desk.messages(&report.id).await?;
     let notes = desk.notes(&report.id).await?;
     let referrals = super::referrals::of_case(desk, &report.id).await?;
+    desk.mark_read(&report.id, me.id, seen(&messages, &referrals))
+        .await?;
     Ok(HttpResponse::Ok().json(DeskCaseView {
         id: report.id.to_string(),
         status: report.status,
@@ -114,6 +89,25 @@ pub async fn show(
         referrals,
         seal: case.seal.as_ref().map(|c| b64_encode(c.as_bytes())),
     }))
+}
+
+/// What the caller is about to be shown: the reporter's messages and the partners' answers.
+fn seen(messages: &[Message], referrals: &[DeskReferralView]) -> Seen {
+    let answers = referrals
+        .iter()
+        .flat_map(|r| &r.updates)
+        .filter(|u| u.author == UpdateAuthor::Partner)
+        .count();
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    Seen {
+        messages: count(
+            messages
+                .iter()
+                .filter(|m| m.author == Author::Reporter)
+                .count(),
+        ),
+        answers: count(answers),
+    }
 }
 
 /// Moves a case to another status (`new`, `in_review`, `referred`, `closed`, `spam`).

@@ -9,6 +9,7 @@ pub mod desk_audit;
 pub mod desks;
 pub mod followup;
 pub mod health;
+pub mod inbox;
 pub mod keys;
 pub mod openapi;
 pub mod partner;
@@ -150,7 +151,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         disable,
         ACCOUNT_BODY,
     );
-    mount_get(cfg, "/api/v1/desk/reports", web::to(cases::inbox));
+    mount_get(cfg, "/api/v1/desk/reports", web::to(inbox::inbox));
+    mount_get(cfg, "/api/v1/desk/contents", web::to(inbox::contents));
     mount_get(cfg, "/api/v1/desk/reports/{id}", web::to(cases::show));
     let set_status = web::to(cases::set_status);
     mount_post(

@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, cases, challenge, checkpoints, desk_audit, desks, followup, health, keys, partner,
-    referrals, reports, retention, statements,
+    accounts, cases, challenge, checkpoints, desk_audit, desks, followup, health, inbox, keys,
+    partner, referrals, reports, retention, statements,
 };
 use crate::protocol::problem::Problem;
 
@@ -42,7 +42,8 @@ use crate::protocol::problem::Problem;
         keys::invite,
         keys::disable,
         keys::rotate,
-        cases::inbox,
+        inbox::inbox,
+        inbox::contents,
         cases::show,
         cases::set_status,
         cases::assign,

@@ -38,6 +38,27 @@ export class Refused extends Error {
   }
 }
 
+/** A case as `GET /api/v1/desk/reports` lists it: metadata only. */
+export interface CaseSummary {
+  id: string;
+  status: string;
+  created: string;
+  updated: string;
+  assigned_to: string | null;
+  messages: number;
+  reporter_messages: number;
+  unread_messages: number;
+  partner_answers: number;
+  unread_answers: number;
+  waiting_since: string | null;
+}
+
+/** One page of `GET /api/v1/desk/contents`: report ciphertexts, in id order. */
+export interface ContentsPage {
+  cases: { id: string; key_version: number; ciphertext: string }[];
+  next: string | null;
+}
+
 const LOGOUT = "/api/v1/session/logout";
 
 export class DeskApi {
@@ -105,6 +126,15 @@ export class DeskApi {
 
   grants(): Promise<Grant[]> {
     return this.call("GET", "/api/v1/desk/grants");
+  }
+
+  inbox(): Promise<CaseSummary[]> {
+    return this.call("GET", "/api/v1/desk/reports");
+  }
+
+  contents(after: string | null): Promise<ContentsPage> {
+    const query = after === null ? "" : `?after=${encodeURIComponent(after)}`;
+    return this.call("GET", `/api/v1/desk/contents${query}`);
   }
 
   /** The desk key handed to reporters. */

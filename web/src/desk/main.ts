@@ -5,14 +5,11 @@
 // leaving the page drop them. Idle time is measured on the wall clock, checked every few seconds
 // and whenever the page comes back, so that a computer put to sleep locks when it wakes.
 
+import { byId } from "./dom.ts";
+import { loadInbox } from "./inbox.ts";
+import { forget, showCases, showFailure, showLoading } from "./inbox-view.ts";
 import { pinned } from "./pins.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
-
-const byId = <T extends HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (!element) throw new Error(`the page has no #${id}`);
-  return element as T;
-};
 
 const main = byId<HTMLElement>("desk");
 const form = byId<HTMLFormElement>("sign-in");
@@ -43,6 +40,7 @@ const idleLimit = (s: Session) => Math.min(Math.max(s.idleMinutes, 1), 1440) * 6
 function drop(): void {
   const ending = session;
   session = undefined;
+  forget();
   void ending?.api.logout().catch(() => {});
 }
 
@@ -70,6 +68,18 @@ function showSignedIn(s: Session): void {
   byId("who").textContent = `${s.username} · ${s.desk}`;
   byId("key-version").textContent = String(s.keys.current.version);
   signedIn.focus();
+  void openInbox(s);
+}
+
+/** Lists the desk's cases, their reports decrypted here; a lock meanwhile stops it. */
+async function openInbox(s: Session): Promise<void> {
+  const stillWanted = () => session === s;
+  try {
+    const cases = await loadInbox(s.api, s.keys, showLoading, stillWanted);
+    if (cases && stillWanted()) showCases(cases);
+  } catch {
+    if (stillWanted()) showFailure();
+  }
 }
 
 /** The root is typed once per browser and desk: asked for only when none is pinned. */
