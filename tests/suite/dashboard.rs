@@ -3,9 +3,13 @@
 //! Debian's Chromium (web/tools/desk.ts): Argon2id, TOTP, the desk's statements verified from the
 //! root typed once, the grants opened, and nothing secret kept in any storage; half an hour idle
 //! locks the page and ends the server's session, a used code is refused in words, and a reload
-//! asks for the password again.
+//! asks for the password again. And the inbox (§5.2): every report decrypted in the browser,
+//! labelled in Spanish, sorted by what needs attention, searched and filtered on the device.
 
-use resguardo::client::worker;
+use resguardo::client::{reporter, worker};
+use resguardo::crypto::receipt::Language;
+use resguardo::domain::Status;
+use resguardo::protocol::report::ReportForm;
 use serde_json::Value;
 
 use crate::browser::{chromium_and_web, screenshots, web_tool};
@@ -13,7 +17,10 @@ use crate::harness::{Backend, TestServer};
 use crate::triage::staffed_desk;
 use crate::workers::{invite, root_pins, totp_code, vet, PASSWORD};
 
-crate::on_both_backends!(case_workers_sign_in_on_the_dashboard);
+crate::on_both_backends!(
+    case_workers_sign_in_on_the_dashboard,
+    the_inbox_decrypts_and_searches_in_the_browser
+);
 
 /// `desk.mjs ARGS` against the dashboard.
 fn desk_tool(web: &std::path::Path, args: &[&str]) -> Value {
@@ -202,4 +209,143 @@ async fn case_workers_sign_in_on_the_dashboard(backend: Backend) {
             .unwrap();
         assert_eq!(session.status(), 401);
     }
+}
+
+/// A report of `kind` from `country` needing `need`, as the reporter pages write one.
+fn report(kind: &str, country: &str, need: &str, narrative: &str) -> ReportForm {
+    serde_json::from_value(serde_json::json!({
+        "kind": kind, "narrative": narrative, "country": country, "needs": [need],
+        "consent_referral": true,
+    }))
+    .unwrap()
+}
+
+async fn the_inbox_decrypts_and_searches_in_the_browser(backend: Backend) {
+    let Some(web) = chromium_and_web() else {
+        return;
+    };
+    let Some(server) =
+        TestServer::start_with(backend, &[("RESGUARDO__DESK__BIND", "127.0.0.1:0")]).await
+    else {
+        return;
+    };
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let root = root_pins(&boss.identity).root.as_str().to_owned();
+    let canary = crate::canary::new_canary();
+    let reports = [
+        report(
+            "phone_extortion",
+            "HN",
+            "legal",
+            &format!("Me piden dinero por WhatsApp desde Honduras. {canary}"),
+        ),
+        report(
+            "sextortion",
+            "GT",
+            "psychosocial",
+            "Amenazan con PUBLICAR mis fotos íntimas",
+        ),
+        report("other", "SV", "shelter", "Otro caso, ya resuelto"),
+    ];
+    let mut ids = vec![];
+    let mut phrases = vec![];
+    for form in &reports {
+        let sent = reporter::submit(&client, "gt", form, Language::Es, None, |_| {})
+            .await
+            .unwrap();
+        ids.push(sent.id);
+        phrases.push(sent.phrase);
+    }
+    // The second reporter writes again (unread: first); the third case is closed (last).
+    let keys = reporter::derive(&phrases[1]).await;
+    reporter::send_message(&client, &keys, "gt", None, "Me volvieron a escribir.")
+        .await
+        .unwrap();
+    let closed = client.set_status(&ana.session.token, &ids[2], Status::Closed);
+    closed.await.unwrap();
+
+    let uri = worker_with_codes(&server, &client, &boss, "rosa").await;
+    let code = totp_code(&uri, 1);
+    let shots = screenshots().join(format!("desk-{backend:?}"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let url = format!("{}/es/", server.desk_url);
+    let args = [
+        "inbox",
+        &url,
+        shots.to_str().unwrap(),
+        "gt",
+        "rosa",
+        PASSWORD,
+        &code,
+        &root,
+        "fotos publicar",
+        "phone_extortion",
+    ];
+    let seen = desk_tool(&web, &args);
+    assert_eq!(seen["violations"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["foreign"], serde_json::json!([]), "{seen}");
+    assert_eq!(
+        seen["count"], "3 de 3 casos, primero los que necesitan atención.",
+        "{seen}"
+    );
+
+    // Most urgent first: the reporter who wrote again, then the one waiting, the closed one last.
+    let cards = seen["cards"].as_array().unwrap();
+    let order: Vec<&str> = cards.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(order, [&ids[1], &ids[0], &ids[2]], "{seen}");
+    let first = &cards[0];
+    assert_eq!(first["short"], &ids[1][..8]);
+    assert_eq!(
+        first["kind"], "Sextorsión (fotos o videos íntimos)",
+        "{seen}"
+    );
+    assert_eq!(first["status"], "Nuevo");
+    assert_eq!(
+        first["unread"], "Mensajes nuevos de quien reporta: 1",
+        "{seen}"
+    );
+    assert_eq!(first["waiting"], true);
+    assert_eq!(first["assignee"], "Sin asignar");
+    let second = &cards[1];
+    assert_eq!(second["kind"], "Extorsión por teléfono");
+    assert!(
+        second["facts"].as_str().unwrap().starts_with("Honduras"),
+        "{seen}"
+    );
+    assert_eq!(
+        (&cards[2]["status"], &cards[2]["waiting"]),
+        (&"Cerrado".into(), &false.into())
+    );
+
+    // Search and filters on the device: accents and case aside, and without a request.
+    assert_eq!(seen["searched"], serde_json::json!([ids[1]]), "{seen}");
+    assert_eq!(seen["searchRequests"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["kindFiltered"], serde_json::json!([ids[0]]), "{seen}");
+
+    // Nothing of the reports in any storage; the lock drops the list.
+    let kept = kept(&seen["storage"]);
+    for secret in [
+        canary.as_str(),
+        "WhatsApp",
+        "fotos",
+        PASSWORD,
+        "AGE-SECRET-KEY",
+    ] {
+        assert!(
+            !kept.contains(secret),
+            "the browser keeps {secret:?}: {kept}"
+        );
+    }
+    assert_eq!(
+        seen["afterLock"],
+        serde_json::json!({"cards": 0, "inboxShown": false, "searchValue": ""}),
+        "{seen}"
+    );
+
+    // The pages the browser fetched are on the record, as rosa's.
+    let reads = (server.audit_rows().await.into_iter())
+        .filter(|r| r.entry.action == "cases.read" && r.entry.actor == "rosa")
+        .count();
+    assert_eq!(reads, 1);
 }

@@ -7,11 +7,16 @@
 //     lock), tries the used code again, reloads
 //   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
 //     {"error", "signedIn", "storage", "violations", "foreign", "token"}
+//   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
+//     {"signInMs", "inboxMs", "count", "cards", "searched", "kindFiltered", "storage",
+//      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
+//     decrypted, reads the cards, searches QUERY, filters by KIND, then locks
 // `foreign` counts requests to any other origin; `violations` lists what the policy refused.
 
 import { chromium, type Page } from "playwright-core";
 
-const [command, url, artifacts, desk, user, password, code, root] = process.argv.slice(2);
+const [command, url, artifacts, desk, user, password, code, root, query, kind] =
+  process.argv.slice(2);
 const origin = new URL(url).origin;
 
 const browser = await chromium.launch({
@@ -34,9 +39,11 @@ await context.addInitScript(() => {
 });
 const page = await context.newPage();
 // The page's clock, moved forward by the test for the idle lock; it runs at its own pace otherwise.
-await page.clock.install();
+if (command === "sign-in") await page.clock.install();
 const foreign: string[] = [];
+const requests: string[] = [];
 page.on("request", (request) => {
+  requests.push(`${request.method()} ${new URL(request.url()).pathname}`);
   const target = new URL(request.url());
   if (target.protocol.startsWith("http") && target.origin !== origin) foreign.push(target.origin);
 });
@@ -142,6 +149,68 @@ if (command === "sign-in") {
       violations: await violations(),
       foreign,
       token,
+    }),
+  );
+} else if (command === "inbox") {
+  const started = Date.now();
+  await fill(page, code, root);
+  await page.waitForSelector("#signed-in:not([hidden])", { timeout: 60_000 });
+  const signedInAt = Date.now();
+  // The count is written once every report is decrypted and the list drawn.
+  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+    timeout: 120_000,
+    polling: 50,
+  });
+  const inboxMs = Date.now() - signedInAt;
+  await page.screenshot({ path: `${artifacts}/desk-inbox.png`, fullPage: true });
+  const cards = () =>
+    page.$$eval("#cases > li", (items) =>
+      items.map((li) => ({
+        id: li.getAttribute("data-id"),
+        short: li.querySelector(".case-id")?.textContent,
+        status: li.querySelector(".case-status")?.textContent,
+        kind: li.querySelector(".case-kind")?.textContent,
+        facts: li.querySelector(".case-facts")?.textContent ?? null,
+        waiting: li.querySelector(".case-waiting") !== null,
+        unread: li.querySelector(".case-unread")?.textContent ?? null,
+        assignee: li.querySelector(".case-assignee")?.textContent,
+      })),
+    );
+  const ids = async () => (await cards()).map((c) => c.id);
+  const listed = await cards();
+  const count = await page.textContent("#inbox-count");
+  // The search runs as typed (after a short pause); nothing is sent.
+  const requestsBefore = requests.length;
+  await page.fill("#search", query);
+  await page.waitForFunction((n) => document.querySelectorAll("#cases > li").length !== n, listed.length, {
+    timeout: 10_000,
+  });
+  const searched = await ids();
+  const searchRequests = requests.slice(requestsBefore);
+  await page.screenshot({ path: `${artifacts}/desk-inbox-search.png`, fullPage: true });
+  await page.fill("#search", "");
+  await page.selectOption("#filter-kind", kind);
+  const kindFiltered = await ids();
+  const inboxStorage = await storage(page);
+  await page.click("#lock");
+  const afterLock = {
+    cards: await page.$$eval("#cases > li", (items) => items.length),
+    inboxShown: await shown("#inbox"),
+    searchValue: await page.inputValue("#search"),
+  };
+  console.log(
+    JSON.stringify({
+      signInMs: signedInAt - started,
+      inboxMs,
+      count,
+      cards: listed,
+      searched,
+      searchRequests,
+      kindFiltered,
+      storage: inboxStorage,
+      afterLock,
+      violations: await violations(),
+      foreign,
     }),
   );
 } else {
