@@ -29,7 +29,7 @@ fn desk_tool(web: &std::path::Path, args: &[&str]) -> Value {
 
 /// A vetted worker enrolled here, whose authenticator this test holds: its TOTP URI, with one
 /// code (the confirmation's) used.
-async fn worker_with_codes(
+pub async fn worker_with_codes(
     server: &TestServer,
     client: &resguardo::client::ApiClient,
     boss: &worker::Login,

@@ -44,6 +44,7 @@ mod grant_vectors;
 mod hardening;
 mod http;
 mod inbox;
+mod inbox_bench;
 mod interop;
 mod lifecycle;
 mod lying_keys;

@@ -8,7 +8,7 @@
 //   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
 //     {"error", "signedIn", "storage", "violations", "foreign", "token"}
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
-//     {"signInMs", "inboxMs", "count", "cards", "searched", "kindFiltered", "storage",
+//     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
 //     decrypted, reads the cards, searches QUERY, filters by KIND, then locks
 // `foreign` counts requests to any other origin; `violations` lists what the policy refused.
@@ -181,10 +181,12 @@ if (command === "sign-in") {
   const count = await page.textContent("#inbox-count");
   // The search runs as typed (after a short pause); nothing is sent.
   const requestsBefore = requests.length;
+  const searchStarted = Date.now();
   await page.fill("#search", query);
   await page.waitForFunction((n) => document.querySelectorAll("#cases > li").length !== n, listed.length, {
     timeout: 10_000,
   });
+  const searchMs = Date.now() - searchStarted;
   const searched = await ids();
   const searchRequests = requests.slice(requestsBefore);
   await page.screenshot({ path: `${artifacts}/desk-inbox-search.png`, fullPage: true });
@@ -202,6 +204,7 @@ if (command === "sign-in") {
     JSON.stringify({
       signInMs: signedInAt - started,
       inboxMs,
+      searchMs,
       count,
       cards: listed,
       searched,
