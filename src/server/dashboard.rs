@@ -103,6 +103,16 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                             button type="button" id="sign-out" { (d.sign_out) }
                         }
                         (inbox(t))
+                        section id="case" tabindex="-1" aria-labelledby="case-title" hidden {}
+                        // The case screen's words: the script reads them, nothing renders them.
+                        template id="words" {
+                            @for (key, text) in &d.words { span data-word=(key) { (text) } }
+                            @for (key, text) in &t.indicator_types {
+                                span data-word={ "indicator-" (key) } { (text) }
+                            }
+                            span data-word="yes" { (t.yes) }
+                            span data-word="no" { (t.no) }
+                        }
                     }
                 }
                 footer {

@@ -6,6 +6,63 @@
 use super::catalogue::Messages;
 use super::{Options, KINDS, STATUSES};
 
+/// The words of the case screen (`desk-word-<key>`), handed to the script in one template: field
+/// labels, authors, referral statuses, the trail's actions, the actions' buttons and notices.
+const CASE_WORDS: &[&str] = &[
+    "open",
+    "back",
+    "case",
+    "field-kind",
+    "field-when",
+    "field-country",
+    "field-needs",
+    "field-narrative",
+    "field-safe_contact",
+    "field-indicators",
+    "field-consent_referral",
+    "field-consent_statistics",
+    "field-lang",
+    "thread",
+    "from-reporter",
+    "from-desk",
+    "not-signed",
+    "unreadable",
+    "notes",
+    "nothing-yet",
+    "referrals",
+    "from-partner",
+    "referral-status-sent",
+    "referral-status-accepted",
+    "referral-status-declined",
+    "referral-status-closed",
+    "trail",
+    "action-case-open",
+    "action-case-status",
+    "action-case-assign",
+    "action-case-note",
+    "action-case-reply",
+    "action-case-seal",
+    "action-case-reencrypt",
+    "action-referral-create",
+    "action-referral-consent_override",
+    "action-referral-message",
+    "action-referral-open",
+    "action-referral-update",
+    "change-status",
+    "assign-to",
+    "nobody",
+    "save",
+    "note",
+    "note-save",
+    "reply",
+    "reply-hint",
+    "reply-review",
+    "reply-send",
+    "done",
+    "error-action",
+    "error-case",
+];
+
 pub struct DeskTexts {
     pub title: String,
     /// Without JavaScript: why the dashboard needs it.
@@ -69,6 +126,8 @@ pub struct DeskTexts {
     pub unopened: String,
     pub statuses: Options,
     pub kinds: Options,
+    /// The case screen's words, by key (`CASE_WORDS`).
+    pub words: Options,
 }
 
 impl DeskTexts {
@@ -117,6 +176,7 @@ impl DeskTexts {
             unopened: m.take("desk-unopened"),
             statuses: m.options("desk-status", STATUSES),
             kinds: m.options("desk-kind", KINDS),
+            words: m.options("desk-word", CASE_WORDS),
         }
     }
 }

@@ -48,24 +48,79 @@ pub async fn worker_with_codes(
     uri
 }
 
+/// A server with the dashboard on its own listener, desk `gt` made by its supervisor (`boss`)
+/// with a vetted worker (`ana`), the desk's root safety number, and the web tools.
+pub struct Desk {
+    pub web: std::path::PathBuf,
+    pub server: TestServer,
+    pub client: resguardo::client::ApiClient,
+    pub boss: worker::Login,
+    pub ana: worker::Login,
+    pub root: String,
+}
+
+/// `None` (the test skips) without Chromium or without the database.
+pub async fn dashboard_desk(backend: Backend) -> Option<Desk> {
+    let web = chromium_and_web()?;
+    let server =
+        TestServer::start_with(backend, &[("RESGUARDO__DESK__BIND", "127.0.0.1:0")]).await?;
+    assert!(!server.desk_url.is_empty(), "{}", server.logs());
+    let client = server.client();
+    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
+    let root = root_pins(&boss.identity).root.as_str().to_owned();
+    Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        ana,
+        root,
+    })
+}
+
+/// What the browser tool needs to sign a new worker in: a code not used yet, the folder for its
+/// screenshots (under the tests' screenshots, named `shots`), the dashboard's Spanish page.
+pub struct BrowserSignIn {
+    pub code: String,
+    pub shots: String,
+    pub url: String,
+}
+
+/// Worker `name`, enrolled and vetted by `boss`, ready to sign in in the browser.
+pub async fn browser_worker(
+    server: &TestServer,
+    client: &resguardo::client::ApiClient,
+    boss: &worker::Login,
+    name: &str,
+    shots: impl AsRef<std::path::Path>,
+) -> BrowserSignIn {
+    let uri = worker_with_codes(server, client, boss, name).await;
+    let shots = screenshots().join(shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    BrowserSignIn {
+        code: totp_code(&uri, 1),
+        shots: shots.to_str().unwrap().to_owned(),
+        url: format!("{}/es/", server.desk_url),
+    }
+}
+
 /// What the browser keeps, as text, for the searches below.
 fn kept(storage: &Value) -> String {
     storage.to_string()
 }
 
 async fn case_workers_sign_in_on_the_dashboard(backend: Backend) {
-    let Some(web) = chromium_and_web() else {
-        return;
-    };
-    let Some(server) =
-        TestServer::start_with(backend, &[("RESGUARDO__DESK__BIND", "127.0.0.1:0")]).await
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        ana: _,
+        root,
+    }) = dashboard_desk(backend).await
     else {
         return;
     };
-    assert!(!server.desk_url.is_empty(), "{}", server.logs());
-    let client = server.client();
-    let (boss, _) = staffed_desk(&server, &client, "gt").await;
-    let root = root_pins(&boss.identity).root.as_str().to_owned();
 
     // Two origins: the dashboard is not on the reporters' listener, the reporter pages are not on
     // the dashboard's; the dashboard's page enforces Trusted Types.
@@ -91,20 +146,10 @@ async fn case_workers_sign_in_on_the_dashboard(backend: Backend) {
     assert!(page.text().await.unwrap().contains("Panel de la mesa"));
 
     // Signing in, locking, a used code, a reload.
-    let uri = worker_with_codes(&server, &client, &boss, "rosa").await;
-    let code = totp_code(&uri, 1);
-    let shots = screenshots().join(format!("desk-{backend:?}"));
-    std::fs::create_dir_all(&shots).unwrap();
-    let url = format!("{}/es/", server.desk_url);
+    let BrowserSignIn { code, shots, url } =
+        browser_worker(&server, &client, &boss, "rosa", format!("desk-{backend:?}")).await;
     let args = [
-        "sign-in",
-        &url,
-        shots.to_str().unwrap(),
-        "gt",
-        "rosa",
-        PASSWORD,
-        &code,
-        &root,
+        "sign-in", &url, &shots, "gt", "rosa", PASSWORD, &code, &root,
     ];
     let seen = desk_tool(&web, &args);
     assert_eq!(seen["who"], "rosa · gt", "{seen}");
@@ -173,7 +218,7 @@ async fn case_workers_sign_in_on_the_dashboard(backend: Backend) {
     let args = [
         "wrong-root",
         &url,
-        shots.to_str().unwrap(),
+        &shots,
         "gt",
         "beto",
         PASSWORD,
@@ -221,17 +266,17 @@ fn report(kind: &str, country: &str, need: &str, narrative: &str) -> ReportForm 
 }
 
 async fn the_inbox_decrypts_and_searches_in_the_browser(backend: Backend) {
-    let Some(web) = chromium_and_web() else {
-        return;
-    };
-    let Some(server) =
-        TestServer::start_with(backend, &[("RESGUARDO__DESK__BIND", "127.0.0.1:0")]).await
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        ana,
+        root,
+    }) = dashboard_desk(backend).await
     else {
         return;
     };
-    let client = server.client();
-    let (boss, ana) = staffed_desk(&server, &client, "gt").await;
-    let root = root_pins(&boss.identity).root.as_str().to_owned();
     let canary = crate::canary::new_canary();
     let reports = [
         report(
@@ -265,15 +310,12 @@ async fn the_inbox_decrypts_and_searches_in_the_browser(backend: Backend) {
     let closed = client.set_status(&ana.session.token, &ids[2], Status::Closed);
     closed.await.unwrap();
 
-    let uri = worker_with_codes(&server, &client, &boss, "rosa").await;
-    let code = totp_code(&uri, 1);
-    let shots = screenshots().join(format!("desk-{backend:?}"));
-    std::fs::create_dir_all(&shots).unwrap();
-    let url = format!("{}/es/", server.desk_url);
+    let BrowserSignIn { code, shots, url } =
+        browser_worker(&server, &client, &boss, "rosa", format!("desk-{backend:?}")).await;
     let args = [
         "inbox",
         &url,
-        shots.to_str().unwrap(),
+        &shots,
         "gt",
         "rosa",
         PASSWORD,

@@ -21,10 +21,10 @@ use resguardo::protocol::report::{Binding, ReportForm};
 use resguardo::store::NewReport;
 use serde_json::Value;
 
-use crate::browser::{chromium_and_web, screenshots, web_tool};
-use crate::harness::{commit_report, run_with_input, Backend, TestServer};
-use crate::triage::staffed_desk;
-use crate::workers::{root_pins, totp_code, PASSWORD};
+use crate::browser::web_tool;
+use crate::dashboard::{browser_worker, dashboard_desk, BrowserSignIn, Desk};
+use crate::harness::{commit_report, run_with_input, Backend};
+use crate::workers::PASSWORD;
 
 const CASES: usize = 1000;
 /// One case in a hundred names the word searched for.
@@ -50,14 +50,16 @@ fn narrative(n: usize) -> String {
 #[tokio::test]
 #[ignore = "a benchmark: see BENCHMARKS.md"]
 async fn inbox_of_a_thousand_cases() {
-    let web = chromium_and_web().expect("Chromium and the web tools are needed");
-    let server =
-        TestServer::start_with(Backend::Sqlite, &[("RESGUARDO__DESK__BIND", "127.0.0.1:0")])
-            .await
-            .unwrap();
-    let client = server.client();
-    let (boss, _) = staffed_desk(&server, &client, "gt").await;
-    let root = root_pins(&boss.identity).root.as_str().to_owned();
+    let Desk {
+        web,
+        server,
+        client,
+        boss,
+        root,
+        ..
+    } = dashboard_desk(Backend::Sqlite)
+        .await
+        .expect("Chromium, the web tools and SQLite are needed");
     let desk_key = reporter::desk_key(&client, "gt", None).await.unwrap();
 
     // One reporter's keys bind every report (one Argon2id for all); the documents are real.
@@ -100,15 +102,12 @@ async fn inbox_of_a_thousand_cases() {
     }
 
     // The dashboard: sign in (Argon2id 64 MiB, the chain), then every report decrypted.
-    let uri = crate::dashboard::worker_with_codes(&server, &client, &boss, "rosa").await;
-    let code = totp_code(&uri, 1);
-    let shots = screenshots().join("desk-bench");
-    std::fs::create_dir_all(&shots).unwrap();
-    let url = format!("{}/es/", server.desk_url);
+    let BrowserSignIn { code, shots, url } =
+        browser_worker(&server, &client, &boss, "rosa", "desk-bench").await;
     let args = [
         "inbox",
         &url,
-        shots.to_str().unwrap(),
+        &shots,
         "gt",
         "rosa",
         PASSWORD,

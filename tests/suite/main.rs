@@ -34,6 +34,7 @@ mod cli;
 mod conformance;
 mod crash;
 mod dashboard;
+mod dashboard_case;
 mod deploy;
 mod docs;
 mod export;

@@ -47,7 +47,7 @@ pub async fn add_bufete(
 }
 
 /// A case the desk opened and checked, as `worker show` does.
-async fn checked_case(
+pub async fn checked_case(
     client: &ApiClient,
     worker: &resguardo::client::worker::Login,
     id: &str,

@@ -1,7 +1,8 @@
 // The reporter's side of the API (docs/protocol.md §4–5): everything is encrypted here, before it
 // is sent. Used by the pages and, in tests, from Node.js against the real server.
 
-import { Decrypter, Encrypter } from "age-encryption";
+import { Decrypter } from "age-encryption";
+import { encryptTo as encrypt } from "./encrypt.ts";
 import { base64 } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2";
 import { bytesToHex } from "@noble/hashes/utils";
@@ -206,8 +207,3 @@ function credentials(keys: ReceiptKeys) {
   return { lookup: base64.encode(keys.lookup), auth: base64.encode(keys.auth) };
 }
 
-async function encrypt(recipients: string[], plaintext: Uint8Array): Promise<Uint8Array> {
-  const encrypter = new Encrypter();
-  for (const r of recipients) encrypter.addRecipient(r);
-  return encrypter.encrypt(plaintext);
-}

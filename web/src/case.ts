@@ -261,7 +261,7 @@ export class CaseRefused extends Error {
 }
 
 /** Opens base64 `b64` with any of `identities`; undefined if none can. */
-async function openAny(identities: readonly string[], b64: string): Promise<Uint8Array | undefined> {
+export async function openAny(identities: readonly string[], b64: string): Promise<Uint8Array | undefined> {
   try {
     const decrypter = new Decrypter();
     for (const identity of identities) decrypter.addIdentity(identity);

@@ -7,6 +7,10 @@
 //     lock), tries the used code again, reloads
 //   node desk.mjs wrong-root URL ARTIFACTS DESK USER PASSWORD CODE ROOT →
 //     {"error", "signedIn", "storage", "violations", "foreign", "token"}
+//   node desk.mjs case URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID NOTE REPLY →
+//     {"fields", "thread", "notes", "referrals", "trail", "meta", "after", "card", "violations",
+//      "foreign", "storage"}: signs in, opens case ID from the inbox, reads it, assigns it to
+//     USER, writes NOTE, replies REPLY (new → in review), reads it again, goes back to the list
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -15,7 +19,7 @@
 
 import { chromium, type Page } from "playwright-core";
 
-const [command, url, artifacts, desk, user, password, code, root, query, kind] =
+const [command, url, artifacts, desk, user, password, code, root, query, kind, reply] =
   process.argv.slice(2);
 const origin = new URL(url).origin;
 
@@ -212,6 +216,72 @@ if (command === "sign-in") {
       kindFiltered,
       storage: inboxStorage,
       afterLock,
+      violations: await violations(),
+      foreign,
+    }),
+  );
+} else if (command === "case") {
+  const [id, note] = [query, kind];
+  await fill(page, code, root);
+  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+    timeout: 60_000,
+  });
+  await page.click(`button[data-open="${id}"]`);
+  await page.waitForSelector("#case:not([hidden]) .report, #case:not([hidden]) .warning", { timeout: 30_000 });
+  await page.screenshot({ path: `${artifacts}/desk-case.png`, fullPage: true });
+  const read = () =>
+    page.evaluate(() => {
+      const all = (selector: string) => Array.from(document.querySelectorAll(selector));
+      const entriesOf = (root: Element | null) =>
+        Array.from(root?.querySelectorAll(":scope > li.entry") ?? []).map((li) => ({
+          author: li.querySelector(".entry-author")?.textContent,
+          warning: li.querySelector(".warning") !== null,
+          text: li.querySelector(".untrusted")?.textContent,
+        }));
+      return {
+        meta: document.querySelector("#case .case-meta")?.textContent,
+        fields: Object.fromEntries(
+          all("#case .report dt").map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
+        ),
+        thread: entriesOf(document.querySelector("#case .thread ol.entries")),
+        notes: entriesOf(document.querySelector("#case .notes ol.entries")),
+        referrals: all("#case li.referral").map((li) => ({
+          title: li.querySelector("h4")?.textContent,
+          answers: entriesOf(li.querySelector("ol.entries")),
+        })),
+        trail: all("#case ol.trail > li").map((li) => li.textContent),
+      };
+    });
+  const before = await read();
+  const act = async (fillIn: () => Promise<void>, form: string) => {
+    await page.evaluate(() => document.getElementById("case-done")?.remove());
+    await fillIn();
+    await page.click(`#case form.action-${form} button[type=submit]`);
+    // Saved, the case is shown again with a notice; refused, the form says so (and the test
+    // reads that instead of waiting out a timeout).
+    await page.waitForSelector("#case-done, #case .action-notice:not(:empty)", { timeout: 30_000 });
+    const refused = await page.$eval(`#case form.action-${form} .action-notice`, (p) => p.textContent).catch(() => "");
+    if (refused) throw new Error(`${form}: ${refused}`);
+  };
+  await act(() => page.selectOption("#case-assign", user).then(() => {}), "assign");
+  await act(() => page.fill("#case-note", note), "note");
+  await act(() => page.fill("#case-reply", reply), "reply");
+  const after = await read();
+  await page.screenshot({ path: `${artifacts}/desk-case-after.png`, fullPage: true });
+  await page.click("#case .back");
+  await page.waitForSelector("#inbox:not([hidden])", { timeout: 30_000 });
+  await page.waitForFunction((caseId) => document.querySelector(`#cases li[data-id="${caseId}"]`) !== null, id);
+  const card = await page.$eval(`#cases li[data-id="${id}"]`, (li) => ({
+    status: li.querySelector(".case-status")?.textContent,
+    assignee: li.querySelector(".case-assignee")?.textContent,
+    unread: li.querySelector(".case-unread")?.textContent ?? null,
+  }));
+  console.log(
+    JSON.stringify({
+      ...before,
+      after,
+      card,
+      storage: await storage(page),
       violations: await violations(),
       foreign,
     }),

@@ -1,6 +1,7 @@
 // The API routes the dashboard calls (docs/api.md), on its own origin: the session token goes in
 // the Authorization header of each call and nowhere else; no cookie is sent or kept.
 
+import type { CaseView } from "../case.ts";
 import type { Grant } from "../grants.ts";
 
 /** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
@@ -59,7 +60,48 @@ export interface ContentsPage {
   next: string | null;
 }
 
+/** A referral of a case as its desk sees it, with the conversation with the partner. */
+export interface ReferralView {
+  id: string;
+  partner: string;
+  partner_name: string;
+  status: string;
+  created: string;
+  updated: string;
+  expires: string | null;
+  ciphertext: string | null;
+  override_reason: string | null;
+  updates: {
+    seq: number;
+    author: "partner" | "desk";
+    status: string | null;
+    day: string;
+    ciphertext: string | null;
+  }[];
+}
+
+/** `GET /api/v1/desk/reports/{id}`: the case, all ciphertext. */
+export interface DeskCase extends CaseView {
+  status: string;
+  created: string;
+  updated: string;
+  assigned_to: string | null;
+  key_version: number;
+  referrals: ReferralView[];
+}
+
+/** An entry of a case's trail (`GET /api/v1/desk/reports/{id}/audit`), to the hour. */
+export interface TrailEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+}
+
 const LOGOUT = "/api/v1/session/logout";
+
+const casePath = (id: string) => `/api/v1/desk/reports/${encodeURIComponent(id)}`;
 
 export class DeskApi {
   private token: string | undefined;
@@ -87,7 +129,9 @@ export class DeskApi {
       const problem = await response.json().catch(() => ({}));
       throw new Refused(response.status, problem.type ?? "");
     }
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    // Some writes answer 201 or 204 without a body.
+    const text = await response.text();
+    return (text === "" ? undefined : JSON.parse(text)) as T;
   }
 
   async login(desk: string, username: string, authKey: string, totp: string): Promise<LoggedIn> {
@@ -135,6 +179,35 @@ export class DeskApi {
   contents(after: string | null): Promise<ContentsPage> {
     const query = after === null ? "" : `?after=${encodeURIComponent(after)}`;
     return this.call("GET", `/api/v1/desk/contents${query}`);
+  }
+
+  /** Opens a case: audited as `case.open`; what it shows is no longer unread for this account. */
+  openCase(id: string): Promise<DeskCase> {
+    return this.call("GET", casePath(id));
+  }
+
+  trail(id: string): Promise<TrailEntry[]> {
+    return this.call("GET", `${casePath(id)}/audit`);
+  }
+
+  setStatus(id: string, status: string): Promise<void> {
+    return this.call("POST", `${casePath(id)}/status`, { status });
+  }
+
+  assign(id: string, username: string | null): Promise<void> {
+    return this.call("POST", `${casePath(id)}/assign`, { username });
+  }
+
+  seal(id: string, ciphertext: string): Promise<void> {
+    return this.call("POST", `${casePath(id)}/seal`, { ciphertext });
+  }
+
+  note(id: string, ciphertext: string): Promise<void> {
+    return this.call("POST", `${casePath(id)}/notes`, { ciphertext });
+  }
+
+  reply(id: string, ciphertext: string): Promise<void> {
+    return this.call("POST", `${casePath(id)}/replies`, { ciphertext });
   }
 
   /** The desk key handed to reporters. */

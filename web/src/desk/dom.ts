@@ -35,3 +35,13 @@ export function byId<T extends HTMLElement>(id: string): T {
   if (!element) throw new Error(`the page has no #${id}`);
   return element as T;
 }
+
+/** Characters that would reorder or hide what is around them (bidirectional controls, zero-width
+ * marks) or are not text at all: shown as their code point, as the command line shows them. */
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
+
+/** A stranger's text as it may be shown: line breaks and tabs kept, invisible controls made
+ * visible (`⟨U+202E⟩`), so a message cannot pass itself off as something else on screen. */
+export function visible(text: string): string {
+  return text.replace(HIDDEN, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}⟩`);
+}

@@ -5,6 +5,7 @@
 // a stranger's) is shown as the text it is.
 
 import { byId, clear, el } from "./dom.ts";
+import * as labels from "./labels.ts";
 import { assignees, shown, type Filters, type InboxCase } from "./inbox.ts";
 
 const section = byId<HTMLElement>("inbox");
@@ -20,41 +21,19 @@ const controls = {
   country: byId<HTMLSelectElement>("filter-country"),
   assignee: byId<HTMLSelectElement>("filter-assignee"),
 };
-const text = (name: string) => section.dataset[name] ?? "";
-const slots = (template: string, values: Record<string, number>) =>
-  template.replace(/\{(\w+)\}/g, (whole, key: string) => String(values[key] ?? whole));
-
-/** The label an option of `select` gives `value`, or the value itself. */
-function label(select: HTMLSelectElement, value: string): string {
-  for (const option of Array.from(select.options)) if (option.value === value) return option.text;
-  return value;
-}
-
-const whenLabel = (value: string) => section.getAttribute(`data-when-${value}`) ?? value;
-
-const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-  dateStyle: "medium",
-  timeZone: "UTC",
-});
-/** A `YYYY-MM-DD` day as the reader's language writes dates. */
-function day(value: string): string {
-  const date = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? value : dateFormat.format(date);
-}
-
 let cases: InboxCase[] = [];
 
 function card(c: InboxCase): HTMLLIElement {
   const s = c.summary;
   const f = c.facts;
   const facts = f
-    ? [f.country && label(controls.country, f.country), f.when && whenLabel(f.when)]
+    ? [f.country && labels.country(f.country), f.when && labels.when(f.when)]
         .filter((v): v is string => Boolean(v))
         .join(" · ")
     : "";
   const unread = [
-    s.unread_messages > 0 && `${text("unreadMessages")} ${s.unread_messages}`,
-    s.unread_answers > 0 && `${text("unreadAnswers")} ${s.unread_answers}`,
+    s.unread_messages > 0 && `${labels.inboxText("unreadMessages")} ${s.unread_messages}`,
+    s.unread_answers > 0 && `${labels.inboxText("unreadAnswers")} ${s.unread_answers}`,
   ].filter((v): v is string => Boolean(v));
   return el(
     "li",
@@ -62,18 +41,20 @@ function card(c: InboxCase): HTMLLIElement {
     el(
       "p",
       { class: "case-head" },
+      el("button", { type: "button", class: "open", "data-open": s.id }, labels.word("open")),
+      " ",
       el("code", { class: "case-id", title: s.id, translate: "no" }, s.id.slice(0, 8)),
       " ",
-      el("span", { class: "case-status" }, label(controls.status, s.status)),
+      el("span", { class: "case-status" }, labels.status(s.status)),
       " ",
-      el("strong", { class: "case-kind" }, f?.kind ? label(controls.kind, f.kind) : text("unopened")),
+      el("strong", { class: "case-kind" }, f?.kind ? labels.kind(f.kind) : labels.inboxText("unopened")),
     ),
     facts !== "" && el("p", { class: "case-facts" }, facts),
-    f && f.needs.length > 0 && el("p", { class: "case-needs" }, f.needs.map((n) => label(controls.need, n)).join(", ")),
-    el("p", { class: "case-received" }, `${text("received")} ${day(s.created)}`),
-    s.waiting_since !== null && el("p", { class: "case-waiting" }, `${text("waiting")} ${day(s.waiting_since)}`),
+    f && f.needs.length > 0 && el("p", { class: "case-needs" }, f.needs.map((n) => labels.need(n)).join(", ")),
+    el("p", { class: "case-received" }, `${labels.inboxText("received")} ${labels.day(s.created)}`),
+    s.waiting_since !== null && el("p", { class: "case-waiting" }, `${labels.inboxText("waiting")} ${labels.day(s.waiting_since)}`),
     unread.length > 0 && el("p", { class: "case-unread" }, unread.join(" · ")),
-    el("p", { class: "case-assignee" }, s.assigned_to === null ? text("unassigned") : `${text("assigned")} ${s.assigned_to}`),
+    el("p", { class: "case-assignee" }, s.assigned_to === null ? labels.inboxText("unassigned") : `${labels.inboxText("assigned")} ${s.assigned_to}`),
   );
 }
 
@@ -94,8 +75,8 @@ export function render(): void {
   clear(list);
   list.append(...visible.map(card));
   count.textContent = visible.length === 0 && cases.length > 0
-    ? text("noMatch")
-    : slots(text("count"), { shown: visible.length, total: cases.length });
+    ? labels.inboxText("noMatch")
+    : labels.slots(labels.inboxText("count"), { shown: visible.length, total: cases.length });
 }
 
 /** The assignee filter offers the names cases are assigned to (what was chosen stays chosen). */
@@ -117,7 +98,7 @@ export function showLoading(done: number, total: number): void {
   section.hidden = false;
   failure.hidden = true;
   progressLine.hidden = false;
-  progressLine.textContent = slots(text("loading"), { done, total });
+  progressLine.textContent = labels.slots(labels.inboxText("loading"), { done, total });
 }
 
 export function showCases(loaded: InboxCase[]): void {
@@ -129,8 +110,34 @@ export function showCases(loaded: InboxCase[]): void {
 
 export function showFailure(): void {
   progressLine.hidden = true;
-  failure.textContent = text("error");
+  failure.textContent = labels.inboxText("error");
   failure.hidden = false;
+}
+
+/** Calls `open` with the id of the case whose Open button is pressed. */
+export function onOpen(open: (id: string) => void): void {
+  list.addEventListener("click", (event) => {
+    const button = (event.target as Element).closest("button[data-open]");
+    const id = button?.getAttribute("data-open");
+    if (id) open(id);
+  });
+}
+
+/** Hides the inbox while a case is shown. */
+export function hide(): void {
+  section.hidden = true;
+}
+
+/** The inbox shown again, empty until the refreshed list replaces what it showed. */
+export function showRefreshing(): void {
+  clear(list);
+  count.textContent = "";
+  section.hidden = false;
+}
+
+/** The cases loaded, for a refresh that keeps what is already decrypted. */
+export function loaded(): InboxCase[] {
+  return cases;
 }
 
 /** Drops every decrypted fact and what showed them: the lock and signing out call this. */

@@ -76,6 +76,23 @@ export async function loadInbox(
   return summaries.map((summary) => ({ summary, facts: facts.get(summary.id) }));
 }
 
+/**
+ * The list again (after a case was worked on), keeping the reports already decrypted: only when
+ * a case the page has not seen appears are the contents fetched again.
+ */
+export async function refreshInbox(
+  source: InboxSource,
+  keys: DeskKeys,
+  known: readonly InboxCase[],
+  progress: (done: number, total: number) => void,
+  stillWanted: () => boolean,
+): Promise<InboxCase[] | undefined> {
+  const facts = new Map(known.map((c) => [c.summary.id, c.facts]));
+  const summaries = await source.inbox();
+  if (summaries.some((s) => !facts.has(s.id))) return loadInbox(source, keys, progress, stillWanted);
+  return summaries.map((summary) => ({ summary, facts: facts.get(summary.id) }));
+}
+
 const CLOSED = new Set(["closed", "spam"]);
 
 /** 0: news from the reporter or a partner; 1: the reporter waits; 2: open; 3: closed or spam. */

@@ -6,8 +6,19 @@
 // and whenever the page comes back, so that a computer put to sleep locks when it wakes.
 
 import { byId } from "./dom.ts";
-import { loadInbox } from "./inbox.ts";
-import { forget, showCases, showFailure, showLoading } from "./inbox-view.ts";
+import { assign, openOne, setStatus, writeNote, writeReply } from "./case.ts";
+import { forgetCase, showCase, showCaseFailure } from "./case-view.ts";
+import { loadInbox, refreshInbox } from "./inbox.ts";
+import {
+  forget,
+  hide,
+  loaded,
+  onOpen,
+  showCases,
+  showFailure,
+  showLoading,
+  showRefreshing,
+} from "./inbox-view.ts";
 import { pinned } from "./pins.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
 
@@ -41,6 +52,7 @@ function drop(): void {
   const ending = session;
   session = undefined;
   forget();
+  forgetCase();
   void ending?.api.logout().catch(() => {});
 }
 
@@ -71,16 +83,54 @@ function showSignedIn(s: Session): void {
   void openInbox(s);
 }
 
-/** Lists the desk's cases, their reports decrypted here; a lock meanwhile stops it. */
-async function openInbox(s: Session): Promise<void> {
+/** Lists the desk's cases, their reports decrypted here (again only if new ones came); a lock
+ * meanwhile stops it. */
+async function openInbox(s: Session, again = false): Promise<void> {
   const stillWanted = () => session === s;
   try {
-    const cases = await loadInbox(s.api, s.keys, showLoading, stillWanted);
+    const cases = again
+      ? await refreshInbox(s.api, s.keys, loaded(), showLoading, stillWanted)
+      : await loadInbox(s.api, s.keys, showLoading, stillWanted);
     if (cases && stillWanted()) showCases(cases);
   } catch {
     if (stillWanted()) showFailure();
   }
 }
+
+/** Back from a case to the list, refreshed. */
+function backToInbox(s: Session): void {
+  forgetCase();
+  showRefreshing();
+  void openInbox(s, true);
+}
+
+/** Opens case `id` on the device; after each action it is opened again, as the server has it. */
+async function openCaseScreen(s: Session, id: string, done = false): Promise<void> {
+  hide();
+  const stillWanted = () => session === s;
+  const accounts = s.state.vettedAccounts().map((a) => a.username);
+  const again = async (work: Promise<void>) => {
+    await work;
+    if (stillWanted()) await openCaseScreen(s, id, true);
+  };
+  try {
+    const opened = await openOne(s, id);
+    if (!stillWanted()) return;
+    showCase(opened, accounts, {
+      back: () => backToInbox(s),
+      status: (value) => again(setStatus(s, id, value)),
+      assign: (username) => again(assign(s, id, username)),
+      note: (text) => again(writeNote(s, id, text)),
+      reply: (text, review) => again(writeReply(s, opened, text, review)),
+    }, done);
+  } catch {
+    if (stillWanted()) showCaseFailure({ back: () => backToInbox(s) });
+  }
+}
+
+onOpen((id) => {
+  if (session) void openCaseScreen(session, id);
+});
 
 /** The root is typed once per browser and desk: asked for only when none is pinned. */
 function showRootField(): void {

@@ -1,0 +1,210 @@
+//! A case in the desk dashboard (docs/decisions/0008 §5.3), in Debian's Chromium on both
+//! databases: opened from the inbox, every field labelled in Spanish, the reporter's messages
+//! with their line breaks, a partner's answer with who signed it, the case's history; then
+//! assigned, noted and answered in the browser. The command line's code reads what the browser
+//! wrote as signed by the worker, and the reporter reads the reply with the phrase (interop both
+//! ways: the browser reads what the command line and the partner wrote).
+
+use resguardo::client::partner as partner_side;
+use resguardo::client::reporter;
+use resguardo::crypto::receipt::Language;
+use resguardo::domain::{ReferralStatus, Status};
+use resguardo::protocol::case::Authenticity;
+use resguardo::protocol::report::ReportForm;
+use serde_json::{json, Value};
+
+use crate::browser::web_tool;
+use crate::dashboard::{browser_worker, dashboard_desk, BrowserSignIn, Desk};
+use crate::harness::Backend;
+use crate::partner_answers::{add_bufete, checked_case, refer};
+use crate::workers::PASSWORD;
+
+crate::on_both_backends!(a_case_is_read_and_answered_in_the_browser);
+
+async fn a_case_is_read_and_answered_in_the_browser(backend: Backend) {
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        ana,
+        root,
+    }) = dashboard_desk(backend).await
+    else {
+        return;
+    };
+    let canary = crate::canary::new_canary();
+    let form: ReportForm = serde_json::from_value(json!({
+        "kind": "sextortion", "country": "GT", "when": "this_week", "needs": ["legal"],
+        "narrative": format!("Me escribió un perfil falso.\nPide 300 dólares. {canary}"),
+        "safe_contact": "Solo por la tarde", "consent_referral": true,
+        "indicators": [{"type": "phone", "value": "+502 5555 1234"}],
+    }))
+    .unwrap();
+    let sent = reporter::submit(&client, "gt", &form, Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let id = sent.id.clone();
+    let keys = reporter::derive(&sent.phrase).await;
+    reporter::send_message(&client, &keys, "gt", None, "Hola.\nTengo más capturas.")
+        .await
+        .unwrap();
+    // Ana (command line) refers it; the partner accepts and answers.
+    let (bufete, added) = add_bufete(&client, &boss).await;
+    let referral = refer(&client, &ana, &id, &added.partner).await;
+    let partner_state = crate::partners::partner_desk(&client, &added.token, &bufete).await;
+    let answer = Some(("Recibido, la llamamos.", &partner_state));
+    let accepted = Some(ReferralStatus::Accepted);
+    partner_side::answer(&client, &added.token, &bufete, &referral, accepted, answer)
+        .await
+        .unwrap();
+    client
+        .set_status(&ana.session.token, &id, Status::New)
+        .await
+        .unwrap();
+
+    let BrowserSignIn { code, shots, url } = browser_worker(
+        &server,
+        &client,
+        &boss,
+        "rosa",
+        format!("desk-case-{backend:?}"),
+    )
+    .await;
+    let (note, reply) = (
+        "Revisar el número con el banco.",
+        "Gracias por escribir.\nLe llamaremos mañana.",
+    );
+    let args = [
+        "case", &url, &shots, "gt", "rosa", PASSWORD, &code, &root, &id, note, reply,
+    ];
+    let seen: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(seen["violations"], json!([]), "{seen}");
+    assert_eq!(seen["foreign"], json!([]), "{seen}");
+
+    // Every field labelled in Spanish; the stranger's text with its line breaks.
+    let fields = &seen["fields"];
+    assert_eq!(
+        fields["Tipo"], "Sextorsión (fotos o videos íntimos)",
+        "{seen}"
+    );
+    assert_eq!(fields["País"], "Guatemala");
+    assert_eq!(fields["Cuándo pasó"], "Esta semana");
+    assert_eq!(fields["Ayuda pedida"], "Asesoría legal");
+    assert_eq!(fields["Cómo contactar sin riesgo"], "Solo por la tarde");
+    assert_eq!(
+        fields["Lo que usó quien extorsiona"],
+        "Teléfono: +502 5555 1234"
+    );
+    assert_eq!(
+        fields["Acepta que se derive a una organización de apoyo"], "Sí",
+        "{seen}"
+    );
+    let narrative = fields["Lo que pasó, en sus palabras"].as_str().unwrap();
+    assert!(
+        narrative.starts_with("Me escribió un perfil falso.\nPide 300"),
+        "{seen}"
+    );
+    let thread = seen["thread"].as_array().unwrap();
+    assert!(
+        thread[0]["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Quien reporta · "),
+        "{seen}"
+    );
+    assert_eq!(thread[0]["text"], "Hola.\nTengo más capturas.");
+    assert_eq!(thread[0]["warning"], false);
+    let referral_seen = &seen["referrals"][0];
+    assert!(
+        referral_seen["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bufete Popular · Aceptada"),
+        "{seen}"
+    );
+    let answered = &referral_seen["answers"][0];
+    assert!(
+        answered["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Organización: Bufete Popular · Aceptada"),
+        "{seen}"
+    );
+    assert_eq!(
+        (&answered["text"], &answered["warning"]),
+        (&json!("Recibido, la llamamos."), &json!(false))
+    );
+    let trail = seen["trail"].to_string();
+    assert!(
+        trail.contains("ana · derivó el caso") && trail.contains("rosa · abrió el caso"),
+        "{seen}"
+    );
+    assert!(
+        trail.contains("Bufete Popular · la organización respondió"),
+        "{seen}"
+    );
+    assert_eq!(seen["notes"], json!([]), "{seen}");
+
+    // Assigned, noted and answered in the browser; the reply moved the new case to review.
+    let after = &seen["after"];
+    let meta = after["meta"].as_str().unwrap();
+    assert!(
+        meta.starts_with("En revisión") && meta.ends_with("Asignado a rosa"),
+        "{seen}"
+    );
+    let mine = &after["notes"][0];
+    assert!(
+        mine["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mesa: rosa · "),
+        "{seen}"
+    );
+    assert_eq!(
+        (&mine["text"], &mine["warning"]),
+        (&json!(note), &json!(false))
+    );
+    let last = after["thread"].as_array().unwrap().last().unwrap();
+    assert!(
+        last["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mesa: rosa · "),
+        "{seen}"
+    );
+    assert_eq!(last["text"], reply);
+    assert_eq!(
+        seen["card"],
+        json!({"status": "En revisión", "assignee": "Asignado a rosa", "unread": null}),
+        "{seen}"
+    );
+    let kept = seen["storage"].to_string();
+    for secret in [canary.as_str(), note, "Tengo más capturas", PASSWORD] {
+        assert!(
+            !kept.contains(secret),
+            "the browser keeps {secret:?}: {kept}"
+        );
+    }
+
+    // The command line's code reads the browser's note and reply as rosa's.
+    let case = checked_case(&client, &ana, &id).await;
+    assert_eq!(case.view.status, Status::InReview);
+    assert_eq!(case.view.assigned_to.as_deref(), Some("rosa"));
+    let by_rosa = Some(Authenticity::SignedBy(
+        resguardo::domain::Username::parse("rosa").unwrap(),
+    ));
+    assert_eq!(case.notes[0].text.as_ref().unwrap().as_str(), note);
+    assert_eq!(case.notes[0].authenticity, by_rosa);
+    let answer = case.messages.last().unwrap();
+    assert_eq!(
+        (answer.text.as_ref().unwrap().as_str(), &answer.authenticity),
+        (reply, &by_rosa)
+    );
+
+    // And the reporter reads it with the phrase, tagged as the desk's.
+    let followup = reporter::followup(&client, &keys).await.unwrap();
+    let read = followup.messages.last().unwrap();
+    assert_eq!(read.text.as_ref().unwrap().as_str(), reply);
+    assert_eq!(read.from_desk_verified, Some(true));
+}

@@ -1,0 +1,104 @@
+// One case on the device (docs/decisions/0008 §5, slice 3), checked as `worker show` checks it:
+// fetched (the server audits `case.open`), decrypted with the desk identities this account holds,
+// the desk's replies and notes checked against the accounts the verified chain names, the
+// reporter's messages against the key the report seals, partners' answers against the keys the
+// chain signs; sealed if no device has sealed it yet. And the actions of triage: status,
+// assignment, a note, a reply (which moves a new case to review unless the worker says not to).
+
+import {
+  deskToPartnerAuthenticity,
+  openAny,
+  openCase,
+  partnerAuthenticity,
+  verifyAuthors,
+  type Authenticity,
+  type OpenCase,
+} from "../case.ts";
+import { openMessage } from "../message.ts";
+import { hasDeskReplies, newSeal, sealNote, sealReply } from "../triage.ts";
+import type { DeskCase, ReferralView, TrailEntry } from "./api.ts";
+import type { Session } from "./session.ts";
+
+export interface Answer {
+  author: "partner" | "desk";
+  status: string | null;
+  day: string;
+  text?: string;
+  authenticity?: Authenticity;
+  signedBy?: string;
+}
+
+export interface OpenedCase {
+  c: OpenCase;
+  view: DeskCase;
+  /** The decrypted report document, when it is one. */
+  report?: Record<string, unknown>;
+  referrals: { view: ReferralView; answers: Answer[] }[];
+  trail: TrailEntry[];
+}
+
+const identities = (s: Session) => s.keys.identities.map((k) => k.identity);
+
+async function answers(s: Session, r: ReferralView): Promise<Answer[]> {
+  const out: Answer[] = [];
+  for (const u of r.updates) {
+    const plain = u.ciphertext === null ? undefined : await openAny(identities(s), u.ciphertext);
+    const message = plain && openMessage(plain);
+    const checked =
+      u.author === "partner"
+        ? partnerAuthenticity(message, r.id, r.partner, s.state)
+        : deskToPartnerAuthenticity(message, r.id, s.state);
+    out.push({ author: u.author, status: u.status, day: u.day, text: message?.text, ...checked });
+  }
+  return out;
+}
+
+function document(c: OpenCase): Record<string, unknown> | undefined {
+  if (!c.report) return undefined;
+  try {
+    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(c.report));
+    return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Seals the case if it has no seal and no device replied yet (protocol.md §10.5). A seal the
+ * server refuses (another device's came first) leaves the case as the server has it. */
+async function sealIfNeeded(s: Session, c: OpenCase): Promise<void> {
+  if (c.seal.kind !== "missing" || hasDeskReplies(c)) return;
+  const made = await newSeal(c, s.state, s.desk, s.own);
+  if (!made) return;
+  await s.api.seal(c.view.id, made.ciphertext);
+  c.seal = { kind: "sealed", seal: made.seal };
+}
+
+export async function openOne(s: Session, id: string): Promise<OpenedCase> {
+  const view = await s.api.openCase(id);
+  const c = await openCase(view, identities(s));
+  verifyAuthors(c, s.state);
+  await sealIfNeeded(s, c).catch(() => {});
+  const referrals = [];
+  for (const r of view.referrals) referrals.push({ view: r, answers: await answers(s, r) });
+  return { c, view, report: document(c), referrals, trail: await s.api.trail(id) };
+}
+
+export async function setStatus(s: Session, id: string, status: string): Promise<void> {
+  await s.api.setStatus(id, status);
+}
+
+export async function assign(s: Session, id: string, username: string | null): Promise<void> {
+  await s.api.assign(id, username);
+}
+
+export async function writeNote(s: Session, id: string, text: string): Promise<void> {
+  await s.api.note(id, await sealNote(s.state, s.own, text));
+}
+
+/** Replies to the reporter: the case sealed first if it must be, the reply key checked against
+ * the seal (case.ts `replyRecipient` throws before anything is encrypted otherwise). */
+export async function writeReply(s: Session, o: OpenedCase, text: string, review: boolean): Promise<void> {
+  await sealIfNeeded(s, o.c);
+  await s.api.reply(o.view.id, await sealReply(o.c, s.state, s.desk, s.own, text));
+  if (review && o.view.status === "new") await s.api.setStatus(o.view.id, "in_review");
+}
