@@ -36,7 +36,10 @@ async fn a_case_is_read_and_answered_in_the_browser(backend: Backend) {
     let canary = crate::canary::new_canary();
     let form: ReportForm = serde_json::from_value(json!({
         "kind": "sextortion", "country": "GT", "when": "this_week", "needs": ["legal"],
-        "narrative": format!("Me escribió un perfil falso.\nPide 300 dólares. {canary}"),
+        "narrative": format!(
+            "Me escribió un perfil falso.\nPide 300 dólares. {canary} \
+             <img src=x onerror=alert(1)><script>alert(2)</script>\u{202E}gpj.exe"
+        ),
         "safe_contact": "Solo por la tarde", "consent_referral": true,
         "indicators": [{"type": "phone", "value": "+502 5555 1234"}],
     }))
@@ -103,6 +106,11 @@ async fn a_case_is_read_and_answered_in_the_browser(backend: Backend) {
     let narrative = fields["Lo que pasó, en sus palabras"].as_str().unwrap();
     assert!(
         narrative.starts_with("Me escribió un perfil falso.\nPide 300"),
+        "{seen}"
+    );
+    // Markup a stranger wrote is text, and a direction override is shown, not obeyed.
+    assert!(
+        narrative.ends_with("<img src=x onerror=alert(1)><script>alert(2)</script>⟨U+202E⟩gpj.exe"),
         "{seen}"
     );
     let thread = seen["thread"].as_array().unwrap();
