@@ -241,3 +241,24 @@ desk-word-reply-send = Send the answer
 desk-word-done = Done.
 desk-word-error-action = Could not save. Check the connection and try again.
 desk-word-error-case = The case could not be opened, or did not pass this device's checks. Do not answer until your supervisor has looked at it.
+
+## Referring, writing to a partner, printing.
+desk-word-refer = Refer to a partner organisation
+desk-word-refer-partner = Organisation
+desk-word-fit-serves = serves
+desk-word-fit-country = works in their country
+desk-word-fit-language = speaks their language
+desk-word-no-partners = The desk has no active partner organisations.
+desk-word-refer-fields = What is sent (only what is needed)
+desk-word-refer-preview = This is what the organisation will see:
+desk-word-consent-given = The reporter agreed to be referred to a support organisation.
+desk-word-consent-missing = The reporter did not agree to be referred. Refer only if it is needed to protect them, and say why: the reason is kept, encrypted, in the history.
+desk-word-refer-reason = Reason to refer without consent
+desk-word-refer-send = Send the referral
+desk-word-refer-untrusted = This organisation's keys do not match the ones the desk signed: nothing was sent. Tell your supervisor.
+desk-word-override-reason = Referred without consent. Reason:
+desk-word-to-partner = Write to the organisation
+desk-word-to-partner-send = Send to the organisation
+desk-word-print = Print or save as PDF
+desk-word-print-hint = It is recorded in the case's history. Paper or a PDF is not encrypted: keep it carefully and destroy it when it is no longer needed.
+desk-word-action-case-export = printed or exported the case

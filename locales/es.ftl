@@ -241,3 +241,24 @@ desk-word-reply-send = Enviar la respuesta
 desk-word-done = Hecho.
 desk-word-error-action = No se pudo guardar. Revise la conexión e inténtelo de nuevo.
 desk-word-error-case = El caso no se pudo abrir o no pasó las comprobaciones de este dispositivo. No responda hasta que su supervisora o supervisor lo revise.
+
+## Referring, writing to a partner, printing.
+desk-word-refer = Derivar a una organización aliada
+desk-word-refer-partner = Organización
+desk-word-fit-serves = atiende
+desk-word-fit-country = trabaja en su país
+desk-word-fit-language = habla su idioma
+desk-word-no-partners = La mesa no tiene organizaciones aliadas activas.
+desk-word-refer-fields = Qué se envía (solo lo necesario)
+desk-word-refer-preview = Así lo verá la organización:
+desk-word-consent-given = La persona aceptó que su caso se derive a una organización de apoyo.
+desk-word-consent-missing = La persona no aceptó que su caso se derive. Derive solo si hace falta para protegerla, y diga por qué: el motivo queda cifrado en el historial.
+desk-word-refer-reason = Motivo para derivar sin consentimiento
+desk-word-refer-send = Enviar la derivación
+desk-word-refer-untrusted = Las claves de esta organización no coinciden con las que firmó la mesa: no se envió nada. Avise a su supervisora o supervisor.
+desk-word-override-reason = Derivada sin consentimiento. Motivo:
+desk-word-to-partner = Escribir a la organización
+desk-word-to-partner-send = Enviar a la organización
+desk-word-print = Imprimir o guardar como PDF
+desk-word-print-hint = Queda registrado en el historial del caso. El papel o el PDF no están cifrados: guárdelos con cuidado y destrúyalos cuando ya no hagan falta.
+desk-word-action-case-export = imprimió o exportó el caso

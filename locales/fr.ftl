@@ -241,3 +241,24 @@ desk-word-reply-send = Envoyer la réponse
 desk-word-done = Fait.
 desk-word-error-action = Impossible d'enregistrer. Vérifiez la connexion et réessayez.
 desk-word-error-case = Le dossier n'a pas pu être ouvert, ou n'a pas passé les vérifications de cet appareil. Ne répondez pas avant que votre superviseur l'ait examiné.
+
+## Referring, writing to a partner, printing.
+desk-word-refer = Orienter vers une organisation partenaire
+desk-word-refer-partner = Organisation
+desk-word-fit-serves = s'occupe de
+desk-word-fit-country = travaille dans son pays
+desk-word-fit-language = parle sa langue
+desk-word-no-partners = La permanence n'a aucune organisation partenaire active.
+desk-word-refer-fields = Ce qui est envoyé (seulement le nécessaire)
+desk-word-refer-preview = Voici ce que verra l'organisation :
+desk-word-consent-given = La personne a accepté d'être orientée vers une organisation d'appui.
+desk-word-consent-missing = La personne n'a pas accepté d'être orientée. N'orientez que si c'est nécessaire pour la protéger, et dites pourquoi : le motif reste chiffré dans l'historique.
+desk-word-refer-reason = Motif pour orienter sans consentement
+desk-word-refer-send = Envoyer l'orientation
+desk-word-refer-untrusted = Les clés de cette organisation ne correspondent pas à celles que la permanence a signées : rien n'a été envoyé. Prévenez votre superviseur.
+desk-word-override-reason = Orientée sans consentement. Motif :
+desk-word-to-partner = Écrire à l'organisation
+desk-word-to-partner-send = Envoyer à l'organisation
+desk-word-print = Imprimer ou enregistrer en PDF
+desk-word-print-hint = C'est enregistré dans l'historique du dossier. Le papier ou le PDF ne sont pas chiffrés : conservez-les avec soin et détruisez-les quand ils ne servent plus.
+desk-word-action-case-export = a imprimé ou exporté le dossier

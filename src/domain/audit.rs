@@ -29,6 +29,7 @@ pub enum AuditAction {
     CaseReply,
     CaseSeal,
     CaseReencrypt,
+    CaseExport,
     PartnerAdd,
     PartnerDisable,
     PartnerToken,
@@ -43,7 +44,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -68,6 +69,7 @@ impl AuditAction {
         AuditAction::CaseReply,
         AuditAction::CaseSeal,
         AuditAction::CaseReencrypt,
+        AuditAction::CaseExport,
         AuditAction::PartnerAdd,
         AuditAction::PartnerDisable,
         AuditAction::PartnerToken,
@@ -107,6 +109,7 @@ impl AuditAction {
             AuditAction::CaseReply => "case.reply",
             AuditAction::CaseSeal => "case.seal",
             AuditAction::CaseReencrypt => "case.reencrypt",
+            AuditAction::CaseExport => "case.export",
             AuditAction::PartnerAdd => "partner.add",
             AuditAction::PartnerDisable => "partner.disable",
             AuditAction::PartnerToken => "partner.token",

@@ -19,7 +19,10 @@ use crate::harness::Backend;
 use crate::partner_answers::{add_bufete, checked_case, refer};
 use crate::workers::PASSWORD;
 
-crate::on_both_backends!(a_case_is_read_and_answered_in_the_browser);
+crate::on_both_backends!(
+    a_case_is_read_and_answered_in_the_browser,
+    a_case_is_referred_from_the_browser
+);
 
 async fn a_case_is_read_and_answered_in_the_browser(backend: Backend) {
     let Some(Desk {
@@ -215,4 +218,187 @@ async fn a_case_is_read_and_answered_in_the_browser(backend: Backend) {
     let read = followup.messages.last().unwrap();
     assert_eq!(read.text.as_ref().unwrap().as_str(), reply);
     assert_eq!(read.from_desk_verified, Some(true));
+}
+
+/// Referring in the browser (§5.4): partners ranked, exactly the fields chosen, a preview, the
+/// reporter's missing consent overridden with a reason; a message to the partner; the case
+/// printed (recorded first). The partner's command-line code reads exactly those fields and the
+/// message as rosa's, answers, and a colleague reads the answer in the browser.
+async fn a_case_is_referred_from_the_browser(backend: Backend) {
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        root,
+        ..
+    }) = dashboard_desk(backend).await
+    else {
+        return;
+    };
+    let (bufete, added) = add_bufete(&client, &boss).await;
+    let canary = crate::canary::new_canary();
+    let form: ReportForm = serde_json::from_value(json!({
+        "kind": "phone_extortion", "country": "GT", "needs": ["legal"],
+        "narrative": "Me llaman desde la cárcel y piden una cuota.",
+        "safe_contact": format!("Llamar al 5555 0000 {canary}"), "consent_referral": false,
+    }))
+    .unwrap();
+    let sent = reporter::submit(&client, "gt", &form, Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let shots_dir = format!("desk-refer-{backend:?}");
+    let rosa = browser_worker(&server, &client, &boss, "rosa", &shots_dir).await;
+    let (reason, message) = (
+        "Riesgo para su vida: la amenazan hoy.",
+        "¿Pueden llamarla hoy?",
+    );
+    let args = [
+        "refer",
+        &rosa.url,
+        &rosa.shots,
+        "gt",
+        "rosa",
+        PASSWORD,
+        &rosa.code,
+        &root,
+        &sent.id,
+        "needs,narrative",
+        reason,
+        message,
+    ];
+    let seen: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(seen["violations"], json!([]), "{seen}");
+    assert_eq!(seen["foreign"], json!([]), "{seen}");
+    let offered = seen["partners"][0].as_str().unwrap();
+    assert!(
+        offered.starts_with("Bufete Popular — atiende Asesoría legal"),
+        "{seen}"
+    );
+    assert!(
+        seen["consent"].as_str().unwrap().contains("no aceptó"),
+        "{seen}"
+    );
+    assert_eq!(
+        seen["preview"],
+        json!({"Ayuda pedida": "Asesoría legal",
+               "Lo que pasó, en sus palabras": "Me llaman desde la cárcel y piden una cuota."}),
+        "{seen}"
+    );
+    let referral_seen = &seen["after"]["referrals"][0];
+    assert!(
+        referral_seen["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bufete Popular · Enviada"),
+        "{seen}"
+    );
+    assert!(
+        referral_seen["reason"].as_str().unwrap().ends_with(reason),
+        "{seen}"
+    );
+    let written = &referral_seen["answers"][0];
+    assert!(
+        written["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mesa: rosa · "),
+        "{seen}"
+    );
+    assert_eq!(
+        (&written["text"], &written["warning"]),
+        (&json!(message), &json!(false))
+    );
+    assert_eq!(seen["printed"], 1);
+    let kept = seen["storage"].to_string();
+    assert!(!kept.contains(&canary) && !kept.contains(reason), "{kept}");
+
+    // On the record: the override (with its reason as ciphertext), the message, the export.
+    let actions: Vec<String> = (server.audit_rows().await.into_iter())
+        .filter(|r| r.entry.actor == "rosa")
+        .map(|r| r.entry.action)
+        .collect();
+    for action in [
+        "referral.create",
+        "referral.consent_override",
+        "referral.message",
+        "case.export",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} not in {actions:?}"
+        );
+    }
+
+    // The partner's device: exactly the two fields, the message signed by rosa; it answers.
+    let partner_state = crate::partners::partner_desk(&client, &added.token, &bufete).await;
+    let listed = client.partner_referrals(&added.token).await.unwrap();
+    let referral = listed[0].id.clone();
+    let opened = partner_side::open_referral(
+        &client,
+        &added.token,
+        &bufete,
+        &referral,
+        Some(&partner_state),
+    )
+    .await
+    .unwrap();
+    let document = opened.document.unwrap();
+    let mut keys: Vec<&str> = document
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["narrative", "needs", "schema"], "{document}");
+    let from_desk = &opened.updates[0];
+    assert!(from_desk.from_desk);
+    assert_eq!(from_desk.text.as_ref().unwrap().as_str(), message);
+    assert_eq!(
+        from_desk.authenticity,
+        Some(Authenticity::SignedBy(
+            resguardo::domain::Username::parse("rosa").unwrap()
+        ))
+    );
+    let answer = Some(("Sí, la llamamos hoy.", &partner_state));
+    partner_side::answer(
+        &client,
+        &added.token,
+        &bufete,
+        &referral,
+        Some(ReferralStatus::Accepted),
+        answer,
+    )
+    .await
+    .unwrap();
+
+    // A colleague sees the answer in the browser, signed by the partner.
+    let lucia = browser_worker(&server, &client, &boss, "lucia", &shots_dir).await;
+    let args = [
+        "read",
+        &lucia.url,
+        &lucia.shots,
+        "gt",
+        "lucia",
+        PASSWORD,
+        &lucia.code,
+        &root,
+        &sent.id,
+    ];
+    let read: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(read["violations"], json!([]), "{read}");
+    let answers = read["referrals"][0]["answers"].as_array().unwrap();
+    let last = answers.last().unwrap();
+    assert!(
+        last["author"]
+            .as_str()
+            .unwrap()
+            .starts_with("Organización: Bufete Popular · Aceptada"),
+        "{read}"
+    );
+    assert_eq!(
+        (&last["text"], &last["warning"]),
+        (&json!("Sí, la llamamos hoy."), &json!(false))
+    );
 }

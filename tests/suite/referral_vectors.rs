@@ -116,3 +116,24 @@ fn regenerate_referral_vectors() {
     )
     .unwrap();
 }
+
+/// Partner ranking against `tests/vectors/ranking.json`, which `web/test/referral.test.ts` passes
+/// too: the dashboard offers partners in the order `worker refer` suggests them.
+#[test]
+fn ranking_vectors_match() {
+    use resguardo::protocol::referral::suggest;
+    use resguardo::protocol::referrals::PartnerView;
+    let text = std::fs::read_to_string("tests/vectors/ranking.json").unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let partners: Vec<PartnerView> = serde_json::from_value(file["partners"].clone()).unwrap();
+    for r in file["reports"].as_array().unwrap() {
+        let ranked: Vec<Value> = suggest(&r["report"], &partners)
+            .iter()
+            .map(|s| {
+                json!({"id": s.partner.id, "score": s.score(), "serves": s.serves,
+                       "country": s.country, "language": s.language})
+            })
+            .collect();
+        assert_eq!(Value::from(ranked), r["ranked"], "{}", r["report"]);
+    }
+}

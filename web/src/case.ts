@@ -149,7 +149,7 @@ function authenticity(message: Message | undefined, key: Uint8Array | undefined)
  * Who signed a desk reply or note: a v2 document whose author is the lower-case hex id of an
  * account of the verified chain, signed with that account's key.
  */
-function deskAuthenticity(
+export function deskAuthenticity(
   message: Message | undefined,
   state: DeskState,
 ): { authenticity: Authenticity; signedBy?: string } {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { pad } from "../src/padding.ts";
-import { consented, referralDocument, type ReferralField } from "../src/referral.ts";
+import { consented, referralDocument, suggest, type ReferralField } from "../src/referral.ts";
 
 interface Case {
   fields: ReferralField[];
@@ -36,4 +36,18 @@ test("referral documents match the shared vectors", () => {
 test("a field outside the list is refused, not copied", () => {
   const report = reports[0].report;
   assert.throws(() => referralDocument(report, ["reply_to" as ReferralField]), TypeError);
+});
+
+test("partners are ranked as the Rust code ranks them", () => {
+  const file = JSON.parse(readFileSync(new URL("../../tests/vectors/ranking.json", import.meta.url), "utf8"));
+  for (const r of file.reports) {
+    const ranked = suggest(r.report, file.partners).map((s) => ({
+      id: s.partner.id,
+      score: s.score,
+      serves: s.serves,
+      country: s.country,
+      language: s.language,
+    }));
+    assert.deepEqual(ranked, r.ranked, JSON.stringify(r.report));
+  }
 });

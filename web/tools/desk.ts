@@ -11,6 +11,11 @@
 //     {"fields", "thread", "notes", "referrals", "trail", "meta", "after", "card", "violations",
 //      "foreign", "storage"}: signs in, opens case ID from the inbox, reads it, assigns it to
 //     USER, writes NOTE, replies REPLY (new → in review), reads it again, goes back to the list
+//   node desk.mjs refer URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID FIELDS REASON MESSAGE →
+//     {"partners", "consent", "preview", "after", "printed", "violations", "foreign", "storage"}:
+//     opens case ID, refers it to the first partner offered with exactly FIELDS (comma-separated)
+//     and REASON (the report carries no consent), writes MESSAGE to that partner, prints it
+//   node desk.mjs read URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID → the case as `case` reads it
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -32,6 +37,7 @@ const context = await browser.newContext({ viewport: { width: 360, height: 740 }
 declare global {
   interface Window {
     cspViolations: string[];
+    printed: number;
   }
 }
 
@@ -82,6 +88,53 @@ async function fill(p: Page, withCode: string, withRoot: string) {
   await p.fill("#code", withCode);
   if (await p.isVisible("#root")) await p.fill("#root", withRoot);
   await p.click("#sign-in-button");
+}
+
+/** The case screen as the reader sees it. */
+const read = () =>
+  page.evaluate(() => {
+    const all = (selector: string) => Array.from(document.querySelectorAll(selector));
+    const entriesOf = (root: Element | null) =>
+      Array.from(root?.querySelectorAll(":scope > li.entry") ?? []).map((li) => ({
+        author: li.querySelector(".entry-author")?.textContent,
+        warning: li.querySelector(".warning") !== null,
+        text: li.querySelector(".untrusted")?.textContent,
+      }));
+    return {
+      meta: document.querySelector("#case .case-meta")?.textContent,
+      fields: Object.fromEntries(
+        all("#case .report dt").map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
+      ),
+      thread: entriesOf(document.querySelector("#case .thread ol.entries")),
+      notes: entriesOf(document.querySelector("#case .notes ol.entries")),
+      referrals: all("#case li.referral").map((li) => ({
+        title: li.querySelector("h4")?.textContent,
+        reason: li.querySelector(".override")?.textContent ?? null,
+        answers: entriesOf(li.querySelector("ol.entries")),
+      })),
+      trail: all("#case ol.trail > li").map((li) => li.textContent),
+    };
+  });
+/** Runs one action of the case screen and waits until it is saved (or says why not). */
+const act = async (fillIn: () => Promise<void>, form: string) => {
+  await page.evaluate(() => document.getElementById("case-done")?.remove());
+  await fillIn();
+  await page.click(`#case form.action-${form} button[type=submit]`);
+  // Saved, the case is shown again with a notice; refused, the form says so (and the test
+  // reads that instead of waiting out a timeout).
+  await page.waitForSelector("#case-done, #case .action-notice:not(:empty)", { timeout: 30_000 });
+  const refused = await page.$eval(`#case form.action-${form} .action-notice`, (p) => p.textContent).catch(() => "");
+  if (refused) throw new Error(`${form}: ${refused}`);
+};
+
+/** Signs in, waits for the inbox, opens case `id`. */
+async function openFromInbox(id: string) {
+  await fill(page, code, root);
+  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+    timeout: 60_000,
+  });
+  await page.click(`button[data-open="${id}"]`);
+  await page.waitForSelector("#case:not([hidden]) .report, #case:not([hidden]) .warning", { timeout: 30_000 });
 }
 
 const violations = () => page.evaluate(() => window.cspViolations.slice());
@@ -222,47 +275,9 @@ if (command === "sign-in") {
   );
 } else if (command === "case") {
   const [id, note] = [query, kind];
-  await fill(page, code, root);
-  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
-    timeout: 60_000,
-  });
-  await page.click(`button[data-open="${id}"]`);
-  await page.waitForSelector("#case:not([hidden]) .report, #case:not([hidden]) .warning", { timeout: 30_000 });
+  await openFromInbox(id);
   await page.screenshot({ path: `${artifacts}/desk-case.png`, fullPage: true });
-  const read = () =>
-    page.evaluate(() => {
-      const all = (selector: string) => Array.from(document.querySelectorAll(selector));
-      const entriesOf = (root: Element | null) =>
-        Array.from(root?.querySelectorAll(":scope > li.entry") ?? []).map((li) => ({
-          author: li.querySelector(".entry-author")?.textContent,
-          warning: li.querySelector(".warning") !== null,
-          text: li.querySelector(".untrusted")?.textContent,
-        }));
-      return {
-        meta: document.querySelector("#case .case-meta")?.textContent,
-        fields: Object.fromEntries(
-          all("#case .report dt").map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]),
-        ),
-        thread: entriesOf(document.querySelector("#case .thread ol.entries")),
-        notes: entriesOf(document.querySelector("#case .notes ol.entries")),
-        referrals: all("#case li.referral").map((li) => ({
-          title: li.querySelector("h4")?.textContent,
-          answers: entriesOf(li.querySelector("ol.entries")),
-        })),
-        trail: all("#case ol.trail > li").map((li) => li.textContent),
-      };
-    });
   const before = await read();
-  const act = async (fillIn: () => Promise<void>, form: string) => {
-    await page.evaluate(() => document.getElementById("case-done")?.remove());
-    await fillIn();
-    await page.click(`#case form.action-${form} button[type=submit]`);
-    // Saved, the case is shown again with a notice; refused, the form says so (and the test
-    // reads that instead of waiting out a timeout).
-    await page.waitForSelector("#case-done, #case .action-notice:not(:empty)", { timeout: 30_000 });
-    const refused = await page.$eval(`#case form.action-${form} .action-notice`, (p) => p.textContent).catch(() => "");
-    if (refused) throw new Error(`${form}: ${refused}`);
-  };
   await act(() => page.selectOption("#case-assign", user).then(() => {}), "assign");
   await act(() => page.fill("#case-note", note), "note");
   await act(() => page.fill("#case-reply", reply), "reply");
@@ -286,6 +301,46 @@ if (command === "sign-in") {
       foreign,
     }),
   );
+} else if (command === "refer") {
+  const [id, fields, reason, message] = [query, kind, reply, process.argv[13]];
+  await openFromInbox(id);
+  const partners = await page.$$eval("#refer-partner option", (os) => os.map((o) => o.textContent));
+  const wanted = fields.split(",");
+  for (const box of await page.$$("#case .fields input[type=checkbox]")) {
+    const value = await box.getAttribute("value");
+    if (wanted.includes(value ?? "") !== (await box.isChecked())) await box.click();
+  }
+  const preview = await page.$$eval("#case .preview dt", (dts) =>
+    Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])),
+  );
+  const consent = await page.textContent("#case .action-refer .warning, #case .action-refer .notice");
+  await page.screenshot({ path: `${artifacts}/desk-refer.png`, fullPage: true });
+  await act(() => page.fill("#refer-reason", reason), "refer");
+  await act(() => page.fill("#to-partner-0", message), "to-partner");
+  // Printing: the browser's dialog is replaced by a count; the export is recorded first.
+  await page.evaluate(() => {
+    window.printed = 0;
+    window.print = () => {
+      window.printed += 1;
+    };
+  });
+  await page.click("#case-print");
+  await page.waitForFunction(() => window.printed > 0, null, { timeout: 10_000 });
+  console.log(
+    JSON.stringify({
+      partners,
+      consent,
+      preview,
+      after: await read(),
+      printed: await page.evaluate(() => window.printed),
+      storage: await storage(page),
+      violations: await violations(),
+      foreign,
+    }),
+  );
+} else if (command === "read") {
+  await openFromInbox(query);
+  console.log(JSON.stringify({ ...(await read()), violations: await violations(), foreign }));
 } else {
   throw new Error(`unknown command ${command}`);
 }

@@ -183,6 +183,33 @@ fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, Ap
     super::ciphertext_field(&entry.ciphertext, "ciphertext", state.message_limits)
 }
 
+/// Records that a desk device is exporting the case (printing it, or saving it as a PDF, for a
+/// complaint to the authorities): audited as `case.export` before the device shows the printable
+/// page, so a printed copy is on the record. The server learns only that it happened.
+#[utoipa::path(post, path = "/api/v1/desk/reports/{id}/export", params(("id" = String, Path)),
+    responses(
+    (status = 204),
+    doc::E401, doc::E403, doc::E404, doc::E413, doc::E415, doc::E503,
+), security(("bearer" = [])))]
+pub async fn export(
+    state: web::Data<AppState>,
+    caller: Vetted,
+    id: web::Path<String>,
+) -> Result<HttpResponse, CaseError> {
+    let case = find(&caller, &id).await?;
+    let me = &caller.0.account;
+    let subject = case.report.id.to_string();
+    audit(
+        &state,
+        me.desk.as_str(),
+        me.username.as_str(),
+        AuditAction::CaseExport,
+        &subject,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Seals a case that has no seal yet (protocol.md §10.5): the first desk device to act on it
 /// stores its signed account of the report, encrypted to the desk key.
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/seal", params(("id" = String, Path)),

@@ -169,6 +169,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     mount_post(
         cfg,
+        "/api/v1/desk/reports/{id}/export",
+        web::to(cases::export),
+        ACCOUNT_BODY,
+    );
+    mount_post(
+        cfg,
         "/api/v1/desk/reports/{id}/seal",
         web::to(cases::seal),
         limits.message,

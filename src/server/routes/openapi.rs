@@ -47,6 +47,7 @@ use crate::protocol::problem::Problem;
         cases::show,
         cases::set_status,
         cases::assign,
+        cases::export,
         cases::seal,
         cases::note,
         cases::reply,

@@ -3,6 +3,8 @@
 
 import type { CaseView } from "../case.ts";
 import type { Grant } from "../grants.ts";
+import type { DirectoryPartner } from "../referral.ts";
+import type { SealedReferral } from "../triage.ts";
 
 /** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
 export interface LoggedIn {
@@ -208,6 +210,25 @@ export class DeskApi {
 
   reply(id: string, ciphertext: string): Promise<void> {
     return this.call("POST", `${casePath(id)}/replies`, { ciphertext });
+  }
+
+  /** The desk's partner directory. */
+  partners(): Promise<DirectoryPartner[]> {
+    return this.call("GET", "/api/v1/desk/partners");
+  }
+
+  refer(id: string, referral: SealedReferral): Promise<{ id: string }> {
+    return this.call("POST", `${casePath(id)}/referrals`, referral);
+  }
+
+  writeToPartner(id: string, referral: string, ciphertext: string): Promise<void> {
+    const path = `${casePath(id)}/referrals/${encodeURIComponent(referral)}/messages`;
+    return this.call("POST", path, { ciphertext });
+  }
+
+  /** Records the export (`case.export`) before the device prints the case. */
+  exportCase(id: string): Promise<void> {
+    return this.call("POST", `${casePath(id)}/export`, {});
   }
 
   /** The desk key handed to reporters. */

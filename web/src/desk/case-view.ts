@@ -5,6 +5,9 @@
 
 import type { Authenticity } from "../case.ts";
 import type { Readable } from "../case.ts";
+import { consented, referralDocument, REFERRAL_FIELDS, suggest, type ReferralField } from "../referral.ts";
+import { ReferralRefused, type ReferralOrder } from "../triage.ts";
+import type { ReferralView } from "./api.ts";
 import type { OpenedCase } from "./case.ts";
 import { byId, clear, el, visible, type Child } from "./dom.ts";
 import * as labels from "./labels.ts";
@@ -17,6 +20,10 @@ export interface CaseActions {
   assign(username: string | null): Promise<void>;
   note(text: string): Promise<void>;
   reply(text: string, review: boolean): Promise<void>;
+  refer(order: ReferralOrder): Promise<void>;
+  toPartner(referral: ReferralView, text: string): Promise<void>;
+  /** Records the export, then prints. */
+  print(): Promise<void>;
 }
 
 const section = byId<HTMLElement>("case");
@@ -96,9 +103,9 @@ function notes(o: OpenedCase): HTMLElement[] {
   return [el("section", { class: "notes" }, el("h3", {}, word("notes")), entries(items))];
 }
 
-function referrals(o: OpenedCase): HTMLElement[] {
+function referrals(o: OpenedCase, run: CaseActions): HTMLElement[] {
   if (o.referrals.length === 0) return [];
-  const blocks = o.referrals.map(({ view, answers }) => {
+  const blocks = o.referrals.map(({ view, answers, reason }, n) => {
     const items = answers.map((a) => {
       const who = a.author === "partner" ? `${word("from-partner")} ${a.signedBy ?? view.partner_name}` : `${word("from-desk")} ${a.signedBy ?? "?"}`;
       const status = a.status === null ? "" : ` · ${word(`referral-status-${a.status}`)}`;
@@ -108,7 +115,10 @@ function referrals(o: OpenedCase): HTMLElement[] {
       "li",
       { class: "referral" },
       el("h4", {}, visible(view.partner_name), " · ", word(`referral-status-${view.status}`), " · ", labels.day(view.created)),
+      reason && el("p", { class: "override" }, `${word("override-reason")} `, el("span", { class: "untrusted" }, reason.text === undefined ? word("unreadable") : visible(reason.text))),
+      reason && warning(reason.authenticity),
       entries(items),
+      view.ciphertext !== null && toPartner(view, n, run),
     );
   });
   return [el("h3", {}, word("referrals")), el("ol", { class: "referrals" }, ...blocks)];
@@ -129,8 +139,83 @@ function trail(o: OpenedCase): HTMLElement[] {
   return [el("h3", {}, word("trail")), el("ol", { class: "trail" }, ...items)];
 }
 
+/** The form that writes to the partner of a referral (n-th of the case). */
+function toPartner(view: ReferralView, n: number, run: CaseActions): HTMLFormElement {
+  const [f, text] = field(`to-partner-${n}`, word("to-partner"), el("textarea", { rows: "3", required: "" }));
+  return form(`to-partner`, [f], word("to-partner-send"), () => run.toPartner(view, text.value));
+}
+
+/** What a refusal to refer says: a partner's key the chain does not vouch for is the server's. */
+function referError(e: unknown): string {
+  const untrusted = e instanceof ReferralRefused && ["unsigned-partner", "swapped-partner-key"].includes(e.code);
+  return word(untrusted ? "refer-untrusted" : "error-action");
+}
+
+/** The referral form: partners ranked by fit, the fields to send (the fewest by default), a
+ * preview of exactly what the partner will read, and the reporter's consent or a reason. */
+function referForm(o: OpenedCase, run: CaseActions): HTMLElement[] {
+  const report = o.report;
+  if (!report) return [];
+  const ranked = suggest(report, o.partners);
+  const heading = el("h3", {}, word("refer"));
+  if (ranked.length === 0) return [heading, el("p", {}, word("no-partners"))];
+  const fit = (r: (typeof ranked)[number]) =>
+    [
+      r.serves.length > 0 && `${word("fit-serves")} ${r.serves.map(labels.need).join(", ")}`,
+      r.country && word("fit-country"),
+      r.language && word("fit-language"),
+    ].filter((v): v is string => Boolean(v));
+  const partner = el(
+    "select",
+    {},
+    ...ranked.map((r) => el("option", { value: r.partner.id }, [visible(r.partner.name), ...fit(r)].join(" — "))),
+  );
+  const [partnerField] = field("refer-partner", word("refer-partner"), partner);
+  const offered = REFERRAL_FIELDS.filter((f) => report[f] !== undefined && report[f] !== null);
+  const boxes = offered.map((f) => {
+    const box = el("input", { type: "checkbox", id: `refer-field-${f}`, value: f });
+    box.checked = ["kind", "needs", "country", "when"].includes(f);
+    return box;
+  });
+  const chosen = (): ReferralField[] => boxes.filter((b) => b.checked).map((b) => b.value as ReferralField);
+  const preview = el("dl", { class: "preview" });
+  const showPreview = () => {
+    const doc = referralDocument(report, chosen());
+    clear(preview);
+    for (const [key, value] of Object.entries(doc)) {
+      if (key !== "schema") preview.append(el("dt", {}, word(`field-${key}`)), el("dd", {}, fieldValue(key, value) ?? ""));
+    }
+  };
+  for (const box of boxes) box.addEventListener("change", showPreview);
+  showPreview();
+  const picker = el(
+    "fieldset",
+    { class: "fields" },
+    el("legend", {}, word("refer-fields")),
+    ...boxes.map((b) => el("p", {}, b, " ", el("label", { for: b.id, class: "inline" }, word(`field-${b.value}`)))),
+  );
+  const given = consented(report);
+  const [reasonField, reason] = field("refer-reason", word("refer-reason"), el("textarea", { rows: "2", required: "" }));
+  const consent = given
+    ? [el("p", { class: "notice" }, word("consent-given"))]
+    : [el("p", { class: "warning" }, word("consent-missing")), reasonField];
+  const send = () => {
+    const order: ReferralOrder = { partner: ranked[partner.selectedIndex].partner, fields: chosen() };
+    if (!given) order.overrideReason = reason.value;
+    return run.refer(order);
+  };
+  const fields = [partnerField, picker, el("p", {}, word("refer-preview")), preview, ...consent];
+  return [heading, form("refer", fields, word("refer-send"), send, referError)];
+}
+
 /** A form of one action: its fields, a button, and the notice that says how it went. */
-function form(name: string, fields: Child[], button: string, run: () => Promise<void>): HTMLFormElement {
+function form(
+  name: string,
+  fields: Child[],
+  button: string,
+  run: () => Promise<void>,
+  failed: (e: unknown) => string = () => word("error-action"),
+): HTMLFormElement {
   const notice = el("p", { class: "action-notice", role: "status" });
   const submit = el("button", { type: "submit" }, button);
   const f = el("form", { class: `action action-${name}` }, ...fields, submit, notice);
@@ -141,8 +226,8 @@ function form(name: string, fields: Child[], button: string, run: () => Promise<
     try {
       await run();
       notice.textContent = word("done");
-    } catch {
-      notice.textContent = word("error-action");
+    } catch (e) {
+      notice.textContent = failed(e);
     } finally {
       submit.disabled = false;
     }
@@ -178,6 +263,19 @@ function actions(o: OpenedCase, accounts: string[], run: CaseActions): HTMLEleme
   ];
 }
 
+/** Print (or save as PDF): recorded on the server first, then the browser's print dialog. */
+function printing(run: CaseActions): HTMLElement {
+  const button = el("button", { type: "button", id: "case-print" }, word("print"));
+  const notice = el("p", { class: "action-notice", role: "status" });
+  button.addEventListener("click", () => {
+    notice.textContent = "";
+    run.print().catch(() => {
+      notice.textContent = word("error-action");
+    });
+  });
+  return el("section", { class: "print" }, button, el("small", {}, word("print-hint")), notice);
+}
+
 /** Shows case `o`; `accounts` are the user names the verified chain vets, to assign to; `done`
  * says the action before this showing was saved. */
 export function showCase(o: OpenedCase, accounts: string[], run: CaseActions, done = false): void {
@@ -199,8 +297,10 @@ export function showCase(o: OpenedCase, accounts: string[], run: CaseActions, do
     report(o),
     ...thread(o),
     ...notes(o),
-    ...referrals(o),
+    ...referrals(o, run),
     ...actions(o, accounts, run),
+    ...referForm(o, run),
+    printing(run),
     ...trail(o),
   );
   section.hidden = false;

@@ -6,6 +6,7 @@
 // assignment, a note, a reply (which moves a new case to review unless the worker says not to).
 
 import {
+  deskAuthenticity,
   deskToPartnerAuthenticity,
   openAny,
   openCase,
@@ -15,7 +16,16 @@ import {
   type OpenCase,
 } from "../case.ts";
 import { openMessage } from "../message.ts";
-import { hasDeskReplies, newSeal, sealNote, sealReply } from "../triage.ts";
+import type { DirectoryPartner } from "../referral.ts";
+import {
+  hasDeskReplies,
+  newSeal,
+  sealNote,
+  sealReferral,
+  sealReply,
+  sealToPartner,
+  type ReferralOrder,
+} from "../triage.ts";
 import type { DeskCase, ReferralView, TrailEntry } from "./api.ts";
 import type { Session } from "./session.ts";
 
@@ -33,8 +43,17 @@ export interface OpenedCase {
   view: DeskCase;
   /** The decrypted report document, when it is one. */
   report?: Record<string, unknown>;
-  referrals: { view: ReferralView; answers: Answer[] }[];
+  referrals: OpenedReferral[];
   trail: TrailEntry[];
+  /** The desk's partner directory, to refer to and to write to. */
+  partners: DirectoryPartner[];
+}
+
+export interface OpenedReferral {
+  view: ReferralView;
+  answers: Answer[];
+  /** Why it was sent without the reporter's consent, and who signed that reason. */
+  reason?: { text?: string; authenticity: Authenticity; signedBy?: string };
 }
 
 const identities = (s: Session) => s.keys.identities.map((k) => k.identity);
@@ -78,9 +97,36 @@ export async function openOne(s: Session, id: string): Promise<OpenedCase> {
   const c = await openCase(view, identities(s));
   verifyAuthors(c, s.state);
   await sealIfNeeded(s, c).catch(() => {});
-  const referrals = [];
-  for (const r of view.referrals) referrals.push({ view: r, answers: await answers(s, r) });
-  return { c, view, report: document(c), referrals, trail: await s.api.trail(id) };
+  const referrals: OpenedReferral[] = [];
+  for (const r of view.referrals) {
+    referrals.push({ view: r, answers: await answers(s, r), reason: await reason(s, r) });
+  }
+  const [trail, partners] = [await s.api.trail(id), await s.api.partners()];
+  return { c, view, report: document(c), referrals, trail, partners };
+}
+
+async function reason(s: Session, r: ReferralView): Promise<OpenedReferral["reason"]> {
+  if (r.override_reason === null) return undefined;
+  const plain = await openAny(identities(s), r.override_reason);
+  const message = plain && openMessage(plain);
+  return { text: message?.text, ...deskAuthenticity(message, s.state) };
+}
+
+/** Refers the case as `order` says, made on this device (triage.ts `sealReferral`). */
+export async function refer(s: Session, o: OpenedCase, order: ReferralOrder): Promise<void> {
+  await s.api.refer(o.view.id, await sealReferral(o.report, s.state, s.own, order));
+}
+
+/** Writes to the partner of one of the case's referrals, whose key the chain must sign. */
+export async function writeToPartner(s: Session, o: OpenedCase, referral: ReferralView, text: string): Promise<void> {
+  const partner = o.partners.find((p) => p.id === referral.partner);
+  if (!partner) throw new Error("the partner is not in the directory");
+  await s.api.writeToPartner(o.view.id, referral.id, await sealToPartner(s.state, s.own, partner, referral.id, text));
+}
+
+/** Records the export, then lets the browser print the page (or save it as a PDF). */
+export async function exportCase(s: Session, id: string): Promise<void> {
+  await s.api.exportCase(id);
 }
 
 export async function setStatus(s: Session, id: string, status: string): Promise<void> {

@@ -6,7 +6,16 @@
 // and whenever the page comes back, so that a computer put to sleep locks when it wakes.
 
 import { byId } from "./dom.ts";
-import { assign, openOne, setStatus, writeNote, writeReply } from "./case.ts";
+import {
+  assign,
+  exportCase,
+  openOne,
+  refer,
+  setStatus,
+  writeNote,
+  writeReply,
+  writeToPartner,
+} from "./case.ts";
 import { forgetCase, showCase, showCaseFailure } from "./case-view.ts";
 import { loadInbox, refreshInbox } from "./inbox.ts";
 import {
@@ -122,6 +131,12 @@ async function openCaseScreen(s: Session, id: string, done = false): Promise<voi
       assign: (username) => again(assign(s, id, username)),
       note: (text) => again(writeNote(s, id, text)),
       reply: (text, review) => again(writeReply(s, opened, text, review)),
+      refer: (order) => again(refer(s, opened, order)),
+      toPartner: (referral, text) => again(writeToPartner(s, opened, referral, text)),
+      print: async () => {
+        await exportCase(s, id);
+        window.print();
+      },
     }, done);
   } catch {
     if (stillWanted()) showCaseFailure({ back: () => backToInbox(s) });
