@@ -163,8 +163,8 @@ fn compare_number(
     ))?;
     if !number.matches_typed(&typed) {
         anyhow::bail!(
-            "the safety number does not match the keys given ({number}); {otherwise}: the keys \
-             may not be the partner's"
+            "the safety number does not match the keys given; {otherwise}: the keys may not be \
+             the partner's (the expected number is not shown, so that nobody copies it)"
         );
     }
     Ok(())

@@ -88,9 +88,9 @@ pub async fn init_chain(json: bool) -> anyhow::Result<()> {
             Ok(true)
         } else {
             Err(ClientError::Usage(format!(
-                "the number does not match {}'s keys ({}); nothing was signed: the keys may not \
-                 be theirs",
-                c.name, c.safety_number
+                "the number does not match {}'s keys; nothing was signed: the keys may not be \
+                 theirs (the expected number is not shown, so that nobody copies it)",
+                c.name
             )))
         }
     };

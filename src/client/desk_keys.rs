@@ -258,8 +258,9 @@ pub async fn vet(
     })?;
     if !fingerprint.matches_typed(typed_safety_number) {
         return Err(ClientError::Usage(format!(
-            "the safety number does not match {username}'s keys ({fingerprint}); do not vet: \
-             the keys may not be theirs"
+            "the safety number does not match {username}'s keys; do not vet: the keys may not \
+             be theirs. Compare again with their own screen (the expected number is not shown, \
+             so that nobody is talked into copying it)"
         )));
     }
     let id = hex_id(&account.id)?;

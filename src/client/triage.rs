@@ -6,7 +6,7 @@ use super::{ApiClient, ClientError};
 use crate::crypto::chain::DeskState;
 use crate::protocol::case::{open_any, seal_note, CaseError, OpenCase, Seal};
 use crate::protocol::cases::{CaseSummaryView, ContentsPage};
-use crate::protocol::search::ReportFacts;
+use crate::protocol::search::{words, ReportFacts};
 
 impl ApiClient {
     /// One page of the desk's report ciphertexts, after the case `after` (the first without one).
@@ -16,7 +16,10 @@ impl ApiClient {
         after: Option<&str>,
     ) -> Result<ContentsPage, ClientError> {
         let path = match after {
-            Some(id) => format!("/api/v1/desk/contents?after={id}"),
+            Some(id) => {
+                let id: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
+                format!("/api/v1/desk/contents?after={id}")
+            }
             None => "/api/v1/desk/contents".to_owned(),
         };
         self.get_as(token, &path).await
@@ -59,7 +62,7 @@ pub async fn search(
             let facts = facts.remove(&summary.id).flatten();
             FoundCase { summary, facts }
         })
-        .filter(|c| query.trim().is_empty() || c.facts.as_ref().is_some_and(|f| f.matches(query)))
+        .filter(|c| words(query).is_empty() || c.facts.as_ref().is_some_and(|f| f.matches(query)))
         .collect())
 }
 

@@ -1,6 +1,6 @@
 //! Finding cases on a desk device: the facts of a decrypted report that the inbox shows (kind,
 //! when, country, needs) and whether a query matches what the reporter wrote. The command line
-//! (`worker search`) and the dashboard (`web/src/desk/search.ts`) fold text the same way and both
+//! (`worker search`) and the dashboard (`web/src/search.ts`) fold text the same way and both
 //! pass `tests/vectors/search.json`, so a word found in one is found in the other. Nothing here is
 //! sent anywhere: the server served ciphertext and never learns what was looked for.
 

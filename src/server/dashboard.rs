@@ -102,8 +102,10 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                             " "
                             button type="button" id="sign-out" { (d.sign_out) }
                         }
+                        nav id="nav" {}
                         (inbox(t))
                         section id="case" tabindex="-1" aria-labelledby="case-title" hidden {}
+                        section id="team" tabindex="-1" hidden {}
                         // The case screen's words: the script reads them, nothing renders them.
                         template id="words" {
                             @for (key, text) in &d.words { span data-word=(key) { (text) } }

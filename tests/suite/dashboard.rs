@@ -35,7 +35,19 @@ pub async fn worker_with_codes(
     boss: &worker::Login,
     name: &str,
 ) -> String {
-    let code = invite(server, "gt", "worker");
+    account_with_codes(server, client, boss, name, "worker").await
+}
+
+/// An account of `role` enrolled here and vetted by `boss`, whose authenticator this test holds:
+/// its TOTP URI, with one code (the confirmation's) used.
+pub async fn account_with_codes(
+    server: &TestServer,
+    client: &resguardo::client::ApiClient,
+    boss: &worker::Login,
+    name: &str,
+    role: &str,
+) -> String {
+    let code = invite(server, "gt", role);
     let enrolled = worker::enrol(client, "gt", &code, name, PASSWORD)
         .await
         .unwrap();
@@ -94,7 +106,19 @@ pub async fn browser_worker(
     name: &str,
     shots: impl AsRef<std::path::Path>,
 ) -> BrowserSignIn {
-    let uri = worker_with_codes(server, client, boss, name).await;
+    browser_account(server, client, boss, name, "worker", shots).await
+}
+
+/// An account of `role`, enrolled and vetted by `boss`, ready to sign in in the browser.
+pub async fn browser_account(
+    server: &TestServer,
+    client: &resguardo::client::ApiClient,
+    boss: &worker::Login,
+    name: &str,
+    role: &str,
+    shots: impl AsRef<std::path::Path>,
+) -> BrowserSignIn {
+    let uri = account_with_codes(server, client, boss, name, role).await;
     let shots = screenshots().join(shots);
     std::fs::create_dir_all(&shots).unwrap();
     BrowserSignIn {

@@ -3,6 +3,8 @@
 // the reporter wrote. Both pass tests/vectors/search.json, so a word the command line finds the
 // dashboard finds too. Nothing here is sent: the server served ciphertext and never sees a query.
 
+import { jsonObject } from "./document.ts";
+
 /** Text as a search compares it: lower case, then without accents or other combining marks. */
 export function fold(text: string): string {
   return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
@@ -22,14 +24,8 @@ const str = (value: unknown): string | undefined => (typeof value === "string" ?
 
 /** The facts of a decrypted report document; undefined if it is not a JSON object. */
 export function reportFacts(plaintext: Uint8Array): ReportFacts | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
-  } catch {
-    return undefined;
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
-  const d = doc as Record<string, unknown>;
+  const d = jsonObject(plaintext);
+  if (!d) return undefined;
   const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
   const values = list(d.indicators).map((i) =>
     typeof i === "object" && i !== null ? str((i as Record<string, unknown>).value) : undefined,

@@ -14,6 +14,7 @@ import { deskToPartnerAuthor, replyPlaintext, REPORTER, signedPlaintext } from "
 import { pad } from "./padding.ts";
 import { consented, referralDocument, type DirectoryPartner, type ReferralField } from "./referral.ts";
 import type { DeskState } from "./statements.ts";
+import { jsonObject } from "./document.ts";
 import { encryptTo as encrypt } from "./encrypt.ts";
 
 /** The chain's current desk key: the only key the desk's writings go to. */
@@ -39,9 +40,9 @@ export async function sealNote(state: DeskState, own: string, text: string): Pro
 
 /** A 32-byte key the decrypted report seals in the field `name` (base64), if it does. */
 function sealedKey(report: Uint8Array, name: string): Uint8Array | undefined {
+  const value = jsonObject(report)?.[name];
   try {
-    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(report));
-    const key = typeof doc?.[name] === "string" ? base64.decode(doc[name]) : undefined;
+    const key = typeof value === "string" ? base64.decode(value) : undefined;
     return key?.length === 32 ? key : undefined;
   } catch {
     return undefined;
@@ -66,8 +67,9 @@ export async function newSeal(
   own: string,
 ): Promise<{ ciphertext: string; seal: CaseSeal } | undefined> {
   if (c.seal.kind !== "missing" || hasDeskReplies(c) || !c.report) return undefined;
-  const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(c.report));
-  if (doc?.reply_to !== c.view.reply_recipient) throw new CaseRefused("reply-key-swapped");
+  const doc = jsonObject(c.report);
+  if (!doc) throw new CaseRefused("malformed");
+  if (doc.reply_to !== c.view.reply_recipient) throw new CaseRefused("reply-key-swapped");
   if (!/^[0-9a-f]{32}$/.test(c.view.id)) throw new CaseRefused("malformed");
   const seal = sealOf(desk, hexToBytes(c.view.id), c.report, c.view.reply_recipient, own);
   const bytes = signSeal(seal, own);

@@ -16,6 +16,11 @@
 //     opens case ID, refers it to the first partner offered with exactly FIELDS (comma-separated)
 //     and REASON (the report carries no consent), writes MESSAGE to that partner, prints it
 //   node desk.mjs read URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID → the case as `case` reads it
+//   node desk.mjs invite URL ARTIFACTS DESK USER PASSWORD CODE ROOT ROLE → {"code", "shown", ...}:
+//     a supervisor makes an enrolment code on the team screen
+//   node desk.mjs vet URL ARTIFACTS DESK USER PASSWORD CODE ROOT NAME WRONG RIGHT DISABLE →
+//     {"mismatch", "teamText", "vetted", "disabled", "accounts", ...}: types WRONG then RIGHT as
+//     NAME's safety number, then disables DISABLE
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -341,6 +346,42 @@ if (command === "sign-in") {
 } else if (command === "read") {
   await openFromInbox(query);
   console.log(JSON.stringify({ ...(await read()), violations: await violations(), foreign }));
+} else if (command === "invite" || command === "vet") {
+  await fill(page, code, root);
+  await page.waitForSelector("#nav-team", { timeout: 60_000 });
+  await page.click("#nav-team");
+  await page.waitForSelector("#team:not([hidden]) h2", { timeout: 30_000 });
+  // An action that succeeds draws the team again with a notice at the top (#team-done); one
+  // refused says why in its form's notice.
+  const teamNotice = async (form: string, scope: string, succeeds: boolean) => {
+    await page.evaluate(() => document.getElementById("team-done")?.remove());
+    await page.click(`${scope} form.action-${form} button[type=submit]`);
+    const shown = succeeds ? "#team-done" : `${scope} .action-notice:not(:empty)`;
+    await page.waitForSelector(shown, { timeout: 30_000 });
+    return page.textContent(shown);
+  };
+  if (command === "invite") {
+    await page.selectOption("#invite-role", query);
+    await page.click("#team form.action-invite button[type=submit]");
+    await page.waitForSelector("#team .invite-result .code", { timeout: 30_000 });
+    await page.screenshot({ path: `${artifacts}/desk-team-invite.png`, fullPage: true });
+    const shown = await page.textContent("#team .invite-result");
+    console.log(JSON.stringify({ code: await page.textContent("#team .invite-result .code"), shown, violations: await violations(), foreign }));
+  } else {
+    const [name, wrong, right, toDisable] = [query, kind, reply, process.argv[13]];
+    const item = `#team li[data-username="${name}"]`;
+    await page.fill(`${item} input`, wrong);
+    const mismatch = await teamNotice("vet", item, false);
+    const teamText = await page.textContent("#team");
+    await page.fill(`${item} input`, right);
+    const vetted = await teamNotice("vet", item, true);
+    const other = `#team li[data-username="${toDisable}"]`;
+    await page.check(`${other} input[type=checkbox]`);
+    const disabled = await teamNotice("disable", other, true);
+    await page.screenshot({ path: `${artifacts}/desk-team.png`, fullPage: true });
+    const accounts = await page.$$eval("#team li.account", (items) => items.map((li) => li.querySelector("p")?.textContent));
+    console.log(JSON.stringify({ mismatch, teamText, vetted, disabled, accounts, violations: await violations(), foreign }));
+  }
 } else {
   throw new Error(`unknown command ${command}`);
 }

@@ -184,8 +184,9 @@ fn entry_ciphertext(state: &AppState, entry: &Entry) -> Result<AgeCiphertext, Ap
 }
 
 /// Records that a desk device is exporting the case (printing it, or saving it as a PDF, for a
-/// complaint to the authorities): audited as `case.export` before the device shows the printable
-/// page, so a printed copy is on the record. The server learns only that it happened.
+/// complaint to the authorities): audited as `case.export` before the dashboard opens the print
+/// dialog from its Print button. Printing from the browser's own menu is not seen by the server.
+/// The server learns only that it happened.
 #[utoipa::path(post, path = "/api/v1/desk/reports/{id}/export", params(("id" = String, Path)),
     responses(
     (status = 204),

@@ -77,7 +77,10 @@ pub async fn contents(
             Some(ReportId::parse(id).map_err(|_| ApiError::BadField("after", "a case id"))?)
         }
     };
-    let cases = caller.0.desk.contents(after.as_ref(), limit).await?;
+    // One more than the page: whether there is a next page, without an empty last request.
+    let mut cases = caller.0.desk.contents(after.as_ref(), limit + 1).await?;
+    let more = cases.len() as i64 > limit;
+    cases.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     // Who fetched how many reports is on record before they are handed out, as for `case.open`.
     let me = &caller.0.account;
     let subject = format!("count={}", cases.len());
@@ -89,10 +92,10 @@ pub async fn contents(
         &subject,
     )
     .await?;
-    let next = match cases.last() {
-        Some(last) if cases.len() as i64 == limit => Some(last.id.to_string()),
-        _ => None,
-    };
+    let next = cases
+        .last()
+        .filter(|_| more)
+        .map(|last| last.id.to_string());
     let cases = cases
         .into_iter()
         .map(|c| CaseContentView {

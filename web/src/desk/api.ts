@@ -5,6 +5,7 @@ import type { CaseView } from "../case.ts";
 import type { Grant } from "../grants.ts";
 import type { DirectoryPartner } from "../referral.ts";
 import type { SealedReferral } from "../triage.ts";
+import type { AccountView, Invite } from "./team.ts";
 
 /** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
 export interface LoggedIn {
@@ -12,12 +13,19 @@ export interface LoggedIn {
   /** Unix seconds at which the session ends, however busy. */
   expires_at: number;
   idle_minutes: number;
-  account: { signing_key: string | null };
+  account: { signing_key: string | null; role: string };
   wrapped_identity: string;
   unlock_share: string | null;
 }
 
 export interface StatementView {
+  statement: string;
+  signature: string;
+  opening?: string;
+}
+
+/** A statement this device signed, as the wire carries it (base64). */
+export interface SignedStatement {
   statement: string;
   signature: string;
   opening?: string;
@@ -210,6 +218,31 @@ export class DeskApi {
 
   reply(id: string, ciphertext: string): Promise<void> {
     return this.call("POST", `${casePath(id)}/replies`, { ciphertext });
+  }
+
+  /** (Supervisors) the desk's accounts. */
+  accounts(): Promise<AccountView[]> {
+    return this.call("GET", "/api/v1/desk/accounts");
+  }
+
+  invite(role: string): Promise<Invite> {
+    return this.call("POST", "/api/v1/desk/invites", { role });
+  }
+
+  vet(
+    username: string,
+    vetting: { key_version: number; grant: string | null; statement: SignedStatement },
+  ): Promise<{ status: string; approvals: number; required: number }> {
+    return this.call("POST", `/api/v1/desk/accounts/${encodeURIComponent(username)}/vet`, vetting);
+  }
+
+  disable(username: string): Promise<void> {
+    return this.call("POST", `/api/v1/desk/accounts/${encodeURIComponent(username)}/disable`, {});
+  }
+
+  /** Appends statements this device signed (a revocation) to the desk's chain. */
+  signStatements(statements: SignedStatement[]): Promise<void> {
+    return this.call("POST", "/api/v1/desk/statements", { statements });
   }
 
   /** The desk's partner directory. */

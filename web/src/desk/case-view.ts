@@ -10,6 +10,7 @@ import { ReferralRefused, type ReferralOrder } from "../triage.ts";
 import type { ReferralView } from "./api.ts";
 import type { OpenedCase } from "./case.ts";
 import { byId, clear, el, visible, type Child } from "./dom.ts";
+import { field, form } from "./forms.ts";
 import * as labels from "./labels.ts";
 import { word } from "./labels.ts";
 
@@ -208,40 +209,6 @@ function referForm(o: OpenedCase, run: CaseActions): HTMLElement[] {
   return [heading, form("refer", fields, word("refer-send"), send, referError)];
 }
 
-/** A form of one action: its fields, a button, and the notice that says how it went. */
-function form(
-  name: string,
-  fields: Child[],
-  button: string,
-  run: () => Promise<void>,
-  failed: (e: unknown) => string = () => word("error-action"),
-): HTMLFormElement {
-  const notice = el("p", { class: "action-notice", role: "status" });
-  const submit = el("button", { type: "submit" }, button);
-  const f = el("form", { class: `action action-${name}` }, ...fields, submit, notice);
-  f.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    notice.textContent = "";
-    try {
-      await run();
-      notice.textContent = word("done");
-    } catch (e) {
-      notice.textContent = failed(e);
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return f;
-}
-
-function field<T extends HTMLElement>(id: string, label: string, control: T, hint?: string): [HTMLElement, T] {
-  control.id = id;
-  const hintEl = hint === undefined ? undefined : el("small", { id: `${id}-hint` }, hint);
-  if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
-  return [el("p", {}, el("label", { for: id }, label), control, hintEl), control];
-}
-
 function actions(o: OpenedCase, accounts: string[], run: CaseActions): HTMLElement[] {
   const statuses = Array.from(byId<HTMLSelectElement>("filter-status").options).filter((x) => x.value !== "");
   const statusSelect = el("select", {}, ...statuses.map((x) => el("option", { value: x.value }, x.text)));
@@ -294,6 +261,7 @@ export function showCase(o: OpenedCase, accounts: string[], run: CaseActions, do
       v.assigned_to === null ? labels.inboxText("unassigned") : `${labels.inboxText("assigned")} ${v.assigned_to}`,
     ),
     ...(done ? [el("p", { class: "notice", role: "status", id: "case-done" }, word("done"))] : []),
+    ...(o.sealRefused ? [el("p", { class: "warning", role: "alert", id: "case-seal-warning" }, word("seal-warning"))] : []),
     report(o),
     ...thread(o),
     ...notes(o),

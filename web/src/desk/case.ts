@@ -6,6 +6,7 @@
 // assignment, a note, a reply (which moves a new case to review unless the worker says not to).
 
 import {
+  CaseRefused,
   deskAuthenticity,
   deskToPartnerAuthenticity,
   openAny,
@@ -15,6 +16,7 @@ import {
   type Authenticity,
   type OpenCase,
 } from "../case.ts";
+import { jsonObject } from "../document.ts";
 import { openMessage } from "../message.ts";
 import type { DirectoryPartner } from "../referral.ts";
 import {
@@ -45,8 +47,11 @@ export interface OpenedCase {
   report?: Record<string, unknown>;
   referrals: OpenedReferral[];
   trail: TrailEntry[];
-  /** The desk's partner directory, to refer to and to write to. */
+  /** The desk's partner directory, to refer to and to write to: those the chain signs, by the
+   * names it signs. */
   partners: DirectoryPartner[];
+  /** Why this device could not seal the case (a `CaseRefused` code), if it could not. */
+  sealRefused?: string;
 }
 
 export interface OpenedReferral {
@@ -72,15 +77,6 @@ async function answers(s: Session, r: ReferralView): Promise<Answer[]> {
   return out;
 }
 
-function document(c: OpenCase): Record<string, unknown> | undefined {
-  if (!c.report) return undefined;
-  try {
-    const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(c.report));
-    return typeof doc === "object" && doc !== null && !Array.isArray(doc) ? doc : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Seals the case if it has no seal and no device replied yet (protocol.md §10.5). A seal the
  * server refuses (another device's came first) leaves the case as the server has it. */
@@ -92,17 +88,40 @@ async function sealIfNeeded(s: Session, c: OpenCase): Promise<void> {
   c.seal = { kind: "sealed", seal: made.seal };
 }
 
+/**
+ * The partners by the names the verified chain signs (a server that swapped two names in the
+ * directory would otherwise have a worker send a case to the wrong one); partners the chain
+ * does not sign are left out: nothing may be sent to them.
+ */
+function signedPartners(s: Session, listed: DirectoryPartner[]): DirectoryPartner[] {
+  return listed.flatMap((p) => {
+    const signed = /^[0-9a-f]{32}$/i.test(p.id) ? s.state.partner(p.id) : undefined;
+    return signed ? [{ ...p, name: signed.name }] : [];
+  });
+}
+
 export async function openOne(s: Session, id: string): Promise<OpenedCase> {
   const view = await s.api.openCase(id);
   const c = await openCase(view, identities(s));
   verifyAuthors(c, s.state);
-  await sealIfNeeded(s, c).catch(() => {});
+  // A case this device cannot seal (its reply key differs from the report's, or it has replies
+  // and no seal) is shown with a warning, as `worker show` warns: replying will be refused.
+  let sealRefused: string | undefined;
+  await sealIfNeeded(s, c).catch((e) => {
+    sealRefused = e instanceof CaseRefused ? e.code : "network";
+  });
+  // Referral headers by the partner's signed name, as answers are checked against its signed key.
+  for (const r of view.referrals) {
+    const signed = /^[0-9a-f]{32}$/i.test(r.partner) ? s.state.partnerEver(r.partner) : undefined;
+    if (signed) r.partner_name = signed.name;
+  }
   const referrals: OpenedReferral[] = [];
   for (const r of view.referrals) {
     referrals.push({ view: r, answers: await answers(s, r), reason: await reason(s, r) });
   }
-  const [trail, partners] = [await s.api.trail(id), await s.api.partners()];
-  return { c, view, report: document(c), referrals, trail, partners };
+  const [trail, listed] = [await s.api.trail(id), await s.api.partners()];
+  const partners = signedPartners(s, listed);
+  return { c, view, report: c.report && jsonObject(c.report), referrals, trail, partners, sealRefused };
 }
 
 async function reason(s: Session, r: ReferralView): Promise<OpenedReferral["reason"]> {
@@ -124,7 +143,7 @@ export async function writeToPartner(s: Session, o: OpenedCase, referral: Referr
   await s.api.writeToPartner(o.view.id, referral.id, await sealToPartner(s.state, s.own, partner, referral.id, text));
 }
 
-/** Records the export, then lets the browser print the page (or save it as a PDF). */
+/** Records the export (`case.export`); the caller then opens the browser's print dialog. */
 export async function exportCase(s: Session, id: string): Promise<void> {
   await s.api.exportCase(id);
 }

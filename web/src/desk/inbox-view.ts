@@ -146,6 +146,13 @@ export function forget(): void {
   clear(list);
   count.textContent = "";
   controls.query.value = "";
+  // What the last person filtered for, and the names they were offered, go too.
+  for (const select of [controls.status, controls.kind, controls.need, controls.country, controls.assignee]) {
+    select.value = "";
+  }
+  for (const option of Array.from(controls.assignee.options)) {
+    if (option.dataset.name !== undefined) option.remove();
+  }
   progressLine.hidden = true;
   failure.hidden = true;
   section.hidden = true;

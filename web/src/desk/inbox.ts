@@ -60,16 +60,19 @@ export async function loadInbox(
   stillWanted: () => boolean,
 ): Promise<InboxCase[] | undefined> {
   const summaries = await source.inbox();
+  if (!stillWanted()) return undefined;
   const decrypterFor = decrypters(keys);
   const facts = new Map<string, ReportFacts | undefined>();
   let after: string | null = null;
   progress(0, summaries.length);
   do {
     const page = await source.contents(after);
-    if (!stillWanted()) return undefined;
+    // A page locked meanwhile neither decrypts nor shows anything more, nor asks for more.
     for (const c of page.cases) {
+      if (!stillWanted()) return undefined;
       facts.set(c.id, await open(decrypterFor(c.key_version), c.ciphertext));
     }
+    if (!stillWanted()) return undefined;
     progress(Math.min(facts.size, summaries.length), summaries.length);
     after = page.next;
   } while (after !== null);
@@ -89,6 +92,7 @@ export async function refreshInbox(
 ): Promise<InboxCase[] | undefined> {
   const facts = new Map(known.map((c) => [c.summary.id, c.facts]));
   const summaries = await source.inbox();
+  if (!stillWanted()) return undefined;
   if (summaries.some((s) => !facts.has(s.id))) return loadInbox(source, keys, progress, stillWanted);
   return summaries.map((summary) => ({ summary, facts: facts.get(summary.id) }));
 }

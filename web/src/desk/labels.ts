@@ -4,21 +4,25 @@
 // script carries no words of any language. A value no label knows (reports are strangers') is
 // shown as the text it is.
 
-import { byId } from "./dom.ts";
+import { byId, visible } from "./dom.ts";
 
 const section = byId<HTMLElement>("inbox");
 
-/** The label an option of the select `#id` gives `value`, or the value itself. */
+/** The label an option of the select `#id` gives `value`, or the value itself made visible. */
 export function option(id: string, value: string): string {
   for (const o of Array.from(byId<HTMLSelectElement>(id).options)) if (o.value === value) return o.text;
-  return value;
+  return visible(value);
 }
 
 export const status = (value: string) => option("filter-status", value);
 export const kind = (value: string) => option("filter-kind", value);
 export const need = (value: string) => option("filter-need", value);
 export const country = (value: string) => option("filter-country", value);
-export const when = (value: string) => section.getAttribute(`data-when-${value}`) ?? value;
+/** "When it happened" labels, by the report format's values (never a report's text as a name). */
+const whens = new Map(
+  ["today", "this_week", "this_month", "earlier"].map((v) => [v, section.getAttribute(`data-when-${v}`) ?? v]),
+);
+export const when = (value: string) => whens.get(value) ?? visible(value);
 
 /** One of `#inbox`'s texts, by its data attribute's name (`data-no-match` is `noMatch`). */
 export const inboxText = (name: string): string => section.dataset[name] ?? "";
@@ -28,8 +32,9 @@ for (const span of Array.from(byId<HTMLTemplateElement>("words").content.querySe
   words.set(span.dataset.word ?? "", span.textContent ?? "");
 }
 
-/** A word of the case screen (`desk-word-<key>` in the catalogue), or the key if the page has none. */
-export const word = (key: string): string => words.get(key) ?? key;
+/** A word of the case screen (`desk-word-<key>` in the catalogue), or the key (made visible: some
+ * keys carry a report's value, such as an indicator's type) if the page has none. */
+export const word = (key: string): string => words.get(key) ?? visible(key);
 
 const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
   dateStyle: "medium",

@@ -28,7 +28,11 @@ import {
   showLoading,
   showRefreshing,
 } from "./inbox-view.ts";
+import { el, clear } from "./dom.ts";
+import { word } from "./labels.ts";
 import { pinned } from "./pins.ts";
+import { accounts as teamAccounts, disable, invite, vet } from "./team.ts";
+import { hideTeam, showTeam } from "./team-view.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
 
 const main = byId<HTMLElement>("desk");
@@ -62,6 +66,8 @@ function drop(): void {
   session = undefined;
   forget();
   forgetCase();
+  hideTeam();
+  clear(byId("nav"));
   void ending?.api.logout().catch(() => {});
 }
 
@@ -89,7 +95,42 @@ function showSignedIn(s: Session): void {
   byId("who").textContent = `${s.username} · ${s.desk}`;
   byId("key-version").textContent = String(s.keys.current.version);
   signedIn.focus();
+  showNav(s);
   void openInbox(s);
+}
+
+/** Cases for everyone; the team for supervisors (the server refuses the rest anyway). */
+function showNav(s: Session): void {
+  const nav = byId("nav");
+  const cases = el("button", { type: "button", id: "nav-cases" }, word("nav-cases"));
+  cases.addEventListener("click", () => {
+    hideTeam();
+    backToInbox(s);
+  });
+  nav.replaceChildren(cases);
+  if (s.role !== "supervisor") return;
+  const team = el("button", { type: "button", id: "nav-team" }, word("nav-team"));
+  team.addEventListener("click", () => void openTeam(s));
+  nav.append(" ", team);
+}
+
+/** The team screen, drawn again after each action with how it went. */
+async function openTeam(s: Session, notice?: string): Promise<void> {
+  hide();
+  forgetCase();
+  const stillWanted = () => session === s;
+  const again = (text: string) => void openTeam(s, text);
+  const run = {
+    invite: (role: "worker" | "supervisor") => invite(s, role),
+    vet: (a: Parameters<typeof vet>[1], typed: string) => vet(s, a, typed),
+    disable: (a: Parameters<typeof disable>[1]) => disable(s, a),
+  };
+  try {
+    const listed = await teamAccounts(s);
+    if (stillWanted()) showTeam(listed, s.username, run, again, notice);
+  } catch {
+    if (stillWanted()) showTeam([], s.username, run, again, word("error-action"));
+  }
 }
 
 /** Lists the desk's cases, their reports decrypted here (again only if new ones came); a lock

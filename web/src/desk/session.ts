@@ -21,6 +21,8 @@ export interface Session {
   idleMinutes: number;
   /** Unix seconds at which the server ends the session, however busy. */
   expiresAt: number;
+  /** `worker` or `supervisor`: which screens the page offers (the server decides what each may do). */
+  role: string;
   /** The account's own identity (secret-key text). */
   own: string;
   keys: DeskKeys;
@@ -89,6 +91,7 @@ export async function signIn(c: Credentials): Promise<Session> {
       api,
       desk: c.desk,
       username: c.username,
+      role: loggedIn.account.role,
       idleMinutes: loggedIn.idle_minutes,
       expiresAt: loggedIn.expires_at,
       own,
@@ -150,7 +153,7 @@ async function verifiedKeys(
   return { state, keys };
 }
 
-function signedOf(s: StatementView): Signed {
+export function signedOf(s: StatementView): Signed {
   const opening = s.opening === undefined ? null : openingFromBytes(base64.decode(s.opening));
   if (opening === undefined) throw new SignInFailed("untrusted", "an opening that does not parse");
   return {

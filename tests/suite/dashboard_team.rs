@@ -1,0 +1,141 @@
+//! The supervisors' screen (docs/decisions/0008 §5.5), in Debian's Chromium on both databases: a
+//! supervisor makes an enrolment code; a new worker enrols with it (command-line code); another
+//! supervisor types a wrong safety number (refused, the expected number shown nowhere), then the
+//! right one, and the approval signed in the browser vets the worker with the desk key granted;
+//! then disables a worker, which the browser revokes in the desk's statements. The worker's own
+//! device verifies the chain from the desk root and opens its grant.
+
+use resguardo::client::worker;
+use serde_json::{json, Value};
+
+use crate::browser::web_tool;
+use crate::dashboard::{browser_account, dashboard_desk, Desk};
+use crate::harness::Backend;
+use crate::workers::{desk_view, root_pins, totp_code, PASSWORD};
+
+crate::on_both_backends!(supervisors_invite_vet_and_disable_in_the_browser);
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        ana,
+        root,
+    }) = dashboard_desk(backend).await
+    else {
+        return;
+    };
+    let shots = format!("desk-team-{backend:?}");
+    let marta = browser_account(&server, &client, &boss, "marta", "supervisor", &shots).await;
+    let pablo = browser_account(&server, &client, &boss, "pablo", "supervisor", &shots).await;
+
+    // Marta makes a code for a worker.
+    let args = [
+        "invite",
+        &marta.url,
+        &marta.shots,
+        "gt",
+        "marta",
+        PASSWORD,
+        &marta.code,
+        &root,
+        "worker",
+    ];
+    let made: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(made["violations"], json!([]), "{made}");
+    assert_eq!(made["foreign"], json!([]), "{made}");
+    assert!(
+        made["shown"]
+            .as_str()
+            .unwrap()
+            .contains("Sirve una sola vez"),
+        "{made}"
+    );
+    let code = made["code"].as_str().unwrap();
+
+    // Nina enrols with it on her own device.
+    let nina = worker::enrol(&client, "gt", code, "nina", PASSWORD)
+        .await
+        .unwrap();
+    let uri = nina.enrolled.totp_uri.clone();
+    worker::confirm_totp(&client, "gt", "nina", PASSWORD, &totp_code(&uri, 0))
+        .await
+        .unwrap();
+    let number = nina.safety_number().to_string();
+
+    // Pablo compares her number: a wrong one is refused without showing the right one.
+    let wrong = "1111 2222 3333 4444 5555 6666 7777 8888";
+    let args = [
+        "vet",
+        &pablo.url,
+        &pablo.shots,
+        "gt",
+        "pablo",
+        PASSWORD,
+        &pablo.code,
+        &root,
+        "nina",
+        wrong,
+        &number,
+        "ana",
+    ];
+    let seen: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(seen["violations"], json!([]), "{seen}");
+    assert_eq!(seen["foreign"], json!([]), "{seen}");
+    assert!(
+        seen["mismatch"]
+            .as_str()
+            .unwrap()
+            .starts_with("El número no coincide"),
+        "{seen}"
+    );
+    let page = digits(seen["teamText"].as_str().unwrap());
+    assert!(
+        !page.contains(&digits(&number)),
+        "the expected number is shown: {seen}"
+    );
+    assert_eq!(
+        seen["vetted"], "Aprobada: ya puede entrar y trabajar.",
+        "{seen}"
+    );
+    assert!(
+        seen["disabled"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cuenta desactivada y revocada"),
+        "{seen}"
+    );
+
+    // Nina's device: the chain verifies from the desk root, names her vetted by pablo and ana
+    // revoked, and her grant opens the signed desk key.
+    let login = worker::login(&client, "gt", "nina", PASSWORD, &totp_code(&uri, 1))
+        .await
+        .unwrap();
+    let token = &login.session.token;
+    let (state, keys) = desk_view(&client, token, &login.identity, &root_pins(&boss.identity))
+        .await
+        .unwrap();
+    assert_eq!(keys.current.0, 1);
+    assert!(state.account_by_name("nina").is_some_and(|a| !a.revoked));
+    assert!(state.account_by_name("ana").is_some_and(|a| a.revoked));
+    // Ana's sessions ended with her account.
+    assert!(client.whoami(&ana.session.token).await.is_err());
+    let actions: Vec<(String, String)> = (server.audit_rows().await.into_iter())
+        .map(|r| (r.entry.actor, r.entry.action))
+        .collect();
+    for (actor, action) in [
+        ("marta", "account.invite"),
+        ("pablo", "account.vet"),
+        ("pablo", "account.disable"),
+        ("pablo", "desk.statements_sign"),
+    ] {
+        let found = actions.iter().any(|(a, b)| a == actor && b == action);
+        assert!(found, "{actor} {action} not in {actions:?}");
+    }
+}

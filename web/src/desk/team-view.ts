@@ -1,0 +1,95 @@
+// The supervisors' screen: an invitation form, and the desk's accounts with what a supervisor may
+// do to each (vet a pending one by its safety number, disable one). Built with `el` only; user
+// names are text. The expected safety number is never shown: only whether what was typed matches.
+
+import type { Role } from "../statements.ts";
+import { byId, clear, el, visible } from "./dom.ts";
+import { field, form } from "./forms.ts";
+import * as labels from "./labels.ts";
+import { word } from "./labels.ts";
+import { VetRefused, type AccountView, type Invite } from "./team.ts";
+
+export interface TeamActions {
+  invite(role: Role): Promise<Invite>;
+  vet(a: AccountView, typed: string): Promise<{ status: string }>;
+  disable(a: AccountView): Promise<void>;
+}
+
+const section = byId<HTMLElement>("team");
+
+function inviteForm(run: TeamActions): HTMLElement {
+  const roles: Role[] = ["worker", "supervisor"];
+  const role = el("select", {}, ...roles.map((r) => el("option", { value: r }, word(`role-${r}`))));
+  const [roleField] = field("invite-role", word("invite-role"), role);
+  const result = el("div", { class: "invite-result", "aria-live": "polite" });
+  const make = async () => {
+    const made = await run.invite(role.value as Role);
+    clear(result);
+    const until = labels.day(new Date(made.expires_at * 1000).toISOString());
+    result.append(
+      el("p", {}, word("invite-code"), " ", el("strong", { class: "code", translate: "no" }, made.code)),
+      el("p", {}, `${word("invite-hint")} ${until}.`),
+    );
+  };
+  return el("section", {}, el("h3", {}, word("invite")), form("invite", [roleField], word("invite-make"), make), result);
+}
+
+function vetError(e: unknown): string {
+  if (e instanceof VetRefused && e.reason === "mismatch") return word("vet-mismatch");
+  if (e instanceof VetRefused && e.reason === "no-signing-key") return word("vet-no-key");
+  return word("error-action");
+}
+
+function accountItem(a: AccountView, me: string, run: TeamActions, done: (text: string) => void): HTMLLIElement {
+  const n = a.id.slice(0, 8);
+  const head = el(
+    "p",
+    {},
+    el("strong", { translate: "no" }, visible(a.username)),
+    a.username === me ? ` ${word("you")}` : "",
+    ` · ${word(`role-${a.role}`)} · ${word(`status-${a.status}`)}`,
+  );
+  const parts: (HTMLElement | false)[] = [head];
+  if (a.status === "pending" && a.approved_by.length > 0) {
+    parts.push(el("p", {}, `${word("approved-by")} ${a.approved_by.map(visible).join(", ")}`));
+  }
+  if (a.status === "pending") {
+    const [numberField, typed] = field(`vet-${n}`, word("vet-number"), el("input", { autocomplete: "off", spellcheck: "false", required: "" }));
+    const vet = async () => {
+      const outcome = await run.vet(a, typed.value);
+      done(word(outcome.status === "vetted" ? "vetted" : "approved-partly"));
+    };
+    parts.push(form("vet", [numberField], word("vet"), vet, vetError));
+  }
+  if (a.status === "vetted" && a.username !== me) {
+    const confirm = el("input", { type: "checkbox", id: `disable-${n}`, required: "" });
+    const confirmField = el("p", {}, confirm, " ", el("label", { for: confirm.id, class: "inline" }, word("disable-confirm")));
+    const disable = async () => {
+      await run.disable(a);
+      done(word("disabled-rotate"));
+    };
+    parts.push(form("disable", [confirmField], word("disable"), disable));
+  }
+  return el("li", { class: "account", "data-username": a.username }, ...parts.filter((p): p is HTMLElement => p !== false));
+}
+
+/**
+ * Shows the team; `notice`, if any, says how the last action went (the list is drawn again after
+ * each, as the server then has it). `done` is called with that notice once an action succeeds.
+ */
+export function showTeam(accounts: AccountView[], me: string, run: TeamActions, done: (text: string) => void, notice?: string): void {
+  clear(section);
+  section.append(
+    el("h2", {}, word("team")),
+    ...(notice ? [el("p", { class: "notice", role: "status", id: "team-done" }, notice)] : []),
+    inviteForm(run),
+    el("h3", {}, word("accounts")),
+    el("ul", { class: "accounts" }, ...accounts.map((a) => accountItem(a, me, run, done))),
+  );
+  section.hidden = false;
+}
+
+export function hideTeam(): void {
+  clear(section);
+  section.hidden = true;
+}

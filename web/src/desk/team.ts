@@ -1,0 +1,138 @@
+// The supervisors' screen, first part (docs/decisions/0008 §5, slice 5): the desk's accounts,
+// invitations, vetting by safety number and disabling, each as the command line does it
+// (src/client/desk_keys.rs `vet`, src/client/desk_statements.rs `disable`): the safety number is
+// computed here from the keys the server lists and compared with what the person reads out (the
+// expected number is never shown); the approval is a statement signed on this device, carrying
+// the desk key encrypted to the account only when it completes vetting; a disabled account is
+// revoked in the desk's statements. After each, the chain is fetched and verified again from the
+// pins, so the next statement follows the head this device verified.
+
+import { base64 } from "@scure/base";
+import { hexToBytes, randomBytes } from "@noble/hashes/utils";
+import { accountSafetyNumber, sign, signingPublic } from "../account.ts";
+import { encryptTo } from "../encrypt.ts";
+import {
+  encodeStatement,
+  openingBytes,
+  statementOpening,
+  verifyChain,
+  type Body,
+  type Format,
+  type Role,
+} from "../statements.ts";
+import { pin, pinned } from "./pins.ts";
+import { signedOf, type Session } from "./session.ts";
+
+/** An account as `GET /api/v1/desk/accounts` lists it. */
+export interface AccountView {
+  id: string;
+  username: string;
+  role: Role;
+  status: "pending" | "vetted" | "disabled";
+  recipient: string;
+  signing_key: string | null;
+  approved_by: string[];
+}
+
+export interface Invite {
+  code: string;
+  desk: string;
+  role: Role;
+  expires_at: number;
+}
+
+/** Why vetting stopped before anything was sent. */
+export class VetRefused extends Error {
+  constructor(readonly reason: "mismatch" | "no-signing-key" | "no-desk-key") {
+    super(reason);
+  }
+}
+
+/** Digits and letters only, lower case: how a typed safety number is compared (Rust's
+ * `matches_typed`). */
+const canonical = (text: string) => text.replace(/[^0-9a-z]/gi, "").toLowerCase();
+
+/** The account's safety number, computed here from the keys the server lists. */
+function numberOf(a: AccountView): string | undefined {
+  return a.signing_key === null ? undefined : accountSafetyNumber(a.recipient, base64.decode(a.signing_key));
+}
+
+/** `body` as the desk's next statement after the head of `state`, signed by `own`, as the wire
+ * carries it: in the format a statement about the same account fixed, else format 2 with a fresh
+ * salt (Rust's `sign`). */
+function signStatement(s: Session, body: Body) {
+  const head = s.state.head();
+  const statement = {
+    desk: s.desk,
+    seq: BigInt(head.seq + 1),
+    prev: head.link,
+    signer: signingPublic(s.own),
+    body,
+    format: s.state.keptFormat(body) ?? ({ v: 2, salt: randomBytes(16) } as Format),
+  };
+  const bytes = encodeStatement(statement);
+  const opening = statementOpening(statement);
+  return {
+    statement: base64.encode(bytes),
+    signature: base64.encode(sign(s.own, bytes)),
+    ...(opening ? { opening: base64.encode(openingBytes(opening)) } : {}),
+  };
+}
+
+/** The chain fetched and verified again from this browser's pins (after this device added to
+ * it), and the new head pinned. */
+async function refreshChain(s: Session): Promise<void> {
+  const pins = pinned(s.desk);
+  if (!pins) throw new Error("no pins for this desk");
+  const entries = (await s.api.statements()).map(signedOf);
+  const verified = verifyChain(s.desk, pins, entries);
+  if (!verified.ok) throw new Error(`statements: ${verified.code}`);
+  s.state = verified.state;
+  pin(s.desk, pins.root, s.state.head());
+}
+
+export async function accounts(s: Session): Promise<AccountView[]> {
+  return s.api.accounts();
+}
+
+/** A one-time enrolment code for a new account of this desk (audited as `account.invite`). */
+export async function invite(s: Session, role: Role): Promise<Invite> {
+  return s.api.invite(role);
+}
+
+/**
+ * Vets `a` once `typed` (what its owner reads out from their screen) is its safety number. Nothing
+ * is sent on a mismatch, and the expected number is not returned either: a supervisor shown it
+ * could be talked into "correcting" what the person read.
+ */
+export async function vet(s: Session, a: AccountView, typed: string): Promise<{ status: string; approvals: number; required: number }> {
+  const number = numberOf(a);
+  if (number === undefined || a.signing_key === null) throw new VetRefused("no-signing-key");
+  if (canonical(typed) === "" || canonical(typed) !== canonical(number)) throw new VetRefused("mismatch");
+  const id = hexToBytes(a.id);
+  const last = s.state.approvals(id) + 1 >= s.state.required();
+  const current = s.keys.identities.find((k) => k.version === s.keys.current.version);
+  if (last && !current) throw new VetRefused("no-desk-key");
+  const grant = last && current ? base64.encode(await encryptTo([a.recipient], new TextEncoder().encode(current.identity))) : null;
+  const body: Body = {
+    kind: "approval",
+    account: id,
+    username: a.username,
+    role: a.role,
+    recipient: a.recipient,
+    signingKey: base64.decode(a.signing_key),
+  };
+  const outcome = await s.api.vet(a.username, { key_version: s.keys.current.version, grant, statement: signStatement(s, body) });
+  await refreshChain(s);
+  return outcome;
+}
+
+/** Disables `a` (its sessions end at once) and revokes it in the desk's statements; an account
+ * disabled already (by the server host's `admin disable`, which signs nothing) is still revoked. */
+export async function disable(s: Session, a: AccountView): Promise<void> {
+  if (a.status !== "disabled") await s.api.disable(a.username);
+  const signed = s.state.accountByName(a.username);
+  if (!signed || signed.revoked) return;
+  await s.api.signStatements([signStatement(s, { kind: "revoke_account", account: hexToBytes(signed.id) })]);
+  await refreshChain(s);
+}
