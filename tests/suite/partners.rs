@@ -22,13 +22,13 @@ use crate::triage::staffed_desk;
 crate::on_both_backends!(refer_accept_and_answer, consent_and_expiry);
 
 /// A partner organisation: its own identity (made on its own machine) and the token the desk gave.
-struct Org {
-    identity: age::x25519::Identity,
-    token: String,
-    view: PartnerView,
+pub struct Org {
+    pub identity: age::x25519::Identity,
+    pub token: String,
+    pub view: PartnerView,
 }
 
-async fn register(
+pub async fn register(
     client: &ApiClient,
     supervisor: &resguardo::client::worker::Login,
     name: &str,

@@ -118,6 +118,8 @@ const read = () =>
         answers: entriesOf(li.querySelector("ol.entries")),
       })),
       trail: all("#case ol.trail > li").map((li) => li.textContent),
+      sealWarning: document.getElementById("case-seal-warning")?.textContent ?? null,
+      partnerOptions: all("#refer-partner option").map((o) => [(o as HTMLOptionElement).value, o.textContent]),
     };
   });
 /** Runs one action of the case screen and waits until it is saved (or says why not). */
