@@ -119,6 +119,89 @@ fn tor_configurations_verify() {
     }
 }
 
+/// `deploy/tor/add-desk-device` authorizes a device for the dashboard's onion service: a
+/// `descriptor:x25519:` line with the public key in the service's `authorized_clients/` (0600), and
+/// the private key printed once, base32 as Tor Browser takes it, whose public key is that line's.
+#[test]
+fn desk_onion_devices_are_authorized() {
+    let Some(tor) = tool("tor", "tor") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let service = dir.path().join("resguardo-desk");
+    std::fs::create_dir(&service).unwrap();
+    // As Tor makes it: private to Tor, or Tor refuses to start.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&service, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let onion = "a".repeat(56);
+    std::fs::write(service.join("hostname"), format!("{onion}.onion\n")).unwrap();
+    let add = |name: &str| {
+        Command::new(repo("deploy/tor/add-desk-device"))
+            .arg(name)
+            .arg(&service)
+            .output()
+            .unwrap()
+    };
+    let out = add("ana-phone");
+    let printed = succeeded("add-desk-device", &out);
+    let auth_path = service.join("authorized_clients/ana-phone.auth");
+    let auth = std::fs::read_to_string(&auth_path).unwrap();
+    let public = auth.trim().strip_prefix("descriptor:x25519:").unwrap();
+    let base32 = |s: &str| {
+        s.len() == 52
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+    };
+    assert!(base32(public), "{auth}");
+    let mode = std::fs::metadata(&auth_path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "the .auth file is private to Tor");
+    let private = printed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("key:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert!(base32(&private), "{printed}");
+    assert!(
+        printed.contains(&format!("http://{onion}.onion/")),
+        "{printed}"
+    );
+    // The printed private key's public half, as openssl computes it, is the authorized one.
+    let raw = resguardo::domain::base32_decode(&private).unwrap();
+    let pkcs8_prefix = [
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    let der = dir.path().join("private.der");
+    std::fs::write(&der, [&pkcs8_prefix[..], &raw].concat()).unwrap();
+    let derived = Command::new("openssl")
+        .args([
+            "pkey", "-inform", "DER", "-pubout", "-outform", "DER", "-in",
+        ])
+        .arg(&der)
+        .output()
+        .unwrap();
+    assert!(derived.status.success(), "openssl pkey");
+    let derived = &derived.stdout[derived.stdout.len() - 32..];
+    assert_eq!(
+        Some(derived.to_vec()),
+        resguardo::domain::base32_decode(public)
+    );
+    // A second device gets its own file; a name used already, or one with odd characters, none.
+    assert!(add("ana-phone").status.code() != Some(0));
+    assert!(add("../x").status.code() != Some(0));
+    assert!(add("beto-laptop").status.success());
+    // And Tor accepts the configuration with both services and their clients.
+    let torrc = read("deploy/tor/torrc").replace("/var/lib/tor", dir.path().to_str().unwrap());
+    std::fs::write(dir.path().join("torrc"), torrc).unwrap();
+    let out = Command::new(&tor)
+        .args(["--verify-config", "-f"])
+        .arg(dir.path().join("torrc"))
+        .output()
+        .unwrap();
+    succeeded("tor --verify-config with the desk service", &out);
+}
+
 #[test]
 fn nginx_configuration_tests() {
     let Some(nginx) = tool("nginx", "nginx-light") else {
@@ -152,16 +235,23 @@ fn nginx_configuration_tests() {
         .output()
         .unwrap();
     succeeded("openssl req", &cert);
-    let site = text
-        .replace(
-            "/etc/letsencrypt/live/reportes.example.org/fullchain.pem",
-            &format!("{d}/cert.pem"),
-        )
-        .replace(
-            "/etc/letsencrypt/live/reportes.example.org/privkey.pem",
-            &format!("{d}/key.pem"),
-        )
-        .replace("/var/log/nginx/", &format!("{d}/"));
+    // The reporters' host and the dashboard's own host (mesa.…), each with its certificate.
+    let mut site = text.replace("/var/log/nginx/", &format!("{d}/"));
+    for host in ["mesa.reportes.example.org", "reportes.example.org"] {
+        site = site
+            .replace(
+                &format!("/etc/letsencrypt/live/{host}/fullchain.pem"),
+                &format!("{d}/cert.pem"),
+            )
+            .replace(
+                &format!("/etc/letsencrypt/live/{host}/privkey.pem"),
+                &format!("{d}/key.pem"),
+            );
+    }
+    assert!(
+        site.contains("proxy_pass http://127.0.0.1:8081;"),
+        "the dashboard has a host of its own"
+    );
     std::fs::write(format!("{d}/site.conf"), site).unwrap();
     std::fs::write(
         format!("{d}/nginx.conf"),
