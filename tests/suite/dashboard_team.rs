@@ -111,6 +111,14 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
             .starts_with("Cuenta desactivada y revocada"),
         "{seen}"
     );
+    // Retention set, and the desk's history filtered to pablo, in Spanish.
+    assert_eq!(seen["retention"], "Hecho.", "{seen}");
+    let kept = "SELECT closed_days FROM retention WHERE desk_slug = 'gt'";
+    assert_eq!(server.count(kept).await, 30);
+    let audit = seen["audit"].to_string();
+    assert!(audit.contains("pablo · verificó una cuenta"), "{seen}");
+    assert!(audit.contains("pablo · desactivó una cuenta"), "{seen}");
+    assert!(!audit.contains("marta ·"), "filtered to pablo: {seen}");
 
     // Nina's device: the chain verifies from the desk root, names her vetted by pablo and ana
     // revoked, and her grant opens the signed desk key.
@@ -134,6 +142,7 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
         ("pablo", "account.vet"),
         ("pablo", "account.disable"),
         ("pablo", "desk.statements_sign"),
+        ("pablo", "retention.set"),
     ] {
         let found = actions.iter().any(|(a, b)| a == actor && b == action);
         assert!(found, "{actor} {action} not in {actions:?}");

@@ -380,9 +380,19 @@ if (command === "sign-in") {
     const other = `#team li[data-username="${toDisable}"]`;
     await page.check(`${other} input[type=checkbox]`);
     const disabled = await teamNotice("disable", other, true);
+    // Retention: closed cases kept 30 days; the desk's history of this supervisor.
+    await page.waitForSelector("#retention-closed", { timeout: 30_000 });
+    await page.fill("#retention-closed", "30");
+    const retention = await teamNotice("retention", "#team", false);
+    await page.selectOption("#audit-actor", user);
+    await page.click("#team form.action-audit button[type=submit]");
+    await page.waitForSelector("#team ol.audit > li", { timeout: 30_000 });
+    const audit = await page.$$eval("#team ol.audit > li", (items) => items.map((li) => li.textContent));
     await page.screenshot({ path: `${artifacts}/desk-team.png`, fullPage: true });
     const accounts = await page.$$eval("#team li.account", (items) => items.map((li) => li.querySelector("p")?.textContent));
-    console.log(JSON.stringify({ mismatch, teamText, vetted, disabled, accounts, violations: await violations(), foreign }));
+    console.log(
+      JSON.stringify({ mismatch, teamText, vetted, disabled, retention, audit, accounts, violations: await violations(), foreign }),
+    );
   }
 } else {
   throw new Error(`unknown command ${command}`);

@@ -24,6 +24,13 @@ export interface StatementView {
   opening?: string;
 }
 
+/** Days each kind of case is kept; 0 keeps it forever. */
+export interface RetentionPolicy {
+  closed_days: number;
+  spam_days: number;
+  untriaged_days: number;
+}
+
 /** A statement this device signed, as the wire carries it (base64). */
 export interface SignedStatement {
   statement: string;
@@ -243,6 +250,21 @@ export class DeskApi {
   /** Appends statements this device signed (a revocation) to the desk's chain. */
   signStatements(statements: SignedStatement[]): Promise<void> {
     return this.call("POST", "/api/v1/desk/statements", { statements });
+  }
+
+  /** (Supervisors) the desk's audit log, newest first, filtered. */
+  audit(filter: { actor?: string; action?: string; before?: number }): Promise<TrailEntry[]> {
+    const query = new URLSearchParams({ limit: "100" });
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== "") query.set(key, String(value));
+    return this.call("GET", `/api/v1/desk/audit?${query}`);
+  }
+
+  retention(): Promise<{ policy: RetentionPolicy; source: "desk" | "configuration" }> {
+    return this.call("GET", "/api/v1/desk/retention");
+  }
+
+  setRetention(policy: RetentionPolicy): Promise<unknown> {
+    return this.call("POST", "/api/v1/desk/retention", policy);
   }
 
   /** The desk's partner directory. */

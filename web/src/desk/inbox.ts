@@ -63,8 +63,10 @@ export async function loadInbox(
   if (!stillWanted()) return undefined;
   const decrypterFor = decrypters(keys);
   const facts = new Map<string, ReportFacts | undefined>();
-  let after: string | null = null;
   progress(0, summaries.length);
+  // An empty desk has nothing to decrypt: no page is fetched (and none is audited).
+  if (summaries.length === 0) return [];
+  let after: string | null = null;
   do {
     const page = await source.contents(after);
     // A page locked meanwhile neither decrypts nor shows anything more, nor asks for more.

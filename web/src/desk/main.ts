@@ -124,6 +124,11 @@ async function openTeam(s: Session, notice?: string): Promise<void> {
     invite: (role: "worker" | "supervisor") => invite(s, role),
     vet: (a: Parameters<typeof vet>[1], typed: string) => vet(s, a, typed),
     disable: (a: Parameters<typeof disable>[1]) => disable(s, a),
+    audit: (filter: Parameters<typeof s.api.audit>[0]) => s.api.audit(filter),
+    retention: () => s.api.retention(),
+    setRetention: async (policy: Parameters<typeof s.api.setRetention>[0]) => {
+      await s.api.setRetention(policy);
+    },
   };
   try {
     const listed = await teamAccounts(s);

@@ -7,12 +7,90 @@ import { byId, clear, el, visible } from "./dom.ts";
 import { field, form } from "./forms.ts";
 import * as labels from "./labels.ts";
 import { word } from "./labels.ts";
+import type { RetentionPolicy, TrailEntry } from "./api.ts";
 import { VetRefused, type AccountView, type Invite } from "./team.ts";
 
 export interface TeamActions {
   invite(role: Role): Promise<Invite>;
   vet(a: AccountView, typed: string): Promise<{ status: string }>;
   disable(a: AccountView): Promise<void>;
+  audit(filter: { actor?: string; action?: string; before?: number }): Promise<TrailEntry[]>;
+  retention(): Promise<{ policy: RetentionPolicy; source: string }>;
+  setRetention(policy: RetentionPolicy): Promise<void>;
+}
+
+/** The audit actions a supervisor may filter by, in protocol.md §7's order. */
+const ACTIONS = [
+  "account.enrol", "account.totp_confirm", "account.signing_key", "account.password", "account.unlock_share",
+  "login.ok", "login.failed", "logout", "desk.key_init", "desk.key_rotate", "desk.statements_sign", "desk.export",
+  "account.approve", "account.vet", "account.disable", "account.invite", "case.open", "cases.read", "case.status",
+  "case.assign", "case.note", "case.reply", "case.seal", "case.reencrypt", "case.export", "partner.add",
+  "partner.disable", "partner.token", "referral.create", "referral.consent_override", "referral.message",
+  "referral.open", "referral.update", "retention.set", "retention.purge",
+];
+const actionWord = (action: string) => word(`action-${action.replace(".", "-")}`);
+
+/** The desk's history: filters by who and what, newest first, a hundred at a time. */
+function auditSection(accounts: AccountView[], run: TeamActions): HTMLElement {
+  const any = () => el("option", { value: "" }, word("audit-any"));
+  const actor = el("select", {}, any(), ...accounts.map((a) => el("option", { value: a.username }, visible(a.username))));
+  const action = el("select", {}, any(), ...ACTIONS.map((a) => el("option", { value: a }, actionWord(a))));
+  const [actorField] = field("audit-actor", word("audit-actor"), actor);
+  const [actionField] = field("audit-action", word("audit-action"), action);
+  const list = el("ol", { class: "trail audit" });
+  const older = el("button", { type: "button", hidden: "" }, word("audit-older"));
+  let before: number | undefined;
+  const load = async (more: boolean) => {
+    if (!more) {
+      clear(list);
+      before = undefined;
+    }
+    const entries = await run.audit({ actor: actor.value, action: action.value, before });
+    list.append(
+      ...entries.map((e) =>
+        el("li", {}, `${labels.day(e.at)} · `, el("span", { translate: "no" }, visible(e.actor)), ` · ${actionWord(e.action)} · `, el("code", {}, visible(e.subject.slice(0, 80)))),
+      ),
+    );
+    before = entries.at(-1)?.seq;
+    older.hidden = entries.length < 100;
+  };
+  older.addEventListener("click", () => void load(true).catch(() => {}));
+  return el(
+    "section",
+    { class: "audit" },
+    el("h3", {}, word("audit")),
+    form("audit", [actorField, actionField], word("audit-show"), () => load(false)),
+    list,
+    older,
+  );
+}
+
+/** The desk's retention policy: days per kind of case, 0 to keep forever. */
+function retentionSection(run: TeamActions): HTMLElement {
+  const box = el("section", { class: "retention" }, el("h3", {}, word("retention")));
+  run
+    .retention()
+    .then(({ policy, source }) => {
+      const number = (id: string, value: number) => {
+        const input = el("input", { type: "number", min: "0", max: "3650", required: "", inputmode: "numeric" });
+        input.value = String(value);
+        return field(id, word(id), input);
+      };
+      const [closedField, closed] = number("retention-closed", policy.closed_days);
+      const [spamField, spam] = number("retention-spam", policy.spam_days);
+      const [untriagedField, untriaged] = number("retention-untriaged", policy.untriaged_days);
+      const said = el("p", {}, word(`retention-source-${source}`));
+      const save = async () => {
+        await run.setRetention({ closed_days: Number(closed.value), spam_days: Number(spam.value), untriaged_days: Number(untriaged.value) });
+        said.textContent = word("retention-source-desk");
+      };
+      box.append(
+        said,
+        form("retention", [closedField, spamField, untriagedField], word("save"), save),
+      );
+    })
+    .catch(() => box.append(el("p", { class: "warning" }, word("error-action"))));
+  return box;
 }
 
 const section = byId<HTMLElement>("team");
@@ -85,6 +163,8 @@ export function showTeam(accounts: AccountView[], me: string, run: TeamActions, 
     inviteForm(run),
     el("h3", {}, word("accounts")),
     el("ul", { class: "accounts" }, ...accounts.map((a) => accountItem(a, me, run, done))),
+    retentionSection(run),
+    auditSection(accounts, run),
   );
   section.hidden = false;
 }
