@@ -119,6 +119,10 @@ const read = () =>
       })),
       trail: all("#case ol.trail > li").map((li) => li.textContent),
       sealWarning: document.getElementById("case-seal-warning")?.textContent ?? null,
+      // Elements that only a stranger's markup could have made: the page itself makes none.
+      sinks: document.querySelectorAll(
+        "body script, body img, body svg, body iframe, body object, body embed, body a[href], body [onerror], body [onload], body [srcdoc]",
+      ).length,
       partnerOptions: all("#refer-partner option").map((o) => [(o as HTMLOptionElement).value, o.textContent]),
     };
   });
