@@ -118,7 +118,7 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                     }
                 }
                 footer {
-                    details {
+                    details aria-label=(t.for_experts) {
                         summary { (t.for_experts) }
                         p { (t.digest) ": " code translate="no" { "desk.js " (assets.script.sha256_hex) } }
                     }

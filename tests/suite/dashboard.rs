@@ -22,6 +22,63 @@ crate::on_both_backends!(
     the_inbox_decrypts_and_searches_in_the_browser
 );
 
+/// As the reporter pages: on every screen (signing in, the inbox, a case, the team), every control
+/// has a name, in the page and in Chromium's accessibility tree, there is one level-1 heading,
+/// nothing scrolls sideways at 320 px and every text meets WCAG AA contrast; and a supervisor
+/// signs in and opens a case with the keyboard alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_is_accessible() {
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        root,
+        ..
+    }) = dashboard_desk(Backend::Sqlite).await
+    else {
+        return;
+    };
+    let form = crate::harness::form("Me piden dinero.");
+    let sent = reporter::submit(&client, "gt", &form, Language::Es, None, |_| {})
+        .await
+        .unwrap();
+    let marta = browser_account(&server, &client, &boss, "marta", "supervisor", "desk-a11y").await;
+    let args = [
+        "a11y",
+        &marta.url,
+        &marta.shots,
+        "gt",
+        "marta",
+        PASSWORD,
+        &marta.code,
+        &root,
+        &sent.id,
+    ];
+    let seen = desk_tool(&web, &args);
+    assert_eq!(seen["violations"], serde_json::json!([]), "{seen}");
+    assert_eq!(seen["keyboardOpened"], true, "{seen}");
+    for screen in ["signIn", "inbox", "case", "team"] {
+        let page = &seen[screen];
+        assert_eq!(page["unnamed"], serde_json::json!([]), "{screen}: {page}");
+        assert_eq!(page["axUnnamed"], serde_json::json!([]), "{screen}: {page}");
+        assert_eq!(page["h1"], 1, "{screen}: one level-1 heading");
+        assert!(
+            page["narrow"].as_u64().unwrap() <= 320,
+            "{screen}: scrolls sideways at 320 px"
+        );
+        assert_eq!(
+            page["lowContrast"],
+            serde_json::json!([]),
+            "{screen}: contrast below 4.5:1"
+        );
+        assert!(
+            page["contrastChecked"].as_u64().unwrap() > 5,
+            "{screen}: {page}"
+        );
+    }
+}
+
 /// `desk.mjs ARGS` against the dashboard.
 fn desk_tool(web: &std::path::Path, args: &[&str]) -> Value {
     web_tool(web, "desk", args, &[])

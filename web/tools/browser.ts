@@ -20,6 +20,7 @@
 // as in Tor Browser at its "Safer" level, where `WebAssembly` is not defined.
 
 import { chromium, type Page } from "playwright-core";
+import { accessibility } from "./a11y.ts";
 
 const [command, url, artifacts, ...rest] = process.argv.slice(2);
 const origin = new URL(url).origin;
@@ -138,12 +139,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
 }
 
-interface AxNode {
-  ignored: boolean;
-  role?: { value: string };
-  name?: { value: string };
-  properties?: { name: string; value: { value: unknown } }[];
-}
 
 try {
   if (command === "intake") {
@@ -350,15 +345,6 @@ try {
     for (const path of ["/es/", "/es/followup"]) {
       await page.goto(`${url}${path}`);
       await page.waitForSelector("form:not([hidden])");
-      const unnamed = await page.evaluate(() =>
-        Array.from(document.querySelectorAll<HTMLElement>("input, select, textarea, button"))
-          .filter((e) => e.offsetParent !== null && e.getAttribute("type") !== "hidden")
-          .filter((e) => {
-            const labelled = (e as HTMLInputElement).labels?.length ?? 0;
-            return !labelled && !e.getAttribute("aria-label") && !e.textContent?.trim();
-          })
-          .map((e) => e.outerHTML.slice(0, 80)),
-      );
       const expected = await page.evaluate(() =>
         Array.from(
           document.querySelectorAll<HTMLElement>("a[href], input, select, textarea, button"),
@@ -384,80 +370,8 @@ try {
           }),
         );
       }
-      // What a screen reader is given: Chromium's accessibility tree. Every control and live
-      // region in it must have a name, and the page must say what it is (one level-1 heading).
-      const cdp = await page.context().newCDPSession(page);
-      const { nodes } = await cdp.send("Accessibility.getFullAXTree");
-      const controls = new Set([
-        "textbox",
-        "combobox",
-        "checkbox",
-        "radio",
-        "button",
-        "link",
-        "progressbar",
-        "radiogroup",
-        "group",
-      ]);
-      const axControls = (nodes as AxNode[]).filter(
-        (n) => !n.ignored && controls.has(n.role?.value ?? ""),
-      );
-      const axUnnamed = axControls
-        .filter((n) => !(n.name?.value ?? "").trim())
-        .map((n) => n.role?.value);
-      const headings = (nodes as AxNode[]).filter(
-        (n) => n.role?.value === "heading" && !n.ignored,
-      );
-      const h1 = headings.filter((n) =>
-        n.properties?.some((p) => p.name === "level" && p.value.value === 1),
-      ).length;
-      // At 320 px nothing may need sideways scrolling, and every text must meet WCAG AA
-      // contrast (4.5:1) against the background it is drawn on.
-      await page.setViewportSize({ width: 320, height: 640 });
-      const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
-      await shot(page, `a11y-320${path.replaceAll("/", "-")}`);
-      const lowContrast = await page.evaluate(() => {
-        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-        const lum = ([r, g, b]: number[]) => {
-          const f = (v: number) => {
-            const x = v / 255;
-            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
-          };
-          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-        };
-        const background = (e: Element | null): number[] => {
-          for (let at = e; at; at = at.parentElement) {
-            const c = rgb(getComputedStyle(at).backgroundColor);
-            if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
-          }
-          return [255, 255, 255];
-        };
-        const texts = Array.from(document.querySelectorAll<HTMLElement>("body *")).filter(
-          (e) =>
-            e.offsetParent !== null &&
-            Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent?.trim()),
-        );
-        const low = texts
-          .map((e) => {
-            const [fg, bg] = [lum(rgb(getComputedStyle(e).color)), lum(background(e))];
-            const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
-            return { text: e.textContent?.trim().slice(0, 30), ratio: Math.round(ratio * 10) / 10 };
-          })
-          .filter((t) => t.ratio < 4.5);
-        return { checked: texts.length, low };
-      });
-      await page.setViewportSize({ width: 360, height: 740 });
-      report[path] = {
-        unnamed,
-        expected,
-        visited,
-        axUnnamed,
-        axControls: axControls.length,
-        h1,
-        narrow,
-        lowContrast: lowContrast.low,
-        contrastChecked: lowContrast.checked,
-      };
+      const checked = await accessibility(page, () => shot(page, `a11y-320${path.replaceAll("/", "-")}`));
+      report[path] = { ...checked, expected, visited };
     }
     console.log(JSON.stringify(report));
   } else if (command === "walk") {

@@ -21,6 +21,9 @@
 //   node desk.mjs vet URL ARTIFACTS DESK USER PASSWORD CODE ROOT NAME WRONG RIGHT DISABLE →
 //     {"mismatch", "teamText", "vetted", "disabled", "accounts", ...}: types WRONG then RIGHT as
 //     NAME's safety number, then disables DISABLE
+//   node desk.mjs a11y URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID →
+//     {"signIn", "inbox", "case", "team", "keyboardOpened", ...}: signs in and opens case ID with
+//     the keyboard alone; each screen's accessibility (a11y.ts), at 320 px too
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -28,6 +31,7 @@
 // `foreign` counts requests to any other origin; `violations` lists what the policy refused.
 
 import { chromium, type Page } from "playwright-core";
+import { accessibility } from "./a11y.ts";
 
 const [command, url, artifacts, desk, user, password, code, root, query, kind, reply] =
   process.argv.slice(2);
@@ -398,6 +402,47 @@ if (command === "sign-in") {
       JSON.stringify({ mismatch, teamText, vetted, disabled, retention, audit, accounts, violations: await violations(), foreign }),
     );
   }
+} else if (command === "a11y") {
+  const narrowShot = (name: string) => () => page.screenshot({ path: `${artifacts}/desk-a11y-320-${name}.png`, fullPage: true }).then(() => {});
+  const signInScreen = await accessibility(page, narrowShot("sign-in"));
+  // The keyboard alone: each field typed, Tab to the next, Enter on the button.
+  await page.focus("#desk-slug");
+  for (const value of [desk, user, password, code]) {
+    await page.keyboard.type(value);
+    await page.keyboard.press("Tab");
+  }
+  if (await shown("#root")) {
+    await page.keyboard.type(root);
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+    timeout: 60_000,
+  });
+  const inboxScreen = await accessibility(page, narrowShot("inbox"));
+  // Tab to the case's Open button and press Enter.
+  let keyboardOpened = false;
+  for (let i = 0; i < 80 && !keyboardOpened; i++) {
+    await page.keyboard.press("Tab");
+    keyboardOpened = await page.evaluate((caseId) => document.activeElement?.getAttribute("data-open") === caseId, query);
+  }
+  if (keyboardOpened) await page.keyboard.press("Enter");
+  await page.waitForSelector("#case:not([hidden]) .report", { timeout: 30_000 });
+  const caseScreen = await accessibility(page, narrowShot("case"));
+  await page.click("#nav-team");
+  await page.waitForSelector("#team:not([hidden]) .audit", { timeout: 30_000 });
+  const teamScreen = await accessibility(page, narrowShot("team"));
+  console.log(
+    JSON.stringify({
+      signIn: signInScreen,
+      inbox: inboxScreen,
+      case: caseScreen,
+      team: teamScreen,
+      keyboardOpened,
+      violations: await violations(),
+      foreign,
+    }),
+  );
 } else {
   throw new Error(`unknown command ${command}`);
 }
