@@ -6,8 +6,9 @@
 use super::catalogue::Messages;
 use super::{Options, KINDS, STATUSES};
 
-/// The words of the case screen (`desk-word-<key>`), handed to the script in one template: field
-/// labels, authors, referral statuses, the trail's actions, the actions' buttons and notices.
+/// The words of the dashboard's screens (`desk-word-<key>`): the pages render some, and hand all
+/// to the script in one template: field labels, authors, statuses, the history's actions, the
+/// buttons and notices of the case, team and enrolment screens.
 const CASE_WORDS: &[&str] = &[
     "open",
     "back",
@@ -140,6 +141,35 @@ const CASE_WORDS: &[&str] = &[
     "retention-untriaged",
     "retention-source-desk",
     "retention-source-configuration",
+    "enrol-title",
+    "enrol-link",
+    "enrol-intro",
+    "enrol-code",
+    "enrol-password-again",
+    "enrol-password-hint",
+    "weak-too-short",
+    "weak-too-long",
+    "weak-common",
+    "weak-contains-username",
+    "weak-guessable",
+    "weak-ok",
+    "enrol-mismatch",
+    "enrol-submit",
+    "enrol-working",
+    "enrol-error-code",
+    "enrol-error-taken",
+    "enrol-error",
+    "totp-title",
+    "totp-intro",
+    "qr-label",
+    "totp-secret",
+    "totp-code",
+    "totp-confirm",
+    "totp-error",
+    "safety-title",
+    "safety-intro",
+    "enrol-next",
+    "enrol-sign-in",
 ];
 
 pub struct DeskTexts {
@@ -257,5 +287,15 @@ impl DeskTexts {
             kinds: m.options("desk-kind", KINDS),
             words: m.options("desk-word", CASE_WORDS),
         }
+    }
+}
+
+impl DeskTexts {
+    /// The word of `key` (`desk-word-<key>`); empty for a key the list does not have.
+    pub fn word(&self, key: &str) -> &str {
+        self.words
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, text)| text.as_str())
     }
 }

@@ -58,7 +58,7 @@ async fn the_dashboard_is_accessible() {
     let seen = desk_tool(&web, &args);
     assert_eq!(seen["violations"], serde_json::json!([]), "{seen}");
     assert_eq!(seen["keyboardOpened"], true, "{seen}");
-    for screen in ["signIn", "inbox", "case", "team"] {
+    for screen in ["signIn", "inbox", "case", "team", "enrol"] {
         let page = &seen[screen];
         assert_eq!(page["unnamed"], serde_json::json!([]), "{screen}: {page}");
         assert_eq!(page["axUnnamed"], serde_json::json!([]), "{screen}: {page}");

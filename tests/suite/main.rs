@@ -35,6 +35,7 @@ mod conformance;
 mod crash;
 mod dashboard;
 mod dashboard_case;
+mod dashboard_enrol;
 mod dashboard_hostile;
 mod dashboard_team;
 mod deploy;

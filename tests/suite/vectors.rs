@@ -333,3 +333,26 @@ fn regenerate_account_vectors() {
     )
     .unwrap();
 }
+
+/// The password policy against `tests/vectors/password_policy.json`, which the dashboard's
+/// enrolment passes too (`web/test/policy.test.ts`): the same refusals, for the same reasons.
+#[test]
+fn password_policy_vectors() {
+    use resguardo::crypto::password::{check_policy, WeakPassword};
+    use resguardo::domain::Username;
+    let text = std::fs::read_to_string("tests/vectors/password_policy.json").unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for case in file["cases"].as_array().unwrap() {
+        let password = case["password"].as_str().unwrap();
+        let username = Username::parse(case["username"].as_str().unwrap()).unwrap();
+        let got = match check_policy(password, &username) {
+            Ok(()) => None,
+            Err(WeakPassword::TooShort) => Some("too-short"),
+            Err(WeakPassword::TooLong) => Some("too-long"),
+            Err(WeakPassword::Common) => Some("common"),
+            Err(WeakPassword::ContainsUsername) => Some("contains-username"),
+            Err(WeakPassword::Guessable(_)) => Some("guessable"),
+        };
+        assert_eq!(got, case["weakness"].as_str(), "{password}");
+    }
+}

@@ -183,6 +183,7 @@ async fn the_embedded_bundle_is_reproducible() {
         (&server.url, "style.css"),
         (&server.desk_url, "desk.js"),
         (&server.desk_url, "desk.css"),
+        (&server.desk_url, "enrol.js"),
     ];
     for (base, name) in assets {
         let served = reqwest::get(format!("{base}/assets/{name}"))

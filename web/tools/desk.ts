@@ -22,8 +22,12 @@
 //     {"mismatch", "teamText", "vetted", "disabled", "accounts", ...}: types WRONG then RIGHT as
 //     NAME's safety number, then disables DISABLE
 //   node desk.mjs a11y URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID →
-//     {"signIn", "inbox", "case", "team", "keyboardOpened", ...}: signs in and opens case ID with
+//     {"signIn", "inbox", "case", "team", "enrol", "keyboardOpened", ...}: signs in and opens case ID with
 //     the keyboard alone; each screen's accessibility (a11y.ts), at 320 px too
+//   node desk.mjs enrol URL ARTIFACTS DESK USER PASSWORD CODE WEAK →
+//     {"weak", "qrCells", "qrLabel", "secret", "safety", ...}: enrols USER on URL (the enrolment
+//     page) with the invitation CODE, after typing WEAK as a password; confirms the authenticator
+//     with the code of the step before now, as an app set up a moment ago would show it
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -32,6 +36,9 @@
 
 import { chromium, type Page } from "playwright-core";
 import { accessibility } from "./a11y.ts";
+import { hmac } from "@noble/hashes/hmac";
+import { sha1 } from "@noble/hashes/legacy";
+import { base32 } from "@scure/base";
 
 const [command, url, artifacts, desk, user, password, code, root, query, kind, reply] =
   process.argv.slice(2);
@@ -123,9 +130,10 @@ const read = () =>
       })),
       trail: all("#case ol.trail > li").map((li) => li.textContent),
       sealWarning: document.getElementById("case-seal-warning")?.textContent ?? null,
-      // Elements that only a stranger's markup could have made: the page itself makes none.
+      // Elements that only a stranger's markup could have made: the page itself makes none but
+      // its link to the enrolment page.
       sinks: document.querySelectorAll(
-        "body script, body img, body svg, body iframe, body object, body embed, body a[href], body [onerror], body [onload], body [srcdoc]",
+        "body script, body img, body svg, body iframe, body object, body embed, body a[href]:not(#enrol-link), body [onerror], body [onload], body [srcdoc]",
       ).length,
       partnerOptions: all("#refer-partner option").map((o) => [(o as HTMLOptionElement).value, o.textContent]),
     };
@@ -432,13 +440,59 @@ if (command === "sign-in") {
   await page.click("#nav-team");
   await page.waitForSelector("#team:not([hidden]) .audit", { timeout: 30_000 });
   const teamScreen = await accessibility(page, narrowShot("team"));
+  await page.goto(new URL("enrol", url).href);
+  await page.waitForSelector("#enrol-form:not([hidden])");
+  const enrolScreen = await accessibility(page, narrowShot("enrol"));
   console.log(
     JSON.stringify({
       signIn: signInScreen,
       inbox: inboxScreen,
       case: caseScreen,
       team: teamScreen,
+      enrol: enrolScreen,
       keyboardOpened,
+      violations: await violations(),
+      foreign,
+    }),
+  );
+} else if (command === "enrol") {
+  const weak = root;
+  await page.waitForSelector("#enrol-form:not([hidden])");
+  await page.fill("#enrol-desk", desk);
+  await page.fill("#enrol-code", code);
+  await page.fill("#enrol-username", user);
+  await page.fill("#enrol-password", weak);
+  const weakSaid = await page.textContent("#enrol-weakness");
+  await page.fill("#enrol-password", password);
+  await page.fill("#enrol-password2", password);
+  const strongSaid = await page.textContent("#enrol-weakness");
+  await page.click("#enrol-button");
+  await page.waitForSelector("#enrol-totp:not([hidden])", { timeout: 60_000 });
+  await page.screenshot({ path: `${artifacts}/desk-enrol-totp.png`, fullPage: true });
+  const secret = (await page.textContent("#totp-secret")) ?? "";
+  const qrCells = await page.$$eval("#qr svg rect", (rects) => rects.length);
+  const qrLabel = await page.getAttribute("#qr svg", "aria-label");
+  // RFC 6238: HMAC-SHA1 of the step, dynamically truncated to 6 digits.
+  const step = BigInt(Math.floor(Date.now() / 1000 / 30) - 1);
+  const counter = new Uint8Array(8);
+  new DataView(counter.buffer).setBigUint64(0, step);
+  const mac = hmac(sha1, base32.decode(secret.padEnd(Math.ceil(secret.length / 8) * 8, "=")), counter);
+  const at = mac[19] & 0xf;
+  const value = ((mac[at] & 0x7f) << 24) | (mac[at + 1] << 16) | (mac[at + 2] << 8) | mac[at + 3];
+  await page.fill("#confirm-code", String(value % 1_000_000).padStart(6, "0"));
+  await page.click("#confirm-form button[type=submit]");
+  await page.waitForSelector("#enrol-done:not([hidden])", { timeout: 30_000 });
+  await page.screenshot({ path: `${artifacts}/desk-enrol-done.png`, fullPage: true });
+  console.log(
+    JSON.stringify({
+      weak: weakSaid,
+      strong: strongSaid,
+      qrCells,
+      qrLabel,
+      secret,
+      safety: await page.textContent("#safety-number"),
+      qrAfter: await page.$$eval("#qr *", (e) => e.length),
+      storage: await storage(page),
       violations: await violations(),
       foreign,
     }),

@@ -16,7 +16,10 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::texts::Texts;
 
+mod enrol;
+
 const DESK_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.js"));
+const ENROL_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/enrol.js"));
 const DESK_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.css"));
 
 /// The reporter pages' policy, without a worker (Argon2id runs on the page's own thread), and
@@ -29,6 +32,9 @@ const DESK_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-ev
 pub struct DeskAssets {
     pub script: Asset,
     pub style: Asset,
+    /// The enrolment page's script: the password policy's dictionaries and the QR encoder, which
+    /// the dashboard itself does not need (docs/decisions/0008 §5).
+    pub enrol: Asset,
 }
 
 pub fn assets() -> &'static DeskAssets {
@@ -36,6 +42,7 @@ pub fn assets() -> &'static DeskAssets {
     ASSETS.get_or_init(|| DeskAssets {
         script: Asset::of(DESK_JS),
         style: Asset::of(DESK_CSS),
+        enrol: Asset::of(ENROL_JS),
     })
 }
 
@@ -46,7 +53,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     mount_get(cfg, "/", web::to(pages::root));
     mount_get(cfg, "/assets/desk.js", web::to(script));
     mount_get(cfg, "/assets/desk.css", web::to(style));
+    mount_get(cfg, "/assets/enrol.js", web::to(enrol::script));
     mount_get(cfg, "/{lang}/", web::to(page));
+    mount_get(cfg, "/{lang}/enrol", web::to(enrol::page));
 }
 
 async fn script() -> HttpResponse {
@@ -61,17 +70,26 @@ async fn page(
     state: web::Data<AppState>,
     lang: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let t = state.languages.get(&lang).ok_or(ApiError::NotFound)?;
+    answer(&state, &lang, render)
+}
+
+/// A page of the dashboard's origin in `lang`, under the dashboard's policy.
+fn answer(
+    state: &AppState,
+    lang: &str,
+    render: fn(&Texts, &DeskAssets) -> Markup,
+) -> Result<HttpResponse, ApiError> {
+    let t = state.languages.get(lang).ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header(("Content-Security-Policy", DESK_POLICY))
         .body(render(t, assets()).into_string()))
 }
 
-/// Every screen of the dashboard, in the reader's language: signing in, signed in, locked. The
-/// script shows one at a time; its texts for what happens later are in `data-` attributes.
-fn render(t: &Texts, assets: &DeskAssets) -> Markup {
-    let d = &t.dashboard;
+/// `main` between the head both pages share (the title, the style sheet, the page's own pinned
+/// script, named `script.0` under /assets/) and the footer that shows that script's digest.
+fn layout(t: &Texts, title: &str, script: (&str, &Asset), main: Markup) -> Markup {
+    let (name, asset) = script;
     html! {
         (DOCTYPE)
         html lang=(t.code) {
@@ -79,53 +97,63 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
-                title { (d.title) }
-                link rel="stylesheet" href="/assets/desk.css" integrity=(assets.style.sri);
-                script src="/assets/desk.js" integrity=(assets.script.sri) defer {}
+                title { (title) }
+                link rel="stylesheet" href="/assets/desk.css" integrity=(assets().style.sri);
+                script src={ "/assets/" (name) } integrity=(asset.sri) defer {}
             }
             body {
-                header { h1 { (d.title) } }
-                main id="desk"
-                    data-error-login=(d.error_login)
-                    data-error-untrusted=(d.error_untrusted)
-                    data-error-network=(d.error_network)
-                    data-error-root=(d.error_root)
-                    data-error-device=(d.error_device)
-                    {
-                    noscript { p class="notice" role="alert" { (d.noscript) } }
-                    (sign_in(t))
-                    section id="signed-in" tabindex="-1" hidden {
-                        p { (d.signed_in_as) " " strong id="who" translate="no" {} }
-                        p { (d.key_verified) " " strong id="key-version" translate="no" {} }
-                        p {
-                            button type="button" id="lock" { (d.lock) }
-                            " "
-                            button type="button" id="sign-out" { (d.sign_out) }
-                        }
-                        nav id="nav" {}
-                        (inbox(t))
-                        section id="case" tabindex="-1" aria-labelledby="case-title" hidden {}
-                        section id="team" tabindex="-1" hidden {}
-                        // The case screen's words: the script reads them, nothing renders them.
-                        template id="words" {
-                            @for (key, text) in &d.words { span data-word=(key) { (text) } }
-                            @for (key, text) in &t.indicator_types {
-                                span data-word={ "indicator-" (key) } { (text) }
-                            }
-                            span data-word="yes" { (t.yes) }
-                            span data-word="no" { (t.no) }
-                        }
-                    }
-                }
+                header { h1 { (title) } }
+                (main)
                 footer {
                     details aria-label=(t.for_experts) {
                         summary { (t.for_experts) }
-                        p { (t.digest) ": " code translate="no" { "desk.js " (assets.script.sha256_hex) } }
+                        p { (t.digest) ": " code translate="no" { (name) " " (asset.sha256_hex) } }
                     }
                 }
             }
         }
     }
+}
+
+/// Every screen of the dashboard, in the reader's language: signing in, signed in, locked. The
+/// script shows one at a time; its texts for what happens later are in `data-` attributes.
+fn render(t: &Texts, assets: &DeskAssets) -> Markup {
+    let d = &t.dashboard;
+    let main = html! {
+        main id="desk"
+            data-error-login=(d.error_login)
+            data-error-untrusted=(d.error_untrusted)
+            data-error-network=(d.error_network)
+            data-error-root=(d.error_root)
+            data-error-device=(d.error_device)
+            {
+            noscript { p class="notice" role="alert" { (d.noscript) } }
+            (sign_in(t))
+            section id="signed-in" tabindex="-1" hidden {
+                p { (d.signed_in_as) " " strong id="who" translate="no" {} }
+                p { (d.key_verified) " " strong id="key-version" translate="no" {} }
+                p {
+                    button type="button" id="lock" { (d.lock) }
+                    " "
+                    button type="button" id="sign-out" { (d.sign_out) }
+                }
+                nav id="nav" {}
+                (inbox(t))
+                section id="case" tabindex="-1" aria-labelledby="case-title" hidden {}
+                section id="team" tabindex="-1" hidden {}
+                // The case screen's words: the script reads them, nothing renders them.
+                template id="words" {
+                    @for (key, text) in &d.words { span data-word=(key) { (text) } }
+                    @for (key, text) in &t.indicator_types {
+                        span data-word={ "indicator-" (key) } { (text) }
+                    }
+                    span data-word="yes" { (t.yes) }
+                    span data-word="no" { (t.no) }
+                }
+            }
+        }
+    };
+    layout(t, &d.title, ("desk.js", &assets.script), main)
 }
 
 /// The sign-in form, also the lock screen (`#locked` says why it is back).
@@ -161,6 +189,7 @@ fn sign_in(t: &Texts) -> Markup {
             p id="error" class="notice" role="alert" tabindex="-1" hidden {}
             p id="working" role="status" hidden { (d.working) }
             button type="submit" id="sign-in-button" data-unlock=(d.unlock) { (d.sign_in) }
+            p { a href="enrol" id="enrol-link" { (d.word("enrol-link")) } }
         }
     }
 }

@@ -1,0 +1,168 @@
+// The enrolment page (docs/decisions/0008 §5): the password policy checked as it is typed, the
+// account made on this device (web/src/enrolment.ts), the authenticator set up from a QR code
+// drawn here, and the safety number shown large to be read out to a supervisor. The page writes
+// the DOM with elements and text only, under the dashboard's Trusted Types policy; nothing of it
+// is kept anywhere once the page is left.
+
+import { base64 } from "@scure/base";
+import qrcode from "qrcode-generator";
+import { newAccount } from "../enrolment.ts";
+import type { WorkerKeys } from "../worker.ts";
+import { byId } from "./dom.ts";
+import { weakness } from "./policy.ts";
+
+const main = byId<HTMLElement>("enrol");
+const form = byId<HTMLFormElement>("enrol-form");
+const fields = {
+  desk: byId<HTMLInputElement>("enrol-desk"),
+  code: byId<HTMLInputElement>("enrol-code"),
+  username: byId<HTMLInputElement>("enrol-username"),
+  password: byId<HTMLInputElement>("enrol-password"),
+  again: byId<HTMLInputElement>("enrol-password2"),
+};
+const said = byId<HTMLElement>("enrol-weakness");
+const error = byId<HTMLElement>("enrol-error");
+const working = byId<HTMLElement>("enrol-working");
+const button = byId<HTMLButtonElement>("enrol-button");
+const totp = byId<HTMLElement>("enrol-totp");
+const done = byId<HTMLElement>("enrol-done");
+const text = (name: string) => main.dataset[name] ?? "";
+
+/** What the policy says of the password as typed (nothing while the field is empty). */
+function checkPassword(): boolean {
+  const password = fields.password.value;
+  if (password === "") {
+    said.textContent = "";
+    return false;
+  }
+  const weak = weakness(password, fields.username.value.trim());
+  said.textContent = weak === undefined ? text("weakOk") : text(`weak${weak.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`);
+  return weak === undefined;
+}
+
+function fail(message: string, focus: HTMLElement = error): void {
+  error.textContent = message;
+  error.hidden = false;
+  focus.focus();
+}
+
+/** The otpauth URI as a QR code: an SVG of dark squares, drawn with elements only. */
+function drawQr(uri: string): void {
+  const qr = qrcode(0, "M");
+  qr.addData(uri, "Byte");
+  qr.make();
+  const n = qr.getModuleCount();
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const margin = 4;
+  svg.setAttribute("viewBox", `0 0 ${n + 2 * margin} ${n + 2 * margin}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", text("qrLabel"));
+  svg.setAttribute("class", "qr");
+  // Whole squares, no anti-aliased seams between them, for the camera.
+  svg.setAttribute("shape-rendering", "crispEdges");
+  const background = document.createElementNS(ns, "rect");
+  for (const [k, v] of [["width", "100%"], ["height", "100%"], ["fill", "#fff"]]) background.setAttribute(k, v);
+  svg.append(background);
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; col++) {
+      if (!qr.isDark(row, col)) continue;
+      const cell = document.createElementNS(ns, "rect");
+      cell.setAttribute("x", String(col + margin));
+      cell.setAttribute("y", String(row + margin));
+      cell.setAttribute("width", "1");
+      cell.setAttribute("height", "1");
+      svg.append(cell);
+    }
+  }
+  byId("qr").replaceChildren(svg);
+}
+
+let made: { desk: string; username: string; keys: WorkerKeys; safetyNumber: string } | undefined;
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  error.hidden = true;
+  if (!checkPassword()) return fail(said.textContent ?? "", fields.password);
+  if (fields.password.value !== fields.again.value) return fail(text("mismatch"), fields.again);
+  working.hidden = false;
+  button.disabled = true;
+  const desk = fields.desk.value.trim();
+  const username = fields.username.value.trim();
+  try {
+    // Argon2id holds the page's thread for a moment: let the "working" notice paint first.
+    await new Promise((painted) => setTimeout(painted, 50));
+    const account = await newAccount(fields.code.value.trim(), desk, username, fields.password.value);
+    const response = await fetch("/api/v1/enrolments", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(account.enrolment),
+      credentials: "omit",
+      referrerPolicy: "no-referrer",
+      cache: "no-store",
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      const type = String(problem.type ?? "");
+      account.keys.authKey.fill(0);
+      const refusedCode = type.endsWith("invalid-enrolment-code");
+      return fail(type.endsWith("username-taken") ? text("errorTaken") : refusedCode ? text("errorCode") : text("error"));
+    }
+    const enrolled: { totp_uri: string } = await response.json();
+    made = { desk, username, keys: account.keys, safetyNumber: account.safetyNumber };
+    drawQr(enrolled.totp_uri);
+    byId("totp-secret").textContent = new URL(enrolled.totp_uri).searchParams.get("secret") ?? "";
+    form.hidden = true;
+    totp.hidden = false;
+    totp.focus();
+  } catch {
+    fail(text("error"));
+  } finally {
+    working.hidden = true;
+    button.disabled = false;
+    fields.password.value = "";
+    fields.again.value = "";
+  }
+});
+
+byId<HTMLFormElement>("confirm-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const confirmError = byId<HTMLElement>("confirm-error");
+  confirmError.hidden = true;
+  if (!made) return;
+  const code = byId<HTMLInputElement>("confirm-code");
+  const body = { desk: made.desk, username: made.username, auth_key: base64.encode(made.keys.authKey), totp: code.value.trim() };
+  const response = await fetch("/api/v1/enrolments/confirm", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    credentials: "omit",
+    referrerPolicy: "no-referrer",
+    cache: "no-store",
+  }).catch(() => undefined);
+  code.value = "";
+  if (!response?.ok) {
+    confirmError.textContent = text("totpError");
+    confirmError.hidden = false;
+    return;
+  }
+  made.keys.authKey.fill(0);
+  made.keys.unlockSecret.fill(0);
+  byId("safety-number").textContent = made.safetyNumber;
+  byId("qr").replaceChildren();
+  byId("totp-secret").textContent = "";
+  made = undefined;
+  totp.hidden = true;
+  done.hidden = false;
+  done.focus();
+});
+
+for (const field of [fields.password, fields.username]) field.addEventListener("input", checkPassword);
+// Leaving the page drops what it made: the keys are not kept, and the page asks again.
+window.addEventListener("pagehide", () => {
+  made?.keys.authKey.fill(0);
+  made?.keys.unlockSecret.fill(0);
+  made = undefined;
+});
+form.hidden = false;
+fields.desk.focus();
