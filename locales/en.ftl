@@ -357,3 +357,8 @@ desk-word-safety-title = Your safety number
 desk-word-safety-intro = Read it out in person to your supervisor, who compares it with your account's before approving it. Do not send it by chat or say it over the phone.
 desk-word-enrol-next = Once your account is approved, sign in to the dashboard.
 desk-word-enrol-sign-in = Go to sign in
+
+## A new desk's first key, made in the browser.
+desk-word-new-desk = This is a new desk and I am its first supervisor: make the desk's key here
+desk-word-new-root = The desk's key is made. Its root safety number is:
+desk-word-new-root-hint = Hand it in person to everyone who enrols and to every partner, and publish it where reporters see it (leaflets, the network's page): their devices check the desk's keys with it.

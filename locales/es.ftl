@@ -357,3 +357,8 @@ desk-word-safety-title = Su número de seguridad
 desk-word-safety-intro = Léaselo en persona a su supervisora o supervisor, que lo comparará con el de su cuenta antes de aprobarla. No lo envíe por chat ni lo diga por teléfono.
 desk-word-enrol-next = Cuando su cuenta esté aprobada, entre al panel.
 desk-word-enrol-sign-in = Ir a entrar
+
+## A new desk's first key, made in the browser.
+desk-word-new-desk = Es una mesa nueva y yo soy su primera supervisora o supervisor: crear aquí la clave de la mesa
+desk-word-new-root = La clave de la mesa está creada. Su número de seguridad raíz es:
+desk-word-new-root-hint = Entréguelo en persona a cada persona que se inscriba y a cada organización aliada, y publíquelo donde quienes reportan lo vean (volantes, la página de la red): con él, sus dispositivos verifican las claves de la mesa.

@@ -357,3 +357,8 @@ desk-word-safety-title = Votre numéro de sécurité
 desk-word-safety-intro = Lisez-le en personne à votre superviseur, qui le comparera à celui de votre compte avant de l'approuver. Ne l'envoyez pas par messagerie et ne le dites pas au téléphone.
 desk-word-enrol-next = Une fois votre compte approuvé, connectez-vous au tableau.
 desk-word-enrol-sign-in = Aller à la connexion
+
+## A new desk's first key, made in the browser.
+desk-word-new-desk = C'est une nouvelle permanence et j'en suis le premier superviseur : créer ici la clé de la permanence
+desk-word-new-root = La clé de la permanence est créée. Son numéro de sécurité racine est :
+desk-word-new-root-hint = Remettez-le en personne à chaque personne qui s'inscrit et à chaque organisation partenaire, et publiez-le là où les personnes qui signalent le voient (tracts, page du réseau) : leurs appareils vérifient les clés de la permanence avec lui.

@@ -170,6 +170,9 @@ const CASE_WORDS: &[&str] = &[
     "safety-intro",
     "enrol-next",
     "enrol-sign-in",
+    "new-desk",
+    "new-root",
+    "new-root-hint",
 ];
 
 pub struct DeskTexts {

@@ -13,7 +13,10 @@ use crate::dashboard::{dashboard_desk, Desk};
 use crate::harness::{form, Backend};
 use crate::workers::{desk_view, invite, root_pins, totp_code, vet, PASSWORD};
 
-crate::on_both_backends!(a_worker_enrols_in_the_browser);
+crate::on_both_backends!(
+    a_worker_enrols_in_the_browser,
+    a_new_desk_gets_its_first_key_in_the_browser
+);
 
 async fn a_worker_enrols_in_the_browser(backend: Backend) {
     let Some(Desk {
@@ -92,4 +95,59 @@ async fn a_worker_enrols_in_the_browser(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(keys.current.0, 1);
+}
+
+/// A desk made on the server host without keys: its first supervisor enrols in the browser, then
+/// signs in ticking "new desk", and the browser makes the desk's key and first statements and
+/// shows the root safety number. A reporter's device that pins that number verifies the desk's
+/// public chain and encrypts its report to the key the browser made.
+async fn a_new_desk_gets_its_first_key_in_the_browser(backend: Backend) {
+    let Some(Desk { web, server, .. }) = dashboard_desk(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let code = server.create_keyless_desk("hn");
+    let shots = screenshots().join(format!("desk-first-key-{backend:?}"));
+    std::fs::create_dir_all(&shots).unwrap();
+    let shots = shots.to_str().unwrap().to_owned();
+    let enrol = format!("{}/es/enrol", server.desk_url);
+    let args = [
+        "enrol", &enrol, &shots, "hn", "carla", PASSWORD, &code, "corto",
+    ];
+    let enrolled: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(enrolled["violations"], json!([]), "{enrolled}");
+    let uri = format!(
+        "otpauth://totp/hn:carla?secret={}",
+        enrolled["secret"].as_str().unwrap()
+    );
+
+    let page = format!("{}/es/", server.desk_url);
+    let now = totp_code(&uri, 0);
+    let args = ["first-key", &page, &shots, "hn", "carla", PASSWORD, &now];
+    let seen: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(seen["violations"], json!([]), "{seen}");
+    assert_eq!(seen["foreign"], json!([]), "{seen}");
+    assert_eq!(seen["keyVersion"], "1", "{seen}");
+    // The root is carla's own safety number, the one her enrolment showed.
+    let root = seen["root"].as_str().unwrap();
+    assert_eq!(root, enrolled["safety"].as_str().unwrap(), "{seen}");
+    let pin = &seen["storage"]["local"]["resguardo/desk-pin/hn"];
+    assert!(
+        pin.as_str().unwrap().contains(root),
+        "the browser pinned it: {seen}"
+    );
+
+    // A reporter pinning that root reaches the key the browser made.
+    let pinned = Some(reporter::DeskPin::Root(root));
+    let sent = reporter::submit(
+        &client,
+        "hn",
+        &form("Piden una cuota."),
+        Language::Es,
+        pinned,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(sent.id.len(), 32);
 }

@@ -28,6 +28,8 @@
 //     {"weak", "qrCells", "qrLabel", "secret", "safety", ...}: enrols USER on URL (the enrolment
 //     page) with the invitation CODE, after typing WEAK as a password; confirms the authenticator
 //     with the code of the step before now, as an app set up a moment ago would show it
+//   node desk.mjs first-key URL ARTIFACTS DESK USER PASSWORD CODE → {"root", "who", ...}: the
+//     first supervisor of a desk without keys signs in, ticking "new desk", and reads its root
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -451,6 +453,28 @@ if (command === "sign-in") {
       team: teamScreen,
       enrol: enrolScreen,
       keyboardOpened,
+      violations: await violations(),
+      foreign,
+    }),
+  );
+} else if (command === "first-key") {
+  await page.fill("#desk-slug", desk);
+  await page.fill("#username", user);
+  await page.fill("#password", password);
+  await page.fill("#code", code);
+  await page.check("#new-desk");
+  await page.click("#sign-in-button");
+  await page.waitForSelector("#new-root:not([hidden])", { timeout: 60_000 });
+  await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+    timeout: 60_000,
+  });
+  await page.screenshot({ path: `${artifacts}/desk-first-key.png`, fullPage: true });
+  console.log(
+    JSON.stringify({
+      root: await page.textContent("#new-root-number"),
+      who: await page.textContent("#who"),
+      keyVersion: await page.textContent("#key-version"),
+      storage: await storage(page),
       violations: await violations(),
       foreign,
     }),

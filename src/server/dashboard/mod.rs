@@ -132,6 +132,11 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
             section id="signed-in" tabindex="-1" hidden {
                 p { (d.signed_in_as) " " strong id="who" translate="no" {} }
                 p { (d.key_verified) " " strong id="key-version" translate="no" {} }
+                div id="new-root" class="notice" hidden {
+                    p { (d.word("new-root")) }
+                    p id="new-root-number" class="safety" translate="no" {}
+                    p { (d.word("new-root-hint")) }
+                }
                 p {
                     button type="button" id="lock" { (d.lock) }
                     " "
@@ -185,6 +190,11 @@ fn sign_in(t: &Texts) -> Markup {
                 label for="root" { (d.root) }
                 input id="root" name="root" autocomplete="off" spellcheck="false" aria-describedby="root-hint";
                 small id="root-hint" { (d.root_hint) }
+            }
+            p id="new-desk-field" hidden {
+                input id="new-desk" type="checkbox";
+                " "
+                label for="new-desk" class="inline" { (d.word("new-desk")) }
             }
             p id="error" class="notice" role="alert" tabindex="-1" hidden {}
             p id="working" role="status" hidden { (d.working) }

@@ -13,7 +13,7 @@ export interface LoggedIn {
   /** Unix seconds at which the session ends, however busy. */
   expires_at: number;
   idle_minutes: number;
-  account: { signing_key: string | null; role: string };
+  account: { id: string; username: string; signing_key: string | null; role: string; approvals_required: number };
   wrapped_identity: string;
   unlock_share: string | null;
 }
@@ -225,6 +225,11 @@ export class DeskApi {
 
   reply(id: string, ciphertext: string): Promise<void> {
     return this.call("POST", `${casePath(id)}/replies`, { ciphertext });
+  }
+
+  /** The first supervisor makes the desk's first key: its grant and the first two statements. */
+  initKey(key: { recipient: string; grant: string; statements: SignedStatement[] }): Promise<unknown> {
+    return this.call("POST", "/api/v1/desk/key", key);
   }
 
   /** (Supervisors) the desk's accounts. */

@@ -43,7 +43,9 @@ const fields = {
   password: byId<HTMLInputElement>("password"),
   code: byId<HTMLInputElement>("code"),
   root: byId<HTMLInputElement>("root"),
+  newDesk: byId<HTMLInputElement>("new-desk"),
 };
+const newDeskField = byId<HTMLElement>("new-desk-field");
 const rootField = byId<HTMLElement>("root-field");
 const error = byId<HTMLElement>("error");
 const working = byId<HTMLElement>("working");
@@ -67,6 +69,9 @@ function drop(): void {
   forget();
   forgetCase();
   hideTeam();
+  byId("new-root").hidden = true;
+  byId("new-root-number").textContent = "";
+  fields.newDesk.checked = false;
   clear(byId("nav"));
   void ending?.api.logout().catch(() => {});
 }
@@ -94,6 +99,9 @@ function showSignedIn(s: Session): void {
   signedIn.hidden = false;
   byId("who").textContent = `${s.username} · ${s.desk}`;
   byId("key-version").textContent = String(s.keys.current.version);
+  // A desk just given its first key: its root, to hand out (shown until signing out or the lock).
+  byId("new-root-number").textContent = s.newRoot ?? "";
+  byId("new-root").hidden = s.newRoot === undefined;
   signedIn.focus();
   showNav(s);
   void openInbox(s);
@@ -202,6 +210,7 @@ function showRootField(): void {
     known = true; // a damaged pin: signing in says so (untrusted), typing a root would not help
   }
   rootField.hidden = known;
+  newDeskField.hidden = known;
 }
 
 function say(reason: SignInFailed["reason"]): void {
@@ -216,6 +225,7 @@ function say(reason: SignInFailed["reason"]): void {
   error.hidden = false;
   if (reason === "root") {
     rootField.hidden = false;
+    newDeskField.hidden = false;
     fields.root.focus();
   } else {
     error.focus();
@@ -246,6 +256,7 @@ form.addEventListener("submit", async (event) => {
       password: fields.password.value,
       code: fields.code.value.trim(),
       root: fields.root.value,
+      newDesk: !rootField.hidden && fields.newDesk.checked,
     });
     fields.root.value = "";
     lastUse = Date.now();

@@ -5,13 +5,17 @@
 // reporters are handed. Everything it returns lives in memory only (docs/decisions/0008 §3).
 
 import { base64 } from "@scure/base";
-import { signingPublic } from "../account.ts";
+import { generateIdentity, identityToRecipient } from "age-encryption";
+import { hexToBytes } from "@noble/hashes/utils";
+import { accountSafetyNumber, signingPublic } from "../account.ts";
+import { encryptTo } from "../encrypt.ts";
 import { compareCheckpoints, signCheckpoint } from "../checkpoint.ts";
 import { unlockGrants, type DeskKeys, type Grant } from "../grants.ts";
 import { openingFromBytes, verifyChain, type DeskState, type Signed } from "../statements.ts";
 import { deriveWorker, openIdentity } from "../worker.ts";
 import { DeskApi, Unreachable, type LoggedIn, type StatementView } from "./api.ts";
 import { isRootNumber, pinned, pin } from "./pins.ts";
+import { signStatement } from "./signing.ts";
 
 /** A signed-in session: the token and keys, held by the page's memory only. */
 export interface Session {
@@ -21,6 +25,8 @@ export interface Session {
   idleMinutes: number;
   /** Unix seconds at which the server ends the session, however busy. */
   expiresAt: number;
+  /** The root safety number of the desk this session just gave its first key, to hand out. */
+  newRoot?: string;
   /** `worker` or `supervisor`: which screens the page offers (the server decides what each may do). */
   role: string;
   /** The account's own identity (secret-key text). */
@@ -46,6 +52,9 @@ export interface Credentials {
   code: string;
   /** The desk root safety number as typed, when this browser has none pinned for the desk. */
   root: string;
+  /** The first supervisor of a desk without keys: make its first key and statements here, and
+   * its root is this account's own safety number. */
+  newDesk?: boolean;
 }
 
 export async function signIn(c: Credentials): Promise<Session> {
@@ -55,9 +64,10 @@ export async function signIn(c: Credentials): Promise<Session> {
   } catch (e) {
     throw failure(e, "untrusted");
   }
+  const newDesk = !pins && c.newDesk === true;
   // Checked before anything is sent: a mistyped root would spend the one-time code for nothing.
-  if (!pins && !isRootNumber(c.root)) throw new SignInFailed("root");
-  const trusted = pins ?? { root: c.root.trim(), head: null };
+  if (!pins && !newDesk && !isRootNumber(c.root)) throw new SignInFailed("root");
+  let trusted = pins ?? { root: c.root.trim(), head: null };
   let derived: Awaited<ReturnType<typeof deriveWorker>>;
   try {
     // Argon2id holds the page's thread for a moment: let the "working" notice paint first.
@@ -79,6 +89,7 @@ export async function signIn(c: Credentials): Promise<Session> {
     const share = loggedIn.unlock_share === null ? null : base64.decode(loggedIn.unlock_share);
     const own = await openIdentity(derived, share, loggedIn.wrapped_identity);
     await ownSigningKey(api, loggedIn, own);
+    if (newDesk) trusted = { root: await firstKey(api, c.desk, loggedIn, own), head: null };
     const { state, keys } = await verifiedKeys(api, c.desk, trusted, own);
     pin(c.desk, trusted.root, state.head());
     // Colleagues' devices compare what this one saw (§10.7). A checkpoint the server refuses is
@@ -91,6 +102,7 @@ export async function signIn(c: Credentials): Promise<Session> {
       api,
       desk: c.desk,
       username: c.username,
+      newRoot: newDesk ? trusted.root : undefined,
       role: loggedIn.account.role,
       idleMinutes: loggedIn.idle_minutes,
       expiresAt: loggedIn.expires_at,
@@ -106,6 +118,37 @@ export async function signIn(c: Credentials): Promise<Session> {
     derived.authKey.fill(0);
     derived.unlockSecret.fill(0);
   }
+}
+
+/**
+ * The desk's first key, made here by its first supervisor as `desk init-key` makes it: a new desk
+ * identity granted to this account's own key, and the desk's first two statements (the genesis
+ * naming this account, then desk key 1), signed here. The root is this account's own safety
+ * number. A desk that has statements already is refused: its root is someone else's to give.
+ */
+async function firstKey(api: DeskApi, desk: string, loggedIn: LoggedIn, own: string): Promise<string> {
+  if ((await api.statements()).length > 0) {
+    throw new SignInFailed("untrusted", "the desk has statements: type its root instead");
+  }
+  const recipient = await identityToRecipient(own);
+  const deskIdentity = await generateIdentity();
+  const deskRecipient = await identityToRecipient(deskIdentity);
+  const grant = base64.encode(await encryptTo([recipient], new TextEncoder().encode(deskIdentity)));
+  const a = loggedIn.account;
+  const genesis = signStatement(desk, null, own, {
+    kind: "genesis",
+    account: hexToBytes(a.id),
+    username: a.username,
+    recipient,
+    approvalsRequired: a.approvals_required >= 2 ? 2 : 1,
+  });
+  const key = signStatement(desk, { seq: 1, link: genesis.link }, own, {
+    kind: "desk_key",
+    version: 1n,
+    recipient: deskRecipient,
+  });
+  await api.initKey({ recipient: deskRecipient, grant, statements: [genesis.wire, key.wire] });
+  return accountSafetyNumber(recipient, signingPublic(own));
 }
 
 /** The signing key the server lists for this account must be this identity's own; an account

@@ -8,20 +8,13 @@
 // pins, so the next statement follows the head this device verified.
 
 import { base64 } from "@scure/base";
-import { hexToBytes, randomBytes } from "@noble/hashes/utils";
-import { accountSafetyNumber, sign, signingPublic } from "../account.ts";
+import { hexToBytes } from "@noble/hashes/utils";
+import { accountSafetyNumber } from "../account.ts";
 import { encryptTo } from "../encrypt.ts";
-import {
-  encodeStatement,
-  openingBytes,
-  statementOpening,
-  verifyChain,
-  type Body,
-  type Format,
-  type Role,
-} from "../statements.ts";
+import { verifyChain, type Body, type Role } from "../statements.ts";
 import { pin, pinned } from "./pins.ts";
 import { signedOf, type Session } from "./session.ts";
+import { signStatement } from "./signing.ts";
 
 /** An account as `GET /api/v1/desk/accounts` lists it. */
 export interface AccountView {
@@ -57,26 +50,9 @@ function numberOf(a: AccountView): string | undefined {
   return a.signing_key === null ? undefined : accountSafetyNumber(a.recipient, base64.decode(a.signing_key));
 }
 
-/** `body` as the desk's next statement after the head of `state`, signed by `own`, as the wire
- * carries it: in the format a statement about the same account fixed, else format 2 with a fresh
- * salt (Rust's `sign`). */
-function signStatement(s: Session, body: Body) {
-  const head = s.state.head();
-  const statement = {
-    desk: s.desk,
-    seq: BigInt(head.seq + 1),
-    prev: head.link,
-    signer: signingPublic(s.own),
-    body,
-    format: s.state.keptFormat(body) ?? ({ v: 2, salt: randomBytes(16) } as Format),
-  };
-  const bytes = encodeStatement(statement);
-  const opening = statementOpening(statement);
-  return {
-    statement: base64.encode(bytes),
-    signature: base64.encode(sign(s.own, bytes)),
-    ...(opening ? { opening: base64.encode(openingBytes(opening)) } : {}),
-  };
+/** `body` as the desk's next statement, after the head this device verified. */
+function signNext(s: Session, body: Body) {
+  return signStatement(s.desk, s.state.head(), s.own, body, s.state.keptFormat(body)).wire;
 }
 
 /** The chain fetched and verified again from this browser's pins (after this device added to
@@ -122,7 +98,7 @@ export async function vet(s: Session, a: AccountView, typed: string): Promise<{ 
     recipient: a.recipient,
     signingKey: base64.decode(a.signing_key),
   };
-  const outcome = await s.api.vet(a.username, { key_version: s.keys.current.version, grant, statement: signStatement(s, body) });
+  const outcome = await s.api.vet(a.username, { key_version: s.keys.current.version, grant, statement: signNext(s, body) });
   await refreshChain(s);
   return outcome;
 }
@@ -133,6 +109,6 @@ export async function disable(s: Session, a: AccountView): Promise<void> {
   if (a.status !== "disabled") await s.api.disable(a.username);
   const signed = s.state.accountByName(a.username);
   if (!signed || signed.revoked) return;
-  await s.api.signStatements([signStatement(s, { kind: "revoke_account", account: hexToBytes(signed.id) })]);
+  await s.api.signStatements([signNext(s, { kind: "revoke_account", account: hexToBytes(signed.id) })]);
   await refreshChain(s);
 }
