@@ -28,8 +28,9 @@
 //     {"weak", "qrCells", "qrLabel", "secret", "safety", ...}: enrols USER on URL (the enrolment
 //     page) with the invitation CODE, after typing WEAK as a password; confirms the authenticator
 //     with the code of the step before now, as an app set up a moment ago would show it
-//   node desk.mjs first-key URL ARTIFACTS DESK USER PASSWORD CODE → {"root", "who", ...}: the
-//     first supervisor of a desk without keys signs in, ticking "new desk", and reads its root
+//   node desk.mjs first-key URL ARTIFACTS DESK USER PASSWORD CODE [ROLE] → {"root", "invited", ...}:
+//     the first supervisor of a desk without keys signs in, ticking "new desk", reads its root
+//     and, with ROLE, makes an enrolment code for that role
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -299,8 +300,22 @@ if (command === "sign-in") {
     }),
   );
 } else if (command === "case") {
-  const [id, note] = [query, kind];
-  await openFromInbox(id);
+  const [note, search] = [kind, process.argv[13]];
+  let id = query;
+  if (search) {
+    // Found by a word of what the reporter wrote, then opened: the one card left.
+    await fill(page, code, root);
+    await page.waitForFunction(() => document.getElementById("inbox-count")?.textContent !== "", null, {
+      timeout: 60_000,
+    });
+    await page.fill("#search", search);
+    await page.waitForFunction(() => document.querySelectorAll("#cases > li").length === 1, null, { timeout: 10_000 });
+    id = (await page.getAttribute("#cases > li", "data-id")) ?? "";
+    await page.click(`button[data-open="${id}"]`);
+    await page.waitForSelector("#case:not([hidden]) .report", { timeout: 30_000 });
+  } else {
+    await openFromInbox(id);
+  }
   await page.screenshot({ path: `${artifacts}/desk-case.png`, fullPage: true });
   const before = await read();
   await act(() => page.selectOption("#case-assign", user).then(() => {}), "assign");
@@ -318,6 +333,7 @@ if (command === "sign-in") {
   }));
   console.log(
     JSON.stringify({
+      id,
       ...before,
       after,
       card,
@@ -340,7 +356,10 @@ if (command === "sign-in") {
   );
   const consent = await page.textContent("#case .action-refer .warning, #case .action-refer .notice");
   await page.screenshot({ path: `${artifacts}/desk-refer.png`, fullPage: true });
-  await act(() => page.fill("#refer-reason", reason), "refer");
+  // The reason is asked for only when the reporter did not consent.
+  await act(async () => {
+    if (await page.isVisible("#refer-reason")) await page.fill("#refer-reason", reason);
+  }, "refer");
   await act(() => page.fill("#to-partner-0", message), "to-partner");
   // Printing: the browser's dialog is replaced by a count; the export is recorded first.
   await page.evaluate(() => {
@@ -395,13 +414,16 @@ if (command === "sign-in") {
     const teamText = await page.textContent("#team");
     await page.fill(`${item} input`, right);
     const vetted = await teamNotice("vet", item, true);
-    const other = `#team li[data-username="${toDisable}"]`;
-    await page.check(`${other} input[type=checkbox]`);
-    const disabled = await teamNotice("disable", other, true);
-    // Retention: closed cases kept 30 days; the desk's history of this supervisor.
-    await page.waitForSelector("#retention-closed", { timeout: 30_000 });
-    await page.fill("#retention-closed", "30");
-    const retention = await teamNotice("retention", "#team", false);
+    let [disabled, retention]: (string | null)[] = [null, null];
+    if (toDisable) {
+      const other = `#team li[data-username="${toDisable}"]`;
+      await page.check(`${other} input[type=checkbox]`);
+      disabled = await teamNotice("disable", other, true);
+      // Retention: closed cases kept 30 days; the desk's history of this supervisor.
+      await page.waitForSelector("#retention-closed", { timeout: 30_000 });
+      await page.fill("#retention-closed", "30");
+      retention = await teamNotice("retention", "#team", false);
+    }
     await page.selectOption("#audit-actor", user);
     await page.click("#team form.action-audit button[type=submit]");
     await page.waitForSelector("#team ol.audit > li", { timeout: 30_000 });
@@ -469,8 +491,19 @@ if (command === "sign-in") {
     timeout: 60_000,
   });
   await page.screenshot({ path: `${artifacts}/desk-first-key.png`, fullPage: true });
+  // With ROLE, an enrolment code for the desk's next account, in the same session.
+  let invited: string | null = null;
+  if (root) {
+    await page.click("#nav-team");
+    await page.waitForSelector("#team:not([hidden]) h2", { timeout: 30_000 });
+    await page.selectOption("#invite-role", root);
+    await page.click("#team form.action-invite button[type=submit]");
+    await page.waitForSelector("#team .invite-result .code", { timeout: 30_000 });
+    invited = await page.textContent("#team .invite-result .code");
+  }
   console.log(
     JSON.stringify({
+      invited,
       root: await page.textContent("#new-root-number"),
       who: await page.textContent("#who"),
       keyVersion: await page.textContent("#key-version"),
