@@ -362,3 +362,5 @@ desk-word-enrol-sign-in = Go to sign in
 desk-word-new-desk = This is a new desk and I am its first supervisor: make the desk's key here
 desk-word-new-root = The desk's key is made. Its root safety number is:
 desk-word-new-root-hint = Hand it in person to everyone who enrols and to every partner, and publish it where reporters see it (leaflets, the network's page): their devices check the desk's keys with it.
+desk-word-last-login = Last signed in:
+desk-word-never-logged-in = Has not signed in yet.

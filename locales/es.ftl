@@ -362,3 +362,5 @@ desk-word-enrol-sign-in = Ir a entrar
 desk-word-new-desk = Es una mesa nueva y yo soy su primera supervisora o supervisor: crear aquí la clave de la mesa
 desk-word-new-root = La clave de la mesa está creada. Su número de seguridad raíz es:
 desk-word-new-root-hint = Entréguelo en persona a cada persona que se inscriba y a cada organización aliada, y publíquelo donde quienes reportan lo vean (volantes, la página de la red): con él, sus dispositivos verifican las claves de la mesa.
+desk-word-last-login = Última entrada:
+desk-word-never-logged-in = Aún no ha entrado.

@@ -362,3 +362,5 @@ desk-word-enrol-sign-in = Aller à la connexion
 desk-word-new-desk = C'est une nouvelle permanence et j'en suis le premier superviseur : créer ici la clé de la permanence
 desk-word-new-root = La clé de la permanence est créée. Son numéro de sécurité racine est :
 desk-word-new-root-hint = Remettez-le en personne à chaque personne qui s'inscrit et à chaque organisation partenaire, et publiez-le là où les personnes qui signalent le voient (tracts, page du réseau) : leurs appareils vérifient les clés de la permanence avec lui.
+desk-word-last-login = Dernière connexion :
+desk-word-never-logged-in = Ne s'est pas encore connecté.

@@ -43,6 +43,8 @@ pub struct AccountView {
     /// (docs/protocol.md §9.1), or the recipient's number while `signing_key` is `null`.
     /// Clients compute it themselves; this field is for display by clients that cannot.
     pub fingerprint: String,
+    /// The day of the account's last sign-in (`YYYY-MM-DD`), `null` if it never signed in.
+    pub last_login: Option<String>,
     /// For a pending account, the supervisors who approved it so far.
     pub approved_by: Vec<String>,
 }

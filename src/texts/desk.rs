@@ -173,6 +173,8 @@ const CASE_WORDS: &[&str] = &[
     "new-desk",
     "new-root",
     "new-root-hint",
+    "last-login",
+    "never-logged-in",
 ];
 
 pub struct DeskTexts {

@@ -119,6 +119,15 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
     assert!(audit.contains("pablo · verificó una cuenta"), "{seen}");
     assert!(audit.contains("pablo · desactivó una cuenta"), "{seen}");
     assert!(!audit.contains("marta ·"), "filtered to pablo: {seen}");
+    // Who worked when, to the day: pablo is signed in now; nina never has.
+    let accounts = seen["accounts"].to_string();
+    assert!(accounts.contains("pablo (usted)"), "{seen}");
+    assert!(accounts.contains("| Última entrada: "), "{seen}");
+    assert!(
+        accounts
+            .contains("nina · Trabajadora o trabajador de casos · aprobada | Aún no ha entrado."),
+        "{seen}"
+    );
 
     // Nina's device: the chain verifies from the desk root, names her vetted by pablo and ana
     // revoked, and her grant opens the signed desk key.

@@ -429,7 +429,9 @@ if (command === "sign-in") {
     await page.waitForSelector("#team ol.audit > li", { timeout: 30_000 });
     const audit = await page.$$eval("#team ol.audit > li", (items) => items.map((li) => li.textContent));
     await page.screenshot({ path: `${artifacts}/desk-team.png`, fullPage: true });
-    const accounts = await page.$$eval("#team li.account", (items) => items.map((li) => li.querySelector("p")?.textContent));
+    const accounts = await page.$$eval("#team li.account", (items) =>
+      items.map((li) => `${li.querySelector("p")?.textContent} | ${li.querySelector(".last-login")?.textContent}`),
+    );
     console.log(
       JSON.stringify({ mismatch, teamText, vetted, disabled, retention, audit, accounts, violations: await violations(), foreign }),
     );

@@ -19,6 +19,7 @@ use crate::protocol::statements::SignedStatement;
 use crate::server::auth::{SignedIn, Supervisor};
 use crate::server::problem::{doc, ApiError, KeyError};
 use crate::server::{audit, AppState};
+use crate::store::audit::AuditFilter;
 use crate::store::{Account, Approval, Approved, NewStatement};
 
 /// An id as the API shows it: lower-case hex.
@@ -119,9 +120,24 @@ pub async fn accounts(supervisor: Supervisor) -> Result<HttpResponse, KeyError> 
     let desk = &supervisor.0.desk;
     let accounts = desk.accounts().await?;
     let approvals = desk.approvals().await?;
+    // The day of each account's last sign-in, from the desk's own audit log (a day, no more: the
+    // team screen says how long ago someone worked, not when).
+    let mut last_login = Vec::with_capacity(accounts.len());
+    for a in &accounts {
+        let filter = AuditFilter {
+            actor: Some(a.username.to_string()),
+            action: Some(AuditAction::LoginOk.as_str().to_owned()),
+            limit: 1,
+            ..AuditFilter::default()
+        };
+        let newest = desk.audit(&filter).await?.into_iter().next();
+        last_login.push(newest.map(|row| crate::time::day(row.at)));
+    }
     let views: Vec<AccountView> = accounts
         .iter()
-        .map(|a| AccountView {
+        .zip(last_login)
+        .map(|(a, last_login)| AccountView {
+            last_login,
             id: hex(&a.id.0),
             username: a.username.to_string(),
             role: a.role,

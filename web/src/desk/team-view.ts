@@ -127,7 +127,8 @@ function accountItem(a: AccountView, me: string, run: TeamActions, done: (text: 
     a.username === me ? ` ${word("you")}` : "",
     ` · ${word(`role-${a.role}`)} · ${word(`status-${a.status}`)}`,
   );
-  const parts: (HTMLElement | false)[] = [head];
+  const seen = a.last_login === null ? word("never-logged-in") : `${word("last-login")} ${labels.day(a.last_login)}`;
+  const parts: (HTMLElement | false)[] = [head, el("p", { class: "last-login" }, seen)];
   if (a.status === "pending" && a.approved_by.length > 0) {
     parts.push(el("p", {}, `${word("approved-by")} ${a.approved_by.map(visible).join(", ")}`));
   }

@@ -25,6 +25,8 @@ export interface AccountView {
   recipient: string;
   signing_key: string | null;
   approved_by: string[];
+  /** The day of its last sign-in, from the desk's audit log. */
+  last_login: string | null;
 }
 
 export interface Invite {
