@@ -364,3 +364,6 @@ desk-word-new-root = The desk's key is made. Its root safety number is:
 desk-word-new-root-hint = Hand it in person to everyone who enrols and to every partner, and publish it where reporters see it (leaflets, the network's page): their devices check the desk's keys with it.
 desk-word-last-login = Last signed in:
 desk-word-never-logged-in = Has not signed in yet.
+
+## The desk's content-free notice that work waits ([notifications]).
+desk-notice = Resguardo: cases waiting for an answer at the desk: { $n }.

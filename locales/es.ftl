@@ -364,3 +364,6 @@ desk-word-new-root = La clave de la mesa está creada. Su número de seguridad r
 desk-word-new-root-hint = Entréguelo en persona a cada persona que se inscriba y a cada organización aliada, y publíquelo donde quienes reportan lo vean (volantes, la página de la red): con él, sus dispositivos verifican las claves de la mesa.
 desk-word-last-login = Última entrada:
 desk-word-never-logged-in = Aún no ha entrado.
+
+## The desk's content-free notice that work waits ([notifications]).
+desk-notice = Resguardo: casos que esperan respuesta en la mesa: { $n }.

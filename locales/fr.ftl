@@ -364,3 +364,6 @@ desk-word-new-root = La clé de la permanence est créée. Son numéro de sécur
 desk-word-new-root-hint = Remettez-le en personne à chaque personne qui s'inscrit et à chaque organisation partenaire, et publiez-le là où les personnes qui signalent le voient (tracts, page du réseau) : leurs appareils vérifient les clés de la permanence avec lui.
 desk-word-last-login = Dernière connexion :
 desk-word-never-logged-in = Ne s'est pas encore connecté.
+
+## The desk's content-free notice that work waits ([notifications]).
+desk-notice = Resguardo : dossiers qui attendent une réponse à la permanence : { $n }.

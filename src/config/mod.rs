@@ -33,6 +33,24 @@ pub struct Settings {
     pub retention: RetentionSettings,
     pub metrics: MetricsSettings,
     pub desk: DeskSettings,
+    pub notifications: NotificationSettings,
+}
+
+/// Content-free notices that work waits, per desk (`[notifications]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Seconds between notices, at least an hour; they go out at multiples of it.
+    pub interval_secs: u64,
+    /// The address each desk's notice goes to, by slug: `[notifications.desks.gt] url = "…"`.
+    #[serde(default)]
+    pub desks: BTreeMap<String, DeskNotification>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeskNotification {
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -364,6 +382,39 @@ mod tests {
         );
         let printed = format!("{settings:?}");
         assert!(!printed.contains(key), "{printed}");
+    }
+
+    #[test]
+    fn notices_are_hourly_at_most_and_go_to_webhook_addresses() {
+        let with = |toml: &str| {
+            let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+                .merge(Toml::string(toml))
+                .extract()
+                .unwrap();
+            settings.validate().map_err(|e| e.to_string())
+        };
+        with("[notifications.desks.gt]\nurl = \"https://ntfy.example.org/mesa\"").unwrap();
+        for (bad, key) in [
+            (
+                "[notifications]\ninterval_secs = 600",
+                "notifications.interval_secs",
+            ),
+            (
+                "[notifications.desks.gt]\nurl = \"ftp://x.example\"",
+                "notifications.desks",
+            ),
+            (
+                "[notifications.desks.gt]\nurl = \"http://x.example\"",
+                "notifications.desks",
+            ),
+            (
+                "[notifications.desks.\"no es\"]\nurl = \"https://x.example\"",
+                "notifications.desks",
+            ),
+        ] {
+            let err = with(bad).unwrap_err();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
     }
 
     #[test]

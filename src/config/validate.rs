@@ -78,6 +78,7 @@ impl Settings {
                 "must be between 1 and 120",
             ));
         }
+        self.validate_notifications()?;
         if !(1..=2).contains(&self.vetting.approvals_required) {
             return Err(invalid("vetting.approvals_required", "must be 1 or 2"));
         }
@@ -210,6 +211,32 @@ impl Settings {
                 "limits.proxy_header",
                 "is not a valid HTTP header name",
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Settings {
+    /// Notices at most hourly, each to a desk slug's checked webhook address.
+    fn validate_notifications(&self) -> Result<(), ConfigError> {
+        let notices = &self.notifications;
+        if !(3600..=7 * 86_400).contains(&notices.interval_secs) {
+            return Err(invalid(
+                "notifications.interval_secs",
+                "must be between 3600 (hourly) and 604800 (weekly)",
+            ));
+        }
+        for (slug, desk) in &notices.desks {
+            if DeskSlug::parse(slug).is_err() {
+                return Err(invalid("notifications.desks", "a key is not a desk slug"));
+            }
+            let url = crate::domain::WebhookUrl::parse(&desk.url, self.webhooks.allow_http);
+            if url.is_err() {
+                return Err(invalid(
+                    "notifications.desks",
+                    "url must be https:// (or http:// with webhooks.allow_http), without credentials",
+                ));
+            }
         }
         Ok(())
     }

@@ -7,10 +7,11 @@ pub mod dashboard;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
+mod notices;
 pub mod pages;
 pub mod problem;
 pub mod routes;
-pub mod webhooks;
+mod webhooks;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -184,6 +185,13 @@ impl Application {
             state.db.maintenance(),
             state.webhook_key.clone(),
             settings.webhooks.clone(),
+        );
+        let notice = state.languages.default_texts().dashboard.notice.clone();
+        notices::spawn(
+            state.db.clone(),
+            settings.notifications.clone(),
+            settings.webhooks.clone(),
+            notice,
         );
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.
         let body_limits = routes::BodyLimits {

@@ -64,7 +64,10 @@ fn retry_delay(poll_secs: u64, attempts: i64) -> i64 {
 /// name is resolved once, refused when any of its addresses is loopback, private or link-local
 /// (unless `webhooks.allow_private`), and the connection is pinned to the checked address, so a
 /// name cannot answer with a public address for the check and a private one for the connection.
-async fn client_for(url: &WebhookUrl, settings: &WebhookSettings) -> Option<reqwest::Client> {
+pub(super) async fn client_for(
+    url: &WebhookUrl,
+    settings: &WebhookSettings,
+) -> Option<reqwest::Client> {
     let (host, port) = url.host_and_port()?;
     let addresses: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await

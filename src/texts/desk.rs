@@ -242,6 +242,8 @@ pub struct DeskTexts {
     pub kinds: Options,
     /// The case screen's words, by key (`CASE_WORDS`).
     pub words: Options,
+    /// A desk's content-free notice that work waits (`[notifications]`): `{n}` cases wait.
+    pub notice: String,
 }
 
 impl DeskTexts {
@@ -291,6 +293,7 @@ impl DeskTexts {
             statuses: m.options("desk-status", STATUSES),
             kinds: m.options("desk-kind", KINDS),
             words: m.options("desk-word", CASE_WORDS),
+            notice: m.take("desk-notice"),
         }
     }
 }

@@ -276,6 +276,7 @@ impl Texts {
             (&self.dashboard.loading, "desk-loading", "{total}"),
             (&self.dashboard.count, "desk-count", "{shown}"),
             (&self.dashboard.count, "desk-count", "{total}"),
+            (&self.dashboard.notice, "desk-notice", "{n}"),
         ];
         for (text, key, slot) in slotted {
             if !text.contains(slot) {

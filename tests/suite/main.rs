@@ -56,6 +56,7 @@ mod lying_keys;
 mod lying_server;
 mod message_vectors;
 mod metrics;
+mod notices;
 mod offline_guessing;
 mod pages;
 mod partner_answers;

@@ -963,6 +963,17 @@ async fn receiver() -> (
     String,
     tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
 ) {
+    receiver_answering(true).await
+}
+
+/// A webhook receiver on loopback: its URL, and each request's head and body as they arrive. With
+/// `first_fails`, the first request gets a 500 (to see retries), every other one a 200.
+pub async fn receiver_answering(
+    first_fails: bool,
+) -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -993,7 +1004,7 @@ async fn receiver() -> (
                 }
             };
             served += 1;
-            let status = if served == 1 {
+            let status = if served == 1 && first_fails {
                 "500 Internal Server Error"
             } else {
                 "200 OK"
