@@ -187,12 +187,37 @@ fn desk_onion_devices_are_authorized() {
         Some(derived.to_vec()),
         resguardo::domain::base32_decode(public)
     );
-    // A second device gets its own file; a name used already, or one with odd characters, none.
+    // A second device gets its own file; a name used already, one with odd characters, or a
+    // planted link, none.
     assert!(add("ana-phone").status.code() != Some(0));
     assert!(add("../x").status.code() != Some(0));
+    std::os::unix::fs::symlink(
+        "/tmp/elsewhere",
+        service.join("authorized_clients/eve.auth"),
+    )
+    .unwrap();
+    assert!(add("eve").status.code() != Some(0));
+    assert!(!std::path::Path::new("/tmp/elsewhere").exists());
+    std::fs::remove_file(service.join("authorized_clients/eve.auth")).unwrap();
     assert!(add("beto-laptop").status.success());
-    // And Tor accepts the configuration with both services and their clients.
-    let torrc = read("deploy/tor/torrc").replace("/var/lib/tor", dir.path().to_str().unwrap());
+    // Before Tor ever ran the service: the folder is made (0700) and the first device added.
+    let fresh = dir.path().join("fresh");
+    let first = Command::new(repo("deploy/tor/add-desk-device"))
+        .arg("carla-phone")
+        .arg(&fresh)
+        .output()
+        .unwrap();
+    let said = succeeded("add-desk-device before Tor", &first);
+    assert!(said.contains("hostname"), "{said}");
+    assert!(fresh.join("authorized_clients/carla-phone.auth").is_file());
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0);
+    // Shipped disabled (Tor would publish it open until a device is authorized); enabled, as
+    // the operator does after the first device, Tor accepts both services and their clients.
+    let shipped = read("deploy/tor/torrc");
+    assert!(shipped.contains("#HiddenServiceDir /var/lib/tor/resguardo-desk/"));
+    let enabled = shipped.replace("#HiddenService", "HiddenService");
+    let torrc = enabled.replace("/var/lib/tor", dir.path().to_str().unwrap());
     std::fs::write(dir.path().join("torrc"), torrc).unwrap();
     let out = Command::new(&tor)
         .args(["--verify-config", "-f"])
