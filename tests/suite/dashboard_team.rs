@@ -69,6 +69,20 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
         .unwrap();
     let number = nina.safety_number().to_string();
 
+    // Omar, vetted, is disabled in the browser below. Ana is disabled on the server host, which
+    // signs nothing: her revocation is the supervisors' to sign, and the team screen offers it.
+    crate::dashboard::worker_with_codes(&server, &client, &boss, "omar").await;
+    let out = server
+        .command()
+        .args(["admin", "disable", "--desk", "gt", "--username", "ana"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // Pablo compares her number: a wrong one is refused without showing the right one.
     let wrong = "1111 2222 3333 4444 5555 6666 7777 8888";
     let args = [
@@ -83,7 +97,7 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
         "nina",
         wrong,
         &number,
-        "ana",
+        "omar,ana",
     ];
     let seen: Value = web_tool(&web, "desk", &args, &[]);
     assert_eq!(seen["violations"], json!([]), "{seen}");
@@ -117,7 +131,10 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
     assert_eq!(server.count(kept).await, 30);
     let audit = seen["audit"].to_string();
     assert!(audit.contains("pablo · verificó una cuenta"), "{seen}");
-    assert!(audit.contains("pablo · desactivó una cuenta"), "{seen}");
+    assert!(
+        audit.contains("pablo · firmó declaraciones de la mesa"),
+        "{seen}"
+    );
     assert!(!audit.contains("marta ·"), "filtered to pablo: {seen}");
     // Who worked when, to the day: pablo is signed in now; nina never has.
     let accounts = seen["accounts"].to_string();
@@ -141,6 +158,7 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
     assert_eq!(keys.current.0, 1);
     assert!(state.account_by_name("nina").is_some_and(|a| !a.revoked));
     assert!(state.account_by_name("ana").is_some_and(|a| a.revoked));
+    assert!(state.account_by_name("omar").is_some_and(|a| a.revoked));
     // Ana's sessions ended with her account.
     assert!(client.whoami(&ana.session.token).await.is_err());
     let actions: Vec<(String, String)> = (server.audit_rows().await.into_iter())
@@ -149,6 +167,7 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
     for (actor, action) in [
         ("marta", "account.invite"),
         ("pablo", "account.vet"),
+        ("admin", "account.disable"),
         ("pablo", "account.disable"),
         ("pablo", "desk.statements_sign"),
         ("pablo", "retention.set"),

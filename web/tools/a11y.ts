@@ -59,8 +59,11 @@ export async function accessibility(page: Page, atNarrow: () => Promise<void> = 
       ? await cdp.send("DOM.describeNode", { backendNodeId: n.backendDOMNodeId }).catch(() => undefined)
       : undefined;
     const node = described?.node;
-    const id = node?.attributes?.[node.attributes.indexOf("id") + 1];
-    axUnnamed.push(`${n.role?.value} ${node?.nodeName.toLowerCase() ?? "?"}${node?.attributes?.includes("id") ? `#${id}` : ""}`);
+    // Attributes come as a flat list of name, value, name, value…
+    const attributes = node?.attributes ?? [];
+    let id = "";
+    for (let i = 0; i + 1 < attributes.length; i += 2) if (attributes[i] === "id") id = `#${attributes[i + 1]}`;
+    axUnnamed.push(`${n.role?.value} ${node?.nodeName.toLowerCase() ?? "?"}${id}`);
   }
   const headings = (nodes as AxNode[]).filter(
     (n) => n.role?.value === "heading" && !n.ignored,

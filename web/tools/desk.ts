@@ -416,9 +416,12 @@ if (command === "sign-in") {
     const vetted = await teamNotice("vet", item, true);
     let [disabled, retention]: (string | null)[] = [null, null];
     if (toDisable) {
-      const other = `#team li[data-username="${toDisable}"]`;
-      await page.check(`${other} input[type=checkbox]`);
-      disabled = await teamNotice("disable", other, true);
+      // Each of the comma-separated accounts: disabled (or, disabled already, revoked).
+      for (const name of toDisable.split(",")) {
+        const other = `#team li[data-username="${name}"]`;
+        await page.check(`${other} input[type=checkbox]`);
+        disabled = await teamNotice("disable", other, true);
+      }
       // Retention: closed cases kept 30 days; the desk's history of this supervisor.
       await page.waitForSelector("#retention-closed", { timeout: 30_000 });
       await page.fill("#retention-closed", "30");

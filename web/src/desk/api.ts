@@ -13,7 +13,7 @@ export interface LoggedIn {
   /** Unix seconds at which the session ends, however busy. */
   expires_at: number;
   idle_minutes: number;
-  account: { id: string; username: string; signing_key: string | null; role: string; approvals_required: number };
+  account: { id: string; username: string; signing_key: string | null; role: string; approvals_required: 1 | 2 | number };
   wrapped_identity: string;
   unlock_share: string | null;
 }

@@ -9,6 +9,7 @@ import qrcode from "qrcode-generator";
 import { newAccount } from "../enrolment.ts";
 import type { WorkerKeys } from "../worker.ts";
 import { byId } from "./dom.ts";
+import { isDeskSlug, isUsername } from "../statements.ts";
 import { weakness } from "./policy.ts";
 
 const main = byId<HTMLElement>("enrol");
@@ -89,10 +90,18 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   const desk = fields.desk.value.trim();
   const username = fields.username.value.trim();
+  // As `worker enrol` checks them, before Argon2id: the server would only say "invalid".
+  if (!isDeskSlug(desk) || !isUsername(username)) {
+    working.hidden = true;
+    button.disabled = false;
+    return fail(text("error"), isDeskSlug(desk) ? fields.username : fields.desk);
+  }
   try {
     // Argon2id holds the page's thread for a moment: let the "working" notice paint first.
     await new Promise((painted) => setTimeout(painted, 50));
     const account = await newAccount(fields.code.value.trim(), desk, username, fields.password.value);
+    // Only the auth key is needed from here on (to confirm the authenticator).
+    account.keys.unlockSecret.fill(0);
     const response = await fetch("/api/v1/enrolments", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -116,6 +125,8 @@ form.addEventListener("submit", async (event) => {
     totp.hidden = false;
     totp.focus();
   } catch {
+    made?.keys.authKey.fill(0);
+    made = undefined;
     fail(text("error"));
   } finally {
     working.hidden = true;
@@ -147,7 +158,6 @@ byId<HTMLFormElement>("confirm-form").addEventListener("submit", async (event) =
     return;
   }
   made.keys.authKey.fill(0);
-  made.keys.unlockSecret.fill(0);
   byId("safety-number").textContent = made.safetyNumber;
   byId("qr").replaceChildren();
   byId("totp-secret").textContent = "";
@@ -158,11 +168,17 @@ byId<HTMLFormElement>("confirm-form").addEventListener("submit", async (event) =
 });
 
 for (const field of [fields.password, fields.username]) field.addEventListener("input", checkPassword);
-// Leaving the page drops what it made: the keys are not kept, and the page asks again.
+// Leaving the page drops what it made and shows the form again: a page brought back from the
+// browser's cache holds no key, no QR code and no secret.
 window.addEventListener("pagehide", () => {
   made?.keys.authKey.fill(0);
-  made?.keys.unlockSecret.fill(0);
   made = undefined;
+  byId("qr").replaceChildren();
+  byId("totp-secret").textContent = "";
+  byId("safety-number").textContent = "";
+  totp.hidden = true;
+  done.hidden = true;
+  form.hidden = false;
 });
 form.hidden = false;
 fields.desk.focus();

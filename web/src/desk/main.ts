@@ -31,7 +31,7 @@ import {
 import { el, clear } from "./dom.ts";
 import { word } from "./labels.ts";
 import { pinned } from "./pins.ts";
-import { accounts as teamAccounts, disable, invite, vet } from "./team.ts";
+import { accounts as teamAccounts, disable, invite, needsRevocation, vet } from "./team.ts";
 import { hideTeam, showTeam } from "./team-view.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
 
@@ -132,6 +132,7 @@ async function openTeam(s: Session, notice?: string): Promise<void> {
     invite: (role: "worker" | "supervisor") => invite(s, role),
     vet: (a: Parameters<typeof vet>[1], typed: string) => vet(s, a, typed),
     disable: (a: Parameters<typeof disable>[1]) => disable(s, a),
+    needsRevocation: (a: Parameters<typeof needsRevocation>[1]) => needsRevocation(s, a),
     audit: (filter: Parameters<typeof s.api.audit>[0]) => s.api.audit(filter),
     retention: () => s.api.retention(),
     setRetention: async (policy: Parameters<typeof s.api.setRetention>[0]) => {

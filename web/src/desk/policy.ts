@@ -4,7 +4,7 @@
 // guesses: what stands between a stolen server and the worker's identity). The estimate here is
 // zxcvbn-ts with its common dictionaries (the most breached passwords, keyboard walks) and the
 // Spanish ones, the language of the desks' workers; the Rust one uses zxcvbn's English ones. The
-// English dictionaries would more than double the enrolment page (1.3 MB to 2.5 MB, over Tor), so
+// English dictionaries would nearly double the enrolment page (1.45 MB to 2.5 MB, over Tor), so
 // a password of English names may pass here that the command line refuses, and one of Spanish
 // words is refused here that it accepts. Both agree on tests/vectors/password_policy.json. The
 // server never sees the password, so this check, on the device, is the policy's enforcement.

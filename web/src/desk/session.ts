@@ -89,7 +89,7 @@ export async function signIn(c: Credentials): Promise<Session> {
     const share = loggedIn.unlock_share === null ? null : base64.decode(loggedIn.unlock_share);
     const own = await openIdentity(derived, share, loggedIn.wrapped_identity);
     await ownSigningKey(api, loggedIn, own);
-    if (newDesk) trusted = { root: await firstKey(api, c.desk, loggedIn, own), head: null };
+    if (newDesk) trusted = { root: await firstKey(api, c.desk, c.username, loggedIn, own), head: null };
     const { state, keys } = await verifiedKeys(api, c.desk, trusted, own);
     pin(c.desk, trusted.root, state.head());
     // Colleagues' devices compare what this one saw (§10.7). A checkpoint the server refuses is
@@ -126,21 +126,33 @@ export async function signIn(c: Credentials): Promise<Session> {
  * naming this account, then desk key 1), signed here. The root is this account's own safety
  * number. A desk that has statements already is refused: its root is someone else's to give.
  */
-async function firstKey(api: DeskApi, desk: string, loggedIn: LoggedIn, own: string): Promise<string> {
-  if ((await api.statements()).length > 0) {
-    throw new SignInFailed("untrusted", "the desk has statements: type its root instead");
-  }
+async function firstKey(
+  api: DeskApi,
+  desk: string,
+  username: string,
+  loggedIn: LoggedIn,
+  own: string,
+): Promise<string> {
   const recipient = await identityToRecipient(own);
+  const root = accountSafetyNumber(recipient, signingPublic(own));
+  // A desk with statements gets nothing made: its chain is verified from this account's own
+  // number, which holds only if this account began it (an earlier attempt cut short).
+  if ((await api.statements()).length > 0) return root;
+  const a = loggedIn.account;
+  // What the genesis says comes from what was typed, or is refused: the server's answer names
+  // the account (its id is checked by the server against the signature) and the vetting policy.
+  if (a.username !== username || (a.approvals_required !== 1 && a.approvals_required !== 2)) {
+    throw new SignInFailed("untrusted", "the login answer does not match the account");
+  }
   const deskIdentity = await generateIdentity();
   const deskRecipient = await identityToRecipient(deskIdentity);
   const grant = base64.encode(await encryptTo([recipient], new TextEncoder().encode(deskIdentity)));
-  const a = loggedIn.account;
   const genesis = signStatement(desk, null, own, {
     kind: "genesis",
     account: hexToBytes(a.id),
-    username: a.username,
+    username,
     recipient,
-    approvalsRequired: a.approvals_required >= 2 ? 2 : 1,
+    approvalsRequired: a.approvals_required,
   });
   const key = signStatement(desk, { seq: 1, link: genesis.link }, own, {
     kind: "desk_key",
@@ -148,7 +160,7 @@ async function firstKey(api: DeskApi, desk: string, loggedIn: LoggedIn, own: str
     recipient: deskRecipient,
   });
   await api.initKey({ recipient: deskRecipient, grant, statements: [genesis.wire, key.wire] });
-  return accountSafetyNumber(recipient, signingPublic(own));
+  return root;
 }
 
 /** The signing key the server lists for this account must be this identity's own; an account

@@ -14,6 +14,8 @@ export interface TeamActions {
   invite(role: Role): Promise<Invite>;
   vet(a: AccountView, typed: string): Promise<{ status: string }>;
   disable(a: AccountView): Promise<void>;
+  /** Whether a disabled account still needs its revocation signed. */
+  needsRevocation(a: AccountView): boolean;
   audit(filter: { actor?: string; action?: string; before?: number }): Promise<TrailEntry[]>;
   retention(): Promise<{ policy: RetentionPolicy; source: string }>;
   setRetention(policy: RetentionPolicy): Promise<void>;
@@ -54,12 +56,21 @@ function auditSection(accounts: AccountView[], run: TeamActions): HTMLElement {
     before = entries.at(-1)?.seq;
     older.hidden = entries.length < 100;
   };
-  older.addEventListener("click", () => void load(true).catch(() => {}));
+  // A filter changed since the last page starts the list again rather than mixing the two.
+  let shown = { actor: "", action: "" };
+  const loadShown = async (more: boolean) => {
+    if (more && (actor.value !== shown.actor || action.value !== shown.action)) more = false;
+    shown = { actor: actor.value, action: action.value };
+    await load(more);
+  };
+  older.addEventListener("click", () => {
+    loadShown(true).catch(() => list.append(el("li", { class: "warning" }, word("error-action"))));
+  });
   return el(
     "section",
     { class: "audit" },
     el("h3", {}, word("audit")),
-    form("audit", [actorField, actionField], word("audit-show"), () => load(false)),
+    form("audit", [actorField, actionField], word("audit-show"), () => loadShown(false)),
     list,
     older,
   );
@@ -140,7 +151,7 @@ function accountItem(a: AccountView, me: string, run: TeamActions, done: (text: 
     };
     parts.push(form("vet", [numberField], word("vet"), vet, vetError));
   }
-  if (a.status === "vetted" && a.username !== me) {
+  if ((a.status === "vetted" || run.needsRevocation(a)) && a.username !== me) {
     const confirm = el("input", { type: "checkbox", id: `disable-${n}`, required: "" });
     const confirmField = el("p", {}, confirm, " ", el("label", { for: confirm.id, class: "inline" }, word("disable-confirm")));
     const disable = async () => {

@@ -13,6 +13,7 @@ import { accountSafetyNumber } from "../account.ts";
 import { encryptTo } from "../encrypt.ts";
 import { verifyChain, type Body, type Role } from "../statements.ts";
 import { pin, pinned } from "./pins.ts";
+import { unlockGrants } from "../grants.ts";
 import { signedOf, type Session } from "./session.ts";
 import { signStatement } from "./signing.ts";
 
@@ -57,8 +58,9 @@ function signNext(s: Session, body: Body) {
   return signStatement(s.desk, s.state.head(), s.own, body, s.state.keptFormat(body)).wire;
 }
 
-/** The chain fetched and verified again from this browser's pins (after this device added to
- * it), and the new head pinned. */
+/** The chain fetched and verified again from this browser's pins, the new head pinned, and the
+ * grants opened again against it: before this device signs (a colleague may have added to the
+ * chain, or rotated the key, since sign-in) and after. */
 async function refreshChain(s: Session): Promise<void> {
   const pins = pinned(s.desk);
   if (!pins) throw new Error("no pins for this desk");
@@ -67,6 +69,15 @@ async function refreshChain(s: Session): Promise<void> {
   if (!verified.ok) throw new Error(`statements: ${verified.code}`);
   s.state = verified.state;
   pin(s.desk, pins.root, s.state.head());
+  s.keys = await unlockGrants(s.own, await s.api.grants(), s.state);
+}
+
+/** Whether `a` is disabled on the server but still vetted in the desk's statements: its
+ * revocation is still to sign (an account disabled by the server host's `admin disable`, or a
+ * revocation that did not go through). */
+export function needsRevocation(s: Session, a: AccountView): boolean {
+  const signed = s.state.accountByName(a.username);
+  return a.status === "disabled" && signed !== undefined && !signed.revoked;
 }
 
 export async function accounts(s: Session): Promise<AccountView[]> {
@@ -87,6 +98,7 @@ export async function vet(s: Session, a: AccountView, typed: string): Promise<{ 
   const number = numberOf(a);
   if (number === undefined || a.signing_key === null) throw new VetRefused("no-signing-key");
   if (canonical(typed) === "" || canonical(typed) !== canonical(number)) throw new VetRefused("mismatch");
+  await refreshChain(s);
   const id = hexToBytes(a.id);
   const last = s.state.approvals(id) + 1 >= s.state.required();
   const current = s.keys.identities.find((k) => k.version === s.keys.current.version);
@@ -108,7 +120,15 @@ export async function vet(s: Session, a: AccountView, typed: string): Promise<{ 
 /** Disables `a` (its sessions end at once) and revokes it in the desk's statements; an account
  * disabled already (by the server host's `admin disable`, which signs nothing) is still revoked. */
 export async function disable(s: Session, a: AccountView): Promise<void> {
-  if (a.status !== "disabled") await s.api.disable(a.username);
+  if (a.status !== "disabled") {
+    // Refused because it is disabled already (by a first attempt whose revocation failed, say):
+    // the revocation is still this device's to sign.
+    await s.api.disable(a.username).catch(async (refused) => {
+      const now = (await s.api.accounts()).find((x) => x.username === a.username);
+      if (now?.status !== "disabled") throw refused;
+    });
+  }
+  await refreshChain(s);
   const signed = s.state.accountByName(a.username);
   if (!signed || signed.revoked) return;
   await s.api.signStatements([signNext(s, { kind: "revoke_account", account: hexToBytes(signed.id) })]);
