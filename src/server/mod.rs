@@ -186,12 +186,23 @@ impl Application {
             state.webhook_key.clone(),
             settings.webhooks.clone(),
         );
-        let notice = state.languages.default_texts().dashboard.notice.clone();
+        // Each configured desk's capability, for its notices only (config validated the slugs
+        // and addresses).
+        let desk_notices = (settings.notifications.desks.iter())
+            .filter_map(|(slug, desk)| {
+                let slug = crate::domain::DeskSlug::parse(slug).ok()?;
+                let url = crate::domain::WebhookUrl::parse(&desk.url, settings.webhooks.allow_http);
+                Some(notices::DeskNotice {
+                    desk: state.db.desk(&slug),
+                    url: url.ok()?,
+                })
+            })
+            .collect();
         notices::spawn(
-            state.db.clone(),
-            settings.notifications.clone(),
+            desk_notices,
+            settings.notifications.interval_secs,
             settings.webhooks.clone(),
-            notice,
+            state.languages.default_texts().dashboard.notice.clone(),
         );
         // Base64 grows ciphertext by a third; the envelope around it needs a little more.
         let body_limits = routes::BodyLimits {

@@ -7,20 +7,29 @@
 
 use std::time::Duration;
 
-use crate::config::{NotificationSettings, WebhookSettings};
-use crate::domain::{DeskSlug, WebhookUrl};
-use crate::store::Database;
+use crate::config::WebhookSettings;
+use crate::domain::WebhookUrl;
+use crate::store::DeskStore;
+
+/// One desk's notice: the capability over that desk's cases (minted in `server::mod`, like every
+/// other), and the address its notice goes to.
+pub struct DeskNotice {
+    pub desk: DeskStore,
+    pub url: WebhookUrl,
+}
 
 /// `text` is the notice's words with `{n}` where the number goes (the default language's
 /// `desk-notice`).
-pub fn spawn(db: Database, notices: NotificationSettings, hooks: WebhookSettings, text: String) {
-    if notices.desks.is_empty() {
+pub fn spawn(desks: Vec<DeskNotice>, interval_secs: u64, hooks: WebhookSettings, text: String) {
+    if desks.is_empty() {
         return;
     }
     tokio::spawn(async move {
         loop {
-            round(&db, &notices, &hooks, &text).await;
-            let interval = notices.interval_secs.max(1);
+            for desk in &desks {
+                notify(desk, &hooks, &text).await;
+            }
+            let interval = interval_secs.max(1);
             let now = u64::try_from(crate::time::now_secs()).unwrap_or(0);
             let next = (now / interval + 1) * interval;
             tokio::time::sleep(Duration::from_secs(next - now)).await;
@@ -29,8 +38,8 @@ pub fn spawn(db: Database, notices: NotificationSettings, hooks: WebhookSettings
 }
 
 /// How many of the desk's cases wait for an answer (`CaseSummary::waiting_since`).
-async fn waiting(db: &Database, slug: &DeskSlug) -> Option<usize> {
-    match db.desk(slug).cases().await {
+async fn waiting(desk: &DeskStore) -> Option<usize> {
+    match desk.cases().await {
         Ok(cases) => Some(cases.iter().filter(|c| c.waiting_since().is_some()).count()),
         Err(e) => {
             tracing::warn!(error = %e, "a desk notice could not count its cases");
@@ -39,27 +48,19 @@ async fn waiting(db: &Database, slug: &DeskSlug) -> Option<usize> {
     }
 }
 
-async fn round(db: &Database, notices: &NotificationSettings, hooks: &WebhookSettings, text: &str) {
-    for (slug, desk) in &notices.desks {
-        let (Ok(slug), Ok(url)) = (
-            DeskSlug::parse(slug),
-            WebhookUrl::parse(&desk.url, hooks.allow_http),
-        ) else {
-            continue;
-        };
-        let Some(count) = waiting(db, &slug).await.filter(|n| *n > 0) else {
-            continue;
-        };
-        let Some(http) = super::webhooks::client_for(&url, hooks).await else {
-            continue;
-        };
-        let body = serde_json::json!({
-            "waiting": count,
-            "text": text.replace("{n}", &count.to_string()),
-        });
-        let sent = http.post(url.as_str()).json(&body).send().await;
-        if !matches!(sent, Ok(ref r) if r.status().is_success()) {
-            tracing::warn!("a desk notice was not delivered");
-        }
+async fn notify(notice: &DeskNotice, hooks: &WebhookSettings, text: &str) {
+    let Some(count) = waiting(&notice.desk).await.filter(|n| *n > 0) else {
+        return;
+    };
+    let Some(http) = super::webhooks::client_for(&notice.url, hooks).await else {
+        return;
+    };
+    let body = serde_json::json!({
+        "waiting": count,
+        "text": text.replace("{n}", &count.to_string()),
+    });
+    let sent = http.post(notice.url.as_str()).json(&body).send().await;
+    if !matches!(sent, Ok(ref r) if r.status().is_success()) {
+        tracing::warn!("a desk notice was not delivered");
     }
 }
