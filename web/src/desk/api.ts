@@ -4,8 +4,8 @@
 import type { CaseView } from "../case.ts";
 import type { Grant } from "../grants.ts";
 import type { DirectoryPartner } from "../referral.ts";
+import type { Role } from "../statements.ts";
 import type { SealedReferral } from "../triage.ts";
-import type { AccountView, Invite } from "./team.ts";
 
 /** `POST /api/v1/sessions`'s answer, as far as the dashboard reads it. */
 export interface LoggedIn {
@@ -29,6 +29,27 @@ export interface RetentionPolicy {
   closed_days: number;
   spam_days: number;
   untriaged_days: number;
+}
+
+/** An account as `GET /api/v1/desk/accounts` lists it. */
+export interface AccountView {
+  id: string;
+  username: string;
+  role: Role;
+  status: "pending" | "vetted" | "disabled";
+  recipient: string;
+  signing_key: string | null;
+  approved_by: string[];
+  /** The day of its last sign-in, from the desk's audit log. */
+  last_login: string | null;
+}
+
+/** `POST /api/v1/desk/invites`'s answer: the code is shown once. */
+export interface Invite {
+  code: string;
+  desk: string;
+  role: Role;
+  expires_at: number;
 }
 
 /** A statement this device signed, as the wire carries it (base64). */

@@ -7,8 +7,8 @@ import { byId, clear, el, visible } from "./dom.ts";
 import { field, form } from "./forms.ts";
 import * as labels from "./labels.ts";
 import { word } from "./labels.ts";
-import type { RetentionPolicy, TrailEntry } from "./api.ts";
-import { VetRefused, type AccountView, type Invite } from "./team.ts";
+import type { AccountView, Invite, RetentionPolicy, TrailEntry } from "./api.ts";
+import { VetRefused } from "./team.ts";
 
 export interface TeamActions {
   invite(role: Role): Promise<Invite>;

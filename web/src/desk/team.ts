@@ -14,28 +14,9 @@ import { encryptTo } from "../encrypt.ts";
 import { verifyChain, type Body, type Role } from "../statements.ts";
 import { pin, pinned } from "./pins.ts";
 import { unlockGrants } from "../grants.ts";
+import type { AccountView, Invite } from "./api.ts";
 import { signedOf, type Session } from "./session.ts";
 import { signStatement } from "./signing.ts";
-
-/** An account as `GET /api/v1/desk/accounts` lists it. */
-export interface AccountView {
-  id: string;
-  username: string;
-  role: Role;
-  status: "pending" | "vetted" | "disabled";
-  recipient: string;
-  signing_key: string | null;
-  approved_by: string[];
-  /** The day of its last sign-in, from the desk's audit log. */
-  last_login: string | null;
-}
-
-export interface Invite {
-  code: string;
-  desk: string;
-  role: Role;
-  expires_at: number;
-}
 
 /** Why vetting stopped before anything was sent. */
 export class VetRefused extends Error {
