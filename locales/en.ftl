@@ -367,3 +367,29 @@ desk-word-never-logged-in = Has not signed in yet.
 
 ## The desk's content-free notice that work waits ([notifications]).
 desk-notice = Resguardo: cases waiting for an answer at the desk: { $n }.
+
+## The partner directory, for supervisors.
+desk-word-partners = Partner organisations
+desk-word-partner-add = Add an organisation
+desk-word-partner-name = Name
+desk-word-partner-services = Services
+desk-word-partner-countries = Countries
+desk-word-partner-languages = Languages
+desk-word-partner-recipient = The organisation's public key (age1…)
+desk-word-partner-signing-key = The organisation's signing key
+desk-word-partner-keys-hint = Both keys and the number are shown by “resguardo partner keys” on the organisation's computer.
+desk-word-partner-contact = Contact
+desk-word-partner-webhook = Notification address (optional, https://)
+desk-word-partner-number = Safety number the organisation reads out from its screen
+desk-word-partner-add-send = Add and sign
+desk-word-partner-token = The organisation's token (shown once; hand it over in person):
+desk-word-partner-webhook-key = Notification key:
+desk-word-partner-mismatch = The number does not match those keys: nothing was added. Compare again.
+desk-word-partner-malformed = Check the name and the keys: one of them is not in the expected form.
+desk-word-partner-untrusted = The server answered with another key or name: nothing was signed. Tell whoever runs the server.
+desk-word-partner-disable = Disable the organisation
+desk-word-partner-disable-confirm = Yes, disable this organisation
+desk-word-partner-token-new = Give a new token (the old one stops working)
+desk-word-partner-status-active = active
+desk-word-partner-status-disabled = disabled
+desk-word-service-law_enforcement = Police or prosecutors

@@ -367,3 +367,29 @@ desk-word-never-logged-in = Aún no ha entrado.
 
 ## The desk's content-free notice that work waits ([notifications]).
 desk-notice = Resguardo: casos que esperan respuesta en la mesa: { $n }.
+
+## The partner directory, for supervisors.
+desk-word-partners = Organizaciones aliadas
+desk-word-partner-add = Agregar una organización
+desk-word-partner-name = Nombre
+desk-word-partner-services = Servicios
+desk-word-partner-countries = Países
+desk-word-partner-languages = Idiomas
+desk-word-partner-recipient = Clave pública de la organización (age1…)
+desk-word-partner-signing-key = Clave de firma de la organización
+desk-word-partner-keys-hint = Las dos claves y el número los muestra «resguardo partner keys» en el equipo de la organización.
+desk-word-partner-contact = Contacto
+desk-word-partner-webhook = Dirección de aviso (opcional, https://)
+desk-word-partner-number = Número de seguridad que la organización le lee desde su pantalla
+desk-word-partner-add-send = Agregar y firmar
+desk-word-partner-token = Token de la organización (se muestra una sola vez; entréguelo en persona):
+desk-word-partner-webhook-key = Clave de los avisos:
+desk-word-partner-mismatch = El número no coincide con esas claves: no se agregó nada. Compárelo otra vez.
+desk-word-partner-malformed = Revise el nombre y las claves: alguno no tiene la forma esperada.
+desk-word-partner-untrusted = El servidor respondió con otra clave u otro nombre: no se firmó nada. Avise a quien administra el servidor.
+desk-word-partner-disable = Desactivar la organización
+desk-word-partner-disable-confirm = Sí, desactivar esta organización
+desk-word-partner-token-new = Dar un token nuevo (el anterior deja de servir)
+desk-word-partner-status-active = activa
+desk-word-partner-status-disabled = desactivada
+desk-word-service-law_enforcement = Policía o fiscalía

@@ -367,3 +367,29 @@ desk-word-never-logged-in = Ne s'est pas encore connecté.
 
 ## The desk's content-free notice that work waits ([notifications]).
 desk-notice = Resguardo : dossiers qui attendent une réponse à la permanence : { $n }.
+
+## The partner directory, for supervisors.
+desk-word-partners = Organisations partenaires
+desk-word-partner-add = Ajouter une organisation
+desk-word-partner-name = Nom
+desk-word-partner-services = Services
+desk-word-partner-countries = Pays
+desk-word-partner-languages = Langues
+desk-word-partner-recipient = Clé publique de l'organisation (age1…)
+desk-word-partner-signing-key = Clé de signature de l'organisation
+desk-word-partner-keys-hint = Les deux clés et le numéro sont affichés par « resguardo partner keys » sur l'ordinateur de l'organisation.
+desk-word-partner-contact = Contact
+desk-word-partner-webhook = Adresse d'avis (facultative, https://)
+desk-word-partner-number = Numéro de sécurité que l'organisation vous lit sur son écran
+desk-word-partner-add-send = Ajouter et signer
+desk-word-partner-token = Jeton de l'organisation (affiché une seule fois ; remettez-le en personne) :
+desk-word-partner-webhook-key = Clé des avis :
+desk-word-partner-mismatch = Le numéro ne correspond pas à ces clés : rien n'a été ajouté. Comparez à nouveau.
+desk-word-partner-malformed = Vérifiez le nom et les clés : l'un d'eux n'a pas la forme attendue.
+desk-word-partner-untrusted = Le serveur a répondu avec une autre clé ou un autre nom : rien n'a été signé. Prévenez qui administre le serveur.
+desk-word-partner-disable = Désactiver l'organisation
+desk-word-partner-disable-confirm = Oui, désactiver cette organisation
+desk-word-partner-token-new = Donner un nouveau jeton (l'ancien ne sert plus)
+desk-word-partner-status-active = active
+desk-word-partner-status-disabled = désactivée
+desk-word-service-law_enforcement = Police ou parquet

@@ -13,7 +13,10 @@ use crate::dashboard::{browser_account, dashboard_desk, Desk};
 use crate::harness::Backend;
 use crate::workers::{desk_view, root_pins, totp_code, PASSWORD};
 
-crate::on_both_backends!(supervisors_invite_vet_and_disable_in_the_browser);
+crate::on_both_backends!(
+    supervisors_invite_vet_and_disable_in_the_browser,
+    supervisors_manage_partners_in_the_browser
+);
 
 fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_alphanumeric).collect()
@@ -175,4 +178,99 @@ async fn supervisors_invite_vet_and_disable_in_the_browser(backend: Backend) {
         let found = actions.iter().any(|(a, b)| a == actor && b == action);
         assert!(found, "{actor} {action} not in {actions:?}");
     }
+}
+
+/// The partner directory in the browser: a partner added once its safety number (over both its
+/// keys, from its own device) is typed, a wrong one adding nothing; its keys signed into the
+/// desk's statements, which its own device then verifies; its token shown once and working;
+/// another partner disabled and revoked, its token refused.
+async fn supervisors_manage_partners_in_the_browser(backend: Backend) {
+    let Some(Desk {
+        web,
+        server,
+        client,
+        boss,
+        root,
+        ..
+    }) = dashboard_desk(backend).await
+    else {
+        return;
+    };
+    let casa = crate::partners::register(
+        &client,
+        &boss,
+        "Casa Segura",
+        json!(["shelter"]),
+        json!(["GT"]),
+    )
+    .await;
+    // The new partner's keys, made on its own machine (`resguardo partner keys`).
+    let bufete = age::x25519::Identity::generate();
+    let recipient = bufete.to_public().to_string();
+    let signing = resguardo::crypto::signing::public_of(&bufete);
+    let number = resguardo::domain::Fingerprint::of_account(
+        &resguardo::domain::Recipient::parse(&recipient).unwrap(),
+        &signing,
+    )
+    .to_string();
+    let key = resguardo::domain::b64_encode(&signing.to_bytes());
+    let marta = browser_account(
+        &server,
+        &client,
+        &boss,
+        "marta",
+        "supervisor",
+        "desk-partners",
+    )
+    .await;
+    let args = [
+        "partner",
+        &marta.url,
+        &marta.shots,
+        "gt",
+        "marta",
+        PASSWORD,
+        &marta.code,
+        &root,
+        "Bufete Nuevo",
+        &recipient,
+        &key,
+        &number,
+        &casa.view.id,
+    ];
+    let seen: Value = web_tool(&web, "desk", &args, &[]);
+    assert_eq!(seen["violations"], json!([]), "{seen}");
+    assert_eq!(seen["foreign"], json!([]), "{seen}");
+    assert!(
+        seen["mismatch"]
+            .as_str()
+            .unwrap()
+            .starts_with("El número no coincide"),
+        "{seen}"
+    );
+    assert!(
+        seen["disabled"].as_str().unwrap().ends_with("desactivada"),
+        "{seen}"
+    );
+    let token = seen["token"].as_str().unwrap();
+    assert!(
+        !seen["storage"].to_string().contains(token),
+        "the token is kept nowhere"
+    );
+
+    // The new partner's device: its token works, and the desk's chain signs its keys.
+    let state = crate::partners::partner_desk(&client, token, &bufete).await;
+    let listed = client.partners(&boss.session.token).await.unwrap();
+    let added = listed.iter().find(|p| p.name == "Bufete Nuevo").unwrap();
+    let id: [u8; 16] = resguardo::domain::hex_decode_array(&added.id).unwrap();
+    let signed = state.partner(&id).unwrap();
+    assert_eq!(signed.signing_key, Some(signing));
+    // Casa's token is refused, and the chain revokes it.
+    assert!(client.partner_referrals(&casa.token).await.is_err());
+    let casa_id: [u8; 16] = resguardo::domain::hex_decode_array(&casa.view.id).unwrap();
+    assert!(state.partner(&casa_id).is_none(), "revoked");
+    assert_eq!(
+        listed.iter().filter(|p| p.name == "Bufete Nuevo").count(),
+        1
+    );
 }

@@ -31,6 +31,9 @@
 //   node desk.mjs first-key URL ARTIFACTS DESK USER PASSWORD CODE [ROLE] → {"root", "invited", ...}:
 //     the first supervisor of a desk without keys signs in, ticking "new desk", reads its root
 //     and, with ROLE, makes an enrolment code for that role
+//   node desk.mjs partner URL ARTIFACTS DESK USER PASSWORD CODE ROOT NAME RECIPIENT KEY NUMBER OFF →
+//     {"mismatch", "token", "disabled", ...}: a supervisor adds partner NAME with its keys, first
+//     typing a wrong safety number, then NUMBER; then disables partner OFF (an id)
 //   node desk.mjs inbox URL ARTIFACTS DESK USER PASSWORD CODE ROOT QUERY KIND →
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
@@ -69,6 +72,8 @@ await context.addInitScript(() => {
 const page = await context.newPage();
 // The page's clock, moved forward by the test for the idle lock; it runs at its own pace otherwise.
 if (command === "sign-in") await page.clock.install();
+// A script error on the page goes to stderr, which the test prints when it fails.
+page.on("pageerror", (e) => process.stderr.write(`page error: ${e.message}\n`));
 const foreign: string[] = [];
 const requests: string[] = [];
 page.on("request", (request) => {
@@ -516,6 +521,39 @@ if (command === "sign-in") {
       violations: await violations(),
       foreign,
     }),
+  );
+} else if (command === "partner") {
+  const [name, recipient, key, number, off] = [query, kind, reply, process.argv[13], process.argv[14]];
+  await fill(page, code, root);
+  await page.waitForSelector("#nav-team", { timeout: 60_000 });
+  await page.click("#nav-team");
+  await page.waitForSelector("#team:not([hidden]) h2", { timeout: 30_000 });
+  await page.screenshot({ path: `${artifacts}/desk-partners.png`, fullPage: true });
+  await page.waitForSelector("#team .partners", { timeout: 30_000, state: "attached" });
+  await page.fill("#partner-name", name);
+  await page.check("#partner-service-legal");
+  await page.check("#partner-country-GT");
+  await page.check("#partner-language-es");
+  await page.fill("#partner-recipient", recipient);
+  await page.fill("#partner-signing-key", key);
+  await page.fill("#partner-contact", "+502 5555 0101");
+  await page.fill("#partner-number", "1111 2222 3333 4444 5555 6666 7777 8888");
+  await page.click("#team form.action-partner-add button[type=submit]");
+  await page.waitForSelector("#team form.action-partner-add .action-notice:not(:empty)", { timeout: 30_000 });
+  const mismatch = await page.textContent("#team form.action-partner-add .action-notice");
+  await page.fill("#partner-number", number);
+  await page.click("#team form.action-partner-add button[type=submit]");
+  await page.waitForSelector("#team .partner-add .partner-result .code", { timeout: 30_000 });
+  const token = await page.textContent("#team .partner-add .partner-result .code");
+  await page.screenshot({ path: `${artifacts}/desk-partner-added.png`, fullPage: true });
+  const other = `#team li[data-partner="${off}"]`;
+  await page.check(`${other} form.action-partner-disable input[type=checkbox]`);
+  await page.evaluate(() => document.getElementById("team-done")?.remove());
+  await page.click(`${other} form.action-partner-disable button[type=submit]`);
+  await page.waitForSelector("#team-done", { timeout: 30_000 });
+  const disabled = await page.textContent(`#team li[data-partner="${off}"] p`);
+  console.log(
+    JSON.stringify({ mismatch, token, disabled, storage: await storage(page), violations: await violations(), foreign }),
   );
 } else if (command === "enrol") {
   const weak = root;

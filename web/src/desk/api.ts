@@ -52,6 +52,24 @@ export interface Invite {
   expires_at: number;
 }
 
+/** `POST /api/v1/desk/partners`'s body. */
+export interface NewPartner {
+  name: string;
+  services: string[];
+  countries: string[];
+  languages: string[];
+  recipient: string;
+  contact: string;
+  webhook?: string;
+}
+
+/** A partner's token, shown once (with its webhook key, when it has a webhook). */
+export interface PartnerToken {
+  partner: DirectoryPartner;
+  token: string;
+  webhook_key: string | null;
+}
+
 /** A statement this device signed, as the wire carries it (base64). */
 export interface SignedStatement {
   statement: string;
@@ -291,6 +309,19 @@ export class DeskApi {
 
   setRetention(policy: RetentionPolicy): Promise<unknown> {
     return this.call("POST", "/api/v1/desk/retention", policy);
+  }
+
+  /** (Supervisors) registers a partner; its token (and webhook key) are in the answer, once. */
+  addPartner(partner: NewPartner): Promise<PartnerToken> {
+    return this.call("POST", "/api/v1/desk/partners", partner);
+  }
+
+  disablePartner(id: string): Promise<void> {
+    return this.call("POST", `/api/v1/desk/partners/${encodeURIComponent(id)}/disable`, {});
+  }
+
+  partnerToken(id: string): Promise<PartnerToken> {
+    return this.call("POST", `/api/v1/desk/partners/${encodeURIComponent(id)}/token`, {});
   }
 
   /** The desk's partner directory. */

@@ -33,6 +33,9 @@ import { word } from "./labels.ts";
 import { pinned } from "./pins.ts";
 import { accounts as teamAccounts, disable, invite, needsRevocation, vet } from "./team.ts";
 import { hideTeam, showTeam } from "./team-view.ts";
+import { addPartner, directory, disablePartner, newToken } from "./partners.ts";
+import type { NewPartner } from "./api.ts";
+import type { DirectoryPartner } from "../referral.ts";
 import { SignInFailed, signIn, type Session } from "./session.ts";
 
 const main = byId<HTMLElement>("desk");
@@ -138,12 +141,15 @@ async function openTeam(s: Session, notice?: string): Promise<void> {
     setRetention: async (policy: Parameters<typeof s.api.setRetention>[0]) => {
       await s.api.setRetention(policy);
     },
+    addPartner: (partner: NewPartner, key: string, typed: string) => addPartner(s, partner, key, typed),
+    disablePartner: (p: DirectoryPartner) => disablePartner(s, p),
+    partnerToken: (p: DirectoryPartner) => newToken(s, p),
   };
   try {
-    const listed = await teamAccounts(s);
-    if (stillWanted()) showTeam(listed, s.username, run, again, notice);
+    const [listed, partners] = [await teamAccounts(s), await directory(s)];
+    if (stillWanted()) showTeam(listed, partners, s.username, run, again, notice);
   } catch {
-    if (stillWanted()) showTeam([], s.username, run, again, word("error-action"));
+    if (stillWanted()) showTeam([], [], s.username, run, again, word("error-action"));
   }
 }
 

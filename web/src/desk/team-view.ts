@@ -7,10 +7,12 @@ import { byId, clear, el, visible } from "./dom.ts";
 import { field, form } from "./forms.ts";
 import * as labels from "./labels.ts";
 import { word } from "./labels.ts";
+import type { DirectoryPartner } from "../referral.ts";
 import type { AccountView, Invite, RetentionPolicy, TrailEntry } from "./api.ts";
+import { partnersSection, type PartnerActions } from "./partners-view.ts";
 import { VetRefused } from "./team.ts";
 
-export interface TeamActions {
+export interface TeamActions extends PartnerActions {
   invite(role: Role): Promise<Invite>;
   vet(a: AccountView, typed: string): Promise<{ status: string }>;
   disable(a: AccountView): Promise<void>;
@@ -167,7 +169,14 @@ function accountItem(a: AccountView, me: string, run: TeamActions, done: (text: 
  * Shows the team; `notice`, if any, says how the last action went (the list is drawn again after
  * each, as the server then has it). `done` is called with that notice once an action succeeds.
  */
-export function showTeam(accounts: AccountView[], me: string, run: TeamActions, done: (text: string) => void, notice?: string): void {
+export function showTeam(
+  accounts: AccountView[],
+  partners: DirectoryPartner[],
+  me: string,
+  run: TeamActions,
+  done: (text: string) => void,
+  notice?: string,
+): void {
   clear(section);
   section.append(
     el("h2", {}, word("team")),
@@ -175,6 +184,7 @@ export function showTeam(accounts: AccountView[], me: string, run: TeamActions, 
     inviteForm(run),
     el("h3", {}, word("accounts")),
     el("ul", { class: "accounts" }, ...accounts.map((a) => accountItem(a, me, run, done))),
+    partnersSection(partners, run, done),
     retentionSection(run),
     auditSection(accounts, run),
   );

@@ -42,7 +42,7 @@ function signNext(s: Session, body: Body) {
 /** The chain fetched and verified again from this browser's pins, the new head pinned, and the
  * grants opened again against it: before this device signs (a colleague may have added to the
  * chain, or rotated the key, since sign-in) and after. */
-async function refreshChain(s: Session): Promise<void> {
+export async function refreshChain(s: Session): Promise<void> {
   const pins = pinned(s.desk);
   if (!pins) throw new Error("no pins for this desk");
   const entries = (await s.api.statements()).map(signedOf);
