@@ -260,4 +260,26 @@ async fn the_desk_scene_in_the_browser() {
         answers.contains("Organización: Bufete Popular · Aceptada"),
         "{read}"
     );
+    // After the day's work and signing out: nothing of it in any storage, nothing on the page.
+    let after = &read["afterSignOut"];
+    assert_eq!(
+        (&after["caseShown"], &after["cards"]),
+        (&json!(false), &json!(0)),
+        "{read}"
+    );
+    let kept = after["storage"].to_string();
+    for secret in [
+        PASSWORD,
+        "quetzales",
+        note,
+        "La llamamos hoy",
+        "AGE-SECRET-KEY",
+        &phrase,
+    ] {
+        assert!(
+            !kept.contains(secret),
+            "the browser keeps {secret:?}: {kept}"
+        );
+    }
+    assert_eq!(after["storage"]["session"], json!({}), "{read}");
 }

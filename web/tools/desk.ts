@@ -389,7 +389,12 @@ if (command === "sign-in") {
   );
 } else if (command === "read") {
   await openFromInbox(query);
-  console.log(JSON.stringify({ ...(await read()), violations: await violations(), foreign }));
+  const seen = await read();
+  // Signing out ends the day: every kind of storage is read again afterwards.
+  await page.click("#sign-out");
+  await page.waitForSelector("#sign-in:not([hidden])");
+  const afterSignOut = { storage: await storage(page), caseShown: await shown("#case"), cards: await page.$$eval("#cases > li", (l) => l.length) };
+  console.log(JSON.stringify({ ...seen, afterSignOut, violations: await violations(), foreign }));
 } else if (command === "invite" || command === "vet") {
   await fill(page, code, root);
   await page.waitForSelector("#nav-team", { timeout: 60_000 });
