@@ -331,27 +331,9 @@ async fn a_case_is_referred_from_the_browser(backend: Backend) {
     }
 
     // The partner's device: exactly the two fields, the message signed by rosa; it answers.
-    let partner_state = crate::partners::partner_desk(&client, &added.token, &bufete).await;
-    let listed = client.partner_referrals(&added.token).await.unwrap();
-    let referral = listed[0].id.clone();
-    let opened = partner_side::open_referral(
-        &client,
-        &added.token,
-        &bufete,
-        &referral,
-        Some(&partner_state),
-    )
-    .await
-    .unwrap();
-    let document = opened.document.unwrap();
-    let mut keys: Vec<&str> = document
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    assert_eq!(keys, ["narrative", "needs", "schema"], "{document}");
+    let (referral, fields, opened, partner_state) =
+        partner_opens(&client, &added.token, &bufete).await;
+    assert_eq!(fields, ["narrative", "needs", "schema"]);
     let from_desk = &opened.updates[0];
     assert!(from_desk.from_desk);
     assert_eq!(from_desk.text.as_ref().unwrap().as_str(), message);
@@ -361,17 +343,8 @@ async fn a_case_is_referred_from_the_browser(backend: Backend) {
             resguardo::domain::Username::parse("rosa").unwrap()
         ))
     );
-    let answer = Some(("Sí, la llamamos hoy.", &partner_state));
-    partner_side::answer(
-        &client,
-        &added.token,
-        &bufete,
-        &referral,
-        Some(ReferralStatus::Accepted),
-        answer,
-    )
-    .await
-    .unwrap();
+    let answer = ("Sí, la llamamos hoy.", &partner_state);
+    partner_accepts(&client, &added.token, &bufete, &referral, answer).await;
 
     // A colleague sees the answer in the browser, signed by the partner.
     let lucia = browser_worker(&server, &client, &boss, "lucia", &shots_dir).await;
@@ -401,4 +374,48 @@ async fn a_case_is_referred_from_the_browser(backend: Backend) {
         (&last["text"], &last["warning"]),
         (&json!("Sí, la llamamos hoy."), &json!(false))
     );
+}
+
+/// The partner's device opens its newest referral, checking it against its desk's chain: the
+/// referral's id, the fields it carries (sorted), what it read, and the chain.
+pub async fn partner_opens(
+    client: &resguardo::client::ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+) -> (
+    String,
+    Vec<String>,
+    resguardo::client::partner::OpenReferral,
+    resguardo::crypto::chain::DeskState,
+) {
+    let state = crate::partners::partner_desk(client, token, identity).await;
+    let referral = client.partner_referrals(token).await.unwrap()[0].id.clone();
+    let opened = partner_side::open_referral(client, token, identity, &referral, Some(&state))
+        .await
+        .unwrap();
+    let document = opened.document.clone().unwrap();
+    let mut fields: Vec<String> = document.as_object().unwrap().keys().cloned().collect();
+    fields.sort();
+    (referral, fields, opened, state)
+}
+
+/// The partner accepts the referral and answers `text`, signed, to the desk of `state`.
+pub async fn partner_accepts(
+    client: &resguardo::client::ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+    referral: &str,
+    (text, state): (&str, &resguardo::crypto::chain::DeskState),
+) {
+    let accepted = Some(ReferralStatus::Accepted);
+    partner_side::answer(
+        client,
+        token,
+        identity,
+        referral,
+        accepted,
+        Some((text, state)),
+    )
+    .await
+    .unwrap();
 }

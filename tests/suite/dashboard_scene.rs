@@ -10,13 +10,13 @@
 
 use std::time::Duration;
 
-use resguardo::client::partner as partner_side;
 use resguardo::client::worker;
-use resguardo::domain::{ReferralStatus, Username};
+use resguardo::domain::Username;
 use resguardo::protocol::case::Authenticity;
 use serde_json::{json, Value};
 
 use crate::browser::{chromium_and_web, screenshots, web_tool};
+use crate::dashboard_case::{partner_accepts, partner_opens};
 use crate::harness::{Backend, TestServer};
 use crate::partner_answers::{add_bufete, checked_case};
 use crate::workers::{totp_code, PASSWORD};
@@ -208,39 +208,10 @@ async fn the_desk_scene_in_the_browser() {
     assert_eq!(referred["printed"], 1, "{referred}");
 
     // The partner reads exactly those two fields and answers.
-    let partner_state = crate::partners::partner_desk(&client, &added.token, &bufete).await;
-    let listed = client.partner_referrals(&added.token).await.unwrap();
-    let referral = listed[0].id.clone();
-    let opened = partner_side::open_referral(
-        &client,
-        &added.token,
-        &bufete,
-        &referral,
-        Some(&partner_state),
-    )
-    .await
-    .unwrap();
-    let mut fields: Vec<String> = opened
-        .document
-        .unwrap()
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    fields.sort();
+    let (referral, fields, _, partner_state) = partner_opens(&client, &added.token, &bufete).await;
     assert_eq!(fields, ["narrative", "needs", "schema"]);
-    let answer = Some(("La llamamos hoy.", &partner_state));
-    partner_side::answer(
-        &client,
-        &added.token,
-        &bufete,
-        &referral,
-        Some(ReferralStatus::Accepted),
-        answer,
-    )
-    .await
-    .unwrap();
+    let answer = ("La llamamos hoy.", &partner_state);
+    partner_accepts(&client, &added.token, &bufete, &referral, answer).await;
 
     // The worker sees the answer, and the command line's note, in the browser.
     let now = wen_codes.next().await;

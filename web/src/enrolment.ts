@@ -4,10 +4,11 @@
 // of password and share. Only the auth key, the share, the wrapped identity and the public keys
 // leave the device. What the browser wraps, the command line opens (tests/suite/dashboard_enrol.rs).
 
-import { Encrypter, generateIdentity, identityToRecipient } from "age-encryption";
+import { generateIdentity, identityToRecipient } from "age-encryption";
 import { base64 } from "@scure/base";
 import { randomBytes } from "@noble/hashes/utils";
 import { accountSafetyNumber, signingPublic } from "./account.ts";
+import { encryptTo } from "./encrypt.ts";
 import { deriveWorker, unlockIdentity, type WorkerKeys } from "./worker.ts";
 
 /** `POST /api/v1/enrolments`'s body. */
@@ -24,9 +25,8 @@ export interface Enrolment {
 
 /** The identity's secret-key text encrypted to the unlock identity of `keys` and `share`. */
 export async function wrapIdentity(keys: WorkerKeys, share: Uint8Array, identity: string): Promise<string> {
-  const encrypter = new Encrypter();
-  encrypter.addRecipient(await identityToRecipient(unlockIdentity(keys, share)));
-  return base64.encode(await encrypter.encrypt(identity));
+  const unlock = await identityToRecipient(unlockIdentity(keys, share));
+  return base64.encode(await encryptTo([unlock], new TextEncoder().encode(identity)));
 }
 
 /** A new account's keys and what the server is sent, with the safety number to read out. */

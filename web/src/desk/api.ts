@@ -2,6 +2,7 @@
 // the Authorization header of each call and nowhere else; no cookie is sent or kept.
 
 import type { CaseView } from "../case.ts";
+import type { Enrolment } from "../enrolment.ts";
 import type { Grant } from "../grants.ts";
 import type { DirectoryPartner } from "../referral.ts";
 import type { Role } from "../statements.ts";
@@ -188,6 +189,16 @@ export class DeskApi {
     // Some writes answer 201 or 204 without a body.
     const text = await response.text();
     return (text === "" ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** A new account, with an invitation code (`POST /api/v1/enrolments`): its TOTP URI, once. */
+  enrol(enrolment: Enrolment): Promise<{ totp_uri: string }> {
+    return this.call("POST", "/api/v1/enrolments", enrolment);
+  }
+
+  /** The authenticator confirmed with its first code. */
+  confirmEnrolment(body: { desk: string; username: string; auth_key: string; totp: string }): Promise<unknown> {
+    return this.call("POST", "/api/v1/enrolments/confirm", body);
   }
 
   async login(desk: string, username: string, authKey: string, totp: string): Promise<LoggedIn> {

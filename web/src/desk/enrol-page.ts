@@ -8,6 +8,7 @@ import { base64 } from "@scure/base";
 import qrcode from "qrcode-generator";
 import { newAccount } from "../enrolment.ts";
 import type { WorkerKeys } from "../worker.ts";
+import { DeskApi, Refused } from "./api.ts";
 import { byId } from "./dom.ts";
 import { isDeskSlug, isUsername } from "../statements.ts";
 import { weakness } from "./policy.ts";
@@ -28,6 +29,8 @@ const button = byId<HTMLButtonElement>("enrol-button");
 const totp = byId<HTMLElement>("enrol-totp");
 const done = byId<HTMLElement>("enrol-done");
 const text = (name: string) => main.dataset[name] ?? "";
+/** No session: enrolment and its confirmation are the two calls of this page. */
+const api = new DeskApi();
 
 /** What the policy says of the password as typed (nothing while the field is empty). */
 function checkPassword(): boolean {
@@ -102,22 +105,15 @@ form.addEventListener("submit", async (event) => {
     const account = await newAccount(fields.code.value.trim(), desk, username, fields.password.value);
     // Only the auth key is needed from here on (to confirm the authenticator).
     account.keys.unlockSecret.fill(0);
-    const response = await fetch("/api/v1/enrolments", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(account.enrolment),
-      credentials: "omit",
-      referrerPolicy: "no-referrer",
-      cache: "no-store",
-    });
-    if (!response.ok) {
-      const problem = await response.json().catch(() => ({}));
-      const type = String(problem.type ?? "");
+    let enrolled: { totp_uri: string };
+    try {
+      enrolled = await api.enrol(account.enrolment);
+    } catch (e) {
       account.keys.authKey.fill(0);
-      const refusedCode = type.endsWith("invalid-enrolment-code");
-      return fail(type.endsWith("username-taken") ? text("errorTaken") : refusedCode ? text("errorCode") : text("error"));
+      const type = e instanceof Refused ? e.type : "";
+      const said = type.endsWith("username-taken") ? "errorTaken" : type.endsWith("invalid-enrolment-code") ? "errorCode" : "error";
+      return fail(text(said));
     }
-    const enrolled: { totp_uri: string } = await response.json();
     made = { desk, username, keys: account.keys, safetyNumber: account.safetyNumber };
     drawQr(enrolled.totp_uri);
     byId("totp-secret").textContent = new URL(enrolled.totp_uri).searchParams.get("secret") ?? "";
@@ -143,16 +139,12 @@ byId<HTMLFormElement>("confirm-form").addEventListener("submit", async (event) =
   if (!made) return;
   const code = byId<HTMLInputElement>("confirm-code");
   const body = { desk: made.desk, username: made.username, auth_key: base64.encode(made.keys.authKey), totp: code.value.trim() };
-  const response = await fetch("/api/v1/enrolments/confirm", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    credentials: "omit",
-    referrerPolicy: "no-referrer",
-    cache: "no-store",
-  }).catch(() => undefined);
+  const confirmed = await api.confirmEnrolment(body).then(
+    () => true,
+    () => false,
+  );
   code.value = "";
-  if (!response?.ok) {
+  if (!confirmed) {
     confirmError.textContent = text("totpError");
     confirmError.hidden = false;
     return;

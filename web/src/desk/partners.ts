@@ -7,6 +7,7 @@
 
 import { base64 } from "@scure/base";
 import { hexToBytes } from "@noble/hashes/utils";
+import { fingerprintMatches } from "../safety.ts";
 import { accountSafetyNumber, isSigningKey } from "../account.ts";
 import type { DirectoryPartner } from "../referral.ts";
 import { isCanonicalRecipient, isPartnerName, type Body } from "../statements.ts";
@@ -21,8 +22,6 @@ export class PartnerRefused extends Error {
   }
 }
 
-const canonical = (text: string) => text.replace(/[^0-9a-z]/gi, "").toLowerCase();
-
 /** Adds `partner` once `typed` is the number over its recipient and `signingKey` (base64). */
 export async function addPartner(s: Session, partner: NewPartner, signingKey: string, typed: string): Promise<PartnerToken> {
   let key: Uint8Array;
@@ -35,7 +34,7 @@ export async function addPartner(s: Session, partner: NewPartner, signingKey: st
     throw new PartnerRefused("malformed");
   }
   const number = accountSafetyNumber(partner.recipient, key);
-  if (canonical(typed) === "" || canonical(typed) !== canonical(number)) throw new PartnerRefused("mismatch");
+  if (!fingerprintMatches(number, typed)) throw new PartnerRefused("mismatch");
   const created = await s.api.addPartner(partner);
   if (created.partner.recipient !== partner.recipient || created.partner.name !== partner.name) {
     throw new PartnerRefused("untrusted");

@@ -9,6 +9,7 @@
 
 import { base64 } from "@scure/base";
 import { hexToBytes } from "@noble/hashes/utils";
+import { fingerprintMatches } from "../safety.ts";
 import { accountSafetyNumber } from "../account.ts";
 import { encryptTo } from "../encrypt.ts";
 import { verifyChain, type Body, type Role } from "../statements.ts";
@@ -24,10 +25,6 @@ export class VetRefused extends Error {
     super(reason);
   }
 }
-
-/** Digits and letters only, lower case: how a typed safety number is compared (Rust's
- * `matches_typed`). */
-const canonical = (text: string) => text.replace(/[^0-9a-z]/gi, "").toLowerCase();
 
 /** The account's safety number, computed here from the keys the server lists. */
 function numberOf(a: AccountView): string | undefined {
@@ -78,7 +75,7 @@ export async function invite(s: Session, role: Role): Promise<Invite> {
 export async function vet(s: Session, a: AccountView, typed: string): Promise<{ status: string; approvals: number; required: number }> {
   const number = numberOf(a);
   if (number === undefined || a.signing_key === null) throw new VetRefused("no-signing-key");
-  if (canonical(typed) === "" || canonical(typed) !== canonical(number)) throw new VetRefused("mismatch");
+  if (!fingerprintMatches(number, typed)) throw new VetRefused("mismatch");
   await refreshChain(s);
   const id = hexToBytes(a.id);
   const last = s.state.approvals(id) + 1 >= s.state.required();
