@@ -286,6 +286,26 @@ pub enum DeskKeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Store the match tokens of every case this device opens, so that cases naming the same
+    /// phone number, account, handle or wallet are linked: once after upgrading, and after a key
+    /// rotation (tokens of an older key link nothing new). Only tokens leave this device.
+    LinkCases {
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Supervisors) the phone numbers, accounts, handles and wallets that at least N cases
+    /// name, decrypted on this device, as CSV for a bank's or a telecom's fraud team (audited as
+    /// `links.export`).
+    ExportIndicators {
+        /// Only indicators named by at least this many cases (2 or more).
+        #[arg(long, default_value_t = 2)]
+        min_cases: u32,
+        /// Write the CSV to this new file (mode 0600) instead of printing it.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The desk's directory of support partners (add, disable, new token: supervisors).
     Partner {
         #[command(subcommand)]

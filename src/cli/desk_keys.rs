@@ -61,6 +61,9 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
     } else {
         None
     };
+    // Tokens of the older key link nothing made from now on: every case is linked again under
+    // the new key (decision 0009). A failure here loses nothing; `desk link-cases` finishes it.
+    let relinked = super::links::relink(&client, &saved, &identity).await;
     let key = &rotated.key;
     let number = local_safety_number(&key.recipient)?;
     if json {
@@ -74,6 +77,7 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
             "recipient": key.recipient, "fingerprint": number.as_str(),
             "granted_to": receivers, "not_signed": rotated.unsigned,
             "reencrypted": outcome.as_ref().map(outcome_json),
+            "relinked": relinked.as_ref().ok().map(|d| json!({"linked": d.linked, "unreadable": d.unreadable})),
         }));
         return Ok(());
     }
@@ -96,6 +100,16 @@ pub async fn rotate_key(reencrypt_open: bool, json: bool) -> anyhow::Result<()> 
         Some(outcome) => print_outcome(&outcome),
         None => println!(
             "Open cases stay under the older key; `resguardo desk reencrypt-open` moves them."
+        ),
+    }
+    match relinked {
+        Ok(done) => println!(
+            "Linked cases: stored the new key's match tokens of {} cases.",
+            done.linked
+        ),
+        Err(e) => println!(
+            "Linked cases were not re-linked ({}); run `resguardo desk link-cases`.",
+            super::terminal::shown(&e.to_string())
         ),
     }
     Ok(())

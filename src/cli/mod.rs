@@ -8,6 +8,7 @@ mod commands;
 pub mod desk_keys;
 pub mod export;
 pub mod keygen;
+mod links;
 pub mod partner;
 mod questions;
 pub mod referrals;
@@ -186,6 +187,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Desk {
             command: DeskKeyCommand::ReencryptOpen { json },
         } => desk_keys::reencrypt_open(json).await,
+        Command::Desk {
+            command: DeskKeyCommand::LinkCases { json },
+        } => links::link_cases(json).await,
+        Command::Desk {
+            command:
+                DeskKeyCommand::ExportIndicators {
+                    min_cases,
+                    out,
+                    json,
+                },
+        } => links::export_indicators(min_cases, out.as_deref(), json).await,
         Command::Desk {
             command: DeskKeyCommand::Partner { command },
         } => referrals::directory(command).await,

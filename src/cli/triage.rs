@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask_text, authenticity_label, shown};
-use crate::client::{triage, ApiClient};
+use crate::client::{links, triage, ApiClient};
 use crate::domain::Status;
 use crate::protocol::case::{Authenticity, OpenCase, Readable, Seal};
 
@@ -129,6 +129,20 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             );
         }
     }
+    let links = match case.report.as_deref() {
+        Some(plaintext) => {
+            let country = super::links::desk_country(&client, &saved).await;
+            let linked = links::link_case(&client, &saved.token, &keys, country, id, plaintext);
+            linked.await.unwrap_or_else(|e| {
+                eprintln!(
+                    "Warning: linked cases are not shown: {}",
+                    shown(&e.to_string())
+                );
+                Vec::new()
+            })
+        }
+        None => Vec::new(),
+    };
     let report: Option<serde_json::Value> = case
         .report
         .as_ref()
@@ -167,7 +181,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             "id": case.view.id, "status": case.view.status, "created": case.view.created,
             "updated": case.view.updated, "assigned_to": case.view.assigned_to, "report": report,
             "messages": entries(&case.messages), "notes": entries(&case.notes),
-            "referrals": referrals,
+            "referrals": referrals, "links": super::links::links_json(&links),
         }));
         return Ok(());
     }
@@ -232,6 +246,7 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         }
     }
     show_referrals(&case);
+    super::links::print_links(&links);
     Ok(())
 }
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod desk_keys;
 pub mod desk_statements;
 pub mod init_chain;
+pub mod links;
 pub mod partner;
 pub mod reencrypt;
 pub mod referrals;

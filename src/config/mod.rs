@@ -34,6 +34,18 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub desk: DeskSettings,
     pub notifications: NotificationSettings,
+    #[serde(default)]
+    pub linking: LinkingSettings,
+}
+
+/// Linked cases (`[linking]`, docs/protocol.md §11).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkingSettings {
+    /// Each desk's country, by slug (`gt = "GT"`): desk devices read a national phone number in a
+    /// report that names no country as this country's.
+    #[serde(default)]
+    pub countries: BTreeMap<String, String>,
 }
 
 /// Content-free notices that work waits, per desk (`[notifications]`).
@@ -414,6 +426,27 @@ mod tests {
         ] {
             let err = with(bad).unwrap_err();
             assert!(err.contains(key), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn desk_countries_are_known_codes_for_desk_slugs() {
+        let with = |table: &str| {
+            let settings: Settings = Figment::from(Toml::string(DEFAULTS))
+                .merge(Toml::string(&format!("[linking.countries]\n{table}")))
+                .extract()
+                .unwrap();
+            settings.validate().map_err(|e| e.to_string())
+        };
+        with(r#"gt = "GT""#).unwrap();
+        for bad in [
+            r#""no es slug" = "GT""#,
+            r#"gt = "gt""#,
+            r#"gt = "XX""#,
+            r#"gt = "GTM""#,
+        ] {
+            let err = with(bad).unwrap_err();
+            assert!(err.contains("linking.countries"), "{bad}: {err}");
         }
     }
 

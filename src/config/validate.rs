@@ -65,6 +65,22 @@ impl Settings {
                 problem,
             });
         }
+        for (slug, code) in &self.linking.countries {
+            let known = code.len() == 2
+                && code.bytes().all(|b| b.is_ascii_uppercase())
+                && code.parse::<phonenumber::country::Id>().is_ok();
+            let problem = if DeskSlug::parse(slug).is_err() {
+                format!("{slug:?} is not a desk slug")
+            } else if !known {
+                format!("{slug}: {code:?} is not an ISO 3166-1 alpha-2 code in upper case")
+            } else {
+                continue;
+            };
+            return Err(ConfigError::Invalid {
+                key: "linking.countries",
+                problem,
+            });
+        }
         let hooks = &self.webhooks;
         if !(1..=3600).contains(&hooks.poll_secs) {
             return Err(invalid("webhooks.poll_secs", "must be between 1 and 3600"));

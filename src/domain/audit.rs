@@ -30,6 +30,7 @@ pub enum AuditAction {
     CaseSeal,
     CaseReencrypt,
     CaseExport,
+    LinksExport,
     PartnerAdd,
     PartnerDisable,
     PartnerToken,
@@ -44,7 +45,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -70,6 +71,7 @@ impl AuditAction {
         AuditAction::CaseSeal,
         AuditAction::CaseReencrypt,
         AuditAction::CaseExport,
+        AuditAction::LinksExport,
         AuditAction::PartnerAdd,
         AuditAction::PartnerDisable,
         AuditAction::PartnerToken,
@@ -110,6 +112,7 @@ impl AuditAction {
             AuditAction::CaseSeal => "case.seal",
             AuditAction::CaseReencrypt => "case.reencrypt",
             AuditAction::CaseExport => "case.export",
+            AuditAction::LinksExport => "links.export",
             AuditAction::PartnerAdd => "partner.add",
             AuditAction::PartnerDisable => "partner.disable",
             AuditAction::PartnerToken => "partner.token",

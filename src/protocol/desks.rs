@@ -12,4 +12,9 @@ pub struct DeskView {
     pub key_version: i64,
     /// First 16 bytes of SHA-256 of the recipient, in hex groups, for checking out of band.
     pub fingerprint: String,
+    /// The desk's country (ISO 3166-1 alpha-2), if the server's configuration names one: desk
+    /// devices read national phone numbers in reports that name no country as this country's
+    /// (protocol.md §11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! Indicators as a desk device compares them (docs/protocol.md §12 "Linked cases"): the same phone
+//! Indicators as a desk device compares them (docs/protocol.md §11 "Linked cases"): the same phone
 //! number, account, handle or wallet written in different ways becomes one normalised text, which
 //! `links` turns into a match token. What cannot be normalised soundly stays unmatched: a wrong
 //! link between two victims' cases is worse than a missed one. `web/src/indicators.ts` is the

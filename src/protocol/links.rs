@@ -1,4 +1,4 @@
-//! Linked cases inside a desk (docs/protocol.md §12): a desk device turns each indicator of a case
+//! Linked cases inside a desk (docs/protocol.md §11): a desk device turns each indicator of a case
 //! it opened into a match token, HMAC-SHA256 under the desk's match key, and uploads the tokens;
 //! the server answers which other cases of the desk carry the same tokens. The match key is
 //! derived from a desk identity, so only devices holding the desk key compute tokens, and the

@@ -68,6 +68,8 @@ pub struct AppState {
     pub exit_url: String,
     /// Other ways to reach each desk, shown on its pages without JavaScript (`web.contacts`).
     pub contacts: std::collections::BTreeMap<String, String>,
+    /// Each desk's country, for reading phone numbers in linked cases (`linking.countries`).
+    pub countries: std::collections::BTreeMap<String, String>,
     /// The pages' languages: the built-in catalogues and `web.languages_dir`'s.
     pub languages: crate::texts::Catalogues,
     /// What unknown accounts' auth keys are checked against.
@@ -177,6 +179,7 @@ impl Application {
             allow_private_webhooks: settings.webhooks.allow_private,
             exit_url: settings.web.exit_url.clone(),
             contacts: settings.web.contacts.clone(),
+            countries: settings.linking.countries.clone(),
             languages,
             dummy_hash: auth::dummy_hash(),
             retention: settings.retention.clone(),

@@ -32,6 +32,7 @@ mod directory;
 mod error;
 pub mod group_commit;
 mod intake;
+pub mod links;
 pub mod maintenance;
 mod model;
 pub mod partners;
@@ -52,6 +53,7 @@ pub use desk_keys::DeskKeyRows;
 pub use directory::DirectoryRows;
 pub use error::{StoreError, Thing};
 pub use intake::{IntakeRows, IntakeStore};
+pub use links::{CaseLinks, LinkRows, TokenCases};
 pub use maintenance::{Maintenance, MaintenanceRows};
 pub use model::*;
 pub use partners::{
@@ -80,6 +82,7 @@ pub trait Backend:
     + MaintenanceRows
     + AuditRows
     + CheckpointRows
+    + LinkRows
 {
 }
 
@@ -93,6 +96,7 @@ impl<T> Backend for T where
         + MaintenanceRows
         + AuditRows
         + CheckpointRows
+        + LinkRows
 {
 }
 

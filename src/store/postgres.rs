@@ -128,3 +128,4 @@ crate::store::partners::impl_partner_rows!(PgStore, sqlx::Postgres);
 crate::store::maintenance::impl_maintenance_rows!(PgStore, sqlx::Postgres);
 crate::store::audit::impl_audit_rows!(PgStore, sqlx::Postgres);
 crate::store::checkpoints::impl_checkpoint_rows!(PgStore, sqlx::Postgres);
+crate::store::links::impl_link_rows!(PgStore, sqlx::Postgres);

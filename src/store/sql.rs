@@ -340,3 +340,19 @@ pub const PUT_CHECKPOINT: &str = "INSERT INTO checkpoints \
      created_at = excluded.created_at WHERE excluded.seq >= checkpoints.seq";
 pub const SELECT_CHECKPOINTS: &str =
     "SELECT checkpoint, signature FROM checkpoints WHERE desk_slug = $1 ORDER BY account_id";
+
+// Linked cases (docs/protocol.md §11): tokens are compared within a desk and a key version only.
+pub const DELETE_CASE_TOKENS: &str =
+    "DELETE FROM case_tokens WHERE report_id = $1 AND desk_slug = $2";
+pub const INSERT_CASE_TOKEN: &str =
+    "INSERT INTO case_tokens (report_id, desk_slug, key_version, token) \
+     SELECT id, desk_slug, $2, $3 FROM reports WHERE id = $1 AND desk_slug = $4";
+pub const SELECT_CASE_LINKS: &str =
+    "SELECT t.token, t.key_version, o.report_id FROM case_tokens t \
+     LEFT JOIN case_tokens o ON o.desk_slug = t.desk_slug AND o.key_version = t.key_version \
+     AND o.token = t.token AND o.report_id <> t.report_id \
+     WHERE t.report_id = $1 AND t.desk_slug = $2 ORDER BY t.token, o.report_id";
+pub const SELECT_DESK_LINKS: &str = "SELECT token, report_id FROM case_tokens \
+     WHERE desk_slug = $1 AND key_version = $2 AND token IN (SELECT token FROM case_tokens \
+     WHERE desk_slug = $1 AND key_version = $2 GROUP BY token HAVING COUNT(*) >= $3) \
+     ORDER BY token, report_id";

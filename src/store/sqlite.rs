@@ -167,3 +167,4 @@ crate::store::partners::impl_partner_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::maintenance::impl_maintenance_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::audit::impl_audit_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::checkpoints::impl_checkpoint_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::links::impl_link_rows!(SqliteStore, sqlx::Sqlite);

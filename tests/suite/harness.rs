@@ -222,7 +222,7 @@ impl TestServer {
         login: &resguardo::client::worker::Login,
         root: &age::x25519::Identity,
     ) -> impl Fn(&[&str]) -> Command + '_ {
-        let home = self.dir.path().join(username);
+        let home = self.dir.path().join(format!("{username}@{desk}"));
         let session = serde_json::json!({
             "server": self.url, "desk": desk, "username": username, "token": login.session.token,
             "expires_at": login.session.expires_at,

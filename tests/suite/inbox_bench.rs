@@ -142,11 +142,24 @@ async fn inbox_of_a_thousand_cases() {
     let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listed.as_array().unwrap().len(), found);
 
+    // Linking the same 1,000 (docs/protocol.md §11), as `desk rotate-key` does after a rotation:
+    // every report decrypted and normalised, and one request of tokens per case.
+    let started = Instant::now();
+    let out = run_with_input(
+        as_boss(&["desk", "link-cases", "--json"]),
+        &format!("{PASSWORD}\n"),
+    );
+    let link = started.elapsed().as_secs_f64() * 1000.0;
+    let linked: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(linked["linked"], CASES, "{linked}");
+
     let browser = sign_in + inbox;
     println!(
         "inbox of {CASES} cases: browser sign-in {sign_in:.0} ms + open and decrypt {inbox:.0} ms \
          = {browser:.0} ms; search {search:.0} ms (with its 120 ms pause); \
-         CLI worker search {cli:.0} ms; browser/CLI {:.2}",
-        browser / cli
+         CLI worker search {cli:.0} ms; browser/CLI {:.2}; \
+         CLI desk link-cases {link:.0} ms, {:.2} × worker search",
+        browser / cli,
+        link / cli
     );
 }

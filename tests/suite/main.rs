@@ -52,6 +52,7 @@ mod inbox;
 mod inbox_bench;
 mod interop;
 mod lifecycle;
+mod links;
 mod lying_keys;
 mod lying_server;
 mod message_vectors;

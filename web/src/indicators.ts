@@ -1,5 +1,5 @@
 // Indicators as a desk device compares them, rule for rule as src/protocol/indicators.rs
-// (docs/protocol.md §12 "Linked cases"): the same phone number, account, handle or wallet written
+// (docs/protocol.md §11 "Linked cases"): the same phone number, account, handle or wallet written
 // in different ways becomes one normalised text. What cannot be normalised soundly stays
 // unmatched. Both pass tests/vectors/indicators.json.
 

@@ -1,4 +1,4 @@
-// Linked cases inside a desk, as src/protocol/links.rs (docs/protocol.md §12): the desk's match
+// Linked cases inside a desk, as src/protocol/links.rs (docs/protocol.md §11): the desk's match
 // key, derived from a desk identity on this device, and the match tokens of a decrypted report's
 // indicators. Only tokens leave the device; the server answers which other cases hold them.
 // Both pass tests/vectors/indicators.json.

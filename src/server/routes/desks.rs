@@ -33,7 +33,11 @@ pub async fn show(
     slug: web::Path<String>,
 ) -> Result<HttpResponse, IntakeError> {
     let desk = find(&state, &slug).await?;
-    Ok(HttpResponse::Ok().json(DeskView::from(&desk)))
+    let country = state.countries.get(desk.slug.as_str()).cloned();
+    Ok(HttpResponse::Ok().json(DeskView {
+        country,
+        ..DeskView::from(&desk)
+    }))
 }
 
 /// A desk's signed key statements with every name sealed, and its accounts' checkpoints, for a
@@ -96,6 +100,7 @@ impl From<&Desk> for DeskView {
             recipient: desk.recipient.as_str().to_owned(),
             key_version: desk.key_version,
             fingerprint: desk.recipient.fingerprint().to_string(),
+            country: None,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod followup;
 pub mod health;
 pub mod inbox;
 pub mod keys;
+pub mod links;
 pub mod openapi;
 pub mod partner;
 pub mod referrals;
@@ -154,6 +155,15 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     mount_get(cfg, "/api/v1/desk/reports", web::to(inbox::inbox));
     mount_get(cfg, "/api/v1/desk/contents", web::to(inbox::contents));
     mount_get(cfg, "/api/v1/desk/reports/{id}", web::to(cases::show));
+    let (show, set) = (web::to(links::case_links), web::to(links::set_tokens));
+    mount_get_post(
+        cfg,
+        "/api/v1/desk/reports/{id}/links",
+        show,
+        set,
+        ACCOUNT_BODY,
+    );
+    mount_get(cfg, "/api/v1/desk/links", web::to(links::desk_links));
     let set_status = web::to(cases::set_status);
     mount_post(
         cfg,

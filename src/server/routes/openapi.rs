@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 
 use super::{
     accounts, cases, challenge, checkpoints, desk_audit, desks, followup, health, inbox, keys,
-    partner, referrals, reports, retention, statements,
+    links, partner, referrals, reports, retention, statements,
 };
 use crate::protocol::problem::Problem;
 
@@ -44,6 +44,9 @@ use crate::protocol::problem::Problem;
         keys::rotate,
         inbox::inbox,
         inbox::contents,
+        links::case_links,
+        links::set_tokens,
+        links::desk_links,
         cases::show,
         cases::set_status,
         cases::assign,
