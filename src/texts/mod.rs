@@ -268,7 +268,7 @@ impl Texts {
     /// `{n}` where a number is filled in and `{answer}` where an answer is, each exactly there:
     /// a slot left out would drop the number, one elsewhere would be shown as typed.
     fn check_slots(&self) -> Result<(), CatalogueError> {
-        let slotted = [
+        let slotted: [(&str, &str, &str); 9] = [
             (&self.unknown_word, "unknown-word", "{n}"),
             (&self.word_count, "word-count", "{n}"),
             (&self.cli.again, "cli-again", "{answer}"),
@@ -277,6 +277,7 @@ impl Texts {
             (&self.dashboard.count, "desk-count", "{shown}"),
             (&self.dashboard.count, "desk-count", "{total}"),
             (&self.dashboard.notice, "desk-notice", "{n}"),
+            (self.dashboard.word("links-other"), "desk-word-links-other", "{n}"),
         ];
         for (text, key, slot) in slotted {
             if !text.contains(slot) {

@@ -37,6 +37,7 @@ mod dashboard;
 mod dashboard_case;
 mod dashboard_enrol;
 mod dashboard_hostile;
+mod dashboard_links;
 mod dashboard_scene;
 mod dashboard_team;
 mod deploy;

@@ -16,6 +16,8 @@
 //     opens case ID, refers it to the first partner offered with exactly FIELDS (comma-separated)
 //     and REASON (the report carries no consent), writes MESSAGE to that partner, prints it
 //   node desk.mjs read URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID → the case as `case` reads it
+//   node desk.mjs linked URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID → {"links", "followed", ...}:
+//     case ID's linked cases, then those of the first linked case, opened from its button
 //   node desk.mjs invite URL ARTIFACTS DESK USER PASSWORD CODE ROOT ROLE → {"code", "shown", ...}:
 //     a supervisor makes an enrolment code on the team screen
 //   node desk.mjs vet URL ARTIFACTS DESK USER PASSWORD CODE ROOT NAME WRONG RIGHT DISABLE →
@@ -144,6 +146,11 @@ const read = () =>
         "body script, body img, body svg, body iframe, body object, body embed, body a[href]:not(#enrol-link), body [onerror], body [onload], body [srcdoc]",
       ).length,
       partnerOptions: all("#refer-partner option").map((o) => [(o as HTMLOptionElement).value, o.textContent]),
+      links: all("#case-links li").map((li) => ({
+        indicator: (li as HTMLElement).dataset.indicator,
+        text: li.textContent,
+        cases: Array.from(li.querySelectorAll("button.linked-case")).map((b) => (b as HTMLElement).dataset.case),
+      })),
     };
   });
 /** Runs one action of the case screen and waits until it is saved (or says why not). */
@@ -395,6 +402,15 @@ if (command === "sign-in") {
   await page.waitForSelector("#sign-in:not([hidden])");
   const afterSignOut = { storage: await storage(page), caseShown: await shown("#case"), cards: await page.$$eval("#cases > li", (l) => l.length) };
   console.log(JSON.stringify({ ...seen, afterSignOut, violations: await violations(), foreign }));
+} else if (command === "linked") {
+  // A case's linked cases, then the first of them opened from its button.
+  await openFromInbox(query);
+  const seen = await read();
+  await page.click("#case-links button.linked-case");
+  const other = seen.links[0]?.cases[0] ?? "";
+  await page.waitForSelector(`#case-title code[title="${other}"]`, { timeout: 30_000 });
+  const followed = await read();
+  console.log(JSON.stringify({ links: seen.links, followed: followed.links, violations: await violations(), foreign }));
 } else if (command === "invite" || command === "vet") {
   await fill(page, code, root);
   await page.waitForSelector("#nav-team", { timeout: 60_000 });

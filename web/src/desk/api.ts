@@ -148,6 +148,12 @@ export interface DeskCase extends CaseView {
 }
 
 /** An entry of a case's trail (`GET /api/v1/desk/reports/{id}/audit`), to the hour. */
+/** The other cases of the desk holding each of a case's match tokens. */
+export interface CaseLinks {
+  key_version: number | null;
+  links: { token: string; reports: string[] }[];
+}
+
 export interface TrailEntry {
   seq: number;
   at: string;
@@ -354,8 +360,13 @@ export class DeskApi {
     return this.call("POST", `${casePath(id)}/export`, {});
   }
 
-  /** The desk key handed to reporters. */
-  desk(slug: string): Promise<{ recipient: string; key_version: number }> {
+  /** The desk key handed to reporters, and the desk's country if the server names one. */
+  desk(slug: string): Promise<{ recipient: string; key_version: number; country?: string }> {
     return this.call("GET", `/api/v1/desks/${encodeURIComponent(slug)}`);
+  }
+
+  /** Replaces the case's match tokens (protocol.md §11); answers with the cases sharing each. */
+  setLinks(id: string, keyVersion: number, tokens: string[]): Promise<CaseLinks> {
+    return this.call("POST", `${casePath(id)}/links`, { key_version: keyVersion, tokens });
   }
 }

@@ -25,6 +25,8 @@ export interface CaseActions {
   toPartner(referral: ReferralView, text: string): Promise<void>;
   /** Records the export, then prints. */
   print(): Promise<void>;
+  /** Opens another case of the desk (a linked one). */
+  open(id: string): void;
 }
 
 const section = byId<HTMLElement>("case");
@@ -70,6 +72,32 @@ function report(o: OpenedCase): HTMLElement {
     return value === undefined ? [] : [el("dt", {}, word(`field-${key}`)), el("dd", { class: `field-${key}` }, value)];
   });
   return el("dl", { class: "report" }, ...rows);
+}
+
+/** The indicators other cases of the desk name too (protocol.md §11), each with buttons that
+ * open those cases; nothing when none is shared. */
+function links(o: OpenedCase, run: CaseActions): HTMLElement[] {
+  const shared = o.links.filter((l) => l.others.length > 0);
+  if (shared.length === 0) return [];
+  const items = shared.map((l) => {
+    const at = l.indicator.indexOf(":");
+    const [type, value] = [l.indicator.slice(0, at), l.indicator.slice(at + 1)];
+    const cases = l.others.map((id) => {
+      const b = el("button", { type: "button", class: "linked-case", "data-case": id }, el("code", { translate: "no" }, id.slice(0, 8)));
+      b.addEventListener("click", () => run.open(id));
+      return b;
+    });
+    return el(
+      "li",
+      { "data-indicator": l.indicator },
+      `${word(`indicator-${type}`)}: `,
+      el("span", { class: "untrusted", translate: "no" }, visible(value)),
+      ` · ${labels.slots(word("links-other"), { n: l.others.length })} `,
+      ...cases,
+    );
+  });
+  const list = el("ul", {}, ...items);
+  return [el("section", { class: "links", id: "case-links" }, el("h3", {}, word("links")), el("p", {}, word("links-hint")), list)];
 }
 
 function warning(authenticity: Authenticity | undefined): Child {
@@ -263,6 +291,7 @@ export function showCase(o: OpenedCase, accounts: string[], run: CaseActions, do
     ...(done ? [el("p", { class: "notice", role: "status", id: "case-done" }, word("done"))] : []),
     ...(o.sealRefused ? [el("p", { class: "warning", role: "alert", id: "case-seal-warning" }, word("seal-warning"))] : []),
     report(o),
+    ...links(o, run),
     ...thread(o),
     ...notes(o),
     ...referrals(o, run),

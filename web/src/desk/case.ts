@@ -16,7 +16,9 @@ import {
   type Authenticity,
   type OpenCase,
 } from "../case.ts";
+import { base64 } from "@scure/base";
 import { jsonObject } from "../document.ts";
+import { indicatorsOf, matchKey, matchToken } from "../links.ts";
 import { openMessage } from "../message.ts";
 import type { DirectoryPartner } from "../referral.ts";
 import {
@@ -52,6 +54,15 @@ export interface OpenedCase {
   partners: DirectoryPartner[];
   /** Why this device could not seal the case (a `CaseRefused` code), if it could not. */
   sealRefused?: string;
+  /** Each indicator of the report this device normalised, with the other cases naming it
+   * (protocol.md §11); empty when none normalises or the links could not be stored. */
+  links: CaseLink[];
+}
+
+export interface CaseLink {
+  /** The normalised indicator, type first (`phone:+50255551234`); computed here, never sent. */
+  indicator: string;
+  others: string[];
 }
 
 export interface OpenedReferral {
@@ -121,7 +132,26 @@ export async function openOne(s: Session, id: string): Promise<OpenedCase> {
   }
   const [trail, listed] = [await s.api.trail(id), await s.api.partners()];
   const partners = signedPartners(s, listed);
-  return { c, view, report: c.report && jsonObject(c.report), referrals, trail, partners, sealRefused };
+  // Links are a help, not the case: one that cannot be stored leaves the case as it is.
+  const links = c.report ? await linkCase(s, id, c.report).catch(() => []) : [];
+  return { c, view, report: c.report && jsonObject(c.report), referrals, trail, partners, sealRefused, links };
+}
+
+/** Stores the case's match tokens under the desk's current key and names, for each indicator,
+ * the other cases the server says hold the same token; a token this device did not send is
+ * ignored. Without the current key's grant nothing is stored. */
+async function linkCase(s: Session, id: string, report: Uint8Array): Promise<CaseLink[]> {
+  const current = s.keys.identities.find((k) => k.version === s.keys.current.version);
+  if (!current) return [];
+  const key = matchKey(current.identity);
+  const byToken = new Map<string, string>();
+  for (const n of indicatorsOf(report, s.country)) byToken.set(base64.encode(matchToken(key, n)), n);
+  key.fill(0);
+  const answer = await s.api.setLinks(id, s.keys.current.version, [...byToken.keys()]);
+  return answer.links.flatMap((l) => {
+    const indicator = byToken.get(l.token);
+    return indicator === undefined ? [] : [{ indicator, others: l.reports.filter((r) => r !== id) }];
+  });
 }
 
 async function reason(s: Session, r: ReferralView): Promise<OpenedReferral["reason"]> {

@@ -198,6 +198,7 @@ async function openCaseScreen(s: Session, id: string, done = false): Promise<voi
         await exportCase(s, id);
         window.print();
       },
+      open: (other) => void openCaseScreen(s, other),
     }, done);
   } catch {
     if (stillWanted()) showCaseFailure({ back: () => backToInbox(s) });

@@ -33,6 +33,9 @@ export interface Session {
   own: string;
   keys: DeskKeys;
   state: DeskState;
+  /** The desk's country as the server's configuration names it, for reading national phone
+   * numbers in linked cases (protocol.md §11). */
+  country?: string;
 }
 
 /** Why signing in stopped; the page says each in the reader's words. */
@@ -90,7 +93,7 @@ export async function signIn(c: Credentials): Promise<Session> {
     const own = await openIdentity(derived, share, loggedIn.wrapped_identity);
     await ownSigningKey(api, loggedIn, own);
     if (newDesk) trusted = { root: await firstKey(api, c.desk, c.username, loggedIn, own), head: null };
-    const { state, keys } = await verifiedKeys(api, c.desk, trusted, own);
+    const { state, keys, country } = await verifiedKeys(api, c.desk, trusted, own);
     pin(c.desk, trusted.root, state.head());
     // Colleagues' devices compare what this one saw (§10.7). A checkpoint the server refuses is
     // not this device's problem: as on the command line, it does not stop the session.
@@ -109,6 +112,7 @@ export async function signIn(c: Credentials): Promise<Session> {
       own,
       keys,
       state,
+      country,
     };
   } catch (e) {
     // Nothing is kept of a session the device refused: the server ends it too.
@@ -182,7 +186,7 @@ async function verifiedKeys(
   desk: string,
   pins: { root: string; head: { seq: number; link: Uint8Array } | null },
   own: string,
-): Promise<{ state: DeskState; keys: DeskKeys }> {
+): Promise<{ state: DeskState; keys: DeskKeys; country?: string }> {
   // Checkpoints first: a colleague's is never ahead of an honest server's chain fetched after.
   const checkpoints = (await api.checkpoints()).map((c) => ({
     checkpoint: base64.decode(c.checkpoint),
@@ -205,7 +209,7 @@ async function verifiedKeys(
   if (!signed) {
     throw new SignInFailed("untrusted", "the desk key handed to reporters is not the signed one");
   }
-  return { state, keys };
+  return { state, keys, country: published.country };
 }
 
 export function signedOf(s: StatementView): Signed {
