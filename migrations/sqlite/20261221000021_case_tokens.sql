@@ -1,4 +1,4 @@
--- Linked cases (docs/protocol.md §12): per case, the match tokens a desk device computed from its
+-- Linked cases (docs/protocol.md §11): per case, the match tokens a desk device computed from its
 -- indicators, HMAC-SHA256 under a match key only the desk's devices hold. The server compares
 -- tokens within a desk and a key version; it holds no phone number, account, handle or wallet.
 -- Deleted with their case.

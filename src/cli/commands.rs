@@ -567,3 +567,59 @@ pub enum ReportCommand {
         json: bool,
     },
 }
+
+/// A codebook facet (docs/codebook.md) as a command-line argument.
+fn facet(name: &str) -> Result<crate::protocol::stats::Facet, String> {
+    use crate::protocol::stats::Facet;
+    Facet::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+        format!("not a facet of the codebook; one of {}", names.join(", "))
+    })
+}
+
+fn period(name: &str) -> Result<crate::protocol::stats::Period, String> {
+    crate::protocol::stats::Period::parse(name)
+        .ok_or_else(|| "one of quarter, year, all".to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatsCommand {
+    /// (Supervisors) count the desk's cases whose reporter consented, by two facets of the
+    /// codebook and by period, on this device; publish them with small cells suppressed, as
+    /// JSON, CSV and an SVG chart in a new directory.
+    Table {
+        /// The facet of the rows (docs/codebook.md), e.g. `kind`.
+        #[arg(long, value_parser = facet)]
+        rows: crate::protocol::stats::Facet,
+        /// The facet of the columns, e.g. `country`.
+        #[arg(long, value_parser = facet)]
+        cols: crate::protocol::stats::Facet,
+        /// The finest period: quarter, year or all (coarser if most cells would be suppressed).
+        #[arg(long, value_parser = period, default_value = "quarter")]
+        period: crate::protocol::stats::Period,
+        /// The smallest count shown (at least 5).
+        #[arg(long, default_value_t = crate::protocol::stats::DEFAULT_K,
+              value_parser = clap::value_parser!(u64).range(5..))]
+        k: u64,
+        /// A new directory for stats.json, stats.csv and stats.svg.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add up several desks' stats.json of the same codebook, facets and period, suppress the
+    /// sums again, and write the pooled files to a new directory. Works offline.
+    Merge {
+        /// The stats.json files to pool.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The smallest count shown (at least 5, and at least each input's).
+        #[arg(long, default_value_t = crate::protocol::stats::DEFAULT_K,
+              value_parser = clap::value_parser!(u64).range(5..))]
+        k: u64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}

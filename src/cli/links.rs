@@ -13,6 +13,7 @@ use crate::client::links::{link_all, shared_indicators, Link, LinkedAll, SharedI
 use crate::client::session::SavedSession;
 use crate::client::ApiClient;
 use crate::protocol::indicators::Country;
+use crate::protocol::stats::files::csv_cell;
 
 /// The desk's country as the server's configuration names it, for national phone numbers.
 pub(super) async fn desk_country(client: &ApiClient, saved: &SavedSession) -> Option<Country> {
@@ -87,8 +88,8 @@ pub async fn export_indicators(
     out: Option<&Path>,
     json: bool,
 ) -> anyhow::Result<()> {
-    if min_cases < 2 {
-        anyhow::bail!("--min-cases must be at least 2: one case alone links nothing");
+    if !(2..=1000).contains(&min_cases) {
+        anyhow::bail!("--min-cases must be from 2 (one case alone links nothing) to 1000");
     }
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
@@ -140,32 +141,4 @@ fn to_csv(shared: &[SharedIndicator]) -> String {
         csv.push_str("\r\n");
     }
     csv
-}
-
-/// One CSV cell (RFC 4180), with an apostrophe before a leading `=`, `+`, `-` or `@` so that a
-/// spreadsheet shows the text instead of running it as a formula (`+502…` is a phone number).
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_cell;
-
-    #[test]
-    fn csv_cells_are_text_to_a_spreadsheet() {
-        assert_eq!(csv_cell("+50255551234"), "'+50255551234");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("banrural, zona 1"), "\"banrural, zona 1\"");
-        assert_eq!(csv_cell("banrural"), "banrural");
-    }
 }

@@ -17,6 +17,7 @@ pub mod retention;
 pub mod serve;
 pub mod signed_in;
 pub mod statements;
+mod stats;
 pub mod terminal;
 pub mod triage;
 pub mod worker;
@@ -28,7 +29,7 @@ use clap::{Parser, Subcommand};
 
 pub use commands::{
     AdminCommand, AuditCommand, DeskCommand, DeskKeyCommand, DirectoryCommand, PartnerAccess,
-    PartnerCommand, ReportCommand, RetentionCommand, WorkerCommand,
+    PartnerCommand, ReportCommand, RetentionCommand, StatsCommand, WorkerCommand,
 };
 
 #[derive(Debug, Parser)]
@@ -82,6 +83,11 @@ pub enum Command {
     Desk {
         #[command(subcommand)]
         command: DeskKeyCommand,
+    },
+    /// Statistics a desk can publish, and pooling desks' (docs/codebook.md).
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
     },
     /// Act as a support partner: read the referrals made to you and answer them.
     Partner {
@@ -205,6 +211,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: DeskKeyCommand::Retention { command },
         } => retention::run(command).await,
         Command::Partner { access, command } => partner::run(access, command).await,
+        Command::Stats { command } => stats::run(command).await,
     }
 }
 

@@ -28,16 +28,38 @@ pub fn ask_form(t: &Texts, kind: Option<ReportKind>) -> anyhow::Result<ReportFor
         .map(parsed::<Service>)
         .collect::<anyhow::Result<_>>()?;
     let safe_contact = ask(&format!("{} {}", t.contact, t.cli.optional))?;
+    let consent_referral = yes_or_no(t, &t.consent)?;
+    let consent_statistics = yes_or_no(t, &t.consent_statistics)?;
+    eprintln!("\n{}\n{}", t.facets_title, t.facets_hint);
+    let optional = |question: &str, options: &Options| -> anyhow::Result<Option<&'static str>> {
+        choose_optional(t, question, options)
+    };
     let form = ReportForm {
         kind,
         narrative,
         country,
         needs,
-        consent_referral: yes_or_no(t, &t.consent)?,
+        consent_referral,
         safe_contact: Some(safe_contact).filter(|c| !c.is_empty()),
         when,
         indicators,
-        consent_statistics: yes_or_no(t, &t.consent_statistics)?,
+        consent_statistics,
+        channel: optional(&t.channel, &t.channels)?
+            .map(parsed_json)
+            .transpose()?,
+        demanded: choose_several(t, &t.demanded, &t.demands)?
+            .into_iter()
+            .map(parsed_json)
+            .collect::<anyhow::Result<_>>()?,
+        paid: optional(&t.paid, &t.answers)?
+            .map(parsed_json)
+            .transpose()?,
+        payment_channel: optional(&t.payment_channel, &t.payment_channels)?
+            .map(parsed_json)
+            .transpose()?,
+        gang_claimed: optional(&t.gang_claimed, &t.answers)?
+            .map(parsed_json)
+            .transpose()?,
     };
     form.check()?;
     Ok(form)

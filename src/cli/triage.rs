@@ -205,6 +205,11 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 "consent_statistics",
                 "safe_contact",
                 "lang",
+                "channel",
+                "demanded",
+                "paid",
+                "payment_channel",
+                "gang_claimed",
             ] {
                 if let Some(value) = r.get(field).filter(|v| !v.is_null()) {
                     println!("{field:>18}: {value}");

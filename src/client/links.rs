@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use super::triage::each_report;
 use super::{ApiClient, ClientError};
-use crate::protocol::case::open_any;
+use crate::domain::ReportId;
 use crate::protocol::grants::DeskKeys;
 use crate::protocol::indicators::{Country, Normalised};
 use crate::protocol::links::{
@@ -75,7 +76,12 @@ pub async fn link_case(
         .into_iter()
         .filter_map(|link| {
             let indicator = by_token.get(&MatchToken::parse(&link.token)?)?.clone();
-            let others = link.reports.into_iter().filter(|r| r != id).collect();
+            // Ids only, as this device writes them: the list is the server's word.
+            let others = (link.reports.iter())
+                .filter_map(|r| ReportId::parse(r).ok())
+                .map(|r| r.to_string())
+                .filter(|r| r != id)
+                .collect();
             Some(Link { indicator, others })
         })
         .collect())
@@ -86,31 +92,6 @@ pub async fn link_case(
 pub struct LinkedAll {
     pub linked: usize,
     pub unreadable: usize,
-}
-
-/// Calls `each` with every report of the desk this device opens, decrypted, and `unreadable` for
-/// every other.
-async fn each_report(
-    client: &ApiClient,
-    token: &str,
-    keys: &DeskKeys,
-    mut each: impl FnMut(String, &[u8]),
-    mut unreadable: impl FnMut(),
-) -> Result<(), ClientError> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = client.contents(token, after.as_deref()).await?;
-        for case in page.cases {
-            match open_any(&keys.identities, &case.ciphertext) {
-                Some(plaintext) => each(case.id, &plaintext),
-                None => unreadable(),
-            }
-        }
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return Ok(()),
-        }
-    }
 }
 
 /// Stores the tokens of every case of the desk this device opens, under the current key: after
@@ -126,23 +107,21 @@ pub async fn link_all(
     let (version, key) = current_key(keys)?;
     let mut pending: Vec<(String, CaseTokens)> = Vec::new();
     let mut outcome = LinkedAll::default();
-    each_report(
-        client,
-        token,
-        keys,
-        |id, plaintext| {
-            let tokens = indicators_of(plaintext, country)
-                .iter()
-                .map(|n| key.token(n).to_wire())
-                .collect();
-            let tokens = CaseTokens {
-                key_version: version,
-                tokens,
-            };
-            pending.push((id, tokens));
-        },
-        || outcome.unreadable += 1,
-    )
+    each_report(client, token, &keys.identities, |id, opened| {
+        let Some(plaintext) = opened else {
+            outcome.unreadable += 1;
+            return;
+        };
+        let tokens = indicators_of(plaintext, country)
+            .iter()
+            .map(|n| key.token(n).to_wire())
+            .collect();
+        let tokens = CaseTokens {
+            key_version: version,
+            tokens,
+        };
+        pending.push((id, tokens));
+    })
     .await?;
     for (id, tokens) in pending {
         client.set_case_tokens(token, &id, &tokens).await?;
@@ -159,9 +138,11 @@ pub struct SharedIndicator {
     pub cases: Vec<String>,
 }
 
-/// The indicators at least `min_cases` cases of the desk name (supervisors): the server lists the
-/// tokens (audited as `links.export`), this device decrypts the cases and finds what each token
-/// stands for. A token no case this device opens explains is left out and counted.
+/// The indicators at least `min_cases` cases of the desk name (supervisors): the server lists
+/// the tokens that many cases share (audited as `links.export`); this device decrypts every case,
+/// computes its tokens and keeps each listed token with the cases *it* found naming it, so a
+/// server that lists cases it made up, or an indicator fewer cases share, adds nothing to the
+/// export. Listed tokens the device does not find in `min_cases` cases it opens are counted.
 pub async fn shared_indicators(
     client: &ApiClient,
     token: &str,
@@ -171,43 +152,39 @@ pub async fn shared_indicators(
 ) -> Result<(Vec<SharedIndicator>, usize), ClientError> {
     let (_, key) = current_key(keys)?;
     let listed = client.desk_links(token, min_cases).await?;
-    let mut wanted: BTreeMap<MatchToken, Option<Normalised>> = listed
+    let mut found: BTreeMap<MatchToken, (Option<Normalised>, Vec<String>)> = listed
         .links
         .iter()
         .filter_map(|l| MatchToken::parse(&l.token))
-        .map(|t| (t, None))
+        .map(|t| (t, (None, Vec::new())))
         .collect();
-    each_report(
-        client,
-        token,
-        keys,
-        |_, plaintext| {
-            for n in indicators_of(plaintext, country) {
-                if let Some(slot) = wanted.get_mut(&key.token(&n)) {
-                    *slot = Some(n);
-                }
+    each_report(client, token, &keys.identities, |id, opened| {
+        for n in opened.map_or_else(Vec::new, |plain| indicators_of(plain, country)) {
+            if let Some((indicator, cases)) = found.get_mut(&key.token(&n)) {
+                *indicator = Some(n);
+                cases.push(id.clone());
             }
-        },
-        || {},
-    )
-    .await?;
-    let mut found = Vec::new();
-    let mut unexplained = 0;
-    for link in listed.links {
-        let known = MatchToken::parse(&link.token).and_then(|t| wanted.get(&t).cloned().flatten());
-        match known {
-            Some(indicator) => found.push(SharedIndicator {
-                indicator,
-                cases: link.reports,
-            }),
-            None => unexplained += 1,
         }
-    }
-    found.sort_by(|a, b| {
+    })
+    .await?;
+    let listed_count = found.len();
+    let mut shared: Vec<SharedIndicator> = found
+        .into_values()
+        .filter(|(_, cases)| cases.len() >= min_cases as usize)
+        .filter_map(|(indicator, mut cases)| {
+            cases.sort();
+            Some(SharedIndicator {
+                indicator: indicator?,
+                cases,
+            })
+        })
+        .collect();
+    shared.sort_by(|a, b| {
         b.cases
             .len()
             .cmp(&a.cases.len())
             .then(a.indicator.cmp(&b.indicator))
     });
-    Ok((found, unexplained))
+    let unexplained = listed_count - shared.len();
+    Ok((shared, unexplained))
 }

@@ -11,6 +11,7 @@ pub mod reencrypt;
 pub mod referrals;
 pub mod reporter;
 pub mod session;
+pub mod stats;
 pub mod triage;
 pub mod trust;
 pub mod worker;

@@ -33,6 +33,29 @@ pub struct FoundCase {
     pub facts: Option<ReportFacts>,
 }
 
+/// Calls `each` with the id of every case of the desk and its report decrypted with
+/// `identities`, or `None` where none opens it: the desk's report ciphertexts fetched page by
+/// page (`GET /api/v1/desk/contents`, each page audited as `cases.read`).
+pub async fn each_report(
+    client: &ApiClient,
+    token: &str,
+    identities: &[(i64, age::x25519::Identity)],
+    mut each: impl FnMut(String, Option<&[u8]>),
+) -> Result<(), ClientError> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = client.contents(token, after.as_deref()).await?;
+        for case in page.cases {
+            let opened = open_any(identities, &case.ciphertext);
+            each(case.id, opened.as_deref().map(Vec::as_slice));
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(()),
+        }
+    }
+}
+
 /// Every case of the desk with its report decrypted on this device, newest change first, and
 /// those whose reporter wrote every word of `query` (all of them for an empty query). The server
 /// sees the pages fetched, never the query.
@@ -44,18 +67,10 @@ pub async fn search(
 ) -> Result<Vec<FoundCase>, ClientError> {
     let inbox = client.inbox(token, None, false).await?;
     let mut facts = std::collections::HashMap::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = client.contents(token, after.as_deref()).await?;
-        for case in page.cases {
-            let opened = open_any(identities, &case.ciphertext);
-            facts.insert(case.id, opened.and_then(|plain| ReportFacts::of(&plain)));
-        }
-        match page.next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
+    each_report(client, token, identities, |id, opened| {
+        facts.insert(id, opened.and_then(ReportFacts::of));
+    })
+    .await?;
     Ok(inbox
         .into_iter()
         .map(|summary| {

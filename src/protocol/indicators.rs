@@ -29,11 +29,14 @@ impl Normalised {
 pub struct Country(phonenumber::country::Id);
 
 impl Country {
-    /// `None` for anything but a known two-letter code (a report's "other" included).
+    /// `None` for anything but a two-letter code that libphonenumber's metadata has (a report's
+    /// "other" included): the browser's libphonenumber-js accepts exactly those, so both read a
+    /// number of an unknown country as the desk's.
     pub fn parse(code: &str) -> Option<Country> {
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
             return None;
         }
+        phonenumber::metadata::DATABASE.by_id(code)?;
         code.parse().ok().map(Country)
     }
 }

@@ -93,13 +93,21 @@ pub fn indicators_of(plaintext: &[u8], desk_country: Option<Country>) -> Vec<Nor
         .map(Vec::as_slice)
         .unwrap_or_default()
         .iter()
-        .filter_map(|i| serde_json::from_value::<Indicator>(i.clone()).ok())
+        .filter_map(indicator)
         .filter_map(|i| normalise(&i, country))
         .collect();
     found.sort();
     found.dedup();
     found.truncate(MAX_TOKENS);
     found
+}
+
+/// An indicator of a report document as its `type` and `value` say, whatever else the object
+/// holds (the browser reads it so too: a report is a stranger's, not held to the form's rules).
+fn indicator(value: &Value) -> Option<Indicator> {
+    let kind = serde_json::from_value(value.get("type")?.clone()).ok()?;
+    let value = value.get("value")?.as_str()?.to_owned();
+    Some(Indicator { kind, value })
 }
 
 /// A case's tokens under the key of `key_version`, replacing what it held (`POST …/links`).

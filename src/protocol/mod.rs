@@ -30,3 +30,4 @@ pub mod reports;
 pub mod retention;
 pub mod search;
 pub mod statements;
+pub mod stats;

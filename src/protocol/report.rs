@@ -1,5 +1,5 @@
 //! What a reporter tells the desk: the plaintext report document, which exists only on the reporter's device
-//! and, encrypted, on the way to the desk (schema `resguardo.report.v1`, docs/protocol.md §2).
+//! and, encrypted, on the way to the desk (schema `resguardo.report.v2`, docs/protocol.md §2).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -17,6 +17,47 @@ pub enum When {
     ThisWeek,
     ThisMonth,
     Earlier,
+}
+
+/// How the extortionist reached the victim (docs/codebook.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Call,
+    /// WhatsApp, Telegram, SMS and the like.
+    Messaging,
+    SocialNetwork,
+    InPerson,
+    Other,
+}
+
+/// What the extortionist demanded (docs/codebook.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Demand {
+    Money,
+    Images,
+    Other,
+}
+
+/// How money was paid, if it was (docs/codebook.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentChannel {
+    BankDeposit,
+    Remittance,
+    Cash,
+    MobileMoney,
+    Crypto,
+    Other,
+}
+
+/// A yes or a no; a reporter who does not know leaves the question out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesNo {
+    Yes,
+    No,
 }
 
 /// What kind of thing the extortionist used.
@@ -73,6 +114,17 @@ pub struct ReportForm {
     /// Whether coarse facts of the case may be counted in anonymous statistics.
     #[serde(default)]
     pub consent_statistics: bool,
+    /// The codebook's facets (schema v2, docs/codebook.md), each optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub demanded: Vec<Demand>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid: Option<YesNo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_channel: Option<PaymentChannel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gang_claimed: Option<YesNo>,
 }
 
 impl std::fmt::Debug for ReportForm {
@@ -147,7 +199,7 @@ impl ReportForm {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
-        doc.insert("schema".into(), "resguardo.report.v1".into());
+        doc.insert("schema".into(), "resguardo.report.v2".into());
         doc.insert("lang".into(), lang.into().code.into());
         doc.insert("reply_to".into(), binding.reply_to.into());
         doc.insert(
@@ -196,7 +248,7 @@ mod tests {
         let plain = form.to_plaintext(Language::Es, &binding);
         assert_eq!(plain.len(), 1024);
         let doc: Value = serde_json::from_slice(&plain).unwrap();
-        assert_eq!(doc["schema"], "resguardo.report.v1");
+        assert_eq!(doc["schema"], "resguardo.report.v2");
         assert_eq!(doc["reply_to"], reply_to);
         assert_eq!(doc["reporter_key"], b64_encode(&key.to_bytes()));
         assert_eq!(doc["reply_mac_key"], b64_encode(&[6; 32]));

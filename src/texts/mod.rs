@@ -28,10 +28,22 @@ pub(crate) const KINDS: &[&str] = &[
     "online_extortion",
     "other",
 ];
-const WHENS: &[&str] = &["today", "this_week", "this_month", "earlier"];
+pub(crate) const WHENS: &[&str] = &["today", "this_week", "this_month", "earlier"];
 const INDICATOR_KINDS: &[&str] = &["phone", "account", "handle", "wallet"];
-const COUNTRIES: &[&str] = &["GT", "HN", "SV"];
-const NEEDS: &[&str] = &[
+pub(crate) const COUNTRIES: &[&str] = &["GT", "HN", "SV"];
+// The codebook's facets a reporter may answer (docs/codebook.md), as the report writes them.
+pub(crate) const CHANNELS: &[&str] = &["call", "messaging", "social_network", "in_person", "other"];
+pub(crate) const DEMANDS: &[&str] = &["money", "images", "other"];
+pub(crate) const PAYMENT_CHANNELS: &[&str] = &[
+    "bank_deposit",
+    "remittance",
+    "cash",
+    "mobile_money",
+    "crypto",
+    "other",
+];
+pub(crate) const ANSWERS: &[&str] = &["yes", "no"];
+pub(crate) const NEEDS: &[&str] = &[
     "legal",
     "psychosocial",
     "digital_security",
@@ -93,6 +105,19 @@ pub struct Texts {
     pub indicator_value: String,
     pub add_indicator: String,
     pub consent_statistics: String,
+    /// The codebook's optional questions (docs/codebook.md), under their own heading.
+    pub facets_title: String,
+    pub facets_hint: String,
+    pub channel: String,
+    pub channels: Options,
+    pub demanded: String,
+    pub demands: Options,
+    pub paid: String,
+    pub payment_channel: String,
+    pub payment_channels: Options,
+    pub gang_claimed: String,
+    /// "Yes" and "no" as the options of an optional question.
+    pub answers: Options,
     pub country: String,
     pub countries: Options,
     pub narrative: String,
@@ -207,6 +232,17 @@ impl Texts {
             indicator_value: m.take("indicator-value"),
             add_indicator: m.take("add-indicator"),
             consent_statistics: m.take("consent-statistics"),
+            facets_title: m.take("facets-title"),
+            facets_hint: m.take("facets-hint"),
+            channel: m.take("channel"),
+            channels: m.options("channel", CHANNELS),
+            demanded: m.take("demanded"),
+            demands: m.options("demanded", DEMANDS),
+            paid: m.take("paid"),
+            payment_channel: m.take("payment-channel"),
+            payment_channels: m.options("payment-channel", PAYMENT_CHANNELS),
+            gang_claimed: m.take("gang-claimed"),
+            answers: m.options("answer", ANSWERS),
             country: m.take("country"),
             countries: m.options("country", COUNTRIES),
             narrative: m.take("narrative"),
@@ -277,7 +313,11 @@ impl Texts {
             (&self.dashboard.count, "desk-count", "{shown}"),
             (&self.dashboard.count, "desk-count", "{total}"),
             (&self.dashboard.notice, "desk-notice", "{n}"),
-            (self.dashboard.word("links-other"), "desk-word-links-other", "{n}"),
+            (
+                self.dashboard.word("links-other"),
+                "desk-word-links-other",
+                "{n}",
+            ),
         ];
         for (text, key, slot) in slotted {
             if !text.contains(slot) {

@@ -39,6 +39,11 @@ async fn interactive_report_and_followup(backend: Backend) {
         "si",     // consent to referral
         "quizás", // statistics: neither yes nor no
         "no",
+        "2",      // the codebook's questions: contacted by messages,
+        "Dinero", // asked for money,
+        "sí",     // paid,
+        "",       // how: not said,
+        "no",     // no gang named
     ];
     let submit = ["report", "submit", "--server", &server.url, "--desk", "gt"];
     let (ok, shown) = run_in_terminal(&server, &submit, &(answers.join("\n") + "\n"));
@@ -98,11 +103,23 @@ async fn interactive_report_and_followup(backend: Backend) {
     );
     assert_eq!(report["consent_referral"], true);
     assert_eq!(report["consent_statistics"], false);
+    assert_eq!(report["schema"], "resguardo.report.v2");
+    assert_eq!(
+        (&report["channel"], &report["demanded"], &report["paid"]),
+        (
+            &json_of("messaging"),
+            &serde_json::json!(["money"]),
+            &json_of("yes")
+        )
+    );
+    assert!(report.get("payment_channel").is_none(), "{report}");
+    assert_eq!(report["gang_claimed"], "no");
 
     // In English from a script (a pipe): the same questions, answered line by line.
     let mut cmd = server.command();
     cmd.args(submit).args(["--lang", "en"]);
-    let answers = "1\n\ngt\nThey wrote on WhatsApp.\n\n\nlegal, digital_security\n\nyes\n\n";
+    let answers =
+        "1\n\ngt\nThey wrote on WhatsApp.\n\n\nlegal, digital_security\n\nyes\n\n\n\n\n\n\n";
     let out = run_with_input(cmd, answers);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -510,4 +527,8 @@ async fn config_file_and_generated_key() {
         assert!(stderr.contains("chmod go-rwx"), "{stderr}");
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
+}
+
+fn json_of(text: &str) -> serde_json::Value {
+    serde_json::Value::from(text)
 }

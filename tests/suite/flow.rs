@@ -62,7 +62,7 @@ async fn submit_followup_message(backend: Backend) {
     let plain = seal::open(&desk, stored.ciphertext.as_bytes()).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
     assert_eq!(doc["narrative"], "me piden dinero");
-    assert_eq!(doc["schema"], "resguardo.report.v1");
+    assert_eq!(doc["schema"], "resguardo.report.v2");
     assert!(
         plain.len().is_power_of_two() && plain.len() >= 1024,
         "padded to a bucket"

@@ -71,6 +71,7 @@ mod schemathesis;
 mod sealed_vectors;
 mod search_vectors;
 mod statement_vectors;
+mod stats;
 mod tor;
 mod translations;
 mod triage;

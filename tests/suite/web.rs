@@ -96,7 +96,7 @@ async fn web_client_reports_interoperate(backend: Backend) {
     let plain = seal::open(&keys[0].1, stored.ciphertext.as_bytes()).unwrap();
     assert_eq!(plain.len(), 1024, "padded to the first bucket");
     let report: Value = serde_json::from_slice(&plain).unwrap();
-    assert_eq!(report["schema"], "resguardo.report.v1");
+    assert_eq!(report["schema"], "resguardo.report.v2");
     assert_eq!(report["lang"], "es");
     assert!(report["narrative"]
         .as_str()

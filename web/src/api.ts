@@ -20,7 +20,7 @@ export interface Desk {
   fingerprint: string;
 }
 
-/** What the reporter typed (docs/protocol.md §2, `resguardo.report.v1`). */
+/** What the reporter typed (docs/protocol.md §2, `resguardo.report.v2`). */
 export interface ReportForm {
   kind: "sextortion" | "phone_extortion" | "in_person_extortion" | "online_extortion" | "other";
   narrative: string;
@@ -31,6 +31,12 @@ export interface ReportForm {
   when?: "today" | "this_week" | "this_month" | "earlier";
   indicators?: { type: "phone" | "account" | "handle" | "wallet"; value: string }[];
   consent_statistics?: boolean;
+  /** The codebook's optional facets (docs/codebook.md). */
+  channel?: "call" | "messaging" | "social_network" | "in_person" | "other";
+  demanded?: ("money" | "images" | "other")[];
+  paid?: "yes" | "no";
+  payment_channel?: "bank_deposit" | "remittance" | "cash" | "mobile_money" | "crypto" | "other";
+  gang_claimed?: "yes" | "no";
 }
 
 export interface ThreadMessage {
@@ -125,7 +131,7 @@ export class Api {
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
     const document = {
       ...form,
-      schema: "resguardo.report.v1",
+      schema: "resguardo.report.v2",
       lang: code,
       reply_to: keys.replyRecipient,
       reporter_key: base64.encode(keys.reporterKey),

@@ -3,16 +3,23 @@
 // in different ways becomes one normalised text. What cannot be normalised soundly stays
 // unmatched. Both pass tests/vectors/indicators.json.
 
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
 import { base58check, bech32, bech32m } from "@scure/base";
 import { sha256 } from "@noble/hashes/sha2";
 import { fold } from "./search.ts";
 
 export type IndicatorKind = "phone" | "account" | "handle" | "wallet";
 
+// Rust's `trim` and `char::is_whitespace` are Unicode's White_Space; JavaScript's `trim` and `\s`
+// are not quite (U+FEFF in, U+0085 out), and its case mapping is Unicode's where Rust's is ASCII.
+const SPACE = "\\p{White_Space}";
+const trim = (text: string) => text.replace(new RegExp(`^${SPACE}+|${SPACE}+$`, "gu"), "");
+const asciiUpper = (text: string) => text.replace(/[a-z]/g, (c) => c.toUpperCase());
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
 /** The normalised text of an indicator, prefixed by its type; undefined if it cannot be. */
 export function normalise(kind: string, value: string, country?: string): string | undefined {
-  const v = value.trim();
+  const v = trim(value);
   const text =
     kind === "phone" ? phone(v, country)
     : kind === "account" ? account(v)
@@ -22,9 +29,9 @@ export function normalise(kind: string, value: string, country?: string): string
   return text === undefined ? undefined : `${kind}:${text}`;
 }
 
-/** A two-letter upper-case country code, or undefined ("other" included). */
+/** A two-letter upper-case code libphonenumber's metadata has, or undefined ("other" included). */
 export function countryCode(code: unknown): string | undefined {
-  return typeof code === "string" && /^[A-Z]{2}$/.test(code) ? code : undefined;
+  return typeof code === "string" && /^[A-Z]{2}$/.test(code) && isSupportedCountry(code) ? code : undefined;
 }
 
 /** E.164, by libphonenumber's rules and metadata, for numbers it finds valid. */
@@ -45,7 +52,7 @@ const FILLER = new Set([
 ]);
 
 function account(value: string): string | undefined {
-  const compact = value.replace(/[ \t.-]/g, "").toUpperCase();
+  const compact = asciiUpper(value.replace(/[ \t.-]/g, ""));
   if (/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(compact)) {
     return ibanChecks(compact) ? `iban:${compact}` : undefined;
   }
@@ -83,24 +90,24 @@ const NOT_PROFILES = new Set([
 ]);
 
 function platform(name: string): string | undefined {
-  let n = name.toLowerCase();
+  let n = asciiLower(name);
   if (n.startsWith("www.")) n = n.slice(4);
   else if (n.startsWith("m.")) n = n.slice(2);
   return PLATFORMS.find(([, aliases]) => aliases.includes(n))?.[0];
 }
 
 function handle(value: string): string | undefined {
-  const scheme = ["https://", "http://"].find((s) => value.slice(0, s.length).toLowerCase() === s);
+  const scheme = ["https://", "http://"].find((s) => asciiLower(value.slice(0, s.length)) === s);
   const rest = scheme ? value.slice(scheme.length) : value;
   const slash = rest.indexOf("/");
   let found: string | undefined;
   let name: string;
   if (slash >= 0 && rest.slice(0, slash).includes(".")) {
     name = rest.slice(slash + 1).split(/[/?#]/)[0] ?? "";
-    if (NOT_PROFILES.has(name.toLowerCase())) return undefined;
+    if (NOT_PROFILES.has(asciiLower(name))) return undefined;
     found = platform(rest.slice(0, slash));
   } else {
-    const parts = value.split(/[\s:,()]+/u).filter((p) => p !== "");
+    const parts = value.split(new RegExp(`[${SPACE}:,()]+`, "u")).filter((p) => p !== "");
     if (parts.length !== 2) return undefined;
     const [a, b] = parts as [string, string];
     const [pa, pb] = [platform(a), platform(b)];
@@ -109,7 +116,7 @@ function handle(value: string): string | undefined {
     else return undefined;
   }
   if (found === undefined) return undefined;
-  const n = (name.startsWith("@") ? name.slice(1) : name).toLowerCase();
+  const n = asciiLower(name.startsWith("@") ? name.slice(1) : name);
   return /^[a-z0-9._]{1,64}$/.test(n) ? `${found}:${n}` : undefined;
 }
 
@@ -118,10 +125,10 @@ const base58 = base58check(sha256);
 function wallet(value: string): string | undefined {
   if (value.startsWith("0x") || value.startsWith("0X")) {
     const hex = value.slice(2);
-    return /^[0-9a-fA-F]{40}$/.test(hex) ? `eth:0x${hex.toLowerCase()}` : undefined;
+    return /^[0-9a-fA-F]{40}$/.test(hex) ? `eth:0x${asciiLower(hex)}` : undefined;
   }
   const segwit = segwitHrp(value);
-  if (segwit !== undefined) return segwit === "bc" ? `btc:${value.toLowerCase()}` : undefined;
+  if (segwit !== undefined) return segwit === "bc" ? `btc:${asciiLower(value)}` : undefined;
   let payload: Uint8Array;
   try {
     payload = base58.decode(value);
@@ -145,7 +152,7 @@ function segwitHrp(value: string): string | undefined {
     const program = coder.fromWordsUnsafe(rest);
     if (!program || program.length < 2 || program.length > 40) continue;
     if (version === 0 && program.length !== 20 && program.length !== 32) continue;
-    return decoded.prefix.toLowerCase();
+    return asciiLower(decoded.prefix);
   }
   return undefined;
 }

@@ -131,6 +131,11 @@ function indicators(data: FormData): ReportForm["indicators"] {
     .slice(0, 20);
 }
 
+/** An optional select's answer; left at "—", nothing. */
+function chosen(data: FormData, name: string): string | undefined {
+  return String(data.get(name) ?? "") || undefined;
+}
+
 function wireIntake(form: HTMLFormElement): void {
   $("add-indicator")?.addEventListener("click", () => {
     const rows = $("indicators");
@@ -162,6 +167,11 @@ function wireIntake(form: HTMLFormElement): void {
       consent_referral: data.get("consent_referral") === "yes",
       consent_statistics: data.get("consent_statistics") === "yes",
       safe_contact: String(data.get("safe_contact") ?? "").trim() || undefined,
+      channel: chosen(data, "channel") as ReportForm["channel"],
+      demanded: data.getAll("demanded").map(String) as ReportForm["demanded"],
+      paid: chosen(data, "paid") as ReportForm["paid"],
+      payment_channel: chosen(data, "payment_channel") as ReportForm["payment_channel"],
+      gang_claimed: chosen(data, "gang_claimed") as ReportForm["gang_claimed"],
     };
     const progress = $<HTMLProgressElement>("progress");
     // An earlier attempt's problem is gone once the reporter tries again.

@@ -152,6 +152,11 @@ fn render(t: &Texts, assets: &DeskAssets) -> Markup {
                     @for (key, text) in &t.indicator_types {
                         span data-word={ "indicator-" (key) } { (text) }
                     }
+                    // The codebook's facets, by the reporter pages' labels (docs/codebook.md).
+                    @for (prefix, options) in [("channel-", &t.channels), ("demanded-", &t.demands),
+                        ("payment_channel-", &t.payment_channels), ("answer-", &t.answers)] {
+                        @for (key, text) in options { span data-word={ (prefix) (key) } { (text) } }
+                    }
                     span data-word="yes" { (t.yes) }
                     span data-word="no" { (t.no) }
                 }

@@ -155,6 +155,28 @@ fn yes_no(t: &Texts, name: &str, legend: &str) -> Markup {
     }
 }
 
+/// The codebook's questions (docs/codebook.md), each optional: a select left at "—" and no box
+/// ticked say nothing.
+fn facets(t: &Texts) -> Markup {
+    let optional = |id: &str, question: &str, answers: &[(&str, String)]| {
+        html! {
+            label for=(id) { (question) }
+            select id=(id) name=(id) { option value="" { "—" } (options(answers)) }
+        }
+    };
+    html! {
+        fieldset class="facets" {
+            legend { (t.facets_title) }
+            p class="hint" { (t.facets_hint) }
+            (optional("channel", &t.channel, &t.channels))
+            fieldset { legend { (t.demanded) } (checkboxes("demanded", &t.demands)) }
+            (optional("paid", &t.paid, &t.answers))
+            (optional("payment_channel", &t.payment_channel, &t.payment_channels))
+            (optional("gang_claimed", &t.gang_claimed, &t.answers))
+        }
+    }
+}
+
 /// Said next to a required field the reporter left empty (the script shows it on sending).
 fn missing(t: &Texts, id: &str) -> Markup {
     html! { p class="missing" id=(id) hidden { (t.required) } }
@@ -212,6 +234,7 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
                 aria-describedby="contact-hint";
             (yes_no(t, "consent_referral", &t.consent))
             (yes_no(t, "consent_statistics", &t.consent_statistics))
+            (facets(t))
             p class="hint" { (t.before_sending) }
             button type="submit" { (t.send) }
         }

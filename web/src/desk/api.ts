@@ -147,13 +147,13 @@ export interface DeskCase extends CaseView {
   referrals: ReferralView[];
 }
 
-/** An entry of a case's trail (`GET /api/v1/desk/reports/{id}/audit`), to the hour. */
-/** The other cases of the desk holding each of a case's match tokens. */
+/** The other cases of the desk holding each of a case's match tokens: the server's word. */
 export interface CaseLinks {
   key_version: number | null;
   links: { token: string; reports: string[] }[];
 }
 
+/** An entry of a case's trail (`GET /api/v1/desk/reports/{id}/audit`), to the hour. */
 export interface TrailEntry {
   seq: number;
   at: string;

@@ -45,6 +45,14 @@ function fieldValue(key: string, value: unknown): Child {
       return str(labels.country);
     case "needs":
       return Array.isArray(value) ? value.map((n) => (typeof n === "string" ? labels.need(n) : text(n))).join(", ") : text(value);
+    case "channel":
+    case "payment_channel":
+      return str((v) => word(`${key}-${v}`));
+    case "paid":
+    case "gang_claimed":
+      return str((v) => word(`answer-${v}`));
+    case "demanded":
+      return Array.isArray(value) ? value.map((d) => (typeof d === "string" ? word(`demanded-${d}`) : text(d))).join(", ") : text(value);
     case "consent_referral":
     case "consent_statistics":
       return typeof value === "boolean" ? word(value ? "yes" : "no") : text(value);
@@ -63,7 +71,11 @@ function fieldValue(key: string, value: unknown): Child {
   }
 }
 
-const FIELDS = ["kind", "when", "country", "needs", "narrative", "safe_contact", "indicators", "consent_referral", "consent_statistics", "lang"];
+const FIELDS = [
+  "kind", "when", "country", "needs", "narrative", "safe_contact", "indicators",
+  "channel", "demanded", "paid", "payment_channel", "gang_claimed",
+  "consent_referral", "consent_statistics", "lang",
+];
 
 function report(o: OpenedCase): HTMLElement {
   if (!o.report) return el("p", { class: "notice warning" }, word("unreadable"));

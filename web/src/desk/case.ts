@@ -150,7 +150,9 @@ async function linkCase(s: Session, id: string, report: Uint8Array): Promise<Cas
   const answer = await s.api.setLinks(id, s.keys.current.version, [...byToken.keys()]);
   return answer.links.flatMap((l) => {
     const indicator = byToken.get(l.token);
-    return indicator === undefined ? [] : [{ indicator, others: l.reports.filter((r) => r !== id) }];
+    // Case ids only, as the device writes them: the list is the server's word, shown as leads.
+    const others = l.reports.filter((r) => /^[0-9a-f]{32}$/.test(r) && r !== id);
+    return indicator === undefined ? [] : [{ indicator, others }];
   });
 }
 
