@@ -13,6 +13,7 @@ pub mod case;
 pub mod cases;
 pub mod challenge;
 pub mod desks;
+pub mod evidence;
 pub mod followup;
 pub mod grants;
 pub mod health;

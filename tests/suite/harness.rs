@@ -33,6 +33,23 @@ pub fn strict() -> bool {
     std::env::var_os("CI").is_some() || std::env::var_os("RESGUARDO_STRICT").is_some()
 }
 
+/// Whether `program arg` runs here; in CI a missing tool fails the test, naming the Debian
+/// package that brings it, and elsewhere the test says it skipped.
+pub fn tool_available(program: &str, arg: &str, package: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok();
+    assert!(
+        found || !strict(),
+        "{program} is required in CI (apt-get install {package})"
+    );
+    if !found {
+        skipped(&format!("{program} is not installed"));
+    }
+    found
+}
+
 /// Says, where a person running the suite sees it, that a check did not run. Written straight to
 /// the process's standard error, past the test harness's capture (which would hide it behind an
 /// `ok`), so each skip shows up in the output as a line of its own: `SKIPPED: <what>`.

@@ -7,20 +7,12 @@ use std::process::{Command, Stdio};
 use resguardo::domain::{b64_encode, ReportId};
 use serde_json::json;
 
-use crate::harness::{strict, Backend, TestServer};
+use crate::harness::{Backend, TestServer};
 
 crate::on_both_backends!(age_cli_interoperates);
 
 fn age_available() -> bool {
-    let found = Command::new("age").arg("--version").output().is_ok();
-    assert!(
-        found || !strict(),
-        "the age CLI is required in CI (apt-get install age)"
-    );
-    if !found {
-        crate::harness::skipped("the age CLI is not installed");
-    }
-    found
+    crate::harness::tool_available("age", "--version", "age")
 }
 
 async fn age_cli_interoperates(backend: Backend) {
@@ -132,9 +124,7 @@ fn a_skip_is_visible_in_the_output() {
     let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(
-        text.contains(
-            "SKIPPED in interop::age_cli_interoperates::sqlite: the age CLI is not installed"
-        ),
+        text.contains("SKIPPED in interop::age_cli_interoperates::sqlite: age is not installed"),
         "{text}"
     );
 }

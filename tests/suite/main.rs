@@ -42,6 +42,7 @@ mod dashboard_scene;
 mod dashboard_team;
 mod deploy;
 mod docs;
+mod evidence;
 mod export;
 mod fail_closed;
 mod faults;

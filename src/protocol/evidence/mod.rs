@@ -1,0 +1,105 @@
+//! Evidence a reporter attaches (decision 0012): what a device does to a file before it encrypts
+//! it. `strip` removes what could tell where and on what device a picture was made, at the byte
+//! level, or refuses, so that the reporter decides; `bucket` is the size a file is padded to so
+//! that its ciphertext shows only its size bucket. Slice 1 of issue 15: nothing sends files yet.
+
+mod jpeg;
+mod png;
+mod webp;
+
+/// The size a file of `size` bytes is padded to before encryption: at least 64 KiB, else `size`
+/// rounded up to a multiple of 2^(e−3), where 2^e ≤ `size` < 2^(e+1). Eight buckets per power of
+/// two, so padding adds at most an eighth; the ciphertext shows the bucket, not the size.
+pub fn bucket(size: u64) -> u64 {
+    const SMALLEST: u64 = 64 * 1024;
+    if size <= SMALLEST {
+        return SMALLEST;
+    }
+    let e = 63 - u64::from(size.leading_zeros());
+    let step = 1u64 << (e - 3);
+    size.div_ceil(step).saturating_mul(step)
+}
+
+/// A picture with its metadata removed, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stripped {
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Why a file cannot be cleaned here: the reporter is told it may reveal where and on what
+/// device it was made, and chooses to send it as it is or not at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error(
+        "this kind of file cannot be cleaned on this device: it may reveal where and on what \
+         device it was made"
+    )]
+    Unknown,
+    #[error(
+        "this {0} file does not parse as one: it cannot be cleaned, and it may reveal where and \
+         on what device it was made"
+    )]
+    Malformed(&'static str),
+}
+
+/// The file without its metadata, checked by parsing the result again and decoding it whole;
+/// or why not.
+pub fn strip(bytes: &[u8]) -> Result<Stripped, Refused> {
+    use image::ImageFormat;
+    type Walk = fn(&[u8]) -> Result<Vec<u8>, Refused>;
+    let (media_type, name, format, walk): (_, _, _, Walk) =
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            ("image/jpeg", "JPEG", ImageFormat::Jpeg, jpeg::walk)
+        } else if bytes.starts_with(png::SIGNATURE) {
+            ("image/png", "PNG", ImageFormat::Png, png::walk)
+        } else if webp::is_webp(bytes) {
+            ("image/webp", "WebP", ImageFormat::WebP, webp::walk)
+        } else {
+            return Err(Refused::Unknown);
+        };
+    let cleaned = walk(bytes)?;
+    // What is kept must parse to itself: nothing left to remove, nothing cut short.
+    if walk(&cleaned)? != cleaned {
+        return Err(Refused::Malformed(name));
+    }
+    // What is sent must still be the picture: decoded here, every pixel.
+    image::load_from_memory_with_format(&cleaned, format).map_err(|_| Refused::Malformed(name))?;
+    Ok(Stripped {
+        media_type,
+        bytes: cleaned,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_add_at_most_an_eighth() {
+        assert_eq!(bucket(0), 65_536);
+        assert_eq!(bucket(65_536), 65_536);
+        assert_eq!(bucket(65_537), 73_728);
+        assert_eq!(bucket(48 * 1024 * 1024), 48 * 1024 * 1024);
+        assert_eq!(bucket(48 * 1024 * 1024 + 1), 52 * 1024 * 1024);
+        assert_eq!(bucket(50 * 1024 * 1024), 52 * 1024 * 1024);
+        let mut size = 65_537u64;
+        while size < 1 << 40 {
+            let b = bucket(size);
+            assert!(b >= size && (b - size) * 8 <= size, "{size} → {b}");
+            assert_eq!(bucket(b), b, "a bucket is its own bucket");
+            size = size * 9 / 7 + 13;
+        }
+    }
+
+    #[test]
+    fn anything_but_a_known_picture_is_refused() {
+        assert_eq!(strip(b"ftypheic...."), Err(Refused::Unknown));
+        assert_eq!(strip(b""), Err(Refused::Unknown));
+        assert_eq!(
+            strip(&[0xFF, 0xD8, 0xFF, 0xE1, 0x00]),
+            Err(Refused::Malformed("JPEG"))
+        );
+    }
+}
