@@ -50,6 +50,7 @@ fn with_metadata(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
         "-Make=MAKE-CANARY",
         "-Model=MODEL-CANARY",
         "-XMP-dc:Creator=XMP-CANARY",
+        "-Orientation#=6",
     ];
     if name.ends_with(".jpg") {
         args.extend(["-Comment=COMMENT-CANARY", "-IPTC:By-line=IPTC-CANARY"]);
@@ -149,6 +150,11 @@ fn pictures_lose_their_metadata_and_keep_their_image() {
 
         let stripped = strip(&original).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(stripped.media_type, media_type);
+        assert_eq!(
+            stripped.orientation,
+            Some(6),
+            "{name}: the orientation is kept aside"
+        );
         let after = tags(dir.path(), name, &stripped.bytes);
         assert_eq!(
             told(&after),
@@ -184,8 +190,13 @@ fn pictures_lose_their_metadata_and_keep_their_image() {
             }
             _ => {}
         }
-        // Cleaning a clean file changes nothing.
-        assert_eq!(strip(&stripped.bytes).unwrap(), stripped, "{name}");
+        // Cleaning a clean file changes nothing (and finds no orientation left in it).
+        let again = strip(&stripped.bytes).unwrap();
+        assert_eq!(
+            (again.bytes, again.orientation),
+            (stripped.bytes, None),
+            "{name}"
+        );
     }
 }
 
@@ -212,4 +223,88 @@ fn what_cannot_be_cleaned_is_refused() {
     let mut webp = picture(ImageFormat::WebP);
     webp.truncate(30);
     assert_eq!(strip(&webp), Err(Refused::Malformed("WebP")));
+}
+
+/// CRC-32 as PNG chunks carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    let crc = crc32(&chunk[4..]);
+    chunk.extend_from_slice(&crc.to_be_bytes());
+    chunk
+}
+
+fn jpeg_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let mut segment = vec![0xFF, marker];
+    segment.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    segment.extend_from_slice(payload);
+    segment
+}
+
+/// What the walkers keep carries nothing either: a JFIF thumbnail, an ICC profile naming a
+/// device, an oversized Adobe segment, C2PA data, a PNG colour profile and named palette.
+#[test]
+fn what_colours_need_carries_nothing_else() {
+    let base = picture(ImageFormat::Jpeg);
+    let mut jpeg = base[..2].to_vec();
+    let jfif = [
+        b"JFIF\0".as_slice(),
+        &[1, 2, 0, 0, 1, 0, 1, 4, 1],
+        b"THUMB-CANARY",
+    ]
+    .concat();
+    jpeg.extend(jpeg_segment(0xE0, &jfif));
+    jpeg.extend(jpeg_segment(
+        0xE2,
+        b"ICC_PROFILE\0\x01\x01desc DEVICE-CANARY",
+    ));
+    jpeg.extend(jpeg_segment(0xEE, b"Adobe\0\x64\0\0\0\0\x01ADOBE-CANARY"));
+    jpeg.extend(jpeg_segment(0xEB, b"JP\0\x01jumb c2pa C2PA-CANARY"));
+    jpeg.extend_from_slice(&base[2..]);
+    let stripped = strip(&jpeg).unwrap();
+    let text = String::from_utf8_lossy(&stripped.bytes).into_owned();
+    assert!(!text.contains("CANARY"), "{text:?}");
+    let fixed_jfif = jpeg_segment(
+        0xE0,
+        &[b"JFIF\0".as_slice(), &[1, 2, 0, 0, 1, 0, 1, 0, 0]].concat(),
+    );
+    assert_eq!(
+        &stripped.bytes[2..2 + fixed_jfif.len()],
+        &fixed_jfif[..],
+        "the thumbnail is gone"
+    );
+    let pixels = |bytes: &[u8]| {
+        image::load_from_memory(bytes)
+            .unwrap()
+            .to_rgba8()
+            .into_raw()
+    };
+    assert_eq!(pixels(&stripped.bytes), pixels(&base));
+
+    let base = picture(ImageFormat::Png);
+    let idat = base.windows(4).position(|w| w == b"IDAT").unwrap() - 4;
+    let mut png = base[..idat].to_vec();
+    png.extend(png_chunk(b"iCCP", b"DEVICE-CANARY\0\0x"));
+    png.extend(png_chunk(b"sPLT", b"PALETTE-CANARY\0\x08"));
+    png.extend(png_chunk(b"pHYs", &[0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1]));
+    png.extend(png_chunk(b"caBX", b"C2PA-CANARY"));
+    png.extend_from_slice(&base[idat..]);
+    let stripped = strip(&png).unwrap();
+    assert_eq!(stripped.bytes, base, "only what the encoder wrote is left");
 }
