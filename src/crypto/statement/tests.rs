@@ -87,11 +87,17 @@ fn decoding_is_strict() {
 
 #[test]
 fn format_two_commits_to_names_and_opens_them() {
-    // Fixed keys (those of tests/vectors/account_keys.json): with random ones, the three bytes
+    // Fixed keys, those of tests/vectors/account_keys.json: with random ones, the three bytes
     // "ana" turn up in them about once in 100,000 runs and the check below would fail by chance.
-    let key = |text: &str| text.parse::<age::x25519::Identity>().unwrap();
-    let own = key("AGE-SECRET-KEY-1F0CH6Q3STPD9U7TX7M6T585EZYT4L6TEM4WHMFHDHCXH84KGP8RQX7HXDV");
-    let signer = key("AGE-SECRET-KEY-1TZRX2D279PZTFG0LARAM6V68T87685EFAYRLMUYW5WV30PLF59XS8CZNXR");
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/vectors/account_keys.json")).unwrap();
+    let key = |n: usize| -> age::x25519::Identity {
+        let text = vectors
+            .pointer(&format!("/vectors/{n}/identity"))
+            .and_then(|v| v.as_str());
+        text.expect("an identity in the vectors").parse().unwrap()
+    };
+    let (own, signer) = (key(0), key(1));
     let recipient = Recipient::from(own.to_public());
     let mut statement = sample(Body::Approval {
         account: [2; 16],
