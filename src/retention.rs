@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::blobs::BlobStore;
 use crate::config::RetentionSettings;
 use crate::domain::{AuditAction, PolicySource, PurgeRule, RetentionPolicy};
 use crate::store::{AuditEntry, DeskStore, Maintenance, StoreError};
@@ -55,6 +56,9 @@ pub struct PurgeReport {
     pub desks: Vec<DeskPurge>,
     /// Referrals whose partner copy was deleted because they expired.
     pub expired_referrals: u64,
+    /// Attachments deleted from the blob store: those of the cases deleted, and any left by
+    /// uploads that were abandoned (not counted in a dry run).
+    pub attachments: u64,
 }
 
 impl PurgeReport {
@@ -66,13 +70,15 @@ impl PurgeReport {
 /// Deletes (or with `dry_run` only counts) every case that its desk's policy says is due at
 /// `now`, and the partner copies of expired referrals. Each desk's deletions are recorded in its
 /// audit log as soon as they are made, and whatever was deleted is scrubbed from the database
-/// files, even when a later step fails.
+/// files, even when a later step fails; then the attachments of deleted cases are deleted from
+/// the blob store.
 pub async fn purge(
     store: &Maintenance,
+    blobs: &dyn BlobStore,
     settings: &RetentionSettings,
     now: i64,
     dry_run: bool,
-) -> Result<PurgeReport, StoreError> {
+) -> Result<PurgeReport, PurgeError> {
     let mut desks = vec![];
     let outcome = purge_desks(store, settings, now, dry_run, &mut desks).await;
     let deleted =
@@ -80,11 +86,48 @@ pub async fn purge(
     if deleted {
         store.scrub_freed().await?;
     }
+    let expired_referrals = outcome?;
+    let attachments = if dry_run {
+        0
+    } else {
+        sweep(store, blobs).await?
+    };
     Ok(PurgeReport {
         dry_run,
         desks,
-        expired_referrals: outcome?,
+        expired_referrals,
+        attachments,
     })
+}
+
+/// Deletes the uploads not completed before `before`, then every blob without a row; how many
+/// blobs went.
+pub async fn forget_abandoned(
+    store: &Maintenance,
+    blobs: &dyn BlobStore,
+    before: i64,
+) -> Result<u64, PurgeError> {
+    store.abandon_uploads(before).await?;
+    sweep(store, blobs).await
+}
+
+/// Deletes from the blob store every attachment the database no longer holds.
+async fn sweep(store: &Maintenance, blobs: &dyn BlobStore) -> Result<u64, PurgeError> {
+    crate::blobs::sweep(blobs, || store.attachment_ids())
+        .await
+        .map_err(|e| match e {
+            crate::blobs::SweepError::Blobs(e) => PurgeError::Blobs(e),
+            crate::blobs::SweepError::Rows(e) => PurgeError::Store(e),
+        })
+}
+
+/// Why a purge stopped: the database, or the blob store.
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blobs(#[from] crate::blobs::BlobError),
 }
 
 /// The purge of every desk, then of expired referrals; returns how many referrals expired.

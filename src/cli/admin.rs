@@ -243,8 +243,9 @@ fn reporters_page(slug: &DeskSlug) -> String {
 pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
     let settings = Settings::load()?;
     let store = open_store(&settings).await?;
+    let blobs = open_blobs(&settings)?;
     let now = crate::time::now_secs();
-    let report = crate::retention::purge(&store, &settings.retention, now, dry_run)
+    let report = crate::retention::purge(&store, &*blobs, &settings.retention, now, dry_run)
         .await
         .map_err(|e| anyhow::anyhow!("the purge stopped: {e}"))?;
     if !dry_run {
@@ -275,8 +276,26 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
         report.cases(),
         report.expired_referrals
     );
+    if !dry_run {
+        println!(
+            "Deleted {} attachments of deleted cases or abandoned uploads from {}.",
+            report.attachments,
+            settings.attachments.dir.display()
+        );
+    }
     if dry_run {
         println!("Nothing was deleted (dry run).");
     }
     Ok(())
+}
+
+/// The blob store `attachments.dir` names.
+pub(super) fn open_blobs(settings: &Settings) -> anyhow::Result<crate::blobs::Blobs> {
+    let dir = &settings.attachments.dir;
+    crate::blobs::open(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the attachment store {} (attachments.dir): {e}",
+            dir.display()
+        )
+    })
 }

@@ -36,6 +36,23 @@ pub struct Settings {
     pub notifications: NotificationSettings,
     #[serde(default)]
     pub linking: LinkingSettings,
+    pub attachments: AttachmentSettings,
+}
+
+/// Evidence attachments (`[attachments]`, docs/protocol.md §12): where their ciphertext is kept
+/// and how much of it one report, and the whole server, may hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentSettings {
+    /// The directory of the filesystem blob store.
+    pub dir: PathBuf,
+    pub max_files_per_report: u32,
+    /// Bytes of files one report may carry, before padding.
+    pub max_report_bytes: u64,
+    /// Bytes of attachment ciphertext the whole server may hold.
+    pub max_total_bytes: u64,
+    /// An upload not completed within this many hours is deleted.
+    pub abandon_after_hours: u32,
 }
 
 /// Linked cases (`[linking]`, docs/protocol.md §11).
@@ -308,6 +325,8 @@ pub struct LimitSettings {
     pub challenge_global_per_minute: u32,
     pub health_per_address_per_minute: u32,
     pub health_global_per_minute: u32,
+    pub upload_per_address_per_minute: u32,
+    pub upload_global_per_minute: u32,
 }
 
 /// A configuration problem, naming the key.

@@ -47,6 +47,7 @@ impl Settings {
                 "must be between 1 and 64",
             ));
         }
+        self.attachments.validate()?;
         if !self.web.exit_url.starts_with("https://") {
             return Err(invalid("web.exit_url", "must be an https:// address"));
         }
@@ -194,6 +195,14 @@ impl Settings {
                 "limits.health_global_per_minute",
                 limits.health_global_per_minute,
             ),
+            (
+                "limits.upload_per_address_per_minute",
+                limits.upload_per_address_per_minute,
+            ),
+            (
+                "limits.upload_global_per_minute",
+                limits.upload_global_per_minute,
+            ),
         ] {
             if value == 0 {
                 return Err(invalid(key, "must be at least 1"));
@@ -253,6 +262,40 @@ impl Settings {
                     "url must be https:// (or http:// with webhooks.allow_http), without credentials",
                 ));
             }
+        }
+        Ok(())
+    }
+}
+
+impl super::AttachmentSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        const MIB: u64 = 1024 * 1024;
+        if self.dir.as_os_str().is_empty() {
+            return Err(invalid("attachments.dir", "must name a directory"));
+        }
+        if !(1..=100).contains(&self.max_files_per_report) {
+            return Err(invalid(
+                "attachments.max_files_per_report",
+                "must be between 1 and 100",
+            ));
+        }
+        if !(MIB..=4096 * MIB).contains(&self.max_report_bytes) {
+            return Err(invalid(
+                "attachments.max_report_bytes",
+                "must be between 1 MiB (1048576) and 4 GiB (4294967296)",
+            ));
+        }
+        if self.max_total_bytes < self.max_report_bytes {
+            return Err(invalid(
+                "attachments.max_total_bytes",
+                "must be at least attachments.max_report_bytes",
+            ));
+        }
+        if !(1..=720).contains(&self.abandon_after_hours) {
+            return Err(invalid(
+                "attachments.abandon_after_hours",
+                "must be between 1 and 720",
+            ));
         }
         Ok(())
     }

@@ -23,6 +23,8 @@ const MIN_PAYLOAD: usize = 32;
 /// then 43 + `\n`); the largest grease we accept (16-byte type, 4 arguments of 8, 100-byte body)
 /// is 193.
 const MAX_STANZA: usize = 200;
+/// An X25519 stanza: `-> X25519 ` + 43 + `\n`, then 43 + `\n`.
+const X25519_STANZA: usize = 98;
 /// The MAC line: `--- ` + 43 characters + `\n`.
 const MAC_LINE: usize = 48;
 
@@ -68,6 +70,11 @@ pub enum CiphertextError {
          docs/protocol.md §2)"
     )]
     NotPadded(usize),
+    #[error(
+        "the attachment's plaintext is {0} bytes, not a file size bucket (64 KiB, then eight \
+         sizes per power of two: docs/protocol.md §12)"
+    )]
+    NotFilePadded(u64),
 }
 
 /// age's STREAM: the payload is the plaintext in chunks of 64 KiB, each followed by a 16-byte tag.
@@ -86,7 +93,8 @@ impl AgeCiphertext {
     /// be a bucket. An unpadded document would tell its length to whoever reads the database.
     pub fn parse_padded(bytes: Vec<u8>, limits: CiphertextLimits) -> Result<Self, CiphertextError> {
         let (ciphertext, header_len) = Self::parse_with_header(bytes, limits)?;
-        let plaintext = plaintext_len(ciphertext.len() - header_len - NONCE);
+        let payload = (ciphertext.len() - header_len - NONCE) as u64;
+        let plaintext = usize::try_from(plaintext_len(payload)).unwrap_or(usize::MAX);
         if plaintext != crate::crypto::padding::bucket_len(plaintext) {
             return Err(CiphertextError::NotPadded(plaintext));
         }
@@ -143,6 +151,54 @@ impl AgeCiphertext {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// The lengths an attachment's header may have: the magic line, one X25519 stanza, at most one
+/// grease stanza and the MAC line (§12).
+pub const ATTACHMENT_HEADER: std::ops::RangeInclusive<u64> =
+    (MAGIC.len() + X25519_STANZA + MAC_LINE) as u64
+        ..=(MAGIC.len() + X25519_STANZA + MAX_STANZA + MAC_LINE) as u64;
+
+/// Checks the start of an age file that arrives in parts (an attachment, docs/protocol.md §12)
+/// and will be `total` bytes long: binary age v1, a header that ends within `first`, exactly one
+/// X25519 recipient (each attachment has a key of its own) and at most one grease stanza, and a
+/// length whose plaintext is a file bucket. Returns the plaintext's length. The scan reads only
+/// the header, in time linear in its bounded length; the payload cannot be checked here.
+pub fn check_stream_start(first: &[u8], total: u64) -> Result<u64, CiphertextError> {
+    if first.starts_with(ARMOR) {
+        return Err(CiphertextError::Armored);
+    }
+    if !first.starts_with(MAGIC) {
+        return Err(CiphertextError::NotAge);
+    }
+    let header = HeaderScan::of(first, 1)?;
+    if header.x25519 != 1 {
+        return Err(CiphertextError::RecipientCount { found: 0, max: 1 });
+    }
+    if first.len() < header.len + NONCE {
+        return Err(CiphertextError::NotAge);
+    }
+    let payload = total
+        .checked_sub((header.len + NONCE) as u64)
+        .filter(|p| *p >= TAG as u64)
+        .ok_or(CiphertextError::NotAge)?;
+    age::Decryptor::new_buffered(first).map_err(|_| CiphertextError::NotAge)?;
+    let plaintext = plaintext_len(payload);
+    if plaintext != crate::crypto::padding::file_bucket(plaintext) {
+        return Err(CiphertextError::NotFilePadded(plaintext));
+    }
+    Ok(plaintext)
+}
+
+/// The length of the age file whose plaintext is `plaintext` bytes, after a header of
+/// `header_len` bytes: the header, the payload nonce, and the plaintext in STREAM chunks, each
+/// with its tag. Saturates rather than overflows: a length past `u64::MAX` fits no limit anyway.
+pub fn stream_len(header_len: u64, plaintext: u64) -> u64 {
+    let chunks = plaintext.div_ceil(CHUNK as u64).max(1);
+    header_len
+        .saturating_add(NONCE as u64)
+        .saturating_add(plaintext)
+        .saturating_add(chunks.saturating_mul(TAG as u64))
 }
 
 /// What a line-by-line reading of the (already age-parsed) header found.
@@ -202,9 +258,9 @@ impl HeaderScan {
 
 /// The plaintext length behind a STREAM payload of `payload` bytes: every chunk, the last one
 /// included (it may be short, or empty for an empty file), carries one tag.
-fn plaintext_len(payload: usize) -> usize {
-    let chunks = payload.div_ceil(CHUNK + TAG).max(1);
-    payload.saturating_sub(chunks * TAG)
+fn plaintext_len(payload: u64) -> u64 {
+    let chunks = payload.div_ceil((CHUNK + TAG) as u64).max(1);
+    payload.saturating_sub(chunks * TAG as u64)
 }
 
 fn split_line(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
@@ -294,6 +350,61 @@ mod tests {
         w.write_all(&vec![b' '; len]).unwrap();
         w.finish().unwrap();
         out
+    }
+
+    /// An attachment as a device makes it: `plaintext` bytes to `recipients` fresh keys.
+    fn attachment(plaintext: usize, recipients: usize) -> Vec<u8> {
+        let ids: Vec<_> = (0..recipients)
+            .map(|_| age::x25519::Identity::generate())
+            .collect();
+        let keys: Vec<_> = ids.iter().map(|i| i.to_public()).collect();
+        let enc =
+            age::Encryptor::with_recipients(keys.iter().map(|r| r as &dyn age::Recipient)).unwrap();
+        let mut out = vec![];
+        let mut w = enc.wrap_output(&mut out).unwrap();
+        w.write_all(&vec![0; plaintext]).unwrap();
+        w.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn attachments_start_with_one_recipient_and_a_file_bucket() {
+        for size in [65_536, 73_728, 1 << 20] {
+            let file = attachment(size, 1);
+            let first = &file[..file.len().min(1 << 20)];
+            assert_eq!(
+                check_stream_start(first, file.len() as u64),
+                Ok(size as u64)
+            );
+            let header = file.len() as u64 - stream_len(0, size as u64);
+            assert!(ATTACHMENT_HEADER.contains(&header), "{header}");
+        }
+        assert_eq!(stream_len(400, u64::MAX), u64::MAX, "saturates");
+        let unpadded = attachment(70_000, 1);
+        assert_eq!(
+            check_stream_start(&unpadded, unpadded.len() as u64),
+            Err(CiphertextError::NotFilePadded(70_000))
+        );
+        let file = attachment(65_536, 1);
+        assert_eq!(
+            check_stream_start(&file, file.len() as u64 + 1),
+            Err(CiphertextError::NotFilePadded(65_521)),
+            "the declared length is what is checked (one byte more: a second, short chunk)"
+        );
+        let two = attachment(65_536, 2);
+        assert!(matches!(
+            check_stream_start(&two, two.len() as u64),
+            Err(CiphertextError::TooManyRecipients { max: 1 })
+        ));
+        assert_eq!(
+            check_stream_start(b"not age", 1 << 20),
+            Err(CiphertextError::NotAge)
+        );
+        assert_eq!(
+            check_stream_start(&file[..60], file.len() as u64),
+            Err(CiphertextError::NotAge),
+            "a header cut short"
+        );
     }
 
     #[test]

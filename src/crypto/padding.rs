@@ -13,6 +13,22 @@ pub fn bucket_len(len: usize) -> usize {
     len.max(MIN_BUCKET).next_power_of_two()
 }
 
+/// The smallest size an attachment is padded to (docs/protocol.md §12).
+pub const MIN_FILE_BUCKET: u64 = 64 * 1024;
+
+/// The size a file of `size` bytes is padded to before encryption (an attachment, decision 0012):
+/// at least 64 KiB, else `size` rounded up to a multiple of 2^(e−3), where 2^e ≤ `size` <
+/// 2^(e+1). Eight buckets per power of two, so padding adds at most an eighth; the ciphertext
+/// shows the bucket, not the size.
+pub fn file_bucket(size: u64) -> u64 {
+    if size <= MIN_FILE_BUCKET {
+        return MIN_FILE_BUCKET;
+    }
+    let e = 63 - u64::from(size.leading_zeros());
+    let step = 1u64 << (e - 3);
+    size.div_ceil(step).saturating_mul(step)
+}
+
 /// Serialises `doc` with a `pad` field sized so the result is exactly `bucket_len` bytes.
 pub fn pad(mut doc: Map<String, Value>) -> Zeroizing<Vec<u8>> {
     doc.insert("pad".to_owned(), Value::String(String::new()));

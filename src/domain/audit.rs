@@ -31,6 +31,7 @@ pub enum AuditAction {
     CaseReencrypt,
     CaseExport,
     LinksExport,
+    AttachmentRead,
     PartnerAdd,
     PartnerDisable,
     PartnerToken,
@@ -45,7 +46,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -72,6 +73,7 @@ impl AuditAction {
         AuditAction::CaseReencrypt,
         AuditAction::CaseExport,
         AuditAction::LinksExport,
+        AuditAction::AttachmentRead,
         AuditAction::PartnerAdd,
         AuditAction::PartnerDisable,
         AuditAction::PartnerToken,
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::CaseReencrypt => "case.reencrypt",
             AuditAction::CaseExport => "case.export",
             AuditAction::LinksExport => "links.export",
+            AuditAction::AttachmentRead => "attachment.read",
             AuditAction::PartnerAdd => "partner.add",
             AuditAction::PartnerDisable => "partner.disable",
             AuditAction::PartnerToken => "partner.token",

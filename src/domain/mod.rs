@@ -23,7 +23,8 @@ pub use partner::{
     ReferralStatus, Service, WebhookUrl,
 };
 pub use report::{
-    Author, BadStatus, Lookup, ReceiptAuth, ReferralField, ReportId, ReportKind, Status, Verifier,
+    AttachmentId, Author, BadStatus, Lookup, ReceiptAuth, ReferralField, ReportId, ReportKind,
+    Status, Verifier,
 };
 pub use retention::{BadDays, Days, PolicySource, PurgeRule, RetentionPolicy};
 

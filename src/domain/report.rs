@@ -11,6 +11,13 @@ super::id::random_id!(
     "report"
 );
 
+super::id::random_id!(
+    /// An attachment's id (docs/protocol.md §12): 16 random bytes, also its name in the blob
+    /// store. It says nothing of the report it belongs to.
+    AttachmentId,
+    "attachment"
+);
+
 /// The receipt lookup (design §3.1): 16 bytes that find a report, derived from the receipt phrase.
 /// Not a secret on its own (it cannot authenticate), but never logged.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,7 @@
 //! be named here: `tests/suite/architecture.rs` fails if one is.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod case;
 pub mod cases;

@@ -105,6 +105,35 @@ impl FromRequest for Vetted {
     }
 }
 
+/// The holder of an upload's token, for the upload the path names (`{id}`): an unknown id and a
+/// wrong token are the same 404, so a token cannot be tested against other uploads.
+pub struct Uploader(pub crate::store::UploadStore);
+
+impl FromRequest for Uploader {
+    type Error = ApiError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let id = req
+            .match_info()
+            .get("id")
+            .map(crate::domain::AttachmentId::parse);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Unavailable)?;
+            let digest = token.ok_or(ApiError::UploadNotFound)?.digest();
+            let id = id.and_then(Result::ok).ok_or(ApiError::UploadNotFound)?;
+            let upload = state.intake().upload(&id, digest).await;
+            Ok(Uploader(
+                upload
+                    .map_err(store_failure)?
+                    .ok_or(ApiError::UploadNotFound)?,
+            ))
+        })
+    }
+}
+
 fn bearer(req: &HttpRequest) -> Option<Secret32> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?;

@@ -34,6 +34,8 @@ pub enum Class {
     Health,
     /// Case-worker enrolment and login, which cost server-side Argon2.
     Login,
+    /// An attachment's parts and progress, each request carrying the upload's token.
+    Upload,
 }
 
 struct Pair {
@@ -64,6 +66,7 @@ pub struct Limits {
     challenge: Pair,
     health: Pair,
     login: Pair,
+    upload: Pair,
 }
 
 impl Limits {
@@ -84,6 +87,7 @@ impl Limits {
             ),
             health: Pair::new(s.health_global_per_minute, s.health_per_address_per_minute),
             login: Pair::new(s.login_global_per_minute, s.login_per_address_per_minute),
+            upload: Pair::new(s.upload_global_per_minute, s.upload_per_address_per_minute),
         }
     }
 
@@ -95,10 +99,11 @@ impl Limits {
             Class::Challenge => &self.challenge,
             Class::Health => &self.health,
             Class::Login => &self.login,
+            Class::Upload => &self.upload,
         }
     }
 
-    fn pairs(&self) -> [&Pair; 6] {
+    fn pairs(&self) -> [&Pair; 7] {
         [
             &self.intake,
             &self.followup,
@@ -106,6 +111,7 @@ impl Limits {
             &self.challenge,
             &self.health,
             &self.login,
+            &self.upload,
         ]
     }
 
@@ -253,6 +259,11 @@ admission!(
     /// Admits one enrolment or login attempt.
     LoginAllowed,
     Class::Login
+);
+admission!(
+    /// Admits one request about an upload: a part, or its progress.
+    UploadAllowed,
+    Class::Upload
 );
 admission!(
     /// Admits one read of the database.

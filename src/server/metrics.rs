@@ -84,7 +84,7 @@ pub(crate) const EXIT_PATH: &str = "/exit";
 /// Routes a reporter's device calls. They are not counted at all: a counter that goes from 0 to 1
 /// between two scrapes dates a report (or a visit, or a follow-up) to the scrape interval — the
 /// very reason the logs carry no timestamps and reports keep only the hour.
-pub(crate) const REPORTER_ROUTES: [&str; 12] = [
+pub(crate) const REPORTER_ROUTES: [&str; 15] = [
     "/",
     EXIT_PATH,
     "/assets/app.js",
@@ -97,6 +97,9 @@ pub(crate) const REPORTER_ROUTES: [&str; 12] = [
     "/api/v1/desks/{slug}/reports",
     "/api/v1/followup",
     "/api/v1/followup/messages",
+    "/api/v1/followup/attachments",
+    "/api/v1/uploads/{id}",
+    "/api/v1/uploads/{id}/parts/{part}",
 ];
 
 impl Metrics {

@@ -66,6 +66,7 @@ pub async fn log_request(
         Method::GET => "GET",
         Method::HEAD => "HEAD",
         Method::POST => "POST",
+        Method::PUT => "PUT",
         _ => "OTHER",
     };
     // Random, so that it ties this line to nothing outside the log.

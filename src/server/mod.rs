@@ -76,6 +76,10 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Retention defaults and per-desk policies from the configuration.
     pub retention: RetentionSettings,
+    /// Where attachments' ciphertext is kept.
+    pub blobs: crate::blobs::Blobs,
+    /// What one report's attachments, and all of them, may hold (`[attachments]`).
+    pub attachment_quota: crate::store::AttachmentQuota,
 }
 
 impl AppState {
@@ -136,11 +140,23 @@ impl Application {
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
-        let idle_secs = i64::from(settings.accounts.session_idle_minutes) * 60;
-        spawn_purging(db.maintenance(), Duration::from_secs(600), idle_secs);
+        let blobs = crate::blobs::open(&settings.attachments.dir).map_err(|e| {
+            std::io::Error::other(format!(
+                "attachments.dir ({}): {e}",
+                settings.attachments.dir.display()
+            ))
+        })?;
+        let upkeep = Upkeep {
+            store: db.maintenance(),
+            blobs: blobs.clone(),
+            idle_secs: i64::from(settings.accounts.session_idle_minutes) * 60,
+            abandon_secs: i64::from(settings.attachments.abandon_after_hours) * 3600,
+        };
+        spawn_purging(upkeep, Duration::from_secs(600));
         let metrics = web::Data::new(metrics::Metrics::default());
         spawn_retention(
             db.maintenance(),
+            blobs.clone(),
             settings.retention.clone(),
             metrics.clone(),
         );
@@ -183,6 +199,8 @@ impl Application {
             languages,
             dummy_hash: auth::dummy_hash(),
             retention: settings.retention.clone(),
+            blobs,
+            attachment_quota: attachment_quota(&settings.attachments),
         });
         webhooks::spawn(
             state.db.maintenance(),
@@ -415,14 +433,32 @@ pub async fn audit(
 /// the free failures back every few minutes, short enough that the table forgets who tried.
 const THROTTLE_MEMORY_SECS: i64 = 86_400;
 
-/// Every `period` (and at start): forgets expired spent challenges, sessions that ended (by
-/// expiry or `idle_secs` without use) and login throttles quiet for a day — rows that would
-/// otherwise only tell when someone logged in or tried to. Apart from report traffic, so that
-/// the deletes never contend with intake.
 /// The lease whose holder runs the retention purge.
 const RETENTION_LEASE: &str = "retention";
 
-fn spawn_purging(store: Maintenance, period: Duration, idle_secs: i64) {
+/// What the periodic upkeep works on.
+struct Upkeep {
+    store: Maintenance,
+    blobs: crate::blobs::Blobs,
+    /// `accounts.session_idle_minutes`, in seconds.
+    idle_secs: i64,
+    /// `attachments.abandon_after_hours`, in seconds.
+    abandon_secs: i64,
+}
+
+/// Every `period` (and at start): forgets expired spent challenges, sessions that ended (by
+/// expiry or `idle_secs` without use) and login throttles quiet for a day — rows that would
+/// otherwise only tell when someone logged in or tried to — and deletes uploads abandoned for
+/// `abandon_secs` with what they sent. Apart from report traffic, so that the deletes never
+/// contend with intake. Every step may run on several instances at once: each deletes only what
+/// is due, whoever deletes it.
+fn spawn_purging(upkeep: Upkeep, period: Duration) {
+    let Upkeep {
+        store,
+        blobs,
+        idle_secs,
+        abandon_secs,
+    } = upkeep;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(period);
         loop {
@@ -438,6 +474,10 @@ fn spawn_purging(store: Maintenance, period: Duration, idle_secs: i64) {
             if let Err(e) = store.expire_referrals(crate::time::now_secs()).await {
                 tracing::warn!(error = %e, "could not delete expired referrals");
             }
+            let abandoned = crate::retention::forget_abandoned(&store, &*blobs, now - abandon_secs);
+            if let Err(e) = abandoned.await {
+                tracing::warn!(error = %e, "could not delete abandoned uploads");
+            }
         }
     });
 }
@@ -447,6 +487,7 @@ fn spawn_purging(store: Maintenance, period: Duration, idle_secs: i64) {
 /// several instances on one database purge (and audit) once. The log line carries totals only.
 fn spawn_retention(
     store: Maintenance,
+    blobs: crate::blobs::Blobs,
     settings: RetentionSettings,
     metrics: web::Data<metrics::Metrics>,
 ) {
@@ -468,7 +509,7 @@ fn spawn_retention(
                     continue;
                 }
             }
-            match crate::retention::purge(&store, &settings, now, false).await {
+            match crate::retention::purge(&store, &*blobs, &settings, now, false).await {
                 Ok(report) if report.cases() > 0 || report.expired_referrals > 0 => {
                     metrics.purged(report.cases(), report.expired_referrals);
                     tracing::info!(
@@ -485,4 +526,15 @@ fn spawn_retention(
             }
         }
     });
+}
+
+/// The configured limits in the units the store checks: a report's files may total
+/// `max_report_bytes` and an eighth more for their padding to buckets (docs/protocol.md §12).
+fn attachment_quota(settings: &crate::config::AttachmentSettings) -> crate::store::AttachmentQuota {
+    let report = settings.max_report_bytes + settings.max_report_bytes / 8;
+    crate::store::AttachmentQuota {
+        max_files: i64::from(settings.max_files_per_report),
+        max_report_bytes: i64::try_from(report).unwrap_or(i64::MAX),
+        max_total_bytes: i64::try_from(settings.max_total_bytes).unwrap_or(i64::MAX),
+    }
 }

@@ -97,6 +97,20 @@ pub enum ApiError {
     Unavailable,
     #[error("the server has no room to store this now; try again later")]
     StorageFull,
+    #[error("a part's body must be application/octet-stream")]
+    NotOctetStream,
+    #[error("no upload matches this id and token")]
+    UploadNotFound,
+    #[error("{0}")]
+    BadPart(String),
+    #[error("part {0} comes next: send the parts in order")]
+    PartOutOfOrder(u64),
+    #[error("{0}")]
+    AttachmentLimit(String),
+    #[error("there is no such attachment in this desk")]
+    AttachmentNotFound,
+    #[error("this attachment's upload is not complete yet")]
+    AttachmentIncomplete,
 }
 
 impl ApiError {
@@ -104,7 +118,7 @@ impl ApiError {
     pub fn slug(&self) -> &'static str {
         match self {
             ApiError::MalformedRequest(_) => "malformed-request",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::UnsupportedMediaType | ApiError::NotOctetStream => "unsupported-media-type",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::NotBase64(_) => "invalid-encoding",
             ApiError::WrongLength { .. } => "invalid-length",
@@ -140,6 +154,12 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Unavailable => "service-unavailable",
             ApiError::StorageFull => "storage-full",
+            ApiError::UploadNotFound => "upload-not-found",
+            ApiError::BadPart(_) => "invalid-part",
+            ApiError::PartOutOfOrder(_) => "part-out-of-order",
+            ApiError::AttachmentLimit(_) => "attachment-limit",
+            ApiError::AttachmentNotFound => "attachment-not-found",
+            ApiError::AttachmentIncomplete => "attachment-incomplete",
         }
     }
 
@@ -164,7 +184,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType | ApiError::NotOctetStream => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::DeskNotFound | ApiError::ReceiptNotFound | ApiError::NotFound => {
                 StatusCode::NOT_FOUND
@@ -173,14 +195,19 @@ impl ResponseError for ApiError {
             ApiError::AccountNotFound
             | ApiError::CaseNotFound
             | ApiError::PartnerNotFound
-            | ApiError::ReferralNotFound => StatusCode::NOT_FOUND,
+            | ApiError::ReferralNotFound
+            | ApiError::UploadNotFound
+            | ApiError::AttachmentNotFound => StatusCode::NOT_FOUND,
             ApiError::ReferralExpired => StatusCode::GONE,
             ApiError::ReceiptConflict
             | ApiError::ThreadFull
             | ApiError::UsernameTaken
             | ApiError::KeyConflict(_)
             | ApiError::PartnerNameTaken
-            | ApiError::ReferralConflict(_) => StatusCode::CONFLICT,
+            | ApiError::ReferralConflict(_)
+            | ApiError::PartOutOfOrder(_)
+            | ApiError::AttachmentLimit(_)
+            | ApiError::AttachmentIncomplete => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -307,6 +334,13 @@ mod docs_agree {
             ApiError::MethodNotAllowed("GET, HEAD"),
             ApiError::Unavailable,
             ApiError::StorageFull,
+            ApiError::NotOctetStream,
+            ApiError::UploadNotFound,
+            ApiError::BadPart(String::new()),
+            ApiError::PartOutOfOrder(1),
+            ApiError::AttachmentLimit(String::new()),
+            ApiError::AttachmentNotFound,
+            ApiError::AttachmentIncomplete,
         ]
     }
 

@@ -28,7 +28,7 @@ pub trait IntakeRows: Send + Sync + 'static {
 /// desks and their keys) and a receipt by its lookup, and writes only through `commit`.
 #[derive(Clone)]
 pub struct IntakeStore {
-    db: Arc<dyn Backend>,
+    pub(super) db: Arc<dyn Backend>,
 }
 
 impl IntakeStore {

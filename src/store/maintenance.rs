@@ -299,7 +299,7 @@ pub(crate) use impl_maintenance_rows;
 /// The server host's and the server's own jobs: every desk at once.
 #[derive(Clone)]
 pub struct Maintenance {
-    db: Arc<dyn Backend>,
+    pub(super) db: Arc<dyn Backend>,
 }
 
 impl Maintenance {

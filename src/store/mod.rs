@@ -10,6 +10,7 @@
 //!   one desk; every
 //!   query names it in SQL, so a valid id from another desk finds nothing;
 //! - `PartnerStore` (`partners.rs`): one partner's referrals and answers;
+//! - `UploadStore` (`attachments.rs`): one attachment's upload, for the holder of its token;
 //! - `AuditLog` (`audit.rs`): appending to the hash-chained audit log;
 //! - `Maintenance` (`maintenance.rs`): the server host and the server's periodic jobs, across
 //!   desks, and named so.
@@ -23,6 +24,7 @@
 //! recipient, desk metadata and hour-rounded times. Nothing here ever sees plaintext.
 
 mod accounts;
+pub mod attachments;
 pub mod audit;
 mod cases;
 pub mod checkpoints;
@@ -45,6 +47,9 @@ mod sqlite;
 use std::sync::Arc;
 
 pub use accounts::{AccountRows, OwnAccount, SignIn};
+pub use attachments::{
+    Attachment, AttachmentQuota, AttachmentRows, NewAttachment, Reservation, UploadStore,
+};
 pub use audit::{AuditEntry, AuditLog, AuditRow, AuditRows};
 pub use cases::CaseRows;
 pub use checkpoints::{CheckpointRows, StoredCheckpoint};
@@ -83,6 +88,7 @@ pub trait Backend:
     + AuditRows
     + CheckpointRows
     + LinkRows
+    + AttachmentRows
 {
 }
 
@@ -97,6 +103,7 @@ impl<T> Backend for T where
         + AuditRows
         + CheckpointRows
         + LinkRows
+        + AttachmentRows
 {
 }
 

@@ -11,8 +11,9 @@ use super::*;
 
 /// The tables whose rows belong to cases or reveal reporters' activity, each with a column that
 /// a no-op update rewrites (never a key, so no index needs a new entry).
-const REORDERED: [(&str, &str); 6] = [
+const REORDERED: [(&str, &str); 7] = [
     ("reports", "key_version"),
+    ("attachments", "created_at"),
     ("messages", "created_at"),
     ("notes", "created_at"),
     ("referrals", "created_at"),
@@ -67,7 +68,8 @@ impl PgStore {
     /// (docs/operations.md says what that means for operators).
     async fn scrub(&self) -> Result<(), StoreError> {
         sqlx::query(
-            "VACUUM FULL reports, messages, notes, referrals, referral_updates, webhook_deliveries",
+            "VACUUM FULL reports, messages, notes, referrals, referral_updates, webhook_deliveries, \
+             attachments",
         )
         .execute(&self.pool)
         .await?;
@@ -129,3 +131,4 @@ crate::store::maintenance::impl_maintenance_rows!(PgStore, sqlx::Postgres);
 crate::store::audit::impl_audit_rows!(PgStore, sqlx::Postgres);
 crate::store::checkpoints::impl_checkpoint_rows!(PgStore, sqlx::Postgres);
 crate::store::links::impl_link_rows!(PgStore, sqlx::Postgres);
+crate::store::attachments::impl_attachment_rows!(PgStore, sqlx::Postgres);

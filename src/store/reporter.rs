@@ -9,8 +9,8 @@ use crate::crypto::AgeCiphertext;
 use crate::domain::Author;
 
 pub struct ReporterStore {
-    db: Arc<dyn Backend>,
-    receipt: Receipt,
+    pub(super) db: Arc<dyn Backend>,
+    pub(super) receipt: Receipt,
 }
 
 impl ReporterStore {

@@ -168,3 +168,4 @@ crate::store::maintenance::impl_maintenance_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::audit::impl_audit_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::checkpoints::impl_checkpoint_rows!(SqliteStore, sqlx::Sqlite);
 crate::store::links::impl_link_rows!(SqliteStore, sqlx::Sqlite);
+crate::store::attachments::impl_attachment_rows!(SqliteStore, sqlx::Sqlite);

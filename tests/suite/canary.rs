@@ -1,6 +1,7 @@
 //! The zero-knowledge promise, tested: a canary typed into a report and a message through the CLI,
-//! and canary request metadata, never appear in anything the server writes — its data directory
-//! (database, WAL, shared memory, keys), every PostgreSQL row, and its log output.
+//! a canary in an attached file, and canary request metadata, never appear in anything the server
+//! writes — its data directory (database, WAL, shared memory, keys, the attachments' blob store),
+//! every PostgreSQL row, and its log output; nor do the upload's token or the file's key.
 
 use rand::RngCore;
 
@@ -136,6 +137,16 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     crate::docs::assert_cli_shape("report followup", &case);
     assert_eq!(case["messages"][0]["text"], message_canary.as_str());
 
+    // An attachment through the API, the file carrying a canary: only its ciphertext is stored.
+    let attachment_canary = new_canary();
+    let keys = resguardo::crypto::receipt::ReceiptPhrase::parse(&phrase)
+        .unwrap()
+        .derive();
+    let sealed = crate::attachments::seal(format!("foto {attachment_canary} fin").as_bytes());
+    let upload = crate::attachments::upload(&server, &keys, &sealed).await;
+    let file_key =
+        age::secrecy::ExposeSecret::expose_secret(&sealed.identity.to_string()).to_owned();
+
     // Request metadata a careless server would log.
     let http = reqwest::Client::new();
     for path in ["/api/v1/pow", "/api/v1/desks/gt", "/nowhere"] {
@@ -164,6 +175,12 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     assert!(
         written.iter().any(|(p, _)| p.ends_with("resguardo.db")) || backend == Backend::Postgres
     );
+    assert!(
+        written
+            .iter()
+            .any(|(p, _)| p.contains(&format!("/blobs/{}/", upload.id))),
+        "the attachment's parts are among the files searched"
+    );
 
     let mut secrets = vec![
         ("report canary", report_canary),
@@ -171,6 +188,10 @@ async fn canary_never_reaches_the_server(backend: Backend) {
     ];
     secrets.push(("header canary", header_canary));
     secrets.push(("receipt phrase", phrase));
+    secrets.push(("attachment canary", attachment_canary));
+    secrets.push(("upload token", upload.token.clone()));
+    secrets.push(("upload token", upload.token.replace('-', "")));
+    secrets.push(("attachment key", file_key));
     for (what, secret) in &secrets {
         for form in forms_of(secret) {
             for (path, bytes) in &written {

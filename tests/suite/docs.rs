@@ -63,6 +63,7 @@ fn concrete(path: &str) -> String {
         .replace("{id}", &"0".repeat(32))
         .replace("{username}", "nobody")
         .replace("{lang}", "es")
+        .replace("{part}", "0")
 }
 
 /// Every route of the OpenAPI document the server serves is in docs/api.md with the same answers,
@@ -130,6 +131,10 @@ async fn the_documented_routes_are_the_served_ones() {
                 .post(&url)
                 .header("content-type", "application/json")
                 .body("{}"),
+            "PUT" => http
+                .put(&url)
+                .header("content-type", "application/octet-stream")
+                .body(vec![0u8; 16]),
             other => panic!("unexpected method {other}"),
         };
         let response = request.send().await.unwrap();
@@ -143,8 +148,8 @@ async fn the_documented_routes_are_the_served_ones() {
         if path == "/metrics" {
             continue;
         }
-        let response = http.put(&url).send().await.unwrap();
-        assert_eq!(response.status(), 405, "PUT {path}");
+        let response = http.delete(&url).send().await.unwrap();
+        assert_eq!(response.status(), 405, "DELETE {path}");
         let mut allowed: Vec<&str> = response.headers()["allow"]
             .to_str()
             .unwrap()

@@ -174,10 +174,12 @@ impl TestServer {
             Backend::Postgres => fresh_pg_database().await?,
         };
         let key_file = dir.path().join("data/server.key").display().to_string();
+        let blobs = dir.path().join("data/blobs").display().to_string();
         let mut env: Vec<(String, String)> = vec![];
         let defaults = [
             ("RESGUARDO__DATABASE__URL", db_url.as_str()),
             ("RESGUARDO__SECRETS__SERVER_KEY_FILE", key_file.as_str()),
+            ("RESGUARDO__ATTACHMENTS__DIR", blobs.as_str()),
             ("RESGUARDO__SERVER__BIND", "127.0.0.1:0"),
             ("RESGUARDO__METRICS__BIND", "127.0.0.1:0"),
             ("RESGUARDO__SERVER__WORKERS", "2"),

@@ -23,6 +23,7 @@ pub(crate) use on_both_backends;
 
 mod access;
 mod architecture;
+mod attachments;
 mod audit;
 mod backup;
 mod bad_inputs;

@@ -3,8 +3,11 @@
 //! (`positive_data_acceptance`): the document's patterns say what the server checks (canonical
 //! base64 of the right length, desk slugs, user names, six-digit codes). Three operations are
 //! checked with everything but that one check, because no schema can describe what they need: a
-//! real, padded age file to the desk (reports, reporter messages), a solved challenge (reports)
-//! and a code an administrator issued, with a valid bech32 recipient (enrolments).
+//! real, padded age file to the desk (reports, reporter messages), a solved challenge (reports),
+//! a code an administrator issued, with a valid bech32 recipient (enrolments), a length that is a
+//! file bucket in age's chunks (beginning an upload) and the exact bytes of a part of a real
+//! upload (its parts). A run that stops on an error inside schemathesis itself, with no failed
+//! check, is run once more: that is the tool's failure, not the API's.
 
 use std::process::Command;
 
@@ -33,6 +36,8 @@ async fn api_conforms_to_its_openapi_document() {
         "/api/v1/desks/{slug}/reports",
         "/api/v1/followup/messages",
         "/api/v1/enrolments",
+        "/api/v1/followup/attachments",
+        "/api/v1/uploads/{id}/parts/{part}",
     ];
     let mut everything = vec!["--checks", "all"];
     let mut the_rest = vec![
@@ -48,19 +53,12 @@ async fn api_conforms_to_its_openapi_document() {
     for checks in [everything, the_rest] {
         let schema = schema.clone();
         let checks: Vec<String> = checks.into_iter().map(String::from).collect();
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new("schemathesis")
-                // Its cache (.schemathesis/) goes under the target directory, not the checkout.
-                .current_dir(env!("CARGO_TARGET_TMPDIR"))
-                .args(["run", &schema])
-                .args(&checks)
-                .args(["--max-examples", "40", "--seed", "20261123", "--no-color"])
-                .args(["--workers", "2"])
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
+        let mut out = run(&schema, &checks).await;
+        let report = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() && tool_failed_alone(&report) {
+            eprintln!("schemathesis failed inside itself, with no failed check; running it again");
+            out = run(&schema, &checks).await;
+        }
         let report = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -71,4 +69,27 @@ async fn api_conforms_to_its_openapi_document() {
         !server.logs().contains("\"status\":5"),
         "a request ended in a 5xx"
     );
+}
+
+async fn run(schema: &str, checks: &[String]) -> std::process::Output {
+    let (schema, checks) = (schema.to_owned(), checks.to_vec());
+    tokio::task::spawn_blocking(move || {
+        Command::new("schemathesis")
+            // Its cache (.schemathesis/) goes under the target directory, not the checkout.
+            .current_dir(env!("CARGO_TARGET_TMPDIR"))
+            .args(["run", &schema])
+            .args(&checks)
+            .args(["--max-examples", "40", "--seed", "20261123", "--no-color"])
+            .args(["--workers", "2"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// Whether a failed run's report shows only errors schemathesis ran into itself ("Runtime
+/// Error", as hypothesis failing to describe one of its own lambdas), and no check that failed.
+fn tool_failed_alone(report: &str) -> bool {
+    report.contains("Runtime Error") && !report.contains("FAILURES")
 }

@@ -8,18 +8,9 @@ mod jpeg;
 mod png;
 mod webp;
 
-/// The size a file of `size` bytes is padded to before encryption: at least 64 KiB, else `size`
-/// rounded up to a multiple of 2^(e−3), where 2^e ≤ `size` < 2^(e+1). Eight buckets per power of
-/// two, so padding adds at most an eighth; the ciphertext shows the bucket, not the size.
-pub fn bucket(size: u64) -> u64 {
-    const SMALLEST: u64 = 64 * 1024;
-    if size <= SMALLEST {
-        return SMALLEST;
-    }
-    let e = 63 - u64::from(size.leading_zeros());
-    let step = 1u64 << (e - 3);
-    size.div_ceil(step).saturating_mul(step)
-}
+/// The size a file of `size` bytes is padded to before encryption (`crypto::padding`, where the
+/// server's check of an upload's size finds it too).
+pub use crate::crypto::padding::file_bucket as bucket;
 
 /// A picture with its metadata removed, and what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

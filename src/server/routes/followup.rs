@@ -15,7 +15,7 @@ use crate::server::AppState;
 use crate::store::ReporterStore;
 
 /// The reporter capability for the report whose phrase the caller proved.
-async fn authenticate(
+pub(super) async fn authenticate(
     state: &AppState,
     lookup: &str,
     auth: &str,

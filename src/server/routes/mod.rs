@@ -1,6 +1,7 @@
 //! One module per resource; `configure` mounts them all.
 
 pub mod accounts;
+pub mod attachments;
 mod case_lookup;
 pub mod cases;
 pub mod challenge;
@@ -18,6 +19,7 @@ pub mod referrals;
 pub mod reports;
 pub mod retention;
 pub mod statements;
+pub mod uploads;
 
 use actix_web::error::JsonPayloadError;
 use actix_web::middleware::from_fn;
@@ -62,6 +64,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
     );
     let message = web::to(followup::add_message);
     mount_post(cfg, "/api/v1/followup/messages", message, limits.message);
+    mount_attachment_routes(cfg);
     mount_post(
         cfg,
         "/api/v1/enrolments",
@@ -278,6 +281,24 @@ fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         web::to(partner::answer),
         limits.message,
     );
+}
+
+/// Attachments (protocol.md §12): a reporter's uploads and a desk's reads.
+fn mount_attachment_routes(cfg: &mut web::ServiceConfig) {
+    let begin = web::to(uploads::begin);
+    mount_post(cfg, "/api/v1/followup/attachments", begin, FOLLOWUP_BODY);
+    mount_get(cfg, "/api/v1/uploads/{id}", web::to(uploads::show));
+    // A part's body is read by its handler, which bounds it to the part's length.
+    cfg.service(
+        web::resource("/api/v1/uploads/{id}/parts/{part}")
+            .route(web::to(uploads::put_part).guard(guard::Put()))
+            .default_service(web::to(|| not_allowed("PUT")))
+            .wrap(from_fn(super::middleware::time_limit)),
+    );
+    let list = web::to(attachments::list);
+    mount_get(cfg, "/api/v1/desk/reports/{id}/attachments", list);
+    let download = web::to(attachments::download);
+    mount_get(cfg, "/api/v1/desk/attachments/{id}", download);
 }
 
 /// A GET route, which answers HEAD too; every other method gets a 405 problem.

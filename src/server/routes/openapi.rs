@@ -4,8 +4,8 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 
 use super::{
-    accounts, cases, challenge, checkpoints, desk_audit, desks, followup, health, inbox, keys,
-    links, partner, referrals, reports, retention, statements,
+    accounts, attachments, cases, challenge, checkpoints, desk_audit, desks, followup, health,
+    inbox, keys, links, partner, referrals, reports, retention, statements, uploads,
 };
 use crate::protocol::problem::Problem;
 
@@ -25,6 +25,9 @@ use crate::protocol::problem::Problem;
         reports::submit,
         followup::show,
         followup::add_message,
+        uploads::begin,
+        uploads::show,
+        uploads::put_part,
         accounts::enrol,
         accounts::confirm,
         accounts::login,
@@ -55,6 +58,8 @@ use crate::protocol::problem::Problem;
         cases::note,
         cases::reply,
         cases::reencrypt,
+        attachments::list,
+        attachments::download,
         referrals::add,
         referrals::list,
         referrals::disable,

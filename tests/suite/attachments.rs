@@ -1,0 +1,623 @@
+//! Attachments (docs/protocol.md §12) through the real server, on both backends: a reporter
+//! uploads an encrypted file in parts with the receipt, resumes after a connection dropped
+//! half-way through a part and after the server was killed (SIGKILL) in the middle of one; a
+//! desk lists and downloads it, byte for byte, and opens it with the `age` crate and Debian's
+//! `age`; the limits, the quota and a wrong first part are refused with problems; abandoned
+//! uploads and the attachments of purged cases leave the blob store.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use resguardo::client::reporter;
+use resguardo::crypto::padding::file_bucket;
+use resguardo::crypto::receipt::{Language, ReceiptKeys};
+use resguardo::domain::b64_encode;
+use serde_json::{json, Value};
+
+use crate::harness::{Backend, TestServer};
+use crate::triage::staffed_desk;
+
+crate::on_both_backends!(
+    an_attachment_goes_up_in_parts_and_comes_down_whole,
+    uploads_survive_a_killed_server,
+    purges_and_abandoned_uploads_empty_the_blob_store,
+);
+
+/// An attachment as a device makes it: the file padded with zeros to its bucket, encrypted to a
+/// key of its own.
+pub struct Sealed {
+    pub identity: age::x25519::Identity,
+    pub bucket: u64,
+    pub ciphertext: Vec<u8>,
+}
+
+pub fn seal(file: &[u8]) -> Sealed {
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public();
+    let bucket = file_bucket(file.len() as u64);
+    let mut plaintext = file.to_vec();
+    plaintext.resize(bucket as usize, 0);
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .unwrap();
+    let mut ciphertext = vec![];
+    let mut writer = encryptor.wrap_output(&mut ciphertext).unwrap();
+    writer.write_all(&plaintext).unwrap();
+    writer.finish().unwrap();
+    Sealed {
+        identity,
+        bucket,
+        ciphertext,
+    }
+}
+
+/// A file of `len` bytes that does not compress to nothing.
+fn file_of(len: usize, seed: u8) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+        .collect()
+}
+
+/// An upload's id and token.
+pub struct Upload {
+    pub id: String,
+    pub token: String,
+}
+
+impl Upload {
+    /// The upload an answer to `POST /api/v1/followup/attachments` began.
+    fn of(created: &Value) -> Self {
+        Upload {
+            id: created["id"].as_str().unwrap().to_owned(),
+            token: created["token"].as_str().unwrap().to_owned(),
+        }
+    }
+}
+
+/// The problem type of an error answer: the last segment of its `type`.
+fn problem(body: &Value) -> String {
+    let kind = body["type"].as_str().unwrap_or_default();
+    kind.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+async fn answer(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// `POST /api/v1/followup/attachments`: the status and the answer.
+pub async fn begin(
+    server: &TestServer,
+    keys: &ReceiptKeys,
+    bucket: u64,
+    size: u64,
+) -> (u16, Value) {
+    let body = json!({"lookup": b64_encode(&keys.lookup.0), "auth": b64_encode(keys.auth.expose()),
+                      "bucket": bucket, "size": size});
+    let url = format!("{}/api/v1/followup/attachments", server.url);
+    answer(
+        reqwest::Client::new()
+            .post(url)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// `PUT /api/v1/uploads/{id}/parts/{part}`: the status and the answer.
+pub async fn put(server: &TestServer, upload: &Upload, part: u64, body: &[u8]) -> (u16, Value) {
+    let url = format!("{}/api/v1/uploads/{}/parts/{part}", server.url, upload.id);
+    let response = reqwest::Client::new()
+        .put(url)
+        .bearer_auth(&upload.token)
+        .header("Content-Type", "application/octet-stream")
+        .body(body.to_vec())
+        .send()
+        .await
+        .unwrap();
+    answer(response).await
+}
+
+/// `GET /api/v1/uploads/{id}` with `token`.
+async fn progress(server: &TestServer, id: &str, token: &str) -> (u16, Value) {
+    let url = format!("{}/api/v1/uploads/{id}", server.url);
+    answer(
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// Part `part` of `ciphertext` (parts of 1 MiB).
+fn part(ciphertext: &[u8], part: usize) -> &[u8] {
+    let start = part * (1 << 20);
+    &ciphertext[start..(start + (1 << 20)).min(ciphertext.len())]
+}
+
+/// Begins an upload of `sealed` and sends every part; the upload.
+pub async fn upload(server: &TestServer, keys: &ReceiptKeys, sealed: &Sealed) -> Upload {
+    let size = sealed.ciphertext.len() as u64;
+    let (status, created) = begin(server, keys, sealed.bucket, size).await;
+    assert_eq!(status, 201, "{created}");
+    let upload = Upload::of(&created);
+    let parts = created["parts"].as_u64().unwrap() as usize;
+    for n in 0..parts {
+        let (status, body) = put(server, &upload, n as u64, part(&sealed.ciphertext, n)).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["received"], n as u64 + 1);
+        assert_eq!(body["complete"], n + 1 == parts);
+    }
+    upload
+}
+
+/// A GET of the desk's API as `token`: the status and the body's bytes.
+async fn desk_get(server: &TestServer, token: &str, path: &str) -> (u16, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(format!("{}{path}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+/// Sends the head of a part and half its body on a raw connection, and leaves it open: a
+/// reporter whose connection drops (or whose server dies) half-way through a part.
+fn half_a_part(server: &TestServer, upload: &Upload, n: u64, body: &[u8]) -> std::net::TcpStream {
+    let address = server.url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let head = format!(
+        "PUT /api/v1/uploads/{}/parts/{n} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        upload.id,
+        upload.token,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body[..body.len() / 2]).unwrap();
+    stream.flush().unwrap();
+    stream
+}
+
+fn opened(sealed: &Sealed, ciphertext: &[u8]) -> Vec<u8> {
+    let decryptor = age::Decryptor::new_buffered(ciphertext).unwrap();
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&sealed.identity as &dyn age::Identity))
+        .unwrap();
+    let mut plaintext = vec![];
+    std::io::Read::read_to_end(&mut reader, &mut plaintext).unwrap();
+    plaintext
+}
+
+async fn reporter_of(server: &TestServer, desk: &str) -> (String, ReceiptKeys) {
+    let form = crate::harness::form("me piden dinero por unas fotos");
+    let client = server.client();
+    let submitted = reporter::submit(&client, desk, &form, Language::Es, None, |_| {});
+    let submitted = submitted.await.unwrap();
+    let keys = reporter::derive(&submitted.phrase).await;
+    (submitted.id, keys)
+}
+
+fn blob_dir(server: &TestServer) -> PathBuf {
+    server.dir.path().join("data/blobs")
+}
+
+/// The attachments the blob store holds (their directories' names).
+fn stored(server: &TestServer) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(blob_dir(server))
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = staffed_desk(&server, &client, "gt").await;
+    let (_, hn_ana) = staffed_desk(&server, &client, "hn").await;
+    let (case, keys) = reporter_of(&server, "gt").await;
+
+    // A file of 2.4 MB: its bucket is 2.5 MiB, sent in three parts.
+    let file = file_of(2_400_000, 7);
+    let sealed = seal(&file);
+    assert_eq!(sealed.bucket, 2_621_440);
+    let size = sealed.ciphertext.len() as u64;
+    let (status, created) = begin(&server, &keys, sealed.bucket, size).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        (
+            created["size"].as_u64(),
+            created["part_bytes"].as_u64(),
+            created["parts"].as_u64()
+        ),
+        (Some(size), Some(1 << 20), Some(3))
+    );
+    assert_eq!(
+        (created["received"].as_u64(), created["complete"].as_bool()),
+        (Some(0), Some(false))
+    );
+    let upload = Upload::of(&created);
+
+    // Out of order, the wrong type, the wrong length: refused, nothing stored.
+    let (status, body) = put(&server, &upload, 1, part(&sealed.ciphertext, 1)).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "part-out-of-order"),
+        "{body}"
+    );
+    let url = format!("{}/api/v1/uploads/{}/parts/0", server.url, upload.id);
+    let response = reqwest::Client::new()
+        .put(&url)
+        .bearer_auth(&upload.token)
+        .header("Content-Type", "application/json")
+        .body(part(&sealed.ciphertext, 0).to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415);
+    let (status, body) = put(&server, &upload, 0, &part(&sealed.ciphertext, 0)[1..]).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (400, "invalid-part"),
+        "{body}"
+    );
+    let wrong = Upload {
+        id: upload.id.clone(),
+        token: resguardo::domain::Secret32::random().to_text().to_string(),
+    };
+    let (status, body) = put(&server, &wrong, 0, part(&sealed.ciphertext, 0)).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (404, "upload-not-found"),
+        "{body}"
+    );
+    assert!(stored(&server).is_empty(), "{:?}", stored(&server));
+
+    // Part 0, twice (a retry after a lost answer changes nothing); the desk cannot fetch yet.
+    for _ in 0..2 {
+        let (status, body) = put(&server, &upload, 0, part(&sealed.ciphertext, 0)).await;
+        assert_eq!(
+            (status, body["received"].as_u64()),
+            (200, Some(1)),
+            "{body}"
+        );
+    }
+    let token = &ana.session.token;
+    let path = format!("/api/v1/desk/attachments/{}", upload.id);
+    let (status, _) = desk_get(&server, token, &path).await;
+    assert_eq!(status, 409, "an incomplete attachment is not served");
+
+    // The connection drops half-way through part 1: the progress still says part 1 comes next.
+    drop(half_a_part(
+        &server,
+        &upload,
+        1,
+        part(&sealed.ciphertext, 1),
+    ));
+    let (status, now) = progress(&server, &upload.id, &upload.token).await;
+    assert_eq!((status, now["received"].as_u64()), (200, Some(1)), "{now}");
+    let (status, _) = progress(&server, &upload.id, &wrong.token).await;
+    assert_eq!(status, 404);
+    for n in 1..3 {
+        let (status, body) = put(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, now) = progress(&server, &upload.id, &upload.token).await;
+    assert_eq!(
+        (now["received"].as_u64(), now["complete"].as_bool()),
+        (Some(3), Some(true))
+    );
+
+    // The desk lists it and downloads it whole; the file is the first bytes of the plaintext.
+    let (status, listed) = desk_get(
+        &server,
+        token,
+        &format!("/api/v1/desk/reports/{case}/attachments"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let listed: Value = serde_json::from_slice(&listed).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            listed[0]["id"].as_str(),
+            listed[0]["size"].as_u64(),
+            listed[0]["complete"].as_bool()
+        ),
+        (Some(upload.id.as_str()), Some(size), Some(true))
+    );
+    let (status, body) = desk_get(&server, token, &path).await;
+    assert_eq!(status, 200);
+    assert!(
+        body == sealed.ciphertext,
+        "the download is the upload, byte for byte"
+    );
+    let plaintext = opened(&sealed, &body);
+    assert_eq!(&plaintext[..file.len()], &file[..]);
+    assert!(plaintext[file.len()..].iter().all(|b| *b == 0));
+    if crate::harness::tool_available("age", "--version", "age") {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key.txt");
+        let secret =
+            age::secrecy::ExposeSecret::expose_secret(&sealed.identity.to_string()).to_owned();
+        std::fs::write(&key, secret).unwrap();
+        std::fs::write(dir.path().join("file.age"), &body).unwrap();
+        let out = std::process::Command::new("age")
+            .args(["-d", "-i"])
+            .arg(&key)
+            .arg(dir.path().join("file.age"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            &out.stdout[..file.len()],
+            &file[..],
+            "Debian's age opens it too"
+        );
+    }
+    let trail = server.audit_rows().await;
+    assert!(trail.iter().any(|r| r.entry.action == "attachment.read"
+        && r.entry.subject == format!("{case} {}", upload.id)
+        && r.entry.actor == "ana"));
+
+    // Another desk's worker finds neither the list nor the file.
+    let (status, _) = desk_get(&server, &hn_ana.session.token, &path).await;
+    assert_eq!(status, 404);
+    let (status, _) = desk_get(
+        &server,
+        &hn_ana.session.token,
+        &format!("/api/v1/desk/reports/{case}/attachments"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = desk_get(&server, "not-a-token", &path).await;
+    assert_eq!(status, 401);
+}
+
+/// The limits of one report and the server's quota, and a first part that is not what was
+/// declared: refused with problems, and a refused upload frees its place.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_quota_and_wrong_first_parts_are_refused() {
+    let limits = [
+        ("RESGUARDO__ATTACHMENTS__MAX_FILES_PER_REPORT", "2"),
+        ("RESGUARDO__ATTACHMENTS__MAX_REPORT_BYTES", "1048576"),
+        ("RESGUARDO__ATTACHMENTS__MAX_TOTAL_BYTES", "1048576"),
+    ];
+    let server = TestServer::start_with(Backend::Sqlite, &limits)
+        .await
+        .unwrap();
+    server.create_desk("gt");
+    let (_, keys) = reporter_of(&server, "gt").await;
+    let small = seal(b"una captura");
+    let small_size = small.ciphertext.len() as u64;
+
+    // Declared values that cannot belong to one attachment.
+    for (bucket, size) in [
+        (70_000, small_size),
+        (65_536, 65_536),
+        (65_536, small_size + 400),
+    ] {
+        let (status, body) = begin(&server, &keys, bucket, size).await;
+        assert_eq!(
+            (status, problem(&body).as_str()),
+            (400, "invalid-field"),
+            "{bucket} {size}: {body}"
+        );
+    }
+    // A wrong receipt finds nothing.
+    let mut stranger = reporter::derive(&resguardo::crypto::receipt::ReceiptPhrase::generate(
+        Language::Es,
+    ))
+    .await;
+    let (status, body) = begin(&server, &stranger, small.bucket, small_size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (404, "receipt-not-found"),
+        "{body}"
+    );
+    stranger.lookup = keys.lookup;
+    let (status, _) = begin(&server, &stranger, small.bucket, small_size).await;
+    assert_eq!(status, 404, "the lookup without its auth key");
+
+    // A first part whose recipient is not X25519, or a length one byte past the declared file's:
+    // refused, and the upload is gone, so its place in the report is free again.
+    let mut foreign = small.ciphertext.clone();
+    let at = foreign.windows(6).position(|w| w == b"X25519").unwrap();
+    foreign[at + 5] = b'8';
+    let mut longer = small.ciphertext.clone();
+    longer.push(0);
+    for body in [foreign, longer] {
+        let (status, created) = begin(&server, &keys, small.bucket, body.len() as u64).await;
+        assert_eq!(status, 201, "{created}");
+        let upload = Upload::of(&created);
+        let (status, answer) = put(&server, &upload, 0, &body).await;
+        assert_eq!(
+            (status, problem(&answer).as_str()),
+            (400, "invalid-ciphertext"),
+            "{answer}"
+        );
+        let (status, _) = progress(&server, &upload.id, &upload.token).await;
+        assert_eq!(status, 404, "a refused upload is deleted");
+    }
+    assert!(stored(&server).is_empty());
+
+    // Two files fit; a third does not.
+    upload(&server, &keys, &small).await;
+    upload(&server, &keys, &seal(b"otra captura")).await;
+    let (status, body) = begin(&server, &keys, small.bucket, small_size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "attachment-limit"),
+        "{body}"
+    );
+
+    // Another report: 1 MiB of files may be padded by an eighth, no more.
+    let (_, other) = reporter_of(&server, "gt").await;
+    let too_big = file_bucket(1_200_000);
+    let size = resguardo::crypto::ciphertext::stream_len(200, too_big);
+    let (status, body) = begin(&server, &other, too_big, size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "attachment-limit"),
+        "{body}"
+    );
+    // A 1 MiB bucket fits the report, but not the server's quota, which two files use already.
+    let size = resguardo::crypto::ciphertext::stream_len(200, 1 << 20);
+    let (status, body) = begin(&server, &other, 1 << 20, size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (507, "storage-full"),
+        "{body}"
+    );
+}
+
+async fn uploads_survive_a_killed_server(backend: Backend) {
+    let Some(mut server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = staffed_desk(&server, &client, "gt").await;
+    let (_, keys) = reporter_of(&server, "gt").await;
+    let file = file_of(2_100_000, 3);
+    let sealed = seal(&file);
+    let (status, created) = begin(
+        &server,
+        &keys,
+        sealed.bucket,
+        sealed.ciphertext.len() as u64,
+    )
+    .await;
+    assert_eq!(status, 201);
+    let upload = Upload::of(&created);
+    let (status, _) = put(&server, &upload, 0, part(&sealed.ciphertext, 0)).await;
+    assert_eq!(status, 200);
+
+    // SIGKILL while part 1 is half-way in: part 0, acknowledged, survives; part 1 is not served.
+    let open = half_a_part(&server, &upload, 1, part(&sealed.ciphertext, 1));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.kill9();
+    drop(open);
+    server.restart();
+    let (status, now) = progress(&server, &upload.id, &upload.token).await;
+    assert_eq!((status, now["received"].as_u64()), (200, Some(1)), "{now}");
+    let (status, _) = desk_get(
+        &server,
+        &ana.session.token,
+        &format!("/api/v1/desk/attachments/{}", upload.id),
+    )
+    .await;
+    assert_eq!(status, 409);
+    for n in 1..3 {
+        let (status, body) = put(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = desk_get(
+        &server,
+        &ana.session.token,
+        &format!("/api/v1/desk/attachments/{}", upload.id),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        body == sealed.ciphertext,
+        "after the crash, the download is the upload"
+    );
+    assert_eq!(&opened(&sealed, &body)[..file.len()], &file[..]);
+}
+
+async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
+    let Some(server) = TestServer::start(backend).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = staffed_desk(&server, &client, "gt").await;
+    let (closed, keys) = reporter_of(&server, "gt").await;
+    let (open_case, other_keys) = reporter_of(&server, "gt").await;
+    let done = upload(&server, &keys, &seal(&file_of(100_000, 1))).await;
+    let kept = upload(&server, &other_keys, &seal(&file_of(100_000, 2))).await;
+    // Begun and never finished: one part of two.
+    let big = seal(&file_of(1_500_000, 4));
+    let (_, created) = begin(&server, &keys, big.bucket, big.ciphertext.len() as u64).await;
+    let abandoned = Upload::of(&created);
+    let (status, _) = put(&server, &abandoned, 0, part(&big.ciphertext, 0)).await;
+    assert_eq!(status, 200);
+    let mut all = vec![done.id.clone(), kept.id.clone(), abandoned.id.clone()];
+    all.sort();
+    assert_eq!(stored(&server), all);
+
+    let store = server.store().await.maintenance();
+    let blobs = resguardo::blobs::open(&blob_dir(&server)).unwrap();
+    let now = resguardo::time::now_secs();
+    // Not yet abandoned an hour on; a day and more later, it is.
+    resguardo::retention::forget_abandoned(&store, &*blobs, now - 3600)
+        .await
+        .unwrap();
+    assert_eq!(stored(&server).len(), 3);
+    let deleted = resguardo::retention::forget_abandoned(&store, &*blobs, now + 25 * 3600)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let (status, _) = progress(&server, &abandoned.id, &abandoned.token).await;
+    assert_eq!(status, 404);
+    let mut left = vec![done.id.clone(), kept.id.clone()];
+    left.sort();
+    assert_eq!(stored(&server), left);
+
+    // The case is closed, and purged 91 days on: its attachment goes with it, the other stays.
+    let token = &ana.session.token;
+    let url = format!("{}/api/v1/desk/reports/{closed}/status", server.url);
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    let days = |n| resguardo::domain::Days::parse(n).unwrap();
+    let settings = resguardo::config::RetentionSettings {
+        closed_days: days(90),
+        spam_days: days(7),
+        untriaged_days: days(0),
+        interval_secs: 3600,
+        desks: Default::default(),
+    };
+    let report = resguardo::retention::purge(&store, &*blobs, &settings, now + 91 * 86_400, false)
+        .await
+        .unwrap();
+    assert_eq!((report.cases(), report.attachments), (1, 1));
+    assert_eq!(stored(&server), vec![kept.id.clone()]);
+    let (status, _) = desk_get(
+        &server,
+        token,
+        &format!("/api/v1/desk/attachments/{}", kept.id),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = desk_get(
+        &server,
+        token,
+        &format!("/api/v1/desk/reports/{open_case}/attachments"),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
