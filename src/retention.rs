@@ -100,13 +100,16 @@ pub async fn purge(
     })
 }
 
-/// Deletes the uploads not completed before `before`, then every blob without a row; how many
-/// blobs went.
+/// Deletes the uploads that were not completed `abandon_secs` after they began, at `now`, then
+/// every blob without a row; how many blobs went. An upload's start is kept to the hour, rounded
+/// down, so one is deleted only once a whole hour more has passed: late, never early.
 pub async fn forget_abandoned(
     store: &Maintenance,
     blobs: &dyn BlobStore,
-    before: i64,
+    now: i64,
+    abandon_secs: i64,
 ) -> Result<u64, PurgeError> {
+    let before = now - abandon_secs - crate::time::BUCKET_SECS;
     store.abandon_uploads(before).await?;
     sweep(store, blobs).await
 }

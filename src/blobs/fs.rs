@@ -1,8 +1,9 @@
 //! The filesystem blob store: a directory per attachment under the root, named by its id, holding
 //! one file per part named by its number. A part is written to a temporary file of its own,
 //! synced, renamed into place and the directory synced, so that a part is either absent or whole
-//! and durable; a retry replaces it whole. Files are 0600 and directories 0700. The work runs on
-//! the blocking pool, never on the async threads.
+//! and durable; a retry replaces it whole. Files are 0600 and directories 0700, and their access
+//! and modification times are set to the hour (the change time, which the kernel keeps, cannot
+//! be: SECURITY.md). The work runs on the blocking pool, never on the async threads.
 
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::Write;
@@ -46,11 +47,30 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// The hour a file's or directory's times are set to: files keep when they were written to the
+/// nanosecond, and a part's would date its upload, which the database keeps to the hour.
+fn hour() -> std::fs::FileTimes {
+    let secs = u64::try_from(crate::time::now_bucket()).unwrap_or_default();
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    std::fs::FileTimes::new().set_accessed(at).set_modified(at)
+}
+
+/// Sets a directory's times to the hour.
+fn blur_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.set_times(hour())
+}
+
 fn write_part(root: &Path, dir: &Path, part: u64, bytes: &[u8]) -> std::io::Result<()> {
     match DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => sync_dir(root)?,
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(e),
+    }
+    // Synced for the first part whoever made the directory: an earlier attempt may have made it
+    // and died before syncing it.
+    if part == 0 {
+        blur_dir(root)?;
+        sync_dir(root)?;
     }
     // A name of its own, so that two requests writing the same part never share a file.
     let suffix: u64 = rand::random();
@@ -62,8 +82,10 @@ fn write_part(root: &Path, dir: &Path, part: u64, bytes: &[u8]) -> std::io::Resu
             .mode(0o600)
             .open(&temporary)?;
         file.write_all(bytes)?;
+        file.set_times(hour())?;
         file.sync_all()?;
         fs::rename(&temporary, dir.join(part.to_string()))?;
+        blur_dir(dir)?;
         sync_dir(dir)
     })();
     if written.is_err() {
@@ -92,7 +114,7 @@ impl BlobStore for FsBlobs {
     async fn delete(&self, id: &AttachmentId) -> Result<(), BlobError> {
         let (root, dir) = (self.root.clone(), self.dir(id));
         blocking(move || match fs::remove_dir_all(&dir) {
-            Ok(()) => sync_dir(&root),
+            Ok(()) => blur_dir(&root).and_then(|()| sync_dir(&root)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e),
         })
@@ -144,6 +166,14 @@ mod tests {
         assert!(matches!(store.part(&a, 2).await, Err(BlobError::Missing)));
         let part = root.join(a.to_string()).join("0");
         assert_eq!(mode(&part), 0o600);
+        for path in [&part, &root.join(a.to_string()), &root] {
+            let modified = fs::metadata(path).unwrap().modified().unwrap();
+            let secs = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            assert_eq!(secs % 3600, 0, "{} keeps only the hour", path.display());
+        }
         assert_eq!(mode(part.parent().unwrap()), 0o700);
         let names: Vec<_> = fs::read_dir(root.join(a.to_string()))
             .unwrap()

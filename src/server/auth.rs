@@ -106,7 +106,8 @@ impl FromRequest for Vetted {
 }
 
 /// The holder of an upload's token, for the upload the path names (`{id}`): an unknown id and a
-/// wrong token are the same 404, so a token cannot be tested against other uploads.
+/// wrong token are the same 404, so a token cannot be tested against other uploads. Only a
+/// request that holds one is charged to the global upload quota (`limits::UploadAllowed`).
 pub struct Uploader(pub crate::store::UploadStore);
 
 impl FromRequest for Uploader {
@@ -125,11 +126,11 @@ impl FromRequest for Uploader {
             let digest = token.ok_or(ApiError::UploadNotFound)?.digest();
             let id = id.and_then(Result::ok).ok_or(ApiError::UploadNotFound)?;
             let upload = state.intake().upload(&id, digest).await;
-            Ok(Uploader(
-                upload
-                    .map_err(store_failure)?
-                    .ok_or(ApiError::UploadNotFound)?,
-            ))
+            let upload = upload
+                .map_err(store_failure)?
+                .ok_or(ApiError::UploadNotFound)?;
+            state.limits.charge_global(super::limits::Class::Upload)?;
+            Ok(Uploader(upload))
         })
     }
 }

@@ -234,6 +234,20 @@ impl FromRequest for IntakeAllowed {
     }
 }
 
+/// An extractor that charges one request about an upload (a part, or its progress) to its
+/// address's bucket. The global upload quota is charged once the upload's token proved to be one
+/// (`auth::Uploader`), so that requests with made-up tokens cost real uploads nothing.
+pub struct UploadAllowed;
+
+impl FromRequest for UploadAllowed {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let charged = limits_of(req).and_then(|l| l.charge_address(Class::Upload, req));
+        std::future::ready(charged.map(|()| UploadAllowed))
+    }
+}
+
 /// Declares an extractor that admits one request of a class, or refuses it before the body is read.
 macro_rules! admission {
     ($(#[$doc:meta])* $name:ident, $class:expr) => {
@@ -259,11 +273,6 @@ admission!(
     /// Admits one enrolment or login attempt.
     LoginAllowed,
     Class::Login
-);
-admission!(
-    /// Admits one request about an upload: a part, or its progress.
-    UploadAllowed,
-    Class::Upload
 );
 admission!(
     /// Admits one read of the database.

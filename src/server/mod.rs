@@ -4,6 +4,7 @@
 pub mod admission;
 pub mod auth;
 pub mod dashboard;
+pub mod inflight;
 pub mod limits;
 pub mod metrics;
 pub mod middleware;
@@ -80,6 +81,8 @@ pub struct AppState {
     pub blobs: crate::blobs::Blobs,
     /// What one report's attachments, and all of them, may hold (`[attachments]`).
     pub attachment_quota: crate::store::AttachmentQuota,
+    /// Parts being received (`inflight`).
+    pub parts: inflight::PartsInFlight,
 }
 
 impl AppState {
@@ -201,6 +204,7 @@ impl Application {
             retention: settings.retention.clone(),
             blobs,
             attachment_quota: attachment_quota(&settings.attachments),
+            parts: inflight::PartsInFlight::default(),
         });
         webhooks::spawn(
             state.db.maintenance(),
@@ -474,7 +478,7 @@ fn spawn_purging(upkeep: Upkeep, period: Duration) {
             if let Err(e) = store.expire_referrals(crate::time::now_secs()).await {
                 tracing::warn!(error = %e, "could not delete expired referrals");
             }
-            let abandoned = crate::retention::forget_abandoned(&store, &*blobs, now - abandon_secs);
+            let abandoned = crate::retention::forget_abandoned(&store, &*blobs, now, abandon_secs);
             if let Err(e) = abandoned.await {
                 tracing::warn!(error = %e, "could not delete abandoned uploads");
             }

@@ -109,6 +109,8 @@ pub enum ApiError {
     AttachmentLimit(String),
     #[error("there is no such attachment in this desk")]
     AttachmentNotFound,
+    #[error("another part of this upload is being received; send this one after its answer")]
+    UploadBusy,
     #[error("this attachment's upload is not complete yet")]
     AttachmentIncomplete,
 }
@@ -159,6 +161,7 @@ impl ApiError {
             ApiError::PartOutOfOrder(_) => "part-out-of-order",
             ApiError::AttachmentLimit(_) => "attachment-limit",
             ApiError::AttachmentNotFound => "attachment-not-found",
+            ApiError::UploadBusy => "upload-busy",
             ApiError::AttachmentIncomplete => "attachment-incomplete",
         }
     }
@@ -207,7 +210,8 @@ impl ResponseError for ApiError {
             | ApiError::ReferralConflict(_)
             | ApiError::PartOutOfOrder(_)
             | ApiError::AttachmentLimit(_)
-            | ApiError::AttachmentIncomplete => StatusCode::CONFLICT,
+            | ApiError::AttachmentIncomplete
+            | ApiError::UploadBusy => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -341,6 +345,7 @@ mod docs_agree {
             ApiError::AttachmentLimit(String::new()),
             ApiError::AttachmentNotFound,
             ApiError::AttachmentIncomplete,
+            ApiError::UploadBusy,
         ]
     }
 

@@ -19,6 +19,7 @@ use crate::triage::staffed_desk;
 
 crate::on_both_backends!(
     an_attachment_goes_up_in_parts_and_comes_down_whole,
+    reservations_at_once_keep_to_the_limit,
     uploads_survive_a_killed_server,
     purges_and_abandoned_uploads_empty_the_blob_store,
 );
@@ -286,6 +287,21 @@ async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
         (404, "upload-not-found"),
         "{body}"
     );
+    // The token of another upload (of the same report) opens only that one.
+    let other = seal(b"otra");
+    let (status, created) =
+        begin(&server, &keys, other.bucket, other.ciphertext.len() as u64).await;
+    assert_eq!(status, 201);
+    let theirs = Upload {
+        id: upload.id.clone(),
+        token: Upload::of(&created).token,
+    };
+    let (status, body) = put(&server, &theirs, 0, part(&sealed.ciphertext, 0)).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (404, "upload-not-found"),
+        "{body}"
+    );
     assert!(stored(&server).is_empty(), "{:?}", stored(&server));
 
     // Part 0, twice (a retry after a lost answer changes nothing); the desk cannot fetch yet.
@@ -332,12 +348,17 @@ async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
     .await;
     assert_eq!(status, 200);
     let listed: Value = serde_json::from_slice(&listed).unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    let listed = listed.as_array().unwrap();
+    let ours = listed
+        .iter()
+        .find(|a| a["id"] == upload.id.as_str())
+        .unwrap();
     assert_eq!(
         (
-            listed[0]["id"].as_str(),
-            listed[0]["size"].as_u64(),
-            listed[0]["complete"].as_bool()
+            ours["id"].as_str(),
+            ours["size"].as_u64(),
+            ours["complete"].as_bool()
         ),
         (Some(upload.id.as_str()), Some(size), Some(true))
     );
@@ -379,6 +400,27 @@ async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
         && r.entry.subject == format!("{case} {}", upload.id)
         && r.entry.actor == "ana"));
 
+    // A HEAD sends no byte, and so is not a read.
+    let reads = |rows: &[resguardo::store::AuditRow]| {
+        rows.iter()
+            .filter(|r| r.entry.action == "attachment.read")
+            .count()
+    };
+    let before = reads(&server.audit_rows().await);
+    let head = reqwest::Client::new()
+        .head(format!("{}{path}", server.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    let length = head
+        .headers()
+        .get("content-length")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(length, Some(size.to_string()));
+    assert_eq!(reads(&server.audit_rows().await), before);
+
     // Another desk's worker finds neither the list nor the file.
     let (status, _) = desk_get(&server, &hn_ana.session.token, &path).await;
     assert_eq!(status, 404);
@@ -400,7 +442,8 @@ async fn limits_quota_and_wrong_first_parts_are_refused() {
     let limits = [
         ("RESGUARDO__ATTACHMENTS__MAX_FILES_PER_REPORT", "2"),
         ("RESGUARDO__ATTACHMENTS__MAX_REPORT_BYTES", "1048576"),
-        ("RESGUARDO__ATTACHMENTS__MAX_TOTAL_BYTES", "1048576"),
+        // 1.1 MiB: a 1 MiB bucket fits alone, not beside two small files.
+        ("RESGUARDO__ATTACHMENTS__MAX_TOTAL_BYTES", "1153434"),
     ];
     let server = TestServer::start_with(Backend::Sqlite, &limits)
         .await
@@ -526,6 +569,11 @@ async fn uploads_survive_a_killed_server(backend: Backend) {
     )
     .await;
     assert_eq!(status, 409);
+    // What a crash between writing a part and recording it leaves: the part in place and a
+    // temporary file, neither acknowledged. The part is sent again and replaces them.
+    let dir = blob_dir(&server).join(&upload.id);
+    std::fs::write(dir.join("1"), b"torn").unwrap();
+    std::fs::write(dir.join("1.00000000deadbeef.tmp"), b"torn").unwrap();
     for n in 1..3 {
         let (status, body) = put(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
         assert_eq!(status, 200, "{body}");
@@ -567,15 +615,18 @@ async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
     let store = server.store().await.maintenance();
     let blobs = resguardo::blobs::open(&blob_dir(&server)).unwrap();
     let now = resguardo::time::now_secs();
-    // Not yet abandoned an hour on; a day and more later, it is.
-    resguardo::retention::forget_abandoned(&store, &*blobs, now - 3600)
-        .await
-        .unwrap();
-    assert_eq!(stored(&server).len(), 3);
-    let deleted = resguardo::retention::forget_abandoned(&store, &*blobs, now + 25 * 3600)
-        .await
-        .unwrap();
-    assert_eq!(deleted, 1);
+    // Its start is kept to the hour, rounded down: with an hour's window it is not deleted at
+    // once, and with a day's not 23 hours on; 26 hours on, it is.
+    let day = 24 * 3600;
+    for (later, window) in [(now, 3600), (now + 23 * 3600, day)] {
+        resguardo::retention::forget_abandoned(&store, &*blobs, later, window)
+            .await
+            .unwrap();
+        assert_eq!(stored(&server).len(), 3, "never deleted early");
+    }
+    let later = now + 26 * 3600;
+    let deleted = resguardo::retention::forget_abandoned(&store, &*blobs, later, day).await;
+    assert_eq!(deleted.unwrap(), 1);
     let (status, _) = progress(&server, &abandoned.id, &abandoned.token).await;
     assert_eq!(status, 404);
     let mut left = vec![done.id.clone(), kept.id.clone()];
@@ -620,4 +671,25 @@ async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+/// Reservations that arrive together, for one report: exactly as many as the report may hold
+/// are made (the reservation waits for the others, on PostgreSQL as on SQLite).
+async fn reservations_at_once_keep_to_the_limit(backend: Backend) {
+    let files = [("RESGUARDO__ATTACHMENTS__MAX_FILES_PER_REPORT", "3")];
+    let Some(server) = TestServer::start_with(backend, &files).await else {
+        return;
+    };
+    server.create_desk("gt");
+    let (_, keys) = reporter_of(&server, "gt").await;
+    let sealed = seal(b"una captura");
+    let size = sealed.ciphertext.len() as u64;
+    let begins = (0..12).map(|_| begin(&server, &keys, sealed.bucket, size));
+    let answers = futures_util::future::join_all(begins).await;
+    let made = answers.iter().filter(|(status, _)| *status == 201).count();
+    let refused = answers
+        .iter()
+        .filter(|(status, body)| *status == 409 && problem(body) == "attachment-limit")
+        .count();
+    assert_eq!((made, refused), (3, 9), "{answers:?}");
 }

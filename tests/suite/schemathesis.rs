@@ -56,7 +56,10 @@ async fn api_conforms_to_its_openapi_document() {
         let mut out = run(&schema, &checks).await;
         let report = String::from_utf8_lossy(&out.stdout).into_owned();
         if !out.status.success() && tool_failed_alone(&report) {
-            eprintln!("schemathesis failed inside itself, with no failed check; running it again");
+            eprintln!(
+                "schemathesis failed inside itself, with no failed check; running it again. \
+                 Its report:\n{report}"
+            );
             out = run(&schema, &checks).await;
         }
         let report = String::from_utf8_lossy(&out.stdout);

@@ -44,12 +44,21 @@ pub async fn download(
     state: web::Data<AppState>,
     caller: Vetted,
     id: web::Path<String>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, CaseError> {
     let not_found = || CaseError::Request(ApiError::AttachmentNotFound);
     let id = AttachmentId::parse(&id).map_err(|_| not_found())?;
     let attachment = caller.0.desk.attachment(&id).await?.ok_or_else(not_found)?;
     if !attachment.complete {
         return Err(ApiError::AttachmentIncomplete.into());
+    }
+    let size = u64::try_from(attachment.size).unwrap_or_default();
+    // A HEAD sends no byte of the file, so it is not recorded as a read.
+    if req.method() == actix_web::http::Method::HEAD {
+        let nothing = futures_util::stream::empty::<Result<web::Bytes, std::io::Error>>();
+        return Ok(HttpResponse::Ok()
+            .content_type("application/octet-stream")
+            .body(SizedStream::new(size, nothing)));
     }
     let me = &caller.0.account;
     let subject = format!("{} {}", attachment.report, attachment.id);
@@ -61,7 +70,6 @@ pub async fn download(
         &subject,
     )
     .await?;
-    let size = u64::try_from(attachment.size).unwrap_or_default();
     let blobs = state.blobs.clone();
     // One part in memory at a time; a part missing or of the wrong length ends the body short of
     // its Content-Length, so that no client takes a broken file for a whole one.

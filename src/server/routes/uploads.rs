@@ -140,14 +140,21 @@ pub async fn put_part(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let upload = upload.0;
-    let attachment = &upload.attachment;
     let part: u64 = path
         .1
         .parse()
         .map_err(|_| ApiError::BadPart("a part is named by its number: 0, 1, 2 …".to_owned()))?;
+    // One part of an upload at a time, decided on the row as it is now: a late duplicate of an
+    // acknowledged part is answered, never written.
+    let _claim = state
+        .parts
+        .claim(upload.attachment.id)
+        .ok_or(ApiError::UploadBusy)?;
+    let attachment = upload.reread().await.map_err(store_failure)?;
+    let attachment = attachment.ok_or(ApiError::UploadNotFound)?;
     let received = u64::try_from(attachment.parts).unwrap_or_default();
     if attachment.complete || part < received {
-        return Ok(HttpResponse::Ok().json(progress(attachment)));
+        return Ok(HttpResponse::Ok().json(progress(&attachment)));
     }
     if part > received {
         return Err(ApiError::PartOutOfOrder(received));
@@ -161,9 +168,10 @@ pub async fn put_part(
     if !octets {
         return Err(ApiError::NotOctetStream);
     }
+    let _room = state.parts.room().await.ok_or(ApiError::Unavailable)?;
     let bytes = read_part(payload, part, expected).await?;
     if part == 0 {
-        check_first_part(&upload, &bytes).await?;
+        check_first_part(&upload, &attachment, &bytes).await?;
     }
     state
         .blobs
@@ -176,10 +184,11 @@ pub async fn put_part(
         Attachment {
             parts: attachment.parts + 1,
             complete,
-            ..attachment.clone()
+            ..attachment
         }
     } else {
-        // Another request recorded this part first, or the upload was deleted meanwhile.
+        // The upload was deleted meanwhile (abandoned, or its case purged), or another instance
+        // recorded this part first.
         let reread = upload.reread().await.map_err(store_failure)?;
         reread.ok_or(ApiError::UploadNotFound)?
     };
@@ -210,9 +219,9 @@ async fn read_part(payload: web::Payload, part: u64, expected: u64) -> Result<Ve
 /// reservation does not count against the report's limits.
 async fn check_first_part(
     upload: &crate::store::UploadStore,
+    attachment: &Attachment,
     bytes: &[u8],
 ) -> Result<(), ApiError> {
-    let attachment = &upload.attachment;
     let size = u64::try_from(attachment.size).unwrap_or_default();
     let checked = match check_stream_start(bytes, size) {
         Ok(plaintext) if i64::try_from(plaintext).ok() == Some(attachment.bucket) => Ok(()),
