@@ -211,46 +211,21 @@ pub fn spawn_forgetting(limits: Arc<Limits>, period: Duration) {
     });
 }
 
-/// An extractor that charges one intake request to its address's bucket before the body is read.
-/// The global intake quota is charged later, by the handler, once the proof-of-work holds.
-pub struct IntakeAllowed;
-
-fn admit(req: &HttpRequest, class: Class) -> Result<(), ApiError> {
-    limits_of(req)?.check(class, req)
-}
-
 fn limits_of(req: &HttpRequest) -> Result<&Limits, ApiError> {
     req.app_data::<web::Data<AppState>>()
         .map(|state| &*state.limits)
         .ok_or(ApiError::Unavailable)
 }
 
-impl FromRequest for IntakeAllowed {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let charged = limits_of(req).and_then(|l| l.charge_address(Class::Intake, req));
-        std::future::ready(charged.map(|()| IntakeAllowed))
-    }
-}
-
-/// An extractor that charges one request about an upload (a part, or its progress) to its
-/// address's bucket. The global upload quota is charged once the upload's token proved to be one
-/// (`auth::Uploader`), so that requests with made-up tokens cost real uploads nothing.
-pub struct UploadAllowed;
-
-impl FromRequest for UploadAllowed {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let charged = limits_of(req).and_then(|l| l.charge_address(Class::Upload, req));
-        std::future::ready(charged.map(|()| UploadAllowed))
-    }
-}
-
-/// Declares an extractor that admits one request of a class, or refuses it before the body is read.
+/// Declares an extractor that admits one request of a class, or refuses it before the body is
+/// read: charged with `check` (its address's bucket, then the global one), or with
+/// `charge_address` alone when the global quota is charged later, once the request proved worth
+/// it.
 macro_rules! admission {
     ($(#[$doc:meta])* $name:ident, $class:expr) => {
+        admission!($(#[$doc])* $name, $class, check);
+    };
+    ($(#[$doc:meta])* $name:ident, $class:expr, $charge:ident) => {
         $(#[$doc])*
         pub struct $name;
 
@@ -258,12 +233,28 @@ macro_rules! admission {
             type Error = ApiError;
             type Future = std::future::Ready<Result<Self, ApiError>>;
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-                std::future::ready(admit(req, $class).map(|()| $name))
+                let charged = limits_of(req).and_then(|l| l.$charge($class, req));
+                std::future::ready(charged.map(|()| $name))
             }
         }
     };
 }
 
+admission!(
+    /// One intake request, charged to its address only: the global intake quota is charged by
+    /// the handler, once the proof-of-work holds.
+    IntakeAllowed,
+    Class::Intake,
+    charge_address
+);
+admission!(
+    /// One request about an upload (a part, or its progress), charged to its address only: the
+    /// global upload quota is charged once the upload's token proved to be one
+    /// (`auth::Uploader`), so that requests with made-up tokens cost real uploads nothing.
+    UploadAllowed,
+    Class::Upload,
+    charge_address
+);
 admission!(
     /// Admits one follow-up request.
     FollowupAllowed,
