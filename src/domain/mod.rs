@@ -19,8 +19,8 @@ pub use desk::{DeskName, DeskSlug, Fingerprint, Recipient};
 pub use id::BadId;
 pub use language::Language;
 pub use partner::{
-    is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus, ReferralId,
-    ReferralStatus, Service, WebhookUrl,
+    is_format, is_public_address, Country, PartnerId, PartnerName, PartnerProfile, PartnerStatus,
+    ReferralId, ReferralStatus, Service, WebhookUrl,
 };
 pub use report::{
     AttachmentId, Author, BadStatus, Lookup, ReceiptAuth, ReferralField, ReportId, ReportKind,

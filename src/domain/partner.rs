@@ -106,8 +106,8 @@ fn plain_text(text: &str, what: &'static str, max: usize) -> Result<String, BadT
 
 /// Invisible formatting characters (Unicode category Cf: zero-width spaces and joiners, bidi
 /// controls, the soft hyphen, tags …). In a name they only ever serve to make two names that look
-/// the same compare different.
-fn is_format(c: char) -> bool {
+/// the same compare different, or (a bidi override) to make `exe.jpg` read as `gpj.exe`.
+pub fn is_format(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
         | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}' | '\u{200B}'..='\u{200F}'

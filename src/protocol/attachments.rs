@@ -1,7 +1,8 @@
 //! Attachments on the wire (docs/protocol.md §12): a reporter begins an upload with the receipt
 //! (`/api/v1/followup/attachments`), sends its parts with the upload's token
 //! (`/api/v1/uploads/{id}…`), and a desk lists and fetches its cases' attachments
-//! (`/api/v1/desk/…`). Every attachment is one age file, sent in parts of `PART_BYTES`.
+//! (`/api/v1/desk/…`). Every attachment is one age file, sent in parts of `PART_BYTES`, and is
+//! named, with its key, inside the encrypted report or message that carries it (`ManifestEntry`).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,10 @@ pub struct AgeBytes(pub Vec<u8>);
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadRequest {
+    /// The attachment's id, which the device chose (16 random bytes, 32 lower-case hex digits) so
+    /// that the report or message it sends can name it before the upload begins.
+    #[schema(pattern = r"^[0-9a-f]{32}$")]
+    pub id: String,
     /// 16 bytes, base64.
     #[schema(pattern = r"^[A-Za-z0-9+/]{21}[AQgw]==$")]
     pub lookup: String,
@@ -50,7 +55,7 @@ impl std::fmt::Debug for UploadRequest {
     }
 }
 
-/// A new upload: its id (which the manifest names) and the token that sends its parts, shown
+/// A new upload: its id (the one the device chose) and the token that sends its parts, shown
 /// only here.
 #[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UploadCreated {
@@ -92,9 +97,183 @@ pub struct AttachmentView {
     pub day: String,
 }
 
+/// One attachment as an encrypted report or message names it (docs/protocol.md §12): what the
+/// desk needs to fetch, open and check the file. Never in the clear: it holds the file's key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, zeroize::ZeroizeOnDrop)]
+pub struct ManifestEntry {
+    /// The attachment's id, as its upload was begun with.
+    #[zeroize(skip)]
+    pub id: String,
+    /// The file's age identity, `AGE-SECRET-KEY-1…`.
+    pub key: String,
+    /// The file's media type, as the device read it (`image/jpeg`, `audio/ogg` …).
+    #[serde(rename = "type")]
+    #[zeroize(skip)]
+    pub media_type: String,
+    /// The file's length in bytes, before padding.
+    #[zeroize(skip)]
+    pub size: u64,
+    /// SHA-256 of the file, lower-case hex.
+    #[zeroize(skip)]
+    pub sha256: String,
+    /// The file's name, if the reporter kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The EXIF orientation (1–8) a photo had before its metadata was removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[zeroize(skip)]
+    pub orientation: Option<u8>,
+    /// Whether metadata was removed on the device (evidence::strip); `false` for a file the
+    /// reporter chose to send as it was.
+    #[serde(default)]
+    #[zeroize(skip)]
+    pub cleaned: bool,
+    /// The untouched original, kept as evidence beside its cleaned copy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[zeroize(skip)]
+    pub original: bool,
+}
+
+impl std::fmt::Debug for ManifestEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ManifestEntry({}, {} bytes, key redacted)",
+            self.id, self.size
+        )
+    }
+}
+
+/// Why a manifest entry cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ManifestError {
+    #[error("the document's attachments are not a list of attachments")]
+    Malformed,
+    #[error("an attachment's {0} is not valid")]
+    Field(&'static str),
+}
+
+/// The longest file name and media type an entry may carry.
+const MAX_NAME: usize = 255;
+const MAX_TYPE: usize = 127;
+
+impl ManifestEntry {
+    /// Checks every field's form, so that what a desk shows and opens is what the format allows.
+    pub fn check(&self) -> Result<(), ManifestError> {
+        let hex = |text: &str, len: usize| {
+            text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        };
+        if !hex(&self.id, 32) {
+            return Err(ManifestError::Field("id"));
+        }
+        if !hex(&self.sha256, 64) {
+            return Err(ManifestError::Field("sha256"));
+        }
+        self.identity()?;
+        let media_type = self.media_type.as_bytes();
+        let type_ok = !media_type.is_empty()
+            && media_type.len() <= MAX_TYPE
+            && media_type.contains(&b'/')
+            && media_type.iter().all(|b| b.is_ascii_graphic());
+        if !type_ok {
+            return Err(ManifestError::Field("type"));
+        }
+        let name_ok = |n: &String| {
+            !n.trim().is_empty()
+                && n.chars().count() <= MAX_NAME
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || crate::domain::is_format(c) || c == '/' || c == '\\')
+        };
+        if self.name.as_ref().is_some_and(|n| !name_ok(n)) {
+            return Err(ManifestError::Field("name"));
+        }
+        if self.orientation.is_some_and(|o| !(1..=8).contains(&o)) {
+            return Err(ManifestError::Field("orientation"));
+        }
+        Ok(())
+    }
+
+    /// The file's age identity.
+    pub fn identity(&self) -> Result<age::x25519::Identity, ManifestError> {
+        self.key
+            .trim()
+            .parse::<age::x25519::Identity>()
+            .map_err(|_| ManifestError::Field("key"))
+    }
+}
+
+/// The attachments a decrypted report or message names (its `attachments` field; none when it
+/// has no such field), each checked.
+pub fn manifest_of(document: &[u8]) -> Result<Vec<ManifestEntry>, ManifestError> {
+    #[derive(Deserialize)]
+    struct Named {
+        #[serde(default)]
+        attachments: Option<serde_json::Value>,
+    }
+    let named: Named = serde_json::from_slice(document).map_err(|_| ManifestError::Malformed)?;
+    let Some(list) = named.attachments else {
+        return Ok(vec![]);
+    };
+    let entries: Vec<ManifestEntry> =
+        serde_json::from_value(list).map_err(|_| ManifestError::Malformed)?;
+    for entry in &entries {
+        entry.check()?;
+    }
+    Ok(entries)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry() -> ManifestEntry {
+        let key = age::x25519::Identity::generate();
+        ManifestEntry {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            key: age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_owned(),
+            media_type: "image/jpeg".into(),
+            size: 1234,
+            sha256: "ab".repeat(32),
+            name: Some("captura 1.jpg".into()),
+            orientation: Some(6),
+            cleaned: true,
+            original: false,
+        }
+    }
+
+    #[test]
+    fn manifests_are_read_from_documents_and_checked() {
+        let good = entry();
+        let doc = serde_json::json!({"schema": "resguardo.report.v2", "attachments": [good]});
+        let read = manifest_of(doc.to_string().as_bytes()).unwrap();
+        assert_eq!(read, vec![good.clone()]);
+        assert!(
+            !format!("{good:?}").contains("AGE-SECRET-KEY"),
+            "Debug hides the key"
+        );
+        let none = manifest_of(br#"{"schema": "resguardo.message.v2", "text": "x"}"#).unwrap();
+        assert!(none.is_empty());
+        assert_eq!(
+            manifest_of(br#"{"attachments": 3}"#),
+            Err(ManifestError::Malformed)
+        );
+        type Spoil = fn(&mut ManifestEntry);
+        let bad: [(&str, Spoil); 7] = [
+            ("id", |e| e.id = "XYZ".into()),
+            ("sha256", |e| e.sha256 = "ab".into()),
+            ("key", |e| e.key = "AGE-SECRET-KEY-1NOPE".into()),
+            ("type", |e| e.media_type = "jpeg".into()),
+            ("name", |e| e.name = Some("../../etc/passwd".into())),
+            ("name", |e| e.name = Some("a\u{202e}gpj.exe".into())),
+            ("orientation", |e| e.orientation = Some(9)),
+        ];
+        for (field, spoil) in bad {
+            let mut e = entry();
+            spoil(&mut e);
+            assert_eq!(e.check(), Err(ManifestError::Field(field)), "{field}");
+        }
+    }
 
     #[test]
     fn parts_cover_a_file_exactly_once() {

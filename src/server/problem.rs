@@ -111,6 +111,8 @@ pub enum ApiError {
     AttachmentNotFound,
     #[error("another part of this upload is being received; send this one after its answer")]
     UploadBusy,
+    #[error("an attachment with this id exists; choose another id")]
+    AttachmentExists,
     #[error("this attachment's upload is not complete yet")]
     AttachmentIncomplete,
 }
@@ -162,6 +164,7 @@ impl ApiError {
             ApiError::AttachmentLimit(_) => "attachment-limit",
             ApiError::AttachmentNotFound => "attachment-not-found",
             ApiError::UploadBusy => "upload-busy",
+            ApiError::AttachmentExists => "attachment-exists",
             ApiError::AttachmentIncomplete => "attachment-incomplete",
         }
     }
@@ -211,7 +214,8 @@ impl ResponseError for ApiError {
             | ApiError::PartOutOfOrder(_)
             | ApiError::AttachmentLimit(_)
             | ApiError::AttachmentIncomplete
-            | ApiError::UploadBusy => StatusCode::CONFLICT,
+            | ApiError::UploadBusy
+            | ApiError::AttachmentExists => StatusCode::CONFLICT,
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
@@ -346,6 +350,7 @@ mod docs_agree {
             ApiError::AttachmentNotFound,
             ApiError::AttachmentIncomplete,
             ApiError::UploadBusy,
+            ApiError::AttachmentExists,
         ]
     }
 

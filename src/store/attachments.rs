@@ -38,6 +38,8 @@ pub struct AttachmentQuota {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reservation {
     Made,
+    /// An attachment with this id exists.
+    Taken,
     TooManyFiles,
     ReportFull,
     ServerFull,
@@ -58,8 +60,8 @@ pub struct Attachment {
 
 #[async_trait::async_trait]
 pub trait AttachmentRows: Send + Sync + 'static {
-    /// Reserves an upload for report `report` of `desk` if it fits under `quota`; `Missing`
-    /// (report) if the report is gone.
+    /// Reserves an upload for report `report` of `desk` if its id is free and it fits under
+    /// `quota`; `Missing` (report) if the report is gone.
     async fn reserve_attachment(
         &self,
         desk: &DeskSlug,
@@ -255,6 +257,7 @@ pub(super) mod sql {
     pub const OF_DESK: &str = select!("WHERE id = $1 AND desk_slug = $2");
     pub const ABANDON: &str = "DELETE FROM attachments WHERE NOT complete AND created_at < $1";
     pub const IDS: &str = "SELECT id FROM attachments";
+    pub const EXISTS: &str = "SELECT 1 FROM attachments WHERE id = $1";
 }
 
 /// The one `AttachmentRows` implementation, for each backend's pool type (see `sqlite.rs`).
@@ -272,6 +275,13 @@ macro_rules! impl_attachment_rows {
                 use $crate::store::attachments::{check_quota, sql, Reservation};
                 let mut tx = self.begin_write().await?;
                 sqlx::query(sql::LOCK).execute(&mut *tx).await?;
+                let taken: Option<(i64,)> = sqlx::query_as(sql::EXISTS)
+                    .bind(&new.id.as_bytes()[..])
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if taken.is_some() {
+                    return Ok(Reservation::Taken);
+                }
                 let usage: (i64, i64) = sqlx::query_as(sql::REPORT_USAGE)
                     .bind(&report.as_bytes()[..])
                     .fetch_one(&mut *tx)

@@ -94,8 +94,20 @@ pub async fn begin(
     bucket: u64,
     size: u64,
 ) -> (u16, Value) {
-    let body = json!({"lookup": b64_encode(&keys.lookup.0), "auth": b64_encode(keys.auth.expose()),
-                      "bucket": bucket, "size": size});
+    let id = resguardo::domain::AttachmentId::random().to_string();
+    begin_as(server, keys, &id, bucket, size).await
+}
+
+/// `POST /api/v1/followup/attachments` for the attachment id `id`.
+async fn begin_as(
+    server: &TestServer,
+    keys: &ReceiptKeys,
+    id: &str,
+    bucket: u64,
+    size: u64,
+) -> (u16, Value) {
+    let body = json!({"id": id, "lookup": b64_encode(&keys.lookup.0),
+                      "auth": b64_encode(keys.auth.expose()), "bucket": bucket, "size": size});
     let url = format!("{}/api/v1/followup/attachments", server.url);
     answer(
         reqwest::Client::new()
@@ -120,6 +132,19 @@ pub async fn put(server: &TestServer, upload: &Upload, part: u64, body: &[u8]) -
         .await
         .unwrap();
     answer(response).await
+}
+
+/// `put`, sent again while the server answers `upload-busy`, as a device does after a dropped
+/// connection: the dropped request holds the upload until the server notices it is gone.
+async fn put_when_free(server: &TestServer, upload: &Upload, n: u64, body: &[u8]) -> (u16, Value) {
+    for _ in 0..50 {
+        let (status, answer) = put(server, upload, n, body).await;
+        if problem(&answer) != "upload-busy" {
+            return (status, answer);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("part {n} stayed busy for 5 seconds");
 }
 
 /// `GET /api/v1/uploads/{id}` with `token`.
@@ -330,7 +355,8 @@ async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
     let (status, _) = progress(&server, &upload.id, &wrong.token).await;
     assert_eq!(status, 404);
     for n in 1..3 {
-        let (status, body) = put(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
+        let (status, body) =
+            put_when_free(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
         assert_eq!(status, 200, "{body}");
     }
     let (_, now) = progress(&server, &upload.id, &upload.token).await;
@@ -503,8 +529,34 @@ async fn limits_quota_and_wrong_first_parts_are_refused() {
     }
     assert!(stored(&server).is_empty());
 
-    // Two files fit; a third does not.
-    upload(&server, &keys, &small).await;
+    // The device names each attachment: an id that is not one, or one taken (by any report),
+    // is refused.
+    let (status, body) = begin_as(&server, &keys, "not-an-id", small.bucket, small_size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (400, "invalid-field"),
+        "{body}"
+    );
+    let id = resguardo::domain::AttachmentId::random().to_string();
+    let (status, created) = begin_as(&server, &keys, &id, small.bucket, small_size).await;
+    assert_eq!(
+        (status, created["id"].as_str()),
+        (201, Some(id.as_str())),
+        "{created}"
+    );
+    let (_, another) = reporter_of(&server, "gt").await;
+    for keys in [&keys, &another] {
+        let (status, body) = begin_as(&server, keys, &id, small.bucket, small_size).await;
+        assert_eq!(
+            (status, problem(&body).as_str()),
+            (409, "attachment-exists"),
+            "{body}"
+        );
+    }
+    let (status, _) = put(&server, &Upload::of(&created), 0, &small.ciphertext).await;
+    assert_eq!(status, 200);
+
+    // Two files fit (the one above and another); a third does not.
     upload(&server, &keys, &seal(b"otra captura")).await;
     let (status, body) = begin(&server, &keys, small.bucket, small_size).await;
     assert_eq!(

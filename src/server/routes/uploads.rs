@@ -67,10 +67,12 @@ pub async fn begin(
     request: web::Json<UploadRequest>,
 ) -> Result<HttpResponse, FollowupError> {
     let (bucket, size) = declared(&request)?;
+    let id = AttachmentId::parse(&request.id)
+        .map_err(|_| ApiError::BadField("id", "attachment id (32 lower-case hex digits)"))?;
     let reporter = super::followup::authenticate(&state, &request.lookup, &request.auth).await?;
     let token = Secret32::random();
     let new = NewAttachment {
-        id: AttachmentId::random(),
+        id,
         token: token.digest(),
         bucket,
         size,
@@ -79,6 +81,7 @@ pub async fn begin(
     let quota = &state.attachment_quota;
     let refusal = match reporter.reserve_attachment(&new, quota).await? {
         Reservation::Made => None,
+        Reservation::Taken => Some(ApiError::AttachmentExists),
         Reservation::TooManyFiles => Some(ApiError::AttachmentLimit(format!(
             "this report has {} attachments already, as many as one report may carry",
             quota.max_files
