@@ -114,14 +114,27 @@ pub async fn forget_abandoned(
     sweep(store, blobs).await
 }
 
-/// Deletes from the blob store every attachment the database no longer holds.
+/// Deletes from the blob store every attachment the database no longer holds, asking again for
+/// each just before deleting it. A blob that cannot be deleted is logged (its kind of failure
+/// only: an id in a log line would date an attachment) and left for the next sweep.
 async fn sweep(store: &Maintenance, blobs: &dyn BlobStore) -> Result<u64, PurgeError> {
-    crate::blobs::sweep(blobs, || store.attachment_ids())
+    let orphans = crate::blobs::orphans(blobs, || store.attachment_ids())
         .await
         .map_err(|e| match e {
             crate::blobs::SweepError::Blobs(e) => PurgeError::Blobs(e),
             crate::blobs::SweepError::Rows(e) => PurgeError::Store(e),
-        })
+        })?;
+    let mut deleted = 0;
+    for id in orphans {
+        if store.attachment_exists(&id).await? {
+            continue;
+        }
+        match blobs.delete(&id).await {
+            Ok(()) => deleted += 1,
+            Err(e) => tracing::warn!(error = %e, "an attachment could not be deleted; next sweep"),
+        }
+    }
+    Ok(deleted)
 }
 
 /// Why a purge stopped: the database, or the blob store.

@@ -192,15 +192,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_sweep_deletes_only_what_has_no_row() {
+    async fn orphans_are_the_blobs_without_a_row() {
         let dir = tempfile::tempdir().unwrap();
         let store = FsBlobs::open(&dir.path().join("blobs")).unwrap();
         let (kept, orphan) = (AttachmentId::random(), AttachmentId::random());
         store.put_part(&kept, 0, vec![1]).await.unwrap();
         store.put_part(&orphan, 0, vec![2]).await.unwrap();
         let rows = || async { Ok::<_, std::convert::Infallible>(vec![kept]) };
-        assert_eq!(super::super::sweep(&store, rows).await.unwrap(), 1);
-        assert_eq!(store.list().await.unwrap(), vec![kept]);
+        assert_eq!(
+            super::super::orphans(&store, rows).await.unwrap(),
+            vec![orphan]
+        );
     }
 
     #[test]

@@ -61,33 +61,31 @@ pub fn open(dir: &std::path::Path) -> Result<Blobs, BlobError> {
     Ok(Arc::new(FsBlobs::open(dir)?))
 }
 
-/// Deletes every blob the database no longer holds a row for: those of cases that were deleted,
-/// and of uploads abandoned or refused; how many. `exists` is asked after the store was listed,
-/// so that a blob begun meanwhile (whose row was written first) is never taken for an orphan. A
-/// blob that cannot be deleted is logged and left for the next sweep; the others still go.
-pub async fn sweep<F, Fut, E>(blobs: &dyn BlobStore, exists: F) -> Result<u64, SweepError<E>>
+/// The blobs the database holds no row for: those of cases that were deleted, and of uploads
+/// abandoned or refused. `rows` is asked after the store was listed, so that a blob begun
+/// meanwhile (whose row was written first) is never taken for an orphan; the caller asks again
+/// for each before deleting it, since a device may begin an abandoned id anew.
+pub async fn orphans<F, Fut, E>(
+    blobs: &dyn BlobStore,
+    rows: F,
+) -> Result<Vec<AttachmentId>, SweepError<E>>
 where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<Vec<AttachmentId>, E>>,
 {
     let listed = blobs.list().await.map_err(SweepError::Blobs)?;
     if listed.is_empty() {
-        return Ok(0);
+        return Ok(vec![]);
     }
-    let known: std::collections::HashSet<AttachmentId> = exists()
+    let known: std::collections::HashSet<AttachmentId> = rows()
         .await
         .map_err(SweepError::Rows)?
         .into_iter()
         .collect();
-    let mut deleted = 0;
-    for id in listed.iter().filter(|id| !known.contains(id)) {
-        match blobs.delete(id).await {
-            Ok(()) => deleted += 1,
-            // The kind of failure only: an id in a log line would date an attachment.
-            Err(e) => tracing::warn!(error = %e, "an attachment could not be deleted; next sweep"),
-        }
-    }
-    Ok(deleted)
+    Ok(listed
+        .into_iter()
+        .filter(|id| !known.contains(id))
+        .collect())
 }
 
 /// Why a sweep stopped: the blob store, or the rows it was compared with.

@@ -125,7 +125,6 @@ pub struct ManifestEntry {
     pub orientation: Option<u8>,
     /// Whether metadata was removed on the device (evidence::strip); `false` for a file the
     /// reporter chose to send as it was.
-    #[serde(default)]
     #[zeroize(skip)]
     pub cleaned: bool,
     /// The untouched original, kept as evidence beside its cleaned copy.
@@ -136,11 +135,8 @@ pub struct ManifestEntry {
 
 impl std::fmt::Debug for ManifestEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "ManifestEntry({}, {} bytes, key redacted)",
-            self.id, self.size
-        )
+        // Neither the key nor the id: an id in a log line would date its attachment.
+        write!(f, "ManifestEntry({} bytes, redacted)", self.size)
     }
 }
 
@@ -153,9 +149,11 @@ pub enum ManifestError {
     Field(&'static str),
 }
 
-/// The longest file name and media type an entry may carry.
+/// The longest file name (in UTF-8 bytes, as file systems count) and media type an entry may
+/// carry, and the most entries one document may name.
 const MAX_NAME: usize = 255;
 const MAX_TYPE: usize = 127;
+pub const MAX_ENTRIES: usize = 100;
 
 impl ManifestEntry {
     /// Checks every field's form, so that what a desk shows and opens is what the format allows.
@@ -178,12 +176,18 @@ impl ManifestEntry {
         if !type_ok {
             return Err(ManifestError::Field("type"));
         }
+        // No control, invisible formatting or line-separating character, and nothing a file
+        // system reads as a path or a drive; not `.` or `..`.
+        let refused = |c: char| {
+            c.is_control()
+                || crate::domain::is_format(c)
+                || matches!(c, '/' | '\\' | ':' | '\u{2028}' | '\u{2029}')
+        };
         let name_ok = |n: &String| {
             !n.trim().is_empty()
-                && n.chars().count() <= MAX_NAME
-                && !n
-                    .chars()
-                    .any(|c| c.is_control() || crate::domain::is_format(c) || c == '/' || c == '\\')
+                && n.len() <= MAX_NAME
+                && !matches!(n.as_str(), "." | "..")
+                && !n.chars().any(refused)
         };
         if self.name.as_ref().is_some_and(|n| !name_ok(n)) {
             return Err(ManifestError::Field("name"));
@@ -196,29 +200,29 @@ impl ManifestEntry {
 
     /// The file's age identity.
     pub fn identity(&self) -> Result<age::x25519::Identity, ManifestError> {
-        self.key
-            .trim()
-            .parse::<age::x25519::Identity>()
-            .map_err(|_| ManifestError::Field("key"))
+        (self.key.parse::<age::x25519::Identity>()).map_err(|_| ManifestError::Field("key"))
     }
 }
 
 /// The attachments a decrypted report or message names (its `attachments` field; none when it
-/// has no such field), each checked.
+/// has no such field): at most `MAX_ENTRIES`, each checked, no id twice.
 pub fn manifest_of(document: &[u8]) -> Result<Vec<ManifestEntry>, ManifestError> {
     #[derive(Deserialize)]
     struct Named {
         #[serde(default)]
-        attachments: Option<serde_json::Value>,
+        attachments: Vec<ManifestEntry>,
     }
     let named: Named = serde_json::from_slice(document).map_err(|_| ManifestError::Malformed)?;
-    let Some(list) = named.attachments else {
-        return Ok(vec![]);
-    };
-    let entries: Vec<ManifestEntry> =
-        serde_json::from_value(list).map_err(|_| ManifestError::Malformed)?;
+    let entries = named.attachments;
+    if entries.len() > MAX_ENTRIES {
+        return Err(ManifestError::Malformed);
+    }
+    let mut ids = std::collections::HashSet::new();
     for entry in &entries {
         entry.check()?;
+        if !ids.insert(entry.id.as_str()) {
+            return Err(ManifestError::Field("id"));
+        }
     }
     Ok(entries)
 }
@@ -258,14 +262,22 @@ mod tests {
             manifest_of(br#"{"attachments": 3}"#),
             Err(ManifestError::Malformed)
         );
+        let twice = serde_json::json!({"attachments": [good, good]});
+        assert_eq!(
+            manifest_of(twice.to_string().as_bytes()),
+            Err(ManifestError::Field("id"))
+        );
         type Spoil = fn(&mut ManifestEntry);
-        let bad: [(&str, Spoil); 7] = [
+        let bad: [(&str, Spoil); 10] = [
             ("id", |e| e.id = "XYZ".into()),
             ("sha256", |e| e.sha256 = "ab".into()),
             ("key", |e| e.key = "AGE-SECRET-KEY-1NOPE".into()),
             ("type", |e| e.media_type = "jpeg".into()),
             ("name", |e| e.name = Some("../../etc/passwd".into())),
             ("name", |e| e.name = Some("a\u{202e}gpj.exe".into())),
+            ("name", |e| e.name = Some("..".into())),
+            ("name", |e| e.name = Some("C:captura.jpg".into())),
+            ("name", |e| e.name = Some("ñ".repeat(128))),
             ("orientation", |e| e.orientation = Some(9)),
         ];
         for (field, spoil) in bad {

@@ -36,7 +36,11 @@ impl Default for PartsInFlight {
 impl PartsInFlight {
     /// Claims upload `id`; `None` while another of its parts is being received.
     pub fn claim(&self, id: AttachmentId) -> Option<Claim<'_>> {
-        let mut uploads = self.uploads.lock().ok()?;
+        // A panic elsewhere while holding the lock leaves a set that is still right: go on.
+        let mut uploads = self
+            .uploads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // A claim is made only once inserted: one made and dropped here would take the lock held
         // above, and release the other request's claim.
         if !uploads.insert(id) {
@@ -56,9 +60,11 @@ impl PartsInFlight {
 
 impl Drop for Claim<'_> {
     fn drop(&mut self) {
-        if let Ok(mut uploads) = self.uploads.lock() {
-            uploads.remove(&self.id);
-        }
+        let mut uploads = self
+            .uploads
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        uploads.remove(&self.id);
     }
 }
 

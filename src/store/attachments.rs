@@ -38,7 +38,11 @@ pub struct AttachmentQuota {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reservation {
     Made,
-    /// An attachment with this id exists.
+    /// The same report's unfinished upload of this id, begun again with the same bucket and
+    /// length (the device lost its answer): it now has the new token, and keeps its parts.
+    Renewed,
+    /// An attachment with this id exists: another report's, a finished one, or one declared
+    /// otherwise.
     Taken,
     TooManyFiles,
     ReportFull,
@@ -61,7 +65,8 @@ pub struct Attachment {
 #[async_trait::async_trait]
 pub trait AttachmentRows: Send + Sync + 'static {
     /// Reserves an upload for report `report` of `desk` if its id is free and it fits under
-    /// `quota`; `Missing` (report) if the report is gone.
+    /// `quota`, or renews the report's own unfinished upload of that id; `Missing` (report) if
+    /// the report is gone.
     async fn reserve_attachment(
         &self,
         desk: &DeskSlug,
@@ -100,6 +105,8 @@ pub trait AttachmentRows: Send + Sync + 'static {
     async fn abandon_uploads(&self, before: i64) -> Result<u64, StoreError>;
     /// Every attachment's id.
     async fn attachment_ids(&self) -> Result<Vec<AttachmentId>, StoreError>;
+    /// Whether an attachment of id `id` exists.
+    async fn attachment_exists(&self, id: &AttachmentId) -> Result<bool, StoreError>;
 }
 
 impl ReporterStore {
@@ -183,6 +190,11 @@ impl Maintenance {
     pub async fn attachment_ids(&self) -> Result<Vec<AttachmentId>, StoreError> {
         self.db.attachment_ids().await
     }
+
+    /// Whether the database holds attachment `id` now (the sweep asks again before it deletes).
+    pub async fn attachment_exists(&self, id: &AttachmentId) -> Result<bool, StoreError> {
+        self.db.attachment_exists(id).await
+    }
 }
 
 pub(super) type AttachmentRow = (Vec<u8>, Vec<u8>, i64, i64, i64, bool, i64);
@@ -257,7 +269,9 @@ pub(super) mod sql {
     pub const OF_DESK: &str = select!("WHERE id = $1 AND desk_slug = $2");
     pub const ABANDON: &str = "DELETE FROM attachments WHERE NOT complete AND created_at < $1";
     pub const IDS: &str = "SELECT id FROM attachments";
-    pub const EXISTS: &str = "SELECT 1 FROM attachments WHERE id = $1";
+    pub const EXISTING: &str =
+        "SELECT report_id, bucket, size, complete FROM attachments WHERE id = $1";
+    pub const RENEW: &str = "UPDATE attachments SET token = $2 WHERE id = $1 AND NOT complete";
 }
 
 /// The one `AttachmentRows` implementation, for each backend's pool type (see `sqlite.rs`).
@@ -275,12 +289,24 @@ macro_rules! impl_attachment_rows {
                 use $crate::store::attachments::{check_quota, sql, Reservation};
                 let mut tx = self.begin_write().await?;
                 sqlx::query(sql::LOCK).execute(&mut *tx).await?;
-                let taken: Option<(i64,)> = sqlx::query_as(sql::EXISTS)
+                let existing: Option<(Vec<u8>, i64, i64, bool)> = sqlx::query_as(sql::EXISTING)
                     .bind(&new.id.as_bytes()[..])
                     .fetch_optional(&mut *tx)
                     .await?;
-                if taken.is_some() {
-                    return Ok(Reservation::Taken);
+                if let Some((owner, bucket, size, complete)) = existing {
+                    let same = owner == report.as_bytes()[..]
+                        && !complete
+                        && (bucket, size) == (new.bucket, new.size);
+                    if !same {
+                        return Ok(Reservation::Taken);
+                    }
+                    sqlx::query(sql::RENEW)
+                        .bind(&new.id.as_bytes()[..])
+                        .bind(&new.token[..])
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(Reservation::Renewed);
                 }
                 let usage: (i64, i64) = sqlx::query_as(sql::REPORT_USAGE)
                     .bind(&report.as_bytes()[..])
@@ -393,6 +419,18 @@ macro_rules! impl_attachment_rows {
                     .await?;
                 tx.commit().await?;
                 Ok(deleted.rows_affected())
+            }
+
+            async fn attachment_exists(
+                &self,
+                id: &$crate::domain::AttachmentId,
+            ) -> Result<bool, StoreError> {
+                let row: Option<(Vec<u8>, i64, i64, bool)> =
+                    sqlx::query_as($crate::store::attachments::sql::EXISTING)
+                        .bind(&id.as_bytes()[..])
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(row.is_some())
             }
 
             async fn attachment_ids(

@@ -529,8 +529,8 @@ async fn limits_quota_and_wrong_first_parts_are_refused() {
     }
     assert!(stored(&server).is_empty());
 
-    // The device names each attachment: an id that is not one, or one taken (by any report),
-    // is refused.
+    // The device names each attachment: an id that is not one, or one another report took, is
+    // refused.
     let (status, body) = begin_as(&server, &keys, "not-an-id", small.bucket, small_size).await;
     assert_eq!(
         (status, problem(&body).as_str()),
@@ -545,14 +545,12 @@ async fn limits_quota_and_wrong_first_parts_are_refused() {
         "{created}"
     );
     let (_, another) = reporter_of(&server, "gt").await;
-    for keys in [&keys, &another] {
-        let (status, body) = begin_as(&server, keys, &id, small.bucket, small_size).await;
-        assert_eq!(
-            (status, problem(&body).as_str()),
-            (409, "attachment-exists"),
-            "{body}"
-        );
-    }
+    let (status, body) = begin_as(&server, &another, &id, small.bucket, small_size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "attachment-exists"),
+        "{body}"
+    );
     let (status, _) = put(&server, &Upload::of(&created), 0, &small.ciphertext).await;
     assert_eq!(status, 200);
 
@@ -622,7 +620,8 @@ async fn uploads_survive_a_killed_server(backend: Backend) {
     .await;
     assert_eq!(status, 409);
     // What a crash between writing a part and recording it leaves: the part in place and a
-    // temporary file, neither acknowledged. The part is sent again and replaces them.
+    // temporary file, neither acknowledged. The part is sent again and replaces the part; the
+    // temporary file is never read, and goes with the attachment.
     let dir = blob_dir(&server).join(&upload.id);
     std::fs::write(dir.join("1"), b"torn").unwrap();
     std::fs::write(dir.join("1.00000000deadbeef.tmp"), b"torn").unwrap();
@@ -726,7 +725,8 @@ async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
 }
 
 /// Reservations that arrive together, for one report: exactly as many as the report may hold
-/// are made (the reservation waits for the others, on PostgreSQL as on SQLite).
+/// are made (the reservation waits for the others, on PostgreSQL as on SQLite); and an id begun
+/// again is renewed for its own report's unfinished upload, refused otherwise.
 async fn reservations_at_once_keep_to_the_limit(backend: Backend) {
     let files = [("RESGUARDO__ATTACHMENTS__MAX_FILES_PER_REPORT", "3")];
     let Some(server) = TestServer::start_with(backend, &files).await else {
@@ -744,4 +744,48 @@ async fn reservations_at_once_keep_to_the_limit(backend: Backend) {
         .filter(|(status, body)| *status == 409 && problem(body) == "attachment-limit")
         .count();
     assert_eq!((made, refused), (3, 9), "{answers:?}");
+
+    // An id is the device's: begun again by the same report, with the same bucket and length (its
+    // answer was lost), an unfinished upload gets a new token and keeps its parts; any other
+    // begin of a taken id is refused.
+    let (_, keys) = reporter_of(&server, "gt").await;
+    let (_, stranger) = reporter_of(&server, "gt").await;
+    let file = seal(&file_of(1_500_000, 9));
+    let size = file.ciphertext.len() as u64;
+    let id = resguardo::domain::AttachmentId::random().to_string();
+    let (status, first) = begin_as(&server, &keys, &id, file.bucket, size).await;
+    assert_eq!(status, 201, "{first}");
+    let first = Upload::of(&first);
+    let (status, _) = put(&server, &first, 0, part(&file.ciphertext, 0)).await;
+    assert_eq!(status, 200);
+    let (status, again) = begin_as(&server, &keys, &id, file.bucket, size).await;
+    assert_eq!(
+        (status, again["received"].as_u64()),
+        (200, Some(1)),
+        "{again}"
+    );
+    let again = Upload::of(&again);
+    assert_ne!(again.token, first.token);
+    let (status, _) = progress(&server, &id, &first.token).await;
+    assert_eq!(status, 404, "the old token no longer works");
+    for (who, length) in [(&stranger, size), (&keys, size + 1)] {
+        let (status, body) = begin_as(&server, who, &id, file.bucket, length).await;
+        assert_eq!(
+            (status, problem(&body).as_str()),
+            (409, "attachment-exists"),
+            "{body}"
+        );
+    }
+    let (status, done) = put(&server, &again, 1, part(&file.ciphertext, 1)).await;
+    assert_eq!(
+        (status, done["complete"].as_bool()),
+        (200, Some(true)),
+        "{done}"
+    );
+    let (status, body) = begin_as(&server, &keys, &id, file.bucket, size).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "attachment-exists"),
+        "a finished one: {body}"
+    );
 }

@@ -58,6 +58,7 @@ fn declared(request: &UploadRequest) -> Result<(i64, i64), ApiError> {
 #[utoipa::path(post, path = "/api/v1/followup/attachments", request_body = UploadRequest,
     responses(
         (status = 201, body = UploadCreated),
+        (status = 200, description = "the report's own unfinished upload of this id, begun again: a new token, its progress", body = UploadCreated),
         doc::E400, doc::E404, doc::E408, doc::E409, doc::E413, doc::E415, doc::E429, doc::E503,
         doc::E507,
     ))]
@@ -67,8 +68,13 @@ pub async fn begin(
     request: web::Json<UploadRequest>,
 ) -> Result<HttpResponse, FollowupError> {
     let (bucket, size) = declared(&request)?;
-    let id = AttachmentId::parse(&request.id)
-        .map_err(|_| ApiError::BadField("id", "attachment id (32 lower-case hex digits)"))?;
+    let id = Some(&request.id)
+        .filter(|id| id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(|id| AttachmentId::parse(id).ok())
+        .ok_or(ApiError::BadField(
+            "id",
+            "attachment id (32 lower-case hex digits)",
+        ))?;
     let reporter = super::followup::authenticate(&state, &request.lookup, &request.auth).await?;
     let token = Secret32::random();
     let new = NewAttachment {
@@ -79,8 +85,9 @@ pub async fn begin(
         created_at: crate::time::now_bucket(),
     };
     let quota = &state.attachment_quota;
-    let refusal = match reporter.reserve_attachment(&new, quota).await? {
-        Reservation::Made => None,
+    let reserved = reporter.reserve_attachment(&new, quota).await?;
+    let refusal = match reserved {
+        Reservation::Made | Reservation::Renewed => None,
         Reservation::Taken => Some(ApiError::AttachmentExists),
         Reservation::TooManyFiles => Some(ApiError::AttachmentLimit(format!(
             "this report has {} attachments already, as many as one report may carry",
@@ -99,20 +106,18 @@ pub async fn begin(
     if let Some(refusal) = refusal {
         return Err(refusal.into());
     }
-    let attachment = Attachment {
-        id: new.id,
-        report: reporter.receipt().report_id,
-        bucket,
-        size,
-        parts: 0,
-        complete: false,
-        created_at: new.created_at,
-    };
-    Ok(HttpResponse::Created().json(UploadCreated {
+    // A renewed upload keeps the parts it received; the row says how many.
+    let upload = state.intake().upload(&new.id, new.token).await?;
+    let upload = upload.ok_or(FollowupError::ReceiptNotFound)?;
+    let created = UploadCreated {
         id: new.id.to_string(),
         token: token.to_text().to_string(),
-        progress: progress(&attachment),
-    }))
+        progress: progress(&upload.attachment),
+    };
+    Ok(match reserved {
+        Reservation::Renewed => HttpResponse::Ok().json(created),
+        _ => HttpResponse::Created().json(created),
+    })
 }
 
 /// How far an upload is: the part to send next.
