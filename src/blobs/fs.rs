@@ -89,7 +89,9 @@ fn write_part(root: &Path, dir: &Path, part: u64, bytes: &[u8]) -> std::io::Resu
         sync_dir(dir)
     })();
     if written.is_err() {
+        // Best effort: the write already failed, and that is what the caller hears.
         let _ = fs::remove_file(&temporary);
+        let _ = blur_dir(dir);
     }
     written
 }

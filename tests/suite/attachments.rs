@@ -343,13 +343,18 @@ async fn an_attachment_goes_up_in_parts_and_comes_down_whole(backend: Backend) {
     let (status, _) = desk_get(&server, token, &path).await;
     assert_eq!(status, 409, "an incomplete attachment is not served");
 
-    // The connection drops half-way through part 1: the progress still says part 1 comes next.
-    drop(half_a_part(
-        &server,
-        &upload,
-        1,
-        part(&sealed.ciphertext, 1),
-    ));
+    // While half of part 1 is in, the part cannot be sent beside it (upload-busy); then that
+    // connection drops: the progress still says part 1 comes next.
+    let half = half_a_part(&server, &upload, 1, part(&sealed.ciphertext, 1));
+    // Time for the server to take that part in hand (it then waits for the rest of its body).
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let (status, body) = put(&server, &upload, 1, part(&sealed.ciphertext, 1)).await;
+    assert_eq!(
+        (status, problem(&body).as_str()),
+        (409, "upload-busy"),
+        "{body}"
+    );
+    drop(half);
     let (status, now) = progress(&server, &upload.id, &upload.token).await;
     assert_eq!((status, now["received"].as_u64()), (200, Some(1)), "{now}");
     let (status, _) = progress(&server, &upload.id, &wrong.token).await;
