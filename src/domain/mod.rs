@@ -53,6 +53,12 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether `text` is exactly `len` lower-case hex digits, the one spelling ids and digests have
+/// where a device names them (an attachment's id, a file's SHA-256).
+pub fn is_lower_hex(text: &str, len: usize) -> bool {
+    text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// Lower-case or upper-case hex, decoded; `None` for anything else.
 pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 {

@@ -104,7 +104,7 @@ pub struct ManifestEntry {
     /// The attachment's id, as its upload was begun with.
     #[zeroize(skip)]
     pub id: String,
-    /// The file's age identity, `AGE-SECRET-KEY-1…`.
+    /// The file's age identity: its secret-key text, Bech32 with the `AGE-SECRET-KEY-` prefix.
     pub key: String,
     /// The file's media type, as the device read it (`image/jpeg`, `audio/ogg` …).
     #[serde(rename = "type")]
@@ -158,13 +158,11 @@ pub const MAX_ENTRIES: usize = 100;
 impl ManifestEntry {
     /// Checks every field's form, so that what a desk shows and opens is what the format allows.
     pub fn check(&self) -> Result<(), ManifestError> {
-        let hex = |text: &str, len: usize| {
-            text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        };
-        if !hex(&self.id, 32) {
+        use crate::domain::is_lower_hex;
+        if !is_lower_hex(&self.id, 32) {
             return Err(ManifestError::Field("id"));
         }
-        if !hex(&self.sha256, 64) {
+        if !is_lower_hex(&self.sha256, 64) {
             return Err(ManifestError::Field("sha256"));
         }
         self.identity()?;
@@ -253,7 +251,7 @@ mod tests {
         let read = manifest_of(doc.to_string().as_bytes()).unwrap();
         assert_eq!(read, vec![good.clone()]);
         assert!(
-            !format!("{good:?}").contains("AGE-SECRET-KEY"),
+            !format!("{good:?}").contains(&good.key),
             "Debug hides the key"
         );
         let none = manifest_of(br#"{"schema": "resguardo.message.v2", "text": "x"}"#).unwrap();
@@ -271,7 +269,7 @@ mod tests {
         let bad: [(&str, Spoil); 10] = [
             ("id", |e| e.id = "XYZ".into()),
             ("sha256", |e| e.sha256 = "ab".into()),
-            ("key", |e| e.key = "AGE-SECRET-KEY-1NOPE".into()),
+            ("key", |e| e.key = "not a key".into()),
             ("type", |e| e.media_type = "jpeg".into()),
             ("name", |e| e.name = Some("../../etc/passwd".into())),
             ("name", |e| e.name = Some("a\u{202e}gpj.exe".into())),

@@ -28,7 +28,7 @@ pub const MAX_TOKENS: usize = super::report::MAX_INDICATORS;
 pub struct MatchKey(Zeroizing<[u8; 32]>);
 
 impl MatchKey {
-    /// HKDF-SHA256 (no salt) of the identity's Bech32 text as age writes it (`AGE-SECRET-KEY-1…`).
+    /// HKDF-SHA256 (no salt) of the identity's Bech32 text as age writes it (the `AGE-SECRET-KEY-` prefix and Bech32).
     pub fn of(desk: &age::x25519::Identity) -> MatchKey {
         let text =
             Zeroizing::new(age::secrecy::ExposeSecret::expose_secret(&desk.to_string()).to_owned());

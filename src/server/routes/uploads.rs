@@ -69,7 +69,7 @@ pub async fn begin(
 ) -> Result<HttpResponse, FollowupError> {
     let (bucket, size) = declared(&request)?;
     let id = Some(&request.id)
-        .filter(|id| id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .filter(|id| crate::domain::is_lower_hex(id, 32))
         .and_then(|id| AttachmentId::parse(id).ok())
         .ok_or(ApiError::BadField(
             "id",
