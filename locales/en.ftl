@@ -109,6 +109,7 @@ problem-pow-reused = The security check was already used. Try again.
 problem-timeout = The server took too long. Try again.
 problem-service-unavailable = The service is not available now. Try again later.
 problem-storage-full = The service is not available now. Try again later.
+problem-attachment-limit = This case cannot take more files.
 
 ## Typing the receipt phrase
 unknown-word = Word { $n } is not in the list: check it.
@@ -155,6 +156,18 @@ cli-phrase = Your 8-word phrase:
 cli-no-input = The input ended before every question was answered: nothing was sent.
 cli-no-messages = No messages yet.
 cli-sent = Your message was sent, encrypted to the desk.
+
+## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+attach-cleaned = { $file }: place, time, device and author details removed.
+attach-uncleanable = { $file }: this kind of file cannot be cleaned on this device. It may reveal where and when it was made, and on what device.
+attach-ask-as-is = Send it as it is anyway?
+# The command line, when it cannot ask (input is not a terminal).
+attach-as-is-flag = { $file } was not sent. To send it as it is, run the command again with --send-as-is.
+attach-too-many = A report can carry at most { $n } files.
+attach-too-large = These files are too large together: a report can carry at most { $mib } MB.
+attach-sending = Sending { $file }
+attach-not-sent = { $file } could not be sent. The desk received the rest: try sending it again later.
+attach-sent = Files sent, encrypted for the desk: { $n }
 
 ## The desk dashboard (its own listener: docs/decisions/0008)
 desk-title = Desk dashboard

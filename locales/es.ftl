@@ -109,6 +109,7 @@ problem-pow-reused = La comprobación de seguridad ya se usó. Intente de nuevo.
 problem-timeout = El servidor tardó demasiado. Intente de nuevo.
 problem-service-unavailable = El servicio no está disponible ahora. Intente más tarde.
 problem-storage-full = El servicio no está disponible ahora. Intente más tarde.
+problem-attachment-limit = Este caso no puede recibir más archivos.
 
 ## Typing the receipt phrase
 unknown-word = La palabra { $n } no está en la lista: revísela.
@@ -155,6 +156,18 @@ cli-phrase = Su frase de 8 palabras:
 cli-no-input = La entrada terminó antes de responder todo: no se envió nada.
 cli-no-messages = Todavía no hay mensajes.
 cli-sent = Su mensaje fue enviado, cifrado para la mesa.
+
+## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+attach-cleaned = { $file }: se quitaron los datos de lugar, hora, aparato y autor.
+attach-uncleanable = { $file }: este tipo de archivo no se puede limpiar en este aparato. Puede revelar dónde y cuándo se hizo, y con qué aparato.
+attach-ask-as-is = ¿Enviarlo así de todos modos?
+# The command line, when it cannot ask (input is not a terminal).
+attach-as-is-flag = { $file } no se envió. Para enviarlo tal como está, repita la orden con --send-as-is.
+attach-too-many = Un reporte puede llevar como máximo { $n } archivos.
+attach-too-large = Estos archivos son demasiado grandes juntos: un reporte puede llevar como máximo { $mib } MB.
+attach-sending = Enviando { $file }
+attach-not-sent = No se pudo enviar { $file }. La mesa recibió lo demás: intente enviarlo otra vez más tarde.
+attach-sent = Archivos enviados, cifrados para la mesa: { $n }
 
 ## The desk dashboard (its own listener: docs/decisions/0008)
 desk-title = Panel de la mesa

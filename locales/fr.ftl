@@ -109,6 +109,7 @@ problem-pow-reused = La vérification de sécurité a déjà servi. Réessayez.
 problem-timeout = Le serveur a mis trop de temps. Réessayez.
 problem-service-unavailable = Le service n'est pas disponible. Réessayez plus tard.
 problem-storage-full = Le service n'est pas disponible. Réessayez plus tard.
+problem-attachment-limit = Ce dossier ne peut plus recevoir de fichiers.
 
 ## Typing the receipt phrase
 unknown-word = Le mot { $n } n'est pas dans la liste : vérifiez-le.
@@ -155,6 +156,18 @@ cli-phrase = Votre phrase de 8 mots :
 cli-no-input = L'entrée s'est terminée avant toutes les réponses : rien n'a été envoyé.
 cli-no-messages = Pas encore de messages.
 cli-sent = Votre message a été envoyé, chiffré pour la permanence.
+
+## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+attach-cleaned = { $file } : les données de lieu, d'heure, d'appareil et d'auteur ont été retirées.
+attach-uncleanable = { $file } : ce type de fichier ne peut pas être nettoyé sur cet appareil. Il peut révéler où et quand il a été fait, et avec quel appareil.
+attach-ask-as-is = L'envoyer tel quel malgré tout ?
+# The command line, when it cannot ask (input is not a terminal).
+attach-as-is-flag = { $file } n'a pas été envoyé. Pour l'envoyer tel quel, relancez la commande avec --send-as-is.
+attach-too-many = Un signalement peut contenir au plus { $n } fichiers.
+attach-too-large = Ces fichiers sont trop lourds ensemble : un signalement peut contenir au plus { $mib } Mo.
+attach-sending = Envoi de { $file }
+attach-not-sent = { $file } n'a pas pu être envoyé. La permanence a reçu le reste : réessayez de l'envoyer plus tard.
+attach-sent = Fichiers envoyés, chiffrés pour la permanence : { $n }
 
 ## The desk dashboard (its own listener: docs/decisions/0008)
 desk-title = Tableau de la permanence

@@ -156,6 +156,16 @@ pub enum WorkerCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The files a case's report and the reporter's messages name; with --out, download each,
+    /// decrypt it on this device and check its SHA-256 (each download audited).
+    Attachments {
+        id: String,
+        /// Save the files in this directory (made if missing): files 0600, never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Assign a case to an account of the desk (`-` to unassign).
     Assign { id: String, username: String },
     /// Move a case to new, in_review, referred, closed or spam.
@@ -541,6 +551,8 @@ pub enum ReportCommand {
         /// statements are verified from it, and only the newest key they sign is used.
         #[arg(long)]
         desk_root: Option<String>,
+        #[command(flatten)]
+        attach: AttachArgs,
         #[arg(long)]
         json: bool,
     },
@@ -563,9 +575,28 @@ pub enum ReportCommand {
         /// the desk root's safety number.
         #[arg(long)]
         desk_root: Option<String>,
+        /// Files to send with a message (implies --write).
+        #[command(flatten)]
+        attach: AttachArgs,
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Files attached to a report or a message (docs/protocol.md §12).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AttachArgs {
+    /// Attach this file (repeat for several), encrypted here to a key of its own. Photos (JPEG,
+    /// PNG, WebP) lose their place, time, device and author details first; any other file may
+    /// reveal them, and is sent only if you agree.
+    #[arg(long = "attach", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Send files that cannot be cleaned as they are, without asking.
+    #[arg(long)]
+    pub send_as_is: bool,
+    /// Also send the untouched original of each cleaned photo, as evidence (with its details).
+    #[arg(long)]
+    pub keep_original: bool,
 }
 
 /// A codebook facet (docs/codebook.md) as a command-line argument.

@@ -2,10 +2,12 @@
 //! default, `--json` for scripts; errors are one clear line on stderr and a non-zero exit.
 
 pub mod admin;
+mod attach;
 mod audit_log;
 pub mod backup;
 mod commands;
 pub mod desk_keys;
+mod evidence;
 pub mod export;
 pub mod keygen;
 mod links;
@@ -28,8 +30,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use commands::{
-    AdminCommand, AuditCommand, DeskCommand, DeskKeyCommand, DirectoryCommand, PartnerAccess,
-    PartnerCommand, ReportCommand, RetentionCommand, StatsCommand, WorkerCommand,
+    AdminCommand, AttachArgs, AuditCommand, DeskCommand, DeskKeyCommand, DirectoryCommand,
+    PartnerAccess, PartnerCommand, ReportCommand, RetentionCommand, StatsCommand, WorkerCommand,
 };
 
 #[derive(Debug, Parser)]

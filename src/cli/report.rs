@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::questions;
 use super::terminal::{ask_secret, ask_text, progress, shown};
-use super::ReportCommand;
+use super::{attach, AttachArgs, ReportCommand};
 use crate::client::reporter::{self, DeskPin};
 use crate::client::{ApiClient, ClientError};
 use crate::crypto::receipt::{PhraseError, ReceiptPhrase};
@@ -37,22 +37,29 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
             kind,
             desk_fingerprint,
             desk_root,
+            attach,
             json,
             ..
         } => {
             let pin = desk_pin(desk_root.as_deref(), desk_fingerprint.as_deref());
-            submit(t, &server, &desk, file, kind, pin, json).await
+            let to = To {
+                server: &server,
+                desk: &desk,
+                pin,
+            };
+            submit(t, to, file, kind, &attach, json).await
         }
         ReportCommand::Followup {
             server,
             write,
             desk_fingerprint,
             desk_root,
+            attach,
             json,
             ..
         } => {
             let pin = desk_pin(desk_root.as_deref(), desk_fingerprint.as_deref());
-            followup(t, &server, write, pin, json).await
+            followup(t, &server, write, pin, &attach, json).await
         }
     };
     done.map_err(|error| in_words(t, error))
@@ -64,29 +71,71 @@ fn desk_pin<'a>(root: Option<&'a str>, key: Option<&'a str>) -> Option<DeskPin<'
     root.map(DeskPin::Root).or(key.map(DeskPin::Key))
 }
 
-/// The report from `file`, or asked question by question (of `kind`, when given), then sent.
+/// Where a report goes: the server, the desk, and what the desk's key is checked against.
+struct To<'a> {
+    server: &'a str,
+    desk: &'a str,
+    pin: Option<DeskPin<'a>>,
+}
+
+/// The report from `file`, or asked question by question (of `kind`, when given), then sent with
+/// its attachments: the receipt is shown as soon as the report is stored, before the files go.
 async fn submit(
     t: &Texts,
-    server: &str,
-    desk: &str,
+    to: To<'_>,
     file: Option<std::path::PathBuf>,
     kind: Option<ReportKind>,
-    pin: Option<DeskPin<'_>>,
+    attach: &AttachArgs,
     json: bool,
 ) -> anyhow::Result<()> {
+    let client = ApiClient::new(to.server)?;
+    let files = attach::prepare(t, &client, to.desk, attach).await?;
     let form = match file {
         Some(path) => read_form(&path)?,
         None => questions::ask_form(t, kind)?,
     };
-    let client = ApiClient::new(server)?;
     let lang = FormLanguage {
         code: &t.code,
         words: t.words,
     };
     let working = progress(&t.cli.working);
-    let submitted = reporter::submit(&client, desk, &form, lang, pin, working).await?;
-    print_receipt(t, &submitted, json);
-    Ok(())
+    let entries = attach::entries(&files);
+    let submitted =
+        reporter::submit_with(&client, to.desk, &form, lang, to.pin, &entries, working).await?;
+    if !json {
+        print_receipt(t, &submitted, None);
+    }
+    let names = attach::names(&files);
+    let not_sent = match attach::reserve(&client, &submitted.keys, files).await {
+        Ok(reserved) => attach::send(t, &client, reserved).await,
+        Err(error) => {
+            eprintln!("{:#}", in_words(t, error.into()));
+            names
+        }
+    };
+    if json {
+        print_receipt(t, &submitted, Some(&not_sent));
+    }
+    attachments_done(t, entries.len(), &not_sent)
+}
+
+/// Says how many files went; an error, after the receipt, if some did not.
+fn attachments_done(t: &Texts, attached: usize, not_sent: &[String]) -> anyhow::Result<()> {
+    if attached == 0 {
+        return Ok(());
+    }
+    let sent = attached - not_sent.len();
+    eprintln!("{}", t.attach.sent.replace("{n}", &sent.to_string()));
+    match not_sent.is_empty() {
+        true => Ok(()),
+        false => Err(anyhow::anyhow!(
+            "{}",
+            (not_sent.iter())
+                .map(|file| t.attach.not_sent.replace("{file}", file))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+    }
 }
 
 /// What went wrong, in the reporter's words where the catalogue has them, as the pages say it: a
@@ -133,12 +182,15 @@ fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {
     Ok(form)
 }
 
-fn print_receipt(t: &Texts, submitted: &reporter::Submitted, json: bool) {
-    if json {
+/// The receipt: as JSON (with the files not sent, by name) when `not_sent` is given, else in
+/// words.
+fn print_receipt(t: &Texts, submitted: &reporter::Submitted, not_sent: Option<&[String]>) {
+    if let Some(not_sent) = not_sent {
         super::print_json(&json!({
             "id": submitted.id,
             "receipt_phrase": submitted.phrase.expose(),
             "desk_fingerprint": submitted.desk_fingerprint.as_str(),
+            "attachments_not_sent": not_sent,
         }));
         return;
     }
@@ -153,45 +205,49 @@ fn print_receipt(t: &Texts, submitted: &reporter::Submitted, json: bool) {
     println!("`resguardo report followup --lang {}`", t.code);
 }
 
-/// The case and its thread; with `write`, shown first, then the reporter's message is asked for
-/// and sent.
+/// The case and its thread; with `write` (or files to attach), shown first, then the reporter's
+/// message is asked for and sent.
 async fn followup(
     t: &Texts,
     server: &str,
     write: bool,
     pin: Option<DeskPin<'_>>,
+    attach: &AttachArgs,
     json: bool,
 ) -> anyhow::Result<()> {
     let client = ApiClient::new(server)?;
+    let write = write || !attach.files.is_empty();
     let typed = ask_secret(&t.cli.phrase)?;
     let phrase = ReceiptPhrase::parse(&typed)?;
     let keys = reporter::derive(&phrase).await;
     let case = reporter::followup(&client, &keys).await?;
-    if json {
-        let message_sent = match write {
-            true => {
-                let question = format!("{}: {}", t.write, t.cli.lines);
-                let text = zeroize::Zeroizing::new(ask_text(&question)?);
-                reporter::send_message(&client, &keys, &case.desk, pin, &text).await?;
-                true
-            }
-            false => false,
-        };
-        let case = reporter::followup(&client, &keys).await?;
-        print_case_json(&case, message_sent);
-        return Ok(());
+    if !json {
+        print_case(t, &case);
     }
-    print_case(t, &case);
+    let files = attach::prepare(t, &client, &case.desk, attach).await?;
+    let mut not_sent = Vec::new();
     if write {
         let question = format!("\n{}: {}", t.write, t.cli.lines);
         let text = zeroize::Zeroizing::new(ask_text(&question)?);
-        reporter::send_message(&client, &keys, &case.desk, pin, &text).await?;
-        println!("\n{}", t.cli.sent);
+        // Reserved before the message is sent, so that a file the case has no room for is
+        // refused before the message announces it.
+        let entries = attach::entries(&files);
+        let reserved = attach::reserve(&client, &keys, files).await?;
+        reporter::send_message_with(&client, &keys, &case.desk, pin, &text, &entries).await?;
+        if !json {
+            println!("\n{}", t.cli.sent);
+        }
+        not_sent = attach::send(t, &client, reserved).await;
+        attachments_done(t, entries.len(), &not_sent)?;
+    }
+    if json {
+        let case = reporter::followup(&client, &keys).await?;
+        print_case_json(&case, write, &not_sent);
     }
     Ok(())
 }
 
-fn print_case_json(case: &reporter::Case, message_sent: bool) {
+fn print_case_json(case: &reporter::Case, message_sent: bool, not_sent: &[String]) {
     let messages: Vec<_> = case
         .messages
         .iter()
@@ -203,6 +259,7 @@ fn print_case_json(case: &reporter::Case, message_sent: bool) {
     super::print_json(&json!({
         "desk": case.desk, "status": case.status, "created": case.created,
         "updated": case.updated, "messages": messages, "message_sent": message_sent,
+        "attachments_not_sent": not_sent,
     }));
 }
 

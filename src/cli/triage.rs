@@ -161,6 +161,11 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         let mut report = report.unwrap_or(serde_json::Value::Null);
         if let Some(map) = report.as_object_mut() {
             map.remove("pad");
+            // The files' keys stay out of printed output: `worker attachments` opens them.
+            let files = map.get_mut("attachments").and_then(|a| a.as_array_mut());
+            for file in files.into_iter().flatten() {
+                file.as_object_mut().map(|f| f.remove("key"));
+            }
         }
         let referrals: Vec<serde_json::Value> = case
             .view
@@ -225,6 +230,12 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
                 );
             }
             println!("\n{}\n", shown(r["narrative"].as_str().unwrap_or("")));
+            let files = case.attachments().map_or(0, |named| named.len());
+            if files > 0 {
+                println!(
+                    "Files: {files} (`resguardo worker attachments {id}` lists and opens them)\n"
+                );
+            }
         }
         None => println!("\n(this device holds no desk key that opens the report)\n"),
     }

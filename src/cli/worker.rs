@@ -60,6 +60,9 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
         }
         WorkerCommand::Search { query, json } => super::triage::search(&query, json).await,
         WorkerCommand::Show { id, json } => super::triage::show(&id, json).await,
+        WorkerCommand::Attachments { id, out, json } => {
+            super::evidence::run(&id, out.as_deref(), json).await
+        }
         WorkerCommand::Assign { id, username } => super::triage::assign(&id, &username).await,
         WorkerCommand::Status { id, status } => super::triage::status(&id, status).await,
         WorkerCommand::Note { id } => super::triage::write(&id, false).await,

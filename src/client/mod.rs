@@ -1,6 +1,7 @@
 //! The HTTP client the command-line roles share. It speaks the same request and response types the
 //! server's handlers declare, so the two cannot disagree.
 
+pub mod attachments;
 pub mod audit;
 pub mod desk_keys;
 pub mod desk_statements;

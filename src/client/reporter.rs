@@ -8,8 +8,10 @@ use crate::crypto::pow::Challenge;
 use crate::crypto::receipt::{ReceiptKeys, ReceiptPhrase};
 use crate::crypto::seal;
 use crate::domain::{b64_decode, b64_encode, Author, DeskSlug, Fingerprint, Recipient};
+use crate::protocol::attachments::ManifestEntry;
+use crate::protocol::desks::AttachmentLimits;
 use crate::protocol::followup::{FollowupMessage, FollowupRequest};
-use crate::protocol::message::{open_message, signed_message_plaintext, REPORTER};
+use crate::protocol::message::{message_with_attachments, open_message, REPORTER};
 use crate::protocol::report::{Binding, FormLanguage, ReportForm};
 use crate::protocol::reports::{PowSolution, ReceiptIn, ReportEnvelope};
 
@@ -19,6 +21,8 @@ pub struct Submitted {
     pub id: String,
     pub phrase: ReceiptPhrase,
     pub desk_fingerprint: Fingerprint,
+    /// What the phrase derives, for uploading the report's attachments without deriving again.
+    pub keys: ReceiptKeys,
 }
 
 /// What a reporter's device checks the desk's key against before it encrypts to it.
@@ -106,6 +110,20 @@ pub async fn submit<'a>(
     pin: Option<DeskPin<'_>>,
     progress: impl Fn(f64) + Send + 'static,
 ) -> Result<Submitted, ClientError> {
+    submit_with(client, desk_slug, form, lang, pin, &[], progress).await
+}
+
+/// `submit`, with the report naming the files attached to it (docs/protocol.md §12), whose
+/// uploads begin once the report is stored (`client::attachments`).
+pub async fn submit_with<'a>(
+    client: &ApiClient,
+    desk_slug: &str,
+    form: &ReportForm,
+    lang: impl Into<FormLanguage<'a>>,
+    pin: Option<DeskPin<'_>>,
+    attachments: &[ManifestEntry],
+    progress: impl Fn(f64) + Send + 'static,
+) -> Result<Submitted, ClientError> {
     form.check()
         .map_err(|e| ClientError::Usage(e.to_string()))?;
     let desk_key = desk_key(client, desk_slug, pin).await?;
@@ -118,8 +136,9 @@ pub async fn submit<'a>(
         reporter_key: &keys.reporter_public(),
         reply_mac_key: &keys.reply_mac_key,
     };
-    let ciphertext = seal::seal(&[desk_key.age()], &form.to_plaintext(lang, &binding))
-        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    let plain = form.to_plaintext_with(lang, &binding, attachments);
+    let ciphertext =
+        seal::seal(&[desk_key.age()], &plain).map_err(|e| ClientError::Usage(e.to_string()))?;
     let pow = solve_pow(client, progress).await?;
     let envelope = ReportEnvelope {
         ciphertext: b64_encode(&ciphertext),
@@ -135,6 +154,7 @@ pub async fn submit<'a>(
         id: created.id,
         phrase,
         desk_fingerprint: desk_key.fingerprint(),
+        keys,
     })
 }
 
@@ -207,12 +227,25 @@ pub async fn send_message(
     pin: Option<DeskPin<'_>>,
     text: &str,
 ) -> Result<(), ClientError> {
+    send_message_with(client, keys, desk_slug, pin, text, &[]).await
+}
+
+/// `send_message`, announcing files (a `resguardo.message.v3`, signed over their manifest too)
+/// whose uploads the device has reserved already.
+pub async fn send_message_with(
+    client: &ApiClient,
+    keys: &ReceiptKeys,
+    desk_slug: &str,
+    pin: Option<DeskPin<'_>>,
+    text: &str,
+    attachments: &[ManifestEntry],
+) -> Result<(), ClientError> {
     if text.trim().is_empty() {
         return Err(ClientError::Usage("the message is empty".into()));
     }
     let desk_key = desk_key(client, desk_slug, pin).await?;
     let reply_key = keys.reply_recipient();
-    let plain = signed_message_plaintext(text, REPORTER, &keys.reporter_key);
+    let plain = message_with_attachments(text, REPORTER, &keys.reporter_key, attachments);
     let ciphertext = seal::seal(&[desk_key.age(), &reply_key], &plain)
         .map_err(|e| ClientError::Usage(e.to_string()))?;
     let FollowupRequest { lookup, auth } = request(keys);
@@ -224,4 +257,13 @@ pub async fn send_message(
         })
         .await?;
     Ok(())
+}
+
+/// What a report may carry in attachments, as the desk's server publishes it; `None` for a
+/// server from before attachments.
+pub async fn attachment_limits(
+    client: &ApiClient,
+    desk_slug: &str,
+) -> Result<Option<AttachmentLimits>, ClientError> {
+    Ok(client.desk(desk_slug).await?.attachments)
 }

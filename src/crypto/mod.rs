@@ -2,6 +2,7 @@
 //! the structural checks the server makes on ciphertext it can never read.
 
 pub mod at_rest;
+pub mod attachment;
 pub mod case_seal;
 pub mod chain;
 pub mod checkpoint;

@@ -155,6 +155,21 @@ const MAX_NAME: usize = 255;
 const MAX_TYPE: usize = 127;
 pub const MAX_ENTRIES: usize = 100;
 
+/// Whether an entry may carry `name` as a file's name: no control, invisible formatting or
+/// line-separating character, and nothing a file system reads as a path or a drive; not `.` or
+/// `..`; at most `MAX_NAME` bytes.
+pub fn name_allowed(name: &str) -> bool {
+    let refused = |c: char| {
+        c.is_control()
+            || crate::domain::is_format(c)
+            || matches!(c, '/' | '\\' | ':' | '\u{2028}' | '\u{2029}')
+    };
+    !name.trim().is_empty()
+        && name.len() <= MAX_NAME
+        && !matches!(name, "." | "..")
+        && !name.chars().any(refused)
+}
+
 impl ManifestEntry {
     /// Checks every field's form, so that what a desk shows and opens is what the format allows.
     pub fn check(&self) -> Result<(), ManifestError> {
@@ -174,20 +189,7 @@ impl ManifestEntry {
         if !type_ok {
             return Err(ManifestError::Field("type"));
         }
-        // No control, invisible formatting or line-separating character, and nothing a file
-        // system reads as a path or a drive; not `.` or `..`.
-        let refused = |c: char| {
-            c.is_control()
-                || crate::domain::is_format(c)
-                || matches!(c, '/' | '\\' | ':' | '\u{2028}' | '\u{2029}')
-        };
-        let name_ok = |n: &String| {
-            !n.trim().is_empty()
-                && n.len() <= MAX_NAME
-                && !matches!(n.as_str(), "." | "..")
-                && !n.chars().any(refused)
-        };
-        if self.name.as_ref().is_some_and(|n| !name_ok(n)) {
+        if self.name.as_ref().is_some_and(|n| !name_allowed(n)) {
             return Err(ManifestError::Field("name"));
         }
         if self.orientation.is_some_and(|o| !(1..=8).contains(&o)) {
@@ -202,16 +204,74 @@ impl ManifestEntry {
     }
 }
 
+/// What a device says of a file it attaches, beside what encrypting it made
+/// (`crypto::attachment::SealedFile`).
+pub struct Described {
+    pub media_type: String,
+    pub name: Option<String>,
+    pub orientation: Option<u8>,
+    pub cleaned: bool,
+    pub original: bool,
+}
+
+impl ManifestEntry {
+    /// The entry of a file sealed as `sealed`, under the id `id` the device chose for its upload.
+    pub fn of(
+        id: &[u8; 16],
+        sealed: &crate::crypto::attachment::SealedFile,
+        described: Described,
+    ) -> ManifestEntry {
+        use age::secrecy::ExposeSecret;
+        ManifestEntry {
+            id: crate::domain::hex(id),
+            key: sealed.identity.to_string().expose_secret().to_owned(),
+            media_type: described.media_type,
+            size: sealed.size,
+            sha256: crate::domain::hex(&sealed.sha256),
+            name: described.name,
+            orientation: described.orientation,
+            cleaned: described.cleaned,
+            original: described.original,
+        }
+    }
+
+    /// The file's SHA-256 as bytes (the entry was checked: `manifest_of`).
+    pub fn sha256_bytes(&self) -> Option<[u8; 32]> {
+        crate::domain::hex_decode_array(&self.sha256)
+    }
+}
+
+/// What a message's signature says of the files it announces (docs/protocol.md §2, v3): SHA-256
+/// over, for each entry in order, its id (16 bytes), the file's SHA-256 (32) and its length
+/// (u64, big-endian). `None` if an entry's id or hash is not hex.
+pub fn manifest_digest(entries: &[ManifestEntry]) -> Option<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for entry in entries {
+        hasher.update(crate::domain::hex_decode_array::<16>(&entry.id)?);
+        hasher.update(entry.sha256_bytes()?);
+        hasher.update(entry.size.to_be_bytes());
+    }
+    Some(hasher.finalize().into())
+}
+
 /// The attachments a decrypted report or message names (its `attachments` field; none when it
 /// has no such field): at most `MAX_ENTRIES`, each checked, no id twice.
 pub fn manifest_of(document: &[u8]) -> Result<Vec<ManifestEntry>, ManifestError> {
-    #[derive(Deserialize)]
-    struct Named {
-        #[serde(default)]
-        attachments: Vec<ManifestEntry>,
+    let document: serde_json::Value =
+        serde_json::from_slice(document).map_err(|_| ManifestError::Malformed)?;
+    manifest_in(&document)
+}
+
+/// `manifest_of` for a document already parsed.
+pub fn manifest_in(document: &serde_json::Value) -> Result<Vec<ManifestEntry>, ManifestError> {
+    let entries: Vec<ManifestEntry> = match document.get("attachments") {
+        None => Vec::new(),
+        Some(listed) => Vec::deserialize(listed).map_err(|_| ManifestError::Malformed)?,
+    };
+    if !document.is_object() {
+        return Err(ManifestError::Malformed);
     }
-    let named: Named = serde_json::from_slice(document).map_err(|_| ManifestError::Malformed)?;
-    let entries = named.attachments;
     if entries.len() > MAX_ENTRIES {
         return Err(ManifestError::Malformed);
     }

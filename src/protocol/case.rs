@@ -15,9 +15,11 @@ use crate::crypto::receipt::ReplyMacKey;
 use crate::crypto::{seal, signing};
 use crate::domain::{b64_decode, hex, hex_decode_array, Recipient, SigningPublic};
 
+mod attachments;
 mod authenticity;
 mod conversation;
 
+pub use attachments::NamedAttachment;
 pub use authenticity::Authenticity;
 pub use conversation::{received_referral, ReadableUpdate};
 

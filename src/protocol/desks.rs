@@ -17,4 +17,17 @@ pub struct DeskView {
     /// (protocol.md §11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// What one report may carry in attachments (docs/protocol.md §12), for a device to check
+    /// before it sends anything; absent from servers older than attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<AttachmentLimits>,
+}
+
+/// A report's limits on attachments, as the server checks each upload it begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AttachmentLimits {
+    /// The most files one report (with its follow-up messages) may carry.
+    pub max_files: u64,
+    /// The most bytes their padded plaintexts (their buckets, §12) may total.
+    pub max_bytes: u64,
 }

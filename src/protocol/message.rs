@@ -11,6 +11,15 @@
 //! sig = Ed25519(author's key, "resguardo/message/v2" 0x00 || author 0x00 || text as UTF-8)
 //! ```
 //!
+//! `resguardo.message.v3` is a v2 message that announces attachments (§12): it adds their manifest
+//! entries, `attachments`, and its signature covers them too, so that no one who can read the
+//! thread can present other files under the author's name:
+//!
+//! ```text
+//! sig = Ed25519(author's key, "resguardo/message/v3" 0x00 || author 0x00 || text as UTF-8 0x00
+//!               || SHA-256(for each entry: id (16 bytes) || SHA-256 of the file || u64be(size)))
+//! ```
+//!
 //! A desk reply also carries `mac`, base64 of HMAC-SHA256(reply MAC key, "resguardo/reply/v1" 0x00
 //! || text), with the key the reporter sealed in the report (`crypto::receipt`): the reporter's
 //! device, which holds no desk statements, checks that with its phrase.
@@ -30,9 +39,11 @@ use zeroize::Zeroizing;
 use crate::crypto::padding;
 use crate::crypto::receipt::ReplyMacKey;
 use crate::domain::{b64_decode_array, b64_encode, SigningPublic};
+use crate::protocol::attachments::{manifest_digest, manifest_in, ManifestEntry};
 
 const V1: &str = "resguardo.message.v1";
 const V2: &str = "resguardo.message.v2";
+const V3: &str = "resguardo.message.v3";
 /// The author name of a reporter's signed message.
 pub const REPORTER: &str = "reporter";
 
@@ -57,22 +68,47 @@ pub fn message_plaintext(text: &str) -> Zeroizing<Vec<u8>> {
     padding::pad(doc)
 }
 
-/// What a v2 signature covers.
-fn signed_bytes(author: &str, text: &str) -> Zeroizing<Vec<u8>> {
-    Zeroizing::new(
-        [
-            b"resguardo/message/v2\0".as_slice(),
-            author.as_bytes(),
-            b"\0",
-            text.as_bytes(),
-        ]
-        .concat(),
-    )
+/// What a signature covers: v2's, or with the digest of the attachments' manifest, v3's.
+fn signed_bytes(author: &str, text: &str, attachments: Option<&[u8; 32]>) -> Zeroizing<Vec<u8>> {
+    let context: &[u8] = match attachments {
+        None => b"resguardo/message/v2\0",
+        Some(_) => b"resguardo/message/v3\0",
+    };
+    let mut bytes = [context, author.as_bytes(), b"\0", text.as_bytes()].concat();
+    if let Some(digest) = attachments {
+        bytes.push(0);
+        bytes.extend_from_slice(digest);
+    }
+    Zeroizing::new(bytes)
 }
 
 /// A message signed by `author` with `key` (schema `resguardo.message.v2`), padded.
 pub fn signed_message_plaintext(text: &str, author: &str, key: &SigningKey) -> Zeroizing<Vec<u8>> {
     padding::pad(signed_doc(text, author, key))
+}
+
+/// A message announcing `attachments` (schema `resguardo.message.v3`, signed over their manifest
+/// too), padded; with none, the v2 message `signed_message_plaintext` writes.
+pub fn message_with_attachments(
+    text: &str,
+    author: &str,
+    key: &SigningKey,
+    attachments: &[ManifestEntry],
+) -> Zeroizing<Vec<u8>> {
+    let Some(digest) = manifest_digest(attachments).filter(|_| !attachments.is_empty()) else {
+        return signed_message_plaintext(text, author, key);
+    };
+    let signature = key
+        .sign(&signed_bytes(author, text, Some(&digest)))
+        .to_bytes();
+    let mut doc = Map::new();
+    doc.insert("schema".into(), V3.into());
+    doc.insert("text".into(), text.into());
+    doc.insert("author".into(), author.into());
+    doc.insert("sig".into(), b64_encode(&signature).into());
+    let entries = serde_json::to_value(attachments).unwrap_or_default();
+    doc.insert("attachments".into(), entries);
+    padding::pad(doc)
 }
 
 /// A desk reply: signed by its author and, when the report sealed a reply MAC key, tagged with it
@@ -91,7 +127,7 @@ pub fn reply_plaintext(
 }
 
 fn signed_doc(text: &str, author: &str, key: &SigningKey) -> Map<String, Value> {
-    let signature = key.sign(&signed_bytes(author, text)).to_bytes();
+    let signature = key.sign(&signed_bytes(author, text, None)).to_bytes();
     let mut doc = Map::new();
     doc.insert("schema".into(), V2.into());
     doc.insert("text".into(), text.into());
@@ -100,17 +136,22 @@ fn signed_doc(text: &str, author: &str, key: &SigningKey) -> Map<String, Value> 
     doc
 }
 
-/// A decrypted message document of either version.
+/// A decrypted message document of any version.
 pub struct Message {
     pub text: Zeroizing<String>,
-    /// The author a v2 document names and its signature; `None` for v1.
+    /// The attachments a v3 document announces, checked in form (`manifest_of`); empty for v1
+    /// and v2. Whether the author announced them is `signed_by`'s answer.
+    pub attachments: Vec<ManifestEntry>,
+    /// The author a v2 or v3 document names and its signature; `None` for v1.
     signed: Option<(String, [u8; 64])>,
+    /// A v3 document's digest of its attachments, which its signature covers.
+    digest: Option<[u8; 32]>,
     /// A desk reply's tag for the reporter; `None` when it has none.
     mac: Option<[u8; 32]>,
 }
 
 impl Message {
-    /// The author a v2 document names; `None` for v1.
+    /// The author a v2 or v3 document names; `None` for v1.
     pub fn author(&self) -> Option<&str> {
         self.signed.as_ref().map(|(author, _)| author.as_str())
     }
@@ -123,29 +164,50 @@ impl Message {
     /// Whether the document is signed as `author` by `key`.
     pub fn signed_by(&self, author: &str, key: &SigningPublic) -> bool {
         self.signed.as_ref().is_some_and(|(named, signature)| {
-            named == author && key.verifies(&signed_bytes(author, &self.text), signature)
+            named == author
+                && key.verifies(
+                    &signed_bytes(author, &self.text, self.digest.as_ref()),
+                    signature,
+                )
         })
     }
 }
 
-/// A decrypted message document, if it is one (v1, or v2 with a well-formed signature field).
+/// A decrypted message document, if it is one: v1, v2 with a well-formed signature field, or v3
+/// whose attachments are, besides, a manifest of at least one entry.
 pub fn open_message(plaintext: &[u8]) -> Option<Message> {
     let doc: Value = serde_json::from_slice(plaintext).ok()?;
     let text = Zeroizing::new(doc.get("text")?.as_str()?.to_owned());
-    let signed = match doc.get("schema")?.as_str()? {
+    let schema = doc.get("schema")?.as_str()?;
+    let signed = match schema {
         V1 => None,
-        V2 => {
+        V2 | V3 => {
             let author = doc.get("author")?.as_str()?.to_owned();
             let signature = b64_decode_array::<64>(doc.get("sig")?.as_str()?)?;
             Some((author, signature))
         }
         _ => return None,
     };
+    // Only v3's signature covers attachments: a v2 document naming some announces none.
+    let (attachments, digest) = match schema {
+        V3 => {
+            let entries = manifest_in(&doc).ok().filter(|e| !e.is_empty())?;
+            let digest = manifest_digest(&entries)?;
+            (entries, Some(digest))
+        }
+        _ => (Vec::new(), None),
+    };
     let mac = match doc.get("mac") {
         None => None,
         Some(tag) => Some(b64_decode_array::<32>(tag.as_str()?)?),
     };
-    Some(Message { text, signed, mac })
+    Some(Message {
+        text,
+        attachments,
+        signed,
+        digest,
+        mac,
+    })
 }
 
 /// The text of a decrypted message document, if it is one.
@@ -179,6 +241,60 @@ mod tests {
         assert!(!open_message(&message_plaintext("hola"))
             .unwrap()
             .tagged_for(&mac));
+    }
+
+    fn entry(id: &str, size: u64) -> ManifestEntry {
+        let key = age::x25519::Identity::generate();
+        ManifestEntry {
+            id: id.repeat(32),
+            key: age::secrecy::ExposeSecret::expose_secret(&key.to_string()).to_owned(),
+            media_type: "image/png".into(),
+            size,
+            sha256: "cd".repeat(32),
+            name: None,
+            orientation: None,
+            cleaned: true,
+            original: false,
+        }
+    }
+
+    #[test]
+    fn a_signature_covers_the_attachments_announced() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let public = SigningPublic::from_verifying(key.verifying_key());
+        let files = [entry("a", 10), entry("b", 20)];
+        let plain = message_with_attachments("fotos", REPORTER, &key, &files);
+        let message = open_message(&plain).unwrap();
+        assert_eq!(message.attachments, files.to_vec());
+        assert!(message.signed_by(REPORTER, &public));
+        // Another file's hash, length or id, or one file fewer, under the same signature.
+        let doc: Value = serde_json::from_slice(&plain).unwrap();
+        type Spoil = fn(&mut Value);
+        let spoils: [Spoil; 4] = [
+            |d| d["attachments"][0]["sha256"] = "ef".repeat(32).into(),
+            |d| d["attachments"][1]["size"] = 21.into(),
+            |d| d["attachments"][1]["id"] = "c".repeat(32).into(),
+            |d| {
+                d["attachments"].as_array_mut().unwrap().pop();
+            },
+        ];
+        for spoil in spoils {
+            let mut forged = doc.clone();
+            spoil(&mut forged);
+            let forged = open_message(forged.to_string().as_bytes()).unwrap();
+            assert!(!forged.signed_by(REPORTER, &public));
+        }
+        // A v2 document naming attachments announces none; a v3 one must name some.
+        let mut as_v2 = doc.clone();
+        as_v2["schema"] = V2.into();
+        let as_v2 = open_message(as_v2.to_string().as_bytes()).unwrap();
+        assert!(as_v2.attachments.is_empty() && !as_v2.signed_by(REPORTER, &public));
+        let mut empty = doc;
+        empty["attachments"] = serde_json::json!([]);
+        assert!(open_message(empty.to_string().as_bytes()).is_none());
+        // Without files, the v2 message.
+        let none = message_with_attachments("hola", REPORTER, &key, &[]);
+        assert_eq!(none, signed_message_plaintext("hola", REPORTER, &key));
     }
 
     #[test]

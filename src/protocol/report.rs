@@ -8,6 +8,7 @@ use zeroize::Zeroizing;
 use crate::crypto::padding;
 use crate::crypto::receipt::ReplyMacKey;
 use crate::domain::{b64_encode, Language, ReportKind, Service, SigningPublic};
+use crate::protocol::attachments::ManifestEntry;
 
 /// Roughly when it happened: coarse on purpose, a precise date can identify a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +196,17 @@ impl ReportForm {
         lang: impl Into<FormLanguage<'a>>,
         binding: &Binding<'_>,
     ) -> Zeroizing<Vec<u8>> {
+        self.to_plaintext_with(lang, binding, &[])
+    }
+
+    /// The same, naming the files attached to the report (`attachments`, docs/protocol.md §12;
+    /// the field is left out when there are none).
+    pub fn to_plaintext_with<'a>(
+        &self,
+        lang: impl Into<FormLanguage<'a>>,
+        binding: &Binding<'_>,
+        attachments: &[ManifestEntry],
+    ) -> Zeroizing<Vec<u8>> {
         let mut doc = match serde_json::to_value(self) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
@@ -210,6 +222,10 @@ impl ReportForm {
             "reply_mac_key".into(),
             b64_encode(binding.reply_mac_key.expose()).into(),
         );
+        if !attachments.is_empty() {
+            let entries = serde_json::to_value(attachments).unwrap_or_default();
+            doc.insert("attachments".into(), entries);
+        }
         padding::pad(doc)
     }
 }

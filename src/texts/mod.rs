@@ -54,7 +54,7 @@ pub(crate) const NEEDS: &[&str] = &[
 pub(crate) const STATUSES: &[&str] = &["new", "in_review", "referred", "closed", "spam"];
 /// The variables a catalogue's texts may use (`{ $n }`…), each kept as a slot (`{n}`) that the
 /// page script or the command line fills in; `check_slots` says where each belongs.
-const SLOTS: &[&str] = &["n", "answer", "done", "total", "shown"];
+const SLOTS: &[&str] = &["n", "answer", "done", "total", "shown", "file", "mib"];
 /// The problem types (RFC 9457 `type`, last path segment) the reporter's routes can answer.
 pub const PROBLEMS: &[&str] = &[
     "receipt-not-found",
@@ -68,6 +68,7 @@ pub const PROBLEMS: &[&str] = &[
     "timeout",
     "service-unavailable",
     "storage-full",
+    "attachment-limit",
 ];
 
 /// Every text of the pages in one language.
@@ -164,6 +165,8 @@ pub struct Texts {
     pub not_verified: String,
     /// The command line's own words (`resguardo report`), around the pages' questions.
     pub cli: CliTexts,
+    /// Attaching files to a report or message.
+    pub attach: AttachTexts,
     /// The desk dashboard's words (docs/decisions/0008), on its own listener.
     pub dashboard: DeskTexts,
     /// Every text people read (every message but `language-words`), for the checks that a page
@@ -192,6 +195,28 @@ pub struct CliTexts {
     /// The input ended before every question was answered.
     pub no_input: String,
     pub no_messages: String,
+    pub sent: String,
+}
+
+/// Attaching files to a report or message (`resguardo report --attach`).
+pub struct AttachTexts {
+    /// A picture whose metadata was removed; `{file}` is its name.
+    pub cleaned: String,
+    /// A file that cannot be cleaned here: what it may reveal (`{file}`).
+    pub uncleanable: String,
+    /// Asked after `uncleanable`, answered yes or no.
+    pub ask_as_is: String,
+    /// A file left out because no one could be asked (`{file}`), and how to send it anyway.
+    pub as_is_flag: String,
+    /// More files than a report may carry (`{n}`, the most).
+    pub too_many: String,
+    /// Files larger together than a report may carry (`{mib}`, the most in MiB).
+    pub too_large: String,
+    /// While a file is sent (`{file}`).
+    pub sending: String,
+    /// A file that could not be sent after the report or message was (`{file}`).
+    pub not_sent: String,
+    /// Every file sent (`{n}`, how many).
     pub sent: String,
 }
 
@@ -293,6 +318,17 @@ impl Texts {
                 no_messages: m.take("cli-no-messages"),
                 sent: m.take("cli-sent"),
             },
+            attach: AttachTexts {
+                cleaned: m.take("attach-cleaned"),
+                uncleanable: m.take("attach-uncleanable"),
+                ask_as_is: m.take("attach-ask-as-is"),
+                as_is_flag: m.take("attach-as-is-flag"),
+                too_many: m.take("attach-too-many"),
+                too_large: m.take("attach-too-large"),
+                sending: m.take("attach-sending"),
+                not_sent: m.take("attach-not-sent"),
+                sent: m.take("attach-sent"),
+            },
             dashboard: DeskTexts::take(&mut m),
             every_text: vec![],
         };
@@ -304,7 +340,16 @@ impl Texts {
     /// `{n}` where a number is filled in and `{answer}` where an answer is, each exactly there:
     /// a slot left out would drop the number, one elsewhere would be shown as typed.
     fn check_slots(&self) -> Result<(), CatalogueError> {
-        let slotted: [(&str, &str, &str); 9] = [
+        let a = &self.attach;
+        let slotted: [(&str, &str, &str); 17] = [
+            (&a.cleaned, "attach-cleaned", "{file}"),
+            (&a.uncleanable, "attach-uncleanable", "{file}"),
+            (&a.as_is_flag, "attach-as-is-flag", "{file}"),
+            (&a.too_many, "attach-too-many", "{n}"),
+            (&a.too_large, "attach-too-large", "{mib}"),
+            (&a.sending, "attach-sending", "{file}"),
+            (&a.not_sent, "attach-not-sent", "{file}"),
+            (&a.sent, "attach-sent", "{n}"),
             (&self.unknown_word, "unknown-word", "{n}"),
             (&self.word_count, "word-count", "{n}"),
             (&self.cli.again, "cli-again", "{answer}"),

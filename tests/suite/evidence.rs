@@ -11,7 +11,7 @@ use image::{ImageFormat, RgbImage};
 use resguardo::protocol::evidence::{strip, Refused};
 use serde_json::Value;
 
-const CANARIES: &[&str] = &[
+pub const CANARIES: &[&str] = &[
     "ARTIST-CANARY",
     "MAKE-CANARY",
     "MODEL-CANARY",
@@ -21,12 +21,12 @@ const CANARIES: &[&str] = &[
     "TRAILER-CANARY",
 ];
 
-fn exiftool_available() -> bool {
+pub fn exiftool_available() -> bool {
     crate::harness::tool_available("exiftool", "-ver", "libimage-exiftool-perl")
 }
 
 /// A small picture with some detail in it, encoded as `format`.
-fn picture(format: ImageFormat) -> Vec<u8> {
+pub fn picture(format: ImageFormat) -> Vec<u8> {
     let image = RgbImage::from_fn(48, 32, |x, y| {
         image::Rgb([(x * 5) as u8, (y * 7) as u8, 90])
     });
@@ -36,7 +36,7 @@ fn picture(format: ImageFormat) -> Vec<u8> {
 }
 
 /// `bytes` with GPS coordinates, an author, a camera and comments written in by exiftool.
-fn with_metadata(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
+pub fn with_metadata(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     let mut args: Vec<&str> = vec![
@@ -77,7 +77,7 @@ fn with_metadata(dir: &Path, name: &str, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Every tag exiftool reads from `bytes`, as one JSON object.
-fn tags(dir: &Path, name: &str, bytes: &[u8]) -> Value {
+pub fn tags(dir: &Path, name: &str, bytes: &[u8]) -> Value {
     let path = dir.join(format!("read-{name}"));
     std::fs::write(&path, bytes).unwrap();
     let out = Command::new("exiftool")
@@ -89,7 +89,7 @@ fn tags(dir: &Path, name: &str, bytes: &[u8]) -> Value {
     read[0].clone()
 }
 
-fn told(tags: &Value) -> Vec<String> {
+pub fn told(tags: &Value) -> Vec<String> {
     let text = tags.to_string();
     let mut found: Vec<String> = CANARIES
         .iter()
@@ -106,7 +106,7 @@ fn told(tags: &Value) -> Vec<String> {
 }
 
 /// A JPEG from its first scan to the end of the image: the scans and what lies between them.
-fn jpeg_scans(bytes: &[u8]) -> Vec<u8> {
+pub fn jpeg_scans(bytes: &[u8]) -> Vec<u8> {
     let start = bytes.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
     let end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]).unwrap();
     bytes[start..end].to_vec()

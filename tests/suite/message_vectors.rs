@@ -7,10 +7,13 @@
 use resguardo::crypto::receipt::ReplyMacKey;
 use resguardo::crypto::signing;
 use resguardo::domain::hex;
+use resguardo::protocol::attachments::ManifestEntry;
 use resguardo::protocol::message::{
-    desk_to_partner_author, partner_author, reply_plaintext, signed_message_plaintext,
+    desk_to_partner_author, message_with_attachments, partner_author, reply_plaintext,
+    signed_message_plaintext, REPORTER,
 };
 use serde_json::{json, Value};
+use sha2::Digest;
 
 use crate::statement_vectors::{entries_json, id, identity, identity_text, root_number};
 
@@ -19,6 +22,25 @@ const TEXT: &str = "Línea 1\nlínea 2: «comillas», \"citas\", \\ y 5,000 Q.";
 
 fn mac_key() -> ReplyMacKey {
     ReplyMacKey::from_bytes([9; 32])
+}
+
+/// Two files a reporter's message announces, with keys of their own (docs/protocol.md §12).
+fn files() -> Vec<ManifestEntry> {
+    let entry = |name: &str, size: u64, media_type: &str| ManifestEntry {
+        id: hex(&id(name)),
+        key: identity_text(name),
+        media_type: media_type.into(),
+        size,
+        sha256: hex(&sha2::Sha256::digest(format!("file {name}"))),
+        name: Some(format!("{name}.bin")),
+        orientation: None,
+        cleaned: false,
+        original: false,
+    };
+    vec![
+        entry("captura", 48_213, "image/jpeg"),
+        entry("audio", 1_048_577, "audio/ogg"),
+    ]
 }
 
 fn vector_file() -> Value {
@@ -36,12 +58,14 @@ fn vector_file() -> Value {
             None,
         ),
         ("partner_answer", "bufete", partner_author(&referral), None),
+        ("reporter_files", "lucia", REPORTER.to_owned(), None),
     ];
     let messages: Vec<Value> = cases
         .into_iter()
         .map(|(kind, signer, author, mac)| {
             let plain = match kind {
                 "reply" => reply_plaintext(TEXT, &author, &key(signer), mac.as_ref()),
+                "reporter_files" => message_with_attachments(TEXT, &author, &key(signer), &files()),
                 _ => signed_message_plaintext(TEXT, &author, &key(signer)),
             };
             json!({
@@ -52,7 +76,7 @@ fn vector_file() -> Value {
         })
         .collect();
     json!({
-        "description": "Signed message documents (docs/protocol.md §2, §8) as the Rust code writes them: kind (note, reply, to_partner, partner_answer), the signer's identity, author and text, the reporter's reply MAC key for a tagged reply, and the padded plaintext. A twin must produce a document with the same schema, text, author, sig and mac (Ed25519 and HMAC are deterministic) padded to the same length. entries: statements.json's desk, verified from pinned_root, whose account ana signs the to_partner message for referral_hex.",
+        "description": "Signed message documents (docs/protocol.md §2, §8) as the Rust code writes them: kind (note, reply, to_partner, partner_answer, reporter_files: a reporter's resguardo.message.v3 announcing two attachments, signed over their manifest digest), the signer's identity, author and text, the reporter's reply MAC key for a tagged reply, and the padded plaintext. A twin must produce a document with the same schema, text, author, sig and mac (Ed25519 and HMAC are deterministic) padded to the same length. entries: statements.json's desk, verified from pinned_root, whose account ana signs the to_partner message for referral_hex.",
         "desk": "gt",
         "pinned_root": root_number("sofia").as_str(),
         "entries": entries_json(&crate::statement_vectors::chain(
@@ -61,6 +85,7 @@ fn vector_file() -> Value {
         )),
         "referral_hex": referral,
         "messages": messages,
+        "manifest_digest_hex": hex(&resguardo::protocol::attachments::manifest_digest(&files()).unwrap()),
     })
 }
 

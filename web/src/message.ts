@@ -1,14 +1,17 @@
 // Message documents (docs/protocol.md §2), byte-exact with src/protocol/message.rs:
 // `resguardo.message.v1` {schema, text}, and `resguardo.message.v2`, which adds `author` and an
 // Ed25519 signature `sig` over "resguardo/message/v2" 0x00 || author 0x00 || text, so that a
-// reader can tell the author's messages from ones the server wrote. Authors: "reporter", with the
+// reader can tell the author's messages from ones the server wrote; `resguardo.message.v3`, a v2
+// message announcing attachments (§12), whose signature also covers the digest of their manifest:
+// "resguardo/message/v3" 0x00 || author 0x00 || text 0x00 || SHA-256(for each entry: id (16
+// bytes) || SHA-256 of the file (32) || u64be(size)). Authors: "reporter", with the
 // reporter key the receipt phrase derives (receipt.ts); a desk account's hex id; and a partner's
 // answer, `partner:` and the referral's hex id (partnerAuthor).
 
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
-import { concatBytes } from "@noble/hashes/utils";
+import { concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { equalBytes } from "@noble/curves/utils.js";
 import { base64 } from "@scure/base";
 import { verifyStrict } from "./account.ts";
@@ -21,19 +24,76 @@ export const REPORTER = "reporter";
  * naming the referral, so that the server cannot move an answer under another one. */
 export const partnerAuthor = (referral: string): string => `partner:${referral}`;
 
-function signedBytes(author: string, text: string): Uint8Array {
-  return concatBytes(
-    encoder.encode("resguardo/message/v2\0"),
+/** One attachment a v3 message announces (§12): its manifest entry. */
+export interface ManifestEntry {
+  id: string;
+  key: string;
+  type: string;
+  size: number;
+  sha256: string;
+  name?: string;
+  orientation?: number;
+  cleaned: boolean;
+  original?: boolean;
+}
+
+const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
+
+/** Whether an entry has the form the digest needs and the desk relies on (the twin of a part of
+ * Rust's ManifestEntry::check: ids, hashes, a whole length, a key and a media type). */
+function wellFormed(e: ManifestEntry): boolean {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.id === "string" &&
+    HEX(32).test(e.id) &&
+    typeof e.sha256 === "string" &&
+    HEX(64).test(e.sha256) &&
+    Number.isSafeInteger(e.size) &&
+    e.size >= 0 &&
+    typeof e.key === "string" &&
+    e.key.startsWith("AGE-SECRET-KEY-") &&
+    typeof e.type === "string" &&
+    e.type.includes("/") &&
+    typeof e.cleaned === "boolean"
+  );
+}
+
+/** SHA-256 over each entry's id, file hash and length (u64, big-endian), in order. */
+export function manifestDigest(entries: ManifestEntry[]): Uint8Array {
+  const parts = entries.map((e) => {
+    const size = new Uint8Array(8);
+    new DataView(size.buffer).setBigUint64(0, BigInt(e.size));
+    return concatBytes(hexToBytes(e.id), hexToBytes(e.sha256), size);
+  });
+  return sha256(concatBytes(...parts));
+}
+
+function signedBytes(author: string, text: string, digest?: Uint8Array): Uint8Array {
+  const context = digest ? "resguardo/message/v3\0" : "resguardo/message/v2\0";
+  const bytes = concatBytes(
+    encoder.encode(context),
     encoder.encode(author),
     new Uint8Array([0]),
     encoder.encode(text),
   );
+  return digest ? concatBytes(bytes, new Uint8Array([0]), digest) : bytes;
 }
 
-/** A message document signed as `author` with the Ed25519 `seed` (to pad, then encrypt). */
-export function signedMessage(text: string, author: string, seed: Uint8Array): Record<string, string> {
-  const sig = ed25519.sign(signedBytes(author, text), seed);
-  return { schema: "resguardo.message.v2", text, author, sig: base64.encode(sig) };
+/** A message document signed as `author` with the Ed25519 `seed` (to pad, then encrypt); with
+ * attachments, the v3 document that announces them. */
+export function signedMessage(
+  text: string,
+  author: string,
+  seed: Uint8Array,
+  attachments: ManifestEntry[] = [],
+): Record<string, unknown> {
+  if (attachments.length === 0) {
+    const sig = ed25519.sign(signedBytes(author, text), seed);
+    return { schema: "resguardo.message.v2", text, author, sig: base64.encode(sig) };
+  }
+  const sig = ed25519.sign(signedBytes(author, text, manifestDigest(attachments)), seed);
+  return { schema: "resguardo.message.v3", text, author, sig: base64.encode(sig), attachments };
 }
 
 /** The author a desk account's message to the partner of referral `referral` is signed as: the
@@ -43,8 +103,13 @@ export const deskToPartnerAuthor = (account: string, referral: string): string =
 
 /** A signed message document, padded (§2), to encrypt: a note (author: the account's hex id), a
  * desk message to a partner, a partner's answer. The twin of Rust's signed_message_plaintext. */
-export function signedPlaintext(text: string, author: string, seed: Uint8Array): Uint8Array {
-  return pad(signedMessage(text, author, seed));
+export function signedPlaintext(
+  text: string,
+  author: string,
+  seed: Uint8Array,
+  attachments: ManifestEntry[] = [],
+): Uint8Array {
+  return pad(signedMessage(text, author, seed, attachments));
 }
 
 /** A desk reply, padded: signed by its author and, when the report sealed a reply MAC key, tagged
@@ -60,11 +125,14 @@ export function replyPlaintext(
   return pad(doc);
 }
 
-/** A decrypted message document of either version. */
+/** A decrypted message document of any version. */
 export interface Message {
   text: string;
-  /** The author a v2 document names and its signature; undefined for v1. */
+  /** The author a v2 or v3 document names and its signature; undefined for v1. */
   signed?: { author: string; sig: Uint8Array };
+  /** The attachments a v3 document announces, and the digest its signature covers. */
+  attachments?: ManifestEntry[];
+  digest?: Uint8Array;
   /** A desk reply's tag for the reporter; undefined when it has none. */
   mac?: Uint8Array;
 }
@@ -79,17 +147,30 @@ export function taggedFor(message: Message, key: Uint8Array): boolean {
   return message.mac !== undefined && equalBytes(message.mac, replyTag(key, message.text));
 }
 
-/** A decrypted message document, if it is one (v1, or v2 with a well-formed signature). */
+/** A decrypted message document, if it is one (v1, v2 with a well-formed signature, or v3 whose
+ * attachments are besides a list of at least one well-formed entry). */
 export function openMessage(plaintext: Uint8Array): Message | undefined {
   try {
     const doc = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
     if (typeof doc?.text !== "string") return undefined;
     if (doc.schema === "resguardo.message.v1") return { text: doc.text };
-    if (doc.schema !== "resguardo.message.v2" || typeof doc.author !== "string") return undefined;
+    const v3 = doc.schema === "resguardo.message.v3";
+    if ((doc.schema !== "resguardo.message.v2" && !v3) || typeof doc.author !== "string") {
+      return undefined;
+    }
     if (typeof doc.sig !== "string") return undefined;
     const sig = base64.decode(doc.sig);
     if (sig.length !== 64) return undefined;
     const message: Message = { text: doc.text, signed: { author: doc.author, sig } };
+    // Only v3's signature covers attachments: a v2 document naming some announces none.
+    if (v3) {
+      const entries = doc.attachments;
+      if (!Array.isArray(entries) || entries.length === 0 || !entries.every(wellFormed)) {
+        return undefined;
+      }
+      message.attachments = entries;
+      message.digest = manifestDigest(entries);
+    }
     if (doc.mac !== undefined) {
       if (typeof doc.mac !== "string") return undefined;
       message.mac = base64.decode(doc.mac);
@@ -105,5 +186,5 @@ export function openMessage(plaintext: Uint8Array): Message | undefined {
 export function signedBy(message: Message, author: string, key: Uint8Array): boolean {
   const signed = message.signed;
   if (!signed || signed.author !== author) return false;
-  return verifyStrict(key, signedBytes(author, message.text), signed.sig);
+  return verifyStrict(key, signedBytes(author, message.text, message.digest), signed.sig);
 }

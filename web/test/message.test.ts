@@ -8,7 +8,15 @@ import { readFileSync } from "node:fs";
 import { hexToBytes } from "@noble/hashes/utils";
 import { signingSeed } from "../src/account.ts";
 import { deskToPartnerAuthenticity } from "../src/case.ts";
-import { openMessage, replyPlaintext, signedPlaintext } from "../src/message.ts";
+import { bytesToHex } from "@noble/hashes/utils";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import {
+  manifestDigest,
+  openMessage,
+  replyPlaintext,
+  signedBy,
+  signedPlaintext,
+} from "../src/message.ts";
 import { verifyChain } from "../src/statements.ts";
 
 const file = JSON.parse(
@@ -21,15 +29,16 @@ test("the twins write what Rust writes", () => {
   for (const v of file.messages) {
     const seed = signingSeed(v.signer_identity);
     const mac = v.reply_mac_key_hex === null ? undefined : hexToBytes(v.reply_mac_key_hex);
+    const files = v.kind === "reporter_files" ? JSON.parse(v.plaintext).attachments : [];
     const ours =
       v.kind === "reply"
         ? replyPlaintext(v.text, v.author, seed, mac)
-        : signedPlaintext(v.text, v.author, seed);
+        : signedPlaintext(v.text, v.author, seed, files);
     const theirs = utf8.encode(v.plaintext);
     assert.equal(ours.length, theirs.length, `${v.kind}: padded length`);
     const [a, b] = [JSON.parse(new TextDecoder().decode(ours)), JSON.parse(v.plaintext)];
-    for (const key of ["schema", "text", "author", "sig", "mac"]) {
-      assert.equal(a[key], b[key], `${v.kind}: ${key}`);
+    for (const key of ["schema", "text", "author", "sig", "mac", "attachments"]) {
+      assert.deepEqual(a[key], b[key], `${v.kind}: ${key}`);
     }
     assert.deepEqual(openMessage(ours), openMessage(theirs), v.kind);
   }
@@ -52,4 +61,24 @@ test("a desk message to a partner reads as signed by its account, for that refer
   assert.deepEqual(deskToPartnerAuthenticity(message, other, result.state), {
     authenticity: "not-signed",
   });
+});
+
+test("a reporter's message announcing files is signed over their manifest", () => {
+  const v = file.messages.find((m: { kind: string }) => m.kind === "reporter_files");
+  const message = openMessage(utf8.encode(v.plaintext));
+  assert.ok(message?.attachments?.length === 2);
+  assert.equal(bytesToHex(manifestDigest(message.attachments)), file.manifest_digest_hex);
+  const key = ed25519.getPublicKey(signingSeed(v.signer_identity));
+  assert.ok(signedBy(message, "reporter", key));
+  // Another file's hash under the same signature verifies as no one; a v2 announces none.
+  const doc = JSON.parse(v.plaintext);
+  doc.attachments[1].sha256 = "ef".repeat(32);
+  const forged = openMessage(utf8.encode(JSON.stringify(doc)));
+  assert.ok(forged && !signedBy(forged, "reporter", key));
+  doc.schema = "resguardo.message.v2";
+  const asV2 = openMessage(utf8.encode(JSON.stringify(doc)));
+  assert.equal(asV2?.attachments, undefined);
+  doc.schema = "resguardo.message.v3";
+  doc.attachments = [];
+  assert.equal(openMessage(utf8.encode(JSON.stringify(doc))), undefined);
 });

@@ -1,7 +1,8 @@
 //! Evidence a reporter attaches (decision 0012): what a device does to a file before it encrypts
 //! it. `strip` removes what could tell where and on what device a picture was made, at the byte
 //! level, or refuses, so that the reporter decides; `bucket` is the size a file is padded to so
-//! that its ciphertext shows only its size bucket. Slice 1 of issue 15: nothing sends files yet.
+//! that its ciphertext shows only its size bucket; `media_type_of` names a file that cannot be
+//! cleaned.
 
 mod exif;
 mod jpeg;
@@ -87,6 +88,33 @@ pub fn strip(bytes: &[u8]) -> Result<Stripped, Refused> {
     })
 }
 
+/// The media type of a file that cannot be cleaned, from its first bytes (at least 12), for the
+/// desk to know how to open it; `application/octet-stream` when it is none of these.
+pub fn media_type_of(head: &[u8]) -> &'static str {
+    let at = |offset: usize, magic: &[u8]| head.get(offset..offset + magic.len()) == Some(magic);
+    if at(0, b"%PDF-") {
+        "application/pdf"
+    } else if at(0, b"OggS") {
+        "audio/ogg"
+    } else if at(0, b"ID3") || at(0, &[0xFF, 0xFB]) || at(0, &[0xFF, 0xF3]) {
+        "audio/mpeg"
+    } else if at(0, b"RIFF") && at(8, b"WAVE") {
+        "audio/wav"
+    } else if at(0, b"GIF8") {
+        "image/gif"
+    } else if at(4, b"ftyp") {
+        match head.get(8..12) {
+            Some(b"heic" | b"heix" | b"mif1" | b"msf1") => "image/heic",
+            Some(b"M4A ") => "audio/mp4",
+            _ => "video/mp4",
+        }
+    } else if at(0, &[0x1A, 0x45, 0xDF, 0xA3]) {
+        "video/webm"
+    } else {
+        "application/octet-stream"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +134,16 @@ mod tests {
             assert_eq!(bucket(b), b, "a bucket is its own bucket");
             size = size * 9 / 7 + 13;
         }
+    }
+
+    #[test]
+    fn files_that_cannot_be_cleaned_are_still_named() {
+        assert_eq!(media_type_of(b"\0\0\0\x18ftypheic\0\0"), "image/heic");
+        assert_eq!(media_type_of(b"\0\0\0\x18ftypisom\0\0"), "video/mp4");
+        assert_eq!(media_type_of(b"%PDF-1.7\n%\xe2"), "application/pdf");
+        assert_eq!(media_type_of(b"OggS\0\x02"), "audio/ogg");
+        assert_eq!(media_type_of(b"hola"), "application/octet-stream");
+        assert_eq!(media_type_of(b""), "application/octet-stream");
     }
 
     #[test]

@@ -2,7 +2,7 @@ use actix_web::{web, HttpResponse};
 
 use crate::crypto::statement::{Format, Statement};
 use crate::domain::{b64_encode, DeskSlug};
-use crate::protocol::desks::DeskView;
+use crate::protocol::desks::{AttachmentLimits, DeskView};
 use crate::protocol::statements::{PublicDeskStatements, PublicStatementView};
 use crate::server::limits::ReadAllowed;
 use crate::server::problem::{doc, ApiError, IntakeError};
@@ -34,8 +34,14 @@ pub async fn show(
 ) -> Result<HttpResponse, IntakeError> {
     let desk = find(&state, &slug).await?;
     let country = state.countries.get(desk.slug.as_str()).cloned();
+    let quota = &state.attachment_quota;
+    let attachments = AttachmentLimits {
+        max_files: u64::try_from(quota.max_files).unwrap_or(0),
+        max_bytes: u64::try_from(quota.max_report_bytes).unwrap_or(0),
+    };
     Ok(HttpResponse::Ok().json(DeskView {
         country,
+        attachments: Some(attachments),
         ..DeskView::from(&desk)
     }))
 }
@@ -101,6 +107,7 @@ impl From<&Desk> for DeskView {
             key_version: desk.key_version,
             fingerprint: desk.recipient.fingerprint().to_string(),
             country: None,
+            attachments: None,
         }
     }
 }
