@@ -60,6 +60,16 @@ pub enum PartnerCommand {
     Decline { id: String },
     /// Close an accepted referral when your part is done.
     Close { id: String },
+    /// The files a referral shares with you; with --out, download each, decrypt it on this
+    /// device and check its SHA-256 (each download recorded in the desk's audit log).
+    Attachments {
+        id: String,
+        /// Save the files in this directory (made if missing): files 0600, never overwritten.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write to the desk about a referral: the message is read from FILE, or from standard
     /// input with `-` (never from the command line, where shell history would keep it).
     Update {
@@ -204,6 +214,10 @@ pub enum WorkerCommand {
         /// Delete the partner's copy from the server after this many days (1–365).
         #[arg(long)]
         expires_days: Option<u32>,
+        /// Share these files of the case with the partner, by their numbers in `worker
+        /// attachments` (repeat, or separate with commas): their keys go inside the referral.
+        #[arg(long = "attach", value_name = "N", value_delimiter = ',')]
+        attach: Vec<usize>,
         /// Send without asking for confirmation.
         #[arg(long)]
         yes: bool,

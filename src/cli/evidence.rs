@@ -13,6 +13,7 @@ use super::signed_in::{desk_keys_of, unlocked};
 use super::terminal::{authenticity_label, shown};
 use crate::client::attachments::fetch;
 use crate::client::{triage, ApiClient};
+use crate::protocol::attachments::ManifestEntry;
 use crate::protocol::case::{Authenticity, NamedAttachment};
 
 pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
@@ -31,11 +32,7 @@ pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()>
         .map(|a| (a.id, a.complete))
         .collect();
     if let Some(dir) = out {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", dir.display()))?;
+        private_dir(dir)?;
     }
     let mut listed = Vec::new();
     let mut failed = 0;
@@ -43,9 +40,9 @@ pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()>
         let state = received.get(&file.entry.id).copied();
         let saved_to = match out {
             Some(dir) if state == Some(true) && file.vouched_for() => {
-                let path = dir.join(file_name(index + 1, file));
-                let path_for = format!("/api/v1/desk/attachments/{}", file.entry.id);
-                match save(&client, &saved.token, &path_for, file, &path).await {
+                let path = dir.join(file_name(index + 1, &file.entry));
+                let route = format!("/api/v1/desk/attachments/{}", file.entry.id);
+                match save(&client, &saved.token, &route, &file.entry, &path).await {
                     Ok(()) => Some(Ok(path)),
                     Err(e) => {
                         failed += 1;
@@ -69,6 +66,15 @@ pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()>
     }
 }
 
+/// Makes `dir` (0700) if it is missing.
+pub(super) fn private_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| anyhow::anyhow!("cannot make {}: {e}", dir.display()))
+}
+
 type Listed<'a> = (
     usize,
     &'a NamedAttachment,
@@ -78,8 +84,7 @@ type Listed<'a> = (
 
 /// `N-name` with the name the reporter kept, or `N` and an extension for the media type. The
 /// manifest's checks leave no path, drive or control character in a name.
-fn file_name(number: usize, file: &NamedAttachment) -> String {
-    let entry = &file.entry;
+pub(super) fn file_name(number: usize, entry: &ManifestEntry) -> String {
     let original = if entry.original { "original-" } else { "" };
     match &entry.name {
         Some(name) => format!("{number}-{original}{name}"),
@@ -97,11 +102,11 @@ fn file_name(number: usize, file: &NamedAttachment) -> String {
 
 /// Downloads, decrypts and checks one file into a new 0600 file beside `path`, renamed to
 /// `path` only once whole and checked; never over an existing file.
-async fn save(
+pub(super) async fn save(
     client: &ApiClient,
     token: &str,
     route: &str,
-    file: &NamedAttachment,
+    entry: &ManifestEntry,
     path: &Path,
 ) -> anyhow::Result<()> {
     if path.exists() {
@@ -112,7 +117,7 @@ async fn save(
         .prefix(".resguardo-")
         .suffix(".partial")
         .tempfile_in(dir)?;
-    fetch(client, token, route, &file.entry, partial.as_file_mut()).await?;
+    fetch(client, token, route, entry, partial.as_file_mut()).await?;
     partial.as_file().sync_all()?;
     partial
         .persist_noclobber(path)

@@ -15,6 +15,7 @@ use crate::crypto::chain::{DeskState, Pins};
 use crate::crypto::signing;
 use crate::domain::{DeskSlug, Fingerprint, Recipient, ReferralStatus};
 use crate::os::files::check_private;
+use crate::protocol::attachments::{manifest_in, without_keys};
 
 /// What every partner command needs.
 struct Access {
@@ -93,6 +94,9 @@ pub async fn run(args: PartnerAccess, command: PartnerCommand) -> anyhow::Result
         PartnerCommand::Decline { id } => set(&access, &id, ReferralStatus::Declined).await,
         PartnerCommand::Close { id } => set(&access, &id, ReferralStatus::Closed).await,
         PartnerCommand::Update { id, message } => update(&access, &id, &message).await,
+        PartnerCommand::Attachments { id, out, json } => {
+            attachments(&access, &id, out.as_deref(), json).await
+        }
     }
 }
 
@@ -223,6 +227,78 @@ async fn inbox(access: &Access, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `partner attachments ID [--out DIR]`: the files the referral's document shares, listed; with
+/// `--out`, each downloaded, decrypted here and kept only once checked (`cli::evidence::save`).
+async fn attachments(
+    access: &Access,
+    id: &str,
+    out: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let (client, token, identity) = (&access.client, &access.token, &access.identity);
+    let open = partner::open_referral(client, token, identity, id, None).await?;
+    let document = (open.document.as_ref())
+        .ok_or_else(|| anyhow::anyhow!("this identity does not open referral {id}"))?;
+    let entries = manifest_in(document).map_err(|e| {
+        anyhow::anyhow!("the referral names its files in a form this version cannot read: {e}")
+    })?;
+    if let Some(dir) = out {
+        super::evidence::private_dir(dir)?;
+    }
+    let mut listed = Vec::new();
+    let mut failed = 0;
+    for (index, entry) in entries.iter().enumerate() {
+        let saved = match out {
+            Some(dir) => {
+                let path = dir.join(super::evidence::file_name(index + 1, entry));
+                let route = format!("/api/v1/partner/referrals/{id}/attachments/{}", entry.id);
+                let done = super::evidence::save(client, token, &route, entry, &path).await;
+                failed += usize::from(done.is_err());
+                Some(done.map(|()| path))
+            }
+            None => None,
+        };
+        listed.push((index + 1, entry, saved));
+    }
+    if json {
+        let list: Vec<_> = (listed.iter())
+            .map(|(number, e, saved)| {
+                json!({
+                    "number": number, "id": e.id, "name": e.name, "type": e.media_type,
+                    "size": e.size, "sha256": e.sha256, "orientation": e.orientation,
+                    "cleaned": e.cleaned, "original": e.original,
+                    "saved": saved.as_ref().and_then(|s| s.as_ref().ok()),
+                    "error": saved.as_ref().and_then(|s| s.as_ref().err()).map(|e| format!("{e:#}")),
+                })
+            })
+            .collect();
+        super::print_json(&json!(list));
+    } else {
+        if listed.is_empty() {
+            println!("The referral shares no files.");
+        }
+        for (number, e, saved) in &listed {
+            println!(
+                "{number}. {} — {}, {} bytes",
+                shown(e.name.as_deref().unwrap_or("(no name)")),
+                shown(&e.media_type),
+                e.size
+            );
+            match saved {
+                Some(Ok(path)) => println!("   saved, SHA-256 checked: {}", path.display()),
+                Some(Err(error)) => println!("   NOT saved: {}", shown(&format!("{error:#}"))),
+                None => {}
+            }
+        }
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(anyhow::anyhow!(
+            "{n} file(s) could not be saved (see above)"
+        )),
+    }
+}
+
 async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
     // The desk's messages are checked against its chain, when this device can verify it; reading
     // goes on without (the messages then show as unchecked).
@@ -242,7 +318,8 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
     if json {
         super::print_json(&json!({
             "id": open.view.id, "status": open.view.status, "created": open.view.created,
-            "expires": open.view.expires, "referral": open.document, "updates": updates,
+            "expires": open.view.expires, "referral": open.document.as_ref().map(without_keys),
+            "updates": updates,
         }));
         return Ok(());
     }
@@ -255,8 +332,14 @@ async fn show(access: &Access, id: &str, json: bool) -> anyhow::Result<()> {
     );
     match &open.document {
         Some(doc) => {
+            let files = manifest_in(doc).map_or(0, |entries| entries.len());
+            if files > 0 {
+                println!(
+                    "Files: {files} (`resguardo partner attachments {id}` lists and saves them)"
+                );
+            }
             for (key, value) in doc.as_object().into_iter().flatten() {
-                if key != "schema" {
+                if key != "schema" && key != "attachments" {
                     let value = value.as_str().map_or(value.to_string(), str::to_owned);
                     println!("{:>13}: {}", shown(key), shown(&value));
                 }

@@ -14,6 +14,8 @@ use crate::domain::{
     hex_decode_array, Country, Fingerprint, PartnerStatus, Recipient, ReferralField, Service,
     SigningPublic,
 };
+use crate::protocol::attachments::ManifestEntry;
+use crate::protocol::case::OpenCase;
 use crate::protocol::referral::{self, ConsentDecision, ReferralOrder};
 use crate::protocol::referrals::{NewPartner, PartnerToken, PartnerView};
 
@@ -284,6 +286,8 @@ pub struct Refer {
     pub fields: Vec<ReferralField>,
     pub reason: Option<String>,
     pub expires_days: Option<u32>,
+    /// The numbers, from 1, of the case's files to share (`worker attachments`).
+    pub attach: Vec<usize>,
     pub yes: bool,
     pub json: bool,
 }
@@ -334,10 +338,25 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
              --override-consent --reason \"why\" (the reason is recorded)"
         );
     }
+    let files = chosen_files(&case, &order.attach)?;
     show_plan(
         partner,
         &referral::referral_document(&report, &order.fields),
     );
+    for file in &files {
+        let name = file.name.as_deref().unwrap_or("(no name)");
+        eprintln!(
+            "and the file {} ({}, {} bytes{}), with its key",
+            shown(name),
+            shown(&file.media_type),
+            file.size,
+            if file.original {
+                ", the untouched original"
+            } else {
+                ""
+            }
+        );
+    }
     if !order.yes && !ask("Send this? [y/N]")?.trim().eq_ignore_ascii_case("y") {
         anyhow::bail!("nothing was sent");
     }
@@ -350,6 +369,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
         fields: &order.fields,
         consent,
         expires_in_days: order.expires_days,
+        attachments: &files,
     };
     let created = referrals::refer(&client, &saved.token, &case, &state, &identity, &plan).await?;
     if order.json {
@@ -362,6 +382,39 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The case's files numbered `numbers` (from 1, as `worker attachments` lists them): each one
+/// the report names or a message signed by the reporter announces.
+fn chosen_files(case: &OpenCase, numbers: &[usize]) -> anyhow::Result<Vec<ManifestEntry>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let named = case.attachments().ok_or_else(|| {
+        anyhow::anyhow!("the report names its files in a form this version cannot read")
+    })?;
+    let mut chosen: Vec<ManifestEntry> = Vec::new();
+    for &number in numbers {
+        let file = number
+            .checked_sub(1)
+            .and_then(|i| named.get(i))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--attach {number}: the case names {} file(s); `worker attachments {}` lists them",
+                    named.len(),
+                    case.view.id
+                )
+            })?;
+        if !file.vouched_for() {
+            anyhow::bail!(
+                "--attach {number}: the message that names this file is not signed by the reporter"
+            );
+        }
+        if !chosen.iter().any(|e| e.id == file.entry.id) {
+            chosen.push(file.entry.clone());
+        }
+    }
+    Ok(chosen)
 }
 
 fn show_plan(partner: &PartnerView, document: &serde_json::Map<String, Value>) {

@@ -7,6 +7,7 @@ use super::signed_in::{desk_keys_of, saved, unlocked};
 use super::terminal::{ask_text, authenticity_label, shown};
 use crate::client::{links, triage, ApiClient};
 use crate::domain::Status;
+use crate::protocol::attachments::without_keys;
 use crate::protocol::case::{Authenticity, OpenCase, Readable, Seal};
 
 pub async fn inbox(status: Option<Status>, mine: bool, json: bool) -> anyhow::Result<()> {
@@ -161,12 +162,9 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
         let mut report = report.unwrap_or(serde_json::Value::Null);
         if let Some(map) = report.as_object_mut() {
             map.remove("pad");
-            // The files' keys stay out of printed output: `worker attachments` opens them.
-            let files = map.get_mut("attachments").and_then(|a| a.as_array_mut());
-            for file in files.into_iter().flatten() {
-                file.as_object_mut().map(|f| f.remove("key"));
-            }
         }
+        // The files' keys stay out of printed output: `worker attachments` opens them.
+        let report = without_keys(&report);
         let referrals: Vec<serde_json::Value> = case
             .view
             .referrals
@@ -174,7 +172,8 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             .zip(&case.referrals)
             .map(|(v, r)| {
                 json!({"id": v.id, "partner": v.partner_name, "status": v.status,
-                       "created": v.created, "expires": v.expires, "sent": r.document,
+                       "created": v.created, "expires": v.expires,
+                       "sent": r.document.as_ref().map(without_keys),
                        "override_reason": r.override_reason.as_ref().map(|t| t.as_str()),
                        "override_authenticity": r.override_authenticity.as_ref().map(Authenticity::as_str),
                        "override_signed_by": r.override_authenticity.as_ref()

@@ -75,6 +75,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
             override_consent,
             reason,
             expires_days,
+            attach,
             yes,
             json,
         } => {
@@ -83,6 +84,7 @@ pub async fn run(command: WorkerCommand) -> anyhow::Result<()> {
                 fields,
                 reason: reason.filter(|_| override_consent),
                 expires_days,
+                attach,
                 yes,
                 json,
             };

@@ -111,6 +111,7 @@ pub async fn refer(
         consent: sealed.consent,
         override_reason: sealed.override_reason,
         expires_in_days: order.expires_in_days,
+        attachments: sealed.attachments,
     };
     client.refer(token, &case.view.id, &request).await
 }

@@ -39,6 +39,7 @@ pub enum AuditAction {
     ReferralConsentOverride,
     ReferralMessage,
     ReferralOpen,
+    ReferralAttachment,
     ReferralUpdate,
     RetentionSet,
     RetentionPurge,
@@ -46,7 +47,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order protocol.md §7 lists them.
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::AccountEnrol,
         AuditAction::AccountTotpConfirm,
         AuditAction::AccountSigningKey,
@@ -81,6 +82,7 @@ impl AuditAction {
         AuditAction::ReferralConsentOverride,
         AuditAction::ReferralMessage,
         AuditAction::ReferralOpen,
+        AuditAction::ReferralAttachment,
         AuditAction::ReferralUpdate,
         AuditAction::RetentionSet,
         AuditAction::RetentionPurge,
@@ -122,6 +124,7 @@ impl AuditAction {
             AuditAction::ReferralCreate => "referral.create",
             AuditAction::ReferralConsentOverride => "referral.consent_override",
             AuditAction::ReferralOpen => "referral.open",
+            AuditAction::ReferralAttachment => "referral.attachment",
             AuditAction::ReferralUpdate => "referral.update",
             AuditAction::ReferralMessage => "referral.message",
             AuditAction::RetentionSet => "retention.set",

@@ -255,6 +255,19 @@ pub fn manifest_digest(entries: &[ManifestEntry]) -> Option<[u8; 32]> {
     Some(hasher.finalize().into())
 }
 
+/// A decrypted document with its attachments' keys left out, for printing: the keys stay on the
+/// device, used only to open the files.
+pub fn without_keys(document: &serde_json::Value) -> serde_json::Value {
+    let mut shown = document.clone();
+    let entries = shown.get_mut("attachments").and_then(|a| a.as_array_mut());
+    for entry in entries.into_iter().flatten() {
+        if let Some(entry) = entry.as_object_mut() {
+            entry.remove("key");
+        }
+    }
+    shown
+}
+
 /// The attachments a decrypted report or message names (its `attachments` field; none when it
 /// has no such field): at most `MAX_ENTRIES`, each checked, no id twice.
 pub fn manifest_of(document: &[u8]) -> Result<Vec<ManifestEntry>, ManifestError> {

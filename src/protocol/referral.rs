@@ -8,6 +8,7 @@
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use super::attachments::ManifestEntry;
 use super::case::OpenCase;
 use super::message::{desk_to_partner_author, signed_message_plaintext};
 use super::referrals::{Consent, PartnerView};
@@ -158,6 +159,8 @@ pub struct ReferralOrder<'a> {
     pub fields: &'a [ReferralField],
     pub consent: ConsentDecision<'a>,
     pub expires_in_days: Option<u32>,
+    /// The case's files the partner gets, with their keys (`OpenCase::attachments`).
+    pub attachments: &'a [ManifestEntry],
 }
 
 /// The partner's key as the verified chain signs it, refused unless the server lists the same
@@ -186,6 +189,8 @@ pub struct SealedReferral {
     pub consent: Consent,
     /// The override reason, to the desk's key, base64.
     pub override_reason: Option<String>,
+    /// The ids of the attachments the document names, for the server to let the partner fetch.
+    pub attachments: Vec<String>,
 }
 
 fn encrypt(recipients: &[&age::x25519::Recipient], plain: &[u8]) -> Result<String, ReferralError> {
@@ -243,10 +248,17 @@ pub fn seal_referral(
             (Consent::Override, Some(b64_encode(&sealed)))
         }
     };
-    let plain: Zeroizing<Vec<u8>> = padding::pad(referral_document(&report, order.fields));
+    let mut document = referral_document(&report, order.fields);
+    if !order.attachments.is_empty() {
+        let entries =
+            serde_json::to_value(order.attachments).map_err(|_| ReferralError::Malformed)?;
+        document.insert("attachments".into(), entries);
+    }
+    let plain: Zeroizing<Vec<u8>> = padding::pad(document);
     Ok(SealedReferral {
         ciphertext: encrypt(&[partner_key.age(), desk.age()], &plain)?,
         consent,
         override_reason,
+        attachments: order.attachments.iter().map(|e| e.id.clone()).collect(),
     })
 }

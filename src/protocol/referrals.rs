@@ -77,6 +77,11 @@ pub struct NewReferralRequest {
     pub override_reason: Option<String>,
     /// Days after which the partner's copy is deleted from the server (1–365); none: kept.
     pub expires_in_days: Option<u32>,
+    /// Complete attachments of the case the partner may download (at most 100, each once):
+    /// their keys are inside `ciphertext` (docs/protocol.md §8, §12).
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub attachments: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

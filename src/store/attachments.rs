@@ -101,6 +101,14 @@ pub trait AttachmentRows: Send + Sync + 'static {
         desk: &DeskSlug,
         id: &AttachmentId,
     ) -> Result<Option<Attachment>, StoreError>;
+    /// Attachment `id`, if referral `referral` of `partner` shares it and the partner's copy of
+    /// the referral is still on the server.
+    async fn partner_attachment(
+        &self,
+        partner: &crate::domain::PartnerId,
+        referral: &crate::domain::ReferralId,
+        id: &AttachmentId,
+    ) -> Result<Option<Attachment>, StoreError>;
     /// Deletes incomplete uploads begun before `before`; how many.
     async fn abandon_uploads(&self, before: i64) -> Result<u64, StoreError>;
     /// Every attachment's id.
@@ -177,6 +185,20 @@ impl DeskStore {
     /// One attachment of one of this desk's reports.
     pub async fn attachment(&self, id: &AttachmentId) -> Result<Option<Attachment>, StoreError> {
         self.db.desk_attachment(&self.desk, id).await
+    }
+}
+
+impl super::PartnerStore {
+    /// An attachment the partner's referral `referral` shares with it, while the referral's
+    /// copy is on the server; `None` for any other.
+    pub async fn shared_attachment(
+        &self,
+        referral: &crate::domain::ReferralId,
+        id: &AttachmentId,
+    ) -> Result<Option<Attachment>, StoreError> {
+        self.db
+            .partner_attachment(&self.partner, referral, id)
+            .await
     }
 }
 
@@ -267,6 +289,11 @@ pub(super) mod sql {
         "DELETE FROM attachments WHERE id = $1 AND token = $2 AND NOT complete";
     pub const OF_REPORT: &str = select!("WHERE report_id = $1 AND desk_slug = $2");
     pub const OF_DESK: &str = select!("WHERE id = $1 AND desk_slug = $2");
+    pub const OF_PARTNER: &str = "SELECT a.id, a.report_id, a.bucket, a.size, a.parts, \
+         a.complete, a.created_at FROM attachments a \
+         JOIN referral_attachments s ON s.attachment_id = a.id \
+         JOIN referrals r ON r.id = s.referral_id \
+         WHERE a.id = $1 AND r.id = $2 AND r.partner_id = $3 AND r.ciphertext IS NOT NULL";
     pub const ABANDON: &str = "DELETE FROM attachments WHERE NOT complete AND created_at < $1";
     pub const IDS: &str = "SELECT id FROM attachments";
     pub const EXISTING: &str =
@@ -406,6 +433,22 @@ macro_rules! impl_attachment_rows {
                 let row: Option<AttachmentRow> = sqlx::query_as(sql::OF_DESK)
                     .bind(&id.as_bytes()[..])
                     .bind(desk.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(from_row).transpose()
+            }
+
+            async fn partner_attachment(
+                &self,
+                partner: &$crate::domain::PartnerId,
+                referral: &$crate::domain::ReferralId,
+                id: &$crate::domain::AttachmentId,
+            ) -> Result<Option<$crate::store::attachments::Attachment>, StoreError> {
+                use $crate::store::attachments::{from_row, sql, AttachmentRow};
+                let row: Option<AttachmentRow> = sqlx::query_as(sql::OF_PARTNER)
+                    .bind(&id.as_bytes()[..])
+                    .bind(&referral.as_bytes()[..])
+                    .bind(&partner.as_bytes()[..])
                     .fetch_optional(&self.pool)
                     .await?;
                 row.map(from_row).transpose()

@@ -248,6 +248,18 @@ macro_rules! impl_directory_rows {
                 if stored.rows_affected() == 0 {
                     return Err(StoreError::Missing(Thing::Case));
                 }
+                for attachment in &referral.attachments {
+                    // Only a complete attachment of the same case; otherwise nothing is stored.
+                    let shared = sqlx::query(sql::SHARE_ATTACHMENT)
+                        .bind(&referral.id.as_bytes()[..])
+                        .bind(&attachment.as_bytes()[..])
+                        .bind(&referral.report.as_bytes()[..])
+                        .execute(&mut *tx)
+                        .await?;
+                    if shared.rows_affected() == 0 {
+                        return Err(StoreError::Missing(Thing::Attachment));
+                    }
+                }
                 sqlx::query(sql::MARK_REFERRED)
                     .bind(&referral.report.as_bytes()[..])
                     .bind(now)

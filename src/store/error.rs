@@ -24,6 +24,7 @@ pub enum Thing {
     PartnerName,
     NewerAnswer,
     Referral,
+    Attachment,
     UnlockShare,
 }
 
@@ -47,6 +48,7 @@ impl Thing {
             Thing::PartnerName => "a partner of that name",
             Thing::NewerAnswer => "a newer answer on this referral",
             Thing::Referral => "the referral",
+            Thing::Attachment => "the attachment",
             Thing::UnlockShare => "the account's unlock share",
         }
     }

@@ -48,6 +48,9 @@ pub struct NewReferral {
     pub override_reason: Option<AgeCiphertext>,
     /// When the partner's copy is deleted from the server (hour bucket), if ever.
     pub expires_at: Option<i64>,
+    /// Complete attachments of the same case the partner may fetch (their keys are inside
+    /// `ciphertext`).
+    pub attachments: Vec<crate::domain::AttachmentId>,
 }
 
 /// A stored referral.
@@ -124,8 +127,8 @@ pub trait PartnerRows: Send + Sync + 'static {
 /// The partner capability, bound to one partner.
 #[derive(Clone)]
 pub struct PartnerStore {
-    db: Arc<dyn Backend>,
-    partner: PartnerId,
+    pub(super) db: Arc<dyn Backend>,
+    pub(super) partner: PartnerId,
     desk: DeskSlug,
 }
 

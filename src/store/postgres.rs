@@ -10,14 +10,16 @@ use super::sql;
 use super::*;
 
 /// The tables whose rows belong to cases or reveal reporters' activity, each with a column that
-/// a no-op update rewrites (never a key, so no index needs a new entry).
-const REORDERED: [(&str, &str); 7] = [
+/// a no-op update rewrites (not a key, so no index needs a new entry, except in
+/// `referral_attachments`, which has no other column).
+const REORDERED: [(&str, &str); 8] = [
     ("reports", "key_version"),
     ("attachments", "created_at"),
     ("messages", "created_at"),
     ("notes", "created_at"),
     ("referrals", "created_at"),
     ("referral_updates", "created_at"),
+    ("referral_attachments", "referral_id"),
     ("spent_challenges", "expires_at"),
 ];
 
@@ -69,7 +71,7 @@ impl PgStore {
     async fn scrub(&self) -> Result<(), StoreError> {
         sqlx::query(
             "VACUUM FULL reports, messages, notes, referrals, referral_updates, webhook_deliveries, \
-             attachments",
+             attachments, referral_attachments",
         )
         .execute(&self.pool)
         .await?;

@@ -263,6 +263,10 @@ pub const INSERT_REFERRAL: &str = "INSERT INTO referrals \
      SELECT $1, $2, $3, $4, $5, $6, $7, $7 \
      WHERE EXISTS (SELECT 1 FROM reports WHERE id = $2 AND desk_slug = $8) \
      AND EXISTS (SELECT 1 FROM partners WHERE id = $3 AND desk_slug = $8)";
+/// Shares attachment $2 with referral $1, if it is a complete attachment of the referral's case
+/// $3.
+pub const SHARE_ATTACHMENT: &str = "INSERT INTO referral_attachments (referral_id, attachment_id) \
+     SELECT $1, id FROM attachments WHERE id = $2 AND report_id = $3 AND complete";
 pub const MARK_REFERRED: &str =
     "UPDATE reports SET status = 'referred', updated_at = $2, status_changed_at = $2 WHERE id = $1";
 

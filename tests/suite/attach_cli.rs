@@ -13,7 +13,7 @@ use std::path::Path;
 
 use image::ImageFormat;
 use resguardo::protocol::case::OpenCase;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::evidence::{exiftool_available, picture, tags, told, with_metadata};
 use crate::harness::{contains, run_with_input, Backend, TestServer};
@@ -57,7 +57,11 @@ async fn reporters_attach_files_and_the_desk_opens_them(backend: Backend) {
     let screenshot = with_metadata(dir, "screenshot.png", &picture(ImageFormat::Png));
     std::fs::write(dir.join("captura.png"), &screenshot).unwrap();
     let form = dir.join("report.json");
-    std::fs::write(&form, r#"{"kind":"sextortion","narrative":"Me amenazan."}"#).unwrap();
+    std::fs::write(
+        &form,
+        r#"{"kind":"sextortion","narrative":"Me amenazan.","consent_referral":true}"#,
+    )
+    .unwrap();
     let submit = |extra: &[&str]| {
         let mut cmd = server.command();
         cmd.args(["report", "submit", "--server", &server.url, "--desk", "gt"])
@@ -203,10 +207,104 @@ async fn reporters_attach_files_and_the_desk_opens_them(backend: Backend) {
     assert_eq!(reads.count(), 4, "each download audited");
 
     age_opens_with_the_manifest_key(&server, &ana, &case, &clip).await;
+
+    // A partner gets the clean photo and the clip, and nothing else of the case's files.
+    let org = crate::partners::register(&client, &boss, "Bufete", json!(["legal"]), json!(["GT"]));
+    let org = org.await;
+    let refer = [
+        "worker",
+        "refer",
+        &case,
+        "--partner",
+        "Bufete",
+        "--fields",
+        "kind",
+    ];
+    let wrong = worker(&[&refer[..], &["--attach", "9", "--yes"]].concat());
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        !wrong.status.success() && said.contains("the case names 4 file(s)"),
+        "{said}"
+    );
+    let sent = json_of(&worker(
+        &[&refer[..], &["--attach", "1,3", "--yes", "--json"]].concat(),
+    ));
+    let referral = sent["referral"].as_str().unwrap().to_owned();
+    let shown = worker(&["worker", "show", &case, "--json"]);
+    assert!(
+        !String::from_utf8_lossy(&shown.stdout).contains("AGE-SECRET-KEY-"),
+        "keys stay out"
+    );
+    let partner_files = partner_takes_what_was_shared(&server, &org, &referral, dir);
+    assert_eq!(
+        partner_files[0], clean,
+        "the clean photo, as the desk has it"
+    );
+    assert_eq!(partner_files[1], clip);
+    // The original was not shared: the partner's token does not fetch it.
+    let original = listed[1]["id"].as_str().unwrap();
+    let route = format!("/api/v1/partner/referrals/{referral}/attachments/{original}");
+    let refused = client.download(&org.token, &route, &mut Vec::new()).await;
+    assert_eq!(
+        refused.unwrap_err().problem_slug(),
+        Some("attachment-not-found")
+    );
+    let trail = server.audit_rows().await;
+    let fetched = trail
+        .iter()
+        .filter(|r| r.entry.action == "referral.attachment");
+    assert_eq!(
+        fetched.count(),
+        2,
+        "each of the partner's downloads audited"
+    );
     let logs = server.logs();
     for secret in ["foto.jpg", "clip.heic", "Otra captura", "HEIC-GPS-CANARY"] {
         assert!(!logs.contains(secret), "{secret} in the server's logs");
     }
+}
+
+/// `partner attachments REF --out DIR`, as the partner's machine runs it: the files saved, in
+/// order, and their bytes.
+fn partner_takes_what_was_shared(
+    server: &TestServer,
+    org: &crate::partners::Org,
+    referral: &str,
+    dir: &Path,
+) -> Vec<Vec<u8>> {
+    let (token_file, key_file) = (dir.join("bufete.token"), dir.join("bufete.key"));
+    resguardo::os::files::write_private(&token_file, org.token.as_bytes()).unwrap();
+    let key = age::secrecy::ExposeSecret::expose_secret(&org.identity.to_string()).to_owned();
+    resguardo::os::files::write_private(&key_file, key.as_bytes()).unwrap();
+    let as_partner = |args: &[&str]| {
+        let mut cmd = server.command();
+        cmd.args(["partner", "--server", &server.url, "--token-file"])
+            .arg(&token_file)
+            .arg("--identity")
+            .arg(&key_file)
+            .args(args);
+        run_with_input(cmd, "")
+    };
+    let shown = as_partner(&["show", referral, "--json"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("captura") || shown.contains("foto.jpg"),
+        "{shown}"
+    );
+    assert!(!shown.contains("AGE-SECRET-KEY-"), "keys stay out: {shown}");
+    let listed = json_of(&as_partner(&[
+        "attachments",
+        referral,
+        "--out",
+        "shared",
+        "--json",
+    ]));
+    crate::docs::assert_cli_shape("partner attachments ID", &listed);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    (listed.iter())
+        .map(|f| std::fs::read(dir.join(f["saved"].as_str().unwrap())).unwrap())
+        .collect()
 }
 
 /// Debian's `age` opens the downloaded file with the identity the decrypted report names.

@@ -1,6 +1,7 @@
 //! A desk that keeps its key outside Resguardo (`admin desk create --recipient`), as air-gapped
 //! newsrooms do: no device can grant its key, so invites are refused; its ciphertext leaves the
-//! server through `admin export`.
+//! server through `admin export`, with the age file of a reporter's attachment, which Debian's
+//! `age` opens with the key from the decrypted message.
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
@@ -17,8 +18,9 @@ fn mode(path: &std::path::Path) -> u32 {
 /// so invites are refused with the reason; its reports leave through `admin export` as `.age`
 /// files that the Debian `age` CLI decrypts with the key file.
 async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
-    use resguardo::client::reporter;
+    use resguardo::client::{attachments, reporter};
     use resguardo::crypto::receipt::Language;
+    use resguardo::protocol::attachments::Described;
     let Some(server) = TestServer::start(backend).await else {
         return;
     };
@@ -57,7 +59,25 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         .await
         .unwrap();
     let keys = reporter::derive(&submitted.phrase).await;
-    reporter::send_message(&client, &keys, "gt", None, "tengo capturas")
+    // The message carries a file: its age file leaves with the export, its key inside the message.
+    let slip = b"%PDF-1.4 boleta de deposito ".repeat(3_000);
+    let described = Described {
+        media_type: "application/pdf".into(),
+        name: Some("boleta.pdf".into()),
+        orientation: None,
+        cleaned: false,
+        original: false,
+    };
+    let prepared = attachments::prepare(&slip[..], described).unwrap();
+    let entry = prepared.entry.clone();
+    let reserved = attachments::reserve(&client, &keys, prepared)
+        .await
+        .unwrap();
+    let files = [entry.clone()];
+    reporter::send_message_with(&client, &keys, "gt", None, "tengo capturas", &files)
+        .await
+        .unwrap();
+    attachments::send(&client, reserved, &|_, _| {})
         .await
         .unwrap();
 
@@ -83,6 +103,7 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         (summary["reports"].as_u64(), summary["messages"].as_u64()),
         (Some(1), Some(1))
     );
+    assert_eq!(summary["attachments"], 1);
     assert_eq!(mode(&out_dir), 0o700);
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out_dir.join("index.json")).unwrap()).unwrap();
@@ -112,7 +133,28 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
             String::from_utf8(out.stdout).unwrap()
         };
         assert!(decrypt(&case_dir.join("report.age")).contains("me piden dinero cada viernes"));
-        assert!(decrypt(&message).contains("tengo capturas"));
+        let message: serde_json::Value = serde_json::from_str(&decrypt(&message)).unwrap();
+        assert_eq!(message["text"], "tengo capturas");
+        // The file, with the key from the decrypted message: the slip, then zeros to its bucket.
+        let file_key = server.dir.path().join("file.key");
+        let key = message["attachments"][0]["key"].as_str().unwrap();
+        resguardo::os::files::write_private(&file_key, key.as_bytes()).unwrap();
+        let exported = case_dir.join(index[0]["attachments"][0]["file"].as_str().unwrap());
+        assert_eq!(mode(&exported), 0o600);
+        let out = Command::new("age")
+            .args(["-d", "-i"])
+            .arg(&file_key)
+            .arg(&exported)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(&out.stdout[..slip.len()], &slip[..]);
+        assert!(out.stdout[slip.len()..].iter().all(|&b| b == 0));
+        assert_eq!(message["attachments"][0]["id"], entry.id.as_str());
     } else {
         assert!(!crate::harness::strict(), "the age CLI is required in CI");
         crate::harness::skipped("the age CLI is not installed: export not decrypted");
@@ -135,5 +177,8 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         .filter(|row| row.entry.action == "desk.export")
         .collect();
     assert_eq!(exports.len(), 1);
-    assert_eq!(exports[0].entry.subject, "reports=1 messages=1");
+    assert_eq!(
+        exports[0].entry.subject,
+        "reports=1 messages=1 attachments=1"
+    );
 }

@@ -506,6 +506,7 @@ async fn a_swapped_partner_key_is_refused(backend: Backend) {
                 fields: &[ReferralField::Needs],
                 consent: ConsentDecision::Required,
                 expires_in_days: None,
+                attachments: &[],
             };
             referrals::refer(
                 client,

@@ -74,6 +74,7 @@ pub async fn refer(
         fields: &[ReferralField::Needs],
         consent: ConsentDecision::Required,
         expires_in_days: None,
+        attachments: &[],
     };
     let token = &worker.session.token;
     let made = referrals::refer(client, token, &case, &state, &worker.identity, &order);

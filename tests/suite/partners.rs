@@ -147,6 +147,7 @@ async fn refer_accept_and_answer(backend: Backend) {
         fields: &[ReferralField::Needs],
         consent: ConsentDecision::Required,
         expires_in_days: None,
+        attachments: &[],
     };
     let referral = referrals::refer(
         &client,
@@ -264,6 +265,7 @@ async fn refer_accept_and_answer(backend: Backend) {
         fields: &[ReferralField::Needs],
         consent: ConsentDecision::Required,
         expires_in_days: None,
+        attachments: &[],
     };
     let to_shelter = referrals::refer(
         &client,
@@ -354,6 +356,7 @@ async fn consent_and_expiry(backend: Backend) {
         fields: &[ReferralField::Narrative, ReferralField::Country],
         consent: ConsentDecision::Required,
         expires_in_days: Some(7),
+        attachments: &[],
     };
     let refused = referrals::refer(
         &client,
@@ -474,6 +477,7 @@ async fn partner_access_matrix(backend: Backend) {
             fields: &[ReferralField::Needs],
             consent: ConsentDecision::Required,
             expires_in_days: None,
+            attachments: &[],
         };
         let made = referrals::refer(
             &client,
@@ -1305,6 +1309,7 @@ async fn new_referral_to(
         fields: &[ReferralField::Needs],
         consent: ConsentDecision::Required,
         expires_in_days: None,
+        attachments: &[],
     };
     referrals::refer(
         client,

@@ -401,6 +401,7 @@ async fn reencryption_covers_referrals_and_answers(backend: Backend) {
             reason: "riesgo inminente",
         },
         expires_in_days: None,
+        attachments: &[],
     };
     let referral = referrals::refer(
         &client,

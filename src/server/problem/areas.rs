@@ -280,6 +280,9 @@ impl From<StoreError> for PartnerError {
             StoreError::Missing(Thing::Partner) => PartnerError::PartnerNotFound,
             StoreError::Conflict(Thing::PartnerName) => PartnerError::PartnerNameTaken,
             StoreError::Missing(Thing::Case | Thing::Report) => PartnerError::CaseNotFound,
+            StoreError::Missing(Thing::Attachment) => {
+                PartnerError::Request(ApiError::AttachmentNotFound)
+            }
             StoreError::Conflict(Thing::NewerAnswer) => {
                 PartnerError::ReferralConflict("a newer answer on this referral exists")
             }

@@ -11,6 +11,7 @@ use crate::protocol::attachments::{part_len, AgeBytes, AttachmentView};
 use crate::server::auth::Vetted;
 use crate::server::problem::{doc, ApiError, CaseError};
 use crate::server::{audit, AppState};
+use crate::store::Attachment;
 
 /// A case's attachments, complete or not, in id order.
 #[utoipa::path(get, path = "/api/v1/desk/reports/{id}/attachments", params(("id" = String, Path)),
@@ -52,27 +53,40 @@ pub async fn download(
     if !attachment.complete {
         return Err(ApiError::AttachmentIncomplete.into());
     }
-    let size = u64::try_from(attachment.size).unwrap_or_default();
+    let head = req.method() == actix_web::http::Method::HEAD;
     // A HEAD sends no byte of the file, so it is not recorded as a read.
-    if req.method() == actix_web::http::Method::HEAD {
-        let nothing = futures_util::stream::empty::<Result<web::Bytes, std::io::Error>>();
-        return Ok(HttpResponse::Ok()
-            .content_type("application/octet-stream")
-            .body(SizedStream::new(size, nothing)));
+    if !head {
+        let me = &caller.0.account;
+        let subject = format!("{} {}", attachment.report, attachment.id);
+        audit(
+            &state,
+            me.desk.as_str(),
+            me.username.as_str(),
+            AuditAction::AttachmentRead,
+            &subject,
+        )
+        .await?;
     }
-    let me = &caller.0.account;
-    let subject = format!("{} {}", attachment.report, attachment.id);
-    audit(
-        &state,
-        me.desk.as_str(),
-        me.username.as_str(),
-        AuditAction::AttachmentRead,
-        &subject,
-    )
-    .await?;
+    Ok(body(&state, &attachment, head))
+}
+
+/// A complete attachment's ciphertext as an answer (`application/octet-stream`, with its
+/// `Content-Length`): for a HEAD, its length only; else its parts streamed from the blob store,
+/// one in memory at a time. A part missing or of the wrong length ends the body short of its
+/// length, so that no client takes a broken file for a whole one.
+pub(super) fn body(state: &AppState, attachment: &Attachment, head: bool) -> HttpResponse {
+    let size = u64::try_from(attachment.size).unwrap_or_default();
+    let answer = || {
+        let mut ok = HttpResponse::Ok();
+        ok.content_type("application/octet-stream");
+        ok
+    };
+    if head {
+        let nothing = futures_util::stream::empty::<Result<web::Bytes, std::io::Error>>();
+        return answer().body(SizedStream::new(size, nothing));
+    }
     let blobs = state.blobs.clone();
-    // One part in memory at a time; a part missing or of the wrong length ends the body short of
-    // its Content-Length, so that no client takes a broken file for a whole one.
+    let id = attachment.id;
     let parts = futures_util::stream::try_unfold(0u64, move |part| {
         let blobs = blobs.clone();
         async move {
@@ -90,7 +104,5 @@ pub async fn download(
             Ok(Some((web::Bytes::from(bytes), part + 1)))
         }
     });
-    Ok(HttpResponse::Ok()
-        .content_type("application/octet-stream")
-        .body(SizedStream::new(size, parts)))
+    answer().body(SizedStream::new(size, parts))
 }

@@ -275,6 +275,11 @@ fn mount_partner_routes(cfg: &mut web::ServiceConfig, limits: BodyLimits) {
         "/api/v1/partner/referrals/{id}",
         web::to(partner::show),
     );
+    mount_get(
+        cfg,
+        "/api/v1/partner/referrals/{id}/attachments/{attachment}",
+        web::to(partner::attachment),
+    );
     mount_post(
         cfg,
         "/api/v1/partner/referrals/{id}/updates",

@@ -73,6 +73,7 @@ use crate::protocol::problem::Problem;
         desk_audit::case_trail,
         checkpoints::post,
         partner::show,
+        partner::attachment,
         partner::answer,
         retention::show,
         retention::set,

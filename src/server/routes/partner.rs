@@ -4,7 +4,8 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::domain::{b64_encode, AuditAction, ReferralId, ReferralStatus};
+use crate::domain::{b64_encode, AttachmentId, AuditAction, ReferralId, ReferralStatus};
+use crate::protocol::attachments::AgeBytes;
 use crate::protocol::partner::{
     PartnerAnswer, PartnerDeskStatements, PartnerReferralSummary, PartnerReferralView,
 };
@@ -112,6 +113,45 @@ pub async fn show(
         desk_fingerprint: desk.recipient.fingerprint().to_string(),
         updates: updates.iter().map(ReferralUpdateView::from).collect(),
     }))
+}
+
+/// A complete attachment the referral shares with the partner (its key is inside the referral's
+/// document), streamed as the desk's download is, audited as `referral.attachment` before it is
+/// sent; gone with the partner's copy of the referral.
+#[utoipa::path(get, tag = "partner_api", path = "/api/v1/partner/referrals/{id}/attachments/{attachment}",
+    params(("id" = String, Path), ("attachment" = String, Path)),
+    responses(
+        (status = 200, body = AgeBytes, content_type = "application/octet-stream"),
+        doc::E401, doc::E404, doc::E410, doc::E503,
+    ), security(("bearer" = [])))]
+pub async fn attachment(
+    state: web::Data<AppState>,
+    caller: PartnerCaller,
+    path: web::Path<(String, String)>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, PartnerError> {
+    let (id, attachment) = path.into_inner();
+    let referral = own(&caller, &id).await?;
+    if expired(&referral) {
+        return Err(PartnerError::ReferralExpired);
+    }
+    let not_found = || PartnerError::Request(ApiError::AttachmentNotFound);
+    let attachment = AttachmentId::parse(&attachment).map_err(|_| not_found())?;
+    let shared = caller.1.shared_attachment(&referral.id, &attachment);
+    let shared = shared.await?.ok_or_else(not_found)?;
+    let head = req.method() == actix_web::http::Method::HEAD;
+    if !head {
+        let subject = format!("{} {}", referral.id, shared.id);
+        audit(
+            &state,
+            caller.0.desk.as_str(),
+            &actor(&caller),
+            AuditAction::ReferralAttachment,
+            &subject,
+        )
+        .await?;
+    }
+    Ok(super::attachments::body(&state, &shared, head))
 }
 
 /// Answers a referral: accept, decline, close, or write to the desk.

@@ -5,8 +5,8 @@
 use actix_web::{web, HttpResponse};
 
 use crate::domain::{
-    b64_encode, is_public_address, AuditAction, PartnerId, PartnerName, PartnerProfile,
-    PartnerStatus, Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
+    b64_encode, is_public_address, AttachmentId, AuditAction, PartnerId, PartnerName,
+    PartnerProfile, PartnerStatus, Recipient, ReferralId, ReportId, Secret32, WebhookUrl,
 };
 use crate::protocol::referrals::{
     Consent, DeskMessageToPartner, DeskReferralView, NewPartner, NewReferralRequest, PartnerToken,
@@ -292,6 +292,7 @@ pub async fn refer(
             )
         }
     };
+    let attachments = shared_attachments(&caller, &case.report.id, &request.attachments).await?;
     let referral = NewReferral {
         id: ReferralId::random(),
         report: case.report.id,
@@ -303,6 +304,7 @@ pub async fn refer(
         )?,
         override_reason,
         expires_at,
+        attachments,
     };
     caller
         .0
@@ -338,6 +340,34 @@ pub async fn refer(
     Ok(HttpResponse::Created().json(ReferralCreated {
         id: referral.id.to_string(),
     }))
+}
+
+/// The attachments a referral shares: each a complete attachment of the case, named once.
+async fn shared_attachments(
+    caller: &Vetted,
+    case: &crate::domain::ReportId,
+    ids: &[String],
+) -> Result<Vec<AttachmentId>, PartnerError> {
+    if ids.len() > crate::protocol::attachments::MAX_ENTRIES {
+        return Err(ApiError::BadField("attachments", "list of at most 100 attachment ids").into());
+    }
+    let mut shared = Vec::new();
+    for id in ids {
+        let id = AttachmentId::parse(id)
+            .map_err(|_| ApiError::BadField("attachments", "list of attachment ids"))?;
+        if shared.contains(&id) {
+            return Err(
+                ApiError::BadField("attachments", "list of attachment ids, each once").into(),
+            );
+        }
+        let attachment = caller.0.desk.attachment(&id).await?;
+        match attachment {
+            Some(a) if a.report == *case && a.complete => shared.push(id),
+            Some(a) if a.report == *case => return Err(ApiError::AttachmentIncomplete.into()),
+            _ => return Err(ApiError::AttachmentNotFound.into()),
+        }
+    }
+    Ok(shared)
 }
 
 /// A message of the desk's to the partner of one of the case's referrals, encrypted on the

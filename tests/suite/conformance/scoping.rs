@@ -54,6 +54,7 @@ fn referral(report: resguardo::domain::ReportId, partner: PartnerId) -> NewRefer
         ciphertext: ciphertext(),
         override_reason: None,
         expires_at: None,
+        attachments: Vec::new(),
     }
 }
 

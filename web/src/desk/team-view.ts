@@ -28,9 +28,10 @@ const ACTIONS = [
   "account.enrol", "account.totp_confirm", "account.signing_key", "account.password", "account.unlock_share",
   "login.ok", "login.failed", "logout", "desk.key_init", "desk.key_rotate", "desk.statements_sign", "desk.export",
   "account.approve", "account.vet", "account.disable", "account.invite", "case.open", "cases.read", "case.status",
-  "case.assign", "case.note", "case.reply", "case.seal", "case.reencrypt", "case.export", "partner.add",
-  "partner.disable", "partner.token", "referral.create", "referral.consent_override", "referral.message",
-  "referral.open", "referral.update", "retention.set", "retention.purge",
+  "case.assign", "case.note", "case.reply", "case.seal", "case.reencrypt", "case.export", "links.export",
+  "attachment.read", "partner.add", "partner.disable", "partner.token", "referral.create",
+  "referral.consent_override", "referral.message", "referral.open", "referral.attachment",
+  "referral.update", "retention.set", "retention.purge",
 ];
 const actionWord = (action: string) => word(`action-${action.replace(".", "-")}`);
 
