@@ -308,3 +308,64 @@ fn what_colours_need_carries_nothing_else() {
     let stripped = strip(&png).unwrap();
     assert_eq!(stripped.bytes, base, "only what the encoder wrote is left");
 }
+
+const EVIDENCE: &str = "tests/vectors/evidence.json";
+
+/// What `strip` makes of a file, as the vectors write it.
+fn vector_of(name: &str, input: &[u8]) -> Value {
+    use resguardo::domain::b64_encode;
+    let (output, orientation, refused) = match strip(input) {
+        Ok(s) => (Some(b64_encode(&s.bytes)), s.orientation, None),
+        Err(Refused::Unknown) => (None, None, Some("unknown")),
+        Err(Refused::Malformed(_)) => (None, None, Some("malformed")),
+    };
+    serde_json::json!({
+        "name": name, "input_b64": b64_encode(input), "output_b64": output,
+        "orientation": orientation, "refused": refused,
+    })
+}
+
+/// The files of `tests/vectors/evidence.json` and what `strip` makes of each: pictures with GPS
+/// coordinates, an author, a device and comments (written by exiftool when the vectors were
+/// made), one cut short, one that is no picture.
+#[test]
+fn evidence_vectors_match() {
+    use resguardo::domain::b64_decode;
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(EVIDENCE).unwrap()).unwrap();
+    let files = file["files"].as_array().unwrap();
+    assert!(files.len() >= 5);
+    for v in files {
+        let input = b64_decode(v["input_b64"].as_str().unwrap()).unwrap();
+        let name = v["name"].as_str().unwrap();
+        assert_eq!(vector_of(name, &input), *v, "{name}");
+    }
+}
+
+/// `cargo test -- --ignored regenerate_evidence_vectors` (needs exiftool); only for adding vectors.
+#[test]
+#[ignore]
+fn regenerate_evidence_vectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (format, name) in [
+        (ImageFormat::Jpeg, "photo.jpg"),
+        (ImageFormat::Png, "screenshot.png"),
+        (ImageFormat::WebP, "chat.webp"),
+    ] {
+        let input = with_metadata(dir.path(), name, &picture(format));
+        files.push(vector_of(name, &input));
+        if format == ImageFormat::Jpeg {
+            files.push(vector_of("cut.jpg", &input[..input.len() / 2]));
+        }
+    }
+    files.push(vector_of(
+        "clip.heic",
+        b"\0\0\0\x18ftypheic\0\0\0\0mif1heic",
+    ));
+    let vectors = serde_json::json!({
+        "description": "Pictures and what evidence::strip makes of them (docs/protocol.md §12): base64 of the input, of the cleaned output (null when refused), the EXIF orientation read from the input, and `unknown` or `malformed` when refused. The inputs carry GPS coordinates, an author, a device, XMP, IPTC and comments, written by exiftool; a twin must produce the same bytes.",
+        "files": files,
+    });
+    let text = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
+    std::fs::write(EVIDENCE, text).unwrap();
+}
