@@ -46,7 +46,7 @@ fn gather(t: &Texts, args: &AttachArgs) -> anyhow::Result<Vec<Gathered>> {
     let mut gathered = Vec::new();
     for path in &args.files {
         let shown = path.display().to_string();
-        let name = kept_name(path);
+        let name = kept_name(path).filter(|_| args.keep_names);
         let cannot_read = || format!("cannot read {shown}");
         let mut head = Vec::with_capacity(16);
         let file = std::fs::File::open(path).with_context(cannot_read)?;

@@ -611,6 +611,10 @@ pub struct AttachArgs {
     /// Also send the untouched original of each cleaned photo, as evidence (with its details).
     #[arg(long)]
     pub keep_original: bool,
+    /// Send each file's name too. Names often tell when and on what phone a picture was taken
+    /// (`IMG_20240312_143055.jpg`), so by default the desk sees only the file's type.
+    #[arg(long)]
+    pub keep_names: bool,
 }
 
 /// A codebook facet (docs/codebook.md) as a command-line argument.

@@ -13,20 +13,20 @@ use super::signed_in::{desk_keys_of, unlocked};
 use super::terminal::{authenticity_label, shown};
 use crate::client::attachments::fetch;
 use crate::client::{triage, ApiClient};
+use crate::crypto::chain::DeskState;
 use crate::protocol::attachments::ManifestEntry;
-use crate::protocol::case::{Authenticity, NamedAttachment};
+use crate::protocol::case::{Authenticity, NamedAttachment, OpenCase};
 
 pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()> {
     let (saved, identity) = unlocked().await?;
     let client = ApiClient::new(&saved.server)?;
-    let (_, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
     if case.report.is_none() {
         anyhow::bail!("this device holds no desk key that opens case {id}'s report");
     }
-    let named = case.attachments().ok_or_else(|| {
-        anyhow::anyhow!("case {id}'s report names its files in a form this version cannot read")
-    })?;
+    super::triage::seal_if_new(&client, &saved.token, &identity, &state, &mut case).await;
+    let named = vouched_files(&case, &state)?;
     let received: HashMap<String, bool> = (client.attachments(&saved.token, id).await?)
         .into_iter()
         .map(|a| (a.id, a.complete))
@@ -66,6 +66,19 @@ pub async fn run(id: &str, out: Option<&Path>, json: bool) -> anyhow::Result<()>
     }
 }
 
+/// The files the case names, once its seal vouches for the report (`OpenCase::vouched_attachments`).
+pub(super) fn vouched_files(
+    case: &OpenCase,
+    state: &DeskState,
+) -> anyhow::Result<Vec<NamedAttachment>> {
+    case.vouched_attachments(state).map_err(|e| {
+        anyhow::anyhow!(
+            "the files case {} names cannot be taken as the reporter's: {e}",
+            case.view.id
+        )
+    })
+}
+
 /// Makes `dir` (0700) if it is missing.
 pub(super) fn private_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::DirBuilder::new()
@@ -83,11 +96,15 @@ type Listed<'a> = (
 );
 
 /// `N-name` with the name the reporter kept, or `N` and an extension for the media type. The
-/// manifest's checks leave no path, drive or control character in a name.
+/// manifest's checks leave no path, drive or control character in a name; a long one is cut
+/// (its extension kept) so that the whole name fits the file system's 255 bytes.
 pub(super) fn file_name(number: usize, entry: &ManifestEntry) -> String {
     let original = if entry.original { "original-" } else { "" };
     match &entry.name {
-        Some(name) => format!("{number}-{original}{name}"),
+        Some(name) => {
+            let prefix = format!("{number}-{original}");
+            format!("{prefix}{}", fit(name, 255 - prefix.len()))
+        }
         None => {
             let extension = entry.media_type.rsplit('/').next().unwrap_or("bin");
             let extension: String = extension
@@ -98,6 +115,24 @@ pub(super) fn file_name(number: usize, entry: &ManifestEntry) -> String {
             format!("{number}-{original}attachment.{extension}")
         }
     }
+}
+
+/// `name` cut to at most `room` bytes at a character boundary, its extension (up to 16 bytes)
+/// kept.
+fn fit(name: &str, room: usize) -> String {
+    if name.len() <= room {
+        return name.to_owned();
+    }
+    let extension = match name.rfind('.') {
+        Some(dot) if name.len() - dot <= 16 => &name[dot..],
+        _ => "",
+    };
+    let stem = &name[..name.len() - extension.len()];
+    let mut cut = room.saturating_sub(extension.len()).min(stem.len());
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{extension}", &stem[..cut])
 }
 
 /// Downloads, decrypts and checks one file into a new 0600 file beside `path`, renamed to
@@ -190,4 +225,15 @@ fn print_json(listed: &[Listed<'_>]) {
         })
         .collect();
     super::print_json(&json!(list));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_names_are_cut_to_fit_with_their_extension() {
+        let name = format!("{}.jpeg", "ñ".repeat(126));
+        let cut = super::fit(&name, 243);
+        assert!(cut.len() <= 243 && cut.ends_with(".jpeg"), "{cut}");
+        assert_eq!(super::fit("a.jpg", 243), "a.jpg");
+    }
 }

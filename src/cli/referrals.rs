@@ -327,8 +327,11 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
     let client = ApiClient::new(&saved.server)?;
     // The partner's and the desk's keys are those the desk's statements sign, never the server's.
     let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
+    let mut case = triage::open_case(&client, &saved.token, &keys.identities, case_id).await?;
     let report = decrypted_report(&case)?;
+    if !order.attach.is_empty() {
+        super::triage::seal_if_new(&client, &saved.token, &identity, &state, &mut case).await;
+    }
     let partners = client.partners(&saved.token).await?;
     let partner = referral::find_partner(&partners, &order.partner)?;
     referral::signed_partner_key(&state, partner).map_err(ClientError::from)?;
@@ -338,7 +341,7 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
              --override-consent --reason \"why\" (the reason is recorded)"
         );
     }
-    let files = chosen_files(&case, &order.attach)?;
+    let files = chosen_files(&case, &state, &order.attach)?;
     show_plan(
         partner,
         &referral::referral_document(&report, &order.fields),
@@ -386,13 +389,15 @@ pub async fn refer(case_id: &str, order: Refer) -> anyhow::Result<()> {
 
 /// The case's files numbered `numbers` (from 1, as `worker attachments` lists them): each one
 /// the report names or a message signed by the reporter announces.
-fn chosen_files(case: &OpenCase, numbers: &[usize]) -> anyhow::Result<Vec<ManifestEntry>> {
+fn chosen_files(
+    case: &OpenCase,
+    state: &DeskState,
+    numbers: &[usize],
+) -> anyhow::Result<Vec<ManifestEntry>> {
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
-    let named = case.attachments().ok_or_else(|| {
-        anyhow::anyhow!("the report names its files in a form this version cannot read")
-    })?;
+    let named = super::evidence::vouched_files(case, state)?;
     let mut chosen: Vec<ManifestEntry> = Vec::new();
     for &number in numbers {
         let file = number

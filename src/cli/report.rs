@@ -102,9 +102,8 @@ async fn submit(
     let entries = attach::entries(&files);
     let submitted =
         reporter::submit_with(&client, to.desk, &form, lang, to.pin, &entries, working).await?;
-    if !json {
-        print_receipt(t, &submitted, None);
-    }
+    // The receipt first, whatever becomes of the files: it is the only way back to the case.
+    print_receipt(t, &submitted, json);
     let names = attach::names(&files);
     let not_sent = match attach::reserve(&client, &submitted.keys, files).await {
         Ok(reserved) => attach::send(t, &client, reserved).await,
@@ -113,9 +112,6 @@ async fn submit(
             names
         }
     };
-    if json {
-        print_receipt(t, &submitted, Some(&not_sent));
-    }
     attachments_done(t, entries.len(), &not_sent)
 }
 
@@ -182,15 +178,12 @@ fn read_form(path: &std::path::Path) -> anyhow::Result<ReportForm> {
     Ok(form)
 }
 
-/// The receipt: as JSON (with the files not sent, by name) when `not_sent` is given, else in
-/// words.
-fn print_receipt(t: &Texts, submitted: &reporter::Submitted, not_sent: Option<&[String]>) {
-    if let Some(not_sent) = not_sent {
+fn print_receipt(t: &Texts, submitted: &reporter::Submitted, json: bool) {
+    if json {
         super::print_json(&json!({
             "id": submitted.id,
             "receipt_phrase": submitted.phrase.expose(),
             "desk_fingerprint": submitted.desk_fingerprint.as_str(),
-            "attachments_not_sent": not_sent,
         }));
         return;
     }
@@ -226,6 +219,7 @@ async fn followup(
     }
     let files = attach::prepare(t, &client, &case.desk, attach).await?;
     let mut not_sent = Vec::new();
+    let mut files_done = Ok(());
     if write {
         let question = format!("\n{}: {}", t.write, t.cli.lines);
         let text = zeroize::Zeroizing::new(ask_text(&question)?);
@@ -238,13 +232,13 @@ async fn followup(
             println!("\n{}", t.cli.sent);
         }
         not_sent = attach::send(t, &client, reserved).await;
-        attachments_done(t, entries.len(), &not_sent)?;
+        files_done = attachments_done(t, entries.len(), &not_sent);
     }
     if json {
         let case = reporter::followup(&client, &keys).await?;
         print_case_json(&case, write, &not_sent);
     }
-    Ok(())
+    files_done
 }
 
 fn print_case_json(case: &reporter::Case, message_sent: bool, not_sent: &[String]) {

@@ -114,15 +114,17 @@ pub async fn search(query: &str, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
-    let (saved, identity) = unlocked().await?;
-    let client = ApiClient::new(&saved.server)?;
-    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
-    let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
-    case.verify_authors(&state);
-    // The first desk device to open a case seals the report it decrypted (protocol.md §10.5).
+/// The first desk device to open a case seals the report it decrypted (protocol.md §10.5); a
+/// failure is a warning, and what needs the seal refuses later.
+pub(super) async fn seal_if_new(
+    client: &ApiClient,
+    token: &str,
+    identity: &age::x25519::Identity,
+    state: &crate::crypto::chain::DeskState,
+    case: &mut OpenCase,
+) {
     if case.seal == Seal::Missing && case.report.is_some() && !case.has_desk_replies() {
-        let sealed = triage::seal_case(&client, &saved.token, &identity, &state, &mut case, false);
+        let sealed = triage::seal_case(client, token, identity, state, case, false);
         if let Err(e) = sealed.await {
             eprintln!(
                 "Warning: the case was not sealed: {}",
@@ -130,6 +132,15 @@ pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
             );
         }
     }
+}
+
+pub async fn show(id: &str, json: bool) -> anyhow::Result<()> {
+    let (saved, identity) = unlocked().await?;
+    let client = ApiClient::new(&saved.server)?;
+    let (state, keys) = desk_keys_of(&client, &saved, &identity).await?;
+    let mut case = triage::open_case(&client, &saved.token, &keys.identities, id).await?;
+    case.verify_authors(&state);
+    seal_if_new(&client, &saved.token, &identity, &state, &mut case).await;
     let links = match case.report.as_deref() {
         Some(plaintext) => {
             let country = super::links::desk_country(&client, &saved).await;

@@ -198,31 +198,44 @@ pub async fn reserve(
 }
 
 /// Sends the parts of a reserved upload from where the server's progress says, one at a time;
-/// after a failure in passing, asks the server how far it got and goes on from there.
-/// `sent(done, total)` is told after each part.
+/// after a failure in passing, waits (longer each time), asks the server how far it got and goes
+/// on from there. Gives up after `TRIES` failures in a row with no part acknowledged between
+/// them. `sent(done, total)` is told after each part.
 pub async fn send(
     client: &ApiClient,
     mut upload: Reserved,
     sent: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(), ClientError> {
     let id = upload.prepared.entry.id.clone();
+    let token = upload.token.clone();
+    let (mut stalled, mut wait) = (0, Duration::from_millis(500));
     while !upload.progress.complete {
         let part = upload.progress.received;
         let bytes = upload
             .prepared
             .part(part)
             .map_err(|e| ClientError::Usage(format!("cannot read the encrypted file: {e}")))?;
-        let token = upload.token.clone();
-        let put = client.put_part(&token, &id, part, bytes).await;
-        upload.progress = match put {
-            Ok(progress) => progress,
+        match client.put_part(&token, &id, part, bytes).await {
+            Ok(progress) => {
+                upload.progress = progress;
+                (stalled, wait) = (0, Duration::from_millis(500));
+                sent(upload.progress.received, upload.progress.parts);
+            }
             Err(e) if passing(&e) || e.problem_slug() == Some("part-out-of-order") => {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                with_retries(|| client.upload_progress(&token, &id)).await?
+                stalled += 1;
+                if stalled >= TRIES {
+                    return Err(e);
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LONGEST_WAIT);
+                let progress = with_retries(|| client.upload_progress(&token, &id)).await?;
+                if progress.received > upload.progress.received {
+                    stalled = 0;
+                }
+                upload.progress = progress;
             }
             Err(e) => return Err(e),
-        };
-        sent(upload.progress.received, upload.progress.parts);
+        }
     }
     Ok(())
 }

@@ -242,8 +242,11 @@ impl ManifestEntry {
 }
 
 /// What a message's signature says of the files it announces (docs/protocol.md §2, v3): SHA-256
-/// over, for each entry in order, its id (16 bytes), the file's SHA-256 (32) and its length
-/// (u64, big-endian). `None` if an entry's id or hash is not hex.
+/// over, for each entry in order, its id (16 bytes), the file's SHA-256 (32), its length (u64,
+/// big-endian), `cleaned`, `original` and the orientation (one byte each, 0 when absent), then
+/// the media type and the name (empty when absent), each as a u16 big-endian length and its
+/// UTF-8 bytes. The key is left out: another key would not open a file of that hash. `None` if
+/// an entry's id or hash is not hex.
 pub fn manifest_digest(entries: &[ManifestEntry]) -> Option<[u8; 32]> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
@@ -251,6 +254,19 @@ pub fn manifest_digest(entries: &[ManifestEntry]) -> Option<[u8; 32]> {
         hasher.update(crate::domain::hex_decode_array::<16>(&entry.id)?);
         hasher.update(entry.sha256_bytes()?);
         hasher.update(entry.size.to_be_bytes());
+        let orientation = entry.orientation.unwrap_or(0);
+        hasher.update([
+            u8::from(entry.cleaned),
+            u8::from(entry.original),
+            orientation,
+        ]);
+        for text in [
+            entry.media_type.as_str(),
+            entry.name.as_deref().unwrap_or(""),
+        ] {
+            hasher.update(u16::try_from(text.len()).ok()?.to_be_bytes());
+            hasher.update(text.as_bytes());
+        }
     }
     Some(hasher.finalize().into())
 }

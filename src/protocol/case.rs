@@ -324,6 +324,15 @@ impl OpenCase {
     /// this report's id, its exact plaintext and that `reply_to`. A report the server swapped
     /// after the seal, or a seal taken away, is refused before anything is encrypted.
     pub fn reply_recipient(&self, state: &DeskState) -> Result<Recipient, CaseError> {
+        let reply_to = self.vouched_report(state)?.1;
+        Recipient::parse(&reply_to).map_err(|_| CaseError::Malformed)
+    }
+
+    /// The decrypted report and its `reply_to`, once the case seal vouches for them: a seal
+    /// signed by an account the verified chain `state` vets (or once vetted), about this desk,
+    /// this report's id, its exact plaintext and that `reply_to` (protocol.md §10.5). What the
+    /// server could have written itself (it can encrypt to the desk's public key) is refused.
+    pub fn vouched_report(&self, state: &DeskState) -> Result<(&[u8], String), CaseError> {
         let (report, reply_to) = self.report_and_reply_to()?;
         let seal = match &self.seal {
             Seal::Sealed(seal) => seal,
@@ -335,7 +344,7 @@ impl OpenCase {
         if !signer_vetted || !covers {
             return Err(CaseError::SealMismatch(self.view.id.clone()));
         }
-        Recipient::parse(&reply_to).map_err(|_| CaseError::Malformed)
+        Ok((report, reply_to))
     }
 
     /// A seal of this case by `own` (protocol.md §10.5), encrypted to the desk's current key as the

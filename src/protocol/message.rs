@@ -17,7 +17,7 @@
 //!
 //! ```text
 //! sig = Ed25519(author's key, "resguardo/message/v3" 0x00 || author 0x00 || text as UTF-8 0x00
-//!               || SHA-256(for each entry: id (16 bytes) || SHA-256 of the file || u64be(size)))
+//!               || manifest_digest(attachments))
 //! ```
 //!
 //! A desk reply also carries `mac`, base64 of HMAC-SHA256(reply MAC key, "resguardo/reply/v1" 0x00
@@ -270,10 +270,14 @@ mod tests {
         // Another file's hash, length or id, or one file fewer, under the same signature.
         let doc: Value = serde_json::from_slice(&plain).unwrap();
         type Spoil = fn(&mut Value);
-        let spoils: [Spoil; 4] = [
+        let spoils: [Spoil; 8] = [
             |d| d["attachments"][0]["sha256"] = "ef".repeat(32).into(),
             |d| d["attachments"][1]["size"] = 21.into(),
             |d| d["attachments"][1]["id"] = "c".repeat(32).into(),
+            |d| d["attachments"][0]["cleaned"] = false.into(),
+            |d| d["attachments"][0]["original"] = true.into(),
+            |d| d["attachments"][0]["type"] = "image/jpeg".into(),
+            |d| d["attachments"][1]["name"] = "otra.png".into(),
             |d| {
                 d["attachments"].as_array_mut().unwrap().pop();
             },

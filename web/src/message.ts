@@ -3,8 +3,8 @@
 // Ed25519 signature `sig` over "resguardo/message/v2" 0x00 || author 0x00 || text, so that a
 // reader can tell the author's messages from ones the server wrote; `resguardo.message.v3`, a v2
 // message announcing attachments (§12), whose signature also covers the digest of their manifest:
-// "resguardo/message/v3" 0x00 || author 0x00 || text 0x00 || SHA-256(for each entry: id (16
-// bytes) || SHA-256 of the file (32) || u64be(size)). Authors: "reporter", with the
+// "resguardo/message/v3" 0x00 || author 0x00 || text 0x00 || manifestDigest(attachments).
+// Authors: "reporter", with the
 // reporter key the receipt phrase derives (receipt.ts); a desk account's hex id; and a partner's
 // answer, `partner:` and the referral's hex id (partnerAuthor).
 
@@ -38,10 +38,31 @@ export interface ManifestEntry {
 }
 
 const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
+/** An age identity's text: Bech32 (upper case) behind its prefix, 32 bytes of key. */
+const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l".toUpperCase();
+const KEY = new RegExp(`^AGE-SECRET-KEY-${"1"}[${BECH32}]{58}$`);
+/** What a file name may not hold: control, invisible formatting and line-separating characters,
+ * and anything a file system reads as a path or a drive. */
+const REFUSED_IN_NAME = /[\p{Cc}\p{Cf}\u2028\u2029/\\:]/u;
+/** The most entries a manifest may hold. */
+const MAX_ENTRIES = 100;
 
-/** Whether an entry has the form the digest needs and the desk relies on (the twin of a part of
- * Rust's ManifestEntry::check: ids, hashes, a whole length, a key and a media type). */
+function nameAllowed(name: unknown): boolean {
+  return (
+    typeof name === "string" &&
+    name.trim() !== "" &&
+    encoder.encode(name).length <= 255 &&
+    name !== "." &&
+    name !== ".." &&
+    !REFUSED_IN_NAME.test(name)
+  );
+}
+
+/** Whether an entry has the form Rust's ManifestEntry::check requires: ids and hashes in hex, a
+ * whole length, a key that reads as an age identity, a media type, an allowed name, an
+ * orientation of 1–8. */
 function wellFormed(e: ManifestEntry): boolean {
+  const optional = <T>(value: T | undefined, ok: (v: T) => boolean) => value === undefined || ok(value);
   return (
     typeof e === "object" &&
     e !== null &&
@@ -52,19 +73,40 @@ function wellFormed(e: ManifestEntry): boolean {
     Number.isSafeInteger(e.size) &&
     e.size >= 0 &&
     typeof e.key === "string" &&
-    e.key.startsWith("AGE-SECRET-KEY-") &&
+    KEY.test(e.key) &&
     typeof e.type === "string" &&
+    /^[\x21-\x7e]{1,127}$/.test(e.type) &&
     e.type.includes("/") &&
-    typeof e.cleaned === "boolean"
+    optional(e.name, nameAllowed) &&
+    optional(e.orientation, (o) => Number.isInteger(o) && o >= 1 && o <= 8) &&
+    typeof e.cleaned === "boolean" &&
+    optional(e.original, (o) => typeof o === "boolean")
   );
 }
 
-/** SHA-256 over each entry's id, file hash and length (u64, big-endian), in order. */
+/** A manifest as Rust's manifest_of reads it: at most 100 entries, each well formed, no id twice. */
+function manifestOk(entries: ManifestEntry[]): boolean {
+  const ids = new Set(entries.map((e) => e?.id));
+  return entries.length <= MAX_ENTRIES && entries.every(wellFormed) && ids.size === entries.length;
+}
+
+/** SHA-256 over each entry in order: its id, the file's hash, its length (u64, big-endian),
+ * `cleaned`, `original` and the orientation (a byte each, 0 when absent), then the media type and
+ * the name (empty when absent), each as a u16 big-endian length and its UTF-8. The twin of Rust's
+ * manifest_digest. */
 export function manifestDigest(entries: ManifestEntry[]): Uint8Array {
+  const withLength = (text: string) => {
+    const bytes = encoder.encode(text);
+    const length = new Uint8Array(2);
+    new DataView(length.buffer).setUint16(0, bytes.length);
+    return concatBytes(length, bytes);
+  };
   const parts = entries.map((e) => {
     const size = new Uint8Array(8);
     new DataView(size.buffer).setBigUint64(0, BigInt(e.size));
-    return concatBytes(hexToBytes(e.id), hexToBytes(e.sha256), size);
+    const flags = Uint8Array.from([e.cleaned ? 1 : 0, e.original ? 1 : 0, e.orientation ?? 0]);
+    const texts = [withLength(e.type), withLength(e.name ?? "")];
+    return concatBytes(hexToBytes(e.id), hexToBytes(e.sha256), size, flags, ...texts);
   });
   return sha256(concatBytes(...parts));
 }
@@ -165,7 +207,7 @@ export function openMessage(plaintext: Uint8Array): Message | undefined {
     // Only v3's signature covers attachments: a v2 document naming some announces none.
     if (v3) {
       const entries = doc.attachments;
-      if (!Array.isArray(entries) || entries.length === 0 || !entries.every(wellFormed)) {
+      if (!Array.isArray(entries) || entries.length === 0 || !manifestOk(entries)) {
         return undefined;
       }
       message.attachments = entries;

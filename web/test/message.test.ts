@@ -82,3 +82,25 @@ test("a reporter's message announcing files is signed over their manifest", () =
   doc.attachments = [];
   assert.equal(openMessage(utf8.encode(JSON.stringify(doc))), undefined);
 });
+
+test("a manifest Rust refuses is refused here too", () => {
+  const v = file.messages.find((m: { kind: string }) => m.kind === "reporter_files");
+  const spoils: ((entries: Record<string, unknown>[]) => void)[] = [
+    (e) => (e[0].name = "../../etc/passwd"),
+    (e) => (e[0].name = "a\u202egpj.exe"),
+    (e) => (e[0].name = ".."),
+    (e) => (e[0].name = "C:captura.jpg"),
+    (e) => (e[0].name = "ñ".repeat(128)),
+    (e) => (e[0].orientation = 9),
+    (e) => (e[0].key = "not a key"),
+    (e) => (e[0].type = "jpeg"),
+    (e) => (e[0].size = 1.5),
+    (e) => (e[1].id = e[0].id),
+  ];
+  for (const spoil of spoils) {
+    const doc = JSON.parse(v.plaintext);
+    spoil(doc.attachments);
+    assert.equal(openMessage(utf8.encode(JSON.stringify(doc))), undefined, spoil.toString());
+  }
+  assert.ok(openMessage(utf8.encode(v.plaintext)), "the vector itself reads");
+});

@@ -2,18 +2,20 @@
 //! device reads them: each with its manifest entry and, for a message's, who signed the
 //! announcement.
 
-use super::{Authenticity, OpenCase};
+use super::{Authenticity, CaseError, OpenCase};
+use crate::crypto::chain::DeskState;
 use crate::protocol::attachments::{manifest_of, ManifestEntry};
 use crate::protocol::message::REPORTER;
 
-/// A file the case's report or one of the reporter's messages names.
+/// A file the case's report or one of the reporter's messages names, once the case seal vouched
+/// for the report (`OpenCase::vouched_attachments`).
 pub struct NamedAttachment {
     pub entry: ManifestEntry,
     /// The day of the message that announced it; `None` for one the report names.
     pub message_day: Option<String>,
     /// Who signed a message's announcement, as this device checked it (`NotSigned`: anyone who
     /// can encrypt to the desk may have written it, so the file is not the reporter's word).
-    /// `None` for the report's: the case seal vouches for the report (§10.5).
+    /// `None` for the report's, which the case seal vouches for (§10.5).
     pub authenticity: Option<Authenticity>,
 }
 
@@ -26,8 +28,19 @@ impl NamedAttachment {
 }
 
 impl OpenCase {
-    /// Every file the decrypted report names, then those the reporter's messages announce, in
-    /// the thread's order. A report whose manifest does not parse names none (`None`).
+    /// Every file the report names, then those the reporter's messages announce, in the
+    /// thread's order, once the case seal vouches for the report (`vouched_report`): otherwise the
+    /// server could serve a report of its own naming files it uploaded, and a `reporter_key` that
+    /// signs messages of its own. A manifest that does not parse is `Malformed`.
+    pub fn vouched_attachments(
+        &self,
+        state: &DeskState,
+    ) -> Result<Vec<NamedAttachment>, CaseError> {
+        self.vouched_report(state)?;
+        self.attachments().ok_or(CaseError::Malformed)
+    }
+
+    /// The same, without the seal's check: only for counting what a report says it carries.
     pub fn attachments(&self) -> Option<Vec<NamedAttachment>> {
         let report = match self.report.as_deref() {
             Some(plain) => manifest_of(plain).ok()?,
