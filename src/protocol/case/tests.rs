@@ -292,3 +292,24 @@ fn without_a_desk_key_nothing_opens_and_nothing_is_sealed() {
         Some(CaseError::NoReport)
     );
 }
+
+#[test]
+fn files_are_the_reporters_only_under_a_seal_that_covers_the_report() {
+    let (desk, reporter) = (desk(), Identity::generate());
+    let case = OpenCase::open(served(&desk, &reporter), &keys(&desk));
+    // No seal yet: the server could have written this report and the files it names.
+    let refused = case.vouched_attachments(&desk.state).err();
+    assert_eq!(refused.map(|e| e.code()), Some("no-seal"));
+    let new = case
+        .new_seal(&desk.supervisor, &desk.state, false)
+        .unwrap()
+        .unwrap();
+    let mut sealed = OpenCase::open(served(&desk, &reporter), &keys(&desk));
+    sealed.seal = Seal::Sealed(Box::new(new.seal.clone()));
+    assert!(sealed.vouched_attachments(&desk.state).unwrap().is_empty());
+    // Another report under the same seal: its files are not taken.
+    let mut swapped = OpenCase::open(served(&desk, &Identity::generate()), &keys(&desk));
+    swapped.seal = Seal::Sealed(Box::new(new.seal));
+    let refused = swapped.vouched_attachments(&desk.state).err();
+    assert_eq!(refused.map(|e| e.code()), Some("seal-mismatch"));
+}
