@@ -369,3 +369,106 @@ fn regenerate_evidence_vectors() {
     let text = serde_json::to_string_pretty(&vectors).unwrap() + "\n";
     std::fs::write(EVIDENCE, text).unwrap();
 }
+
+const ATTACHMENT: &str = "tests/vectors/attachment.json";
+
+/// The file of the attachment vector: 70,000 bytes, so padded to the 73,728-byte bucket.
+fn vector_file_bytes() -> Vec<u8> {
+    (0..70_000u32)
+        .map(|i| (i.wrapping_mul(7) % 251) as u8)
+        .collect()
+}
+
+/// `tests/vectors/attachment.json`: an attachment's age file, its identity and manifest entry,
+/// and the file buckets of some sizes (docs/protocol.md §12). Rust opens it here, Debian's `age`
+/// with the entry's key, and the pages' code in `web/test/attachment.test.ts`.
+#[test]
+fn attachment_vector_opens() {
+    use resguardo::crypto::attachment::open_file;
+    use resguardo::crypto::padding::file_bucket;
+    use resguardo::domain::b64_decode;
+    use resguardo::protocol::attachments::ManifestEntry;
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(ATTACHMENT).unwrap()).unwrap();
+    for pair in v["buckets"].as_array().unwrap() {
+        assert_eq!(
+            file_bucket(pair[0].as_u64().unwrap()),
+            pair[1].as_u64().unwrap()
+        );
+    }
+    let entry: ManifestEntry = serde_json::from_value(v["entry"].clone()).unwrap();
+    entry.check().unwrap();
+    let ciphertext = b64_decode(v["ciphertext_b64"].as_str().unwrap()).unwrap();
+    let mut file = Vec::new();
+    let sha256 = entry.sha256_bytes().unwrap();
+    open_file(
+        &ciphertext[..],
+        &entry.identity().unwrap(),
+        entry.size,
+        &sha256,
+        &mut file,
+    )
+    .unwrap();
+    assert_eq!(file, vector_file_bytes());
+    if crate::harness::tool_available("age", "--version", "age") {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, age_file) = (dir.path().join("key"), dir.path().join("file.age"));
+        resguardo::os::files::write_private(&key, entry.key.as_bytes()).unwrap();
+        std::fs::write(&age_file, &ciphertext).unwrap();
+        let out = Command::new("age")
+            .args(["-d", "-i"])
+            .arg(&key)
+            .arg(&age_file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout.len() as u64, file_bucket(entry.size));
+        assert_eq!(&out.stdout[..file.len()], &file[..]);
+    }
+}
+
+/// `cargo test -- --ignored regenerate_attachment_vector`; only for changing the vector.
+#[test]
+#[ignore]
+fn regenerate_attachment_vector() {
+    use resguardo::crypto::padding::file_bucket;
+    use resguardo::domain::b64_encode;
+    use resguardo::protocol::attachments::{Described, ManifestEntry};
+    let mut ciphertext = Vec::new();
+    let sealed =
+        resguardo::crypto::attachment::seal_file(&vector_file_bytes()[..], &mut ciphertext)
+            .unwrap();
+    let described = Described {
+        media_type: "application/octet-stream".into(),
+        name: Some("extracto.bin".into()),
+        orientation: None,
+        cleaned: false,
+        original: false,
+    };
+    let entry = ManifestEntry::of(&[0x5a; 16], &sealed, described);
+    let sizes = [
+        0u64,
+        1,
+        65_536,
+        65_537,
+        73_728,
+        73_729,
+        1 << 20,
+        50 * 1024 * 1024,
+    ];
+    let buckets: Vec<Value> = sizes
+        .iter()
+        .map(|&s| serde_json::json!([s, file_bucket(s)]))
+        .collect();
+    let vector = serde_json::json!({
+        "description": "An attachment (docs/protocol.md §12): a 70,000-byte file encrypted to a key of its own, its plaintext padded with zeros to its 73,728-byte bucket, with its manifest entry (the key in `key`); and [size, bucket] pairs. A twin opens the age file with the entry's key, finds the bucket's length, zeros after `size` bytes and the entry's SHA-256 over the first `size`.",
+        "entry": entry,
+        "ciphertext_b64": b64_encode(&ciphertext),
+        "buckets": buckets,
+    });
+    let text = serde_json::to_string_pretty(&vector).unwrap() + "\n";
+    std::fs::write(ATTACHMENT, text).unwrap();
+}
