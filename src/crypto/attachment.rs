@@ -1,7 +1,8 @@
 //! One attachment's age file (docs/protocol.md §12), on the clients' side: a file encrypted as it
 //! is read to a fresh X25519 identity of its own, its plaintext padded with zeros to the file's
-//! bucket; and opened again as it is read, checked against the length and SHA-256 its manifest
-//! entry names. Neither holds more than one 64 KiB chunk of the file in memory.
+//! bucket; and opened again as it is read, checked against the length and SHA-256 the report or
+//! message that carries its key names. Neither holds more than one 64 KiB chunk of the file in
+//! memory.
 
 use std::io::{self, Read, Write};
 
@@ -13,7 +14,7 @@ use super::padding::file_bucket;
 /// The size of the pieces read and written: age's STREAM chunk.
 const CHUNK: usize = 64 * 1024;
 
-/// What encrypting a file made: its identity and what a manifest entry says of the file.
+/// What encrypting a file made: its identity, its length, its SHA-256 and its bucket.
 pub struct SealedFile {
     /// The identity the file was encrypted to, made for it alone.
     pub identity: age::x25519::Identity,
@@ -64,7 +65,7 @@ pub fn seal_file(mut input: impl Read, output: impl Write) -> io::Result<SealedF
     })
 }
 
-/// Why an attachment's age file did not open as its manifest entry describes it.
+/// Why an attachment's age file did not open as described.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenFileError {
     #[error("the attachment's key does not open it")]
