@@ -157,8 +157,23 @@ pub async fn prepare(
     if args.files.is_empty() {
         return Ok(Vec::new());
     }
+    let limits = reporter::attachment_limits(client, desk).await?;
+    let too_large = |max_bytes: u64| {
+        // What the reporter's files may weigh, before padding (the bucket adds up to an eighth).
+        let mib = (max_bytes * 8 / 9) / (1024 * 1024);
+        anyhow::anyhow!("{}", t.attach.too_large.replace("{mib}", &mib.to_string()))
+    };
+    // No file larger than the whole allowance is read into memory to be cleaned.
+    if let Some(limits) = limits {
+        for path in &args.files {
+            let len = std::fs::metadata(path).map_or(0, |m| m.len());
+            if bucket(len) > limits.max_bytes {
+                return Err(too_large(limits.max_bytes));
+            }
+        }
+    }
     let gathered = gather(t, args)?;
-    if let Some(limits) = reporter::attachment_limits(client, desk).await? {
+    if let Some(limits) = limits {
         let buckets: u64 = gathered.iter().map(|g| bucket(g.len())).sum();
         if gathered.len() as u64 > limits.max_files {
             anyhow::bail!(
@@ -169,9 +184,7 @@ pub async fn prepare(
             );
         }
         if buckets > limits.max_bytes {
-            // What the reporter's files may weigh, before padding (the bucket adds up to an eighth).
-            let mib = (limits.max_bytes * 8 / 9) / (1024 * 1024);
-            anyhow::bail!("{}", t.attach.too_large.replace("{mib}", &mib.to_string()));
+            return Err(too_large(limits.max_bytes));
         }
     }
     let mut prepared = Vec::new();

@@ -91,6 +91,15 @@ async fn reporters_attach_files_and_the_desk_opens_them(backend: Backend) {
         said.contains("A report can carry at most 4 files."),
         "{said}"
     );
+    // A file larger than a report's allowance: refused before it is read (a sparse 60 MiB file).
+    let huge = std::fs::File::create(dir.join("video.mp4")).unwrap();
+    huge.set_len(60 << 20).unwrap();
+    let out = submit(&["--attach", "video.mp4", "--send-as-is"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("These files are too large together: a report can carry at most 50 MB."),
+        "{said}"
+    );
     assert_eq!(server.count("SELECT COUNT(*) FROM reports").await, 0);
 
     // The reporter's choice: the HEIC as it is, and the photo's original beside its clean copy.
