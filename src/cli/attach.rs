@@ -164,12 +164,14 @@ pub async fn prepare(
         anyhow::anyhow!("{}", t.attach.too_large.replace("{mib}", &mib.to_string()))
     };
     // No file larger than the whole allowance is read into memory to be cleaned.
-    if let Some(limits) = limits {
-        for path in &args.files {
-            let len = std::fs::metadata(path).map_or(0, |m| m.len());
-            if bucket(len) > limits.max_bytes {
-                return Err(too_large(limits.max_bytes));
-            }
+    for path in &args.files {
+        let cannot_read = || format!("cannot read {}", path.display());
+        let metadata = std::fs::metadata(path).with_context(cannot_read)?;
+        if !metadata.is_file() {
+            anyhow::bail!("{} is not a file", path.display());
+        }
+        if limits.is_some_and(|l| bucket(metadata.len()) > l.max_bytes) {
+            return Err(too_large(limits.map_or(0, |l| l.max_bytes)));
         }
     }
     let gathered = gather(t, args)?;

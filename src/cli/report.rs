@@ -235,8 +235,13 @@ async fn followup(
         files_done = attachments_done(t, entries.len(), &not_sent);
     }
     if json {
-        let case = reporter::followup(&client, &keys).await?;
-        print_case_json(&case, write, &not_sent);
+        // Read again, so that the message sent is in the thread; a failure to read is said
+        // after what became of the files.
+        let case = reporter::followup(&client, &keys).await;
+        match case {
+            Ok(case) => print_case_json(&case, write, &not_sent),
+            Err(error) => return files_done.and(Err(error.into())),
+        }
     }
     files_done
 }

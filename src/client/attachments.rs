@@ -216,10 +216,20 @@ pub async fn send(
             .part(part)
             .map_err(|e| ClientError::Usage(format!("cannot read the encrypted file: {e}")))?;
         match client.put_part(&token, &id, part, bytes).await {
-            Ok(progress) => {
+            // Progress only if the server says the part went in: an answer that moves nothing
+            // is counted as a failure, so that no server keeps a device sending for ever.
+            Ok(progress) if progress.received > part && progress.received <= progress.parts => {
                 upload.progress = progress;
                 (stalled, wait) = (0, Duration::from_millis(500));
                 sent(upload.progress.received, upload.progress.parts);
+            }
+            Ok(_) => {
+                stalled += 1;
+                if stalled >= TRIES {
+                    return Err(ClientError::Unexpected(200));
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LONGEST_WAIT);
             }
             Err(e) if passing(&e) || e.problem_slug() == Some("part-out-of-order") => {
                 stalled += 1;
@@ -230,7 +240,7 @@ pub async fn send(
                 wait = (wait * 2).min(LONGEST_WAIT);
                 let progress = with_retries(|| client.upload_progress(&token, &id)).await?;
                 if progress.received > upload.progress.received {
-                    stalled = 0;
+                    (stalled, wait) = (0, Duration::from_millis(500));
                 }
                 upload.progress = progress;
             }

@@ -29,10 +29,10 @@ export class AttachmentError extends Error {}
  * bytes, refused unless the plaintext is the bucket's length, zeros after the file, and the
  * file's SHA-256 is the entry's. */
 export async function openAttachment(ciphertext: Uint8Array, entry: ManifestEntry): Promise<Uint8Array> {
-  const decrypter = new Decrypter();
-  decrypter.addIdentity(entry.key);
   let plaintext: Uint8Array;
   try {
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(entry.key);
     plaintext = await decrypter.decrypt(ciphertext);
   } catch {
     throw new AttachmentError("the attachment's key does not open it, or it is damaged");

@@ -13,7 +13,7 @@ import { hmac } from "@noble/hashes/hmac";
 import { sha256 } from "@noble/hashes/sha2";
 import { concatBytes, hexToBytes } from "@noble/hashes/utils";
 import { equalBytes } from "@noble/curves/utils.js";
-import { base64 } from "@scure/base";
+import { base64, bech32 } from "@scure/base";
 import { verifyStrict } from "./account.ts";
 import { pad } from "./padding.ts";
 
@@ -39,11 +39,20 @@ export interface ManifestEntry {
 
 const HEX = (n: number) => new RegExp(`^[0-9a-f]{${n}}$`);
 /** An age identity's text: Bech32 (upper case) behind its prefix, 32 bytes of key. */
-const BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l".toUpperCase();
-const KEY = new RegExp(`^AGE-SECRET-KEY-${"1"}[${BECH32}]{58}$`);
+/** Whether `key` is an age identity's text: upper-case Bech32 with the `AGE-SECRET-KEY-` prefix,
+ * a valid checksum and 32 bytes, as Rust's parser requires. */
+function keyAllowed(key: unknown): boolean {
+  if (typeof key !== "string" || key !== key.toUpperCase()) return false;
+  try {
+    const { prefix, words } = bech32.decode(key.toLowerCase() as `${string}1${string}`, 100);
+    return prefix === "age-secret-key-" && bech32.fromWords(words).length === 32;
+  } catch {
+    return false;
+  }
+}
 /** What a file name may not hold: control, invisible formatting and line-separating characters,
  * and anything a file system reads as a path or a drive. */
-const REFUSED_IN_NAME = /[\p{Cc}\p{Cf}\u2028\u2029/\\:]/u;
+const REFUSED_IN_NAME = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029/\\:]/u;
 /** The most entries a manifest may hold. */
 const MAX_ENTRIES = 100;
 
@@ -62,7 +71,9 @@ function nameAllowed(name: unknown): boolean {
  * whole length, a key that reads as an age identity, a media type, an allowed name, an
  * orientation of 1–8. */
 function wellFormed(e: ManifestEntry): boolean {
-  const optional = <T>(value: T | undefined, ok: (v: T) => boolean) => value === undefined || ok(value);
+  // Absent or null, as Rust reads an optional field.
+  const optional = <T>(value: T | undefined | null, ok: (v: T) => boolean) =>
+    value === undefined || value === null || ok(value);
   return (
     typeof e === "object" &&
     e !== null &&
@@ -72,15 +83,14 @@ function wellFormed(e: ManifestEntry): boolean {
     HEX(64).test(e.sha256) &&
     Number.isSafeInteger(e.size) &&
     e.size >= 0 &&
-    typeof e.key === "string" &&
-    KEY.test(e.key) &&
+    keyAllowed(e.key) &&
     typeof e.type === "string" &&
     /^[\x21-\x7e]{1,127}$/.test(e.type) &&
     e.type.includes("/") &&
     optional(e.name, nameAllowed) &&
     optional(e.orientation, (o) => Number.isInteger(o) && o >= 1 && o <= 8) &&
     typeof e.cleaned === "boolean" &&
-    optional(e.original, (o) => typeof o === "boolean")
+    (e.original === undefined || typeof e.original === "boolean")
   );
 }
 
@@ -97,6 +107,7 @@ function manifestOk(entries: ManifestEntry[]): boolean {
 export function manifestDigest(entries: ManifestEntry[]): Uint8Array {
   const withLength = (text: string) => {
     const bytes = encoder.encode(text);
+    if (bytes.length > 0xffff) throw new Error("a manifest text is longer than its u16 length");
     const length = new Uint8Array(2);
     new DataView(length.buffer).setUint16(0, bytes.length);
     return concatBytes(length, bytes);
@@ -134,6 +145,7 @@ export function signedMessage(
     const sig = ed25519.sign(signedBytes(author, text), seed);
     return { schema: "resguardo.message.v2", text, author, sig: base64.encode(sig) };
   }
+  if (!manifestOk(attachments)) throw new Error("the attachments' manifest is not well formed");
   const sig = ed25519.sign(signedBytes(author, text, manifestDigest(attachments)), seed);
   return { schema: "resguardo.message.v3", text, author, sig: base64.encode(sig), attachments };
 }

@@ -23,4 +23,5 @@ test("the vector's file opens with its entry's key, checked", async () => {
     await assert.rejects(openAttachment(ciphertext, { ...v.entry, ...lie }), AttachmentError);
   }
   await assert.rejects(openAttachment(ciphertext.subarray(0, 5_000), v.entry), AttachmentError);
+  await assert.rejects(openAttachment(ciphertext, { ...v.entry, key: "not a key" }), AttachmentError);
 });

@@ -96,6 +96,9 @@ test("a manifest Rust refuses is refused here too", () => {
     (e) => (e[0].type = "jpeg"),
     (e) => (e[0].size = 1.5),
     (e) => (e[1].id = e[0].id),
+    (e) => (e[0].name = "a\ud800"),
+    // One character of the key changed: its checksum no longer holds.
+    (e) => (e[0].key = (e[0].key as string).slice(0, -1) + ((e[0].key as string).endsWith("Q") ? "P" : "Q")),
   ];
   for (const spoil of spoils) {
     const doc = JSON.parse(v.plaintext);
@@ -103,4 +106,8 @@ test("a manifest Rust refuses is refused here too", () => {
     assert.equal(openMessage(utf8.encode(JSON.stringify(doc))), undefined, spoil.toString());
   }
   assert.ok(openMessage(utf8.encode(v.plaintext)), "the vector itself reads");
+  // Rust reads an absent name or orientation from null too.
+  const nulls = JSON.parse(v.plaintext);
+  nulls.attachments[0].orientation = null;
+  assert.ok(openMessage(utf8.encode(JSON.stringify(nulls))));
 });
