@@ -414,19 +414,9 @@ fn attachment_vector_opens() {
         let (key, age_file) = (dir.path().join("key"), dir.path().join("file.age"));
         resguardo::os::files::write_private(&key, entry.key.as_bytes()).unwrap();
         std::fs::write(&age_file, &ciphertext).unwrap();
-        let out = Command::new("age")
-            .args(["-d", "-i"])
-            .arg(&key)
-            .arg(&age_file)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.stdout.len() as u64, file_bucket(entry.size));
-        assert_eq!(&out.stdout[..file.len()], &file[..]);
+        let opened = crate::harness::age_decrypt(&key, &age_file);
+        assert_eq!(opened.len() as u64, file_bucket(entry.size));
+        assert_eq!(&opened[..file.len()], &file[..]);
     }
 }
 

@@ -118,19 +118,7 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
     assert!(!crate::harness::contains(&report_bytes, b"viernes"));
     if Command::new("age").arg("--version").output().is_ok() {
         let decrypt = |file: &std::path::Path| {
-            let out = Command::new("age")
-                .arg("-d")
-                .arg("-i")
-                .arg(&key_file)
-                .arg(file)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            String::from_utf8(out.stdout).unwrap()
+            String::from_utf8(crate::harness::age_decrypt(&key_file, file)).unwrap()
         };
         assert!(decrypt(&case_dir.join("report.age")).contains("me piden dinero cada viernes"));
         let message: serde_json::Value = serde_json::from_str(&decrypt(&message)).unwrap();
@@ -141,19 +129,9 @@ async fn a_desk_with_its_key_outside_exports_ciphertext(backend: Backend) {
         resguardo::os::files::write_private(&file_key, key.as_bytes()).unwrap();
         let exported = case_dir.join(index[0]["attachments"][0]["file"].as_str().unwrap());
         assert_eq!(mode(&exported), 0o600);
-        let out = Command::new("age")
-            .args(["-d", "-i"])
-            .arg(&file_key)
-            .arg(&exported)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(&out.stdout[..slip.len()], &slip[..]);
-        assert!(out.stdout[slip.len()..].iter().all(|&b| b == 0));
+        let opened = crate::harness::age_decrypt(&file_key, &exported);
+        assert_eq!(&opened[..slip.len()], &slip[..]);
+        assert!(opened[slip.len()..].iter().all(|&b| b == 0));
         assert_eq!(message["attachments"][0]["id"], entry.id.as_str());
     } else {
         assert!(!crate::harness::strict(), "the age CLI is required in CI");

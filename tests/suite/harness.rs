@@ -716,3 +716,19 @@ pub fn form(narrative: &str) -> resguardo::protocol::report::ReportForm {
     }))
     .unwrap()
 }
+
+/// What Debian's `age -d -i KEY_FILE FILE` writes, once it has succeeded.
+pub fn age_decrypt(key_file: &Path, file: &Path) -> Vec<u8> {
+    let out = Command::new("age")
+        .args(["-d", "-i"])
+        .arg(key_file)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}

@@ -14,7 +14,7 @@ const encoder = new TextEncoder();
 /** Most tokens one case may hold: one per indicator a report may carry. */
 export const MAX_TOKENS = 20;
 
-/** HKDF-SHA256 (no salt) of a desk identity's text (`AGE-SECRET-KEY-1…`). */
+/** HKDF-SHA256 (no salt) of a desk identity's secret-key text (Bech32, `AGE-SECRET-KEY-` prefix). */
 export function matchKey(deskIdentity: string): Uint8Array {
   return hkdf(sha256, encoder.encode(deskIdentity), undefined, "resguardo/desk-match-key/v1", 32);
 }
