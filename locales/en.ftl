@@ -157,7 +157,10 @@ cli-no-input = The input ended before every question was answered: nothing was s
 cli-no-messages = No messages yet.
 cli-sent = Your message was sent, encrypted to the desk.
 
-## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+## Attaching evidence (resguardo report --attach, and the pages' picker)
+attach-legend = Evidence (optional)
+attach-hint = Screenshots, photos, voice notes or documents. JPEG, PNG and WebP pictures are cleaned on your phone before they are encrypted: place, time and device details are removed. File names are not sent.
+attach-keep-originals = Also send the original pictures, uncleaned, as evidence.
 attach-cleaned = { $file }: place, time, device and author details removed.
 attach-uncleanable = { $file }: this kind of file cannot be cleaned on this device. It may reveal where and when it was made, and on what device.
 attach-ask-as-is = Send it as it is anyway?
@@ -303,6 +306,16 @@ desk-word-to-partner = Write to the organisation
 desk-word-to-partner-send = Send to the organisation
 desk-word-print = Print or save as PDF
 desk-word-print-hint = It is recorded in the case's history. Paper or a PDF is not encrypted: keep it carefully and destroy it when it is no longer needed.
+desk-word-files = Files
+desk-word-files-hint = They are decrypted on this device. A picture is shown here; other files are saved without being opened: they may come from the extortionist. Every download is recorded in the case's history.
+desk-word-files-unsealed = The case's files are shown once an account of the desk has sealed the case.
+desk-word-file-cleaned = cleaned on the reporter's device
+desk-word-file-original = original, not cleaned
+desk-word-file-as-is = sent as it was, not cleaned
+desk-word-file-missing = has not fully arrived yet
+desk-word-file-show = Show
+desk-word-file-save = Save
+desk-word-file-failed = This file could not be opened, or it is not the one the report names.
 desk-word-action-case-export = printed or exported the case
 
 ## The supervisors' screen: invitations, vetting, disabling.

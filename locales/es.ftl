@@ -157,7 +157,10 @@ cli-no-input = La entrada terminó antes de responder todo: no se envió nada.
 cli-no-messages = Todavía no hay mensajes.
 cli-sent = Su mensaje fue enviado, cifrado para la mesa.
 
-## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+## Attaching evidence (resguardo report --attach, and the pages' picker)
+attach-legend = Pruebas (opcional)
+attach-hint = Capturas, fotos, audios o documentos. Las fotos JPEG, PNG y WebP se limpian en su teléfono antes de cifrarse: se quitan los datos de lugar, hora y aparato. Los nombres de los archivos no se envían.
+attach-keep-originals = Enviar también las fotos originales, sin limpiar, como prueba.
 attach-cleaned = { $file }: se quitaron los datos de lugar, hora, aparato y autor.
 attach-uncleanable = { $file }: este tipo de archivo no se puede limpiar en este aparato. Puede revelar dónde y cuándo se hizo, y con qué aparato.
 attach-ask-as-is = ¿Enviarlo así de todos modos?
@@ -303,6 +306,16 @@ desk-word-to-partner = Escribir a la organización
 desk-word-to-partner-send = Enviar a la organización
 desk-word-print = Imprimir o guardar como PDF
 desk-word-print-hint = Queda registrado en el historial del caso. El papel o el PDF no están cifrados: guárdelos con cuidado y destrúyalos cuando ya no hagan falta.
+desk-word-files = Archivos
+desk-word-files-hint = Se descifran en este aparato. Una imagen se muestra aquí; los demás archivos se guardan sin abrirse: pueden venir de quien extorsiona. Cada descarga queda en el historial del caso.
+desk-word-files-unsealed = Los archivos del caso se muestran cuando una cuenta de la mesa ha sellado el caso.
+desk-word-file-cleaned = limpiado en el aparato de quien reporta
+desk-word-file-original = original, sin limpiar
+desk-word-file-as-is = enviado tal como estaba, sin limpiar
+desk-word-file-missing = todavía no llegó completo
+desk-word-file-show = Ver
+desk-word-file-save = Guardar
+desk-word-file-failed = Este archivo no se pudo abrir, o no es el que el reporte nombra.
 desk-word-action-case-export = imprimió o exportó el caso
 
 ## The supervisors' screen: invitations, vetting, disabling.

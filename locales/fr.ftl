@@ -157,7 +157,10 @@ cli-no-input = L'entrée s'est terminée avant toutes les réponses : rien n'a �
 cli-no-messages = Pas encore de messages.
 cli-sent = Votre message a été envoyé, chiffré pour la permanence.
 
-## Attaching evidence (resguardo report --attach; the pages' picker comes next)
+## Attaching evidence (resguardo report --attach, and the pages' picker)
+attach-legend = Preuves (facultatif)
+attach-hint = Captures d'écran, photos, messages vocaux ou documents. Les photos JPEG, PNG et WebP sont nettoyées sur votre téléphone avant d'être chiffrées : le lieu, l'heure et l'appareil sont retirés. Les noms des fichiers ne sont pas envoyés.
+attach-keep-originals = Envoyer aussi les photos originales, non nettoyées, comme preuves.
 attach-cleaned = { $file } : les données de lieu, d'heure, d'appareil et d'auteur ont été retirées.
 attach-uncleanable = { $file } : ce type de fichier ne peut pas être nettoyé sur cet appareil. Il peut révéler où et quand il a été fait, et avec quel appareil.
 attach-ask-as-is = L'envoyer tel quel malgré tout ?
@@ -303,6 +306,16 @@ desk-word-to-partner = Écrire à l'organisation
 desk-word-to-partner-send = Envoyer à l'organisation
 desk-word-print = Imprimer ou enregistrer en PDF
 desk-word-print-hint = C'est enregistré dans l'historique du dossier. Le papier ou le PDF ne sont pas chiffrés : conservez-les avec soin et détruisez-les quand ils ne servent plus.
+desk-word-files = Fichiers
+desk-word-files-hint = Ils sont déchiffrés sur cet appareil. Une image s'affiche ici ; les autres fichiers sont enregistrés sans être ouverts : ils peuvent venir de l'extorqueur. Chaque téléchargement est inscrit dans l'historique du dossier.
+desk-word-files-unsealed = Les fichiers du dossier s'affichent une fois le dossier scellé par un compte de la permanence.
+desk-word-file-cleaned = nettoyé sur l'appareil de la personne
+desk-word-file-original = original, non nettoyé
+desk-word-file-as-is = envoyé tel quel, non nettoyé
+desk-word-file-missing = pas encore arrivé en entier
+desk-word-file-show = Afficher
+desk-word-file-save = Enregistrer
+desk-word-file-failed = Ce fichier n'a pas pu être ouvert, ou ce n'est pas celui que le signalement nomme.
 desk-word-action-case-export = a imprimé ou exporté le dossier
 
 ## The supervisors' screen: invitations, vetting, disabling.

@@ -26,7 +26,7 @@ if (process.argv.includes("--tests")) {
   });
   await build({
     ...forNode,
-    entryPoints: ["tools/flow.ts", "tools/browser.ts", "tools/desk.ts"],
+    entryPoints: ["tools/flow.ts", "tools/browser.ts", "tools/desk.ts", "tools/evidence.ts"],
     outdir: ".test-build/tools",
     // Resolved from web/node_modules when run; it drives the browser and is never shipped.
     external: ["playwright-core"],

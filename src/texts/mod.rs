@@ -198,8 +198,12 @@ pub struct CliTexts {
     pub sent: String,
 }
 
-/// Attaching files to a report or message (`resguardo report --attach`).
+/// Attaching files to a report or message (`resguardo report --attach`, the pages' picker).
 pub struct AttachTexts {
+    /// The picker's heading, its hint, and the box that also sends the originals of pictures.
+    pub legend: String,
+    pub hint: String,
+    pub keep_originals: String,
     /// A picture whose metadata was removed; `{file}` is its name.
     pub cleaned: String,
     /// A file that cannot be cleaned here: what it may reveal (`{file}`).
@@ -319,6 +323,9 @@ impl Texts {
                 sent: m.take("cli-sent"),
             },
             attach: AttachTexts {
+                legend: m.take("attach-legend"),
+                hint: m.take("attach-hint"),
+                keep_originals: m.take("attach-keep-originals"),
                 cleaned: m.take("attach-cleaned"),
                 uncleanable: m.take("attach-uncleanable"),
                 ask_as_is: m.take("attach-ask-as-is"),

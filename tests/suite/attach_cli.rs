@@ -23,14 +23,14 @@ use crate::workers::PASSWORD;
 crate::on_both_backends!(reporters_attach_files_and_the_desk_opens_them,);
 
 /// A file that starts as a HEIC picture does and cannot be cleaned here: three parts' worth.
-fn heic_like() -> Vec<u8> {
+pub(crate) fn heic_like() -> Vec<u8> {
     let mut bytes = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
     bytes.extend((0..2_300_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
     bytes.extend_from_slice(b"HEIC-GPS-CANARY");
     bytes
 }
 
-fn json_of(out: &std::process::Output) -> Value {
+pub(crate) fn json_of(out: &std::process::Output) -> Value {
     assert!(
         out.status.success(),
         "{}",
@@ -209,7 +209,7 @@ async fn reporters_attach_files_and_the_desk_opens_them(backend: Backend) {
     let reads = trail.iter().filter(|r| r.entry.action == "attachment.read");
     assert_eq!(reads.count(), 4, "each download audited");
 
-    age_opens_with_the_manifest_key(&server, &ana, &case, &clip).await;
+    age_opens_with_the_manifest_key(&server, &ana, &case, 2, &clip).await;
 
     // A partner gets the clean photo and the clip, and nothing else of the case's files.
     let org = crate::partners::register(&client, &boss, "Bufete", json!(["legal"]), json!(["GT"]));
@@ -310,12 +310,14 @@ fn partner_takes_what_was_shared(
         .collect()
 }
 
-/// Debian's `age` opens the downloaded file with the identity the decrypted report names.
-async fn age_opens_with_the_manifest_key(
+/// Debian's `age` opens the case's attachment `index` with the identity its manifest entry
+/// holds: `file`, then zeros to the bucket.
+pub(crate) async fn age_opens_with_the_manifest_key(
     server: &TestServer,
     ana: &resguardo::client::worker::Login,
     case: &str,
-    clip: &[u8],
+    index: usize,
+    file: &[u8],
 ) {
     if !crate::harness::tool_available("age", "--version", "age") {
         return;
@@ -327,21 +329,21 @@ async fn age_opens_with_the_manifest_key(
         .unwrap();
     let opened = OpenCase::open(client.case(token, case).await.unwrap(), &ids);
     let named = opened.attachments().unwrap();
-    let heic = &named[2].entry;
+    let entry = &named[index].entry;
     let dir = server.dir.path();
-    let key_file = dir.join("clip.key");
-    resguardo::os::files::write_private(&key_file, heic.key.as_bytes()).unwrap();
+    let key_file = dir.join("attachment.key");
+    resguardo::os::files::write_private(&key_file, entry.key.as_bytes()).unwrap();
     let mut ciphertext = Vec::new();
-    let route = format!("/api/v1/desk/attachments/{}", heic.id);
+    let route = format!("/api/v1/desk/attachments/{}", entry.id);
     client
         .download(token, &route, &mut ciphertext)
         .await
         .unwrap();
-    std::fs::write(dir.join("clip.age"), &ciphertext).unwrap();
-    let opened = crate::harness::age_decrypt(&key_file, &dir.join("clip.age"));
-    assert_eq!(&opened[..clip.len()], clip);
+    std::fs::write(dir.join("attachment.age"), &ciphertext).unwrap();
+    let opened = crate::harness::age_decrypt(&key_file, &dir.join("attachment.age"));
+    assert!(opened.len() >= file.len() && &opened[..file.len()] == file);
     assert!(
-        opened[clip.len()..].iter().all(|&b| b == 0),
+        opened[file.len()..].iter().all(|&b| b == 0),
         "zeros to the bucket"
     );
     assert!(Path::new(&key_file).exists());

@@ -213,6 +213,11 @@ impl TestServer {
         Some(server)
     }
 
+    /// The server process's id, to read its memory from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("the server runs").id()
+    }
+
     /// A second server process on this one's database and secrets, as a second instance behind
     /// a load balancer would be (on a port of its own).
     pub fn another_instance(&self) -> TestServer {

@@ -10,7 +10,8 @@ import { pad } from "./padding.ts";
 import { fingerprint, fingerprintMatches } from "./safety.ts";
 import { challengeDifficulty, solve } from "./pow.ts";
 import { deriveReceipt, generatePhrase, type Language, type ReceiptKeys } from "./receipt.ts";
-import { openMessage, REPORTER, signedMessage, taggedFor } from "./message.ts";
+import { openMessage, REPORTER, signedMessage, taggedFor, type ManifestEntry } from "./message.ts";
+import { checkLimits, seal, type Evidence, type Limits, type Sealed } from "./upload.ts";
 
 export interface Desk {
   slug: string;
@@ -18,6 +19,17 @@ export interface Desk {
   recipient: string;
   key_version: number;
   fingerprint: string;
+  /** What one report may carry with its messages (docs/api.md). */
+  attachments?: Limits;
+}
+
+/** An upload's progress (docs/protocol.md §12): `received` is the part to send next. */
+export interface UploadProgress {
+  size: number;
+  part_bytes: number;
+  parts: number;
+  received: number;
+  complete: boolean;
 }
 
 /** What the reporter typed (docs/protocol.md §2, `resguardo.report.v2`). */
@@ -88,9 +100,10 @@ export class Api {
   constructor(private readonly base: string = "") {}
 
   private async call<T>(path: string, init?: RequestInit): Promise<T> {
+    const json: Record<string, string> = init?.body ? { "content-type": "application/json" } : {};
     const response = await fetch(this.base + path, {
       ...init,
-      headers: init?.body ? { "content-type": "application/json" } : undefined,
+      headers: { ...json, ...(init?.headers as Record<string, string> | undefined) },
       credentials: "omit",
       referrerPolicy: "no-referrer",
       cache: "no-store",
@@ -116,7 +129,9 @@ export class Api {
   /**
    * Encrypts and submits a report; returns its id and the receipt phrase, to show once. `lang` is
    * the form's language: a code with a word list of its own, or a catalogue's code (`quc`) and
-   * the word list its reporters' phrases use.
+   * the word list its reporters' phrases use. `evidence` is checked against the desk's limits
+   * (`OverLimits`) before anything else, and named in the report's manifest; the files
+   * themselves are sent afterwards with the keys returned (sending.ts).
    */
   async submit(
     slug: string,
@@ -124,8 +139,12 @@ export class Api {
     lang: Language | { code: string; words: Language },
     progress: (stage: "keys" | "work", done: number) => void = () => {},
     solver: Solver = solveHere,
-  ): Promise<{ id: string; phrase: string; deskNumber: string }> {
+    evidence: Evidence[] = [],
+  ): Promise<{ id: string; phrase: string; deskNumber: string; keys: ReceiptKeys; files: Sealed[] }> {
     const desk = await this.desk(slug);
+    checkLimits(evidence, desk.attachments);
+    const files: Sealed[] = [];
+    for (const e of evidence) files.push(await seal(e));
     const { code, words } = typeof lang === "string" ? { code: lang, words: lang } : lang;
     const phrase = generatePhrase(words);
     const keys = await deriveReceipt(phrase, (done) => progress("keys", done));
@@ -136,6 +155,7 @@ export class Api {
       reply_to: keys.replyRecipient,
       reporter_key: base64.encode(keys.reporterKey),
       reply_mac_key: base64.encode(keys.replyMacKey),
+      ...(files.length > 0 ? { attachments: files.map((f) => f.entry) } : {}),
     };
     const ciphertext = await encrypt([desk.recipient], pad(document));
     const pow = await this.pow(progress, solver);
@@ -151,7 +171,7 @@ export class Api {
         }),
       },
     );
-    return { id: created.id, phrase, deskNumber: desk.fingerprint };
+    return { id: created.id, phrase, deskNumber: desk.fingerprint, keys, files };
   }
 
   private async pow(progress: (stage: "work", done: number) => void, solver: Solver) {
@@ -196,15 +216,42 @@ export class Api {
 
   /**
    * Sends a message signed with the reporter key (docs/protocol.md §2) to the desk, and to the
-   * reporter's own reply key, to read it back.
+   * reporter's own reply key, to read it back; with `attachments`, the v3 message announcing
+   * them (their uploads reserved before, sending.ts).
    */
-  async send(keys: ReceiptKeys, slug: string, text: string): Promise<void> {
+  async send(keys: ReceiptKeys, slug: string, text: string, attachments: ManifestEntry[] = []): Promise<void> {
     const desk = await this.desk(slug);
-    const plaintext = pad(signedMessage(text, REPORTER, keys.reporterSeed));
+    const plaintext = pad(signedMessage(text, REPORTER, keys.reporterSeed, attachments));
     const ciphertext = await encrypt([desk.recipient, keys.replyRecipient], plaintext);
     await this.call("/api/v1/followup/messages", {
       method: "POST",
       body: JSON.stringify({ ...credentials(keys), ciphertext: base64.encode(ciphertext) }),
+    });
+  }
+
+  /** Begins (or begins again, after a lost answer) the upload of an attachment of the case the
+   * receipt opens: its token, shown once, and its progress. */
+  beginUpload(
+    keys: ReceiptKeys,
+    upload: { id: string; bucket: number; size: number },
+  ): Promise<UploadProgress & { id: string; token: string }> {
+    return this.call("/api/v1/followup/attachments", {
+      method: "POST",
+      body: JSON.stringify({ ...upload, ...credentials(keys) }),
+    });
+  }
+
+  /** How far an upload got. */
+  uploadProgress(token: string, id: string): Promise<UploadProgress> {
+    return this.call(`/api/v1/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } });
+  }
+
+  /** Sends part `part` of an upload; answered once the server holds it durably. */
+  putPart(token: string, id: string, part: number, bytes: Uint8Array): Promise<UploadProgress> {
+    return this.call(`/api/v1/uploads/${id}/parts/${part}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+      body: bytes as BodyInit,
     });
   }
 }

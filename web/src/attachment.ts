@@ -29,23 +29,44 @@ export class AttachmentError extends Error {}
  * bytes, refused unless the plaintext is the bucket's length, zeros after the file, and the
  * file's SHA-256 is the entry's. */
 export async function openAttachment(ciphertext: Uint8Array, entry: ManifestEntry): Promise<Uint8Array> {
-  let plaintext: Uint8Array;
+  const file = await openAttachmentStream(new Blob([ciphertext as BlobPart]).stream(), entry, "");
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+/** The same, decrypted as the age file arrives: the file as a Blob of media type `type` (the
+ * entry's own type is a stranger's word: the caller chooses what it may be shown as). Only the
+ * file's bytes are kept, never the padding; nothing is returned before every check passed. */
+export async function openAttachmentStream(
+  ciphertext: ReadableStream<Uint8Array>,
+  entry: ManifestEntry,
+  type: string,
+): Promise<Blob> {
+  const bucket = fileBucket(entry.size);
+  const hash = sha256.create();
+  const pieces: Uint8Array[] = [];
+  let read = 0;
   try {
     const decrypter = new Decrypter();
     decrypter.addIdentity(entry.key);
-    plaintext = await decrypter.decrypt(ciphertext);
-  } catch {
+    const reader = (await decrypter.decrypt(ciphertext)).getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      const chunk = next.value;
+      const inFile = Math.max(0, Math.min(chunk.length, entry.size - read));
+      hash.update(chunk.subarray(0, inFile));
+      pieces.push(chunk.slice(0, inFile));
+      if (chunk.subarray(inFile).some((b) => b !== 0)) {
+        throw new AttachmentError("the attachment's padding is not zeros");
+      }
+      read += chunk.length;
+      if (read > bucket) throw new AttachmentError("the attachment is not as long as its manifest says");
+    }
+  } catch (e) {
+    if (e instanceof AttachmentError) throw e;
     throw new AttachmentError("the attachment's key does not open it, or it is damaged");
   }
-  if (plaintext.length !== fileBucket(entry.size) || entry.size > plaintext.length) {
-    throw new AttachmentError("the attachment is not as long as its manifest says");
-  }
-  if (plaintext.subarray(entry.size).some((b) => b !== 0)) {
-    throw new AttachmentError("the attachment's padding is not zeros");
-  }
-  const file = plaintext.subarray(0, entry.size);
-  if (bytesToHex(sha256(file)) !== entry.sha256) {
+  if (read !== bucket) throw new AttachmentError("the attachment is not as long as its manifest says");
+  if (bytesToHex(hash.digest()) !== entry.sha256) {
     throw new AttachmentError("the attachment's SHA-256 is not the one its manifest names");
   }
-  return file;
+  return new Blob(pieces as BlobPart[], { type });
 }

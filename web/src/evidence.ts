@@ -294,3 +294,22 @@ export function strip(bytes: Uint8Array): Stripped | Refused {
     throw e;
   }
 }
+
+/** The media type of a file that cannot be cleaned, from its first bytes (at least 12), for the
+ * desk to know how to open it; the twin of Rust's evidence::media_type_of. */
+export function mediaTypeOf(head: Uint8Array): string {
+  const at = (offset: number, magic: string | number[]) =>
+    startsWith(head, typeof magic === "string" ? ascii(magic) : Uint8Array.from(magic), offset);
+  if (at(0, "%PDF-")) return "application/pdf";
+  if (at(0, "OggS")) return "audio/ogg";
+  if (at(0, "ID3") || at(0, [0xff, 0xfb]) || at(0, [0xff, 0xf3])) return "audio/mpeg";
+  if (at(0, "RIFF") && at(8, "WAVE")) return "audio/wav";
+  if (at(0, "GIF8")) return "image/gif";
+  if (at(4, "ftyp")) {
+    const brand = new TextDecoder("latin1").decode(head.subarray(8, 12));
+    if (["heic", "heix", "mif1", "msf1"].includes(brand)) return "image/heic";
+    return brand === "M4A " ? "audio/mp4" : "video/mp4";
+  }
+  if (at(0, [0x1a, 0x45, 0xdf, 0xa3])) return "video/webm";
+  return "application/octet-stream";
+}

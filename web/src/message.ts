@@ -95,7 +95,7 @@ function wellFormed(e: ManifestEntry): boolean {
 }
 
 /** A manifest as Rust's manifest_of reads it: at most 100 entries, each well formed, no id twice. */
-function manifestOk(entries: ManifestEntry[]): boolean {
+export function manifestOk(entries: ManifestEntry[]): boolean {
   const ids = new Set(entries.map((e) => e?.id));
   return entries.length <= MAX_ENTRIES && entries.every(wellFormed) && ids.size === entries.length;
 }

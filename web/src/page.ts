@@ -1,9 +1,11 @@
 // The reporter pages' behaviour. The HTML comes from the server, in the reader's language, with
-// labels and texts; this script only wires it up: quick exit, intake, follow-up. Nothing is stored
-// in the browser, no cookie is set, nothing goes anywhere but this server.
+// labels and texts; this script only wires it up: quick exit, intake, follow-up, files. Nothing is
+// stored in the browser, no cookie is set, nothing goes anywhere but this server.
 
 import { Api, Problem, solveHere, type Case, type ReportForm, type Solver } from "./api.ts";
 import { deriveReceipt, normalise, wordlists, WORDS, type Language } from "./receipt.ts";
+import { overLimits, Picker, sendFiles, type Shown } from "./picker.ts";
+import { sendWithFiles } from "./sending.ts";
 
 const api = new Api();
 const lang = document.documentElement.lang || "es";
@@ -78,7 +80,10 @@ function show(id: string, visible: boolean): void {
  * English and for developers), anything else as a connection failure.
  */
 function fail(error: unknown): void {
-  if (error instanceof Problem) {
+  const limit = overLimits(error, text);
+  if (limit) {
+    say(limit);
+  } else if (error instanceof Problem) {
     const kind = error.type.split("/").pop() ?? "";
     say(text(`problem-${kind}`) || text("error-server"));
   } else {
@@ -136,7 +141,23 @@ function chosen(data: FormData, name: string): string | undefined {
   return String(data.get(name) ?? "") || undefined;
 }
 
+/** The form's file picker, when the page has one. */
+function pickerIn(form: HTMLFormElement): Picker | undefined {
+  const input = form.querySelector<HTMLInputElement>("input[type=file]");
+  const list = form.querySelector<HTMLElement>(".files-chosen");
+  if (!input || !list) return undefined;
+  return new Picker(input, list, form.querySelector<HTMLInputElement>(".keep-originals"), text);
+}
+
+/** Where the files' progress shows. */
+function uploadsShown(): Shown | undefined {
+  const state = $("uploads-state");
+  show("uploads", true);
+  return state ? { state, bar: $<HTMLProgressElement>("uploads-progress") } : undefined;
+}
+
 function wireIntake(form: HTMLFormElement): void {
+  const picker = pickerIn(form);
   $("add-indicator")?.addEventListener("click", () => {
     const rows = $("indicators");
     const first = rows?.querySelector(".indicator");
@@ -177,11 +198,12 @@ function wireIntake(form: HTMLFormElement): void {
     // An earlier attempt's problem is gone once the reporter tries again.
     show("error", false);
     show("sending", true);
+    const evidence = (await picker?.evidence()) ?? [];
     form.querySelectorAll("button, input, select, textarea").forEach((e) => {
       (e as HTMLInputElement).disabled = true;
     });
     try {
-      const { phrase, deskNumber } = await api.submit(
+      const { phrase, deskNumber, keys, files } = await api.submit(
         String(data.get("desk")),
         report,
         { code: lang, words },
@@ -189,6 +211,7 @@ function wireIntake(form: HTMLFormElement): void {
           if (progress) progress.value = stage === "keys" ? done * 0.5 : 0.5 + done * 0.5;
         },
         inWorkerOrHere,
+        evidence,
       );
       form.hidden = true;
       show("sending", false);
@@ -198,6 +221,10 @@ function wireIntake(form: HTMLFormElement): void {
       if (number) number.textContent = deskNumber;
       show("receipt", true);
       $("receipt")?.focus();
+      // The report is stored and its receipt shown; its files follow, authorised by the receipt.
+      const where = files.length > 0 ? uploadsShown() : undefined;
+      if (where) await sendFiles(api, keys, files, where, text);
+      picker?.clear();
     } catch (error) {
       show("sending", false);
       form.querySelectorAll("button, input, select, textarea").forEach((e) => {
@@ -296,6 +323,8 @@ function wireFollowup(form: HTMLFormElement): void {
   let desk = "";
   const boxes = wireWords(form);
   const known = knownWords();
+  const writing = $<HTMLFormElement>("write");
+  const picker = writing ? pickerIn(writing) : undefined;
   const load = async () => {
     if (!keys) return;
     const found = await api.followup(keys);
@@ -325,14 +354,20 @@ function wireFollowup(form: HTMLFormElement): void {
       fail(error);
     }
   });
-  $<HTMLFormElement>("write")?.addEventListener("submit", async (event) => {
+  writing?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const box = $<HTMLTextAreaElement>("message");
-    if (!keys || !box || !box.value.trim()) return;
+    const evidence = (await picker?.evidence()) ?? [];
+    if (!keys || !box || (!box.value.trim() && evidence.length === 0)) return;
+    show("error", false);
     try {
-      await api.send(keys, desk, box.value.trim());
+      // The files' uploads are reserved before the message that names them is sent.
+      const reserved = await sendWithFiles(api, keys, desk, box.value.trim(), evidence);
       box.value = "";
+      picker?.clear();
       await load();
+      const where = reserved.length > 0 ? uploadsShown() : undefined;
+      if (where) await sendFiles(api, keys, reserved, where, text);
     } catch (error) {
       fail(error);
     }
@@ -341,6 +376,7 @@ function wireFollowup(form: HTMLFormElement): void {
   window.addEventListener("pagehide", () => {
     keys = null;
     $("thread")?.replaceChildren();
+    picker?.clear();
     show("case", false);
   });
 }

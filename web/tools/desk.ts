@@ -40,6 +40,10 @@
 //     {"signInMs", "inboxMs", "searchMs", "count", "cards", "searched", "kindFiltered", "storage",
 //      "afterLock", "violations", "foreign"}: signs in, times the inbox until every report is
 //     decrypted, reads the cards, searches QUERY, filters by KIND, then locks
+//   node desk.mjs files URL ARTIFACTS DESK USER PASSWORD CODE ROOT ID →
+//     {"files", "picture", "revoked", "saved", ...}: opens case ID, reads its files,
+//     shows the first picture (is its object URL revoked once it loaded?), saves the last file to
+//     ARTIFACTS/saved-file
 // `foreign` counts requests to any other origin; `violations` lists what the policy refused.
 
 import { chromium, type Page } from "playwright-core";
@@ -621,6 +625,38 @@ if (command === "sign-in") {
       violations: await violations(),
       foreign,
     }),
+  );
+} else if (command === "files") {
+  await openFromInbox(query);
+  await page.waitForSelector("#case-files");
+  const files = await page.$$eval("#case-files li", (items) =>
+    items.map((li) => ({
+      id: (li as HTMLElement).dataset.file,
+      facts: li.querySelector(".file-facts")?.textContent,
+      show: li.querySelector(".file-show") !== null,
+    })),
+  );
+  await page.click("#case-files .file-show >> nth=0");
+  await page.waitForSelector("#case-files img.file-picture", { timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector("img.file-picture") as HTMLImageElement)?.complete);
+  const picture = await page.$eval("img.file-picture", (img) => ({
+    width: (img as HTMLImageElement).naturalWidth,
+    scheme: new URL((img as HTMLImageElement).src).protocol,
+  }));
+  // Once shown, the object URL no longer opens: a new picture pointed at it fails to load.
+  const revoked = await page.evaluate(async () => {
+    const probe = new Image();
+    probe.src = (document.querySelector("img.file-picture") as HTMLImageElement).src;
+    return new Promise<boolean>((done) => {
+      probe.onload = () => done(false);
+      probe.onerror = () => done(true);
+    });
+  });
+  await page.screenshot({ path: `${artifacts}/desk-files.png`, fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#case-files .file-save >> nth=-1")]);
+  await download.saveAs(`${artifacts}/saved-file`);
+  console.log(
+    JSON.stringify({ files, picture, revoked, saved: download.suggestedFilename(), storage: await storage(page), violations: await violations(), foreign }),
   );
 } else {
   throw new Error(`unknown command ${command}`);

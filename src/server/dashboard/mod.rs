@@ -25,7 +25,7 @@ const DESK_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/web/desk.css")
 /// The reporter pages' policy, without a worker (Argon2id runs on the page's own thread), and
 /// with Trusted Types enforced and no policy allowed to be made.
 const DESK_POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; \
+    style-src 'self'; connect-src 'self'; img-src 'self' blob:; frame-ancestors 'none'; \
     base-uri 'none'; form-action 'none'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 /// The dashboard's script and style sheet, hashed once.

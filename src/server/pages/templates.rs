@@ -194,6 +194,49 @@ fn error_texts(t: &Texts) -> Markup {
     }
 }
 
+/// The file picker of a form (docs/protocol.md §12): the script lists each chosen file with what
+/// becomes of it, and asks about those it cannot clean.
+fn evidence_picker(t: &Texts) -> Markup {
+    let a = &t.attach;
+    html! {
+        div class="evidence" {
+            label for="files" { (a.legend) }
+            p class="hint" id="files-hint" { (a.hint) }
+            input type="file" id="files" name="files" multiple aria-describedby="files-hint";
+            ul class="files-chosen" aria-live="polite" {}
+            label class="keep" {
+                input type="checkbox" class="keep-originals" name="keep_originals"; " " (a.keep_originals)
+            }
+        }
+    }
+}
+
+/// What the script says about files (`{file}`, `{n}` and `{mib}` filled in there), and where it
+/// shows their progress once the report or message is sent.
+fn attach_texts(t: &Texts) -> Markup {
+    let a = &t.attach;
+    html! {
+        @for (id, said) in [
+            ("attach-cleaned", &a.cleaned), ("attach-uncleanable", &a.uncleanable),
+            ("attach-ask-as-is", &a.ask_as_is), ("attach-too-many", &a.too_many),
+            ("attach-too-large", &a.too_large), ("attach-sending", &a.sending),
+            ("attach-not-sent", &a.not_sent), ("attach-sent", &a.sent),
+        ] {
+            span id=(id) hidden { (said) }
+        }
+    }
+}
+
+/// Where the files' progress shows.
+fn uploads() -> Markup {
+    html! {
+        div id="uploads" hidden {
+            p id="uploads-state" role="status" {}
+            progress id="uploads-progress" max="1" value="0" {}
+        }
+    }
+}
+
 /// The report form, and the receipt the script fills in after sending. `open` are the desks
 /// the report may go to: all that take reports, or the one whose own address this is.
 pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
@@ -235,6 +278,7 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
             (yes_no(t, "consent_referral", &t.consent))
             (yes_no(t, "consent_statistics", &t.consent_statistics))
             (facets(t))
+            (evidence_picker(t))
             p class="hint" { (t.before_sending) }
             button type="submit" { (t.send) }
         }
@@ -243,6 +287,7 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
             progress id="progress" max="1" value="0" {}
         }
         (error_texts(t))
+        (attach_texts(t))
         section id="receipt" tabindex="-1" hidden {
             h2 { (t.receipt_title) }
             p { (t.receipt_intro) }
@@ -251,6 +296,7 @@ pub fn intake(t: &Texts, open: &[&DeskListing]) -> Markup {
             button type="button" id="print" { (t.print) }
             p { (t.desk_number) " " span id="desk-number" class="number" translate="no" {} }
             p class="notice" { (t.shared_device) }
+            (uploads())
             p { a href=(followup) { (t.followup_title) } }
         }
         p { a href=(followup) { (t.have_phrase) } }
@@ -289,9 +335,12 @@ pub fn followup(t: &Texts) -> Markup {
             form id="write" novalidate autocomplete="off" {
                 label for="message" { (t.write) }
                 textarea id="message" name="message" {}
+                (evidence_picker(t))
                 button type="submit" { (t.send) }
             }
+            (uploads())
         }
+        (attach_texts(t))
         span id="from-desk" hidden { (t.from_desk) }
         span id="from-you" hidden { (t.from_you) }
         span id="unreadable" hidden { (t.unreadable) }

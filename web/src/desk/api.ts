@@ -170,6 +170,14 @@ export class DeskApi {
   private token: string | undefined;
 
   private async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    const response = await this.answer(method, path, body);
+    // Some writes answer 201 or 204 without a body.
+    const text = await response.text();
+    return (text === "" ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** The server's answer to a call, refused unless 2xx. */
+  private async answer(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.token) headers.authorization = `Bearer ${this.token}`;
@@ -192,9 +200,7 @@ export class DeskApi {
       const problem = await response.json().catch(() => ({}));
       throw new Refused(response.status, problem.type ?? "");
     }
-    // Some writes answer 201 or 204 without a body.
-    const text = await response.text();
-    return (text === "" ? undefined : JSON.parse(text)) as T;
+    return response;
   }
 
   /** A new account, with an invitation code (`POST /api/v1/enrolments`): its TOTP URI, once. */
@@ -257,6 +263,18 @@ export class DeskApi {
   /** Opens a case: audited as `case.open`; what it shows is no longer unread for this account. */
   openCase(id: string): Promise<DeskCase> {
     return this.call("GET", casePath(id));
+  }
+
+  /** The case's uploads: which have arrived whole (docs/protocol.md §12). */
+  attachments(id: string): Promise<{ id: string; size: number; complete: boolean; day: string }[]> {
+    return this.call("GET", `${casePath(id)}/attachments`);
+  }
+
+  /** One attachment's age file, as it arrives: audited as `attachment.read` before it is sent. */
+  async attachment(id: string): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.answer("GET", `/api/v1/desk/attachments/${encodeURIComponent(id)}`);
+    if (!response.body) throw new Unreachable("no body");
+    return response.body;
   }
 
   trail(id: string): Promise<TrailEntry[]> {

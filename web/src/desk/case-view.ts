@@ -7,8 +7,10 @@ import type { Authenticity } from "../case.ts";
 import type { Readable } from "../case.ts";
 import { consented, referralDocument, REFERRAL_FIELDS, suggest, type ReferralField } from "../referral.ts";
 import { ReferralRefused, type ReferralOrder } from "../triage.ts";
+import type { ManifestEntry } from "../message.ts";
 import type { ReferralView } from "./api.ts";
 import type { OpenedCase } from "./case.ts";
+import { savedName, showable, type CaseFile } from "./files.ts";
 import { byId, clear, el, visible, type Child } from "./dom.ts";
 import { field, form } from "./forms.ts";
 import * as labels from "./labels.ts";
@@ -27,6 +29,8 @@ export interface CaseActions {
   print(): Promise<void>;
   /** Opens another case of the desk (a linked one). */
   open(id: string): void;
+  /** Downloads and decrypts one of the case's files: typed as a picture to show, or as bytes. */
+  file(entry: ManifestEntry, asPicture: boolean): Promise<Blob>;
 }
 
 const section = byId<HTMLElement>("case");
@@ -137,6 +141,71 @@ function thread(o: OpenedCase): HTMLElement[] {
     entry(m.author === "reporter" ? word("from-reporter") : deskAuthor(m), m.day, m.text, m.authenticity),
   );
   return [el("section", { class: "thread" }, el("h3", {}, word("thread")), entries(items))];
+}
+
+/** A size as people read it: KB or MB, in the reader's language's digits. */
+function size(bytes: number): string {
+  const [value, unit] = bytes < 1_048_576 ? [bytes / 1024, "KB"] : [bytes / 1_048_576, "MB"];
+  return `${new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 1 }).format(value)} ${unit}`;
+}
+
+/** Points `target` at an object URL made here from a decrypted file, and revokes it once used:
+ * the only place the dashboard sets a URL, and only ever a `blob:` of its own. */
+function withObjectUrl(blob: Blob, use: (url: string) => void, revokeWhen: (revoke: () => void) => void): void {
+  const url = URL.createObjectURL(blob);
+  if (!url.startsWith("blob:")) throw new Error("not an object URL");
+  revokeWhen(() => URL.revokeObjectURL(url));
+  use(url);
+}
+
+/** One file: what it is, and buttons to show it (pictures) or save it, each decrypting it here. */
+function fileItem(f: CaseFile, n: number, run: CaseActions): HTMLLIElement {
+  const e = f.entry;
+  const how = e.cleaned ? "file-cleaned" : e.original ? "file-original" : "file-as-is";
+  const facts = [visible(e.type), size(e.size), word(how), f.day && labels.day(f.day)].filter(Boolean).join(" · ");
+  const notice = el("p", { class: "action-notice", role: "status" });
+  const item = el("li", { "data-file": e.id }, el("p", { class: "file-facts" }, facts), notice);
+  if (!f.arrived) {
+    item.append(el("p", { class: "warning" }, word("file-missing")));
+    return item;
+  }
+  const failed = () => {
+    notice.textContent = word("file-failed");
+  };
+  if (showable(e)) {
+    const show = el("button", { type: "button", class: "file-show", id: `file-show-${n}` }, word("file-show"));
+    show.addEventListener("click", () => {
+      run.file(e, true).then((blob) => {
+        const picture = el("img", { alt: facts, class: `file-picture orientation-${e.orientation ?? 1}` });
+        withObjectUrl(blob, (url) => (picture.src = url), (revoke) => {
+          picture.addEventListener("load", revoke, { once: true });
+          picture.addEventListener("error", revoke, { once: true });
+        });
+        show.replaceWith(picture);
+      }, failed);
+    });
+    item.append(show);
+  }
+  const save = el("button", { type: "button", class: "file-save", id: `file-save-${n}` }, word("file-save"));
+  save.addEventListener("click", () => {
+    run.file(e, false).then((blob) => {
+      const link = el("a", { download: savedName(e) });
+      // The download starts on the click; the URL is revoked a moment later, whatever happened.
+      withObjectUrl(blob, (url) => ((link.href = url), link.click()), (revoke) => setTimeout(revoke, 1000));
+    }, failed);
+  });
+  item.append(" ", save);
+  return item;
+}
+
+function files(o: OpenedCase, run: CaseActions): HTMLElement[] {
+  const heading = el("h3", {}, word("files"));
+  if ("unsealed" in o.files) {
+    return o.files.named ? [el("section", { id: "case-files" }, heading, el("p", { class: "warning" }, word("files-unsealed")))] : [];
+  }
+  if (o.files.files.length === 0) return [];
+  const items = o.files.files.map((f, n) => fileItem(f, n, run));
+  return [el("section", { id: "case-files" }, heading, el("p", { class: "hint" }, word("files-hint")), el("ol", {}, ...items))];
 }
 
 function notes(o: OpenedCase): HTMLElement[] {
@@ -305,6 +374,7 @@ export function showCase(o: OpenedCase, accounts: string[], run: CaseActions, do
     report(o),
     ...links(o, run),
     ...thread(o),
+    ...files(o, run),
     ...notes(o),
     ...referrals(o, run),
     ...actions(o, accounts, run),

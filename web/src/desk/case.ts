@@ -31,6 +31,7 @@ import {
   type ReferralOrder,
 } from "../triage.ts";
 import type { DeskCase, ReferralView, TrailEntry } from "./api.ts";
+import { caseFiles, type CaseFiles } from "./files.ts";
 import type { Session } from "./session.ts";
 
 export interface Answer {
@@ -57,6 +58,8 @@ export interface OpenedCase {
   /** Each indicator of the report this device normalised, with the other cases naming it
    * (protocol.md §11); empty when none normalises or the links could not be stored. */
   links: CaseLink[];
+  /** The files the report and the reporter's signed messages name, once a seal vouches. */
+  files: CaseFiles;
 }
 
 export interface CaseLink {
@@ -134,7 +137,9 @@ export async function openOne(s: Session, id: string): Promise<OpenedCase> {
   const partners = signedPartners(s, listed);
   // Links are a help, not the case: one that cannot be stored leaves the case as it is.
   const links = c.report ? await linkCase(s, id, c.report).catch(() => []) : [];
-  return { c, view, report: c.report && jsonObject(c.report), referrals, trail, partners, sealRefused, links };
+  const report = c.report && jsonObject(c.report);
+  const files = await caseFiles(s, c, report);
+  return { c, view, report, referrals, trail, partners, sealRefused, links, files };
 }
 
 /** Stores the case's match tokens under the desk's current key and names, for each indicator,

@@ -17,6 +17,7 @@ import {
   writeToPartner,
 } from "./case.ts";
 import { forgetCase, showCase, showCaseFailure } from "./case-view.ts";
+import { openFile } from "./files.ts";
 import { loadInbox, refreshInbox } from "./inbox.ts";
 import {
   forget,
@@ -194,6 +195,7 @@ async function openCaseScreen(s: Session, id: string, done = false): Promise<voi
       reply: (text, review) => again(writeReply(s, opened, text, review)),
       refer: (order) => again(refer(s, opened, order)),
       toPartner: (referral, text) => again(writeToPartner(s, opened, referral, text)),
+      file: (entry, asPicture) => openFile(s.api, entry, asPicture),
       print: async () => {
         await exportCase(s, id);
         window.print();
