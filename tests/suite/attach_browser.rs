@@ -224,7 +224,7 @@ async fn fifty_mib_through_the_page_survive_cut_connections(backend: Backend) {
     let samples = |k: &str| -> Vec<f64> { serde_json::from_value(sent[k].clone()).unwrap() };
     let (heap, buffers) = (samples("heap"), samples("buffers"));
     let renderers = samples("renderers");
-    // The upload alone: from the receipt on (the receipt's Argon2id takes 64 MiB before it).
+    // The upload alone: from the receipt on (the receipt's Argon2id and proof of work are done).
     let at = sent["receiptAt"].as_u64().unwrap() as usize;
     let most = |v: &[f64]| v[at..].iter().cloned().fold(0.0, f64::max);
     println!(
