@@ -309,6 +309,7 @@ desk-word-print-hint = It is recorded in the case's history. Paper or a PDF is n
 desk-word-files = Files
 desk-word-files-hint = They are decrypted on this device. A picture is shown here; other files are saved without being opened: they may come from the extortionist. Every download is recorded in the case's history.
 desk-word-files-unsealed = The case's files are shown once an account of the desk has sealed the case.
+desk-word-files-unlisted = The case's list of files could not be fetched. Check the connection and open the case again.
 desk-word-file-cleaned = cleaned on the reporter's device
 desk-word-file-original = original, not cleaned
 desk-word-file-as-is = sent as it was, not cleaned

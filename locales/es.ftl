@@ -309,6 +309,7 @@ desk-word-print-hint = Queda registrado en el historial del caso. El papel o el 
 desk-word-files = Archivos
 desk-word-files-hint = Se descifran en este aparato. Una imagen se muestra aquí; los demás archivos se guardan sin abrirse: pueden venir de quien extorsiona. Cada descarga queda en el historial del caso.
 desk-word-files-unsealed = Los archivos del caso se muestran cuando una cuenta de la mesa ha sellado el caso.
+desk-word-files-unlisted = La lista de archivos del caso no se pudo obtener. Revise la conexión y vuelva a abrir el caso.
 desk-word-file-cleaned = limpiado en el aparato de quien reporta
 desk-word-file-original = original, sin limpiar
 desk-word-file-as-is = enviado tal como estaba, sin limpiar

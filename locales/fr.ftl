@@ -309,6 +309,7 @@ desk-word-print-hint = C'est enregistré dans l'historique du dossier. Le papier
 desk-word-files = Fichiers
 desk-word-files-hint = Ils sont déchiffrés sur cet appareil. Une image s'affiche ici ; les autres fichiers sont enregistrés sans être ouverts : ils peuvent venir de l'extorqueur. Chaque téléchargement est inscrit dans l'historique du dossier.
 desk-word-files-unsealed = Les fichiers du dossier s'affichent une fois le dossier scellé par un compte de la permanence.
+desk-word-files-unlisted = La liste des fichiers du dossier n'a pas pu être obtenue. Vérifiez la connexion et rouvrez le dossier.
 desk-word-file-cleaned = nettoyé sur l'appareil de la personne
 desk-word-file-original = original, non nettoyé
 desk-word-file-as-is = envoyé tel quel, non nettoyé

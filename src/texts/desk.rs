@@ -90,6 +90,7 @@ const CASE_WORDS: &[&str] = &[
     "files",
     "files-hint",
     "files-unsealed",
+    "files-unlisted",
     "file-cleaned",
     "file-original",
     "file-as-is",

@@ -96,6 +96,10 @@ export type Solver = (
 export const solveHere: Solver = async (challenge, difficulty, onProgress) =>
   solve(challenge, difficulty, onProgress);
 
+/** How long one part (1 MiB) or progress query may take before it is tried again: a minute
+ * at 17 KiB/s, slower than Tor's slowest circuits. */
+const UPLOAD_TIMEOUT_MS = 60_000;
+
 export class Api {
   constructor(private readonly base: string = "") {}
 
@@ -243,7 +247,10 @@ export class Api {
 
   /** How far an upload got. */
   uploadProgress(token: string, id: string): Promise<UploadProgress> {
-    return this.call(`/api/v1/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    return this.call(`/api/v1/uploads/${id}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+    });
   }
 
   /** Sends part `part` of an upload; answered once the server holds it durably. */
@@ -252,6 +259,8 @@ export class Api {
       method: "PUT",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
       body: bytes as BodyInit,
+      // A stalled connection (Tor, a phone between cells) ends, and the part is sent again.
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
     });
   }
 }

@@ -158,6 +158,8 @@ function uploadsShown(): Shown | undefined {
 
 function wireIntake(form: HTMLFormElement): void {
   const picker = pickerIn(form);
+  // Leaving the page forgets the chosen files and their names too (form.reset() does not).
+  window.addEventListener("pagehide", () => picker?.clear());
   $("add-indicator")?.addEventListener("click", () => {
     const rows = $("indicators");
     const first = rows?.querySelector(".indicator");
@@ -198,11 +200,11 @@ function wireIntake(form: HTMLFormElement): void {
     // An earlier attempt's problem is gone once the reporter tries again.
     show("error", false);
     show("sending", true);
-    const evidence = (await picker?.evidence()) ?? [];
     form.querySelectorAll("button, input, select, textarea").forEach((e) => {
       (e as HTMLInputElement).disabled = true;
     });
     try {
+      const evidence = (await picker?.evidence()) ?? [];
       const { phrase, deskNumber, keys, files } = await api.submit(
         String(data.get("desk")),
         report,
@@ -357,19 +359,26 @@ function wireFollowup(form: HTMLFormElement): void {
   writing?.addEventListener("submit", async (event) => {
     event.preventDefault();
     const box = $<HTMLTextAreaElement>("message");
-    const evidence = (await picker?.evidence()) ?? [];
-    if (!keys || !box || (!box.value.trim() && evidence.length === 0)) return;
+    const button = writing.querySelector<HTMLButtonElement>("button[type=submit]");
+    if (!keys || !box || button?.disabled) return;
     show("error", false);
+    // One message at a time: a second tap does not send it (and its files) twice.
+    if (button) button.disabled = true;
     try {
-      // The files' uploads are reserved before the message that names them is sent.
+      const evidence = (await picker?.evidence()) ?? [];
+      if (!box.value.trim() && evidence.length === 0) return;
+      // The files' uploads are reserved before the message that names them is sent, and sent
+      // before anything else can fail.
       const reserved = await sendWithFiles(api, keys, desk, box.value.trim(), evidence);
       box.value = "";
       picker?.clear();
-      await load();
       const where = reserved.length > 0 ? uploadsShown() : undefined;
       if (where) await sendFiles(api, keys, reserved, where, text);
+      await load();
     } catch (error) {
       fail(error);
+    } finally {
+      if (button) button.disabled = false;
     }
   });
   // Leaving the page (or the browser keeping it for Back) forgets the keys and the thread.

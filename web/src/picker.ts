@@ -32,6 +32,8 @@ interface Chosen {
 export class Picker {
   private chosen: Chosen[] = [];
   private looking: Promise<void> = Promise.resolve();
+  /** Which choice of files is the latest: an earlier one still being looked at is dropped. */
+  private generation = 0;
 
   constructor(
     private readonly input: HTMLInputElement,
@@ -44,16 +46,20 @@ export class Picker {
     });
   }
 
-  /** Looks at each chosen file, in turn, and lists what will become of it. */
+  /** Looks at each chosen file, in turn, and lists what will become of it. A file that cannot
+   * be read or cleaned is one the page cannot clean: the reporter decides. */
   private async look(files: File[]): Promise<void> {
+    const generation = ++this.generation;
     this.chosen = [];
     this.list.replaceChildren();
     for (const [index, file] of files.entries()) {
-      const examined = await examine(file, decodes);
+      const examined = await examine(file, decodes).catch((): Examined => ({ uncleanable: true, type: "application/octet-stream" }));
+      // The reporter chose again meanwhile: this choice is no longer theirs.
+      if (generation !== this.generation) return;
       const item = document.createElement("li");
       const said = document.createElement("span");
       const key = "uncleanable" in examined ? "attach-uncleanable" : "attach-cleaned";
-      said.textContent = this.text(key).replaceAll("{file}", file.name);
+      said.textContent = fill(this.text(key), "{file}", file.name);
       item.append(said);
       const chosen: Chosen = { file, examined };
       if ("uncleanable" in examined) {
@@ -83,11 +89,15 @@ export class Picker {
 
   /** Forgets the chosen files (after sending, and when the page is left). */
   clear(): void {
+    this.generation += 1;
     this.chosen = [];
     this.list.replaceChildren();
     this.input.value = "";
   }
 }
+
+/** `template` with `slot` replaced by `value` taken as it is (a file name may hold `$&`). */
+const fill = (template: string, slot: string, value: string) => template.replaceAll(slot, () => value);
 
 /** What to tell the reporter when files are over the desk's limits; undefined for other errors. */
 export function overLimits(error: unknown, text: Text): string | undefined {
@@ -116,7 +126,7 @@ export async function sendFiles(
   const failed: string[] = [];
   for (const file of files) {
     const name = "token" in file ? file.sealed.label : file.label;
-    shown.state.textContent = text("attach-sending").replaceAll("{file}", name);
+    shown.state.textContent = fill(text("attach-sending"), "{file}", name);
     if (shown.bar) shown.bar.value = 0;
     try {
       const upload = "token" in file ? file : await reserve(api, keys, file);
@@ -127,7 +137,7 @@ export async function sendFiles(
       failed.push(
         error instanceof Problem && error.type.endsWith("/attachment-limit")
           ? `${name}: ${text("problem-attachment-limit")}`
-          : text("attach-not-sent").replaceAll("{file}", name),
+          : fill(text("attach-not-sent"), "{file}", name),
       );
     }
   }

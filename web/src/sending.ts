@@ -12,8 +12,12 @@ import { checkLimits, encrypted, Parts, seal, type Evidence, type Sealed } from 
 /** How often a step is tried before the upload gives up, and the longest wait between tries. */
 const TRIES = 8;
 const LONGEST_WAIT_MS = 30_000;
+/** The part length protocol.md §12 fixes: the device reads its age file in these. */
+const PART_BYTES = 1_048_576;
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/** Waits `ms`; the tests pass a pause that does not. */
+export type Pause = (ms: number) => Promise<void>;
+const sleep: Pause = (ms) => new Promise((done) => setTimeout(done, ms));
 
 /** Whether trying again may help: the network, the server's own trouble, a busy upload, a quota. */
 function passing(error: unknown): boolean {
@@ -22,14 +26,14 @@ function passing(error: unknown): boolean {
   return (error.status >= 500 && error.status !== 507) || error.status === 429 || slug === "upload-busy";
 }
 
-async function withRetries<T>(step: () => Promise<T>): Promise<T> {
+async function withRetries<T>(step: () => Promise<T>, pause: Pause = sleep): Promise<T> {
   let wait = 500;
   for (let tries = 1; ; tries++) {
     try {
       return await step();
     } catch (error) {
       if (!passing(error) || tries >= TRIES) throw error;
-      await sleep(wait);
+      await pause(wait);
       wait = Math.min(wait * 2, LONGEST_WAIT_MS);
     }
   }
@@ -41,6 +45,21 @@ export interface Reserved {
   token: string;
   progress: UploadProgress;
   parts: Parts;
+  /** The age file's length, which the upload was begun with. */
+  size: number;
+}
+
+/** Whether the server's progress describes the upload this device began: its length, parts of
+ * the protocol's length, and a count of them that adds up. Anything else is not followed. */
+function consistent(progress: UploadProgress, size: number): boolean {
+  return (
+    progress.size === size &&
+    progress.part_bytes === PART_BYTES &&
+    progress.parts === Math.ceil(size / PART_BYTES) &&
+    Number.isSafeInteger(progress.received) &&
+    progress.received >= 0 &&
+    progress.received <= progress.parts
+  );
 }
 
 /** Reserves the upload of `sealed` with the case's receipt: the report's limits and the server's
@@ -50,7 +69,7 @@ export async function reserve(api: Api, keys: ReceiptKeys, sealed: Sealed): Prom
   const upload = { id: sealed.entry.id, bucket: fileBucket(sealed.entry.size), size };
   try {
     const { token, ...progress } = await withRetries(() => api.beginUpload(keys, upload));
-    return { sealed, token, progress, parts: new Parts(stream) };
+    return { sealed, token, progress, parts: new Parts(stream), size };
   } catch (error) {
     void stream.cancel().catch(() => {});
     throw error;
@@ -65,9 +84,10 @@ export async function reserve(api: Api, keys: ReceiptKeys, sealed: Sealed): Prom
  * for ever. `sent(done, total)` is told after each part.
  */
 export async function transfer(
-  api: Api,
+  api: Pick<Api, "putPart" | "uploadProgress">,
   upload: Reserved,
   sent: (done: number, total: number) => void = () => {},
+  pause: Pause = sleep,
 ): Promise<void> {
   const id = upload.sealed.entry.id;
   let progress = upload.progress;
@@ -80,10 +100,15 @@ export async function transfer(
   const failed = async (error: unknown) => {
     stalled += 1;
     if (stalled >= TRIES) throw error;
-    await sleep(wait);
+    await pause(wait);
     wait = Math.min(wait * 2, LONGEST_WAIT_MS);
   };
+  const checked = (p: UploadProgress) => {
+    if (!consistent(p, upload.size)) throw new Error("the server's progress is not this upload's");
+    return p;
+  };
   try {
+    checked(progress);
     while (!progress.complete) {
       // The server is never behind the part in hand: what it acknowledged, it keeps.
       if (progress.received < read - 1) throw new Error("the server lost parts it had acknowledged");
@@ -92,8 +117,8 @@ export async function transfer(
         read += 1;
       }
       try {
-        const answer = await api.putPart(upload.token, id, progress.received, part);
-        if (answer.received > progress.received && answer.received <= answer.parts) {
+        const answer = checked(await api.putPart(upload.token, id, progress.received, part));
+        if (answer.received > progress.received) {
           progress = answer;
           [stalled, wait] = [0, 500];
           sent(progress.received, progress.parts);
@@ -104,7 +129,7 @@ export async function transfer(
         const outOfOrder = error instanceof Problem && error.type.endsWith("/part-out-of-order");
         if (!passing(error) && !outOfOrder) throw error;
         await failed(error);
-        const now = await withRetries(() => api.uploadProgress(upload.token, id));
+        const now = checked(await withRetries(() => api.uploadProgress(upload.token, id), pause));
         if (now.received > progress.received) [stalled, wait] = [0, 500];
         progress = now;
       }

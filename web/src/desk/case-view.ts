@@ -203,6 +203,7 @@ function files(o: OpenedCase, run: CaseActions): HTMLElement[] {
   if ("unsealed" in o.files) {
     return o.files.named ? [el("section", { id: "case-files" }, heading, el("p", { class: "warning" }, word("files-unsealed")))] : [];
   }
+  if ("unlisted" in o.files) return [el("section", { id: "case-files" }, heading, el("p", { class: "warning" }, word("files-unlisted")))];
   if (o.files.files.length === 0) return [];
   const items = o.files.files.map((f, n) => fileItem(f, n, run));
   return [el("section", { id: "case-files" }, heading, el("p", { class: "hint" }, word("files-hint")), el("ol", {}, ...items))];

@@ -19,8 +19,9 @@ export interface CaseFile {
   arrived: boolean;
 }
 
-/** What the case's files are: listed, or not shown because no seal vouches for the report. */
-export type CaseFiles = { files: CaseFile[] } | { unsealed: true; named: boolean };
+/** What the case's files are: listed, not shown because no seal vouches for the report, or not
+ * listed because the server's list of uploads could not be had. */
+export type CaseFiles = { files: CaseFile[] } | { unsealed: true; named: boolean } | { unlisted: true };
 
 /** The manifest a report names, when it is a well-formed one. */
 function reportManifest(report: Record<string, unknown> | undefined): ManifestEntry[] {
@@ -42,7 +43,8 @@ export async function caseFiles(s: Session, c: OpenCase, report: Record<string, 
       .flatMap((m) => (m.message?.attachments ?? []).map((entry) => ({ entry, day: m.day }))),
   ];
   if (named.length === 0) return { files: [] };
-  const uploads = await s.api.attachments(c.view.id);
+  const uploads = await s.api.attachments(c.view.id).catch(() => undefined);
+  if (!uploads) return { unlisted: true };
   const arrived = new Set(uploads.filter((u) => u.complete).map((u) => u.id));
   return { files: named.map((n) => ({ ...n, arrived: arrived.has(n.entry.id) })) };
 }
