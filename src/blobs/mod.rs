@@ -4,14 +4,17 @@
 //! never read. The store knows ids and bytes only: which report an attachment belongs to, and
 //! whether it is complete, is the database's (`store::attachments`).
 //!
-//! The filesystem (`fs.rs`) is the default; an S3-compatible store for several instances is the
-//! next to come behind the same trait.
+//! The filesystem (`fs.rs`) is the default; an S3-compatible store (`s3.rs`, signing with
+//! `sigv4.rs`), for several instances, is configured with `[attachments.s3]`.
 
 mod fs;
+mod s3;
+mod sigv4;
 
 use std::sync::Arc;
 
 pub use fs::FsBlobs;
+pub use s3::{S3Blobs, S3Config};
 
 use crate::domain::AttachmentId;
 
@@ -59,6 +62,22 @@ impl From<std::io::Error> for BlobError {
 /// Opens the filesystem blob store at `dir`, creating it (mode 0700) if needed.
 pub fn open(dir: &std::path::Path) -> Result<Blobs, BlobError> {
     Ok(Arc::new(FsBlobs::open(dir)?))
+}
+
+/// The blob store the settings name: `[attachments.s3]` when set, else the directory. The
+/// message of an error names the setting to look at.
+pub fn open_configured(settings: &crate::config::AttachmentSettings) -> Result<Blobs, String> {
+    let Some(s3) = &settings.s3 else {
+        return open(&settings.dir)
+            .map_err(|e| format!("attachments.dir ({}): {e}", settings.dir.display()));
+    };
+    let config = S3Config {
+        url: s3.url.clone(),
+        region: s3.region.clone(),
+        access_key: s3.access_key.clone(),
+        secret_key: s3.secret().map_err(|e| e.to_string())?,
+    };
+    Ok(Arc::new(S3Blobs::open(config).map_err(|e| e.to_string())?))
 }
 
 /// The blobs the database holds no row for: those of cases that were deleted, and of uploads

@@ -289,13 +289,8 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The blob store `attachments.dir` names.
+/// The blob store the settings name (`attachments.dir`, or `[attachments.s3]`).
 pub(super) fn open_blobs(settings: &Settings) -> anyhow::Result<crate::blobs::Blobs> {
-    let dir = &settings.attachments.dir;
-    crate::blobs::open(dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot open the attachment store {} (attachments.dir): {e}",
-            dir.display()
-        )
-    })
+    crate::blobs::open_configured(&settings.attachments)
+        .map_err(|e| anyhow::anyhow!("cannot open the attachment store: {e}"))
 }

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use crate::domain::{Days, DeskSlug, RetentionPolicy};
 
+mod s3;
 mod secrets;
 mod validate;
 
@@ -53,7 +54,12 @@ pub struct AttachmentSettings {
     pub max_total_bytes: u64,
     /// An upload not completed within this many hours is deleted.
     pub abandon_after_hours: u32,
+    /// An S3-compatible store instead of `dir`, when set.
+    #[serde(default)]
+    pub s3: Option<S3Settings>,
 }
+
+pub use s3::S3Settings;
 
 /// Linked cases (`[linking]`, docs/protocol.md §11).
 #[derive(Debug, Clone, Default, Deserialize)]

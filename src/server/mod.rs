@@ -143,12 +143,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
-        let blobs = crate::blobs::open(&settings.attachments.dir).map_err(|e| {
-            std::io::Error::other(format!(
-                "attachments.dir ({}): {e}",
-                settings.attachments.dir.display()
-            ))
-        })?;
+        let blobs =
+            crate::blobs::open_configured(&settings.attachments).map_err(std::io::Error::other)?;
         let upkeep = Upkeep {
             store: db.maintenance(),
             blobs: blobs.clone(),

@@ -53,7 +53,7 @@ pub fn seal(file: &[u8]) -> Sealed {
 }
 
 /// A file of `len` bytes that does not compress to nothing.
-fn file_of(len: usize, seed: u8) -> Vec<u8> {
+pub(crate) fn file_of(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
         .collect()
@@ -67,7 +67,7 @@ pub struct Upload {
 
 impl Upload {
     /// The upload an answer to `POST /api/v1/followup/attachments` began.
-    fn of(created: &Value) -> Self {
+    pub(crate) fn of(created: &Value) -> Self {
         Upload {
             id: created["id"].as_str().unwrap().to_owned(),
             token: created["token"].as_str().unwrap().to_owned(),
@@ -148,7 +148,7 @@ async fn put_when_free(server: &TestServer, upload: &Upload, n: u64, body: &[u8]
 }
 
 /// `GET /api/v1/uploads/{id}` with `token`.
-async fn progress(server: &TestServer, id: &str, token: &str) -> (u16, Value) {
+pub(crate) async fn progress(server: &TestServer, id: &str, token: &str) -> (u16, Value) {
     let url = format!("{}/api/v1/uploads/{id}", server.url);
     answer(
         reqwest::Client::new()
@@ -162,7 +162,7 @@ async fn progress(server: &TestServer, id: &str, token: &str) -> (u16, Value) {
 }
 
 /// Part `part` of `ciphertext` (parts of 1 MiB).
-fn part(ciphertext: &[u8], part: usize) -> &[u8] {
+pub(crate) fn part(ciphertext: &[u8], part: usize) -> &[u8] {
     let start = part * (1 << 20);
     &ciphertext[start..(start + (1 << 20)).min(ciphertext.len())]
 }
@@ -184,7 +184,7 @@ pub async fn upload(server: &TestServer, keys: &ReceiptKeys, sealed: &Sealed) ->
 }
 
 /// A GET of the desk's API as `token`: the status and the body's bytes.
-async fn desk_get(server: &TestServer, token: &str, path: &str) -> (u16, Vec<u8>) {
+pub(crate) async fn desk_get(server: &TestServer, token: &str, path: &str) -> (u16, Vec<u8>) {
     let response = reqwest::Client::new()
         .get(format!("{}{path}", server.url))
         .bearer_auth(token)
@@ -213,7 +213,7 @@ fn half_a_part(server: &TestServer, upload: &Upload, n: u64, body: &[u8]) -> std
     stream
 }
 
-fn opened(sealed: &Sealed, ciphertext: &[u8]) -> Vec<u8> {
+pub(crate) fn opened(sealed: &Sealed, ciphertext: &[u8]) -> Vec<u8> {
     let decryptor = age::Decryptor::new_buffered(ciphertext).unwrap();
     let mut reader = decryptor
         .decrypt(std::iter::once(&sealed.identity as &dyn age::Identity))
@@ -223,7 +223,7 @@ fn opened(sealed: &Sealed, ciphertext: &[u8]) -> Vec<u8> {
     plaintext
 }
 
-async fn reporter_of(server: &TestServer, desk: &str) -> (String, ReceiptKeys) {
+pub(crate) async fn reporter_of(server: &TestServer, desk: &str) -> (String, ReceiptKeys) {
     let form = crate::harness::form("me piden dinero por unas fotos");
     let client = server.client();
     let submitted = reporter::submit(&client, desk, &form, Language::Es, None, |_| {});
@@ -691,26 +691,7 @@ async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
 
     // The case is closed, and purged 91 days on: its attachment goes with it, the other stays.
     let token = &ana.session.token;
-    let url = format!("{}/api/v1/desk/reports/{closed}/status", server.url);
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({"status": "closed"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 204);
-    let days = |n| resguardo::domain::Days::parse(n).unwrap();
-    let settings = resguardo::config::RetentionSettings {
-        closed_days: days(90),
-        spam_days: days(7),
-        untriaged_days: days(0),
-        interval_secs: 3600,
-        desks: Default::default(),
-    };
-    let report = resguardo::retention::purge(&store, &*blobs, &settings, now + 91 * 86_400, false)
-        .await
-        .unwrap();
+    let report = close_and_purge(&server, token, &closed, &store, &*blobs, now).await;
     assert_eq!((report.cases(), report.attachments), (1, 1));
     assert_eq!(stored(&server), vec![kept.id.clone()]);
     let (status, _) = desk_get(
@@ -727,6 +708,39 @@ async fn purges_and_abandoned_uploads_empty_the_blob_store(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+/// Closes case `id` as a case worker (`token`) would, then runs the retention purge 91 days
+/// after `now`, when closed cases are 90 days past: what it purged.
+pub(crate) async fn close_and_purge(
+    server: &TestServer,
+    token: &str,
+    id: &str,
+    store: &resguardo::store::Maintenance,
+    blobs: &dyn resguardo::blobs::BlobStore,
+    now: i64,
+) -> resguardo::retention::PurgeReport {
+    let url = format!("{}/api/v1/desk/reports/{id}/status", server.url);
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({"status": "closed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    let days = |n| resguardo::domain::Days::parse(n).unwrap();
+    let settings = resguardo::config::RetentionSettings {
+        closed_days: days(90),
+        spam_days: days(7),
+        untriaged_days: days(0),
+        interval_secs: 3600,
+        desks: Default::default(),
+    };
+    let later = now + 91 * 86_400;
+    resguardo::retention::purge(store, blobs, &settings, later, false)
+        .await
+        .unwrap()
 }
 
 /// Reservations that arrive together, for one report: exactly as many as the report may hold

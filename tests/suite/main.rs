@@ -71,6 +71,7 @@ mod public_chain;
 mod referral_vectors;
 mod retention;
 mod rotation;
+mod s3;
 mod schemathesis;
 mod sealed_vectors;
 mod search_vectors;
