@@ -197,7 +197,12 @@ pub(crate) async fn desk_get(server: &TestServer, token: &str, path: &str) -> (u
 
 /// Sends the head of a part and half its body on a raw connection, and leaves it open: a
 /// reporter whose connection drops (or whose server dies) half-way through a part.
-fn half_a_part(server: &TestServer, upload: &Upload, n: u64, body: &[u8]) -> std::net::TcpStream {
+pub(crate) fn half_a_part(
+    server: &TestServer,
+    upload: &Upload,
+    n: u64,
+    body: &[u8],
+) -> std::net::TcpStream {
     let address = server.url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).unwrap();
     let head = format!(

@@ -2,7 +2,8 @@
 //! real S3 server on loopback: moto's server (`pip install 'moto[server]'`, which `.ci/run`
 //! installs), started per test on a random port, on both databases. Parts go up and come down
 //! whole through the real routes; the objects hold no plaintext (a canary); an abandoned upload
-//! and a purged case leave the bucket, the other case's objects stay.
+//! and a purged case leave the bucket, the other case's objects stay; a server killed while a
+//! part is half-way in keeps what it acknowledged and serves nothing half-written.
 
 use std::process::{Child, Command, Stdio};
 
@@ -10,8 +11,8 @@ use resguardo::blobs::{BlobError, BlobStore, S3Blobs, S3Config};
 use resguardo::domain::AttachmentId;
 
 use crate::attachments::{
-    begin, close_and_purge, desk_get, file_of, opened, part, progress, put, reporter_of, seal,
-    upload, Upload,
+    begin, close_and_purge, desk_get, file_of, half_a_part, opened, part, progress, put,
+    reporter_of, seal, upload, Upload,
 };
 use crate::harness::{contains, strict, Backend, TestServer};
 use crate::triage::staffed_desk;
@@ -119,7 +120,10 @@ async fn listed(store: &S3Blobs) -> Vec<String> {
     ids
 }
 
-crate::on_both_backends!(attachments_live_in_an_s3_store);
+crate::on_both_backends!(
+    attachments_live_in_an_s3_store,
+    an_upload_to_s3_survives_a_killed_server
+);
 
 async fn attachments_live_in_an_s3_store(backend: Backend) {
     let Some(s3) = S3Server::start().await else {
@@ -200,4 +204,52 @@ async fn attachments_live_in_an_s3_store(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200, "the other case's file is still served");
+}
+
+async fn an_upload_to_s3_survives_a_killed_server(backend: Backend) {
+    let Some(s3) = S3Server::start().await else {
+        return;
+    };
+    let env = s3.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Some(mut server) = TestServer::start_with(backend, &env).await else {
+        return;
+    };
+    let client = server.client();
+    let (_, ana) = staffed_desk(&server, &client, "gt").await;
+    let (_, keys) = reporter_of(&server, "gt").await;
+    let file = file_of(2_100_000, 3);
+    let sealed = seal(&file);
+    let size = sealed.ciphertext.len() as u64;
+    let (status, created) = begin(&server, &keys, sealed.bucket, size).await;
+    assert_eq!(status, 201);
+    let upload = Upload::of(&created);
+    let (status, _) = put(&server, &upload, 0, part(&sealed.ciphertext, 0)).await;
+    assert_eq!(status, 200);
+
+    // SIGKILL while part 1 is half-way in: part 0, acknowledged, survives; part 1 is not served.
+    let open = half_a_part(&server, &upload, 1, part(&sealed.ciphertext, 1));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.kill9();
+    drop(open);
+    server.restart();
+    let (status, now) = progress(&server, &upload.id, &upload.token).await;
+    assert_eq!((status, now["received"].as_u64()), (200, Some(1)), "{now}");
+    let route = format!("/api/v1/desk/attachments/{}", upload.id);
+    let (status, _) = desk_get(&server, &ana.session.token, &route).await;
+    assert_eq!(status, 409);
+    // A crash after the store took a part and before the database recorded it leaves an object
+    // never acknowledged: the part sent again replaces it.
+    let id = AttachmentId::parse(&upload.id).unwrap();
+    s3.store().put_part(&id, 1, b"torn".to_vec()).await.unwrap();
+    for n in 1..3 {
+        let (status, body) = put(&server, &upload, n, part(&sealed.ciphertext, n as usize)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = desk_get(&server, &ana.session.token, &route).await;
+    assert_eq!(status, 200);
+    assert!(
+        body == sealed.ciphertext,
+        "after the crash, the download is the upload"
+    );
 }
