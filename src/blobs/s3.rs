@@ -33,8 +33,25 @@ impl S3Blobs {
     pub fn open(config: S3Config) -> Result<Self, BlobError> {
         let bad = |why: &str| BlobError::Unavailable(format!("attachments.s3.url: {why}"));
         let url = url::Url::parse(&config.url).map_err(|_| bad("not a URL"))?;
-        if !matches!(url.scheme(), "http" | "https") || url.query().is_some() {
-            return Err(bad("must be http(s)://HOST[:PORT]/BUCKET"));
+        let plain = !matches!(url.scheme(), "http" | "https")
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some();
+        if plain {
+            return Err(bad(
+                "must be https://HOST[:PORT]/BUCKET, keys in access_key and secret_key",
+            ));
+        }
+        // Keys and ciphertext cross the network: in the clear only to this machine.
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(name)) => name == "localhost",
+            None => false,
+        };
+        if url.scheme() == "http" && !loopback {
+            return Err(bad("must use https:// unless the store is on this machine"));
         }
         let bucket = url.path().trim_matches('/');
         let allowed =
@@ -113,20 +130,22 @@ impl S3Blobs {
         if status.is_success() {
             return Ok(response);
         }
-        let text = response.text().await.unwrap_or_default();
-        Err(
-            match (
-                status.as_u16(),
-                tag(&text, "Code").first().map(String::as_str),
-            ) {
-                (404, _) => BlobError::Missing,
-                (507, _) | (_, Some("XMinioStorageFull" | "EntityTooLarge")) => BlobError::Full,
-                (_, code) => BlobError::Unavailable(format!(
-                    "{method} answered {status} {}",
-                    code.unwrap_or("")
-                )),
-            },
-        )
+        let text = read_capped(response, ANSWER_CAP).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        // The store's error code, only if it looks like one: it goes into the server's log.
+        let code = tag(&text, "Code")
+            .into_iter()
+            .next()
+            .filter(|c| c.len() <= 64 && c.chars().all(|ch| ch.is_ascii_alphanumeric()));
+        Err(match (status.as_u16(), code.as_deref()) {
+            // Only a missing object is "no such part": a missing bucket or a proxy's 404 is
+            // the store failing, not an attachment's part absent.
+            (404, Some("NoSuchKey")) => BlobError::Missing,
+            (507, _) | (_, Some("XMinioStorageFull")) => BlobError::Full,
+            (_, code) => {
+                BlobError::Unavailable(format!("{method} answered {status} {}", code.unwrap_or("")))
+            }
+        })
     }
 
     fn object(&self, id: &AttachmentId, part: u64) -> String {
@@ -138,7 +157,7 @@ impl S3Blobs {
     async fn keys(&self, prefix: &str, common: bool) -> Result<Vec<String>, BlobError> {
         let mut found = vec![];
         let mut token: Option<String> = None;
-        loop {
+        for _ in 0..MAX_PAGES {
             let mut query = vec![("list-type", "2"), ("prefix", prefix)];
             if common {
                 query.push(("delimiter", "/"));
@@ -154,21 +173,49 @@ impl S3Blobs {
                     vec![],
                 )
                 .await?;
-            let xml = response
-                .text()
-                .await
-                .map_err(|e| BlobError::Unavailable(without_url(&e)))?;
+            let xml = read_capped(response, ANSWER_CAP).await?;
+            let xml = String::from_utf8_lossy(&xml);
             found.extend(tag(&xml, if common { "Prefix" } else { "Key" }));
+            let truncated = tag(&xml, "IsTruncated").first().map(String::as_str) == Some("true");
             match tag(&xml, "NextContinuationToken").pop() {
-                Some(next)
-                    if tag(&xml, "IsTruncated").first().map(String::as_str) == Some("true") =>
-                {
-                    token = Some(next)
-                }
-                _ => return Ok(found),
+                _ if !truncated => return Ok(found),
+                // A store that pages without a token, or hands the same token again, would
+                // have the listing end early or never: both are the store failing.
+                Some(next) if token.as_deref() != Some(next.as_str()) => token = Some(next),
+                _ => return Err(BlobError::Unavailable("the listing pages wrongly".into())),
             }
         }
+        Err(BlobError::Unavailable(
+            "the listing has too many pages".into(),
+        ))
     }
+}
+
+/// The most a store's answer may hold: a part is 1 MiB; a listing page of 1,000 keys, or an
+/// error, is far below 8 MiB. Past it the store is failing, and its answer is not read further.
+const PART_CAP: usize = 2 * 1024 * 1024;
+const ANSWER_CAP: usize = 8 * 1024 * 1024;
+/// Listing pages before a listing is taken as endless (1,000 ids each).
+const MAX_PAGES: usize = 10_000;
+
+/// The body of `response`, refused past `cap` bytes before more is read.
+async fn read_capped(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8>, BlobError> {
+    let too_long = || BlobError::Unavailable(format!("the store answered more than {cap} bytes"));
+    if response.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_long());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| BlobError::Unavailable(without_url(&e)))?
+    {
+        if body.len() + chunk.len() > cap {
+            return Err(too_long());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// reqwest's error without the URL it carries (the store's address is no secret, but the
@@ -223,11 +270,7 @@ impl BlobStore for S3Blobs {
         let response = self
             .send(reqwest::Method::GET, &self.object(id, part), &[], vec![])
             .await?;
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| BlobError::Unavailable(without_url(&e)))?;
-        Ok(bytes.to_vec())
+        read_capped(response, PART_CAP).await
     }
 
     async fn delete(&self, id: &AttachmentId) -> Result<(), BlobError> {
@@ -294,6 +337,8 @@ mod tests {
         );
         assert_eq!(store.bucket_path, "/resguardo");
         for wrong in [
+            "http://s3.example.org/bucket",
+            "https://key:secret@s3.example.org/bucket",
             "ftp://h/bucket",
             "http://h/",
             "http://h/Bucket_1",

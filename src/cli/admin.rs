@@ -277,10 +277,13 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
         report.expired_referrals
     );
     if !dry_run {
+        let store = match &settings.attachments.s3 {
+            Some(s3) => s3.url.clone(),
+            None => settings.attachments.dir.display().to_string(),
+        };
         println!(
-            "Deleted {} attachments of deleted cases or abandoned uploads from {}.",
-            report.attachments,
-            settings.attachments.dir.display()
+            "Deleted {} attachments of deleted cases or abandoned uploads from {store}.",
+            report.attachments
         );
     }
     if dry_run {

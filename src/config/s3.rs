@@ -41,6 +41,12 @@ impl std::fmt::Debug for S3Settings {
 impl S3Settings {
     /// The secret key: inline, else from `secret_key_file` (which must be private).
     pub fn secret(&self) -> Result<Zeroizing<String>, ConfigError> {
+        if self.secret_key.is_some() && self.secret_key_file.is_some() {
+            return Err(super::invalid(
+                "attachments.s3",
+                "takes secret_key or secret_key_file, not both",
+            ));
+        }
         if let Some(text) = &self.secret_key {
             return Ok(Zeroizing::new(text.expose().to_owned()));
         }
