@@ -3,7 +3,9 @@
 //! installs), started per test on a random port, on both databases. Parts go up and come down
 //! whole through the real routes; the objects hold no plaintext (a canary); an abandoned upload
 //! and a purged case leave the bucket, the other case's objects stay; a server killed while a
-//! part is half-way in keeps what it acknowledged and serves nothing half-written.
+//! part is half-way in keeps what it acknowledged, and an object the store took but the database
+//! never recorded is replaced by the part sent again. moto does not check signatures: SigV4 is
+//! checked against AWS's own example (src/blobs/sigv4.rs).
 
 use std::process::{Child, Command, Stdio};
 
