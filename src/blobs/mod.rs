@@ -64,22 +64,6 @@ pub fn open(dir: &std::path::Path) -> Result<Blobs, BlobError> {
     Ok(Arc::new(FsBlobs::open(dir)?))
 }
 
-/// The blob store the settings name: `[attachments.s3]` when set, else the directory. The
-/// message of an error names the setting to look at.
-pub fn open_configured(settings: &crate::config::AttachmentSettings) -> Result<Blobs, String> {
-    let Some(s3) = &settings.s3 else {
-        return open(&settings.dir)
-            .map_err(|e| format!("attachments.dir ({}): {e}", settings.dir.display()));
-    };
-    let config = S3Config {
-        url: s3.url.clone(),
-        region: s3.region.clone(),
-        access_key: s3.access_key.clone(),
-        secret_key: s3.secret().map_err(|e| e.to_string())?,
-    };
-    Ok(Arc::new(S3Blobs::open(config).map_err(|e| e.to_string())?))
-}
-
 /// The blobs the database holds no row for: those of cases that were deleted, and of uploads
 /// abandoned or refused. `rows` is asked after the store was listed, so that a blob begun
 /// meanwhile (whose row was written first) is never taken for an orphan; the caller asks again

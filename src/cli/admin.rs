@@ -294,6 +294,6 @@ pub async fn purge(dry_run: bool, json: bool) -> anyhow::Result<()> {
 
 /// The blob store the settings name (`attachments.dir`, or `[attachments.s3]`).
 pub(super) fn open_blobs(settings: &Settings) -> anyhow::Result<crate::blobs::Blobs> {
-    crate::blobs::open_configured(&settings.attachments)
+    crate::server::open_blobs(&settings.attachments)
         .map_err(|e| anyhow::anyhow!("cannot open the attachment store: {e}"))
 }

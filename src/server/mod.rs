@@ -143,8 +143,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let limits = Arc::new(Limits::new(&settings.limits));
         limits::spawn_forgetting(limits.clone(), Duration::from_secs(15));
-        let blobs =
-            crate::blobs::open_configured(&settings.attachments).map_err(std::io::Error::other)?;
+        let blobs = open_blobs(&settings.attachments).map_err(std::io::Error::other)?;
         let upkeep = Upkeep {
             store: db.maintenance(),
             blobs: blobs.clone(),
@@ -537,4 +536,24 @@ fn attachment_quota(settings: &crate::config::AttachmentSettings) -> crate::stor
         max_report_bytes: i64::try_from(report).unwrap_or(i64::MAX),
         max_total_bytes: i64::try_from(settings.max_total_bytes).unwrap_or(i64::MAX),
     }
+}
+
+/// The blob store the settings name: `[attachments.s3]` when set, else the directory (here, above
+/// both `config` and `blobs`, which know nothing of each other). An error names the setting.
+pub fn open_blobs(
+    settings: &crate::config::AttachmentSettings,
+) -> Result<crate::blobs::Blobs, String> {
+    let Some(s3) = &settings.s3 else {
+        return crate::blobs::open(&settings.dir)
+            .map_err(|e| format!("attachments.dir ({}): {e}", settings.dir.display()));
+    };
+    let config = crate::blobs::S3Config {
+        url: s3.url.clone(),
+        region: s3.region.clone(),
+        access_key: s3.access_key.clone(),
+        secret_key: s3.secret().map_err(|e| e.to_string())?,
+    };
+    Ok(Arc::new(
+        crate::blobs::S3Blobs::open(config).map_err(|e| e.to_string())?,
+    ))
 }
