@@ -14,8 +14,6 @@
 //! Environment: RESGUARDO_BENCH_REQUESTS (submissions per kind in part 1, default 200).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,94 +23,14 @@ use resguardo::crypto::pow::Challenge;
 use resguardo::domain::{b64_decode, b64_encode};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
+mod support;
+
+use support::Server;
+
 /// The global intake quota the flood is measured against.
 const INTAKE_QUOTA: usize = 120;
 /// The most requests one flood task sends.
 const MAX_FLOOD: usize = 200_000;
-
-struct Server {
-    child: Child,
-    url: String,
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(extra: &[(&str, &str)]) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let db = format!("sqlite://{}", dir.path().join("abuse.db").display());
-        let env = |cmd: &mut Command| {
-            cmd.current_dir(dir.path())
-                .env("RESGUARDO__DATABASE__URL", &db)
-                .env(
-                    "RESGUARDO__SECRETS__SERVER_KEY_FILE",
-                    dir.path().join("server.key"),
-                );
-        };
-        let mut create = Command::new(BIN);
-        env(&mut create);
-        let recipient = age::x25519::Identity::generate().to_public().to_string();
-        let created = create
-            .args(["admin", "desk", "create", "--slug", "gt", "--name", "Bench"])
-            .args(["--recipient", &recipient])
-            .output()
-            .unwrap();
-        assert!(created.status.success());
-        let mut cmd = Command::new(BIN);
-        env(&mut cmd);
-        cmd.arg("serve")
-            .env("RESGUARDO__SERVER__BIND", "127.0.0.1:0")
-            .env("RESGUARDO__METRICS__BIND", "")
-            .env("RESGUARDO_LOG", "warn,resguardo::cli::serve=info");
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Ok(v) = serde_json::from_str::<Value>(&line) {
-                    if v["fields"]["message"] == "listening" {
-                        let _ = tx.send(v["fields"]["port"].as_u64().unwrap());
-                    }
-                }
-            }
-        });
-        let port = rx.recv_timeout(Duration::from_secs(60)).unwrap();
-        Server {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            dir,
-        }
-    }
-
-    /// CPU time the server has used so far (user + system, clock ticks of 10 ms).
-    fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
-        let rest = stat.rsplit_once(')').unwrap().1;
-        let ticks: u64 = rest
-            .split_whitespace()
-            .skip(11)
-            .take(2)
-            .map(|f| f.parse::<u64>().unwrap())
-            .sum();
-        Duration::from_millis(ticks * 10)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = &self.dir;
-    }
-}
 
 /// An envelope with `ciphertext` and a freshly solved challenge.
 async fn envelope(client: &resguardo::client::ApiClient, ciphertext: &[u8]) -> Value {

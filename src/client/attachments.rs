@@ -45,6 +45,11 @@ impl Prepared {
         self.bucket
     }
 
+    /// The age file's length: what the upload sends.
+    pub fn ciphertext_len(&self) -> u64 {
+        self.len
+    }
+
     fn part(&mut self, part: u64) -> std::io::Result<Vec<u8>> {
         let len = part_len(self.len, part).unwrap_or(0);
         let mut bytes = vec![0; usize::try_from(len).unwrap_or(0)];

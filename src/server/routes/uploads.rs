@@ -203,23 +203,31 @@ pub async fn put_part(
     Ok(HttpResponse::Ok().json(progress(&now)))
 }
 
-/// The body of part `part`, which must be exactly `expected` bytes; never more is read.
-async fn read_part(payload: web::Payload, part: u64, expected: u64) -> Result<Vec<u8>, ApiError> {
+/// The body of part `part`, which must be exactly `expected` bytes; never more is read. It is
+/// gathered into one buffer of exactly that size, so that a part costs its own bytes in memory
+/// and no more (a growing buffer would double them, for each of the parts held at once).
+async fn read_part(
+    mut payload: web::Payload,
+    part: u64,
+    expected: u64,
+) -> Result<Vec<u8>, ApiError> {
+    use futures_util::StreamExt as _;
     let wrong = || ApiError::BadPart(format!("part {part} must be exactly {expected} bytes"));
     let limit = usize::try_from(expected).map_err(|_| wrong())?;
-    let bytes = match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return Err(wrong()),
-        Err(_) => {
-            return Err(ApiError::MalformedRequest(
-                "the request body could not be read".to_owned(),
-            ))
+    let mut body = Vec::with_capacity(limit);
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::MalformedRequest("the request body could not be read".to_owned())
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(wrong());
         }
-    };
-    if bytes.len() != limit {
+        body.extend_from_slice(&chunk);
+    }
+    if body.len() != limit {
         return Err(wrong());
     }
-    Ok(Vec::from(bytes))
+    Ok(body)
 }
 
 /// The first part must start the age file the upload declared: one recipient, a header of
