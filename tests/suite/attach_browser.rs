@@ -157,7 +157,10 @@ async fn the_page_cleans_photos_and_fails_closed_on_the_rest(backend: Backend) {
 
 /// The resident set of `pid` when the watch began and the largest it reaches while `running`,
 /// in MiB, read from /proc each 100 ms.
-fn watch_memory(pid: u32, running: Arc<AtomicBool>) -> std::thread::JoinHandle<(f64, f64)> {
+pub(crate) fn watch_memory(
+    pid: u32,
+    running: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(f64, f64)> {
     std::thread::spawn(move || {
         let mut most = 0.0f64;
         let mut first = None;
@@ -178,6 +181,23 @@ fn watch_memory(pid: u32, running: Arc<AtomicBool>) -> std::thread::JoinHandle<(
     })
 }
 
+/// 50 MiB that compress to nothing less, starting as a voice note does, written to
+/// `dir/nota.ogg`.
+pub(crate) fn voice_note(dir: &Path) -> Vec<u8> {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut big: Vec<u8> = (0..50 << 20)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    big[..6].copy_from_slice(b"OggS\0\x02");
+    std::fs::write(dir.join("nota.ogg"), &big).unwrap();
+    big
+}
+
 crate::on_both_backends!(fifty_mib_through_the_page_survive_cut_connections);
 
 async fn fifty_mib_through_the_page_survive_cut_connections(backend: Backend) {
@@ -190,18 +210,7 @@ async fn fifty_mib_through_the_page_survive_cut_connections(backend: Backend) {
     let client = server.client();
     let (boss, ana) = staffed_desk(&server, &client, "gt").await;
     let dir = server.dir.path();
-    // 50 MiB that compress to nothing less, starting as a voice note does.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut big: Vec<u8> = (0..50 << 20)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 24) as u8
-        })
-        .collect();
-    big[..6].copy_from_slice(b"OggS\0\x02");
-    std::fs::write(dir.join("nota.ogg"), &big).unwrap();
+    let big = voice_note(dir);
     let shots = screenshots();
 
     let running = Arc::new(AtomicBool::new(true));

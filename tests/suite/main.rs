@@ -23,6 +23,7 @@ pub(crate) use on_both_backends;
 
 mod access;
 mod architecture;
+mod attach_big;
 mod attach_browser;
 mod attach_cli;
 mod attachments;
