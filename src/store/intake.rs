@@ -93,20 +93,47 @@ impl IntakeStore {
     }
 }
 
+/// SQL that opens and commits a group commit's transaction inside the batch's own statements,
+/// for a backend that runs several statements in one round trip with bound values (SQLite):
+/// `open` goes before the first statement and `close` after the last. Every round trip waits
+/// for the connection's thread to be scheduled, and on a busy machine those waits were a fifth
+/// of a batch's time on the one connection every report waits for (BENCHMARKS.md).
+#[derive(Clone, Copy)]
+pub(super) struct Bracket {
+    pub open: &'static str,
+    pub close: &'static str,
+}
+
+impl Bracket {
+    /// Statements as they are, in a transaction someone else opened.
+    pub const NONE: Bracket = Bracket {
+        open: "",
+        close: "",
+    };
+
+    /// Opens only: the caller commits after what follows.
+    pub fn open_only(self) -> Bracket {
+        Bracket { close: "", ..self }
+    }
+}
+
 /// The one `IntakeRows` implementation, for each backend's pool type (see `sqlite.rs`).
 macro_rules! impl_intake_rows {
     ($store:ident, $db:ty) => {
         impl $store {
             /// Spends a batch's challenges and stores the reports of those spent now, in two
             /// statements whatever the batch holds (see `sql::INSERT_SPENT_HEAD`).
+            /// With `bracket`, the first statement opens the transaction and, when reports are
+            /// stored, the last commits it; the second value says whether it was committed.
             async fn apply_intakes(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                connection: &mut <$db as sqlx::Database>::Connection,
                 intakes: &[&Intake],
-            ) -> Result<Vec<IntakeOutcome>, StoreError> {
+                bracket: Bracket,
+            ) -> Result<(Vec<IntakeOutcome>, bool), StoreError> {
                 if intakes.is_empty() {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), false));
                 }
-                let mut fresh = Self::spend_all(tx, intakes).await?;
+                let mut fresh = Self::spend_all(connection, intakes, bracket.open).await?;
                 // A digest twice in one batch: the first write claims it.
                 let spent_now: Vec<bool> = intakes
                     .iter()
@@ -118,7 +145,8 @@ macro_rules! impl_intake_rows {
                     .filter(|(_, now)| **now)
                     .filter_map(|(i, _)| i.report.as_ref())
                     .collect();
-                let stored = Self::insert_reports(tx, &reports).await?;
+                let committed = !reports.is_empty() && !bracket.close.is_empty();
+                let stored = Self::insert_reports(connection, &reports, bracket.close).await?;
                 let mut outcomes = Vec::with_capacity(intakes.len());
                 for (intake, now) in intakes.iter().zip(spent_now) {
                     outcomes.push(match (&intake.report, now) {
@@ -127,21 +155,24 @@ macro_rules! impl_intake_rows {
                         (Some(r), true) if stored.contains(&r.id.as_bytes()[..]) => {
                             IntakeOutcome::Committed
                         }
-                        (Some(r), true) if Self::desk_has_key(tx, &r.desk).await? => {
+                        (Some(r), true) if Self::desk_has_key(connection, &r.desk).await? => {
                             IntakeOutcome::ReceiptConflict
                         }
                         (Some(_), true) => IntakeOutcome::NoSuchDesk,
                     });
                 }
-                Ok(outcomes)
+                Ok((outcomes, committed))
             }
 
             /// Spends the challenges of `intakes`; returns the digests that were not spent before.
+            /// `open` goes first in the statement's text (see `Bracket`).
             async fn spend_all(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                connection: &mut <$db as sqlx::Database>::Connection,
                 intakes: &[&Intake],
+                open: &str,
             ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
-                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_SPENT_HEAD);
+                let mut query = sqlx::QueryBuilder::<$db>::new(open);
+                query.push(sql::INSERT_SPENT_HEAD);
                 query.push_values(intakes, |mut row, intake| {
                     row.push_bind(&intake.spend.digest[..])
                         .push_bind(intake.spend.expires_at);
@@ -151,15 +182,17 @@ macro_rules! impl_intake_rows {
                 let rows: Vec<(Vec<u8>,)> = query
                     .build_query_as()
                     .persistent(false)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(&mut *connection)
                     .await?;
                 Ok(rows.into_iter().map(|(digest,)| digest).collect())
             }
 
             /// Inserts `reports`; returns the ids of those stored (see `sql::INSERT_REPORTS_HEAD`).
+            /// `close` goes last in the statement's text (see `Bracket`).
             async fn insert_reports(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                connection: &mut <$db as sqlx::Database>::Connection,
                 reports: &[&NewReport],
+                close: &str,
             ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
                 if reports.is_empty() {
                     return Ok(std::collections::HashSet::new());
@@ -175,20 +208,22 @@ macro_rules! impl_intake_rows {
                         .push_bind(report.created_at);
                 });
                 query.push(sql::INSERT_REPORTS_TAIL);
+                query.push(close);
                 let rows: Vec<(Vec<u8>,)> = query
                     .build_query_as()
                     .persistent(false)
-                    .fetch_all(&mut **tx)
+                    .fetch_all(&mut *connection)
                     .await?;
                 Ok(rows.into_iter().map(|(id,)| id).collect())
             }
 
-            /// One group commit on `connection`; see `commit_writes`.
+            /// One group commit on `connection`; see `commit_writes`. A batch with reports on a
+            /// backend whose statements can carry the transaction (`BATCH_BRACKET`) travels in
+            /// them; any other, in a `Transaction`.
             async fn commit_batch(
                 connection: &mut <$db as sqlx::Database>::Connection,
                 batch: &[Write],
             ) -> Result<Vec<Outcome>, StoreError> {
-                let mut tx = Self::begin_batch(connection).await?;
                 let intakes: Vec<&Intake> = batch
                     .iter()
                     .filter_map(|write| match write {
@@ -196,7 +231,58 @@ macro_rules! impl_intake_rows {
                         Write::Message(_) => None,
                     })
                     .collect();
-                let mut intake_outcomes = Self::apply_intakes(&mut tx, &intakes).await?.into_iter();
+                match Self::BATCH_BRACKET {
+                    Some(bracket) if !intakes.is_empty() => {
+                        let applied =
+                            Self::apply_bracketed(connection, batch, &intakes, bracket).await;
+                        if applied.is_err() {
+                            // What the statements opened is closed before the error is reported.
+                            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+                        }
+                        applied
+                    }
+                    _ => {
+                        let mut tx = Self::begin_batch(connection).await?;
+                        let (intakes, _) =
+                            Self::apply_intakes(&mut tx, &intakes, Bracket::NONE).await?;
+                        let outcomes = Self::apply_all(&mut tx, batch, intakes).await?;
+                        tx.commit().await?;
+                        Ok(outcomes)
+                    }
+                }
+            }
+
+            /// A batch whose statements open and commit its transaction: the reports' statements
+            /// carry both ends unless messages follow them.
+            async fn apply_bracketed(
+                connection: &mut <$db as sqlx::Database>::Connection,
+                batch: &[Write],
+                intakes: &[&Intake],
+                bracket: Bracket,
+            ) -> Result<Vec<Outcome>, StoreError> {
+                let messages = intakes.len() < batch.len();
+                let bracket = if messages {
+                    bracket.open_only()
+                } else {
+                    bracket
+                };
+                let (intakes, committed) =
+                    Self::apply_intakes(connection, intakes, bracket).await?;
+                let outcomes = Self::apply_all(connection, batch, intakes).await?;
+                if !committed {
+                    sqlx::query("COMMIT").execute(&mut *connection).await?;
+                }
+                Ok(outcomes)
+            }
+
+            /// Each write's outcome in the batch's order: the intakes' as already applied, each
+            /// message applied now.
+            async fn apply_all(
+                connection: &mut <$db as sqlx::Database>::Connection,
+                batch: &[Write],
+                intakes: Vec<IntakeOutcome>,
+            ) -> Result<Vec<Outcome>, StoreError> {
+                let mut intake_outcomes = intakes.into_iter();
                 let mut outcomes = Vec::with_capacity(batch.len());
                 for write in batch {
                     outcomes.push(match write {
@@ -206,28 +292,27 @@ macro_rules! impl_intake_rows {
                                 .ok_or(StoreError::Corrupt("intake outcome"))?,
                         ),
                         Write::Message(message) => {
-                            Outcome::Message(Self::apply_message(&mut tx, message).await?)
+                            Outcome::Message(Self::apply_message(connection, message).await?)
                         }
                     });
                 }
-                tx.commit().await?;
                 Ok(outcomes)
             }
 
             async fn desk_has_key(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                connection: &mut <$db as sqlx::Database>::Connection,
                 desk: &DeskSlug,
             ) -> Result<bool, StoreError> {
                 let (keys,): (i64,) = sqlx::query_as(sql::DESK_HAS_KEY)
                     .bind(desk.as_str())
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *connection)
                     .await?;
                 Ok(keys > 0)
             }
 
             /// Appends a message to its thread unless the report is gone or the thread is full.
             async fn apply_message(
-                tx: &mut sqlx::Transaction<'_, $db>,
+                connection: &mut <$db as sqlx::Database>::Connection,
                 message: &NewMessage,
             ) -> Result<MessageOutcome, StoreError> {
                 let report = &message.report.as_bytes()[..];
@@ -237,7 +322,7 @@ macro_rules! impl_intake_rows {
                     .bind(report)
                     .bind(message.created_at)
                     .bind(message.desk.as_str())
-                    .execute(&mut **tx)
+                    .execute(&mut *connection)
                     .await?;
                 if touched.rows_affected() == 0 {
                     return Ok(MessageOutcome::NoSuchReport);
@@ -245,7 +330,7 @@ macro_rules! impl_intake_rows {
                 let (count,): (i64,) = sqlx::query_as(sql::COUNT_MESSAGES)
                     .bind(report)
                     .bind(message.author.as_str())
-                    .fetch_one(&mut **tx)
+                    .fetch_one(&mut *connection)
                     .await?;
                 if count >= message.max_messages {
                     return Ok(MessageOutcome::ThreadFull);
@@ -255,7 +340,7 @@ macro_rules! impl_intake_rows {
                     .bind(message.author.as_str())
                     .bind(message.ciphertext.as_bytes())
                     .bind(message.created_at)
-                    .execute(&mut **tx)
+                    .execute(&mut *connection)
                     .await?;
                 Ok(MessageOutcome::Added)
             }
@@ -294,8 +379,9 @@ macro_rules! impl_intake_rows {
             async fn commit_writes(&self, batch: &[Write]) -> Result<Vec<Outcome>, StoreError> {
                 let mut connection = self.batch_connection().await?;
                 let committed = Self::commit_batch(&mut connection, batch).await;
-                if committed.is_err() {
-                    self.after_failed_batch(&mut connection).await;
+                match committed {
+                    Ok(_) => self.after_batch(),
+                    Err(_) => self.after_failed_batch(&mut connection).await,
                 }
                 committed
             }

@@ -43,6 +43,7 @@ mod reporter;
 mod rows;
 mod sql;
 mod sqlite;
+mod wal_copier;
 
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
+use super::intake::Bracket;
 use super::sql;
 use super::*;
 
@@ -28,6 +29,9 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// A prepared statement is one statement: the transaction is sqlx's.
+    const BATCH_BRACKET: Option<Bracket> = None;
+
     pub async fn open(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
@@ -55,6 +59,9 @@ impl PgStore {
     /// Nothing to do after a failed group commit: the pool discards a connection whose rollback
     /// fails.
     async fn after_failed_batch(&self, _connection: &mut sqlx::PgConnection) {}
+
+    /// Nothing to do after a group commit: PostgreSQL's checkpointer is a process of its own.
+    fn after_batch(&self) {}
 
     async fn begin_batch(
         connection: &mut sqlx::PgConnection,
