@@ -42,6 +42,11 @@ use sqlx::Connection;
 
 const BIN: &str = env!("CARGO_BIN_EXE_resguardo");
 const CONCURRENCY: [usize; 3] = [1, 16, 64];
+/// `/healthz` requests per intake request in a run. A health check is about ten times as fast as
+/// a report: with twice as many it ran for a fifth of a second at concurrency 64, and a noisy
+/// neighbour's burst in that moment moved the ratio by a quarter; five times as many run about
+/// as long as the intake run they are divided into.
+const HEALTHZ_PER_INTAKE: usize = 5;
 
 /// The concurrency levels to run: RESGUARDO_BENCH_CONCURRENCY, else all of `CONCURRENCY`.
 fn concurrency_levels() -> Vec<usize> {
@@ -440,7 +445,7 @@ async fn backend(name: &str, db_urls: impl Fn() -> String, requests: usize) {
             let health = drive(
                 &[&server],
                 concurrency,
-                vec![None; requests * 2],
+                vec![None; requests * HEALTHZ_PER_INTAKE],
                 "/healthz",
                 200,
             )
@@ -570,7 +575,7 @@ async fn compare(baseline: &Path, db_urls: impl Fn() -> String, requests: usize)
                 let health = drive(
                     &[&server],
                     concurrency,
-                    vec![None; requests * 2],
+                    vec![None; requests * HEALTHZ_PER_INTAKE],
                     "/healthz",
                     200,
                 )
