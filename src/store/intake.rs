@@ -117,6 +117,14 @@ impl Bracket {
     }
 }
 
+/// What a batch's insert of reports stored: the ids, and, when it was read in the same
+/// statements (`Bracket::close`), which of the batch's desks have a key.
+#[derive(Default)]
+pub(super) struct StoredReports {
+    pub ids: std::collections::HashSet<Vec<u8>>,
+    pub desks_with_key: Option<std::collections::HashSet<String>>,
+}
+
 /// The one `IntakeRows` implementation, for each backend's pool type (see `sqlite.rs`).
 macro_rules! impl_intake_rows {
     ($store:ident, $db:ty) => {
@@ -152,13 +160,20 @@ macro_rules! impl_intake_rows {
                     outcomes.push(match (&intake.report, now) {
                         (_, false) => IntakeOutcome::ChallengeSpent,
                         (None, true) => IntakeOutcome::Committed,
-                        (Some(r), true) if stored.contains(&r.id.as_bytes()[..]) => {
+                        (Some(r), true) if stored.ids.contains(&r.id.as_bytes()[..]) => {
                             IntakeOutcome::Committed
                         }
-                        (Some(r), true) if Self::desk_has_key(connection, &r.desk).await? => {
-                            IntakeOutcome::ReceiptConflict
+                        (Some(r), true) => {
+                            let has_key = match &stored.desks_with_key {
+                                Some(desks) => desks.contains(r.desk.as_str()),
+                                None => Self::desk_has_key(connection, &r.desk).await?,
+                            };
+                            if has_key {
+                                IntakeOutcome::ReceiptConflict
+                            } else {
+                                IntakeOutcome::NoSuchDesk
+                            }
                         }
-                        (Some(_), true) => IntakeOutcome::NoSuchDesk,
                     });
                 }
                 Ok((outcomes, committed))
@@ -188,16 +203,29 @@ macro_rules! impl_intake_rows {
             }
 
             /// Inserts `reports`; returns the ids of those stored (see `sql::INSERT_REPORTS_HEAD`).
-            /// `close` goes last in the statement's text (see `Bracket`).
+            /// `close` goes last in the statement's text (see `Bracket`); with it, which of the
+            /// reports' desks have a key is read first, in the same text, so that nothing is
+            /// left to read once the transaction is committed.
             async fn insert_reports(
                 connection: &mut <$db as sqlx::Database>::Connection,
                 reports: &[&NewReport],
                 close: &str,
-            ) -> Result<std::collections::HashSet<Vec<u8>>, StoreError> {
+            ) -> Result<StoredReports, StoreError> {
                 if reports.is_empty() {
-                    return Ok(std::collections::HashSet::new());
+                    return Ok(StoredReports::default());
                 }
-                let mut query = sqlx::QueryBuilder::<$db>::new(sql::INSERT_REPORTS_HEAD);
+                let mut query = sqlx::QueryBuilder::<$db>::new("");
+                if !close.is_empty() {
+                    query.push(sql::DESKS_WITH_KEYS_HEAD);
+                    let desks: std::collections::BTreeSet<&str> =
+                        reports.iter().map(|r| r.desk.as_str()).collect();
+                    let mut list = query.separated(", ");
+                    for desk in desks {
+                        list.push_bind(desk);
+                    }
+                    list.push_unseparated(sql::DESKS_WITH_KEYS_TAIL);
+                }
+                query.push(sql::INSERT_REPORTS_HEAD);
                 query.push_values(reports, |mut row, report| {
                     row.push_bind(&report.id.as_bytes()[..])
                         .push_bind(report.desk.as_str())
@@ -209,12 +237,29 @@ macro_rules! impl_intake_rows {
                 });
                 query.push(sql::INSERT_REPORTS_TAIL);
                 query.push(close);
-                let rows: Vec<(Vec<u8>,)> = query
+                let rows: Vec<(Option<String>, Option<Vec<u8>>)> = query
                     .build_query_as()
                     .persistent(false)
                     .fetch_all(&mut *connection)
                     .await?;
-                Ok(rows.into_iter().map(|(id,)| id).collect())
+                let mut stored = StoredReports {
+                    desks_with_key: (!close.is_empty()).then(Default::default),
+                    ..StoredReports::default()
+                };
+                for row in rows {
+                    match row {
+                        (_, Some(id)) => {
+                            stored.ids.insert(id);
+                        }
+                        (Some(desk), None) => {
+                            if let Some(desks) = &mut stored.desks_with_key {
+                                desks.insert(desk);
+                            }
+                        }
+                        (None, None) => return Err(StoreError::Corrupt("stored report row")),
+                    }
+                }
+                Ok(stored)
             }
 
             /// One group commit on `connection`; see `commit_writes`. A batch with reports on a
@@ -252,8 +297,9 @@ macro_rules! impl_intake_rows {
                 }
             }
 
-            /// A batch whose statements open and commit its transaction: the reports' statements
-            /// carry both ends unless messages follow them.
+            /// A batch whose statements open and commit its transaction: the challenges' insert
+            /// opens it, the reports' insert commits it unless messages follow or no report is
+            /// new (then a `COMMIT` of its own does).
             async fn apply_bracketed(
                 connection: &mut <$db as sqlx::Database>::Connection,
                 batch: &[Write],

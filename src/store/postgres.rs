@@ -6,13 +6,14 @@
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
-use super::intake::Bracket;
+use super::intake::{Bracket, StoredReports};
 use super::sql;
 use super::*;
 
 /// The tables whose rows belong to cases or reveal reporters' activity, each with a column that
-/// a no-op update rewrites (not a key, so no index needs a new entry, except in
-/// `referral_attachments`, which has no other column).
+/// a no-op update rewrites: set to its own value, which no index sees change (PostgreSQL
+/// compares the values), also where the column is part of a key (`referral_attachments`, which
+/// has no other column, and `spent_challenges`).
 const REORDERED: [(&str, &str); 8] = [
     ("reports", "key_version"),
     ("attachments", "created_at"),

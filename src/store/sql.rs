@@ -35,9 +35,15 @@ pub const INSERT_REPORTS_HEAD: &str = "INSERT INTO reports \
      v.column7, v.column7, v.column7 FROM (";
 pub const INSERT_REPORTS_TAIL: &str = ") AS v JOIN desk_keys k ON k.desk_slug = v.column2 \
      AND k.version = (SELECT MAX(version) FROM desk_keys WHERE desk_slug = v.column2) \
-     WHERE true ON CONFLICT DO NOTHING RETURNING id";
+     WHERE true ON CONFLICT DO NOTHING RETURNING CAST(NULL AS TEXT), id";
 /// Whether a desk can take reports (it has a key): asked only when a report was not inserted.
 pub const DESK_HAS_KEY: &str = "SELECT COUNT(*) FROM desk_keys WHERE desk_slug = $1";
+/// Which of a batch's desks have a key, read in the transaction that stores its reports, in
+/// the same text as the insert (SQLite's bracketed batches, whose `COMMIT` follows the insert:
+/// nothing is read after it). Rows shaped as the insert's: (slug, NULL) here, (NULL, id) there.
+pub const DESKS_WITH_KEYS_HEAD: &str =
+    "SELECT desk_slug, CAST(NULL AS BLOB) FROM desk_keys WHERE desk_slug IN (";
+pub const DESKS_WITH_KEYS_TAIL: &str = ") GROUP BY desk_slug; ";
 
 pub const SELECT_RECEIPT: &str =
     "SELECT id, desk_slug, verifier, status, created_at, updated_at FROM reports WHERE lookup = $1";

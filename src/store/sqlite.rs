@@ -9,7 +9,7 @@ use std::str::FromStr;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
 
-use super::intake::Bracket;
+use super::intake::{Bracket, StoredReports};
 use super::sql;
 use super::wal_copier::WalCopier;
 use super::*;
@@ -51,6 +51,7 @@ impl SqliteStore {
             // about a tenth of intake's server CPU. In memory it costs no system call and
             // leaves no file behind; durability is the WAL's, unchanged.
             .pragma("temp_store", "MEMORY");
+        let options = WalCopier::limit_log(options);
         create_private_file(options.get_filename())?;
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)

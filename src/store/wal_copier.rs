@@ -42,22 +42,33 @@ pub struct WalCopier {
 }
 
 impl WalCopier {
-    /// The settings of the connection whose commits this copies: it never checkpoints itself,
-    /// and its log file is cut back to `RESTART_BYTES` when the log starts over.
-    pub fn writer_options(options: &SqliteConnectOptions) -> SqliteConnectOptions {
-        options
-            .clone()
-            .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", RESTART_BYTES.to_string())
+    /// Every connection's settings: the log file is cut back to `RESTART_BYTES` when the log
+    /// starts over, whichever connection started it over.
+    pub fn limit_log(options: SqliteConnectOptions) -> SqliteConnectOptions {
+        options.pragma("journal_size_limit", RESTART_BYTES.to_string())
     }
 
-    /// A copier of the log of the database `options` open, on a connection of its own.
+    /// The settings of the connection whose commits this copies: it never checkpoints itself.
+    /// The pool's connections keep SQLite's automatic checkpoints: their writes (sign-ins, the
+    /// audit log) are few, and when no report arrives nothing else would copy them.
+    pub fn writer_options(options: &SqliteConnectOptions) -> SqliteConnectOptions {
+        options.clone().pragma("wal_autocheckpoint", "0")
+    }
+
+    /// A copier of the log of the database `options` open, on a connection of its own. The
+    /// options are the pool's: with `synchronous=FULL` a copy syncs the database file before the
+    /// log may start over, so nothing committed is ever only in a log that is being overwritten.
     pub async fn open(options: &SqliteConnectOptions) -> Result<Self, sqlx::Error> {
-        let mut log = options.get_filename().as_os_str().to_owned();
-        log.push("-wal");
+        let mut connection: SqliteConnection = sqlx::Connection::connect_with(options).await?;
+        // The log is named after the database's path as SQLite resolved it (a symbolic link
+        // followed), which is not always the configured one.
+        let (file,): (String,) =
+            sqlx::query_as("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&mut connection)
+                .await?;
         Ok(Self {
-            connection: Arc::new(Mutex::new(sqlx::Connection::connect_with(options).await?)),
-            log: log.into(),
+            connection: Arc::new(Mutex::new(connection)),
+            log: PathBuf::from(file + "-wal"),
             last_copy: std::sync::Mutex::new(Instant::now()),
         })
     }
@@ -81,6 +92,7 @@ impl WalCopier {
     /// Before a batch begins: when the log has grown long, waits for any copy running and copies
     /// the rest, so that the batch's first write starts the log over.
     pub async fn before_batch(&self) {
+        // No file yet: nothing was written since the database was opened.
         let length = std::fs::metadata(&self.log).map_or(0, |m| m.len());
         if length <= RESTART_BYTES {
             return;
@@ -119,6 +131,7 @@ mod tests {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Off);
+        let options = WalCopier::limit_log(options);
         let mut writer = SqliteConnection::connect_with(&WalCopier::writer_options(&options))
             .await
             .unwrap();

@@ -224,6 +224,28 @@ async fn writes_commit_in_batches(backend: Backend) {
     assert!(reporter(5).await.is_some());
     assert!(reporter(6).await.is_none());
     assert!(spent(db, 6).await);
+    // Reports alone in a batch (on SQLite its statements carry its transaction, and which desks
+    // have a key is read before it commits): a receipt taken, a desk without a key, a report
+    // stored, each told apart.
+    let again = [
+        intake(7, Some(&report("gt", 5))),
+        intake(8, Some(&report("hn", 8))),
+        intake(9, Some(&report("gt", 9))),
+    ];
+    assert_eq!(
+        db.intake().commit(&again).await.unwrap(),
+        [
+            Outcome::Intake(IntakeOutcome::ReceiptConflict),
+            Outcome::Intake(IntakeOutcome::NoSuchDesk),
+            Outcome::Intake(IntakeOutcome::Committed),
+        ]
+    );
+    // Every challenge already spent: nothing is stored and the transaction still closes.
+    assert_eq!(
+        db.intake().commit(&again).await.unwrap(),
+        [Outcome::Intake(IntakeOutcome::ChallengeSpent); 3]
+    );
+    assert!(reporter(9).await.is_some());
 }
 
 async fn desks_are_unique_and_listed(backend: Backend) {
