@@ -65,6 +65,7 @@ mod message_vectors;
 mod metrics;
 mod notices;
 mod offline_guessing;
+mod onion;
 mod pages;
 mod partner_answers;
 mod partners;
