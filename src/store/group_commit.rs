@@ -63,14 +63,7 @@ impl Committer {
     async fn commit(&self, write: Write) -> Result<Outcome, StoreError> {
         match self {
             Committer::OneByOne(store) => {
-                // Run to its end even if the request is dropped (its time limit): a commit cut
-                // halfway could leave open the transaction its statements began (SQLite's
-                // batches open and commit theirs in their own statements).
-                let store = store.clone();
-                let committed = tokio::spawn(async move { store.commit(&[write]).await });
-                let mut outcomes = committed
-                    .await
-                    .map_err(|_| StoreError::Unavailable("the commit stopped".into()))??;
+                let mut outcomes = store.commit(std::slice::from_ref(&write)).await?;
                 outcomes.pop().ok_or(StoreError::Corrupt("write outcome"))
             }
             Committer::Grouped(queue) => {

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::Ordering;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
@@ -26,6 +27,10 @@ pub struct SqliteStore {
     batch_options: SqliteConnectOptions,
     /// Checkpoints on a connection of their own, after batches (see `wal_copier`).
     wal: WalCopier,
+    /// Set while a batch runs on `batch_writer`. Still set when the next batch takes the
+    /// connection, the last one was dropped halfway (its request's time limit, with group commit
+    /// off) and may have left open the transaction its statements began: it is rolled back.
+    batch_running: std::sync::atomic::AtomicBool,
 }
 
 impl SqliteStore {
@@ -68,6 +73,7 @@ impl SqliteStore {
             batch_writer,
             batch_options,
             wal,
+            batch_running: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -75,13 +81,18 @@ impl SqliteStore {
     async fn batch_connection(
         &self,
     ) -> Result<tokio::sync::MutexGuard<'_, SqliteConnection>, sqlx::Error> {
-        let connection = self.batch_writer.lock().await;
+        let mut connection = self.batch_writer.lock().await;
+        if self.batch_running.swap(true, Ordering::AcqRel) {
+            // Fails harmlessly when SQLite had nothing open.
+            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+        }
         self.wal.before_batch().await;
         Ok(connection)
     }
 
     /// After a group commit: the log is copied into the database off the commit's path.
     fn after_batch(&self) {
+        self.batch_running.store(false, Ordering::Release);
         self.wal.after_commit();
     }
 
@@ -90,6 +101,7 @@ impl SqliteStore {
     /// on the connection fails at its next use, and so would every batch after it. A pool closes
     /// such a connection; this one is replaced (or kept, if no new one can be opened now).
     async fn after_failed_batch(&self, connection: &mut SqliteConnection) {
+        self.batch_running.store(false, Ordering::Release);
         match SqliteConnection::connect_with(&self.batch_options).await {
             Ok(fresh) => *connection = fresh,
             Err(e) => {

@@ -12,9 +12,8 @@
 //! stream of batches the copier never quite catches up, so once the log is longer than
 //! `RESTART_BYTES` the next batch waits for a last copy before it begins, and the log starts
 //! over: its length stays bounded as with SQLite's own checkpoints. The log's file tells its
-//! length: the group-commit connection's `journal_size_limit` cuts the file back to
-//! `RESTART_BYTES` at the first commit after a restart, so the file is longer only while the log
-//! is.
+//! length: every connection's `journal_size_limit` cuts the file back to `RESTART_BYTES` at the
+//! first commit after a restart, so the file is longer only while the log is.
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -246,6 +246,8 @@ async fn writes_commit_in_batches(backend: Backend) {
         [Outcome::Intake(IntakeOutcome::ChallengeSpent); 3]
     );
     assert!(reporter(9).await.is_some());
+    // The transactions are closed: another batch opens its own.
+    assert!(!spent(db, 10).await);
 }
 
 async fn desks_are_unique_and_listed(backend: Backend) {

@@ -35,14 +35,30 @@ impl Drop for Network {
     }
 }
 
-/// A base port with this many free ports above it, as the network script numbers them.
+/// A base port with 120 free ports above it, as the network script numbers them.
 fn free_ports() -> u16 {
     let taken = |port: u16| TcpListener::bind(("127.0.0.1", port)).is_err();
-    let start = 20_000 + (std::process::id() % 200) as u16 * 150;
+    // Below Linux's ephemeral range (32768 up), where outgoing connections take their ports.
+    let start = (std::process::id() % 80) as u16 * 150;
     (0..40)
-        .map(|step| start.wrapping_add(step * 211) % 40_000 + 20_000)
+        .map(|step| (start + step * 211) % 12_000 + 20_000)
         .find(|&base| !(0..120).any(|offset| taken(base + offset)))
         .expect("no free ports for the Tor network")
+}
+
+/// The end of every Tor's log under `base`, for a failure's message.
+fn tor_logs(base: &Path) -> String {
+    let mut logs = String::new();
+    for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+        for file in ["start.log", "notice.log"] {
+            if let Ok(text) = std::fs::read_to_string(entry.path().join(file)) {
+                let lines: Vec<&str> = text.lines().collect();
+                let tail = lines[lines.len().saturating_sub(8)..].join("\n");
+                logs += &format!("--- {}/{file}\n{tail}\n", entry.path().display());
+            }
+        }
+    }
+    logs
 }
 
 /// A Tor of the test, joined to the network: `extra` is its own configuration.
@@ -61,8 +77,9 @@ fn start_tor(base: &Path, name: &str, extra: &str) {
     let out = Command::new("tor").arg("-f").arg(&torrc).output().unwrap();
     assert!(
         out.status.success(),
-        "tor {name}: {}",
-        String::from_utf8_lossy(&out.stdout)
+        "tor {name}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        tor_logs(base)
     );
 }
 
@@ -75,6 +92,9 @@ fn get_through_tor(socks: u16, onion: &str) -> Result<String, u8> {
     let mut reply = [0u8; 4];
     conn.write_all(&[5, 1, 0]).map_err(|_| 0xff)?;
     conn.read_exact(&mut reply[..2]).map_err(|_| 0xff)?;
+    if reply[..2] != [5, 0] {
+        return Err(0xfd);
+    }
     // CONNECT to the name, resolved by Tor, never here.
     let mut request = vec![5, 1, 0, 3, onion.len() as u8];
     request.extend_from_slice(onion.as_bytes());
@@ -87,6 +107,11 @@ fn get_through_tor(socks: u16, onion: &str) -> Result<String, u8> {
     let bound = match reply[3] {
         1 => 4 + 2,
         4 => 16 + 2,
+        3 => {
+            let mut len = [0u8; 1];
+            conn.read_exact(&mut len).map_err(|_| 0xff)?;
+            usize::from(len[0]) + 2
+        }
         _ => return Err(0xfe),
     };
     let mut skip = vec![0u8; bound];
@@ -125,12 +150,14 @@ fn desk_onion_service_admits_only_authorized_devices() {
     let out = Command::new(repo("tests/tor/network.sh"))
         .arg(&base)
         .arg(ports.to_string())
+        .arg(std::process::id().to_string())
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "network.sh: {}",
-        String::from_utf8_lossy(&out.stderr)
+        "network.sh: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        tor_logs(&base)
     );
 
     // The device is authorized as an operator does it, before the service ever runs.
@@ -167,6 +194,10 @@ fn desk_onion_service_admits_only_authorized_devices() {
             &format!("{}/", service.display()),
         )
         .replace("127.0.0.1:8081", &dashboard);
+    assert!(
+        !desk_service.contains("/var/lib/tor") && desk_service.contains(&dashboard),
+        "the shipped lines were not all moved to this test's:\n{desk_service}"
+    );
     start_tor(&base, "service", &format!("SocksPort 0\n{desk_service}"));
     let hostname = service.join("hostname");
     while !hostname.exists() && started.elapsed() < Duration::from_secs(60) {
@@ -209,7 +240,8 @@ fn desk_onion_service_admits_only_authorized_devices() {
             Ok(answer) => break answer,
             Err(code) => assert!(
                 started.elapsed() < Duration::from_secs(180),
-                "the authorized device never reached the dashboard (last SOCKS reply {code:#x})"
+                "the authorized device never reached the dashboard (last SOCKS reply {code:#x})\n{}",
+                tor_logs(&base)
             ),
         }
         std::thread::sleep(Duration::from_secs(2));
@@ -223,7 +255,20 @@ fn desk_onion_service_admits_only_authorized_devices() {
         "the authorized device reached the dashboard {:.1} s after the network started",
         started.elapsed().as_secs_f64()
     );
-    // The descriptor is published now: without the key, Tor cannot decrypt it.
-    assert_eq!(get_through_tor(without_key, &onion), Err(0xf4));
+    // The descriptor is published now: without the key, Tor cannot decrypt it (0xF4). A client
+    // still finding its way (unreachable, a failed fetch of the descriptor) tries again.
+    let refused = loop {
+        match get_through_tor(without_key, &onion) {
+            Err(0xf4) => break true,
+            Ok(_) | Err(0xf5) => break false,
+            Err(code) => assert!(
+                started.elapsed() < Duration::from_secs(240),
+                "the device without the key got no answer (last SOCKS reply {code:#x})\n{}",
+                tor_logs(&base)
+            ),
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    };
+    assert!(refused, "a device without the key reached the dashboard");
     drop(network);
 }

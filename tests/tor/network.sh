@@ -5,12 +5,17 @@
 # pids in BASE/*/pid). Writes BASE/network.torrc: the lines every other Tor of the test (an onion
 # service, clients) needs to join, without a DataDirectory of its own.
 #
-#   network.sh BASE PORTBASE     OR ports PORTBASE..PORTBASE+6, directory ports PORTBASE+100..+102
+#   network.sh BASE PORTBASE OWNER   OR ports PORTBASE..PORTBASE+6, directory ports +100..+102
+#
+# OWNER is the test's process id: every Tor of the network exits once it is gone
+# (__OwningControllerProcess), so a test killed without cleaning up leaves none running.
 #
 # Needs tor and tor-gencert (Debian: tor) and POSIX shell tools.
 set -eu
-base=${1:?"usage: network.sh BASE PORTBASE"}
-portbase=${2:?"usage: network.sh BASE PORTBASE"}
+usage="usage: network.sh BASE PORTBASE OWNER"
+base=${1:?$usage}
+portbase=${2:?$usage}
+owner=${3:?$usage}
 authorities="0 1 2"
 relays="3 4 5 6"
 mkdir -p "$base"
@@ -24,6 +29,7 @@ TestingDirAuthVoteGuard *
 TestingDirAuthVoteExit *
 TestingMinExitFlagThreshold 0
 V3AuthNIntervalsValid 2
+__OwningControllerProcess $owner
 SafeLogging 0
 ShutdownWaitLength 0
 CONF
@@ -36,7 +42,8 @@ for n in $authorities; do
   chmod 700 "$dir"
   echo "" | tor-gencert --create-identity-key --passphrase-fd 0 -m 12 \
     -a "127.0.0.1:$((portbase + 100 + n))" -i "$dir/keys/authority_identity_key" \
-    -s "$dir/keys/authority_signing_key" -c "$dir/keys/authority_certificate" > /dev/null 2>&1
+    -s "$dir/keys/authority_signing_key" -c "$dir/keys/authority_certificate" \
+    > "$dir/gencert.log" 2>&1 || { cat "$dir/gencert.log" >&2; exit 1; }
   # --list-fingerprint wants a valid DirAuthority; any will do here.
   tor --quiet --ignore-missing-torrc -f /dev/null --list-fingerprint --DataDirectory "$dir" \
     --ORPort 1 --DirAuthority "x 127.0.0.1:1 ffffffffffffffffffffffffffffffffffffffff" > /dev/null
@@ -82,5 +89,6 @@ CONF
 done
 for n in $relays; do relay "relay$n" "$n"; done
 for name in auth0 auth1 auth2 relay3 relay4 relay5 relay6; do
-  tor -f "$base/$name/torrc" > "$base/$name/start.log"
+  tor -f "$base/$name/torrc" > "$base/$name/start.log" 2>&1 ||
+    { cat "$base/$name/start.log" >&2; exit 1; }
 done
